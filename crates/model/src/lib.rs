@@ -1,0 +1,1 @@
+//! clearstone data model.
