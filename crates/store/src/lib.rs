@@ -1,0 +1,70 @@
+//! The statement store. `Store` is the backend trait the engine talks to; the
+//! embedded default is [`SqliteStore`] (one file, WAL mode). A PostgreSQL
+//! backend implements the same trait. The on-disk format is written down in
+//! `docs/storage.md`.
+
+mod error;
+mod migrations;
+mod records;
+mod sqlite;
+
+pub use error::StoreError;
+pub use migrations::SCHEMA_VERSION;
+pub use records::{Batch, BatchOutcome, Dataset, Event, IngestRun, QuarantineRow, RunStatus};
+pub use sqlite::SqliteStore;
+
+use clearstone_model::{Statement, Timestamp};
+
+/// What the engine needs from a backend. Methods that change data take
+/// `&mut self` and are each one transaction: either all of it lands or none.
+pub trait Store {
+    /// Creates or updates a dataset's register entry; returns its id.
+    fn upsert_dataset(&mut self, dataset: &Dataset) -> Result<i64, StoreError>;
+    fn datasets(&self) -> Result<Vec<Dataset>, StoreError>;
+
+    fn begin_run(&mut self, run: &IngestRun) -> Result<i64, StoreError>;
+    fn finish_run(&mut self, run: &IngestRun) -> Result<(), StoreError>;
+    fn runs(&self, limit: usize) -> Result<Vec<IngestRun>, StoreError>;
+
+    /// Writes statements (new ones inserted, known ones only move
+    /// `last_seen`) and quarantined rows, and clears quarantine entries for
+    /// records that now passed — in one transaction.
+    fn write_batch(&mut self, batch: &Batch) -> Result<BatchOutcome, StoreError>;
+
+    /// Every statement about one source-scoped entity id.
+    fn entity_statements(
+        &self,
+        entity_id: &str,
+        limit: usize,
+    ) -> Result<Vec<Statement>, StoreError>;
+
+    /// Visits every statement in a stable order (dataset, entity, property).
+    fn for_each_statement(
+        &self,
+        f: &mut dyn FnMut(Statement) -> Result<(), StoreError>,
+    ) -> Result<u64, StoreError>;
+
+    fn statement_count(&self) -> Result<u64, StoreError>;
+
+    fn quarantine(
+        &self,
+        dataset: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<QuarantineRow>, StoreError>;
+    fn quarantine_count(&self, dataset: Option<&str>) -> Result<u64, StoreError>;
+    /// Removes released rows and records the new reason for rows that still fail.
+    fn settle_quarantine(
+        &mut self,
+        released: &[i64],
+        still_failing: &[(i64, String, String)],
+    ) -> Result<(), StoreError>;
+
+    /// Appends an access event. Until the tamper-evident log takes over, the
+    /// store's event table is where they land; an event is never dropped.
+    fn append_event(&mut self, event: &Event) -> Result<i64, StoreError>;
+    fn events(&self, limit: usize) -> Result<Vec<Event>, StoreError>;
+
+    fn now(&self) -> Timestamp {
+        Timestamp::now()
+    }
+}

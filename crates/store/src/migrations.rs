@@ -1,0 +1,34 @@
+//! Versioned schema migrations. `PRAGMA user_version` holds the version; each
+//! step runs in its own transaction, so a failed upgrade leaves the old schema.
+
+use rusqlite::Connection;
+
+use crate::StoreError;
+
+/// Migration `i` takes the schema from version `i` to `i + 1`. Append only:
+/// a released step is never edited, since stores in the field ran it.
+const STEPS: &[&str] = &[include_str!("sql/0001_initial.sql")];
+
+pub const SCHEMA_VERSION: i64 = STEPS.len() as i64;
+
+pub(crate) fn migrate(conn: &mut Connection, path: &str) -> Result<i64, StoreError> {
+    let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if found > SCHEMA_VERSION {
+        return Err(StoreError::TooNew {
+            path: path.to_string(),
+            found,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    for (i, sql) in STEPS
+        .iter()
+        .enumerate()
+        .skip(usize::try_from(found).unwrap_or(0))
+    {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", i as i64 + 1)?;
+        tx.commit()?;
+    }
+    Ok(found)
+}

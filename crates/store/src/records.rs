@@ -1,0 +1,124 @@
+//! Rows the store keeps besides statements.
+
+use clearstone_model::{Statement, Timestamp};
+
+/// A dataset's register entry: who owns it and on what legal basis it is held.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Dataset {
+    pub name: String,
+    pub title: String,
+    pub owner: String,
+    pub description: String,
+    pub legal_basis: String,
+    pub retention: String,
+    pub markings: String,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    /// Filled in by listings.
+    pub statements: u64,
+    pub quarantined: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RunStatus {
+    #[default]
+    Running,
+    Done,
+    Failed,
+}
+
+impl RunStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Running => "running",
+            Self::Done => "done",
+            Self::Failed => "failed",
+        }
+    }
+
+    pub(crate) fn parse(s: &str) -> Self {
+        match s {
+            "done" => Self::Done,
+            "failed" => Self::Failed,
+            _ => Self::Running,
+        }
+    }
+}
+
+/// One entry of the ingest log. A run left `running` was interrupted.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct IngestRun {
+    pub id: i64,
+    pub dataset: String,
+    pub mapping: String,
+    pub source: String,
+    pub started_at: Timestamp,
+    pub finished_at: Option<Timestamp>,
+    pub status: RunStatus,
+    pub rows_read: u64,
+    pub statements_new: u64,
+    pub statements_seen: u64,
+    pub quarantined: u64,
+    pub entities_touched: u64,
+    pub error: Option<String>,
+}
+
+/// A source record that could not be mapped, kept to fix and replay.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct QuarantineRow {
+    /// 0 for a row not yet stored.
+    pub id: i64,
+    pub dataset: String,
+    pub source: String,
+    pub mapping: String,
+    /// 1-based line (CSV, JSON Lines) or row (Parquet) in the source.
+    pub line: u64,
+    pub column: String,
+    pub reason: String,
+    /// The record as read: bytes, since invalid UTF-8 is one reason to be here.
+    pub raw: Vec<u8>,
+    /// The CSV header the record was read under, tab-separated.
+    pub header: Option<String>,
+    pub first_seen: Timestamp,
+    pub last_seen: Timestamp,
+}
+
+/// What one ingest transaction writes.
+#[derive(Debug, Clone, Default)]
+pub struct Batch {
+    pub dataset: String,
+    pub source: String,
+    pub now: Timestamp,
+    pub statements: Vec<Statement>,
+    pub quarantine: Vec<QuarantineRow>,
+    /// Lines that mapped cleanly: a quarantined copy of them is released.
+    pub passed_lines: Vec<u64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct BatchOutcome {
+    /// Statements not seen before.
+    pub inserted: u64,
+    /// Statements already held, whose `last_seen` moved.
+    pub refreshed: u64,
+    pub quarantined: u64,
+    pub released: u64,
+}
+
+/// One access event (DPA 2018 s.62 operation or platform event).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Event {
+    pub id: i64,
+    pub at: Timestamp,
+    pub operation: String,
+    pub principal: String,
+    pub purpose: String,
+    pub justification: String,
+    pub case_ref: Option<String>,
+    /// What was asked, without personal data (ids go in `subjects`).
+    pub query: String,
+    /// Keyed hashes of the subject entity ids returned or touched.
+    pub subjects: Vec<String>,
+    pub recipient: Option<String>,
+    pub outcome: String,
+}
