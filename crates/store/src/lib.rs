@@ -31,6 +31,15 @@ pub trait Store {
     /// records that now passed — in one transaction.
     fn write_batch(&mut self, batch: &Batch) -> Result<BatchOutcome, StoreError>;
 
+    /// Removes what one ingest run added (statements and quarantine entries
+    /// first seen at `first_seen` from this source), after the run failed.
+    fn discard_run(
+        &mut self,
+        dataset: &str,
+        source: &str,
+        first_seen: Timestamp,
+    ) -> Result<u64, StoreError>;
+
     /// Every statement about one source-scoped entity id.
     fn entity_statements(
         &self,

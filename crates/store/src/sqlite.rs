@@ -355,6 +355,36 @@ impl Store for SqliteStore {
         Ok(out)
     }
 
+    fn discard_run(
+        &mut self,
+        dataset: &str,
+        source: &str,
+        first_seen: Timestamp,
+    ) -> Result<u64, StoreError> {
+        let dataset_id = self.dataset_id(dataset)?;
+        let tx = self.conn.transaction()?;
+        let src: Option<i64> = tx
+            .query_row(
+                "SELECT id FROM source WHERE dataset_id = ?1 AND path = ?2",
+                params![dataset_id, source],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let mut n = 0;
+        if let Some(src) = src {
+            n = tx.execute(
+                "DELETE FROM statement WHERE source_id = ?1 AND first_seen = ?2",
+                params![src, first_seen.0],
+            )?;
+            tx.execute(
+                "DELETE FROM quarantine WHERE source_id = ?1 AND first_seen = ?2",
+                params![src, first_seen.0],
+            )?;
+        }
+        tx.commit()?;
+        Ok(n as u64)
+    }
+
     fn entity_statements(
         &self,
         entity_id: &str,

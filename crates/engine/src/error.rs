@@ -1,0 +1,68 @@
+use thiserror::Error;
+
+/// Every refusal and failure the engine reports. Each has a stable snake_case
+/// `code` (the API and CLI show it) and is either the user's to fix or ours.
+#[derive(Debug, Error)]
+pub enum EngineError {
+    #[error("no clearstone data directory at `{0}`: run `clearstone init` first")]
+    NotInitialised(String),
+    #[error("`{0}` already holds a clearstone data directory")]
+    AlreadyInitialised(String),
+    #[error("a session needs a user (--user or CLEARSTONE_USER)")]
+    PrincipalRequired,
+    #[error("a session needs a purpose (--purpose or CLEARSTONE_PURPOSE)")]
+    PurposeRequired,
+    #[error("a session needs a justification (--justification or CLEARSTONE_JUSTIFICATION)")]
+    JustificationRequired,
+    #[error("a disclosure needs a recipient (--recipient)")]
+    RecipientRequired,
+    #[error("no entity `{0}`")]
+    NotFound(String),
+    #[error("{0}")]
+    Ontology(#[from] clearstone_model::OntologyError),
+    #[error("{0}")]
+    Ingest(#[from] clearstone_ingest::IngestError),
+    #[error("{0}")]
+    InvalidInput(String),
+    #[error("cannot write `{path}`: {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Store(#[from] clearstone_store::StoreError),
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl EngineError {
+    pub fn code(&self) -> &'static str {
+        use clearstone_ingest::IngestError as I;
+        match self {
+            Self::NotInitialised(_) => "not_initialised",
+            Self::AlreadyInitialised(_) => "already_initialised",
+            Self::PrincipalRequired => "principal_required",
+            Self::PurposeRequired => "purpose_required",
+            Self::JustificationRequired => "justification_required",
+            Self::RecipientRequired => "recipient_required",
+            Self::NotFound(_) => "not_found",
+            Self::Ontology(_) => "invalid_ontology",
+            Self::Ingest(I::Mapping { .. }) => "invalid_mapping",
+            Self::Ingest(I::Unreadable { .. } | I::Io { .. } | I::TooLarge { .. }) => {
+                "source_unreadable"
+            }
+            Self::Ingest(I::Sink(_)) => "ingest_failed",
+            Self::InvalidInput(_) => "invalid_input",
+            Self::Io { .. } => "io_error",
+            Self::Store(clearstone_store::StoreError::TooManyStatements { .. }) => "limit_exceeded",
+            Self::Store(clearstone_store::StoreError::TooNew { .. }) => "store_too_new",
+            Self::Store(_) | Self::Internal(_) => "internal",
+        }
+    }
+
+    /// Whether the person at the keyboard can fix it (CLI exit code 1), as
+    /// opposed to a fault in clearstone or the machine (exit code 2).
+    pub fn is_user_error(&self) -> bool {
+        !matches!(self.code(), "internal" | "io_error" | "ingest_failed")
+    }
+}

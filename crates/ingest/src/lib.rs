@@ -1,0 +1,15 @@
+//! Connectors: declarative mappings (`docs/mapping.md`) from CSV, JSON Lines
+//! and Parquet sources to statements of the ontology. Records that cannot be
+//! mapped are returned for quarantine with file, line, column and reason;
+//! this crate never writes to a store itself (the engine does, through its gate).
+
+mod clean;
+mod error;
+mod map;
+mod mapping;
+mod run;
+mod source;
+
+pub use error::{IngestError, RowError};
+pub use mapping::{DatasetInfo, Format, Mapping};
+pub use run::{MappedBatch, Quarantined, remap, run};

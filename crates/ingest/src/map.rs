@@ -1,0 +1,126 @@
+//! One source record to statements, or a reason it goes to quarantine.
+
+use clearstone_model::{Origin, Statement, StatementId, SubjectCategory, Timestamp, entity_id};
+
+use crate::RowError;
+use crate::clean::clean;
+use crate::mapping::{CategorySpec, Mapping, ValueSource};
+
+/// A record's values, one per mapping slot (`None` when empty or absent).
+pub(crate) type Fields = Vec<Option<String>>;
+
+pub(crate) fn map_record(
+    m: &Mapping,
+    fields: &[Option<String>],
+    line: u64,
+    now: Timestamp,
+    out: &mut Vec<Statement>,
+) -> Result<(), RowError> {
+    let get = |slot: usize| {
+        fields
+            .get(slot)
+            .and_then(|v| v.as_deref())
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+    };
+    let col = |slot: usize| m.columns.get(slot).cloned().unwrap_or_default();
+
+    let mut ids: Vec<Option<String>> = Vec::with_capacity(m.entities.len());
+    for e in &m.entities {
+        let keys: Vec<Option<&str>> = e.keys.iter().map(|k| get(*k)).collect();
+        if e.optional && keys.iter().all(Option::is_none) {
+            ids.push(None);
+            continue;
+        }
+        let mut vals = Vec::with_capacity(keys.len());
+        for (k, slot) in keys.iter().zip(&e.keys) {
+            match k {
+                Some(v) => vals.push(*v),
+                None => return Err(RowError::new(col(*slot), "missing key")),
+            }
+        }
+        ids.push(Some(entity_id(&m.dataset.name, &e.name, &vals)));
+    }
+
+    let record = line.to_string();
+    for (e, id) in m.entities.iter().zip(&ids) {
+        let Some(id) = id else { continue };
+        let category = match &e.category {
+            None => None,
+            Some(CategorySpec::Constant(c)) => Some(*c),
+            Some(CategorySpec::Column { slot, map }) => {
+                let raw = get(*slot)
+                    .ok_or_else(|| RowError::new(col(*slot), "missing subject category"))?;
+                let v = map.get(raw).map_or(raw, String::as_str);
+                Some(SubjectCategory::parse(v).ok_or_else(|| {
+                    RowError::new(col(*slot), format!("unknown subject category `{v}`"))
+                })?)
+            }
+        };
+        for pm in &e.props {
+            let joined;
+            let raw: Option<&str> = match &pm.source {
+                ValueSource::Column(s) => get(*s),
+                ValueSource::Columns(slots, sep) => {
+                    let parts: Vec<&str> = slots.iter().filter_map(|s| get(*s)).collect();
+                    joined = parts.join(sep);
+                    (!joined.is_empty()).then_some(joined.as_str())
+                }
+                ValueSource::Constant(c) => Some(c.as_str()),
+                ValueSource::SameRow(j) => ids.get(*j).and_then(|x| x.as_deref()),
+                ValueSource::ByKey {
+                    dataset,
+                    name,
+                    slots,
+                } => {
+                    let keys: Vec<&str> = slots.iter().filter_map(|s| get(*s)).collect();
+                    joined = if keys.len() == slots.len() {
+                        entity_id(dataset, name, &keys)
+                    } else {
+                        String::new()
+                    };
+                    (!joined.is_empty()).then_some(joined.as_str())
+                }
+            };
+            let Some(raw) = raw else { continue };
+            let pieces: Vec<&str> = match &pm.split {
+                Some(sep) => raw
+                    .split(sep.as_str())
+                    .map(str::trim)
+                    .filter(|p| !p.is_empty())
+                    .collect(),
+                None => vec![raw],
+            };
+            for piece in pieces {
+                let value = clean(piece, pm).map_err(|why| {
+                    let column = pm
+                        .source
+                        .first_slot()
+                        .map(col)
+                        .unwrap_or_else(|| pm.prop.clone());
+                    RowError::new(column, why)
+                })?;
+                let original_value = (value != piece).then(|| piece.to_string());
+                out.push(Statement {
+                    id: StatementId::new(&m.dataset.name, id, &pm.prop, &value),
+                    entity_id: id.clone(),
+                    schema: e.schema.clone(),
+                    prop: pm.prop.clone(),
+                    value,
+                    original_value,
+                    dataset: m.dataset.name.clone(),
+                    origin: Origin {
+                        source: m.source_name.clone(),
+                        record: record.clone(),
+                    },
+                    first_seen: now,
+                    last_seen: now,
+                    markings: pm.markings.clone(),
+                    subject_category: category,
+                    kind: e.kind,
+                });
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,529 @@
+//! Mapping files (`docs/mapping.md`): parsed strictly, then compiled against
+//! the ontology so that every per-row decision is an index lookup.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use clearstone_model::{Kind, Markings, Ontology, PropType, SubjectCategory, limits};
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::IngestError;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    JsonLines,
+    Parquet,
+}
+
+impl Format {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Csv => "csv",
+            Self::JsonLines => "jsonl",
+            Self::Parquet => "parquet",
+        }
+    }
+}
+
+/// The dataset register entry a mapping declares.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DatasetInfo {
+    pub name: String,
+    pub title: String,
+    pub owner: String,
+    pub description: String,
+    pub legal_basis: String,
+    pub retention: String,
+    pub markings: Markings,
+}
+
+/// A compiled mapping.
+#[derive(Debug, Clone)]
+pub struct Mapping {
+    pub path: PathBuf,
+    pub dataset: DatasetInfo,
+    pub format: Format,
+    /// The source as the mapping names it (kept in provenance).
+    pub source_name: String,
+    /// The source resolved against the mapping's folder.
+    pub source_path: PathBuf,
+    pub(crate) delimiter: u8,
+    /// Every source column the mapping reads; values are addressed by slot.
+    pub(crate) columns: Vec<String>,
+    pub(crate) entities: Vec<EntityMap>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct EntityMap {
+    pub name: String,
+    pub schema: String,
+    pub keys: Vec<usize>,
+    pub optional: bool,
+    pub category: Option<CategorySpec>,
+    pub kind: Kind,
+    pub props: Vec<PropMap>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum CategorySpec {
+    Constant(SubjectCategory),
+    Column {
+        slot: usize,
+        map: BTreeMap<String, String>,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct PropMap {
+    pub prop: String,
+    pub ty: PropType,
+    pub allowed: Vec<String>,
+    pub source: ValueSource,
+    pub map: BTreeMap<String, String>,
+    pub split: Option<String>,
+    pub date_formats: Vec<String>,
+    pub upper: bool,
+    pub markings: Markings,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum ValueSource {
+    Column(usize),
+    Columns(Vec<usize>, String),
+    Constant(String),
+    /// Index of another entity mapped from the same row.
+    SameRow(usize),
+    ByKey {
+        dataset: String,
+        name: String,
+        slots: Vec<usize>,
+    },
+}
+
+impl ValueSource {
+    /// The first column a value comes from, for naming it in errors.
+    pub fn first_slot(&self) -> Option<usize> {
+        match self {
+            Self::Column(s) => Some(*s),
+            Self::Columns(v, _) | Self::ByKey { slots: v, .. } => v.first().copied(),
+            Self::Constant(_) | Self::SameRow(_) => None,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMapping {
+    version: u32,
+    dataset: RawDataset,
+    source: Spanned<RawSource>,
+    entities: Vec<Spanned<RawEntity>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDataset {
+    name: Spanned<String>,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    owner: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    legal_basis: String,
+    #[serde(default)]
+    retention: String,
+    markings: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSource {
+    format: Spanned<String>,
+    path: String,
+    delimiter: Option<Spanned<String>>,
+    #[serde(default)]
+    date_formats: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEntity {
+    name: String,
+    schema: Spanned<String>,
+    keys: Vec<String>,
+    #[serde(default)]
+    optional: bool,
+    subject_category: Option<Spanned<RawCategory>>,
+    kind: Option<Spanned<String>>,
+    markings: Option<Spanned<String>>,
+    #[serde(default)]
+    properties: BTreeMap<String, Spanned<RawValue>>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawCategory {
+    Constant(String),
+    Column {
+        column: String,
+        #[serde(default)]
+        map: BTreeMap<String, String>,
+    },
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawValue {
+    column: Option<String>,
+    columns: Option<Vec<String>>,
+    join: Option<String>,
+    constant: Option<String>,
+    entity: Option<String>,
+    #[serde(default)]
+    map: BTreeMap<String, String>,
+    split: Option<String>,
+    date_formats: Option<Vec<String>>,
+    #[serde(default)]
+    upper: bool,
+    markings: Option<Spanned<String>>,
+}
+
+struct Cx<'a> {
+    path: &'a Path,
+    text: &'a str,
+}
+
+impl Cx<'_> {
+    fn err(&self, at: usize, message: impl Into<String>) -> IngestError {
+        let end = at.min(self.text.len());
+        let line = self
+            .text
+            .get(..end)
+            .map_or(1, |s| s.bytes().filter(|b| *b == b'\n').count() + 1);
+        IngestError::Mapping {
+            path: self.path.display().to_string(),
+            line,
+            message: message.into(),
+        }
+    }
+
+    fn markings(&self, m: &Spanned<String>) -> Result<Markings, IngestError> {
+        m.get_ref()
+            .parse::<Markings>()
+            .map_err(|e| self.err(m.span().start, e.to_string()))
+    }
+}
+
+#[derive(Default)]
+struct Slots(Vec<String>);
+
+impl Slots {
+    fn slot(&mut self, name: &str) -> usize {
+        if let Some(i) = self.0.iter().position(|c| c == name) {
+            return i;
+        }
+        self.0.push(name.to_string());
+        self.0.len() - 1
+    }
+}
+
+impl Mapping {
+    /// Reads and compiles a mapping file against the ontology.
+    pub fn load(path: &Path, ontology: &Ontology) -> Result<Self, IngestError> {
+        let io = |source| IngestError::Io {
+            path: path.display().to_string(),
+            source,
+        };
+        let meta = std::fs::metadata(path).map_err(io)?;
+        if meta.len() > limits::CONFIG_BYTES_MAX as u64 {
+            return Err(IngestError::TooLarge {
+                path: path.display().to_string(),
+                limit: limits::CONFIG_BYTES_MAX,
+            });
+        }
+        let text = std::fs::read_to_string(path).map_err(io)?;
+        Self::compile(path, &text, ontology)
+    }
+
+    /// Compiles mapping text; `path` locates the source and names errors.
+    pub fn compile(path: &Path, text: &str, ontology: &Ontology) -> Result<Self, IngestError> {
+        let cx = Cx { path, text };
+        let raw: RawMapping = toml::from_str(text).map_err(|e| {
+            cx.err(
+                e.span().map_or(0, |s| s.start),
+                e.message().trim().to_string(),
+            )
+        })?;
+        if raw.version != 1 {
+            return Err(cx.err(
+                0,
+                format!("unsupported version `{}` (expected 1)", raw.version),
+            ));
+        }
+        let d = &raw.dataset;
+        let ds_name = d.name.get_ref().clone();
+        if ds_name.is_empty()
+            || !ds_name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        {
+            return Err(cx.err(
+                d.name.span().start,
+                format!("dataset name `{ds_name}` must be lower-case letters, digits and `_`"),
+            ));
+        }
+        let ds_markings = match &d.markings {
+            Some(m) => cx.markings(m)?,
+            None => Markings::default(),
+        };
+        let dataset = DatasetInfo {
+            name: ds_name.clone(),
+            title: d.title.clone(),
+            owner: d.owner.clone(),
+            description: d.description.clone(),
+            legal_basis: d.legal_basis.clone(),
+            retention: d.retention.clone(),
+            markings: ds_markings.clone(),
+        };
+        let src = raw.source.get_ref();
+        let format = match src.format.get_ref().as_str() {
+            "csv" => Format::Csv,
+            "jsonl" => Format::JsonLines,
+            "parquet" => Format::Parquet,
+            other => {
+                return Err(cx.err(
+                    src.format.span().start,
+                    format!("unknown format `{other}` (csv, jsonl, parquet)"),
+                ));
+            }
+        };
+        let delimiter = match &src.delimiter {
+            None => b',',
+            Some(d) => match d.get_ref().as_bytes() {
+                [b] => *b,
+                _ => {
+                    return Err(cx.err(
+                        d.span().start,
+                        format!("delimiter `{}` must be one byte", d.get_ref()),
+                    ));
+                }
+            },
+        };
+        if raw.entities.is_empty() {
+            return Err(cx.err(
+                raw.source.span().end,
+                "a mapping needs at least one `[[entities]]`",
+            ));
+        }
+        let mut slots = Slots::default();
+        let names: Vec<&str> = raw
+            .entities
+            .iter()
+            .map(|e| e.get_ref().name.as_str())
+            .collect();
+        let mut entities = Vec::with_capacity(raw.entities.len());
+        for (i, se) in raw.entities.iter().enumerate() {
+            let e = se.get_ref();
+            let at = se.span().start;
+            if names.iter().take(i).any(|n| *n == e.name) {
+                return Err(cx.err(at, format!("entity name `{}` is used twice", e.name)));
+            }
+            let schema = e.schema.get_ref();
+            let Some(et) = ontology.get(schema) else {
+                return Err(cx.err(
+                    e.schema.span().start,
+                    format!("`{schema}` is not a type of the ontology"),
+                ));
+            };
+            if et.is_abstract {
+                return Err(cx.err(
+                    e.schema.span().start,
+                    format!("`{schema}` is abstract: map a concrete type"),
+                ));
+            }
+            if e.keys.is_empty() {
+                return Err(cx.err(
+                    at,
+                    format!("entity `{}` needs at least one key column", e.name),
+                ));
+            }
+            let keys = e.keys.iter().map(|k| slots.slot(k)).collect();
+            let category = match (&e.subject_category, et.subject_category) {
+                (None, true) => {
+                    return Err(cx.err(at, format!("`{schema}` records need a `subject_category` (suspect, victim, witness, staff, child, other)")));
+                }
+                (Some(c), false) => {
+                    return Err(cx.err(
+                        c.span().start,
+                        format!("`{schema}` has no subject category"),
+                    ));
+                }
+                (None, false) => None,
+                (Some(c), true) => Some(match c.get_ref() {
+                    RawCategory::Constant(v) => {
+                        CategorySpec::Constant(SubjectCategory::parse(v).ok_or_else(|| {
+                            cx.err(c.span().start, format!("unknown subject category `{v}`"))
+                        })?)
+                    }
+                    RawCategory::Column { column, map } => {
+                        for v in map.values() {
+                            if SubjectCategory::parse(v).is_none() {
+                                return Err(cx.err(
+                                    c.span().start,
+                                    format!("unknown subject category `{v}`"),
+                                ));
+                            }
+                        }
+                        CategorySpec::Column {
+                            slot: slots.slot(column),
+                            map: map.clone(),
+                        }
+                    }
+                }),
+            };
+            let kind = match &e.kind {
+                None => Kind::Fact,
+                Some(k) => Kind::parse(k.get_ref()).ok_or_else(|| {
+                    cx.err(
+                        k.span().start,
+                        format!("unknown kind `{}` (fact, assessment)", k.get_ref()),
+                    )
+                })?,
+            };
+            let ent_markings = match &e.markings {
+                Some(m) => cx.markings(m)?,
+                None => ds_markings.clone(),
+            };
+            let mut props = Vec::with_capacity(e.properties.len());
+            if e.properties.len() > limits::MAPPED_PROPERTIES_MAX {
+                return Err(cx.err(
+                    at,
+                    format!(
+                        "more than {} properties (mapped_properties_max)",
+                        limits::MAPPED_PROPERTIES_MAX
+                    ),
+                ));
+            }
+            for (pname, sv) in &e.properties {
+                let v = sv.get_ref();
+                let pat = sv.span().start;
+                let Some(prop) = et.property(pname) else {
+                    return Err(cx.err(pat, format!("`{pname}` is not a property of `{schema}`")));
+                };
+                let given = [
+                    v.column.is_some(),
+                    v.columns.is_some(),
+                    v.constant.is_some(),
+                ]
+                .iter()
+                .filter(|b| **b)
+                .count();
+                let source = match (&v.entity, given) {
+                    (None, 1) => {
+                        if let Some(c) = &v.column {
+                            ValueSource::Column(slots.slot(c))
+                        } else if let Some(cs) = &v.columns {
+                            if cs.is_empty() {
+                                return Err(cx.err(pat, format!("`{pname}`: `columns` is empty")));
+                            }
+                            ValueSource::Columns(cs.iter().map(|c| slots.slot(c)).collect(), v.join.clone().unwrap_or_else(|| " ".into()))
+                        } else {
+                            ValueSource::Constant(v.constant.clone().unwrap_or_default())
+                        }
+                    }
+                    (Some(target), n) => {
+                        if prop.ty != PropType::Entity {
+                            return Err(cx.err(pat, format!("`{pname}` is a {} property, not an entity reference", prop.ty)));
+                        }
+                        match target.split_once(':') {
+                            None if n == 0 => {
+                                let Some(j) = names.iter().position(|x| x == target) else {
+                                    return Err(cx.err(pat, format!("`{pname}` refers to `{target}`, which this mapping does not define")));
+                                };
+                                let tschema = raw.entities.get(j).map(|x| x.get_ref().schema.get_ref().as_str()).unwrap_or_default();
+                                let range = prop.range.as_deref().unwrap_or_default();
+                                if !ontology.is_a(tschema, range) {
+                                    return Err(cx.err(pat, format!("`{pname}` must refer to a `{range}`, and `{target}` is a `{tschema}`")));
+                                }
+                                ValueSource::SameRow(j)
+                            }
+                            Some((ds, name)) if v.constant.is_none() && n == 1 => {
+                                let cols: Vec<String> = v.column.iter().cloned().chain(v.columns.iter().flatten().cloned()).collect();
+                                ValueSource::ByKey { dataset: ds.to_string(), name: name.to_string(), slots: cols.iter().map(|c| slots.slot(c)).collect() }
+                            }
+                            _ => {
+                                return Err(cx.err(pat, format!(
+                                    "`{pname}`: a reference is `entity = \"<name>\"` (same row) or `entity = \"<dataset>:<name>\"` with `column`/`columns`"
+                                )));
+                            }
+                        }
+                    }
+                    (None, _) => return Err(cx.err(pat, format!("`{pname}` needs exactly one of `column`, `columns`, `constant` or `entity`"))),
+                };
+                if prop.ty == PropType::Entity && v.entity.is_none() {
+                    return Err(cx.err(
+                        pat,
+                        format!("`{pname}` is an entity reference: use `entity = ...`"),
+                    ));
+                }
+                if prop.ty == PropType::Enum {
+                    for m in v.map.values() {
+                        if !prop.values.contains(m) {
+                            return Err(cx.err(
+                                pat,
+                                format!("`{pname}`: `{m}` is not one of {:?}", prop.values),
+                            ));
+                        }
+                    }
+                }
+                let markings = match &v.markings {
+                    Some(m) => cx.markings(m)?,
+                    None => ent_markings.clone(),
+                };
+                props.push(PropMap {
+                    prop: pname.clone(),
+                    ty: prop.ty,
+                    allowed: prop.values.clone(),
+                    source,
+                    map: v.map.clone(),
+                    split: v.split.clone().filter(|s| !s.is_empty()),
+                    date_formats: v
+                        .date_formats
+                        .clone()
+                        .unwrap_or_else(|| src.date_formats.clone()),
+                    upper: v.upper,
+                    markings,
+                });
+            }
+            entities.push(EntityMap {
+                name: e.name.clone(),
+                schema: schema.clone(),
+                keys,
+                optional: e.optional,
+                category,
+                kind,
+                props,
+            });
+        }
+        let base = path.parent().unwrap_or(Path::new("."));
+        Ok(Self {
+            path: path.to_path_buf(),
+            dataset,
+            format,
+            source_name: src.path.clone(),
+            source_path: base.join(&src.path),
+            delimiter,
+            columns: slots.0,
+            entities,
+        })
+    }
+
+    /// The source columns (or JSON fields) this mapping reads.
+    pub fn columns(&self) -> &[String] {
+        &self.columns
+    }
+}

@@ -1,0 +1,117 @@
+//! The ingest pipeline: one thread reads and maps, the caller's thread writes.
+//! Reading and mapping overlap with the store's transaction, which is the
+//! slower half, so the writer never waits for parsing.
+
+use std::sync::mpsc;
+
+use clearstone_model::{Statement, Timestamp, limits};
+
+use crate::map::map_record;
+use crate::mapping::Mapping;
+use crate::source::{self, Record};
+use crate::{IngestError, RowError};
+
+/// A record that could not be mapped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Quarantined {
+    pub line: u64,
+    pub column: String,
+    pub reason: String,
+    pub raw: Vec<u8>,
+    /// The CSV header, tab-separated, to replay the record under.
+    pub header: Option<String>,
+}
+
+/// One transaction's worth of mapped records.
+#[derive(Debug, Default)]
+pub struct MappedBatch {
+    pub statements: Vec<Statement>,
+    pub quarantine: Vec<Quarantined>,
+    /// Lines that mapped cleanly (a quarantined copy of them can be released).
+    pub passed_lines: Vec<u64>,
+    pub rows: u64,
+    /// Bytes of source records in this batch.
+    pub bytes: u64,
+}
+
+/// Batches in flight between reader and writer: two keeps both busy without
+/// holding more than a couple of batches in memory.
+const BATCHES_IN_FLIGHT: usize = 2;
+
+/// Reads the mapping's source and hands mapped batches, in source order, to
+/// `sink`. A record-level problem lands in the batch's quarantine; a
+/// file-level one stops the run with an error.
+pub fn run(
+    m: &Mapping,
+    now: Timestamp,
+    sink: &mut dyn FnMut(MappedBatch) -> Result<(), String>,
+) -> Result<(), IngestError> {
+    let (tx, rx) = mpsc::sync_channel::<MappedBatch>(BATCHES_IN_FLIGHT);
+    std::thread::scope(|scope| {
+        let reader = scope.spawn(move || {
+            let mut batch = MappedBatch::default();
+            source::read(m, &mut |rec| {
+                push(m, now, rec, &mut batch);
+                if batch.rows as usize >= limits::BATCH_ROWS_MAX {
+                    // A send fails only when the writer hung up; it reports its own error.
+                    tx.send(std::mem::take(&mut batch))
+                        .map_err(|_| IngestError::Sink("writer stopped".into()))?;
+                }
+                Ok(())
+            })?;
+            if batch.rows > 0 {
+                tx.send(batch)
+                    .map_err(|_| IngestError::Sink("writer stopped".into()))?;
+            }
+            Ok::<(), IngestError>(())
+        });
+        let mut sink_error = None;
+        for batch in rx {
+            if let Err(e) = sink(batch) {
+                sink_error = Some(e);
+                break;
+            }
+        }
+        let read = reader
+            .join()
+            .unwrap_or_else(|_| Err(IngestError::Sink("reader thread failed".into())));
+        match sink_error {
+            Some(e) => Err(IngestError::Sink(e)),
+            None => read,
+        }
+    })
+}
+
+fn push(m: &Mapping, now: Timestamp, rec: Record, batch: &mut MappedBatch) {
+    batch.rows += 1;
+    batch.bytes += rec.raw.len() as u64;
+    let mapped = rec.fields.and_then(|f| {
+        let before = batch.statements.len();
+        map_record(m, &f, rec.line, now, &mut batch.statements)
+            .inspect_err(|_| batch.statements.truncate(before))
+    });
+    match mapped {
+        Ok(()) => batch.passed_lines.push(rec.line),
+        Err(RowError { column, reason }) => batch.quarantine.push(Quarantined {
+            line: rec.line,
+            column,
+            reason,
+            raw: rec.raw,
+            header: rec.header.as_deref().map(str::to_string),
+        }),
+    }
+}
+
+/// Maps one quarantined record again under the current mapping (replay).
+pub fn remap(
+    m: &Mapping,
+    raw: &[u8],
+    header: Option<&str>,
+    line: u64,
+    now: Timestamp,
+) -> Result<Vec<Statement>, RowError> {
+    let fields = source::reread(m, raw, header)?;
+    let mut out = Vec::new();
+    map_record(m, &fields, line, now, &mut out)?;
+    Ok(out)
+}
