@@ -1,6 +1,10 @@
 //! One source record to statements, or a reason it goes to quarantine.
 
-use clearstone_model::{Origin, Statement, StatementId, SubjectCategory, Timestamp, entity_id};
+use std::sync::Arc;
+
+use clearstone_model::{
+    Origin, Statement, StatementId, SubjectCategory, Timestamp, entity_id, entity_key,
+};
 
 use crate::RowError;
 use crate::clean::clean;
@@ -25,7 +29,7 @@ pub(crate) fn map_record(
     };
     let col = |slot: usize| m.columns.get(slot).cloned().unwrap_or_default();
 
-    let mut ids: Vec<Option<String>> = Vec::with_capacity(m.entities.len());
+    let mut ids: Vec<Option<Arc<str>>> = Vec::with_capacity(m.entities.len());
     for e in &m.entities {
         let keys: Vec<Option<&str>> = e.keys.iter().map(|k| get(*k)).collect();
         if e.optional && keys.iter().all(Option::is_none) {
@@ -39,12 +43,16 @@ pub(crate) fn map_record(
                 None => return Err(RowError::new(col(*slot), "missing key")),
             }
         }
-        ids.push(Some(entity_id(&m.dataset.name, &e.name, &vals)));
+        ids.push(Some(entity_id(&m.dataset.name, &e.name, &vals).into()));
     }
 
-    let record = line.to_string();
+    let origin = Origin {
+        source: m.source_arc.clone(),
+        record: line.to_string().into(),
+    };
     for (e, id) in m.entities.iter().zip(&ids) {
         let Some(id) = id else { continue };
+        let ekey = entity_key(&m.dataset_name, id);
         let category = match &e.category {
             None => None,
             Some(CategorySpec::Constant(c)) => Some(*c),
@@ -83,42 +91,44 @@ pub(crate) fn map_record(
                 }
             };
             let Some(raw) = raw else { continue };
-            let pieces: Vec<&str> = match &pm.split {
-                Some(sep) => raw
-                    .split(sep.as_str())
-                    .map(str::trim)
-                    .filter(|p| !p.is_empty())
-                    .collect(),
-                None => vec![raw],
-            };
-            for piece in pieces {
+            let mut each = |piece: &str| -> Result<(), RowError> {
                 let value = clean(piece, pm).map_err(|why| {
                     let column = pm
                         .source
                         .first_slot()
                         .map(col)
-                        .unwrap_or_else(|| pm.prop.clone());
+                        .unwrap_or_else(|| pm.prop.to_string());
                     RowError::new(column, why)
                 })?;
                 let original_value = (value != piece).then(|| piece.to_string());
                 out.push(Statement {
-                    id: StatementId::new(&m.dataset.name, id, &pm.prop, &value),
+                    id: StatementId::with_entity_key(ekey, &m.dataset_name, id, &pm.prop, &value),
                     entity_id: id.clone(),
                     schema: e.schema.clone(),
                     prop: pm.prop.clone(),
                     value,
                     original_value,
-                    dataset: m.dataset.name.clone(),
-                    origin: Origin {
-                        source: m.source_name.clone(),
-                        record: record.clone(),
-                    },
+                    dataset: m.dataset_name.clone(),
+                    origin: origin.clone(),
                     first_seen: now,
                     last_seen: now,
                     markings: pm.markings.clone(),
                     subject_category: category,
                     kind: e.kind,
                 });
+                Ok(())
+            };
+            match &pm.split {
+                Some(sep) => {
+                    for piece in raw
+                        .split(sep.as_str())
+                        .map(str::trim)
+                        .filter(|p| !p.is_empty())
+                    {
+                        each(piece)?;
+                    }
+                }
+                None => each(raw)?,
             }
         }
     }

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use clearstone_model::{Kind, Markings, Ontology, PropType, SubjectCategory, limits};
 use serde::Deserialize;
@@ -50,6 +51,9 @@ pub struct Mapping {
     /// The source resolved against the mapping's folder.
     pub source_path: PathBuf,
     pub(crate) delimiter: u8,
+    /// Shared by every statement this mapping makes.
+    pub(crate) dataset_name: Arc<str>,
+    pub(crate) source_arc: Arc<str>,
     /// Every source column the mapping reads; values are addressed by slot.
     pub(crate) columns: Vec<String>,
     pub(crate) entities: Vec<EntityMap>,
@@ -58,7 +62,7 @@ pub struct Mapping {
 #[derive(Debug, Clone)]
 pub(crate) struct EntityMap {
     pub name: String,
-    pub schema: String,
+    pub schema: Arc<str>,
     pub keys: Vec<usize>,
     pub optional: bool,
     pub category: Option<CategorySpec>,
@@ -77,7 +81,7 @@ pub(crate) enum CategorySpec {
 
 #[derive(Debug, Clone)]
 pub(crate) struct PropMap {
-    pub prop: String,
+    pub prop: Arc<str>,
     pub ty: PropType,
     pub allowed: Vec<String>,
     pub source: ValueSource,
@@ -85,7 +89,7 @@ pub(crate) struct PropMap {
     pub split: Option<String>,
     pub date_formats: Vec<String>,
     pub upper: bool,
-    pub markings: Markings,
+    pub markings: Arc<Markings>,
 }
 
 #[derive(Debug, Clone)]
@@ -485,7 +489,7 @@ impl Mapping {
                     None => ent_markings.clone(),
                 };
                 props.push(PropMap {
-                    prop: pname.clone(),
+                    prop: pname.as_str().into(),
                     ty: prop.ty,
                     allowed: prop.values.clone(),
                     source,
@@ -496,12 +500,12 @@ impl Mapping {
                         .clone()
                         .unwrap_or_else(|| src.date_formats.clone()),
                     upper: v.upper,
-                    markings,
+                    markings: Arc::new(markings),
                 });
             }
             entities.push(EntityMap {
                 name: e.name.clone(),
-                schema: schema.clone(),
+                schema: schema.as_str().into(),
                 keys,
                 optional: e.optional,
                 category,
@@ -517,6 +521,8 @@ impl Mapping {
             source_name: src.path.clone(),
             source_path: base.join(&src.path),
             delimiter,
+            dataset_name: ds_name.as_str().into(),
+            source_arc: src.path.as_str().into(),
             columns: slots.0,
             entities,
         })

@@ -84,21 +84,24 @@ pub fn run(
 
 fn push(m: &Mapping, now: Timestamp, rec: Record, batch: &mut MappedBatch) {
     batch.rows += 1;
-    batch.bytes += rec.raw.len() as u64;
-    let mapped = rec.fields.and_then(|f| {
-        let before = batch.statements.len();
-        map_record(m, &f, rec.line, now, &mut batch.statements)
-            .inspect_err(|_| batch.statements.truncate(before))
-    });
-    match mapped {
-        Ok(()) => batch.passed_lines.push(rec.line),
-        Err(RowError { column, reason }) => batch.quarantine.push(Quarantined {
-            line: rec.line,
-            column,
-            reason,
-            raw: rec.raw,
-            header: rec.header.as_deref().map(str::to_string),
-        }),
+    batch.bytes += rec.size;
+    let before = batch.statements.len();
+    let failed = match &rec.fields {
+        Ok(f) => map_record(m, f, rec.line, now, &mut batch.statements).err(),
+        Err(e) => Some(e.clone()),
+    };
+    match failed {
+        None => batch.passed_lines.push(rec.line),
+        Some(RowError { column, reason }) => {
+            batch.statements.truncate(before);
+            batch.quarantine.push(Quarantined {
+                line: rec.line,
+                column,
+                reason,
+                raw: rec.raw.into_bytes(m, rec.fields.as_ref().ok()),
+                header: rec.header.as_deref().map(str::to_string),
+            });
+        }
     }
 }
 

@@ -110,7 +110,7 @@ fn csv_with_bom_semicolons_and_quotes_maps_and_quarantines() {
 
     let get = |e: &str, p: &str| {
         st.iter()
-            .find(|s| s.entity_id == e && s.prop == p)
+            .find(|s| &*s.entity_id == e && &*s.prop == p)
             .map(|s| (s.value.clone(), s.original_value.clone()))
     };
     assert_eq!(get("hr:person:1", "name"), Some(("Ann Smith".into(), None)));
@@ -147,13 +147,13 @@ fn csv_with_bom_semicolons_and_quotes_maps_and_quarantines() {
         get("hr:person:7", "phone"),
         Some(("+442920870000".into(), Some("+44 29 2087 0000".into())))
     );
-    let s = st.iter().find(|s| s.entity_id == "hr:person:1").unwrap();
+    let s = st.iter().find(|s| &*s.entity_id == "hr:person:1").unwrap();
     assert_eq!(s.markings.to_string(), "OFFICIAL-SENSITIVE:HR");
     assert_eq!(s.subject_category.map(|c| c.as_str()), Some("staff"));
-    assert_eq!(s.origin.record, "2");
+    assert_eq!(&*s.origin.record, "2");
     // Only the good rows' statements land: nothing from a quarantined row.
     assert!(st.iter().all(|s| {
-        ["hr:person:1", "hr:addr:1", "hr:person:7", "hr:addr:7"].contains(&s.entity_id.as_str())
+        ["hr:person:1", "hr:addr:1", "hr:person:7", "hr:addr:7"].contains(&&*s.entity_id)
     }));
 
     let reasons: Vec<(u64, &str, &str)> = q
@@ -204,10 +204,11 @@ fn a_quarantined_csv_record_replays_under_a_fixed_mapping() {
     )
     .unwrap();
     assert!(
-        st.iter()
-            .any(|s| s.entity_id == "hr:person:3" && s.prop == "ethnicity" && s.value == "other")
+        st.iter().any(|s| &*s.entity_id == "hr:person:3"
+            && &*s.prop == "ethnicity"
+            && s.value == "other")
     );
-    assert!(st.iter().all(|s| s.origin.record == "4"));
+    assert!(st.iter().all(|s| &*s.origin.record == "4"));
 }
 
 #[test]
@@ -224,11 +225,11 @@ fn json_lines_map_nested_fields_and_quarantine_malformed_lines() {
     let batches = ingest(dir.path(), &mapping_text("jsonl", "p.jsonl", "")).unwrap();
     let st: Vec<_> = batches.iter().flat_map(|b| &b.statements).collect();
     let q: Vec<_> = batches.iter().flat_map(|b| &b.quarantine).collect();
-    assert!(st.iter().any(|s| s.entity_id == "hr:person:1"
-        && s.prop == "birth_date"
+    assert!(st.iter().any(|s| &*s.entity_id == "hr:person:1"
+        && &*s.prop == "birth_date"
         && s.value == "1984-07-03"));
     assert!(
-        !st.iter().any(|s| s.prop == "manager"),
+        !st.iter().any(|s| &*s.prop == "manager"),
         "null makes no statement"
     );
     let got: Vec<(u64, &str)> = q.iter().map(|r| (r.line, r.column.as_str())).collect();
@@ -307,8 +308,9 @@ fn parquet_maps_and_quarantines_as_replayable_json() {
     let st: Vec<_> = batches.iter().flat_map(|b| &b.statements).collect();
     let q: Vec<_> = batches.iter().flat_map(|b| &b.quarantine).collect();
     assert!(
-        st.iter()
-            .any(|s| s.entity_id == "hr:person:10" && s.prop == "ethnicity" && s.value == "asian")
+        st.iter().any(|s| &*s.entity_id == "hr:person:10"
+            && &*s.prop == "ethnicity"
+            && s.value == "asian")
     );
     assert_eq!(q.len(), 1);
     assert_eq!((q[0].line, q[0].column.as_str()), (2, "dob"));

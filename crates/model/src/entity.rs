@@ -15,10 +15,10 @@ pub struct Entity {
 impl Entity {
     /// Groups statements about one entity; `None` when there are none.
     pub fn assemble(id: &str, statements: Vec<Statement>) -> Option<Self> {
-        let schema = statements.first()?.schema.clone();
+        let schema = statements.first()?.schema.to_string();
         let mut properties: BTreeMap<String, Vec<Statement>> = BTreeMap::new();
         for s in statements {
-            properties.entry(s.prop.clone()).or_default().push(s);
+            properties.entry(s.prop.to_string()).or_default().push(s);
         }
         for group in properties.values_mut() {
             group.sort_by(|a, b| a.value.cmp(&b.value).then(a.dataset.cmp(&b.dataset)));

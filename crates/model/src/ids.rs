@@ -17,8 +17,24 @@ pub struct StatementId(pub [u8; 16]);
 
 impl StatementId {
     pub fn new(dataset: &str, entity_id: &str, prop: &str, value: &str) -> Self {
+        Self::with_entity_key(
+            entity_key(dataset, entity_id),
+            dataset,
+            entity_id,
+            prop,
+            value,
+        )
+    }
+
+    /// As `new`, with the entity's key computed once for all its statements.
+    pub fn with_entity_key(
+        e: [u8; 8],
+        dataset: &str,
+        entity_id: &str,
+        prop: &str,
+        value: &str,
+    ) -> Self {
         let mut out = [0u8; 16];
-        let e = entity_key(dataset, entity_id);
         let mut h = Sha256::new();
         field(&mut h, b"statement");
         field(&mut h, dataset.as_bytes());

@@ -2,6 +2,7 @@
 //! it came from. Nothing is overwritten; entities are assembled from these.
 
 use std::fmt;
+use std::sync::Arc;
 
 use crate::{Markings, StatementId, Timestamp};
 
@@ -78,26 +79,28 @@ impl Kind {
 /// Where a statement came from: the source file or table, and the record in it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Origin {
-    pub source: String,
+    pub source: Arc<str>,
     /// Line number for files, record key for tables.
-    pub record: String,
+    pub record: Arc<str>,
 }
 
+/// Names shared by many statements are `Arc<str>`: a batch of millions of
+/// statements then allocates each dataset, schema and property name once.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Statement {
     pub id: StatementId,
     /// Source-scoped: `<dataset>:<entity name>:<keys>`.
-    pub entity_id: String,
-    pub schema: String,
-    pub prop: String,
+    pub entity_id: Arc<str>,
+    pub schema: Arc<str>,
+    pub prop: Arc<str>,
     pub value: String,
     /// The raw text, kept where cleaning changed it.
     pub original_value: Option<String>,
-    pub dataset: String,
+    pub dataset: Arc<str>,
     pub origin: Origin,
     pub first_seen: Timestamp,
     pub last_seen: Timestamp,
-    pub markings: Markings,
+    pub markings: Arc<Markings>,
     pub subject_category: Option<SubjectCategory>,
     pub kind: Kind,
 }

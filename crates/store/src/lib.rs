@@ -5,6 +5,7 @@
 
 mod error;
 mod migrations;
+mod pack;
 mod records;
 mod sqlite;
 

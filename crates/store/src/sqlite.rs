@@ -1,7 +1,10 @@
-//! The embedded backend: one SQLite file in WAL mode.
+//! The embedded backend: one SQLite file in WAL mode. Statements are stored
+//! packed, one row per version of an entity's record (`docs/storage.md`).
 
-use std::collections::HashMap;
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
+use std::sync::Arc;
 
 use clearstone_model::{
     Kind, Markings, Origin, Statement, StatementId, SubjectCategory, Timestamp,
@@ -9,29 +12,40 @@ use clearstone_model::{
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use crate::migrations::migrate;
+use crate::pack::{self, Version};
 use crate::{
     Batch, BatchOutcome, Dataset, Event, IngestRun, QuarantineRow, RunStatus, Store, StoreError,
 };
 
-/// Page cache per connection. Ingest inserts into a hash-ordered index, so the
-/// cache decides how often a page goes back to disk; 128 MiB keeps a few
-/// million statements' index pages resident within the 1 GB ingest budget.
-const CACHE_KIB: i64 = 128 * 1024;
+/// Page cache per connection: large enough that the record-key index stays
+/// resident for tens of millions of statements, within the 1 GB ingest budget.
+const CACHE_KIB: i64 = 256 * 1024;
+
+const PAGE_BYTES: i64 = 16 * 1024;
+
+/// WAL pages between checkpoints (64 MiB at 16 KiB pages): checkpointing
+/// less often during a bulk load copies each page once, not once per batch.
+const WAL_CHECKPOINT_PAGES: i64 = 4096;
+
+const RECORD_COLUMNS: &str = "r.key, r.entity_id, sc.text, d.name, src.path, r.record, r.subject_category, \
+     r.kind, r.first_seen, r.last_seen, r.body";
+const RECORD_JOINS: &str = "FROM record r JOIN vocab sc ON sc.id = r.schema_id \
+     JOIN dataset d ON d.id = r.dataset_id JOIN source src ON src.id = r.source_id";
 
 pub struct SqliteStore {
     conn: Connection,
     /// Interned strings and source ids, cached for the ingest hot path.
     vocab: HashMap<String, i64>,
+    /// The reverse of `vocab`, for unpacking bodies; reloaded on a miss.
+    names: RefCell<HashMap<i64, Arc<str>>>,
     sources: HashMap<(i64, String), i64>,
     datasets: HashMap<String, i64>,
+    /// Datasets that held no records when this handle first wrote to them,
+    /// with the hashes of entity ids written since: an entity not in the set
+    /// cannot have an earlier version, so its lookup is skipped. This is what
+    /// makes a first load of a large source append-only.
+    fresh: HashMap<i64, HashSet<u64>>,
 }
-
-const STATEMENT_COLUMNS: &str = "s.id, s.entity_id, sc.text, p.text, s.value, s.original_value, \
-     d.name, src.path, s.record, s.first_seen, s.last_seen, m.text, s.subject_category, s.kind";
-const STATEMENT_JOINS: &str = "FROM statement s \
-     JOIN vocab sc ON sc.id = s.schema_id JOIN vocab p ON p.id = s.prop_id \
-     JOIN vocab m ON m.id = s.markings_id JOIN dataset d ON d.id = s.dataset_id \
-     JOIN source src ON src.id = s.source_id";
 
 impl SqliteStore {
     /// Opens (creating if needed) the store file and brings its schema up to date.
@@ -41,7 +55,11 @@ impl SqliteStore {
             path: shown.clone(),
             source,
         })?;
+        // Records are a few hundred bytes: 16 KiB pages halve the B-tree work
+        // per insert. Takes effect only when the file is created.
+        conn.pragma_update(None, "page_size", PAGE_BYTES)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "wal_autocheckpoint", WAL_CHECKPOINT_PAGES)?;
         // NORMAL in WAL mode survives a process crash; the audit log, not the
         // store, carries the durability promise for events.
         conn.pragma_update(None, "synchronous", "NORMAL")?;
@@ -52,8 +70,10 @@ impl SqliteStore {
         Ok(Self {
             conn,
             vocab: HashMap::new(),
+            names: RefCell::new(HashMap::new()),
             sources: HashMap::new(),
             datasets: HashMap::new(),
+            fresh: HashMap::new(),
         })
     }
 
@@ -78,6 +98,142 @@ impl SqliteStore {
         self.datasets.insert(name.to_string(), id);
         Ok(id)
     }
+
+    fn name(&self, id: i64) -> Result<Arc<str>, StoreError> {
+        if let Some(n) = self.names.borrow().get(&id) {
+            return Ok(n.clone());
+        }
+        name_of(&self.conn, &self.names, id)
+    }
+
+    /// Unpacks a version into statements, checking its content against its
+    /// key, so a damaged row is reported rather than shown.
+    fn unpack(&self, v: &RawVersion, out: &mut Vec<Statement>) -> Result<(), StoreError> {
+        let corrupt = |why: &str| StoreError::Corrupt {
+            id: hex(&v.key),
+            why: why.into(),
+        };
+        let entries = pack::decode(&v.body).ok_or_else(|| corrupt("body does not decode"))?;
+        let origin = Origin {
+            source: v.source.clone(),
+            record: v.record.clone(),
+        };
+        let start = out.len();
+        let mut markings: HashMap<i64, Arc<Markings>> = HashMap::new();
+        for e in &entries {
+            let prop = self.name(e.prop_id)?;
+            let m = match markings.get(&e.markings_id) {
+                Some(m) => m.clone(),
+                None => {
+                    let m: Arc<Markings> = Arc::new(
+                        self.name(e.markings_id)?
+                            .parse()
+                            .map_err(|_| corrupt("markings"))?,
+                    );
+                    markings.insert(e.markings_id, m.clone());
+                    m
+                }
+            };
+            out.push(Statement {
+                id: StatementId::new(&v.dataset, &v.entity_id, &prop, e.value),
+                entity_id: v.entity_id.clone(),
+                schema: v.schema.clone(),
+                prop,
+                value: e.value.to_string(),
+                original_value: e.original.map(str::to_string),
+                dataset: v.dataset.clone(),
+                origin: origin.clone(),
+                first_seen: v.first_seen,
+                last_seen: v.last_seen,
+                markings: m,
+                subject_category: v.category,
+                kind: v.kind,
+            });
+        }
+        let version = Version {
+            dataset: &v.dataset,
+            entity_id: &v.entity_id,
+            schema: &v.schema,
+            category: v.category,
+            kind: v.kind.as_str(),
+        };
+        let got = out.get(start..).unwrap_or_default();
+        let texts: Vec<String> = got.iter().map(|s| s.markings.to_string()).collect();
+        let key = pack::version_key(
+            &version,
+            got.iter().zip(&texts).map(|(s, m)| {
+                (
+                    &*s.prop,
+                    s.value.as_str(),
+                    s.original_value.as_deref(),
+                    m.as_str(),
+                )
+            }),
+        );
+        if key.as_slice() != v.key.as_slice() {
+            return Err(corrupt("content does not match its key"));
+        }
+        Ok(())
+    }
+}
+
+/// One stored version as read, before it is unpacked.
+struct RawVersion {
+    key: Vec<u8>,
+    entity_id: Arc<str>,
+    schema: Arc<str>,
+    dataset: Arc<str>,
+    source: Arc<str>,
+    record: Arc<str>,
+    category: Option<SubjectCategory>,
+    kind: Kind,
+    first_seen: Timestamp,
+    last_seen: Timestamp,
+    body: Vec<u8>,
+}
+
+fn raw_version(r: &Row<'_>) -> Result<RawVersion, StoreError> {
+    let key: Vec<u8> = r.get(0)?;
+    let category: Option<String> = r.get(6)?;
+    let kind: String = r.get(7)?;
+    let corrupt = |why: String| StoreError::Corrupt { id: hex(&key), why };
+    Ok(RawVersion {
+        entity_id: r.get::<_, String>(1)?.into(),
+        schema: r.get::<_, String>(2)?.into(),
+        dataset: r.get::<_, String>(3)?.into(),
+        source: r.get::<_, String>(4)?.into(),
+        record: r.get::<_, String>(5)?.into(),
+        category: match category {
+            Some(c) => Some(
+                SubjectCategory::parse(&c)
+                    .ok_or_else(|| corrupt(format!("subject category `{c}`")))?,
+            ),
+            None => None,
+        },
+        kind: Kind::parse(&kind).ok_or_else(|| corrupt(format!("kind `{kind}`")))?,
+        first_seen: Timestamp(r.get(8)?),
+        last_seen: Timestamp(r.get(9)?),
+        body: r.get(10)?,
+        key,
+    })
+}
+
+fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+/// Merges the versions of one entity into its statements: a statement said by
+/// several versions was first seen by the earliest and last seen by the latest.
+fn merge(mut all: Vec<Statement>) -> Vec<Statement> {
+    all.sort_by(|a, b| a.id.cmp(&b.id).then(a.first_seen.cmp(&b.first_seen)));
+    let mut out: Vec<Statement> = Vec::with_capacity(all.len());
+    for s in all {
+        match out.last_mut() {
+            Some(prev) if prev.id == s.id => prev.last_seen = prev.last_seen.max(s.last_seen),
+            _ => out.push(s),
+        }
+    }
+    out
 }
 
 fn intern(
@@ -92,6 +248,23 @@ fn intern(
     let id: i64 = conn.query_row("SELECT id FROM vocab WHERE text = ?1", [text], |r| r.get(0))?;
     cache.insert(text.to_string(), id);
     Ok(id)
+}
+
+fn name_of(
+    conn: &Connection,
+    names: &RefCell<HashMap<i64, Arc<str>>>,
+    id: i64,
+) -> Result<Arc<str>, StoreError> {
+    let t: String = conn
+        .query_row("SELECT text FROM vocab WHERE id = ?1", [id], |r| r.get(0))
+        .optional()?
+        .ok_or_else(|| StoreError::Corrupt {
+            id: format!("vocab {id}"),
+            why: "unknown name id".into(),
+        })?;
+    let t: Arc<str> = t.into();
+    names.borrow_mut().insert(id, t.clone());
+    Ok(t)
 }
 
 fn source_id(
@@ -117,63 +290,18 @@ fn source_id(
     Ok(id)
 }
 
+/// A 64-bit hash of an entity id, for the `fresh` sets.
+fn entity_hash(id: &str) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+    BuildHasherDefault::<DefaultHasher>::default().hash_one(id)
+}
+
 fn to_u64(v: i64) -> u64 {
     u64::try_from(v).unwrap_or(0)
 }
 
 fn to_i64(v: u64) -> i64 {
     i64::try_from(v).unwrap_or(i64::MAX)
-}
-
-/// Reads a statement row and checks it against its id, so a damaged row is
-/// reported rather than shown.
-fn statement_from_row(r: &Row<'_>) -> Result<Statement, StoreError> {
-    let raw_id: Vec<u8> = r.get(0)?;
-    let id_bytes: [u8; 16] = raw_id
-        .as_slice()
-        .try_into()
-        .map_err(|_| StoreError::Corrupt {
-            id: format!("{raw_id:02x?}"),
-            why: "id is not 16 bytes".into(),
-        })?;
-    let id = StatementId(id_bytes);
-    let markings_text: String = r.get(11)?;
-    let category: Option<String> = r.get(12)?;
-    let kind: String = r.get(13)?;
-    let corrupt = |why: String| StoreError::Corrupt {
-        id: id.to_string(),
-        why,
-    };
-    let s = Statement {
-        id,
-        entity_id: r.get(1)?,
-        schema: r.get(2)?,
-        prop: r.get(3)?,
-        value: r.get(4)?,
-        original_value: r.get(5)?,
-        dataset: r.get(6)?,
-        origin: Origin {
-            source: r.get(7)?,
-            record: r.get(8)?,
-        },
-        first_seen: Timestamp(r.get(9)?),
-        last_seen: Timestamp(r.get(10)?),
-        markings: markings_text
-            .parse::<Markings>()
-            .map_err(|e| corrupt(e.to_string()))?,
-        subject_category: match category {
-            Some(c) => Some(
-                SubjectCategory::parse(&c)
-                    .ok_or_else(|| corrupt(format!("subject category `{c}`")))?,
-            ),
-            None => None,
-        },
-        kind: Kind::parse(&kind).ok_or_else(|| corrupt(format!("kind `{kind}`")))?,
-    };
-    if s.expected_id() != s.id {
-        return Err(corrupt("content does not match its id".into()));
-    }
-    Ok(s)
 }
 
 impl Store for SqliteStore {
@@ -195,7 +323,7 @@ impl Store for SqliteStore {
         let mut q = self.conn.prepare(
             "SELECT d.name, d.title, d.owner, d.description, d.legal_basis, d.retention, d.markings,
                     d.created_at, d.updated_at,
-                    (SELECT count(*) FROM statement s WHERE s.dataset_id = d.id),
+                    (SELECT coalesce(sum(r.new_statements), 0) FROM record r WHERE r.dataset_id = d.id),
                     (SELECT count(*) FROM quarantine q WHERE q.dataset_id = d.id)
              FROM dataset d ORDER BY d.name",
         )?;
@@ -273,47 +401,152 @@ impl Store for SqliteStore {
 
     fn write_batch(&mut self, b: &Batch) -> Result<BatchOutcome, StoreError> {
         let dataset_id = self.dataset_id(&b.dataset)?;
+        if !self.fresh.contains_key(&dataset_id) {
+            let any: bool = self.conn.query_row(
+                "SELECT EXISTS(SELECT 1 FROM record WHERE dataset_id = ?1)",
+                [dataset_id],
+                |r| r.get(0),
+            )?;
+            if !any {
+                self.fresh.insert(dataset_id, HashSet::new());
+            }
+        }
+        let mut fresh = self.fresh.remove(&dataset_id);
         let tx = self.conn.transaction()?;
         let src = source_id(&tx, &mut self.sources, dataset_id, &b.source)?;
         let mut out = BatchOutcome::default();
+        let mut props: HashMap<*const u8, i64> = HashMap::new();
         {
+            let mut probe =
+                tx.prepare_cached("SELECT key, body FROM record WHERE entity_id = ?1")?;
             let mut insert = tx.prepare_cached(
-                "INSERT OR IGNORE INTO statement(id, entity_id, schema_id, prop_id, value, original_value,
-                   dataset_id, source_id, record, first_seen, last_seen, markings_id, subject_category, kind)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12, ?13)",
+                "INSERT INTO record(key, entity_id, schema_id, dataset_id, source_id, record, subject_category, kind,
+                   first_seen, last_seen, statements, new_statements, body)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?11, ?12)",
             )?;
-            let mut touch = tx.prepare_cached(
-                "UPDATE statement SET last_seen = ?2 WHERE id = ?1 AND last_seen < ?2",
-            )?;
-            let mut markings_text = String::new();
-            for s in &b.statements {
-                use std::fmt::Write as _;
-                markings_text.clear();
-                let _ = write!(markings_text, "{}", s.markings);
-                let schema_id = intern(&tx, &mut self.vocab, &s.schema)?;
-                let prop_id = intern(&tx, &mut self.vocab, &s.prop)?;
-                let markings_id = intern(&tx, &mut self.vocab, &markings_text)?;
-                let n = insert.execute(params![
-                    &s.id.0[..],
-                    s.entity_id,
+            let mut touch = tx.prepare_cached("UPDATE record SET last_seen = ?3 WHERE entity_id = ?1 AND key = ?2 AND last_seen < ?3")?;
+            // Markings are shared `Arc`s: spell and intern each one once per batch.
+            let mut markings: Vec<(*const Markings, String, i64)> = Vec::new();
+            let mut body = Vec::with_capacity(1024);
+            // Statements arrive grouped by record and entity: each run of equal
+            // (entity, record) is one version.
+            let groups = b.statements.chunk_by(|x, y| {
+                x.entity_id == y.entity_id
+                    && x.origin.record == y.origin.record
+                    && x.schema == y.schema
+            });
+            for group in groups {
+                let Some(first) = group.first() else { continue };
+                let sorted = pack::sorted_unique(group);
+                let mut mids = Vec::with_capacity(sorted.len());
+                for s in &sorted {
+                    let ptr = Arc::as_ptr(&s.markings);
+                    let i = match markings.iter().position(|(p, _, _)| *p == ptr) {
+                        Some(i) => i,
+                        None => {
+                            let text = s.markings.to_string();
+                            let id = intern(&tx, &mut self.vocab, &text)?;
+                            markings.push((ptr, text, id));
+                            markings.len() - 1
+                        }
+                    };
+                    mids.push(i);
+                }
+                let version = Version {
+                    dataset: &first.dataset,
+                    entity_id: &first.entity_id,
+                    schema: &first.schema,
+                    category: first.subject_category,
+                    kind: first.kind.as_str(),
+                };
+                let key = pack::version_key(
+                    &version,
+                    sorted.iter().zip(&mids).map(|(s, i)| {
+                        (
+                            &*s.prop,
+                            s.value.as_str(),
+                            s.original_value.as_deref(),
+                            markings.get(*i).map_or("", |m| m.1.as_str()),
+                        )
+                    }),
+                );
+                // Other versions of this entity: their statements are not new.
+                let mut known: HashSet<StatementId> = HashSet::new();
+                let mut same = false;
+                let unseen = fresh
+                    .as_mut()
+                    .is_some_and(|set| set.insert(entity_hash(&first.entity_id)));
+                if !unseen {
+                    let mut rows = probe.query(params![&*first.entity_id])?;
+                    while let Some(r) = rows.next()? {
+                        let k: Vec<u8> = r.get(0)?;
+                        if k.as_slice() == key.as_slice() {
+                            same = true;
+                            break;
+                        }
+                        let other: Vec<u8> = r.get(1)?;
+                        for e in pack::decode(&other).unwrap_or_default() {
+                            let cached = self.names.borrow().get(&e.prop_id).cloned();
+                            let prop = match cached {
+                                Some(p) => p,
+                                None => name_of(&tx, &self.names, e.prop_id)?,
+                            };
+                            known.insert(StatementId::new(
+                                &first.dataset,
+                                &first.entity_id,
+                                &prop,
+                                e.value,
+                            ));
+                        }
+                    }
+                }
+                let n = sorted.len() as u64;
+                if same {
+                    touch.execute(params![&*first.entity_id, &key[..], b.now.0])?;
+                    out.refreshed += n;
+                    continue;
+                }
+                body.clear();
+                for (s, i) in sorted.iter().zip(&mids) {
+                    let prop_id = match props.get(&s.prop.as_ptr()) {
+                        Some(id) => *id,
+                        None => {
+                            let id = intern(&tx, &mut self.vocab, &s.prop)?;
+                            props.insert(s.prop.as_ptr(), id);
+                            id
+                        }
+                    };
+                    let markings_id = markings.get(*i).map_or(0, |m| m.2);
+                    pack::put_varint(&mut body, to_u64(prop_id));
+                    pack::put_varint(&mut body, to_u64(markings_id));
+                    pack::put_varint(&mut body, s.value.len() as u64);
+                    body.extend_from_slice(s.value.as_bytes());
+                    match &s.original_value {
+                        Some(o) => {
+                            pack::put_varint(&mut body, o.len() as u64 + 1);
+                            body.extend_from_slice(o.as_bytes());
+                        }
+                        None => body.push(0),
+                    }
+                }
+                let new = sorted.iter().filter(|s| !known.contains(&s.id)).count() as u64;
+                let schema_id = intern(&tx, &mut self.vocab, &first.schema)?;
+                insert.execute(params![
+                    &key[..],
+                    &*first.entity_id,
                     schema_id,
-                    prop_id,
-                    s.value,
-                    s.original_value,
                     dataset_id,
                     src,
-                    s.origin.record,
-                    s.first_seen.0,
-                    markings_id,
-                    s.subject_category.map(SubjectCategory::as_str),
-                    s.kind.as_str()
+                    &*first.origin.record,
+                    first.subject_category.map(SubjectCategory::as_str),
+                    first.kind.as_str(),
+                    first.first_seen.0,
+                    to_i64(n),
+                    to_i64(new),
+                    &body
                 ])?;
-                if n == 1 {
-                    out.inserted += 1;
-                } else {
-                    touch.execute(params![&s.id.0[..], b.now.0])?;
-                    out.refreshed += 1;
-                }
+                out.inserted += new;
+                out.refreshed += n - new;
             }
             if !b.passed_lines.is_empty() {
                 let any: bool = tx.query_row(
@@ -352,6 +585,9 @@ impl Store for SqliteStore {
             }
         }
         tx.commit()?;
+        if let Some(set) = fresh {
+            self.fresh.insert(dataset_id, set);
+        }
         Ok(out)
     }
 
@@ -372,8 +608,13 @@ impl Store for SqliteStore {
             .optional()?;
         let mut n = 0;
         if let Some(src) = src {
-            n = tx.execute(
-                "DELETE FROM statement WHERE source_id = ?1 AND first_seen = ?2",
+            n = tx.query_row(
+                "SELECT coalesce(sum(new_statements), 0) FROM record WHERE source_id = ?1 AND first_seen = ?2",
+                params![src, first_seen.0],
+                |r| r.get(0),
+            )?;
+            tx.execute(
+                "DELETE FROM record WHERE source_id = ?1 AND first_seen = ?2",
                 params![src, first_seen.0],
             )?;
             tx.execute(
@@ -382,7 +623,7 @@ impl Store for SqliteStore {
             )?;
         }
         tx.commit()?;
-        Ok(n as u64)
+        Ok(to_u64(n))
     }
 
     fn entity_statements(
@@ -390,55 +631,55 @@ impl Store for SqliteStore {
         entity_id: &str,
         limit: usize,
     ) -> Result<Vec<Statement>, StoreError> {
-        let Some(dataset) = clearstone_model::dataset_of(entity_id) else {
-            return Ok(Vec::new());
-        };
-        let key = clearstone_model::entity_key(dataset, entity_id);
-        let mut lo = [0u8; 16];
-        let mut hi = [0xffu8; 16];
-        lo[..8].copy_from_slice(&key);
-        hi[..8].copy_from_slice(&key);
-        let sql = format!(
-            "SELECT {STATEMENT_COLUMNS} {STATEMENT_JOINS} WHERE s.id BETWEEN ?1 AND ?2 AND s.entity_id = ?3 ORDER BY s.id LIMIT ?4"
-        );
+        let sql =
+            format!("SELECT {RECORD_COLUMNS} {RECORD_JOINS} WHERE r.entity_id = ?1 ORDER BY r.key");
         let mut q = self.conn.prepare_cached(&sql)?;
-        let mut rows = q.query(params![
-            &lo[..],
-            &hi[..],
-            entity_id,
-            to_i64(limit as u64 + 1)
-        ])?;
-        let mut out = Vec::new();
+        let mut rows = q.query(params![entity_id])?;
+        let mut all = Vec::new();
         while let Some(r) = rows.next()? {
-            out.push(statement_from_row(r)?);
+            self.unpack(&raw_version(r)?, &mut all)?;
+            if all.len() > limit {
+                return Err(StoreError::TooManyStatements {
+                    id: entity_id.to_string(),
+                    limit,
+                });
+            }
         }
-        if out.len() > limit {
-            return Err(StoreError::TooManyStatements {
-                id: entity_id.to_string(),
-                limit,
-            });
-        }
-        Ok(out)
+        Ok(merge(all))
     }
 
     fn for_each_statement(
         &self,
         f: &mut dyn FnMut(Statement) -> Result<(), StoreError>,
     ) -> Result<u64, StoreError> {
-        let sql = format!("SELECT {STATEMENT_COLUMNS} {STATEMENT_JOINS} ORDER BY s.id");
+        let sql = format!("SELECT {RECORD_COLUMNS} {RECORD_JOINS} ORDER BY r.entity_id, r.key");
         let mut q = self.conn.prepare(&sql)?;
         let mut rows = q.query([])?;
         let mut n = 0;
+        let mut group: Vec<Statement> = Vec::new();
+        let mut current: Option<Arc<str>> = None;
+        let mut flush = |group: &mut Vec<Statement>, n: &mut u64| -> Result<(), StoreError> {
+            for s in merge(std::mem::take(group)) {
+                f(s)?;
+                *n += 1;
+            }
+            Ok(())
+        };
         while let Some(r) = rows.next()? {
-            f(statement_from_row(r)?)?;
-            n += 1;
+            let v = raw_version(r)?;
+            if current.as_ref() != Some(&v.entity_id) {
+                flush(&mut group, &mut n)?;
+                current = Some(v.entity_id.clone());
+            }
+            self.unpack(&v, &mut group)?;
         }
+        flush(&mut group, &mut n)?;
         Ok(n)
     }
 
     fn statement_count(&self) -> Result<u64, StoreError> {
         Ok(to_u64(self.conn.query_row(
-            "SELECT count(*) FROM statement",
+            "SELECT coalesce(sum(new_statements), 0) FROM record",
             [],
             |r| r.get(0),
         )?))

@@ -21,7 +21,7 @@ fn stmt(entity: &str, prop: &str, value: &str, at: i64) -> Statement {
         },
         first_seen: Timestamp(at),
         last_seen: Timestamp(at),
-        markings: Markings::default(),
+        markings: Markings::default().into(),
         subject_category: None,
         kind: Kind::Fact,
     }
@@ -114,7 +114,7 @@ fn entity_scan_returns_only_that_entity_and_enforces_its_limit() {
     .unwrap();
     let one = s.entity_statements("hr:officer:7", 10).unwrap();
     assert_eq!(one.len(), 3);
-    assert!(one.iter().all(|x| x.entity_id == "hr:officer:7"));
+    assert!(one.iter().all(|x| &*x.entity_id == "hr:officer:7"));
     assert!(
         s.entity_statements("hr:officer:999", 10)
             .unwrap()
@@ -198,8 +198,14 @@ fn a_damaged_row_is_reported_not_shown() {
         .unwrap();
     }
     let conn = rusqlite::Connection::open(&path).unwrap();
-    conn.execute("UPDATE statement SET value = 'Jon'", [])
+    // Change the packed value `Jo` to `Jx`, leaving the row's key as it was.
+    let n = conn
+        .execute(
+            "UPDATE record SET body = CAST(replace(CAST(body AS TEXT), 'Jo', 'Jx') AS BLOB)",
+            [],
+        )
         .unwrap();
+    assert_eq!(n, 1);
     drop(conn);
     let s = SqliteStore::open(&path).unwrap();
     assert!(matches!(

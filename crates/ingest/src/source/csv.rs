@@ -3,7 +3,7 @@
 
 use clearstone_model::limits;
 
-use super::{Record, open, unreadable};
+use super::{Raw, Record, open, unreadable};
 use crate::map::Fields;
 use crate::mapping::Mapping;
 use crate::{IngestError, RowError};
@@ -69,7 +69,7 @@ fn record_fields(
         .collect()
 }
 
-fn raw_bytes(m: &Mapping, rec: &csv::ByteRecord) -> Vec<u8> {
+pub(super) fn encode(m: &Mapping, rec: &csv::ByteRecord) -> Vec<u8> {
     let mut w = csv::WriterBuilder::new()
         .delimiter(m.delimiter)
         .from_writer(Vec::new());
@@ -100,19 +100,18 @@ pub(super) fn read(
         .map_err(|_| unreadable(m, "the header row is not UTF-8"))?;
     let idx = slot_indexes(m, &header).map_err(|e| unreadable(m, e))?;
     let shared: std::sync::Arc<str> = header.join("\t").into();
-    let mut rec = csv::ByteRecord::new();
     loop {
+        let mut rec = csv::ByteRecord::new();
         match rdr.read_byte_record(&mut rec) {
             Ok(false) => return Ok(()),
             Ok(true) => {
                 let line = rec.position().map_or(0, csv::Position::line);
-                let raw = raw_bytes(m, &rec);
-                let fields = if raw.len() > limits::ROW_BYTES_MAX {
+                let size = rec.as_slice().len() + rec.len();
+                let fields = if size > limits::ROW_BYTES_MAX {
                     Err(RowError::new(
                         "",
                         format!(
-                            "record of {} bytes exceeds row_bytes_max ({})",
-                            raw.len(),
+                            "record of {size} bytes exceeds row_bytes_max ({})",
                             limits::ROW_BYTES_MAX
                         ),
                     ))
@@ -121,7 +120,8 @@ pub(super) fn read(
                 };
                 each(Record {
                     line,
-                    raw,
+                    raw: Raw::Csv(rec),
+                    size: size as u64,
                     fields,
                     header: Some(shared.clone()),
                 })?;

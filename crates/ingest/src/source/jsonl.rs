@@ -5,7 +5,7 @@ use std::io::BufRead;
 use clearstone_model::limits;
 use serde_json::Value;
 
-use super::{Record, open};
+use super::{Raw, Record, open};
 use crate::map::Fields;
 use crate::mapping::Mapping;
 use crate::{IngestError, RowError};
@@ -83,7 +83,8 @@ pub(super) fn read(
         let fields = fields(m, &buf);
         each(Record {
             line,
-            raw: buf.clone(),
+            raw: Raw::Bytes(buf.clone()),
+            size: n as u64,
             fields,
             header: None,
         })?;

@@ -12,11 +12,46 @@ use crate::{IngestError, RowError};
 pub(crate) struct Record {
     /// 1-based line (CSV, JSON Lines) or row (Parquet).
     pub line: u64,
-    /// The record's bytes, kept for quarantine.
-    pub raw: Vec<u8>,
+    /// The record as read, encoded for quarantine only if it fails.
+    pub raw: Raw,
+    /// Bytes the record took in the source.
+    pub size: u64,
     pub fields: Result<Fields, RowError>,
     /// The CSV header, tab-separated, shared by every record of the file.
     pub header: Option<std::sync::Arc<str>>,
+}
+
+/// A record's original form. Encoding it costs as much as parsing it, so it
+/// is kept cheap and turned into bytes only for quarantine.
+pub(crate) enum Raw {
+    Bytes(Vec<u8>),
+    Csv(::csv::ByteRecord),
+    /// Parquet: the mapped columns, quarantined as a JSON object.
+    Columns,
+}
+
+impl Raw {
+    pub fn into_bytes(self, m: &Mapping, fields: Option<&Fields>) -> Vec<u8> {
+        match self {
+            Self::Bytes(b) => b,
+            Self::Csv(rec) => csv::encode(m, &rec),
+            Self::Columns => {
+                let obj: serde_json::Map<String, serde_json::Value> = m
+                    .columns
+                    .iter()
+                    .zip(fields.into_iter().flatten())
+                    .map(|(c, v)| {
+                        (
+                            c.clone(),
+                            v.clone()
+                                .map_or(serde_json::Value::Null, serde_json::Value::String),
+                        )
+                    })
+                    .collect();
+                serde_json::Value::Object(obj).to_string().into_bytes()
+            }
+        }
+    }
 }
 
 /// Reads every record of the mapping's source, in order.

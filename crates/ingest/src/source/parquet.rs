@@ -5,7 +5,7 @@ use clearstone_text::Date;
 use parquet::file::reader::{FileReader, SerializedFileReader};
 use parquet::record::Field;
 
-use super::{Record, open, unreadable};
+use super::{Raw, Record, open, unreadable};
 use crate::IngestError;
 use crate::mapping::Mapping;
 
@@ -71,23 +71,11 @@ pub(super) fn read(
             .iter()
             .map(|j| all.get(*j).and_then(|f| text(f)))
             .collect();
-        // Quarantine keeps the mapped columns as a JSON object, replayable like JSON Lines.
-        let obj: serde_json::Map<String, serde_json::Value> = m
-            .columns
-            .iter()
-            .zip(&fields)
-            .map(|(c, v)| {
-                (
-                    c.clone(),
-                    v.clone()
-                        .map_or(serde_json::Value::Null, serde_json::Value::String),
-                )
-            })
-            .collect();
-        let raw = serde_json::Value::Object(obj).to_string().into_bytes();
+        let size = fields.iter().flatten().map(|v| v.len() as u64 + 1).sum();
         each(Record {
             line: i as u64 + 1,
-            raw,
+            raw: Raw::Columns,
+            size,
             fields: Ok(fields),
             header: None,
         })?;

@@ -26,25 +26,26 @@ CREATE TABLE vocab (
     text TEXT NOT NULL UNIQUE
 );
 
-CREATE TABLE statement (
-    id               BLOB NOT NULL,
+-- Statements are stored packed: one row per version of a source record's
+-- entity, its statements in `body` (docs/storage.md). The one index, on
+-- (entity_id, key), gives uniqueness and the scan that assembles an entity;
+-- sources number their records in order, so ingest appends to it.
+CREATE TABLE record (
+    key              BLOB NOT NULL,
     entity_id        TEXT NOT NULL,
     schema_id        INTEGER NOT NULL REFERENCES vocab(id),
-    prop_id          INTEGER NOT NULL REFERENCES vocab(id),
-    value            TEXT NOT NULL,
-    original_value   TEXT,
     dataset_id       INTEGER NOT NULL REFERENCES dataset(id),
     source_id        INTEGER NOT NULL REFERENCES source(id),
     record           TEXT NOT NULL,
+    subject_category TEXT,
+    kind             TEXT NOT NULL,
     first_seen       INTEGER NOT NULL,
     last_seen        INTEGER NOT NULL,
-    markings_id      INTEGER NOT NULL REFERENCES vocab(id),
-    subject_category TEXT,
-    kind             TEXT NOT NULL
+    statements       INTEGER NOT NULL,
+    new_statements   INTEGER NOT NULL,
+    body             BLOB NOT NULL
 );
--- Ids start with the entity's hash, so this one index gives both uniqueness
--- and a range scan over one entity's statements.
-CREATE UNIQUE INDEX statement_id ON statement(id);
+CREATE UNIQUE INDEX record_entity ON record(entity_id, key);
 
 CREATE TABLE ingest_run (
     id                INTEGER PRIMARY KEY,
