@@ -1,0 +1,114 @@
+//! Building access-control and system audit events (JSON Lines), merged
+//! from the door system and the records system's audit trail.
+
+use crate::DemoError;
+use crate::out::{Bad, Json, JsonFaults, Jsonl};
+use crate::rng::Rng;
+
+use super::hr::station;
+use super::{Ctx, Nominals, recent};
+
+const TAG: u64 = 0xACCE;
+
+const DOORS: &[&str] = &[
+    "Main Entrance",
+    "Rear Yard",
+    "Custody Suite",
+    "Property Store",
+    "CID Office",
+    "Armoury",
+];
+const SYSTEMS: &[&str] = &[
+    "Records Management System",
+    "Intelligence System",
+    "Duty Management",
+    "Police National Computer",
+];
+
+pub fn write(cx: &mut Ctx<'_>) -> Result<(), DemoError> {
+    let bad = [Bad::Key, Bad::Date, Bad::Enum, Bad::Json];
+    let mut out = Jsonl::create(cx.dir, "access_events.jsonl", cx.seed(), &bad)?;
+    let faults = JsonFaults {
+        key: Some("event_id"),
+        date: Some("date"),
+        enumeration: Some("action"),
+    };
+    let w = cx.w;
+    let mut seq = 0u64;
+    for k in 0..w.n_staff {
+        let mut r = Rng::for_item(cx.seed(), TAG, u64::from(k));
+        for _ in 0..r.count(20.0, 200) {
+            seq += 1;
+            let bad = out.roll(faults);
+            let date = recent(&mut r, 60);
+            let time = format!(
+                "{:02}:{:02}:{:02}",
+                r.range(0, 23),
+                r.range(0, 59),
+                r.range(0, 59)
+            );
+            let door = r.chance(0.5);
+            let (kind, action, location, device) = if door {
+                let action = r.pick(&["IN", "IN", "OUT", "OUT", "DENY"]);
+                (
+                    "DOOR",
+                    action,
+                    format!("{} - {}", station(w, k), r.pick(DOORS)),
+                    format!("CR-{:04}", r.below(400)),
+                )
+            } else {
+                let action = r.pick(&[
+                    "LOGIN", "LOGOUT", "SEARCH", "SEARCH", "VIEW", "VIEW", "VIEW", "PRINT",
+                    "EXPORT",
+                ]);
+                (
+                    "SYS",
+                    action,
+                    r.pick(SYSTEMS).to_string(),
+                    format!("WS{:05}", r.below(3000)),
+                )
+            };
+            let (search, record) = match action {
+                "SEARCH" | "VIEW" | "PRINT" if cx.nominals.len() > 0 => {
+                    let n = r.below(u64::from(cx.nominals.len())) as u32;
+                    let pi = cx.nominals.person.get(n as usize).copied().unwrap_or(0);
+                    if action == "SEARCH" {
+                        (w.person(pi).surname.to_lowercase(), String::new())
+                    } else {
+                        (String::new(), Nominals::id(n))
+                    }
+                }
+                _ => (String::new(), String::new()),
+            };
+            let id = format!("EV{seq:010}");
+            let obj = Json::new()
+                .str("event_id", if bad == Some(Bad::Key) { "" } else { &id })
+                .str("staff_no", &w.staff_no(k))
+                .str(
+                    "date",
+                    &if bad == Some(Bad::Date) {
+                        out.bad_date().to_string()
+                    } else {
+                        date.iso()
+                    },
+                )
+                .str("time", &time)
+                .str("type", kind)
+                .str(
+                    "action",
+                    if bad == Some(Bad::Enum) {
+                        out.bad_code()
+                    } else {
+                        action
+                    },
+                )
+                .str("location", &location)
+                .str("device", &device)
+                .opt("search_terms", &search)
+                .opt("record_ref", &record);
+            out.write(&mut cx.truth, obj, bad, faults)?;
+        }
+    }
+    cx.done(out.finish()?);
+    Ok(())
+}
