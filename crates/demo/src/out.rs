@@ -15,6 +15,7 @@ use parquet::schema::parser::parse_message_type;
 
 use crate::DemoError;
 use crate::rng::{Rng, mix};
+use crate::truth::Truth;
 
 /// Share of rows deliberately broken so quarantine has something to show.
 const BAD_RATE: f64 = 0.002;
@@ -65,54 +66,7 @@ pub struct Faults {
     pub columns: bool,
 }
 
-/// Ground truth and the list of deliberately bad rows, shared by all sources.
-pub struct Truth {
-    truth: BufWriter<File>,
-    bad: BufWriter<File>,
-    pub truth_path: PathBuf,
-    pub bad_path: PathBuf,
-    rows: u64,
-}
-
-impl Truth {
-    pub fn create(dir: &Path) -> Result<Self, DemoError> {
-        let truth_path = dir.join("truth.csv");
-        let bad_path = dir.join("bad_rows.csv");
-        let mut truth = BufWriter::new(create(&truth_path)?);
-        let mut bad = BufWriter::new(create(&bad_path)?);
-        truth
-            .write_all(b"entity_id,person_id\n")
-            .map_err(|e| io(&truth_path, e))?;
-        bad.write_all(b"file,line,column,reason\n")
-            .map_err(|e| io(&bad_path, e))?;
-        Ok(Self {
-            truth,
-            bad,
-            truth_path,
-            bad_path,
-            rows: 0,
-        })
-    }
-
-    pub fn person(&mut self, entity_id: &str, person_id: &str) -> Result<(), DemoError> {
-        self.rows += 1;
-        writeln!(self.truth, "{},{person_id}", csv_field(entity_id, b','))
-            .map_err(|e| io(&self.truth_path, e))
-    }
-
-    fn bad(&mut self, file: &str, line: u64, column: &str, bad: Bad) -> Result<(), DemoError> {
-        writeln!(self.bad, "{file},{line},{column},{}", bad.reason())
-            .map_err(|e| io(&self.bad_path, e))
-    }
-
-    pub fn finish(mut self) -> Result<u64, DemoError> {
-        self.truth.flush().map_err(|e| io(&self.truth_path, e))?;
-        self.bad.flush().map_err(|e| io(&self.bad_path, e))?;
-        Ok(self.rows)
-    }
-}
-
-fn create(path: &Path) -> Result<File, DemoError> {
+pub fn create(path: &Path) -> Result<File, DemoError> {
     File::create(path).map_err(|e| io(path, e))
 }
 
@@ -123,7 +77,7 @@ pub fn io(path: &Path, e: std::io::Error) -> DemoError {
     }
 }
 
-fn csv_field(s: &str, delim: u8) -> std::borrow::Cow<'_, str> {
+pub fn csv_field(s: &str, delim: u8) -> std::borrow::Cow<'_, str> {
     if s.bytes()
         .any(|b| b == delim || b == b'"' || b == b'\n' || b == b'\r')
     {

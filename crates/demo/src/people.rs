@@ -399,6 +399,9 @@ impl World {
         });
         let female = forced_female.unwrap_or(drawn_female);
         let range = age_range.unwrap_or_else(|| match kind {
+            // Senior ranks are older: a team leader has served for years.
+            Kind::Staff(k) if k.is_multiple_of(64) => 38..=60,
+            Kind::Staff(k) if k.is_multiple_of(8) => 27..=62,
             Kind::Staff(_) => 20..=64,
             Kind::Practitioner(_) => 24..=63,
             Kind::Parent { .. } => 21..=52,

@@ -17,9 +17,9 @@ mod vetting;
 
 use std::path::{Path, PathBuf};
 
-use crate::out::Truth;
 use crate::people::{Person, Role, World};
 use crate::rng::Rng;
+use crate::truth::Truth;
 use crate::{DemoError, SourceFile, entity_id};
 
 /// Mapping files in ingest order: records that others reference come first.
