@@ -1,0 +1,376 @@
+//! Reading dates written in the formats source systems use, described with a
+//! small subset of strftime.
+
+use super::{Date, unparsed};
+use crate::error::{TextError, shown};
+
+/// Two-digit years below this are read as 20xx, the rest as 19xx: "29" is
+/// 2029 and "30" is 1930.
+///
+/// Most two-digit years in UK public-sector records are dates of birth and
+/// event dates, nearly all in the past. A pivot of 30 reads children's and
+/// recent dates correctly while keeping anyone born from 1930 on in the last
+/// century. Dates of birth before 1930 written with two digits come out a
+/// century late; sources holding such records should send four-digit years.
+pub const TWO_DIGIT_YEAR_PIVOT: u8 = 30;
+
+/// The keyword that stands for `YYYY-MM-DD` in a list of formats.
+const ISO: &str = "iso";
+
+const MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+/// Parses a date with the first of `formats` that fits it.
+///
+/// A format is literal text with these directives:
+///
+/// | directive | reads |
+/// |---|---|
+/// | `%Y` | four-digit year |
+/// | `%y` | two-digit year, see [`TWO_DIGIT_YEAR_PIVOT`] |
+/// | `%m` | month number, one or two digits ("7" or "07") |
+/// | `%d` | day of the month, one or two digits |
+/// | `%e` | day of the month, one or two digits, optionally after a space |
+/// | `%b` | English month name, abbreviated ("Jan", "Sept") or in full |
+/// | `%B` | same as `%b`: sources mix the two within one column |
+/// | `%%` | a literal `%` |
+///
+/// Letters match regardless of case, and a space in the format matches any
+/// run of whitespace. The whole format `iso` stands for `%Y-%m-%d` with
+/// exactly two-digit month and day.
+///
+/// ```
+/// use clearstone_text::{Date, parse_date};
+/// let d = parse_date("3/7/1984", &["iso", "%d/%m/%Y"]).unwrap();
+/// assert_eq!(d, Date::new(1984, 7, 3).unwrap());
+/// ```
+///
+/// # Errors
+/// [`TextError::DateFormat`] when a format is malformed (an unknown
+/// directive, or no year, month or day); [`TextError::DateNonexistent`]
+/// when no format gave a real date but one fitted the shape (31/02/2020);
+/// otherwise [`TextError::DateUnparsed`] naming the value and the formats.
+pub fn parse_date(s: &str, formats: &[&str]) -> Result<Date, TextError> {
+    let value = s.trim();
+    let mut nonexistent: Option<&str> = None;
+    for &format in formats {
+        let fields = if format == ISO {
+            iso_fields(value)
+        } else {
+            let items = compile(format)?;
+            match_items(value, &items)
+        };
+        if let Some(Fields { year, month, day }) = fields {
+            match Date::new(year, month, day) {
+                Ok(date) => return Ok(date),
+                Err(_) => {
+                    nonexistent.get_or_insert(format);
+                }
+            }
+        }
+    }
+    Err(match nonexistent {
+        Some(format) => TextError::DateNonexistent {
+            value: shown(value),
+            format: format.to_owned(),
+        },
+        None => unparsed(value, formats),
+    })
+}
+
+pub(super) fn parse_iso(s: &str) -> Result<Date, TextError> {
+    parse_date(s, &[ISO])
+}
+
+struct Fields {
+    year: i32,
+    month: u8,
+    day: u8,
+}
+
+fn iso_fields(value: &str) -> Option<Fields> {
+    let b = value.as_bytes();
+    let shaped = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && [0, 1, 2, 3, 5, 6, 8, 9]
+            .iter()
+            .all(|&i| b[i].is_ascii_digit());
+    if !shaped {
+        return None;
+    }
+    Some(Fields {
+        year: number(&b[0..4]),
+        month: u8::try_from(number(&b[5..7])).ok()?,
+        day: u8::try_from(number(&b[8..10])).ok()?,
+    })
+}
+
+/// The value of a run of ASCII digits, which callers keep to four or fewer.
+fn number(digits: &[u8]) -> i32 {
+    digits.iter().fold(0, |n, d| n * 10 + i32::from(d - b'0'))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Item {
+    Year,
+    ShortYear,
+    Month,
+    MonthName,
+    Day,
+    PaddedDay,
+    Whitespace,
+    Literal(char),
+}
+
+fn compile(format: &str) -> Result<Vec<Item>, TextError> {
+    let fail = |reason: String| TextError::DateFormat {
+        format: format.to_owned(),
+        reason,
+    };
+    let mut items = Vec::with_capacity(format.len());
+    let mut chars = format.chars();
+    while let Some(c) = chars.next() {
+        let item = match c {
+            '%' => match chars.next() {
+                Some('Y') => Item::Year,
+                Some('y') => Item::ShortYear,
+                Some('m') => Item::Month,
+                Some('b' | 'B') => Item::MonthName,
+                Some('d') => Item::Day,
+                Some('e') => Item::PaddedDay,
+                Some('%') => Item::Literal('%'),
+                Some(other) => {
+                    return Err(fail(format!("has the unsupported directive `%{other}`")));
+                }
+                None => return Err(fail("ends with a lone `%`".to_owned())),
+            },
+            c if c.is_whitespace() => Item::Whitespace,
+            c => Item::Literal(c),
+        };
+        items.push(item);
+    }
+    let count = |wanted: &[Item]| items.iter().filter(|i| wanted.contains(i)).count();
+    for (what, kinds) in [
+        ("year", &[Item::Year, Item::ShortYear][..]),
+        ("month", &[Item::Month, Item::MonthName][..]),
+        ("day", &[Item::Day, Item::PaddedDay][..]),
+    ] {
+        match count(kinds) {
+            1 => {}
+            0 => return Err(fail(format!("has no {what}"))),
+            _ => return Err(fail(format!("has more than one {what}"))),
+        }
+    }
+    Ok(items)
+}
+
+fn match_items(value: &str, items: &[Item]) -> Option<Fields> {
+    let mut rest = value;
+    let (mut year, mut month, mut day) = (0, 0, 0);
+    for item in items {
+        match *item {
+            Item::Year => year = take_digits(&mut rest, 4, 4)?,
+            Item::ShortYear => {
+                let yy = take_digits(&mut rest, 2, 2)?;
+                let century = if yy < i32::from(TWO_DIGIT_YEAR_PIVOT) {
+                    2000
+                } else {
+                    1900
+                };
+                year = century + yy;
+            }
+            Item::Month => month = take_digits(&mut rest, 1, 2)?,
+            Item::Day => day = take_digits(&mut rest, 1, 2)?,
+            Item::PaddedDay => {
+                rest = rest.strip_prefix(' ').unwrap_or(rest);
+                day = take_digits(&mut rest, 1, 2)?;
+            }
+            Item::MonthName => month = take_month_name(&mut rest)?,
+            Item::Whitespace => {
+                let trimmed = rest.trim_start();
+                if trimmed.len() == rest.len() {
+                    return None;
+                }
+                rest = trimmed;
+            }
+            Item::Literal(c) => {
+                let next = rest.chars().next()?;
+                if !next.eq_ignore_ascii_case(&c) {
+                    return None;
+                }
+                rest = &rest[next.len_utf8()..];
+            }
+        }
+    }
+    if !rest.is_empty() {
+        return None;
+    }
+    Some(Fields {
+        year,
+        month: u8::try_from(month).ok()?,
+        day: u8::try_from(day).ok()?,
+    })
+}
+
+/// Takes between `min` and `max` ASCII digits, as many as there are.
+fn take_digits(rest: &mut &str, min: usize, max: usize) -> Option<i32> {
+    let len = rest
+        .bytes()
+        .take(max)
+        .take_while(u8::is_ascii_digit)
+        .count();
+    if len < min {
+        return None;
+    }
+    let (digits, after) = rest.split_at(len);
+    *rest = after;
+    Some(number(digits.as_bytes()))
+}
+
+/// Takes an English month name, full or abbreviated, and gives its number.
+fn take_month_name(rest: &mut &str) -> Option<i32> {
+    let letters = rest.bytes().take_while(u8::is_ascii_alphabetic).count();
+    let word = rest[..letters].to_ascii_lowercase();
+    let index = MONTHS.iter().position(|full| {
+        word == *full
+            || (word.len() == 3 && full.starts_with(&word))
+            || (word == "sept" && *full == "september")
+    })?;
+    *rest = &rest[letters..];
+    i32::try_from(index + 1).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(y: i32, m: u8, d: u8) -> Date {
+        Date::new(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn iso_is_strict() {
+        assert_eq!(Date::parse_iso("1984-07-03"), Ok(date(1984, 7, 3)));
+        assert_eq!(Date::parse_iso(" 1984-07-03\n"), Ok(date(1984, 7, 3)));
+        for bad in ["1984-7-3", "84-07-03", "1984/07/03", "1984-07-03T00:00", ""] {
+            assert!(Date::parse_iso(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn numeric_formats_accept_single_digits() {
+        let f = &["%d/%m/%Y"];
+        assert_eq!(parse_date("03/07/1984", f), Ok(date(1984, 7, 3)));
+        assert_eq!(parse_date("3/7/1984", f), Ok(date(1984, 7, 3)));
+        assert_eq!(parse_date("19840703", &["%Y%m%d"]), Ok(date(1984, 7, 3)));
+        assert!(parse_date("3/7/84", f).is_err());
+    }
+
+    #[test]
+    fn two_digit_years_pivot() {
+        let f = &["%d/%m/%y"];
+        assert_eq!(parse_date("01/01/29", f), Ok(date(2029, 1, 1)));
+        assert_eq!(parse_date("01/01/30", f), Ok(date(1930, 1, 1)));
+        assert_eq!(parse_date("01/01/00", f), Ok(date(2000, 1, 1)));
+        assert_eq!(parse_date("01/01/99", f), Ok(date(1999, 1, 1)));
+    }
+
+    #[test]
+    fn month_names_in_either_length_and_any_case() {
+        assert_eq!(
+            parse_date("3 Jul 1984", &["%d %b %Y"]),
+            Ok(date(1984, 7, 3))
+        );
+        assert_eq!(
+            parse_date("3 JULY 1984", &["%d %B %Y"]),
+            Ok(date(1984, 7, 3))
+        );
+        assert_eq!(parse_date("3-sept-84", &["%d-%b-%y"]), Ok(date(1984, 9, 3)));
+        assert_eq!(
+            parse_date("July  3, 1984", &["%B %e, %Y"]),
+            Ok(date(1984, 7, 3))
+        );
+        assert_eq!(
+            parse_date("Jul  3 1984", &["%b %e %Y"]),
+            Ok(date(1984, 7, 3))
+        );
+        assert!(parse_date("3 Jux 1984", &["%d %b %Y"]).is_err());
+        assert!(parse_date("3 Ju 1984", &["%d %b %Y"]).is_err());
+    }
+
+    #[test]
+    fn formats_are_tried_in_order() {
+        let formats = &["iso", "%d/%m/%Y", "%m/%d/%Y"];
+        assert_eq!(parse_date("2001-02-03", formats), Ok(date(2001, 2, 3)));
+        assert_eq!(parse_date("02/03/2001", formats), Ok(date(2001, 3, 2)));
+        // Only the American order gives a real date.
+        assert_eq!(parse_date("02/13/2001", formats), Ok(date(2001, 2, 13)));
+    }
+
+    #[test]
+    fn a_fitting_shape_with_no_such_day_says_so() {
+        assert_eq!(
+            parse_date("31/02/2020", &["iso", "%d/%m/%Y"]),
+            Err(TextError::DateNonexistent {
+                value: "31/02/2020".into(),
+                format: "%d/%m/%Y".into(),
+            })
+        );
+    }
+
+    #[test]
+    fn nothing_fitting_names_value_and_formats() {
+        let e = parse_date("yesterday", &["iso", "%d/%m/%Y"]).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "date `yesterday` matches none of the formats `iso`, `%d/%m/%Y`"
+        );
+        assert!(parse_date("1984-07-03", &[]).is_err());
+        assert!(parse_date("03/07/1984x", &["%d/%m/%Y"]).is_err());
+    }
+
+    #[test]
+    fn malformed_formats_are_reported() {
+        for (format, reason) in [
+            ("%d/%m/%Q", "has the unsupported directive `%Q`"),
+            ("%d/%m/%", "ends with a lone `%`"),
+            ("%d/%m", "has no year"),
+            ("%d %Y", "has no month"),
+            ("%m %Y", "has no day"),
+            ("%d %d %m %Y", "has more than one day"),
+        ] {
+            assert_eq!(
+                parse_date("1", &[format]),
+                Err(TextError::DateFormat {
+                    format: format.into(),
+                    reason: reason.into(),
+                })
+            );
+        }
+    }
+
+    #[test]
+    fn literal_percent_and_letters() {
+        assert_eq!(
+            parse_date("1984%07%03", &["%Y%%%m%%%d"]),
+            Ok(date(1984, 7, 3))
+        );
+        assert_eq!(
+            parse_date("1984t07t03", &["%YT%mT%d"]),
+            Ok(date(1984, 7, 3))
+        );
+    }
+}

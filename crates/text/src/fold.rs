@@ -1,0 +1,145 @@
+use unicode_normalization::char::{decompose_compatible, is_combining_mark};
+
+/// Folds text to the form every comparison in clearstone uses: compatibility
+/// decomposition (NFKD) with combining marks removed, lowercase, apostrophes
+/// dropped so that "O'Brien" meets "OBrien", and every other run of
+/// characters that are not letters or digits turned into one space, trimmed.
+///
+/// ```
+/// assert_eq!(clearstone_text::fold("  Zoë O’Brien-Smith "), "zoe obrien smith");
+/// ```
+pub fn fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    fold_into(s, &mut out);
+    out
+}
+
+/// [`fold`] into a buffer the caller keeps, which is cleared first; ingest and
+/// indexing fold millions of values and should not allocate for each.
+pub fn fold_into(s: &str, out: &mut String) {
+    out.clear();
+    let mut folder = Folder { out, gap: false };
+    if s.is_ascii() {
+        for b in s.bytes() {
+            folder.ascii(b);
+        }
+    } else {
+        for c in s.chars() {
+            folder.any(c);
+        }
+    }
+}
+
+struct Folder<'a> {
+    out: &'a mut String,
+    // A separator was seen since the last kept character; written lazily so
+    // that the result never starts or ends with a space.
+    gap: bool,
+}
+
+impl Folder<'_> {
+    fn ascii(&mut self, b: u8) {
+        if b.is_ascii_alphanumeric() {
+            self.keep(char::from(b.to_ascii_lowercase()));
+        } else if !is_apostrophe(char::from(b)) {
+            self.gap = true;
+        }
+    }
+
+    fn any(&mut self, c: char) {
+        if c.is_ascii() {
+            // Fits in a byte, so the cast cannot truncate.
+            self.ascii(c as u8);
+            return;
+        }
+        decompose_compatible(c, |d| {
+            if is_combining_mark(d) || is_apostrophe(d) {
+                return;
+            }
+            if !d.is_alphanumeric() {
+                self.gap = true;
+                return;
+            }
+            for lower in d.to_lowercase() {
+                if lower.is_ascii() || lower == d {
+                    self.keep(lower);
+                } else {
+                    // Lowercasing can produce a character that decomposes
+                    // again (İ becomes i plus a dot above); without this a
+                    // second fold would change the result.
+                    decompose_compatible(lower, |l| {
+                        if !is_combining_mark(l) && l.is_alphanumeric() {
+                            self.keep(l);
+                        }
+                    });
+                }
+            }
+        });
+    }
+
+    fn keep(&mut self, c: char) {
+        if self.gap && !self.out.is_empty() {
+            self.out.push(' ');
+        }
+        self.gap = false;
+        self.out.push(c);
+    }
+}
+
+fn is_apostrophe(c: char) -> bool {
+    matches!(
+        c,
+        '\'' | '`' | '\u{2018}' | '\u{2019}' | '\u{201B}' | '\u{2032}' | '\u{02BC}' | '\u{02BB}'
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn apostrophes_join_the_parts_of_a_name() {
+        assert_eq!(fold("O'Brien"), "obrien");
+        assert_eq!(fold("O’Brien"), "obrien");
+        assert_eq!(fold("D`Arcy"), "darcy");
+    }
+
+    #[test]
+    fn accents_and_case_are_removed() {
+        assert_eq!(fold("Siân Gruffydd"), "sian gruffydd");
+        assert_eq!(fold("ÉLODIE Müller"), "elodie muller");
+        assert_eq!(fold("Ångström"), "angstrom");
+    }
+
+    #[test]
+    fn separators_collapse_to_one_space_and_are_trimmed() {
+        assert_eq!(fold("  Smith--Jones,  Mary  "), "smith jones mary");
+        assert_eq!(fold("a\t\nb"), "a b");
+        assert_eq!(fold("!!!"), "");
+        assert_eq!(fold(""), "");
+    }
+
+    #[test]
+    fn compatibility_forms_fold_to_plain_letters() {
+        assert_eq!(fold("ﬁsh"), "fish");
+        assert_eq!(fold("ＡＢＣ１２"), "abc12");
+        assert_eq!(fold("x²"), "x2");
+    }
+
+    #[test]
+    fn dotted_capital_i_folds_to_plain_i() {
+        assert_eq!(fold("İstanbul"), "istanbul");
+    }
+
+    #[test]
+    fn letters_without_a_decomposition_are_kept() {
+        assert_eq!(fold("Straße Øre"), "straße øre");
+    }
+
+    #[test]
+    fn fold_into_replaces_what_the_buffer_held() {
+        let mut buf = String::from("old contents");
+        fold_into("New Value", &mut buf);
+        assert_eq!(buf, "new value");
+    }
+}
