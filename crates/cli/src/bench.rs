@@ -1,0 +1,149 @@
+//! `clearstone bench ingest`: our ingest next to the limit, `sqlite3 .import`
+//! of the same CSV files into plain tables, measured in one run.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+use clearstone_engine::Engine;
+
+/// People in the calibration run that estimates source rows per person.
+const CALIBRATION_PEOPLE: usize = 2_000;
+
+fn peak_rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| {
+                l.split_whitespace()
+                    .nth(1)
+                    .and_then(|kb| kb.parse::<f64>().ok())
+            })
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+fn size(p: &Path) -> u64 {
+    std::fs::metadata(p).map_or(0, |m| m.len())
+}
+
+pub fn ingest(rows: u64, work: Option<&Path>) -> Result<()> {
+    let tmp;
+    let work: PathBuf = match work {
+        Some(w) => w.to_path_buf(),
+        None => {
+            tmp = std::env::temp_dir().join(format!("clearstone-bench-{}", std::process::id()));
+            tmp.clone()
+        }
+    };
+    let calib = clearstone_demo::generate(
+        &clearstone_demo::Options {
+            seed: 7,
+            people: CALIBRATION_PEOPLE,
+        },
+        &work.join("calibration"),
+    )?;
+    let per_person = calib.total_rows() as f64 / CALIBRATION_PEOPLE as f64;
+    let people = ((rows as f64 / per_person).ceil() as usize).max(1);
+    let src = work.join("sources");
+    let t = Instant::now();
+    let generated =
+        clearstone_demo::generate(&clearstone_demo::Options { seed: 42, people }, &src)?;
+    eprintln!(
+        "generated {} rows for {people} people in {:.1} s",
+        generated.total_rows(),
+        t.elapsed().as_secs_f64()
+    );
+
+    let data = work.join("data");
+    if data.exists() {
+        std::fs::remove_dir_all(&data)
+            .with_context(|| format!("cannot clear `{}`", data.display()))?;
+    }
+    let engine = Engine::init(&data, None)?;
+    let session = engine.session(crate::demo::demo_session())?;
+    let t = Instant::now();
+    let (mut csv_bytes, mut csv_secs, mut all_bytes, mut all_rows, mut statements) =
+        (0u64, 0f64, 0u64, 0u64, 0u64);
+    let mut csv_files = Vec::new();
+    for m in &generated.mappings {
+        let s = session.ingest(m, &mut |_| {})?;
+        all_bytes += s.bytes_read;
+        all_rows += s.rows_read;
+        statements += s.statements_new;
+        if s.source.ends_with(".csv") {
+            csv_bytes += s.bytes_read;
+            csv_secs += s.seconds;
+            csv_files.push(m.parent().unwrap_or(Path::new(".")).join(&s.source));
+        }
+    }
+    let secs = t.elapsed().as_secs_f64();
+    let rss = peak_rss_mb();
+
+    let limit_db = work.join("limit.db");
+    let _ = std::fs::remove_file(&limit_db);
+    let mut script = String::from(".mode csv\n");
+    for (i, f) in csv_files.iter().enumerate() {
+        let head = std::fs::read(f).with_context(|| format!("cannot read `{}`", f.display()))?;
+        let first = head.split(|b| *b == b'\n').next().unwrap_or_default();
+        let sep = [b';', b'\t', b'|']
+            .into_iter()
+            .find(|c| first.contains(c))
+            .map_or(",".to_string(), |c| (c as char).to_string());
+        script.push_str(&format!(
+            ".separator \"{}\"\n.import '{}' t{i}\n",
+            sep.escape_default(),
+            f.display()
+        ));
+    }
+    let csv_file_bytes: u64 = csv_files.iter().map(|f| size(f)).sum();
+    let t = Instant::now();
+    let out = Command::new("sqlite3")
+        .arg(&limit_db)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .and_then(|mut c| {
+            use std::io::Write;
+            if let Some(mut stdin) = c.stdin.take() {
+                stdin.write_all(script.as_bytes())?;
+            }
+            c.wait()
+        });
+    let limit_secs = t.elapsed().as_secs_f64();
+    match out {
+        Ok(s) if s.success() => {}
+        Ok(s) => bail!("sqlite3 .import failed ({s})"),
+        Err(e) => bail!("cannot run sqlite3 (install Debian's `sqlite3`): {e}"),
+    }
+
+    let mb = |b: u64| b as f64 / 1e6;
+    println!(
+        "ingest benchmark ({} source rows, {} files, {:.1} MB)",
+        all_rows,
+        generated.mappings.len(),
+        mb(all_bytes)
+    );
+    println!(
+        "  clearstone, all sources : {secs:8.2} s  {:>10.0} rows/s  {:>10.0} statements/s  {:6.1} MB/s",
+        all_rows as f64 / secs,
+        statements as f64 / secs,
+        mb(all_bytes) / secs
+    );
+    println!(
+        "  clearstone, CSV only    : {csv_secs:8.2} s  {:6.1} MB/s",
+        mb(csv_bytes) / csv_secs.max(1e-9)
+    );
+    println!(
+        "  sqlite3 .import, CSV    : {limit_secs:8.2} s  {:6.1} MB/s",
+        mb(csv_file_bytes) / limit_secs.max(1e-9)
+    );
+    println!(
+        "  ratio (CSV MB/s, ours / limit): {:.2}",
+        (mb(csv_bytes) / csv_secs.max(1e-9)) / (mb(csv_file_bytes) / limit_secs.max(1e-9))
+    );
+    println!("  peak RSS: {rss:.0} MB");
+    Ok(())
+}

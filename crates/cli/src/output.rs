@@ -1,0 +1,158 @@
+//! Human-readable and JSON renderings of engine results.
+
+use clearstone_engine::{Dataset, Entity, IngestRun, IngestSummary, QuarantineRow};
+use serde_json::{Value, json};
+
+pub fn entity_json(e: &Entity) -> Value {
+    let props: serde_json::Map<String, Value> = e
+        .properties
+        .iter()
+        .map(|(p, group)| {
+            let vals: Vec<Value> = group
+                .iter()
+                .map(|s| {
+                    json!({
+                        "value": s.value,
+                        "original_value": s.original_value,
+                        "dataset": &*s.dataset,
+                        "source": &*s.origin.source,
+                        "record": &*s.origin.record,
+                        "first_seen": s.first_seen.to_string(),
+                        "last_seen": s.last_seen.to_string(),
+                        "markings": s.markings.to_string(),
+                        "subject_category": s.subject_category.map(|c| c.as_str()),
+                        "kind": s.kind.as_str(),
+                        "statement_id": s.id.to_string(),
+                    })
+                })
+                .collect();
+            (p.clone(), Value::Array(vals))
+        })
+        .collect();
+    json!({ "id": e.id, "schema": e.schema, "properties": props })
+}
+
+pub fn entity_text(e: &Entity) -> String {
+    let mut out = format!("{}  ({})\n", e.id, e.schema);
+    let width = e.properties.keys().map(String::len).max().unwrap_or(0);
+    for (p, group) in &e.properties {
+        for (i, s) in group.iter().enumerate() {
+            let label = if i == 0 { p.as_str() } else { "" };
+            let was = s
+                .original_value
+                .as_deref()
+                .map(|o| format!("  (source said `{o}`)"))
+                .unwrap_or_default();
+            out.push_str(&format!(
+                "  {label:<width$}  {}{was}\n  {:<width$}    from {} {} record {}, seen {} .. {}, {}\n",
+                s.value, "", s.dataset, s.origin.source, s.origin.record, s.first_seen, s.last_seen, s.markings
+            ));
+        }
+    }
+    out
+}
+
+pub fn datasets_text(ds: &[Dataset]) -> String {
+    let mut out = format!(
+        "{:<16} {:>12} {:>11}  {:<20} {}\n",
+        "dataset", "statements", "quarantine", "markings", "owner / legal basis"
+    );
+    for d in ds {
+        out.push_str(&format!(
+            "{:<16} {:>12} {:>11}  {:<20} {} / {}\n",
+            d.name, d.statements, d.quarantined, d.markings, d.owner, d.legal_basis
+        ));
+    }
+    out
+}
+
+pub fn datasets_json(ds: &[Dataset]) -> Value {
+    Value::Array(
+        ds.iter()
+            .map(|d| {
+                json!({
+                    "name": d.name, "title": d.title, "owner": d.owner, "description": d.description,
+                    "legal_basis": d.legal_basis, "retention": d.retention, "markings": d.markings,
+                    "statements": d.statements, "quarantined": d.quarantined,
+                    "created_at": d.created_at.to_string(), "updated_at": d.updated_at.to_string(),
+                })
+            })
+            .collect(),
+    )
+}
+
+pub fn summary_line(s: &IngestSummary) -> String {
+    format!(
+        "{}: {} rows read, {} statements written ({} already held), {} quarantined{}, {} entities touched, {:.1} s ({:.0} rows/s)",
+        s.source,
+        s.rows_read,
+        s.statements_new,
+        s.statements_seen,
+        s.quarantined,
+        if s.released > 0 {
+            format!(" ({} released)", s.released)
+        } else {
+            String::new()
+        },
+        s.entities_touched,
+        s.seconds,
+        s.rows_read as f64 / s.seconds.max(1e-6)
+    )
+}
+
+pub fn quarantine_text(rows: &[QuarantineRow], total: u64) -> String {
+    let mut out = String::new();
+    for q in rows {
+        let col = if q.column.is_empty() {
+            String::new()
+        } else {
+            format!(" column `{}`", q.column)
+        };
+        out.push_str(&format!(
+            "{} {} line {}{col}: {}\n",
+            q.dataset, q.source, q.line, q.reason
+        ));
+    }
+    out.push_str(&format!(
+        "{} of {total} quarantined records shown\n",
+        rows.len()
+    ));
+    out
+}
+
+pub fn quarantine_json(rows: &[QuarantineRow]) -> Value {
+    Value::Array(
+        rows.iter()
+            .map(|q| {
+                json!({
+                    "dataset": q.dataset, "source": q.source, "mapping": q.mapping, "line": q.line,
+                    "column": q.column, "reason": q.reason, "raw": String::from_utf8_lossy(&q.raw),
+                    "first_seen": q.first_seen.to_string(), "last_seen": q.last_seen.to_string(),
+                })
+            })
+            .collect(),
+    )
+}
+
+pub fn runs_text(runs: &[IngestRun]) -> String {
+    let mut out = String::new();
+    for r in runs {
+        out.push_str(&format!(
+            "#{} {} {} `{}` {}: {} rows, {} new, {} seen, {} quarantined{}\n",
+            r.id,
+            r.started_at,
+            r.dataset,
+            r.source,
+            r.status.as_str(),
+            r.rows_read,
+            r.statements_new,
+            r.statements_seen,
+            r.quarantined,
+            r.error
+                .as_deref()
+                .map(|e| format!(" ({e})"))
+                .unwrap_or_default()
+        ));
+    }
+    out
+}

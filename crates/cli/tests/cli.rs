@@ -1,0 +1,271 @@
+//! The real `clearstone` binary against a real data directory.
+#![allow(clippy::unwrap_used, clippy::panic)]
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+const SESSION: [(&str, &str); 3] = [
+    ("CLEARSTONE_USER", "test-analyst"),
+    ("CLEARSTONE_PURPOSE", "demo"),
+    ("CLEARSTONE_JUSTIFICATION", "integration test"),
+];
+
+fn bin(dir: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_clearstone"));
+    c.arg("--data-dir").arg(dir);
+    for (k, _) in SESSION {
+        c.env_remove(k);
+    }
+    c.env_remove("CLEARSTONE_CASE")
+        .env_remove("CLEARSTONE_DATA_DIR");
+    c
+}
+
+fn with_session(mut c: Command) -> Command {
+    for (k, v) in SESSION {
+        c.env(k, v);
+    }
+    c
+}
+
+fn ok(out: Output) -> String {
+    assert!(
+        out.status.success(),
+        "exit {:?}\nstdout: {}\nstderr: {}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn demo(dir: &Path, scale: &str) -> String {
+    ok(bin(dir)
+        .args(["demo", "--scale", scale, "--seed", "3"])
+        .output()
+        .unwrap())
+}
+
+#[test]
+fn every_data_command_refuses_without_a_session_and_exits_1() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("data");
+    ok(bin(&dir).arg("init").output().unwrap());
+    let commands: Vec<Vec<&str>> = vec![
+        vec!["ingest", "--mapping", "nowhere.toml"],
+        vec!["datasets"],
+        vec!["runs"],
+        vec!["show", "hr:officer:1"],
+        vec![
+            "export",
+            "statements",
+            "--format",
+            "csv",
+            "--recipient",
+            "x",
+        ],
+        vec!["quarantine", "list"],
+        vec!["quarantine", "replay"],
+    ];
+    for args in commands {
+        let out = bin(&dir).args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("principal_required"), "{args:?}: {err}");
+        assert_eq!(err.trim().lines().count(), 1, "one-line error: {err}");
+        // With a user but no purpose, and with no justification, the refusal names what is missing.
+        let out = bin(&dir)
+            .args(&args)
+            .env("CLEARSTONE_USER", "u")
+            .output()
+            .unwrap();
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("purpose_required"),
+            "{args:?}"
+        );
+        let out = bin(&dir)
+            .args(&args)
+            .env("CLEARSTONE_USER", "u")
+            .env("CLEARSTONE_PURPOSE", "p")
+            .output()
+            .unwrap();
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("justification_required"),
+            "{args:?}"
+        );
+    }
+    let out = bin(&tmp.path().join("nothing-here"))
+        .arg("datasets")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not_initialised"));
+}
+
+#[test]
+fn demo_loads_everything_and_shows_provenance() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("data");
+    let out = demo(&dir, "300");
+    assert!(out.contains("loaded"), "{out}");
+    let datasets = ok(with_session(bin(&dir))
+        .arg("datasets")
+        .arg("--json")
+        .output()
+        .unwrap());
+    let ds: serde_json::Value = serde_json::from_str(&datasets).unwrap();
+    assert!(ds.as_array().unwrap().len() >= 8, "{ds}");
+    assert!(
+        ds.as_array()
+            .unwrap()
+            .iter()
+            .all(|d| d["statements"].as_u64().unwrap() > 0)
+    );
+
+    // The demo's example entity shows, with its sources.
+    let example = out
+        .lines()
+        .find(|l| l.contains(" show "))
+        .unwrap()
+        .split_whitespace()
+        .last()
+        .unwrap()
+        .to_string();
+    let shown: serde_json::Value = serde_json::from_str(&ok(with_session(bin(&dir))
+        .args(["show", &example, "--json"])
+        .output()
+        .unwrap()))
+    .unwrap();
+    assert_eq!(shown["id"], example.as_str());
+    let props = shown["properties"].as_object().unwrap();
+    assert!(!props.is_empty());
+    assert!(
+        props
+            .values()
+            .flat_map(|vals| vals.as_array().unwrap())
+            .all(|v| v["dataset"].is_string() && v["record"].is_string())
+    );
+
+    // The generator's deliberately bad rows are all in quarantine.
+    let q: serde_json::Value = serde_json::from_str(&ok(with_session(bin(&dir))
+        .args(["quarantine", "list", "--limit", "1000", "--json"])
+        .output()
+        .unwrap()))
+    .unwrap();
+    let bad = std::fs::read_to_string(dir.join("demo-sources").join("bad_rows.csv")).unwrap();
+    let expected = bad.lines().skip(1).filter(|l| !l.trim().is_empty()).count();
+    assert!(expected > 0);
+    assert_eq!(q.as_array().unwrap().len(), expected, "{q}");
+
+    // Running the demo again adds nothing.
+    let before = ok(with_session(bin(&dir))
+        .args([
+            "export",
+            "statements",
+            "--format",
+            "csv",
+            "--recipient",
+            "t",
+        ])
+        .output()
+        .unwrap());
+    demo(&dir, "300");
+    let after = ok(with_session(bin(&dir))
+        .args([
+            "export",
+            "statements",
+            "--format",
+            "csv",
+            "--recipient",
+            "t",
+        ])
+        .output()
+        .unwrap());
+    assert_eq!(before.lines().count(), after.lines().count());
+}
+
+/// Statements by id without the ingest times, which differ between runs.
+fn statements(dir: &Path) -> Vec<String> {
+    let out = ok(with_session(bin(dir))
+        .args([
+            "export",
+            "statements",
+            "--format",
+            "jsonl",
+            "--recipient",
+            "test",
+        ])
+        .output()
+        .unwrap());
+    let mut v: Vec<String> = out
+        .lines()
+        .map(|l| {
+            let mut j: serde_json::Value = serde_json::from_str(l).unwrap();
+            let o = j.as_object_mut().unwrap();
+            o.remove("first_seen");
+            o.remove("last_seen");
+            j.to_string()
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+fn ingest_cmd(dir: &Path, mappings: &[std::path::PathBuf]) -> Command {
+    let mut c = with_session(bin(dir));
+    c.arg("ingest");
+    for m in mappings {
+        c.arg("--mapping").arg(m);
+    }
+    c.stdout(Stdio::null()).stderr(Stdio::null());
+    c
+}
+
+#[test]
+fn an_ingest_killed_midway_converges_when_run_again() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = tmp.path().join("src");
+    let generated = clearstone_demo::generate(
+        &clearstone_demo::Options {
+            seed: 11,
+            people: 3000,
+        },
+        &src,
+    )
+    .unwrap();
+
+    let clean = tmp.path().join("clean");
+    ok(bin(&clean).arg("init").output().unwrap());
+    let t = Instant::now();
+    assert!(
+        ingest_cmd(&clean, &generated.mappings)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let full = t.elapsed();
+    let want = statements(&clean);
+    assert!(want.len() > 10_000);
+
+    for (i, fraction) in [0.2, 0.5, 0.8].into_iter().enumerate() {
+        let dir = tmp.path().join(format!("killed{i}"));
+        ok(bin(&dir).arg("init").output().unwrap());
+        let mut child = ingest_cmd(&dir, &generated.mappings).spawn().unwrap();
+        std::thread::sleep(Duration::from_secs_f64(full.as_secs_f64() * fraction));
+        let _ = child.kill();
+        let status = child.wait().unwrap();
+        let partial = statements(&dir).len();
+        assert!(
+            ingest_cmd(&dir, &generated.mappings)
+                .status()
+                .unwrap()
+                .success()
+        );
+        assert_eq!(
+            statements(&dir),
+            want,
+            "run {i} (killed: {status:?}, {partial} statements before re-run)"
+        );
+    }
+}
