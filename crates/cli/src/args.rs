@@ -43,17 +43,76 @@ pub struct SessionArgs {
     pub purpose: String,
     #[arg(long, env = "CLEARSTONE_JUSTIFICATION", default_value = "")]
     pub justification: String,
+    /// Why, as a code: investigation, complaint, safeguarding, vetting, audit,
+    /// data_quality, legal_request, other.
+    #[arg(long, env = "CLEARSTONE_REASON")]
+    pub reason: Option<String>,
     /// Case reference the work is for.
     #[arg(long = "case", env = "CLEARSTONE_CASE")]
     pub case_ref: Option<String>,
+    /// Act under your break-glass grant (every act is flagged for review).
+    #[arg(long)]
+    pub break_glass: bool,
 }
 
 #[derive(Subcommand)]
 pub enum Command {
-    /// Create a data directory (with the default ontology or your own).
+    /// Create a data directory (with the default ontology or your own) and
+    /// register its first administrator.
     Init {
         #[arg(long)]
         ontology: Option<PathBuf>,
+        /// The first administrator's user id.
+        #[arg(long, default_value = "admin")]
+        admin: String,
+    },
+    /// The users register (administrators).
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+    },
+    /// The purposes register (data protection officers).
+    Purpose {
+        #[command(subcommand)]
+        action: PurposeAction,
+    },
+    /// Policies.
+    Policy {
+        #[command(subcommand)]
+        action: PolicyAction,
+    },
+    /// Show one entity's special-category values of one property (a logged act;
+    /// the purpose must name a lawful condition).
+    Reveal {
+        entity_id: String,
+        property: String,
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        session: SessionArgs,
+    },
+    /// Start an emergency break-glass grant for yourself.
+    BreakGlass {
+        #[arg(long)]
+        minutes: u64,
+        #[command(flatten)]
+        session: SessionArgs,
+    },
+    /// The access log (needs a purpose with a DPA 2018 s.62(4) use).
+    Events {
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        session: SessionArgs,
+    },
+    /// Concerns raised for professional standards (self-monitoring).
+    Alerts {
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        #[command(flatten)]
+        session: SessionArgs,
     },
     /// Ingest the sources named by one or more mapping files.
     Ingest {
@@ -101,12 +160,73 @@ pub enum Command {
         scale: usize,
         #[arg(long, default_value_t = 42)]
         seed: u64,
+        /// Generate and register the demo users and purposes, but load nothing.
+        #[arg(long)]
+        no_ingest: bool,
     },
     /// Benchmarks, printed as numbers.
     Bench {
         #[command(subcommand)]
         what: BenchWhat,
     },
+}
+
+#[derive(Subcommand)]
+pub enum UserAction {
+    Add {
+        id: String,
+        #[arg(long)]
+        name: Option<String>,
+        /// Repeat for several roles.
+        #[arg(long = "role", required = true)]
+        roles: Vec<String>,
+        #[arg(long)]
+        unit: Option<String>,
+        /// OFFICIAL, OFFICIAL-SENSITIVE, SECRET or TOP-SECRET.
+        #[arg(long, default_value = "OFFICIAL")]
+        clearance: String,
+        /// Handling caveats held (repeat).
+        #[arg(long = "caveat")]
+        caveats: Vec<String>,
+        /// key=value (repeat): `person` (own record's entity id), `address`, `cases`.
+        #[arg(long = "attr")]
+        attributes: Vec<String>,
+        /// A service principal for automated jobs.
+        #[arg(long)]
+        service: bool,
+        #[command(flatten)]
+        session: SessionArgs,
+    },
+    List {
+        #[command(flatten)]
+        session: SessionArgs,
+    },
+    Disable {
+        id: String,
+        #[command(flatten)]
+        session: SessionArgs,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum PurposeAction {
+    /// Add or replace a purpose from a TOML file (see docs/gate.md).
+    Add {
+        #[arg(long)]
+        file: PathBuf,
+        #[command(flatten)]
+        session: SessionArgs,
+    },
+    List {
+        #[command(flatten)]
+        session: SessionArgs,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum PolicyAction {
+    /// Validate a policy file against the schema (the data directory's when absent).
+    Check { file: Option<PathBuf> },
 }
 
 #[derive(Subcommand)]

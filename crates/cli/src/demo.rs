@@ -1,19 +1,144 @@
-//! `clearstone demo`: generate the fictional county's sources, ingest them all
-//! through a session, and show a newcomer what to try next.
+//! `clearstone demo`: generate the fictional county's sources, register demo
+//! users and purposes, ingest every source through a session, and show a
+//! newcomer what to try next.
 
+use std::collections::BTreeSet;
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use clearstone_engine::{Engine, EngineError, SessionRequest};
+use clearstone_engine::policy::{AuditUse, Principal, PrincipalKind, Purpose, SensitiveBasis};
+use clearstone_engine::{ADMIN_PURPOSE, Classification, Engine, EngineError, SessionRequest};
 
-/// The demo's own session: a named loader, a purpose and a reason, like any other.
+const ADMIN: &str = "demo-admin";
+
+/// Every caveat the demo's sources carry, so the demo analyst sees the data
+/// (special-category values stay masked until revealed).
+const CAVEATS: [&str; 4] = ["HR", "PSD", "PERSONAL", "INTELLIGENCE"];
+
+/// The loader's session: a named data engineer, a purpose and a reason.
 pub fn demo_session() -> SessionRequest {
     SessionRequest {
         principal: "demo-loader".into(),
-        purpose: "demo".into(),
+        purpose: "demo-load".into(),
         justification: "loading the fictional Northshire demonstration data".into(),
-        case_ref: None,
+        reason: Some("data_quality".into()),
+        ..SessionRequest::default()
     }
+}
+
+fn set(items: &[&str]) -> BTreeSet<String> {
+    items.iter().map(|s| s.to_string()).collect()
+}
+
+fn user(id: &str, name: &str, roles: &[&str], unit: Option<&str>, caveats: &[&str]) -> Principal {
+    Principal {
+        id: id.into(),
+        display_name: name.into(),
+        kind: PrincipalKind::User,
+        roles: set(roles),
+        unit: unit.map(str::to_string),
+        clearance: Classification::Secret,
+        caveats: set(caveats),
+        attributes: Default::default(),
+        disabled: false,
+    }
+}
+
+fn purpose(
+    id: &str,
+    description: &str,
+    legal_basis: &str,
+    roles: &[&str],
+    datasets: &[&str],
+    year: i32,
+) -> Purpose {
+    Purpose {
+        id: id.into(),
+        description: description.into(),
+        legal_basis: legal_basis.into(),
+        sensitive: None,
+        policy_document: "Northshire appropriate policy document APD-2026-03".into(),
+        datasets: set(datasets),
+        entity_types: set(&["*"]),
+        roles: set(roles),
+        audit_use: None,
+        review_date: format!("{}-06-30", year + 1),
+        expires: format!("{}-12-31", year + 1),
+        reviewed_by: Some("demo-dpo".into()),
+    }
+}
+
+/// Registers the demo's users and purposes, once per data directory.
+pub fn register(engine: &Engine) -> Result<()> {
+    match engine.bootstrap_admin(ADMIN) {
+        Ok(()) => {}
+        // Registered by an earlier run.
+        Err(EngineError::InvalidInput(_)) => return Ok(()),
+        Err(e) => return Err(e.into()),
+    }
+    let admin = engine.session(SessionRequest {
+        principal: ADMIN.into(),
+        purpose: ADMIN_PURPOSE.into(),
+        justification: "registering the demonstration users and purposes".into(),
+        ..SessionRequest::default()
+    })?;
+    let year: i32 = clearstone_engine::Timestamp::now()
+        .to_string()
+        .get(..4)
+        .and_then(|y| y.parse().ok())
+        .unwrap_or(2026);
+    admin.put_user(&user(
+        "demo-loader",
+        "Demo data engineer",
+        &["data_engineer"],
+        None,
+        &CAVEATS,
+    ))?;
+    admin.put_user(&user(
+        "demo-analyst",
+        "Demo PSD analyst",
+        &["analyst"],
+        Some("PSD"),
+        &CAVEATS,
+    ))?;
+    admin.put_user(&user(
+        "demo-dpo",
+        "Demo data protection officer",
+        &["data_protection_officer"],
+        None,
+        &[],
+    ))?;
+    admin.put_purpose(&purpose(
+        "demo-load",
+        "Loading the demonstration sources",
+        "UK GDPR art. 6(1)(e); demonstration data, fictional",
+        &["data_engineer"],
+        &["*"],
+        year,
+    ))?;
+    let mut explore = purpose(
+        "demo",
+        "Exploring the fictional Northshire data",
+        "DPA 2018 Part 3 s.31 (demonstration); fictional data",
+        &["analyst"],
+        &["*"],
+        year,
+    );
+    explore.sensitive = Some(SensitiveBasis {
+        condition: "DPA 2018 sch. 8 para 1 (statutory purposes), demonstration".into(),
+    });
+    admin.put_purpose(&explore)?;
+    let mut oversight = purpose(
+        "demo-oversight",
+        "Checking that the demo was used lawfully",
+        "DPA 2018 s.62(4)(a) verifying the lawfulness of processing",
+        &["data_protection_officer"],
+        &[],
+        year,
+    );
+    oversight.audit_use = Some(AuditUse::VerifyLawfulness);
+    admin.put_purpose(&oversight)?;
+    Ok(())
 }
 
 /// An entity id to try `show` on: the first record of the ground truth.
@@ -23,7 +148,7 @@ fn example_entity(truth: &Path) -> Option<String> {
     line.split(',').next().map(str::to_string)
 }
 
-pub fn run(dir: &Path, scale: usize, seed: u64) -> Result<()> {
+pub fn run(dir: &Path, scale: usize, seed: u64, no_ingest: bool) -> Result<()> {
     let sources = dir.join("demo-sources");
     eprintln!(
         "generating {scale} people (seed {seed}) into `{}`",
@@ -42,6 +167,14 @@ pub fn run(dir: &Path, scale: usize, seed: u64) -> Result<()> {
         Err(EngineError::NotInitialised(_)) => Engine::init(dir, None)?,
         Err(e) => return Err(e.into()),
     };
+    register(&engine)?;
+    if no_ingest {
+        println!(
+            "registered the demo users and purposes; sources in `{}`",
+            sources.display()
+        );
+        return Ok(());
+    }
     let session = demo_session();
     let sums = crate::ingest_all(&engine, &session, &generated.mappings)?;
     let rows: u64 = sums.iter().map(|s| s.rows_read).sum();
@@ -58,15 +191,19 @@ pub fn run(dir: &Path, scale: usize, seed: u64) -> Result<()> {
     let ds = engine.session(session)?.datasets()?;
     println!("\n{}", crate::output::datasets_text(&ds));
     let d = dir.display();
+    let example = example_entity(&generated.truth).unwrap_or_else(|| "<entity id>".into());
     println!(
-        "Ground truth for resolution tests: {}\n\nTry (the demo user and purpose are set for you here; real deployments register their own):\n  \
+        "Ground truth for resolution tests: {}\n\n\
+         Users: demo-analyst (purpose `demo`), demo-dpo (purpose `demo-oversight`), demo-admin (purpose `{ADMIN_PURPOSE}`).\n\
+         Try:\n  \
          export CLEARSTONE_USER=demo-analyst CLEARSTONE_PURPOSE=demo CLEARSTONE_JUSTIFICATION=\"exploring the demo\"\n  \
          clearstone --data-dir {d} datasets\n  \
-         clearstone --data-dir {d} show {}\n  \
+         clearstone --data-dir {d} show {example}\n  \
+         clearstone --data-dir {d} reveal {example} ethnicity\n  \
          clearstone --data-dir {d} quarantine list\n  \
-         clearstone --data-dir {d} export statements --format csv --out statements.csv --recipient \"demo reader\"",
+         clearstone --data-dir {d} export statements --format csv --out statements.csv --recipient \"demo reader\"\n  \
+         CLEARSTONE_USER=demo-dpo CLEARSTONE_PURPOSE=demo-oversight clearstone --data-dir {d} events",
         generated.truth.display(),
-        example_entity(&generated.truth).unwrap_or_else(|| "<entity id>".into()),
     );
     Ok(())
 }

@@ -6,6 +6,7 @@ mod bench;
 mod demo;
 mod output;
 mod progress;
+mod registers;
 
 use std::io::Write;
 use std::path::Path;
@@ -15,7 +16,10 @@ use anyhow::{Context, Result};
 use clap::Parser;
 use clearstone_engine::{Engine, EngineError, ExportFormat, SessionRequest};
 
-use args::{BenchWhat, Cli, Command, ExportWhat, QuarantineAction, SessionArgs};
+use args::{
+    BenchWhat, Cli, Command, ExportWhat, PolicyAction, PurposeAction, QuarantineAction,
+    SessionArgs, UserAction,
+};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -38,7 +42,9 @@ fn request(s: &SessionArgs) -> SessionRequest {
         principal: s.user.clone(),
         purpose: s.purpose.clone(),
         justification: s.justification.clone(),
+        reason: s.reason.clone(),
         case_ref: s.case_ref.clone(),
+        break_glass: s.break_glass,
     }
 }
 
@@ -67,7 +73,7 @@ pub fn ingest_all(
 fn run(cli: Cli) -> Result<()> {
     let dir = cli.data_dir.as_path();
     match cli.command {
-        Command::Init { ontology } => {
+        Command::Init { ontology, admin } => {
             let text = match &ontology {
                 Some(p) => Some(
                     std::fs::read_to_string(p)
@@ -79,8 +85,13 @@ fn run(cli: Cli) -> Result<()> {
                 .as_ref()
                 .map(|p| p.display().to_string())
                 .unwrap_or_default();
-            Engine::init(dir, text.as_deref().map(|t| (t, name.as_str())))?;
-            println!("initialised `{}`", dir.display());
+            let engine = Engine::init(dir, text.as_deref().map(|t| (t, name.as_str())))?;
+            engine.bootstrap_admin(&admin)?;
+            println!(
+                "initialised `{}`; administrator `{admin}` works under purpose `{}` to add users and purposes",
+                dir.display(),
+                clearstone_engine::ADMIN_PURPOSE
+            );
         }
         Command::Ingest { mappings, session } => {
             ingest_all(&open(dir)?, &request(&session), &mappings)?;
@@ -174,7 +185,128 @@ fn run(cli: Cli) -> Result<()> {
                 );
             }
         },
-        Command::Demo { scale, seed } => demo::run(dir, scale, seed)?,
+        Command::Demo {
+            scale,
+            seed,
+            no_ingest,
+        } => demo::run(dir, scale, seed, no_ingest)?,
+        Command::User { action } => match action {
+            UserAction::Add {
+                id,
+                name,
+                roles,
+                unit,
+                clearance,
+                caveats,
+                attributes,
+                service,
+                session,
+            } => {
+                let p = registers::principal(
+                    &id,
+                    name.as_deref(),
+                    &roles,
+                    unit.as_deref(),
+                    &clearance,
+                    &caveats,
+                    &attributes,
+                    service,
+                )?;
+                open(dir)?.session(request(&session))?.put_user(&p)?;
+                println!("{}", registers::principal_line(&p));
+            }
+            UserAction::List { session } => {
+                for p in open(dir)?.session(request(&session))?.users()? {
+                    println!("{}", registers::principal_line(&p));
+                }
+            }
+            UserAction::Disable { id, session } => {
+                open(dir)?.session(request(&session))?.disable_user(&id)?;
+                println!("disabled `{id}`");
+            }
+        },
+        Command::Purpose { action } => match action {
+            PurposeAction::Add { file, session } => {
+                let p = registers::purpose_from_file(&file)?;
+                open(dir)?.session(request(&session))?.put_purpose(&p)?;
+                println!("{}", registers::purpose_line(&p));
+            }
+            PurposeAction::List { session } => {
+                for p in open(dir)?.session(request(&session))?.purposes()? {
+                    println!("{}", registers::purpose_line(&p));
+                }
+            }
+        },
+        Command::Policy {
+            action: PolicyAction::Check { file },
+        } => {
+            let path = file.unwrap_or_else(|| dir.join("policy.cedar"));
+            let text = std::fs::read_to_string(&path)
+                .with_context(|| format!("cannot read `{}`", path.display()))?;
+            let p = clearstone_engine::check_policy(&text, &path.display().to_string())?;
+            println!(
+                "`{}` is valid against the schema (sha256 {})",
+                path.display(),
+                p.sha256()
+            );
+        }
+        Command::Reveal {
+            entity_id,
+            property,
+            json,
+            session,
+        } => {
+            let e = open(dir)?;
+            let entity = e
+                .session(request(&session))?
+                .reveal(&entity_id, &property)?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&output::entity_json(&entity))?
+                );
+            } else {
+                print!("{}", output::entity_text(&entity));
+            }
+        }
+        Command::BreakGlass { minutes, session } => {
+            let g = open(dir)?
+                .session(request(&session))?
+                .start_break_glass(minutes)?;
+            println!(
+                "break-glass for `{}` until {}: add --break-glass to each command; every act is flagged for review",
+                g.principal, g.expires_at
+            );
+        }
+        Command::Events {
+            limit,
+            json,
+            session,
+        } => {
+            let evs = open(dir)?.session(request(&session))?.events(limit)?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&output::events_json(&evs))?
+                );
+            } else {
+                print!("{}", output::events_text(&evs));
+            }
+        }
+        Command::Alerts { limit, session } => {
+            for a in open(dir)?.session(request(&session))?.alerts(limit)? {
+                println!(
+                    "#{} {} {} by `{}` subject {} ({}) event #{}",
+                    a.id,
+                    a.at,
+                    a.kind,
+                    a.principal,
+                    a.subject,
+                    a.status,
+                    a.event_id.unwrap_or(0)
+                );
+            }
+        }
         Command::Bench {
             what: BenchWhat::Ingest { rows, work_dir },
         } => bench::ingest(rows, work_dir.as_deref())?,

@@ -1,6 +1,8 @@
 //! Human-readable and JSON renderings of engine results.
 
-use clearstone_engine::{Dataset, Entity, IngestRun, IngestSummary, QuarantineRow};
+use clearstone_engine::{
+    AccessEvent, Dataset, Entity, IngestRun, IngestSummary, MASKED_SOURCE, QuarantineRow,
+};
 use serde_json::{Value, json};
 
 pub fn entity_json(e: &Entity) -> Value {
@@ -38,6 +40,10 @@ pub fn entity_text(e: &Entity) -> String {
     for (p, group) in &e.properties {
         for (i, s) in group.iter().enumerate() {
             let label = if i == 0 { p.as_str() } else { "" };
+            if &*s.origin.source == MASKED_SOURCE {
+                out.push_str(&format!("  {label:<width$}  {}\n", s.value));
+                continue;
+            }
             let was = s
                 .original_value
                 .as_deref()
@@ -152,6 +158,51 @@ pub fn runs_text(runs: &[IngestRun]) -> String {
                 .as_deref()
                 .map(|e| format!(" ({e})"))
                 .unwrap_or_default()
+        ));
+    }
+    out
+}
+
+pub fn events_json(evs: &[AccessEvent]) -> Value {
+    Value::Array(
+        evs.iter()
+            .map(|e| {
+                json!({
+                    "id": e.id, "at": e.at.to_string(), "operation": e.operation, "principal": e.principal,
+                    "purpose": e.purpose, "justification": e.justification, "case_ref": e.case_ref,
+                    "query": e.query, "subjects": e.subjects, "recipient": e.recipient,
+                    "outcome": e.outcome, "flags": e.flags,
+                })
+            })
+            .collect(),
+    )
+}
+
+pub fn events_text(evs: &[AccessEvent]) -> String {
+    let mut out = String::new();
+    for e in evs {
+        out.push_str(&format!(
+            "#{} {} {:<13} {} / {} {}: {} -> {}{}{}\n",
+            e.id,
+            e.at,
+            e.operation,
+            e.principal,
+            e.purpose,
+            e.case_ref
+                .as_deref()
+                .map(|c| format!("case {c}"))
+                .unwrap_or_default(),
+            e.query,
+            e.outcome,
+            e.recipient
+                .as_deref()
+                .map(|r| format!(" to {r}"))
+                .unwrap_or_default(),
+            if e.flags.is_empty() {
+                String::new()
+            } else {
+                format!(" [{}]", e.flags.join(", "))
+            }
         ));
     }
     out

@@ -6,8 +6,15 @@ use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 const SESSION: [(&str, &str); 3] = [
-    ("CLEARSTONE_USER", "test-analyst"),
+    ("CLEARSTONE_USER", "demo-analyst"),
     ("CLEARSTONE_PURPOSE", "demo"),
+    ("CLEARSTONE_JUSTIFICATION", "integration test"),
+];
+
+/// The demo's data engineer: loads data and sees quarantine.
+const LOADER: [(&str, &str); 3] = [
+    ("CLEARSTONE_USER", "demo-loader"),
+    ("CLEARSTONE_PURPOSE", "demo-load"),
     ("CLEARSTONE_JUSTIFICATION", "integration test"),
 ];
 
@@ -22,8 +29,12 @@ fn bin(dir: &Path) -> Command {
     c
 }
 
-fn with_session(mut c: Command) -> Command {
-    for (k, v) in SESSION {
+fn with_session(c: Command) -> Command {
+    as_user(c, SESSION)
+}
+
+fn as_user(mut c: Command, who: [(&str, &str); 3]) -> Command {
+    for (k, v) in who {
         c.env(k, v);
     }
     c
@@ -148,7 +159,7 @@ fn demo_loads_everything_and_shows_provenance() {
     );
 
     // The generator's deliberately bad rows are all in quarantine.
-    let q: serde_json::Value = serde_json::from_str(&ok(with_session(bin(&dir))
+    let q: serde_json::Value = serde_json::from_str(&ok(as_user(bin(&dir), LOADER)
         .args(["quarantine", "list", "--limit", "1000", "--json"])
         .output()
         .unwrap()))
@@ -213,7 +224,7 @@ fn statements(dir: &Path) -> Vec<String> {
 }
 
 fn ingest_cmd(dir: &Path, mappings: &[std::path::PathBuf]) -> Command {
-    let mut c = with_session(bin(dir));
+    let mut c = as_user(bin(dir), LOADER);
     c.arg("ingest");
     for m in mappings {
         c.arg("--mapping").arg(m);
@@ -236,7 +247,10 @@ fn an_ingest_killed_midway_converges_when_run_again() {
     .unwrap();
 
     let clean = tmp.path().join("clean");
-    ok(bin(&clean).arg("init").output().unwrap());
+    ok(bin(&clean)
+        .args(["demo", "--scale", "100", "--no-ingest"])
+        .output()
+        .unwrap());
     let t = Instant::now();
     assert!(
         ingest_cmd(&clean, &generated.mappings)
@@ -250,7 +264,10 @@ fn an_ingest_killed_midway_converges_when_run_again() {
 
     for (i, fraction) in [0.2, 0.5, 0.8].into_iter().enumerate() {
         let dir = tmp.path().join(format!("killed{i}"));
-        ok(bin(&dir).arg("init").output().unwrap());
+        ok(bin(&dir)
+            .args(["demo", "--scale", "100", "--no-ingest"])
+            .output()
+            .unwrap());
         let mut child = ingest_cmd(&dir, &generated.mappings).spawn().unwrap();
         std::thread::sleep(Duration::from_secs_f64(full.as_secs_f64() * fraction));
         let _ = child.kill();

@@ -8,6 +8,7 @@ use crate::EngineError;
 pub(crate) const DB_FILE: &str = "clearstone.db";
 pub(crate) const ONTOLOGY_FILE: &str = "ontology.toml";
 pub(crate) const SUBJECT_KEY_FILE: &str = "keys/subject.key";
+pub(crate) const POLICY_FILE: &str = "policy.cedar";
 
 pub(crate) fn io(path: &Path) -> impl FnOnce(std::io::Error) -> EngineError + '_ {
     move |source| EngineError::Io {
@@ -16,7 +17,11 @@ pub(crate) fn io(path: &Path) -> impl FnOnce(std::io::Error) -> EngineError + '_
     }
 }
 
-pub(crate) fn create(dir: &Path, ontology_text: &str) -> Result<(), EngineError> {
+pub(crate) fn create(
+    dir: &Path,
+    ontology_text: &str,
+    policy_text: &str,
+) -> Result<(), EngineError> {
     if dir.join(ONTOLOGY_FILE).exists() || dir.join(DB_FILE).exists() {
         return Err(EngineError::AlreadyInitialised(dir.display().to_string()));
     }
@@ -24,6 +29,8 @@ pub(crate) fn create(dir: &Path, ontology_text: &str) -> Result<(), EngineError>
         let p = dir.join(sub);
         std::fs::create_dir_all(&p).map_err(io(&p))?;
     }
+    let policy = dir.join(POLICY_FILE);
+    std::fs::write(&policy, policy_text).map_err(io(&policy))?;
     let onto = dir.join(ONTOLOGY_FILE);
     std::fs::write(&onto, ontology_text).map_err(io(&onto))?;
     let key_path = dir.join(SUBJECT_KEY_FILE);

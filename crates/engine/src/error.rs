@@ -14,6 +14,18 @@ pub enum EngineError {
     PurposeRequired,
     #[error("a session needs a justification (--justification or CLEARSTONE_JUSTIFICATION)")]
     JustificationRequired,
+    #[error("no user `{0}`: ask an administrator to add you (`clearstone user add`)")]
+    UnknownUser(String),
+    #[error("no purpose `{0}` in the register (`clearstone purpose list`)")]
+    UnknownPurpose(String),
+    #[error("refused: {}", .0.code().replace('_', " "))]
+    Refused(clearstone_policy::DenyReason),
+    #[error("not permitted to {what}: {}", code.replace('_', " "))]
+    Forbidden { what: String, code: &'static str },
+    #[error("no break-glass grant in force for this user (`clearstone break-glass` starts one)")]
+    BreakGlassNotActive,
+    #[error("{0}")]
+    Policy(String),
     #[error("a disclosure needs a recipient (--recipient)")]
     RecipientRequired,
     #[error("no entity `{0}`")]
@@ -45,6 +57,12 @@ impl EngineError {
             Self::PurposeRequired => "purpose_required",
             Self::JustificationRequired => "justification_required",
             Self::RecipientRequired => "recipient_required",
+            Self::UnknownUser(_) => "unknown_user",
+            Self::UnknownPurpose(_) => "unknown_purpose",
+            Self::Refused(r) => r.code(),
+            Self::Forbidden { .. } => "forbidden",
+            Self::BreakGlassNotActive => "break_glass_not_active",
+            Self::Policy(_) => "invalid_policy",
             Self::NotFound(_) => "not_found",
             Self::Ontology(_) => "invalid_ontology",
             Self::Ingest(I::Mapping { .. }) => "invalid_mapping",

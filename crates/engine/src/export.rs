@@ -12,6 +12,8 @@ use parquet::file::properties::WriterProperties;
 use parquet::file::writer::SerializedFileWriter;
 use parquet::schema::parser::parse_message_type;
 
+use clearstone_policy::Action;
+
 use crate::{EngineError, Operation, Session};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,20 +90,32 @@ impl Session<'_> {
             return Err(EngineError::RecipientRequired);
         }
         let store = self.engine.store()?;
-        let n = match format {
+        let mut counts = crate::GateCounts::default();
+        // Each statement passes the gate on its own: what may not be seen is
+        // not written, and special-category values go out masked.
+        let mut gated = |s: Statement| -> Option<Statement> {
+            let (mut out, c) = self.gate(Action::Export, vec![s], None);
+            counts.allowed += c.allowed;
+            counts.masked += c.masked;
+            counts.denied += c.denied;
+            out.pop()
+        };
+        match format {
             ExportFormat::Csv => {
                 let mut w = csv::Writer::from_writer(out);
                 w.write_record(COLUMNS).map_err(werr)?;
-                let n = store.for_each_statement(&mut |s| {
-                    w.write_record(row(&s).iter().map(|v| v.as_deref().unwrap_or("")))
-                        .map_err(werr)
+                store.for_each_statement(&mut |s| match gated(s) {
+                    Some(s) => w
+                        .write_record(row(&s).iter().map(|v| v.as_deref().unwrap_or("")))
+                        .map_err(werr),
+                    None => Ok(()),
                 })?;
                 w.flush().map_err(werr)?;
-                n
             }
             ExportFormat::JsonLines => {
                 let mut w = std::io::BufWriter::new(out);
-                let n = store.for_each_statement(&mut |s| {
+                store.for_each_statement(&mut |s| {
+                    let Some(s) = gated(s) else { return Ok(()) };
                     let obj: serde_json::Map<String, serde_json::Value> = COLUMNS
                         .iter()
                         .zip(row(&s))
@@ -116,22 +130,24 @@ impl Session<'_> {
                     w.write_all(b"\n").map_err(werr)
                 })?;
                 w.flush().map_err(werr)?;
-                n
             }
             ExportFormat::Parquet => {
                 let mut pw = ParquetOut::new(out).map_err(werr)?;
-                let n = store.for_each_statement(&mut |s| pw.push(&s).map_err(werr))?;
+                store.for_each_statement(&mut |s| match gated(s) {
+                    Some(s) => pw.push(&s).map_err(werr),
+                    None => Ok(()),
+                })?;
                 pw.finish().map_err(werr)?;
-                n
             }
-        };
+        }
         drop(store);
+        let n = counts.allowed + counts.masked;
         self.record(
             Operation::Disclose,
             "export statements",
             &[],
             Some(recipient),
-            &format!("{n} statements"),
+            &format!("{n} statements ({} masked)", counts.masked),
         )?;
         Ok(n)
     }

@@ -6,6 +6,7 @@ use std::time::Instant;
 
 use clearstone_ingest::{MappedBatch, Mapping};
 use clearstone_model::{Timestamp, limits};
+use clearstone_policy::Action;
 use clearstone_store::{Batch, Dataset, IngestRun, QuarantineRow, RunStatus, Store};
 
 use crate::{EngineError, Operation, Session};
@@ -68,6 +69,17 @@ fn to_batch(dataset: &str, source: &str, mapping: &Path, now: Timestamp, mb: Map
 }
 
 impl Session<'_> {
+    fn may_ingest(&self, dataset: &str) -> bool {
+        let r = clearstone_policy::Resource {
+            dataset: dataset.to_string(),
+            schema: "Thing".into(),
+            schema_ancestors: vec!["Thing".into()],
+            sensitivity: clearstone_model::Sensitivity::Ordinary,
+            markings: clearstone_model::Markings::default(),
+        };
+        self.decide(Action::Ingest, &r, false).is_allow()
+    }
+
     /// Ingests the source a mapping names: one transaction per batch, records
     /// that fail to map go to quarantine. A file that cannot be read at all
     /// leaves the store's statements as they were.
@@ -78,6 +90,11 @@ impl Session<'_> {
     ) -> Result<IngestSummary, EngineError> {
         let started = Instant::now();
         let mapping = Mapping::load(mapping_path, self.engine.ontology())?;
+        self.require_on(
+            Action::Ingest,
+            &mapping.dataset.name,
+            &format!("load dataset `{}`", mapping.dataset.name),
+        )?;
         let mapping_file =
             std::fs::canonicalize(mapping_path).unwrap_or_else(|_| mapping_path.to_path_buf());
         let now = Timestamp::now();
@@ -171,7 +188,8 @@ impl Session<'_> {
     /// Maps quarantined records again under their (possibly fixed) mapping;
     /// those that now pass land and leave quarantine.
     pub fn replay_quarantine(&self, dataset: Option<&str>) -> Result<ReplaySummary, EngineError> {
-        let rows = self.engine.store()?.quarantine(dataset, usize::MAX >> 1)?;
+        let mut rows = self.engine.store()?.quarantine(dataset, usize::MAX >> 1)?;
+        rows.retain(|q| self.may_ingest(&q.dataset));
         let now = Timestamp::now();
         let mut mappings: BTreeMap<String, Mapping> = BTreeMap::new();
         let mut batches: BTreeMap<(String, String), Batch> = BTreeMap::new();
@@ -235,10 +253,14 @@ impl Session<'_> {
         limit: usize,
     ) -> Result<(Vec<QuarantineRow>, u64), EngineError> {
         let limit = limit.min(limits::PAGE_ROWS_MAX);
+        // Quarantined records are raw source rows that no per-value policy
+        // has classified: only those who may load a dataset see its rows.
         let store = self.engine.store()?;
-        let rows = store.quarantine(dataset, limit)?;
-        let total = store.quarantine_count(dataset)?;
+        let mut rows = store.quarantine(dataset, usize::MAX >> 1)?;
         drop(store);
+        rows.retain(|q| self.may_ingest(&q.dataset));
+        let total = rows.len() as u64;
+        rows.truncate(limit);
         self.record(
             Operation::Consult,
             "list quarantine",

@@ -1,11 +1,15 @@
-//! Consultation (s.62 `consult`): registers, entities, the ingest log and events.
+//! Consultation (s.62 `consult`): registers, entities, reveal, the ingest log,
+//! events and alerts.
 
-use clearstone_model::{Entity, limits};
-use clearstone_store::{Dataset, Event, IngestRun, Store};
+use clearstone_model::{Entity, Statement, Timestamp, limits};
+use clearstone_policy::Action;
+use clearstone_store::{Alert, Dataset, Event, IngestRun, Store};
 
 use crate::{EngineError, Operation, Session};
 
 impl Session<'_> {
+    /// The dataset register (names, owners, legal bases, counts): not
+    /// personal data, but listing it is still an act of this session.
     pub fn datasets(&self) -> Result<Vec<Dataset>, EngineError> {
         let out = self.engine.store()?.datasets()?;
         self.record(
@@ -19,6 +23,7 @@ impl Session<'_> {
     }
 
     pub fn ingest_runs(&self, limit: usize) -> Result<Vec<IngestRun>, EngineError> {
+        self.require_action(Action::Ingest, "read the ingest log")?;
         let out = self
             .engine
             .store()?
@@ -33,30 +38,128 @@ impl Session<'_> {
         Ok(out)
     }
 
-    /// One entity assembled from its statements.
-    pub fn show(&self, entity_id: &str) -> Result<Entity, EngineError> {
-        let statements = self
+    fn raw_statements(&self, entity_id: &str) -> Result<Vec<Statement>, EngineError> {
+        Ok(self
             .engine
             .store()?
-            .entity_statements(entity_id, limits::ENTITY_STATEMENTS_MAX)?;
-        let found = Entity::assemble(entity_id, statements);
-        let outcome = if found.is_some() {
-            "found"
+            .entity_statements(entity_id, limits::ENTITY_STATEMENTS_MAX)?)
+    }
+
+    /// One entity, with only what this session may see: special-category
+    /// values masked, values it may not see left out. An entity with nothing
+    /// visible is "not found", so its existence does not leak either.
+    pub fn show(&self, entity_id: &str) -> Result<Entity, EngineError> {
+        self.show_with(entity_id, None)
+    }
+
+    /// As `show`, revealing the special-category values of one property
+    /// where the purpose names a lawful condition: its own logged act.
+    pub fn reveal(&self, entity_id: &str, prop: &str) -> Result<Entity, EngineError> {
+        self.show_with(entity_id, Some(prop))
+    }
+
+    fn show_with(&self, entity_id: &str, reveal: Option<&str>) -> Result<Entity, EngineError> {
+        let raw = self.raw_statements(entity_id)?;
+        let concerns = self.self_monitoring(entity_id, &raw);
+        let action = if reveal.is_some() {
+            Action::RevealSensitive
         } else {
-            "not found"
+            Action::View
         };
-        self.record(
-            Operation::Consult,
-            "show entity",
-            &[entity_id],
-            None,
-            outcome,
-        )?;
+        let (shown, counts) = self.gate(action, raw, reveal);
+        let found = Entity::assemble(entity_id, shown);
+        let (op, query) = match reveal {
+            Some(p) => (Operation::Reveal, format!("reveal `{p}` of entity")),
+            None => (Operation::Consult, "show entity".to_string()),
+        };
+        let outcome = match &found {
+            Some(_) => format!("{} shown, {} masked", counts.allowed, counts.masked),
+            None => "not found".into(),
+        };
+        let flags: Vec<&str> = if concerns.is_empty() {
+            vec![]
+        } else {
+            vec!["self_monitoring"]
+        };
+        let event_id = self.record_flagged(op, &query, &[entity_id], None, &outcome, &flags)?;
+        self.raise(entity_id, &concerns, event_id)?;
         found.ok_or_else(|| EngineError::NotFound(entity_id.to_string()))
     }
 
-    /// The most recent events, newest first.
+    /// Looking up oneself, a colleague in one's own unit, or someone at one's
+    /// own address, outside a case one is assigned to, is a concern for
+    /// professional standards (DPA 2018 s.62(4)(b), self-monitoring).
+    fn self_monitoring(&self, entity_id: &str, raw: &[Statement]) -> Vec<&'static str> {
+        let p = &self.principal;
+        let assigned = self.req.case_ref.as_deref().is_some_and(|c| {
+            p.attributes
+                .get("cases")
+                .is_some_and(|cs| cs.split(',').any(|x| x.trim() == c))
+        });
+        if assigned {
+            return Vec::new();
+        }
+        let has =
+            |prop: &str, value: &str| raw.iter().any(|s| &*s.prop == prop && s.value == value);
+        let mut out = Vec::new();
+        if p.attributes.get("person").is_some_and(|me| me == entity_id) {
+            out.push("own_record");
+        }
+        if let Some(unit) = &p.unit
+            && has("unit", unit)
+            && p.attributes.get("person").is_none_or(|me| me != entity_id)
+        {
+            out.push("same_unit_colleague");
+        }
+        if p.attributes
+            .get("address")
+            .is_some_and(|a| has("address", a))
+        {
+            out.push("same_address");
+        }
+        out
+    }
+
+    fn raise(&self, entity_id: &str, concerns: &[&str], event_id: i64) -> Result<(), EngineError> {
+        for kind in concerns {
+            self.engine.store()?.append_alert(&Alert {
+                at: Timestamp::now(),
+                kind: (*kind).to_string(),
+                principal: self.principal.id.clone(),
+                subject: self.subject_hash(entity_id),
+                detail: format!(
+                    "looked up outside an assigned case under purpose `{}`",
+                    self.purpose.id
+                ),
+                event_id: Some(event_id),
+                status: "open".into(),
+                ..Alert::default()
+            })?;
+        }
+        Ok(())
+    }
+
+    /// Alerts for professional standards, newest first.
+    pub fn alerts(&self, limit: usize) -> Result<Vec<Alert>, EngineError> {
+        self.require_action(Action::ReadAudit, "read alerts")?;
+        let out = self
+            .engine
+            .store()?
+            .alerts(limit.min(limits::PAGE_ROWS_MAX))?;
+        self.record(
+            Operation::Consult,
+            "read alerts",
+            &[],
+            None,
+            &format!("{} alerts", out.len()),
+        )?;
+        Ok(out)
+    }
+
+    /// The most recent events, newest first. Reading the log needs a purpose
+    /// naming one of the four uses DPA 2018 s.62(4) allows.
     pub fn events(&self, limit: usize) -> Result<Vec<Event>, EngineError> {
+        self.require_action(Action::ReadAudit, "read the access log")?;
         let out = self
             .engine
             .store()?

@@ -1,20 +1,44 @@
 //! Sessions: principal + purpose + justification (+ case). Every operation on
-//! personal data is a method of `Session`, and each one appends its event
-//! before it returns anything.
+//! personal data is a method of `Session`; each decides through the policies,
+//! redacts, and appends its event before it returns anything.
 
-use clearstone_model::Timestamp;
-use clearstone_store::{Event, Store};
+use std::cell::RefCell;
+
+use clearstone_model::{Markings, Sensitivity, Timestamp};
+use clearstone_policy::{
+    Action, Decision, DecisionCache, Principal, Purpose, Resource, check_purpose,
+};
+use clearstone_store::{BreakGlass, Event, Register, Store};
 use hmac::{KeyInit, Mac};
+use sha2::Digest;
 
+use crate::registers::{principal_from, purpose_from};
 use crate::{Engine, EngineError};
+
+/// Why a session is opened, as a code (free text goes in the justification).
+pub const REASON_CODES: [&str; 8] = [
+    "investigation",
+    "complaint",
+    "safeguarding",
+    "vetting",
+    "audit",
+    "data_quality",
+    "legal_request",
+    "other",
+];
 
 /// Who is asking, for what, and why.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SessionRequest {
     pub principal: String,
     pub purpose: String,
+    /// Free text; kept apart from the log, which holds its hash.
     pub justification: String,
+    /// One of [`REASON_CODES`]; `other` when not given.
+    pub reason: Option<String>,
     pub case_ref: Option<String>,
+    /// Act under the principal's break-glass grant (see `Session::break_glass`).
+    pub break_glass: bool,
 }
 
 /// The DPA 2018 s.62 operations, plus platform events.
@@ -26,6 +50,11 @@ pub enum Operation {
     Disclose,
     Combine,
     Erase,
+    /// Showing special-category values: its own logged act.
+    Reveal,
+    Administer,
+    PolicyChange,
+    BreakGlass,
     /// A session that was refused before any operation ran.
     Refused,
 }
@@ -39,6 +68,10 @@ impl Operation {
             Self::Disclose => "disclose",
             Self::Combine => "combine",
             Self::Erase => "erase",
+            Self::Reveal => "reveal",
+            Self::Administer => "administer",
+            Self::PolicyChange => "policy_change",
+            Self::BreakGlass => "break_glass",
             Self::Refused => "refused",
         }
     }
@@ -47,33 +80,126 @@ impl Operation {
 pub struct Session<'e> {
     pub(crate) engine: &'e Engine,
     pub(crate) req: SessionRequest,
+    pub(crate) principal: Principal,
+    pub(crate) purpose: Purpose,
+    pub(crate) decisions: RefCell<DecisionCache>,
+    pub(crate) break_glass: Option<BreakGlass>,
+}
+
+/// `sha256:<hex>` of free text: the log refers to text by this, so the text
+/// can be erased without breaking the log.
+pub(crate) fn text_ref(text: &str) -> String {
+    let d = sha2::Sha256::digest(text.as_bytes());
+    let hex: String = d.iter().map(|b| format!("{b:02x}")).collect();
+    format!("sha256:{hex}")
 }
 
 impl Engine {
-    /// Opens a session, or refuses (and logs the refusal) when the request
-    /// lacks a principal, a purpose or a justification.
+    /// Opens a session, or refuses it (and logs the refusal): the request
+    /// must name a registered, enabled principal, a purpose that principal's
+    /// roles may use and that is in date and reviewed, and a justification.
     pub fn session(&self, req: SessionRequest) -> Result<Session<'_>, EngineError> {
-        let refusal = if req.principal.trim().is_empty() {
-            Some(EngineError::PrincipalRequired)
-        } else if req.purpose.trim().is_empty() {
-            Some(EngineError::PurposeRequired)
-        } else if req.justification.trim().is_empty() {
-            Some(EngineError::JustificationRequired)
+        match self.open_session(&req) {
+            Ok(s) => Ok(s),
+            Err(err) => {
+                self.log_refusal(&req, &err)?;
+                Err(err)
+            }
+        }
+    }
+
+    fn open_session(&self, req: &SessionRequest) -> Result<Session<'_>, EngineError> {
+        if req.principal.trim().is_empty() {
+            return Err(EngineError::PrincipalRequired);
+        }
+        if req.purpose.trim().is_empty() {
+            return Err(EngineError::PurposeRequired);
+        }
+        if req.justification.trim().is_empty() {
+            return Err(EngineError::JustificationRequired);
+        }
+        if let Some(r) = &req.reason
+            && !REASON_CODES.contains(&r.as_str())
+        {
+            return Err(EngineError::InvalidInput(format!(
+                "unknown reason code `{r}` (one of {})",
+                REASON_CODES.join(", ")
+            )));
+        }
+        let store = self.store()?;
+        let principal = principal_from(
+            &store
+                .document(Register::Principal, &req.principal)?
+                .ok_or_else(|| EngineError::UnknownUser(req.principal.clone()))?,
+        )?;
+        let purpose = purpose_from(
+            &store
+                .document(Register::Purpose, &req.purpose)?
+                .ok_or_else(|| EngineError::UnknownPurpose(req.purpose.clone()))?,
+        )?;
+        let now = Timestamp::now();
+        let today = now.to_string();
+        check_purpose(&principal, &purpose, today.get(..10).unwrap_or_default())
+            .map_err(EngineError::Refused)?;
+        let break_glass = if req.break_glass {
+            Some(
+                store
+                    .break_glass(&principal.id, now)?
+                    .ok_or(EngineError::BreakGlassNotActive)?,
+            )
         } else {
             None
         };
-        let session = Session { engine: self, req };
-        if let Some(err) = refusal {
-            session.record(Operation::Refused, err.code(), &[], None, "refused")?;
-            return Err(err);
-        }
-        Ok(session)
+        drop(store);
+        let decisions = self
+            .policies
+            .cache(&principal, &purpose)
+            .map_err(|e| EngineError::Internal(e.to_string()))?;
+        Ok(Session {
+            engine: self,
+            req: req.clone(),
+            principal,
+            purpose,
+            decisions: RefCell::new(decisions),
+            break_glass,
+        })
+    }
+
+    fn log_refusal(&self, req: &SessionRequest, err: &EngineError) -> Result<(), EngineError> {
+        let mut store = self.store()?;
+        let justification = if req.justification.is_empty() {
+            String::new()
+        } else {
+            let r = text_ref(&req.justification);
+            store.put_text(&r, &req.justification)?;
+            r
+        };
+        store.append_event(&Event {
+            at: Timestamp::now(),
+            operation: Operation::Refused.as_str().into(),
+            principal: req.principal.clone(),
+            purpose: req.purpose.clone(),
+            justification,
+            case_ref: req.case_ref.clone(),
+            query: "open session".into(),
+            outcome: err.code().into(),
+            ..Event::default()
+        })?;
+        Ok(())
     }
 }
 
 impl Session<'_> {
     pub fn request(&self) -> &SessionRequest {
         &self.req
+    }
+
+    pub fn principal(&self) -> &Principal {
+        &self.principal
+    }
+
+    pub fn purpose(&self) -> &Purpose {
+        &self.purpose
     }
 
     /// Keyed hash of a subject id: the log can say "the same person" across
@@ -89,6 +215,62 @@ impl Session<'_> {
         tag.iter().take(16).map(|b| format!("{b:02x}")).collect()
     }
 
+    /// The decision for one value, with break-glass applied: an active grant
+    /// lifts the purpose's dataset and type limits, never markings or masking.
+    pub(crate) fn decide(&self, action: Action, resource: &Resource, reveal: bool) -> Decision {
+        let d = self.decisions.borrow_mut().decide(action, resource, reveal);
+        match d {
+            Decision::Deny { reason }
+                if self.break_glass.is_some()
+                    && matches!(reason.code(), "dataset_not_covered" | "type_not_covered") =>
+            {
+                // Decide again as if covered: the remaining rules still apply.
+                let mut wide = self.purpose.clone();
+                wide.datasets = [clearstone_policy::COVERS_ALL.to_string()].into();
+                wide.entity_types = [clearstone_policy::COVERS_ALL.to_string()].into();
+                self.engine
+                    .policies
+                    .decide(&self.principal, &wide, action, resource, reveal)
+            }
+            d => d,
+        }
+    }
+
+    /// Refuses unless the policies permit a value-free action (administer,
+    /// read_audit, ingest of a dataset).
+    pub(crate) fn require_action(&self, action: Action, what: &str) -> Result<(), EngineError> {
+        self.require_on(action, "_register", what)
+    }
+
+    pub(crate) fn require_on(
+        &self,
+        action: Action,
+        dataset: &str,
+        what: &str,
+    ) -> Result<(), EngineError> {
+        let resource = Resource {
+            dataset: dataset.to_string(),
+            schema: "Thing".into(),
+            schema_ancestors: vec!["Thing".into()],
+            sensitivity: Sensitivity::Ordinary,
+            markings: Markings::default(),
+        };
+        match self.decide(action, &resource, false) {
+            Decision::Allow => Ok(()),
+            Decision::Mask { .. } => Err(EngineError::Forbidden {
+                what: what.into(),
+                code: "masked",
+            }),
+            Decision::Deny { reason } => {
+                self.record(Operation::Refused, what, &[], None, reason.code())?;
+                Err(EngineError::Forbidden {
+                    what: what.into(),
+                    code: reason.code(),
+                })
+            }
+        }
+    }
+
     /// Appends this session's event for one operation.
     pub(crate) fn record(
         &self,
@@ -98,20 +280,43 @@ impl Session<'_> {
         recipient: Option<&str>,
         outcome: &str,
     ) -> Result<(), EngineError> {
+        self.record_flagged(op, query, subjects, recipient, outcome, &[])
+            .map(|_| ())
+    }
+
+    pub(crate) fn record_flagged(
+        &self,
+        op: Operation,
+        query: &str,
+        subjects: &[&str],
+        recipient: Option<&str>,
+        outcome: &str,
+        flags: &[&str],
+    ) -> Result<i64, EngineError> {
+        let justification = text_ref(&self.req.justification);
+        let mut flags: Vec<String> = flags.iter().map(|f| f.to_string()).collect();
+        if self.break_glass.is_some() {
+            flags.push("break_glass".into());
+        }
         let event = Event {
             id: 0,
             at: Timestamp::now(),
             operation: op.as_str().to_string(),
             principal: self.req.principal.clone(),
             purpose: self.req.purpose.clone(),
-            justification: self.req.justification.clone(),
+            justification: format!(
+                "{} {justification}",
+                self.req.reason.as_deref().unwrap_or("other")
+            ),
             case_ref: self.req.case_ref.clone(),
             query: query.to_string(),
             subjects: subjects.iter().map(|s| self.subject_hash(s)).collect(),
             recipient: recipient.map(str::to_string),
             outcome: outcome.to_string(),
+            flags,
         };
-        self.engine.store()?.append_event(&event)?;
-        Ok(())
+        let mut store = self.engine.store()?;
+        store.put_text(&justification, &self.req.justification)?;
+        Ok(store.append_event(&event)?)
     }
 }

@@ -3,7 +3,9 @@
 
 use std::path::Path;
 
+use clearstone_engine::policy::{AuditUse, Principal, PrincipalKind, Purpose};
 use clearstone_engine::{Engine, EngineError, ExportFormat, Session, SessionRequest};
+use clearstone_model::Classification;
 
 const ONTOLOGY: &str = r#"version = 1
 [types.Officer.properties]
@@ -37,6 +39,7 @@ fn req() -> SessionRequest {
         purpose: "pds-investigation".into(),
         justification: "complaint 2026/114".into(),
         case_ref: Some("PSD-114".into()),
+        ..SessionRequest::default()
     }
 }
 
@@ -49,7 +52,50 @@ fn setup(rows: &str) -> (tempfile::TempDir, Engine) {
     .unwrap();
     std::fs::write(dir.path().join("staff.toml"), MAPPING).unwrap();
     let engine = Engine::init(&dir.path().join("data"), Some((ONTOLOGY, "o.toml"))).unwrap();
+    register(&engine);
     (dir, engine)
+}
+
+/// The administrator registers `ana` and the purpose she works under.
+fn register(e: &Engine) {
+    e.bootstrap_admin("admin").unwrap();
+    let admin = e
+        .session(SessionRequest {
+            principal: "admin".into(),
+            purpose: clearstone_engine::ADMIN_PURPOSE.into(),
+            justification: "setting up the test".into(),
+            ..SessionRequest::default()
+        })
+        .unwrap();
+    admin
+        .put_user(&Principal {
+            id: "ana".into(),
+            display_name: "Ana".into(),
+            kind: PrincipalKind::User,
+            roles: ["analyst".to_string(), "data_engineer".to_string()].into(),
+            unit: Some("PSD".into()),
+            clearance: Classification::OfficialSensitive,
+            caveats: Default::default(),
+            attributes: Default::default(),
+            disabled: false,
+        })
+        .unwrap();
+    admin
+        .put_purpose(&Purpose {
+            id: "pds-investigation".into(),
+            description: "Professional standards investigations".into(),
+            legal_basis: "DPA 2018 Part 3".into(),
+            sensitive: None,
+            policy_document: "APD-7".into(),
+            datasets: ["*".to_string()].into(),
+            entity_types: ["*".to_string()].into(),
+            roles: ["analyst".to_string()].into(),
+            audit_use: Some(AuditUse::VerifyLawfulness),
+            review_date: "2099-01-01".into(),
+            expires: "2099-12-31".into(),
+            reviewed_by: Some("dpo".into()),
+        })
+        .unwrap();
 }
 
 const ROWS: &str = "1,Ann Smith,03/07/1984,PC\n2,Bob Jones,31/02/1980,DS\n3,Cat Lee,01/01/1990,XX\n4,Dan Ray,05/05/1975,DI\n";

@@ -11,10 +11,20 @@ mod sqlite;
 
 pub use error::StoreError;
 pub use migrations::SCHEMA_VERSION;
-pub use records::{Batch, BatchOutcome, Dataset, Event, IngestRun, QuarantineRow, RunStatus};
+pub use records::{
+    Alert, Batch, BatchOutcome, BreakGlass, Dataset, Document, Event, IngestRun, QuarantineRow,
+    RunStatus,
+};
 pub use sqlite::SqliteStore;
 
 use clearstone_model::{Statement, Timestamp};
+
+/// The registers kept as documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Register {
+    Principal,
+    Purpose,
+}
 
 /// What the engine needs from a backend. Methods that change data take
 /// `&mut self` and are each one transaction: either all of it lands or none.
@@ -73,6 +83,31 @@ pub trait Store {
     /// store's event table is where they land; an event is never dropped.
     fn append_event(&mut self, event: &Event) -> Result<i64, StoreError>;
     fn events(&self, limit: usize) -> Result<Vec<Event>, StoreError>;
+
+    /// Registers: principals and purposes as JSON documents.
+    fn put_document(
+        &mut self,
+        register: Register,
+        doc: &Document,
+        disabled_or_expires: &str,
+    ) -> Result<(), StoreError>;
+    fn document(&self, register: Register, id: &str) -> Result<Option<Document>, StoreError>;
+    fn documents(&self, register: Register) -> Result<Vec<Document>, StoreError>;
+
+    fn append_alert(&mut self, alert: &Alert) -> Result<i64, StoreError>;
+    fn alerts(&self, limit: usize) -> Result<Vec<Alert>, StoreError>;
+
+    fn start_break_glass(&mut self, grant: &BreakGlass) -> Result<i64, StoreError>;
+    /// The grant in force for a principal at `now`, if any.
+    fn break_glass(
+        &self,
+        principal: &str,
+        now: Timestamp,
+    ) -> Result<Option<BreakGlass>, StoreError>;
+
+    /// Keeps free text under its hash (idempotent).
+    fn put_text(&mut self, hash: &str, text: &str) -> Result<(), StoreError>;
+    fn text(&self, hash: &str) -> Result<Option<String>, StoreError>;
 
     fn now(&self) -> Timestamp {
         Timestamp::now()

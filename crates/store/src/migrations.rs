@@ -7,7 +7,10 @@ use crate::StoreError;
 
 /// Migration `i` takes the schema from version `i` to `i + 1`. Append only:
 /// a released step is never edited, since stores in the field ran it.
-const STEPS: &[&str] = &[include_str!("sql/0001_initial.sql")];
+const STEPS: &[&str] = &[
+    include_str!("sql/0001_initial.sql"),
+    include_str!("sql/0002_registers.sql"),
+];
 
 pub const SCHEMA_VERSION: i64 = STEPS.len() as i64;
 

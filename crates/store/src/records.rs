@@ -121,4 +121,39 @@ pub struct Event {
     pub subjects: Vec<String>,
     pub recipient: Option<String>,
     pub outcome: String,
+    /// Marks for review, e.g. `break_glass`, `self_monitoring`.
+    pub flags: Vec<String>,
+}
+
+/// A register entry kept as a JSON document under its id.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Document {
+    pub id: String,
+    pub body: String,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+/// A concern raised for a person to review (never an outcome by itself).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Alert {
+    pub id: i64,
+    pub at: Timestamp,
+    pub kind: String,
+    pub principal: String,
+    /// Keyed hash of the subject looked up.
+    pub subject: String,
+    pub detail: String,
+    pub event_id: Option<i64>,
+    pub status: String,
+}
+
+/// An emergency override: time-limited, and every act under it flagged.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct BreakGlass {
+    pub id: i64,
+    pub principal: String,
+    pub justification: String,
+    pub started_at: Timestamp,
+    pub expires_at: Timestamp,
 }

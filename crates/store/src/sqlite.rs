@@ -14,7 +14,8 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use crate::migrations::migrate;
 use crate::pack::{self, Version};
 use crate::{
-    Batch, BatchOutcome, Dataset, Event, IngestRun, QuarantineRow, RunStatus, Store, StoreError,
+    Alert, Batch, BatchOutcome, BreakGlass, Dataset, Document, Event, IngestRun, QuarantineRow,
+    Register, RunStatus, Store, StoreError,
 };
 
 /// Page cache per connection: large enough that the record-key index stays
@@ -742,8 +743,8 @@ impl Store for SqliteStore {
 
     fn append_event(&mut self, e: &Event) -> Result<i64, StoreError> {
         self.conn.execute(
-            "INSERT INTO event(at, operation, principal, purpose, justification, case_ref, query, subjects, recipient, outcome)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            "INSERT INTO event(at, operation, principal, purpose, justification, case_ref, query, subjects, recipient, outcome, flags)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
             params![
                 e.at.0,
                 e.operation,
@@ -754,7 +755,8 @@ impl Store for SqliteStore {
                 e.query,
                 e.subjects.join(" "),
                 e.recipient,
-                e.outcome
+                e.outcome,
+                e.flags.join(" ")
             ],
         )?;
         Ok(self.conn.last_insert_rowid())
@@ -762,11 +764,12 @@ impl Store for SqliteStore {
 
     fn events(&self, limit: usize) -> Result<Vec<Event>, StoreError> {
         let mut q = self.conn.prepare(
-            "SELECT id, at, operation, principal, purpose, justification, case_ref, query, subjects, recipient, outcome
+            "SELECT id, at, operation, principal, purpose, justification, case_ref, query, subjects, recipient, outcome, flags
              FROM event ORDER BY id DESC LIMIT ?1",
         )?;
         let rows = q.query_map([to_i64(limit as u64)], |r| {
             let subjects: String = r.get(8)?;
+            let flags: String = r.get(11)?;
             Ok(Event {
                 id: r.get(0)?,
                 at: Timestamp(r.get(1)?),
@@ -779,8 +782,140 @@ impl Store for SqliteStore {
                 subjects: subjects.split_whitespace().map(str::to_string).collect(),
                 recipient: r.get(9)?,
                 outcome: r.get(10)?,
+                flags: flags.split_whitespace().map(str::to_string).collect(),
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
+
+    fn put_document(
+        &mut self,
+        register: Register,
+        d: &Document,
+        extra: &str,
+    ) -> Result<(), StoreError> {
+        let now = self.now();
+        match register {
+            Register::Principal => self.conn.execute(
+                "INSERT INTO principal(id, body, disabled, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4)
+                 ON CONFLICT(id) DO UPDATE SET body = excluded.body, disabled = excluded.disabled, updated_at = excluded.updated_at",
+                params![d.id, d.body, i64::from(extra == "disabled"), now.0],
+            )?,
+            Register::Purpose => self.conn.execute(
+                "INSERT INTO purpose(id, body, expires, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4)
+                 ON CONFLICT(id) DO UPDATE SET body = excluded.body, expires = excluded.expires, updated_at = excluded.updated_at",
+                params![d.id, d.body, extra, now.0],
+            )?,
+        };
+        Ok(())
+    }
+
+    fn document(&self, register: Register, id: &str) -> Result<Option<Document>, StoreError> {
+        let sql = match register {
+            Register::Principal => {
+                "SELECT id, body, created_at, updated_at FROM principal WHERE id = ?1"
+            }
+            Register::Purpose => {
+                "SELECT id, body, created_at, updated_at FROM purpose WHERE id = ?1"
+            }
+        };
+        Ok(self.conn.query_row(sql, [id], document_row).optional()?)
+    }
+
+    fn documents(&self, register: Register) -> Result<Vec<Document>, StoreError> {
+        let sql = match register {
+            Register::Principal => {
+                "SELECT id, body, created_at, updated_at FROM principal ORDER BY id"
+            }
+            Register::Purpose => "SELECT id, body, created_at, updated_at FROM purpose ORDER BY id",
+        };
+        let mut q = self.conn.prepare(sql)?;
+        let rows = q.query_map([], document_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn append_alert(&mut self, a: &Alert) -> Result<i64, StoreError> {
+        self.conn.execute(
+            "INSERT INTO alert(at, kind, principal, subject, detail, event_id, status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![a.at.0, a.kind, a.principal, a.subject, a.detail, a.event_id, a.status],
+        )?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    fn alerts(&self, limit: usize) -> Result<Vec<Alert>, StoreError> {
+        let mut q = self.conn.prepare(
+            "SELECT id, at, kind, principal, subject, detail, event_id, status FROM alert ORDER BY id DESC LIMIT ?1",
+        )?;
+        let rows = q.query_map([to_i64(limit as u64)], |r| {
+            Ok(Alert {
+                id: r.get(0)?,
+                at: Timestamp(r.get(1)?),
+                kind: r.get(2)?,
+                principal: r.get(3)?,
+                subject: r.get(4)?,
+                detail: r.get(5)?,
+                event_id: r.get(6)?,
+                status: r.get(7)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn start_break_glass(&mut self, g: &BreakGlass) -> Result<i64, StoreError> {
+        self.conn.execute(
+            "INSERT INTO break_glass(principal, justification, started_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
+            params![g.principal, g.justification, g.started_at.0, g.expires_at.0],
+        )?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    fn break_glass(
+        &self,
+        principal: &str,
+        now: Timestamp,
+    ) -> Result<Option<BreakGlass>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT id, principal, justification, started_at, expires_at FROM break_glass
+                 WHERE principal = ?1 AND started_at <= ?2 AND expires_at > ?2 ORDER BY expires_at DESC LIMIT 1",
+                params![principal, now.0],
+                |r| {
+                    Ok(BreakGlass {
+                        id: r.get(0)?,
+                        principal: r.get(1)?,
+                        justification: r.get(2)?,
+                        started_at: Timestamp(r.get(3)?),
+                        expires_at: Timestamp(r.get(4)?),
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    fn put_text(&mut self, hash: &str, text: &str) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT OR IGNORE INTO text_ref(hash, text) VALUES (?1, ?2)",
+            params![hash, text],
+        )?;
+        Ok(())
+    }
+
+    fn text(&self, hash: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT text FROM text_ref WHERE hash = ?1", [hash], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+}
+
+fn document_row(r: &Row<'_>) -> rusqlite::Result<Document> {
+    Ok(Document {
+        id: r.get(0)?,
+        body: r.get(1)?,
+        created_at: Timestamp(r.get(2)?),
+        updated_at: Timestamp(r.get(3)?),
+    })
 }

@@ -1,0 +1,102 @@
+//! Redaction: every statement leaves the engine only after a policy decision.
+//! Allowed values pass; special-category values without a reveal become a
+//! placeholder naming the category, with their provenance withheld too;
+//! denied values are dropped without trace, so not even their count shows.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use clearstone_model::{Sensitivity, Statement, StatementId, Timestamp};
+use clearstone_policy::{Action, Decision, Resource, masked_placeholder};
+
+use crate::Session;
+
+/// Provenance shown for a masked value.
+pub const MASKED_SOURCE: &str = "[masked]";
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct GateCounts {
+    pub allowed: u64,
+    pub masked: u64,
+    pub denied: u64,
+}
+
+impl Session<'_> {
+    /// The type and its parents, as the policies match them.
+    fn ancestors(&self, schema: &str) -> Vec<String> {
+        let o = self.engine.ontology();
+        let mut out = Vec::new();
+        let mut cur = o.get(schema);
+        while let Some(t) = cur {
+            out.push(t.name.clone());
+            cur = t.parent.as_deref().and_then(|p| o.get(p));
+        }
+        if out.is_empty() {
+            out.push(schema.to_string());
+        }
+        out
+    }
+
+    /// Applies the policies to statements for `action`. `reveal` names the
+    /// property whose special-category values the user asked to see.
+    pub(crate) fn gate(
+        &self,
+        action: Action,
+        statements: Vec<Statement>,
+        reveal: Option<&str>,
+    ) -> (Vec<Statement>, GateCounts) {
+        let mut ancestors: HashMap<Arc<str>, Vec<String>> = HashMap::new();
+        let mut counts = GateCounts::default();
+        let mut out = Vec::with_capacity(statements.len());
+        for mut s in statements {
+            // A property the ontology does not know cannot be classified, so it is not shown.
+            let Some(sensitivity) = self
+                .engine
+                .ontology()
+                .property(&s.schema, &s.prop)
+                .map(|p| p.sensitivity)
+            else {
+                counts.denied += 1;
+                continue;
+            };
+            let anc = ancestors
+                .entry(s.schema.clone())
+                .or_insert_with(|| self.ancestors(&s.schema))
+                .clone();
+            let resource = Resource {
+                dataset: s.dataset.to_string(),
+                schema: s.schema.to_string(),
+                schema_ancestors: anc,
+                sensitivity,
+                markings: (*s.markings).clone(),
+            };
+            let wants = reveal.is_some_and(|p| p == &*s.prop);
+            match self.decide(action, &resource, wants) {
+                Decision::Allow => {
+                    counts.allowed += 1;
+                    out.push(s);
+                }
+                Decision::Mask { category } => {
+                    counts.masked += 1;
+                    mask(&mut s, category);
+                    out.push(s);
+                }
+                Decision::Deny { .. } => counts.denied += 1,
+            }
+        }
+        (out, counts)
+    }
+}
+
+fn mask(s: &mut Statement, category: Sensitivity) {
+    s.value = masked_placeholder(category);
+    // The real id hashes the value; for a value with few possibilities (an
+    // ethnicity code) that hash would give it away, so the id is re-derived
+    // from the placeholder.
+    s.id = StatementId::new(&s.dataset, &s.entity_id, &s.prop, &s.value);
+    s.original_value = None;
+    s.origin.source = MASKED_SOURCE.into();
+    s.origin.record = "".into();
+    s.first_seen = Timestamp(0);
+    s.last_seen = Timestamp(0);
+}
