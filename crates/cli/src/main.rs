@@ -202,6 +202,8 @@ fn run(cli: Cli) -> Result<()> {
                 service,
                 session,
             } => {
+                let e = open(dir)?;
+                let s = e.session(request(&session))?;
                 let p = registers::principal(
                     &id,
                     name.as_deref(),
@@ -212,7 +214,7 @@ fn run(cli: Cli) -> Result<()> {
                     &attributes,
                     service,
                 )?;
-                open(dir)?.session(request(&session))?.put_user(&p)?;
+                s.put_user(&p)?;
                 println!("{}", registers::principal_line(&p));
             }
             UserAction::List { session } => {
@@ -227,8 +229,11 @@ fn run(cli: Cli) -> Result<()> {
         },
         Command::Purpose { action } => match action {
             PurposeAction::Add { file, session } => {
+                // The session first: a refusal must not depend on the file.
+                let e = open(dir)?;
+                let s = e.session(request(&session))?;
                 let p = registers::purpose_from_file(&file)?;
-                open(dir)?.session(request(&session))?.put_purpose(&p)?;
+                s.put_purpose(&p)?;
                 println!("{}", registers::purpose_line(&p));
             }
             PurposeAction::List { session } => {

@@ -78,6 +78,15 @@ fn every_data_command_refuses_without_a_session_and_exits_1() {
         ],
         vec!["quarantine", "list"],
         vec!["quarantine", "replay"],
+        vec!["reveal", "hr:officer:1", "ethnicity"],
+        vec!["events"],
+        vec!["alerts"],
+        vec!["break-glass", "--minutes", "10"],
+        vec!["user", "list"],
+        vec!["user", "add", "bob", "--role", "analyst"],
+        vec!["user", "disable", "bob"],
+        vec!["purpose", "list"],
+        vec!["purpose", "add", "--file", "nowhere.toml"],
     ];
     for args in commands {
         let out = bin(&dir).args(&args).output().unwrap();
@@ -157,6 +166,62 @@ fn demo_loads_everything_and_shows_provenance() {
             .flat_map(|vals| vals.as_array().unwrap())
             .all(|v| v["dataset"].is_string() && v["record"].is_string())
     );
+
+    // Special-category values are masked until revealed, and revealing is its own act.
+    let text = ok(with_session(bin(&dir))
+        .args(["show", &example])
+        .output()
+        .unwrap());
+    let ethnicity = props
+        .get("ethnicity")
+        .and_then(|v| v[0]["value"].as_str())
+        .unwrap_or_default()
+        .to_string();
+    assert_eq!(ethnicity, "[ethnic — masked]", "{shown}");
+    assert!(text.contains("[ethnic — masked]"), "{text}");
+    let revealed: serde_json::Value = serde_json::from_str(&ok(with_session(bin(&dir))
+        .args(["reveal", &example, "ethnicity", "--json"])
+        .output()
+        .unwrap()))
+    .unwrap();
+    let value = revealed["properties"]["ethnicity"][0]["value"]
+        .as_str()
+        .unwrap();
+    assert!(!value.contains("masked") && !value.is_empty(), "{revealed}");
+    let dpo = [
+        ("CLEARSTONE_USER", "demo-dpo"),
+        ("CLEARSTONE_PURPOSE", "demo-oversight"),
+        ("CLEARSTONE_JUSTIFICATION", "checking the demo"),
+    ];
+    let events = ok(as_user(bin(&dir), dpo)
+        .args(["events", "--limit", "20"])
+        .output()
+        .unwrap());
+    assert!(events.contains("reveal"), "{events}");
+    // Nothing but the reveal shows the value: not the export, not the events.
+    let export = ok(with_session(bin(&dir))
+        .args([
+            "export",
+            "statements",
+            "--format",
+            "csv",
+            "--recipient",
+            "t",
+        ])
+        .output()
+        .unwrap());
+    let exported: Vec<&str> = export
+        .lines()
+        .filter(|l| l.contains(&format!("{example},")) && l.contains(",ethnicity,"))
+        .collect();
+    assert!(
+        !exported.is_empty()
+            && exported
+                .iter()
+                .all(|l| l.contains("[ethnic — masked]") && !l.contains(&format!(",{value},"))),
+        "{exported:?}"
+    );
+    assert!(!events.contains(value) || value.len() < 4);
 
     // The generator's deliberately bad rows are all in quarantine.
     let q: serde_json::Value = serde_json::from_str(&ok(as_user(bin(&dir), LOADER)

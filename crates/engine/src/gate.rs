@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use clearstone_model::{Sensitivity, Statement, StatementId, Timestamp};
+use clearstone_model::{Markings, Sensitivity, Statement, StatementId, Timestamp};
 use clearstone_policy::{Action, Decision, Resource, masked_placeholder};
 
 use crate::Session;
@@ -38,7 +38,8 @@ impl Session<'_> {
     }
 
     /// Applies the policies to statements for `action`. `reveal` names the
-    /// property whose special-category values the user asked to see.
+    /// property whose special-category values the user asked to see: its
+    /// values are decided as `reveal_sensitive`.
     pub(crate) fn gate(
         &self,
         action: Action,
@@ -46,6 +47,13 @@ impl Session<'_> {
         reveal: Option<&str>,
     ) -> (Vec<Statement>, GateCounts) {
         let mut ancestors: HashMap<Arc<str>, Vec<String>> = HashMap::new();
+        // Statements of one record share their dataset, schema and markings
+        // `Arc`s, so a decision is made once per shape within a call.
+        type Shape = (*const u8, *const u8, *const Markings, Sensitivity, bool);
+        let mut decided: HashMap<Shape, Decision> = HashMap::new();
+        // Denied statements stay alive until the loop ends: a freed `Arc`'s
+        // address could otherwise be reused by another shape.
+        let mut withheld: Vec<Statement> = Vec::new();
         let mut counts = GateCounts::default();
         let mut out = Vec::with_capacity(statements.len());
         for mut s in statements {
@@ -57,21 +65,43 @@ impl Session<'_> {
                 .map(|p| p.sensitivity)
             else {
                 counts.denied += 1;
+                withheld.push(s);
                 continue;
             };
-            let anc = ancestors
-                .entry(s.schema.clone())
-                .or_insert_with(|| self.ancestors(&s.schema))
-                .clone();
-            let resource = Resource {
-                dataset: s.dataset.to_string(),
-                schema: s.schema.to_string(),
-                schema_ancestors: anc,
-                sensitivity,
-                markings: (*s.markings).clone(),
-            };
+            // Only the property asked for is revealed; the rest is `action` as usual.
             let wants = reveal.is_some_and(|p| p == &*s.prop);
-            match self.decide(action, &resource, wants) {
+            let shape = (
+                s.dataset.as_ptr(),
+                s.schema.as_ptr(),
+                Arc::as_ptr(&s.markings),
+                sensitivity,
+                wants,
+            );
+            let decision = match decided.get(&shape) {
+                Some(d) => *d,
+                None => {
+                    let anc = ancestors
+                        .entry(s.schema.clone())
+                        .or_insert_with(|| self.ancestors(&s.schema))
+                        .clone();
+                    let resource = Resource {
+                        dataset: s.dataset.to_string(),
+                        schema: s.schema.to_string(),
+                        schema_ancestors: anc,
+                        sensitivity,
+                        markings: (*s.markings).clone(),
+                    };
+                    let act = if wants {
+                        Action::RevealSensitive
+                    } else {
+                        action
+                    };
+                    let d = self.decide(act, &resource, wants);
+                    decided.insert(shape, d);
+                    d
+                }
+            };
+            match decision {
                 Decision::Allow => {
                     counts.allowed += 1;
                     out.push(s);
@@ -81,9 +111,13 @@ impl Session<'_> {
                     mask(&mut s, category);
                     out.push(s);
                 }
-                Decision::Deny { .. } => counts.denied += 1,
+                Decision::Deny { .. } => {
+                    counts.denied += 1;
+                    withheld.push(s);
+                }
             }
         }
+        drop(withheld);
         (out, counts)
     }
 }

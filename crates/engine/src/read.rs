@@ -59,14 +59,23 @@ impl Session<'_> {
     }
 
     fn show_with(&self, entity_id: &str, reveal: Option<&str>) -> Result<Entity, EngineError> {
+        if reveal.is_some() && !self.purpose.allows_sensitive() {
+            let what = "reveal special-category values";
+            self.record(
+                Operation::Refused,
+                what,
+                &[entity_id],
+                None,
+                "sensitive_basis_required",
+            )?;
+            return Err(EngineError::Forbidden {
+                what: what.into(),
+                code: "sensitive_basis_required",
+            });
+        }
         let raw = self.raw_statements(entity_id)?;
         let concerns = self.self_monitoring(entity_id, &raw);
-        let action = if reveal.is_some() {
-            Action::RevealSensitive
-        } else {
-            Action::View
-        };
-        let (shown, counts) = self.gate(action, raw, reveal);
+        let (shown, counts) = self.gate(Action::View, raw, reveal);
         let found = Entity::assemble(entity_id, shown);
         let (op, query) = match reveal {
             Some(p) => (Operation::Reveal, format!("reveal `{p}` of entity")),

@@ -84,6 +84,10 @@ pub struct Session<'e> {
     pub(crate) purpose: Purpose,
     pub(crate) decisions: RefCell<DecisionCache>,
     pub(crate) break_glass: Option<BreakGlass>,
+    /// The justification's hash, which events carry; its text is stored once
+    /// per session.
+    pub(crate) justification_ref: String,
+    pub(crate) justification_stored: std::cell::Cell<bool>,
 }
 
 /// `sha256:<hex>` of free text: the log refers to text by this, so the text
@@ -162,6 +166,8 @@ impl Engine {
             purpose,
             decisions: RefCell::new(decisions),
             break_glass,
+            justification_ref: text_ref(&req.justification),
+            justification_stored: std::cell::Cell::new(false),
         })
     }
 
@@ -293,7 +299,7 @@ impl Session<'_> {
         outcome: &str,
         flags: &[&str],
     ) -> Result<i64, EngineError> {
-        let justification = text_ref(&self.req.justification);
+        let justification = &self.justification_ref;
         let mut flags: Vec<String> = flags.iter().map(|f| f.to_string()).collect();
         if self.break_glass.is_some() {
             flags.push("break_glass".into());
@@ -316,7 +322,10 @@ impl Session<'_> {
             flags,
         };
         let mut store = self.engine.store()?;
-        store.put_text(&justification, &self.req.justification)?;
+        if !self.justification_stored.get() {
+            store.put_text(justification, &self.req.justification)?;
+            self.justification_stored.set(true);
+        }
         Ok(store.append_event(&event)?)
     }
 }

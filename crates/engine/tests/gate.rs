@@ -191,6 +191,17 @@ fn every_operation_appends_its_event_and_hashes_subjects() {
         ),
         ("disclose", Box::new(|s| assert!(!jsonl(s).is_empty()))),
         ("consult", Box::new(|s| assert!(s.events(1).is_ok()))),
+        (
+            "refused",
+            Box::new(|s| {
+                assert_eq!(
+                    s.reveal("hr:officer:1", "name").unwrap_err().code(),
+                    "forbidden"
+                )
+            }),
+        ),
+        ("consult", Box::new(|s| assert!(s.alerts(5).is_ok()))),
+        ("consult", Box::new(|s| assert!(s.purposes().is_ok()))),
     ];
     for (op, f) in &ops {
         let before = count(&e);
@@ -439,4 +450,32 @@ fn exports_load_back_in_every_format() {
         })
         .collect();
     assert_eq!(got, expect);
+}
+
+#[test]
+fn register_changes_are_administer_events_and_need_an_administrator() {
+    let (_d, e) = setup(ROWS);
+    let ana = e.session(req()).unwrap();
+    assert_eq!(ana.users().unwrap_err().code(), "forbidden");
+    let admin = e
+        .session(SessionRequest {
+            principal: "admin".into(),
+            purpose: clearstone_engine::ADMIN_PURPOSE.into(),
+            justification: "monthly leavers review".into(),
+            ..SessionRequest::default()
+        })
+        .unwrap();
+    assert_eq!(admin.users().unwrap().len(), 2);
+    admin.disable_user("ana").unwrap();
+    assert_eq!(e.session(req()).err().unwrap().code(), "disabled");
+    let evs = admin.events(20).unwrap();
+    assert!(evs.iter().any(|ev| ev.operation == "administer"
+        && ev.query == "put user `ana`"
+        && ev.outcome == "disabled"));
+    assert!(
+        evs.iter()
+            .any(|ev| ev.operation == "refused" && ev.outcome == "disabled")
+    );
+    // Administering is not reading: the administration purpose covers no data.
+    assert_eq!(admin.show("hr:officer:1").unwrap_err().code(), "not_found");
 }

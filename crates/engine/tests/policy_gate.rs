@@ -306,7 +306,12 @@ fn no_operation_returns_a_value_the_reference_would_not() {
                                 row,
                                 sens,
                             );
-                            if sens == revealed {
+                            if !u.allows_sensitive() {
+                                assert!(
+                                    rev.is_none(),
+                                    "reveal without a lawful condition is refused"
+                                );
+                            } else if sens == revealed {
                                 check(
                                     get(&rev).as_deref(),
                                     expected(&p, &u, Action::RevealSensitive, ds, row, sens, true),
@@ -317,7 +322,7 @@ fn no_operation_returns_a_value_the_reference_would_not() {
                             } else {
                                 check(
                                     get(&rev).as_deref(),
-                                    expected(&p, &u, Action::RevealSensitive, ds, row, sens, false),
+                                    expected(&p, &u, Action::View, ds, row, sens, false),
                                     ds,
                                     row,
                                     sens,

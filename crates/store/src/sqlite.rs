@@ -742,10 +742,12 @@ impl Store for SqliteStore {
     }
 
     fn append_event(&mut self, e: &Event) -> Result<i64, StoreError> {
-        self.conn.execute(
-            "INSERT INTO event(at, operation, principal, purpose, justification, case_ref, query, subjects, recipient, outcome, flags)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-            params![
+        self.conn
+            .prepare_cached(
+                "INSERT INTO event(at, operation, principal, purpose, justification, case_ref, query, subjects, recipient, outcome, flags)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            )?
+            .execute(params![
                 e.at.0,
                 e.operation,
                 e.principal,
@@ -757,8 +759,7 @@ impl Store for SqliteStore {
                 e.recipient,
                 e.outcome,
                 e.flags.join(" ")
-            ],
-        )?;
+            ])?;
         Ok(self.conn.last_insert_rowid())
     }
 
