@@ -48,6 +48,20 @@ fn request(s: &SessionArgs) -> SessionRequest {
     }
 }
 
+/// Prints a result as pretty JSON or as text.
+fn emit(
+    json: bool,
+    as_json: impl FnOnce() -> serde_json::Value,
+    as_text: impl FnOnce() -> String,
+) -> Result<()> {
+    if json {
+        println!("{}", serde_json::to_string_pretty(&as_json())?);
+    } else {
+        print!("{}", as_text());
+    }
+    Ok(())
+}
+
 fn open(dir: &Path) -> Result<Engine> {
     Ok(Engine::open(dir)?)
 }
@@ -99,14 +113,11 @@ fn run(cli: Cli) -> Result<()> {
         Command::Datasets { json, session } => {
             let e = open(dir)?;
             let ds = e.session(request(&session))?.datasets()?;
-            if json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&output::datasets_json(&ds))?
-                );
-            } else {
-                print!("{}", output::datasets_text(&ds));
-            }
+            emit(
+                json,
+                || output::datasets_json(&ds),
+                || output::datasets_text(&ds),
+            )?;
         }
         Command::Runs { limit, session } => {
             let e = open(dir)?;
@@ -122,14 +133,11 @@ fn run(cli: Cli) -> Result<()> {
         } => {
             let e = open(dir)?;
             let entity = e.session(request(&session))?.show(&entity_id)?;
-            if json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&output::entity_json(&entity))?
-                );
-            } else {
-                print!("{}", output::entity_text(&entity));
-            }
+            emit(
+                json,
+                || output::entity_json(&entity),
+                || output::entity_text(&entity),
+            )?;
         }
         Command::Export {
             what:
@@ -165,14 +173,11 @@ fn run(cli: Cli) -> Result<()> {
                 let (rows, total) = e
                     .session(request(&session))?
                     .quarantine(dataset.as_deref(), limit)?;
-                if json {
-                    println!(
-                        "{}",
-                        serde_json::to_string_pretty(&output::quarantine_json(&rows))?
-                    );
-                } else {
-                    print!("{}", output::quarantine_text(&rows, total));
-                }
+                emit(
+                    json,
+                    || output::quarantine_json(&rows),
+                    || output::quarantine_text(&rows, total),
+                )?;
             }
             QuarantineAction::Replay { dataset, session } => {
                 let e = open(dir)?;
@@ -265,14 +270,11 @@ fn run(cli: Cli) -> Result<()> {
             let entity = e
                 .session(request(&session))?
                 .reveal(&entity_id, &property)?;
-            if json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&output::entity_json(&entity))?
-                );
-            } else {
-                print!("{}", output::entity_text(&entity));
-            }
+            emit(
+                json,
+                || output::entity_json(&entity),
+                || output::entity_text(&entity),
+            )?;
         }
         Command::BreakGlass { minutes, session } => {
             let g = open(dir)?
@@ -289,14 +291,11 @@ fn run(cli: Cli) -> Result<()> {
             session,
         } => {
             let evs = open(dir)?.session(request(&session))?.events(limit)?;
-            if json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&output::events_json(&evs))?
-                );
-            } else {
-                print!("{}", output::events_text(&evs));
-            }
+            emit(
+                json,
+                || output::events_json(&evs),
+                || output::events_text(&evs),
+            )?;
         }
         Command::Alerts { limit, session } => {
             for a in open(dir)?.session(request(&session))?.alerts(limit)? {
