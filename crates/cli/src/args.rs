@@ -107,6 +107,17 @@ pub enum Command {
         #[command(flatten)]
         session: SessionArgs,
     },
+    /// The tamper-evident log: its key, receipts, and an overseer's questions.
+    Audit {
+        #[command(subcommand)]
+        action: AuditAction,
+    },
+    /// Run a witness: cosign another log's checkpoints after checking each
+    /// extends the last (C2SP tlog-witness). Holds no personal data.
+    Witness {
+        #[command(subcommand)]
+        action: WitnessAction,
+    },
     /// Concerns raised for professional standards (self-monitoring).
     Alerts {
         #[arg(long, default_value_t = 50)]
@@ -220,6 +231,65 @@ pub enum PurposeAction {
     List {
         #[command(flatten)]
         session: SessionArgs,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum AuditAction {
+    /// Print the log's verifier key (`name+keyid+base64`) for overseers.
+    Key,
+    /// A tlog-proof receipt for one event.
+    Receipt {
+        event_id: i64,
+        #[command(flatten)]
+        session: SessionArgs,
+    },
+    /// Events from the log alone, as JSON Lines with inclusion proofs.
+    Query {
+        /// Who consulted this entity.
+        #[arg(long)]
+        subject: Option<String>,
+        /// Everything this user did.
+        #[arg(long = "by")]
+        principal: Option<String>,
+        /// From this ISO date or time (inclusive).
+        #[arg(long)]
+        from: Option<String>,
+        /// Up to this ISO date or time (inclusive).
+        #[arg(long)]
+        to: Option<String>,
+        /// Only these operations (repeat): disclose, reveal, consult, collect, …
+        #[arg(long = "operation")]
+        operations: Vec<String>,
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        session: SessionArgs,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum WitnessAction {
+    /// Serve `POST /add-checkpoint`.
+    Serve {
+        /// The witness's own directory (key and state).
+        #[arg(long)]
+        dir: PathBuf,
+        #[arg(long, default_value = "127.0.0.1:7380")]
+        listen: String,
+        /// The witness's name in its cosignatures (used when the key is created).
+        #[arg(long, default_value = "clearstone.witness/w1")]
+        name: String,
+        /// A log to witness, by its verifier key (repeat; remembered).
+        #[arg(long = "log")]
+        logs: Vec<String>,
+    },
+    /// Print the witness's verifier key, for the logs' `witnesses` files.
+    Key {
+        #[arg(long)]
+        dir: PathBuf,
+        #[arg(long, default_value = "clearstone.witness/w1")]
+        name: String,
     },
 }
 

@@ -17,8 +17,8 @@ use clap::Parser;
 use clearstone_engine::{Engine, EngineError, ExportFormat, SessionRequest};
 
 use args::{
-    BenchWhat, Cli, Command, ExportWhat, PolicyAction, PurposeAction, QuarantineAction,
-    SessionArgs, UserAction,
+    AuditAction, BenchWhat, Cli, Command, ExportWhat, PolicyAction, PurposeAction,
+    QuarantineAction, SessionArgs, UserAction, WitnessAction,
 };
 
 fn main() -> ExitCode {
@@ -297,6 +297,71 @@ fn run(cli: Cli) -> Result<()> {
                 || output::events_text(&evs),
             )?;
         }
+        Command::Witness { action } => match action {
+            WitnessAction::Serve {
+                dir: wdir,
+                listen,
+                name,
+                logs,
+            } => {
+                let mut w = clearstone_witness::Witness::open(&wdir, &name)?;
+                for l in &logs {
+                    w.add_log(l)?;
+                }
+                let listener = std::net::TcpListener::bind(&listen)
+                    .with_context(|| format!("cannot listen on `{listen}`"))?;
+                eprintln!(
+                    "witness {} listening on http://{listen}/add-checkpoint",
+                    w.verifier_key()
+                );
+                clearstone_witness::serve(&listener, &w, None)?;
+            }
+            WitnessAction::Key { dir: wdir, name } => println!(
+                "{}",
+                clearstone_witness::Witness::open(&wdir, &name)?.verifier_key()
+            ),
+        },
+        Command::Audit { action } => match action {
+            AuditAction::Key => println!("{}", open(dir)?.log_verifier_key()?),
+            AuditAction::Receipt { event_id, session } => {
+                print!(
+                    "{}",
+                    open(dir)?.session(request(&session))?.receipt(event_id)?
+                );
+            }
+            AuditAction::Query {
+                subject,
+                principal,
+                from,
+                to,
+                operations,
+                out,
+                session,
+            } => {
+                let e = open(dir)?;
+                let q = clearstone_engine::Oversight {
+                    subject,
+                    principal,
+                    from,
+                    to,
+                    operations,
+                };
+                let report = e.session(request(&session))?.oversee(&q)?;
+                let text = clearstone_engine::oversight_jsonl(&report);
+                match out {
+                    Some(p) => {
+                        std::fs::write(&p, text)
+                            .with_context(|| format!("cannot write `{}`", p.display()))?;
+                        eprintln!(
+                            "{} events with inclusion proofs written to `{}`",
+                            report.evidence.len(),
+                            p.display()
+                        );
+                    }
+                    None => print!("{text}"),
+                }
+            }
+        },
         Command::Alerts { limit, session } => {
             for a in open(dir)?.session(request(&session))?.alerts(limit)? {
                 println!(

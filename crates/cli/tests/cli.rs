@@ -87,6 +87,8 @@ fn every_data_command_refuses_without_a_session_and_exits_1() {
         vec!["user", "disable", "bob"],
         vec!["purpose", "list"],
         vec!["purpose", "add", "--file", "nowhere.toml"],
+        vec!["audit", "query"],
+        vec!["audit", "receipt", "1"],
     ];
     for args in commands {
         let out = bin(&dir).args(&args).output().unwrap();

@@ -9,6 +9,8 @@ pub(crate) const DB_FILE: &str = "clearstone.db";
 pub(crate) const ONTOLOGY_FILE: &str = "ontology.toml";
 pub(crate) const SUBJECT_KEY_FILE: &str = "keys/subject.key";
 pub(crate) const POLICY_FILE: &str = "policy.cedar";
+pub(crate) const AUDIT_DIR: &str = "audit";
+pub(crate) const LOG_KEY_FILE: &str = "keys/log.key";
 
 pub(crate) fn io(path: &Path) -> impl FnOnce(std::io::Error) -> EngineError + '_ {
     move |source| EngineError::Io {
@@ -49,7 +51,7 @@ pub(crate) fn require(dir: &Path) -> Result<PathBuf, EngineError> {
 }
 
 /// 32 bytes from the operating system's generator.
-fn random_key() -> Result<[u8; 32], EngineError> {
+pub(crate) fn random_key() -> Result<[u8; 32], EngineError> {
     use std::io::Read;
     let mut key = [0u8; 32];
     let path = Path::new("/dev/urandom");

@@ -26,6 +26,8 @@ pub enum EngineError {
     BreakGlassNotActive,
     #[error("{0}")]
     Policy(String),
+    #[error("audit log: {0}")]
+    Audit(#[from] clearstone_audit::AuditError),
     #[error("a disclosure needs a recipient (--recipient)")]
     RecipientRequired,
     #[error("no entity `{0}`")]
@@ -63,6 +65,7 @@ impl EngineError {
             Self::Forbidden { .. } => "forbidden",
             Self::BreakGlassNotActive => "break_glass_not_active",
             Self::Policy(_) => "invalid_policy",
+            Self::Audit(_) => "audit_log",
             Self::NotFound(_) => "not_found",
             Self::Ontology(_) => "invalid_ontology",
             Self::Ingest(I::Mapping { .. }) => "invalid_mapping",
@@ -81,6 +84,9 @@ impl EngineError {
     /// Whether the person at the keyboard can fix it (CLI exit code 1), as
     /// opposed to a fault in clearstone or the machine (exit code 2).
     pub fn is_user_error(&self) -> bool {
-        !matches!(self.code(), "internal" | "io_error" | "ingest_failed")
+        !matches!(
+            self.code(),
+            "internal" | "io_error" | "ingest_failed" | "audit_log"
+        )
     }
 }

@@ -6,26 +6,35 @@
 mod breakglass;
 mod datadir;
 mod error;
+mod evidence;
 mod export;
 mod gate;
 mod ingest;
 mod read;
 mod registers;
 mod session;
+mod witnesses;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
+use clearstone_audit::AuditLog;
 use clearstone_model::{DEFAULT_ONTOLOGY, Ontology};
 use clearstone_policy::{AuditUse, DEFAULT_POLICIES, PolicySet, Principal, PrincipalKind, Purpose};
 use clearstone_store::{Document, Event, Register, SqliteStore, Store};
+
+/// Events appended per round when the log catches up with the store.
+const CATCH_UP_BATCH: usize = 10_000;
 
 pub use breakglass::{BREAK_GLASS_JUSTIFICATION_CHARS_MIN, BREAK_GLASS_MINUTES_MAX};
 pub use clearstone_model::{Classification, Entity, Statement, Timestamp};
 pub use clearstone_policy::{self as policy, Action, Decision};
 pub use clearstone_store::{Alert, BreakGlass, Dataset, IngestRun, QuarantineRow, RunStatus};
 pub use error::EngineError;
+pub use evidence::{
+    EVENT_PREFIX, Evidence, Oversight, OversightReport, decode as decode_event, oversight_jsonl,
+};
 pub use export::ExportFormat;
 pub use gate::{GateCounts, MASKED_SOURCE};
 pub use ingest::{IngestProgress, IngestSummary, ReplaySummary};
@@ -39,12 +48,63 @@ pub struct Engine {
     ontology: Ontology,
     policies: PolicySet,
     store: Mutex<SqliteStore>,
+    /// The tamper-evident log. Events go to the store first (durable,
+    /// queryable), then here; `open` appends any the log is missing.
+    audit: Arc<Mutex<AuditLog>>,
+    witnesses: Arc<witnesses::Witnesses>,
+    /// Signs pending events in the background, off the request path.
+    integrator: Option<Integrator>,
     subject_key: Vec<u8>,
 }
 
 /// The purpose `init` creates so the first administrator can set up the
 /// registers; it covers no data.
 pub const ADMIN_PURPOSE: &str = "administration";
+
+impl Drop for Engine {
+    /// Signs what is pending, so a command's events are evidence when it ends.
+    fn drop(&mut self) {
+        if let Some(i) = self.integrator.take() {
+            i.stop();
+        }
+        let _ = self.flush_log();
+    }
+}
+
+/// How often the integrator looks for pending events; the log's batch policy
+/// (1 s or 1024 entries) decides when they are signed.
+const INTEGRATE_POLL: std::time::Duration = std::time::Duration::from_millis(200);
+
+struct Integrator {
+    stop: Arc<std::sync::atomic::AtomicBool>,
+    thread: std::thread::JoinHandle<()>,
+}
+
+impl Integrator {
+    fn start(log: Arc<Mutex<AuditLog>>, witnesses: Arc<witnesses::Witnesses>) -> Self {
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = stop.clone();
+        let thread = std::thread::spawn(move || {
+            while !flag.load(std::sync::atomic::Ordering::Relaxed) {
+                std::thread::park_timeout(INTEGRATE_POLL);
+                if let Ok(mut l) = log.lock()
+                    && l.integrate_due()
+                {
+                    // A failure leaves the entries pending; the next round or
+                    // the final flush retries, and `open` catches up from the store.
+                    let _ = witnesses.integrate(&mut l);
+                }
+            }
+        });
+        Self { stop, thread }
+    }
+
+    fn stop(self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        self.thread.thread().unpark();
+        let _ = self.thread.join();
+    }
+}
 
 impl Engine {
     /// Creates a data directory with the given ontology (the default when
@@ -53,6 +113,17 @@ impl Engine {
         let (text, name) = ontology.unwrap_or((DEFAULT_ONTOLOGY, "default.toml"));
         Ontology::from_toml(text, name)?;
         datadir::create(dir, text, DEFAULT_POLICIES)?;
+        // The origin names this log in every checkpoint; unique per deployment.
+        let id: String = datadir::random_key()?
+            .iter()
+            .take(6)
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        AuditLog::create(
+            &dir.join(datadir::AUDIT_DIR),
+            &dir.join(datadir::LOG_KEY_FILE),
+            &format!("clearstone.local/{id}"),
+        )?;
         Self::open(dir)
     }
 
@@ -66,15 +137,93 @@ impl Engine {
             std::fs::read_to_string(&policy_path).map_err(datadir::io(&policy_path))?;
         let policies = check_policy(&policy_text, &policy_path.display().to_string())?;
         let store = SqliteStore::open(&db)?;
+        let audit = AuditLog::open(
+            &dir.join(datadir::AUDIT_DIR),
+            &dir.join(datadir::LOG_KEY_FILE),
+        )?;
         let engine = Self {
             dir: dir.to_path_buf(),
             ontology,
             policies,
             store: Mutex::new(store),
+            audit: Arc::new(Mutex::new(audit)),
+            witnesses: Arc::new(witnesses::Witnesses::load(dir)?),
+            integrator: None,
             subject_key: datadir::read_key(dir)?,
         };
+        let mut engine = engine;
+        engine.integrator = Some(Integrator::start(
+            engine.audit.clone(),
+            engine.witnesses.clone(),
+        ));
+        engine.catch_up_log()?;
         engine.log_policy_version()?;
         Ok(engine)
+    }
+
+    /// Appends to the log the events the store holds and the log does not
+    /// (a process that stopped between the two writes), then integrates.
+    fn catch_up_log(&self) -> Result<(), EngineError> {
+        let store = self.store()?;
+        let mut log = self.audit()?;
+        loop {
+            let have = i64::try_from(log.size() + log.pending() as u64).unwrap_or(i64::MAX);
+            let missing = store.events_after(have, CATCH_UP_BATCH)?;
+            if missing.is_empty() {
+                break;
+            }
+            for e in &missing {
+                let index = log.append(&evidence::encode(e))?;
+                if i64::try_from(index).ok() != Some(e.id - 1) {
+                    return Err(EngineError::Internal(format!(
+                        "event {} would be log entry {index}",
+                        e.id
+                    )));
+                }
+            }
+            log.integrate()?;
+        }
+        if log.pending() > 0 {
+            log.integrate()?;
+        }
+        Ok(())
+    }
+
+    /// Appends one event to the store, then to the log, and returns its id.
+    pub(crate) fn append_event(&self, event: &mut Event) -> Result<i64, EngineError> {
+        let mut store = self.store()?;
+        event.id = store.append_event(event)?;
+        let mut log = self.audit()?;
+        let index = log.append(&evidence::encode(event))?;
+        if i64::try_from(index).ok() != Some(event.id - 1) {
+            return Err(EngineError::Internal(format!(
+                "event {} went to log entry {index}",
+                event.id
+            )));
+        }
+        // Integration (durable tiles, a signed checkpoint) happens on the
+        // integrator's thread within the batch policy's age, or at a flush.
+        Ok(event.id)
+    }
+
+    /// Signs (and has witnessed) a checkpoint over every pending event.
+    pub fn flush_log(&self) -> Result<(), EngineError> {
+        let mut log = self.audit()?;
+        if log.pending() > 0 {
+            self.witnesses.integrate(&mut log)?;
+        }
+        Ok(())
+    }
+
+    /// The log's verifier key (`name+keyid+base64`), for overseers.
+    pub fn log_verifier_key(&self) -> Result<String, EngineError> {
+        Ok(self.audit()?.verifier_key())
+    }
+
+    pub(crate) fn audit(&self) -> Result<MutexGuard<'_, AuditLog>, EngineError> {
+        self.audit.lock().map_err(|_| {
+            EngineError::Internal("the audit log lock was poisoned by a failed operation".into())
+        })
     }
 
     /// A policy file the engine has not run with before is logged, with its
@@ -86,7 +235,8 @@ impl Engine {
             return Ok(());
         }
         store.put_text(&key, self.policies.text())?;
-        store.append_event(&Event {
+        drop(store);
+        self.append_event(&mut Event {
             at: Timestamp::now(),
             operation: session::Operation::PolicyChange.as_str().into(),
             principal: "system".into(),
@@ -150,7 +300,8 @@ impl Engine {
             ..Document::default()
         };
         store.put_document(Register::Purpose, &udoc, &purpose.expires)?;
-        store.append_event(&Event {
+        drop(store);
+        self.append_event(&mut Event {
             at: Timestamp::now(),
             operation: session::Operation::Administer.as_str().into(),
             principal: "system".into(),

@@ -88,6 +88,7 @@ pub struct Session<'e> {
     /// per session.
     pub(crate) justification_ref: String,
     pub(crate) justification_stored: std::cell::Cell<bool>,
+    pub(crate) last_event: std::cell::Cell<i64>,
 }
 
 /// `sha256:<hex>` of free text: the log refers to text by this, so the text
@@ -168,6 +169,7 @@ impl Engine {
             break_glass,
             justification_ref: text_ref(&req.justification),
             justification_stored: std::cell::Cell::new(false),
+            last_event: std::cell::Cell::new(0),
         })
     }
 
@@ -180,7 +182,8 @@ impl Engine {
             store.put_text(&r, &req.justification)?;
             r
         };
-        store.append_event(&Event {
+        drop(store);
+        self.append_event(&mut Event {
             at: Timestamp::now(),
             operation: Operation::Refused.as_str().into(),
             principal: req.principal.clone(),
@@ -321,11 +324,15 @@ impl Session<'_> {
             outcome: outcome.to_string(),
             flags,
         };
-        let mut store = self.engine.store()?;
         if !self.justification_stored.get() {
-            store.put_text(justification, &self.req.justification)?;
+            self.engine
+                .store()?
+                .put_text(justification, &self.req.justification)?;
             self.justification_stored.set(true);
         }
-        Ok(store.append_event(&event)?)
+        let mut event = event;
+        let id = self.engine.append_event(&mut event)?;
+        self.last_event.set(id);
+        Ok(id)
     }
 }

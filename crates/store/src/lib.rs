@@ -83,6 +83,8 @@ pub trait Store {
     /// store's event table is where they land; an event is never dropped.
     fn append_event(&mut self, event: &Event) -> Result<i64, StoreError>;
     fn events(&self, limit: usize) -> Result<Vec<Event>, StoreError>;
+    /// Events with an id above `id`, oldest first.
+    fn events_after(&self, id: i64, limit: usize) -> Result<Vec<Event>, StoreError>;
 
     /// Registers: principals and purposes as JSON documents.
     fn put_document(

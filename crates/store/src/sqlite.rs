@@ -789,6 +789,32 @@ impl Store for SqliteStore {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    fn events_after(&self, after: i64, limit: usize) -> Result<Vec<Event>, StoreError> {
+        let mut q = self.conn.prepare(
+            "SELECT id, at, operation, principal, purpose, justification, case_ref, query, subjects, recipient, outcome, flags
+             FROM event WHERE id > ?2 ORDER BY id LIMIT ?1",
+        )?;
+        let rows = q.query_map(params![to_i64(limit as u64), after], |r| {
+            let subjects: String = r.get(8)?;
+            let flags: String = r.get(11)?;
+            Ok(Event {
+                id: r.get(0)?,
+                at: Timestamp(r.get(1)?),
+                operation: r.get(2)?,
+                principal: r.get(3)?,
+                purpose: r.get(4)?,
+                justification: r.get(5)?,
+                case_ref: r.get(6)?,
+                query: r.get(7)?,
+                subjects: subjects.split_whitespace().map(str::to_string).collect(),
+                recipient: r.get(9)?,
+                outcome: r.get(10)?,
+                flags: flags.split_whitespace().map(str::to_string).collect(),
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     fn put_document(
         &mut self,
         register: Register,

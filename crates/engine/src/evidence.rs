@@ -1,0 +1,194 @@
+//! Events as evidence: the canonical bytes each event is logged as, and the
+//! questions an overseer asks, answered from the tamper-evident log alone.
+
+use base64::Engine as _;
+use clearstone_model::Timestamp;
+use clearstone_policy::Action;
+use clearstone_store::Event;
+use serde_json::{Value, json};
+
+use crate::{EngineError, Operation, Session};
+
+/// First line of every logged event; the version names the JSON that follows.
+pub const EVENT_PREFIX: &str = "clearstone-event/v1\n";
+
+/// Canonical bytes: the prefix, then JSON with keys in sorted order (serde_json
+/// maps are ordered) and no insignificant whitespace.
+pub(crate) fn encode(e: &Event) -> Vec<u8> {
+    let v = json!({
+        "id": e.id, "at": e.at.to_string(), "operation": e.operation, "principal": e.principal,
+        "purpose": e.purpose, "justification": e.justification, "case_ref": e.case_ref,
+        "query": e.query, "subjects": e.subjects, "recipient": e.recipient,
+        "outcome": e.outcome, "flags": e.flags,
+    });
+    let mut out = EVENT_PREFIX.as_bytes().to_vec();
+    out.extend_from_slice(v.to_string().as_bytes());
+    out
+}
+
+/// Parses logged bytes back into JSON (an overseer's reader does the same).
+pub fn decode(bytes: &[u8]) -> Result<Value, EngineError> {
+    let body = bytes
+        .strip_prefix(EVENT_PREFIX.as_bytes())
+        .ok_or_else(|| EngineError::Internal("a log entry is not a clearstone event".into()))?;
+    serde_json::from_slice(body)
+        .map_err(|e| EngineError::Internal(format!("a log entry does not parse: {e}")))
+}
+
+/// What an overseer asks of the log.
+#[derive(Debug, Clone, Default)]
+pub struct Oversight {
+    /// Who consulted this entity (matched by its keyed hash).
+    pub subject: Option<String>,
+    pub principal: Option<String>,
+    /// ISO date or RFC 3339 time, inclusive.
+    pub from: Option<String>,
+    pub to: Option<String>,
+    /// Only these operations (e.g. `disclose`, `reveal`).
+    pub operations: Vec<String>,
+}
+
+/// One matching event with the proof that it is in the log.
+#[derive(Debug, Clone)]
+pub struct Evidence {
+    pub index: u64,
+    pub entry: Vec<u8>,
+    pub event: Value,
+    /// Inclusion proof against `checkpoint`, base64 hashes leaf to root.
+    pub proof: Vec<String>,
+}
+
+/// The answer: matching events, the signed checkpoint their proofs verify
+/// against, and the key that signed it.
+#[derive(Debug, Clone)]
+pub struct OversightReport {
+    pub checkpoint: String,
+    pub verifier_key: String,
+    pub evidence: Vec<Evidence>,
+}
+
+/// Prefix comparison, so a date bound covers the whole day.
+fn within(at: &str, from: Option<&str>, to: Option<&str>) -> bool {
+    let cut = |bound: &str| at.get(..bound.len()).unwrap_or(at).to_string();
+    from.is_none_or(|f| cut(f).as_str() >= f) && to.is_none_or(|t| cut(t).as_str() <= t)
+}
+
+impl Session<'_> {
+    /// Answers an overseer's question from the audit log alone (every
+    /// integrated entry is read and checked against the signed checkpoint),
+    /// with an inclusion proof for each event. Reading the log is itself logged.
+    pub fn oversee(&self, q: &Oversight) -> Result<OversightReport, EngineError> {
+        self.require_action(Action::ReadAudit, "read the audit log")?;
+        let subject = q.subject.as_deref().map(|s| self.subject_hash(s));
+        let report = {
+            let mut log = self.engine.audit()?;
+            self.engine.witnesses.integrate(&mut log)?;
+            let size = log.size();
+            let mut evidence = Vec::new();
+            for item in log.entries(0..size)? {
+                let (index, entry) = item?;
+                let event = decode(&entry)?;
+                let text = |k: &str| {
+                    event
+                        .get(k)
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .to_string()
+                };
+                let matches = subject.as_ref().is_none_or(|h| {
+                    event["subjects"]
+                        .as_array()
+                        .is_some_and(|a| a.iter().any(|x| x.as_str() == Some(h.as_str())))
+                }) && q.principal.as_ref().is_none_or(|p| &text("principal") == p)
+                    && within(&text("at"), q.from.as_deref(), q.to.as_deref())
+                    && (q.operations.is_empty() || q.operations.contains(&text("operation")));
+                if matches {
+                    let proof = log
+                        .inclusion_proof(index)?
+                        .iter()
+                        .map(|h| h.to_base64())
+                        .collect();
+                    evidence.push(Evidence {
+                        index,
+                        entry,
+                        event,
+                        proof,
+                    });
+                }
+            }
+            OversightReport {
+                checkpoint: log.checkpoint_text(),
+                verifier_key: log.verifier_key(),
+                evidence,
+            }
+        };
+        let query = format!(
+            "oversight query:{}{}{}{}",
+            if q.subject.is_some() { " subject" } else { "" },
+            q.principal
+                .as_deref()
+                .map(|p| format!(" user `{p}`"))
+                .unwrap_or_default(),
+            if q.from.is_some() || q.to.is_some() {
+                " dates"
+            } else {
+                ""
+            },
+            if q.operations.is_empty() {
+                String::new()
+            } else {
+                format!(" {}", q.operations.join(","))
+            },
+        );
+        let subjects: Vec<&str> = q.subject.iter().map(String::as_str).collect();
+        self.record(
+            Operation::Consult,
+            &query,
+            &subjects,
+            None,
+            &format!("{} events", report.evidence.len()),
+        )?;
+        Ok(report)
+    }
+
+    /// A C2SP tlog-proof receipt for an event (by its id), integrating
+    /// pending entries first so the receipt can be had at once.
+    pub fn receipt(&self, event_id: i64) -> Result<String, EngineError> {
+        let index = u64::try_from(event_id - 1)
+            .map_err(|_| EngineError::InvalidInput(format!("no event `{event_id}`")))?;
+        let mut log = self.engine.audit()?;
+        self.engine.witnesses.integrate(&mut log)?;
+        if index >= log.size() {
+            return Err(EngineError::InvalidInput(format!(
+                "no event `{event_id}` in the log"
+            )));
+        }
+        Ok(log.receipt(index)?)
+    }
+
+    /// The id of the last event this session appended (for receipts).
+    pub fn last_event(&self) -> Option<i64> {
+        let id = self.last_event.get();
+        (id > 0).then_some(id)
+    }
+}
+
+/// JSON Lines for an overseer: a header naming the schema, checkpoint and
+/// key, then one line per event with its leaf bytes and inclusion proof.
+pub fn oversight_jsonl(r: &OversightReport) -> String {
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let mut out = json!({
+        "schema": "clearstone-oversight/v1",
+        "about": "each line: index, leaf (base64 of the logged bytes, RFC 6962 leaf hash input), event (the same bytes decoded), proof (base64 hashes, leaf to root) against checkpoint",
+        "checkpoint": r.checkpoint,
+        "verifier_key": r.verifier_key,
+        "exported_at": Timestamp::now().to_string(),
+    })
+    .to_string();
+    out.push('\n');
+    for e in &r.evidence {
+        out.push_str(&json!({ "index": e.index, "leaf": b64.encode(&e.entry), "event": e.event, "proof": e.proof }).to_string());
+        out.push('\n');
+    }
+    out
+}
