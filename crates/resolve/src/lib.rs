@@ -1,2 +1,11 @@
 //! Entity resolution: probabilistic record linkage (Fellegi–Sunter) over
-//! precomputed comparison features, explainable and reversible.
+//! comparison features precomputed once per record, explainable and
+//! reversible. Pure: nothing here reads or writes files.
+
+mod error;
+pub mod features;
+pub mod record;
+
+pub use error::ResolveError;
+pub use features::{Features, FieldFeatures};
+pub use record::{Field, FieldKind, Record, Schema};

@@ -1,0 +1,38 @@
+use thiserror::Error;
+
+/// Why resolution could not proceed.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum ResolveError {
+    #[error("record `{id}` has {got} fields, the schema has {expected}")]
+    FieldCount {
+        id: String,
+        got: usize,
+        expected: usize,
+    },
+
+    #[error("field `{name}` is not in the schema")]
+    UnknownField { name: String },
+
+    #[error("field `{name}` is a {kind} field, the comparison needs {needed}")]
+    FieldKind {
+        name: String,
+        kind: &'static str,
+        needed: &'static str,
+    },
+
+    #[error("pairs_max exceeded: rule `{rule}` would produce {pairs} pairs")]
+    PairsMax { rule: String, pairs: u64 },
+
+    #[error("blocking rule `{rule}` has no keys")]
+    EmptyRule { rule: String },
+
+    #[error("too many records: {count}, at most {max}")]
+    TooManyRecords { count: usize, max: usize },
+
+    #[error("model has {got} comparisons, expected {expected}")]
+    ModelShape { got: usize, expected: usize },
+
+    #[error("no comparison vectors to train on")]
+    NoPairs,
+}

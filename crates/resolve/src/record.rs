@@ -1,0 +1,110 @@
+//! Records as resolution sees them: an id and one optional text value per
+//! field of a schema, each field typed by what it holds so that it is compared
+//! the right way.
+
+use crate::error::ResolveError;
+
+/// What a field holds, which decides how it is normalised and compared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FieldKind {
+    GivenName,
+    FamilyName,
+    FullName,
+    Date,
+    Postcode,
+    Address,
+    Identifier,
+    Town,
+    Number,
+}
+
+impl FieldKind {
+    /// The lowercase name used in messages and settings files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FieldKind::GivenName => "given_name",
+            FieldKind::FamilyName => "family_name",
+            FieldKind::FullName => "full_name",
+            FieldKind::Date => "date",
+            FieldKind::Postcode => "postcode",
+            FieldKind::Address => "address",
+            FieldKind::Identifier => "identifier",
+            FieldKind::Town => "town",
+            FieldKind::Number => "number",
+        }
+    }
+
+    /// Whether the field is a name, compared by spelling, sound and nickname.
+    pub fn is_name(self) -> bool {
+        matches!(
+            self,
+            FieldKind::GivenName | FieldKind::FamilyName | FieldKind::FullName
+        )
+    }
+}
+
+/// One named, typed field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Field {
+    pub name: String,
+    pub kind: FieldKind,
+}
+
+/// The fields every record carries, in order.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Schema {
+    pub fields: Vec<Field>,
+}
+
+impl Schema {
+    /// A schema from `(name, kind)` pairs.
+    pub fn new<S: Into<String>>(fields: impl IntoIterator<Item = (S, FieldKind)>) -> Schema {
+        Schema {
+            fields: fields
+                .into_iter()
+                .map(|(name, kind)| Field {
+                    name: name.into(),
+                    kind,
+                })
+                .collect(),
+        }
+    }
+
+    /// The position of the field called `name`.
+    ///
+    /// # Errors
+    /// [`ResolveError::UnknownField`] when there is none.
+    pub fn index(&self, name: &str) -> Result<usize, ResolveError> {
+        self.fields
+            .iter()
+            .position(|f| f.name == name)
+            .ok_or_else(|| ResolveError::UnknownField {
+                name: name.to_owned(),
+            })
+    }
+}
+
+/// One source record: its id and a value (or none) for each schema field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    pub id: String,
+    pub fields: Vec<Option<String>>,
+}
+
+impl Record {
+    /// Checks the record against the schema.
+    ///
+    /// # Errors
+    /// [`ResolveError::FieldCount`] when it has the wrong number of fields.
+    pub fn check(&self, schema: &Schema) -> Result<(), ResolveError> {
+        if self.fields.len() == schema.fields.len() {
+            Ok(())
+        } else {
+            Err(ResolveError::FieldCount {
+                id: self.id.clone(),
+                got: self.fields.len(),
+                expected: schema.fields.len(),
+            })
+        }
+    }
+}
