@@ -156,7 +156,11 @@ pub fn field_features(kind: FieldKind, value: Option<&str>) -> FieldFeatures {
             }
         }
         FieldKind::Identifier | FieldKind::Town => {
-            let folded = fold(value);
+            let mut folded = fold(value);
+            // Identifiers are written with and without spaces ("AB 12 34 56 C").
+            if kind == FieldKind::Identifier {
+                folded.retain(|c| c != ' ');
+            }
             if folded.is_empty() {
                 FieldFeatures::Missing
             } else {

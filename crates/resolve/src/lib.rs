@@ -2,10 +2,12 @@
 //! comparison features precomputed once per record, explainable and
 //! reversible. Pure: nothing here reads or writes files.
 
+pub mod compare;
 mod error;
 pub mod features;
 pub mod record;
 
+pub use compare::{Comparison, Method};
 pub use error::ResolveError;
 pub use features::{Features, FieldFeatures};
 pub use record::{Field, FieldKind, Record, Schema};
