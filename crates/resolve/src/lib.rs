@@ -2,11 +2,13 @@
 //! comparison features precomputed once per record, explainable and
 //! reversible. Pure: nothing here reads or writes files.
 
+pub mod block;
 pub mod compare;
 mod error;
 pub mod features;
 pub mod record;
 
+pub use block::{Candidates, Key, KeyPart, Rule, RuleCount, candidates};
 pub use compare::{Comparison, Method};
 pub use error::ResolveError;
 pub use features::{Features, FieldFeatures};
