@@ -6,10 +6,13 @@ pub mod block;
 pub mod compare;
 mod error;
 pub mod features;
+pub mod model;
 pub mod record;
+mod rng;
 
 pub use block::{Candidates, Key, KeyPart, Rule, RuleCount, candidates};
 pub use compare::{Comparison, Method};
 pub use error::ResolveError;
 pub use features::{Features, FieldFeatures};
+pub use model::{ComparisonVectors, Model};
 pub use record::{Field, FieldKind, Record, Schema};

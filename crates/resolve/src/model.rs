@@ -1,0 +1,372 @@
+//! The Fellegi–Sunter model: for each comparison and level, `m` (the chance
+//! of the level among pairs of one person) and `u` (among pairs of different
+//! people), and the prior chance λ that a candidate pair is a match. `u` is
+//! estimated from random pairs, which are almost all non-matches; `m` and λ
+//! by expectation maximisation over the candidate pairs.
+
+use rayon::prelude::*;
+
+use crate::compare::{Comparison, NULL_LEVEL};
+use crate::error::ResolveError;
+use crate::features::{FNV_OFFSET, Features, fnv1a};
+use crate::rng::SplitMix64;
+
+/// Probabilities are kept inside this margin so that no weight is infinite.
+pub const PROBABILITY_MIN: f64 = 1e-6;
+
+/// A trained (or starting) model. Change it only through its methods, which
+/// keep `version` in step with the parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Model {
+    pub comparisons: Vec<Comparison>,
+    /// λ: the chance that a candidate pair is a match.
+    pub prior: f64,
+    /// `m[c][level]`; the null level's entry is unused.
+    pub m: Vec<Vec<f64>>,
+    /// `u[c][level]`; the null level's entry is unused.
+    pub u: Vec<Vec<f64>>,
+    /// A hash of every parameter, recorded with every score so that a score
+    /// can be traced to the model that produced it.
+    pub version: String,
+}
+
+/// The level of every comparison for every pair, row by row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ComparisonVectors {
+    pub width: usize,
+    pub levels: Vec<u8>,
+}
+
+impl ComparisonVectors {
+    /// The levels of `pairs`, computed in parallel.
+    pub fn compute(comparisons: &[Comparison], features: &Features, pairs: &[(u32, u32)]) -> Self {
+        let width = comparisons.len();
+        let mut levels = vec![NULL_LEVEL; pairs.len() * width];
+        if width > 0 {
+            levels
+                .par_chunks_mut(width)
+                .zip(pairs.par_iter())
+                .for_each(|(row, &(a, b))| {
+                    let (Some(ra), Some(rb)) = (
+                        features.records.get(a as usize),
+                        features.records.get(b as usize),
+                    ) else {
+                        return;
+                    };
+                    for (slot, c) in row.iter_mut().zip(comparisons) {
+                        *slot = c.level(ra, rb);
+                    }
+                });
+        }
+        ComparisonVectors { width, levels }
+    }
+
+    pub fn rows(&self) -> impl IndexedParallelIterator<Item = &[u8]> {
+        self.levels.par_chunks(self.width.max(1))
+    }
+
+    pub fn len(&self) -> usize {
+        self.levels.len().checked_div(self.width).unwrap_or(0)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+fn clamp(p: f64) -> f64 {
+    p.clamp(PROBABILITY_MIN, 1.0 - PROBABILITY_MIN)
+}
+
+impl Model {
+    /// A starting model: `m` falling and `u` rising from the strongest level
+    /// to "else", so that EM starts on the right side of the two classes.
+    pub fn new(comparisons: Vec<Comparison>, prior: f64) -> Model {
+        let (mut m, mut u) = (Vec::new(), Vec::new());
+        for c in &comparisons {
+            let n = c.level_count().saturating_sub(1);
+            let weights: Vec<f64> = (0..n).map(|i| 0.5f64.powi(i as i32 + 1)).collect();
+            let total: f64 = weights.iter().sum();
+            let mut mc = vec![0.0];
+            mc.extend(weights.iter().map(|w| w / total));
+            let mut uc = vec![0.0];
+            uc.extend(weights.iter().rev().map(|w| w / total));
+            m.push(mc);
+            u.push(uc);
+        }
+        let mut model = Model {
+            comparisons,
+            prior: clamp(prior),
+            m,
+            u,
+            version: String::new(),
+        };
+        model.refresh_version();
+        model
+    }
+
+    /// Recomputes `version` from the parameters.
+    pub fn refresh_version(&mut self) {
+        let mut h = FNV_OFFSET;
+        h = fnv1a(&self.prior.to_bits().to_le_bytes(), h);
+        for (c, (m, u)) in self.comparisons.iter().zip(self.m.iter().zip(&self.u)) {
+            h = fnv1a(format!("{c:?}").as_bytes(), h);
+            for p in m.iter().chain(u) {
+                h = fnv1a(&p.to_bits().to_le_bytes(), h);
+            }
+        }
+        self.version = format!("{h:016x}");
+    }
+
+    /// Estimates `u` from `samples` random pairs of distinct records, drawn
+    /// with `seed`. Each level starts from a count of one so that a level
+    /// never seen among random pairs still has a finite weight.
+    pub fn estimate_u(&mut self, features: &Features, samples: usize, seed: u64) {
+        let n = features.records.len() as u64;
+        if n < 2 {
+            return;
+        }
+        let mut rng = SplitMix64::new(seed);
+        let pairs: Vec<(u32, u32)> = (0..samples)
+            .map(|_| {
+                let a = rng.below(n);
+                // Distinct from `a` without rejection.
+                let b = (a + 1 + rng.below(n - 1)) % n;
+                (a as u32, b as u32)
+            })
+            .collect();
+        let vectors = ComparisonVectors::compute(&self.comparisons, features, &pairs);
+        for (c, u) in self.u.iter_mut().enumerate() {
+            let mut counts = vec![1.0; u.len()];
+            for row in vectors.levels.chunks(vectors.width.max(1)) {
+                if let Some(&l) = row.get(c)
+                    && l != NULL_LEVEL
+                    && let Some(slot) = counts.get_mut(usize::from(l))
+                {
+                    *slot += 1.0;
+                }
+            }
+            let total: f64 = counts.iter().skip(1).sum();
+            for (slot, count) in u.iter_mut().zip(&counts).skip(1) {
+                *slot = clamp(count / total);
+            }
+        }
+        self.refresh_version();
+    }
+
+    /// The posterior chance that a row of levels is a match.
+    pub fn posterior(&self, row: &[u8]) -> f64 {
+        let (mut pm, mut pu) = (self.prior, 1.0 - self.prior);
+        for ((&l, m), u) in row.iter().zip(&self.m).zip(&self.u) {
+            if l == NULL_LEVEL {
+                continue;
+            }
+            pm *= m.get(usize::from(l)).copied().unwrap_or(1.0);
+            pu *= u.get(usize::from(l)).copied().unwrap_or(1.0);
+        }
+        let total = pm + pu;
+        if total > 0.0 { pm / total } else { 0.0 }
+    }
+
+    /// Runs `iterations` rounds of expectation maximisation over the
+    /// candidate pairs' levels, updating `m` and λ, and `u` too unless
+    /// `fix_u` (as when `u` came from random sampling, which estimates it
+    /// better than EM on blocked pairs can).
+    ///
+    /// # Errors
+    /// [`ResolveError::NoPairs`] with no rows; [`ResolveError::ModelShape`]
+    /// when the rows do not have one level per comparison.
+    pub fn em(
+        &mut self,
+        vectors: &ComparisonVectors,
+        iterations: usize,
+        fix_u: bool,
+    ) -> Result<(), ResolveError> {
+        if vectors.width != self.comparisons.len() {
+            return Err(ResolveError::ModelShape {
+                got: vectors.width,
+                expected: self.comparisons.len(),
+            });
+        }
+        if vectors.is_empty() {
+            return Err(ResolveError::NoPairs);
+        }
+        let offsets: Vec<usize> = self
+            .m
+            .iter()
+            .scan(0, |acc, m| {
+                let o = *acc;
+                *acc += m.len();
+                Some(o)
+            })
+            .collect();
+        let cells = self.m.iter().map(Vec::len).sum::<usize>();
+        for _ in 0..iterations {
+            // Expected counts per (comparison, level) among matches and
+            // non-matches, and the expected number of matches.
+            let (sm, su, matches) = vectors
+                .rows()
+                .fold(
+                    || (vec![0.0; cells], vec![0.0; cells], 0.0),
+                    |(mut sm, mut su, mut total), row| {
+                        let p = self.posterior(row);
+                        total += p;
+                        for (&l, &o) in row.iter().zip(&offsets) {
+                            if l != NULL_LEVEL
+                                && let (Some(a), Some(b)) = (
+                                    sm.get_mut(o + usize::from(l)),
+                                    su.get_mut(o + usize::from(l)),
+                                )
+                            {
+                                *a += p;
+                                *b += 1.0 - p;
+                            }
+                        }
+                        (sm, su, total)
+                    },
+                )
+                .reduce(
+                    || (vec![0.0; cells], vec![0.0; cells], 0.0),
+                    |(mut a, mut b, t), (c, d, s)| {
+                        a.iter_mut().zip(&c).for_each(|(x, y)| *x += y);
+                        b.iter_mut().zip(&d).for_each(|(x, y)| *x += y);
+                        (a, b, t + s)
+                    },
+                );
+            self.prior = clamp(matches / vectors.len() as f64);
+            for (c, &o) in offsets.iter().enumerate() {
+                let len = self.m.get(c).map_or(0, Vec::len);
+                let part = |s: &[f64]| -> Vec<f64> {
+                    let slice = s.get(o..o + len).unwrap_or_default();
+                    let total: f64 = slice.iter().skip(1).sum();
+                    slice
+                        .iter()
+                        .enumerate()
+                        .map(|(i, x)| {
+                            if i == 0 || total <= 0.0 {
+                                0.0
+                            } else {
+                                clamp(x / total)
+                            }
+                        })
+                        .collect()
+                };
+                if let Some(m) = self.m.get_mut(c) {
+                    *m = part(&sm);
+                }
+                if !fix_u && let Some(u) = self.u.get_mut(c) {
+                    *u = part(&su);
+                }
+            }
+        }
+        self.refresh_version();
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::panic)]
+    use super::*;
+    use crate::compare::Method;
+
+    fn comparisons() -> Vec<Comparison> {
+        let c = |name: &str, field, method| Comparison {
+            name: name.into(),
+            field,
+            method,
+        };
+        vec![
+            c("given", 0, Method::Name { swap_with: None }),
+            c("dob", 1, Method::Date { within_days: 31 }),
+            c("postcode", 2, Method::Postcode),
+            c("nino", 3, Method::Exact),
+        ]
+    }
+
+    fn draw(rng: &mut SplitMix64, dist: &[f64]) -> u8 {
+        let x = rng.unit();
+        let mut acc = 0.0;
+        for (i, p) in dist.iter().enumerate().skip(1) {
+            acc += p;
+            if x < acc {
+                return i as u8;
+            }
+        }
+        (dist.len() - 1) as u8
+    }
+
+    #[test]
+    fn em_recovers_simulated_parameters() {
+        let mut truth = Model::new(comparisons(), 0.2);
+        truth.m = vec![
+            vec![0.0, 0.80, 0.01, 0.06, 0.04, 0.04, 0.02, 0.01, 0.02],
+            vec![0.0, 0.85, 0.05, 0.04, 0.02, 0.02, 0.02],
+            vec![0.0, 0.70, 0.10, 0.08, 0.05, 0.07],
+            vec![0.0, 0.95, 0.05],
+        ];
+        truth.u = vec![
+            vec![0.0, 0.01, 0.001, 0.02, 0.03, 0.01, 0.02, 0.009, 0.9],
+            vec![0.0, 0.01, 0.005, 0.02, 0.02, 0.1, 0.845],
+            vec![0.0, 0.02, 0.05, 0.15, 0.3, 0.48],
+            vec![0.0, 0.01, 0.99],
+        ];
+        let mut rng = SplitMix64::new(7);
+        let rows = 200_000;
+        let mut levels = Vec::with_capacity(rows * 4);
+        for _ in 0..rows {
+            let is_match = rng.unit() < truth.prior;
+            for c in 0..4 {
+                // A tenth of values missing, independent of everything.
+                if rng.unit() < 0.1 {
+                    levels.push(NULL_LEVEL);
+                } else {
+                    let dist = if is_match { &truth.m[c] } else { &truth.u[c] };
+                    levels.push(draw(&mut rng, dist));
+                }
+            }
+        }
+        let vectors = ComparisonVectors { width: 4, levels };
+        let mut model = Model::new(comparisons(), 0.5);
+        let before = model.version.clone();
+        model.em(&vectors, 100, false).unwrap();
+        assert_ne!(model.version, before);
+        assert!((model.prior - 0.2).abs() < 0.01, "prior {}", model.prior);
+        for c in 0..4 {
+            for l in 1..truth.m[c].len() {
+                let (m, u) = (model.m[c][l], model.u[c][l]);
+                assert!((m - truth.m[c][l]).abs() < 0.02, "m[{c}][{l}] {m}");
+                assert!((u - truth.u[c][l]).abs() < 0.02, "u[{c}][{l}] {u}");
+            }
+        }
+    }
+
+    #[test]
+    fn em_on_nothing_is_an_error() {
+        let mut model = Model::new(comparisons(), 0.1);
+        let empty = ComparisonVectors {
+            width: 4,
+            levels: vec![],
+        };
+        assert_eq!(model.em(&empty, 3, true), Err(ResolveError::NoPairs));
+        let wrong = ComparisonVectors {
+            width: 2,
+            levels: vec![1, 1],
+        };
+        assert!(matches!(
+            model.em(&wrong, 3, true),
+            Err(ResolveError::ModelShape { .. })
+        ));
+    }
+
+    #[test]
+    fn version_follows_parameters() {
+        let a = Model::new(comparisons(), 0.1);
+        let mut b = a.clone();
+        assert_eq!(a.version, b.version);
+        b.m[0][1] = 0.5;
+        b.refresh_version();
+        assert_ne!(a.version, b.version);
+        assert_eq!(a.version.len(), 16);
+    }
+}
