@@ -9,6 +9,7 @@ pub mod features;
 pub mod model;
 pub mod record;
 mod rng;
+pub mod score;
 
 pub use block::{Candidates, Key, KeyPart, Rule, RuleCount, candidates};
 pub use compare::{Comparison, Method};
@@ -16,3 +17,4 @@ pub use error::ResolveError;
 pub use features::{Features, FieldFeatures};
 pub use model::{ComparisonVectors, Model};
 pub use record::{Field, FieldKind, Record, Schema};
+pub use score::{Explanation, ScoredPair, Scorer, Term, probability};
