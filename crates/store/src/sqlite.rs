@@ -764,54 +764,18 @@ impl Store for SqliteStore {
     }
 
     fn events(&self, limit: usize) -> Result<Vec<Event>, StoreError> {
-        let mut q = self.conn.prepare(
-            "SELECT id, at, operation, principal, purpose, justification, case_ref, query, subjects, recipient, outcome, flags
-             FROM event ORDER BY id DESC LIMIT ?1",
-        )?;
-        let rows = q.query_map([to_i64(limit as u64)], |r| {
-            let subjects: String = r.get(8)?;
-            let flags: String = r.get(11)?;
-            Ok(Event {
-                id: r.get(0)?,
-                at: Timestamp(r.get(1)?),
-                operation: r.get(2)?,
-                principal: r.get(3)?,
-                purpose: r.get(4)?,
-                justification: r.get(5)?,
-                case_ref: r.get(6)?,
-                query: r.get(7)?,
-                subjects: subjects.split_whitespace().map(str::to_string).collect(),
-                recipient: r.get(9)?,
-                outcome: r.get(10)?,
-                flags: flags.split_whitespace().map(str::to_string).collect(),
-            })
-        })?;
+        let mut q = self.conn.prepare(&format!(
+            "SELECT {EVENT_COLUMNS} FROM event ORDER BY id DESC LIMIT ?1"
+        ))?;
+        let rows = q.query_map([to_i64(limit as u64)], event_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
     fn events_after(&self, after: i64, limit: usize) -> Result<Vec<Event>, StoreError> {
-        let mut q = self.conn.prepare(
-            "SELECT id, at, operation, principal, purpose, justification, case_ref, query, subjects, recipient, outcome, flags
-             FROM event WHERE id > ?2 ORDER BY id LIMIT ?1",
-        )?;
-        let rows = q.query_map(params![to_i64(limit as u64), after], |r| {
-            let subjects: String = r.get(8)?;
-            let flags: String = r.get(11)?;
-            Ok(Event {
-                id: r.get(0)?,
-                at: Timestamp(r.get(1)?),
-                operation: r.get(2)?,
-                principal: r.get(3)?,
-                purpose: r.get(4)?,
-                justification: r.get(5)?,
-                case_ref: r.get(6)?,
-                query: r.get(7)?,
-                subjects: subjects.split_whitespace().map(str::to_string).collect(),
-                recipient: r.get(9)?,
-                outcome: r.get(10)?,
-                flags: flags.split_whitespace().map(str::to_string).collect(),
-            })
-        })?;
+        let mut q = self.conn.prepare(&format!(
+            "SELECT {EVENT_COLUMNS} FROM event WHERE id > ?2 ORDER BY id LIMIT ?1"
+        ))?;
+        let rows = q.query_map(params![to_i64(limit as u64), after], event_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
@@ -936,6 +900,26 @@ impl Store for SqliteStore {
             })
             .optional()?)
     }
+}
+
+const EVENT_COLUMNS: &str = "id, at, operation, principal, purpose, justification, case_ref, query, subjects, recipient, outcome, flags";
+
+fn event_row(r: &Row<'_>) -> rusqlite::Result<Event> {
+    let words = |s: String| s.split_whitespace().map(str::to_string).collect();
+    Ok(Event {
+        id: r.get(0)?,
+        at: Timestamp(r.get(1)?),
+        operation: r.get(2)?,
+        principal: r.get(3)?,
+        purpose: r.get(4)?,
+        justification: r.get(5)?,
+        case_ref: r.get(6)?,
+        query: r.get(7)?,
+        subjects: words(r.get(8)?),
+        recipient: r.get(9)?,
+        outcome: r.get(10)?,
+        flags: words(r.get(11)?),
+    })
 }
 
 fn document_row(r: &Row<'_>) -> rusqlite::Result<Document> {
