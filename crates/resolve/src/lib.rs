@@ -3,6 +3,7 @@
 //! reversible. Pure: nothing here reads or writes files.
 
 pub mod block;
+pub mod cluster;
 pub mod compare;
 mod error;
 pub mod features;
@@ -12,6 +13,7 @@ mod rng;
 pub mod score;
 
 pub use block::{Candidates, Key, KeyPart, Rule, RuleCount, candidates};
+pub use cluster::cluster;
 pub use compare::{Comparison, Method};
 pub use error::ResolveError;
 pub use features::{Features, FieldFeatures};
