@@ -88,6 +88,9 @@ pub enum Command {
         property: String,
         #[arg(long)]
         json: bool,
+        /// Write a tlog-proof receipt for this access's event to FILE.
+        #[arg(long)]
+        receipt: Option<PathBuf>,
         #[command(flatten)]
         session: SessionArgs,
     },
@@ -151,6 +154,9 @@ pub enum Command {
         entity_id: String,
         #[arg(long)]
         json: bool,
+        /// Write a tlog-proof receipt for this access's event to FILE.
+        #[arg(long)]
+        receipt: Option<PathBuf>,
         #[command(flatten)]
         session: SessionArgs,
     },
@@ -311,6 +317,9 @@ pub enum ExportWhat {
         /// Who receives the export (a disclosure is logged with its recipient).
         #[arg(long, env = "CLEARSTONE_RECIPIENT", default_value = "")]
         recipient: String,
+        /// Write a tlog-proof receipt for this access's event to FILE.
+        #[arg(long)]
+        receipt: Option<PathBuf>,
         #[command(flatten)]
         session: SessionArgs,
     },

@@ -48,6 +48,16 @@ fn request(s: &SessionArgs) -> SessionRequest {
     }
 }
 
+/// Writes the receipt for the session's last event, once it is signed.
+fn write_receipt(s: &clearstone_engine::Session<'_>, path: Option<&Path>) -> Result<()> {
+    let Some(path) = path else { return Ok(()) };
+    let id = s.last_event().context("no event to give a receipt for")?;
+    std::fs::write(path, s.receipt(id)?)
+        .with_context(|| format!("cannot write `{}`", path.display()))?;
+    eprintln!("receipt for event {id} written to `{}`", path.display());
+    Ok(())
+}
+
 /// Prints a result as pretty JSON or as text.
 fn emit(
     json: bool,
@@ -129,10 +139,13 @@ fn run(cli: Cli) -> Result<()> {
         Command::Show {
             entity_id,
             json,
+            receipt,
             session,
         } => {
             let e = open(dir)?;
-            let entity = e.session(request(&session))?.show(&entity_id)?;
+            let s = e.session(request(&session))?;
+            let entity = s.show(&entity_id)?;
+            write_receipt(&s, receipt.as_deref())?;
             emit(
                 json,
                 || output::entity_json(&entity),
@@ -145,6 +158,7 @@ fn run(cli: Cli) -> Result<()> {
                     format,
                     out,
                     recipient,
+                    receipt,
                     session,
                 },
         } => {
@@ -161,6 +175,7 @@ fn run(cli: Cli) -> Result<()> {
             };
             let n = s.export_statements(fmt, sink, &recipient)?;
             eprintln!("exported {n} statements");
+            write_receipt(&s, receipt.as_deref())?;
         }
         Command::Quarantine { action } => match action {
             QuarantineAction::List {
@@ -264,12 +279,13 @@ fn run(cli: Cli) -> Result<()> {
             entity_id,
             property,
             json,
+            receipt,
             session,
         } => {
             let e = open(dir)?;
-            let entity = e
-                .session(request(&session))?
-                .reveal(&entity_id, &property)?;
+            let s = e.session(request(&session))?;
+            let entity = s.reveal(&entity_id, &property)?;
+            write_receipt(&s, receipt.as_deref())?;
             emit(
                 json,
                 || output::entity_json(&entity),

@@ -200,6 +200,28 @@ fn demo_loads_everything_and_shows_provenance() {
         .output()
         .unwrap());
     assert!(events.contains("reveal"), "{events}");
+    // The overseer's view from the signed log: the reveal, with its proof.
+    let q = ok(as_user(bin(&dir), dpo)
+        .args(["audit", "query", "--operation", "reveal"])
+        .output()
+        .unwrap());
+    let lines: Vec<serde_json::Value> = q
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines[0]["schema"], "clearstone-oversight/v1");
+    assert_eq!(lines.len(), 2, "{q}");
+    assert!(!lines[1]["proof"].as_array().unwrap().is_empty());
+    let key = ok(bin(&dir).args(["audit", "key"]).output().unwrap());
+    assert_eq!(key.trim(), lines[0]["verifier_key"].as_str().unwrap());
+    // A receipt for one access, from the command that made it.
+    let proof = tmp.path().join("show.proof");
+    ok(with_session(bin(&dir))
+        .args(["show", &example, "--receipt", proof.to_str().unwrap()])
+        .output()
+        .unwrap());
+    let receipt = std::fs::read_to_string(&proof).unwrap();
+    assert!(receipt.starts_with("c2sp.org/tlog-proof@v1\n"), "{receipt}");
     // Nothing but the reveal shows the value: not the export, not the events.
     let export = ok(with_session(bin(&dir))
         .args([

@@ -181,10 +181,10 @@ impl Engine {
                     )));
                 }
             }
-            log.integrate()?;
-        }
-        if log.pending() > 0 {
-            log.integrate()?;
+            // Witnesses may be away: the entries then wait for the integrator.
+            if self.witnesses.integrate(&mut log).is_err() {
+                break;
+            }
         }
         Ok(())
     }
