@@ -70,14 +70,12 @@ fn to_batch(dataset: &str, source: &str, mapping: &Path, now: Timestamp, mb: Map
 
 impl Session<'_> {
     fn may_ingest(&self, dataset: &str) -> bool {
-        let r = clearstone_policy::Resource {
-            dataset: dataset.to_string(),
-            schema: "Thing".into(),
-            schema_ancestors: vec!["Thing".into()],
-            sensitivity: clearstone_model::Sensitivity::Ordinary,
-            markings: clearstone_model::Markings::default(),
-        };
-        self.decide(Action::Ingest, &r, false).is_allow()
+        self.decide(
+            Action::Ingest,
+            &crate::session::dataset_resource(dataset),
+            false,
+        )
+        .is_allow()
     }
 
     /// Ingests the source a mapping names: one transaction per batch, records

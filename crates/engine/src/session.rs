@@ -91,6 +91,18 @@ pub struct Session<'e> {
     pub(crate) last_event: std::cell::Cell<i64>,
 }
 
+/// A dataset as a whole, for decisions that concern no one value (loading,
+/// administering, reading the log): ordinary, unmarked, of the root type.
+pub(crate) fn dataset_resource(dataset: &str) -> Resource {
+    Resource {
+        dataset: dataset.to_string(),
+        schema: "Thing".into(),
+        schema_ancestors: vec!["Thing".into()],
+        sensitivity: Sensitivity::Ordinary,
+        markings: Markings::default(),
+    }
+}
+
 /// `sha256:<hex>` of free text: the log refers to text by this, so the text
 /// can be erased without breaking the log.
 pub(crate) fn text_ref(text: &str) -> String {
@@ -257,13 +269,7 @@ impl Session<'_> {
         dataset: &str,
         what: &str,
     ) -> Result<(), EngineError> {
-        let resource = Resource {
-            dataset: dataset.to_string(),
-            schema: "Thing".into(),
-            schema_ancestors: vec!["Thing".into()],
-            sensitivity: Sensitivity::Ordinary,
-            markings: Markings::default(),
-        };
+        let resource = dataset_resource(dataset);
         match self.decide(action, &resource, false) {
             Decision::Allow => Ok(()),
             Decision::Mask { .. } => Err(EngineError::Forbidden {
