@@ -74,6 +74,11 @@ impl ComparisonVectors {
     }
 }
 
+/// λ over all pairs of a large file is far below [`PROBABILITY_MIN`].
+fn clamp_prior(p: f64) -> f64 {
+    p.clamp(f64::MIN_POSITIVE, 1.0 - PROBABILITY_MIN)
+}
+
 fn clamp(p: f64) -> f64 {
     p.clamp(PROBABILITY_MIN, 1.0 - PROBABILITY_MIN)
 }
@@ -96,7 +101,7 @@ impl Model {
         }
         let mut model = Model {
             comparisons,
-            prior: clamp(prior),
+            prior: clamp_prior(prior),
             m,
             u,
             version: String::new(),
@@ -152,6 +157,37 @@ impl Model {
             }
         }
         self.refresh_version();
+    }
+
+    /// Trains the whole model: `u` from `u_samples` random pairs (seeded),
+    /// then `m` by EM over the candidate `pairs` and their `vectors`.
+    ///
+    /// EM runs with `u` free, because candidate pairs that are not matches
+    /// still agree on their blocking keys far more often than random pairs
+    /// do; fixing `u` at the random-pair value makes every candidate look
+    /// like a match. Its `m` is kept, `u` stays the random-pair estimate,
+    /// and λ is restated over all pairs of records (assuming blocking keeps
+    /// the matches), which is the population that `u` describes.
+    ///
+    /// # Errors
+    /// As [`Model::em`].
+    pub fn train(
+        &mut self,
+        features: &Features,
+        vectors: &ComparisonVectors,
+        iterations: usize,
+        u_samples: usize,
+        seed: u64,
+    ) -> Result<(), ResolveError> {
+        self.estimate_u(features, u_samples, seed);
+        let mut em = self.clone();
+        em.em(vectors, iterations, false)?;
+        self.m = em.m;
+        let n = features.records.len() as f64;
+        let all_pairs = (n * (n - 1.0) / 2.0).max(1.0);
+        self.prior = clamp_prior(em.prior * vectors.len() as f64 / all_pairs);
+        self.refresh_version();
+        Ok(())
     }
 
     /// The posterior chance that a row of levels is a match.
@@ -339,6 +375,79 @@ mod tests {
                 assert!((u - truth.u[c][l]).abs() < 0.02, "u[{c}][{l}] {u}");
             }
         }
+    }
+
+    #[test]
+    fn training_on_records_separates_matches() {
+        use crate::block::{Key, KeyPart, Rule, candidates};
+        use crate::record::{FieldKind, Record, Schema};
+        let schema = Schema::new([
+            ("given", FieldKind::GivenName),
+            ("dob", FieldKind::Date),
+            ("postcode", FieldKind::Postcode),
+            ("nino", FieldKind::Identifier),
+        ]);
+        let given = ["Ann", "Bob", "Cara", "Dev", "Eve", "Finn", "Gita", "Hal"];
+        let mut rng = SplitMix64::new(9);
+        let mut records = Vec::new();
+        for p in 0..400u64 {
+            let g = given[rng.below(8) as usize];
+            let dob = format!(
+                "19{:02}-{:02}-{:02}",
+                40 + rng.below(60),
+                1 + rng.below(12),
+                1 + rng.below(28)
+            );
+            let pc = format!("LS{} {}AA", 1 + rng.below(9), rng.below(10));
+            // Every person twice, the copy sometimes with another postcode.
+            for copy in 0..2 {
+                let pc = if copy == 1 && rng.below(4) == 0 {
+                    "M1 1AE".to_owned()
+                } else {
+                    pc.clone()
+                };
+                records.push(Record {
+                    id: format!("{p}-{copy}"),
+                    fields: vec![
+                        Some(g.into()),
+                        Some(dob.clone()),
+                        Some(pc),
+                        Some(format!("N{p}")),
+                    ],
+                });
+            }
+        }
+        let features = Features::compute(&schema, &records).unwrap();
+        let rules = vec![Rule {
+            name: "given".into(),
+            keys: vec![KeyPart {
+                field: 0,
+                key: Key::Exact,
+            }],
+        }];
+        let pairs = candidates(&features, &rules, 1_000_000).unwrap().pairs;
+        let comparisons = ["given", "dob", "postcode", "nino"]
+            .iter()
+            .map(|f| Comparison::for_field(&schema, f).unwrap())
+            .collect();
+        let mut model = Model::new(comparisons, 0.01);
+        let vectors = ComparisonVectors::compute(&model.comparisons, &features, &pairs);
+        model.train(&features, &vectors, 20, 20_000, 1).unwrap();
+        // 400 true pairs among 800 * 799 / 2.
+        let expected = 400.0 / (800.0 * 799.0 / 2.0);
+        assert!(
+            (model.prior / expected - 1.0).abs() < 0.2,
+            "prior {}",
+            model.prior
+        );
+        // Exact date of birth and identifier: common among matches, rare otherwise.
+        assert!(
+            model.m[1][1] > 0.9 && model.u[1][1] < 0.01,
+            "{:?} {:?}",
+            model.m[1],
+            model.u[1]
+        );
+        assert!(model.m[3][1] > 0.9 && model.u[3][1] < 0.01);
     }
 
     #[test]
