@@ -293,23 +293,12 @@ fn main() -> Result<(), ResolveError> {
         .collect::<Result<Vec<_>, _>>()?;
     let mut model = Model::new(comparisons, 1e-4);
     let t = Instant::now();
-    model.estimate_u(&features, 1_000_000, 1);
-    println!("u from 1M random pairs {:.2?}", t.elapsed());
-    let t = Instant::now();
     let vectors = ComparisonVectors::compute(&model.comparisons, &features, &cands.pairs);
     let levels_time = t.elapsed();
     let t = Instant::now();
-    // EM on candidate pairs with u free, since blocked non-matches agree far
-    // more than random pairs; keep m from it and u from random sampling, and
-    // restate the prior over all pairs (blocking assumed to keep matches).
-    let mut em = model.clone();
-    em.em(&vectors, 10, false)?;
-    model.m = em.m;
-    let all_pairs = n as f64 * (n as f64 - 1.0) / 2.0;
-    model.prior = em.prior * cands.pairs.len() as f64 / all_pairs;
-    model.refresh_version();
+    model.train(&features, &vectors, 10, 1_000_000, 1)?;
     println!(
-        "levels {levels_time:.2?}; EM x10 {:.2?}; prior {:.3e}; model {}",
+        "levels {levels_time:.2?}; training (u from 1M random pairs, EM x10) {:.2?}; prior {:.3e}; model {}",
         t.elapsed(),
         model.prior,
         model.version
