@@ -87,6 +87,57 @@ impl Explanation {
         ));
         out
     }
+
+    /// The waterfall as one JSON object.
+    pub fn to_json(&self) -> String {
+        let terms: Vec<String> = self
+            .terms
+            .iter()
+            .map(|t| {
+                format!(
+                    "{{\"comparison\":{},\"level\":{},\"label\":{},\"weight\":{},\"tf_adjustment\":{}}}",
+                    json_string(&t.comparison),
+                    t.level,
+                    json_string(t.label),
+                    json_number(t.weight),
+                    json_number(t.tf_adjustment)
+                )
+            })
+            .collect();
+        format!(
+            "{{\"model_version\":{},\"prior_weight\":{},\"terms\":[{}],\"total\":{},\"probability\":{}}}",
+            json_string(&self.model_version),
+            json_number(self.prior_weight),
+            terms.join(","),
+            json_number(self.total),
+            json_number(self.probability)
+        )
+    }
+}
+
+/// `s` as a JSON string literal.
+fn json_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if u32::from(c) < 0x20 => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// A finite number as JSON; JSON has no infinities, so those become null.
+fn json_number(x: f64) -> String {
+    if x.is_finite() {
+        format!("{x}")
+    } else {
+        "null".to_owned()
+    }
 }
 
 /// The term frequency of a pair's value in field `field`: the larger of the
@@ -397,6 +448,12 @@ mod tests {
             .explain(&features.records[0], &features.records[1])
             .to_text();
         assert!(text.contains("prior") && text.contains("total"));
+        let json = scorer
+            .explain(&features.records[0], &features.records[1])
+            .to_json();
+        assert!(json.starts_with("{\"model_version\":\""), "{json}");
+        assert!(json.contains("\"comparison\":\"given\""), "{json}");
+        assert_eq!(json_string("a\"b\\c\n"), "\"a\\\"b\\\\c\\u000a\"");
     }
 
     #[test]
