@@ -3,7 +3,7 @@
 //! level (a value missing on either side), which carries no evidence; level 1
 //! is the strongest agreement and the last level is "else".
 
-use clearstone_text::similarity::jaro_winkler;
+use crate::jaro::jaro_winkler;
 
 use crate::error::ResolveError;
 use crate::features::{DateFeatures, FieldFeatures, NameFeatures, PostcodeFeatures};

@@ -7,6 +7,7 @@ pub mod cluster;
 pub mod compare;
 mod error;
 pub mod features;
+mod jaro;
 pub mod model;
 pub mod record;
 mod rng;
