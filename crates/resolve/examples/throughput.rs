@@ -316,7 +316,9 @@ fn main() -> Result<(), ResolveError> {
     let t = Instant::now();
     model.train(&features, &vectors, 10, 1_000_000, 1)?;
     println!(
-        "levels {levels_time:.2?}; training (u from 1M random pairs, EM x10) {:.2?}; prior {:.3e}; model {}",
+        "levels of {} pairs {levels_time:.2?} ({:.1}M pairs/s); training (u from 1M random pairs, EM x10) {:.2?}; prior {:.3e}; model {}",
+        cands.pairs.len(),
+        cands.pairs.len() as f64 / levels_time.as_secs_f64() / 1e6,
         t.elapsed(),
         model.prior,
         model.version
@@ -324,10 +326,10 @@ fn main() -> Result<(), ResolveError> {
 
     let scorer = Scorer::new(&model);
     let t = Instant::now();
-    let scored = scorer.score(&features, &cands.pairs);
+    let scored = scorer.score_vectors(&features, &cands.pairs, &vectors)?;
     let secs = t.elapsed().as_secs_f64();
     println!(
-        "scored {} pairs in {secs:.3}s: {:.1}M pairs/s",
+        "scored {} pairs from their levels in {secs:.3}s: {:.1}M pairs/s",
         scored.len(),
         scored.len() as f64 / secs / 1e6
     );

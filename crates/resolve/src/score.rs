@@ -5,8 +5,9 @@
 use rayon::prelude::*;
 
 use crate::compare::NULL_LEVEL;
+use crate::error::ResolveError;
 use crate::features::{Features, FieldFeatures};
-use crate::model::Model;
+use crate::model::{ComparisonVectors, Model};
 
 /// One scored pair of records (indexes into the features).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -208,6 +209,29 @@ impl<'m> Scorer<'m> {
         w
     }
 
+    /// The match weight of one pair whose levels are already known, as
+    /// after training: only the term frequencies are read from the records.
+    pub fn weight_of_levels(&self, levels: &[u8], a: &[FieldFeatures], b: &[FieldFeatures]) -> f64 {
+        let mut w = self.prior_weight;
+        for (((c, weights), tf), &level) in self
+            .model
+            .comparisons
+            .iter()
+            .zip(&self.weights)
+            .zip(&self.tf)
+            .zip(levels)
+        {
+            w += weights.get(usize::from(level)).copied().unwrap_or(0.0);
+            if let Some((tf_level, u)) = tf
+                && *tf_level == level
+                && let Some(tf) = pair_tf(a, b, c.field)
+            {
+                w += (u / tf).log2();
+            }
+        }
+        w
+    }
+
     /// Scores every pair, in parallel, in the order given.
     pub fn score(&self, features: &Features, pairs: &[(u32, u32)]) -> Vec<ScoredPair> {
         pairs
@@ -227,6 +251,45 @@ impl<'m> Scorer<'m> {
                 }
             })
             .collect()
+    }
+
+    /// Scores every pair from the levels computed for training, which is
+    /// what makes scoring after training cheap.
+    ///
+    /// # Errors
+    /// [`ResolveError::ModelShape`] when `vectors` does not hold one row of
+    /// one level per comparison for each pair.
+    pub fn score_vectors(
+        &self,
+        features: &Features,
+        pairs: &[(u32, u32)],
+        vectors: &ComparisonVectors,
+    ) -> Result<Vec<ScoredPair>, ResolveError> {
+        let width = self.model.comparisons.len();
+        if vectors.width != width || vectors.len() != pairs.len() {
+            return Err(ResolveError::ModelShape {
+                got: vectors.width,
+                expected: width,
+            });
+        }
+        Ok(pairs
+            .par_iter()
+            .zip(vectors.rows())
+            .map(|(&(left, right), row)| {
+                let weight = match (
+                    features.records.get(left as usize),
+                    features.records.get(right as usize),
+                ) {
+                    (Some(a), Some(b)) => self.weight_of_levels(row, a, b),
+                    _ => f64::NEG_INFINITY,
+                };
+                ScoredPair {
+                    left,
+                    right,
+                    weight,
+                }
+            })
+            .collect())
     }
 
     /// The explanation of one pair's score.
@@ -276,7 +339,6 @@ mod tests {
     use crate::block::{Key, KeyPart, Rule, candidates};
     use crate::compare::Comparison;
     use crate::features::field_features;
-    use crate::model::ComparisonVectors;
     use crate::record::{FieldKind, Record, Schema};
     use crate::rng::SplitMix64;
     use clearstone_text::fold;
@@ -408,6 +470,10 @@ mod tests {
         let scorer = Scorer::new(&model);
         let scored = scorer.score(&features, &pairs);
         assert_eq!(scored.len(), pairs.len());
+        assert_eq!(
+            scorer.score_vectors(&features, &pairs, &vectors).unwrap(),
+            scored
+        );
         let mut levels_seen = std::collections::HashSet::new();
         for (s, row) in scored.iter().zip(vectors.levels.chunks(vectors.width)) {
             levels_seen.extend(row.iter().enumerate().map(|(c, &l)| (c, l)));
