@@ -142,7 +142,7 @@ impl Comparison {
                     matches!(
                         (a.get(s), b.get(s)),
                         (Some(FieldFeatures::Name(xs)), Some(FieldFeatures::Name(ys)))
-                            if x.folded == ys.folded && xs.folded == y.folded
+                            if x.hash == ys.hash && xs.hash == y.hash
                     )
                 });
                 name_level(x, y, swapped)
@@ -191,7 +191,8 @@ impl Comparison {
 /// Levels of [`NAME_LEVELS`]; `swapped` says the pair's given and family
 /// names are each other's.
 pub fn name_level(x: &NameFeatures, y: &NameFeatures, swapped: bool) -> u8 {
-    if x.folded == y.folded {
+    // Equal 64-bit hashes of distinct names are too unlikely to matter.
+    if x.hash == y.hash {
         return 1;
     }
     if swapped {
@@ -245,13 +246,16 @@ pub fn date_level(x: &DateFeatures, y: &DateFeatures, within_days: i64) -> u8 {
 
 /// Levels of [`POSTCODE_LEVELS`].
 pub fn postcode_level(x: &PostcodeFeatures, y: &PostcodeFeatures) -> u8 {
-    if x.unit == y.unit {
+    // The first part in common, strongest first; 5 when none is.
+    let [xu, xs, xd, xa] = x.hashes;
+    let [yu, ys, yd, ya] = y.hashes;
+    if xu == yu {
         1
-    } else if x.sector() == y.sector() {
+    } else if xs == ys {
         2
-    } else if x.district() == y.district() {
+    } else if xd == yd {
         3
-    } else if x.area() == y.area() {
+    } else if xa == ya {
         4
     } else {
         5

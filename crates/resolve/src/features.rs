@@ -17,6 +17,9 @@ use crate::record::{FieldKind, Record, Schema};
 pub struct NameFeatures {
     /// The folded name ("mary ann obrien").
     pub folded: String,
+    /// A hash of `folded`, held inline so that the common case of an exact
+    /// match is decided without following a pointer to the string.
+    pub hash: u64,
     /// The first letter of each word.
     pub initials: String,
     /// Double Metaphone of the whole name, primary and alternate.
@@ -42,6 +45,9 @@ pub struct DateFeatures {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PostcodeFeatures {
     pub unit: String,
+    /// Hashes of the unit, sector, district and area, inline for the same
+    /// reason as [`NameFeatures::hash`].
+    pub hashes: [u64; 4],
     pub area_len: usize,
     pub district_len: usize,
     pub sector_len: usize,
@@ -115,6 +121,7 @@ pub fn field_features(kind: FieldKind, value: Option<&str>) -> FieldFeatures {
             let initials = folded.split(' ').filter_map(|t| t.chars().next()).collect();
             let first = folded.split(' ').next().unwrap_or_default();
             FieldFeatures::Name(NameFeatures {
+                hash: fnv1a(folded.as_bytes(), FNV_OFFSET),
                 metaphone: double_metaphone(&folded),
                 nicknames: groups_of(first),
                 initials,
@@ -133,6 +140,8 @@ pub fn field_features(kind: FieldKind, value: Option<&str>) -> FieldFeatures {
         },
         FieldKind::Postcode => match Postcode::parse(value) {
             Ok(p) => FieldFeatures::Postcode(PostcodeFeatures {
+                hashes: [p.unit(), p.sector(), p.district(), p.area()]
+                    .map(|part| fnv1a(part.as_bytes(), FNV_OFFSET)),
                 area_len: p.area().len(),
                 district_len: p.district().len(),
                 sector_len: p.sector().len(),
