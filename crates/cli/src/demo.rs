@@ -194,13 +194,13 @@ pub fn run(dir: &Path, scale: usize, seed: u64, no_ingest: bool) -> Result<()> {
     let example = example_entity(&generated.truth).unwrap_or_else(|| "<entity id>".into());
     println!(
         "Ground truth for resolution tests: {}\n\n\
-         Users: demo-analyst (purpose `demo`), demo-dpo (purpose `demo-oversight`), demo-admin (purpose `{ADMIN_PURPOSE}`).\n\
-         Try:\n  \
+         Users: demo-analyst (purpose `demo`), demo-loader (`demo-load`), demo-dpo (`demo-oversight`), demo-admin (`{ADMIN_PURPOSE}`).\n\
+         Try (the binary is target/release/clearstone; `cargo install --path crates/cli` puts it on your PATH):\n  \
          export CLEARSTONE_USER=demo-analyst CLEARSTONE_PURPOSE=demo CLEARSTONE_JUSTIFICATION=\"exploring the demo\"\n  \
          clearstone --data-dir {d} datasets\n  \
          clearstone --data-dir {d} show {example}\n  \
          clearstone --data-dir {d} reveal {example} ethnicity\n  \
-         clearstone --data-dir {d} quarantine list\n  \
+         CLEARSTONE_USER=demo-loader CLEARSTONE_PURPOSE=demo-load clearstone --data-dir {d} quarantine list\n  \
          clearstone --data-dir {d} export statements --format csv --out statements.csv --recipient \"demo reader\"\n  \
          CLEARSTONE_USER=demo-dpo CLEARSTONE_PURPOSE=demo-oversight clearstone --data-dir {d} events",
         generated.truth.display(),
