@@ -324,6 +324,18 @@ fn main() -> Result<(), ResolveError> {
         model.version
     );
 
+    {
+        // Splink-style sessions: m for each comparison from the pairs of a
+        // rule that does not block on it.
+        let t = Instant::now();
+        let sessions = [(0usize, vec![1usize, 2]), (1, vec![0, 2])];
+        for (rule, exclude) in sessions {
+            let pairs = candidates(&features, &rules[rule..=rule], 50_000_000)?.pairs;
+            let v = ComparisonVectors::compute(&model.comparisons, &features, &pairs);
+            model.train_m_session(&v, 10, &exclude)?;
+        }
+        println!("sessions {:.2?}; model {}", t.elapsed(), model.version);
+    }
     let scorer = Scorer::new(&model);
     let t = Instant::now();
     let scored = scorer.score_vectors(&features, &cands.pairs, &vectors)?;
@@ -378,6 +390,18 @@ fn main() -> Result<(), ResolveError> {
         .iter()
         .filter(|s| truth[s.left as usize] == truth[s.right as usize])
         .count() as f64;
+    if std::env::var_os("SHOW_FP").is_some() {
+        for s in predicted
+            .iter()
+            .filter(|s| truth[s.left as usize] != truth[s.right as usize])
+            .take(12)
+        {
+            println!(
+                "false positive {:.2}: {:?} | {:?}",
+                s.weight, records[s.left as usize].fields, records[s.right as usize].fields
+            );
+        }
+    }
     let precision = tp / predicted.len().max(1) as f64;
     let recall = tp / true_pairs.max(1) as f64;
     println!(

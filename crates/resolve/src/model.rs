@@ -190,6 +190,46 @@ impl Model {
         Ok(())
     }
 
+    /// Re-estimates `m` from one training session, as Splink does: EM with
+    /// `u` fixed over the pairs of one blocking rule, leaving out the
+    /// comparisons in `exclude` (those on the rule's own fields, which every
+    /// pair agrees on and which would otherwise teach EM that agreeing on
+    /// the blocking key is what a match is). Only the other comparisons'
+    /// `m` change; run sessions on rules over different fields so that each
+    /// comparison is trained by at least one.
+    ///
+    /// # Errors
+    /// As [`Model::em`].
+    pub fn train_m_session(
+        &mut self,
+        vectors: &ComparisonVectors,
+        iterations: usize,
+        exclude: &[usize],
+    ) -> Result<(), ResolveError> {
+        let mut masked = vectors.clone();
+        if masked.width > 0 {
+            for row in masked.levels.chunks_mut(masked.width) {
+                for &c in exclude {
+                    if let Some(l) = row.get_mut(c) {
+                        *l = NULL_LEVEL;
+                    }
+                }
+            }
+        }
+        let mut session = self.clone();
+        // The session's own prior: the share of matches among this rule's
+        // pairs, far above the prior over all pairs.
+        session.prior = 0.1;
+        session.em(&masked, iterations, true)?;
+        for (c, (m, trained)) in self.m.iter_mut().zip(session.m).enumerate() {
+            if !exclude.contains(&c) && trained.iter().skip(1).sum::<f64>() > 0.0 {
+                *m = trained;
+            }
+        }
+        self.refresh_version();
+        Ok(())
+    }
+
     /// The posterior chance that a row of levels is a match.
     pub fn posterior(&self, row: &[u8]) -> f64 {
         let (mut pm, mut pu) = (self.prior, 1.0 - self.prior);
@@ -448,6 +488,32 @@ mod tests {
             model.u[1]
         );
         assert!(model.m[3][1] > 0.9 && model.u[3][1] < 0.01);
+    }
+
+    #[test]
+    fn a_session_leaves_excluded_comparisons_alone() {
+        let mut truth = Model::new(comparisons(), 0.2);
+        truth.m[3] = vec![0.0, 0.95, 0.05];
+        truth.u[3] = vec![0.0, 0.01, 0.99];
+        let mut rng = SplitMix64::new(3);
+        let mut levels = Vec::new();
+        for _ in 0..50_000 {
+            let is_match = rng.unit() < 0.2;
+            // Comparison 0 is the blocking key: always exact.
+            levels.extend_from_slice(&[1]);
+            for c in 1..4 {
+                let dist = if is_match { &truth.m[c] } else { &truth.u[c] };
+                levels.push(draw(&mut rng, dist));
+            }
+        }
+        let vectors = ComparisonVectors { width: 4, levels };
+        let mut model = Model::new(comparisons(), 1e-5);
+        model.u = truth.u.clone();
+        let before = model.m[0].clone();
+        model.train_m_session(&vectors, 30, &[0]).unwrap();
+        assert_eq!(model.m[0], before);
+        assert!((model.m[3][1] - 0.95).abs() < 0.02, "{:?}", model.m[3]);
+        assert!((model.prior - 1e-5).abs() < 1e-12);
     }
 
     #[test]
