@@ -62,6 +62,7 @@ pub fn ingest(rows: u64, work: Option<&Path>) -> Result<()> {
             .with_context(|| format!("cannot clear `{}`", data.display()))?;
     }
     let engine = Engine::init(&data, None)?;
+    crate::demo::register(&engine)?;
     let session = engine.session(crate::demo::demo_session())?;
     let t = Instant::now();
     let (mut csv_bytes, mut csv_secs, mut all_bytes, mut all_rows, mut statements) =

@@ -375,3 +375,21 @@ fn an_ingest_killed_midway_converges_when_run_again() {
         );
     }
 }
+
+#[test]
+fn bench_ingest_measures_a_small_set_against_sqlite3() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = ok(bin(&tmp.path().join("unused"))
+        .args(["bench", "ingest", "--rows", "3000", "--work-dir"])
+        .arg(tmp.path().join("work"))
+        .output()
+        .unwrap());
+    assert!(out.contains("ingest benchmark ("), "{out}");
+    let ratio: f64 = out
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("ratio (CSV MB/s, ours / limit): "))
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(ratio > 0.0, "{out}");
+}
