@@ -103,6 +103,21 @@ fn prefix(s: &str, n: usize) -> &[u8] {
     s.as_bytes().get(..end).unwrap_or_default()
 }
 
+/// The pairs a block of record indexes (ascending) yields: every pair when
+/// deduplicating, only pairs across `split` when linking two files.
+fn block_pairs(g: &[u32], split: Option<u32>) -> u64 {
+    match split {
+        None => {
+            let len = g.len() as u64;
+            len * len.saturating_sub(1) / 2
+        }
+        Some(s) => {
+            let left = g.partition_point(|&i| i < s) as u64;
+            left * (g.len() as u64 - left)
+        }
+    }
+}
+
 /// The candidate pairs for deduplicating `features` under `rules`.
 ///
 /// Counts every rule's pairs from its block sizes first and fails before
@@ -116,6 +131,30 @@ pub fn candidates(
     features: &Features,
     rules: &[Rule],
     pairs_max: u64,
+) -> Result<Candidates, ResolveError> {
+    candidates_within(features, rules, pairs_max, None)
+}
+
+/// The candidate pairs for linking two files without deduplicating either:
+/// records before `split` are the first file, the rest the second, and only
+/// pairs with one record from each are produced (left from the first).
+///
+/// # Errors
+/// As [`candidates`].
+pub fn candidates_link(
+    features: &Features,
+    split: u32,
+    rules: &[Rule],
+    pairs_max: u64,
+) -> Result<Candidates, ResolveError> {
+    candidates_within(features, rules, pairs_max, Some(split))
+}
+
+fn candidates_within(
+    features: &Features,
+    rules: &[Rule],
+    pairs_max: u64,
+    split: Option<u32>,
 ) -> Result<Candidates, ResolveError> {
     let n = features.records.len();
     if n > RECORDS_MAX {
@@ -149,13 +188,7 @@ pub fn candidates(
                 groups.entry(*k).or_default().push(i);
             }
         }
-        let pairs: u64 = groups
-            .values()
-            .map(|g| {
-                let len = g.len() as u64;
-                len * len.saturating_sub(1) / 2
-            })
-            .sum();
+        let pairs: u64 = groups.values().map(|g| block_pairs(g, split)).sum();
         total = total.saturating_add(pairs);
         if total > pairs_max {
             return Err(ResolveError::PairsMax {
@@ -175,6 +208,9 @@ pub fn candidates(
                 let mut v = Vec::new();
                 for (x, &a) in g.iter().enumerate() {
                     for &b in g.iter().skip(x + 1) {
+                        if split.is_some_and(|s| a >= s || b < s) {
+                            continue;
+                        }
                         let seen = earlier.iter().any(|k| {
                             matches!(
                                 (k.get(a as usize), k.get(b as usize)),
@@ -189,10 +225,7 @@ pub fn candidates(
                 v
             })
             .collect();
-        let pairs = groups
-            .iter()
-            .map(|g| (g.len() as u64) * (g.len() as u64 - 1) / 2)
-            .sum();
+        let pairs = groups.iter().map(|g| block_pairs(g, split)).sum();
         let before = out.len();
         for v in found {
             out.extend(v);
@@ -298,6 +331,21 @@ mod tests {
         assert_eq!(
             c.pairs,
             vec![(0, 1), (0, 2), (0, 4), (1, 2), (1, 4), (2, 4)]
+        );
+    }
+
+    #[test]
+    fn linking_pairs_only_across_files() {
+        // a, b, c are the first file; d, e the second.
+        let c = candidates_link(&data(), 3, &rules(), 100).unwrap();
+        // surname: a-e, c-e; year+district (1980, LS1): a-d, b-d.
+        assert_eq!(c.pairs, vec![(0, 3), (0, 4), (1, 3), (2, 4)]);
+        assert_eq!(c.counts[0].pairs, 2);
+        assert_eq!(c.counts[1].pairs, 2);
+        let err = candidates_link(&data(), 3, &rules(), 3).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "pairs_max exceeded: rule `year+district` would produce 2 pairs"
         );
     }
 

@@ -13,7 +13,7 @@ pub mod record;
 mod rng;
 pub mod score;
 
-pub use block::{Candidates, Key, KeyPart, Rule, RuleCount, candidates};
+pub use block::{Candidates, Key, KeyPart, Rule, RuleCount, candidates, candidates_link};
 pub use cluster::cluster;
 pub use compare::{Comparison, Method};
 pub use error::ResolveError;
