@@ -21,7 +21,8 @@ mod truth;
 
 use std::path::{Path, PathBuf};
 
-pub use truth::entity_id;
+/// The entity id rule of mappings, which the ground truth must follow.
+pub use clearstone_model::entity_id;
 
 /// Scale and seed of a demo data set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
