@@ -7,7 +7,7 @@ use crate::date::Date;
 use crate::names;
 use crate::noise;
 use crate::notes::{NoteCtx, NoteType, note};
-use crate::out::{Bad, Csv, Faults, Json, JsonFaults, Jsonl};
+use crate::out::{Bad, Faults, Json, JsonFaults, Jsonl};
 use crate::people::{Person, World, ascii_lower, today};
 use crate::places::{self, HEALTH_SETTINGS, SCHOOLS};
 use crate::rng::{Rng, mix};
@@ -86,15 +86,7 @@ fn practitioners(cx: &mut Ctx<'_>) -> Result<(), DemoError> {
         "phone",
         "registration_no",
     ];
-    let mut csv = Csv::create(
-        cx.dir,
-        "csc_practitioners.csv",
-        b',',
-        false,
-        &header,
-        cx.seed(),
-        &[],
-    )?;
+    let mut csv = cx.csv("csc_practitioners.csv", &header, &[])?;
     let w = cx.w;
     for j in 0..w.n_prac {
         let p = w.person(w.practitioner_index(j));
@@ -148,15 +140,7 @@ fn children(cx: &mut Ctx<'_>) -> Result<(), DemoError> {
         "legal_status",
     ];
     let bad = [Bad::Key, Bad::Date, Bad::Enum, Bad::Columns];
-    let mut csv = Csv::create(
-        cx.dir,
-        "csc_children.csv",
-        b',',
-        false,
-        &header,
-        cx.seed(),
-        &bad,
-    )?;
+    let mut csv = cx.csv("csc_children.csv", &header, &bad)?;
     let w = cx.w;
     for c in 0..w.n_children {
         let p = w.person(w.child_index(c));
@@ -228,15 +212,7 @@ fn carers(cx: &mut Ctx<'_>) -> Result<(), DemoError> {
         "carer_id", "forename", "surname", "dob", "gender", "address", "postcode", "phone", "email",
     ];
     let bad = [Bad::Key, Bad::Date, Bad::Enum, Bad::Columns];
-    let mut csv = Csv::create(
-        cx.dir,
-        "csc_carers.csv",
-        b',',
-        false,
-        &header,
-        cx.seed(),
-        &bad,
-    )?;
+    let mut csv = cx.csv("csc_carers.csv", &header, &bad)?;
     let link_header = [
         "child_id",
         "carer_id",
@@ -244,15 +220,7 @@ fn carers(cx: &mut Ctx<'_>) -> Result<(), DemoError> {
         "parental_responsibility",
     ];
     let link_bad = [Bad::Key, Bad::Enum, Bad::Columns];
-    let mut links = Csv::create(
-        cx.dir,
-        "csc_family_links.csv",
-        b',',
-        false,
-        &link_header,
-        cx.seed(),
-        &link_bad,
-    )?;
+    let mut links = cx.csv("csc_family_links.csv", &link_header, &link_bad)?;
     let w = cx.w;
     for c in 0..w.n_children {
         let f = w.family_of_child(c);
@@ -385,7 +353,7 @@ fn cases(cx: &mut Ctx<'_>) -> Result<(), DemoError> {
         "closure_reason",
     ];
     let bad = [Bad::Key, Bad::Date, Bad::Enum, Bad::Columns];
-    let mut case_csv = Csv::create(cx.dir, "csc_cases.csv", b',', false, &header, seed, &bad)?;
+    let mut case_csv = cx.csv("csc_cases.csv", &header, &bad)?;
     let a_header = [
         "assessment_id",
         "case_id",
@@ -396,15 +364,7 @@ fn cases(cx: &mut Ctx<'_>) -> Result<(), DemoError> {
         "outcome",
         "practitioner_id",
     ];
-    let mut assess = Csv::create(
-        cx.dir,
-        "csc_assessments.csv",
-        b',',
-        false,
-        &a_header,
-        seed,
-        &bad,
-    )?;
+    let mut assess = cx.csv("csc_assessments.csv", &a_header, &bad)?;
     let e_header = [
         "plan_id",
         "child_id",
@@ -417,15 +377,7 @@ fn cases(cx: &mut Ctx<'_>) -> Result<(), DemoError> {
         "school",
         "status",
     ];
-    let mut ehc = Csv::create(
-        cx.dir,
-        "csc_ehc_plans.csv",
-        b',',
-        false,
-        &e_header,
-        seed,
-        &bad,
-    )?;
+    let mut ehc = cx.csv("csc_ehc_plans.csv", &e_header, &bad)?;
     let note_bad = [Bad::Key, Bad::Date, Bad::Enum, Bad::Json];
     let mut notes = Jsonl::create(cx.dir, "csc_case_notes.jsonl", seed, &note_bad)?;
     let note_faults = JsonFaults {

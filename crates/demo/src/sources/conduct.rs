@@ -2,7 +2,7 @@
 //! complaints, and then share the complaint's subject.
 
 use crate::DemoError;
-use crate::out::{Bad, Csv, Faults};
+use crate::out::{Bad, Faults};
 use crate::people::today;
 use crate::rng::Rng;
 
@@ -63,15 +63,7 @@ pub fn write(cx: &mut Ctx<'_>) -> Result<(), DemoError> {
         "allegation",
     ];
     let bad = [Bad::Key, Bad::Date, Bad::Enum, Bad::Columns];
-    let mut csv = Csv::create(
-        cx.dir,
-        "conduct_matters.csv",
-        b',',
-        false,
-        &header,
-        cx.seed(),
-        &bad,
-    )?;
+    let mut csv = cx.csv("conduct_matters.csv", &header, &bad)?;
     let w = cx.w;
     let n = (w.n_staff * 8 / 100).max(3);
     let n_complaints = complaints::count(w);

@@ -6,7 +6,7 @@
 use crate::DemoError;
 use crate::date::Date;
 use crate::noise;
-use crate::out::{Bad, Csv, Faults};
+use crate::out::{Bad, Faults};
 use crate::people::{Kind, Person, today};
 use crate::places;
 use crate::rng::{Rng, mix};
@@ -62,15 +62,7 @@ pub fn persons(cx: &mut Ctx<'_>) -> Result<(), DemoError> {
         "warning_markers",
     ];
     let bad = [Bad::Key, Bad::Date, Bad::Enum, Bad::Columns, Bad::Utf8];
-    let mut csv = Csv::create(
-        cx.dir,
-        "crime_persons.csv",
-        b',',
-        false,
-        &header,
-        cx.seed(),
-        &bad,
-    )?;
+    let mut csv = cx.csv("crime_persons.csv", &header, &bad)?;
     let w = cx.w;
     let mut nominals = Nominals::default();
     for i in 0..w.n {
@@ -335,26 +327,10 @@ pub fn incidents(cx: &mut Ctx<'_>) -> Result<(), DemoError> {
     ];
     let bad = [Bad::Key, Bad::Date, Bad::Enum, Bad::Columns];
     let seed = cx.seed();
-    let mut inc = Csv::create(
-        cx.dir,
-        "crime_incidents.csv",
-        b',',
-        false,
-        &header,
-        seed,
-        &bad,
-    )?;
+    let mut inc = cx.csv("crime_incidents.csv", &header, &bad)?;
     let bad_links = [Bad::Key, Bad::Enum, Bad::Columns];
     let link_header = ["incident_ref", "nominal_id", "role"];
-    let mut links = Csv::create(
-        cx.dir,
-        "crime_involvements.csv",
-        b',',
-        false,
-        &link_header,
-        seed,
-        &bad_links,
-    )?;
+    let mut links = cx.csv("crime_involvements.csv", &link_header, &bad_links)?;
     let w = cx.w;
     let n_incidents = (cx.nominals.len() * 3 / 4).max(10);
     let weights: Vec<u32> = OFFENCES.iter().map(|(w, _)| *w).collect();

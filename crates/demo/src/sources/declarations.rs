@@ -4,7 +4,7 @@
 use crate::DemoError;
 use crate::names;
 use crate::noise;
-use crate::out::{Bad, Csv, Faults};
+use crate::out::{Bad, Faults};
 use crate::people::Role;
 use crate::places::TOWNS;
 use crate::rng::Rng;
@@ -27,15 +27,7 @@ pub fn unions(cx: &mut Ctx<'_>) -> Result<(), DemoError> {
         "start_date",
     ];
     let bad = [Bad::Date, Bad::Enum, Bad::Columns];
-    let mut csv = Csv::create(
-        cx.dir,
-        "union_memberships.csv",
-        b',',
-        false,
-        &header,
-        cx.seed(),
-        &bad,
-    )?;
+    let mut csv = cx.csv("union_memberships.csv", &header, &bad)?;
     let w = cx.w;
     for k in 0..w.n_staff {
         // Officers may not join a trade union (Police Act 1996 s.64).
@@ -102,15 +94,7 @@ pub fn interests(cx: &mut Ctx<'_>) -> Result<(), DemoError> {
         "review_date",
     ];
     let bad = [Bad::Key, Bad::Date, Bad::Enum, Bad::Columns];
-    let mut csv = Csv::create(
-        cx.dir,
-        "business_interests.csv",
-        b',',
-        false,
-        &header,
-        cx.seed(),
-        &bad,
-    )?;
+    let mut csv = cx.csv("business_interests.csv", &header, &bad)?;
     let w = cx.w;
     let mut seq = 0u64;
     for k in 0..w.n_staff {
@@ -208,15 +192,7 @@ pub fn memberships(cx: &mut Ctx<'_>) -> Result<(), DemoError> {
         "role",
     ];
     let bad = [Bad::Key, Bad::Date, Bad::Enum, Bad::Columns];
-    let mut csv = Csv::create(
-        cx.dir,
-        "memberships.csv",
-        b',',
-        false,
-        &header,
-        cx.seed(),
-        &bad,
-    )?;
+    let mut csv = cx.csv("memberships.csv", &header, &bad)?;
     let w = cx.w;
     let mut seq = 0u64;
     for k in 0..w.n_staff {
@@ -279,15 +255,7 @@ pub fn associations(cx: &mut Ctx<'_>) -> Result<(), DemoError> {
         "risk",
     ];
     let bad = [Bad::Key, Bad::Date, Bad::Enum, Bad::Columns];
-    let mut csv = Csv::create(
-        cx.dir,
-        "notifiable_associations.csv",
-        b',',
-        false,
-        &header,
-        cx.seed(),
-        &bad,
-    )?;
+    let mut csv = cx.csv("notifiable_associations.csv", &header, &bad)?;
     let w = cx.w;
     let mut seq = 0u64;
     for k in 0..w.n_staff {

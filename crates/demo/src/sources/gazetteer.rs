@@ -2,7 +2,7 @@
 //! county with its UPRN.
 
 use crate::DemoError;
-use crate::out::{Csv, Faults};
+use crate::out::Faults;
 use crate::places::{COUNTY, address};
 
 use super::Ctx;
@@ -19,15 +19,7 @@ pub fn write(cx: &mut Ctx<'_>) -> Result<(), DemoError> {
         "postcode",
         "class",
     ];
-    let mut csv = Csv::create(
-        cx.dir,
-        "addresses.csv",
-        b',',
-        false,
-        &header,
-        cx.seed(),
-        &[],
-    )?;
+    let mut csv = cx.csv("addresses.csv", &header, &[])?;
     for a in 0..cx.w.n_addresses {
         let ad = address(cx.seed(), a);
         let fields = vec![

@@ -143,15 +143,7 @@ pub fn write(cx: &mut Ctx<'_>) -> Result<(), DemoError> {
     let mut staff_header = vec!["staff_no", "role_type", "job_title", "grade"];
     staff_header.extend_from_slice(COMMON);
     let seed = cx.seed();
-    let mut officers = Csv::create(
-        cx.dir,
-        "hr_officers.csv",
-        b',',
-        false,
-        &off_header,
-        seed,
-        &[],
-    )?;
+    let mut officers = cx.csv("hr_officers.csv", &off_header, &[])?;
     let mut staff = Csv::create(cx.dir, "hr_staff.csv", b',', true, &staff_header, seed, &[])?;
     let w = cx.w;
     for k in 0..w.n_staff {

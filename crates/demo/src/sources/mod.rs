@@ -17,6 +17,7 @@ mod vetting;
 
 use std::path::{Path, PathBuf};
 
+use crate::out::{Bad, Csv};
 use crate::people::{Person, Role, World};
 use crate::rng::Rng;
 use crate::truth::Truth;
@@ -189,6 +190,11 @@ impl<'a> Ctx<'a> {
 
     pub fn seed(&self) -> u64 {
         self.w.seed
+    }
+
+    /// A comma-separated file without a byte-order mark, the usual export.
+    pub fn csv(&self, name: &str, header: &[&'static str], bad: &[Bad]) -> Result<Csv, DemoError> {
+        Csv::create(self.dir, name, b',', false, header, self.seed(), bad)
     }
 
     pub fn done(&mut self, (file, rows): (String, u64)) {

@@ -1,7 +1,7 @@
 //! Force Vetting Unit records.
 
 use crate::DemoError;
-use crate::out::{Bad, Csv, Faults};
+use crate::out::{Bad, Faults};
 use crate::people::{Role, today};
 use crate::rng::Rng;
 
@@ -29,7 +29,7 @@ pub fn write(cx: &mut Ctx<'_>) -> Result<(), DemoError> {
         "adverse_information",
     ];
     let bad = [Bad::Key, Bad::Date, Bad::Enum, Bad::Columns];
-    let mut csv = Csv::create(cx.dir, "vetting.csv", b',', false, &header, cx.seed(), &bad)?;
+    let mut csv = cx.csv("vetting.csv", &header, &bad)?;
     let w = cx.w;
     let mut seq = 0u64;
     for k in 0..w.n_staff {
