@@ -58,6 +58,21 @@ fn write_receipt(s: &clearstone_engine::Session<'_>, path: Option<&Path>) -> Res
     Ok(())
 }
 
+/// Writes the access's receipt if asked, then the entity.
+fn print_entity(
+    s: &clearstone_engine::Session<'_>,
+    entity: &clearstone_engine::Entity,
+    json: bool,
+    receipt: Option<&Path>,
+) -> Result<()> {
+    write_receipt(s, receipt)?;
+    emit(
+        json,
+        || output::entity_json(entity),
+        || output::entity_text(entity),
+    )
+}
+
 /// Prints a result as pretty JSON or as text.
 fn emit(
     json: bool,
@@ -144,13 +159,7 @@ fn run(cli: Cli) -> Result<()> {
         } => {
             let e = open(dir)?;
             let s = e.session(request(&session))?;
-            let entity = s.show(&entity_id)?;
-            write_receipt(&s, receipt.as_deref())?;
-            emit(
-                json,
-                || output::entity_json(&entity),
-                || output::entity_text(&entity),
-            )?;
+            print_entity(&s, &s.show(&entity_id)?, json, receipt.as_deref())?;
         }
         Command::Export {
             what:
@@ -284,12 +293,11 @@ fn run(cli: Cli) -> Result<()> {
         } => {
             let e = open(dir)?;
             let s = e.session(request(&session))?;
-            let entity = s.reveal(&entity_id, &property)?;
-            write_receipt(&s, receipt.as_deref())?;
-            emit(
+            print_entity(
+                &s,
+                &s.reveal(&entity_id, &property)?,
                 json,
-                || output::entity_json(&entity),
-                || output::entity_text(&entity),
+                receipt.as_deref(),
             )?;
         }
         Command::BreakGlass { minutes, session } => {

@@ -51,6 +51,21 @@ fn ok(out: Output) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
+/// Every statement the demo analyst may see, as CSV.
+fn export_csv(dir: &Path) -> String {
+    ok(with_session(bin(dir))
+        .args([
+            "export",
+            "statements",
+            "--format",
+            "csv",
+            "--recipient",
+            "t",
+        ])
+        .output()
+        .unwrap())
+}
+
 fn demo(dir: &Path, scale: &str) -> String {
     ok(bin(dir)
         .args(["demo", "--scale", scale, "--seed", "3"])
@@ -223,17 +238,7 @@ fn demo_loads_everything_and_shows_provenance() {
     let receipt = std::fs::read_to_string(&proof).unwrap();
     assert!(receipt.starts_with("c2sp.org/tlog-proof@v1\n"), "{receipt}");
     // Nothing but the reveal shows the value: not the export, not the events.
-    let export = ok(with_session(bin(&dir))
-        .args([
-            "export",
-            "statements",
-            "--format",
-            "csv",
-            "--recipient",
-            "t",
-        ])
-        .output()
-        .unwrap());
+    let export = export_csv(&dir);
     let exported: Vec<&str> = export
         .lines()
         .filter(|l| l.contains(&format!("{example},")) && l.contains(",ethnicity,"))
@@ -259,29 +264,9 @@ fn demo_loads_everything_and_shows_provenance() {
     assert_eq!(q.as_array().unwrap().len(), expected, "{q}");
 
     // Running the demo again adds nothing.
-    let before = ok(with_session(bin(&dir))
-        .args([
-            "export",
-            "statements",
-            "--format",
-            "csv",
-            "--recipient",
-            "t",
-        ])
-        .output()
-        .unwrap());
+    let before = export_csv(&dir);
     demo(&dir, "300");
-    let after = ok(with_session(bin(&dir))
-        .args([
-            "export",
-            "statements",
-            "--format",
-            "csv",
-            "--recipient",
-            "t",
-        ])
-        .output()
-        .unwrap());
+    let after = export_csv(&dir);
     assert_eq!(before.lines().count(), after.lines().count());
 }
 
