@@ -6,6 +6,10 @@
 //! anyone it needs, so memory stays flat at millions of people. The truth
 //! file's person ids are scrambled, so the layout shows nowhere.
 
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use crate::DemoError;
 use crate::date::Date;
 use crate::names::{self, Community, community};
 use crate::rng::{Rng, mix};
@@ -521,6 +525,290 @@ pub fn ascii_lower(s: &str) -> String {
         .filter(|c| c.is_ascii_alphanumeric())
         .map(|c| c.to_ascii_lowercase())
         .collect()
+}
+
+// A flat file of people for benchmarking entity resolution: the people above,
+// each written once and about one in five again, one to three times, as other
+// systems would have recorded them. The columns are FEBRL's, so one set of
+// linkage settings serves this file and the FEBRL data sets alike.
+
+/// Header of the benchmark file.
+pub const PEOPLE_CSV_HEADER: &str = "rec_id,given_name,surname,street_number,address_1,address_2,suburb,postcode,state,date_of_birth,soc_sec_id";
+
+const TAG_RECORD: u64 = 5;
+const TAG_ORDER: u64 = 6;
+const TAG_CHOSEN: u64 = 7;
+
+/// Duplicated people come in groups of ten holding fifteen extra records:
+/// six people once more, three twice more and one three times more, so one
+/// person in five has duplicates and the layout needs no table.
+const DUP_SLOTS: [(u64, u64); 15] = [
+    (0, 1),
+    (1, 1),
+    (2, 1),
+    (3, 1),
+    (4, 1),
+    (5, 1),
+    (6, 1),
+    (6, 2),
+    (7, 1),
+    (7, 2),
+    (8, 1),
+    (8, 2),
+    (9, 1),
+    (9, 2),
+    (9, 3),
+];
+
+/// What [`write_people_csv`] wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PeopleCsv {
+    /// `people.csv`, with [`PEOPLE_CSV_HEADER`].
+    pub people: PathBuf,
+    /// `truth.csv`: `rec_id,person_id`, one row per record, in file order.
+    pub truth: PathBuf,
+    pub records: u64,
+    /// Distinct real people behind the records.
+    pub persons: u64,
+}
+
+/// A seeded bijection on `0..n`: a Feistel network over the next even power
+/// of two, walking the cycle until it lands inside the range.
+#[derive(Debug, Clone, Copy)]
+struct Shuffle {
+    n: u64,
+    half_bits: u32,
+    key: u64,
+}
+
+impl Shuffle {
+    fn new(n: u64, key: u64) -> Self {
+        let bits = 64 - n.max(2).saturating_sub(1).leading_zeros();
+        Self {
+            n,
+            half_bits: bits.div_ceil(2).max(1),
+            key,
+        }
+    }
+
+    fn apply(&self, mut x: u64) -> u64 {
+        let mask = (1u64 << self.half_bits) - 1;
+        loop {
+            let (mut l, mut r) = (x >> self.half_bits, x & mask);
+            for round in 0..4u64 {
+                let f = mix(self.key ^ mix(r ^ (round << 56))) & mask;
+                (l, r) = (r, l ^ f);
+            }
+            x = (l << self.half_bits) | r;
+            if x < self.n {
+                return x;
+            }
+        }
+    }
+}
+
+/// Writes `people.csv` and `truth.csv` with `records` rows into `dir`
+/// (created if missing), one record at a time.
+///
+/// # Errors
+/// [`DemoError::Scale`] when `records` is outside
+/// [`crate::PEOPLE_MIN`]..=[`crate::PEOPLE_MAX`]; [`DemoError::Io`] when a
+/// file cannot be written.
+pub fn write_people_csv(seed: u64, records: usize, dir: &Path) -> Result<PeopleCsv, DemoError> {
+    if !(crate::PEOPLE_MIN..=crate::PEOPLE_MAX).contains(&records) {
+        return Err(DemoError::Scale(records));
+    }
+    std::fs::create_dir_all(dir).map_err(|e| crate::out::io(dir, e))?;
+    let n = records as u64;
+    // 13 records for every 10 people: 10 originals and 3 duplicates.
+    let persons = (n * 10).div_ceil(13);
+    let world = World::new(
+        seed,
+        u32::try_from(persons).map_err(|_| DemoError::Scale(records))?,
+    );
+    let order = Shuffle::new(n, mix(seed ^ TAG_ORDER));
+    let chosen = Shuffle::new(persons, mix(seed ^ TAG_CHOSEN));
+
+    let people_path = dir.join("people.csv");
+    let truth_path = dir.join("truth.csv");
+    let mut people = BufWriter::with_capacity(1 << 20, crate::out::create(&people_path)?);
+    let mut truth = BufWriter::with_capacity(1 << 20, crate::out::create(&truth_path)?);
+    let err_p = |e| crate::out::io(&people_path, e);
+    let err_t = |e| crate::out::io(&truth_path, e);
+    writeln!(people, "{PEOPLE_CSV_HEADER}").map_err(err_p)?;
+    writeln!(truth, "rec_id,person_id").map_err(err_t)?;
+    let mut line = String::with_capacity(256);
+    for pos in 0..n {
+        // Records come in a scrambled order, so row order says nothing about
+        // who is who.
+        let ordinal = order.apply(pos);
+        let (person, copy) = if ordinal < persons {
+            (ordinal, 0)
+        } else {
+            let q = ordinal - persons;
+            let (j, copy) = DUP_SLOTS[(q % 15) as usize];
+            (q / 15 * 10 + j, copy)
+        };
+        // Which people have duplicates must not depend on where they sit in
+        // the world's layout (staff first, children last).
+        let index = chosen.apply(person) as u32;
+        let p = world.person(index);
+        line.clear();
+        record_line(&world, &p, copy, &mut line);
+        writeln!(people, "rec-{pos},{line}").map_err(err_p)?;
+        writeln!(truth, "rec-{pos},{}", world.person_id(index)).map_err(err_t)?;
+    }
+    people.flush().map_err(err_p)?;
+    truth.flush().map_err(err_t)?;
+    Ok(PeopleCsv {
+        people: people_path,
+        truth: truth_path,
+        records: n,
+        persons,
+    })
+}
+
+/// A UK National Insurance number, unique per person: an affine bijection
+/// of the index onto 400 prefixes of six digits, so no two people share one.
+fn ni_number(seed: u64, index: u32) -> String {
+    const PREFIX: &[u8] = b"ABCEGHJKLMNPRSTWXYZ";
+    const SPACE: u64 = 19 * 19 * 1_000_000;
+    let n = (u64::from(index) * 2_654_435_761 + mix(seed) % SPACE) % SPACE;
+    let (prefix, digits) = (n / 1_000_000, n % 1_000_000);
+    let a = PREFIX[(prefix / 19) as usize] as char;
+    let b = PREFIX[(prefix % 19) as usize] as char;
+    let suffix = b"ABCD"[(mix(seed ^ u64::from(index)) % 4) as usize] as char;
+    format!("{a}{b}{digits:06}{suffix}")
+}
+
+/// Swaps two neighbouring digits, the commonest slip in keying a number.
+fn transpose_digits(r: &mut Rng, s: &str) -> String {
+    let mut cs: Vec<char> = s.chars().collect();
+    let at: Vec<usize> = (1..cs.len())
+        .filter(|&i| cs[i].is_ascii_digit() && cs[i - 1].is_ascii_digit() && cs[i] != cs[i - 1])
+        .collect();
+    if !at.is_empty() {
+        let i = at[r.below_usize(at.len())];
+        cs.swap(i - 1, i);
+    }
+    cs.into_iter().collect()
+}
+
+/// One record of person `p` after the record id: copy 0 is the person as a
+/// careful system holds them, later copies as other systems do, with the
+/// errors those make.
+fn record_line(w: &World, p: &Person, copy: u64, out: &mut String) {
+    use std::fmt::Write as _;
+
+    let mut r = Rng::for_item(w.seed, TAG_RECORD, (u64::from(p.index) << 2) | copy);
+    let dup = copy > 0;
+    let missing = |r: &mut Rng, original: f64, duplicate: f64| {
+        r.chance(if dup { duplicate } else { original })
+    };
+
+    let given = if missing(&mut r, 0.01, 0.03) {
+        String::new()
+    } else if dup && r.chance(0.02) && p.middle.is_some() {
+        // Known by the middle name.
+        p.middle.unwrap_or(p.first).to_string()
+    } else if dup {
+        crate::noise::first_name(&mut r, p.first, 0.15, 0.08)
+    } else {
+        p.first.to_string()
+    };
+
+    let surname = if missing(&mut r, 0.005, 0.02) {
+        String::new()
+    } else if dup {
+        let held = match &p.birth_surname {
+            Some(birth) if r.chance(0.5) => birth.as_str(),
+            _ => p.surname.as_str(),
+        };
+        crate::noise::surname(&mut r, held, 0.08)
+    } else {
+        p.surname.clone()
+    };
+
+    // A duplicate may come from before a move, or after one the original
+    // has not caught up with.
+    let address_ix = if dup && r.chance(0.2) {
+        let earlier: Vec<u32> = p
+            .addresses
+            .iter()
+            .map(|a| a.1)
+            .filter(|a| *a != p.current_address())
+            .collect();
+        if earlier.is_empty() || r.chance(0.3) {
+            r.below(u64::from(w.n_addresses)) as u32
+        } else {
+            earlier[r.below_usize(earlier.len())]
+        }
+    } else {
+        p.current_address()
+    };
+    let a = crate::places::address(w.seed, address_ix);
+    let number = if missing(&mut r, 0.01, 0.05) {
+        String::new()
+    } else {
+        a.number.to_string()
+    };
+    let street = if dup && r.chance(0.05) {
+        crate::noise::typo(&mut r, &a.street)
+    } else if missing(&mut r, 0.005, 0.03) {
+        String::new()
+    } else {
+        a.street.clone()
+    };
+    let flat = match a.flat {
+        Some(f) if !missing(&mut r, 0.05, 0.3) => format!("Flat {f}"),
+        _ => String::new(),
+    };
+    let town = if missing(&mut r, 0.01, 0.04) {
+        ""
+    } else {
+        a.town
+    };
+    let postcode = if missing(&mut r, 0.01, 0.05) {
+        String::new()
+    } else if dup && r.chance(0.02) {
+        crate::noise::typo(&mut r, &a.postcode)
+    } else {
+        crate::noise::postcode(&mut r, &a.postcode, if dup { 0.1 } else { 0.02 })
+    };
+    let county = if missing(&mut r, 0.02, 0.1) {
+        ""
+    } else {
+        crate::places::COUNTY
+    };
+
+    let dob = if dup {
+        crate::noise::dob(&mut r, p.dob, 0.04, 0.1)
+    } else {
+        crate::noise::dob(&mut r, p.dob, 0.01, 0.0)
+    };
+    let dob = dob.map(Date::compact).unwrap_or_default();
+
+    // Children have no number yet; many systems never ask for it.
+    let ni = if p.age() < 16 || missing(&mut r, 0.15, 0.3) {
+        String::new()
+    } else if dup && r.chance(0.03) {
+        transpose_digits(&mut r, &ni_number(w.seed, p.index))
+    } else {
+        ni_number(w.seed, p.index)
+    };
+
+    let f = |s: &str| crate::out::csv_field(s, b',').into_owned();
+    let _ = write!(
+        out,
+        "{},{},{number},{},{},{},{},{},{dob},{ni}",
+        f(&given),
+        f(&surname),
+        f(&street),
+        f(&flat),
+        f(town),
+        f(&postcode),
+        f(county),
+    );
 }
 
 #[cfg(test)]
