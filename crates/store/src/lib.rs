@@ -7,6 +7,7 @@ mod error;
 mod migrations;
 mod pack;
 mod records;
+mod resolution;
 mod sqlite;
 
 pub use error::StoreError;
@@ -15,6 +16,7 @@ pub use records::{
     Alert, Batch, BatchOutcome, BreakGlass, Dataset, Document, Event, IngestRun, QuarantineRow,
     RunStatus,
 };
+pub use resolution::{Judgement, MatchPair, ResolutionRun, ResolutionStore};
 pub use sqlite::SqliteStore;
 
 use clearstone_model::{Statement, Timestamp};

@@ -34,7 +34,7 @@ const RECORD_JOINS: &str = "FROM record r JOIN vocab sc ON sc.id = r.schema_id \
      JOIN dataset d ON d.id = r.dataset_id JOIN source src ON src.id = r.source_id";
 
 pub struct SqliteStore {
-    conn: Connection,
+    pub(crate) conn: Connection,
     /// Interned strings and source ids, cached for the ingest hot path.
     vocab: HashMap<String, i64>,
     /// The reverse of `vocab`, for unpacking bodies; reloaded on a miss.
@@ -301,7 +301,7 @@ fn to_u64(v: i64) -> u64 {
     u64::try_from(v).unwrap_or(0)
 }
 
-fn to_i64(v: u64) -> i64 {
+pub(crate) fn to_i64(v: u64) -> i64 {
     i64::try_from(v).unwrap_or(i64::MAX)
 }
 

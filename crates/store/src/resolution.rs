@@ -1,0 +1,372 @@
+//! What entity resolution keeps: runs, scored pairs, judgements and
+//! canonical ids (`sql/0003_resolution.sql`).
+
+use clearstone_model::Timestamp;
+use rusqlite::{OptionalExtension, Row, params};
+
+use crate::sqlite::to_i64;
+use crate::{SqliteStore, StoreError};
+
+/// One run of resolution over one entity type.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ResolutionRun {
+    pub id: i64,
+    pub schema: String,
+    pub at: Timestamp,
+    pub principal: String,
+    pub incremental: bool,
+    pub model_version: String,
+    /// The model file the run scored with.
+    pub model: String,
+    /// The settings file the run used.
+    pub settings: String,
+    pub records: u64,
+    pub new_records: u64,
+    pub pairs: u64,
+    pub links: u64,
+    pub clusters: u64,
+}
+
+/// A scored candidate pair, `left_id < right_id`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MatchPair {
+    pub left_id: String,
+    pub right_id: String,
+    pub weight: f64,
+    pub probability: f64,
+    pub model_version: String,
+    pub run_id: i64,
+}
+
+/// A person's decision that two records are or are not the same.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Judgement {
+    pub id: i64,
+    pub schema: String,
+    pub left_id: String,
+    pub right_id: String,
+    /// `same`, `not_same` or `unsure`.
+    pub verdict: String,
+    /// The model's probability for the pair when it was judged, if scored.
+    pub probability: Option<f64>,
+    pub model_version: Option<String>,
+    pub principal: String,
+    pub at: Timestamp,
+    pub why: String,
+    pub withdrawn_at: Option<Timestamp>,
+    pub withdrawn_by: Option<String>,
+    pub withdrawn_why: Option<String>,
+}
+
+/// Storage for resolution. Each method is one transaction.
+pub trait ResolutionStore {
+    /// Records a run; with `replace_pairs` its pairs replace every stored
+    /// pair of the schema (a full run), otherwise they are added.
+    fn put_resolution(
+        &mut self,
+        run: &ResolutionRun,
+        pairs: &[MatchPair],
+        replace_pairs: bool,
+    ) -> Result<i64, StoreError>;
+    fn resolution_runs(&self, schema: &str, limit: usize)
+    -> Result<Vec<ResolutionRun>, StoreError>;
+    /// Stored pairs of the schema at or above `min_probability`.
+    fn match_pairs(&self, schema: &str, min_probability: f64)
+    -> Result<Vec<MatchPair>, StoreError>;
+    fn match_pair(
+        &self,
+        schema: &str,
+        left: &str,
+        right: &str,
+    ) -> Result<Option<MatchPair>, StoreError>;
+    /// Pairs with probability in `[low, high]` and no judgement in force,
+    /// the most uncertain (nearest 0.5) first.
+    fn review_queue(
+        &self,
+        schema: &str,
+        low: f64,
+        high: f64,
+        limit: usize,
+    ) -> Result<Vec<MatchPair>, StoreError>;
+    fn add_judgement(&mut self, j: &Judgement) -> Result<i64, StoreError>;
+    /// Marks a judgement withdrawn; false when there is no such judgement
+    /// in force.
+    fn withdraw_judgement(
+        &mut self,
+        id: i64,
+        by: &str,
+        at: Timestamp,
+        why: &str,
+    ) -> Result<bool, StoreError>;
+    fn judgement(&self, id: i64) -> Result<Option<Judgement>, StoreError>;
+    /// Judgements of the schema, newest first; withdrawn ones only when asked.
+    fn judgements(&self, schema: &str, withdrawn: bool) -> Result<Vec<Judgement>, StoreError>;
+    /// Replaces the schema's canonical ids.
+    fn put_canonical(&mut self, schema: &str, ids: &[(String, String)]) -> Result<(), StoreError>;
+    fn canonical_ids(&self, schema: &str) -> Result<Vec<(String, String)>, StoreError>;
+    /// The resolved type and canonical id of an entity.
+    fn canonical_of(&self, entity_id: &str) -> Result<Option<(String, String)>, StoreError>;
+    fn cluster_members(&self, canonical_id: &str) -> Result<Vec<String>, StoreError>;
+}
+
+const RUN_COLUMNS: &str = "id, schema, at, principal, incremental, model_version, model, settings, \
+     records, new_records, pairs, links, clusters";
+const PAIR_COLUMNS: &str = "left_id, right_id, weight, probability, model_version, run_id";
+const JUDGEMENT_COLUMNS: &str = "id, schema, left_id, right_id, verdict, probability, model_version, \
+     principal, at, why, withdrawn_at, withdrawn_by, withdrawn_why";
+
+fn run_row(r: &Row<'_>) -> rusqlite::Result<ResolutionRun> {
+    let u = |i: usize| r.get::<_, i64>(i).map(|v| u64::try_from(v).unwrap_or(0));
+    Ok(ResolutionRun {
+        id: r.get(0)?,
+        schema: r.get(1)?,
+        at: Timestamp(r.get(2)?),
+        principal: r.get(3)?,
+        incremental: r.get(4)?,
+        model_version: r.get(5)?,
+        model: r.get(6)?,
+        settings: r.get(7)?,
+        records: u(8)?,
+        new_records: u(9)?,
+        pairs: u(10)?,
+        links: u(11)?,
+        clusters: u(12)?,
+    })
+}
+
+fn pair_row(r: &Row<'_>) -> rusqlite::Result<MatchPair> {
+    Ok(MatchPair {
+        left_id: r.get(0)?,
+        right_id: r.get(1)?,
+        weight: r.get(2)?,
+        probability: r.get(3)?,
+        model_version: r.get(4)?,
+        run_id: r.get(5)?,
+    })
+}
+
+fn judgement_row(r: &Row<'_>) -> rusqlite::Result<Judgement> {
+    Ok(Judgement {
+        id: r.get(0)?,
+        schema: r.get(1)?,
+        left_id: r.get(2)?,
+        right_id: r.get(3)?,
+        verdict: r.get(4)?,
+        probability: r.get(5)?,
+        model_version: r.get(6)?,
+        principal: r.get(7)?,
+        at: Timestamp(r.get(8)?),
+        why: r.get(9)?,
+        withdrawn_at: r.get::<_, Option<i64>>(10)?.map(Timestamp),
+        withdrawn_by: r.get(11)?,
+        withdrawn_why: r.get(12)?,
+    })
+}
+
+impl ResolutionStore for SqliteStore {
+    fn put_resolution(
+        &mut self,
+        run: &ResolutionRun,
+        pairs: &[MatchPair],
+        replace_pairs: bool,
+    ) -> Result<i64, StoreError> {
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT INTO resolution_run(schema, at, principal, incremental, model_version, model, settings, \
+             records, new_records, pairs, links, clusters) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            params![
+                run.schema,
+                run.at.0,
+                run.principal,
+                run.incremental,
+                run.model_version,
+                run.model,
+                run.settings,
+                to_i64(run.records),
+                to_i64(run.new_records),
+                to_i64(run.pairs),
+                to_i64(run.links),
+                to_i64(run.clusters)
+            ],
+        )?;
+        let id = tx.last_insert_rowid();
+        if replace_pairs {
+            tx.execute("DELETE FROM match_pair WHERE schema = ?1", [&run.schema])?;
+        }
+        {
+            let mut q = tx.prepare(
+                "INSERT OR REPLACE INTO match_pair(schema, left_id, right_id, weight, probability, model_version, run_id) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?;
+            for p in pairs {
+                q.execute(params![
+                    run.schema,
+                    p.left_id,
+                    p.right_id,
+                    p.weight,
+                    p.probability,
+                    p.model_version,
+                    id
+                ])?;
+            }
+        }
+        tx.commit()?;
+        Ok(id)
+    }
+
+    fn resolution_runs(
+        &self,
+        schema: &str,
+        limit: usize,
+    ) -> Result<Vec<ResolutionRun>, StoreError> {
+        let mut q = self.conn.prepare(&format!(
+            "SELECT {RUN_COLUMNS} FROM resolution_run WHERE schema = ?1 ORDER BY id DESC LIMIT ?2"
+        ))?;
+        let rows = q.query_map(params![schema, to_i64(limit as u64)], run_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn match_pairs(
+        &self,
+        schema: &str,
+        min_probability: f64,
+    ) -> Result<Vec<MatchPair>, StoreError> {
+        let mut q = self.conn.prepare(&format!(
+            "SELECT {PAIR_COLUMNS} FROM match_pair WHERE schema = ?1 AND probability >= ?2"
+        ))?;
+        let rows = q.query_map(params![schema, min_probability], pair_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn match_pair(
+        &self,
+        schema: &str,
+        left: &str,
+        right: &str,
+    ) -> Result<Option<MatchPair>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                &format!(
+                    "SELECT {PAIR_COLUMNS} FROM match_pair WHERE schema = ?1 AND left_id = ?2 AND right_id = ?3"
+                ),
+                params![schema, left, right],
+                pair_row,
+            )
+            .optional()?)
+    }
+
+    fn review_queue(
+        &self,
+        schema: &str,
+        low: f64,
+        high: f64,
+        limit: usize,
+    ) -> Result<Vec<MatchPair>, StoreError> {
+        let mut q = self.conn.prepare(&format!(
+            "SELECT {PAIR_COLUMNS} FROM match_pair p WHERE schema = ?1 AND probability BETWEEN ?2 AND ?3 \
+             AND NOT EXISTS (SELECT 1 FROM judgement j WHERE j.schema = p.schema \
+                 AND j.left_id = p.left_id AND j.right_id = p.right_id AND j.withdrawn_at IS NULL) \
+             ORDER BY abs(probability - 0.5), left_id, right_id LIMIT ?4"
+        ))?;
+        let rows = q.query_map(params![schema, low, high, to_i64(limit as u64)], pair_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn add_judgement(&mut self, j: &Judgement) -> Result<i64, StoreError> {
+        self.conn.execute(
+            "INSERT INTO judgement(schema, left_id, right_id, verdict, probability, model_version, principal, at, why) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![
+                j.schema,
+                j.left_id,
+                j.right_id,
+                j.verdict,
+                j.probability,
+                j.model_version,
+                j.principal,
+                j.at.0,
+                j.why
+            ],
+        )?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    fn withdraw_judgement(
+        &mut self,
+        id: i64,
+        by: &str,
+        at: Timestamp,
+        why: &str,
+    ) -> Result<bool, StoreError> {
+        let n = self.conn.execute(
+            "UPDATE judgement SET withdrawn_at = ?2, withdrawn_by = ?3, withdrawn_why = ?4 \
+             WHERE id = ?1 AND withdrawn_at IS NULL",
+            params![id, at.0, by, why],
+        )?;
+        Ok(n == 1)
+    }
+
+    fn judgement(&self, id: i64) -> Result<Option<Judgement>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                &format!("SELECT {JUDGEMENT_COLUMNS} FROM judgement WHERE id = ?1"),
+                [id],
+                judgement_row,
+            )
+            .optional()?)
+    }
+
+    fn judgements(&self, schema: &str, withdrawn: bool) -> Result<Vec<Judgement>, StoreError> {
+        let mut q = self.conn.prepare(&format!(
+            "SELECT {JUDGEMENT_COLUMNS} FROM judgement WHERE schema = ?1 \
+             AND (?2 OR withdrawn_at IS NULL) ORDER BY id DESC"
+        ))?;
+        let rows = q.query_map(params![schema, withdrawn], judgement_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn put_canonical(&mut self, schema: &str, ids: &[(String, String)]) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        tx.execute("DELETE FROM canonical WHERE schema = ?1", [schema])?;
+        {
+            let mut q = tx.prepare(
+                "INSERT INTO canonical(schema, entity_id, canonical_id) VALUES (?1, ?2, ?3)",
+            )?;
+            for (entity, canonical) in ids {
+                q.execute(params![schema, entity, canonical])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn canonical_ids(&self, schema: &str) -> Result<Vec<(String, String)>, StoreError> {
+        let mut q = self.conn.prepare(
+            "SELECT entity_id, canonical_id FROM canonical WHERE schema = ?1 ORDER BY entity_id",
+        )?;
+        let rows = q.query_map([schema], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn canonical_of(&self, entity_id: &str) -> Result<Option<(String, String)>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT schema, canonical_id FROM canonical WHERE entity_id = ?1",
+                [entity_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+    }
+
+    fn cluster_members(&self, canonical_id: &str) -> Result<Vec<String>, StoreError> {
+        let mut q = self.conn.prepare(
+            "SELECT entity_id FROM canonical WHERE canonical_id = ?1 ORDER BY entity_id",
+        )?;
+        let rows = q.query_map([canonical_id], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
