@@ -538,6 +538,7 @@ pub const PEOPLE_CSV_HEADER: &str = "rec_id,given_name,surname,street_number,add
 const TAG_RECORD: u64 = 5;
 const TAG_ORDER: u64 = 6;
 const TAG_CHOSEN: u64 = 7;
+const TAG_RENAME: u64 = 8;
 
 /// Duplicated people come in groups of ten holding fifteen extra records:
 /// six people once more, three twice more and one three times more, so one
@@ -694,6 +695,34 @@ fn transpose_digits(r: &mut Rng, s: &str) -> String {
     cs.into_iter().collect()
 }
 
+/// The first name a child goes by: parents do not give a child the name of
+/// a parent or of an older sibling, which the world's independent draws
+/// sometimes do, and which would make family members indistinguishable.
+fn family_first(w: &World, p: &Person) -> &'static str {
+    let Kind::Child(c) = p.kind else {
+        return p.first;
+    };
+    let f = w.family_of_child(c);
+    let mut taken = vec![w.person(w.parent_index(f, false)).first];
+    if w.family(f).is_some_and(|fam| fam.co_parent) {
+        taken.push(w.person(w.parent_index(f, true)).first);
+    }
+    for s in w.family_children(f).take_while(|s| *s < c) {
+        taken.push(family_first(w, &w.person(w.child_index(s))));
+    }
+    if !taken.contains(&p.first) {
+        return p.first;
+    }
+    let mut r = Rng::for_item(w.seed, TAG_RENAME, u64::from(p.index));
+    for _ in 0..32 {
+        let n = names::first_name(&mut r, p.community(), p.female, p.dob.year());
+        if !taken.contains(&n) {
+            return n;
+        }
+    }
+    p.first
+}
+
 /// One record of person `p` after the record id: copy 0 is the person as a
 /// careful system holds them, later copies as other systems do, with the
 /// errors those make.
@@ -702,6 +731,7 @@ fn record_line(w: &World, p: &Person, copy: u64, out: &mut String) {
 
     let mut r = Rng::for_item(w.seed, TAG_RECORD, (u64::from(p.index) << 2) | copy);
     let dup = copy > 0;
+    let first = family_first(w, p);
     let missing = |r: &mut Rng, original: f64, duplicate: f64| {
         r.chance(if dup { duplicate } else { original })
     };
@@ -710,11 +740,11 @@ fn record_line(w: &World, p: &Person, copy: u64, out: &mut String) {
         String::new()
     } else if dup && r.chance(0.02) && p.middle.is_some() {
         // Known by the middle name.
-        p.middle.unwrap_or(p.first).to_string()
+        p.middle.unwrap_or(first).to_string()
     } else if dup {
-        crate::noise::first_name(&mut r, p.first, 0.15, 0.08)
+        crate::noise::first_name(&mut r, first, 0.15, 0.08)
     } else {
-        p.first.to_string()
+        first.to_string()
     };
 
     let surname = if missing(&mut r, 0.005, 0.02) {
