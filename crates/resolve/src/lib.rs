@@ -9,11 +9,14 @@ mod error;
 pub mod features;
 mod jaro;
 pub mod model;
+pub mod model_file;
 pub mod record;
 mod rng;
 pub mod score;
+pub mod settings;
 
 pub use block::{Candidates, Key, KeyPart, Rule, RuleCount, candidates, candidates_link};
+pub use block::candidates_since;
 pub use cluster::cluster;
 pub use compare::{Comparison, Method};
 pub use error::ResolveError;

@@ -1,0 +1,521 @@
+//! Linkage settings: the fields of a record, how pairs are compared, which
+//! pairs are compared at all, and how the model is trained. Read from TOML
+//! (`docs/resolve.md`); every error names the file, the line and the setting.
+
+use std::fmt;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::block::{Key, KeyPart, Rule, candidates};
+use crate::compare::{Comparison, Method};
+use crate::error::ResolveError;
+use crate::features::Features;
+use crate::model::{ComparisonVectors, Model};
+use crate::record::{Field, FieldKind, Schema};
+
+/// A setting that cannot be used, and where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SettingsError {
+    pub file: String,
+    pub line: usize,
+    pub setting: String,
+    pub message: String,
+}
+
+impl fmt::Display for SettingsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "`{}` line {}", self.file, self.line)?;
+        if !self.setting.is_empty() {
+            write!(f, ", `{}`", self.setting)?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+impl std::error::Error for SettingsError {}
+
+/// How the model is trained when no saved model is given.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Training {
+    /// Random pairs drawn to estimate `u`.
+    pub u_samples: usize,
+    pub em_iterations: usize,
+    pub seed: u64,
+    /// Indexes into [`Settings::rules`]: each an EM session over that rule's
+    /// pairs with the comparisons on its own fields left out.
+    pub sessions: Vec<usize>,
+}
+
+/// Parsed, checked settings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    /// The column holding each record's id, unless the caller names one.
+    pub id_column: Option<String>,
+    /// Pairs at or above this match probability are linked.
+    pub threshold: f64,
+    /// Pairs with a probability in this range are offered to people for
+    /// review, the most uncertain first.
+    pub review_band: (f64, f64),
+    /// Blocking fails rather than compare more pairs than this.
+    pub pairs_max: u64,
+    pub schema: Schema,
+    /// For each schema field, the input columns it is read from (joined
+    /// with a space).
+    pub columns: Vec<Vec<String>>,
+    /// For each schema field, the date formats its values are read with
+    /// (empty: ISO 8601).
+    pub formats: Vec<Vec<String>>,
+    pub comparisons: Vec<Comparison>,
+    pub rules: Vec<Rule>,
+    pub training: Training,
+}
+
+/// The most pairs compared when a file does not say.
+pub const PAIRS_MAX_DEFAULT: u64 = 50_000_000;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSettings {
+    id_column: Option<String>,
+    threshold: Option<Spanned<f64>>,
+    review_band: Option<Spanned<[f64; 2]>>,
+    pairs_max: Option<u64>,
+    #[serde(default)]
+    field: Vec<RawField>,
+    comparison: Option<Vec<RawComparison>>,
+    #[serde(default)]
+    blocking: Vec<RawRule>,
+    #[serde(default)]
+    training: RawTraining,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawField {
+    name: Spanned<String>,
+    kind: Spanned<String>,
+    columns: Option<Vec<String>>,
+    #[serde(default)]
+    formats: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawComparison {
+    name: Spanned<String>,
+    field: Option<Spanned<String>>,
+    fields: Option<Vec<Spanned<String>>>,
+    within_days: Option<i64>,
+    tolerance: Option<f64>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRule {
+    name: Spanned<String>,
+    keys: Vec<Spanned<String>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawTraining {
+    u_samples: Option<usize>,
+    em_iterations: Option<usize>,
+    seed: Option<u64>,
+    sessions: Option<Vec<Spanned<String>>>,
+}
+
+struct Ctx<'a> {
+    text: &'a str,
+    file: &'a str,
+}
+
+impl Ctx<'_> {
+    fn err(&self, at: usize, setting: &str, message: impl Into<String>) -> SettingsError {
+        let end = at.min(self.text.len());
+        let line = self
+            .text
+            .get(..end)
+            .map_or(1, |s| s.bytes().filter(|b| *b == b'\n').count() + 1);
+        SettingsError {
+            file: self.file.to_owned(),
+            line,
+            setting: setting.to_owned(),
+            message: message.into(),
+        }
+    }
+
+    fn resolve(&self, at: usize, setting: &str, e: ResolveError) -> SettingsError {
+        self.err(at, setting, e.to_string())
+    }
+}
+
+fn kind_of(name: &str) -> Option<FieldKind> {
+    Some(match name {
+        "given_name" => FieldKind::GivenName,
+        "family_name" => FieldKind::FamilyName,
+        "full_name" => FieldKind::FullName,
+        "date" => FieldKind::Date,
+        "postcode" => FieldKind::Postcode,
+        "address" => FieldKind::Address,
+        "town" => FieldKind::Town,
+        "region" => FieldKind::Region,
+        "identifier" => FieldKind::Identifier,
+        "number" => FieldKind::Number,
+        _ => return None,
+    })
+}
+
+const KINDS: &str =
+    "given_name, family_name, full_name, date, postcode, address, town, region, identifier, number";
+
+/// `field` or `field:key`, where key is exact, metaphone, prefixN, district,
+/// sector or year.
+fn key_part(schema: &Schema, spec: &str) -> Result<KeyPart, String> {
+    let (name, key) = spec.split_once(':').unwrap_or((spec, "exact"));
+    let field = schema.index(name).map_err(|e| e.to_string())?;
+    let key = match key {
+        "exact" => Key::Exact,
+        "metaphone" => Key::Metaphone,
+        "district" => Key::PostcodeDistrict,
+        "sector" => Key::PostcodeSector,
+        "year" => Key::Year,
+        k => match k.strip_prefix("prefix").map(str::parse::<usize>) {
+            Some(Ok(n)) if n > 0 => Key::Prefix(n),
+            _ => {
+                return Err(format!(
+                    "unknown key `{k}`; use exact, metaphone, prefixN, district, sector or year"
+                ));
+            }
+        },
+    };
+    Ok(KeyPart { field, key })
+}
+
+impl Settings {
+    /// Parses settings from the text of `file` (named in errors).
+    ///
+    /// # Errors
+    /// [`SettingsError`] naming the line and setting: TOML syntax, unknown
+    /// settings, unknown kinds, fields or keys, duplicate names, a
+    /// threshold outside (0, 1), and two comparisons over fields that
+    /// determine each other.
+    pub fn parse(text: &str, file: &str) -> Result<Settings, SettingsError> {
+        let cx = Ctx { text, file };
+        let raw: RawSettings = toml::from_str(text).map_err(|e| {
+            let at = e.span().map_or(0, |s| s.start);
+            cx.err(at, "", e.message().trim())
+        })?;
+
+        let mut schema = Schema::default();
+        let (mut columns, mut formats) = (Vec::new(), Vec::new());
+        for f in raw.field {
+            let name = f.name.get_ref();
+            let kind = kind_of(f.kind.get_ref()).ok_or_else(|| {
+                cx.err(
+                    f.kind.span().start,
+                    "field.kind",
+                    format!("unknown kind `{}`; use one of {KINDS}", f.kind.get_ref()),
+                )
+            })?;
+            if schema.index(name).is_ok() {
+                return Err(cx.err(
+                    f.name.span().start,
+                    "field.name",
+                    format!("field `{name}` is defined twice"),
+                ));
+            }
+            if !f.formats.is_empty() && kind != FieldKind::Date {
+                return Err(cx.err(
+                    f.name.span().start,
+                    "field.formats",
+                    format!("field `{name}` is not a date; formats apply to dates only"),
+                ));
+            }
+            columns.push(f.columns.unwrap_or_else(|| vec![name.clone()]));
+            formats.push(f.formats);
+            schema.fields.push(Field {
+                name: name.clone(),
+                kind,
+            });
+        }
+        if schema.fields.is_empty() {
+            return Err(cx.err(0, "field", "no fields: add at least one [[field]]"));
+        }
+
+        let comparisons = match raw.comparison {
+            Some(specs) => comparisons_from(&cx, &schema, specs)?,
+            None => default_comparisons(&schema).map_err(|e| cx.resolve(0, "field", e))?,
+        };
+        place_guard(&cx, &schema, &comparisons)?;
+
+        let mut rules: Vec<Rule> = Vec::new();
+        for r in raw.blocking {
+            let name = r.name.get_ref();
+            if rules.iter().any(|x| &x.name == name) {
+                return Err(cx.err(
+                    r.name.span().start,
+                    "blocking.name",
+                    format!("blocking rule `{name}` is defined twice"),
+                ));
+            }
+            if r.keys.is_empty() {
+                return Err(cx.err(
+                    r.name.span().start,
+                    "blocking.keys",
+                    format!("blocking rule `{name}` has no keys and would compare every pair"),
+                ));
+            }
+            let keys = r
+                .keys
+                .iter()
+                .map(|k| {
+                    key_part(&schema, k.get_ref())
+                        .map_err(|m| cx.err(k.span().start, "blocking.keys", m))
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            rules.push(Rule {
+                name: name.clone(),
+                keys,
+            });
+        }
+        if rules.is_empty() {
+            return Err(cx.err(
+                0,
+                "blocking",
+                "no blocking rules: add at least one [[blocking]]",
+            ));
+        }
+
+        let sessions = match raw.training.sessions {
+            Some(names) => names
+                .iter()
+                .map(|n| {
+                    rules
+                        .iter()
+                        .position(|r| &r.name == n.get_ref())
+                        .ok_or_else(|| {
+                            cx.err(
+                                n.span().start,
+                                "training.sessions",
+                                format!("no blocking rule is called `{}`", n.get_ref()),
+                            )
+                        })
+                })
+                .collect::<Result<Vec<_>, _>>()?,
+            None => (0..rules.len()).collect(),
+        };
+
+        let threshold = match raw.threshold {
+            Some(t) if *t.get_ref() > 0.0 && *t.get_ref() < 1.0 => *t.get_ref(),
+            Some(t) => {
+                return Err(cx.err(
+                    t.span().start,
+                    "threshold",
+                    "must be a probability strictly between 0 and 1",
+                ));
+            }
+            None => 0.5,
+        };
+        let review_band = match raw.review_band {
+            Some(b) => {
+                let [low, high] = *b.get_ref();
+                if !(0.0 <= low && low < high && high <= 1.0) {
+                    return Err(cx.err(
+                        b.span().start,
+                        "review_band",
+                        "must be [low, high] with 0 <= low < high <= 1",
+                    ));
+                }
+                (low, high)
+            }
+            None => (0.2, 0.95),
+        };
+        Ok(Settings {
+            id_column: raw.id_column,
+            threshold,
+            review_band,
+            pairs_max: raw.pairs_max.unwrap_or(PAIRS_MAX_DEFAULT),
+            schema,
+            columns,
+            formats,
+            comparisons,
+            rules,
+            training: Training {
+                u_samples: raw.training.u_samples.unwrap_or(1_000_000),
+                em_iterations: raw.training.em_iterations.unwrap_or(10),
+                seed: raw.training.seed.unwrap_or(1),
+                sessions,
+            },
+        })
+    }
+
+    /// Trains a model: `u` from random pairs, `m` by EM over all candidate
+    /// `pairs`, then one EM session per configured blocking rule.
+    ///
+    /// # Errors
+    /// As [`Model::train`] and [`candidates`].
+    pub fn train(&self, features: &Features, pairs: &[(u32, u32)]) -> Result<Model, ResolveError> {
+        let mut model = Model::new(self.comparisons.clone(), 1e-4);
+        let vectors = ComparisonVectors::compute(&model.comparisons, features, pairs);
+        let t = &self.training;
+        model.train(features, &vectors, t.em_iterations, t.u_samples, t.seed)?;
+        for &r in &t.sessions {
+            let Some(rule) = self.rules.get(r) else {
+                continue;
+            };
+            let exclude = self.comparisons_on(rule);
+            let own = candidates(features, std::slice::from_ref(rule), self.pairs_max)?;
+            let v = ComparisonVectors::compute(&model.comparisons, features, &own.pairs);
+            // A rule whose pairs all agree on everything teaches nothing.
+            if !v.is_empty() && exclude.len() < self.comparisons.len() {
+                model.train_m_session(&v, t.em_iterations, &exclude)?;
+            }
+        }
+        Ok(model)
+    }
+
+    /// The comparisons that read a field the rule blocks on.
+    fn comparisons_on(&self, rule: &Rule) -> Vec<usize> {
+        self.comparisons
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| {
+                fields_of(c)
+                    .iter()
+                    .any(|f| rule.keys.iter().any(|k| k.field == *f))
+            })
+            .map(|(i, _)| i)
+            .collect()
+    }
+}
+
+/// One comparison per field, except that every place field (address, town,
+/// region, postcode) goes into a single combined comparison.
+fn default_comparisons(schema: &Schema) -> Result<Vec<Comparison>, ResolveError> {
+    let mut out = Vec::new();
+    let places: Vec<&str> = schema
+        .fields
+        .iter()
+        .filter(|f| f.kind.is_place())
+        .map(|f| f.name.as_str())
+        .collect();
+    for f in &schema.fields {
+        if !f.kind.is_place() {
+            out.push(Comparison::for_field(schema, &f.name)?);
+        }
+    }
+    match places.as_slice() {
+        [] => {}
+        [one] => out.push(Comparison::for_field(schema, one)?),
+        many => out.push(Comparison::place(schema, "place", many)?),
+    }
+    Ok(out)
+}
+
+fn comparisons_from(
+    cx: &Ctx<'_>,
+    schema: &Schema,
+    specs: Vec<RawComparison>,
+) -> Result<Vec<Comparison>, SettingsError> {
+    let mut out: Vec<Comparison> = Vec::new();
+    for s in specs {
+        let at = s.name.span().start;
+        let name = s.name.get_ref();
+        if out.iter().any(|c| &c.name == name) {
+            return Err(cx.err(
+                at,
+                "comparison.name",
+                format!("comparison `{name}` is defined twice"),
+            ));
+        }
+        let mut c = match (&s.field, &s.fields) {
+            (Some(f), None) => Comparison::for_field(schema, f.get_ref())
+                .map_err(|e| cx.resolve(f.span().start, "comparison.field", e))?,
+            (None, Some(fs)) if !fs.is_empty() => {
+                let names: Vec<&str> = fs.iter().map(|f| f.get_ref().as_str()).collect();
+                Comparison::place(schema, name, &names)
+                    .map_err(|e| cx.resolve(at, "comparison.fields", e))?
+            }
+            _ => {
+                return Err(cx.err(
+                    at,
+                    "comparison",
+                    format!("comparison `{name}` needs either `field` or a non-empty `fields`"),
+                ));
+            }
+        };
+        c.name.clone_from(name);
+        match (&mut c.method, s.within_days, s.tolerance) {
+            (_, None, None) => {}
+            (Method::Date { within_days }, Some(d), None) if d >= 0 => *within_days = d,
+            (Method::Number { tolerance }, None, Some(t)) if t >= 0.0 => *tolerance = t,
+            _ => {
+                return Err(cx.err(
+                    at,
+                    "comparison",
+                    "`within_days` (days, ≥ 0) applies to dates only and `tolerance` (≥ 0) to numbers only",
+                ));
+            }
+        }
+        out.push(c);
+    }
+    if out.is_empty() {
+        return Err(cx.err(0, "comparison", "no comparisons"));
+    }
+    Ok(out)
+}
+
+/// Refuses two comparisons that both read place fields: a postcode, a town
+/// and a county of one address agree or disagree together, so counting them
+/// separately multiplies the evidence of "same locality" and EM learns
+/// locality instead of identity.
+fn place_guard(
+    cx: &Ctx<'_>,
+    schema: &Schema,
+    comparisons: &[Comparison],
+) -> Result<(), SettingsError> {
+    let on_places: Vec<&Comparison> = comparisons
+        .iter()
+        .filter(|c| {
+            fields_of(c)
+                .iter()
+                .any(|&f| schema.fields.get(f).is_some_and(|x| x.kind.is_place()))
+        })
+        .collect();
+    if let [first, second, ..] = on_places.as_slice() {
+        let fields: Vec<&str> = on_places
+            .iter()
+            .flat_map(|c| fields_of(c))
+            .filter_map(|f| schema.fields.get(f).map(|x| x.name.as_str()))
+            .collect();
+        return Err(cx.err(
+            0,
+            "comparison",
+            format!(
+                "comparisons `{}` and `{}` both compare where someone lives; these fields \
+                 determine each other and must not count as independent evidence: compare \
+                 them as one, e.g. [[comparison]] name = \"place\" fields = {:?}",
+                first.name, second.name, fields
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The schema fields a comparison reads.
+fn fields_of(c: &Comparison) -> Vec<usize> {
+    match &c.method {
+        Method::Place {
+            address,
+            town,
+            region,
+            postcode,
+        } => [address, town, region, postcode]
+            .into_iter()
+            .filter_map(|f| *f)
+            .collect(),
+        _ => vec![c.field],
+    }
+}

@@ -1,0 +1,186 @@
+#![allow(clippy::unwrap_used, clippy::panic)]
+
+use clearstone_resolve::settings::Settings;
+use clearstone_resolve::{FieldKind, Key, Method, Model, model_file};
+
+const PERSON: &str = r#"
+id_column = "rec_id"
+threshold = 0.6
+pairs_max = 1000
+
+[[field]]
+name = "given_name"
+kind = "given_name"
+
+[[field]]
+name = "surname"
+kind = "family_name"
+
+[[field]]
+name = "date_of_birth"
+kind = "date"
+formats = ["%Y%m%d"]
+
+[[field]]
+name = "address"
+kind = "address"
+columns = ["street_number", "address_1"]
+
+[[field]]
+name = "suburb"
+kind = "town"
+
+[[field]]
+name = "postcode"
+kind = "postcode"
+
+[[field]]
+name = "state"
+kind = "region"
+
+[[field]]
+name = "soc_sec_id"
+kind = "identifier"
+
+[[blocking]]
+name = "surname+dob"
+keys = ["surname", "date_of_birth"]
+
+[[blocking]]
+name = "sound"
+keys = ["given_name:metaphone", "date_of_birth:year", "postcode:district", "surname:prefix2"]
+
+[training]
+sessions = ["sound"]
+"#;
+
+fn parse(text: &str) -> Settings {
+    Settings::parse(text, "person.toml").unwrap()
+}
+
+fn error(text: &str) -> String {
+    Settings::parse(text, "person.toml")
+        .unwrap_err()
+        .to_string()
+}
+
+#[test]
+fn a_person_file_reads_with_place_fields_combined() {
+    let s = parse(PERSON);
+    assert_eq!(s.id_column.as_deref(), Some("rec_id"));
+    assert_eq!(s.threshold, 0.6);
+    assert_eq!(s.pairs_max, 1000);
+    assert_eq!(s.schema.fields.len(), 8);
+    assert_eq!(s.schema.fields[6].kind, FieldKind::Region);
+    assert_eq!(s.columns[3], ["street_number", "address_1"]);
+    assert_eq!(s.columns[0], ["given_name"]);
+    assert_eq!(s.formats[2], ["%Y%m%d"]);
+    let names: Vec<&str> = s.comparisons.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "given_name",
+            "surname",
+            "date_of_birth",
+            "soc_sec_id",
+            "place"
+        ]
+    );
+    assert!(matches!(
+        s.comparisons[4].method,
+        Method::Place {
+            address: Some(3),
+            town: Some(4),
+            region: Some(6),
+            postcode: Some(5)
+        }
+    ));
+    assert_eq!(s.rules.len(), 2);
+    assert_eq!(s.rules[1].keys[0].key, Key::Metaphone);
+    assert_eq!(s.rules[1].keys[2].key, Key::PostcodeDistrict);
+    assert_eq!(s.rules[1].keys[3].key, Key::Prefix(2));
+    assert_eq!(s.training.sessions, [1]);
+}
+
+#[test]
+fn separate_comparisons_of_place_fields_are_refused() {
+    let text = format!(
+        "{PERSON}\n[[comparison]]\nname = \"postcode\"\nfield = \"postcode\"\n\n\
+         [[comparison]]\nname = \"suburb\"\nfield = \"suburb\"\n"
+    );
+    let e = error(&text);
+    assert!(e.contains("`postcode` and `suburb`"), "{e}");
+    assert!(e.contains("must not count as independent evidence"), "{e}");
+    // As one comparison they are accepted.
+    let text = format!(
+        "{PERSON}\n[[comparison]]\nname = \"where\"\nfields = [\"postcode\", \"suburb\"]\n\n\
+         [[comparison]]\nname = \"dob\"\nfield = \"date_of_birth\"\nwithin_days = 7\n"
+    );
+    let s = parse(&text);
+    assert_eq!(s.comparisons.len(), 2);
+    assert!(matches!(
+        s.comparisons[1].method,
+        Method::Date { within_days: 7 }
+    ));
+}
+
+#[test]
+fn errors_name_the_line_and_the_setting() {
+    let e = error("[[field]]\nname = \"x\"\nkind = \"colour\"\n");
+    assert!(e.starts_with("`person.toml` line 3, `field.kind`"), "{e}");
+    assert!(e.contains("unknown kind `colour`"), "{e}");
+
+    let bad_key = PERSON.replace("\"surname\", \"date_of_birth\"]", "\"surname:soundex\"]");
+    let e = error(&bad_key);
+    assert!(
+        e.contains("`blocking.keys`") && e.contains("unknown key `soundex`"),
+        "{e}"
+    );
+
+    let unknown_field = PERSON.replace("\"surname\", \"date_of_birth\"]", "\"nickname\"]");
+    assert!(error(&unknown_field).contains("`nickname` is not in the schema"));
+
+    let threshold = PERSON.replace("threshold = 0.6", "threshold = 1.5");
+    let e = error(&threshold);
+    assert!(e.contains("line 3, `threshold`"), "{e}");
+
+    let session = PERSON.replace("sessions = [\"sound\"]", "sessions = [\"loud\"]");
+    assert!(error(&session).contains("no blocking rule is called `loud`"));
+
+    let typo = PERSON.replace("pairs_max", "pair_max");
+    assert!(error(&typo).contains("unknown field `pair_max`"));
+
+    let twice = format!("{PERSON}\n[[field]]\nname = \"suburb\"\nkind = \"town\"\n");
+    assert!(error(&twice).contains("field `suburb` is defined twice"));
+
+    let formats = PERSON.replace("kind = \"town\"", "kind = \"town\"\nformats = [\"%Y\"]");
+    assert!(error(&formats).contains("formats apply to dates only"));
+}
+
+#[test]
+fn a_model_file_round_trips_and_refuses_edits_and_other_settings() {
+    let s = parse(PERSON);
+    let mut model = Model::new(s.comparisons.clone(), 0.001);
+    model.m[0][1] = 0.7;
+    model.refresh_version();
+    let json = model_file::to_json(&model);
+    let back = model_file::from_json(&json, &s.comparisons).unwrap();
+    assert_eq!(back, model);
+
+    // A hand edit that keeps the version is caught.
+    let edited = json.replacen("0.7", "0.9", 1);
+    assert_ne!(edited, json);
+    let e = model_file::from_json(&edited, &s.comparisons).unwrap_err();
+    assert!(e.contains("edited or made for other settings"), "{e}");
+
+    // Other comparisons are named.
+    let fewer = &s.comparisons[..3];
+    let e = model_file::from_json(&json, fewer).unwrap_err();
+    assert!(
+        e.contains("the settings compare [given_name, surname, date_of_birth]"),
+        "{e}"
+    );
+
+    let e = model_file::from_json("{\"format\":\"x\"}", &s.comparisons).unwrap_err();
+    assert!(e.contains("not a model file"), "{e}");
+}
