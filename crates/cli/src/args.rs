@@ -181,6 +181,95 @@ pub enum Command {
         #[arg(long)]
         no_ingest: bool,
     },
+    /// Link records in plain CSV files: one file to find its duplicates, two
+    /// to link across them. Needs no data directory (docs/resolve.md).
+    Link {
+        /// The linkage settings (TOML).
+        #[arg(long)]
+        settings: PathBuf,
+        /// One CSV file to deduplicate, or two to link.
+        #[arg(long = "input", required = true)]
+        inputs: Vec<PathBuf>,
+        /// The column holding each record's id (default: the settings' `id_column`).
+        #[arg(long)]
+        id_column: Option<String>,
+        /// Where to write the linked pairs (left_id,right_id,match_weight,match_probability).
+        #[arg(long)]
+        out: PathBuf,
+        /// Where to write each record's cluster (id,cluster_id).
+        #[arg(long)]
+        clusters: Option<PathBuf>,
+        /// Score with this saved model instead of training one.
+        #[arg(long)]
+        model: Option<PathBuf>,
+        /// Save the model used (trained or loaded) to this file.
+        #[arg(long)]
+        save_model: Option<PathBuf>,
+        /// Write pairs at or above this probability (default: the settings' threshold).
+        #[arg(long)]
+        min_probability: Option<f64>,
+        /// Keep rows that could not be read in this CSV file.
+        #[arg(long)]
+        rejected: Option<PathBuf>,
+    },
+    /// Resolve entities: which records describe the same person (docs/resolve.md).
+    Resolve {
+        /// The entity type; its subtypes are resolved with it.
+        #[arg(long = "type", default_value = "Person")]
+        schema: String,
+        /// Settings (TOML); the shipped person settings when absent.
+        #[arg(long)]
+        settings: Option<PathBuf>,
+        /// Score with this saved model instead of training one.
+        #[arg(long)]
+        model: Option<PathBuf>,
+        /// Score only records no earlier run has seen, with the last run's model.
+        #[arg(long)]
+        incremental: bool,
+        #[command(flatten)]
+        session: SessionArgs,
+    },
+    /// Decide uncertain pairs in the terminal, most uncertain first.
+    Review {
+        #[arg(long = "type", default_value = "Person")]
+        schema: String,
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        #[command(flatten)]
+        session: SessionArgs,
+    },
+    /// Record that two records are (or are not) the same person.
+    Judge {
+        left: String,
+        right: String,
+        /// same, not_same or unsure.
+        verdict: String,
+        #[arg(long)]
+        why: String,
+        #[command(flatten)]
+        session: SessionArgs,
+    },
+    /// List judgements, or withdraw one.
+    Judgements {
+        #[command(subcommand)]
+        action: Option<JudgementAction>,
+        #[arg(long = "type", default_value = "Person")]
+        schema: String,
+        /// Include withdrawn judgements.
+        #[arg(long)]
+        withdrawn: bool,
+        #[command(flatten)]
+        session: SessionArgs,
+    },
+    /// Why the model scores a pair as it does: the waterfall of match weights.
+    Explain {
+        left: String,
+        right: String,
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        session: SessionArgs,
+    },
     /// Benchmarks, printed as numbers.
     Bench {
         #[command(subcommand)]
@@ -343,6 +432,16 @@ pub enum QuarantineAction {
         dataset: Option<String>,
         #[command(flatten)]
         session: SessionArgs,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum JudgementAction {
+    /// Withdraw a judgement (kept, marked withdrawn) and re-cluster.
+    Withdraw {
+        id: i64,
+        #[arg(long)]
+        why: String,
     },
 }
 

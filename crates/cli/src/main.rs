@@ -4,9 +4,11 @@
 mod args;
 mod bench;
 mod demo;
+mod link;
 mod output;
 mod progress;
 mod registers;
+mod resolution;
 
 use std::io::Write;
 use std::path::Path;
@@ -17,7 +19,7 @@ use clap::Parser;
 use clearstone_engine::{Engine, EngineError, ExportFormat, SessionRequest};
 
 use args::{
-    AuditAction, BenchWhat, Cli, Command, ExportWhat, PolicyAction, PurposeAction,
+    AuditAction, BenchWhat, Cli, Command, ExportWhat, JudgementAction, PolicyAction, PurposeAction,
     QuarantineAction, SessionArgs, UserAction, WitnessAction,
 };
 
@@ -400,6 +402,97 @@ fn run(cli: Cli) -> Result<()> {
                 );
             }
         }
+        Command::Resolve {
+            schema,
+            settings,
+            model,
+            incremental,
+            session,
+        } => resolution::resolve(
+            &open(dir)?.session(request(&session))?,
+            &schema,
+            settings.as_deref(),
+            model.as_deref(),
+            incremental,
+        )?,
+        Command::Review {
+            schema,
+            limit,
+            session,
+        } => resolution::review(&open(dir)?.session(request(&session))?, &schema, limit)?,
+        Command::Judge {
+            left,
+            right,
+            verdict,
+            why,
+            session,
+        } => {
+            let j = open(dir)?.session(request(&session))?.judge(
+                &left,
+                &right,
+                &verdict.replace('-', "_"),
+                &why,
+            )?;
+            println!("{}", resolution::judgement_line(&j));
+        }
+        Command::Judgements {
+            action,
+            schema,
+            withdrawn,
+            session,
+        } => {
+            let engine = open(dir)?;
+            let s = engine.session(request(&session))?;
+            match action {
+                Some(JudgementAction::Withdraw { id, why }) => {
+                    println!(
+                        "{}",
+                        resolution::judgement_line(&s.withdraw_judgement(id, &why)?)
+                    );
+                }
+                None => {
+                    for j in s.judgements(&schema, withdrawn)? {
+                        println!("{}", resolution::judgement_line(&j));
+                    }
+                }
+            }
+        }
+        Command::Explain {
+            left,
+            right,
+            json,
+            session,
+        } => {
+            let x = open(dir)?
+                .session(request(&session))?
+                .explain(&left, &right)?;
+            if json {
+                println!("{}", x.to_json());
+            } else {
+                print!("{}", x.to_text());
+            }
+        }
+        Command::Link {
+            settings,
+            inputs,
+            id_column,
+            out,
+            clusters,
+            model,
+            save_model,
+            min_probability,
+            rejected,
+        } => link::run(&link::LinkArgs {
+            settings: &settings,
+            inputs: &inputs,
+            id_column: id_column.as_deref(),
+            out: &out,
+            clusters: clusters.as_deref(),
+            model: model.as_deref(),
+            save_model: save_model.as_deref(),
+            min_probability,
+            rejected: rejected.as_deref(),
+        })?,
         Command::Bench {
             what: BenchWhat::Ingest { rows, work_dir },
         } => bench::ingest(rows, work_dir.as_deref())?,

@@ -104,6 +104,12 @@ fn every_data_command_refuses_without_a_session_and_exits_1() {
         vec!["purpose", "add", "--file", "nowhere.toml"],
         vec!["audit", "query"],
         vec!["audit", "receipt", "1"],
+        vec!["resolve"],
+        vec!["review"],
+        vec!["judge", "a:b:1", "a:b:2", "same", "--why", "x"],
+        vec!["judgements"],
+        vec!["judgements", "withdraw", "1", "--why", "x"],
+        vec!["explain", "a:b:1", "a:b:2"],
     ];
     for args in commands {
         let out = bin(&dir).args(&args).output().unwrap();

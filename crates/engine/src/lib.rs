@@ -12,6 +12,9 @@ mod gate;
 mod ingest;
 mod read;
 mod registers;
+mod resolve;
+mod resolve_records;
+mod review;
 mod session;
 mod witnesses;
 
@@ -30,7 +33,10 @@ const CATCH_UP_BATCH: usize = 10_000;
 pub use breakglass::{BREAK_GLASS_JUSTIFICATION_CHARS_MIN, BREAK_GLASS_MINUTES_MAX};
 pub use clearstone_model::{Classification, Entity, Statement, Timestamp};
 pub use clearstone_policy::{self as policy, Action, Decision};
-pub use clearstone_store::{Alert, BreakGlass, Dataset, IngestRun, QuarantineRow, RunStatus};
+pub use clearstone_store::{
+    Alert, BreakGlass, Dataset, IngestRun, Judgement, MatchPair, QuarantineRow, ResolutionRun,
+    RunStatus,
+};
 pub use error::EngineError;
 pub use evidence::{
     EVENT_PREFIX, Evidence, Oversight, OversightReport, decode as decode_event, oversight_jsonl,
@@ -38,6 +44,8 @@ pub use evidence::{
 pub use export::ExportFormat;
 pub use gate::{GateCounts, MASKED_SOURCE};
 pub use ingest::{IngestProgress, IngestSummary, ReplaySummary};
+pub use resolve::{DEFAULT_PERSON_SETTINGS, PAIR_PROBABILITY_MIN, ResolveOptions, ResolveSummary};
+pub use review::{ReviewItem, VERDICTS};
 pub use session::{Operation, REASON_CODES, Session, SessionRequest};
 
 /// An access event, as stored.

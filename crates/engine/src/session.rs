@@ -55,6 +55,8 @@ pub enum Operation {
     Administer,
     PolicyChange,
     BreakGlass,
+    /// A person's judgement on a pair of records, or its withdrawal.
+    ReviewDecision,
     /// A session that was refused before any operation ran.
     Refused,
 }
@@ -72,6 +74,7 @@ impl Operation {
             Self::Administer => "administer",
             Self::PolicyChange => "policy_change",
             Self::BreakGlass => "break_glass",
+            Self::ReviewDecision => "review_decision",
             Self::Refused => "refused",
         }
     }

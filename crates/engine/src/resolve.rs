@@ -1,0 +1,360 @@
+//! Entity resolution through the gate (s.62 `combine`): which source
+//! records describe the same person. Source statements are never edited;
+//! a run stores scored pairs and each entity's canonical id, and people's
+//! judgements override the model: `same` joins, `not_same` cuts.
+
+use std::collections::HashMap;
+
+use clearstone_model::{Timestamp, limits};
+use clearstone_policy::Action;
+use clearstone_resolve::settings::Settings;
+use clearstone_resolve::{
+    ComparisonVectors, Features, Model, RuleCount, ScoredPair, Scorer, candidates, candidates_link,
+    cluster, model_file,
+};
+use clearstone_store::{MatchPair, ResolutionRun, ResolutionStore};
+use sha2::{Digest, Sha256};
+
+use crate::{EngineError, Operation, Session};
+
+/// The settings used when a run names none.
+pub const DEFAULT_PERSON_SETTINGS: &str = include_str!("../resolution/person.toml");
+
+/// Pairs scored below this are not kept: they can neither link nor reach
+/// the review queue.
+pub const PAIR_PROBABILITY_MIN: f64 = 0.05;
+
+/// What to resolve and how.
+#[derive(Debug, Clone, Default)]
+pub struct ResolveOptions {
+    /// The entity type; its subtypes are resolved with it.
+    pub schema: String,
+    /// Settings (TOML); the shipped person settings when absent.
+    pub settings: Option<String>,
+    /// A saved model (JSON) to score with instead of training.
+    pub model: Option<String>,
+    /// Score only entities no earlier run has seen, with the last run's
+    /// model, against everything already resolved.
+    pub incremental: bool,
+}
+
+/// What a run did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResolveSummary {
+    pub run_id: i64,
+    pub records: u64,
+    pub new_records: u64,
+    pub pairs: u64,
+    pub links: u64,
+    pub clusters: u64,
+    pub model_version: String,
+    pub rules: Vec<RuleCount>,
+}
+
+/// The canonical id of a cluster: derived from its smallest member, so it
+/// stays the same while the cluster does.
+pub(crate) fn canonical_id(smallest_member: &str) -> String {
+    let h = Sha256::digest(smallest_member.as_bytes());
+    let hex: String = h.iter().take(8).map(|b| format!("{b:02x}")).collect();
+    format!("cs-{hex}")
+}
+
+fn invalid(what: &str, e: impl std::fmt::Display) -> EngineError {
+    EngineError::InvalidInput(format!("{what}: {e}"))
+}
+
+pub(crate) fn parse_settings(text: Option<&str>) -> Result<Settings, EngineError> {
+    let (text, name) = match text {
+        Some(t) => (t, "settings"),
+        None => (DEFAULT_PERSON_SETTINGS, "person.toml"),
+    };
+    Settings::parse(text, name).map_err(|e| EngineError::InvalidInput(e.to_string()))
+}
+
+impl Session<'_> {
+    /// Resolves every entity of `opts.schema`: reads their values through
+    /// the gate, blocks, scores with a trained or given model, clusters with
+    /// people's judgements, and stores pairs and canonical ids.
+    pub fn resolve(&self, opts: &ResolveOptions) -> Result<ResolveSummary, EngineError> {
+        let what = format!("resolve {}", opts.schema);
+        self.require_action(Action::Ingest, &what)?;
+        if self.engine.ontology().get(&opts.schema).is_none() {
+            return Err(EngineError::InvalidInput(format!(
+                "no entity type `{}` in the ontology",
+                opts.schema
+            )));
+        }
+        let settings_text = opts.settings.as_deref();
+        let settings = parse_settings(settings_text)?;
+        let loaded = self.resolution_records(&settings, &opts.schema)?;
+        let last = self
+            .engine
+            .store()?
+            .resolution_runs(&opts.schema, 1)?
+            .into_iter()
+            .next();
+        // Incremental: entities already resolved come first, new ones after.
+        let known: HashMap<String, String> = if opts.incremental {
+            self.engine
+                .store()?
+                .canonical_ids(&opts.schema)?
+                .into_iter()
+                .collect()
+        } else {
+            HashMap::new()
+        };
+        let (mut old, mut new): (Vec<usize>, Vec<usize>) = (0..loaded.ids.len())
+            .partition(|&i| loaded.ids.get(i).is_some_and(|id| known.contains_key(id)));
+        let split = old.len();
+        old.append(&mut new);
+        let order = old;
+        let ids: Vec<String> = order
+            .iter()
+            .filter_map(|&i| loaded.ids.get(i).cloned())
+            .collect();
+        let records: Vec<_> = order
+            .iter()
+            .filter_map(|&i| loaded.records.get(i).cloned())
+            .collect();
+        let features =
+            Features::compute(&settings.schema, &records).map_err(|e| invalid("records", e))?;
+
+        let model_text = match (&opts.model, opts.incremental, &last) {
+            (Some(m), _, _) => Some(m.clone()),
+            (None, true, Some(run)) => Some(run.model.clone()),
+            (None, true, None) => {
+                return Err(EngineError::InvalidInput(format!(
+                    "no earlier run over {}: run a full resolution first",
+                    opts.schema
+                )));
+            }
+            (None, false, _) => None,
+        };
+        let block = |f: &Features, split: Option<u32>| {
+            match split {
+                Some(s) => candidates_link(f, s, &settings.rules, settings.pairs_max),
+                None => candidates(f, &settings.rules, settings.pairs_max),
+            }
+            .map_err(|e| invalid("blocking", e))
+        };
+        let (pairs, rules) = if opts.incremental {
+            let s = u32::try_from(split).map_err(|e| invalid("records", e))?;
+            let across = block(&features, Some(s))?;
+            // New records among themselves, indexed from `split`.
+            let fresh =
+                Features::compute(&settings.schema, records.get(split..).unwrap_or_default())
+                    .map_err(|e| invalid("records", e))?;
+            let within = block(&fresh, None)?;
+            let mut pairs = across.pairs;
+            pairs.extend(within.pairs.iter().map(|&(a, b)| (a + s, b + s)));
+            // Pairs kept from earlier runs are scored again, not blocked
+            // again: name frequencies move as records arrive, and a full run
+            // would score them with today's.
+            let index: HashMap<&str, u32> = ids
+                .iter()
+                .enumerate()
+                .filter_map(|(i, id)| u32::try_from(i).ok().map(|i| (id.as_str(), i)))
+                .collect();
+            for p in self.engine.store()?.match_pairs(&opts.schema, 0.0)? {
+                if let (Some(&a), Some(&b)) = (
+                    index.get(p.left_id.as_str()),
+                    index.get(p.right_id.as_str()),
+                ) {
+                    pairs.push((a.min(b), a.max(b)));
+                }
+            }
+            pairs.sort_unstable();
+            pairs.dedup();
+            (pairs, across.counts)
+        } else {
+            let c = block(&features, None)?;
+            (c.pairs, c.counts)
+        };
+        let model = match &model_text {
+            Some(text) => model_file::from_json(text, &settings.comparisons)
+                .map_err(|e| invalid("model", e))?,
+            None => settings
+                .train(&features, &pairs)
+                .map_err(|e| invalid("training", e))?,
+        };
+        let scored = score(&model, &features, &pairs)?;
+        let kept: Vec<MatchPair> = scored
+            .iter()
+            .filter(|p| p.probability() >= PAIR_PROBABILITY_MIN)
+            .map(|p| match_pair(&ids, p, &model.version))
+            .collect();
+        let links = kept
+            .iter()
+            .filter(|p| p.probability >= settings.threshold)
+            .count() as u64;
+        let run = ResolutionRun {
+            id: 0,
+            schema: opts.schema.clone(),
+            at: Timestamp::now(),
+            principal: self.req.principal.clone(),
+            incremental: opts.incremental,
+            model_version: model.version.clone(),
+            model: model_file::to_json(&model),
+            settings: settings_text.unwrap_or(DEFAULT_PERSON_SETTINGS).to_owned(),
+            records: ids.len() as u64,
+            new_records: (ids.len() - split) as u64,
+            pairs: pairs.len() as u64,
+            links,
+            clusters: 0,
+        };
+        let run_id = self.engine.store()?.put_resolution(&run, &kept, true)?;
+        let clusters = self.recluster(&opts.schema, &ids, settings.threshold)?;
+        self.record(
+            Operation::Combine,
+            &what,
+            &[],
+            None,
+            &format!(
+                "run {run_id}: {} records ({} new), {} pairs, {links} linked, {clusters} clusters, model {}",
+                run.records,
+                run.new_records,
+                run.pairs,
+                model.version
+            ),
+        )?;
+        Ok(ResolveSummary {
+            run_id,
+            records: run.records,
+            new_records: run.new_records,
+            pairs: run.pairs,
+            links,
+            clusters,
+            model_version: model.version,
+            rules,
+        })
+    }
+
+    /// The latest runs over `schema`, newest first, with their settings and
+    /// models (no personal data, but reading them is an act of the session).
+    pub fn resolution_runs(
+        &self,
+        schema: &str,
+        limit: usize,
+    ) -> Result<Vec<ResolutionRun>, EngineError> {
+        let what = format!("read resolution runs of {schema}");
+        self.require_action(Action::Ingest, &what)?;
+        let out = self
+            .engine
+            .store()?
+            .resolution_runs(schema, limit.min(limits::PAGE_ROWS_MAX))?;
+        self.record(
+            Operation::Consult,
+            &what,
+            &[],
+            None,
+            &format!("{} runs", out.len()),
+        )?;
+        Ok(out)
+    }
+
+    /// Every resolved entity of `schema` with its canonical id, for those
+    /// who run resolution.
+    pub fn canonical_ids(&self, schema: &str) -> Result<Vec<(String, String)>, EngineError> {
+        let what = format!("read canonical ids of {schema}");
+        self.require_action(Action::Ingest, &what)?;
+        let out = self.engine.store()?.canonical_ids(schema)?;
+        self.record(
+            Operation::Consult,
+            &what,
+            &[],
+            None,
+            &format!("{} entities", out.len()),
+        )?;
+        Ok(out)
+    }
+
+    /// Clusters `ids` from the stored pairs and the judgements in force, and
+    /// stores each entity's canonical id; returns the number of clusters.
+    pub(crate) fn recluster(
+        &self,
+        schema: &str,
+        ids: &[String],
+        threshold: f64,
+    ) -> Result<u64, EngineError> {
+        let mut ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let index: HashMap<&str, u32> = ids
+            .iter()
+            .enumerate()
+            .filter_map(|(i, id)| u32::try_from(i).ok().map(|i| (*id, i)))
+            .collect();
+        let pair_of = |l: &str, r: &str| Some((*index.get(l)?, *index.get(r)?));
+        let store = self.engine.store()?;
+        let mut edges: Vec<ScoredPair> = store
+            .match_pairs(schema, threshold)?
+            .iter()
+            .filter_map(|p| {
+                let (left, right) = pair_of(&p.left_id, &p.right_id)?;
+                Some(ScoredPair {
+                    left,
+                    right,
+                    weight: p.weight,
+                })
+            })
+            .collect();
+        let mut not_same = Vec::new();
+        for j in store.judgements(schema, false)? {
+            let Some((left, right)) = pair_of(&j.left_id, &j.right_id) else {
+                continue;
+            };
+            match j.verdict.as_str() {
+                // A person's `same` outranks any score.
+                "same" => edges.push(ScoredPair {
+                    left,
+                    right,
+                    weight: f64::INFINITY,
+                }),
+                "not_same" => not_same.push((left, right)),
+                _ => {}
+            }
+        }
+        drop(store);
+        let n = u32::try_from(ids.len()).map_err(|e| invalid("records", e))?;
+        let roots = cluster(n, &edges, f64::NEG_INFINITY, &not_same);
+        // Members are sorted, so each root is its cluster's smallest id.
+        let canonical: Vec<(String, String)> = ids
+            .iter()
+            .zip(&roots)
+            .map(|(id, &root)| {
+                let smallest = ids.get(root as usize).copied().unwrap_or(id);
+                ((*id).to_owned(), canonical_id(smallest))
+            })
+            .collect();
+        let mut distinct: Vec<u32> = roots.clone();
+        distinct.sort_unstable();
+        distinct.dedup();
+        self.engine.store()?.put_canonical(schema, &canonical)?;
+        Ok(distinct.len() as u64)
+    }
+}
+
+fn score(
+    model: &Model,
+    features: &Features,
+    pairs: &[(u32, u32)],
+) -> Result<Vec<ScoredPair>, EngineError> {
+    let vectors = ComparisonVectors::compute(&model.comparisons, features, pairs);
+    Scorer::new(model)
+        .score_vectors(features, pairs, &vectors)
+        .map_err(|e| invalid("scoring", e))
+}
+
+fn match_pair(ids: &[String], p: &ScoredPair, version: &str) -> MatchPair {
+    let id = |i: u32| ids.get(i as usize).cloned().unwrap_or_default();
+    let (l, r) = (id(p.left), id(p.right));
+    let (left_id, right_id) = if l <= r { (l, r) } else { (r, l) };
+    MatchPair {
+        left_id,
+        right_id,
+        weight: p.weight,
+        probability: p.probability(),
+        model_version: version.to_owned(),
+        run_id: 0,
+    }
+}

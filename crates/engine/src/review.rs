@@ -1,0 +1,309 @@
+//! People decide: judgements on pairs (`same`, `not_same`, `unsure`) with
+//! who, when and why, withdrawable with the history kept; the review queue
+//! of uncertain pairs; and the explanation of any pair's score. Judging
+//! re-clusters from the stored pairs, without scoring anything again.
+
+use clearstone_model::{Entity, Timestamp, limits};
+use clearstone_policy::Action;
+use clearstone_resolve::{Explanation, Features, Model, Scorer, model_file};
+use clearstone_store::{Judgement, MatchPair, ResolutionRun, ResolutionStore, Store};
+
+use crate::resolve::parse_settings;
+use crate::{EngineError, Operation, Session};
+
+/// The verdicts a person may give.
+pub const VERDICTS: [&str; 3] = ["same", "not_same", "unsure"];
+
+/// One pair for a person to decide, with both records as this session may
+/// see them and why the model scored the pair as it did.
+#[derive(Debug, Clone)]
+pub struct ReviewItem {
+    pub pair: MatchPair,
+    pub left: Entity,
+    pub right: Entity,
+    pub explanation: Explanation,
+}
+
+/// A pair with its left id first in sort order.
+fn ordered<'a>(a: &'a str, b: &'a str) -> (&'a str, &'a str) {
+    if a <= b { (a, b) } else { (b, a) }
+}
+
+impl Session<'_> {
+    /// The entity as this session may see it for review; "not found" when
+    /// nothing of it is visible, so a hidden record's existence does not leak.
+    fn reviewable(&self, entity_id: &str) -> Result<Entity, EngineError> {
+        let raw = self
+            .engine
+            .store()?
+            .entity_statements(entity_id, limits::ENTITY_STATEMENTS_MAX)?;
+        let (shown, _) = self.gate(Action::Review, raw, None);
+        Entity::assemble(entity_id, shown).ok_or_else(|| EngineError::NotFound(entity_id.into()))
+    }
+
+    /// The resolved type both entities belong to.
+    fn resolved_schema(&self, left: &str, right: &str) -> Result<String, EngineError> {
+        let store = self.engine.store()?;
+        let of = |id: &str| -> Result<String, EngineError> {
+            store
+                .canonical_of(id)?
+                .map(|(schema, _)| schema)
+                .ok_or_else(|| {
+                    EngineError::InvalidInput(format!(
+                        "`{id}` has not been resolved: run `clearstone resolve` first"
+                    ))
+                })
+        };
+        let (a, b) = (of(left)?, of(right)?);
+        if a != b {
+            return Err(EngineError::InvalidInput(format!(
+                "`{left}` was resolved as {a} and `{right}` as {b}: only records of one type can be judged"
+            )));
+        }
+        Ok(a)
+    }
+
+    fn last_run(&self, schema: &str) -> Result<ResolutionRun, EngineError> {
+        self.engine
+            .store()?
+            .resolution_runs(schema, 1)?
+            .into_iter()
+            .next()
+            .ok_or_else(|| {
+                EngineError::InvalidInput(format!("no resolution run over {schema} yet"))
+            })
+    }
+
+    /// Re-clusters the schema after a judgement changed.
+    fn recluster_after_judgement(&self, schema: &str) -> Result<u64, EngineError> {
+        let run = self.last_run(schema)?;
+        let settings = parse_settings(Some(&run.settings))?;
+        let ids: Vec<String> = self
+            .engine
+            .store()?
+            .canonical_ids(schema)?
+            .into_iter()
+            .map(|(e, _)| e)
+            .collect();
+        self.recluster(schema, &ids, settings.threshold)
+    }
+
+    /// Records a person's judgement on a pair and re-clusters.
+    pub fn judge(
+        &self,
+        a: &str,
+        b: &str,
+        verdict: &str,
+        why: &str,
+    ) -> Result<Judgement, EngineError> {
+        let what = "judge a pair of records";
+        if !VERDICTS.contains(&verdict) {
+            return Err(EngineError::InvalidInput(format!(
+                "verdict `{verdict}`: use same, not_same or unsure"
+            )));
+        }
+        if why.trim().is_empty() {
+            return Err(EngineError::InvalidInput(
+                "a judgement needs a reason (--why)".into(),
+            ));
+        }
+        let (left, right) = ordered(a, b);
+        if left == right {
+            return Err(EngineError::InvalidInput(
+                "a record cannot be judged against itself".into(),
+            ));
+        }
+        self.reviewable(left)?;
+        self.reviewable(right)?;
+        let schema = self.resolved_schema(left, right)?;
+        let scored = self.engine.store()?.match_pair(&schema, left, right)?;
+        let mut j = Judgement {
+            schema: schema.clone(),
+            left_id: left.to_owned(),
+            right_id: right.to_owned(),
+            verdict: verdict.to_owned(),
+            probability: scored.as_ref().map(|p| p.probability),
+            model_version: scored.map(|p| p.model_version),
+            principal: self.req.principal.clone(),
+            at: Timestamp::now(),
+            why: why.to_owned(),
+            ..Judgement::default()
+        };
+        j.id = self.engine.store()?.add_judgement(&j)?;
+        let clusters = self.recluster_after_judgement(&schema)?;
+        self.record(
+            Operation::ReviewDecision,
+            what,
+            &[left, right],
+            None,
+            &format!("judgement {}: {verdict}; {clusters} clusters", j.id),
+        )?;
+        Ok(j)
+    }
+
+    /// Withdraws a judgement (kept, marked withdrawn) and re-clusters, so
+    /// the clusters are again what they were without it.
+    pub fn withdraw_judgement(&self, id: i64, why: &str) -> Result<Judgement, EngineError> {
+        if why.trim().is_empty() {
+            return Err(EngineError::InvalidInput(
+                "withdrawing a judgement needs a reason (--why)".into(),
+            ));
+        }
+        let j = self
+            .engine
+            .store()?
+            .judgement(id)?
+            .ok_or_else(|| EngineError::NotFound(format!("judgement {id}")))?;
+        self.reviewable(&j.left_id)?;
+        self.reviewable(&j.right_id)?;
+        let now = Timestamp::now();
+        let withdrawn =
+            self.engine
+                .store()?
+                .withdraw_judgement(id, &self.req.principal, now, why)?;
+        if !withdrawn {
+            return Err(EngineError::InvalidInput(format!(
+                "judgement {id} was already withdrawn"
+            )));
+        }
+        let clusters = self.recluster_after_judgement(&j.schema)?;
+        self.record(
+            Operation::ReviewDecision,
+            "withdraw a judgement",
+            &[&j.left_id, &j.right_id],
+            None,
+            &format!("judgement {id} withdrawn; {clusters} clusters"),
+        )?;
+        Ok(Judgement {
+            withdrawn_at: Some(now),
+            withdrawn_by: Some(self.req.principal.clone()),
+            withdrawn_why: Some(why.to_owned()),
+            ..j
+        })
+    }
+
+    /// Judgements over the schema whose records this session can see,
+    /// newest first; withdrawn ones too when asked.
+    pub fn judgements(&self, schema: &str, withdrawn: bool) -> Result<Vec<Judgement>, EngineError> {
+        let all = self.engine.store()?.judgements(schema, withdrawn)?;
+        let mut out = Vec::new();
+        for j in all.into_iter().take(limits::PAGE_ROWS_MAX) {
+            if self.reviewable(&j.left_id).is_ok() && self.reviewable(&j.right_id).is_ok() {
+                out.push(j);
+            }
+        }
+        let subjects: Vec<&str> = out
+            .iter()
+            .flat_map(|j| [j.left_id.as_str(), j.right_id.as_str()])
+            .collect();
+        self.record(
+            Operation::Consult,
+            &format!("list judgements on {schema}"),
+            &subjects,
+            None,
+            &format!("{} judgements", out.len()),
+        )?;
+        Ok(out)
+    }
+
+    /// Up to `limit` undecided pairs in the settings' review band, most
+    /// uncertain first; pairs with a record this session cannot see are
+    /// left out.
+    pub fn review_queue(&self, schema: &str, limit: usize) -> Result<Vec<ReviewItem>, EngineError> {
+        let run = self.last_run(schema)?;
+        let settings = parse_settings(Some(&run.settings))?;
+        let (low, high) = settings.review_band;
+        let limit = limit.min(limits::PAGE_ROWS_MAX);
+        // Over-fetch: some pairs may name records hidden from this session.
+        let pairs =
+            self.engine
+                .store()?
+                .review_queue(schema, low, high, limit.saturating_mul(4))?;
+        let explainer = self.explainer(&run)?;
+        let mut out = Vec::new();
+        for pair in pairs {
+            if out.len() == limit {
+                break;
+            }
+            let (Ok(left), Ok(right)) = (
+                self.reviewable(&pair.left_id),
+                self.reviewable(&pair.right_id),
+            ) else {
+                continue;
+            };
+            let explanation = explainer.explain(&pair.left_id, &pair.right_id)?;
+            out.push(ReviewItem {
+                pair,
+                left,
+                right,
+                explanation,
+            });
+        }
+        let subjects: Vec<&str> = out
+            .iter()
+            .flat_map(|i| [i.pair.left_id.as_str(), i.pair.right_id.as_str()])
+            .collect();
+        self.record(
+            Operation::Consult,
+            &format!("review queue of {schema}"),
+            &subjects,
+            None,
+            &format!("{} pairs", out.len()),
+        )?;
+        Ok(out)
+    }
+
+    /// Why the last run's model scores the pair as it does.
+    pub fn explain(&self, a: &str, b: &str) -> Result<Explanation, EngineError> {
+        let (left, right) = ordered(a, b);
+        self.reviewable(left)?;
+        self.reviewable(right)?;
+        let schema = self.resolved_schema(left, right)?;
+        let run = self.last_run(&schema)?;
+        let out = self.explainer(&run)?.explain(left, right)?;
+        self.record(
+            Operation::Consult,
+            "explain a match score",
+            &[left, right],
+            None,
+            &format!("weight {:.2}, model {}", out.total, run.model_version),
+        )?;
+        Ok(out)
+    }
+
+    /// Explains pairs with the run's model over the records as they are
+    /// now: name frequencies are taken over all of them, as the run did.
+    fn explainer(&self, run: &ResolutionRun) -> Result<Explainer, EngineError> {
+        let settings = parse_settings(Some(&run.settings))?;
+        let model = model_file::from_json(&run.model, &settings.comparisons)
+            .map_err(|e| EngineError::Internal(format!("run {}'s model: {e}", run.id)))?;
+        let loaded = self.resolution_records(&settings, &run.schema)?;
+        let features = Features::compute(&settings.schema, &loaded.records)
+            .map_err(|e| EngineError::Internal(e.to_string()))?;
+        Ok(Explainer {
+            ids: loaded.ids,
+            features,
+            model,
+        })
+    }
+}
+
+struct Explainer {
+    /// Sorted, as the loader returns them.
+    ids: Vec<String>,
+    features: Features,
+    model: Model,
+}
+
+impl Explainer {
+    fn explain(&self, left: &str, right: &str) -> Result<Explanation, EngineError> {
+        let row = |id: &str| {
+            self.ids
+                .binary_search_by(|x| x.as_str().cmp(id))
+                .ok()
+                .and_then(|i| u32::try_from(i).ok())
+                .ok_or_else(|| EngineError::NotFound(id.to_owned()))
+        };
+        Ok(Scorer::new(&self.model).explain(&self.features, row(left)?, row(right)?))
+    }
+}

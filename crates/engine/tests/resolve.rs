@@ -1,0 +1,343 @@
+//! Entity resolution through the session, on a real data directory with
+//! seeded people who have known duplicates.
+#![allow(clippy::unwrap_used, clippy::panic)]
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use clearstone_engine::policy::{AuditUse, Principal, PrincipalKind, Purpose};
+use clearstone_engine::{Engine, EngineError, ResolveOptions, SessionRequest};
+use clearstone_model::Classification;
+
+const MAPPING: &str = r#"version = 1
+[dataset]
+name = "people"
+owner = "Records"
+legal_basis = "public task"
+[source]
+format = "csv"
+path = "people.csv"
+date_formats = ["%Y%m%d"]
+[[entities]]
+name = "person"
+schema = "Person"
+keys = ["rec_id"]
+subject_category = "other"
+[entities.properties]
+first_name = { column = "given_name" }
+last_name = { column = "surname" }
+birth_date = { column = "date_of_birth" }
+national_insurance_number = { column = "soc_sec_id" }
+address = { entity = "home" }
+[[entities]]
+name = "home"
+schema = "Address"
+keys = ["rec_id"]
+[entities.properties]
+street = { columns = ["street_number", "address_1"], join = " " }
+town = { column = "suburb" }
+postcode = { column = "postcode" }
+"#;
+
+fn req(user: &str) -> SessionRequest {
+    SessionRequest {
+        principal: user.into(),
+        purpose: "records".into(),
+        justification: "data quality review 2026/7".into(),
+        ..SessionRequest::default()
+    }
+}
+
+fn register(e: &Engine) {
+    e.bootstrap_admin("admin").unwrap();
+    let admin = e
+        .session(SessionRequest {
+            principal: "admin".into(),
+            purpose: clearstone_engine::ADMIN_PURPOSE.into(),
+            justification: "setting up the test".into(),
+            ..SessionRequest::default()
+        })
+        .unwrap();
+    for (id, roles) in [
+        ("eng", vec!["analyst", "data_engineer"]),
+        ("ana", vec!["analyst"]),
+    ] {
+        admin
+            .put_user(&Principal {
+                id: id.into(),
+                display_name: id.into(),
+                kind: PrincipalKind::User,
+                roles: roles.into_iter().map(String::from).collect(),
+                unit: None,
+                clearance: Classification::OfficialSensitive,
+                caveats: Default::default(),
+                attributes: Default::default(),
+                disabled: false,
+            })
+            .unwrap();
+    }
+    admin
+        .put_purpose(&Purpose {
+            id: "records".into(),
+            description: "Keeping the person index accurate".into(),
+            legal_basis: "public task".into(),
+            sensitive: None,
+            policy_document: "APD-2".into(),
+            datasets: ["*".to_string()].into(),
+            entity_types: ["*".to_string()].into(),
+            roles: ["analyst".to_string()].into(),
+            audit_use: Some(AuditUse::VerifyLawfulness),
+            review_date: "2099-01-01".into(),
+            expires: "2099-12-31".into(),
+            reviewed_by: Some("dpo".into()),
+        })
+        .unwrap();
+}
+
+/// A data directory holding `rows` of the seeded people file (all when
+/// `None`), and the file's ground truth.
+fn setup(dir: &Path, people: &Path, rows: Option<usize>) -> Engine {
+    let text = std::fs::read_to_string(people.join("people.csv")).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let keep = rows.map_or(lines.len(), |r| r + 1);
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(dir.join("people.csv"), lines[..keep].join("\n") + "\n").unwrap();
+    std::fs::write(dir.join("people.toml"), MAPPING).unwrap();
+    let engine = Engine::init(&dir.join("data"), None).unwrap();
+    register(&engine);
+    let s = engine.session(req("eng")).unwrap();
+    s.ingest(&dir.join("people.toml"), &mut |_| {}).unwrap();
+    engine
+}
+
+fn people(dir: &Path, records: usize) -> HashMap<String, String> {
+    clearstone_demo::write_people_csv(11, records, dir).unwrap();
+    let truth = std::fs::read_to_string(dir.join("truth.csv")).unwrap();
+    truth
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let (id, person) = l.split_once(',').unwrap();
+            (format!("people:person:{id}"), person.to_owned())
+        })
+        .collect()
+}
+
+fn full() -> ResolveOptions {
+    ResolveOptions {
+        schema: "Person".into(),
+        ..ResolveOptions::default()
+    }
+}
+
+fn clusters(e: &Engine) -> HashMap<String, String> {
+    e.session(req("eng"))
+        .unwrap()
+        .canonical_ids("Person")
+        .unwrap()
+        .into_iter()
+        .collect()
+}
+
+/// Pairs of entities sharing a cluster.
+fn linked(c: &HashMap<String, String>) -> HashSet<(String, String)> {
+    let mut by: HashMap<&str, Vec<&str>> = HashMap::new();
+    for (e, k) in c {
+        by.entry(k).or_default().push(e);
+    }
+    let mut out = HashSet::new();
+    for members in by.values_mut() {
+        members.sort_unstable();
+        for (i, a) in members.iter().enumerate() {
+            for b in &members[i + 1..] {
+                out.insert(((*a).to_owned(), (*b).to_owned()));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn resolution_finds_the_duplicates_and_is_logged() {
+    let tmp = tempfile::tempdir().unwrap();
+    let truth = people(&tmp.path().join("src"), 1500);
+    let e = setup(&tmp.path().join("a"), &tmp.path().join("src"), None);
+    let sum = e.session(req("eng")).unwrap().resolve(&full()).unwrap();
+    // A few generated dates are impossible and wait in quarantine.
+    assert!(sum.records > 1450 && sum.records <= 1500, "{sum:?}");
+    assert!(sum.pairs > 0 && sum.links > 0, "{sum:?}");
+    assert_eq!(sum.rules.len(), 5);
+    let c = clusters(&e);
+    assert_eq!(c.len() as u64, sum.records);
+    let found = linked(&c);
+    let tp = found.iter().filter(|(a, b)| truth[a] == truth[b]).count() as f64;
+    let mut per: HashMap<&str, u64> = HashMap::new();
+    for (e, p) in &truth {
+        if c.contains_key(e) {
+            *per.entry(p).or_default() += 1;
+        }
+    }
+    let true_pairs: u64 = per.values().map(|n| n * (n - 1) / 2).sum();
+    let precision = tp / found.len() as f64;
+    let recall = tp / true_pairs as f64;
+    assert!(
+        precision > 0.95 && recall > 0.8,
+        "precision {precision} recall {recall}"
+    );
+    // The run is a `combine` event naming its model.
+    let events = e.session(req("eng")).unwrap().events(5).unwrap();
+    assert!(
+        events
+            .iter()
+            .any(|ev| ev.operation == "combine" && ev.outcome.contains(&sum.model_version))
+    );
+}
+
+#[test]
+fn judgements_cut_and_join_and_withdrawing_restores_the_clusters() {
+    let tmp = tempfile::tempdir().unwrap();
+    people(&tmp.path().join("src"), 800);
+    let e = setup(&tmp.path().join("a"), &tmp.path().join("src"), None);
+    let s = e.session(req("eng")).unwrap();
+    s.resolve(&full()).unwrap();
+    let before = clusters(&e);
+    let (a, b) = linked(&before).into_iter().min().unwrap();
+
+    let cut = s
+        .judge(&a, &b, "not_same", "different NI numbers on file")
+        .unwrap();
+    let after = clusters(&e);
+    assert_ne!(after[&a], after[&b], "not_same must cut the cluster");
+    s.withdraw_judgement(cut.id, "entered against the wrong pair")
+        .unwrap();
+    assert_eq!(clusters(&e), before);
+
+    // Two records in different clusters, joined by a person.
+    let mut ids: Vec<&String> = before.keys().collect();
+    ids.sort();
+    let x = ids[0].clone();
+    let y = ids
+        .iter()
+        .find(|i| before[**i] != before[&x])
+        .unwrap()
+        .to_string();
+    let join = s
+        .judge(&x, &y, "same", "same person, confirmed by phone")
+        .unwrap();
+    assert_eq!(clusters(&e)[&x], clusters(&e)[&y]);
+    s.withdraw_judgement(join.id, "confirmed wrongly").unwrap();
+    assert_eq!(clusters(&e), before);
+
+    // History is kept: both judgements, withdrawn.
+    let all = s.judgements("Person", true).unwrap();
+    assert_eq!(all.len(), 2);
+    assert!(
+        all.iter()
+            .all(|j| j.withdrawn_at.is_some() && j.withdrawn_by.as_deref() == Some("eng"))
+    );
+    assert!(s.judgements("Person", false).unwrap().is_empty());
+    assert!(matches!(
+        s.withdraw_judgement(join.id, "again"),
+        Err(EngineError::InvalidInput(_))
+    ));
+    assert!(matches!(
+        s.judge(&x, &y, "maybe", "x"),
+        Err(EngineError::InvalidInput(_))
+    ));
+    assert!(matches!(
+        s.judge(&x, &y, "same", " "),
+        Err(EngineError::InvalidInput(_))
+    ));
+}
+
+#[test]
+fn an_incremental_run_equals_a_full_run_with_the_same_model() {
+    let tmp = tempfile::tempdir().unwrap();
+    people(&tmp.path().join("src"), 1200);
+    let inc = setup(&tmp.path().join("inc"), &tmp.path().join("src"), Some(900));
+    let s = inc.session(req("eng")).unwrap();
+    s.resolve(&full()).unwrap();
+    let model = s.resolution_runs("Person", 1).unwrap()[0].model.clone();
+    // The rest of the file arrives.
+    let all = std::fs::read_to_string(tmp.path().join("src/people.csv")).unwrap();
+    std::fs::write(tmp.path().join("inc/people.csv"), all).unwrap();
+    s.ingest(&tmp.path().join("inc/people.toml"), &mut |_| {})
+        .unwrap();
+    let sum = s
+        .resolve(&ResolveOptions {
+            incremental: true,
+            ..full()
+        })
+        .unwrap();
+    assert!(sum.new_records > 280 && sum.new_records <= 300, "{sum:?}");
+
+    let whole = setup(&tmp.path().join("whole"), &tmp.path().join("src"), None);
+    whole
+        .session(req("eng"))
+        .unwrap()
+        .resolve(&ResolveOptions {
+            model: Some(model),
+            ..full()
+        })
+        .unwrap();
+    assert_eq!(clusters(&inc), clusters(&whole));
+}
+
+#[test]
+fn the_review_queue_is_most_uncertain_first_and_explanations_add_up() {
+    let tmp = tempfile::tempdir().unwrap();
+    people(&tmp.path().join("src"), 1500);
+    let e = setup(&tmp.path().join("a"), &tmp.path().join("src"), None);
+    let s = e.session(req("eng")).unwrap();
+    s.resolve(&full()).unwrap();
+    let queue = s.review_queue("Person", 20).unwrap();
+    assert!(!queue.is_empty());
+    let gaps: Vec<f64> = queue
+        .iter()
+        .map(|i| (i.pair.probability - 0.5).abs())
+        .collect();
+    assert!(gaps.windows(2).all(|w| w[0] <= w[1]), "{gaps:?}");
+    for item in &queue {
+        let x = &item.explanation;
+        let sum: f64 = x.prior_weight
+            + x.terms
+                .iter()
+                .map(|t| t.weight + t.tf_adjustment)
+                .sum::<f64>();
+        assert!((sum - x.total).abs() < 1e-9);
+        // The explanation is of the stored score.
+        assert!(
+            (x.total - item.pair.weight).abs() < 1e-6,
+            "{} vs {}",
+            x.total,
+            item.pair.weight
+        );
+        assert!(!item.left.properties.is_empty() && !item.right.properties.is_empty());
+    }
+    // A judged pair leaves the queue.
+    let first = &queue[0].pair;
+    s.judge(
+        &first.left_id,
+        &first.right_id,
+        "unsure",
+        "cannot tell from these records",
+    )
+    .unwrap();
+    let again = s.review_queue("Person", 20).unwrap();
+    assert!(again.iter().all(|i| i.pair != *first));
+}
+
+#[test]
+fn running_resolution_needs_the_permission_to_load_data() {
+    let tmp = tempfile::tempdir().unwrap();
+    people(&tmp.path().join("src"), 300);
+    let e = setup(&tmp.path().join("a"), &tmp.path().join("src"), None);
+    let err = e.session(req("ana")).unwrap().resolve(&full()).unwrap_err();
+    assert_eq!(err.code(), "forbidden");
+    let events = e.session(req("eng")).unwrap().events(3).unwrap();
+    assert!(
+        events
+            .iter()
+            .any(|ev| ev.operation == "refused" && ev.principal == "ana")
+    );
+}
