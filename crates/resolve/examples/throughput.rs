@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use std::time::Instant;
 
 use clearstone_resolve::{
-    Comparison, ComparisonVectors, Features, FieldKind, Key, KeyPart, Model, Record, ResolveError,
-    Rule, Schema, Scorer, candidates, cluster,
+    Comparison, ComparisonVectors, Features, FieldFeatures, FieldKind, Key, KeyPart, Model, Record,
+    ResolveError, Rule, Schema, Scorer, candidates, cluster,
 };
 
 /// SplitMix64, so the data are the same on every run.
@@ -224,26 +224,31 @@ fn noisy(r: &mut Rng, p: &Person, id: String) -> Record {
     }
 }
 
+/// Records generated and featurised at a time, so that the raw records are
+/// never held whole (as a caller reading a large file would do).
+const CHUNK_RECORDS: usize = 65_536;
+
+/// A record's values as features hold them, for the diagnostics.
+fn show(f: &Features, i: u32) -> String {
+    (0..f.schema().fields.len())
+        .map(|c| match f.field(i as usize, c) {
+            FieldFeatures::Missing => "-".to_owned(),
+            FieldFeatures::Name { folded, .. } => folded.to_owned(),
+            FieldFeatures::Date(d) => format!("{}-{:02}-{:02}", d.year, d.month, d.day),
+            FieldFeatures::Postcode { code, .. } => code.to_owned(),
+            FieldFeatures::Address { folded, .. } => folded.to_owned(),
+            FieldFeatures::Text(t) => t.to_owned(),
+            FieldFeatures::Number(x) => x.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(" | ")
+}
+
 fn main() -> Result<(), ResolveError> {
     let n: usize = std::env::args()
         .nth(1)
         .and_then(|a| a.parse().ok())
         .unwrap_or(100_000);
-    let mut r = Rng(42);
-    let mut records = Vec::with_capacity(n);
-    let mut truth = Vec::with_capacity(n);
-    let mut people = 0usize;
-    while records.len() < n {
-        let p = person(&mut r, people);
-        let copies = if r.chance(0.2) { 2 + r.below(3) } else { 1 };
-        for _ in 0..copies {
-            if records.len() < n {
-                records.push(noisy(&mut r, &p, records.len().to_string()));
-                truth.push(people);
-            }
-        }
-        people += 1;
-    }
     let schema = Schema::new([
         ("given", FieldKind::GivenName),
         ("family", FieldKind::FamilyName),
@@ -252,9 +257,35 @@ fn main() -> Result<(), ResolveError> {
         ("address", FieldKind::Address),
         ("nino", FieldKind::Identifier),
     ]);
-    let t = Instant::now();
-    let features = Features::compute(&schema, &records)?;
-    println!("records {n}, people {people}; features {:.2?}", t.elapsed());
+    let mut r = Rng(42);
+    let mut features = Features::new(&schema);
+    let mut truth = Vec::with_capacity(n);
+    let mut people = 0usize;
+    let mut chunk = Vec::with_capacity(CHUNK_RECORDS);
+    let mut featurising = std::time::Duration::ZERO;
+    let mut pending: Option<Person> = None;
+    let mut copies_left = 0;
+    while truth.len() < n {
+        if copies_left == 0 {
+            pending = Some(person(&mut r, people));
+            copies_left = if r.chance(0.2) { 2 + r.below(3) } else { 1 };
+            people += 1;
+        }
+        if let Some(p) = &pending {
+            chunk.push(noisy(&mut r, p, truth.len().to_string()));
+            truth.push(people - 1);
+        }
+        copies_left -= 1;
+        if chunk.len() == CHUNK_RECORDS || truth.len() == n {
+            let t = Instant::now();
+            features.extend(&chunk)?;
+            featurising += t.elapsed();
+            chunk.clear();
+        }
+    }
+    drop(chunk);
+    let mut stages = featurising;
+    println!("records {n}, people {people}; features {featurising:.2?}");
 
     let k = |field, key| KeyPart { field, key };
     let rules = vec![
@@ -297,10 +328,11 @@ fn main() -> Result<(), ResolveError> {
     ];
     let t = Instant::now();
     let cands = candidates(&features, &rules, 50_000_000)?;
+    stages += t.elapsed();
     println!("blocking {:.2?}: {} pairs", t.elapsed(), cands.pairs.len());
     for c in &cands.counts {
         println!(
-            "  rule {:<20} {:>10} pairs, {:>10} new",
+            "  rule {:<28} {:>10} pairs, {:>10} new",
             c.rule, c.pairs, c.new_pairs
         );
     }
@@ -313,8 +345,10 @@ fn main() -> Result<(), ResolveError> {
     let t = Instant::now();
     let vectors = ComparisonVectors::compute(&model.comparisons, &features, &cands.pairs);
     let levels_time = t.elapsed();
+    stages += levels_time;
     let t = Instant::now();
     model.train(&features, &vectors, 10, 1_000_000, 1)?;
+    stages += t.elapsed();
     println!(
         "levels of {} pairs {levels_time:.2?} ({:.1}M pairs/s); training (u from 1M random pairs, EM x10) {:.2?}; prior {:.3e}; model {}",
         cands.pairs.len(),
@@ -334,17 +368,30 @@ fn main() -> Result<(), ResolveError> {
             let v = ComparisonVectors::compute(&model.comparisons, &features, &pairs);
             model.train_m_session(&v, 10, &exclude)?;
         }
+        stages += t.elapsed();
         println!("sessions {:.2?}; model {}", t.elapsed(), model.version);
     }
     let scorer = Scorer::new(&model);
     let t = Instant::now();
     let scored = scorer.score_vectors(&features, &cands.pairs, &vectors)?;
+    stages += t.elapsed();
     let secs = t.elapsed().as_secs_f64();
     println!(
         "scored {} pairs from their levels in {secs:.3}s: {:.1}M pairs/s",
         scored.len(),
         scored.len() as f64 / secs / 1e6
     );
+    let t = Instant::now();
+    let clusters = cluster(n as u32, &scored, 0.0, &[]);
+    stages += t.elapsed();
+    let distinct = {
+        let mut c = clusters.clone();
+        c.sort_unstable();
+        c.dedup();
+        c.len()
+    };
+    println!("clusters {distinct} in {:.2?}", t.elapsed());
+    println!("total of the stages {stages:.2?}");
 
     // Pairwise precision and recall at probability 0.5 (weight 0).
     let mut true_pairs = 0u64;
@@ -376,10 +423,7 @@ fn main() -> Result<(), ResolveError> {
                 for &b in &v[x + 1..] {
                     if !set.contains(&(a, b)) && shown < 12 {
                         shown += 1;
-                        println!(
-                            "missed {:?} | {:?}",
-                            records[a as usize].fields, records[b as usize].fields
-                        );
+                        println!("missed {} || {}", show(&features, a), show(&features, b));
                     }
                 }
             }
@@ -397,8 +441,10 @@ fn main() -> Result<(), ResolveError> {
             .take(12)
         {
             println!(
-                "false positive {:.2}: {:?} | {:?}",
-                s.weight, records[s.left as usize].fields, records[s.right as usize].fields
+                "false positive {:.2}: {} || {}",
+                s.weight,
+                show(&features, s.left),
+                show(&features, s.right)
             );
         }
     }
@@ -408,14 +454,5 @@ fn main() -> Result<(), ResolveError> {
         "pairwise at p>=0.5: precision {precision:.4} recall {recall:.4} F1 {:.4}",
         2.0 * precision * recall / (precision + recall)
     );
-    let t = Instant::now();
-    let clusters = cluster(n as u32, &scored, 0.0, &[]);
-    let distinct = {
-        let mut c = clusters.clone();
-        c.sort_unstable();
-        c.dedup();
-        c.len()
-    };
-    println!("clusters {distinct} in {:.2?}", t.elapsed());
     Ok(())
 }

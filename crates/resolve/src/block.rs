@@ -3,12 +3,12 @@
 //! order and a pair is kept only by the first rule it satisfies, so no pair
 //! is compared twice and no set of seen pairs has to be held in memory.
 
-use std::collections::HashMap;
-
 use rayon::prelude::*;
 
 use crate::error::ResolveError;
-use crate::features::{FNV_OFFSET, Features, FieldFeatures, fnv1a};
+use crate::features::{FNV_OFFSET, Features, NONE, PostcodeParts, fnv1a};
+
+pub use crate::features::RECORDS_MAX;
 
 /// A key derived from one field.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,47 +52,71 @@ pub struct RuleCount {
     pub new_pairs: u64,
 }
 
-/// The candidate pairs, as record indexes with `left < right`, and the count
-/// for each rule.
+/// The candidate pairs, as record indexes with `left < right` in ascending
+/// order, and the count for each rule.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Candidates {
     pub pairs: Vec<(u32, u32)>,
     pub counts: Vec<RuleCount>,
 }
 
-/// The most records blocking indexes, so that an index fits in a `u32`.
-pub const RECORDS_MAX: usize = u32::MAX as usize;
-
-fn mix(h: u64, bytes: &[u8]) -> u64 {
-    // A separator so that ("ab", "c") and ("a", "bc") differ.
-    fnv1a(bytes, fnv1a(&[0xff], h))
+/// Which pairs of records are wanted.
+#[derive(Debug, Clone, Copy)]
+enum Scope {
+    /// Every pair: deduplicating one file.
+    All,
+    /// Pairs with one record before the index and one from it on: linking
+    /// two files.
+    Across(u32),
+    /// Pairs with at least one record from the index on: adding records to
+    /// a file already deduplicated.
+    Since(u32),
 }
 
-/// The rule's key for one record, as a hash; `None` when a field is missing.
-fn rule_key(rule: &Rule, row: &[FieldFeatures]) -> Option<u64> {
+impl Scope {
+    /// The pairs a block (record indexes, ascending) yields.
+    fn pairs(self, g: &[u32]) -> u64 {
+        let len = g.len() as u64;
+        let all = |k: u64| k * k.saturating_sub(1) / 2;
+        match self {
+            Scope::All => all(len),
+            Scope::Across(s) => {
+                let left = g.partition_point(|&i| i < s) as u64;
+                left * (len - left)
+            }
+            Scope::Since(s) => all(len) - all(g.partition_point(|&i| i < s) as u64),
+        }
+    }
+}
+
+/// One key of one record; `None` when its field is missing or has no such
+/// key.
+fn part_key(f: &Features, part: &KeyPart, i: u32) -> Option<u64> {
+    let field = part.field;
+    match part.key {
+        Key::Exact => f.value_key(field, i),
+        Key::Prefix(n) => f.text(field, i).map(|t| fnv1a(prefix(t, n), FNV_OFFSET)),
+        Key::Metaphone => {
+            let (_, v) = f.name(f.name_id(field, i)?)?;
+            Some(v.metaphone[0]).filter(|&m| m != 0).map(u64::from)
+        }
+        Key::PostcodeDistrict => match f.postcode(field, i)?.1 {
+            PostcodeParts::Uk { district, .. } => Some(u64::from(district)),
+            PostcodeParts::Other => None,
+        },
+        Key::PostcodeSector => match f.postcode(field, i)?.1 {
+            PostcodeParts::Uk { sector, .. } => Some(u64::from(sector)),
+            PostcodeParts::Other => None,
+        },
+        Key::Year => f.date(field, i).map(|d| d.year as u64),
+    }
+}
+
+/// The rule's key for one record, as a hash; `None` when a key is missing.
+fn rule_key(f: &Features, rule: &Rule, i: u32) -> Option<u64> {
     let mut h = FNV_OFFSET;
     for part in &rule.keys {
-        let f = row.get(part.field)?;
-        h = match (&part.key, f) {
-            (_, FieldFeatures::Missing) => return None,
-            (Key::Exact, FieldFeatures::Name(n)) => mix(h, n.folded.as_bytes()),
-            (Key::Exact, FieldFeatures::Text(t)) => mix(h, t.as_bytes()),
-            (Key::Exact, FieldFeatures::Tokens(t)) => mix(h, t.folded.as_bytes()),
-            (Key::Exact, FieldFeatures::Postcode(p)) => mix(h, p.unit.as_bytes()),
-            (Key::Exact, FieldFeatures::Date(d)) => mix(h, &d.days.to_le_bytes()),
-            (Key::Exact, FieldFeatures::Number(n)) => mix(h, &n.to_bits().to_le_bytes()),
-            (Key::Prefix(n), FieldFeatures::Name(x)) => mix(h, prefix(&x.folded, *n)),
-            (Key::Prefix(n), FieldFeatures::Text(x)) => mix(h, prefix(x, *n)),
-            (Key::Prefix(n), FieldFeatures::Tokens(x)) => mix(h, prefix(&x.folded, *n)),
-            (Key::Prefix(n), FieldFeatures::Postcode(x)) => mix(h, prefix(&x.unit, *n)),
-            (Key::Metaphone, FieldFeatures::Name(x)) if !x.metaphone.0.is_empty() => {
-                mix(h, x.metaphone.0.as_bytes())
-            }
-            (Key::PostcodeDistrict, FieldFeatures::Postcode(p)) => mix(h, p.district().as_bytes()),
-            (Key::PostcodeSector, FieldFeatures::Postcode(p)) => mix(h, p.sector().as_bytes()),
-            (Key::Year, FieldFeatures::Date(d)) => mix(h, &d.year.to_le_bytes()),
-            _ => return None,
-        };
+        h = fnv1a(&part_key(f, part, i)?.to_le_bytes(), h);
     }
     Some(h)
 }
@@ -103,20 +127,86 @@ fn prefix(s: &str, n: usize) -> &[u8] {
     s.as_bytes().get(..end).unwrap_or_default()
 }
 
-/// The pairs a block of record indexes (ascending) yields: every pair when
-/// deduplicating, only pairs across `split` when linking two files.
-fn block_pairs(g: &[u32], split: Option<u32>) -> u64 {
-    match split {
-        None => {
-            let len = g.len() as u64;
-            len * len.saturating_sub(1) / 2
+/// A rule's blocks: for each record, the block it shares with at least one
+/// other record, or [`NONE`].
+struct Blocks {
+    of: Vec<u32>,
+    count: usize,
+}
+
+impl Blocks {
+    /// The blocks of `rule` and the pairs they yield in `scope`.
+    fn of(f: &Features, rule: &Rule, scope: Scope) -> (Blocks, u64) {
+        let n = u32::try_from(f.len()).unwrap_or(u32::MAX);
+        let mut keyed: Vec<(u64, u32)> = (0..n)
+            .into_par_iter()
+            .filter_map(|i| rule_key(f, rule, i).map(|k| (k, i)))
+            .collect();
+        // By key, then record: each block's records come out ascending.
+        keyed.par_sort_unstable();
+        let mut of = vec![NONE; f.len()];
+        let (mut count, mut pairs) = (0usize, 0u64);
+        let mut members = Vec::new();
+        for run in keyed.chunk_by(|x, y| x.0 == y.0) {
+            if run.len() < 2 {
+                continue;
+            }
+            let id = u32::try_from(count).unwrap_or(NONE);
+            members.clear();
+            for &(_, i) in run {
+                if let Some(slot) = of.get_mut(i as usize) {
+                    *slot = id;
+                }
+                members.push(i);
+            }
+            pairs += scope.pairs(&members);
+            count += 1;
         }
-        Some(s) => {
-            let left = g.partition_point(|&i| i < s) as u64;
-            left * (g.len() as u64 - left)
+        (Blocks { of, count }, pairs)
+    }
+
+    fn shared(&self, a: u32, b: u32) -> bool {
+        match (self.of.get(a as usize), self.of.get(b as usize)) {
+            (Some(&x), Some(&y)) => x != NONE && x == y,
+            _ => false,
         }
     }
+
+    /// The records of every block, block after block, ascending within
+    /// each, and where each block starts (one more entry than blocks).
+    fn members(&self) -> (Vec<usize>, Vec<u32>) {
+        let mut starts = vec![0usize; self.count + 1];
+        for &b in &self.of {
+            if let Some(s) = starts.get_mut(b as usize + 1).filter(|_| b != NONE) {
+                *s += 1;
+            }
+        }
+        for i in 1..starts.len() {
+            let prev = starts.get(i - 1).copied().unwrap_or(0);
+            if let Some(s) = starts.get_mut(i) {
+                *s += prev;
+            }
+        }
+        let mut next = starts.clone();
+        let mut members = vec![0u32; starts.last().copied().unwrap_or(0)];
+        for (i, &b) in self.of.iter().enumerate() {
+            if b == NONE {
+                continue;
+            }
+            if let Some(at) = next.get_mut(b as usize) {
+                if let Some(m) = members.get_mut(*at) {
+                    *m = i as u32;
+                }
+                *at += 1;
+            }
+        }
+        (starts, members)
+    }
 }
+
+/// Blocks larger than this are cut into pieces of this many rows, so that
+/// one large block does not keep one thread busy while the others idle.
+const ROWS_PER_TASK: usize = 256;
 
 /// The candidate pairs for deduplicating `features` under `rules`.
 ///
@@ -126,13 +216,13 @@ fn block_pairs(g: &[u32], split: Option<u32>) -> u64 {
 /// # Errors
 /// [`ResolveError::PairsMax`] naming the rule that takes the total over;
 /// [`ResolveError::EmptyRule`] for a rule without keys, which would pair
-/// every record with every other; [`ResolveError::TooManyRecords`].
+/// every record with every other.
 pub fn candidates(
     features: &Features,
     rules: &[Rule],
     pairs_max: u64,
 ) -> Result<Candidates, ResolveError> {
-    candidates_within(features, rules, pairs_max, None)
+    candidates_in(features, rules, pairs_max, Scope::All)
 }
 
 /// The candidate pairs for linking two files without deduplicating either:
@@ -147,48 +237,40 @@ pub fn candidates_link(
     rules: &[Rule],
     pairs_max: u64,
 ) -> Result<Candidates, ResolveError> {
-    candidates_within(features, rules, pairs_max, Some(split))
+    candidates_in(features, rules, pairs_max, Scope::Across(split))
 }
 
-fn candidates_within(
+/// The candidate pairs for adding records to a file already deduplicated:
+/// records before `first_new` were resolved before, and only pairs with at
+/// least one record from `first_new` on are produced.
+///
+/// # Errors
+/// As [`candidates`].
+pub fn candidates_since(
+    features: &Features,
+    first_new: u32,
+    rules: &[Rule],
+    pairs_max: u64,
+) -> Result<Candidates, ResolveError> {
+    candidates_in(features, rules, pairs_max, Scope::Since(first_new))
+}
+
+fn candidates_in(
     features: &Features,
     rules: &[Rule],
     pairs_max: u64,
-    split: Option<u32>,
+    scope: Scope,
 ) -> Result<Candidates, ResolveError> {
-    let n = features.records.len();
-    if n > RECORDS_MAX {
-        return Err(ResolveError::TooManyRecords {
-            count: n,
-            max: RECORDS_MAX,
-        });
-    }
     if let Some(r) = rules.iter().find(|r| r.keys.is_empty()) {
         return Err(ResolveError::EmptyRule {
             rule: r.name.clone(),
         });
     }
-    // keys[r][i]: rule r's key for record i.
-    let keys: Vec<Vec<Option<u64>>> = rules
-        .iter()
-        .map(|rule| {
-            features
-                .records
-                .par_iter()
-                .map(|row| rule_key(rule, row))
-                .collect()
-        })
-        .collect();
-    let mut blocks: Vec<Vec<Vec<u32>>> = Vec::with_capacity(rules.len());
+    let mut blocks = Vec::with_capacity(rules.len());
+    let mut rule_pairs = Vec::with_capacity(rules.len());
     let mut total = 0u64;
-    for (rule, rule_keys) in rules.iter().zip(&keys) {
-        let mut groups: HashMap<u64, Vec<u32>> = HashMap::new();
-        for (i, k) in rule_keys.iter().enumerate() {
-            if let (Some(k), Ok(i)) = (k, u32::try_from(i)) {
-                groups.entry(*k).or_default().push(i);
-            }
-        }
-        let pairs: u64 = groups.values().map(|g| block_pairs(g, split)).sum();
+    for rule in rules {
+        let (b, pairs) = Blocks::of(features, rule, scope);
         total = total.saturating_add(pairs);
         if total > pairs_max {
             return Err(ResolveError::PairsMax {
@@ -196,37 +278,38 @@ fn candidates_within(
                 pairs,
             });
         }
-        blocks.push(groups.into_values().filter(|g| g.len() > 1).collect());
+        blocks.push(b);
+        rule_pairs.push(pairs);
     }
-    let mut out = Vec::new();
+    let mut out: Vec<(u32, u32)> = Vec::new();
     let mut counts = Vec::with_capacity(rules.len());
-    for (r, (rule, groups)) in rules.iter().zip(&blocks).enumerate() {
-        let earlier = keys.get(..r).unwrap_or_default();
-        let found: Vec<Vec<(u32, u32)>> = groups
-            .par_iter()
-            .map(|g| {
-                let mut v = Vec::new();
-                for (x, &a) in g.iter().enumerate() {
-                    for &b in g.iter().skip(x + 1) {
-                        if split.is_some_and(|s| a >= s || b < s) {
-                            continue;
-                        }
-                        let seen = earlier.iter().any(|k| {
-                            matches!(
-                                (k.get(a as usize), k.get(b as usize)),
-                                (Some(Some(ka)), Some(Some(kb))) if ka == kb
-                            )
-                        });
-                        if !seen {
-                            v.push((a.min(b), a.max(b)));
-                        }
-                    }
+    for (r, (rule, pairs)) in rules.iter().zip(rule_pairs).enumerate() {
+        let (Some(own), Some(earlier)) = (blocks.get(r), blocks.get(..r)) else {
+            continue;
+        };
+        let (starts, members) = own.members();
+        // (first row, end row, block start, block end) of each task.
+        let mut tasks: Vec<(usize, usize, usize, usize)> = Vec::new();
+        for w in starts.windows(2) {
+            if let [s, e] = *w {
+                let mut row = 0;
+                while row < e - s {
+                    let end = (row + ROWS_PER_TASK).min(e - s);
+                    tasks.push((row, end, s, e));
+                    row = end;
                 }
+            }
+        }
+        let found: Vec<Vec<(u32, u32)>> = tasks
+            .par_iter()
+            .fold(Vec::new, |mut v, &(r0, r1, s, e)| {
+                let g = members.get(s..e).unwrap_or_default();
+                emit(g, r0..r1, scope, earlier, &mut v);
                 v
             })
             .collect();
-        let pairs = groups.iter().map(|g| block_pairs(g, split)).sum();
         let before = out.len();
+        out.reserve(found.iter().map(Vec::len).sum());
         for v in found {
             out.extend(v);
         }
@@ -236,9 +319,39 @@ fn candidates_within(
             new_pairs: (out.len() - before) as u64,
         });
     }
+    drop(blocks);
     // A stable order makes scores, reviews and tests reproducible.
     out.par_sort_unstable();
     Ok(Candidates { pairs: out, counts })
+}
+
+/// The pairs of block `g` (ascending) in `scope` whose larger member is at
+/// one of `rows`, leaving out pairs an earlier rule's blocks already hold.
+fn emit(
+    g: &[u32],
+    rows: std::ops::Range<usize>,
+    scope: Scope,
+    earlier: &[Blocks],
+    out: &mut Vec<(u32, u32)>,
+) {
+    let first_new = match scope {
+        Scope::All => 0,
+        Scope::Across(s) | Scope::Since(s) => g.partition_point(|&i| i < s),
+    };
+    for y in rows {
+        let Some(&b) = g.get(y) else { continue };
+        let lefts = match scope {
+            Scope::All => g.get(..y),
+            Scope::Since(_) if y >= first_new => g.get(..y),
+            Scope::Across(_) if y >= first_new => g.get(..first_new),
+            _ => None,
+        };
+        for &a in lefts.unwrap_or_default() {
+            if !earlier.iter().any(|e| e.shared(a, b)) {
+                out.push((a, b));
+            }
+        }
+    }
 }
 
 #[cfg(test)]

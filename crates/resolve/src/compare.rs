@@ -1,12 +1,11 @@
 //! Comparisons: for one pair of records, which of a small number of ordered
-//! levels a field (or a pair of fields) falls in. Level 0 is always the null
-//! level (a value missing on either side), which carries no evidence; level 1
-//! is the strongest agreement and the last level is "else".
-
-use crate::jaro::jaro_winkler;
+//! levels a field (or a group of fields) falls in. Level 0 is always the
+//! null level (a value missing on either side), which carries no evidence;
+//! level 1 is the strongest agreement and the last level is "else".
 
 use crate::error::ResolveError;
-use crate::features::{DateFeatures, FieldFeatures, NameFeatures, PostcodeFeatures};
+use crate::features::{DateFeatures, Features, PostcodeParts, has_digit};
+use crate::jaro::jaro_winkler;
 use crate::record::{FieldKind, Schema};
 
 /// The null level of every comparison.
@@ -26,15 +25,27 @@ pub enum Method {
     },
     Postcode,
     Address,
-    /// Identifiers, towns and other values that either match or not.
+    /// Identifiers, towns, regions and other values that either match or
+    /// not.
     Exact,
     /// Numbers equal or within an absolute tolerance.
     Number {
         tolerance: f64,
     },
+    /// Where someone lives, from whichever of these fields the schema has.
+    /// They determine each other (a postcode gives the town and the
+    /// region), so they are one comparison with one level per pair rather
+    /// than several that would each count "same locality" as evidence.
+    Place {
+        address: Option<usize>,
+        town: Option<usize>,
+        region: Option<usize>,
+        postcode: Option<usize>,
+    },
 }
 
-/// One comparison: a method applied to one field.
+/// One comparison: a method applied to one field, or for
+/// [`Method::Place`] to the fields it names (`field` is then the first).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Comparison {
     /// What explanations call it (usually the field name).
@@ -68,6 +79,20 @@ pub const POSTCODE_LEVELS: &[&str] = &["null", "full", "sector", "district", "ar
 pub const ADDRESS_LEVELS: &[&str] = &["null", "overlap >= 0.8", "overlap >= 0.5", "else"];
 pub const EXACT_LEVELS: &[&str] = &["null", "exact", "else"];
 pub const NUMBER_LEVELS: &[&str] = &["null", "exact", "within tolerance", "else"];
+/// Levels of [`Method::Place`], strongest first. "address" is the same
+/// dwelling (see [`same_address`]) where no town or region on record says
+/// otherwise; the UK postcode parts only apply when both postcodes are UK
+/// postcodes, other countries' codes agree whole or not at all.
+pub const PLACE_LEVELS: &[&str] = &[
+    "null",
+    "address and postcode",
+    "postcode",
+    "address",
+    "postcode sector",
+    "postcode district or town",
+    "postcode area or region",
+    "else",
+];
 
 impl Comparison {
     /// A comparison on the field called `field`, its method chosen by the
@@ -99,13 +124,78 @@ impl Comparison {
             FieldKind::Date => Method::Date { within_days: 31 },
             FieldKind::Postcode => Method::Postcode,
             FieldKind::Address => Method::Address,
-            FieldKind::Identifier | FieldKind::Town => Method::Exact,
+            FieldKind::Identifier | FieldKind::Town | FieldKind::Region => Method::Exact,
             FieldKind::Number => Method::Number { tolerance: 0.0 },
         };
         Ok(Comparison {
             name: field.to_owned(),
             field: index,
             method,
+        })
+    }
+
+    /// One comparison called `name` over place fields, each taking the role
+    /// its kind gives it (address, town, region or postcode).
+    ///
+    /// # Errors
+    /// [`ResolveError::UnknownField`]; [`ResolveError::FieldKind`] for a
+    /// field that is not a place; [`ResolveError::PlaceRole`] for two
+    /// fields of one kind; [`ResolveError::NoFields`] for none.
+    pub fn place(schema: &Schema, name: &str, fields: &[&str]) -> Result<Comparison, ResolveError> {
+        let mut roles: [Option<usize>; 4] = [None; 4];
+        for &field in fields {
+            let index = schema.index(field)?;
+            let kind = schema
+                .fields
+                .get(index)
+                .map_or(FieldKind::Identifier, |f| f.kind);
+            let role = match kind {
+                FieldKind::Address => 0,
+                FieldKind::Town => 1,
+                FieldKind::Region => 2,
+                FieldKind::Postcode => 3,
+                other => {
+                    return Err(ResolveError::FieldKind {
+                        name: field.to_owned(),
+                        kind: other.as_str(),
+                        needed: "a place field (address, town, region or postcode)",
+                    });
+                }
+            };
+            if let Some(slot) = roles.get_mut(role) {
+                if let Some(first) = *slot {
+                    return Err(ResolveError::PlaceRole {
+                        comparison: name.to_owned(),
+                        role: kind.as_str(),
+                        first: schema
+                            .fields
+                            .get(first)
+                            .map(|f| f.name.clone())
+                            .unwrap_or_default(),
+                        second: field.to_owned(),
+                    });
+                }
+                *slot = Some(index);
+            }
+        }
+        let [address, town, region, postcode] = roles;
+        let field = roles
+            .iter()
+            .flatten()
+            .next()
+            .copied()
+            .ok_or_else(|| ResolveError::NoFields {
+                comparison: name.to_owned(),
+            })?;
+        Ok(Comparison {
+            name: name.to_owned(),
+            field,
+            method: Method::Place {
+                address,
+                town,
+                region,
+                postcode,
+            },
         })
     }
 
@@ -118,6 +208,7 @@ impl Comparison {
             Method::Address => ADDRESS_LEVELS,
             Method::Exact => EXACT_LEVELS,
             Method::Number { .. } => NUMBER_LEVELS,
+            Method::Place { .. } => PLACE_LEVELS,
         }
     }
 
@@ -131,93 +222,102 @@ impl Comparison {
         matches!(self.method, Method::Name { .. }) && level == NAME_EXACT
     }
 
-    /// The level of a pair of records given their feature rows.
-    pub fn level(&self, a: &[FieldFeatures], b: &[FieldFeatures]) -> u8 {
-        let (Some(fa), Some(fb)) = (a.get(self.field), b.get(self.field)) else {
-            return NULL_LEVEL;
-        };
-        match (&self.method, fa, fb) {
-            (Method::Name { swap_with }, FieldFeatures::Name(x), FieldFeatures::Name(y)) => {
+    /// The level of the pair of records `a` and `b`.
+    pub fn level(&self, f: &Features, a: u32, b: u32) -> u8 {
+        let field = self.field;
+        match &self.method {
+            Method::Name { swap_with } => {
+                let (Some(x), Some(y)) = (f.name_id(field, a), f.name_id(field, b)) else {
+                    return NULL_LEVEL;
+                };
                 let swapped = swap_with.is_some_and(|s| {
-                    matches!(
-                        (a.get(s), b.get(s)),
-                        (Some(FieldFeatures::Name(xs)), Some(FieldFeatures::Name(ys)))
-                            if x.hash == ys.hash && xs.hash == y.hash
-                    )
+                    f.name_id(s, a) == Some(y) && f.name_id(s, b) == Some(x)
                 });
-                name_level(x, y, swapped)
+                name_level(f, x, y, swapped)
             }
-            (Method::Date { within_days }, FieldFeatures::Date(x), FieldFeatures::Date(y)) => {
-                date_level(x, y, *within_days)
-            }
-            (Method::Postcode, FieldFeatures::Postcode(x), FieldFeatures::Postcode(y)) => {
-                postcode_level(x, y)
-            }
-            (Method::Address, FieldFeatures::Tokens(x), FieldFeatures::Tokens(y)) => {
-                let o = overlap(&x.tokens, &y.tokens);
-                if o >= 0.8 {
-                    1
-                } else if o >= 0.5 {
-                    2
-                } else {
-                    3
+            Method::Date { within_days } => match (f.date(field, a), f.date(field, b)) {
+                (Some(x), Some(y)) => date_level(&x, &y, *within_days),
+                _ => NULL_LEVEL,
+            },
+            Method::Postcode => match (f.postcode(field, a), f.postcode(field, b)) {
+                (Some(x), Some(y)) => postcode_level(x, y),
+                _ => NULL_LEVEL,
+            },
+            Method::Address => match (f.address_words(field, a), f.address_words(field, b)) {
+                (Some(x), Some(y)) => {
+                    let o = overlap(x, y);
+                    if o >= 0.8 {
+                        1
+                    } else if o >= 0.5 {
+                        2
+                    } else {
+                        3
+                    }
                 }
-            }
-            (Method::Exact, FieldFeatures::Text(x), FieldFeatures::Text(y)) => {
-                if x == y {
-                    1
-                } else {
-                    2
+                _ => NULL_LEVEL,
+            },
+            Method::Exact => match (f.value_key(field, a), f.value_key(field, b)) {
+                (Some(x), Some(y)) => {
+                    if x == y {
+                        1
+                    } else {
+                        2
+                    }
                 }
-            }
-            (Method::Exact, FieldFeatures::Name(x), FieldFeatures::Name(y)) => {
-                if x.folded == y.folded { 1 } else { 2 }
-            }
-            (Method::Number { tolerance }, FieldFeatures::Number(x), FieldFeatures::Number(y)) => {
-                let d = (x - y).abs();
-                if d == 0.0 {
-                    1
-                } else if d <= *tolerance {
-                    2
-                } else {
-                    3
+                _ => NULL_LEVEL,
+            },
+            Method::Number { tolerance } => match (f.number(field, a), f.number(field, b)) {
+                (Some(x), Some(y)) => {
+                    let d = (x - y).abs();
+                    if d == 0.0 {
+                        1
+                    } else if d <= *tolerance {
+                        2
+                    } else {
+                        3
+                    }
                 }
-            }
-            _ => NULL_LEVEL,
+                _ => NULL_LEVEL,
+            },
+            Method::Place {
+                address,
+                town,
+                region,
+                postcode,
+            } => place_level(f, [*address, *town, *region, *postcode], a, b),
         }
     }
 }
 
-/// Levels of [`NAME_LEVELS`]; `swapped` says the pair's given and family
-/// names are each other's.
-pub fn name_level(x: &NameFeatures, y: &NameFeatures, swapped: bool) -> u8 {
-    // Equal 64-bit hashes of distinct names are too unlikely to matter.
-    if x.hash == y.hash {
+/// Levels of [`NAME_LEVELS`] for two name ids; `swapped` says the pair's
+/// given and family names are each other's.
+fn name_level(f: &Features, x: u32, y: u32, swapped: bool) -> u8 {
+    if x == y {
         return 1;
     }
     if swapped {
         return 2;
     }
-    let jw = jaro_winkler(&x.folded, &y.folded);
+    let (Some((xt, xv)), Some((yt, yv))) = (f.name(x), f.name(y)) else {
+        return NULL_LEVEL;
+    };
+    let jw = jaro_winkler(xt, yt);
     if jw >= 0.92 {
         return 3;
     }
     if jw >= 0.80 {
         return 4;
     }
-    if x.nicknames.iter().any(|g| y.nicknames.contains(g)) {
+    if xv.nicknames.iter().any(|g| yv.nicknames.contains(g)) {
         return 5;
     }
-    let (xp, xa) = (&x.metaphone.0, &x.metaphone.1);
-    let (yp, ya) = (&y.metaphone.0, &y.metaphone.1);
-    if !xp.is_empty() && (xp == yp || xp == ya || (!xa.is_empty() && (xa == yp || xa == ya))) {
+    let [xp, xa] = xv.metaphone;
+    let [yp, ya] = yv.metaphone;
+    if xp != 0 && (xp == yp || xp == ya || (xa != 0 && (xa == yp || xa == ya))) {
         return 6;
     }
     // One side written as initials only ("J" or "J P") against a full name.
-    let one_is_initials = |n: &NameFeatures| n.folded.split(' ').all(|t| t.len() == 1);
-    if (one_is_initials(x) || one_is_initials(y))
-        && x.initials.chars().next() == y.initials.chars().next()
-    {
+    if (xv.initials_only || yv.initials_only) && xv.initial == yv.initial {
         return 7;
     }
     8
@@ -235,7 +335,7 @@ pub fn date_level(x: &DateFeatures, y: &DateFeatures, within_days: i64) -> u8 {
     if same == 2 {
         return 3;
     }
-    if (x.days - y.days).abs() <= within_days {
+    if (i64::from(x.days) - i64::from(y.days)).abs() <= within_days {
         return 4;
     }
     if x.year == y.year {
@@ -244,22 +344,139 @@ pub fn date_level(x: &DateFeatures, y: &DateFeatures, within_days: i64) -> u8 {
     6
 }
 
-/// Levels of [`POSTCODE_LEVELS`].
-pub fn postcode_level(x: &PostcodeFeatures, y: &PostcodeFeatures) -> u8 {
-    // The first part in common, strongest first; 5 when none is.
-    let [xu, xs, xd, xa] = x.hashes;
-    let [yu, ys, yd, ya] = y.hashes;
-    if xu == yu {
-        1
-    } else if xs == ys {
-        2
-    } else if xd == yd {
-        3
-    } else if xa == ya {
-        4
-    } else {
-        5
+/// Levels of [`POSTCODE_LEVELS`] for two postcodes as (code id, parts).
+fn postcode_level(x: (u32, PostcodeParts), y: (u32, PostcodeParts)) -> u8 {
+    if x.0 == y.0 {
+        return 1;
     }
+    match (x.1, y.1) {
+        (
+            PostcodeParts::Uk {
+                sector: xs,
+                district: xd,
+                area: xa,
+                ..
+            },
+            PostcodeParts::Uk {
+                sector: ys,
+                district: yd,
+                area: ya,
+                ..
+            },
+        ) => {
+            if xs == ys {
+                2
+            } else if xd == yd {
+                3
+            } else if xa == ya {
+                4
+            } else {
+                5
+            }
+        }
+        _ => 5,
+    }
+}
+
+/// Levels of [`PLACE_LEVELS`]; `roles` are the address, town, region and
+/// postcode fields.
+fn place_level(f: &Features, roles: [Option<usize>; 4], a: u32, b: u32) -> u8 {
+    let [address, town, region, postcode] = roles;
+    let both = |x: Option<u64>, y: Option<u64>| x.zip(y).map(|(x, y)| x == y);
+    let same_town = town.and_then(|t| both(f.value_key(t, a), f.value_key(t, b)));
+    let same_region = region.and_then(|r| both(f.value_key(r, a), f.value_key(r, b)));
+    let same_dwelling = address.and_then(|d| {
+        f.address_words(d, a)
+            .zip(f.address_words(d, b))
+            .map(|(x, y)| same_address(x, y))
+    });
+    let codes = postcode.and_then(|p| f.postcode(p, a).zip(f.postcode(p, b)));
+    if codes.is_none() && same_town.is_none() && same_region.is_none() && same_dwelling.is_none()
+    {
+        return NULL_LEVEL;
+    }
+    let same_code = codes.map(|(x, y)| x.0 == y.0);
+    // (sector, district, area) agreement of two UK postcodes.
+    let uk = codes.and_then(|(x, y)| match (x.1, y.1) {
+        (
+            PostcodeParts::Uk {
+                sector: xs,
+                district: xd,
+                area: xa,
+                ..
+            },
+            PostcodeParts::Uk {
+                sector: ys,
+                district: yd,
+                area: ya,
+                ..
+            },
+        ) => Some((xs == ys, xd == yd, xa == ya)),
+        _ => None,
+    });
+    if same_code == Some(true) {
+        return if same_dwelling == Some(true) { 1 } else { 2 };
+    }
+    let elsewhere = same_town == Some(false)
+        || same_region == Some(false)
+        || uk.is_some_and(|(_, _, area)| !area);
+    if same_dwelling == Some(true) && !elsewhere {
+        return 3;
+    }
+    if uk.is_some_and(|(sector, _, _)| sector) {
+        return 4;
+    }
+    if uk.is_some_and(|(_, district, _)| district) || same_town == Some(true) {
+        return 5;
+    }
+    if uk.is_some_and(|(_, _, area)| area) || same_region == Some(true) {
+        return 6;
+    }
+    7
+}
+
+/// Whether two addresses (sorted distinct word hashes) name one dwelling:
+/// nearly every word of the shorter is in the longer, at least two words
+/// (or the one word of a house name) are shared, and every number of the
+/// shorter is in the longer, so that "Flat 3, 12 High Street" is
+/// "12 High Street" but neither "14 High Street" nor "Flat 4, 12 High
+/// Street".
+pub fn same_address(x: &[u64], y: &[u64]) -> bool {
+    let (mut i, mut j, mut shared) = (0, 0, 0usize);
+    let (mut x_numbers_alone, mut y_numbers_alone) = (0usize, 0usize);
+    loop {
+        match (x.get(i), y.get(j)) {
+            (Some(a), Some(b)) if a == b => {
+                shared += 1;
+                i += 1;
+                j += 1;
+            }
+            (Some(a), Some(b)) if a < b => {
+                x_numbers_alone += usize::from(has_digit(*a));
+                i += 1;
+            }
+            (Some(_), Some(b)) => {
+                y_numbers_alone += usize::from(has_digit(*b));
+                j += 1;
+            }
+            (Some(a), None) => {
+                x_numbers_alone += usize::from(has_digit(*a));
+                i += 1;
+            }
+            (None, Some(b)) => {
+                y_numbers_alone += usize::from(has_digit(*b));
+                j += 1;
+            }
+            (None, None) => break,
+        }
+    }
+    let shortest = x.len().min(y.len());
+    let numbers_agree = (x.len() > shortest || x_numbers_alone == 0)
+        && (y.len() > shortest || y_numbers_alone == 0);
+    shortest > 0
+        && shared >= shortest.min(2)
+        && shared as f64 >= 0.8 * shortest as f64
+        && numbers_agree
 }
 
 /// Shared words over the words of the longer address, from two sorted,
@@ -289,7 +506,7 @@ pub fn overlap(a: &[u64], b: &[u64]) -> f64 {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::panic)]
     use super::*;
-    use crate::features::field_features;
+    use crate::record::Record;
 
     fn schema() -> Schema {
         Schema::new([
@@ -303,50 +520,43 @@ mod tests {
         ])
     }
 
-    fn row(vals: [Option<&str>; 7]) -> Vec<FieldFeatures> {
-        let s = schema();
-        s.fields
-            .iter()
-            .zip(vals)
-            .map(|(f, v)| field_features(f.kind, v))
-            .collect()
+    fn record(vals: [Option<&str>; 7]) -> Record {
+        Record {
+            id: String::new(),
+            fields: vals.iter().map(|v| v.map(str::to_owned)).collect(),
+        }
     }
 
     /// The level label of comparing field `field` with values `x` and `y`,
     /// the other fields fixed.
     fn label(field: &str, x: Option<&str>, y: Option<&str>) -> &'static str {
-        label_full(field, [x, Some("Smith")], [y, Some("Smith")])
+        let i = schema().index(field).unwrap();
+        if i < 2 {
+            label_full(field, [x, Some("Smith")], [y, Some("Smith")])
+        } else {
+            let (mut a, mut b) = ([None; 7], [None; 7]);
+            a[i] = x;
+            b[i] = y;
+            label_of(field, a, b)
+        }
     }
 
+    /// As [`label`], giving the given and family names of both sides.
     fn label_full(field: &str, x: [Option<&str>; 2], y: [Option<&str>; 2]) -> &'static str {
+        let (mut a, mut b) = ([None; 7], [None; 7]);
+        a[..2].copy_from_slice(&x);
+        b[..2].copy_from_slice(&y);
+        label_of(field, a, b)
+    }
+
+    fn label_of(field: &str, a: [Option<&str>; 7], b: [Option<&str>; 7]) -> &'static str {
         let s = schema();
         let mut c = Comparison::for_field(&s, field).unwrap();
         if let Method::Number { tolerance } = &mut c.method {
             *tolerance = 2.0;
         }
-        let i = c.field;
-        fn base<'a>(
-            i: usize,
-            v: [Option<&'a str>; 2],
-            fld: Option<&'a str>,
-        ) -> [Option<&'a str>; 7] {
-            let mut vals = [None; 7];
-            vals[0] = v[0];
-            vals[1] = v[1];
-            if i > 1 {
-                vals[i] = fld;
-            }
-            vals
-        }
-        let (a, b) = if i > 1 {
-            (
-                row(base(i, [None, None], x[0])),
-                row(base(i, [None, None], y[0])),
-            )
-        } else {
-            (row(base(i, x, None)), row(base(i, y, None)))
-        };
-        c.levels()[usize::from(c.level(&a, &b))]
+        let f = Features::compute(&s, &[record(a), record(b)]).unwrap();
+        c.levels()[usize::from(c.level(&f, 0, 1))]
     }
 
     #[test]
@@ -395,6 +605,10 @@ mod tests {
         assert_eq!(p("SW1A 1AA", "SW9 2AA"), "area");
         assert_eq!(p("SW1A 1AA", "M1 1AE"), "else");
         assert_eq!(p("SW1A 1AA", "nowhere"), "null");
+        // Other countries' codes agree whole or not at all.
+        assert_eq!(p("2612", "2612"), "full");
+        assert_eq!(p("2612", "2613"), "else");
+        assert_eq!(p("2612", "SW1A 1AA"), "else");
     }
 
     #[test]
@@ -424,5 +638,188 @@ mod tests {
         );
         assert_eq!(label("height", Some("170"), Some("180")), "else");
         assert_eq!(label("height", Some("170"), None), "null");
+    }
+
+    fn place_schema() -> Schema {
+        Schema::new([
+            ("address", FieldKind::Address),
+            ("town", FieldKind::Town),
+            ("county", FieldKind::Region),
+            ("postcode", FieldKind::Postcode),
+            ("dob", FieldKind::Date),
+        ])
+    }
+
+    /// The place level of two (address, town, county, postcode) values.
+    fn place(x: [Option<&str>; 4], y: [Option<&str>; 4]) -> &'static str {
+        let s = place_schema();
+        let c = Comparison::place(&s, "place", &["postcode", "address", "town", "county"]).unwrap();
+        let rec = |v: [Option<&str>; 4]| Record {
+            id: String::new(),
+            fields: v
+                .iter()
+                .chain(&[None])
+                .map(|v| v.map(str::to_owned))
+                .collect(),
+        };
+        let f = Features::compute(&s, &[rec(x), rec(y)]).unwrap();
+        c.levels()[usize::from(c.level(&f, 0, 1))]
+    }
+
+    #[test]
+    fn place_levels() {
+        let home = [
+            Some("Flat 3, 12 High Street"),
+            Some("Leeds"),
+            Some("West Yorkshire"),
+            Some("LS1 1AA"),
+        ];
+        let with = |i: usize, v: Option<&'static str>| {
+            let mut x = home;
+            x[i] = v;
+            x
+        };
+        assert_eq!(place(home, [None; 4]), "null");
+        assert_eq!(place(home, with(0, Some("12 high street"))), "address and postcode");
+        assert_eq!(place(home, with(0, Some("14 High Street"))), "postcode");
+        assert_eq!(place(home, with(0, Some("Flat 4, 12 High Street"))), "postcode");
+        assert_eq!(place(home, with(0, None)), "postcode");
+        // A slip in the postcode: the dwelling still says who it is.
+        assert_eq!(place(home, with(3, Some("LS1 7AA"))), "address");
+        assert_eq!(place(home, with(3, None)), "address");
+        // The same street address in another town is another dwelling.
+        let york = [
+            Some("12 High Street"),
+            Some("York"),
+            Some("North Yorkshire"),
+            Some("YO1 7HH"),
+        ];
+        assert_eq!(place(home, york), "else");
+        let neighbour = [
+            Some("40 Mill Lane"),
+            Some("Leeds"),
+            Some("West Yorkshire"),
+            Some("LS1 1AB"),
+        ];
+        assert_eq!(place(home, neighbour), "postcode sector");
+        assert_eq!(place(home, with(3, Some("LS1 2AB"))), "address");
+        let across_town = [Some("40 Mill Lane"), Some("Leeds"), None, Some("LS1 2AB")];
+        assert_eq!(place(home, across_town), "postcode district or town");
+        assert_eq!(
+            place(home, [Some("40 Mill Lane"), Some("Leeds"), None, None]),
+            "postcode district or town"
+        );
+        assert_eq!(
+            place(home, [Some("40 Mill Lane"), Some("Otley"), None, Some("LS21 3AB")]),
+            "postcode area or region"
+        );
+        assert_eq!(
+            place(home, [None, Some("Wakefield"), Some("West Yorkshire"), None]),
+            "postcode area or region"
+        );
+        assert_eq!(
+            place(home, [Some("40 Mill Lane"), Some("Wakefield"), None, Some("WF1 1AB")]),
+            "else"
+        );
+        // Postcodes of other countries compare whole.
+        let au = [Some("7 Banks Street"), Some("Yarralumla"), Some("ACT"), Some("2600")];
+        let au2 = [Some("9 Hale Crescent"), Some("Yarralumla"), Some("ACT"), Some("2600")];
+        assert_eq!(place(au, au2), "postcode");
+        let mut moved = au;
+        moved[3] = Some("2601");
+        assert_eq!(place(au, moved), "address");
+        moved[0] = Some("9 Hale Crescent");
+        assert_eq!(place(au, moved), "postcode district or town");
+        let au3 = [Some("9 Hale Crescent"), Some("Deakin"), Some("ACT"), Some("2601")];
+        assert_eq!(place(au, au3), "postcode area or region");
+    }
+
+    #[test]
+    fn place_roles_come_from_field_kinds() {
+        let s = place_schema();
+        let c = Comparison::place(&s, "where", &["county", "postcode"]).unwrap();
+        assert_eq!(
+            c.method,
+            Method::Place {
+                address: None,
+                town: None,
+                region: Some(2),
+                postcode: Some(3)
+            }
+        );
+        assert_eq!(c.field, 2);
+        assert_eq!(c.levels(), PLACE_LEVELS);
+        let err = Comparison::place(&s, "where", &["postcode", "dob"]).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "field `dob` is a date field, the comparison needs a place field (address, town, region or postcode)"
+        );
+        let two = Schema::new([("town", FieldKind::Town), ("suburb", FieldKind::Town)]);
+        let err = Comparison::place(&two, "where", &["town", "suburb"]).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "comparison `where` has two town fields, `town` and `suburb`; give it one"
+        );
+        assert!(matches!(
+            Comparison::place(&s, "where", &[]),
+            Err(ResolveError::NoFields { .. })
+        ));
+        assert!(matches!(
+            Comparison::place(&s, "where", &["nowhere"]),
+            Err(ResolveError::UnknownField { .. })
+        ));
+    }
+
+    #[test]
+    fn is_place_covers_the_place_kinds() {
+        let places: Vec<&str> = [
+            FieldKind::GivenName,
+            FieldKind::FamilyName,
+            FieldKind::FullName,
+            FieldKind::Date,
+            FieldKind::Postcode,
+            FieldKind::Address,
+            FieldKind::Identifier,
+            FieldKind::Town,
+            FieldKind::Region,
+            FieldKind::Number,
+        ]
+        .into_iter()
+        .filter(|k| k.is_place())
+        .map(FieldKind::as_str)
+        .collect();
+        assert_eq!(places, ["postcode", "address", "town", "region"]);
+    }
+
+    #[test]
+    fn same_address_needs_the_numbers() {
+        let s = Schema::new([("a", FieldKind::Address)]);
+        let f = Features::compute(
+            &s,
+            &[
+                Record {
+                    id: "x".into(),
+                    fields: vec![Some("Rosebank".into())],
+                },
+                Record {
+                    id: "y".into(),
+                    fields: vec![Some("rosebank".into())],
+                },
+                Record {
+                    id: "z".into(),
+                    fields: vec![Some("High Street".into())],
+                },
+                Record {
+                    id: "w".into(),
+                    fields: vec![Some("12 High Street".into())],
+                },
+            ],
+        )
+        .unwrap();
+        let w = |i| f.address_words(0, i).unwrap();
+        assert!(same_address(w(0), w(1)));
+        assert!(!same_address(w(0), w(2)));
+        // A missing house number does not contradict one on record.
+        assert!(same_address(w(2), w(3)));
     }
 }

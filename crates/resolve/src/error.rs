@@ -21,6 +21,17 @@ pub enum ResolveError {
         needed: &'static str,
     },
 
+    #[error("comparison `{comparison}` has two {role} fields, `{first}` and `{second}`; give it one")]
+    PlaceRole {
+        comparison: String,
+        role: &'static str,
+        first: String,
+        second: String,
+    },
+
+    #[error("comparison `{comparison}` names no fields")]
+    NoFields { comparison: String },
+
     #[error("pairs_max exceeded: rule `{rule}` would produce {pairs} pairs")]
     PairsMax { rule: String, pairs: u64 },
 

@@ -1,99 +1,26 @@
-//! Comparison features, computed once per record so that comparing a pair
-//! reads precomputed values and allocates nothing: scoring sees each record
-//! in thousands of pairs, normalising it once is what makes that cheap.
+//! Comparison features, held once per distinct value. People's records
+//! repeat a few thousand names, towns and streets millions of times, so each
+//! distinct value is normalised (folded, coded phonetically, split into
+//! postcode parts or address words) once, and every record holds a 4-byte id
+//! per field. That makes features cheap to compute and to hold, and exact
+//! agreement a comparison of two integers.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use clearstone_text::nickname::{GroupId, groups_of};
 use clearstone_text::phonetic::double_metaphone;
-use clearstone_text::{Date, Postcode, fold};
+use clearstone_text::{Date, Postcode, fold_into};
 use rayon::prelude::*;
 
 use crate::error::ResolveError;
 use crate::record::{FieldKind, Record, Schema};
 
-/// A name's keys.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NameFeatures {
-    /// The folded name ("mary ann obrien").
-    pub folded: String,
-    /// A hash of `folded`, held inline so that the common case of an exact
-    /// match is decided without following a pointer to the string.
-    pub hash: u64,
-    /// The first letter of each word.
-    pub initials: String,
-    /// Double Metaphone of the whole name, primary and alternate.
-    pub metaphone: (String, String),
-    /// Nickname groups of the first word; the table is static.
-    pub nicknames: &'static [GroupId],
-    /// How often the folded value occurs among the records, as a share of
-    /// the non-empty values; 0 until [`Features::fill_term_frequencies`].
-    pub tf: f64,
-}
+/// The id of a missing value.
+pub(crate) const NONE: u32 = u32::MAX;
 
-/// A date's parts and its position on the calendar.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct DateFeatures {
-    pub days: i64,
-    pub year: i32,
-    pub month: u8,
-    pub day: u8,
-}
-
-/// A postcode's parts, held as lengths into its standard form so that the
-/// parts compare as slices.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PostcodeFeatures {
-    pub unit: String,
-    /// Hashes of the unit, sector, district and area, inline for the same
-    /// reason as [`NameFeatures::hash`].
-    pub hashes: [u64; 4],
-    pub area_len: usize,
-    pub district_len: usize,
-    pub sector_len: usize,
-}
-
-impl PostcodeFeatures {
-    pub fn area(&self) -> &str {
-        self.unit.get(..self.area_len).unwrap_or_default()
-    }
-    pub fn district(&self) -> &str {
-        self.unit.get(..self.district_len).unwrap_or_default()
-    }
-    pub fn sector(&self) -> &str {
-        self.unit.get(..self.sector_len).unwrap_or_default()
-    }
-}
-
-/// Address words as sorted, distinct hashes: overlap is then a merge of two
-/// short sorted lists.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TokenFeatures {
-    pub folded: String,
-    pub tokens: Vec<u64>,
-}
-
-/// The features of one field of one record.
-#[derive(Debug, Clone, PartialEq)]
-pub enum FieldFeatures {
-    /// No value, or a value that could not be read as its kind; both are
-    /// the null level of a comparison.
-    Missing,
-    Name(NameFeatures),
-    Date(DateFeatures),
-    Postcode(PostcodeFeatures),
-    Tokens(TokenFeatures),
-    /// Identifiers and towns: the folded value.
-    Text(String),
-    Number(f64),
-}
-
-/// The features of every record, in record order.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Features {
-    pub schema: Schema,
-    pub records: Vec<Vec<FieldFeatures>>,
-}
+/// The most records features hold, so that a record index fits in a `u32`.
+pub const RECORDS_MAX: usize = u32::MAX as usize;
 
 /// 64-bit FNV-1a: stable across runs and platforms, unlike `DefaultHasher`,
 /// so keys and model versions do not change between builds.
@@ -107,149 +34,660 @@ pub(crate) fn fnv1a(bytes: &[u8], mut h: u64) -> u64 {
 
 pub(crate) const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 
-/// The features of one value of the given kind.
-pub fn field_features(kind: FieldKind, value: Option<&str>) -> FieldFeatures {
-    let Some(value) = value else {
-        return FieldFeatures::Missing;
-    };
-    match kind {
-        FieldKind::GivenName | FieldKind::FamilyName | FieldKind::FullName => {
-            let folded = fold(value);
-            if folded.is_empty() {
-                return FieldFeatures::Missing;
-            }
-            let initials = folded.split(' ').filter_map(|t| t.chars().next()).collect();
-            let first = folded.split(' ').next().unwrap_or_default();
-            FieldFeatures::Name(NameFeatures {
-                hash: fnv1a(folded.as_bytes(), FNV_OFFSET),
-                metaphone: double_metaphone(&folded),
-                nicknames: groups_of(first),
-                initials,
-                folded,
-                tf: 0.0,
-            })
-        }
-        FieldKind::Date => match Date::parse_iso(value) {
-            Ok(d) => FieldFeatures::Date(DateFeatures {
-                days: d.days_since_epoch(),
-                year: d.year(),
-                month: d.month(),
-                day: d.day(),
-            }),
-            Err(_) => FieldFeatures::Missing,
-        },
-        FieldKind::Postcode => match Postcode::parse(value) {
-            Ok(p) => FieldFeatures::Postcode(PostcodeFeatures {
-                hashes: [p.unit(), p.sector(), p.district(), p.area()]
-                    .map(|part| fnv1a(part.as_bytes(), FNV_OFFSET)),
-                area_len: p.area().len(),
-                district_len: p.district().len(),
-                sector_len: p.sector().len(),
-                unit: p.unit().to_owned(),
-            }),
-            Err(_) => FieldFeatures::Missing,
-        },
-        FieldKind::Address => {
-            let folded = fold(value);
-            let mut tokens: Vec<u64> = folded
-                .split(' ')
-                .filter(|t| !t.is_empty())
-                .map(|t| fnv1a(t.as_bytes(), FNV_OFFSET))
-                .collect();
-            tokens.sort_unstable();
-            tokens.dedup();
-            if tokens.is_empty() {
-                FieldFeatures::Missing
-            } else {
-                FieldFeatures::Tokens(TokenFeatures { folded, tokens })
-            }
-        }
-        FieldKind::Identifier | FieldKind::Town => {
-            let mut folded = fold(value);
-            // Identifiers are written with and without spaces ("AB 12 34 56 C").
-            if kind == FieldKind::Identifier {
-                folded.retain(|c| c != ' ');
-            }
-            if folded.is_empty() {
-                FieldFeatures::Missing
-            } else {
-                FieldFeatures::Text(folded)
-            }
-        }
-        FieldKind::Number => match value.trim().parse::<f64>() {
-            Ok(n) if n.is_finite() => FieldFeatures::Number(n),
-            _ => FieldFeatures::Missing,
-        },
+/// A hasher for map keys that are hashes already: hashing them again with
+/// SipHash would cost more than the lookups it serves.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct PassHasher(u64);
+
+impl Hasher for PassHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        self.0 = fnv1a(bytes, self.0 ^ FNV_OFFSET);
+    }
+    fn write_u64(&mut self, x: u64) {
+        self.0 = x;
     }
 }
 
+pub(crate) type PassBuild = BuildHasherDefault<PassHasher>;
+
+/// Distinct strings, each stored once in one buffer and named by its
+/// position.
+#[derive(Debug, Clone, Default)]
+struct Dictionary {
+    text: String,
+    ends: Vec<usize>,
+    index: HashMap<u64, u32, PassBuild>,
+}
+
+impl Dictionary {
+    fn get(&self, id: u32) -> &str {
+        let i = id as usize;
+        let start = match i.checked_sub(1) {
+            Some(p) => self.ends.get(p).copied().unwrap_or(0),
+            None => 0,
+        };
+        let end = self.ends.get(i).copied().unwrap_or(start);
+        self.text.get(start..end).unwrap_or_default()
+    }
+
+    /// The id of `s`, added if new, and whether it was; `None` when the
+    /// dictionary is full, which the record limit rules out.
+    fn intern(&mut self, s: &str) -> Option<(u32, bool)> {
+        let mut h = fnv1a(s.as_bytes(), FNV_OFFSET);
+        loop {
+            match self.index.get(&h) {
+                Some(&id) if self.get(id) == s => return Some((id, false)),
+                // Two values with one hash: probe on, so that distinct
+                // values never share an id.
+                Some(_) => h = h.wrapping_add(0x9e37_79b9_7f4a_7c15),
+                None => break,
+            }
+        }
+        let id = u32::try_from(self.ends.len()).ok().filter(|&i| i != NONE)?;
+        self.index.insert(h, id);
+        self.text.push_str(s);
+        self.ends.push(self.text.len());
+        Some((id, true))
+    }
+}
+
+/// What comparing names needs of one distinct folded name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NameValue {
+    /// Double Metaphone, primary and alternate, each up to four ASCII
+    /// characters packed into an integer; 0 when there is no code.
+    pub metaphone: [u32; 2],
+    /// Nickname groups of the first word; the table is static.
+    pub nicknames: &'static [GroupId],
+    /// The first character.
+    pub initial: char,
+    /// Whether every word is a single character ("j p").
+    pub initials_only: bool,
+}
+
+impl NameValue {
+    fn of(folded: &str) -> NameValue {
+        let (primary, alternate) = double_metaphone(folded);
+        let first = folded.split(' ').next().unwrap_or_default();
+        NameValue {
+            metaphone: [pack(&primary), pack(&alternate)],
+            nicknames: groups_of(first),
+            initial: folded.chars().next().unwrap_or(' '),
+            initials_only: folded.split(' ').all(|w| w.chars().nth(1).is_none()),
+        }
+    }
+}
+
+/// A Double Metaphone code (at most four ASCII characters) as an integer.
+fn pack(code: &str) -> u32 {
+    code.bytes()
+        .take(4)
+        .enumerate()
+        .fold(0, |acc, (i, b)| acc | u32::from(b) << (8 * i))
+}
+
+/// A date's parts and its position on the calendar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DateFeatures {
+    pub days: i32,
+    pub year: i16,
+    pub month: u8,
+    pub day: u8,
+}
+
+impl DateFeatures {
+    /// Stands for a missing date; no date has month 0.
+    const MISSING: DateFeatures = DateFeatures {
+        days: 0,
+        year: 0,
+        month: 0,
+        day: 0,
+    };
+
+    fn parse(value: &str) -> DateFeatures {
+        let Ok(d) = Date::parse_iso(value) else {
+            return DateFeatures::MISSING;
+        };
+        match (
+            i32::try_from(d.days_since_epoch()),
+            i16::try_from(d.year()),
+        ) {
+            (Ok(days), Ok(year)) => DateFeatures {
+                days,
+                year,
+                month: d.month(),
+                day: d.day(),
+            },
+            _ => DateFeatures::MISSING,
+        }
+    }
+}
+
+/// What a postcode is made of: a UK postcode's unit, sector, district and
+/// area (ids of their standard forms), or a code of another country, which
+/// only compares whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PostcodeParts {
+    Uk {
+        unit: u32,
+        sector: u32,
+        district: u32,
+        area: u32,
+    },
+    Other,
+}
+
+#[derive(Debug, Clone, Default)]
+struct NameColumn {
+    ids: Vec<u32>,
+    /// Records holding each name (ids of the shared name dictionary).
+    counts: Vec<u32>,
+    total: u64,
+}
+
+#[derive(Debug, Clone, Default)]
+struct PostcodeColumn {
+    ids: Vec<u32>,
+    /// Codes, upper case without spaces: the key records are matched by.
+    codes: Dictionary,
+    parts: Vec<PostcodeParts>,
+    /// Standard forms of UK units, sectors, districts and areas.
+    part_text: Dictionary,
+}
+
+#[derive(Debug, Clone, Default)]
+struct AddressColumn {
+    ids: Vec<u32>,
+    text: Dictionary,
+    /// Each address's words as sorted, distinct hashes (see [`word`]),
+    /// one after another.
+    words: Vec<u64>,
+    word_ends: Vec<usize>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct TextColumn {
+    ids: Vec<u32>,
+    text: Dictionary,
+}
+
+#[derive(Debug, Clone)]
+enum Column {
+    Name(NameColumn),
+    Date(Vec<DateFeatures>),
+    Postcode(PostcodeColumn),
+    Address(AddressColumn),
+    /// Identifiers (folded, spaces removed), towns and regions (folded).
+    Text(TextColumn),
+    /// NaN for missing.
+    Number(Vec<f64>),
+}
+
+impl Column {
+    fn new(kind: FieldKind) -> Column {
+        match kind {
+            FieldKind::GivenName | FieldKind::FamilyName | FieldKind::FullName => {
+                Column::Name(NameColumn::default())
+            }
+            FieldKind::Date => Column::Date(Vec::new()),
+            FieldKind::Postcode => Column::Postcode(PostcodeColumn::default()),
+            FieldKind::Address => Column::Address(AddressColumn::default()),
+            FieldKind::Identifier | FieldKind::Town | FieldKind::Region => {
+                Column::Text(TextColumn::default())
+            }
+            FieldKind::Number => Column::Number(Vec::new()),
+        }
+    }
+}
+
+/// One field of one record, as comparisons see it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum FieldFeatures<'a> {
+    /// No value, or a value that could not be read as its kind; both are
+    /// the null level of a comparison.
+    Missing,
+    Name {
+        folded: &'a str,
+        value: &'a NameValue,
+    },
+    Date(DateFeatures),
+    /// A UK postcode in standard form with its parts, or another
+    /// country's code (upper case, no spaces) with none.
+    Postcode {
+        code: &'a str,
+        uk: Option<UkParts<'a>>,
+    },
+    /// An address: folded, and its words as sorted distinct hashes.
+    Address {
+        folded: &'a str,
+        words: &'a [u64],
+    },
+    /// Identifiers, towns and regions: the folded value.
+    Text(&'a str),
+    Number(f64),
+}
+
+/// The parts of a UK postcode, from "SW1A 1AA".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UkParts<'a> {
+    /// "SW1A 1"
+    pub sector: &'a str,
+    /// "SW1A"
+    pub district: &'a str,
+    /// "SW"
+    pub area: &'a str,
+}
+
+/// The features of every record, in record order.
+#[derive(Debug, Clone)]
+pub struct Features {
+    schema: Schema,
+    len: usize,
+    /// Folded names of every name field, so that given and family names
+    /// compare across fields (for swapped names) by id.
+    names: Dictionary,
+    name_values: Vec<NameValue>,
+    columns: Vec<Column>,
+}
+
+/// A word's hash, its top bit set when it holds a digit: house numbers are
+/// what tell two addresses on one street apart.
+fn word(w: &str) -> u64 {
+    let h = fnv1a(w.as_bytes(), FNV_OFFSET) >> 1;
+    if w.bytes().any(|b| b.is_ascii_digit()) {
+        h | 1 << 63
+    } else {
+        h
+    }
+}
+
+/// Whether a word hash is of a word holding a digit.
+pub(crate) fn has_digit(word: u64) -> bool {
+    word >> 63 == 1
+}
+
+/// Longest and shortest postcode of any country, without spaces.
+const CODE_LEN: std::ops::RangeInclusive<usize> = 3..=10;
+
+/// A postcode as its key: upper case letters and digits only, or `false`
+/// when it cannot be a postcode of any country (too short or long, no
+/// digit, other characters than letters, digits, spaces and hyphens).
+fn code_into(value: &str, out: &mut String) -> bool {
+    out.clear();
+    let mut digit = false;
+    for c in value.chars() {
+        if c.is_ascii_alphanumeric() {
+            digit |= c.is_ascii_digit();
+            out.push(c.to_ascii_uppercase());
+        } else if !(c.is_whitespace() || c == '-') {
+            return false;
+        }
+    }
+    digit && CODE_LEN.contains(&out.len())
+}
+
 impl Features {
-    /// Computes every record's features in parallel, then the term
-    /// frequencies of name values.
+    /// Features of no records yet, for [`Features::extend`].
+    pub fn new(schema: &Schema) -> Features {
+        Features {
+            schema: schema.clone(),
+            len: 0,
+            names: Dictionary::default(),
+            name_values: Vec::new(),
+            columns: schema.fields.iter().map(|f| Column::new(f.kind)).collect(),
+        }
+    }
+
+    /// The features of `records`.
     ///
     /// # Errors
-    /// [`ResolveError::FieldCount`] for a record that does not fit the schema.
+    /// As [`Features::extend`].
     pub fn compute(schema: &Schema, records: &[Record]) -> Result<Features, ResolveError> {
-        for r in records {
-            r.check(schema)?;
-        }
-        let rows = records
-            .par_iter()
-            .map(|r| {
-                schema
-                    .fields
-                    .iter()
-                    .zip(&r.fields)
-                    .map(|(f, v)| field_features(f.kind, v.as_deref()))
-                    .collect()
-            })
-            .collect();
-        let mut features = Features {
-            schema: schema.clone(),
-            records: rows,
-        };
-        features.fill_term_frequencies();
+        let mut features = Features::new(schema);
+        features.extend(records)?;
         Ok(features)
     }
 
-    /// Sets each name's `tf` to the share of that field's values equal to it.
-    pub fn fill_term_frequencies(&mut self) {
-        for col in 0..self.schema.fields.len() {
-            let mut counts: HashMap<&str, u32> = HashMap::new();
-            let mut total = 0u32;
-            for row in &self.records {
-                if let Some(FieldFeatures::Name(n)) = row.get(col) {
-                    *counts.entry(n.folded.as_str()).or_default() += 1;
-                    total += 1;
-                }
-            }
-            if total == 0 {
-                continue;
-            }
-            let tfs: Vec<Option<f64>> = self
-                .records
-                .iter()
-                .map(|row| match row.get(col) {
-                    Some(FieldFeatures::Name(n)) => counts
-                        .get(n.folded.as_str())
-                        .map(|&c| f64::from(c) / f64::from(total)),
-                    _ => None,
-                })
-                .collect();
-            for (row, tf) in self.records.iter_mut().zip(tfs) {
-                if let (Some(FieldFeatures::Name(n)), Some(tf)) = (row.get_mut(col), tf) {
-                    n.tf = tf;
-                }
+    /// Adds `records` after those already held, so that a large input can
+    /// be read a chunk at a time and never held whole. Fields are filled in
+    /// parallel; term frequencies always cover every record added so far.
+    ///
+    /// # Errors
+    /// [`ResolveError::FieldCount`] for a record that does not fit the
+    /// schema (nothing is added then); [`ResolveError::TooManyRecords`].
+    pub fn extend(&mut self, records: &[Record]) -> Result<(), ResolveError> {
+        for r in records {
+            r.check(&self.schema)?;
+        }
+        let count = self.len.saturating_add(records.len());
+        let name_fields = self.schema.fields.iter().filter(|f| f.kind.is_name()).count();
+        // Name fields share one dictionary, which must not run out of ids.
+        let max = RECORDS_MAX / name_fields.max(1);
+        if count >= max {
+            return Err(ResolveError::TooManyRecords { count, max });
+        }
+        let Features {
+            schema,
+            names,
+            name_values,
+            columns,
+            ..
+        } = self;
+        let (mut name_cols, mut other_cols) = (Vec::new(), Vec::new());
+        for ((i, c), f) in columns.iter_mut().enumerate().zip(&schema.fields) {
+            match c {
+                Column::Name(n) => name_cols.push((i, n)),
+                other => other_cols.push((i, f.kind, other)),
             }
         }
+        rayon::join(
+            || fill_names(names, name_values, &mut name_cols, records),
+            || {
+                other_cols
+                    .into_par_iter()
+                    .for_each(|(i, kind, c)| fill(c, kind, i, records));
+            },
+        );
+        self.len = count;
+        Ok(())
     }
 
     pub fn len(&self) -> usize {
-        self.records.len()
+        self.len
     }
 
     pub fn is_empty(&self) -> bool {
-        self.records.is_empty()
+        self.len == 0
+    }
+
+    pub fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    /// One field of one record; `Missing` for indexes out of range.
+    pub fn field(&self, record: usize, field: usize) -> FieldFeatures<'_> {
+        let Ok(i) = u32::try_from(record) else {
+            return FieldFeatures::Missing;
+        };
+        match self.columns.get(field) {
+            Some(Column::Name(_)) => match self.name_id(field, i) {
+                Some(id) => match self.name_values.get(id as usize) {
+                    Some(value) => FieldFeatures::Name {
+                        folded: self.names.get(id),
+                        value,
+                    },
+                    None => FieldFeatures::Missing,
+                },
+                None => FieldFeatures::Missing,
+            },
+            Some(Column::Date(_)) => self
+                .date(field, i)
+                .map_or(FieldFeatures::Missing, FieldFeatures::Date),
+            Some(Column::Postcode(c)) => match self.postcode(field, i) {
+                Some((
+                    _,
+                    PostcodeParts::Uk {
+                        unit,
+                        sector,
+                        district,
+                        area,
+                    },
+                )) => FieldFeatures::Postcode {
+                    code: c.part_text.get(unit),
+                    uk: Some(UkParts {
+                        sector: c.part_text.get(sector),
+                        district: c.part_text.get(district),
+                        area: c.part_text.get(area),
+                    }),
+                },
+                Some((id, PostcodeParts::Other)) => FieldFeatures::Postcode {
+                    code: c.codes.get(id),
+                    uk: None,
+                },
+                None => FieldFeatures::Missing,
+            },
+            Some(Column::Address(c)) => match id_at(&c.ids, i) {
+                Some(id) => FieldFeatures::Address {
+                    folded: c.text.get(id),
+                    words: self.address_words(field, i).unwrap_or_default(),
+                },
+                None => FieldFeatures::Missing,
+            },
+            Some(Column::Text(c)) => {
+                id_at(&c.ids, i).map_or(FieldFeatures::Missing, |id| {
+                    FieldFeatures::Text(c.text.get(id))
+                })
+            }
+            Some(Column::Number(_)) => self
+                .number(field, i)
+                .map_or(FieldFeatures::Missing, FieldFeatures::Number),
+            None => FieldFeatures::Missing,
+        }
+    }
+
+    /// How often a name field's value occurs, as a share of the field's
+    /// values; `None` for a missing value or a field that is not a name.
+    pub fn term_frequency(&self, record: u32, field: usize) -> Option<f64> {
+        let Some(Column::Name(c)) = self.columns.get(field) else {
+            return None;
+        };
+        let id = id_at(&c.ids, record)?;
+        let count = c.counts.get(id as usize).copied()?;
+        (c.total > 0).then(|| f64::from(count) / c.total as f64)
+    }
+
+    /// The shared id of a record's folded name in a name field.
+    pub(crate) fn name_id(&self, field: usize, record: u32) -> Option<u32> {
+        match self.columns.get(field) {
+            Some(Column::Name(c)) => id_at(&c.ids, record),
+            _ => None,
+        }
+    }
+
+    /// The folded text and the features of a name id.
+    pub(crate) fn name(&self, id: u32) -> Option<(&str, &NameValue)> {
+        let value = self.name_values.get(id as usize)?;
+        Some((self.names.get(id), value))
+    }
+
+    pub(crate) fn date(&self, field: usize, record: u32) -> Option<DateFeatures> {
+        match self.columns.get(field) {
+            Some(Column::Date(d)) => d.get(record as usize).filter(|d| d.month != 0).copied(),
+            _ => None,
+        }
+    }
+
+    /// A record's postcode: the id of its code and its parts.
+    pub(crate) fn postcode(&self, field: usize, record: u32) -> Option<(u32, PostcodeParts)> {
+        match self.columns.get(field) {
+            Some(Column::Postcode(c)) => {
+                let id = id_at(&c.ids, record)?;
+                Some((id, c.parts.get(id as usize).copied()?))
+            }
+            _ => None,
+        }
+    }
+
+    /// A record's address words, as sorted distinct hashes.
+    pub(crate) fn address_words(&self, field: usize, record: u32) -> Option<&[u64]> {
+        let Some(Column::Address(c)) = self.columns.get(field) else {
+            return None;
+        };
+        let i = id_at(&c.ids, record)? as usize;
+        let start = match i.checked_sub(1) {
+            Some(p) => c.word_ends.get(p).copied().unwrap_or(0),
+            None => 0,
+        };
+        c.words.get(start..c.word_ends.get(i).copied().unwrap_or(start))
+    }
+
+    pub(crate) fn number(&self, field: usize, record: u32) -> Option<f64> {
+        match self.columns.get(field) {
+            Some(Column::Number(n)) => n.get(record as usize).filter(|x| !x.is_nan()).copied(),
+            _ => None,
+        }
+    }
+
+    /// A record's value in any field as an integer that two records share
+    /// exactly when their values are equal once normalised.
+    pub(crate) fn value_key(&self, field: usize, record: u32) -> Option<u64> {
+        match self.columns.get(field)? {
+            Column::Name(c) => id_at(&c.ids, record).map(u64::from),
+            Column::Postcode(c) => id_at(&c.ids, record).map(u64::from),
+            Column::Address(c) => id_at(&c.ids, record).map(u64::from),
+            Column::Text(c) => id_at(&c.ids, record).map(u64::from),
+            Column::Date(_) => self.date(field, record).map(|d| d.days as u64),
+            Column::Number(_) => self.number(field, record).map(|x| (x + 0.0).to_bits()),
+        }
+    }
+
+    /// A record's value in a text-like field (name, identifier, town,
+    /// region, address, postcode) as text, for prefix keys.
+    pub(crate) fn text(&self, field: usize, record: u32) -> Option<&str> {
+        match self.columns.get(field)? {
+            Column::Name(c) => id_at(&c.ids, record).map(|id| self.names.get(id)),
+            Column::Text(c) => id_at(&c.ids, record).map(|id| c.text.get(id)),
+            Column::Address(c) => id_at(&c.ids, record).map(|id| c.text.get(id)),
+            Column::Postcode(c) => {
+                let id = id_at(&c.ids, record)?;
+                Some(match c.parts.get(id as usize)? {
+                    PostcodeParts::Uk { unit, .. } => c.part_text.get(*unit),
+                    PostcodeParts::Other => c.codes.get(id),
+                })
+            }
+            Column::Date(_) | Column::Number(_) => None,
+        }
+    }
+}
+
+fn id_at(ids: &[u32], record: u32) -> Option<u32> {
+    ids.get(record as usize).copied().filter(|&id| id != NONE)
+}
+
+fn fill_names(
+    names: &mut Dictionary,
+    values: &mut Vec<NameValue>,
+    columns: &mut [(usize, &mut NameColumn)],
+    records: &[Record],
+) {
+    let mut buf = String::new();
+    for c in columns.iter_mut() {
+        c.1.ids.reserve(records.len());
+    }
+    for r in records {
+        for (field, c) in columns.iter_mut() {
+            let value = r.fields.get(*field).and_then(|v| v.as_deref());
+            let mut id = NONE;
+            if let Some(v) = value {
+                fold_into(v, &mut buf);
+                if !buf.is_empty()
+                    && let Some((i, new)) = names.intern(&buf)
+                {
+                    if new {
+                        values.push(NameValue::of(&buf));
+                    }
+                    id = i;
+                }
+            }
+            c.ids.push(id);
+            if id != NONE {
+                if c.counts.len() <= id as usize {
+                    c.counts.resize(id as usize + 1, 0);
+                }
+                if let Some(n) = c.counts.get_mut(id as usize) {
+                    *n += 1;
+                }
+                c.total += 1;
+            }
+        }
+    }
+}
+
+fn fill(column: &mut Column, kind: FieldKind, field: usize, records: &[Record]) {
+    let values = records
+        .iter()
+        .map(|r| r.fields.get(field).and_then(|v| v.as_deref()));
+    let mut buf = String::new();
+    match column {
+        Column::Name(_) => {}
+        Column::Date(d) => d.extend(values.map(|v| v.map_or(DateFeatures::MISSING, DateFeatures::parse))),
+        Column::Number(n) => n.extend(values.map(|v| match v.map(|v| v.trim().parse::<f64>()) {
+            Some(Ok(x)) if x.is_finite() => x,
+            _ => f64::NAN,
+        })),
+        Column::Text(c) => {
+            c.ids.reserve(records.len());
+            for v in values {
+                let mut id = NONE;
+                if let Some(v) = v {
+                    fold_into(v, &mut buf);
+                    // Identifiers are written with and without spaces
+                    // ("AB 12 34 56 C").
+                    if kind == FieldKind::Identifier {
+                        buf.retain(|c| c != ' ');
+                    }
+                    if !buf.is_empty()
+                        && let Some((i, _)) = c.text.intern(&buf)
+                    {
+                        id = i;
+                    }
+                }
+                c.ids.push(id);
+            }
+        }
+        Column::Address(c) => {
+            c.ids.reserve(records.len());
+            for v in values {
+                let mut id = NONE;
+                if let Some(v) = v {
+                    fold_into(v, &mut buf);
+                    if !buf.is_empty()
+                        && let Some((i, new)) = c.text.intern(&buf)
+                    {
+                        if new {
+                            let mut words: Vec<u64> = buf.split(' ').map(word).collect();
+                            words.sort_unstable();
+                            words.dedup();
+                            c.words.extend(words);
+                            c.word_ends.push(c.words.len());
+                        }
+                        id = i;
+                    }
+                }
+                c.ids.push(id);
+            }
+        }
+        Column::Postcode(c) => {
+            c.ids.reserve(records.len());
+            for v in values {
+                let mut id = NONE;
+                if let Some(v) = v
+                    && code_into(v, &mut buf)
+                    && let Some((i, new)) = c.codes.intern(&buf)
+                {
+                    if new {
+                        let parts = match Postcode::parse(&buf) {
+                            Ok(p) => {
+                                let mut part = |s: &str| c.part_text.intern(s).map_or(NONE, |x| x.0);
+                                PostcodeParts::Uk {
+                                    unit: part(p.unit()),
+                                    sector: part(p.sector()),
+                                    district: part(p.district()),
+                                    area: part(p.area()),
+                                }
+                            }
+                            Err(_) => PostcodeParts::Other,
+                        };
+                        c.parts.push(parts);
+                    }
+                    id = i;
+                }
+                c.ids.push(id);
+            }
+        }
     }
 }
 
@@ -285,46 +723,106 @@ mod tests {
             ],
         );
         let f = Features::compute(&schema, &[r]).unwrap();
-        let row = &f.records[0];
-        let FieldFeatures::Name(n) = &row[0] else {
+        let FieldFeatures::Name { folded, value } = f.field(0, 0) else {
             panic!()
         };
-        assert_eq!(n.folded, "zoe");
-        assert!((n.tf - 1.0).abs() < 1e-12);
-        let FieldFeatures::Date(d) = &row[1] else {
+        assert_eq!(folded, "zoe");
+        assert_eq!(value.initial, 'z');
+        assert_eq!(f.term_frequency(0, 0), Some(1.0));
+        let FieldFeatures::Date(d) = f.field(0, 1) else {
             panic!()
         };
         assert_eq!((d.year, d.month, d.day), (1980, 2, 29));
-        let FieldFeatures::Postcode(p) = &row[2] else {
+        let FieldFeatures::Postcode { code, uk: Some(p) } = f.field(0, 2) else {
             panic!()
         };
         assert_eq!(
-            (p.area(), p.district(), p.sector()),
-            ("SW", "SW1A", "SW1A 1")
+            (code, p.area, p.district, p.sector),
+            ("SW1A 1AA", "SW", "SW1A", "SW1A 1")
         );
-        let FieldFeatures::Tokens(t) = &row[3] else {
+        let FieldFeatures::Address { words, .. } = f.field(0, 3) else {
             panic!()
         };
-        assert_eq!(t.tokens.len(), 3);
-        assert_eq!(row[4], FieldFeatures::Missing);
+        assert_eq!(words.len(), 3);
+        assert_eq!(words.iter().filter(|w| has_digit(**w)).count(), 1);
+        assert_eq!(f.field(0, 4), FieldFeatures::Missing);
     }
 
     #[test]
-    fn term_frequencies_are_shares() {
-        let schema = Schema::new([("family", FieldKind::FamilyName)]);
+    fn codes_of_other_countries_are_kept_whole() {
+        let schema = Schema::new([("pc", FieldKind::Postcode)]);
         let recs = [
-            rec("1", &[Some("Smith")]),
-            rec("2", &[Some("SMITH")]),
-            rec("3", &[Some("Okonkwo")]),
-            rec("4", &[None]),
+            rec("1", &[Some("2612")]),
+            rec("2", &[Some(" 2612 ")]),
+            rec("3", &[Some("nowhere")]),
+            rec("4", &[Some("K1A 0B1")]),
+            rec("5", &[Some("12")]),
         ];
         let f = Features::compute(&schema, &recs).unwrap();
-        let tf = |i: usize| match &f.records[i][0] {
-            FieldFeatures::Name(n) => n.tf,
-            _ => -1.0,
-        };
-        assert!((tf(0) - 2.0 / 3.0).abs() < 1e-12);
-        assert!((tf(2) - 1.0 / 3.0).abs() < 1e-12);
+        assert_eq!(
+            f.field(0, 0),
+            FieldFeatures::Postcode {
+                code: "2612",
+                uk: None
+            }
+        );
+        assert_eq!(f.value_key(0, 0), f.value_key(0, 1));
+        assert_eq!(f.field(2, 0), FieldFeatures::Missing);
+        assert_eq!(
+            f.field(3, 0),
+            FieldFeatures::Postcode {
+                code: "K1A0B1",
+                uk: None
+            }
+        );
+        assert_eq!(f.field(4, 0), FieldFeatures::Missing);
+    }
+
+    #[test]
+    fn term_frequencies_are_shares_across_chunks() {
+        let schema = Schema::new([("family", FieldKind::FamilyName)]);
+        let mut f = Features::compute(
+            &schema,
+            &[rec("1", &[Some("Smith")]), rec("2", &[Some("SMITH")])],
+        )
+        .unwrap();
+        f.extend(&[rec("3", &[Some("Okonkwo")]), rec("4", &[None])])
+            .unwrap();
+        assert_eq!(f.len(), 4);
+        assert!((f.term_frequency(0, 0).unwrap() - 2.0 / 3.0).abs() < 1e-12);
+        assert!((f.term_frequency(2, 0).unwrap() - 1.0 / 3.0).abs() < 1e-12);
+        assert_eq!(f.term_frequency(3, 0), None);
+        assert_eq!(f.name_id(0, 0), f.name_id(0, 1));
+    }
+
+    #[test]
+    fn names_share_ids_across_fields() {
+        let schema = Schema::new([
+            ("given", FieldKind::GivenName),
+            ("family", FieldKind::FamilyName),
+        ]);
+        let f = Features::compute(&schema, &[rec("1", &[Some("John"), Some("Smith")]), rec("2", &[Some("Smith"), Some("john")])]).unwrap();
+        assert_eq!(f.name_id(0, 0), f.name_id(1, 1));
+        assert_eq!(f.name_id(1, 0), f.name_id(0, 1));
+        assert_ne!(f.name_id(0, 0), f.name_id(1, 0));
+    }
+
+    #[test]
+    fn distinct_values_never_share_an_id() {
+        let mut d = Dictionary::default();
+        let words: Vec<String> = (0..50_000).map(|i| format!("w{i}")).collect();
+        let ids: Vec<u32> = words.iter().map(|w| d.intern(w).unwrap().0).collect();
+        for (w, &id) in words.iter().zip(&ids) {
+            assert_eq!(d.get(id), w);
+            assert_eq!(d.intern(w), Some((id, false)));
+        }
+        // A forced collision: the same hash key taken by another value.
+        let h = fnv1a(b"fresh", FNV_OFFSET);
+        d.index.insert(h, 0);
+        let (id, new) = d.intern("fresh").unwrap();
+        assert!(new);
+        assert_ne!(id, 0);
+        assert_eq!(d.get(id), "fresh");
     }
 
     #[test]

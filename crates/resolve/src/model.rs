@@ -4,12 +4,14 @@
 //! estimated from random pairs, which are almost all non-matches; `m` and λ
 //! by expectation maximisation over the candidate pairs.
 
+use std::collections::HashMap;
+
 use rayon::prelude::*;
 
 use crate::compare::{Comparison, NULL_LEVEL};
 use crate::error::ResolveError;
-use crate::features::{FNV_OFFSET, Features, fnv1a};
-use crate::rng::SplitMix64;
+use crate::features::{FNV_OFFSET, Features, PassBuild, fnv1a};
+use crate::rng;
 
 /// Probabilities are kept inside this margin so that no weight is infinite.
 pub const PROBABILITY_MIN: f64 = 1e-6;
@@ -37,6 +39,10 @@ pub struct ComparisonVectors {
     pub levels: Vec<u8>,
 }
 
+/// Pairs handed to one parallel task: enough that scheduling costs little
+/// next to comparing them.
+const PAIRS_PER_TASK: usize = 4096;
+
 impl ComparisonVectors {
     /// The levels of `pairs`, computed in parallel.
     pub fn compute(comparisons: &[Comparison], features: &Features, pairs: &[(u32, u32)]) -> Self {
@@ -44,17 +50,13 @@ impl ComparisonVectors {
         let mut levels = vec![NULL_LEVEL; pairs.len() * width];
         if width > 0 {
             levels
-                .par_chunks_mut(width)
-                .zip(pairs.par_iter())
-                .for_each(|(row, &(a, b))| {
-                    let (Some(ra), Some(rb)) = (
-                        features.records.get(a as usize),
-                        features.records.get(b as usize),
-                    ) else {
-                        return;
-                    };
-                    for (slot, c) in row.iter_mut().zip(comparisons) {
-                        *slot = c.level(ra, rb);
+                .par_chunks_mut(width * PAIRS_PER_TASK)
+                .zip(pairs.par_chunks(PAIRS_PER_TASK))
+                .for_each(|(rows, pairs)| {
+                    for (row, &(a, b)) in rows.chunks_mut(width).zip(pairs) {
+                        for (slot, c) in row.iter_mut().zip(comparisons) {
+                            *slot = c.level(features, a, b);
+                        }
                     }
                 });
         }
@@ -71,6 +73,48 @@ impl ComparisonVectors {
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+}
+
+/// The distinct rows of levels and how many pairs have each. EM needs
+/// nothing else, and millions of pairs have only thousands of distinct rows,
+/// so iterating over these makes EM nearly free.
+#[derive(Debug, Clone, PartialEq)]
+struct Patterns {
+    width: usize,
+    rows: Vec<u8>,
+    counts: Vec<f64>,
+}
+
+impl Patterns {
+    fn of(vectors: &ComparisonVectors) -> Patterns {
+        let counts = vectors
+            .rows()
+            .fold(
+                HashMap::<&[u8], u64, PassBuild>::default,
+                |mut m, row| {
+                    *m.entry(row).or_default() += 1;
+                    m
+                },
+            )
+            .reduce(HashMap::default, |mut a, b| {
+                for (row, n) in b {
+                    *a.entry(row).or_default() += n;
+                }
+                a
+            });
+        // In a fixed order, so that EM adds up the same way every run.
+        let mut list: Vec<(&[u8], u64)> = counts.into_iter().collect();
+        list.sort_unstable();
+        Patterns {
+            width: vectors.width,
+            rows: list.iter().flat_map(|(row, _)| row.iter().copied()).collect(),
+            counts: list.iter().map(|&(_, n)| n as f64).collect(),
+        }
+    }
+
+    fn total(&self) -> f64 {
+        self.counts.iter().sum()
     }
 }
 
@@ -123,37 +167,63 @@ impl Model {
         self.version = format!("{h:016x}");
     }
 
+    /// Where each comparison's levels start in one flat table of them all,
+    /// and the table's size.
+    fn offsets(&self) -> (Vec<usize>, usize) {
+        let mut at = 0;
+        let offsets = self
+            .m
+            .iter()
+            .map(|m| {
+                let o = at;
+                at += m.len();
+                o
+            })
+            .collect();
+        (offsets, at)
+    }
+
     /// Estimates `u` from `samples` random pairs of distinct records, drawn
     /// with `seed`. Each level starts from a count of one so that a level
     /// never seen among random pairs still has a finite weight.
     pub fn estimate_u(&mut self, features: &Features, samples: usize, seed: u64) {
-        let n = features.records.len() as u64;
+        let n = features.len() as u64;
         if n < 2 {
             return;
         }
-        let mut rng = SplitMix64::new(seed);
-        let pairs: Vec<(u32, u32)> = (0..samples)
-            .map(|_| {
-                let a = rng.below(n);
-                // Distinct from `a` without rejection.
-                let b = (a + 1 + rng.below(n - 1)) % n;
-                (a as u32, b as u32)
-            })
-            .collect();
-        let vectors = ComparisonVectors::compute(&self.comparisons, features, &pairs);
-        for (c, u) in self.u.iter_mut().enumerate() {
-            let mut counts = vec![1.0; u.len()];
-            for row in vectors.levels.chunks(vectors.width.max(1)) {
-                if let Some(&l) = row.get(c)
-                    && l != NULL_LEVEL
-                    && let Some(slot) = counts.get_mut(usize::from(l))
-                {
-                    *slot += 1.0;
-                }
-            }
-            let total: f64 = counts.iter().skip(1).sum();
-            for (slot, count) in u.iter_mut().zip(&counts).skip(1) {
-                *slot = clamp(count / total);
+        let (offsets, cells) = self.offsets();
+        let comparisons = &self.comparisons;
+        let counts = (0..samples as u64)
+            .into_par_iter()
+            .fold(
+                || vec![0u64; cells],
+                |mut counts, s| {
+                    let a = rng::nth(seed, 2 * s) % n;
+                    // Distinct from `a` without rejection.
+                    let b = (a + 1 + rng::nth(seed, 2 * s + 1) % (n - 1)) % n;
+                    for (c, &o) in comparisons.iter().zip(&offsets) {
+                        let l = c.level(features, a as u32, b as u32);
+                        if l != NULL_LEVEL
+                            && let Some(slot) = counts.get_mut(o + usize::from(l))
+                        {
+                            *slot += 1;
+                        }
+                    }
+                    counts
+                },
+            )
+            .reduce(
+                || vec![0u64; cells],
+                |mut a, b| {
+                    a.iter_mut().zip(&b).for_each(|(x, y)| *x += y);
+                    a
+                },
+            );
+        for (u, &o) in self.u.iter_mut().zip(&offsets) {
+            let seen = counts.get(o..o + u.len()).unwrap_or_default();
+            let total: f64 = seen.iter().skip(1).map(|&c| c as f64 + 1.0).sum();
+            for (slot, &count) in u.iter_mut().zip(seen).skip(1) {
+                *slot = clamp((count as f64 + 1.0) / total);
             }
         }
         self.refresh_version();
@@ -183,7 +253,7 @@ impl Model {
         let mut em = self.clone();
         em.em(vectors, iterations, false)?;
         self.m = em.m;
-        let n = features.records.len() as f64;
+        let n = features.len() as f64;
         let all_pairs = (n * (n - 1.0) / 2.0).max(1.0);
         self.prior = clamp_prior(em.prior * vectors.len() as f64 / all_pairs);
         self.refresh_version();
@@ -206,9 +276,10 @@ impl Model {
         iterations: usize,
         exclude: &[usize],
     ) -> Result<(), ResolveError> {
-        let mut masked = vectors.clone();
-        if masked.width > 0 {
-            for row in masked.levels.chunks_mut(masked.width) {
+        self.check(vectors)?;
+        let mut patterns = Patterns::of(vectors);
+        if patterns.width > 0 {
+            for row in patterns.rows.chunks_mut(patterns.width) {
                 for &c in exclude {
                     if let Some(l) = row.get_mut(c) {
                         *l = NULL_LEVEL;
@@ -220,7 +291,7 @@ impl Model {
         // The session's own prior: the share of matches among this rule's
         // pairs, far above the prior over all pairs.
         session.prior = 0.1;
-        session.em(&masked, iterations, true)?;
+        session.em_patterns(&patterns, iterations, true);
         for (c, (m, trained)) in self.m.iter_mut().zip(session.m).enumerate() {
             if !exclude.contains(&c) && trained.iter().skip(1).sum::<f64>() > 0.0 {
                 *m = trained;
@@ -244,6 +315,19 @@ impl Model {
         if total > 0.0 { pm / total } else { 0.0 }
     }
 
+    fn check(&self, vectors: &ComparisonVectors) -> Result<(), ResolveError> {
+        if vectors.width != self.comparisons.len() {
+            return Err(ResolveError::ModelShape {
+                got: vectors.width,
+                expected: self.comparisons.len(),
+            });
+        }
+        if vectors.is_empty() {
+            return Err(ResolveError::NoPairs);
+        }
+        Ok(())
+    }
+
     /// Runs `iterations` rounds of expectation maximisation over the
     /// candidate pairs' levels, updating `m` and λ, and `u` too unless
     /// `fix_u` (as when `u` came from random sampling, which estimates it
@@ -258,58 +342,35 @@ impl Model {
         iterations: usize,
         fix_u: bool,
     ) -> Result<(), ResolveError> {
-        if vectors.width != self.comparisons.len() {
-            return Err(ResolveError::ModelShape {
-                got: vectors.width,
-                expected: self.comparisons.len(),
-            });
-        }
-        if vectors.is_empty() {
-            return Err(ResolveError::NoPairs);
-        }
-        let offsets: Vec<usize> = self
-            .m
-            .iter()
-            .scan(0, |acc, m| {
-                let o = *acc;
-                *acc += m.len();
-                Some(o)
-            })
-            .collect();
-        let cells = self.m.iter().map(Vec::len).sum::<usize>();
+        self.check(vectors)?;
+        self.em_patterns(&Patterns::of(vectors), iterations, fix_u);
+        Ok(())
+    }
+
+    fn em_patterns(&mut self, patterns: &Patterns, iterations: usize, fix_u: bool) {
+        let (offsets, cells) = self.offsets();
+        let total = patterns.total();
+        let width = patterns.width.max(1);
         for _ in 0..iterations {
             // Expected counts per (comparison, level) among matches and
             // non-matches, and the expected number of matches.
-            let (sm, su, matches) = vectors
-                .rows()
-                .fold(
-                    || (vec![0.0; cells], vec![0.0; cells], 0.0),
-                    |(mut sm, mut su, mut total), row| {
-                        let p = self.posterior(row);
-                        total += p;
-                        for (&l, &o) in row.iter().zip(&offsets) {
-                            if l != NULL_LEVEL
-                                && let (Some(a), Some(b)) = (
-                                    sm.get_mut(o + usize::from(l)),
-                                    su.get_mut(o + usize::from(l)),
-                                )
-                            {
-                                *a += p;
-                                *b += 1.0 - p;
-                            }
-                        }
-                        (sm, su, total)
-                    },
-                )
-                .reduce(
-                    || (vec![0.0; cells], vec![0.0; cells], 0.0),
-                    |(mut a, mut b, t), (c, d, s)| {
-                        a.iter_mut().zip(&c).for_each(|(x, y)| *x += y);
-                        b.iter_mut().zip(&d).for_each(|(x, y)| *x += y);
-                        (a, b, t + s)
-                    },
-                );
-            self.prior = clamp(matches / vectors.len() as f64);
+            let (mut sm, mut su, mut matches) = (vec![0.0; cells], vec![0.0; cells], 0.0);
+            for (row, &count) in patterns.rows.chunks(width).zip(&patterns.counts) {
+                let p = self.posterior(row);
+                matches += p * count;
+                for (&l, &o) in row.iter().zip(&offsets) {
+                    if l != NULL_LEVEL
+                        && let (Some(a), Some(b)) = (
+                            sm.get_mut(o + usize::from(l)),
+                            su.get_mut(o + usize::from(l)),
+                        )
+                    {
+                        *a += p * count;
+                        *b += (1.0 - p) * count;
+                    }
+                }
+            }
+            self.prior = clamp(matches / total);
             for (c, &o) in offsets.iter().enumerate() {
                 let len = self.m.get(c).map_or(0, Vec::len);
                 let part = |s: &[f64]| -> Vec<f64> {
@@ -336,7 +397,6 @@ impl Model {
             }
         }
         self.refresh_version();
-        Ok(())
     }
 }
 
@@ -345,6 +405,7 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::panic)]
     use super::*;
     use crate::compare::Method;
+    use crate::rng::SplitMix64;
 
     fn comparisons() -> Vec<Comparison> {
         let c = |name: &str, field, method| Comparison {

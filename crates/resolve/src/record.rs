@@ -15,6 +15,8 @@ pub enum FieldKind {
     Address,
     Identifier,
     Town,
+    /// A county, state or province: larger than a town, compared exactly.
+    Region,
     Number,
 }
 
@@ -30,6 +32,7 @@ impl FieldKind {
             FieldKind::Address => "address",
             FieldKind::Identifier => "identifier",
             FieldKind::Town => "town",
+            FieldKind::Region => "region",
             FieldKind::Number => "number",
         }
     }
@@ -39,6 +42,16 @@ impl FieldKind {
         matches!(
             self,
             FieldKind::GivenName | FieldKind::FamilyName | FieldKind::FullName
+        )
+    }
+
+    /// Whether the field says where someone lives. Such fields determine
+    /// each other (a postcode gives the town and the county), so they must
+    /// be compared together, never as independent evidence.
+    pub fn is_place(self) -> bool {
+        matches!(
+            self,
+            FieldKind::Address | FieldKind::Town | FieldKind::Region | FieldKind::Postcode
         )
     }
 }

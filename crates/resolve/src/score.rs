@@ -6,7 +6,7 @@ use rayon::prelude::*;
 
 use crate::compare::NULL_LEVEL;
 use crate::error::ResolveError;
-use crate::features::{Features, FieldFeatures};
+use crate::features::Features;
 use crate::model::{ComparisonVectors, Model};
 
 /// One scored pair of records (indexes into the features).
@@ -143,14 +143,9 @@ fn json_number(x: f64) -> String {
 
 /// The term frequency of a pair's value in field `field`: the larger of the
 /// two sides', as Splink does, so that the adjustment never overstates.
-fn pair_tf(a: &[FieldFeatures], b: &[FieldFeatures], field: usize) -> Option<f64> {
-    match (a.get(field), b.get(field)) {
-        (Some(FieldFeatures::Name(x)), Some(FieldFeatures::Name(y))) => {
-            let tf = x.tf.max(y.tf);
-            (tf > 0.0).then_some(tf)
-        }
-        _ => None,
-    }
+fn pair_tf(f: &Features, a: u32, b: u32, field: usize) -> Option<f64> {
+    let tf = f.term_frequency(a, field)?.max(f.term_frequency(b, field)?);
+    (tf > 0.0).then_some(tf)
 }
 
 impl<'m> Scorer<'m> {
@@ -187,8 +182,8 @@ impl<'m> Scorer<'m> {
         }
     }
 
-    /// The match weight of one pair.
-    pub fn weight(&self, a: &[FieldFeatures], b: &[FieldFeatures]) -> f64 {
+    /// The match weight of the pair of records `a` and `b`.
+    pub fn weight(&self, f: &Features, a: u32, b: u32) -> f64 {
         let mut w = self.prior_weight;
         for ((c, weights), tf) in self
             .model
@@ -197,11 +192,11 @@ impl<'m> Scorer<'m> {
             .zip(&self.weights)
             .zip(&self.tf)
         {
-            let level = c.level(a, b);
+            let level = c.level(f, a, b);
             w += weights.get(usize::from(level)).copied().unwrap_or(0.0);
             if let Some((tf_level, u)) = tf
                 && *tf_level == level
-                && let Some(tf) = pair_tf(a, b, c.field)
+                && let Some(tf) = pair_tf(f, a, b, c.field)
             {
                 w += (u / tf).log2();
             }
@@ -211,7 +206,7 @@ impl<'m> Scorer<'m> {
 
     /// The match weight of one pair whose levels are already known, as
     /// after training: only the term frequencies are read from the records.
-    pub fn weight_of_levels(&self, levels: &[u8], a: &[FieldFeatures], b: &[FieldFeatures]) -> f64 {
+    pub fn weight_of_levels(&self, levels: &[u8], f: &Features, a: u32, b: u32) -> f64 {
         let mut w = self.prior_weight;
         for (((c, weights), tf), &level) in self
             .model
@@ -224,7 +219,7 @@ impl<'m> Scorer<'m> {
             w += weights.get(usize::from(level)).copied().unwrap_or(0.0);
             if let Some((tf_level, u)) = tf
                 && *tf_level == level
-                && let Some(tf) = pair_tf(a, b, c.field)
+                && let Some(tf) = pair_tf(f, a, b, c.field)
             {
                 w += (u / tf).log2();
             }
@@ -236,19 +231,10 @@ impl<'m> Scorer<'m> {
     pub fn score(&self, features: &Features, pairs: &[(u32, u32)]) -> Vec<ScoredPair> {
         pairs
             .par_iter()
-            .map(|&(left, right)| {
-                let weight = match (
-                    features.records.get(left as usize),
-                    features.records.get(right as usize),
-                ) {
-                    (Some(a), Some(b)) => self.weight(a, b),
-                    _ => f64::NEG_INFINITY,
-                };
-                ScoredPair {
-                    left,
-                    right,
-                    weight,
-                }
+            .map(|&(left, right)| ScoredPair {
+                left,
+                right,
+                weight: self.weight(features, left, right),
             })
             .collect()
     }
@@ -275,25 +261,16 @@ impl<'m> Scorer<'m> {
         Ok(pairs
             .par_iter()
             .zip(vectors.rows())
-            .map(|(&(left, right), row)| {
-                let weight = match (
-                    features.records.get(left as usize),
-                    features.records.get(right as usize),
-                ) {
-                    (Some(a), Some(b)) => self.weight_of_levels(row, a, b),
-                    _ => f64::NEG_INFINITY,
-                };
-                ScoredPair {
-                    left,
-                    right,
-                    weight,
-                }
+            .map(|(&(left, right), row)| ScoredPair {
+                left,
+                right,
+                weight: self.weight_of_levels(row, features, left, right),
             })
             .collect())
     }
 
-    /// The explanation of one pair's score.
-    pub fn explain(&self, a: &[FieldFeatures], b: &[FieldFeatures]) -> Explanation {
+    /// The explanation of the score of the pair of records `a` and `b`.
+    pub fn explain(&self, f: &Features, a: u32, b: u32) -> Explanation {
         let mut total = self.prior_weight;
         let mut terms = Vec::with_capacity(self.model.comparisons.len());
         for ((c, weights), tf) in self
@@ -303,11 +280,11 @@ impl<'m> Scorer<'m> {
             .zip(&self.weights)
             .zip(&self.tf)
         {
-            let level = c.level(a, b);
+            let level = c.level(f, a, b);
             let weight = weights.get(usize::from(level)).copied().unwrap_or(0.0);
             let tf_adjustment = match tf {
                 Some((tf_level, u)) if *tf_level == level && level != NULL_LEVEL => {
-                    pair_tf(a, b, c.field).map_or(0.0, |tf| (u / tf).log2())
+                    pair_tf(f, a, b, c.field).map_or(0.0, |tf| (u / tf).log2())
                 }
                 _ => 0.0,
             };
@@ -338,7 +315,6 @@ mod tests {
     use super::*;
     use crate::block::{Key, KeyPart, Rule, candidates};
     use crate::compare::Comparison;
-    use crate::features::field_features;
     use crate::record::{FieldKind, Record, Schema};
     use crate::rng::SplitMix64;
     use clearstone_text::fold;
@@ -409,22 +385,14 @@ mod tests {
         Model::new(comparisons, 0.01)
     }
 
-    /// The slow, obvious scorer: features recomputed from the raw values for
-    /// every pair, term frequencies counted afresh, and the odds multiplied
-    /// out before taking one logarithm.
+    /// The slow, obvious scorer: features recomputed from the two records'
+    /// raw values alone for every pair, term frequencies counted afresh, and
+    /// the odds multiplied out before taking one logarithm.
     fn slow_weight(model: &Model, schema: &Schema, records: &[Record], a: usize, b: usize) -> f64 {
-        let row = |r: &Record| -> Vec<FieldFeatures> {
-            schema
-                .fields
-                .iter()
-                .zip(&r.fields)
-                .map(|(f, v)| field_features(f.kind, v.as_deref()))
-                .collect()
-        };
-        let (ra, rb) = (row(&records[a]), row(&records[b]));
+        let two = Features::compute(schema, &[records[a].clone(), records[b].clone()]).unwrap();
         let mut odds = model.prior / (1.0 - model.prior);
         for (c, comparison) in model.comparisons.iter().enumerate() {
-            let level = comparison.level(&ra, &rb) as usize;
+            let level = comparison.level(&two, 0, 1) as usize;
             if level == 0 {
                 continue;
             }
@@ -495,15 +463,14 @@ mod tests {
         let mut tf_seen = false;
         for a in 0..40 {
             for b in (a + 1)..40 {
-                let (ra, rb) = (&features.records[a], &features.records[b]);
-                let e = scorer.explain(ra, rb);
+                let e = scorer.explain(&features, a, b);
                 let sum = e.prior_weight
                     + e.terms
                         .iter()
                         .map(|t| t.weight + t.tf_adjustment)
                         .sum::<f64>();
                 assert!((sum - e.total).abs() < 1e-9);
-                assert!((e.total - scorer.weight(ra, rb)).abs() < 1e-9);
+                assert!((e.total - scorer.weight(&features, a, b)).abs() < 1e-9);
                 assert!((e.probability - probability(e.total)).abs() < 1e-12);
                 assert_eq!(e.model_version, model.version);
                 tf_seen |= e.terms.iter().any(|t| t.tf_adjustment != 0.0);
@@ -511,11 +478,11 @@ mod tests {
         }
         assert!(tf_seen);
         let text = scorer
-            .explain(&features.records[0], &features.records[1])
+            .explain(&features, 0, 1)
             .to_text();
         assert!(text.contains("prior") && text.contains("total"));
         let json = scorer
-            .explain(&features.records[0], &features.records[1])
+            .explain(&features, 0, 1)
             .to_json();
         assert!(json.starts_with("{\"model_version\":\""), "{json}");
         assert!(json.contains("\"comparison\":\"given\""), "{json}");
@@ -545,8 +512,8 @@ mod tests {
             0.01,
         );
         let scorer = Scorer::new(&model);
-        let common = scorer.weight(&features.records[0], &features.records[1]);
-        let rare = scorer.weight(&features.records[100], &features.records[200]);
+        let common = scorer.weight(&features, 0, 1);
+        let rare = scorer.weight(&features, 100, 200);
         assert!(rare > common + 5.0, "rare {rare} common {common}");
     }
 }
