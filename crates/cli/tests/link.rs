@@ -216,7 +216,10 @@ fn linking_two_files_pairs_only_across_them_and_keeps_bad_rows() {
             .all(|p| in_a.contains(&p[0]) && in_b.contains(&p[1]))
     );
     let rejected = std::fs::read_to_string(tmp.path().join("rejected.csv")).unwrap();
-    assert!(rejected.contains("b.csv,503,\"2 columns, the header has 11\""), "{rejected}");
+    assert!(
+        rejected.contains("b.csv,503,\"2 columns, the header has 11\""),
+        "{rejected}"
+    );
     assert!(rejected.contains("appears more than once"), "{rejected}");
 }
 
