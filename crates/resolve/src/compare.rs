@@ -179,14 +179,15 @@ impl Comparison {
             }
         }
         let [address, town, region, postcode] = roles;
-        let field = roles
-            .iter()
-            .flatten()
-            .next()
-            .copied()
-            .ok_or_else(|| ResolveError::NoFields {
-                comparison: name.to_owned(),
-            })?;
+        let field =
+            roles
+                .iter()
+                .flatten()
+                .next()
+                .copied()
+                .ok_or_else(|| ResolveError::NoFields {
+                    comparison: name.to_owned(),
+                })?;
         Ok(Comparison {
             name: name.to_owned(),
             field,
@@ -230,9 +231,8 @@ impl Comparison {
                 let (Some(x), Some(y)) = (f.name_id(field, a), f.name_id(field, b)) else {
                     return NULL_LEVEL;
                 };
-                let swapped = swap_with.is_some_and(|s| {
-                    f.name_id(s, a) == Some(y) && f.name_id(s, b) == Some(x)
-                });
+                let swapped = swap_with
+                    .is_some_and(|s| f.name_id(s, a) == Some(y) && f.name_id(s, b) == Some(x));
                 name_level(f, x, y, swapped)
             }
             Method::Date { within_days } => match (f.date(field, a), f.date(field, b)) {
@@ -391,8 +391,7 @@ fn place_level(f: &Features, roles: [Option<usize>; 4], a: u32, b: u32) -> u8 {
             .map(|(x, y)| same_address(x, y))
     });
     let codes = postcode.and_then(|p| f.postcode(p, a).zip(f.postcode(p, b)));
-    if codes.is_none() && same_town.is_none() && same_region.is_none() && same_dwelling.is_none()
-    {
+    if codes.is_none() && same_town.is_none() && same_region.is_none() && same_dwelling.is_none() {
         return NULL_LEVEL;
     }
     let same_code = codes.map(|(x, y)| x.0 == y.0);
@@ -680,9 +679,15 @@ mod tests {
             x
         };
         assert_eq!(place(home, [None; 4]), "null");
-        assert_eq!(place(home, with(0, Some("12 high street"))), "address and postcode");
+        assert_eq!(
+            place(home, with(0, Some("12 high street"))),
+            "address and postcode"
+        );
         assert_eq!(place(home, with(0, Some("14 High Street"))), "postcode");
-        assert_eq!(place(home, with(0, Some("Flat 4, 12 High Street"))), "postcode");
+        assert_eq!(
+            place(home, with(0, Some("Flat 4, 12 High Street"))),
+            "postcode"
+        );
         assert_eq!(place(home, with(0, None)), "postcode");
         // A slip in the postcode: the dwelling still says who it is.
         assert_eq!(place(home, with(3, Some("LS1 7AA"))), "address");
@@ -710,27 +715,56 @@ mod tests {
             "postcode district or town"
         );
         assert_eq!(
-            place(home, [Some("40 Mill Lane"), Some("Otley"), None, Some("LS21 3AB")]),
+            place(
+                home,
+                [Some("40 Mill Lane"), Some("Otley"), None, Some("LS21 3AB")]
+            ),
             "postcode area or region"
         );
         assert_eq!(
-            place(home, [None, Some("Wakefield"), Some("West Yorkshire"), None]),
+            place(
+                home,
+                [None, Some("Wakefield"), Some("West Yorkshire"), None]
+            ),
             "postcode area or region"
         );
         assert_eq!(
-            place(home, [Some("40 Mill Lane"), Some("Wakefield"), None, Some("WF1 1AB")]),
+            place(
+                home,
+                [
+                    Some("40 Mill Lane"),
+                    Some("Wakefield"),
+                    None,
+                    Some("WF1 1AB")
+                ]
+            ),
             "else"
         );
         // Postcodes of other countries compare whole.
-        let au = [Some("7 Banks Street"), Some("Yarralumla"), Some("ACT"), Some("2600")];
-        let au2 = [Some("9 Hale Crescent"), Some("Yarralumla"), Some("ACT"), Some("2600")];
+        let au = [
+            Some("7 Banks Street"),
+            Some("Yarralumla"),
+            Some("ACT"),
+            Some("2600"),
+        ];
+        let au2 = [
+            Some("9 Hale Crescent"),
+            Some("Yarralumla"),
+            Some("ACT"),
+            Some("2600"),
+        ];
         assert_eq!(place(au, au2), "postcode");
         let mut moved = au;
         moved[3] = Some("2601");
         assert_eq!(place(au, moved), "address");
         moved[0] = Some("9 Hale Crescent");
         assert_eq!(place(au, moved), "postcode district or town");
-        let au3 = [Some("9 Hale Crescent"), Some("Deakin"), Some("ACT"), Some("2601")];
+        let au3 = [
+            Some("9 Hale Crescent"),
+            Some("Deakin"),
+            Some("ACT"),
+            Some("2601"),
+        ];
         assert_eq!(place(au, au3), "postcode area or region");
     }
 

@@ -21,7 +21,9 @@ pub enum ResolveError {
         needed: &'static str,
     },
 
-    #[error("comparison `{comparison}` has two {role} fields, `{first}` and `{second}`; give it one")]
+    #[error(
+        "comparison `{comparison}` has two {role} fields, `{first}` and `{second}`; give it one"
+    )]
     PlaceRole {
         comparison: String,
         role: &'static str,

@@ -151,10 +151,7 @@ impl DateFeatures {
         let Ok(d) = Date::parse_iso(value) else {
             return DateFeatures::MISSING;
         };
-        match (
-            i32::try_from(d.days_since_epoch()),
-            i16::try_from(d.year()),
-        ) {
+        match (i32::try_from(d.days_since_epoch()), i16::try_from(d.year())) {
             (Ok(days), Ok(year)) => DateFeatures {
                 days,
                 year,
@@ -363,7 +360,12 @@ impl Features {
             r.check(&self.schema)?;
         }
         let count = self.len.saturating_add(records.len());
-        let name_fields = self.schema.fields.iter().filter(|f| f.kind.is_name()).count();
+        let name_fields = self
+            .schema
+            .fields
+            .iter()
+            .filter(|f| f.kind.is_name())
+            .count();
         // Name fields share one dictionary, which must not run out of ids.
         let max = RECORDS_MAX / name_fields.max(1);
         if count >= max {
@@ -456,11 +458,9 @@ impl Features {
                 },
                 None => FieldFeatures::Missing,
             },
-            Some(Column::Text(c)) => {
-                id_at(&c.ids, i).map_or(FieldFeatures::Missing, |id| {
-                    FieldFeatures::Text(c.text.get(id))
-                })
-            }
+            Some(Column::Text(c)) => id_at(&c.ids, i).map_or(FieldFeatures::Missing, |id| {
+                FieldFeatures::Text(c.text.get(id))
+            }),
             Some(Column::Number(_)) => self
                 .number(field, i)
                 .map_or(FieldFeatures::Missing, FieldFeatures::Number),
@@ -521,7 +521,8 @@ impl Features {
             Some(p) => c.word_ends.get(p).copied().unwrap_or(0),
             None => 0,
         };
-        c.words.get(start..c.word_ends.get(i).copied().unwrap_or(start))
+        c.words
+            .get(start..c.word_ends.get(i).copied().unwrap_or(start))
     }
 
     pub(crate) fn number(&self, field: usize, record: u32) -> Option<f64> {
@@ -613,7 +614,9 @@ fn fill(column: &mut Column, kind: FieldKind, field: usize, records: &[Record]) 
     let mut buf = String::new();
     match column {
         Column::Name(_) => {}
-        Column::Date(d) => d.extend(values.map(|v| v.map_or(DateFeatures::MISSING, DateFeatures::parse))),
+        Column::Date(d) => {
+            d.extend(values.map(|v| v.map_or(DateFeatures::MISSING, DateFeatures::parse)))
+        }
         Column::Number(n) => n.extend(values.map(|v| match v.map(|v| v.trim().parse::<f64>()) {
             Some(Ok(x)) if x.is_finite() => x,
             _ => f64::NAN,
@@ -671,7 +674,8 @@ fn fill(column: &mut Column, kind: FieldKind, field: usize, records: &[Record]) 
                     if new {
                         let parts = match Postcode::parse(&buf) {
                             Ok(p) => {
-                                let mut part = |s: &str| c.part_text.intern(s).map_or(NONE, |x| x.0);
+                                let mut part =
+                                    |s: &str| c.part_text.intern(s).map_or(NONE, |x| x.0);
                                 PostcodeParts::Uk {
                                     unit: part(p.unit()),
                                     sector: part(p.sector()),
@@ -801,7 +805,14 @@ mod tests {
             ("given", FieldKind::GivenName),
             ("family", FieldKind::FamilyName),
         ]);
-        let f = Features::compute(&schema, &[rec("1", &[Some("John"), Some("Smith")]), rec("2", &[Some("Smith"), Some("john")])]).unwrap();
+        let f = Features::compute(
+            &schema,
+            &[
+                rec("1", &[Some("John"), Some("Smith")]),
+                rec("2", &[Some("Smith"), Some("john")]),
+            ],
+        )
+        .unwrap();
         assert_eq!(f.name_id(0, 0), f.name_id(1, 1));
         assert_eq!(f.name_id(1, 0), f.name_id(0, 1));
         assert_ne!(f.name_id(0, 0), f.name_id(1, 0));

@@ -15,8 +15,8 @@ mod rng;
 pub mod score;
 pub mod settings;
 
-pub use block::{Candidates, Key, KeyPart, Rule, RuleCount, candidates, candidates_link};
 pub use block::candidates_since;
+pub use block::{Candidates, Key, KeyPart, Rule, RuleCount, candidates, candidates_link};
 pub use cluster::cluster;
 pub use compare::{Comparison, Method};
 pub use error::ResolveError;

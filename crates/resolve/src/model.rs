@@ -90,13 +90,10 @@ impl Patterns {
     fn of(vectors: &ComparisonVectors) -> Patterns {
         let counts = vectors
             .rows()
-            .fold(
-                HashMap::<&[u8], u64, PassBuild>::default,
-                |mut m, row| {
-                    *m.entry(row).or_default() += 1;
-                    m
-                },
-            )
+            .fold(HashMap::<&[u8], u64, PassBuild>::default, |mut m, row| {
+                *m.entry(row).or_default() += 1;
+                m
+            })
             .reduce(HashMap::default, |mut a, b| {
                 for (row, n) in b {
                     *a.entry(row).or_default() += n;
@@ -108,7 +105,10 @@ impl Patterns {
         list.sort_unstable();
         Patterns {
             width: vectors.width,
-            rows: list.iter().flat_map(|(row, _)| row.iter().copied()).collect(),
+            rows: list
+                .iter()
+                .flat_map(|(row, _)| row.iter().copied())
+                .collect(),
             counts: list.iter().map(|&(_, n)| n as f64).collect(),
         }
     }

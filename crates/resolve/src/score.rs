@@ -477,13 +477,9 @@ mod tests {
             }
         }
         assert!(tf_seen);
-        let text = scorer
-            .explain(&features, 0, 1)
-            .to_text();
+        let text = scorer.explain(&features, 0, 1).to_text();
         assert!(text.contains("prior") && text.contains("total"));
-        let json = scorer
-            .explain(&features, 0, 1)
-            .to_json();
+        let json = scorer.explain(&features, 0, 1).to_json();
         assert!(json.starts_with("{\"model_version\":\""), "{json}");
         assert!(json.contains("\"comparison\":\"given\""), "{json}");
         assert_eq!(json_string("a\"b\\c\n"), "\"a\\\"b\\\\c\\u000a\"");
