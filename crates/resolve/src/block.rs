@@ -6,7 +6,7 @@
 use rayon::prelude::*;
 
 use crate::error::ResolveError;
-use crate::features::{FNV_OFFSET, Features, NONE, PostcodeParts, fnv1a};
+use crate::features::{FNV_OFFSET, Features, NONE, fnv1a};
 
 pub use crate::features::RECORDS_MAX;
 
@@ -100,14 +100,8 @@ fn part_key(f: &Features, part: &KeyPart, i: u32) -> Option<u64> {
             let (_, v) = f.name(f.name_id(field, i)?)?;
             Some(v.metaphone[0]).filter(|&m| m != 0).map(u64::from)
         }
-        Key::PostcodeDistrict => match f.postcode(field, i)?.1 {
-            PostcodeParts::Uk { district, .. } => Some(u64::from(district)),
-            PostcodeParts::Other => None,
-        },
-        Key::PostcodeSector => match f.postcode(field, i)?.1 {
-            PostcodeParts::Uk { sector, .. } => Some(u64::from(sector)),
-            PostcodeParts::Other => None,
-        },
+        Key::PostcodeDistrict => f.postcode(field, i)?.uk.map(|p| u64::from(p.district)),
+        Key::PostcodeSector => f.postcode(field, i)?.uk.map(|p| u64::from(p.sector)),
         Key::Year => f.date(field, i).map(|d| d.year as u64),
     }
 }

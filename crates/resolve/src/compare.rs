@@ -4,7 +4,7 @@
 //! level 1 is the strongest agreement and the last level is "else".
 
 use crate::error::ResolveError;
-use crate::features::{DateFeatures, Features, PostcodeParts, has_digit};
+use crate::features::{Code, DateFeatures, Features, has_digit};
 use crate::jaro::jaro_winkler;
 use crate::record::{FieldKind, Schema};
 
@@ -344,82 +344,59 @@ pub fn date_level(x: &DateFeatures, y: &DateFeatures, within_days: i64) -> u8 {
     6
 }
 
-/// Levels of [`POSTCODE_LEVELS`] for two postcodes as (code id, parts).
-fn postcode_level(x: (u32, PostcodeParts), y: (u32, PostcodeParts)) -> u8 {
-    if x.0 == y.0 {
+/// Levels of [`POSTCODE_LEVELS`].
+fn postcode_level(x: Code, y: Code) -> u8 {
+    if x.id == y.id {
         return 1;
     }
-    match (x.1, y.1) {
-        (
-            PostcodeParts::Uk {
-                sector: xs,
-                district: xd,
-                area: xa,
-                ..
-            },
-            PostcodeParts::Uk {
-                sector: ys,
-                district: yd,
-                area: ya,
-                ..
-            },
-        ) => {
-            if xs == ys {
-                2
-            } else if xd == yd {
-                3
-            } else if xa == ya {
-                4
-            } else {
-                5
-            }
-        }
+    match (x.uk, y.uk) {
+        (Some(x), Some(y)) if x.sector == y.sector => 2,
+        (Some(x), Some(y)) if x.district == y.district => 3,
+        (Some(x), Some(y)) if x.area == y.area => 4,
         _ => 5,
     }
 }
 
 /// Levels of [`PLACE_LEVELS`]; `roles` are the address, town, region and
-/// postcode fields.
+/// postcode fields. The words of the addresses are read only when the
+/// level depends on them.
 fn place_level(f: &Features, roles: [Option<usize>; 4], a: u32, b: u32) -> u8 {
     let [address, town, region, postcode] = roles;
-    let both = |x: Option<u64>, y: Option<u64>| x.zip(y).map(|(x, y)| x == y);
-    let same_town = town.and_then(|t| both(f.value_key(t, a), f.value_key(t, b)));
-    let same_region = region.and_then(|r| both(f.value_key(r, a), f.value_key(r, b)));
-    let same_dwelling = address.and_then(|d| {
-        f.address_words(d, a)
-            .zip(f.address_words(d, b))
-            .map(|(x, y)| same_address(x, y))
-    });
+    let same = |field: Option<usize>| {
+        let field = field?;
+        let (x, y) = (f.value_key(field, a)?, f.value_key(field, b)?);
+        Some(x == y)
+    };
+    let (same_town, same_region) = (same(town), same(region));
     let codes = postcode.and_then(|p| f.postcode(p, a).zip(f.postcode(p, b)));
-    if codes.is_none() && same_town.is_none() && same_region.is_none() && same_dwelling.is_none() {
+    let addresses = address.filter(|&d| f.value_key(d, a).is_some() && f.value_key(d, b).is_some());
+    let same_dwelling = || {
+        addresses.is_some_and(|d| {
+            same(Some(d)) == Some(true)
+                || f.address_words(d, a)
+                    .zip(f.address_words(d, b))
+                    .is_some_and(|(x, y)| same_address(x, y))
+        })
+    };
+    if codes.is_none() && same_town.is_none() && same_region.is_none() && addresses.is_none() {
         return NULL_LEVEL;
     }
-    let same_code = codes.map(|(x, y)| x.0 == y.0);
-    // (sector, district, area) agreement of two UK postcodes.
-    let uk = codes.and_then(|(x, y)| match (x.1, y.1) {
-        (
-            PostcodeParts::Uk {
-                sector: xs,
-                district: xd,
-                area: xa,
-                ..
-            },
-            PostcodeParts::Uk {
-                sector: ys,
-                district: yd,
-                area: ya,
-                ..
-            },
-        ) => Some((xs == ys, xd == yd, xa == ya)),
-        _ => None,
+    // Sector, district and area agreement of two UK postcodes.
+    let uk = codes.and_then(|(x, y)| {
+        let (x, y) = (x.uk?, y.uk?);
+        Some((
+            x.sector == y.sector,
+            x.district == y.district,
+            x.area == y.area,
+        ))
     });
-    if same_code == Some(true) {
-        return if same_dwelling == Some(true) { 1 } else { 2 };
+    if codes.is_some_and(|(x, y)| x.id == y.id) {
+        return if same_dwelling() { 1 } else { 2 };
     }
     let elsewhere = same_town == Some(false)
         || same_region == Some(false)
         || uk.is_some_and(|(_, _, area)| !area);
-    if same_dwelling == Some(true) && !elsewhere {
+    if !elsewhere && same_dwelling() {
         return 3;
     }
     if uk.is_some_and(|(sector, _, _)| sector) {

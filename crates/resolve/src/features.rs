@@ -163,41 +163,30 @@ impl DateFeatures {
     }
 }
 
-/// What a postcode is made of: a UK postcode's unit, sector, district and
-/// area (ids of their standard forms), or a code of another country, which
-/// only compares whole.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum PostcodeParts {
-    Uk {
-        unit: u32,
-        sector: u32,
-        district: u32,
-        area: u32,
-    },
-    Other,
-}
-
+/// Where a name field's values occur: the records holding each name (by
+/// id of the shared name dictionary) and all of them.
 #[derive(Debug, Clone, Default)]
-struct NameColumn {
-    ids: Vec<u32>,
-    /// Records holding each name (ids of the shared name dictionary).
+struct NameCounts {
     counts: Vec<u32>,
     total: u64,
 }
 
 #[derive(Debug, Clone, Default)]
-struct PostcodeColumn {
-    ids: Vec<u32>,
+struct PostcodeDictionary {
     /// Codes, upper case without spaces: the key records are matched by.
     codes: Dictionary,
-    parts: Vec<PostcodeParts>,
+    /// For each code, the id of its standard form among `parts` when it is
+    /// a UK postcode, else [`NONE`].
+    units: Vec<u32>,
+    /// For each code, its sector, district and area among `parts`, or
+    /// [`NONE`] for codes of other countries.
+    code_parts: Vec<[u32; 3]>,
     /// Standard forms of UK units, sectors, districts and areas.
-    part_text: Dictionary,
+    parts: Dictionary,
 }
 
 #[derive(Debug, Clone, Default)]
-struct AddressColumn {
-    ids: Vec<u32>,
+struct AddressDictionary {
     text: Dictionary,
     /// Each address's words as sorted, distinct hashes (see [`word`]),
     /// one after another.
@@ -205,37 +194,42 @@ struct AddressColumn {
     word_ends: Vec<usize>,
 }
 
-#[derive(Debug, Clone, Default)]
-struct TextColumn {
-    ids: Vec<u32>,
-    text: Dictionary,
-}
-
+/// What a field holds beyond the records' slots.
 #[derive(Debug, Clone)]
 enum Column {
-    Name(NameColumn),
-    Date(Vec<DateFeatures>),
-    Postcode(PostcodeColumn),
-    Address(AddressColumn),
+    Name(NameCounts),
+    Date,
+    Postcode(PostcodeDictionary),
+    Address(AddressDictionary),
     /// Identifiers (folded, spaces removed), towns and regions (folded).
-    Text(TextColumn),
-    /// NaN for missing.
-    Number(Vec<f64>),
+    Text(Dictionary),
+    Number,
 }
 
 impl Column {
     fn new(kind: FieldKind) -> Column {
         match kind {
             FieldKind::GivenName | FieldKind::FamilyName | FieldKind::FullName => {
-                Column::Name(NameColumn::default())
+                Column::Name(NameCounts::default())
             }
-            FieldKind::Date => Column::Date(Vec::new()),
-            FieldKind::Postcode => Column::Postcode(PostcodeColumn::default()),
-            FieldKind::Address => Column::Address(AddressColumn::default()),
+            FieldKind::Date => Column::Date,
+            FieldKind::Postcode => Column::Postcode(PostcodeDictionary::default()),
+            FieldKind::Address => Column::Address(AddressDictionary::default()),
             FieldKind::Identifier | FieldKind::Town | FieldKind::Region => {
-                Column::Text(TextColumn::default())
+                Column::Text(Dictionary::default())
             }
-            FieldKind::Number => Column::Number(Vec::new()),
+            FieldKind::Number => Column::Number,
+        }
+    }
+
+    /// The slots a record gives the field: one id for interned values; days
+    /// and packed parts for a date; the code and its sector, district and
+    /// area ids for a postcode; the bits of a number.
+    fn slots(&self) -> usize {
+        match self {
+            Column::Name(_) | Column::Address(_) | Column::Text(_) => 1,
+            Column::Date | Column::Number => 2,
+            Column::Postcode(_) => 4,
         }
     }
 }
@@ -278,11 +272,35 @@ pub struct UkParts<'a> {
     pub area: &'a str,
 }
 
-/// The features of every record, in record order.
+/// A UK postcode's sector, district and area ids, which two postcodes
+/// share exactly when they share the part.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Parts {
+    pub sector: u32,
+    pub district: u32,
+    pub area: u32,
+}
+
+/// A record's postcode: the id of its code, and its parts when it is a UK
+/// postcode (other countries' codes only compare whole).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Code {
+    pub id: u32,
+    pub uk: Option<Parts>,
+}
+
+/// The features of every record, in record order. Each record holds a few
+/// 4-byte slots per field, side by side, so that comparing a pair reads one
+/// or two cache lines per record; the distinct values they name are held
+/// once, in dictionaries.
 #[derive(Debug, Clone)]
 pub struct Features {
     schema: Schema,
     len: usize,
+    slots: Vec<u32>,
+    stride: usize,
+    /// Each field's first slot in a record.
+    at: Vec<usize>,
     /// Folded names of every name field, so that given and family names
     /// compare across fields (for swapped names) by id.
     names: Dictionary,
@@ -329,12 +347,25 @@ fn code_into(value: &str, out: &mut String) -> bool {
 impl Features {
     /// Features of no records yet, for [`Features::extend`].
     pub fn new(schema: &Schema) -> Features {
+        let columns: Vec<Column> = schema.fields.iter().map(|f| Column::new(f.kind)).collect();
+        let mut stride = 0;
+        let at = columns
+            .iter()
+            .map(|c| {
+                let at = stride;
+                stride += c.slots();
+                at
+            })
+            .collect();
         Features {
             schema: schema.clone(),
             len: 0,
+            slots: Vec::new(),
+            stride,
+            at,
             names: Dictionary::default(),
             name_values: Vec::new(),
-            columns: schema.fields.iter().map(|f| Column::new(f.kind)).collect(),
+            columns,
         }
     }
 
@@ -385,14 +416,36 @@ impl Features {
                 other => other_cols.push((i, f.kind, other)),
             }
         }
-        rayon::join(
+        // Each field's slots for these records, filled field by field.
+        let (named, other): (Filled, Filled) = rayon::join(
             || fill_names(names, name_values, &mut name_cols, records),
             || {
                 other_cols
                     .into_par_iter()
-                    .for_each(|(i, kind, c)| fill(c, kind, i, records));
+                    .map(|(i, kind, c)| (i, fill(c, kind, i, records)))
+                    .collect()
             },
         );
+        let mut filled: Filled = named.into_iter().chain(other).collect();
+        filled.sort_unstable_by_key(|(i, _)| *i);
+        let stride = self.stride;
+        let start = self.slots.len();
+        self.slots.resize(start + records.len() * stride, NONE);
+        if let Some(rows) = self.slots.get_mut(start..) {
+            rows.par_chunks_mut(stride.max(1))
+                .enumerate()
+                .for_each(|(r, row)| {
+                    for ((_, values), &at) in filled.iter().zip(&self.at) {
+                        let width = values.len() / records.len().max(1);
+                        if let (Some(to), Some(from)) = (
+                            row.get_mut(at..at + width),
+                            values.get(r * width..(r + 1) * width),
+                        ) {
+                            to.copy_from_slice(from);
+                        }
+                    }
+                });
+        }
         self.len = count;
         Ok(())
     }
@@ -409,62 +462,59 @@ impl Features {
         &self.schema
     }
 
+    /// Slot `k` of field `field` of a record.
+    fn slot(&self, record: u32, field: usize, k: usize) -> u32 {
+        let at = self.at.get(field).map_or(usize::MAX, |a| a + k);
+        self.slots
+            .get(record as usize * self.stride + at)
+            .copied()
+            .unwrap_or(NONE)
+    }
+
+    /// A record's id in an interned field, `None` when missing.
+    fn id(&self, record: u32, field: usize) -> Option<u32> {
+        Some(self.slot(record, field, 0)).filter(|&id| id != NONE)
+    }
+
     /// One field of one record; `Missing` for indexes out of range.
     pub fn field(&self, record: usize, field: usize) -> FieldFeatures<'_> {
         let Ok(i) = u32::try_from(record) else {
             return FieldFeatures::Missing;
         };
+        let missing = FieldFeatures::Missing;
         match self.columns.get(field) {
-            Some(Column::Name(_)) => match self.name_id(field, i) {
-                Some(id) => match self.name_values.get(id as usize) {
-                    Some(value) => FieldFeatures::Name {
-                        folded: self.names.get(id),
-                        value,
-                    },
-                    None => FieldFeatures::Missing,
-                },
-                None => FieldFeatures::Missing,
-            },
-            Some(Column::Date(_)) => self
-                .date(field, i)
-                .map_or(FieldFeatures::Missing, FieldFeatures::Date),
+            Some(Column::Name(_)) => self.name_id(field, i).and_then(|id| self.name(id)).map_or(
+                missing,
+                |(folded, value)| FieldFeatures::Name { folded, value },
+            ),
+            Some(Column::Date) => self.date(field, i).map_or(missing, FieldFeatures::Date),
             Some(Column::Postcode(c)) => match self.postcode(field, i) {
-                Some((
-                    _,
-                    PostcodeParts::Uk {
-                        unit,
-                        sector,
-                        district,
-                        area,
-                    },
-                )) => FieldFeatures::Postcode {
-                    code: c.part_text.get(unit),
+                Some(Code { id, uk: Some(p) }) => FieldFeatures::Postcode {
+                    code: self.text(field, i).unwrap_or_else(|| c.codes.get(id)),
                     uk: Some(UkParts {
-                        sector: c.part_text.get(sector),
-                        district: c.part_text.get(district),
-                        area: c.part_text.get(area),
+                        sector: c.parts.get(p.sector),
+                        district: c.parts.get(p.district),
+                        area: c.parts.get(p.area),
                     }),
                 },
-                Some((id, PostcodeParts::Other)) => FieldFeatures::Postcode {
+                Some(Code { id, uk: None }) => FieldFeatures::Postcode {
                     code: c.codes.get(id),
                     uk: None,
                 },
-                None => FieldFeatures::Missing,
+                None => missing,
             },
-            Some(Column::Address(c)) => match id_at(&c.ids, i) {
+            Some(Column::Address(c)) => match self.id(i, field) {
                 Some(id) => FieldFeatures::Address {
                     folded: c.text.get(id),
                     words: self.address_words(field, i).unwrap_or_default(),
                 },
-                None => FieldFeatures::Missing,
+                None => missing,
             },
-            Some(Column::Text(c)) => id_at(&c.ids, i).map_or(FieldFeatures::Missing, |id| {
-                FieldFeatures::Text(c.text.get(id))
-            }),
-            Some(Column::Number(_)) => self
-                .number(field, i)
-                .map_or(FieldFeatures::Missing, FieldFeatures::Number),
-            None => FieldFeatures::Missing,
+            Some(Column::Text(d)) => self
+                .id(i, field)
+                .map_or(missing, |id| FieldFeatures::Text(d.get(id))),
+            Some(Column::Number) => self.number(field, i).map_or(missing, FieldFeatures::Number),
+            None => missing,
         }
     }
 
@@ -474,15 +524,14 @@ impl Features {
         let Some(Column::Name(c)) = self.columns.get(field) else {
             return None;
         };
-        let id = id_at(&c.ids, record)?;
-        let count = c.counts.get(id as usize).copied()?;
+        let count = c.counts.get(self.id(record, field)? as usize).copied()?;
         (c.total > 0).then(|| f64::from(count) / c.total as f64)
     }
 
     /// The shared id of a record's folded name in a name field.
     pub(crate) fn name_id(&self, field: usize, record: u32) -> Option<u32> {
         match self.columns.get(field) {
-            Some(Column::Name(c)) => id_at(&c.ids, record),
+            Some(Column::Name(_)) => self.id(record, field),
             _ => None,
         }
     }
@@ -494,21 +543,34 @@ impl Features {
     }
 
     pub(crate) fn date(&self, field: usize, record: u32) -> Option<DateFeatures> {
-        match self.columns.get(field) {
-            Some(Column::Date(d)) => d.get(record as usize).filter(|d| d.month != 0).copied(),
-            _ => None,
+        if !matches!(self.columns.get(field), Some(Column::Date)) {
+            return None;
         }
+        let packed = self.slot(record, field, 1);
+        let month = (packed >> 8) as u8;
+        (month != 0 && packed != NONE).then(|| DateFeatures {
+            days: self.slot(record, field, 0) as i32,
+            year: (packed >> 16) as u16 as i16,
+            month,
+            day: packed as u8,
+        })
     }
 
-    /// A record's postcode: the id of its code and its parts.
-    pub(crate) fn postcode(&self, field: usize, record: u32) -> Option<(u32, PostcodeParts)> {
-        match self.columns.get(field) {
-            Some(Column::Postcode(c)) => {
-                let id = id_at(&c.ids, record)?;
-                Some((id, c.parts.get(id as usize).copied()?))
-            }
-            _ => None,
+    /// A record's postcode.
+    pub(crate) fn postcode(&self, field: usize, record: u32) -> Option<Code> {
+        if !matches!(self.columns.get(field), Some(Column::Postcode(_))) {
+            return None;
         }
+        let id = self.id(record, field)?;
+        let [sector, district, area] = [1, 2, 3].map(|k| self.slot(record, field, k));
+        Some(Code {
+            id,
+            uk: (sector != NONE).then_some(Parts {
+                sector,
+                district,
+                area,
+            }),
+        })
     }
 
     /// A record's address words, as sorted distinct hashes.
@@ -516,7 +578,7 @@ impl Features {
         let Some(Column::Address(c)) = self.columns.get(field) else {
             return None;
         };
-        let i = id_at(&c.ids, record)? as usize;
+        let i = self.id(record, field)? as usize;
         let start = match i.checked_sub(1) {
             Some(p) => c.word_ends.get(p).copied().unwrap_or(0),
             None => 0,
@@ -526,60 +588,63 @@ impl Features {
     }
 
     pub(crate) fn number(&self, field: usize, record: u32) -> Option<f64> {
-        match self.columns.get(field) {
-            Some(Column::Number(n)) => n.get(record as usize).filter(|x| !x.is_nan()).copied(),
-            _ => None,
+        if !matches!(self.columns.get(field), Some(Column::Number)) {
+            return None;
         }
+        let bits =
+            u64::from(self.slot(record, field, 0)) << 32 | u64::from(self.slot(record, field, 1));
+        Some(f64::from_bits(bits)).filter(|x| !x.is_nan())
     }
 
     /// A record's value in any field as an integer that two records share
     /// exactly when their values are equal once normalised.
     pub(crate) fn value_key(&self, field: usize, record: u32) -> Option<u64> {
         match self.columns.get(field)? {
-            Column::Name(c) => id_at(&c.ids, record).map(u64::from),
-            Column::Postcode(c) => id_at(&c.ids, record).map(u64::from),
-            Column::Address(c) => id_at(&c.ids, record).map(u64::from),
-            Column::Text(c) => id_at(&c.ids, record).map(u64::from),
-            Column::Date(_) => self.date(field, record).map(|d| d.days as u64),
-            Column::Number(_) => self.number(field, record).map(|x| (x + 0.0).to_bits()),
+            Column::Name(_) | Column::Postcode(_) | Column::Address(_) | Column::Text(_) => {
+                self.id(record, field).map(u64::from)
+            }
+            Column::Date => self.date(field, record).map(|d| d.days as u64),
+            Column::Number => self.number(field, record).map(|x| (x + 0.0).to_bits()),
         }
     }
 
     /// A record's value in a text-like field (name, identifier, town,
     /// region, address, postcode) as text, for prefix keys.
     pub(crate) fn text(&self, field: usize, record: u32) -> Option<&str> {
+        let id = self.id(record, field);
         match self.columns.get(field)? {
-            Column::Name(c) => id_at(&c.ids, record).map(|id| self.names.get(id)),
-            Column::Text(c) => id_at(&c.ids, record).map(|id| c.text.get(id)),
-            Column::Address(c) => id_at(&c.ids, record).map(|id| c.text.get(id)),
+            Column::Name(_) => id.map(|id| self.names.get(id)),
+            Column::Text(d) => id.map(|id| d.get(id)),
+            Column::Address(c) => id.map(|id| c.text.get(id)),
             Column::Postcode(c) => {
-                let id = id_at(&c.ids, record)?;
-                Some(match c.parts.get(id as usize)? {
-                    PostcodeParts::Uk { unit, .. } => c.part_text.get(*unit),
-                    PostcodeParts::Other => c.codes.get(id),
+                let id = id?;
+                Some(match c.units.get(id as usize) {
+                    Some(&unit) if unit != NONE => c.parts.get(unit),
+                    _ => c.codes.get(id),
                 })
             }
-            Column::Date(_) | Column::Number(_) => None,
+            Column::Date | Column::Number => None,
         }
     }
 }
 
-fn id_at(ids: &[u32], record: u32) -> Option<u32> {
-    ids.get(record as usize).copied().filter(|&id| id != NONE)
-}
+/// Fields' slots for a run of records: (field, slots record by record).
+type Filled = Vec<(usize, Vec<u32>)>;
 
+/// The name fields' slots.
 fn fill_names(
     names: &mut Dictionary,
     values: &mut Vec<NameValue>,
-    columns: &mut [(usize, &mut NameColumn)],
+    columns: &mut [(usize, &mut NameCounts)],
     records: &[Record],
-) {
+) -> Filled {
     let mut buf = String::new();
-    for c in columns.iter_mut() {
-        c.1.ids.reserve(records.len());
-    }
+    let mut out: Vec<(usize, Vec<u32>)> = columns
+        .iter()
+        .map(|(i, _)| (*i, Vec::with_capacity(records.len())))
+        .collect();
     for r in records {
-        for (field, c) in columns.iter_mut() {
+        for ((field, c), (_, ids)) in columns.iter_mut().zip(&mut out) {
             let value = r.fields.get(*field).and_then(|v| v.as_deref());
             let mut id = NONE;
             if let Some(v) = value {
@@ -593,7 +658,7 @@ fn fill_names(
                     id = i;
                 }
             }
-            c.ids.push(id);
+            ids.push(id);
             if id != NONE {
                 if c.counts.len() <= id as usize {
                     c.counts.resize(id as usize + 1, 0);
@@ -605,24 +670,39 @@ fn fill_names(
             }
         }
     }
+    out
 }
 
-fn fill(column: &mut Column, kind: FieldKind, field: usize, records: &[Record]) {
+/// The slots of one field that is not a name, record by record.
+fn fill(column: &mut Column, kind: FieldKind, field: usize, records: &[Record]) -> Vec<u32> {
     let values = records
         .iter()
         .map(|r| r.fields.get(field).and_then(|v| v.as_deref()));
+    let mut out = Vec::with_capacity(records.len() * column.slots());
     let mut buf = String::new();
     match column {
         Column::Name(_) => {}
-        Column::Date(d) => {
-            d.extend(values.map(|v| v.map_or(DateFeatures::MISSING, DateFeatures::parse)))
+        Column::Date => {
+            for v in values {
+                let d = v.map_or(DateFeatures::MISSING, DateFeatures::parse);
+                out.push(d.days as u32);
+                out.push(
+                    u32::from(d.year as u16) << 16 | u32::from(d.month) << 8 | u32::from(d.day),
+                );
+            }
         }
-        Column::Number(n) => n.extend(values.map(|v| match v.map(|v| v.trim().parse::<f64>()) {
-            Some(Ok(x)) if x.is_finite() => x,
-            _ => f64::NAN,
-        })),
-        Column::Text(c) => {
-            c.ids.reserve(records.len());
+        Column::Number => {
+            for v in values {
+                let x = match v.map(|v| v.trim().parse::<f64>()) {
+                    Some(Ok(x)) if x.is_finite() => x,
+                    _ => f64::NAN,
+                };
+                let bits = x.to_bits();
+                out.push((bits >> 32) as u32);
+                out.push(bits as u32);
+            }
+        }
+        Column::Text(d) => {
             for v in values {
                 let mut id = NONE;
                 if let Some(v) = v {
@@ -633,16 +713,15 @@ fn fill(column: &mut Column, kind: FieldKind, field: usize, records: &[Record]) 
                         buf.retain(|c| c != ' ');
                     }
                     if !buf.is_empty()
-                        && let Some((i, _)) = c.text.intern(&buf)
+                        && let Some((i, _)) = d.intern(&buf)
                     {
                         id = i;
                     }
                 }
-                c.ids.push(id);
+                out.push(id);
             }
         }
         Column::Address(c) => {
-            c.ids.reserve(records.len());
             for v in values {
                 let mut id = NONE;
                 if let Some(v) = v {
@@ -660,39 +739,40 @@ fn fill(column: &mut Column, kind: FieldKind, field: usize, records: &[Record]) 
                         id = i;
                     }
                 }
-                c.ids.push(id);
+                out.push(id);
             }
         }
         Column::Postcode(c) => {
-            c.ids.reserve(records.len());
             for v in values {
-                let mut id = NONE;
+                let mut slots = [NONE; 4];
                 if let Some(v) = v
                     && code_into(v, &mut buf)
-                    && let Some((i, new)) = c.codes.intern(&buf)
+                    && let Some((id, new)) = c.codes.intern(&buf)
                 {
                     if new {
-                        let parts = match Postcode::parse(&buf) {
+                        let (unit, parts) = match Postcode::parse(&buf) {
                             Ok(p) => {
-                                let mut part =
-                                    |s: &str| c.part_text.intern(s).map_or(NONE, |x| x.0);
-                                PostcodeParts::Uk {
-                                    unit: part(p.unit()),
-                                    sector: part(p.sector()),
-                                    district: part(p.district()),
-                                    area: part(p.area()),
-                                }
+                                let mut part = |s: &str| c.parts.intern(s).map_or(NONE, |x| x.0);
+                                (
+                                    part(p.unit()),
+                                    [part(p.sector()), part(p.district()), part(p.area())],
+                                )
                             }
-                            Err(_) => PostcodeParts::Other,
+                            Err(_) => (NONE, [NONE; 3]),
                         };
-                        c.parts.push(parts);
+                        c.units.push(unit);
+                        c.code_parts.push(parts);
                     }
-                    id = i;
+                    slots[0] = id;
+                    if let Some(parts) = c.code_parts.get(id as usize) {
+                        slots[1..].copy_from_slice(parts);
+                    }
                 }
-                c.ids.push(id);
+                out.extend(slots);
             }
         }
     }
+    out
 }
 
 #[cfg(test)]
