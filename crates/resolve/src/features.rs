@@ -324,6 +324,9 @@ pub(crate) fn has_digit(word: u64) -> bool {
     word >> 63 == 1
 }
 
+/// Records whose slots one parallel task lays out.
+const RECORDS_PER_TASK: usize = 4096;
+
 /// Longest and shortest postcode of any country, without spaces.
 const CODE_LEN: std::ops::RangeInclusive<usize> = 3..=10;
 
@@ -428,20 +431,26 @@ impl Features {
         );
         let mut filled: Filled = named.into_iter().chain(other).collect();
         filled.sort_unstable_by_key(|(i, _)| *i);
-        let stride = self.stride;
+        let stride = self.stride.max(1);
         let start = self.slots.len();
         self.slots.resize(start + records.len() * stride, NONE);
+        // (first slot, slots per record, values) of each field.
+        let fields: Vec<(usize, usize, &[u32])> = filled
+            .iter()
+            .zip(&self.at)
+            .map(|((_, values), &at)| (at, values.len() / records.len().max(1), values.as_slice()))
+            .collect();
         if let Some(rows) = self.slots.get_mut(start..) {
-            rows.par_chunks_mut(stride.max(1))
+            rows.par_chunks_mut(stride * RECORDS_PER_TASK)
                 .enumerate()
-                .for_each(|(r, row)| {
-                    for ((_, values), &at) in filled.iter().zip(&self.at) {
-                        let width = values.len() / records.len().max(1);
-                        if let (Some(to), Some(from)) = (
-                            row.get_mut(at..at + width),
-                            values.get(r * width..(r + 1) * width),
-                        ) {
-                            to.copy_from_slice(from);
+                .for_each(|(t, rows)| {
+                    let first = t * RECORDS_PER_TASK;
+                    for &(at, width, values) in &fields {
+                        let from = values.get(first * width..).unwrap_or_default();
+                        for (row, v) in rows.chunks_mut(stride).zip(from.chunks(width.max(1))) {
+                            if let Some(to) = row.get_mut(at..at + width) {
+                                to.copy_from_slice(v);
+                            }
                         }
                     }
                 });
@@ -469,6 +478,21 @@ impl Features {
             .get(record as usize * self.stride + at)
             .copied()
             .unwrap_or(NONE)
+    }
+
+    /// Reads the first and last slot of each record, so that their cache
+    /// lines are on their way before a comparison needs them: a loop of
+    /// independent loads lets the processor fetch many lines at once,
+    /// where comparing pairs one by one would wait for each in turn.
+    pub(crate) fn warm(&self, records: impl Iterator<Item = u32>) {
+        let last = self.stride.saturating_sub(1);
+        let mut sum = 0u32;
+        for r in records {
+            let at = r as usize * self.stride;
+            sum ^= self.slots.get(at).copied().unwrap_or(0)
+                ^ self.slots.get(at + last).copied().unwrap_or(0);
+        }
+        std::hint::black_box(sum);
     }
 
     /// A record's id in an interned field, `None` when missing.
@@ -526,6 +550,20 @@ impl Features {
         };
         let count = c.counts.get(self.id(record, field)? as usize).copied()?;
         (c.total > 0).then(|| f64::from(count) / c.total as f64)
+    }
+
+    /// For each name id, its share of a name field's values, as
+    /// [`Features::term_frequency`] gives it; `None` for other fields.
+    pub(crate) fn name_shares(&self, field: usize) -> Option<Vec<f64>> {
+        let Some(Column::Name(c)) = self.columns.get(field) else {
+            return None;
+        };
+        Some(
+            c.counts
+                .iter()
+                .map(|&count| f64::from(count) / c.total as f64)
+                .collect(),
+        )
     }
 
     /// The shared id of a record's folded name in a name field.

@@ -43,6 +43,11 @@ pub struct ComparisonVectors {
 /// next to comparing them.
 const PAIRS_PER_TASK: usize = 4096;
 
+/// Pairs whose records are fetched into the cache ahead of comparing them:
+/// enough to keep many fetches in flight, few enough that the lines are
+/// still cached when compared.
+const WARM: usize = 64;
+
 impl ComparisonVectors {
     /// The levels of `pairs`, computed in parallel.
     pub fn compute(comparisons: &[Comparison], features: &Features, pairs: &[(u32, u32)]) -> Self {
@@ -53,9 +58,14 @@ impl ComparisonVectors {
                 .par_chunks_mut(width * PAIRS_PER_TASK)
                 .zip(pairs.par_chunks(PAIRS_PER_TASK))
                 .for_each(|(rows, pairs)| {
-                    for (row, &(a, b)) in rows.chunks_mut(width).zip(pairs) {
-                        for (slot, c) in row.iter_mut().zip(comparisons) {
-                            *slot = c.level(features, a, b);
+                    for (rows, pairs) in rows.chunks_mut(width * WARM).zip(pairs.chunks(WARM)) {
+                        // Pairs come sorted by their first record, so it is
+                        // the second whose row is far away.
+                        features.warm(pairs.iter().map(|p| p.1));
+                        for (row, &(a, b)) in rows.chunks_mut(width).zip(pairs) {
+                            for (slot, c) in row.iter_mut().zip(comparisons) {
+                                *slot = c.level(features, a, b);
+                            }
                         }
                     }
                 });
@@ -193,20 +203,31 @@ impl Model {
         }
         let (offsets, cells) = self.offsets();
         let comparisons = &self.comparisons;
-        let counts = (0..samples as u64)
+        let samples = samples as u64;
+        let blocks = samples.div_ceil(WARM as u64);
+        let counts = (0..blocks)
             .into_par_iter()
             .fold(
                 || vec![0u64; cells],
-                |mut counts, s| {
-                    let a = rng::nth(seed, 2 * s) % n;
-                    // Distinct from `a` without rejection.
-                    let b = (a + 1 + rng::nth(seed, 2 * s + 1) % (n - 1)) % n;
-                    for (c, &o) in comparisons.iter().zip(&offsets) {
-                        let l = c.level(features, a as u32, b as u32);
-                        if l != NULL_LEVEL
-                            && let Some(slot) = counts.get_mut(o + usize::from(l))
-                        {
-                            *slot += 1;
+                |mut counts, block| {
+                    let first = block * WARM as u64;
+                    let pairs: Vec<(u32, u32)> = (first..samples.min(first + WARM as u64))
+                        .map(|s| {
+                            let a = rng::nth(seed, 2 * s) % n;
+                            // Distinct from `a` without rejection.
+                            let b = (a + 1 + rng::nth(seed, 2 * s + 1) % (n - 1)) % n;
+                            (a as u32, b as u32)
+                        })
+                        .collect();
+                    features.warm(pairs.iter().flat_map(|&(a, b)| [a, b]));
+                    for &(a, b) in &pairs {
+                        for (c, &o) in comparisons.iter().zip(&offsets) {
+                            let l = c.level(features, a, b);
+                            if l != NULL_LEVEL
+                                && let Some(slot) = counts.get_mut(o + usize::from(l))
+                            {
+                                *slot += 1;
+                            }
                         }
                     }
                     counts

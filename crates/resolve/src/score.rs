@@ -204,29 +204,6 @@ impl<'m> Scorer<'m> {
         w
     }
 
-    /// The match weight of one pair whose levels are already known, as
-    /// after training: only the term frequencies are read from the records.
-    pub fn weight_of_levels(&self, levels: &[u8], f: &Features, a: u32, b: u32) -> f64 {
-        let mut w = self.prior_weight;
-        for (((c, weights), tf), &level) in self
-            .model
-            .comparisons
-            .iter()
-            .zip(&self.weights)
-            .zip(&self.tf)
-            .zip(levels)
-        {
-            w += weights.get(usize::from(level)).copied().unwrap_or(0.0);
-            if let Some((tf_level, u)) = tf
-                && *tf_level == level
-                && let Some(tf) = pair_tf(f, a, b, c.field)
-            {
-                w += (u / tf).log2();
-            }
-        }
-        w
-    }
-
     /// Scores every pair, in parallel, in the order given.
     pub fn score(&self, features: &Features, pairs: &[(u32, u32)]) -> Vec<ScoredPair> {
         pairs
@@ -258,13 +235,39 @@ impl<'m> Scorer<'m> {
                 expected: width,
             });
         }
+        // An exact level means both records hold the same name, so the
+        // adjustment is looked up once per name rather than per pair.
+        let tables: Vec<Option<(u8, usize, Vec<f64>)>> = self
+            .model
+            .comparisons
+            .iter()
+            .zip(&self.tf)
+            .map(|(c, tf)| {
+                let (level, u) = (*tf)?;
+                let shares = features.name_shares(c.field)?;
+                let adjust = |tf: f64| if tf > 0.0 { (u / tf).log2() } else { 0.0 };
+                Some((level, c.field, shares.into_iter().map(adjust).collect()))
+            })
+            .collect();
         Ok(pairs
             .par_iter()
             .zip(vectors.rows())
-            .map(|(&(left, right), row)| ScoredPair {
-                left,
-                right,
-                weight: self.weight_of_levels(row, features, left, right),
+            .map(|(&(left, right), row)| {
+                let mut weight = self.prior_weight;
+                for ((&level, weights), table) in row.iter().zip(&self.weights).zip(&tables) {
+                    weight += weights.get(usize::from(level)).copied().unwrap_or(0.0);
+                    if let Some((tf_level, field, adjust)) = table
+                        && *tf_level == level
+                        && let Some(id) = features.name_id(*field, left)
+                    {
+                        weight += adjust.get(id as usize).copied().unwrap_or(0.0);
+                    }
+                }
+                ScoredPair {
+                    left,
+                    right,
+                    weight,
+                }
             })
             .collect())
     }
@@ -511,5 +514,171 @@ mod tests {
         let common = scorer.weight(&features, 0, 1);
         let rare = scorer.weight(&features, 100, 200);
         assert!(rare > common + 5.0, "rare {rare} common {common}");
+    }
+
+    /// People in thirty towns of three counties, each town with two postcode
+    /// districts of its own; one in five recorded twice, most of them at the
+    /// same home, some after a move within the town or away. Returns the
+    /// records and each record's person.
+    fn people_in_towns(seed: u64) -> (Schema, Vec<Record>, Vec<usize>) {
+        let schema = Schema::new([
+            ("given", FieldKind::GivenName),
+            ("family", FieldKind::FamilyName),
+            ("dob", FieldKind::Date),
+            ("address", FieldKind::Address),
+            ("town", FieldKind::Town),
+            ("county", FieldKind::Region),
+            ("postcode", FieldKind::Postcode),
+        ]);
+        let given = [
+            "Ann", "Bob", "Cara", "Dev", "Eve", "Finn", "Gita", "Hal", "Ivo",
+        ];
+        let family = [
+            "Smith", "Okafor", "Nowak", "Patel", "Evans", "Murphy", "Khan",
+        ];
+        let counties = [("LS", "Yorkshire"), ("BA", "Somerset"), ("NE", "Tyne")];
+        let streets = ["High Street", "Mill Lane", "Church Road", "Park Avenue"];
+        let mut rng = SplitMix64::new(seed);
+        let (mut records, mut truth) = (Vec::new(), Vec::new());
+        let home = |rng: &mut SplitMix64, town: u64| {
+            let (area, county) = counties[(town % 3) as usize];
+            let district = 1 + 2 * town + rng.below(2);
+            let postcode = format!(
+                "{area}{district} {}A{}",
+                rng.below(10),
+                ["B", "D", "E", "F"][rng.below(4) as usize]
+            );
+            let address = format!("{} {}", 1 + rng.below(60), streets[rng.below(4) as usize]);
+            (address, format!("Town {town}"), county, postcode)
+        };
+        for p in 0..3000 {
+            let g = given[rng.below(given.len() as u64) as usize];
+            let f = family[rng.below(family.len() as u64) as usize];
+            let dob = format!(
+                "19{:02}-{:02}-{:02}",
+                40 + rng.below(60),
+                1 + rng.below(12),
+                1 + rng.below(28)
+            );
+            let town = rng.below(30);
+            let first = home(&mut rng, town);
+            let copies = if rng.below(5) == 0 { 2 } else { 1 };
+            for copy in 0..copies {
+                let (address, town, county, postcode) = match (copy, rng.below(10)) {
+                    (1, 0) => home(&mut rng, town),
+                    (1, 1) => {
+                        let elsewhere = rng.below(30);
+                        home(&mut rng, elsewhere)
+                    }
+                    _ => first.clone(),
+                };
+                records.push(Record {
+                    id: format!("{p}-{copy}"),
+                    fields: vec![
+                        Some(g.into()),
+                        Some(f.into()),
+                        Some(dob.clone()),
+                        Some(address),
+                        Some(town),
+                        Some(county.into()),
+                        Some(postcode),
+                    ],
+                });
+                truth.push(p);
+            }
+        }
+        (schema, records, truth)
+    }
+
+    #[test]
+    fn a_shared_locality_counts_once_in_the_place_comparison() {
+        let (schema, records, truth) = people_in_towns(21);
+        let features = Features::compute(&schema, &records).unwrap();
+        let rules = vec![
+            Rule {
+                name: "family+dob".into(),
+                keys: vec![
+                    KeyPart {
+                        field: 1,
+                        key: Key::Exact,
+                    },
+                    KeyPart {
+                        field: 2,
+                        key: Key::Exact,
+                    },
+                ],
+            },
+            Rule {
+                name: "postcode".into(),
+                keys: vec![KeyPart {
+                    field: 6,
+                    key: Key::Exact,
+                }],
+            },
+        ];
+        let pairs = candidates(&features, &rules, u64::MAX).unwrap().pairs;
+        let names = ["given", "family", "dob"];
+        let mut separate: Vec<Comparison> = names
+            .iter()
+            .chain(&["address", "town", "county", "postcode"])
+            .map(|f| Comparison::for_field(&schema, f).unwrap())
+            .collect();
+        let mut combined: Vec<Comparison> = names
+            .iter()
+            .map(|f| Comparison::for_field(&schema, f).unwrap())
+            .collect();
+        combined.push(
+            Comparison::place(&schema, "place", &["address", "town", "county", "postcode"])
+                .unwrap(),
+        );
+        let mut trained = Vec::new();
+        for comparisons in [std::mem::take(&mut separate), std::mem::take(&mut combined)] {
+            let mut model = Model::new(comparisons, 1e-4);
+            let vectors = ComparisonVectors::compute(&model.comparisons, &features, &pairs);
+            model.train(&features, &vectors, 20, 50_000, 3).unwrap();
+            trained.push(model);
+        }
+        let (separate, combined) = (&trained[0], &trained[1]);
+        // Two different people in one postcode district: same town and
+        // county, another street address and postcode.
+        let place_fields = |i: usize| records[i].fields[3..].to_vec();
+        let (a, b) = (0..records.len())
+            .flat_map(|a| (a + 1..records.len()).map(move |b| (a, b)))
+            .find(|&(a, b)| {
+                let (x, y) = (place_fields(a), place_fields(b));
+                truth[a] != truth[b]
+                    && x[1] == y[1]
+                    && x[3].as_deref().and_then(|p| p.split(' ').next())
+                        == y[3].as_deref().and_then(|p| p.split(' ').next())
+                    && x[0] != y[0]
+                    && x[3] != y[3]
+            })
+            .unwrap();
+        let place_weight = |model: &Model| {
+            let e = Scorer::new(model).explain(&features, a as u32, b as u32);
+            e.terms
+                .iter()
+                .filter(|t| !names.contains(&t.comparison.as_str()))
+                .map(|t| t.weight)
+                .sum::<f64>()
+        };
+        let (apart, together) = (place_weight(separate), place_weight(combined));
+        // Town, county and postcode district each count as evidence on their
+        // own, so the same locality weighs as much as eight times the odds
+        // more than the one level of the combined comparison says.
+        assert!(
+            apart > together + 3.0,
+            "separate {apart}, combined {together}"
+        );
+        assert!(together < 2.5, "combined {together}");
+        // A record and its copy at the same home still agree strongly.
+        let (x, y) = (0..records.len() - 1)
+            .map(|i| (i, i + 1))
+            .find(|&(x, y)| truth[x] == truth[y] && place_fields(x) == place_fields(y))
+            .unwrap();
+        let e = Scorer::new(combined).explain(&features, x as u32, y as u32);
+        let place = e.terms.iter().find(|t| t.comparison == "place").unwrap();
+        assert_eq!(place.label, "address and postcode");
+        assert!(place.weight > 5.0, "{}", place.weight);
     }
 }
