@@ -1,9 +1,8 @@
 """Runs every tool on every data set and prints one table; `run` calls it
 after setting up the environment and building the binaries.
 
-Each tool runs as a fresh child process: its wall time is measured around
-it and its peak resident memory comes from the kernel's accounting of that
-child alone (wait4), so the harness's own memory never counts.
+Each tool runs as a fresh child process under GNU time, which reports its
+wall time and peak resident memory.
 """
 
 import argparse
@@ -14,7 +13,6 @@ import platform
 import re
 import subprocess
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +21,7 @@ from evaluate import evaluate
 HERE = Path(__file__).resolve().parent
 PY = sys.executable
 SEED = 7
+GNU_TIME = "/usr/bin/time"
 
 
 @dataclass
@@ -54,17 +53,20 @@ def size_of(text: str) -> int:
 
 
 def measure(cmd: list, log: Path) -> tuple:
-    """Runs cmd with output to log; returns (exit code, seconds, peak RSS MB)."""
+    """Runs cmd with output to log; returns (exit code, seconds, peak RSS MB).
+
+    GNU time starts the tool: a child forked from this interpreter would
+    count the interpreter's own pages until it execs, and GNU time is small.
+    """
+    stats = log.with_suffix(".time")
     with open(log, "w") as out:
         out.write("$ " + " ".join(map(str, cmd)) + "\n")
         out.flush()
-        started = time.monotonic()
-        child = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT)
-        _, status, usage = os.wait4(child.pid, 0)
-        seconds = time.monotonic() - started
-    child.returncode = os.waitstatus_to_exitcode(status)
-    # ru_maxrss is in kilobytes on Linux.
-    return child.returncode, seconds, usage.ru_maxrss / 1024
+        done = subprocess.run(
+            [GNU_TIME, "-f", "%e %M", "-o", stats, *cmd], stdout=out, stderr=subprocess.STDOUT
+        )
+    seconds, kb = stats.read_text().split()[-2:]
+    return done.returncode, float(seconds), int(kb) / 1024
 
 
 def run_quiet(cmd: list, log: Path) -> str:
@@ -144,6 +146,10 @@ def tools_for(ds: Dataset, args) -> list:
     return tools
 
 
+def secs(s: float) -> str:
+    return f"{s:.2f}" if s < 10 else f"{s:.1f}"
+
+
 def markdown(rows: list) -> str:
     head = ["dataset", "tool", "records", "pairs compared", "precision", "recall", "F1", "seconds", "peak RSS MB"]
     lines = ["| " + " | ".join(head) + " |", "|" + "|".join(["---"] * 2 + ["---:"] * 7) + "|"]
@@ -165,6 +171,8 @@ def main() -> None:
     ap.add_argument("--command", default="", help="the command line to name in the saved file")
     args = ap.parse_args()
     args.sizes = [s for s in args.sizes.split(",") if s]
+    if not os.access(GNU_TIME, os.X_OK):
+        raise SystemExit(f"{GNU_TIME} not found: install GNU time (Debian package `time`)")
 
     sets = prepare(args)
     runs = Path(args.data) / "runs"
@@ -180,7 +188,7 @@ def main() -> None:
             code, seconds, rss = measure(cmd, log)
             if code != 0:
                 print(f"  failed ({code}), see {log}", file=sys.stderr)
-                rows.append(Row(ds.name, tool, ds.records, "failed", "", "", "", f"{seconds:.1f}", f"{rss:.0f}"))
+                rows.append(Row(ds.name, tool, ds.records, "failed", "", "", "", secs(seconds), f"{rss:.0f}"))
                 continue
             how, what = counting
             if how == "stderr":
@@ -197,7 +205,7 @@ def main() -> None:
                 f"{m['precision']:.4f}",
                 f"{m['recall']:.4f}",
                 f"{m['f1']:.4f}",
-                f"{seconds:.1f}",
+                secs(seconds),
                 f"{rss:.0f}",
             )
             rows.append(row)
