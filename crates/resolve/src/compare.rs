@@ -25,9 +25,12 @@ pub enum Method {
     },
     Postcode,
     Address,
-    /// Identifiers, towns, regions and other values that either match or
-    /// not.
+    /// Towns, regions and other values that either match or not.
     Exact,
+    /// Identifiers (National Insurance, NHS, passport numbers), which are
+    /// keyed by hand: one mistyped or transposed character is a level of
+    /// its own, so that "else" can say firmly that two numbers differ.
+    Identifier,
     /// Numbers equal or within an absolute tolerance.
     Number {
         tolerance: f64,
@@ -78,6 +81,7 @@ pub const DATE_LEVELS: &[&str] = &[
 pub const POSTCODE_LEVELS: &[&str] = &["null", "full", "sector", "district", "area", "else"];
 pub const ADDRESS_LEVELS: &[&str] = &["null", "overlap >= 0.8", "overlap >= 0.5", "else"];
 pub const EXACT_LEVELS: &[&str] = &["null", "exact", "else"];
+pub const IDENTIFIER_LEVELS: &[&str] = &["null", "exact", "one edit or transposition", "else"];
 pub const NUMBER_LEVELS: &[&str] = &["null", "exact", "within tolerance", "else"];
 /// Levels of [`Method::Place`], strongest first. "address" is the same
 /// dwelling (see [`same_address`]) where no town or region on record says
@@ -124,7 +128,8 @@ impl Comparison {
             FieldKind::Date => Method::Date { within_days: 31 },
             FieldKind::Postcode => Method::Postcode,
             FieldKind::Address => Method::Address,
-            FieldKind::Identifier | FieldKind::Town | FieldKind::Region => Method::Exact,
+            FieldKind::Identifier => Method::Identifier,
+            FieldKind::Town | FieldKind::Region => Method::Exact,
             FieldKind::Number => Method::Number { tolerance: 0.0 },
         };
         Ok(Comparison {
@@ -208,6 +213,7 @@ impl Comparison {
             Method::Postcode => POSTCODE_LEVELS,
             Method::Address => ADDRESS_LEVELS,
             Method::Exact => EXACT_LEVELS,
+            Method::Identifier => IDENTIFIER_LEVELS,
             Method::Number { .. } => NUMBER_LEVELS,
             Method::Place { .. } => PLACE_LEVELS,
         }
@@ -264,6 +270,14 @@ impl Comparison {
                         2
                     }
                 }
+                _ => NULL_LEVEL,
+            },
+            Method::Identifier => match (f.value_key(field, a), f.value_key(field, b)) {
+                (Some(x), Some(y)) if x == y => 1,
+                (Some(_), Some(_)) => match (f.text(field, a), f.text(field, b)) {
+                    (Some(x), Some(y)) if one_edit(x.as_bytes(), y.as_bytes()) => 2,
+                    _ => 3,
+                },
                 _ => NULL_LEVEL,
             },
             Method::Number { tolerance } => match (f.number(field, a), f.number(field, b)) {
@@ -331,8 +345,13 @@ pub fn date_level(x: &DateFeatures, y: &DateFeatures, within_days: i64) -> u8 {
     if x.year == y.year && x.month == y.day && x.day == y.month {
         return 2;
     }
+    // A day or a month keyed wrong, or a year one off or with one digit
+    // wrong; a year far off with the same day and month is more often a
+    // relative with the same birthday than a slip.
+    let year_slip = x.year.abs_diff(y.year) <= 1
+        || one_edit(x.year.to_string().as_bytes(), y.year.to_string().as_bytes());
     let same = u8::from(x.year == y.year) + u8::from(x.month == y.month) + u8::from(x.day == y.day);
-    if same == 2 {
+    if same == 2 && (x.year == y.year || year_slip) {
         return 3;
     }
     if (i64::from(x.days) - i64::from(y.days)).abs() <= within_days {
@@ -409,6 +428,32 @@ fn place_level(f: &Features, roles: [Option<usize>; 4], a: u32, b: u32) -> u8 {
         return 6;
     }
     7
+}
+
+/// Whether `a` becomes `b` by one substitution, insertion, deletion or
+/// swap of neighbours.
+pub fn one_edit(a: &[u8], b: &[u8]) -> bool {
+    let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let (a, b) = (
+        a.get(prefix..).unwrap_or_default(),
+        b.get(prefix..).unwrap_or_default(),
+    );
+    let suffix = a
+        .iter()
+        .rev()
+        .zip(b.iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    let (a, b) = (
+        a.get(..a.len() - suffix.min(a.len())).unwrap_or_default(),
+        b.get(..b.len() - suffix.min(b.len())).unwrap_or_default(),
+    );
+    match (a, b) {
+        // Substitution, insertion or deletion of one character.
+        ([_], [_]) | ([_], []) | ([], [_]) => true,
+        ([p, q], [r, s]) => p == s && q == r,
+        _ => false,
+    }
 }
 
 /// Whether two addresses (sorted distinct word hashes) name one dwelling:
@@ -567,6 +612,11 @@ mod tests {
         assert_eq!(d("1980-03-04", "1980-04-03"), "day and month swapped");
         assert_eq!(d("1980-03-04", "1981-03-04"), "one component off");
         assert_eq!(d("1980-03-04", "1980-03-09"), "one component off");
+        assert_eq!(d("1980-03-04", "1908-03-04"), "one component off");
+        assert_eq!(d("1980-03-04", "1989-03-04"), "one component off");
+        // The same birthday decades apart: more often a relative than a slip.
+        assert_eq!(d("1980-03-04", "2012-03-04"), "else");
+        assert_eq!(d("1980-03-04", "1970-03-04"), "one component off");
         assert_eq!(d("1980-01-30", "1980-02-02"), "within n days");
         assert_eq!(d("1980-01-30", "1980-11-02"), "same year");
         assert_eq!(d("1980-01-30", "1975-06-12"), "else");
@@ -606,7 +656,19 @@ mod tests {
             "exact"
         );
         assert_eq!(label("nino", Some("AB123456C"), Some("ab123456c")), "exact");
-        assert_eq!(label("nino", Some("AB123456C"), Some("AB123456D")), "else");
+        assert_eq!(
+            label("nino", Some("AB123456C"), Some("AB123456D")),
+            "one edit or transposition"
+        );
+        assert_eq!(
+            label("nino", Some("AB123456C"), Some("AB124356C")),
+            "one edit or transposition"
+        );
+        assert_eq!(
+            label("nino", Some("AB123456C"), Some("AB12356C")),
+            "one edit or transposition"
+        );
+        assert_eq!(label("nino", Some("AB123456C"), Some("AB654321C")), "else");
         assert_eq!(label("height", Some("170"), Some("170.0")), "exact");
         assert_eq!(
             label("height", Some("170"), Some("171.5")),
@@ -800,6 +862,14 @@ mod tests {
         .map(FieldKind::as_str)
         .collect();
         assert_eq!(places, ["postcode", "address", "town", "region"]);
+    }
+
+    #[test]
+    fn one_edit_is_one_keying_slip() {
+        let e = |a: &str, b: &str| one_edit(a.as_bytes(), b.as_bytes());
+        assert!(e("abc", "abd") && e("abc", "acb") && e("abc", "ab") && e("ab", "aab"));
+        assert!(e("", "a") && e("a", "b"));
+        assert!(!e("abc", "abc") && !e("abc", "cba") && !e("abcd", "ab") && !e("abc", "xbz"));
     }
 
     #[test]
