@@ -169,6 +169,7 @@ def main() -> None:
     ap.add_argument("--skip-febrl", action="store_true")
     ap.add_argument("--save", help="also write the table, with date and machine, to this file")
     ap.add_argument("--command", default="", help="the command line to name in the saved file")
+    ap.add_argument("--commit", default="", help="the source the binaries were built from")
     args = ap.parse_args()
     args.sizes = [s for s in args.sizes.split(",") if s]
     if not os.access(GNU_TIME, os.X_OK):
@@ -219,7 +220,8 @@ def main() -> None:
         Path(args.save).write_text(
             f"# Entity-resolution benchmark results\n\n"
             f"Measured {when} on {platform.system()} {platform.machine()}, {cpus} cores, "
-            f"{mem:.0f} GiB memory, Python {platform.python_version()}.\n\n"
+            f"{mem:.0f} GiB memory, Python {platform.python_version()}, "
+            f"clearstone built from {args.commit or 'an unknown commit'}.\n\n"
             f"Command: `{args.command}`\n\n{table}\n"
         )
 
