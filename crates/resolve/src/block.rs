@@ -112,9 +112,17 @@ fn part_key(f: &Features, part: &KeyPart, i: u32) -> Option<u64> {
 fn rule_key(f: &Features, rule: &Rule, i: u32) -> Option<u64> {
     let mut h = FNV_OFFSET;
     for part in &rule.keys {
-        h = fnv1a(&part_key(f, part, i)?.to_le_bytes(), h);
+        h = mix(h ^ part_key(f, part, i)?);
     }
     Some(h)
+}
+
+/// The finaliser of SplitMix64: every bit of the input moves every bit of
+/// the output, so keys spread evenly over the buckets of [`grouped`].
+fn mix(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
 }
 
 /// The first `n` characters of `s`, as bytes.

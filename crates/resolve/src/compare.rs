@@ -4,7 +4,7 @@
 //! level 1 is the strongest agreement and the last level is "else".
 
 use crate::error::ResolveError;
-use crate::features::{Code, DateFeatures, Features, has_digit};
+use crate::features::{Code, DateFeatures, Features, SKETCH_MASK, has_digit};
 use crate::jaro::jaro_winkler;
 use crate::record::{FieldKind, Schema};
 
@@ -272,12 +272,17 @@ impl Comparison {
                 }
                 _ => NULL_LEVEL,
             },
-            Method::Identifier => match (f.value_key(field, a), f.value_key(field, b)) {
-                (Some(x), Some(y)) if x == y => 1,
-                (Some(_), Some(_)) => match (f.text(field, a), f.text(field, b)) {
-                    (Some(x), Some(y)) if one_edit(x.as_bytes(), y.as_bytes()) => 2,
-                    _ => 3,
-                },
+            Method::Identifier => match (f.identifier(field, a), f.identifier(field, b)) {
+                (Some((x, _)), Some((y, _))) if x == y => 1,
+                (Some((_, xs)), Some((_, ys))) => {
+                    let near = (xs >> 27).abs_diff(ys >> 27) <= 1
+                        && ((xs ^ ys) & SKETCH_MASK).count_ones() <= 2;
+                    let slip = near
+                        && f.text(field, a)
+                            .zip(f.text(field, b))
+                            .is_some_and(|(x, y)| one_edit(x.as_bytes(), y.as_bytes()));
+                    if slip { 2 } else { 3 }
+                }
                 _ => NULL_LEVEL,
             },
             Method::Number { tolerance } => match (f.number(field, a), f.number(field, b)) {

@@ -76,7 +76,11 @@ impl Dictionary {
     /// The id of `s`, added if new, and whether it was; `None` when the
     /// dictionary is full, which the record limit rules out.
     fn intern(&mut self, s: &str) -> Option<(u32, bool)> {
-        let mut h = fnv1a(s.as_bytes(), FNV_OFFSET);
+        self.intern_hashed(s, fnv1a(s.as_bytes(), FNV_OFFSET))
+    }
+
+    /// As [`Dictionary::intern`], given `h`, the FNV-1a hash of `s`.
+    fn intern_hashed(&mut self, s: &str, mut h: u64) -> Option<(u32, bool)> {
         loop {
             match self.index.get(&h) {
                 Some(&id) if self.get(id) == s => return Some((id, false)),
@@ -201,8 +205,11 @@ enum Column {
     Date,
     Postcode(PostcodeDictionary),
     Address(AddressDictionary),
-    /// Identifiers (folded, spaces removed), towns and regions (folded).
+    /// Towns and regions (folded).
     Text(Dictionary),
+    /// Identifiers (folded, spaces removed), each record with a sketch of
+    /// its characters (see [`sketch`]) beside the id.
+    Identifier(Dictionary),
     Number,
 }
 
@@ -215,9 +222,8 @@ impl Column {
             FieldKind::Date => Column::Date,
             FieldKind::Postcode => Column::Postcode(PostcodeDictionary::default()),
             FieldKind::Address => Column::Address(AddressDictionary::default()),
-            FieldKind::Identifier | FieldKind::Town | FieldKind::Region => {
-                Column::Text(Dictionary::default())
-            }
+            FieldKind::Town | FieldKind::Region => Column::Text(Dictionary::default()),
+            FieldKind::Identifier => Column::Identifier(Dictionary::default()),
             FieldKind::Number => Column::Number,
         }
     }
@@ -228,7 +234,7 @@ impl Column {
     fn slots(&self) -> usize {
         match self {
             Column::Name(_) | Column::Address(_) | Column::Text(_) => 1,
-            Column::Date | Column::Number => 2,
+            Column::Date | Column::Number | Column::Identifier(_) => 2,
             Column::Postcode(_) => 4,
         }
     }
@@ -324,6 +330,26 @@ pub(crate) fn has_digit(word: u64) -> bool {
     word >> 63 == 1
 }
 
+/// An identifier's length (at most 31) and which characters it holds
+/// (digits one bit each, letters folded onto sixteen bits, anything else
+/// one bit). One mistyped, dropped or transposed character changes the
+/// length by at most one and at most two of these bits, so most pairs of
+/// different identifiers are told apart without reading their text.
+fn sketch(id: &str) -> u32 {
+    let mask = id.bytes().fold(0u32, |m, c| {
+        let bit = match c {
+            b'0'..=b'9' => c - b'0',
+            b'a'..=b'z' => 10 + (c - b'a') % 16,
+            _ => 26,
+        };
+        m | 1 << bit
+    });
+    (id.len().min(31) as u32) << 27 | mask & SKETCH_MASK
+}
+
+/// The character bits of a sketch.
+pub(crate) const SKETCH_MASK: u32 = (1 << 27) - 1;
+
 /// Records whose slots one parallel task lays out.
 const RECORDS_PER_TASK: usize = 4096;
 
@@ -405,27 +431,38 @@ impl Features {
         if count >= max {
             return Err(ResolveError::TooManyRecords { count, max });
         }
+        let kinds: Vec<FieldKind> = self.schema.fields.iter().map(|f| f.kind).collect();
+        // Folding, parsing and hashing, record by record and in parallel:
+        // reading each record once, all its fields together, is what keeps
+        // the caller's scattered strings from costing a cache miss a field.
+        let runs: Vec<Vec<Normalised>> = records
+            .par_chunks(RECORDS_PER_TASK)
+            .map(|run| normalise(&kinds, run))
+            .collect();
+        let column = |field: usize| -> Vec<&Normalised> {
+            runs.iter().filter_map(|run| run.get(field)).collect()
+        };
         let Features {
-            schema,
             names,
             name_values,
             columns,
             ..
         } = self;
         let (mut name_cols, mut other_cols) = (Vec::new(), Vec::new());
-        for ((i, c), f) in columns.iter_mut().enumerate().zip(&schema.fields) {
+        for (i, c) in columns.iter_mut().enumerate() {
             match c {
-                Column::Name(n) => name_cols.push((i, n)),
-                other => other_cols.push((i, f.kind, other)),
+                Column::Name(n) => name_cols.push((i, n, column(i))),
+                other => other_cols.push((i, other, column(i))),
             }
         }
-        // Each field's slots for these records, filled field by field.
+        // Interning, which must run in order within a dictionary, field by
+        // field in parallel (the name fields share one dictionary).
         let (named, other): (Filled, Filled) = rayon::join(
-            || fill_names(names, name_values, &mut name_cols, records),
+            || intern_names(names, name_values, &mut name_cols),
             || {
                 other_cols
                     .into_par_iter()
-                    .map(|(i, kind, c)| (i, fill(c, kind, i, records)))
+                    .map(|(i, c, parts)| (i, intern(c, &parts)))
                     .collect()
             },
         );
@@ -534,7 +571,7 @@ impl Features {
                 },
                 None => missing,
             },
-            Some(Column::Text(d)) => self
+            Some(Column::Text(d) | Column::Identifier(d)) => self
                 .id(i, field)
                 .map_or(missing, |id| FieldFeatures::Text(d.get(id))),
             Some(Column::Number) => self.number(field, i).map_or(missing, FieldFeatures::Number),
@@ -634,13 +671,23 @@ impl Features {
         Some(f64::from_bits(bits)).filter(|x| !x.is_nan())
     }
 
+    /// A record's identifier: its id and the sketch of its characters.
+    pub(crate) fn identifier(&self, field: usize, record: u32) -> Option<(u32, u32)> {
+        if !matches!(self.columns.get(field), Some(Column::Identifier(_))) {
+            return None;
+        }
+        Some((self.id(record, field)?, self.slot(record, field, 1)))
+    }
+
     /// A record's value in any field as an integer that two records share
     /// exactly when their values are equal once normalised.
     pub(crate) fn value_key(&self, field: usize, record: u32) -> Option<u64> {
         match self.columns.get(field)? {
-            Column::Name(_) | Column::Postcode(_) | Column::Address(_) | Column::Text(_) => {
-                self.id(record, field).map(u64::from)
-            }
+            Column::Name(_)
+            | Column::Postcode(_)
+            | Column::Address(_)
+            | Column::Text(_)
+            | Column::Identifier(_) => self.id(record, field).map(u64::from),
             Column::Date => self.date(field, record).map(|d| d.days as u64),
             Column::Number => self.number(field, record).map(|x| (x + 0.0).to_bits()),
         }
@@ -652,7 +699,7 @@ impl Features {
         let id = self.id(record, field);
         match self.columns.get(field)? {
             Column::Name(_) => id.map(|id| self.names.get(id)),
-            Column::Text(d) => id.map(|id| d.get(id)),
+            Column::Text(d) | Column::Identifier(d) => id.map(|id| d.get(id)),
             Column::Address(c) => id.map(|id| c.text.get(id)),
             Column::Postcode(c) => {
                 let id = id?;
@@ -669,42 +716,134 @@ impl Features {
 /// Fields' slots for a run of records: (field, slots record by record).
 type Filled = Vec<(usize, Vec<u32>)>;
 
-/// The name fields' slots.
-fn fill_names(
+/// One field of a run of records after [`normalise`].
+#[derive(Debug, Default)]
+struct Normalised {
+    /// The keys of interned kinds, one after another.
+    text: String,
+    /// Where each record's key ends in `text` (it starts where the one
+    /// before ends); an empty key is a missing value.
+    ends: Vec<usize>,
+    /// FNV-1a of each record's key.
+    hashes: Vec<u64>,
+    /// Slots known without a dictionary: dates, numbers, identifier
+    /// sketches.
+    slots: Vec<u32>,
+}
+
+impl Normalised {
+    /// Each record's key and its hash; `None` for a missing value.
+    fn keys(&self) -> impl Iterator<Item = Option<(&str, u64)>> {
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        self.ends
+            .iter()
+            .zip(starts)
+            .zip(&self.hashes)
+            .map(|((&end, start), &h)| {
+                Some((self.text.get(start..end)?, h)).filter(|(k, _)| !k.is_empty())
+            })
+    }
+}
+
+/// The keys and outright slots of every field of `records`.
+fn normalise(kinds: &[FieldKind], records: &[Record]) -> Vec<Normalised> {
+    let mut out: Vec<Normalised> = kinds.iter().map(|_| Normalised::default()).collect();
+    let mut buf = String::new();
+    for r in records {
+        for ((&kind, value), n) in kinds.iter().zip(&r.fields).zip(&mut out) {
+            let value = value.as_deref();
+            match kind {
+                FieldKind::Date => {
+                    let d = value.map_or(DateFeatures::MISSING, DateFeatures::parse);
+                    n.slots.push(d.days as u32);
+                    n.slots.push(
+                        u32::from(d.year as u16) << 16 | u32::from(d.month) << 8 | u32::from(d.day),
+                    );
+                    continue;
+                }
+                FieldKind::Number => {
+                    let x = match value.map(|v| v.trim().parse::<f64>()) {
+                        Some(Ok(x)) if x.is_finite() => x,
+                        _ => f64::NAN,
+                    };
+                    let bits = x.to_bits();
+                    n.slots.push((bits >> 32) as u32);
+                    n.slots.push(bits as u32);
+                    continue;
+                }
+                _ => {}
+            }
+            buf.clear();
+            if let Some(v) = value {
+                match kind {
+                    FieldKind::Postcode => {
+                        if !code_into(v, &mut buf) {
+                            buf.clear();
+                        }
+                    }
+                    FieldKind::Identifier => {
+                        fold_into(v, &mut buf);
+                        // Written with and without spaces ("AB 12 34 56 C").
+                        buf.retain(|c| c != ' ');
+                    }
+                    _ => fold_into(v, &mut buf),
+                }
+            }
+            n.text.push_str(&buf);
+            n.ends.push(n.text.len());
+            n.hashes.push(fnv1a(buf.as_bytes(), FNV_OFFSET));
+            if kind == FieldKind::Identifier {
+                n.slots.push(if buf.is_empty() { 0 } else { sketch(&buf) });
+            }
+        }
+    }
+    out
+}
+
+/// The name fields' slots, interned record by record, field by field.
+fn intern_names(
     names: &mut Dictionary,
     values: &mut Vec<NameValue>,
-    columns: &mut [(usize, &mut NameCounts)],
-    records: &[Record],
+    columns: &mut [(usize, &mut NameCounts, Vec<&Normalised>)],
 ) -> Filled {
-    let mut buf = String::new();
-    let mut out: Vec<(usize, Vec<u32>)> = columns
-        .iter()
-        .map(|(i, _)| (*i, Vec::with_capacity(records.len())))
-        .collect();
-    for r in records {
-        for ((field, c), (_, ids)) in columns.iter_mut().zip(&mut out) {
-            let value = r.fields.get(*field).and_then(|v| v.as_deref());
-            let mut id = NONE;
-            if let Some(v) = value {
-                fold_into(v, &mut buf);
-                if !buf.is_empty()
-                    && let Some((i, new)) = names.intern(&buf)
+    let mut out: Filled = columns.iter().map(|(i, _, _)| (*i, Vec::new())).collect();
+    let runs = columns.first().map_or(0, |(_, _, parts)| parts.len());
+    for run in 0..runs {
+        let mut keys: Vec<_> = columns
+            .iter()
+            .map(|(_, _, parts)| parts.get(run).map(|p| p.keys()))
+            .collect();
+        loop {
+            let mut any = false;
+            for ((_, counts, _), (keys, (_, ids))) in
+                columns.iter_mut().zip(keys.iter_mut().zip(&mut out))
+            {
+                let Some(key) = keys.as_mut().and_then(Iterator::next) else {
+                    continue;
+                };
+                any = true;
+                let mut id = NONE;
+                if let Some((text, h)) = key
+                    && let Some((i, new)) = names.intern_hashed(text, h)
                 {
                     if new {
-                        values.push(NameValue::of(&buf));
+                        values.push(NameValue::of(text));
                     }
                     id = i;
                 }
+                ids.push(id);
+                if id != NONE {
+                    if counts.counts.len() <= id as usize {
+                        counts.counts.resize(id as usize + 1, 0);
+                    }
+                    if let Some(n) = counts.counts.get_mut(id as usize) {
+                        *n += 1;
+                    }
+                    counts.total += 1;
+                }
             }
-            ids.push(id);
-            if id != NONE {
-                if c.counts.len() <= id as usize {
-                    c.counts.resize(id as usize + 1, 0);
-                }
-                if let Some(n) = c.counts.get_mut(id as usize) {
-                    *n += 1;
-                }
-                c.total += 1;
+            if !any {
+                break;
             }
         }
     }
@@ -712,105 +851,71 @@ fn fill_names(
 }
 
 /// The slots of one field that is not a name, record by record.
-fn fill(column: &mut Column, kind: FieldKind, field: usize, records: &[Record]) -> Vec<u32> {
-    let values = records
-        .iter()
-        .map(|r| r.fields.get(field).and_then(|v| v.as_deref()));
-    let mut out = Vec::with_capacity(records.len() * column.slots());
-    let mut buf = String::new();
+fn intern(column: &mut Column, parts: &[&Normalised]) -> Vec<u32> {
+    let keys = parts.iter().flat_map(|p| p.keys());
+    let outright = || parts.iter().flat_map(|p| p.slots.iter().copied());
     match column {
-        Column::Name(_) => {}
-        Column::Date => {
-            for v in values {
-                let d = v.map_or(DateFeatures::MISSING, DateFeatures::parse);
-                out.push(d.days as u32);
-                out.push(
-                    u32::from(d.year as u16) << 16 | u32::from(d.month) << 8 | u32::from(d.day),
-                );
-            }
-        }
-        Column::Number => {
-            for v in values {
-                let x = match v.map(|v| v.trim().parse::<f64>()) {
-                    Some(Ok(x)) if x.is_finite() => x,
-                    _ => f64::NAN,
+        Column::Name(_) => Vec::new(),
+        Column::Date | Column::Number => outright().collect(),
+        Column::Text(d) => keys
+            .map(|k| {
+                k.and_then(|(text, h)| d.intern_hashed(text, h))
+                    .map_or(NONE, |x| x.0)
+            })
+            .collect(),
+        Column::Identifier(d) => keys
+            .zip(outright())
+            .flat_map(
+                |(k, sketch)| match k.and_then(|(text, h)| d.intern_hashed(text, h)) {
+                    Some((id, _)) => [id, sketch],
+                    None => [NONE, 0],
+                },
+            )
+            .collect(),
+        Column::Address(c) => keys
+            .map(|k| {
+                let Some(((id, new), text)) =
+                    k.and_then(|(text, h)| Some((c.text.intern_hashed(text, h)?, text)))
+                else {
+                    return NONE;
                 };
-                let bits = x.to_bits();
-                out.push((bits >> 32) as u32);
-                out.push(bits as u32);
-            }
-        }
-        Column::Text(d) => {
-            for v in values {
-                let mut id = NONE;
-                if let Some(v) = v {
-                    fold_into(v, &mut buf);
-                    // Identifiers are written with and without spaces
-                    // ("AB 12 34 56 C").
-                    if kind == FieldKind::Identifier {
-                        buf.retain(|c| c != ' ');
-                    }
-                    if !buf.is_empty()
-                        && let Some((i, _)) = d.intern(&buf)
-                    {
-                        id = i;
-                    }
+                if new {
+                    let mut words: Vec<u64> = text.split(' ').map(word).collect();
+                    words.sort_unstable();
+                    words.dedup();
+                    c.words.extend(words);
+                    c.word_ends.push(c.words.len());
                 }
-                out.push(id);
-            }
-        }
-        Column::Address(c) => {
-            for v in values {
-                let mut id = NONE;
-                if let Some(v) = v {
-                    fold_into(v, &mut buf);
-                    if !buf.is_empty()
-                        && let Some((i, new)) = c.text.intern(&buf)
-                    {
-                        if new {
-                            let mut words: Vec<u64> = buf.split(' ').map(word).collect();
-                            words.sort_unstable();
-                            words.dedup();
-                            c.words.extend(words);
-                            c.word_ends.push(c.words.len());
+                id
+            })
+            .collect(),
+        Column::Postcode(c) => keys
+            .flat_map(|k| {
+                let Some(((id, new), code)) =
+                    k.and_then(|(text, h)| Some((c.codes.intern_hashed(text, h)?, text)))
+                else {
+                    return [NONE; 4];
+                };
+                if new {
+                    let (unit, parts) = match Postcode::parse(code) {
+                        Ok(p) => {
+                            let mut part = |s: &str| c.parts.intern(s).map_or(NONE, |x| x.0);
+                            (
+                                part(p.unit()),
+                                [part(p.sector()), part(p.district()), part(p.area())],
+                            )
                         }
-                        id = i;
-                    }
+                        Err(_) => (NONE, [NONE; 3]),
+                    };
+                    c.units.push(unit);
+                    c.code_parts.push(parts);
                 }
-                out.push(id);
-            }
-        }
-        Column::Postcode(c) => {
-            for v in values {
-                let mut slots = [NONE; 4];
-                if let Some(v) = v
-                    && code_into(v, &mut buf)
-                    && let Some((id, new)) = c.codes.intern(&buf)
-                {
-                    if new {
-                        let (unit, parts) = match Postcode::parse(&buf) {
-                            Ok(p) => {
-                                let mut part = |s: &str| c.parts.intern(s).map_or(NONE, |x| x.0);
-                                (
-                                    part(p.unit()),
-                                    [part(p.sector()), part(p.district()), part(p.area())],
-                                )
-                            }
-                            Err(_) => (NONE, [NONE; 3]),
-                        };
-                        c.units.push(unit);
-                        c.code_parts.push(parts);
-                    }
-                    slots[0] = id;
-                    if let Some(parts) = c.code_parts.get(id as usize) {
-                        slots[1..].copy_from_slice(parts);
-                    }
-                }
-                out.extend(slots);
-            }
-        }
+                let [sector, district, area] =
+                    c.code_parts.get(id as usize).copied().unwrap_or([NONE; 3]);
+                [id, sector, district, area]
+            })
+            .collect(),
     }
-    out
 }
 
 #[cfg(test)]
