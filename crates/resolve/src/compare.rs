@@ -4,7 +4,9 @@
 //! level 1 is the strongest agreement and the last level is "else".
 
 use crate::error::ResolveError;
-use crate::features::{Code, DateFeatures, Features, SKETCH_MASK, has_digit};
+use crate::features::{
+    Code, DateFeatures, Features, NUMBER_BITS, SKETCH_MASK, WORD_BITS, has_digit,
+};
 use crate::jaro::jaro_winkler;
 use crate::record::{FieldKind, Schema};
 
@@ -237,6 +239,9 @@ impl Comparison {
                 let (Some(x), Some(y)) = (f.name_id(field, a), f.name_id(field, b)) else {
                     return NULL_LEVEL;
                 };
+                if x == y {
+                    return 1;
+                }
                 let swapped = swap_with
                     .is_some_and(|s| f.name_id(s, a) == Some(y) && f.name_id(s, b) == Some(x));
                 name_level(f, x, y, swapped)
@@ -308,12 +313,9 @@ impl Comparison {
     }
 }
 
-/// Levels of [`NAME_LEVELS`] for two name ids; `swapped` says the pair's
-/// given and family names are each other's.
+/// Levels of [`NAME_LEVELS`] for two different name ids; `swapped` says
+/// the pair's given and family names are each other's.
 fn name_level(f: &Features, x: u32, y: u32, swapped: bool) -> u8 {
-    if x == y {
-        return 1;
-    }
     if swapped {
         return 2;
     }
@@ -353,10 +355,8 @@ pub fn date_level(x: &DateFeatures, y: &DateFeatures, within_days: i64) -> u8 {
     // A day or a month keyed wrong, or a year one off or with one digit
     // wrong; a year far off with the same day and month is more often a
     // relative with the same birthday than a slip.
-    let year_slip = x.year.abs_diff(y.year) <= 1
-        || one_edit(x.year.to_string().as_bytes(), y.year.to_string().as_bytes());
     let same = u8::from(x.year == y.year) + u8::from(x.month == y.month) + u8::from(x.day == y.day);
-    if same == 2 && (x.year == y.year || year_slip) {
+    if same == 2 && (x.year == y.year || year_slip(x.year, y.year)) {
         return 3;
     }
     if (i64::from(x.days) - i64::from(y.days)).abs() <= within_days {
@@ -366,6 +366,16 @@ pub fn date_level(x: &DateFeatures, y: &DateFeatures, within_days: i64) -> u8 {
         return 5;
     }
     6
+}
+
+/// Whether two different years are one off, or one digit apart (typed
+/// wrong or two digits swapped).
+fn year_slip(x: i16, y: i16) -> bool {
+    let digits = |year: i16| {
+        let y = year.unsigned_abs();
+        [y / 1000 % 10, y / 100 % 10, y / 10 % 10, y % 10].map(|d| b'0' + d as u8)
+    };
+    x.abs_diff(y) <= 1 || (x.signum() == y.signum() && one_edit(&digits(x), &digits(y)))
 }
 
 /// Levels of [`POSTCODE_LEVELS`].
@@ -393,13 +403,14 @@ fn place_level(f: &Features, roles: [Option<usize>; 4], a: u32, b: u32) -> u8 {
     };
     let (same_town, same_region) = (same(town), same(region));
     let codes = postcode.and_then(|p| f.postcode(p, a).zip(f.postcode(p, b)));
-    let addresses = address.filter(|&d| f.value_key(d, a).is_some() && f.value_key(d, b).is_some());
+    let addresses = address.and_then(|d| Some((d, f.address(d, a)?, f.address(d, b)?)));
     let same_dwelling = || {
-        addresses.is_some_and(|d| {
-            same(Some(d)) == Some(true)
-                || f.address_words(d, a)
-                    .zip(f.address_words(d, b))
-                    .is_some_and(|(x, y)| same_address(x, y))
+        addresses.is_some_and(|(d, (x, xs), (y, ys))| {
+            x == y
+                || (may_be_same_address(xs, ys)
+                    && f.address_words(d, a)
+                        .zip(f.address_words(d, b))
+                        .is_some_and(|(x, y)| same_address(x, y)))
         })
     };
     if codes.is_none() && same_town.is_none() && same_region.is_none() && addresses.is_none() {
@@ -461,6 +472,24 @@ pub fn one_edit(a: &[u8], b: &[u8]) -> bool {
     }
 }
 
+/// Whether the sketches of two addresses allow [`same_address`]: every
+/// word of the shorter that is missing from the longer can clear a bit of
+/// the sketch, so more cleared bits than words it may miss, or a cleared
+/// number bit, rule it out.
+fn may_be_same_address(x: u32, y: u32) -> bool {
+    let (lx, ly) = (x >> 27, y >> 27);
+    if lx == 31 || ly == 31 {
+        return true;
+    }
+    let shortest = lx.min(ly);
+    let may_miss = shortest - shortest.min(2).max((4 * shortest).div_ceil(5));
+    let fits = |s: u32, l: u32| {
+        let cleared = s & !l & (WORD_BITS | NUMBER_BITS);
+        cleared & NUMBER_BITS == 0 && cleared.count_ones() <= may_miss
+    };
+    (lx > shortest || fits(x, y)) && (ly > shortest || fits(y, x))
+}
+
 /// Whether two addresses (sorted distinct word hashes) name one dwelling:
 /// nearly every word of the shorter is in the longer, at least two words
 /// (or the one word of a house name) are shared, and every number of the
@@ -499,10 +528,7 @@ pub fn same_address(x: &[u64], y: &[u64]) -> bool {
     let shortest = x.len().min(y.len());
     let numbers_agree = (x.len() > shortest || x_numbers_alone == 0)
         && (y.len() > shortest || y_numbers_alone == 0);
-    shortest > 0
-        && shared >= shortest.min(2)
-        && shared as f64 >= 0.8 * shortest as f64
-        && numbers_agree
+    shortest > 0 && shared >= shortest.min(2) && 5 * shared >= 4 * shortest && numbers_agree
 }
 
 /// Shared words over the words of the longer address, from two sorted,
@@ -867,6 +893,105 @@ mod tests {
         .map(FieldKind::as_str)
         .collect();
         assert_eq!(places, ["postcode", "address", "town", "region"]);
+    }
+
+    #[test]
+    fn sketches_never_rule_out_the_same_address() {
+        use crate::rng::SplitMix64;
+        let words = [
+            "flat", "1", "2", "12", "14", "high", "street", "mill", "lane", "rosebank", "the",
+        ];
+        let mut rng = SplitMix64::new(8);
+        let records: Vec<Record> = (0..400)
+            .map(|i| {
+                let n = 1 + rng.below(6) as usize;
+                let address: Vec<&str> = (0..n)
+                    .map(|_| words[rng.below(words.len() as u64) as usize])
+                    .collect();
+                Record {
+                    id: i.to_string(),
+                    fields: vec![Some(address.join(" "))],
+                }
+            })
+            .collect();
+        let s = Schema::new([("a", FieldKind::Address)]);
+        let f = Features::compute(&s, &records).unwrap();
+        let (mut same, mut skipped) = (0, 0);
+        for a in 0..400 {
+            for b in 0..400 {
+                let (Some((_, x)), Some((_, y))) = (f.address(0, a), f.address(0, b)) else {
+                    panic!()
+                };
+                let words = |i| f.address_words(0, i).unwrap();
+                if same_address(words(a), words(b)) {
+                    same += 1;
+                    assert!(
+                        may_be_same_address(x, y),
+                        "{:?} {:?}",
+                        records[a as usize],
+                        records[b as usize]
+                    );
+                } else if !may_be_same_address(x, y) {
+                    skipped += 1;
+                }
+            }
+        }
+        // The test reaches both cases, and the sketch saves most reads.
+        assert!(same > 400, "{same}");
+        assert!(skipped > 400 * 400 / 2, "{skipped}");
+    }
+
+    #[test]
+    fn identifier_sketches_never_rule_out_one_edit() {
+        use crate::rng::SplitMix64;
+        let mut rng = SplitMix64::new(4);
+        let alphabet = b"ab12";
+        let mut ids: Vec<String> = Vec::new();
+        for _ in 0..300 {
+            let n = 3 + rng.below(5) as usize;
+            let id: Vec<u8> = (0..n).map(|_| alphabet[rng.below(4) as usize]).collect();
+            let mut slipped = id.clone();
+            let at = rng.below(n as u64 - 1) as usize;
+            match rng.below(4) {
+                0 => slipped[at] = alphabet[rng.below(4) as usize],
+                1 => slipped.swap(at, at + 1),
+                2 => {
+                    slipped.remove(at);
+                }
+                _ => slipped.insert(at, alphabet[rng.below(4) as usize]),
+            }
+            ids.push(String::from_utf8(id).unwrap());
+            ids.push(String::from_utf8(slipped).unwrap());
+        }
+        let s = Schema::new([("id", FieldKind::Identifier)]);
+        let records: Vec<Record> = ids
+            .iter()
+            .map(|v| Record {
+                id: v.clone(),
+                fields: vec![Some(v.clone())],
+            })
+            .collect();
+        let f = Features::compute(&s, &records).unwrap();
+        let c = Comparison::for_field(&s, "id").unwrap();
+        for a in 0..ids.len() {
+            for b in 0..ids.len() {
+                let (x, y) = (ids[a].as_bytes(), ids[b].as_bytes());
+                let expected = if x == y {
+                    1
+                } else if one_edit(x, y) {
+                    2
+                } else {
+                    3
+                };
+                assert_eq!(
+                    c.level(&f, a as u32, b as u32),
+                    expected,
+                    "{} {}",
+                    ids[a],
+                    ids[b]
+                );
+            }
+        }
     }
 
     #[test]

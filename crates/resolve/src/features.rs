@@ -196,6 +196,8 @@ struct AddressDictionary {
     /// one after another.
     words: Vec<u64>,
     word_ends: Vec<usize>,
+    /// Each address's [`address_sketch`].
+    sketches: Vec<u32>,
 }
 
 /// What a field holds beyond the records' slots.
@@ -233,8 +235,8 @@ impl Column {
     /// area ids for a postcode; the bits of a number.
     fn slots(&self) -> usize {
         match self {
-            Column::Name(_) | Column::Address(_) | Column::Text(_) => 1,
-            Column::Date | Column::Number | Column::Identifier(_) => 2,
+            Column::Name(_) | Column::Text(_) => 1,
+            Column::Date | Column::Number | Column::Identifier(_) | Column::Address(_) => 2,
             Column::Postcode(_) => 4,
         }
     }
@@ -323,6 +325,27 @@ fn word(w: &str) -> u64 {
     } else {
         h
     }
+}
+
+/// Bits of an [`address_sketch`]: words without digits, words with them,
+/// and the number of words.
+pub(crate) const WORD_BITS: u32 = (1 << 19) - 1;
+pub(crate) const NUMBER_BITS: u32 = ((1 << 8) - 1) << 19;
+
+/// An address's number of words (at most 31, in the top five bits) and
+/// which bits its words set: words without a digit one of nineteen bits,
+/// words with one (house and flat numbers) one of eight. A word of one
+/// address missing from another clears at most one bit, so most pairs of
+/// different addresses are told apart without reading their words.
+fn address_sketch(words: &[u64]) -> u32 {
+    let bits = words.iter().fold(0u32, |acc, &w| {
+        acc | if has_digit(w) {
+            1 << (19 + (w % 8) as u32)
+        } else {
+            1 << (w % 19) as u32
+        }
+    });
+    (words.len().min(31) as u32) << 27 | bits
 }
 
 /// Whether a word hash is of a word holding a digit.
@@ -648,6 +671,14 @@ impl Features {
         })
     }
 
+    /// A record's address: its id and its sketch.
+    pub(crate) fn address(&self, field: usize, record: u32) -> Option<(u32, u32)> {
+        if !matches!(self.columns.get(field), Some(Column::Address(_))) {
+            return None;
+        }
+        Some((self.id(record, field)?, self.slot(record, field, 1)))
+    }
+
     /// A record's address words, as sorted distinct hashes.
     pub(crate) fn address_words(&self, field: usize, record: u32) -> Option<&[u64]> {
         let Some(Column::Address(c)) = self.columns.get(field) else {
@@ -873,20 +904,21 @@ fn intern(column: &mut Column, parts: &[&Normalised]) -> Vec<u32> {
             )
             .collect(),
         Column::Address(c) => keys
-            .map(|k| {
+            .flat_map(|k| {
                 let Some(((id, new), text)) =
                     k.and_then(|(text, h)| Some((c.text.intern_hashed(text, h)?, text)))
                 else {
-                    return NONE;
+                    return [NONE, 0];
                 };
                 if new {
                     let mut words: Vec<u64> = text.split(' ').map(word).collect();
                     words.sort_unstable();
                     words.dedup();
+                    c.sketches.push(address_sketch(&words));
                     c.words.extend(words);
                     c.word_ends.push(c.words.len());
                 }
-                id
+                [id, c.sketches.get(id as usize).copied().unwrap_or(0)]
             })
             .collect(),
         Column::Postcode(c) => keys
