@@ -138,17 +138,31 @@ struct Blocks {
     count: usize,
 }
 
-/// `keyed` with equal keys side by side, records ascending among them: one
-/// pass spreads the items over buckets by the top bits of their keys (which
-/// are hashes), then each small bucket is sorted, which costs far less than
-/// sorting them all.
-fn grouped(keyed: Vec<(u64, u32)>) -> Vec<(u64, u32)> {
+/// The buffers one rule's keys are grouped in, kept from rule to rule so
+/// that each rule does not allocate (and the system zero) them afresh.
+#[derive(Debug, Default)]
+struct Scratch {
+    /// For each record its key and index, or [`NONE`] as the index when it
+    /// has no key.
+    keyed: Vec<(u64, u32)>,
+    grouped: Vec<(u64, u32)>,
+}
+
+/// The keyed records of `keyed` into `out` with equal keys side by side,
+/// records ascending among them: one pass spreads the items over buckets by
+/// the top bits of their keys (which are hashes), then each small bucket is
+/// sorted, which costs far less than sorting them all.
+fn grouped(keyed: &[(u64, u32)], out: &mut Vec<(u64, u32)>) {
+    let present = keyed.iter().filter(|(_, i)| *i != NONE).count();
     // About sixteen items a bucket.
-    let bits = (usize::BITS - keyed.len().leading_zeros()).clamp(5, 24) - 4;
+    let bits = (usize::BITS - present.leading_zeros()).clamp(5, 24) - 4;
+    let buckets = 1usize << bits;
     let bucket = |k: u64| (k >> (64 - bits)) as usize;
-    let mut starts = vec![0usize; (1 << bits) + 1];
-    for &(k, _) in &keyed {
-        if let Some(s) = starts.get_mut(bucket(k) + 1) {
+    let mut starts = vec![0usize; buckets + 1];
+    for &(k, i) in keyed {
+        if i != NONE
+            && let Some(s) = starts.get_mut(bucket(k) + 1)
+        {
             *s += 1;
         }
     }
@@ -158,45 +172,60 @@ fn grouped(keyed: Vec<(u64, u32)>) -> Vec<(u64, u32)> {
             *s += prev;
         }
     }
-    let mut next = starts.clone();
-    let mut out = vec![(0u64, 0u32); keyed.len()];
-    for item in keyed {
-        if let Some(at) = next.get_mut(bucket(item.0)) {
-            if let Some(slot) = out.get_mut(*at) {
-                *slot = item;
-            }
-            *at += 1;
-        }
-    }
-    let mut buckets = Vec::with_capacity(starts.len());
+    // Each thread takes a range of buckets and its part of the output:
+    // all read every item, each writes only its own.
+    let parts = rayon::current_num_threads().clamp(1, buckets);
+    let per = buckets.div_ceil(parts);
+    let start = |b: usize| starts.get(b.min(buckets)).copied().unwrap_or(0);
+    out.resize(present, (0, 0));
+    let mut slices = Vec::with_capacity(parts);
     let mut rest = out.as_mut_slice();
-    for w in starts.windows(2) {
-        if let [s, e] = *w {
-            let (head, tail) = rest.split_at_mut((e - s).min(rest.len()));
-            buckets.push(head);
-            rest = tail;
-        }
+    for p in 0..parts {
+        let (b0, b1) = (p * per, ((p + 1) * per).min(buckets));
+        let (head, tail) = rest.split_at_mut((start(b1) - start(b0)).min(rest.len()));
+        slices.push((b0..b1, head));
+        rest = tail;
     }
-    buckets
-        .into_par_iter()
-        .with_min_len(256)
-        .for_each(|b| b.sort_unstable());
-    out
+    slices.into_par_iter().for_each(|(range, slice)| {
+        let base = start(range.start);
+        let mut next: Vec<usize> = range.clone().map(|b| start(b) - base).collect();
+        for &item in keyed {
+            let b = bucket(item.0);
+            if item.1 != NONE
+                && range.contains(&b)
+                && let Some(at) = next.get_mut(b - range.start)
+            {
+                if let Some(slot) = slice.get_mut(*at) {
+                    *slot = item;
+                }
+                *at += 1;
+            }
+        }
+        for b in range {
+            if let Some(items) = slice.get_mut(start(b) - base..start(b + 1) - base) {
+                items.sort_unstable();
+            }
+        }
+    });
 }
 
 impl Blocks {
     /// The blocks of `rule` and the pairs they yield in `scope`.
-    fn of(f: &Features, rule: &Rule, scope: Scope) -> (Blocks, u64) {
-        let n = u32::try_from(f.len()).unwrap_or(u32::MAX);
-        let keyed: Vec<(u64, u32)> = (0..n)
-            .into_par_iter()
-            .filter_map(|i| rule_key(f, rule, i).map(|k| (k, i)))
-            .collect();
-        let keyed = grouped(keyed);
+    fn of(f: &Features, rule: &Rule, scope: Scope, scratch: &mut Scratch) -> (Blocks, u64) {
+        scratch.keyed.resize(f.len(), (0, NONE));
+        scratch
+            .keyed
+            .par_iter_mut()
+            .enumerate()
+            .for_each(|(i, slot)| {
+                let i = u32::try_from(i).unwrap_or(NONE);
+                *slot = rule_key(f, rule, i).map_or((0, NONE), |k| (k, i));
+            });
+        grouped(&scratch.keyed, &mut scratch.grouped);
         let mut of = vec![NONE; f.len()];
         let (mut count, mut pairs) = (0usize, 0u64);
         let mut members = Vec::new();
-        for run in keyed.chunk_by(|x, y| x.0 == y.0) {
+        for run in scratch.grouped.chunk_by(|x, y| x.0 == y.0) {
             if run.len() < 2 {
                 continue;
             }
@@ -212,13 +241,6 @@ impl Blocks {
             count += 1;
         }
         (Blocks { of, count }, pairs)
-    }
-
-    fn shared(&self, a: u32, b: u32) -> bool {
-        match (self.of.get(a as usize), self.of.get(b as usize)) {
-            (Some(&x), Some(&y)) => x != NONE && x == y,
-            _ => false,
-        }
     }
 
     /// The records of every block, block after block, ascending within
@@ -318,8 +340,9 @@ fn candidates_in(
     let mut blocks = Vec::with_capacity(rules.len());
     let mut rule_pairs = Vec::with_capacity(rules.len());
     let mut total = 0u64;
+    let mut scratch = Scratch::default();
     for rule in rules {
-        let (b, pairs) = Blocks::of(features, rule, scope);
+        let (b, pairs) = Blocks::of(features, rule, scope, &mut scratch);
         total = total.saturating_add(pairs);
         if total > pairs_max {
             return Err(ResolveError::PairsMax {
@@ -330,7 +353,10 @@ fn candidates_in(
         blocks.push(b);
         rule_pairs.push(pairs);
     }
-    let mut out: Vec<(u32, u32)> = Vec::new();
+    drop(scratch);
+    // The rules' pairs before leaving out those of earlier rules bound the
+    // result: one allocation, never grown and copied.
+    let mut out: Vec<(u32, u32)> = Vec::with_capacity(usize::try_from(total).unwrap_or(0));
     let mut counts = Vec::with_capacity(rules.len());
     for (r, (rule, pairs)) in rules.iter().zip(rule_pairs).enumerate() {
         let (Some(own), Some(earlier)) = (blocks.get(r), blocks.get(..r)) else {
@@ -358,7 +384,6 @@ fn candidates_in(
             })
             .collect();
         let before = out.len();
-        out.reserve(found.iter().map(Vec::len).sum());
         for v in found {
             out.extend(v);
         }
@@ -384,16 +409,31 @@ fn emit(
         Scope::All => 0,
         Scope::Across(s) | Scope::Since(s) => g.partition_point(|&i| i < s),
     };
+    // Each member's block under each earlier rule, read once: the pairs of
+    // a block meet every member many times.
+    let rules = earlier.len();
+    let seen: Vec<u32> = g
+        .iter()
+        .flat_map(|&m| {
+            earlier
+                .iter()
+                .map(move |e| e.of.get(m as usize).copied().unwrap_or(NONE))
+        })
+        .collect();
+    let of = |x: usize| seen.get(x * rules..(x + 1) * rules).unwrap_or_default();
     for y in rows {
         let Some(&b) = g.get(y) else { continue };
         let lefts = match scope {
-            Scope::All => g.get(..y),
-            Scope::Since(_) if y >= first_new => g.get(..y),
-            Scope::Across(_) if y >= first_new => g.get(..first_new),
-            _ => None,
+            Scope::All => 0..y,
+            Scope::Since(_) if y >= first_new => 0..y,
+            Scope::Across(_) if y >= first_new => 0..first_new,
+            _ => 0..0,
         };
-        for &a in lefts.unwrap_or_default() {
-            if !earlier.iter().any(|e| e.shared(a, b)) {
+        let of_b = of(y);
+        for x in lefts {
+            let Some(&a) = g.get(x) else { continue };
+            let shared = of(x).iter().zip(of_b).any(|(p, q)| *p != NONE && p == q);
+            if !shared {
                 out.push((a, b));
             }
         }
