@@ -375,8 +375,15 @@ fn main() -> Result<(), ResolveError> {
             let v = ComparisonVectors::compute(&model.comparisons, &features, &pairs);
             model.train_m_session(&v, 10, &exclude)?;
         }
+        // λ again, now that the sessions have taught `m` what matches are.
+        model.estimate_prior(&features, &vectors)?;
         stages += t.elapsed();
-        println!("sessions {:.2?}; model {}", t.elapsed(), model.version);
+        println!(
+            "sessions {:.2?}; prior {:.3e}; model {}",
+            t.elapsed(),
+            model.prior,
+            model.version
+        );
     }
     let scorer = Scorer::new(&model);
     let t = Instant::now();

@@ -128,6 +128,10 @@ impl Patterns {
     }
 }
 
+/// Rounds of re-estimating λ alone in [`Model::train`]; it settles in far
+/// fewer.
+const PRIOR_ITERATIONS_MAX: usize = 200;
+
 /// λ over all pairs of a large file is far below [`PROBABILITY_MIN`].
 fn clamp_prior(p: f64) -> f64 {
     p.clamp(f64::MIN_POSITIVE, 1.0 - PROBABILITY_MIN)
@@ -251,14 +255,14 @@ impl Model {
     }
 
     /// Trains the whole model: `u` from `u_samples` random pairs (seeded),
-    /// then `m` by EM over the candidate `pairs` and their `vectors`.
+    /// then `m` by EM over the candidate pairs' `vectors`, then λ as
+    /// [`Model::estimate_prior`] does.
     ///
     /// EM runs with `u` free, because candidate pairs that are not matches
     /// still agree on their blocking keys far more often than random pairs
     /// do; fixing `u` at the random-pair value makes every candidate look
-    /// like a match. Its `m` is kept, `u` stays the random-pair estimate,
-    /// and λ is restated over all pairs of records (assuming blocking keeps
-    /// the matches), which is the population that `u` describes.
+    /// like a match. Its `m` is kept and `u` stays the random-pair estimate.
+    /// λ is over all pairs of records, the population `u` describes.
     ///
     /// # Errors
     /// As [`Model::em`].
@@ -270,15 +274,63 @@ impl Model {
         u_samples: usize,
         seed: u64,
     ) -> Result<(), ResolveError> {
+        self.check(vectors)?;
         self.estimate_u(features, u_samples, seed);
+        let patterns = Patterns::of(vectors);
         let mut em = self.clone();
-        em.em(vectors, iterations, false)?;
+        em.em_patterns(&patterns, iterations, false);
         self.m = em.m;
         let n = features.len() as f64;
         let all_pairs = (n * (n - 1.0) / 2.0).max(1.0);
         self.prior = clamp_prior(em.prior * vectors.len() as f64 / all_pairs);
+        self.settle_prior(&patterns, all_pairs);
         self.refresh_version();
         Ok(())
+    }
+
+    /// Re-estimates λ from the candidate pairs' `vectors` with `m` and `u`
+    /// as they are, as [`Model::train`] does at its end; run it again after
+    /// training sessions, whose `m` describe matches better than the first
+    /// EM's.
+    ///
+    /// # Errors
+    /// As [`Model::em`].
+    pub fn estimate_prior(
+        &mut self,
+        features: &Features,
+        vectors: &ComparisonVectors,
+    ) -> Result<(), ResolveError> {
+        self.check(vectors)?;
+        let n = features.len() as f64;
+        self.settle_prior(&Patterns::of(vectors), (n * (n - 1.0) / 2.0).max(1.0));
+        self.refresh_version();
+        Ok(())
+    }
+
+    /// Sets λ to the number of matches this model finds among the
+    /// candidates (the fixed point of EM for λ alone, `m` and `u` held),
+    /// over all pairs, assuming blocking keeps the matches.
+    ///
+    /// EM's own share of matches among the candidates overstates λ when
+    /// many candidates agree on their blocking keys without being matches:
+    /// a two-class model takes them for a class of their own. Scored with
+    /// `u` from random pairs, they come out as the non-matches they are.
+    fn settle_prior(&mut self, patterns: &Patterns, all_pairs: f64) {
+        let width = patterns.width.max(1);
+        for _ in 0..PRIOR_ITERATIONS_MAX {
+            let matches: f64 = patterns
+                .rows
+                .chunks(width)
+                .zip(&patterns.counts)
+                .map(|(row, &count)| self.posterior(row) * count)
+                .sum();
+            let prior = clamp_prior(matches / all_pairs);
+            let settled = (prior / self.prior - 1.0).abs() < 1e-9;
+            self.prior = prior;
+            if settled {
+                break;
+            }
+        }
     }
 
     /// Re-estimates `m` from one training session, as Splink does: EM with
@@ -570,6 +622,91 @@ mod tests {
             model.u[1]
         );
         assert!(model.m[3][1] > 0.9 && model.u[3][1] < 0.01);
+    }
+
+    #[test]
+    fn the_prior_holds_when_blocking_brings_many_non_matches() {
+        use crate::block::{Key, KeyPart, Rule, candidates};
+        use crate::record::{FieldKind, Record, Schema};
+        let schema = Schema::new([
+            ("given", FieldKind::GivenName),
+            ("family", FieldKind::FamilyName),
+            ("dob", FieldKind::Date),
+            ("postcode", FieldKind::Postcode),
+        ]);
+        // Few names and birth years, so that most pairs blocked on them are
+        // two people.
+        let mut rng = SplitMix64::new(17);
+        let (mut records, mut true_pairs) = (Vec::new(), 0u64);
+        for p in 0..5000u64 {
+            let (given, family) = (format!("G{}", rng.below(10)), format!("F{}", rng.below(10)));
+            let (y, m, d) = (1940 + rng.below(10), 1 + rng.below(12), 1 + rng.below(28));
+            let postcode = format!("LS{} {}AB", 1 + rng.below(20), rng.below(10));
+            let copies = 1 + u64::from(rng.below(4) == 0);
+            true_pairs += copies * (copies - 1) / 2;
+            for copy in 0..copies {
+                let dob = if copy == 1 && rng.below(10) == 0 {
+                    format!("{y}-{d:02}-{m:02}")
+                } else {
+                    format!("{y}-{m:02}-{d:02}")
+                };
+                let postcode = if copy == 1 && rng.below(5) == 0 {
+                    format!("M{} {}AB", 1 + rng.below(20), rng.below(10))
+                } else {
+                    postcode.clone()
+                };
+                records.push(Record {
+                    id: format!("{p}-{copy}"),
+                    fields: vec![
+                        Some(given.clone()),
+                        Some(family.clone()),
+                        Some(dob),
+                        Some(postcode),
+                    ],
+                });
+            }
+        }
+        let features = Features::compute(&schema, &records).unwrap();
+        let k = |field, key| KeyPart { field, key };
+        let rules = vec![
+            Rule {
+                name: "names+year".into(),
+                keys: vec![k(0, Key::Exact), k(1, Key::Exact), k(2, Key::Year)],
+            },
+            Rule {
+                name: "postcode".into(),
+                keys: vec![k(3, Key::Exact)],
+            },
+        ];
+        let pairs = candidates(&features, &rules, u64::MAX).unwrap().pairs;
+        let comparisons = ["given", "family", "dob", "postcode"]
+            .iter()
+            .map(|f| Comparison::for_field(&schema, f).unwrap())
+            .collect();
+        let mut model = Model::new(comparisons, 0.01);
+        let vectors = ComparisonVectors::compute(&model.comparisons, &features, &pairs);
+        model.train(&features, &vectors, 20, 100_000, 1).unwrap();
+        for (rule, exclude) in [(0, vec![0, 1, 2]), (1, vec![3])] {
+            let own = candidates(&features, &rules[rule..=rule], u64::MAX)
+                .unwrap()
+                .pairs;
+            let v = ComparisonVectors::compute(&model.comparisons, &features, &own);
+            model.train_m_session(&v, 20, &exclude).unwrap();
+        }
+        model.estimate_prior(&features, &vectors).unwrap();
+        let n = records.len() as f64;
+        let all_pairs = n * (n - 1.0) / 2.0;
+        let expected = true_pairs as f64 / all_pairs;
+        assert!(
+            (model.prior / expected - 1.0).abs() < 0.1,
+            "prior {} expected {expected}",
+            model.prior
+        );
+        // EM's own share of matches among the candidates is far off.
+        let mut em = model.clone();
+        em.em(&vectors, 20, false).unwrap();
+        let share = em.prior * pairs.len() as f64 / all_pairs;
+        assert!(share > 4.0 * expected, "{share} {expected}");
     }
 
     #[test]
