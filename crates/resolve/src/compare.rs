@@ -233,6 +233,12 @@ impl Comparison {
 
     /// The level of the pair of records `a` and `b`.
     pub fn level(&self, f: &Features, a: u32, b: u32) -> u8 {
+        self.level_with(f, a, b, &mut NameMemo::default())
+    }
+
+    /// [`Comparison::level`], remembering the levels of pairs of names in
+    /// `memo` for the pairs compared after.
+    pub(crate) fn level_with(&self, f: &Features, a: u32, b: u32, memo: &mut NameMemo) -> u8 {
         let field = self.field;
         match &self.method {
             Method::Name { swap_with } => {
@@ -244,7 +250,10 @@ impl Comparison {
                 }
                 let swapped = swap_with
                     .is_some_and(|s| f.name_id(s, a) == Some(y) && f.name_id(s, b) == Some(x));
-                name_level(f, x, y, swapped)
+                if swapped {
+                    return 2;
+                }
+                memo.level(f, x, y)
             }
             Method::Date { within_days } => match (f.date(field, a), f.date(field, b)) {
                 (Some(x), Some(y)) => date_level(&x, &y, *within_days),
@@ -313,12 +322,49 @@ impl Comparison {
     }
 }
 
-/// Levels of [`NAME_LEVELS`] for two different name ids; `swapped` says
-/// the pair's given and family names are each other's.
-fn name_level(f: &Features, x: u32, y: u32, swapped: bool) -> u8 {
-    if swapped {
-        return 2;
+/// The levels of the pairs of names compared last, by a hash of the pair:
+/// comparing two names (Jaro-Winkler above all) costs far more than
+/// looking them up, and the same few names meet again and again.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct NameMemo {
+    /// (smaller id, larger id, level); `u32::MAX` ids for an empty slot.
+    /// Empty when made by `default`, which remembers nothing.
+    slots: Vec<(u32, u32, u8)>,
+}
+
+/// Pairs of names a [`NameMemo`] holds: a few hundred kilobytes per
+/// thread, which covers the common names of a population.
+const MEMO_SLOTS: usize = 1 << 14;
+
+impl NameMemo {
+    /// A memo with room for [`MEMO_SLOTS`] pairs.
+    pub(crate) fn new() -> NameMemo {
+        NameMemo {
+            slots: vec![(u32::MAX, u32::MAX, 0); MEMO_SLOTS],
+        }
     }
+
+    /// The level of two different name ids, which [`name_level`] gives
+    /// the same either way round.
+    fn level(&mut self, f: &Features, x: u32, y: u32) -> u8 {
+        let (lo, hi) = (x.min(y), x.max(y));
+        let h = (u64::from(lo) << 32 | u64::from(hi)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        let at = (h >> 50) as usize % MEMO_SLOTS;
+        match self.slots.get_mut(at) {
+            Some(slot) if slot.0 == lo && slot.1 == hi => slot.2,
+            Some(slot) => {
+                let level = name_level(f, lo, hi);
+                *slot = (lo, hi, level);
+                level
+            }
+            None => name_level(f, lo, hi),
+        }
+    }
+}
+
+/// Levels of [`NAME_LEVELS`] for two different name ids that are not
+/// given and family names swapped.
+fn name_level(f: &Features, x: u32, y: u32) -> u8 {
     let (Some((xt, xv)), Some((yt, yv))) = (f.name(x), f.name(y)) else {
         return NULL_LEVEL;
     };

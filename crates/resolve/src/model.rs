@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use rayon::prelude::*;
 
-use crate::compare::{Comparison, NULL_LEVEL};
+use crate::compare::{Comparison, NULL_LEVEL, NameMemo};
 use crate::error::ResolveError;
 use crate::features::{FNV_OFFSET, Features, PassBuild, fnv1a};
 use crate::rng;
@@ -57,14 +57,14 @@ impl ComparisonVectors {
             levels
                 .par_chunks_mut(width * PAIRS_PER_TASK)
                 .zip(pairs.par_chunks(PAIRS_PER_TASK))
-                .for_each(|(rows, pairs)| {
+                .for_each_init(NameMemo::new, |memo, (rows, pairs)| {
                     for (rows, pairs) in rows.chunks_mut(width * WARM).zip(pairs.chunks(WARM)) {
                         // Pairs come sorted by their first record, so it is
                         // the second whose row is far away.
                         features.warm(pairs.iter().map(|p| p.1));
                         for (row, &(a, b)) in rows.chunks_mut(width).zip(pairs) {
                             for (slot, c) in row.iter_mut().zip(comparisons) {
-                                *slot = c.level(features, a, b);
+                                *slot = c.level_with(features, a, b, memo);
                             }
                         }
                     }
@@ -212,8 +212,8 @@ impl Model {
         let counts = (0..blocks)
             .into_par_iter()
             .fold(
-                || vec![0u64; cells],
-                |mut counts, block| {
+                || (vec![0u64; cells], NameMemo::new()),
+                |(mut counts, mut memo), block| {
                     let first = block * WARM as u64;
                     let pairs: Vec<(u32, u32)> = (first..samples.min(first + WARM as u64))
                         .map(|s| {
@@ -226,7 +226,7 @@ impl Model {
                     features.warm(pairs.iter().flat_map(|&(a, b)| [a, b]));
                     for &(a, b) in &pairs {
                         for (c, &o) in comparisons.iter().zip(&offsets) {
-                            let l = c.level(features, a, b);
+                            let l = c.level_with(features, a, b, &mut memo);
                             if l != NULL_LEVEL
                                 && let Some(slot) = counts.get_mut(o + usize::from(l))
                             {
@@ -234,9 +234,10 @@ impl Model {
                             }
                         }
                     }
-                    counts
+                    (counts, memo)
                 },
             )
+            .map(|(counts, _)| counts)
             .reduce(
                 || vec![0u64; cells],
                 |mut a, b| {
