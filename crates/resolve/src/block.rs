@@ -7,6 +7,7 @@ use rayon::prelude::*;
 
 use crate::error::ResolveError;
 use crate::features::{FNV_OFFSET, Features, NONE, fnv1a};
+use crate::rng;
 
 pub use crate::features::RECORDS_MAX;
 
@@ -112,17 +113,9 @@ fn part_key(f: &Features, part: &KeyPart, i: u32) -> Option<u64> {
 fn rule_key(f: &Features, rule: &Rule, i: u32) -> Option<u64> {
     let mut h = FNV_OFFSET;
     for part in &rule.keys {
-        h = mix(h ^ part_key(f, part, i)?);
+        h = rng::mix(h ^ part_key(f, part, i)?);
     }
     Some(h)
-}
-
-/// The finaliser of SplitMix64: every bit of the input moves every bit of
-/// the output, so keys spread evenly over the buckets of [`grouped`].
-fn mix(mut z: u64) -> u64 {
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^ (z >> 31)
 }
 
 /// The first `n` characters of `s`, as bytes.

@@ -98,23 +98,56 @@ struct Patterns {
 
 impl Patterns {
     fn of(vectors: &ComparisonVectors) -> Patterns {
-        let counts = vectors
-            .rows()
-            .fold(HashMap::<&[u8], u64, PassBuild>::default, |mut m, row| {
-                *m.entry(row).or_default() += 1;
-                m
-            })
-            .reduce(HashMap::default, |mut a, b| {
-                for (row, n) in b {
-                    *a.entry(row).or_default() += n;
-                }
-                a
-            });
+        let width = vectors.width;
+        let mut list: Vec<(Vec<u8>, u64)> = if width <= 8 {
+            // Up to eight levels fit one integer, which hashes and compares
+            // faster than a slice.
+            let pack = |row: &[u8]| row.iter().fold(0u64, |k, &l| k << 8 | u64::from(l));
+            let counts = vectors
+                .rows()
+                .fold(
+                    HashMap::<u64, (u64, u64), PassBuild>::default,
+                    |mut m, row| {
+                        let k = pack(row);
+                        m.entry(rng::mix(k)).or_insert((k, 0)).1 += 1;
+                        m
+                    },
+                )
+                .reduce(HashMap::default, |mut a, b| {
+                    for (h, (k, n)) in b {
+                        a.entry(h).or_insert((k, 0)).1 += n;
+                    }
+                    a
+                });
+            counts
+                .into_values()
+                .map(|(k, n)| {
+                    let row = (0..width).rev().map(|i| (k >> (8 * i)) as u8).collect();
+                    (row, n)
+                })
+                .collect()
+        } else {
+            let counts = vectors
+                .rows()
+                .fold(HashMap::<&[u8], u64, PassBuild>::default, |mut m, row| {
+                    *m.entry(row).or_default() += 1;
+                    m
+                })
+                .reduce(HashMap::default, |mut a, b| {
+                    for (row, n) in b {
+                        *a.entry(row).or_default() += n;
+                    }
+                    a
+                });
+            counts
+                .into_iter()
+                .map(|(row, n)| (row.to_vec(), n))
+                .collect()
+        };
         // In a fixed order, so that EM adds up the same way every run.
-        let mut list: Vec<(&[u8], u64)> = counts.into_iter().collect();
         list.sort_unstable();
         Patterns {
-            width: vectors.width,
+            width,
             rows: list
                 .iter()
                 .flat_map(|(row, _)| row.iter().copied())
