@@ -1,9 +1,13 @@
 //! Comparison features, held once per distinct value. People's records
 //! repeat a few thousand names, towns and streets millions of times, so each
 //! distinct value is normalised (folded, coded phonetically, split into
-//! postcode parts or address words) once, and every record holds a 4-byte id
-//! per field. That makes features cheap to compute and to hold, and exact
-//! agreement a comparison of two integers.
+//! postcode parts or address words) once, and every record holds a few
+//! 4-byte slots per field, side by side: the value's id and what most
+//! comparisons need without looking further (a date's parts, a postcode's
+//! sector, district and area, sketches of identifiers and addresses). That
+//! makes features cheap to compute and to hold, exact agreement a comparison
+//! of two integers, and comparing a pair a read of one or two cache lines
+//! per record.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
