@@ -1,8 +1,9 @@
 //! The Fellegi–Sunter model: for each comparison and level, `m` (the chance
 //! of the level among pairs of one person) and `u` (among pairs of different
-//! people), and the prior chance λ that a candidate pair is a match. `u` is
-//! estimated from random pairs, which are almost all non-matches; `m` and λ
-//! by expectation maximisation over the candidate pairs.
+//! people), and the prior chance λ that a pair is a match. `u` is estimated
+//! from random pairs, which are almost all non-matches; `m` by expectation
+//! maximisation over the candidate pairs, counted once per distinct row of
+//! levels; λ from the matches the model finds among the candidates.
 
 use std::collections::HashMap;
 
@@ -21,7 +22,8 @@ pub const PROBABILITY_MIN: f64 = 1e-6;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Model {
     pub comparisons: Vec<Comparison>,
-    /// λ: the chance that a candidate pair is a match.
+    /// λ: the chance that a pair is a match, over all pairs of records after
+    /// [`Model::train`], over the rows it ran on after [`Model::em`].
     pub prior: f64,
     /// `m[c][level]`; the null level's entry is unused.
     pub m: Vec<Vec<f64>>,
