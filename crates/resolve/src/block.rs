@@ -356,30 +356,66 @@ fn candidates_in(
             continue;
         };
         let (starts, members) = own.members();
-        // (first row, end row, block start, block end) of each task.
-        let mut tasks: Vec<(usize, usize, usize, usize)> = Vec::new();
+        // Each task: rows of one block, the block, and the most pairs
+        // those rows can bring.
+        let mut tasks: Vec<Task> = Vec::new();
         for w in starts.windows(2) {
             if let [s, e] = *w {
+                let g = members.get(s..e).unwrap_or_default();
                 let mut row = 0;
                 while row < e - s {
                     let end = (row + ROWS_PER_TASK).min(e - s);
-                    tasks.push((row, end, s, e));
+                    let most = (row..end).map(|y| lefts(g, y, scope).len()).sum();
+                    tasks.push(Task {
+                        rows: row..end,
+                        block: s..e,
+                        most,
+                    });
                     row = end;
                 }
             }
         }
-        let found: Vec<Vec<(u32, u32)>> = tasks
-            .par_iter()
-            .fold(Vec::new, |mut v, &(r0, r1, s, e)| {
-                let g = members.get(s..e).unwrap_or_default();
-                emit(g, r0..r1, scope, earlier, &mut v);
-                v
+        // Pairs are written straight into their place in `out`, each batch
+        // of tasks into room for the most it can bring, then closed up:
+        // nothing is allocated per task or copied twice.
+        let before = out.len();
+        let room: usize = tasks.iter().map(|t| t.most).sum();
+        out.resize(before + room, (0, 0));
+        let target = room.div_ceil(BATCHES).max(1);
+        let mut batches: Vec<(&[Task], &mut [(u32, u32)])> = Vec::new();
+        let mut rest = out.get_mut(before..).unwrap_or_default();
+        let mut first = 0;
+        while first < tasks.len() {
+            let (mut end, mut most) = (first, 0);
+            while end < tasks.len() && (most < target || end == first) {
+                most += tasks.get(end).map_or(0, |t| t.most);
+                end += 1;
+            }
+            let (head, tail) = rest.split_at_mut(most.min(rest.len()));
+            batches.push((tasks.get(first..end).unwrap_or_default(), head));
+            rest = tail;
+            first = end;
+        }
+        let kept: Vec<(usize, usize)> = batches
+            .into_par_iter()
+            .map(|(tasks, slice)| {
+                let mut seen = Vec::new();
+                let mut at = 0;
+                for t in tasks {
+                    let g = members.get(t.block.clone()).unwrap_or_default();
+                    let into = slice.get_mut(at..).unwrap_or_default();
+                    at += emit(g, t.rows.clone(), scope, earlier, &mut seen, into);
+                }
+                (slice.len(), at)
             })
             .collect();
-        let before = out.len();
-        for v in found {
-            out.extend(v);
+        let (mut read, mut write) = (before, before);
+        for (room, kept) in kept {
+            out.copy_within(read..read + kept, write);
+            read += room;
+            write += kept;
         }
+        out.truncate(write);
         counts.push(RuleCount {
             rule: rule.name.clone(),
             pairs,
@@ -389,48 +425,68 @@ fn candidates_in(
     Ok(Candidates { pairs: out, counts })
 }
 
-/// The pairs of block `g` (ascending) in `scope` whose larger member is at
-/// one of `rows`, leaving out pairs an earlier rule's blocks already hold.
+/// A piece of one rule's work: `rows` of the block at `block` in the
+/// rule's members, which bring at most `most` pairs.
+#[derive(Debug, Clone)]
+struct Task {
+    rows: std::ops::Range<usize>,
+    block: std::ops::Range<usize>,
+    most: usize,
+}
+
+/// Batches each rule's tasks are written in: enough to keep every thread
+/// busy to the end, few enough that closing the gaps between them is cheap.
+const BATCHES: usize = 256;
+
+/// The members of block `g` that the member at row `y` pairs with in
+/// `scope`, as rows: those before it, or for linking only those of the
+/// first file, and none for a member of the first file.
+fn lefts(g: &[u32], y: usize, scope: Scope) -> std::ops::Range<usize> {
+    let first_new = |s: u32| g.partition_point(|&i| i < s);
+    match scope {
+        Scope::All => 0..y,
+        Scope::Since(s) if y >= first_new(s) => 0..y,
+        Scope::Across(s) if y >= first_new(s) => 0..first_new(s),
+        _ => 0..0,
+    }
+}
+
+/// Writes into `out` the pairs of block `g` (ascending) in `scope` whose
+/// larger member is at one of `rows`, leaving out pairs an earlier rule's
+/// blocks already hold, and says how many it wrote. `seen` is room to
+/// reuse.
 fn emit(
     g: &[u32],
     rows: std::ops::Range<usize>,
     scope: Scope,
     earlier: &[Blocks],
-    out: &mut Vec<(u32, u32)>,
-) {
-    let first_new = match scope {
-        Scope::All => 0,
-        Scope::Across(s) | Scope::Since(s) => g.partition_point(|&i| i < s),
-    };
+    seen: &mut Vec<u32>,
+    out: &mut [(u32, u32)],
+) -> usize {
     // Each member's block under each earlier rule, read once: the pairs of
     // a block meet every member many times.
     let rules = earlier.len();
-    let seen: Vec<u32> = g
-        .iter()
-        .flat_map(|&m| {
-            earlier
-                .iter()
-                .map(move |e| e.of.get(m as usize).copied().unwrap_or(NONE))
-        })
-        .collect();
+    seen.clear();
+    seen.extend(g.iter().flat_map(|&m| {
+        earlier
+            .iter()
+            .map(move |e| e.of.get(m as usize).copied().unwrap_or(NONE))
+    }));
     let of = |x: usize| seen.get(x * rules..(x + 1) * rules).unwrap_or_default();
+    let mut written = 0;
     for y in rows {
         let Some(&b) = g.get(y) else { continue };
-        let lefts = match scope {
-            Scope::All => 0..y,
-            Scope::Since(_) if y >= first_new => 0..y,
-            Scope::Across(_) if y >= first_new => 0..first_new,
-            _ => 0..0,
-        };
         let of_b = of(y);
-        for x in lefts {
+        for x in lefts(g, y, scope) {
             let Some(&a) = g.get(x) else { continue };
             let shared = of(x).iter().zip(of_b).any(|(p, q)| *p != NONE && p == q);
-            if !shared {
-                out.push((a, b));
+            if !shared && let Some(slot) = out.get_mut(written) {
+                *slot = (a, b);
+                written += 1;
             }
         }
     }
+    written
 }
 
 #[cfg(test)]
