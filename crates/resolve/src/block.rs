@@ -382,7 +382,7 @@ fn candidates_in(
         let room: usize = tasks.iter().map(|t| t.most).sum();
         out.resize(before + room, (0, 0));
         let target = room.div_ceil(BATCHES).max(1);
-        let mut batches: Vec<(&[Task], &mut [(u32, u32)])> = Vec::new();
+        let mut batches: Vec<Batch<'_>> = Vec::new();
         let mut rest = out.get_mut(before..).unwrap_or_default();
         let mut first = 0;
         while first < tasks.len() {
@@ -433,6 +433,9 @@ struct Task {
     block: std::ops::Range<usize>,
     most: usize,
 }
+
+/// Tasks and the room their pairs are written into.
+type Batch<'a> = (&'a [Task], &'a mut [(u32, u32)]);
 
 /// Batches each rule's tasks are written in: enough to keep every thread
 /// busy to the end, few enough that closing the gaps between them is cheap.
