@@ -3,14 +3,14 @@
 //! a run stores scored pairs and each entity's canonical id, and people's
 //! judgements override the model: `same` joins, `not_same` cuts.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use clearstone_model::{Timestamp, limits};
 use clearstone_policy::Action;
 use clearstone_resolve::settings::Settings;
 use clearstone_resolve::{
-    ComparisonVectors, Features, Model, RuleCount, ScoredPair, Scorer, candidates, candidates_link,
-    cluster, model_file,
+    ComparisonVectors, Features, Model, Record, RuleCount, ScoredPair, Scorer, candidates,
+    candidates_since, cluster, model_file,
 };
 use clearstone_store::{MatchPair, ResolutionRun, ResolutionStore};
 use sha2::{Digest, Sha256};
@@ -94,28 +94,23 @@ impl Session<'_> {
             .into_iter()
             .next();
         // Incremental: entities already resolved come first, new ones after.
-        let known: HashMap<String, String> = if opts.incremental {
+        let known: HashSet<String> = if opts.incremental {
             self.engine
                 .store()?
                 .canonical_ids(&opts.schema)?
                 .into_iter()
+                .map(|(entity, _)| entity)
                 .collect()
         } else {
-            HashMap::new()
+            HashSet::new()
         };
-        let (mut old, mut new): (Vec<usize>, Vec<usize>) = (0..loaded.ids.len())
-            .partition(|&i| loaded.ids.get(i).is_some_and(|id| known.contains_key(id)));
+        let (old, new): (Vec<_>, Vec<_>) = loaded
+            .ids
+            .into_iter()
+            .zip(loaded.records)
+            .partition(|(id, _)| known.contains(id));
         let split = old.len();
-        old.append(&mut new);
-        let order = old;
-        let ids: Vec<String> = order
-            .iter()
-            .filter_map(|&i| loaded.ids.get(i).cloned())
-            .collect();
-        let records: Vec<_> = order
-            .iter()
-            .filter_map(|&i| loaded.records.get(i).cloned())
-            .collect();
+        let (ids, records): (Vec<String>, Vec<Record>) = old.into_iter().chain(new).unzip();
         let features =
             Features::compute(&settings.schema, &records).map_err(|e| invalid("records", e))?;
 
@@ -130,23 +125,11 @@ impl Session<'_> {
             }
             (None, false, _) => None,
         };
-        let block = |f: &Features, split: Option<u32>| {
-            match split {
-                Some(s) => candidates_link(f, s, &settings.rules, settings.pairs_max),
-                None => candidates(f, &settings.rules, settings.pairs_max),
-            }
-            .map_err(|e| invalid("blocking", e))
-        };
         let (pairs, rules) = if opts.incremental {
-            let s = u32::try_from(split).map_err(|e| invalid("records", e))?;
-            let across = block(&features, Some(s))?;
-            // New records among themselves, indexed from `split`.
-            let fresh =
-                Features::compute(&settings.schema, records.get(split..).unwrap_or_default())
-                    .map_err(|e| invalid("records", e))?;
-            let within = block(&fresh, None)?;
-            let mut pairs = across.pairs;
-            pairs.extend(within.pairs.iter().map(|&(a, b)| (a + s, b + s)));
+            let first_new = u32::try_from(split).map_err(|e| invalid("records", e))?;
+            let fresh = candidates_since(&features, first_new, &settings.rules, settings.pairs_max)
+                .map_err(|e| invalid("blocking", e))?;
+            let mut pairs = fresh.pairs;
             // Pairs kept from earlier runs are scored again, not blocked
             // again: name frequencies move as records arrive, and a full run
             // would score them with today's.
@@ -165,9 +148,10 @@ impl Session<'_> {
             }
             pairs.sort_unstable();
             pairs.dedup();
-            (pairs, across.counts)
+            (pairs, fresh.counts)
         } else {
-            let c = block(&features, None)?;
+            let c = candidates(&features, &settings.rules, settings.pairs_max)
+                .map_err(|e| invalid("blocking", e))?;
             (c.pairs, c.counts)
         };
         let model = match &model_text {
@@ -345,13 +329,18 @@ fn score(
         .map_err(|e| invalid("scoring", e))
 }
 
+/// A pair with its left id first in sort order, as pairs and judgements
+/// are stored.
+pub(crate) fn ordered<'a>(a: &'a str, b: &'a str) -> (&'a str, &'a str) {
+    if a <= b { (a, b) } else { (b, a) }
+}
+
 fn match_pair(ids: &[String], p: &ScoredPair, version: &str) -> MatchPair {
-    let id = |i: u32| ids.get(i as usize).cloned().unwrap_or_default();
-    let (l, r) = (id(p.left), id(p.right));
-    let (left_id, right_id) = if l <= r { (l, r) } else { (r, l) };
+    let id = |i: u32| ids.get(i as usize).map_or("", String::as_str);
+    let (left_id, right_id) = ordered(id(p.left), id(p.right));
     MatchPair {
-        left_id,
-        right_id,
+        left_id: left_id.to_owned(),
+        right_id: right_id.to_owned(),
         weight: p.weight,
         probability: p.probability(),
         model_version: version.to_owned(),

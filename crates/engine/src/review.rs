@@ -8,7 +8,7 @@ use clearstone_policy::Action;
 use clearstone_resolve::{Explanation, Features, Model, Scorer, model_file};
 use clearstone_store::{Judgement, MatchPair, ResolutionRun, ResolutionStore, Store};
 
-use crate::resolve::parse_settings;
+use crate::resolve::{ordered, parse_settings};
 use crate::{EngineError, Operation, Session};
 
 /// The verdicts a person may give.
@@ -22,11 +22,6 @@ pub struct ReviewItem {
     pub left: Entity,
     pub right: Entity,
     pub explanation: Explanation,
-}
-
-/// A pair with its left id first in sort order.
-fn ordered<'a>(a: &'a str, b: &'a str) -> (&'a str, &'a str) {
-    if a <= b { (a, b) } else { (b, a) }
 }
 
 impl Session<'_> {
