@@ -53,6 +53,12 @@ pub trait Store {
         first_seen: Timestamp,
     ) -> Result<u64, StoreError>;
 
+    /// Erases one source-scoped entity: every version of its record, and
+    /// the candidate pairs and cluster membership resolution derived from it
+    /// (judgements stay: they are decisions, and hold no values). Returns
+    /// the statements removed.
+    fn erase_entity(&mut self, entity_id: &str) -> Result<u64, StoreError>;
+
     /// Every statement about one source-scoped entity id.
     fn entity_statements(
         &self,

@@ -627,6 +627,33 @@ impl Store for SqliteStore {
         Ok(to_u64(n))
     }
 
+    fn erase_entity(&mut self, entity_id: &str) -> Result<u64, StoreError> {
+        // Overwrite the freed pages too, so the values are gone from the file
+        // and not merely unlinked.
+        self.conn.pragma_update(None, "secure_delete", true)?;
+        let tx = self.conn.transaction()?;
+        let n: i64 = tx.query_row(
+            "SELECT coalesce(sum(new_statements), 0) FROM record WHERE entity_id = ?1",
+            params![entity_id],
+            |r| r.get(0),
+        )?;
+        tx.execute(
+            "DELETE FROM record WHERE entity_id = ?1",
+            params![entity_id],
+        )?;
+        tx.execute(
+            "DELETE FROM match_pair WHERE left_id = ?1 OR right_id = ?1",
+            params![entity_id],
+        )?;
+        tx.execute(
+            "DELETE FROM canonical WHERE entity_id = ?1",
+            params![entity_id],
+        )?;
+        tx.commit()?;
+        self.conn.pragma_update(None, "secure_delete", false)?;
+        Ok(to_u64(n))
+    }
+
     fn entity_statements(
         &self,
         entity_id: &str,
