@@ -1,0 +1,490 @@
+//! The index on disk or in memory, its one writer, and the searches.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::Path;
+
+use tantivy::collector::DocSetCollector;
+use tantivy::directory::error::LockError;
+use tantivy::indexer::IndexWriterOptions;
+use tantivy::query::Query as TantivyQuery;
+use tantivy::schema::Value;
+use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, TantivyError, Term};
+
+use crate::collect::{GroupTop, Scored, ScoredDoc};
+use crate::doc::{BIRTH_DATE, DocSummary, IndexDoc, Referrer};
+use crate::error::SearchError;
+use crate::keys::{
+    IdKeys, canonical_key, compact, given_name_tokens, identifier_keys, phonetic_keys,
+};
+use crate::query::{Built, Matcher, Query};
+use crate::results::{Hit, Page, Results, Snippet};
+use crate::schema::{self, Fields, TEXT_ANALYSER};
+use crate::stored::{self, Stored};
+use crate::visible::Visible;
+
+/// Most documents one call to [`SearchIndex::referrers`] may return.
+pub const REFERRERS_MAX: usize = 10_000;
+/// Most targets one call to [`SearchIndex::referrers`] may ask about.
+pub const TARGETS_MAX: usize = 1_000;
+/// Indexing memory for the writer, shared by its threads. tantivy writes a
+/// segment each time a thread's share fills, so more memory means fewer,
+/// larger segments to merge after a bulk load.
+pub const WRITER_HEAP_BYTES: usize = 192 << 20;
+/// Indexing threads: beyond this, threads only split the heap into smaller
+/// segments.
+const WRITER_THREADS_MAX: usize = 4;
+/// Matching records of a hit whose values are shown as snippets: the best
+/// ones, enough to say why the entity matched.
+pub const SNIPPET_DOCS_PER_HIT: usize = 3;
+/// Snippets shown for one hit.
+pub const SNIPPETS_PER_HIT: usize = 8;
+
+/// A full-text index of entity records. Every search is restricted to the
+/// shapes in a [`Visible`]; see the crate docs.
+pub struct SearchIndex {
+    index: Index,
+    reader: IndexReader,
+    fields: Fields,
+}
+
+impl std::fmt::Debug for SearchIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SearchIndex").finish_non_exhaustive()
+    }
+}
+
+impl SearchIndex {
+    /// Opens the index in `dir`, creating it (and the directory) if the
+    /// directory is missing or empty.
+    ///
+    /// # Errors
+    /// [`SearchError::Open`] when the directory cannot be read or created,
+    /// [`SearchError::Layout`] when it holds an index of another layout.
+    pub fn open(dir: &Path) -> Result<Self, SearchError> {
+        let open_err = |reason: String| SearchError::Open {
+            path: dir.display().to_string(),
+            reason,
+        };
+        std::fs::create_dir_all(dir).map_err(|e| open_err(e.to_string()))?;
+        let empty = std::fs::read_dir(dir)
+            .map_err(|e| open_err(e.to_string()))?
+            .next()
+            .is_none();
+        let (schema, fields) = schema::build();
+        let index = if empty {
+            Index::builder().schema(schema).create_in_dir(dir)?
+        } else {
+            let index = Index::open_in_dir(dir).map_err(|e| open_err(e.to_string()))?;
+            if index.schema() != schema {
+                return Err(SearchError::Layout {
+                    reason: "its fields differ from this version's".into(),
+                });
+            }
+            index
+        };
+        Self::with(index, fields)
+    }
+
+    /// An index held in memory, for tests and short-lived tools.
+    pub fn in_memory() -> Result<Self, SearchError> {
+        let (schema, fields) = schema::build();
+        Self::with(Index::create_in_ram(schema), fields)
+    }
+
+    fn with(index: Index, fields: Fields) -> Result<Self, SearchError> {
+        index
+            .tokenizers()
+            .register(TEXT_ANALYSER, schema::text_analyser());
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(Self {
+            index,
+            reader,
+            fields,
+        })
+    }
+
+    /// The index's one writer.
+    ///
+    /// # Errors
+    /// [`SearchError::WriterBusy`] while another writer is open.
+    pub fn writer(&self) -> Result<IndexWriter, SearchError> {
+        let threads = std::thread::available_parallelism()
+            .map_or(1, usize::from)
+            .clamp(1, WRITER_THREADS_MAX);
+        let options = IndexWriterOptions::builder()
+            .memory_budget_per_thread(WRITER_HEAP_BYTES / threads)
+            .num_worker_threads(threads)
+            .build();
+        let writer = match self.index.writer_with_options(options) {
+            Ok(w) => w,
+            Err(TantivyError::LockFailure(LockError::LockBusy, _)) => {
+                return Err(SearchError::WriterBusy);
+            }
+            Err(e) => return Err(e.into()),
+        };
+        Ok(IndexWriter {
+            writer,
+            reader: self.reader.clone(),
+            fields: self.fields,
+            bytes: Vec::new(),
+        })
+    }
+
+    fn searcher(&self) -> Searcher {
+        self.reader.searcher()
+    }
+
+    /// One page of the entities matching `query` among the documents whose
+    /// shape is in `visible`.
+    ///
+    /// # Errors
+    /// [`SearchError::PageSize`] or [`SearchError::Offset`] past their
+    /// limits; [`SearchError::Index`] when the index cannot be read.
+    pub fn search(
+        &self,
+        query: &Query,
+        visible: &Visible,
+        page: Page,
+    ) -> Result<Results, SearchError> {
+        let page = page.check()?;
+        if visible.is_empty() {
+            return Ok(Results::default());
+        }
+        let searcher = self.searcher();
+        let built = Built::new(query, &self.fields, visible, Vec::new());
+        let k = page.offset + page.size;
+        let (total, top) = searcher.search(&*built.query, &GroupTop { k })?;
+        let shown: Vec<(String, f32)> = top.into_iter().skip(page.offset).collect();
+        if shown.is_empty() {
+            return Ok(Results {
+                total,
+                hits: Vec::new(),
+            });
+        }
+        let only_these = Box::new(tantivy::query::TermSetQuery::new(
+            shown
+                .iter()
+                .map(|(c, _)| Term::from_field_text(self.fields.canonical, c)),
+        ));
+        let built = Built::new(query, &self.fields, visible, vec![only_these]);
+        let mut docs = searcher.search(&*built.query, &Scored)?;
+        docs.sort_by(|a, b| {
+            a.canonical
+                .cmp(&b.canonical)
+                .then(b.score.total_cmp(&a.score))
+                .then_with(|| a.entity.cmp(&b.entity))
+        });
+        let matcher = Matcher::new(query);
+        let mut hits = Vec::with_capacity(shown.len());
+        for (canonical, score) in shown {
+            let from = docs.partition_point(|d| d.canonical < canonical);
+            let to = docs.partition_point(|d| d.canonical <= canonical);
+            let group = docs.get(from..to).unwrap_or_default();
+            hits.push(self.hit(&searcher, &matcher, canonical, score, group)?);
+        }
+        Ok(Results { total, hits })
+    }
+
+    fn hit(
+        &self,
+        searcher: &Searcher,
+        matcher: &Matcher,
+        canonical: String,
+        score: f32,
+        group: &[ScoredDoc],
+    ) -> Result<Hit, SearchError> {
+        let mut entities: Vec<String> = Vec::with_capacity(group.len());
+        for d in group {
+            if !entities.contains(&d.entity) {
+                entities.push(d.entity.clone());
+            }
+        }
+        let mut hit = Hit {
+            canonical,
+            entities,
+            schema: String::new(),
+            label: String::new(),
+            score,
+            snippets: Vec::new(),
+        };
+        let mut snippets: Vec<Snippet> = Vec::new();
+        for (i, d) in group.iter().take(SNIPPET_DOCS_PER_HIT).enumerate() {
+            let doc: TantivyDocument = searcher.doc(d.address)?;
+            let bytes = doc_bytes(&doc, self.fields.doc);
+            let stored = stored::decode(bytes).ok_or_else(damaged)?;
+            if i == 0 {
+                hit.schema = stored.schema.to_owned();
+                hit.label = stored.label.to_owned();
+            }
+            matcher.snippets(&stored, &mut snippets);
+        }
+        for s in snippets {
+            if hit.snippets.len() == SNIPPETS_PER_HIT {
+                break;
+            }
+            if !hit.snippets.contains(&s) {
+                hit.snippets.push(s);
+            }
+        }
+        Ok(hit)
+    }
+
+    /// Visible documents whose references point at any of `targets`, one
+    /// [`Referrer`] per (document, property, target), ordered by target,
+    /// then entity, then property, the first `limit` of them.
+    ///
+    /// # Errors
+    /// [`SearchError::Referrers`] when `limit` is over [`REFERRERS_MAX`],
+    /// [`SearchError::Targets`] when `targets` is longer than [`TARGETS_MAX`].
+    pub fn referrers(
+        &self,
+        targets: &[String],
+        visible: &Visible,
+        limit: usize,
+    ) -> Result<Vec<Referrer>, SearchError> {
+        if limit > REFERRERS_MAX {
+            return Err(SearchError::Referrers {
+                asked: limit,
+                max: REFERRERS_MAX,
+            });
+        }
+        if targets.len() > TARGETS_MAX {
+            return Err(SearchError::Targets {
+                asked: targets.len(),
+                max: TARGETS_MAX,
+            });
+        }
+        if visible.is_empty() || targets.is_empty() || limit == 0 {
+            return Ok(Vec::new());
+        }
+        let searcher = self.searcher();
+        let wanted: HashSet<&str> = targets.iter().map(String::as_str).collect();
+        let refs: Box<dyn TantivyQuery> = Box::new(tantivy::query::TermSetQuery::new(
+            wanted
+                .iter()
+                .map(|t| Term::from_field_text(self.fields.refs, t)),
+        ));
+        let built = Built::new(&Query::everything(), &self.fields, visible, vec![refs]);
+        let found = searcher.search(&*built.query, &DocSetCollector)?;
+        let mut out = Vec::new();
+        for address in found {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            let s = stored::decode(doc_bytes(&doc, self.fields.doc)).ok_or_else(damaged)?;
+            for (prop, target) in &s.refs {
+                if wanted.contains(target) {
+                    out.push(referrer(&s, prop, target));
+                }
+            }
+        }
+        out.sort_by(|a, b| {
+            (&a.target, &a.entity, &a.prop, a.shape).cmp(&(&b.target, &b.entity, &b.prop, b.shape))
+        });
+        out.dedup();
+        out.truncate(limit);
+        Ok(out)
+    }
+
+    /// Calls `f` with every document in the index, whatever its shape: for
+    /// building derived structures (the engine's graph), each use of which
+    /// the engine gates. Documents come in index order.
+    pub fn scan(&self, f: &mut dyn FnMut(DocSummary<'_>)) -> Result<(), SearchError> {
+        let searcher = self.searcher();
+        for segment in searcher.segment_readers() {
+            let store = segment
+                .get_store_reader(1)
+                .map_err(|e| SearchError::Index(e.into()))?;
+            for doc in store.iter::<TantivyDocument>(segment.alive_bitset()) {
+                let doc = doc?;
+                let s = stored::decode(doc_bytes(&doc, self.fields.doc)).ok_or_else(damaged)?;
+                f(DocSummary {
+                    entity: s.entity,
+                    canonical: s.canonical,
+                    shape: s.shape,
+                    schema: s.schema,
+                    label: s.label,
+                    refs: s.refs,
+                    dates: s.dates,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Documents in the index, of every shape.
+    pub fn doc_count(&self) -> Result<u64, SearchError> {
+        Ok(self.searcher().num_docs())
+    }
+}
+
+fn referrer(s: &Stored<'_>, prop: &str, target: &str) -> Referrer {
+    Referrer {
+        entity: s.entity.to_owned(),
+        canonical: s.canonical.to_owned(),
+        shape: s.shape,
+        schema: s.schema.to_owned(),
+        label: s.label.to_owned(),
+        prop: prop.to_owned(),
+        target: target.to_owned(),
+        dates: s
+            .dates
+            .iter()
+            .map(|(p, v)| ((*p).to_owned(), (*v).to_owned()))
+            .collect(),
+    }
+}
+
+fn doc_bytes(doc: &TantivyDocument, field: tantivy::schema::Field) -> &[u8] {
+    doc.get_first(field)
+        .and_then(|v| v.as_bytes())
+        .unwrap_or_default()
+}
+
+fn damaged() -> SearchError {
+    SearchError::Layout {
+        reason: "a stored document cannot be read".into(),
+    }
+}
+
+/// Adds and deletes documents; nothing is visible to searches until
+/// [`IndexWriter::commit`].
+pub struct IndexWriter {
+    writer: tantivy::IndexWriter<TantivyDocument>,
+    reader: IndexReader,
+    fields: Fields,
+    bytes: Vec<u8>,
+}
+
+impl std::fmt::Debug for IndexWriter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IndexWriter").finish_non_exhaustive()
+    }
+}
+
+impl IndexWriter {
+    /// Adds one document.
+    ///
+    /// # Errors
+    /// [`SearchError::Document`] when the entity or canonical id is empty
+    /// or a date is not `YYYY-MM-DD`; nothing of the document is added.
+    pub fn add(&mut self, doc: &IndexDoc) -> Result<(), SearchError> {
+        let built = self.document(doc)?;
+        self.writer.add_document(built)?;
+        Ok(())
+    }
+
+    fn document(&mut self, doc: &IndexDoc) -> Result<TantivyDocument, SearchError> {
+        let bad = |reason: String| SearchError::Document {
+            entity: doc.entity.clone(),
+            reason,
+        };
+        if doc.entity.is_empty() {
+            return Err(bad("the entity id is empty".into()));
+        }
+        if doc.canonical.is_empty() {
+            return Err(bad("the canonical id is empty".into()));
+        }
+        let f = &self.fields;
+        let mut out = TantivyDocument::new();
+        out.add_text(f.entity, &doc.entity);
+        out.add_text(f.canonical, &doc.canonical);
+        let key = canonical_key(&doc.canonical);
+        out.add_u64(f.ckey_hi, (key >> 64) as u64);
+        out.add_u64(f.ckey_lo, key as u64);
+        out.add_u64(f.shape, doc.shape);
+
+        let mut keys: BTreeMap<tantivy::schema::Field, Vec<String>> = BTreeMap::new();
+        let mut put = |field, key: String| {
+            if !key.is_empty() {
+                keys.entry(field).or_default().push(key);
+            }
+        };
+        put(f.kind, compact(&doc.schema));
+        for t in &doc.schema_ancestors {
+            put(f.kind, compact(t));
+        }
+        put(f.dataset, compact(&doc.dataset));
+        if let Some(c) = &doc.subject_category {
+            put(f.category, compact(c));
+        }
+        for (prop, value) in &doc.names {
+            for token in clearstone_text::name::name_tokens(value) {
+                for code in phonetic_keys(&token) {
+                    put(f.name_phonetic, code);
+                }
+                put(f.name, token);
+            }
+            for given in given_name_tokens(prop, value) {
+                if let Some(c) = given.chars().next() {
+                    put(f.name_initial, c.to_string());
+                }
+            }
+        }
+        let mut ids = IdKeys::default();
+        for (prop, value) in &doc.identifiers {
+            identifier_keys(prop, value, &mut ids);
+        }
+        for (field, list) in [
+            (f.id, ids.id),
+            (f.postcode, ids.postcode),
+            (f.phone, ids.phone),
+            (f.email, ids.email),
+            (f.reg, ids.reg),
+        ] {
+            for k in list {
+                put(field, k);
+            }
+        }
+        for (_, target) in &doc.refs {
+            put(f.refs, target.clone());
+        }
+        for (field, mut list) in keys {
+            list.sort_unstable();
+            list.dedup();
+            for k in list {
+                out.add_text(field, k);
+            }
+        }
+        for (prop, value) in &doc.dates {
+            let day = clearstone_text::Date::parse_iso(value)
+                .map_err(|_| bad(format!("date `{prop}` is `{value}`, expected YYYY-MM-DD")))?
+                .days_since_epoch();
+            out.add_i64(f.date, day);
+            if prop == BIRTH_DATE {
+                out.add_i64(f.born, day);
+            }
+        }
+        for (_, text) in &doc.texts {
+            out.add_text(f.text, text);
+        }
+        stored::encode(doc, &mut self.bytes);
+        out.add_bytes(f.doc, &self.bytes);
+        Ok(out)
+    }
+
+    /// Deletes every document of the source entity `entity`, whatever its
+    /// shape. A document added after this call, before the commit, stays.
+    pub fn delete_entity(&mut self, entity: &str) -> Result<(), SearchError> {
+        self.writer
+            .delete_term(Term::from_field_text(self.fields.entity, entity));
+        Ok(())
+    }
+
+    /// Deletes every document, for a rebuild.
+    pub fn delete_all(&mut self) -> Result<(), SearchError> {
+        self.writer.delete_all_documents()?;
+        Ok(())
+    }
+
+    /// Makes the changes durable and visible: on return, searches on the
+    /// same [`SearchIndex`] see them. Waits for segment merges to finish,
+    /// so that the next writer starts from a settled index.
+    pub fn commit(mut self) -> Result<(), SearchError> {
+        self.writer.commit()?;
+        self.writer.wait_merging_threads()?;
+        self.reader.reload()?;
+        Ok(())
+    }
+}

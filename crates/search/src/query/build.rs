@@ -1,0 +1,278 @@
+//! Clauses to a tantivy query whose scores are constants per kind of match.
+//!
+//! Nothing here reads corpus statistics: each matched clause contributes a
+//! fixed score ([`score`]), the variants of one word compete (the best one
+//! counts, through a disjunction-max), and the words add up. So a
+//! document's score depends on that document and the query alone, never
+//! on how many other documents (visible or not) hold a word.
+
+use std::ops::Bound;
+
+use tantivy::Term;
+use tantivy::query::doc_predicate_query::DocPredicateQuery;
+use tantivy::query::{
+    BooleanQuery, ConstScoreQuery, DisjunctionMaxQuery, EmptyQuery, FuzzyTermQuery, Occur,
+    PhraseQuery, Query as TantivyQuery, RangeQuery, TermQuery, TermSetQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+
+use super::{Clause, DayRange, IdField, Query, What};
+use crate::Visible;
+use crate::schema::Fields;
+use crate::visible::VisibleShapes;
+
+/// The score each kind of match adds. A name word matched exactly outranks
+/// one matched as a nickname, a nickname a phonetic match, a phonetic
+/// match an initial, an initial a spelling one or two edits away; an
+/// identifier matched exactly outranks any name word; words of free text
+/// count least.
+pub mod score {
+    pub const IDENTIFIER: f32 = 12.0;
+    pub const NAME_EXACT: f32 = 10.0;
+    pub const NAME_NICKNAME: f32 = 7.0;
+    pub const NAME_PHONETIC: f32 = 5.0;
+    pub const NAME_INITIAL: f32 = 3.0;
+    pub const NAME_FUZZY: f32 = 2.0;
+    pub const TEXT_WORD: f32 = 1.0;
+}
+
+/// Name tokens this short or shorter are not matched by spelling: one edit
+/// turns most three-letter names into other real names.
+const FUZZY_CHARS_MIN: usize = 4;
+/// From this many characters, two edits are allowed instead of one.
+const FUZZY_TWO_EDITS_CHARS_MIN: usize = 8;
+
+pub(crate) struct Built {
+    pub query: Box<dyn TantivyQuery>,
+}
+
+impl Built {
+    /// The query restricted to `visible`, plus any extra must clauses.
+    pub(crate) fn new(
+        query: &Query,
+        fields: &Fields,
+        visible: &Visible,
+        extra: Vec<Box<dyn TantivyQuery>>,
+    ) -> Built {
+        let mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)> = Vec::new();
+        clauses.push((Occur::Must, filter(visibility(visible))));
+        for q in extra {
+            clauses.push((Occur::Must, filter(q)));
+        }
+        for clause in &query.clauses {
+            let Clause { negated, what } = clause;
+            if *negated {
+                clauses.push((Occur::MustNot, exact(what, fields)));
+            } else {
+                clauses.push((Occur::Must, selecting(what, fields)));
+            }
+        }
+        Built {
+            query: Box::new(BooleanQuery::new(clauses)),
+        }
+    }
+}
+
+pub(crate) fn visibility(visible: &Visible) -> Box<dyn TantivyQuery> {
+    Box::new(DocPredicateQuery::from(VisibleShapes(visible.clone())))
+}
+
+/// A clause that selects without scoring.
+fn filter(q: Box<dyn TantivyQuery>) -> Box<dyn TantivyQuery> {
+    Box::new(ConstScoreQuery::new(q, 0.0))
+}
+
+fn constant(q: Box<dyn TantivyQuery>, score: f32) -> Box<dyn TantivyQuery> {
+    Box::new(ConstScoreQuery::new(q, score))
+}
+
+fn term(field: Field, key: &str) -> Box<dyn TantivyQuery> {
+    Box::new(TermQuery::new(
+        Term::from_field_text(field, key),
+        IndexRecordOption::Basic,
+    ))
+}
+
+fn terms<'a>(
+    field: Field,
+    keys: impl IntoIterator<Item = &'a str>,
+) -> Option<Box<dyn TantivyQuery>> {
+    let terms: Vec<Term> = keys
+        .into_iter()
+        .map(|k| Term::from_field_text(field, k))
+        .collect();
+    match terms.len() {
+        0 => None,
+        1 => Some(Box::new(TermQuery::new(
+            terms.into_iter().next()?,
+            IndexRecordOption::Basic,
+        ))),
+        _ => Some(Box::new(TermSetQuery::new(terms))),
+    }
+}
+
+fn best_of(variants: Vec<Box<dyn TantivyQuery>>) -> Box<dyn TantivyQuery> {
+    match variants.len() {
+        0 => Box::new(EmptyQuery),
+        1 => variants
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| Box::new(EmptyQuery)),
+        _ => Box::new(DisjunctionMaxQuery::new(variants)),
+    }
+}
+
+fn all_of(parts: Vec<Box<dyn TantivyQuery>>) -> Box<dyn TantivyQuery> {
+    match parts.len() {
+        0 => Box::new(EmptyQuery),
+        1 => parts
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| Box::new(EmptyQuery)),
+        _ => Box::new(BooleanQuery::new(
+            parts.into_iter().map(|q| (Occur::Must, q)).collect(),
+        )),
+    }
+}
+
+/// How many edits a fuzzy match of a name token allows.
+pub(crate) fn fuzzy_distance(token: &str) -> Option<u8> {
+    match token.chars().count() {
+        n if n >= FUZZY_TWO_EDITS_CHARS_MIN => Some(2),
+        n if n >= FUZZY_CHARS_MIN => Some(1),
+        _ => None,
+    }
+}
+
+/// Every way a document's names may match one folded query token, each
+/// scored for its kind; the best one counts.
+fn name_token(token: &str, f: &Fields) -> Box<dyn TantivyQuery> {
+    let mut v = vec![constant(term(f.name, token), score::NAME_EXACT)];
+    if token.chars().count() == 1 {
+        v.push(constant(term(f.name_initial, token), score::NAME_INITIAL));
+        return best_of(v);
+    }
+    let nicknames = clearstone_text::nickname::variants(token);
+    if let Some(q) = terms(f.name, nicknames) {
+        v.push(constant(q, score::NAME_NICKNAME));
+    }
+    let codes = crate::keys::phonetic_keys(token);
+    if let Some(q) = terms(f.name_phonetic, codes.iter().map(String::as_str)) {
+        v.push(constant(q, score::NAME_PHONETIC));
+    }
+    if let Some(d) = fuzzy_distance(token) {
+        let fuzzy = FuzzyTermQuery::new(Term::from_field_text(f.name, token), d, true);
+        v.push(constant(Box::new(fuzzy), score::NAME_FUZZY));
+    }
+    best_of(v)
+}
+
+fn names(tokens: &[String], f: &Fields) -> Box<dyn TantivyQuery> {
+    all_of(tokens.iter().map(|t| name_token(t, f)).collect())
+}
+
+fn text(words: &[String], field: Field) -> Box<dyn TantivyQuery> {
+    let n = words.len() as f32;
+    let q: Box<dyn TantivyQuery> = if words.len() == 1 {
+        Box::new(TermQuery::new(
+            Term::from_field_text(field, &words[0]),
+            IndexRecordOption::Basic,
+        ))
+    } else {
+        Box::new(PhraseQuery::new(
+            words
+                .iter()
+                .map(|w| Term::from_field_text(field, w))
+                .collect(),
+        ))
+    };
+    constant(q, score::TEXT_WORD * n)
+}
+
+fn id_field(field: IdField, f: &Fields) -> Field {
+    match field {
+        IdField::Any => f.id,
+        IdField::Postcode => f.postcode,
+        IdField::Phone => f.phone,
+        IdField::Email => f.email,
+        IdField::Reg => f.reg,
+    }
+}
+
+fn days(field: Field, range: DayRange) -> Box<dyn TantivyQuery> {
+    let bound = |d: Option<i64>| match d {
+        Some(d) => Bound::Included(Term::from_field_i64(field, d)),
+        None => Bound::Unbounded,
+    };
+    if range.from.is_none() && range.to.is_none() {
+        // Any date at all: the widest range the field can hold.
+        return Box::new(RangeQuery::new(
+            Bound::Included(Term::from_field_i64(field, i64::MIN)),
+            Bound::Included(Term::from_field_i64(field, i64::MAX)),
+        ));
+    }
+    Box::new(RangeQuery::new(bound(range.from), bound(range.to)))
+}
+
+/// A clause as it selects and scores documents.
+fn selecting(what: &What, f: &Fields) -> Box<dyn TantivyQuery> {
+    match what {
+        What::Any {
+            names: n,
+            ids,
+            text: t,
+        } => {
+            let mut v = Vec::new();
+            if !n.is_empty() {
+                v.push(names(n, f));
+            }
+            if let Some(q) = terms(f.id, ids.iter().map(String::as_str)) {
+                v.push(constant(q, score::IDENTIFIER));
+            }
+            if !t.is_empty() {
+                v.push(text(t, f.text));
+            }
+            best_of(v)
+        }
+        What::Name(tokens) => names(tokens, f),
+        What::Id { field, keys } => {
+            match terms(id_field(*field, f), keys.iter().map(String::as_str)) {
+                Some(q) => constant(q, score::IDENTIFIER),
+                None => Box::new(EmptyQuery),
+            }
+        }
+        What::Text(words) => text(words, f.text),
+        What::Born(r) => filter(days(f.born, *r)),
+        What::Date(r) => filter(days(f.date, *r)),
+        What::Type(k) => filter(term(f.kind, k)),
+        What::Dataset(k) => filter(term(f.dataset, k)),
+        What::Category(k) => filter(term(f.category, k)),
+    }
+}
+
+/// A clause as it excludes: exact forms only, so that `-jon` removes
+/// records naming Jon and not every John, Jonathan and Joan.
+fn exact(what: &What, f: &Fields) -> Box<dyn TantivyQuery> {
+    let exact_names = |tokens: &[String]| all_of(tokens.iter().map(|t| term(f.name, t)).collect());
+    match what {
+        What::Any {
+            names: n,
+            ids,
+            text: t,
+        } => {
+            let mut v: Vec<(Occur, Box<dyn TantivyQuery>)> = Vec::new();
+            if !n.is_empty() {
+                v.push((Occur::Should, exact_names(n)));
+            }
+            if let Some(q) = terms(f.id, ids.iter().map(String::as_str)) {
+                v.push((Occur::Should, q));
+            }
+            if !t.is_empty() {
+                v.push((Occur::Should, text(t, f.text)));
+            }
+            Box::new(BooleanQuery::new(v))
+        }
+        What::Name(tokens) => exact_names(tokens),
+        _ => selecting(what, f),
+    }
+}

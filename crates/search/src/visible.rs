@@ -1,0 +1,117 @@
+//! The shapes a session may see, and the query clause that holds every
+//! search to them.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use tantivy::columnar::Column;
+use tantivy::query::AllScorer;
+use tantivy::query::doc_predicate_query::{
+    ConstOrVariableSegmentPredicate, DocPredicate, SegmentDocPredicate,
+};
+use tantivy::{DocId, SegmentReader};
+
+use crate::schema::SHAPE;
+
+/// The shapes the session may see for one action, as the engine's gate
+/// decided them. Every search, count and referral listing is restricted to
+/// documents of these shapes inside the index query itself, so a document
+/// of any other shape cannot match, rank, count or be quoted.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Visible {
+    shapes: Arc<HashSet<u64>>,
+}
+
+impl Visible {
+    pub fn new(shapes: impl IntoIterator<Item = u64>) -> Self {
+        Self {
+            shapes: Arc::new(shapes.into_iter().collect()),
+        }
+    }
+
+    pub fn contains(&self, shape: u64) -> bool {
+        self.shapes.contains(&shape)
+    }
+
+    /// A session that may see nothing gets empty answers without a search.
+    pub fn is_empty(&self) -> bool {
+        self.shapes.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.shapes.len()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = u64> + '_ {
+        self.shapes.iter().copied()
+    }
+}
+
+/// The visibility clause: a document matches when its shape is visible.
+///
+/// Read from the shape column, one lookup per candidate document, and never
+/// the leader of an intersection (its cost is the whole segment), so it
+/// costs almost nothing on top of the clauses that select. A segment whose
+/// shapes are all visible, or all hidden, is decided once for the segment.
+#[derive(Debug, Clone)]
+pub(crate) struct VisibleShapes(pub(crate) Visible);
+
+pub(crate) struct SegmentShapes {
+    column: Column<u64>,
+    visible: Visible,
+}
+
+impl SegmentDocPredicate for SegmentShapes {
+    fn eval(&mut self, doc: DocId) -> bool {
+        self.column
+            .first(doc)
+            .is_some_and(|shape| self.visible.contains(shape))
+    }
+
+    fn cost(&self) -> u64 {
+        // A column read and a hash probe: a few times a posting advance.
+        10
+    }
+}
+
+impl DocPredicate for VisibleShapes {
+    type SegmentDocPredicate = SegmentShapes;
+
+    fn doc_predicate(
+        &self,
+        segment: &SegmentReader,
+    ) -> tantivy::Result<ConstOrVariableSegmentPredicate<SegmentShapes>> {
+        if self.0.is_empty() {
+            return Ok(ConstOrVariableSegmentPredicate::Const(false));
+        }
+        let column = segment.fast_fields().u64(SHAPE)?;
+        // The shapes present in the segment are few (a shape per dataset,
+        // type and marking), and the shape field's terms list them.
+        let (mut seen, mut shown) = (0usize, 0usize);
+        let field = segment.schema().get_field(SHAPE)?;
+        let inverted = segment.inverted_index(field)?;
+        let mut terms = inverted.terms().stream()?;
+        while terms.advance() {
+            let Ok(bytes) = <[u8; 8]>::try_from(terms.key()) else {
+                continue;
+            };
+            seen += 1;
+            if self.0.contains(u64::from_be_bytes(bytes)) {
+                shown += 1;
+            }
+        }
+        if shown == 0 {
+            return Ok(ConstOrVariableSegmentPredicate::Const(false));
+        }
+        if shown == seen && segment.num_docs() > 0 {
+            return Ok(ConstOrVariableSegmentPredicate::Const(true));
+        }
+        Ok(ConstOrVariableSegmentPredicate::Variable {
+            predicate: SegmentShapes {
+                column,
+                visible: self.0.clone(),
+            },
+            necessary_condition: Box::new(AllScorer::new(segment.max_doc())),
+        })
+    }
+}
