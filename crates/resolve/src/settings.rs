@@ -352,11 +352,26 @@ impl Settings {
     }
 
     /// Trains a model: `u` from random pairs, `m` by EM over all candidate
-    /// `pairs`, then one EM session per configured blocking rule.
+    /// `pairs`, then one EM session per configured blocking rule, then λ
+    /// again from the candidates with the sessions' `m`.
     ///
     /// # Errors
     /// As [`Model::train`] and [`candidates`].
     pub fn train(&self, features: &Features, pairs: &[(u32, u32)]) -> Result<Model, ResolveError> {
+        let (mut model, vectors) = self.train_m(features, pairs)?;
+        // λ was settled with the first EM's `m`, which blocking on common
+        // keys blurs; the sessions' `m` tell matches apart better.
+        model.estimate_prior(features, &vectors)?;
+        Ok(model)
+    }
+
+    /// `u`, `m` and a first λ, as [`Settings::train`] has them before its
+    /// last step, and the candidates' levels.
+    fn train_m(
+        &self,
+        features: &Features,
+        pairs: &[(u32, u32)],
+    ) -> Result<(Model, ComparisonVectors), ResolveError> {
         let mut model = Model::new(self.comparisons.clone(), 1e-4);
         let vectors = ComparisonVectors::compute(&model.comparisons, features, pairs);
         let t = &self.training;
@@ -373,7 +388,7 @@ impl Settings {
                 model.train_m_session(&v, t.em_iterations, &exclude)?;
             }
         }
-        Ok(model)
+        Ok((model, vectors))
     }
 
     /// The comparisons that read a field the rule blocks on.
@@ -517,5 +532,116 @@ fn fields_of(c: &Comparison) -> Vec<usize> {
             .filter_map(|f| *f)
             .collect(),
         _ => vec![c.field],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::panic)]
+    use super::*;
+    use crate::record::Record;
+    use crate::rng::SplitMix64;
+
+    const SETTINGS: &str = r#"
+[[field]]
+name = "given"
+kind = "given_name"
+
+[[field]]
+name = "family"
+kind = "family_name"
+
+[[field]]
+name = "dob"
+kind = "date"
+
+[[field]]
+name = "postcode"
+kind = "postcode"
+
+[[blocking]]
+name = "names+year"
+keys = ["given", "family", "dob:year"]
+
+[[blocking]]
+name = "postcode"
+keys = ["postcode"]
+
+[[blocking]]
+name = "family+dob"
+keys = ["family", "dob"]
+
+[training]
+u_samples = 100_000
+em_iterations = 20
+sessions = ["names+year", "postcode"]
+"#;
+
+    /// People from small vocabularies, a quarter of them twice with
+    /// slips, so that most blocked pairs are two people; and the number
+    /// of true pairs.
+    fn people(n: u64, seed: u64) -> (Vec<Record>, u64) {
+        let mut rng = SplitMix64::new(seed);
+        let (mut records, mut true_pairs) = (Vec::new(), 0u64);
+        for p in 0..n {
+            let given = format!("G{}", rng.below(12));
+            let family = format!("F{}", rng.below(12));
+            let (y, m, d) = (1940 + rng.below(15), 1 + rng.below(12), 1 + rng.below(28));
+            let postcode = format!("LS{} {}AB", 1 + rng.below(25), rng.below(10));
+            let copies = 1 + u64::from(rng.below(4) == 0);
+            true_pairs += copies * (copies - 1) / 2;
+            for copy in 0..copies {
+                let slip = copy == 1 && rng.below(8) == 0;
+                let dob = if slip {
+                    format!("{y}-{d:02}-{m:02}")
+                } else {
+                    format!("{y}-{m:02}-{d:02}")
+                };
+                let moved = copy == 1 && rng.below(5) == 0;
+                let postcode = if moved {
+                    format!("M{} {}AB", 1 + rng.below(25), rng.below(10))
+                } else {
+                    postcode.clone()
+                };
+                records.push(Record {
+                    id: format!("{p}-{copy}"),
+                    fields: vec![
+                        Some(given.clone()),
+                        Some(family.clone()),
+                        Some(dob),
+                        Some(postcode),
+                    ],
+                });
+            }
+        }
+        (records, true_pairs)
+    }
+
+    #[test]
+    fn training_ends_with_the_prior_nearer_the_true_match_rate() {
+        let settings = Settings::parse(SETTINGS, "test.toml").unwrap();
+        let (records, true_pairs) = people(6000, 23);
+        let features = Features::compute(&settings.schema, &records).unwrap();
+        let pairs = candidates(&features, &settings.rules, u64::MAX)
+            .unwrap()
+            .pairs;
+        let n = records.len() as f64;
+        let expected = true_pairs as f64 / (n * (n - 1.0) / 2.0);
+        let off = |m: &Model| (m.prior / expected - 1.0).abs();
+
+        let (before, _) = settings.train_m(&features, &pairs).unwrap();
+        let after = settings.train(&features, &pairs).unwrap();
+        assert_eq!(after.m, before.m);
+        assert!(
+            off(&after) < off(&before),
+            "after {} before {} expected {expected}",
+            after.prior,
+            before.prior
+        );
+        assert!(
+            off(&after) < 0.1,
+            "prior {} expected {expected}",
+            after.prior
+        );
     }
 }
