@@ -16,7 +16,7 @@ use crate::error::SearchError;
 use crate::keys::{
     IdKeys, canonical_key, compact, given_name_tokens, identifier_keys, phonetic_keys,
 };
-use crate::query::{Built, Matcher, Query};
+use crate::query::{Built, JOIN_FIRST_CHARS_MAX, Matcher, Query};
 use crate::results::{Hit, Page, Results, Snippet};
 use crate::schema::{self, Fields, TEXT_ANALYSER};
 use crate::stored::{self, Stored};
@@ -410,7 +410,14 @@ impl IndexWriter {
             put(f.category, compact(c));
         }
         for (prop, value) in &doc.names {
-            for token in clearstone_text::name::name_tokens(value) {
+            let tokens = clearstone_text::name::name_tokens(value);
+            // "O Brien" is also indexed as "obrien", as the query side tries.
+            for pair in tokens.windows(2) {
+                if pair[0].chars().count() <= JOIN_FIRST_CHARS_MAX {
+                    put(f.name, format!("{}{}", pair[0], pair[1]));
+                }
+            }
+            for token in tokens {
                 for code in phonetic_keys(&token) {
                     put(f.name_phonetic, code);
                 }

@@ -59,13 +59,26 @@ impl Built {
         for q in extra {
             clauses.push((Occur::Must, filter(q)));
         }
-        for clause in &query.clauses {
-            let Clause { negated, what } = clause;
+        let mut i = 0;
+        while let Some(Clause { negated, what }) = query.clauses.get(i) {
+            i += 1;
             if *negated {
                 clauses.push((Occur::MustNot, exact(what, fields)));
-            } else {
-                clauses.push((Occur::Must, selecting(what, fields)));
+                continue;
             }
+            let q = selecting(what, fields);
+            // "o brien" typed as two words may be the one name "O'Brien".
+            let next = query.clauses.get(i).filter(|c| !c.negated);
+            if let (Some(first), Some(next)) = (joinable_word(what), next)
+                && let Some(second) = joinable_start(&next.what)
+            {
+                let apart = all_of(vec![q, selecting(&next.what, fields)]);
+                let together = joined(&format!("{first}{second}"), fields);
+                clauses.push((Occur::Must, best_of(vec![apart, together])));
+                i += 1;
+                continue;
+            }
+            clauses.push((Occur::Must, q));
         }
         Built {
             query: Box::new(BooleanQuery::new(clauses)),
@@ -135,6 +148,10 @@ fn all_of(parts: Vec<Box<dyn TantivyQuery>>) -> Box<dyn TantivyQuery> {
     }
 }
 
+/// A name word this short may be the first half of one written apart
+/// ("O", "Mc", "De", "Van").
+pub(crate) const JOIN_FIRST_CHARS_MAX: usize = 3;
+
 /// How many edits a fuzzy match of a name token allows.
 pub(crate) fn fuzzy_distance(token: &str) -> Option<u8> {
     match token.chars().count() {
@@ -167,8 +184,56 @@ fn name_token(token: &str, f: &Fields) -> Box<dyn TantivyQuery> {
     best_of(v)
 }
 
+/// The words of a name, each of which must match. A short word and the one
+/// after it may also match as one word, exactly, counting as
+/// two: records disagree on whether "O'Brien", "Mc Donald" or "De Souza"
+/// is one word or two.
 fn names(tokens: &[String], f: &Fields) -> Box<dyn TantivyQuery> {
-    all_of(tokens.iter().map(|t| name_token(t, f)).collect())
+    let mut parts = Vec::with_capacity(tokens.len());
+    let mut i = 0;
+    while let Some(t) = tokens.get(i) {
+        match tokens.get(i + 1) {
+            Some(next) if t.chars().count() <= JOIN_FIRST_CHARS_MAX => {
+                let apart = all_of(vec![name_token(t, f), name_token(next, f)]);
+                parts.push(best_of(vec![apart, joined(&format!("{t}{next}"), f)]));
+                i += 2;
+            }
+            _ => {
+                parts.push(name_token(t, f));
+                i += 1;
+            }
+        }
+    }
+    all_of(parts)
+}
+
+/// Two words of a name as one, exactly, scored as two exact words. Not by
+/// sound: the code of "j alan" as one word is the code of "Alan".
+fn joined(word: &str, f: &Fields) -> Box<dyn TantivyQuery> {
+    constant(term(f.name, word), 2.0 * score::NAME_EXACT)
+}
+
+/// A bare word that is one short name word, which the next may continue.
+fn joinable_word(what: &What) -> Option<&str> {
+    match what {
+        What::Any { raw, names, .. } if names.len() == 1 && !raw.contains(char::is_whitespace) => {
+            names
+                .first()
+                .map(String::as_str)
+                .filter(|t| t.chars().count() <= JOIN_FIRST_CHARS_MAX)
+        }
+        _ => None,
+    }
+}
+
+/// The first name word of a bare word, if it is one.
+fn joinable_start(what: &What) -> Option<&str> {
+    match what {
+        What::Any { raw, names, .. } if names.len() == 1 && !raw.contains(char::is_whitespace) => {
+            names.first().map(String::as_str)
+        }
+        _ => None,
+    }
 }
 
 fn text(words: &[String], field: Field) -> Box<dyn TantivyQuery> {
@@ -221,6 +286,7 @@ fn selecting(what: &What, f: &Fields) -> Box<dyn TantivyQuery> {
             names: n,
             ids,
             text: t,
+            ..
         } => {
             let mut v = Vec::new();
             if !n.is_empty() {
@@ -259,6 +325,7 @@ fn exact(what: &What, f: &Fields) -> Box<dyn TantivyQuery> {
             names: n,
             ids,
             text: t,
+            ..
         } => {
             let mut v: Vec<(Occur, Box<dyn TantivyQuery>)> = Vec::new();
             if !n.is_empty() {

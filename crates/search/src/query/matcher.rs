@@ -78,7 +78,9 @@ impl Matcher {
         };
         for c in query.clauses.iter().filter(|c| !c.negated) {
             match &c.what {
-                What::Any { names, ids, text } => {
+                What::Any {
+                    names, ids, text, ..
+                } => {
                     add_names(&mut m, names);
                     m.ids.extend(ids.iter().map(|k| (IdField::Any, k.clone())));
                     m.text.extend(text.iter().cloned());

@@ -5,11 +5,13 @@ mod build;
 mod matcher;
 mod parse;
 
-pub(crate) use build::Built;
 pub use build::score;
+pub(crate) use build::{Built, JOIN_FIRST_CHARS_MAX};
 pub(crate) use matcher::Matcher;
 pub use matcher::SNIPPET_BYTES_MAX;
 pub use parse::CATEGORIES;
+
+use std::fmt;
 
 use crate::error::QueryError;
 
@@ -52,6 +54,73 @@ impl Query {
     }
 }
 
+/// The query in the normal form of the syntax, every value as it is
+/// searched (folded, normalised, dates as inclusive day ranges), so that
+/// two spellings of one query print alike: `Smith  born:1980` prints
+/// `smith born:1980-01-01..1980-12-31`.
+impl fmt::Display for Query {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, c) in self.clauses.iter().enumerate() {
+            if i > 0 {
+                f.write_str(" ")?;
+            }
+            if c.negated {
+                f.write_str("-")?;
+            }
+            match &c.what {
+                What::Any { raw, .. } => {
+                    quoted(f, &raw.split_whitespace().collect::<Vec<_>>().join(" "))?
+                }
+                What::Name(tokens) => {
+                    f.write_str("name:")?;
+                    quoted(f, &tokens.join(" "))?;
+                }
+                What::Id { field, keys } => {
+                    let name = match field {
+                        IdField::Any => "id",
+                        IdField::Postcode => "postcode",
+                        IdField::Phone => "phone",
+                        IdField::Email => "email",
+                        IdField::Reg => "reg",
+                    };
+                    write!(f, "{name}:")?;
+                    // The last key is the compact form every identifier has.
+                    quoted(f, keys.last().map_or("", String::as_str))?;
+                }
+                What::Text(words) => {
+                    f.write_str("text:")?;
+                    quoted(f, &words.join(" "))?;
+                }
+                What::Born(r) => write!(f, "born:{r}")?,
+                What::Date(r) => write!(f, "date:{r}")?,
+                What::Type(k) => write!(f, "type:{k}")?,
+                What::Dataset(k) => write!(f, "dataset:{k}")?,
+                What::Category(k) => write!(f, "category:{k}")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+fn quoted(f: &mut fmt::Formatter<'_>, s: &str) -> fmt::Result {
+    if s.contains(char::is_whitespace) {
+        write!(f, "\"{s}\"")
+    } else {
+        f.write_str(s)
+    }
+}
+
+impl fmt::Display for DayRange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let day = |d: Option<i64>| {
+            d.and_then(|d| clearstone_text::Date::from_days(d).ok())
+                .map(|d| d.to_string())
+                .unwrap_or_default()
+        };
+        write!(f, "{}..{}", day(self.from), day(self.to))
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Clause {
     pub negated: bool,
@@ -62,6 +131,8 @@ pub(crate) struct Clause {
 pub(crate) enum What {
     /// A bare word or quoted phrase: names, identifiers or free text.
     Any {
+        /// The word or phrase as typed, for display.
+        raw: String,
         names: Vec<String>,
         ids: Vec<String>,
         text: Vec<String>,

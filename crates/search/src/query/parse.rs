@@ -215,7 +215,12 @@ fn any(value: &Value) -> Result<Option<What>, QueryError> {
         }
         return Ok(None);
     }
-    Ok(Some(What::Any { names, ids, text }))
+    Ok(Some(What::Any {
+        raw: value.text.clone(),
+        names,
+        ids,
+        text,
+    }))
 }
 
 fn fielded(field: &str, field_at: usize, value: &Value) -> Result<Option<What>, QueryError> {
