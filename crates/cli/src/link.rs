@@ -92,6 +92,11 @@ pub fn run(a: &LinkArgs<'_>) -> Result<()> {
         t.elapsed().as_secs_f64()
     );
 
+    // Each pair's levels, computed once for training and scoring both.
+    let t = Instant::now();
+    let vectors = ComparisonVectors::compute(&settings.comparisons, &input.features, &cands.pairs);
+    eprintln!("compared in {:.2} s", t.elapsed().as_secs_f64());
+
     let t = Instant::now();
     let model = match a.model {
         Some(path) => {
@@ -100,7 +105,7 @@ pub fn run(a: &LinkArgs<'_>) -> Result<()> {
             model_file::from_json(&text, &settings.comparisons)
                 .map_err(|e| anyhow::anyhow!("model `{}`: {e}", path.display()))?
         }
-        None => settings.train(&input.features, &cands.pairs)?,
+        None => settings.train_on(&input.features, &cands.pairs, &vectors)?,
     };
     eprintln!(
         "model {} ({}) in {:.2} s",
@@ -118,7 +123,6 @@ pub fn run(a: &LinkArgs<'_>) -> Result<()> {
     }
 
     let t = Instant::now();
-    let vectors = ComparisonVectors::compute(&model.comparisons, &input.features, &cands.pairs);
     let scored = Scorer::new(&model).score_vectors(&input.features, &cands.pairs, &vectors)?;
     // Scores keep the candidates' order, which is sorted.
     let links: Vec<_> = scored

@@ -109,6 +109,14 @@ fn part_key(f: &Features, part: &KeyPart, i: u32) -> Option<u64> {
     }
 }
 
+impl Rule {
+    /// Whether records `a` and `b` agree on every key of the rule, as
+    /// blocking decides it.
+    pub fn agrees(&self, f: &Features, a: u32, b: u32) -> bool {
+        matches!((rule_key(f, self, a), rule_key(f, self, b)), (Some(x), Some(y)) if x == y)
+    }
+}
+
 /// The rule's key for one record, as a hash; `None` when a key is missing.
 fn rule_key(f: &Features, rule: &Rule, i: u32) -> Option<u64> {
     let mut h = FNV_OFFSET;

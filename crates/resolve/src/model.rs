@@ -100,13 +100,16 @@ struct Patterns {
 
 impl Patterns {
     fn of(vectors: &ComparisonVectors) -> Patterns {
-        let width = vectors.width;
+        Patterns::of_rows(vectors.width, vectors.rows())
+    }
+
+    /// The patterns of `rows`, each `width` levels.
+    fn of_rows<'a>(width: usize, rows: impl ParallelIterator<Item = &'a [u8]>) -> Patterns {
         let mut list: Vec<(Vec<u8>, u64)> = if width <= 8 {
             // Up to eight levels fit one integer, which hashes and compares
             // faster than a slice.
             let pack = |row: &[u8]| row.iter().fold(0u64, |k, &l| k << 8 | u64::from(l));
-            let counts = vectors
-                .rows()
+            let counts = rows
                 .fold(
                     HashMap::<u64, (u64, u64), PassBuild>::default,
                     |mut m, row| {
@@ -129,8 +132,7 @@ impl Patterns {
                 })
                 .collect()
         } else {
-            let counts = vectors
-                .rows()
+            let counts = rows
                 .fold(HashMap::<&[u8], u64, PassBuild>::default, |mut m, row| {
                     *m.entry(row).or_default() += 1;
                     m
@@ -386,7 +388,48 @@ impl Model {
         exclude: &[usize],
     ) -> Result<(), ResolveError> {
         self.check(vectors)?;
-        let mut patterns = Patterns::of(vectors);
+        self.session(Patterns::of(vectors), iterations, exclude);
+        Ok(())
+    }
+
+    /// As [`Model::train_m_session`] over the rows of only those `pairs`
+    /// (one per row of `vectors`) that `keep` accepts: one blocking rule's
+    /// pairs among all the candidates, whose levels are then computed once
+    /// for training every session and scoring.
+    ///
+    /// # Errors
+    /// As [`Model::em`], and [`ResolveError::NoPairs`] when `keep` accepts
+    /// no pair; [`ResolveError::ModelShape`] when `pairs` and `vectors`
+    /// differ in length.
+    pub fn train_m_session_where(
+        &mut self,
+        vectors: &ComparisonVectors,
+        pairs: &[(u32, u32)],
+        keep: impl Fn(u32, u32) -> bool + Sync,
+        iterations: usize,
+        exclude: &[usize],
+    ) -> Result<(), ResolveError> {
+        self.check(vectors)?;
+        if pairs.len() != vectors.len() {
+            return Err(ResolveError::ModelShape {
+                got: vectors.len(),
+                expected: pairs.len(),
+            });
+        }
+        let rows = vectors
+            .rows()
+            .zip(pairs.par_iter())
+            .filter(|(_, (a, b))| keep(*a, *b))
+            .map(|(row, _)| row);
+        let patterns = Patterns::of_rows(vectors.width, rows);
+        if patterns.counts.is_empty() {
+            return Err(ResolveError::NoPairs);
+        }
+        self.session(patterns, iterations, exclude);
+        Ok(())
+    }
+
+    fn session(&mut self, mut patterns: Patterns, iterations: usize, exclude: &[usize]) {
         if patterns.width > 0 {
             for row in patterns.rows.chunks_mut(patterns.width) {
                 for &c in exclude {
@@ -407,7 +450,6 @@ impl Model {
             }
         }
         self.refresh_version();
-        Ok(())
     }
 
     /// The posterior chance that a row of levels is a match.

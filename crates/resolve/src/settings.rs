@@ -7,7 +7,7 @@ use std::fmt;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::block::{Key, KeyPart, Rule, candidates};
+use crate::block::{Key, KeyPart, Rule};
 use crate::compare::{Comparison, Method};
 use crate::error::ResolveError;
 use crate::features::Features;
@@ -356,39 +356,67 @@ impl Settings {
     /// again from the candidates with the sessions' `m`.
     ///
     /// # Errors
-    /// As [`Model::train`] and [`candidates`].
+    /// As [`Settings::train_on`].
     pub fn train(&self, features: &Features, pairs: &[(u32, u32)]) -> Result<Model, ResolveError> {
-        let (mut model, vectors) = self.train_m(features, pairs)?;
+        let vectors = ComparisonVectors::compute(&self.comparisons, features, pairs);
+        self.train_on(features, pairs, &vectors)
+    }
+
+    /// As [`Settings::train`], given the levels of the candidate `pairs`
+    /// under these settings' comparisons, which scoring then reuses. Each
+    /// session trains on those of the candidates that agree on its rule,
+    /// which are all of the rule's pairs when deduplicating and its pairs
+    /// across the files when linking.
+    ///
+    /// # Errors
+    /// As [`Model::train`]; [`ResolveError::ModelShape`] when `vectors`
+    /// does not hold one row per pair.
+    pub fn train_on(
+        &self,
+        features: &Features,
+        pairs: &[(u32, u32)],
+        vectors: &ComparisonVectors,
+    ) -> Result<Model, ResolveError> {
+        let mut model = self.train_m(features, pairs, vectors)?;
         // λ was settled with the first EM's `m`, which blocking on common
         // keys blurs; the sessions' `m` tell matches apart better.
-        model.estimate_prior(features, &vectors)?;
+        model.estimate_prior(features, vectors)?;
         Ok(model)
     }
 
-    /// `u`, `m` and a first λ, as [`Settings::train`] has them before its
-    /// last step, and the candidates' levels.
+    /// `u`, `m` and a first λ, as [`Settings::train_on`] has them before
+    /// its last step.
     fn train_m(
         &self,
         features: &Features,
         pairs: &[(u32, u32)],
-    ) -> Result<(Model, ComparisonVectors), ResolveError> {
+        vectors: &ComparisonVectors,
+    ) -> Result<Model, ResolveError> {
         let mut model = Model::new(self.comparisons.clone(), 1e-4);
-        let vectors = ComparisonVectors::compute(&model.comparisons, features, pairs);
+        if vectors.len() != pairs.len() {
+            return Err(ResolveError::ModelShape {
+                got: vectors.len(),
+                expected: pairs.len(),
+            });
+        }
         let t = &self.training;
-        model.train(features, &vectors, t.em_iterations, t.u_samples, t.seed)?;
+        model.train(features, vectors, t.em_iterations, t.u_samples, t.seed)?;
         for &r in &t.sessions {
             let Some(rule) = self.rules.get(r) else {
                 continue;
             };
             let exclude = self.comparisons_on(rule);
-            let own = candidates(features, std::slice::from_ref(rule), self.pairs_max)?;
-            let v = ComparisonVectors::compute(&model.comparisons, features, &own.pairs);
             // A rule whose pairs all agree on everything teaches nothing.
-            if !v.is_empty() && exclude.len() < self.comparisons.len() {
-                model.train_m_session(&v, t.em_iterations, &exclude)?;
+            if exclude.len() >= self.comparisons.len() {
+                continue;
+            }
+            let agree = |a, b| rule.agrees(features, a, b);
+            match model.train_m_session_where(vectors, pairs, agree, t.em_iterations, &exclude) {
+                Err(ResolveError::NoPairs) => {}
+                other => other?,
             }
         }
-        Ok((model, vectors))
+        Ok(model)
     }
 
     /// The comparisons that read a field the rule blocks on.
@@ -539,6 +567,7 @@ fn fields_of(c: &Comparison) -> Vec<usize> {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::panic)]
     use super::*;
+    use crate::block::candidates;
     use crate::record::Record;
     use crate::rng::SplitMix64;
 
@@ -629,7 +658,8 @@ sessions = ["names+year", "postcode"]
         let expected = true_pairs as f64 / (n * (n - 1.0) / 2.0);
         let off = |m: &Model| (m.prior / expected - 1.0).abs();
 
-        let (before, _) = settings.train_m(&features, &pairs).unwrap();
+        let vectors = ComparisonVectors::compute(&settings.comparisons, &features, &pairs);
+        let before = settings.train_m(&features, &pairs, &vectors).unwrap();
         let after = settings.train(&features, &pairs).unwrap();
         assert_eq!(after.m, before.m);
         assert!(
@@ -643,5 +673,31 @@ sessions = ["names+year", "postcode"]
             "prior {} expected {expected}",
             after.prior
         );
+    }
+
+    #[test]
+    fn sessions_on_the_candidates_train_as_sessions_on_each_rule_blocked_again() {
+        let settings = Settings::parse(SETTINGS, "test.toml").unwrap();
+        let (records, _) = people(2000, 5);
+        let features = Features::compute(&settings.schema, &records).unwrap();
+        let pairs = candidates(&features, &settings.rules, u64::MAX)
+            .unwrap()
+            .pairs;
+        let vectors = ComparisonVectors::compute(&settings.comparisons, &features, &pairs);
+        let t = &settings.training;
+        let mut blocked_again = Model::new(settings.comparisons.clone(), 1e-4);
+        blocked_again
+            .train(&features, &vectors, t.em_iterations, t.u_samples, t.seed)
+            .unwrap();
+        for &r in &t.sessions {
+            let rule = &settings.rules[r];
+            let own = candidates(&features, std::slice::from_ref(rule), u64::MAX).unwrap();
+            let v = ComparisonVectors::compute(&settings.comparisons, &features, &own.pairs);
+            blocked_again
+                .train_m_session(&v, t.em_iterations, &settings.comparisons_on(rule))
+                .unwrap();
+        }
+        let model = settings.train_m(&features, &pairs, &vectors).unwrap();
+        assert_eq!(model, blocked_again);
     }
 }
