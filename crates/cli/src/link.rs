@@ -4,15 +4,17 @@
 //! nothing reaches the platform's store or audit log.
 
 use std::collections::HashSet;
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use clearstone_resolve::settings::Settings;
 use clearstone_resolve::{
-    ComparisonVectors, Features, Record, Scorer, candidates, candidates_link, cluster, model_file,
+    ComparisonVectors, Features, Ids, Scorer, Values, candidates, candidates_link, cluster,
+    model_file,
 };
-use clearstone_text::{Date, parse_date};
+use clearstone_text::parse_date;
 
 /// Records read and featurised at a time, so that the text of the input is
 /// never held whole.
@@ -43,12 +45,14 @@ struct BadRow {
 /// What reading the inputs gave.
 struct Input {
     features: Features,
-    ids: Vec<String>,
+    ids: Ids,
     /// Records of the first file; the rest are the second's.
     split: usize,
     bad: Vec<BadRow>,
     /// Per field: values that were not dates in the field's formats.
     unreadable_dates: Vec<u64>,
+    /// Of the time reading, how much went to computing features.
+    featurising: Duration,
 }
 
 pub fn run(a: &LinkArgs<'_>) -> Result<()> {
@@ -71,7 +75,11 @@ pub fn run(a: &LinkArgs<'_>) -> Result<()> {
     let input = read_inputs(&settings, a.inputs, id_column)?;
     report_bad(&input, &settings, a.rejected)?;
     let n = input.features.len();
-    eprintln!("read {n} records in {:.2} s", t.elapsed().as_secs_f64());
+    eprintln!(
+        "read {n} records in {:.2} s ({:.2} s of it computing features)",
+        t.elapsed().as_secs_f64(),
+        input.featurising.as_secs_f64()
+    );
 
     let t = Instant::now();
     let cands = if a.inputs.len() == 2 {
@@ -133,7 +141,7 @@ pub fn run(a: &LinkArgs<'_>) -> Result<()> {
     let mut w = csv_writer(a.out)?;
     w.write_record(["left_id", "right_id", "match_weight", "match_probability"])?;
     for s in &links {
-        let (l, r) = (id(&input.ids, s.left), id(&input.ids, s.right));
+        let (l, r) = (input.ids.get(s.left), input.ids.get(s.right));
         w.write_record([
             l,
             r,
@@ -155,7 +163,7 @@ pub fn run(a: &LinkArgs<'_>) -> Result<()> {
         let mut w = csv_writer(path)?;
         w.write_record(["id", "cluster_id"])?;
         for (i, root) in roots.iter().enumerate() {
-            w.write_record([id(&input.ids, i as u32), id(&input.ids, *root)])?;
+            w.write_record([input.ids.get(i as u32), input.ids.get(*root)])?;
         }
         w.flush()?;
         let distinct: HashSet<&u32> = roots.iter().collect();
@@ -169,24 +177,29 @@ pub fn run(a: &LinkArgs<'_>) -> Result<()> {
     Ok(())
 }
 
-fn id(ids: &[String], i: u32) -> &str {
-    ids.get(i as usize).map_or("", String::as_str)
-}
-
 fn csv_writer(path: &Path) -> Result<csv::Writer<std::fs::File>> {
     csv::Writer::from_path(path).with_context(|| format!("cannot write `{}`", path.display()))
 }
 
 fn read_inputs(settings: &Settings, inputs: &[PathBuf], id_column: &str) -> Result<Input> {
     let fields = settings.schema.fields.len();
+    let formats: Vec<Vec<&str>> = settings
+        .formats
+        .iter()
+        .map(|f| f.iter().map(String::as_str).collect())
+        .collect();
     let mut out = Input {
         features: Features::new(&settings.schema),
-        ids: Vec::new(),
+        ids: Ids::new(),
         split: 0,
         bad: Vec::new(),
         unreadable_dates: vec![0; fields],
+        featurising: Duration::ZERO,
     };
-    let mut seen: HashSet<String> = HashSet::new();
+    // One buffer of values and one row, reused: allocating a string per
+    // field of every record is what reading a large file used to cost.
+    let mut chunk = Values::new(fields);
+    let mut row = csv::ByteRecord::new();
     for (file_no, path) in inputs.iter().enumerate() {
         let name = path.display().to_string();
         let mut reader = csv::ReaderBuilder::new()
@@ -209,10 +222,12 @@ fn read_inputs(settings: &Settings, inputs: &[PathBuf], id_column: &str) -> Resu
             .iter()
             .map(|cs| cs.iter().map(|c| column(c)).collect::<Result<Vec<_>>>())
             .collect::<Result<Vec<_>>>()?;
-        let mut chunk: Vec<Record> = Vec::with_capacity(CHUNK_RECORDS);
-        let mut row = csv::StringRecord::new();
+        let mut used: Vec<usize> = field_columns.iter().flatten().copied().collect();
+        used.push(id_at);
+        used.sort_unstable();
+        used.dedup();
         loop {
-            let more = match reader.read_record(&mut row) {
+            let more = match reader.read_byte_record(&mut row) {
                 Ok(more) => more,
                 Err(e) => {
                     let line = e.position().map_or(0, csv::Position::line);
@@ -233,7 +248,11 @@ fn read_inputs(settings: &Settings, inputs: &[PathBuf], id_column: &str) -> Resu
                 file: name.clone(),
                 line,
                 reason,
-                raw: row.iter().collect::<Vec<_>>().join(","),
+                raw: row
+                    .iter()
+                    .map(String::from_utf8_lossy)
+                    .collect::<Vec<_>>()
+                    .join(","),
             };
             if row.len() != header.len() {
                 out.bad.push(bad(format!(
@@ -243,74 +262,85 @@ fn read_inputs(settings: &Settings, inputs: &[PathBuf], id_column: &str) -> Resu
                 )));
                 continue;
             }
-            let rid = row.get(id_at).unwrap_or_default().trim();
+            // Only the columns read must be text.
+            if let Some(&c) = used
+                .iter()
+                .find(|&&c| std::str::from_utf8(row.get(c).unwrap_or_default()).is_err())
+            {
+                let column = header.get(c).unwrap_or_default();
+                out.bad
+                    .push(bad(format!("column `{column}` is not UTF-8 text")));
+                continue;
+            }
+            let text = |c: usize| {
+                std::str::from_utf8(row.get(c).unwrap_or_default())
+                    .unwrap_or_default()
+                    .trim()
+            };
+            let rid = text(id_at);
             if rid.is_empty() {
                 out.bad.push(bad(format!("no id in column `{id_column}`")));
                 continue;
             }
-            if !seen.insert(rid.to_owned()) {
+            if out.ids.insert(rid).is_none() {
                 out.bad
                     .push(bad(format!("id `{rid}` appears more than once")));
                 continue;
             }
-            let mut values = Vec::with_capacity(fields);
-            for (f, cols) in field_columns.iter().enumerate() {
-                let joined = cols
-                    .iter()
-                    .filter_map(|&c| row.get(c).map(str::trim))
-                    .filter(|v| !v.is_empty())
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                values.push(read_value(settings, f, joined, &mut out.unreadable_dates));
-            }
-            out.ids.push(rid.to_owned());
-            chunk.push(Record {
-                id: rid.to_owned(),
-                fields: values,
+            let dates = &mut out.unreadable_dates;
+            chunk.push(|f, value| {
+                for &c in field_columns.get(f).into_iter().flatten() {
+                    let v = text(c);
+                    if !v.is_empty() {
+                        if !value.is_empty() {
+                            value.push(' ');
+                        }
+                        value.push_str(v);
+                    }
+                }
+                if let Some(formats) = formats.get(f).filter(|f| !f.is_empty()) {
+                    read_date(value, formats, dates.get_mut(f));
+                }
             });
             if chunk.len() == CHUNK_RECORDS {
-                featurise(&mut chunk, &mut out.features)?;
+                featurise(&mut chunk, &mut out)?;
             }
         }
-        featurise(&mut chunk, &mut out.features)?;
+        featurise(&mut chunk, &mut out)?;
         if file_no == 0 {
             out.split = out.ids.len();
         }
     }
+    out.ids.seal();
     Ok(out)
 }
 
-/// A field's value as resolution reads it: dates in ISO 8601 whatever
-/// format the file wrote them in.
-fn read_value(settings: &Settings, field: usize, v: String, dates: &mut [u64]) -> Option<String> {
-    if v.is_empty() {
-        return None;
+/// A date field's value as resolution reads it: in ISO 8601 whatever
+/// format the file wrote it in, or missing (and counted in `unreadable`)
+/// when it is in none of the field's formats.
+fn read_date(value: &mut String, formats: &[&str], unreadable: Option<&mut u64>) {
+    if value.is_empty() {
+        return;
     }
-    let formats: Vec<&str> = settings
-        .formats
-        .get(field)
-        .map(|f| f.iter().map(String::as_str).collect())
-        .unwrap_or_default();
-    if formats.is_empty() {
-        return Some(v);
-    }
-    match parse_date(&v, &formats) {
-        Ok(d) => Some(iso(d)),
+    let date = parse_date(value, formats);
+    value.clear();
+    match date {
+        Ok(d) => {
+            // Writing to a String cannot fail.
+            let _ = write!(value, "{:04}-{:02}-{:02}", d.year(), d.month(), d.day());
+        }
         Err(_) => {
-            if let Some(c) = dates.get_mut(field) {
-                *c += 1;
+            if let Some(n) = unreadable {
+                *n += 1;
             }
-            None
         }
     }
 }
 
-fn iso(d: Date) -> String {
-    format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
-}
-
-fn featurise(chunk: &mut Vec<Record>, into: &mut Features) -> Result<()> {
-    into.extend(chunk)?;
+fn featurise(chunk: &mut Values, into: &mut Input) -> Result<()> {
+    let t = Instant::now();
+    into.features.extend_values(chunk)?;
+    into.featurising += t.elapsed();
     chunk.clear();
     Ok(())
 }

@@ -250,3 +250,40 @@ fn bad_settings_and_too_many_pairs_fail_with_a_clear_message() {
     assert!(err.contains("pairs_max"), "{err}");
     assert!(!tmp.path().join("p.csv").exists());
 }
+
+#[test]
+fn a_row_whose_fields_are_not_text_is_rejected_with_its_line() {
+    let (tmp, _) = setup(300);
+    let mut bytes = std::fs::read(tmp.path().join("people.csv")).unwrap();
+    let text = String::from_utf8(bytes.clone()).unwrap();
+    let header = text.lines().next().unwrap();
+    // A surname of bytes that are not UTF-8, on the file's last line.
+    let surname = header.split(',').position(|c| c == "surname").unwrap();
+    let mut row: Vec<Vec<u8>> = header.split(',').map(|_| b"x".to_vec()).collect();
+    row[0] = b"broken-1".to_vec();
+    row[surname] = vec![b'S', 0xff, 0xfe];
+    bytes.extend(row.join(&b","[..]));
+    bytes.push(b'\n');
+    std::fs::write(tmp.path().join("people.csv"), bytes).unwrap();
+    let out = link(
+        tmp.path(),
+        &[
+            "--input",
+            "people.csv",
+            "--out",
+            "pairs.csv",
+            "--rejected",
+            "rejected.csv",
+        ],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    let rejected = std::fs::read_to_string(tmp.path().join("rejected.csv")).unwrap();
+    let line = text.lines().count() + 1;
+    assert!(
+        rejected.contains(&format!(
+            "people.csv,{line},column `surname` is not UTF-8 text,"
+        )),
+        "{rejected}"
+    );
+}

@@ -40,6 +40,9 @@ pub enum ResolveError {
     #[error("blocking rule `{rule}` has no keys")]
     EmptyRule { rule: String },
 
+    #[error("values of records of {got} fields, the schema has {expected}")]
+    ValuesWidth { got: usize, expected: usize },
+
     #[error("too many records: {count}, at most {max}")]
     TooManyRecords { count: usize, max: usize },
 

@@ -19,6 +19,7 @@ use rayon::prelude::*;
 
 use crate::error::ResolveError;
 use crate::record::{FieldKind, Record, Schema};
+use crate::values::Values;
 
 /// The id of a missing value.
 pub(crate) const NONE: u32 = u32::MAX;
@@ -60,14 +61,14 @@ pub(crate) type PassBuild = BuildHasherDefault<PassHasher>;
 /// Distinct strings, each stored once in one buffer and named by its
 /// position.
 #[derive(Debug, Clone, Default)]
-struct Dictionary {
+pub(crate) struct Dictionary {
     text: String,
     ends: Vec<usize>,
     index: HashMap<u64, u32, PassBuild>,
 }
 
 impl Dictionary {
-    fn get(&self, id: u32) -> &str {
+    pub(crate) fn get(&self, id: u32) -> &str {
         let i = id as usize;
         let start = match i.checked_sub(1) {
             Some(p) => self.ends.get(p).copied().unwrap_or(0),
@@ -77,9 +78,18 @@ impl Dictionary {
         self.text.get(start..end).unwrap_or_default()
     }
 
+    pub(crate) fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Frees the index by hash; values are then found only by id.
+    pub(crate) fn drop_index(&mut self) {
+        self.index = HashMap::default();
+    }
+
     /// The id of `s`, added if new, and whether it was; `None` when the
     /// dictionary is full, which the record limit rules out.
-    fn intern(&mut self, s: &str) -> Option<(u32, bool)> {
+    pub(crate) fn intern(&mut self, s: &str) -> Option<(u32, bool)> {
         self.intern_hashed(s, fnv1a(s.as_bytes(), FNV_OFFSET))
     }
 
@@ -446,7 +456,30 @@ impl Features {
         for r in records {
             r.check(&self.schema)?;
         }
-        let count = self.len.saturating_add(records.len());
+        self.extend_from(records)
+    }
+
+    /// As [`Features::extend`], from values read into one text, which
+    /// spares a large input an allocation per field.
+    ///
+    /// # Errors
+    /// [`ResolveError::ValuesWidth`] when the values are not of records of
+    /// the schema's fields (nothing is added then);
+    /// [`ResolveError::TooManyRecords`].
+    pub fn extend_values(&mut self, values: &Values) -> Result<(), ResolveError> {
+        let expected = self.schema.fields.len();
+        if values.width() != expected {
+            return Err(ResolveError::ValuesWidth {
+                got: values.width(),
+                expected,
+            });
+        }
+        self.extend_from(values)
+    }
+
+    fn extend_from<S: Source + ?Sized>(&mut self, source: &S) -> Result<(), ResolveError> {
+        let added = source.records();
+        let count = self.len.saturating_add(added);
         let name_fields = self
             .schema
             .fields
@@ -462,9 +495,12 @@ impl Features {
         // Folding, parsing and hashing, record by record and in parallel:
         // reading each record once, all its fields together, is what keeps
         // the caller's scattered strings from costing a cache miss a field.
-        let runs: Vec<Vec<Normalised>> = records
-            .par_chunks(RECORDS_PER_TASK)
-            .map(|run| normalise(&kinds, run))
+        let runs: Vec<Vec<Normalised>> = (0..added.div_ceil(RECORDS_PER_TASK))
+            .into_par_iter()
+            .map(|t| {
+                let first = t * RECORDS_PER_TASK;
+                normalise(&kinds, source, first..added.min(first + RECORDS_PER_TASK))
+            })
             .collect();
         let column = |field: usize| -> Vec<&Normalised> {
             runs.iter().filter_map(|run| run.get(field)).collect()
@@ -497,12 +533,12 @@ impl Features {
         filled.sort_unstable_by_key(|(i, _)| *i);
         let stride = self.stride.max(1);
         let start = self.slots.len();
-        self.slots.resize(start + records.len() * stride, NONE);
+        self.slots.resize(start + added * stride, NONE);
         // (first slot, slots per record, values) of each field.
         let fields: Vec<(usize, usize, &[u32])> = filled
             .iter()
             .zip(&self.at)
-            .map(|((_, values), &at)| (at, values.len() / records.len().max(1), values.as_slice()))
+            .map(|((_, values), &at)| (at, values.len() / added.max(1), values.as_slice()))
             .collect();
         if let Some(rows) = self.slots.get_mut(start..) {
             rows.par_chunks_mut(stride * RECORDS_PER_TASK)
@@ -780,13 +816,43 @@ impl Normalised {
     }
 }
 
-/// The keys and outright slots of every field of `records`.
-fn normalise(kinds: &[FieldKind], records: &[Record]) -> Vec<Normalised> {
+/// Records' values as [`Features`] reads them.
+trait Source: Sync {
+    fn records(&self) -> usize;
+    /// A record's value of a field, `None` when missing.
+    fn value(&self, record: usize, field: usize) -> Option<&str>;
+}
+
+impl Source for [Record] {
+    fn records(&self) -> usize {
+        self.len()
+    }
+    fn value(&self, record: usize, field: usize) -> Option<&str> {
+        self.get(record)?.fields.get(field)?.as_deref()
+    }
+}
+
+impl Source for Values {
+    fn records(&self) -> usize {
+        self.len()
+    }
+    fn value(&self, record: usize, field: usize) -> Option<&str> {
+        self.get(record, field)
+    }
+}
+
+/// The keys and outright slots of every field of the `records` of
+/// `source`.
+fn normalise<S: Source + ?Sized>(
+    kinds: &[FieldKind],
+    source: &S,
+    records: std::ops::Range<usize>,
+) -> Vec<Normalised> {
     let mut out: Vec<Normalised> = kinds.iter().map(|_| Normalised::default()).collect();
     let mut buf = String::new();
     for r in records {
-        for ((&kind, value), n) in kinds.iter().zip(&r.fields).zip(&mut out) {
-            let value = value.as_deref();
+        for (field, (&kind, n)) in kinds.iter().zip(&mut out).enumerate() {
+            let value = source.value(r, field);
             match kind {
                 FieldKind::Date => {
                     let d = value.map_or(DateFeatures::MISSING, DateFeatures::parse);
@@ -1093,6 +1159,56 @@ mod tests {
         assert!(new);
         assert_ne!(id, 0);
         assert_eq!(d.get(id), "fresh");
+    }
+
+    #[test]
+    fn values_give_the_features_records_give() {
+        let schema = Schema::new([
+            ("given", FieldKind::GivenName),
+            ("dob", FieldKind::Date),
+            ("pc", FieldKind::Postcode),
+            ("addr", FieldKind::Address),
+            ("nino", FieldKind::Identifier),
+        ]);
+        let recs = [
+            rec(
+                "1",
+                &[
+                    Some("Ann"),
+                    Some("1980-02-29"),
+                    Some("LS1 1AA"),
+                    None,
+                    Some("AB1"),
+                ],
+            ),
+            rec(
+                "2",
+                &[None, Some("x"), Some("M1 1AE"), Some("1 Mill Lane"), None],
+            ),
+            rec(
+                "3",
+                &[Some("ann"), None, None, Some("2 Mill Lane"), Some("ab1")],
+            ),
+        ];
+        let from_records = Features::compute(&schema, &recs).unwrap();
+        let mut values = Values::new(5);
+        for r in &recs {
+            values.push(|f, b| b.push_str(r.fields[f].as_deref().unwrap_or_default()));
+        }
+        let mut from_values = Features::new(&schema);
+        from_values.extend_values(&values).unwrap();
+        assert_eq!(from_values.len(), 3);
+        assert_eq!(from_values.slots, from_records.slots);
+        for i in 0..3 {
+            for field in 0..5 {
+                assert_eq!(from_values.field(i, field), from_records.field(i, field));
+            }
+        }
+        let err = from_values.extend_values(&Values::new(4)).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "values of records of 4 fields, the schema has 5"
+        );
     }
 
     #[test]
