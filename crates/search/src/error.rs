@@ -26,6 +26,8 @@ pub enum SearchError {
     Layout { reason: String },
     #[error("search index: {0}")]
     Index(#[from] tantivy::TantivyError),
+    #[error("search index: {0}")]
+    Io(#[from] std::io::Error),
 }
 
 /// Why query text could not be parsed. `position` counts characters (not

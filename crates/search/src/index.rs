@@ -6,7 +6,6 @@ use std::path::Path;
 use tantivy::collector::DocSetCollector;
 use tantivy::directory::error::LockError;
 use tantivy::indexer::IndexWriterOptions;
-use tantivy::query::Query as TantivyQuery;
 use tantivy::schema::Value;
 use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, TantivyError, Term};
 
@@ -16,7 +15,7 @@ use crate::error::SearchError;
 use crate::keys::{
     IdKeys, canonical_key, compact, given_name_tokens, identifier_keys, phonetic_keys,
 };
-use crate::query::{Built, JOIN_FIRST_CHARS_MAX, Matcher, Query};
+use crate::query::{Built, JOIN_FIRST_CHARS_MAX, Matcher, Query, terms};
 use crate::results::{Hit, Page, Results, Snippet};
 use crate::schema::{self, Fields, TEXT_ANALYSER};
 use crate::stored::{self, Stored};
@@ -154,7 +153,7 @@ impl SearchIndex {
             return Ok(Results::default());
         }
         let searcher = self.searcher();
-        let built = Built::new(query, &self.fields, visible, Vec::new());
+        let built = Built::new(query, &self.fields, visible, Vec::new(), &searcher)?;
         let k = page.offset + page.size;
         let (total, top) = searcher.search(&*built.query, &GroupTop { k })?;
         let shown: Vec<(String, f32)> = top.into_iter().skip(page.offset).collect();
@@ -164,12 +163,9 @@ impl SearchIndex {
                 hits: Vec::new(),
             });
         }
-        let only_these = Box::new(tantivy::query::TermSetQuery::new(
-            shown
-                .iter()
-                .map(|(c, _)| Term::from_field_text(self.fields.canonical, c)),
-        ));
-        let built = Built::new(query, &self.fields, visible, vec![only_these]);
+        let only_these = terms(self.fields.canonical, shown.iter().map(|(c, _)| c.as_str()))
+            .ok_or_else(damaged)?;
+        let built = Built::new(query, &self.fields, visible, vec![only_these], &searcher)?;
         let mut docs = searcher.search(&*built.query, &Scored)?;
         docs.sort_by(|a, b| {
             a.canonical
@@ -262,12 +258,14 @@ impl SearchIndex {
         }
         let searcher = self.searcher();
         let wanted: HashSet<&str> = targets.iter().map(String::as_str).collect();
-        let refs: Box<dyn TantivyQuery> = Box::new(tantivy::query::TermSetQuery::new(
-            wanted
-                .iter()
-                .map(|t| Term::from_field_text(self.fields.refs, t)),
-        ));
-        let built = Built::new(&Query::everything(), &self.fields, visible, vec![refs]);
+        let refs = terms(self.fields.refs, wanted.iter().copied()).ok_or_else(damaged)?;
+        let built = Built::new(
+            &Query::everything(),
+            &self.fields,
+            visible,
+            vec![refs],
+            &searcher,
+        )?;
         let found = searcher.search(&*built.query, &DocSetCollector)?;
         let mut out = Vec::new();
         for address in found {
@@ -293,9 +291,7 @@ impl SearchIndex {
     pub fn scan(&self, f: &mut dyn FnMut(DocSummary<'_>)) -> Result<(), SearchError> {
         let searcher = self.searcher();
         for segment in searcher.segment_readers() {
-            let store = segment
-                .get_store_reader(1)
-                .map_err(|e| SearchError::Index(e.into()))?;
+            let store = segment.get_store_reader(1)?;
             for doc in store.iter::<TantivyDocument>(segment.alive_bitset()) {
                 let doc = doc?;
                 let s = stored::decode(doc_bytes(&doc, self.fields.doc)).ok_or_else(damaged)?;
@@ -311,6 +307,12 @@ impl SearchIndex {
             }
         }
         Ok(())
+    }
+
+    /// Segments the index is held in, for status displays and benchmarks:
+    /// each search visits every one.
+    pub fn segment_count(&self) -> usize {
+        self.searcher().segment_readers().len()
     }
 
     /// Documents in the index, of every shape.

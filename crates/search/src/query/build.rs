@@ -8,16 +8,17 @@
 
 use std::ops::Bound;
 
-use tantivy::Term;
 use tantivy::query::doc_predicate_query::DocPredicateQuery;
 use tantivy::query::{
     BooleanQuery, ConstScoreQuery, DisjunctionMaxQuery, EmptyQuery, FuzzyTermQuery, Occur,
     PhraseQuery, Query as TantivyQuery, RangeQuery, TermQuery, TermSetQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{Searcher, Term};
 
 use super::{Clause, DayRange, IdField, Query, What};
 use crate::Visible;
+use crate::error::SearchError;
 use crate::schema::Fields;
 use crate::visible::VisibleShapes;
 
@@ -53,7 +54,9 @@ impl Built {
         fields: &Fields,
         visible: &Visible,
         extra: Vec<Box<dyn TantivyQuery>>,
-    ) -> Built {
+        searcher: &Searcher,
+    ) -> Result<Built, SearchError> {
+        let x = &Expander { searcher };
         let mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)> = Vec::new();
         clauses.push((Occur::Must, filter(visibility(visible))));
         for q in extra {
@@ -63,16 +66,16 @@ impl Built {
         while let Some(Clause { negated, what }) = query.clauses.get(i) {
             i += 1;
             if *negated {
-                clauses.push((Occur::MustNot, exact(what, fields)));
+                clauses.push((Occur::MustNot, exact(what, fields, x)?));
                 continue;
             }
-            let q = selecting(what, fields);
+            let q = selecting(what, fields, x)?;
             // "o brien" typed as two words may be the one name "O'Brien".
             let next = query.clauses.get(i).filter(|c| !c.negated);
             if let (Some(first), Some(next)) = (joinable_word(what), next)
                 && let Some(second) = joinable_start(&next.what)
             {
-                let apart = all_of(vec![q, selecting(&next.what, fields)]);
+                let apart = all_of(vec![q, selecting(&next.what, fields, x)?]);
                 let together = joined(&format!("{first}{second}"), fields);
                 clauses.push((Occur::Must, best_of(vec![apart, together])));
                 i += 1;
@@ -80,9 +83,9 @@ impl Built {
             }
             clauses.push((Occur::Must, q));
         }
-        Built {
+        Ok(Built {
             query: Box::new(BooleanQuery::new(clauses)),
-        }
+        })
     }
 }
 
@@ -106,23 +109,41 @@ fn term(field: Field, key: &str) -> Box<dyn TantivyQuery> {
     ))
 }
 
-fn terms<'a>(
+/// Documents holding any of `keys`. A handful of terms is a union of term
+/// lookups; tantivy's term-set query would instead fill a bitset the size
+/// of each segment, which costs more than the lookups it saves.
+pub(crate) fn terms<'a>(
     field: Field,
     keys: impl IntoIterator<Item = &'a str>,
 ) -> Option<Box<dyn TantivyQuery>> {
-    let terms: Vec<Term> = keys
+    let mut terms: Vec<Term> = keys
         .into_iter()
         .map(|k| Term::from_field_text(field, k))
         .collect();
+    terms.sort();
+    terms.dedup();
     match terms.len() {
         0 => None,
-        1 => Some(Box::new(TermQuery::new(
-            terms.into_iter().next()?,
-            IndexRecordOption::Basic,
+        1 => terms
+            .pop()
+            .map(|t| Box::new(TermQuery::new(t, IndexRecordOption::Basic)) as _),
+        n if n <= TERM_UNION_MAX => Some(Box::new(BooleanQuery::new(
+            terms
+                .into_iter()
+                .map(|t| {
+                    let q: Box<dyn TantivyQuery> =
+                        Box::new(TermQuery::new(t, IndexRecordOption::Basic));
+                    (Occur::Should, q)
+                })
+                .collect(),
         ))),
         _ => Some(Box::new(TermSetQuery::new(terms))),
     }
 }
+
+/// Above this many terms, one pass over the term dictionary and a bitset
+/// beat a union of lookups.
+const TERM_UNION_MAX: usize = 128;
 
 fn best_of(variants: Vec<Box<dyn TantivyQuery>>) -> Box<dyn TantivyQuery> {
     match variants.len() {
@@ -162,49 +183,66 @@ pub(crate) fn fuzzy_distance(token: &str) -> Option<u8> {
 }
 
 /// Every way a document's names may match one folded query token, each
-/// scored for its kind; the best one counts.
-fn name_token(token: &str, f: &Fields) -> Box<dyn TantivyQuery> {
-    let mut v = vec![constant(term(f.name, token), score::NAME_EXACT)];
+/// name term scored for its best kind, in one flat disjunction-max: the
+/// token itself (exact), its nicknames, the names within one or two edits
+/// of it (fuzzy, expanded against the index's dictionaries now), its sound
+/// codes (phonetic) and, for a single letter, given-name initials.
+fn name_token(
+    token: &str,
+    f: &Fields,
+    x: &Expander<'_>,
+) -> Result<Box<dyn TantivyQuery>, SearchError> {
+    let mut scored: Vec<(String, f32)> = vec![(token.to_owned(), score::NAME_EXACT)];
+    let mut v = Vec::new();
     if token.chars().count() == 1 {
         v.push(constant(term(f.name_initial, token), score::NAME_INITIAL));
-        return best_of(v);
+    } else {
+        for nick in clearstone_text::nickname::variants(token) {
+            scored.push((nick.to_owned(), score::NAME_NICKNAME));
+        }
+        if let Some(d) = fuzzy_distance(token) {
+            for t in x.fuzzy(f.name, token, d)? {
+                scored.push((t, score::NAME_FUZZY));
+            }
+        }
+        for code in crate::keys::phonetic_keys(token) {
+            v.push(constant(term(f.name_phonetic, &code), score::NAME_PHONETIC));
+        }
     }
-    let nicknames = clearstone_text::nickname::variants(token);
-    if let Some(q) = terms(f.name, nicknames) {
-        v.push(constant(q, score::NAME_NICKNAME));
+    // Each term once, at its best score.
+    scored.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
+    scored.dedup_by(|later, first| later.0 == first.0);
+    for (t, s) in scored {
+        v.push(constant(term(f.name, &t), s));
     }
-    let codes = crate::keys::phonetic_keys(token);
-    if let Some(q) = terms(f.name_phonetic, codes.iter().map(String::as_str)) {
-        v.push(constant(q, score::NAME_PHONETIC));
-    }
-    if let Some(d) = fuzzy_distance(token) {
-        let fuzzy = FuzzyTermQuery::new(Term::from_field_text(f.name, token), d, true);
-        v.push(constant(Box::new(fuzzy), score::NAME_FUZZY));
-    }
-    best_of(v)
+    Ok(best_of(v))
 }
 
 /// The words of a name, each of which must match. A short word and the one
 /// after it may also match as one word, exactly, counting as
 /// two: records disagree on whether "O'Brien", "Mc Donald" or "De Souza"
 /// is one word or two.
-fn names(tokens: &[String], f: &Fields) -> Box<dyn TantivyQuery> {
+fn names(
+    tokens: &[String],
+    f: &Fields,
+    x: &Expander<'_>,
+) -> Result<Box<dyn TantivyQuery>, SearchError> {
     let mut parts = Vec::with_capacity(tokens.len());
     let mut i = 0;
     while let Some(t) = tokens.get(i) {
         match tokens.get(i + 1) {
             Some(next) if t.chars().count() <= JOIN_FIRST_CHARS_MAX => {
-                let apart = all_of(vec![name_token(t, f), name_token(next, f)]);
+                let apart = all_of(vec![name_token(t, f, x)?, name_token(next, f, x)?]);
                 parts.push(best_of(vec![apart, joined(&format!("{t}{next}"), f)]));
                 i += 2;
             }
             _ => {
-                parts.push(name_token(t, f));
+                parts.push(name_token(t, f, x)?);
                 i += 1;
             }
         }
     }
-    all_of(parts)
+    Ok(all_of(parts))
 }
 
 /// Two words of a name as one, exactly, scored as two exact words. Not by
@@ -280,8 +318,12 @@ fn days(field: Field, range: DayRange) -> Box<dyn TantivyQuery> {
 }
 
 /// A clause as it selects and scores documents.
-fn selecting(what: &What, f: &Fields) -> Box<dyn TantivyQuery> {
-    match what {
+fn selecting(
+    what: &What,
+    f: &Fields,
+    x: &Expander<'_>,
+) -> Result<Box<dyn TantivyQuery>, SearchError> {
+    Ok(match what {
         What::Any {
             names: n,
             ids,
@@ -290,7 +332,7 @@ fn selecting(what: &What, f: &Fields) -> Box<dyn TantivyQuery> {
         } => {
             let mut v = Vec::new();
             if !n.is_empty() {
-                v.push(names(n, f));
+                v.push(names(n, f, x)?);
             }
             if let Some(q) = terms(f.id, ids.iter().map(String::as_str)) {
                 v.push(constant(q, score::IDENTIFIER));
@@ -300,7 +342,7 @@ fn selecting(what: &What, f: &Fields) -> Box<dyn TantivyQuery> {
             }
             best_of(v)
         }
-        What::Name(tokens) => names(tokens, f),
+        What::Name(tokens) => names(tokens, f, x)?,
         What::Id { field, keys } => {
             match terms(id_field(*field, f), keys.iter().map(String::as_str)) {
                 Some(q) => constant(q, score::IDENTIFIER),
@@ -313,12 +355,12 @@ fn selecting(what: &What, f: &Fields) -> Box<dyn TantivyQuery> {
         What::Type(k) => filter(term(f.kind, k)),
         What::Dataset(k) => filter(term(f.dataset, k)),
         What::Category(k) => filter(term(f.category, k)),
-    }
+    })
 }
 
 /// A clause as it excludes: exact forms only, so that `-jon` removes
 /// records naming Jon and not every John, Jonathan and Joan.
-fn exact(what: &What, f: &Fields) -> Box<dyn TantivyQuery> {
+fn exact(what: &What, f: &Fields, x: &Expander<'_>) -> Result<Box<dyn TantivyQuery>, SearchError> {
     let exact_names = |tokens: &[String]| all_of(tokens.iter().map(|t| term(f.name, t)).collect());
     match what {
         What::Any {
@@ -337,9 +379,35 @@ fn exact(what: &What, f: &Fields) -> Box<dyn TantivyQuery> {
             if !t.is_empty() {
                 v.push((Occur::Should, text(t, f.text)));
             }
-            Box::new(BooleanQuery::new(v))
+            Ok(Box::new(BooleanQuery::new(v)))
         }
-        What::Name(tokens) => exact_names(tokens),
-        _ => selecting(what, f),
+        What::Name(tokens) => Ok(exact_names(tokens)),
+        _ => selecting(what, f, x),
+    }
+}
+
+/// Expands a fuzzy name token into the name terms within its distance,
+/// against every segment's term dictionary.
+pub(crate) struct Expander<'a> {
+    pub searcher: &'a Searcher,
+}
+
+impl Expander<'_> {
+    fn fuzzy(&self, field: Field, token: &str, distance: u8) -> Result<Vec<String>, SearchError> {
+        let dfa =
+            FuzzyTermQuery::new(Term::from_field_text(field, token), distance, true).automaton()?;
+        let mut out: Vec<String> = Vec::new();
+        for segment in self.searcher.segment_readers() {
+            let inverted = segment.inverted_index(field)?;
+            let mut stream = inverted.terms().search(&dfa).into_stream()?;
+            while stream.advance() {
+                if let Ok(t) = std::str::from_utf8(stream.key()) {
+                    out.push(t.to_owned());
+                }
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        Ok(out)
     }
 }

@@ -6,7 +6,7 @@ mod matcher;
 mod parse;
 
 pub use build::score;
-pub(crate) use build::{Built, JOIN_FIRST_CHARS_MAX};
+pub(crate) use build::{Built, JOIN_FIRST_CHARS_MAX, terms};
 pub(crate) use matcher::Matcher;
 pub use matcher::SNIPPET_BYTES_MAX;
 pub use parse::CATEGORIES;
