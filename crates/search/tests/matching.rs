@@ -5,6 +5,12 @@ mod common;
 use clearstone_search::{IndexDoc, score};
 use common::{ids, index, person, search};
 
+/// A score of the kinds given, plus what other matches of the same words
+/// add to break ties (less than one point).
+fn near(got: f32, kinds: f32) -> bool {
+    got >= kinds && got < kinds + 0.5
+}
+
 fn score_of(r: &clearstone_search::Results, id: &str) -> f32 {
     r.hits
         .iter()
@@ -47,10 +53,10 @@ fn kinds_of_name_match_rank_in_order() {
     ]);
     let r = search(&idx, "william");
     assert_eq!(ids(&r), ["exact", "nickname", "phonetic", "fuzzy"]);
-    assert_eq!(score_of(&r, "exact"), score::NAME_EXACT);
-    assert_eq!(score_of(&r, "nickname"), score::NAME_NICKNAME);
-    assert_eq!(score_of(&r, "phonetic"), score::NAME_PHONETIC);
-    assert_eq!(score_of(&r, "fuzzy"), score::NAME_FUZZY);
+    assert!(near(score_of(&r, "exact"), score::NAME_EXACT));
+    assert!(near(score_of(&r, "nickname"), score::NAME_NICKNAME));
+    assert!(near(score_of(&r, "phonetic"), score::NAME_PHONETIC));
+    assert!(near(score_of(&r, "fuzzy"), score::NAME_FUZZY));
     // The order of the constants is the documented order of the kinds.
     let order = [
         score::IDENTIFIER,
@@ -90,10 +96,10 @@ fn sound_alike_spellings_match() {
     assert!(r.hits.is_empty());
     let r = search(&idx, "smith");
     assert_eq!(ids(&r), ["a"]);
-    assert_eq!(score_of(&r, "a"), score::NAME_PHONETIC);
+    assert!(near(score_of(&r, "a"), score::NAME_PHONETIC));
     let r = search(&idx, "tomson");
     assert_eq!(ids(&r), ["b"]);
-    assert_eq!(score_of(&r, "b"), score::NAME_PHONETIC);
+    assert!(near(score_of(&r, "b"), score::NAME_PHONETIC));
 }
 
 #[test]
@@ -123,7 +129,10 @@ fn an_initial_matches_a_given_name() {
     ]);
     let r = search(&idx, "j smith");
     assert_eq!(ids(&r), ["a", "c"]);
-    assert_eq!(score_of(&r, "a"), score::NAME_INITIAL + score::NAME_EXACT);
+    assert!(near(
+        score_of(&r, "a"),
+        score::NAME_INITIAL + score::NAME_EXACT
+    ));
     // A surname's initial is not a given name's.
     assert!(search(&idx, "j alan").hits.is_empty());
 }

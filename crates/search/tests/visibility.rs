@@ -180,7 +180,9 @@ fn brute_force(query: &str, visible: &[&IndexDoc]) -> Option<Vec<(String, f32, V
                 .names
                 .iter()
                 .any(|(_, v)| v.to_lowercase().split(' ').any(|t| t == value))
-                .then_some(score::NAME_EXACT),
+                // An exact word matches its own sound code too, which
+                // adds its tie-breaking share.
+                .then_some(score::NAME_EXACT + score::NAME_TIE_BREAKER * score::NAME_PHONETIC),
             "id" => d
                 .identifiers
                 .iter()

@@ -35,6 +35,11 @@ pub mod score {
     pub const NAME_INITIAL: f32 = 3.0;
     pub const NAME_FUZZY: f32 = 2.0;
     pub const TEXT_WORD: f32 = 1.0;
+    /// The other ways a name word matches a record add this share of their
+    /// scores, to break ties: "Joane" matches both "Joanne" and "John" by
+    /// sound, but only "Joanne" by spelling as well. Small enough that it
+    /// never lifts a match above a better kind.
+    pub const NAME_TIE_BREAKER: f32 = 0.01;
 }
 
 /// Name tokens this short or shorter are not matched by spelling: one edit
@@ -205,8 +210,9 @@ fn name_token(
                 scored.push((t, score::NAME_FUZZY));
             }
         }
-        for code in crate::keys::phonetic_keys(token) {
-            v.push(constant(term(f.name_phonetic, &code), score::NAME_PHONETIC));
+        let codes = crate::keys::phonetic_keys(token);
+        if let Some(q) = terms(f.name_phonetic, codes.iter().map(String::as_str)) {
+            v.push(constant(q, score::NAME_PHONETIC));
         }
     }
     // Each term once, at its best score.
@@ -215,7 +221,10 @@ fn name_token(
     for (t, s) in scored {
         v.push(constant(term(f.name, &t), s));
     }
-    Ok(best_of(v))
+    Ok(Box::new(DisjunctionMaxQuery::with_tie_breaker(
+        v,
+        score::NAME_TIE_BREAKER,
+    )))
 }
 
 /// The words of a name, each of which must match. A short word and the one

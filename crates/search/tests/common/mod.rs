@@ -1,6 +1,8 @@
 //! Documents for the tests.
 #![allow(dead_code, clippy::unwrap_used, clippy::panic)]
 
+pub mod people;
+
 use clearstone_search::{IndexDoc, Page, Query, Results, SearchIndex, Visible};
 
 pub fn person(entity: &str, name: &str) -> IndexDoc {
