@@ -135,7 +135,12 @@ fn main() {
             .collect(),
         ),
     ];
+    // SEARCH_BENCH_KINDS=identifier,filtered runs some kinds only.
+    let only = std::env::var("SEARCH_BENCH_KINDS").ok();
     for (kind, queries) in &kinds {
+        if only.as_deref().is_some_and(|o| !o.split(',').any(|k| kind.starts_with(k))) {
+            continue;
+        }
         let parsed: Vec<Query> = queries
             .iter()
             .filter_map(|q| Query::parse(q).ok())

@@ -1,4 +1,4 @@
-//! Collectors that group matching documents by the entity they describe.
+//! The collector that groups matching documents by the entity they describe.
 
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
@@ -7,6 +7,7 @@ use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader, TantivyError};
 
+use crate::keys::canonical_key;
 use crate::schema::{CANONICAL, CKEY_HI, CKEY_LO, ENTITY};
 
 fn str_column(segment: &SegmentReader, field: &str) -> tantivy::Result<StrColumn> {
@@ -17,54 +18,132 @@ fn str_column(segment: &SegmentReader, field: &str) -> tantivy::Result<StrColumn
 }
 
 /// Groups every matching document by canonical id, keeping each group's
-/// best score, and returns how many groups there are and the best `k` of
-/// them ordered by score, then canonical id.
+/// best score, in one pass over the matches.
 ///
 /// Within a segment a group is a term ordinal of the canonical column,
-/// whose order is the order of the ids, so the segment's best `k` are
-/// found without reading any id; only those `k` are looked up. The global
-/// best `k` are among the union of every segment's best `k` (a group's
-/// best score is its best in some segment, where it must rank in the top
-/// `k` if it does globally). Groups are counted across segments by a
-/// 128-bit key of the id held in two fast columns.
+/// whose order is the order of the ids, so the segment's best `k` groups
+/// (by score, then id) are found without reading any id; only those `k`
+/// are looked up. The global best `k` are among the union of every
+/// segment's best `k`: a group's best score is its best in some segment,
+/// where it must rank in the top `k` if it does globally. Groups are
+/// counted across segments by a 128-bit key of the id held in two fast
+/// columns, and every match is kept with its group so that the records of
+/// the groups on the page can be listed without searching again.
 pub(crate) struct GroupTop {
     pub k: usize,
 }
 
 pub(crate) struct GroupSegment {
+    segment: SegmentOrdinal,
     canonical: StrColumn,
+    entity: StrColumn,
     hi: Column<u64>,
     lo: Column<u64>,
     k: usize,
-    /// Best score + 1 per ordinal, 0 for a group not yet seen. Allocated
-    /// zeroed on the first match, so untouched pages cost nothing.
-    best: Vec<f32>,
-    /// Each group seen, with one of its documents, in the order first seen.
-    seen: Vec<(u32, DocId)>,
+    /// Per canonical ordinal, its group's index + 1, or 0 if not seen yet.
+    /// Allocated zeroed on the first match, so untouched pages cost nothing.
+    slot: Vec<u32>,
+    groups: Vec<Group>,
+    matches: Vec<(u32, DocId, Score)>,
 }
 
+#[derive(Clone, Copy)]
+struct Group {
+    ord: u32,
+    first: DocId,
+    best: Score,
+}
+
+/// What one segment found.
 pub(crate) struct SegmentGroups {
+    segment: SegmentOrdinal,
+    entity: StrColumn,
+    /// The key of each group, by group index.
     keys: Vec<u128>,
     top: Vec<(String, Score)>,
+    /// Every match: group index, document, score.
+    matches: Vec<(u32, DocId, Score)>,
+}
+
+/// What every segment found.
+pub(crate) struct Groups {
+    /// Distinct canonical ids matched.
+    pub total: u64,
+    /// The best `k` groups, ordered by score then canonical id.
+    pub top: Vec<(String, Score)>,
+    segments: Vec<SegmentGroups>,
+}
+
+/// A matching record of a group on the page.
+#[derive(Debug, Clone)]
+pub(crate) struct Match {
+    pub address: DocAddress,
+    pub score: Score,
+    pub entity: String,
+}
+
+impl Groups {
+    /// The matching records of each of `canonicals`, in the same order.
+    pub(crate) fn records(&self, canonicals: &[&str]) -> tantivy::Result<Vec<Vec<Match>>> {
+        let wanted: HashMap<u128, usize, BuildHasherDefault<KeyHasher>> = canonicals
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (canonical_key(c), i))
+            .collect();
+        let mut out: Vec<Vec<Match>> = vec![Vec::new(); canonicals.len()];
+        for s in &self.segments {
+            let page: Vec<Option<usize>> = s.keys.iter().map(|k| wanted.get(k).copied()).collect();
+            if page.iter().all(Option::is_none) {
+                continue;
+            }
+            for &(group, doc, score) in &s.matches {
+                let Some(i) = page.get(group as usize).copied().flatten() else {
+                    continue;
+                };
+                let mut entity = String::new();
+                if let Some(ord) = s.entity.ords().first(doc) {
+                    s.entity.ord_to_str(ord, &mut entity)?;
+                }
+                if let Some(list) = out.get_mut(i) {
+                    list.push(Match {
+                        address: DocAddress::new(s.segment, doc),
+                        score,
+                        entity,
+                    });
+                }
+            }
+        }
+        for list in &mut out {
+            list.sort_by(|a, b| {
+                b.score
+                    .total_cmp(&a.score)
+                    .then_with(|| a.entity.cmp(&b.entity))
+            });
+        }
+        Ok(out)
+    }
 }
 
 impl Collector for GroupTop {
-    type Fruit = (u64, Vec<(String, Score)>);
+    type Fruit = Groups;
     type Child = GroupSegment;
 
     fn for_segment(
         &self,
-        _ord: SegmentOrdinal,
-        segment: &SegmentReader,
+        segment: SegmentOrdinal,
+        reader: &SegmentReader,
     ) -> tantivy::Result<GroupSegment> {
-        let fast = segment.fast_fields();
+        let fast = reader.fast_fields();
         Ok(GroupSegment {
-            canonical: str_column(segment, CANONICAL)?,
+            segment,
+            canonical: str_column(reader, CANONICAL)?,
+            entity: str_column(reader, ENTITY)?,
             hi: fast.u64(CKEY_HI)?,
             lo: fast.u64(CKEY_LO)?,
             k: self.k,
-            best: Vec::new(),
-            seen: Vec::new(),
+            slot: Vec::new(),
+            groups: Vec::new(),
+            matches: Vec::new(),
         })
     }
 
@@ -72,36 +151,38 @@ impl Collector for GroupTop {
         true
     }
 
-    fn merge_fruits(
-        &self,
-        fruits: Vec<tantivy::Result<SegmentGroups>>,
-    ) -> tantivy::Result<(u64, Vec<(String, Score)>)> {
-        let fruits: Vec<SegmentGroups> = fruits.into_iter().collect::<Result<_, _>>()?;
-        let with_matches = fruits.iter().filter(|f| !f.keys.is_empty()).count();
+    fn merge_fruits(&self, fruits: Vec<tantivy::Result<SegmentGroups>>) -> tantivy::Result<Groups> {
+        let segments: Vec<SegmentGroups> = fruits.into_iter().collect::<Result<_, _>>()?;
+        let with_matches = segments.iter().filter(|f| !f.keys.is_empty()).count();
         let total = if with_matches <= 1 {
-            fruits.iter().map(|f| f.keys.len() as u64).sum()
+            segments.iter().map(|f| f.keys.len() as u64).sum()
         } else {
-            let n = fruits.iter().map(|f| f.keys.len()).sum();
+            let n = segments.iter().map(|f| f.keys.len()).sum();
             let mut keys: HashSet<u128, BuildHasherDefault<KeyHasher>> =
                 HashSet::with_capacity_and_hasher(n, Default::default());
-            for f in &fruits {
+            for f in &segments {
                 keys.extend(f.keys.iter().copied());
             }
             keys.len() as u64
         };
-        let mut best: HashMap<String, Score> = HashMap::new();
-        for f in fruits {
-            for (canonical, score) in f.top {
-                let slot = best.entry(canonical).or_insert(score);
-                if score > *slot {
-                    *slot = score;
+        let mut best: HashMap<&str, Score> = HashMap::new();
+        for f in &segments {
+            for (canonical, score) in &f.top {
+                let slot = best.entry(canonical.as_str()).or_insert(*score);
+                if *score > *slot {
+                    *slot = *score;
                 }
             }
         }
-        let mut top: Vec<(String, Score)> = best.into_iter().collect();
+        let mut top: Vec<(String, Score)> =
+            best.into_iter().map(|(c, s)| (c.to_owned(), s)).collect();
         top.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         top.truncate(self.k);
-        Ok((total, top))
+        Ok(Groups {
+            total,
+            top,
+            segments,
+        })
     }
 }
 
@@ -112,53 +193,63 @@ impl SegmentCollector for GroupSegment {
         let Some(ord) = self.canonical.ords().first(doc) else {
             return;
         };
-        if self.best.is_empty() {
-            self.best = vec![0.0; self.canonical.num_terms()];
+        if self.slot.is_empty() {
+            self.slot = vec![0; self.canonical.num_terms()];
         }
-        let Some(slot) = usize::try_from(ord).ok().and_then(|o| self.best.get_mut(o)) else {
+        let Some(slot) = usize::try_from(ord).ok().and_then(|o| self.slot.get_mut(o)) else {
             return;
         };
-        if *slot == 0.0 {
-            // Ordinals are below the number of terms, itself a u32 count.
-            self.seen.push((ord as u32, doc));
-        }
-        let kept = score + 1.0;
-        if kept > *slot {
-            *slot = kept;
-        }
+        let group = if *slot == 0 {
+            self.groups.push(Group {
+                // Ordinals are below the number of terms, a u32 count.
+                ord: ord as u32,
+                first: doc,
+                best: score,
+            });
+            *slot = self.groups.len() as u32;
+            self.groups.len() - 1
+        } else {
+            let g = *slot as usize - 1;
+            if let Some(group) = self.groups.get_mut(g)
+                && score > group.best
+            {
+                group.best = score;
+            }
+            g
+        };
+        self.matches.push((group as u32, doc, score));
     }
 
     fn harvest(self) -> tantivy::Result<SegmentGroups> {
         let keys = self
-            .seen
+            .groups
             .iter()
-            .map(|&(_, doc)| {
-                let hi = self.hi.first(doc).unwrap_or_default();
-                let lo = self.lo.first(doc).unwrap_or_default();
+            .map(|g| {
+                let hi = self.hi.first(g.first).unwrap_or_default();
+                let lo = self.lo.first(g.first).unwrap_or_default();
                 (u128::from(hi) << 64) | u128::from(lo)
             })
             .collect();
-        let mut groups: Vec<(u32, Score)> = self
-            .seen
-            .iter()
-            .map(|&(ord, _)| {
-                let s = self.best.get(ord as usize).copied().unwrap_or(1.0);
-                (ord, s - 1.0)
-            })
-            .collect();
-        let order = |a: &(u32, Score), b: &(u32, Score)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
-        if groups.len() > self.k && self.k > 0 {
-            groups.select_nth_unstable_by(self.k - 1, order);
+        let mut order: Vec<(u32, Score)> = self.groups.iter().map(|g| (g.ord, g.best)).collect();
+        let by = |a: &(u32, Score), b: &(u32, Score)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        if order.len() > self.k && self.k > 0 {
+            order.select_nth_unstable_by(self.k - 1, by);
         }
-        groups.truncate(self.k);
-        groups.sort_unstable_by(order);
-        let mut top = Vec::with_capacity(groups.len());
-        for (ord, score) in groups {
+        order.truncate(self.k);
+        order.sort_unstable_by(by);
+        let mut top = Vec::with_capacity(order.len());
+        for (ord, score) in order {
             let mut id = String::new();
             self.canonical.ord_to_str(u64::from(ord), &mut id)?;
             top.push((id, score));
         }
-        Ok(SegmentGroups { keys, top })
+        Ok(SegmentGroups {
+            segment: self.segment,
+            entity: self.entity,
+            keys,
+            top,
+            matches: self.matches,
+        })
     }
 }
 
@@ -179,87 +270,5 @@ impl Hasher for KeyHasher {
 
     fn write_u128(&mut self, i: u128) {
         self.0 = (i as u64) ^ ((i >> 64) as u64);
-    }
-}
-
-/// Every matching document with its score, entity and canonical ids: for
-/// the few groups on a page.
-pub(crate) struct Scored;
-
-pub(crate) struct ScoredSegment {
-    segment: SegmentOrdinal,
-    entity: StrColumn,
-    canonical: StrColumn,
-    docs: Vec<(DocId, Score)>,
-}
-
-/// A matching document of a group on the page.
-#[derive(Debug, Clone)]
-pub(crate) struct ScoredDoc {
-    pub address: DocAddress,
-    pub score: Score,
-    pub entity: String,
-    pub canonical: String,
-}
-
-impl Collector for Scored {
-    type Fruit = Vec<ScoredDoc>;
-    type Child = ScoredSegment;
-
-    fn for_segment(
-        &self,
-        segment_ord: SegmentOrdinal,
-        segment: &SegmentReader,
-    ) -> tantivy::Result<ScoredSegment> {
-        Ok(ScoredSegment {
-            segment: segment_ord,
-            entity: str_column(segment, ENTITY)?,
-            canonical: str_column(segment, CANONICAL)?,
-            docs: Vec::new(),
-        })
-    }
-
-    fn requires_scoring(&self) -> bool {
-        true
-    }
-
-    fn merge_fruits(
-        &self,
-        fruits: Vec<tantivy::Result<Vec<ScoredDoc>>>,
-    ) -> tantivy::Result<Vec<ScoredDoc>> {
-        let mut all = Vec::new();
-        for f in fruits {
-            all.extend(f?);
-        }
-        Ok(all)
-    }
-}
-
-impl SegmentCollector for ScoredSegment {
-    type Fruit = tantivy::Result<Vec<ScoredDoc>>;
-
-    fn collect(&mut self, doc: DocId, score: Score) {
-        self.docs.push((doc, score));
-    }
-
-    fn harvest(self) -> tantivy::Result<Vec<ScoredDoc>> {
-        let mut out = Vec::with_capacity(self.docs.len());
-        for (doc, score) in self.docs {
-            let mut entity = String::new();
-            let mut canonical = String::new();
-            if let Some(ord) = self.entity.ords().first(doc) {
-                self.entity.ord_to_str(ord, &mut entity)?;
-            }
-            if let Some(ord) = self.canonical.ords().first(doc) {
-                self.canonical.ord_to_str(ord, &mut canonical)?;
-            }
-            out.push(ScoredDoc {
-                address: DocAddress::new(self.segment, doc),
-                score,
-                entity,
-                canonical,
-            });
-        }
-        Ok(out)
     }
 }

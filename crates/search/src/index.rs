@@ -9,7 +9,7 @@ use tantivy::indexer::IndexWriterOptions;
 use tantivy::schema::Value;
 use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, TantivyError, Term};
 
-use crate::collect::{GroupTop, Scored, ScoredDoc};
+use crate::collect::{GroupTop, Match};
 use crate::doc::{BIRTH_DATE, DocSummary, IndexDoc, Referrer};
 use crate::error::SearchError;
 use crate::keys::{
@@ -155,42 +155,28 @@ impl SearchIndex {
         let searcher = self.searcher();
         let built = Built::new(query, &self.fields, visible, Vec::new(), &searcher)?;
         let k = page.offset + page.size;
-        let (total, top) = searcher.search(&*built.query, &GroupTop { k })?;
-        let shown: Vec<(String, f32)> = top.into_iter().skip(page.offset).collect();
-        if shown.is_empty() {
-            return Ok(Results {
-                total,
-                hits: Vec::new(),
-            });
-        }
-        let only_these = terms(self.fields.canonical, shown.iter().map(|(c, _)| c.as_str()))
-            .ok_or_else(damaged)?;
-        let built = Built::new(query, &self.fields, visible, vec![only_these], &searcher)?;
-        let mut docs = searcher.search(&*built.query, &Scored)?;
-        docs.sort_by(|a, b| {
-            a.canonical
-                .cmp(&b.canonical)
-                .then(b.score.total_cmp(&a.score))
-                .then_with(|| a.entity.cmp(&b.entity))
-        });
+        let groups = searcher.search(&*built.query, &GroupTop { k })?;
+        let shown: Vec<&(String, f32)> = groups.top.iter().skip(page.offset).collect();
+        let canonicals: Vec<&str> = shown.iter().map(|(c, _)| c.as_str()).collect();
+        let records = groups.records(&canonicals)?;
         let matcher = Matcher::new(query);
         let mut hits = Vec::with_capacity(shown.len());
-        for (canonical, score) in shown {
-            let from = docs.partition_point(|d| d.canonical < canonical);
-            let to = docs.partition_point(|d| d.canonical <= canonical);
-            let group = docs.get(from..to).unwrap_or_default();
-            hits.push(self.hit(&searcher, &matcher, canonical, score, group)?);
+        for ((canonical, score), group) in shown.into_iter().zip(records) {
+            hits.push(self.hit(&searcher, &matcher, canonical, *score, &group)?);
         }
-        Ok(Results { total, hits })
+        Ok(Results {
+            total: groups.total,
+            hits,
+        })
     }
 
     fn hit(
         &self,
         searcher: &Searcher,
         matcher: &Matcher,
-        canonical: String,
+        canonical: &str,
         score: f32,
-        group: &[ScoredDoc],
+        group: &[Match],
     ) -> Result<Hit, SearchError> {
         let mut entities: Vec<String> = Vec::with_capacity(group.len());
         for d in group {
@@ -199,7 +185,7 @@ impl SearchIndex {
             }
         }
         let mut hit = Hit {
-            canonical,
+            canonical: canonical.to_owned(),
             entities,
             schema: String::new(),
             label: String::new(),
