@@ -270,6 +270,35 @@ pub enum Command {
         #[command(flatten)]
         session: SessionArgs,
     },
+    /// Find people, vehicles, reports...: `name:"jon smith" born:1980..1985
+    /// type:person dataset:hr` (docs/search.md). Only what you may see is searched.
+    Search {
+        query: String,
+        /// Page number, from 1.
+        #[arg(long, default_value_t = 1)]
+        page: usize,
+        /// Results per page.
+        #[arg(long, default_value_t = 10)]
+        size: usize,
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        session: SessionArgs,
+    },
+    /// The search index (derived from the store).
+    Index {
+        #[command(subcommand)]
+        action: IndexAction,
+    },
+    /// Erase one source record from the store and the index (a logged act).
+    Erase {
+        entity_id: String,
+        /// Why: the erasure request's reference or the retention review.
+        #[arg(long)]
+        reason: String,
+        #[command(flatten)]
+        session: SessionArgs,
+    },
     /// Benchmarks, printed as numbers.
     Bench {
         #[command(subcommand)]
@@ -309,6 +338,15 @@ pub enum UserAction {
     },
     Disable {
         id: String,
+        #[command(flatten)]
+        session: SessionArgs,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum IndexAction {
+    /// Recreate the index from the store.
+    Rebuild {
         #[command(flatten)]
         session: SessionArgs,
     },

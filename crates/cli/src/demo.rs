@@ -7,7 +7,9 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 use clearstone_engine::policy::{AuditUse, Principal, PrincipalKind, Purpose, SensitiveBasis};
-use clearstone_engine::{ADMIN_PURPOSE, Classification, Engine, EngineError, SessionRequest};
+use clearstone_engine::{
+    ADMIN_PURPOSE, Classification, Engine, EngineError, ResolveOptions, SessionRequest,
+};
 
 const ADMIN: &str = "demo-admin";
 
@@ -148,6 +150,21 @@ fn example_entity(truth: &Path) -> Option<String> {
     line.split(',').next().map(str::to_string)
 }
 
+/// The example's name as the analyst would see it, for a search to paste.
+fn example_name(engine: &Engine, id: &str) -> Option<String> {
+    let s = engine
+        .session(SessionRequest {
+            principal: "demo-analyst".into(),
+            purpose: "demo".into(),
+            justification: "choosing an example search for the demo's instructions".into(),
+            reason: Some("other".into()),
+            ..SessionRequest::default()
+        })
+        .ok()?;
+    let entity = s.show(id).ok()?;
+    entity.values("name").next().map(str::to_lowercase)
+}
+
 pub fn run(dir: &Path, scale: usize, seed: u64, no_ingest: bool) -> Result<()> {
     let sources = dir.join("demo-sources");
     eprintln!(
@@ -188,22 +205,46 @@ pub fn run(dir: &Path, scale: usize, seed: u64, no_ingest: bool) -> Result<()> {
         "\nloaded {} sources: {rows} rows, {statements} statements, {quarantined} records quarantined, in {secs:.1} s",
         sums.len()
     );
-    let ds = engine.session(session)?.datasets()?;
+    let loader = engine.session(session)?;
+    // People appear in several systems: resolve them, so that search, the
+    // dossier and the graph show one person per resolved cluster.
+    let started = std::time::Instant::now();
+    let resolved = loader.resolve(&ResolveOptions {
+        schema: "Person".into(),
+        ..ResolveOptions::default()
+    })?;
+    println!(
+        "resolved {} person records into {} people ({} linked pairs) and indexed them, in {:.1} s",
+        resolved.records,
+        resolved.clusters,
+        resolved.links,
+        started.elapsed().as_secs_f64()
+    );
+    let ds = loader.datasets()?;
+    drop(loader);
     println!("\n{}", crate::output::datasets_text(&ds));
     let d = dir.display();
     let example = example_entity(&generated.truth).unwrap_or_else(|| "<entity id>".into());
+    let name = example_name(&engine, &example).unwrap_or_else(|| "smith".into());
     println!(
         "Ground truth for resolution tests: {}\n\n\
          Users: demo-analyst (purpose `demo`), demo-loader (`demo-load`), demo-dpo (`demo-oversight`), demo-admin (`{ADMIN_PURPOSE}`).\n\
          Try (the binary is target/release/clearstone; `cargo install --path crates/cli` puts it on your PATH):\n  \
          export CLEARSTONE_USER=demo-analyst CLEARSTONE_PURPOSE=demo CLEARSTONE_JUSTIFICATION=\"exploring the demo\"\n  \
          clearstone --data-dir {d} datasets\n  \
+         clearstone --data-dir {d} search '{name}'\n  \
+         clearstone --data-dir {d} search 'name:\"{name}\" type:person' --json\n  \
+         clearstone --data-dir {d} search 'dataset:complaints date:2024-01..2024-12'\n  \
+         clearstone --data-dir {d} dossier {example}\n  \
+         clearstone --data-dir {d} graph expand {example} --hops 2\n  \
+         clearstone --data-dir {d} graph export {example} --format graphml --out {example_file}.graphml\n  \
          clearstone --data-dir {d} show {example}\n  \
          clearstone --data-dir {d} reveal {example} ethnicity\n  \
          CLEARSTONE_USER=demo-loader CLEARSTONE_PURPOSE=demo-load clearstone --data-dir {d} quarantine list\n  \
          clearstone --data-dir {d} export statements --format csv --out statements.csv --recipient \"demo reader\"\n  \
          CLEARSTONE_USER=demo-dpo CLEARSTONE_PURPOSE=demo-oversight clearstone --data-dir {d} events",
         generated.truth.display(),
+        example_file = example.replace(':', "_"),
     );
     Ok(())
 }

@@ -9,6 +9,7 @@ mod output;
 mod progress;
 mod registers;
 mod resolution;
+mod search;
 
 use std::io::Write;
 use std::path::Path;
@@ -19,8 +20,8 @@ use clap::Parser;
 use clearstone_engine::{Engine, EngineError, ExportFormat, SessionRequest};
 
 use args::{
-    AuditAction, BenchWhat, Cli, Command, ExportWhat, JudgementAction, PolicyAction, PurposeAction,
-    QuarantineAction, SessionArgs, UserAction, WitnessAction,
+    AuditAction, BenchWhat, Cli, Command, ExportWhat, IndexAction, JudgementAction, PolicyAction,
+    PurposeAction, QuarantineAction, SessionArgs, UserAction, WitnessAction,
 };
 
 fn main() -> ExitCode {
@@ -402,6 +403,27 @@ fn run(cli: Cli) -> Result<()> {
                 );
             }
         }
+        Command::Search {
+            query,
+            page,
+            size,
+            json,
+            session,
+        } => search::search(
+            &open(dir)?.session(request(&session))?,
+            &query,
+            page,
+            size,
+            json,
+        )?,
+        Command::Index {
+            action: IndexAction::Rebuild { session },
+        } => search::rebuild(&open(dir)?.session(request(&session))?)?,
+        Command::Erase {
+            entity_id,
+            reason,
+            session,
+        } => search::erase(&open(dir)?.session(request(&session))?, &entity_id, &reason)?,
         Command::Resolve {
             schema,
             settings,

@@ -110,6 +110,9 @@ fn every_data_command_refuses_without_a_session_and_exits_1() {
         vec!["judgements"],
         vec!["judgements", "withdraw", "1", "--why", "x"],
         vec!["explain", "a:b:1", "a:b:2"],
+        vec!["search", "smith"],
+        vec!["index", "rebuild"],
+        vec!["erase", "a:b:1", "--reason", "SAR-1"],
     ];
     for args in commands {
         let out = bin(&dir).args(&args).output().unwrap();
@@ -181,6 +184,30 @@ fn demo_loads_everything_and_shows_provenance() {
         .unwrap()))
     .unwrap();
     assert_eq!(shown["id"], example.as_str());
+    // The demo resolved and indexed: its suggested search finds the example.
+    let name = out
+        .lines()
+        .find(|l| l.contains(" search '") && !l.contains(':'))
+        .and_then(|l| l.split('\'').nth(1))
+        .unwrap()
+        .to_string();
+    let found: serde_json::Value = serde_json::from_str(&ok(with_session(bin(&dir))
+        .args(["search", &name, "--json", "--size", "100"])
+        .output()
+        .unwrap()))
+    .unwrap();
+    assert!(
+        found["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|h| h["records"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|r| r == example.as_str())),
+        "{name}: {found}"
+    );
     let props = shown["properties"].as_object().unwrap();
     assert!(!props.is_empty());
     assert!(

@@ -22,21 +22,6 @@ pub struct GateCounts {
 }
 
 impl Session<'_> {
-    /// The type and its parents, as the policies match them.
-    fn ancestors(&self, schema: &str) -> Vec<String> {
-        let o = self.engine.ontology();
-        let mut out = Vec::new();
-        let mut cur = o.get(schema);
-        while let Some(t) = cur {
-            out.push(t.name.clone());
-            cur = t.parent.as_deref().and_then(|p| o.get(p));
-        }
-        if out.is_empty() {
-            out.push(schema.to_string());
-        }
-        out
-    }
-
     /// Applies the policies to statements for `action`. `reveal` names the
     /// property whose special-category values the user asked to see: its
     /// values are decided as `reveal_sensitive`.
@@ -82,7 +67,7 @@ impl Session<'_> {
                 None => {
                     let anc = ancestors
                         .entry(s.schema.clone())
-                        .or_insert_with(|| self.ancestors(&s.schema))
+                        .or_insert_with(|| self.engine.ancestors(&s.schema))
                         .clone();
                     let resource = Resource {
                         dataset: s.dataset.to_string(),

@@ -2,6 +2,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 
 use clearstone_ingest::{MappedBatch, Mapping};
@@ -122,11 +123,11 @@ impl Session<'_> {
             source: mapping.source_name.clone(),
             ..IngestSummary::default()
         };
-        let mut touched: HashSet<[u8; 8]> = HashSet::new();
+        let mut touched: HashSet<Arc<str>> = HashSet::new();
         let result = clearstone_ingest::run(&mapping, now, &mut |mb| {
             sum.rows_read += mb.rows;
             sum.bytes_read += mb.bytes;
-            touched.extend(mb.statements.iter().map(|s| s.id.entity_key()));
+            touched.extend(mb.statements.iter().map(|s| s.entity_id.clone()));
             let batch = to_batch(&ds.name, &mapping.source_name, &mapping_file, now, mb);
             let out = self
                 .engine
@@ -175,6 +176,8 @@ impl Session<'_> {
             return Err(e.into());
         }
         self.engine.store()?.finish_run(&run)?;
+        let touched: Vec<String> = touched.iter().map(|id| id.to_string()).collect();
+        self.engine.reindex(&touched)?;
         let outcome = format!(
             "{} rows, {} new statements, {} quarantined",
             sum.rows_read, sum.statements_new, sum.quarantined
@@ -225,6 +228,13 @@ impl Session<'_> {
         }
         store.settle_quarantine(&released, &failing)?;
         drop(store);
+        let mut touched: Vec<String> = batches
+            .values()
+            .flat_map(|b| b.statements.iter().map(|s| s.entity_id.to_string()))
+            .collect();
+        touched.sort_unstable();
+        touched.dedup();
+        self.engine.reindex(&touched)?;
         sum.released = released.len() as u64;
         sum.still_failing = failing.len() as u64;
         let query = format!(

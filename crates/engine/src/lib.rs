@@ -5,16 +5,19 @@
 
 mod breakglass;
 mod datadir;
+mod erase;
 mod error;
 mod evidence;
 mod export;
 mod gate;
+mod index;
 mod ingest;
 mod read;
 mod registers;
 mod resolve;
 mod resolve_records;
 mod review;
+mod search;
 mod session;
 mod witnesses;
 
@@ -33,6 +36,9 @@ const CATCH_UP_BATCH: usize = 10_000;
 pub use breakglass::{BREAK_GLASS_JUSTIFICATION_CHARS_MIN, BREAK_GLASS_MINUTES_MAX};
 pub use clearstone_model::{Classification, Entity, Statement, Timestamp};
 pub use clearstone_policy::{self as policy, Action, Decision};
+pub use clearstone_search::{
+    Hit as SearchHit, Page as SearchPage, Results as SearchResults, Snippet as SearchSnippet,
+};
 pub use clearstone_store::{
     Alert, BreakGlass, Dataset, IngestRun, Judgement, MatchPair, QuarantineRow, ResolutionRun,
     RunStatus,
@@ -63,6 +69,8 @@ pub struct Engine {
     /// Signs pending events in the background, off the request path.
     integrator: Option<Integrator>,
     subject_key: Vec<u8>,
+    /// The search index, derived from the store (`index.rs`).
+    index: index::Index,
 }
 
 /// The purpose `init` creates so the first administrator can set up the
@@ -158,6 +166,7 @@ impl Engine {
             witnesses: Arc::new(witnesses::Witnesses::load(dir)?),
             integrator: None,
             subject_key: datadir::read_key(dir)?,
+            index: index::Index::open(dir)?,
         };
         let mut engine = engine;
         engine.integrator = Some(Integrator::start(

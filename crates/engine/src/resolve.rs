@@ -313,7 +313,25 @@ impl Session<'_> {
         let mut distinct: Vec<u32> = roots.clone();
         distinct.sort_unstable();
         distinct.dedup();
+        let before: HashMap<String, String> = self
+            .engine
+            .store()?
+            .canonical_ids(schema)?
+            .into_iter()
+            .collect();
         self.engine.store()?.put_canonical(schema, &canonical)?;
+        // Only the records whose canonical id changed are re-indexed.
+        let mut changed: Vec<String> = canonical
+            .iter()
+            .filter(|(id, c)| before.get(id) != Some(c))
+            .map(|(id, _)| id.clone())
+            .collect();
+        changed.extend(
+            before
+                .into_keys()
+                .filter(|id| !index.contains_key(id.as_str())),
+        );
+        self.engine.reindex(&changed)?;
         Ok(distinct.len() as u64)
     }
 }

@@ -9,7 +9,9 @@ use std::path::Path;
 use clearstone_engine::policy::{
     self, Action, AuditUse, Decision, Principal, PrincipalKind, Purpose, Resource, SensitiveBasis,
 };
-use clearstone_engine::{ADMIN_PURPOSE, Classification, Engine, ExportFormat, SessionRequest};
+use clearstone_engine::{
+    ADMIN_PURPOSE, Classification, Engine, ExportFormat, SearchPage, SessionRequest,
+};
 use clearstone_model::{Markings, Sensitivity};
 use proptest::prelude::*;
 
@@ -329,6 +331,45 @@ fn no_operation_returns_a_value_the_reference_would_not() {
                                 );
                             }
                         }
+                    }
+                }
+                // Search: a value is found exactly when the reference allows
+                // `search` on it outright; masked and denied values never match.
+                let page = SearchPage {
+                    offset: 0,
+                    size: 20,
+                };
+                let mut hidden: Vec<String> = Vec::new();
+                let mut with_visible = 0u64;
+                for ds in DATASETS {
+                    for row in 0..ENTITIES {
+                        let mut any = false;
+                        for sens in Sensitivity::ALL {
+                            let allow =
+                                expected(&p, &u, Action::Search, ds, row, sens, false).is_allow();
+                            let r = s
+                                .search(&format!("id:\"{}\"", value(ds, row, sens)), page)
+                                .unwrap();
+                            assert_eq!(r.total, u64::from(allow), "{ds} row {row} {sens} search");
+                            assert_eq!(r.hits.len(), usize::from(allow));
+                            any |= allow;
+                            if !allow {
+                                hidden.push(value(ds, row, sens));
+                            }
+                        }
+                        with_visible += u64::from(any);
+                    }
+                }
+                // Counts include only entities with something visible, and no
+                // label or snippet carries a hidden value.
+                let all = s.search("type:subject", page).unwrap();
+                assert_eq!(all.total, with_visible, "count of visible entities");
+                for h in &all.hits {
+                    let shown: Vec<&str> = std::iter::once(h.label.as_str())
+                        .chain(h.snippets.iter().map(|x| x.text.as_str()))
+                        .collect();
+                    for v in &hidden {
+                        assert!(shown.iter().all(|t| !t.contains(v.as_str())), "{v} shown");
                     }
                 }
                 // Export: every row out is one the reference allows or masks, and nothing it allows is missing.

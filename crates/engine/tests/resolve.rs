@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use clearstone_engine::policy::{AuditUse, Principal, PrincipalKind, Purpose};
-use clearstone_engine::{Engine, EngineError, ResolveOptions, SessionRequest};
+use clearstone_engine::{Engine, EngineError, ResolveOptions, SearchPage, SessionRequest};
 use clearstone_model::Classification;
 
 const MAPPING: &str = r#"version = 1
@@ -169,6 +169,29 @@ fn resolution_finds_the_duplicates_and_is_logged() {
     assert_eq!(sum.rules.len(), 5);
     let c = clusters(&e);
     assert_eq!(c.len() as u64, sum.records);
+    // The index follows the resolution: one hit per resolved person, every
+    // record under its cluster's canonical id.
+    let s = e.session(req("eng")).unwrap();
+    let (mut records, mut merged, mut offset) = (0u64, 0, 0);
+    loop {
+        let page = SearchPage { offset, size: 100 };
+        let r = s.search("type:person", page).unwrap();
+        assert_eq!(r.total, sum.clusters);
+        for h in &r.hits {
+            for m in &h.entities {
+                assert_eq!(c[m], h.canonical, "{m}");
+            }
+            records += h.entities.len() as u64;
+            merged += usize::from(h.entities.len() > 1);
+        }
+        offset += 100;
+        if r.hits.is_empty() {
+            break;
+        }
+    }
+    assert_eq!(records, sum.records);
+    assert!(merged > 0);
+    drop(s);
     let found = linked(&c);
     let tp = found.iter().filter(|(a, b)| truth[a] == truth[b]).count() as f64;
     let mut per: HashMap<&str, u64> = HashMap::new();
@@ -185,7 +208,7 @@ fn resolution_finds_the_duplicates_and_is_logged() {
         "precision {precision} recall {recall}"
     );
     // The run is a `combine` event naming its model.
-    let events = e.session(req("eng")).unwrap().events(5).unwrap();
+    let events = e.session(req("eng")).unwrap().events(50).unwrap();
     assert!(
         events
             .iter()

@@ -651,6 +651,10 @@ impl Store for SqliteStore {
         )?;
         tx.commit()?;
         self.conn.pragma_update(None, "secure_delete", false)?;
+        // The write-ahead log still holds the pages as they were: copy the
+        // zeroed pages back and empty it.
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
         Ok(to_u64(n))
     }
 

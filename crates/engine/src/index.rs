@@ -1,0 +1,366 @@
+//! The search index: the engine's derived read model of the store, kept
+//! current on ingest, resolution and erasure, and rebuilt on demand.
+//!
+//! One document per (source entity, shape), where a shape is everything the
+//! gate decides a value on apart from the value itself: dataset, type,
+//! markings and sensitivity. A session asks the policies once per shape
+//! which ones it may see, and the index restricts every query to those, so
+//! a value the session may not see can never match, rank or be counted.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use clearstone_model::{Markings, PropType, Sensitivity, Statement, limits};
+use clearstone_policy::{Action, Resource};
+use clearstone_search::{IndexDoc, IndexWriter, SearchIndex, Visible};
+use clearstone_store::{ResolutionStore, Store};
+use sha2::Digest;
+
+use crate::datadir::io;
+use crate::{Engine, EngineError, Session};
+
+/// Under the data directory: the tantivy index and the shapes it uses.
+pub(crate) const INDEX_DIR: &str = "index";
+const TANTIVY_DIR: &str = "tantivy";
+const SHAPES_FILE: &str = "shapes.tsv";
+
+/// Above this many changed entities, re-reading the whole store in order is
+/// cheaper than looking each entity up.
+const REINDEX_LOOKUPS_MAX: usize = 50_000;
+
+/// What the gate decides a value on, apart from the value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Shape {
+    pub dataset: String,
+    pub schema: String,
+    pub markings: Markings,
+    pub sensitivity: Sensitivity,
+}
+
+impl Shape {
+    /// Stable across runs and machines: the index on disk stores it.
+    fn id(&self) -> u64 {
+        let mut h = sha2::Sha256::new();
+        for part in [
+            self.dataset.as_str(),
+            self.schema.as_str(),
+            &self.markings.to_string(),
+            self.sensitivity.as_str(),
+        ] {
+            h.update(part.as_bytes());
+            h.update([0]);
+        }
+        let d = h.finalize();
+        let mut b = [0u8; 8];
+        b.copy_from_slice(&d[..8]);
+        u64::from_be_bytes(b)
+    }
+}
+
+pub(crate) struct Index {
+    search: SearchIndex,
+    shapes_file: PathBuf,
+    shapes: Mutex<BTreeMap<u64, Shape>>,
+    generation: AtomicU64,
+}
+
+impl Index {
+    pub(crate) fn open(data_dir: &Path) -> Result<Self, EngineError> {
+        let dir = data_dir.join(INDEX_DIR);
+        let tantivy = dir.join(TANTIVY_DIR);
+        std::fs::create_dir_all(&tantivy).map_err(io(&tantivy))?;
+        let shapes_file = dir.join(SHAPES_FILE);
+        let shapes = match std::fs::read_to_string(&shapes_file) {
+            Ok(text) => parse_shapes(&text, &shapes_file)?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => BTreeMap::new(),
+            Err(e) => return Err(io(&shapes_file)(e)),
+        };
+        Ok(Self {
+            search: SearchIndex::open(&tantivy).map_err(search_error)?,
+            shapes_file,
+            shapes: Mutex::new(shapes),
+            generation: AtomicU64::new(0),
+        })
+    }
+
+    fn shapes(&self) -> Result<MutexGuard<'_, BTreeMap<u64, Shape>>, EngineError> {
+        self.shapes
+            .lock()
+            .map_err(|_| EngineError::Internal("the shape register lock was poisoned".into()))
+    }
+
+    /// Registers a shape, returning its id.
+    fn shape(&self, shape: Shape) -> Result<u64, EngineError> {
+        let id = shape.id();
+        self.shapes()?.entry(id).or_insert(shape);
+        Ok(id)
+    }
+
+    fn save_shapes(&self) -> Result<(), EngineError> {
+        let mut text = String::new();
+        for (id, s) in self.shapes()?.iter() {
+            text.push_str(&format!(
+                "{id:016x}\t{}\t{}\t{}\t{}\n",
+                s.dataset,
+                s.schema,
+                s.markings,
+                s.sensitivity.as_str()
+            ));
+        }
+        let tmp = self.shapes_file.with_extension("tsv.tmp");
+        std::fs::write(&tmp, text).map_err(io(&tmp))?;
+        std::fs::rename(&tmp, &self.shapes_file).map_err(io(&self.shapes_file))
+    }
+
+    fn commit(&self, writer: IndexWriter) -> Result<(), EngineError> {
+        // Shapes first: a document whose shape is unknown could never be shown.
+        self.save_shapes()?;
+        writer.commit().map_err(search_error)?;
+        self.generation.fetch_add(1, Ordering::SeqCst);
+        Ok(())
+    }
+}
+
+fn parse_shapes(text: &str, file: &Path) -> Result<BTreeMap<u64, Shape>, EngineError> {
+    let mut out = BTreeMap::new();
+    for (n, line) in text.lines().enumerate() {
+        let bad = |why: &str| EngineError::Internal(format!("{}:{}: {why}", file.display(), n + 1));
+        let f: Vec<&str> = line.split('\t').collect();
+        let [id, dataset, schema, markings, sensitivity] = f[..] else {
+            return Err(bad("expected five tab-separated fields"));
+        };
+        let id = u64::from_str_radix(id, 16).map_err(|_| bad("bad shape id"))?;
+        let shape = Shape {
+            dataset: dataset.into(),
+            schema: schema.into(),
+            markings: markings.parse().map_err(|_| bad("bad markings"))?,
+            sensitivity: Sensitivity::parse(sensitivity).ok_or_else(|| bad("bad sensitivity"))?,
+        };
+        if shape.id() != id {
+            return Err(bad("shape id does not match its fields"));
+        }
+        out.insert(id, shape);
+    }
+    Ok(out)
+}
+
+pub(crate) fn search_error(e: clearstone_search::SearchError) -> EngineError {
+    EngineError::Internal(format!("search index: {e}"))
+}
+
+impl Engine {
+    pub(crate) fn search_index(&self) -> Result<&SearchIndex, EngineError> {
+        Ok(&self.index.search)
+    }
+
+    /// Changes at every index commit; caches derived from the index compare it.
+    pub(crate) fn index_generation(&self) -> u64 {
+        self.index.generation.load(Ordering::SeqCst)
+    }
+
+    fn writer(&self) -> Result<IndexWriter, EngineError> {
+        self.index.search.writer().map_err(search_error)
+    }
+
+    /// Re-reads these source entities from the store into the index; an
+    /// entity with no statements left is removed.
+    pub(crate) fn reindex(&self, ids: &[String]) -> Result<(), EngineError> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        if ids.len() > REINDEX_LOOKUPS_MAX {
+            self.rebuild_index().map(|_| ())?;
+            return Ok(());
+        }
+        let mut writer = self.writer()?;
+        for id in ids {
+            writer.delete_entity(id).map_err(search_error)?;
+            let store = self.store()?;
+            let statements = store.entity_statements(id, limits::ENTITY_STATEMENTS_MAX)?;
+            let canonical = store
+                .canonical_of(id)?
+                .map_or_else(|| id.clone(), |(_, c)| c);
+            drop(store);
+            for doc in self.documents(id, &canonical, &statements)? {
+                writer.add(&doc).map_err(search_error)?;
+            }
+        }
+        self.index.commit(writer)
+    }
+
+    /// Recreates the index from the store; returns the documents written.
+    pub(crate) fn rebuild_index(&self) -> Result<u64, EngineError> {
+        let store = self.store()?;
+        let mut canonical: HashMap<String, String> = HashMap::new();
+        for t in self.ontology().types() {
+            canonical.extend(store.canonical_ids(&t.name)?);
+        }
+        let mut writer = self.writer()?;
+        writer.delete_all().map_err(search_error)?;
+        let mut docs = 0u64;
+        let mut entity: Vec<Statement> = Vec::new();
+        let mut failed: Option<EngineError> = None;
+        let mut flush = |entity: &mut Vec<Statement>, writer: &mut IndexWriter| {
+            let Some(first) = entity.first() else {
+                return Ok(());
+            };
+            let id = first.entity_id.to_string();
+            let c = canonical.get(&id).cloned().unwrap_or_else(|| id.clone());
+            for doc in self.documents(&id, &c, entity)? {
+                writer.add(&doc).map_err(search_error)?;
+                docs += 1;
+            }
+            entity.clear();
+            Ok::<(), EngineError>(())
+        };
+        // Statements come grouped by entity (dataset, entity, property order).
+        store.for_each_statement(&mut |s| {
+            if failed.is_some() {
+                return Ok(());
+            }
+            if entity.first().is_some_and(|f| f.entity_id != s.entity_id)
+                && let Err(e) = flush(&mut entity, &mut writer)
+            {
+                failed = Some(e);
+            }
+            entity.push(s);
+            Ok(())
+        })?;
+        drop(store);
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        flush(&mut entity, &mut writer)?;
+        self.index.commit(writer)?;
+        Ok(docs)
+    }
+
+    /// The documents of one source entity: one per shape among its values.
+    fn documents(
+        &self,
+        entity: &str,
+        canonical: &str,
+        statements: &[Statement],
+    ) -> Result<Vec<IndexDoc>, EngineError> {
+        let mut by_shape: BTreeMap<u64, IndexDoc> = BTreeMap::new();
+        // Statements of one record share their `Arc`s: one shape lookup each.
+        type Key = (*const u8, *const u8, *const Markings, Sensitivity);
+        let mut ids: HashMap<Key, u64> = HashMap::new();
+        for s in statements {
+            // The gate never shows a property the ontology does not know.
+            let Some(prop) = self.ontology().property(&s.schema, &s.prop) else {
+                continue;
+            };
+            let key = (
+                s.dataset.as_ptr(),
+                s.schema.as_ptr(),
+                Arc::as_ptr(&s.markings),
+                prop.sensitivity,
+            );
+            let shape = match ids.get(&key) {
+                Some(id) => *id,
+                None => {
+                    let id = self.index.shape(Shape {
+                        dataset: s.dataset.to_string(),
+                        schema: s.schema.to_string(),
+                        markings: (*s.markings).clone(),
+                        sensitivity: prop.sensitivity,
+                    })?;
+                    ids.insert(key, id);
+                    id
+                }
+            };
+            let doc = by_shape.entry(shape).or_insert_with(|| IndexDoc {
+                entity: entity.to_string(),
+                canonical: canonical.to_string(),
+                shape,
+                schema: s.schema.to_string(),
+                schema_ancestors: self.ancestors(&s.schema),
+                dataset: s.dataset.to_string(),
+                subject_category: s.subject_category.map(|c| c.as_str().to_string()),
+                label: String::new(),
+                names: Vec::new(),
+                identifiers: Vec::new(),
+                dates: Vec::new(),
+                texts: Vec::new(),
+                refs: Vec::new(),
+            });
+            let pair = (s.prop.to_string(), s.value.clone());
+            match prop.ty {
+                PropType::Name => doc.names.push(pair),
+                PropType::Identifier | PropType::Postcode | PropType::Phone | PropType::Email => {
+                    doc.identifiers.push(pair)
+                }
+                PropType::Date => doc.dates.push(pair),
+                PropType::Text | PropType::Address | PropType::Enum | PropType::Number => {
+                    doc.texts.push(pair)
+                }
+                PropType::Entity => doc.refs.push(pair),
+            }
+        }
+        let mut out: Vec<IndexDoc> = by_shape.into_values().collect();
+        for d in &mut out {
+            d.label = label(d);
+        }
+        Ok(out)
+    }
+
+    /// The type and its parents, as the policies match them.
+    pub(crate) fn ancestors(&self, schema: &str) -> Vec<String> {
+        let o = self.ontology();
+        let mut out = Vec::new();
+        let mut cur = o.get(schema);
+        while let Some(t) = cur {
+            out.push(t.name.clone());
+            cur = t.parent.as_deref().and_then(|p| o.get(p));
+        }
+        if out.is_empty() {
+            out.push(schema.to_string());
+        }
+        out
+    }
+}
+
+/// A caption made only of the document's own values, so it never shows
+/// more than the document's shape allows.
+fn label(d: &IndexDoc) -> String {
+    let pick = |vals: &[(String, String)], prop: &str| {
+        vals.iter().find(|(p, _)| p == prop).map(|(_, v)| v.clone())
+    };
+    pick(&d.names, "name")
+        .or_else(|| d.names.first().map(|(_, v)| v.clone()))
+        .or_else(|| pick(&d.identifiers, "reference"))
+        .or_else(|| d.identifiers.first().map(|(_, v)| v.clone()))
+        .map(|v| format!("{v} ({})", d.schema))
+        .unwrap_or_else(|| format!("{} {}", d.schema, d.entity))
+}
+
+impl Session<'_> {
+    /// The shapes this session may see for `action`: those the policies
+    /// allow outright. Masked shapes are not among them, so masked values
+    /// are never searched.
+    pub(crate) fn visible(&self, action: Action) -> Result<Visible, EngineError> {
+        let shapes = self.engine.index.shapes()?.clone();
+        let mut ancestors: HashMap<&str, Vec<String>> = HashMap::new();
+        let mut out = Vec::with_capacity(shapes.len());
+        for (id, s) in &shapes {
+            let anc = ancestors
+                .entry(&s.schema)
+                .or_insert_with(|| self.engine.ancestors(&s.schema))
+                .clone();
+            let resource = Resource {
+                dataset: s.dataset.clone(),
+                schema: s.schema.clone(),
+                schema_ancestors: anc,
+                sensitivity: s.sensitivity,
+                markings: s.markings.clone(),
+            };
+            if self.decide(action, &resource, false).is_allow() {
+                out.push(*id);
+            }
+        }
+        Ok(Visible::new(out))
+    }
+}

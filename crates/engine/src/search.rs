@@ -1,0 +1,64 @@
+//! Search (s.62 `consult`) and the index's upkeep commands.
+
+use clearstone_policy::Action;
+use clearstone_search::{Page, Query, Results};
+use clearstone_store::Store;
+
+use crate::index::search_error;
+use crate::{EngineError, Operation, Session};
+
+impl Session<'_> {
+    /// Finds entities. The query runs only over the values this session may
+    /// see for `search` (see `index.rs`), so what it cannot see is never
+    /// matched, ranked, shown in a snippet or counted in the total.
+    pub fn search(&self, query: &str, page: Page) -> Result<Results, EngineError> {
+        let parsed = match Query::parse(query) {
+            Ok(q) => q,
+            Err(e) => {
+                self.record(Operation::Consult, "search", &[], None, "invalid query")?;
+                return Err(EngineError::InvalidInput(format!("query `{query}`: {e}")));
+            }
+        };
+        let visible = self.visible(Action::Search)?;
+        let results = self
+            .engine
+            .search_index()?
+            .search(&parsed, &visible, page)
+            .map_err(|e| EngineError::InvalidInput(e.to_string()))?;
+        let ids: Vec<&str> = results.hits.iter().map(|h| h.canonical.as_str()).collect();
+        // The query text can name a person: the log keeps its hash.
+        let text = crate::session::text_ref(query);
+        self.engine.store()?.put_text(&text, query)?;
+        self.record(
+            Operation::Consult,
+            &format!("search {text}"),
+            &ids,
+            None,
+            &format!("{} of {} shown", results.hits.len(), results.total),
+        )?;
+        Ok(results)
+    }
+
+    /// Recreates the index from the store (`clearstone index rebuild`):
+    /// needs the permission to load data, as the index is derived from all of it.
+    pub fn rebuild_index(&self) -> Result<u64, EngineError> {
+        self.require_action(Action::Administer, "rebuild the search index")?;
+        let docs = self.engine.rebuild_index()?;
+        self.record(
+            Operation::Administer,
+            "rebuild the search index",
+            &[],
+            None,
+            &format!("{docs} documents"),
+        )?;
+        Ok(docs)
+    }
+
+    /// The number of documents in the index, for status displays.
+    pub fn index_size(&self) -> Result<u64, EngineError> {
+        self.engine
+            .search_index()?
+            .doc_count()
+            .map_err(search_error)
+    }
+}
