@@ -28,6 +28,9 @@ fn bare_words_and_phrases() {
     assert_eq!(normal("\"Jon  Smith\""), "\"Jon Smith\"");
     // Punctuation alone has nothing to search and is passed over.
     assert_eq!(normal("smith & jones"), "smith jones");
+    // Words that may be one value typed apart print as typed.
+    assert_eq!(normal("o brien"), "o brien");
+    assert_eq!(normal("SW1A 1AA smith"), "SW1A 1AA smith");
     // A colon after something that is not a field name is part of a word.
     assert_eq!(normal("10:30"), "10:30");
 }

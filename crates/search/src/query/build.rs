@@ -16,6 +16,7 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{Searcher, Term};
 
+use super::parse::JOIN_FIRST_CHARS_MAX;
 use super::{Clause, DayRange, IdField, Query, What};
 use crate::Visible;
 use crate::error::SearchError;
@@ -67,26 +68,12 @@ impl Built {
         for q in extra {
             clauses.push((Occur::Must, filter(q)));
         }
-        let mut i = 0;
-        while let Some(Clause { negated, what }) = query.clauses.get(i) {
-            i += 1;
+        for Clause { negated, what } in &query.clauses {
             if *negated {
                 clauses.push((Occur::MustNot, exact(what, fields, x)?));
-                continue;
+            } else {
+                clauses.push((Occur::Must, selecting(what, fields, x)?));
             }
-            let q = selecting(what, fields, x)?;
-            // "o brien" typed as two words may be the one name "O'Brien".
-            let next = query.clauses.get(i).filter(|c| !c.negated);
-            if let (Some(first), Some(next)) = (joinable_word(what), next)
-                && let Some(second) = joinable_start(&next.what)
-            {
-                let apart = all_of(vec![q, selecting(&next.what, fields, x)?]);
-                let together = joined(&format!("{first}{second}"), fields);
-                clauses.push((Occur::Must, best_of(vec![apart, together])));
-                i += 1;
-                continue;
-            }
-            clauses.push((Occur::Must, q));
         }
         Ok(Built {
             query: Box::new(BooleanQuery::new(clauses)),
@@ -174,10 +161,6 @@ fn all_of(parts: Vec<Box<dyn TantivyQuery>>) -> Box<dyn TantivyQuery> {
     }
 }
 
-/// A name word this short may be the first half of one written apart
-/// ("O", "Mc", "De", "Van").
-pub(crate) const JOIN_FIRST_CHARS_MAX: usize = 3;
-
 /// How many edits a fuzzy match of a name token allows.
 pub(crate) fn fuzzy_distance(token: &str) -> Option<u8> {
     match token.chars().count() {
@@ -260,29 +243,6 @@ fn joined(word: &str, f: &Fields) -> Box<dyn TantivyQuery> {
     constant(term(f.name, word), 2.0 * score::NAME_EXACT)
 }
 
-/// A bare word that is one short name word, which the next may continue.
-fn joinable_word(what: &What) -> Option<&str> {
-    match what {
-        What::Any { raw, names, .. } if names.len() == 1 && !raw.contains(char::is_whitespace) => {
-            names
-                .first()
-                .map(String::as_str)
-                .filter(|t| t.chars().count() <= JOIN_FIRST_CHARS_MAX)
-        }
-        _ => None,
-    }
-}
-
-/// The first name word of a bare word, if it is one.
-fn joinable_start(what: &What) -> Option<&str> {
-    match what {
-        What::Any { raw, names, .. } if names.len() == 1 && !raw.contains(char::is_whitespace) => {
-            names.first().map(String::as_str)
-        }
-        _ => None,
-    }
-}
-
 fn text(words: &[String], field: Field) -> Box<dyn TantivyQuery> {
     let n = words.len() as f32;
     let q: Box<dyn TantivyQuery> = if words.len() == 1 {
@@ -348,6 +308,20 @@ fn selecting(
             }
             if !t.is_empty() {
                 v.push(text(t, f.text));
+            }
+            best_of(v)
+        }
+        What::Joined { parts, ids, name } => {
+            let mut apart = Vec::with_capacity(parts.len());
+            for p in parts {
+                apart.push(selecting(p, f, x)?);
+            }
+            let mut v = vec![all_of(apart)];
+            if let Some(q) = terms(f.id, ids.iter().map(String::as_str)) {
+                v.push(constant(q, score::IDENTIFIER));
+            }
+            if let Some(n) = name {
+                v.push(joined(n, f));
             }
             best_of(v)
         }

@@ -67,35 +67,51 @@ impl Matcher {
             born: Vec::new(),
             dates: Vec::new(),
         };
-        let add_names = |m: &mut Matcher, tokens: &[String]| {
-            for t in tokens {
-                m.names.push(NameToken {
-                    token: t.clone(),
-                    phonetic: phonetic_keys(t),
-                    fuzzy: fuzzy_distance(t),
-                });
-            }
-        };
         for c in query.clauses.iter().filter(|c| !c.negated) {
-            match &c.what {
-                What::Any {
-                    names, ids, text, ..
-                } => {
-                    add_names(&mut m, names);
-                    m.ids.extend(ids.iter().map(|k| (IdField::Any, k.clone())));
-                    m.text.extend(text.iter().cloned());
-                }
-                What::Name(tokens) => add_names(&mut m, tokens),
-                What::Id { field, keys } => {
-                    m.ids.extend(keys.iter().map(|k| (*field, k.clone())));
-                }
-                What::Text(words) => m.text.extend(words.iter().cloned()),
-                What::Born(r) => m.born.push(*r),
-                What::Date(r) => m.dates.push(*r),
-                What::Type(_) | What::Dataset(_) | What::Category(_) => {}
-            }
+            m.add(&c.what);
         }
         m
+    }
+
+    fn add_names(&mut self, tokens: &[String]) {
+        for t in tokens {
+            self.names.push(NameToken {
+                token: t.clone(),
+                phonetic: phonetic_keys(t),
+                fuzzy: fuzzy_distance(t),
+            });
+        }
+    }
+
+    fn add(&mut self, what: &What) {
+        match what {
+            What::Any {
+                names, ids, text, ..
+            } => {
+                self.add_names(names);
+                self.ids
+                    .extend(ids.iter().map(|k| (IdField::Any, k.clone())));
+                self.text.extend(text.iter().cloned());
+            }
+            What::Joined { parts, ids, name } => {
+                for p in parts {
+                    self.add(p);
+                }
+                self.ids
+                    .extend(ids.iter().map(|k| (IdField::Any, k.clone())));
+                if let Some(n) = name {
+                    self.add_names(std::slice::from_ref(n));
+                }
+            }
+            What::Name(tokens) => self.add_names(tokens),
+            What::Id { field, keys } => {
+                self.ids.extend(keys.iter().map(|k| (*field, k.clone())));
+            }
+            What::Text(words) => self.text.extend(words.iter().cloned()),
+            What::Born(r) => self.born.push(*r),
+            What::Date(r) => self.dates.push(*r),
+            What::Type(_) | What::Dataset(_) | What::Category(_) => {}
+        }
     }
 
     /// The snippets of one stored document, in the order names,

@@ -6,10 +6,11 @@ mod matcher;
 mod parse;
 
 pub use build::score;
-pub(crate) use build::{Built, JOIN_FIRST_CHARS_MAX, terms};
+pub(crate) use build::{Built, terms};
 pub(crate) use matcher::Matcher;
 pub use matcher::SNIPPET_BYTES_MAX;
 pub use parse::CATEGORIES;
+pub(crate) use parse::JOIN_FIRST_CHARS_MAX;
 
 use std::fmt;
 
@@ -67,38 +68,53 @@ impl fmt::Display for Query {
             if c.negated {
                 f.write_str("-")?;
             }
-            match &c.what {
-                What::Any { raw, .. } => {
-                    quoted(f, &raw.split_whitespace().collect::<Vec<_>>().join(" "))?
-                }
-                What::Name(tokens) => {
-                    f.write_str("name:")?;
-                    quoted(f, &tokens.join(" "))?;
-                }
-                What::Id { field, keys } => {
-                    let name = match field {
-                        IdField::Any => "id",
-                        IdField::Postcode => "postcode",
-                        IdField::Phone => "phone",
-                        IdField::Email => "email",
-                        IdField::Reg => "reg",
-                    };
-                    write!(f, "{name}:")?;
-                    // The last key is the compact form every identifier has.
-                    quoted(f, keys.last().map_or("", String::as_str))?;
-                }
-                What::Text(words) => {
-                    f.write_str("text:")?;
-                    quoted(f, &words.join(" "))?;
-                }
-                What::Born(r) => write!(f, "born:{r}")?,
-                What::Date(r) => write!(f, "date:{r}")?,
-                What::Type(k) => write!(f, "type:{k}")?,
-                What::Dataset(k) => write!(f, "dataset:{k}")?,
-                What::Category(k) => write!(f, "category:{k}")?,
-            }
+            c.what.write(f)?;
         }
         Ok(())
+    }
+}
+
+impl What {
+    fn write(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            What::Any { raw, .. } => {
+                quoted(f, &raw.split_whitespace().collect::<Vec<_>>().join(" "))
+            }
+            What::Joined { parts, .. } => {
+                for (i, p) in parts.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(" ")?;
+                    }
+                    p.write(f)?;
+                }
+                Ok(())
+            }
+            What::Name(tokens) => {
+                f.write_str("name:")?;
+                quoted(f, &tokens.join(" "))
+            }
+            What::Id { field, keys } => {
+                let name = match field {
+                    IdField::Any => "id",
+                    IdField::Postcode => "postcode",
+                    IdField::Phone => "phone",
+                    IdField::Email => "email",
+                    IdField::Reg => "reg",
+                };
+                write!(f, "{name}:")?;
+                // The last key is the compact form every identifier has.
+                quoted(f, keys.last().map_or("", String::as_str))
+            }
+            What::Text(words) => {
+                f.write_str("text:")?;
+                quoted(f, &words.join(" "))
+            }
+            What::Born(r) => write!(f, "born:{r}"),
+            What::Date(r) => write!(f, "date:{r}"),
+            What::Type(k) => write!(f, "type:{k}"),
+            What::Dataset(k) => write!(f, "dataset:{k}"),
+            What::Category(k) => write!(f, "category:{k}"),
+        }
     }
 }
 
@@ -137,6 +153,15 @@ pub(crate) enum What {
         ids: Vec<String>,
         text: Vec<String>,
     },
+    /// Bare words next to each other that may be one value typed apart: a
+    /// postcode or phone number with spaces, or a name written as two
+    /// words ("o brien"). Matches if every part does, or if the parts
+    /// together are one identifier or one name word.
+    Joined {
+        parts: Vec<What>,
+        ids: Vec<String>,
+        name: Option<String>,
+    },
     /// Folded name tokens, each of which must match.
     Name(Vec<String>),
     Id {
@@ -156,7 +181,11 @@ impl What {
     fn is_term(&self) -> bool {
         matches!(
             self,
-            What::Any { .. } | What::Name(_) | What::Id { .. } | What::Text(_)
+            What::Any { .. }
+                | What::Joined { .. }
+                | What::Name(_)
+                | What::Id { .. }
+                | What::Text(_)
         )
     }
 }

@@ -1,8 +1,8 @@
 //! Query text to clauses, with the position of every mistake.
 
-use clearstone_text::Date;
 use clearstone_text::date::days_in_month;
 use clearstone_text::name::name_tokens;
+use clearstone_text::{Date, Postcode};
 use tantivy::tokenizer::TokenStream;
 
 use super::{Clause, DayRange, IdField, QUERY_CHARS_MAX, QUERY_TERMS_MAX, Query, What};
@@ -39,6 +39,7 @@ pub(super) fn parse(text: &str) -> Result<Query, QueryError> {
     while let Some(clause) = p.clause()? {
         clauses.extend(clause);
     }
+    let clauses = join(clauses);
     if clauses.is_empty() {
         return Err(QueryError::new(
             text.chars().count() + 1,
@@ -321,6 +322,101 @@ fn fielded(field: &str, field_at: usize, value: &Value) -> Result<Option<What>, 
         }
     };
     Ok(Some(what))
+}
+
+/// A name word this short may be the first half of one written apart
+/// ("O", "Mc", "De", "Van").
+pub(crate) const JOIN_FIRST_CHARS_MAX: usize = 3;
+/// Most bare words tried together as one identifier ("0161 496 0000").
+const JOIN_WORDS_MAX: usize = 3;
+
+/// Finds bare words that may be one value typed apart. A run of two or
+/// three that reads as a UK postcode or a phone number may also be that
+/// identifier; a short name word and the next may also be one name word.
+fn join(clauses: Vec<Clause>) -> Vec<Clause> {
+    let bare = |c: &Clause| match &c.what {
+        What::Any { raw, .. } if !c.negated && !raw.contains(char::is_whitespace) => {
+            Some(raw.clone())
+        }
+        _ => None,
+    };
+    let mut out = Vec::with_capacity(clauses.len());
+    let mut rest = clauses.into_iter().peekable();
+    let mut pending: Vec<Clause> = Vec::new();
+    loop {
+        // Fill a window of bare words to look at.
+        while pending.len() < JOIN_WORDS_MAX {
+            match rest.peek() {
+                Some(c) if bare(c).is_some() => pending.extend(rest.next()),
+                _ => break,
+            }
+        }
+        if pending.is_empty() {
+            match rest.next() {
+                Some(c) => {
+                    out.push(c);
+                    continue;
+                }
+                None => break,
+            }
+        }
+        let words: Vec<String> = pending.iter().filter_map(bare).collect();
+        let mut taken = 0;
+        for n in (2..=words.len()).rev() {
+            let value = words[..n].join(" ");
+            if Postcode::parse(&value).is_ok() || phone_like(&value) {
+                let parts = pending.drain(..n).map(|c| c.what).collect();
+                out.push(Clause {
+                    negated: false,
+                    what: What::Joined {
+                        parts,
+                        ids: id_query_keys(&value),
+                        name: None,
+                    },
+                });
+                taken = n;
+                break;
+            }
+        }
+        if taken > 0 {
+            continue;
+        }
+        let name_pair = match (
+            pending.first().map(|c| &c.what),
+            pending.get(1).map(|c| &c.what),
+        ) {
+            (Some(What::Any { names: a, .. }), Some(What::Any { names: b, .. }))
+                if a.len() == 1 && b.len() == 1 && a[0].chars().count() <= JOIN_FIRST_CHARS_MAX =>
+            {
+                Some(format!("{}{}", a[0], b[0]))
+            }
+            _ => None,
+        };
+        if let Some(name) = name_pair {
+            let parts = pending.drain(..2).map(|c| c.what).collect();
+            out.push(Clause {
+                negated: false,
+                what: What::Joined {
+                    parts,
+                    ids: Vec::new(),
+                    name: Some(name),
+                },
+            });
+            continue;
+        }
+        out.extend(pending.drain(..1));
+    }
+    out
+}
+
+/// Digits and the separators numbers are written with, which read as a
+/// phone number.
+fn phone_like(value: &str) -> bool {
+    value.bytes().any(|b| b.is_ascii_digit())
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b' ' | b'+' | b'(' | b')' | b'-'))
+        && clearstone_text::to_e164(value).is_ok()
 }
 
 /// Folded, stemmed words, as the text field indexes them.
