@@ -55,7 +55,7 @@ pub struct DocSummary<'a> {
 }
 
 /// A visible document that refers to one of the asked-for targets.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Referrer {
     pub entity: String,
     pub canonical: String,

@@ -1,5 +1,7 @@
 //! A page of entities found, and the limits on asking for one.
 
+use serde::{Deserialize, Serialize};
+
 use crate::error::SearchError;
 
 /// Most hits a page may hold.
@@ -8,7 +10,7 @@ pub const PAGE_SIZE_MAX: usize = 100;
 pub const OFFSET_MAX: usize = 10_000;
 
 /// Which hits to return: `size` of them, after skipping `offset`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Page {
     pub offset: usize,
     pub size: usize,
@@ -43,7 +45,7 @@ impl Default for Page {
 }
 
 /// Entities found, best first.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Results {
     /// Distinct canonical entities with at least one visible matching
     /// document, on every page.
@@ -53,7 +55,7 @@ pub struct Results {
 
 /// One resolved entity, standing for every visible source record of it
 /// that matched.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Hit {
     pub canonical: String,
     /// The source entity ids that matched, best first, each once.
@@ -67,7 +69,7 @@ pub struct Hit {
 }
 
 /// A stored value that matched, with what matched marked.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Snippet {
     pub prop: String,
     pub text: String,

@@ -259,3 +259,28 @@ fn page_limits_are_errors() {
     };
     assert!(idx.search(&q, &all(), last).unwrap().hits.is_empty());
 }
+
+#[test]
+fn the_index_is_shared_between_threads_and_results_are_json() {
+    fn shared<T: Send + Sync>() {}
+    fn sent<T: Send>() {}
+    shared::<SearchIndex>();
+    shared::<Query>();
+    shared::<Visible>();
+    sent::<clearstone_search::IndexWriter>();
+
+    let idx = index(&[person("a", "John Smith")]);
+    let r = search(&idx, "smith");
+    let json = serde_json::to_value(&r).unwrap();
+    assert_eq!(json["total"], 1);
+    assert_eq!(json["hits"][0]["canonical"], "a");
+    assert_eq!(json["hits"][0]["snippets"][0]["highlights"][0][0], 5);
+    let page: Page = serde_json::from_str(r#"{"offset": 20, "size": 10}"#).unwrap();
+    assert_eq!(
+        page,
+        Page {
+            offset: 20,
+            size: 10
+        }
+    );
+}
