@@ -272,3 +272,80 @@ impl Hasher for KeyHasher {
         self.0 = (i as u64) ^ ((i >> 64) as u64);
     }
 }
+
+/// Every matching document with its entity id, for listings ordered by
+/// entity. Entity ids are looked up in one ordered pass over each
+/// segment's dictionary rather than one lookup each, which matters for a
+/// target thousands of records refer to.
+pub(crate) struct EntityDocs;
+
+pub(crate) struct EntitySegment {
+    segment: SegmentOrdinal,
+    entity: StrColumn,
+    docs: Vec<(u64, DocId)>,
+}
+
+impl Collector for EntityDocs {
+    type Fruit = Vec<(String, DocAddress)>;
+    type Child = EntitySegment;
+
+    fn for_segment(
+        &self,
+        segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<EntitySegment> {
+        Ok(EntitySegment {
+            segment,
+            entity: str_column(reader, ENTITY)?,
+            docs: Vec::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(
+        &self,
+        fruits: Vec<tantivy::Result<Vec<(String, DocAddress)>>>,
+    ) -> tantivy::Result<Vec<(String, DocAddress)>> {
+        let mut all = Vec::new();
+        for f in fruits {
+            all.extend(f?);
+        }
+        all.sort();
+        Ok(all)
+    }
+}
+
+impl SegmentCollector for EntitySegment {
+    type Fruit = tantivy::Result<Vec<(String, DocAddress)>>;
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        if let Some(ord) = self.entity.ords().first(doc) {
+            self.docs.push((ord, doc));
+        }
+    }
+
+    fn harvest(mut self) -> tantivy::Result<Vec<(String, DocAddress)>> {
+        self.docs.sort_unstable();
+        let mut ords: Vec<u64> = self.docs.iter().map(|d| d.0).collect();
+        ords.dedup();
+        let mut names: Vec<String> = Vec::with_capacity(ords.len());
+        self.entity
+            .dictionary()
+            .sorted_ords_to_term_cb(&ords, |bytes| {
+                names.push(String::from_utf8_lossy(bytes).into_owned());
+            })?;
+        let mut out = Vec::with_capacity(self.docs.len());
+        let mut at = 0;
+        for (ord, doc) in self.docs {
+            while ords.get(at).is_some_and(|o| *o < ord) {
+                at += 1;
+            }
+            let name = names.get(at).cloned().unwrap_or_default();
+            out.push((name, DocAddress::new(self.segment, doc)));
+        }
+        Ok(out)
+    }
+}

@@ -1,15 +1,14 @@
 //! The index on disk or in memory, its one writer, and the searches.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::path::Path;
 
-use tantivy::collector::DocSetCollector;
 use tantivy::directory::error::LockError;
 use tantivy::indexer::IndexWriterOptions;
 use tantivy::schema::Value;
 use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, TantivyError, Term};
 
-use crate::collect::{GroupTop, Match};
+use crate::collect::{EntityDocs, GroupTop, Match};
 use crate::doc::{BIRTH_DATE, DocSummary, IndexDoc, Referrer};
 use crate::error::SearchError;
 use crate::keys::{
@@ -216,7 +215,8 @@ impl SearchIndex {
 
     /// Visible documents whose references point at any of `targets`, one
     /// [`Referrer`] per (document, property, target), ordered by target,
-    /// then entity, then property, the first `limit` of them.
+    /// then entity, then property (then shape), the first `limit` of them;
+    /// only the documents up to the limit are read.
     ///
     /// # Errors
     /// [`SearchError::Referrers`] when `limit` is over [`REFERRERS_MAX`],
@@ -243,31 +243,44 @@ impl SearchIndex {
             return Ok(Vec::new());
         }
         let searcher = self.searcher();
-        let wanted: HashSet<&str> = targets.iter().map(String::as_str).collect();
-        let refs = terms(self.fields.refs, wanted.iter().copied()).ok_or_else(damaged)?;
-        let built = Built::new(
-            &Query::everything(),
-            &self.fields,
-            visible,
-            vec![refs],
-            &searcher,
-        )?;
-        let found = searcher.search(&*built.query, &DocSetCollector)?;
+        let mut wanted: Vec<&str> = targets.iter().map(String::as_str).collect();
+        wanted.sort_unstable();
+        wanted.dedup();
         let mut out = Vec::new();
-        for address in found {
-            let doc: TantivyDocument = searcher.doc(address)?;
-            let s = stored::decode(doc_bytes(&doc, self.fields.doc)).ok_or_else(damaged)?;
-            for (prop, target) in &s.refs {
-                if wanted.contains(target) {
-                    out.push(referrer(&s, prop, target));
+        // Target by target, and within a target entity by entity, so that
+        // only the documents up to the limit are read.
+        for target in wanted {
+            let refs = terms(self.fields.refs, [target]).ok_or_else(damaged)?;
+            let built = Built::new(
+                &Query::everything(),
+                &self.fields,
+                visible,
+                vec![refs],
+                &searcher,
+            )?;
+            let found = searcher.search(&*built.query, &EntityDocs)?;
+            for same in found.chunk_by(|a, b| a.0 == b.0) {
+                // One entity's documents (one per shape) in shape order.
+                let mut of_entity = Vec::new();
+                for (_, address) in same {
+                    let doc: TantivyDocument = searcher.doc(*address)?;
+                    let s = stored::decode(doc_bytes(&doc, self.fields.doc)).ok_or_else(damaged)?;
+                    for (prop, t) in &s.refs {
+                        if *t == target {
+                            of_entity.push(referrer(&s, prop, t));
+                        }
+                    }
+                }
+                of_entity.sort_by(|a, b| (&a.prop, a.shape).cmp(&(&b.prop, b.shape)));
+                of_entity.dedup();
+                for r in of_entity {
+                    if out.len() == limit {
+                        return Ok(out);
+                    }
+                    out.push(r);
                 }
             }
         }
-        out.sort_by(|a, b| {
-            (&a.target, &a.entity, &a.prop, a.shape).cmp(&(&b.target, &b.entity, &b.prop, b.shape))
-        });
-        out.dedup();
-        out.truncate(limit);
         Ok(out)
     }
 
