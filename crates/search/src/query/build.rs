@@ -2,9 +2,16 @@
 //!
 //! Nothing here reads corpus statistics: each matched clause contributes a
 //! fixed score ([`score`]), the variants of one word compete (the best one
-//! counts, through a disjunction-max), and the words add up. So a
-//! document's score depends on that document and the query alone, never
-//! on how many other documents (visible or not) hold a word.
+//! counts, through a disjunction-max, the others only break ties), and the
+//! words add up. So a document's score depends on that document and the
+//! query alone, never on how many other documents (visible or not) hold a
+//! word.
+//!
+//! Fuzzy words are expanded into the name terms within their distance in
+//! every segment's dictionary, hidden documents' terms included. That is
+//! harmless (a term only hidden documents hold matches nothing visible)
+//! and is why the expansion has no cap: which terms a cap kept would
+//! depend on the terms of documents the session may not see.
 
 use std::ops::Bound;
 
