@@ -135,6 +135,12 @@ fn an_initial_matches_a_given_name() {
     ));
     // A surname's initial is not a given name's.
     assert!(search(&idx, "j alan").hits.is_empty());
+    // Only the given name is highlighted for an initial.
+    let r = search(&idx, "j smith");
+    let s = &r.hits[1].snippets[0];
+    assert_eq!(s.text, "Smith, Jane");
+    let marked: Vec<&str> = s.highlights.iter().map(|&(a, b)| &s.text[a..b]).collect();
+    assert_eq!(marked, ["Smith", "Jane"]);
 }
 
 #[test]

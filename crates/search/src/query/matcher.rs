@@ -11,7 +11,7 @@ use super::build::fuzzy_distance;
 use super::parse::analyse;
 use super::{DayRange, IdField, Query, What};
 use crate::doc::BIRTH_DATE;
-use crate::keys::{IdKeys, identifier_keys, phonetic_keys};
+use crate::keys::{IdKeys, given_name_tokens, identifier_keys, phonetic_keys};
 use crate::results::Snippet;
 use crate::stored::Stored;
 
@@ -36,13 +36,15 @@ struct NameToken {
 }
 
 impl NameToken {
-    fn matches(&self, word: &str) -> bool {
+    /// Whether a folded word of a stored name matches; `given` says whether
+    /// it is a given name, the only kind an initial matches.
+    fn matches(&self, word: &str, given: bool) -> bool {
         let t = self.token.as_str();
         if word == t {
             return true;
         }
         if t.chars().count() == 1 {
-            return word.starts_with(t);
+            return given && word.starts_with(t);
         }
         if are_nicknames(word, t) {
             return true;
@@ -119,10 +121,12 @@ impl Matcher {
     pub(crate) fn snippets(&self, doc: &Stored<'_>, out: &mut Vec<Snippet>) {
         if !self.names.is_empty() {
             for (prop, value) in &doc.names {
+                let given = given_name_tokens(prop, value);
                 let hl = words(value, |w| {
-                    fold(w)
-                        .split(' ')
-                        .any(|t| self.names.iter().any(|n| n.matches(t)))
+                    fold(w).split(' ').any(|t| {
+                        let is_given = given.iter().any(|g| g == t);
+                        self.names.iter().any(|n| n.matches(t, is_given))
+                    })
                 });
                 push(out, prop, value, hl);
             }
