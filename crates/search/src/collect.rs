@@ -40,9 +40,8 @@ pub(crate) struct GroupSegment {
     hi: Column<u64>,
     lo: Column<u64>,
     k: usize,
-    /// Per canonical ordinal, its group's index + 1, or 0 if not seen yet.
-    /// Allocated zeroed on the first match, so untouched pages cost nothing.
-    slot: Vec<u32>,
+    /// Each canonical ordinal seen, with its group's index.
+    slots: Slots,
     groups: Vec<Group>,
     matches: Vec<(u32, DocId, Score)>,
 }
@@ -141,7 +140,7 @@ impl Collector for GroupTop {
             hi: fast.u64(CKEY_HI)?,
             lo: fast.u64(CKEY_LO)?,
             k: self.k,
-            slot: Vec::new(),
+            slots: Slots::Few(HashMap::default()),
             groups: Vec::new(),
             matches: Vec::new(),
         })
@@ -193,31 +192,24 @@ impl SegmentCollector for GroupSegment {
         let Some(ord) = self.canonical.ords().first(doc) else {
             return;
         };
-        if self.slot.is_empty() {
-            self.slot = vec![0; self.canonical.num_terms()];
-        }
-        let Some(slot) = usize::try_from(ord).ok().and_then(|o| self.slot.get_mut(o)) else {
-            return;
-        };
-        let group = if *slot == 0 {
+        // Ordinals are below the number of terms, a u32 count.
+        let ord = ord as u32;
+        let next = self.groups.len() as u32;
+        let group = self
+            .slots
+            .get_or_insert(ord, next, self.canonical.num_terms());
+        if group == next {
             self.groups.push(Group {
-                // Ordinals are below the number of terms, a u32 count.
-                ord: ord as u32,
+                ord,
                 first: doc,
                 best: score,
             });
-            *slot = self.groups.len() as u32;
-            self.groups.len() - 1
-        } else {
-            let g = *slot as usize - 1;
-            if let Some(group) = self.groups.get_mut(g)
-                && score > group.best
-            {
-                group.best = score;
-            }
-            g
-        };
-        self.matches.push((group as u32, doc, score));
+        } else if let Some(g) = self.groups.get_mut(group as usize)
+            && score > g.best
+        {
+            g.best = score;
+        }
+        self.matches.push((group, doc, score));
     }
 
     fn harvest(self) -> tantivy::Result<SegmentGroups> {
@@ -253,6 +245,47 @@ impl SegmentCollector for GroupSegment {
     }
 }
 
+/// Canonical ordinal to group index. A map while the groups are few; a
+/// table indexed by ordinal once they are many, where a map's probes would
+/// cost more than zeroing the table.
+enum Slots {
+    Few(HashMap<u32, u32, BuildHasherDefault<KeyHasher>>),
+    /// Group index + 1 by ordinal, 0 for none.
+    Many(Vec<u32>),
+}
+
+/// Groups in a map before it becomes a table.
+const SLOTS_FEW_MAX: usize = 4096;
+
+impl Slots {
+    /// The group of `ord`, which is `next` if it had none.
+    fn get_or_insert(&mut self, ord: u32, next: u32, terms: usize) -> u32 {
+        match self {
+            Slots::Few(map) => {
+                let g = *map.entry(ord).or_insert(next);
+                if map.len() > SLOTS_FEW_MAX {
+                    let mut table = vec![0u32; terms];
+                    for (&o, &g) in map.iter() {
+                        if let Some(t) = table.get_mut(o as usize) {
+                            *t = g + 1;
+                        }
+                    }
+                    *self = Slots::Many(table);
+                }
+                g
+            }
+            Slots::Many(table) => match table.get_mut(ord as usize) {
+                Some(t) if *t > 0 => *t - 1,
+                Some(t) => {
+                    *t = next + 1;
+                    next
+                }
+                None => next,
+            },
+        }
+    }
+}
+
 /// The keys are already uniform hashes: use their low bits as they are.
 #[derive(Default)]
 pub(crate) struct KeyHasher(u64);
@@ -270,6 +303,11 @@ impl Hasher for KeyHasher {
 
     fn write_u128(&mut self, i: u128) {
         self.0 = (i as u64) ^ ((i >> 64) as u64);
+    }
+
+    fn write_u32(&mut self, i: u32) {
+        // Ordinals are small consecutive numbers: spread them.
+        self.0 = u64::from(i).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     }
 }
 
@@ -347,5 +385,32 @@ impl SegmentCollector for EntitySegment {
             out.push((name, DocAddress::new(self.segment, doc)));
         }
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slots_keep_their_groups_when_they_become_a_table() {
+        let n = SLOTS_FEW_MAX as u32 + 10;
+        let terms = 3 * n as usize;
+        let mut slots = Slots::Few(HashMap::default());
+        let mut groups = 0u32;
+        // Every third ordinal, twice each, in an order that is not sorted.
+        for round in 0..2 {
+            for i in 0..n {
+                // 7919 is prime to n, so this visits each of 0..n once.
+                let ord = (i * 7919) % n * 3;
+                let g = slots.get_or_insert(ord, groups, terms);
+                if g == groups {
+                    assert_eq!(round, 0, "ordinal {ord} got a new group twice");
+                    groups += 1;
+                }
+            }
+        }
+        assert!(matches!(slots, Slots::Many(_)));
+        assert!(groups as usize > SLOTS_FEW_MAX);
     }
 }
