@@ -5,9 +5,11 @@
 
 mod breakglass;
 mod datadir;
+mod dossier;
 mod erase;
 mod error;
 mod evidence;
+mod explore;
 mod export;
 mod gate;
 mod index;
@@ -43,9 +45,19 @@ pub use clearstone_store::{
     Alert, BreakGlass, Dataset, IngestRun, Judgement, MatchPair, QuarantineRow, ResolutionRun,
     RunStatus,
 };
+pub use dossier::{
+    DOSSIER_JUDGEMENTS_MAX, DOSSIER_MEMBERS_MAX, DOSSIER_PAIRS_MAX, DOSSIER_REFERENCES_MAX,
+    Dossier, DossierMember, DossierValue, MemberPair, Reference, ResolutionHistory, RunSummary,
+    TimelineEvent, ValueSource, judgement_json,
+};
 pub use error::EngineError;
 pub use evidence::{
     EVENT_PREFIX, Evidence, Oversight, OversightReport, decode as decode_event, oversight_jsonl,
+};
+pub use explore::{
+    CentralityReport, Connections, Day, GRAPH_NODES_MAX, GraphEdge, GraphFormat, GraphNode, Limits,
+    LinkPath, Neighbourhood, Network, NodeCentrality, SharedAssociate, SharedAssociates, Span,
+    graph_limits,
 };
 pub use export::ExportFormat;
 pub use gate::{GateCounts, MASKED_SOURCE};
@@ -71,6 +83,8 @@ pub struct Engine {
     subject_key: Vec<u8>,
     /// The search index, derived from the store (`index.rs`).
     index: index::Index,
+    /// The reference graph, built from the index when it changes (`explore.rs`).
+    graph: explore::GraphCache,
 }
 
 /// The purpose `init` creates so the first administrator can set up the
@@ -167,6 +181,7 @@ impl Engine {
             integrator: None,
             subject_key: datadir::read_key(dir)?,
             index: index::Index::open(dir)?,
+            graph: explore::GraphCache::default(),
         };
         let mut engine = engine;
         engine.integrator = Some(Integrator::start(

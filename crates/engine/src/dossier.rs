@@ -1,0 +1,740 @@
+//! The dossier (s.62 `consult`): one resolved entity as this session may see
+//! it. Its source records, every value with where it came from, what it
+//! points at, what points at it (on a timeline where the referring record
+//! has a date), and how its records came to be joined. Everything passes the
+//! gate: a record the session may not see is left out as if it had never
+//! been loaded, so nothing in the dossier hints at it.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+use clearstone_model::{PropType, Statement, Timestamp, limits};
+use clearstone_policy::Action;
+use clearstone_store::{Judgement, ResolutionRun, ResolutionStore, Store};
+use serde_json::{Value, json};
+
+use clearstone_search::{REFERRERS_MAX, Referrer, TARGETS_MAX};
+
+use crate::index::search_error;
+use crate::resolve::parse_settings;
+use crate::{EngineError, MASKED_SOURCE, Operation, Session};
+
+// A dossier's event names every entity it returns, and the log holds at
+// most 64 KiB per event (some 1,800 subject hashes): these limits keep the
+// largest dossier's event, 1 + 200 + 500 + 500 + 250 ids, under that.
+
+/// Source records listed in one dossier. A cluster this large is more likely
+/// a resolution fault than one person, and the answer says it was cut.
+pub const DOSSIER_MEMBERS_MAX: usize = 200;
+/// References listed in each direction. A busy address or a long-serving
+/// officer's rosters are pointed at by many records; the most recent are
+/// kept (see `incoming`), and the answer says it was cut.
+pub const DOSSIER_REFERENCES_MAX: usize = 500;
+/// Scored pairs looked up among the members (each is one store lookup).
+pub const DOSSIER_PAIRS_MAX: usize = 5_000;
+/// Judgements listed.
+pub const DOSSIER_JUDGEMENTS_MAX: usize = 250;
+
+/// One source record of the dossier's entity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DossierMember {
+    pub entity_id: String,
+    pub dataset: String,
+    pub schema: String,
+}
+
+/// Where one value came from: one statement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValueSource {
+    /// The member that holds it.
+    pub entity_id: String,
+    pub dataset: String,
+    /// The file or table, and the row or record key in it.
+    pub source: String,
+    pub record: String,
+    /// The raw text, where cleaning changed it.
+    pub original_value: Option<String>,
+    pub first_seen: Timestamp,
+    pub last_seen: Timestamp,
+    pub markings: String,
+    pub subject_category: Option<String>,
+    /// `fact` or `assessment`.
+    pub kind: String,
+    pub statement_id: String,
+}
+
+/// One value of a property, with every source that gave it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DossierValue {
+    pub value: String,
+    /// A special-category value as the gate masks it: the value is the
+    /// placeholder naming its category, and its provenance and times are
+    /// withheld with it (the sources then carry `[masked]`).
+    pub masked: bool,
+    /// Earliest and latest sighting over the sources; `None` when masked.
+    pub first_seen: Option<Timestamp>,
+    pub last_seen: Option<Timestamp>,
+    pub sources: Vec<ValueSource>,
+}
+
+/// A link between the dossier's entity and another record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reference {
+    /// The referring property (`subject`, `address`, `staff_member`).
+    pub prop: String,
+    /// The member at this end: the one holding the value (outgoing) or the
+    /// one pointed at (incoming).
+    pub member: String,
+    /// The record at the other end, and its canonical entity.
+    pub entity_id: String,
+    pub canonical_id: String,
+    pub schema: String,
+    /// Made only of values this session may see.
+    pub label: String,
+    /// Where the link itself was stated; empty for an incoming reference,
+    /// which is stated in the other record.
+    pub dataset: String,
+    pub record: String,
+}
+
+/// A record pointing at the entity, placed in time by its type's
+/// `timeline` date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimelineEvent {
+    /// `YYYY-MM-DD`; `None` when the date is not among what this session may
+    /// see of the record (such events come last).
+    pub date: Option<String>,
+    pub schema: String,
+    pub label: String,
+    pub entity_id: String,
+    pub canonical_id: String,
+    /// The property that links it, and the member it points at.
+    pub prop: String,
+    pub member: String,
+}
+
+/// A scored pair among the members.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MemberPair {
+    pub left_id: String,
+    pub right_id: String,
+    pub probability: f64,
+    pub weight: f64,
+    pub model_version: String,
+    pub run_id: i64,
+    /// At or above the threshold of the settings of the last run, so the
+    /// model joined the two (unless a person cut them).
+    pub linked: bool,
+}
+
+/// A resolution run, without its model and settings files.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunSummary {
+    pub id: i64,
+    pub at: Timestamp,
+    pub principal: String,
+    pub model_version: String,
+    pub incremental: bool,
+}
+
+/// How the members came to be one entity.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ResolutionHistory {
+    /// The type the members were resolved as; `None` for a record no run
+    /// has resolved.
+    pub schema: Option<String>,
+    /// The runs that scored the pairs below, and the latest run, newest first.
+    pub runs: Vec<RunSummary>,
+    pub pairs: Vec<MemberPair>,
+    /// Judgements on pairs with a member on at least one side and both sides
+    /// visible, withdrawn ones included, newest first.
+    pub judgements: Vec<Judgement>,
+}
+
+/// One resolved entity as this session may see it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dossier {
+    /// The canonical id (a record no run has joined is its own).
+    pub id: String,
+    pub schema: String,
+    pub label: String,
+    pub members: Vec<DossierMember>,
+    /// Every property but references, each value with its sources.
+    pub properties: BTreeMap<String, Vec<DossierValue>>,
+    pub outgoing: Vec<Reference>,
+    pub incoming: Vec<Reference>,
+    /// Dated first, in date order.
+    pub timeline: Vec<TimelineEvent>,
+    pub history: ResolutionHistory,
+    /// The limits (`members_max`, `references_max`, `pairs_max`,
+    /// `judgements_max`) that cut this answer short; empty when complete.
+    pub truncated: Vec<&'static str>,
+}
+
+impl Session<'_> {
+    /// The statements of one source record this session may see.
+    pub(crate) fn visible_statements(
+        &self,
+        entity_id: &str,
+    ) -> Result<Vec<Statement>, EngineError> {
+        let raw = self
+            .engine
+            .store()?
+            .entity_statements(entity_id, limits::ENTITY_STATEMENTS_MAX)?;
+        Ok(self.gate(Action::View, raw, None).0)
+    }
+
+    /// The canonical id and members `id` names: a canonical id, or a source
+    /// record (opening its whole cluster). A source record the session may
+    /// not see names nothing, so its membership of a cluster cannot be
+    /// tested; the members are not yet gated.
+    pub(crate) fn cluster_of(
+        &self,
+        id: &str,
+    ) -> Result<Option<(String, Vec<String>)>, EngineError> {
+        let store = self.engine.store()?;
+        let members = store.cluster_members(id)?;
+        if !members.is_empty() {
+            return Ok(Some((id.to_string(), members)));
+        }
+        let canonical = store.canonical_of(id)?;
+        drop(store);
+        if self.visible_statements(id)?.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(match canonical {
+            Some((_, c)) => {
+                let members = self.engine.store()?.cluster_members(&c)?;
+                (c, members)
+            }
+            None => (id.to_string(), vec![id.to_string()]),
+        }))
+    }
+
+    /// The resolved entity `id` names (a canonical id or any of its source
+    /// records), with everything this session may see of it: members,
+    /// values with their sources, references both ways, a timeline of the
+    /// records pointing at it, and its resolution history. "Not found" when
+    /// nothing of it is visible, like `show`. One `consult` event names every
+    /// entity returned.
+    pub fn dossier(&self, id: &str) -> Result<Dossier, EngineError> {
+        let mut truncated = Vec::new();
+        let (canonical, mut member_ids) = match self.cluster_of(id)? {
+            Some(c) => c,
+            None => (id.to_string(), Vec::new()),
+        };
+        if member_ids.len() > DOSSIER_MEMBERS_MAX {
+            member_ids.truncate(DOSSIER_MEMBERS_MAX);
+            truncated.push("members_max");
+        }
+        // Members in id order, each with only what the gate lets through.
+        let mut members = Vec::new();
+        let mut statements: Vec<Statement> = Vec::new();
+        for m in &member_ids {
+            let shown = self.visible_statements(m)?;
+            let Some(first) = shown.first() else {
+                continue;
+            };
+            members.push(DossierMember {
+                entity_id: m.clone(),
+                dataset: first.dataset.to_string(),
+                schema: first.schema.to_string(),
+            });
+            statements.extend(shown);
+        }
+        if members.is_empty() {
+            self.record(Operation::Consult, "dossier", &[id], None, "not found")?;
+            return Err(EngineError::NotFound(id.to_string()));
+        }
+        let schema = self.most_specific(&members);
+        // Named as the most specific records name it (an officer as HR has
+        // them, rather than as a vehicle keeper's record spells it).
+        let own: Vec<Statement> = statements
+            .iter()
+            .filter(|s| *s.schema == *schema)
+            .cloned()
+            .collect();
+        let label = caption(self, &schema, &own)
+            .or_else(|| caption(self, &schema, &statements))
+            .unwrap_or_else(|| format!("{schema} {canonical}"));
+        let (properties, refs) = self.group_values(statements);
+        let outgoing = self.outgoing(refs, &mut truncated)?;
+        let member_set: BTreeSet<&str> = members.iter().map(|m| m.entity_id.as_str()).collect();
+        let (incoming, timeline) = self.incoming(&canonical, &member_set, &mut truncated)?;
+        let history = self.history(&members, &mut truncated)?;
+
+        let mut ids: Vec<&str> = vec![canonical.as_str()];
+        ids.extend(members.iter().map(|m| m.entity_id.as_str()));
+        ids.extend(outgoing.iter().map(|r| r.entity_id.as_str()));
+        ids.extend(incoming.iter().map(|r| r.entity_id.as_str()));
+        for j in &history.judgements {
+            ids.extend([j.left_id.as_str(), j.right_id.as_str()]);
+        }
+        let mut seen = HashSet::new();
+        ids.retain(|i| seen.insert(*i));
+        let values: usize = properties.values().map(Vec::len).sum();
+        self.record(
+            Operation::Consult,
+            "dossier",
+            &ids,
+            None,
+            &format!(
+                "{} records, {values} values, {} out, {} in, {} events{}",
+                members.len(),
+                outgoing.len(),
+                incoming.len(),
+                timeline.len(),
+                if truncated.is_empty() {
+                    String::new()
+                } else {
+                    format!(", cut at {}", truncated.join(" "))
+                }
+            ),
+        )?;
+        Ok(Dossier {
+            id: canonical,
+            schema,
+            label,
+            members,
+            properties,
+            outgoing,
+            incoming,
+            timeline,
+            history,
+            truncated,
+        })
+    }
+
+    /// The member type every other member's type is a parent of (an
+    /// `Officer` record joined to a `Person` one is an officer), else the
+    /// first member's.
+    fn most_specific(&self, members: &[DossierMember]) -> String {
+        let o = self.engine.ontology();
+        members
+            .iter()
+            .find(|m| members.iter().all(|n| o.is_a(&m.schema, &n.schema)))
+            .or(members.first())
+            .map(|m| m.schema.clone())
+            .unwrap_or_default()
+    }
+
+    /// Values grouped by property and value, and apart from them the
+    /// references (entity-typed values that were not masked).
+    fn group_values(
+        &self,
+        statements: Vec<Statement>,
+    ) -> (BTreeMap<String, Vec<DossierValue>>, Vec<Statement>) {
+        let o = self.engine.ontology();
+        let mut refs = Vec::new();
+        let mut grouped: BTreeMap<String, BTreeMap<(bool, String), Vec<Statement>>> =
+            BTreeMap::new();
+        for s in statements {
+            let masked = &*s.origin.source == MASKED_SOURCE;
+            let is_ref = o
+                .property(&s.schema, &s.prop)
+                .is_some_and(|p| p.ty == PropType::Entity);
+            if is_ref && !masked {
+                refs.push(s);
+                continue;
+            }
+            grouped
+                .entry(s.prop.to_string())
+                .or_default()
+                .entry((masked, s.value.clone()))
+                .or_default()
+                .push(s);
+        }
+        let properties = grouped
+            .into_iter()
+            .map(|(prop, values)| {
+                let values = values
+                    .into_iter()
+                    .map(|((masked, value), mut group)| {
+                        group.sort_by(|a, b| {
+                            a.first_seen
+                                .cmp(&b.first_seen)
+                                .then_with(|| a.entity_id.cmp(&b.entity_id))
+                        });
+                        let seen =
+                            |f: fn(&Statement) -> Timestamp| (!masked).then(|| group.iter().map(f));
+                        DossierValue {
+                            value,
+                            masked,
+                            first_seen: seen(|s| s.first_seen).and_then(Iterator::min),
+                            last_seen: seen(|s| s.last_seen).and_then(Iterator::max),
+                            sources: group.iter().map(source).collect(),
+                        }
+                    })
+                    .collect();
+                (prop, values)
+            })
+            .collect();
+        (properties, refs)
+    }
+
+    /// The members' references to records this session may see, with those
+    /// records' labels. A reference to a record it may not see is left out,
+    /// id and all.
+    fn outgoing(
+        &self,
+        mut refs: Vec<Statement>,
+        truncated: &mut Vec<&'static str>,
+    ) -> Result<Vec<Reference>, EngineError> {
+        refs.sort_by(|a, b| {
+            (&a.prop, &a.value, &a.entity_id).cmp(&(&b.prop, &b.value, &b.entity_id))
+        });
+        let mut out = Vec::new();
+        for s in refs {
+            if out.len() == DOSSIER_REFERENCES_MAX {
+                truncated.push("references_max");
+                break;
+            }
+            let target = self.visible_statements(&s.value)?;
+            let Some(first) = target.first() else {
+                continue;
+            };
+            let schema = first.schema.to_string();
+            let canonical_id = self
+                .engine
+                .store()?
+                .canonical_of(&s.value)?
+                .map_or_else(|| s.value.clone(), |(_, c)| c);
+            out.push(Reference {
+                prop: s.prop.to_string(),
+                member: s.entity_id.to_string(),
+                label: caption(self, &schema, &target)
+                    .unwrap_or_else(|| format!("{schema} {}", s.value)),
+                entity_id: s.value,
+                canonical_id,
+                schema,
+                dataset: s.dataset.to_string(),
+                record: s.origin.record.to_string(),
+            });
+        }
+        Ok(out)
+    }
+
+    /// Records outside the entity pointing at any member, as far as this
+    /// session may see them (the index answers only from documents whose
+    /// shape it may view), and the dated ones among them as a timeline.
+    fn incoming(
+        &self,
+        canonical: &str,
+        members: &BTreeSet<&str>,
+        truncated: &mut Vec<&'static str>,
+    ) -> Result<(Vec<Reference>, Vec<TimelineEvent>), EngineError> {
+        let visible = self.visible(Action::View)?;
+        // Members are fewer than the index's limit on targets for one lookup.
+        let targets: Vec<String> = members
+            .iter()
+            .take(TARGETS_MAX)
+            .map(|m| m.to_string())
+            .collect();
+        // All the index will give, so that a cut keeps the most recent
+        // rather than whatever sorts first.
+        let mut found = self
+            .engine
+            .search_index()?
+            .referrers(&targets, &visible, REFERRERS_MAX)
+            .map_err(search_error)?;
+        let mut cut = found.len() >= REFERRERS_MAX;
+        // Records of the entity itself pointing at each other are already
+        // its outgoing references.
+        found.retain(|r| r.canonical != canonical && !members.contains(r.entity.as_str()));
+        let o = self.engine.ontology();
+        // The referrer's date on a timeline, if its type has one.
+        let when = |r: &Referrer| -> Option<String> {
+            let prop = o.get(&r.schema)?.timeline.as_deref()?;
+            r.dates
+                .iter()
+                .find(|(p, _)| p == prop)
+                .map(|(_, d)| d.clone())
+        };
+        if found.len() > DOSSIER_REFERENCES_MAX {
+            // Newest first, undated last.
+            found.sort_by_cached_key(|r| {
+                let d = when(r);
+                (d.is_none(), std::cmp::Reverse(d))
+            });
+            found.truncate(DOSSIER_REFERENCES_MAX);
+            cut = true;
+        }
+        if cut {
+            truncated.push("references_max");
+        }
+        found.sort_by(|a, b| {
+            a.prop
+                .cmp(&b.prop)
+                .then_with(|| a.entity.cmp(&b.entity))
+                .then_with(|| a.target.cmp(&b.target))
+        });
+        let mut incoming = Vec::with_capacity(found.len());
+        let mut timeline = Vec::new();
+        for r in found {
+            if o.get(&r.schema).is_some_and(|t| t.timeline.is_some()) {
+                timeline.push(TimelineEvent {
+                    date: when(&r),
+                    schema: r.schema.clone(),
+                    label: r.label.clone(),
+                    entity_id: r.entity.clone(),
+                    canonical_id: r.canonical.clone(),
+                    prop: r.prop.clone(),
+                    member: r.target.clone(),
+                });
+            }
+            incoming.push(Reference {
+                prop: r.prop,
+                member: r.target,
+                entity_id: r.entity,
+                canonical_id: r.canonical,
+                schema: r.schema,
+                label: r.label,
+                dataset: String::new(),
+                record: String::new(),
+            });
+        }
+        // Undated events last; ties by record, so the order is stable.
+        timeline.sort_by(|a, b| {
+            (a.date.is_none(), &a.date, &a.entity_id, &a.prop).cmp(&(
+                b.date.is_none(),
+                &b.date,
+                &b.entity_id,
+                &b.prop,
+            ))
+        });
+        Ok((incoming, timeline))
+    }
+
+    /// The runs and scores that joined the members, and the judgements on
+    /// pairs involving them whose other side this session may also see.
+    fn history(
+        &self,
+        members: &[DossierMember],
+        truncated: &mut Vec<&'static str>,
+    ) -> Result<ResolutionHistory, EngineError> {
+        let Some(first) = members.first() else {
+            return Ok(ResolutionHistory::default());
+        };
+        let Some((schema, _)) = self.engine.store()?.canonical_of(&first.entity_id)? else {
+            return Ok(ResolutionHistory::default());
+        };
+        let all_runs = self
+            .engine
+            .store()?
+            .resolution_runs(&schema, limits::PAGE_ROWS_MAX)?;
+        let threshold = match all_runs.first() {
+            Some(run) => parse_settings(Some(&run.settings))?.threshold,
+            None => f64::INFINITY,
+        };
+        let ids: Vec<&str> = members.iter().map(|m| m.entity_id.as_str()).collect();
+        let mut pairs = Vec::new();
+        'pairs: for (i, l) in ids.iter().enumerate() {
+            for r in ids.iter().skip(i + 1) {
+                if pairs.len() == DOSSIER_PAIRS_MAX {
+                    truncated.push("pairs_max");
+                    break 'pairs;
+                }
+                // Members are in id order, as pairs are stored.
+                if let Some(p) = self.engine.store()?.match_pair(&schema, l, r)? {
+                    pairs.push(MemberPair {
+                        linked: p.probability >= threshold,
+                        left_id: p.left_id,
+                        right_id: p.right_id,
+                        probability: p.probability,
+                        weight: p.weight,
+                        model_version: p.model_version,
+                        run_id: p.run_id,
+                    });
+                }
+            }
+        }
+        let member_set: HashSet<&str> = ids.iter().copied().collect();
+        let mut judgements = Vec::new();
+        let mut outside_visible: BTreeMap<String, bool> = BTreeMap::new();
+        let all = self.engine.store()?.judgements(&schema, true)?;
+        for j in all {
+            let (l, r) = (j.left_id.as_str(), j.right_id.as_str());
+            if !member_set.contains(l) && !member_set.contains(r) {
+                continue;
+            }
+            let other = if member_set.contains(l) { r } else { l };
+            if !member_set.contains(other) {
+                let seen = match outside_visible.get(other) {
+                    Some(v) => *v,
+                    None => {
+                        let v = !self.visible_statements(other)?.is_empty();
+                        outside_visible.insert(other.to_string(), v);
+                        v
+                    }
+                };
+                if !seen {
+                    continue;
+                }
+            }
+            if judgements.len() == DOSSIER_JUDGEMENTS_MAX {
+                truncated.push("judgements_max");
+                break;
+            }
+            judgements.push(j);
+        }
+        let used: BTreeSet<i64> = pairs.iter().map(|p| p.run_id).collect();
+        let runs = all_runs
+            .iter()
+            .enumerate()
+            .filter(|(i, r)| *i == 0 || used.contains(&r.id))
+            .map(|(_, r)| run_summary(r))
+            .collect();
+        Ok(ResolutionHistory {
+            schema: Some(schema),
+            runs,
+            pairs,
+            judgements,
+        })
+    }
+}
+
+fn run_summary(r: &ResolutionRun) -> RunSummary {
+    RunSummary {
+        id: r.id,
+        at: r.at,
+        principal: r.principal.clone(),
+        model_version: r.model_version.clone(),
+        incremental: r.incremental,
+    }
+}
+
+fn source(s: &Statement) -> ValueSource {
+    ValueSource {
+        entity_id: s.entity_id.to_string(),
+        dataset: s.dataset.to_string(),
+        source: s.origin.source.to_string(),
+        record: s.origin.record.to_string(),
+        original_value: s.original_value.clone(),
+        first_seen: s.first_seen,
+        last_seen: s.last_seen,
+        markings: s.markings.to_string(),
+        subject_category: s.subject_category.map(|c| c.as_str().to_string()),
+        kind: s.kind.as_str().to_string(),
+        statement_id: s.id.to_string(),
+    }
+}
+
+/// The type's caption value (`name`, an address's `full`, a vehicle's
+/// `registration`) among statements the gate let through unmasked, else any
+/// name; `None` when there is neither.
+fn caption(session: &Session<'_>, schema: &str, shown: &[Statement]) -> Option<String> {
+    let o = session.engine.ontology();
+    let wanted = o.get(schema).map_or("name", |t| t.caption.as_str());
+    let unmasked = || shown.iter().filter(|s| &*s.origin.source != MASKED_SOURCE);
+    unmasked()
+        .filter(|s| &*s.prop == wanted)
+        .map(|s| s.value.clone())
+        .min()
+        .or_else(|| {
+            unmasked()
+                .filter(|s| {
+                    o.property(&s.schema, &s.prop)
+                        .is_some_and(|p| p.ty == PropType::Name)
+                })
+                .map(|s| s.value.clone())
+                .min()
+        })
+}
+
+fn ts(t: Option<Timestamp>) -> Value {
+    t.map_or(Value::Null, |t| Value::String(t.to_string()))
+}
+
+fn reference_json(r: &Reference) -> Value {
+    json!({
+        "prop": r.prop, "member": r.member, "entity_id": r.entity_id,
+        "canonical_id": r.canonical_id, "schema": r.schema, "label": r.label,
+        "dataset": r.dataset, "record": r.record,
+    })
+}
+
+/// A judgement as the dossier and the CLI show it.
+pub fn judgement_json(j: &Judgement) -> Value {
+    json!({
+        "id": j.id, "schema": j.schema, "left_id": j.left_id, "right_id": j.right_id,
+        "verdict": j.verdict, "probability": j.probability, "model_version": j.model_version,
+        "by": j.principal, "at": j.at.to_string(), "why": j.why,
+        "withdrawn_at": ts(j.withdrawn_at), "withdrawn_by": j.withdrawn_by,
+        "withdrawn_why": j.withdrawn_why,
+    })
+}
+
+impl Dossier {
+    /// The dossier as JSON (the CLI's `--json`, the API's body). The
+    /// layout is documented in `docs/dossier.md`.
+    pub fn to_json(&self) -> Value {
+        let properties: serde_json::Map<String, Value> = self
+            .properties
+            .iter()
+            .map(|(p, values)| {
+                let values: Vec<Value> = values
+                    .iter()
+                    .map(|v| {
+                        let sources: Vec<Value> = v
+                            .sources
+                            .iter()
+                            .map(|s| {
+                                json!({
+                                    "entity_id": s.entity_id, "dataset": s.dataset,
+                                    "source": s.source, "record": s.record,
+                                    "original_value": s.original_value,
+                                    "first_seen": s.first_seen.to_string(),
+                                    "last_seen": s.last_seen.to_string(),
+                                    "markings": s.markings,
+                                    "subject_category": s.subject_category,
+                                    "kind": s.kind, "statement_id": s.statement_id,
+                                })
+                            })
+                            .collect();
+                        json!({
+                            "value": v.value, "masked": v.masked,
+                            "first_seen": ts(v.first_seen), "last_seen": ts(v.last_seen),
+                            "sources": sources,
+                        })
+                    })
+                    .collect();
+                (p.clone(), Value::Array(values))
+            })
+            .collect();
+        let h = &self.history;
+        json!({
+            "id": self.id,
+            "schema": self.schema,
+            "label": self.label,
+            "members": self.members.iter().map(|m| json!({
+                "entity_id": m.entity_id, "dataset": m.dataset, "schema": m.schema,
+            })).collect::<Vec<_>>(),
+            "properties": properties,
+            "outgoing": self.outgoing.iter().map(reference_json).collect::<Vec<_>>(),
+            "incoming": self.incoming.iter().map(reference_json).collect::<Vec<_>>(),
+            "timeline": self.timeline.iter().map(|e| json!({
+                "date": e.date, "schema": e.schema, "label": e.label,
+                "entity_id": e.entity_id, "canonical_id": e.canonical_id,
+                "prop": e.prop, "member": e.member,
+            })).collect::<Vec<_>>(),
+            "history": {
+                "schema": h.schema,
+                "runs": h.runs.iter().map(|r| json!({
+                    "id": r.id, "at": r.at.to_string(), "by": r.principal,
+                    "model_version": r.model_version, "incremental": r.incremental,
+                })).collect::<Vec<_>>(),
+                "pairs": h.pairs.iter().map(|p| json!({
+                    "left_id": p.left_id, "right_id": p.right_id,
+                    "probability": p.probability, "weight": finite(p.weight),
+                    "model_version": p.model_version, "run_id": p.run_id, "linked": p.linked,
+                })).collect::<Vec<_>>(),
+                "judgements": h.judgements.iter().map(judgement_json).collect::<Vec<_>>(),
+            },
+            "truncated": self.truncated,
+        })
+    }
+}
+
+/// JSON has no infinities; a weight past any float is written as null.
+fn finite(x: f64) -> Value {
+    if x.is_finite() { json!(x) } else { Value::Null }
+}
