@@ -11,6 +11,8 @@ Examples:
   clearstone ingest --mapping sources/hr_staff.toml --user ana --purpose pds-investigation \\
       --justification \"complaint 2026/114\"
   clearstone show hr:officer:4521 --json
+  clearstone dossier hr:officer:4521
+  clearstone graph expand hr:officer:4521 --hops 2 --kind subject
   clearstone export statements --format parquet --out all.parquet --recipient \"ICO audit\"
   clearstone quarantine list --dataset hr
   clearstone quarantine replay
@@ -159,6 +161,22 @@ pub enum Command {
         receipt: Option<PathBuf>,
         #[command(flatten)]
         session: SessionArgs,
+    },
+    /// Everything visible about one entity: its records, each value with its
+    /// sources, links both ways, a timeline and how its records were joined
+    /// (docs/dossier.md).
+    Dossier {
+        /// A canonical id or any of its source records.
+        entity_id: String,
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        session: SessionArgs,
+    },
+    /// Link analysis over the references between entities (docs/graph.md).
+    Graph {
+        #[command(subcommand)]
+        action: crate::explore::GraphAction,
     },
     /// Export data in open formats.
     Export {

@@ -4,6 +4,7 @@
 mod args;
 mod bench;
 mod demo;
+mod explore;
 mod link;
 mod output;
 mod progress;
@@ -164,6 +165,15 @@ fn run(cli: Cli) -> Result<()> {
             let s = e.session(request(&session))?;
             print_entity(&s, &s.show(&entity_id)?, json, receipt.as_deref())?;
         }
+        Command::Dossier {
+            entity_id,
+            json,
+            session,
+        } => {
+            let e = open(dir)?;
+            explore::dossier(&e.session(request(&session))?, &entity_id, json)?;
+        }
+        Command::Graph { action } => explore::graph(dir, action)?,
         Command::Export {
             what:
                 ExportWhat::Statements {
