@@ -127,7 +127,7 @@ impl SearchIndex {
             writer,
             reader: self.reader.clone(),
             fields: self.fields,
-            bytes: Vec::new(),
+            stored: String::new(),
         })
     }
 
@@ -194,8 +194,7 @@ impl SearchIndex {
         let mut snippets: Vec<Snippet> = Vec::new();
         for (i, d) in group.iter().take(SNIPPET_DOCS_PER_HIT).enumerate() {
             let doc: TantivyDocument = searcher.doc(d.address)?;
-            let bytes = doc_bytes(&doc, self.fields.doc);
-            let stored = stored::decode(bytes).ok_or_else(damaged)?;
+            let stored = stored::decode(doc_text(&doc, self.fields.doc)).ok_or_else(damaged)?;
             if i == 0 {
                 hit.schema = stored.schema.to_owned();
                 hit.label = stored.label.to_owned();
@@ -264,7 +263,7 @@ impl SearchIndex {
                 let mut of_entity = Vec::new();
                 for (_, address) in same {
                     let doc: TantivyDocument = searcher.doc(*address)?;
-                    let s = stored::decode(doc_bytes(&doc, self.fields.doc)).ok_or_else(damaged)?;
+                    let s = stored::decode(doc_text(&doc, self.fields.doc)).ok_or_else(damaged)?;
                     for (prop, t) in &s.refs {
                         if *t == target {
                             of_entity.push(referrer(&s, prop, t));
@@ -293,7 +292,7 @@ impl SearchIndex {
             let store = segment.get_store_reader(1)?;
             for doc in store.iter::<TantivyDocument>(segment.alive_bitset()) {
                 let doc = doc?;
-                let s = stored::decode(doc_bytes(&doc, self.fields.doc)).ok_or_else(damaged)?;
+                let s = stored::decode(doc_text(&doc, self.fields.doc)).ok_or_else(damaged)?;
                 f(DocSummary {
                     entity: s.entity,
                     canonical: s.canonical,
@@ -337,9 +336,9 @@ fn referrer(s: &Stored<'_>, prop: &str, target: &str) -> Referrer {
     }
 }
 
-fn doc_bytes(doc: &TantivyDocument, field: tantivy::schema::Field) -> &[u8] {
+fn doc_text(doc: &TantivyDocument, field: tantivy::schema::Field) -> &str {
     doc.get_first(field)
-        .and_then(|v| v.as_bytes())
+        .and_then(|v| v.as_str())
         .unwrap_or_default()
 }
 
@@ -355,7 +354,7 @@ pub struct IndexWriter {
     writer: tantivy::IndexWriter<TantivyDocument>,
     reader: IndexReader,
     fields: Fields,
-    bytes: Vec<u8>,
+    stored: String,
 }
 
 impl std::fmt::Debug for IndexWriter {
@@ -467,8 +466,8 @@ impl IndexWriter {
         for (_, text) in &doc.texts {
             out.add_text(f.text, text);
         }
-        stored::encode(doc, &mut self.bytes);
-        out.add_bytes(f.doc, &self.bytes);
+        stored::encode(doc, &mut self.stored);
+        out.add_text(f.doc, &self.stored);
         Ok(out)
     }
 

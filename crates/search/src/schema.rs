@@ -39,7 +39,7 @@ pub(crate) const TEXT_ANALYSER: &str = "clearstone_text";
 /// the fields or the keys computed for them change, so that opening an
 /// index written by an older build fails with a request to rebuild it
 /// instead of searching keys that no longer meet.
-pub(crate) const LAYOUT: &str = "layout_v1";
+pub(crate) const LAYOUT: &str = "layout_v2";
 
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Fields {
@@ -98,7 +98,7 @@ pub(crate) fn build() -> (Schema, Fields) {
         date: b.add_i64_field(DATE, INDEXED | FAST),
         born: b.add_i64_field(BORN, INDEXED | FAST),
         refs: b.add_text_field(REF, key()),
-        doc: b.add_bytes_field(STORED_DOC, STORED),
+        doc: b.add_text_field(STORED_DOC, STORED),
     };
     b.add_text_field(LAYOUT, STORED);
     (b.build(), fields)

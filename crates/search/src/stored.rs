@@ -1,12 +1,17 @@
-//! The stored copy of a document: one bytes value per document in a small
+//! The stored copy of a document: one text value per document in a small
 //! length-prefixed layout, read back without copying its strings. Scanning
 //! a million documents decodes this and nothing else.
+//!
+//! The layout is text, not bytes, because the document store reads a text
+//! value in one copy and a bytes value a byte at a time: `2|`, the shape
+//! in 16 hex digits, then each string as its length in bytes, `:` and the
+//! string, and each list as its length, `:` and its pairs.
 
 use crate::doc::IndexDoc;
 
-const FORMAT: u8 = 1;
+const FORMAT: &str = "2|";
 
-/// A stored document, its strings borrowed from the stored bytes.
+/// A stored document, its strings borrowed from the stored text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Stored<'a> {
     pub entity: &'a str,
@@ -21,10 +26,11 @@ pub(crate) struct Stored<'a> {
     pub refs: Vec<(&'a str, &'a str)>,
 }
 
-pub(crate) fn encode(doc: &IndexDoc, out: &mut Vec<u8>) {
+pub(crate) fn encode(doc: &IndexDoc, out: &mut String) {
+    use std::fmt::Write as _;
     out.clear();
-    out.push(FORMAT);
-    out.extend_from_slice(&doc.shape.to_le_bytes());
+    out.push_str(FORMAT);
+    let _ = write!(out, "{:016x}", doc.shape);
     for s in [&doc.entity, &doc.canonical, &doc.schema, &doc.label] {
         put_str(out, s);
     }
@@ -43,14 +49,12 @@ pub(crate) fn encode(doc: &IndexDoc, out: &mut Vec<u8>) {
     }
 }
 
-/// `None` when the bytes are not a stored document of this format, which
+/// `None` when the text is not a stored document of this format, which
 /// only a damaged or foreign index can give.
-pub(crate) fn decode(bytes: &[u8]) -> Option<Stored<'_>> {
-    let mut r = Reader { bytes, at: 0 };
-    if r.byte()? != FORMAT {
-        return None;
-    }
-    let shape = u64::from_le_bytes(r.take(8)?.try_into().ok()?);
+pub(crate) fn decode(text: &str) -> Option<Stored<'_>> {
+    let rest = text.strip_prefix(FORMAT)?;
+    let shape = u64::from_str_radix(rest.get(..16)?, 16).ok()?;
+    let mut r = Reader { text: rest, at: 16 };
     let entity = r.str()?;
     let canonical = r.str()?;
     let schema = r.str()?;
@@ -58,8 +62,8 @@ pub(crate) fn decode(bytes: &[u8]) -> Option<Stored<'_>> {
     let mut lists: [Vec<(&str, &str)>; 5] = Default::default();
     for list in &mut lists {
         let n = r.len()?;
-        // Each pair takes at least two bytes: a bound against a bad length.
-        if n > r.bytes.len() {
+        // Each pair takes at least four bytes: a bound against a bad length.
+        if n > r.text.len() {
             return None;
         }
         list.reserve_exact(n);
@@ -82,50 +86,32 @@ pub(crate) fn decode(bytes: &[u8]) -> Option<Stored<'_>> {
     })
 }
 
-fn put_len(out: &mut Vec<u8>, mut n: usize) {
-    loop {
-        // Seven bits at a time, low first; the high bit says more follow.
-        let low = (n & 0x7f) as u8;
-        n >>= 7;
-        if n == 0 {
-            out.push(low);
-            return;
-        }
-        out.push(low | 0x80);
-    }
+fn put_len(out: &mut String, n: usize) {
+    use std::fmt::Write as _;
+    let _ = write!(out, "{n}:");
 }
 
-fn put_str(out: &mut Vec<u8>, s: &str) {
+fn put_str(out: &mut String, s: &str) {
     put_len(out, s.len());
-    out.extend_from_slice(s.as_bytes());
+    out.push_str(s);
 }
 
 struct Reader<'a> {
-    bytes: &'a [u8],
+    text: &'a str,
     at: usize,
 }
 
 impl<'a> Reader<'a> {
-    fn byte(&mut self) -> Option<u8> {
-        let b = *self.bytes.get(self.at)?;
-        self.at += 1;
-        Some(b)
-    }
-
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
-        let end = self.at.checked_add(n)?;
-        let s = self.bytes.get(self.at..end)?;
-        self.at = end;
-        Some(s)
-    }
-
     fn len(&mut self) -> Option<usize> {
+        let bytes = self.text.as_bytes();
         let mut n = 0usize;
-        for shift in (0..64).step_by(7) {
-            let b = self.byte()?;
-            n |= usize::from(b & 0x7f).checked_shl(shift)?;
-            if b & 0x80 == 0 {
-                return Some(n);
+        let start = self.at;
+        while let Some(&b) = bytes.get(self.at) {
+            self.at += 1;
+            match b {
+                b'0'..=b'9' => n = n.checked_mul(10)?.checked_add(usize::from(b - b'0'))?,
+                b':' if self.at - 1 > start => return Some(n),
+                _ => return None,
             }
         }
         None
@@ -133,7 +119,10 @@ impl<'a> Reader<'a> {
 
     fn str(&mut self) -> Option<&'a str> {
         let n = self.len()?;
-        std::str::from_utf8(self.take(n)?).ok()
+        let end = self.at.checked_add(n)?;
+        let s = self.text.get(self.at..end)?;
+        self.at = end;
+        Some(s)
     }
 }
 
@@ -156,15 +145,16 @@ mod tests {
             refs: vec![("employer".into(), "org:1".into())],
             ..IndexDoc::default()
         };
-        let mut bytes = Vec::new();
-        encode(&doc, &mut bytes);
-        let s = decode(&bytes).expect("decodes");
+        let mut text = String::new();
+        encode(&doc, &mut text);
+        let s = decode(&text).expect("decodes");
         assert_eq!(s.entity, "hr:staff:1");
         assert_eq!(s.shape, u64::MAX - 3);
         assert_eq!(s.label, "Zoë Ball");
         assert_eq!(s.texts[0].1.len(), 300);
         assert_eq!(s.refs, [("employer", "org:1")]);
-        assert!(decode(&bytes[..bytes.len() - 1]).is_none());
-        assert!(decode(&[]).is_none());
+        assert!(decode(&text[..text.len() - 1]).is_none());
+        assert!(decode("").is_none());
+        assert!(decode("2|00000000000000011:x").is_none());
     }
 }
