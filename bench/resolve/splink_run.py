@@ -18,6 +18,7 @@ import sys
 import duckdb
 import splink.comparison_library as cl
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+from splink.blocking_rule_library import CustomRule
 from splink.blocking_analysis import count_comparisons_from_blocking_rules
 
 # Splink expects standardised input: trimmed, one case, empty as null.
@@ -57,13 +58,20 @@ BLOCKING = [
     block_on("surname", "date_of_birth"),
     block_on("given_name", "date_of_birth"),
     block_on("soc_sec_id"),
+    # names+year takes the names in either order: two rules here.
     block_on("given_name", "surname", "substr(date_of_birth, 1, 4)"),
+    CustomRule(
+        "l.given_name = r.surname and l.surname = r.given_name"
+        " and substr(l.date_of_birth, 1, 4) = substr(r.date_of_birth, 1, 4)"
+    ),
     block_on("postcode", "surname"),
     block_on("postcode", "given_name"),
     block_on("date_of_birth", "postcode"),
+    block_on("date_of_birth", "street_number"),
 ]
 # EM sessions, as person.toml's [training] sessions.
 SESSIONS = [
+    block_on("soc_sec_id"),
     block_on("surname", "date_of_birth"),
     block_on("postcode", "given_name"),
 ]

@@ -71,6 +71,8 @@ pub const NAME_LEVELS: &[&str] = &[
     "else",
 ];
 pub const NAME_EXACT: u8 = 1;
+/// The level of names within Jaro-Winkler 0.92 of each other.
+const NAME_NEAR: u8 = 3;
 pub const DATE_LEVELS: &[&str] = &[
     "null",
     "exact",
@@ -248,19 +250,37 @@ impl Comparison {
                 if x == y {
                     return 1;
                 }
-                let swapped = swap_with
-                    .is_some_and(|s| f.name_id(s, a) == Some(y) && f.name_id(s, b) == Some(x));
-                if swapped {
+                // Each record's other half of the name, for swapped names.
+                let other = swap_with.and_then(|s| f.name_id(s, a).zip(f.name_id(s, b)));
+                if other == Some((y, x)) {
                     return 2;
                 }
-                memo.level(f, x, y)
+                let level = memo.level(f, x, y);
+                // Names swapped and one or both then mistyped, which keying
+                // a form twice does as readily as either slip alone; only
+                // when the names as they stand are not near already.
+                if level > NAME_NEAR
+                    && let Some((xo, yo)) = other
+                    && memo.near(f, xo, y)
+                    && memo.near(f, x, yo)
+                {
+                    return 2;
+                }
+                level
             }
             Method::Date { within_days } => match (f.date(field, a), f.date(field, b)) {
                 (Some(x), Some(y)) => date_level(&x, &y, *within_days),
                 _ => NULL_LEVEL,
             },
             Method::Postcode => match (f.postcode(field, a), f.postcode(field, b)) {
-                (Some(x), Some(y)) => postcode_level(x, y),
+                (Some(x), Some(y)) => {
+                    let level = postcode_level(x, y);
+                    if level == 5 && codes_slip(f, field, (x, y), a, b) {
+                        2
+                    } else {
+                        level
+                    }
+                }
                 _ => NULL_LEVEL,
             },
             Method::Address => match (f.address_words(field, a), f.address_words(field, b)) {
@@ -342,6 +362,12 @@ impl NameMemo {
         NameMemo {
             slots: vec![(u32::MAX, u32::MAX, 0); MEMO_SLOTS],
         }
+    }
+
+    /// Whether two name ids are the same name or near it (Jaro-Winkler
+    /// at least 0.92).
+    fn near(&mut self, f: &Features, x: u32, y: u32) -> bool {
+        x == y || self.level(f, x, y) == NAME_NEAR
     }
 
     /// The level of two different name ids, which [`name_level`] gives
@@ -480,7 +506,11 @@ fn place_level(f: &Features, roles: [Option<usize>; 4], a: u32, b: u32) -> u8 {
     if !elsewhere && same_dwelling() {
         return 3;
     }
-    if uk.is_some_and(|(sector, _, _)| sector) {
+    // As for two UK postcodes of one sector, the town or region on record
+    // is not asked: it is as often the field mistyped.
+    let slip =
+        || postcode.is_some_and(|p| codes.is_some_and(|(x, y)| codes_slip(f, p, (x, y), a, b)));
+    if uk.is_some_and(|(sector, _, _)| sector) || slip() {
         return 4;
     }
     if uk.is_some_and(|(_, district, _)| district) || same_town == Some(true) {
@@ -490,6 +520,18 @@ fn place_level(f: &Features, roles: [Option<usize>; 4], a: u32, b: u32) -> u8 {
         return 6;
     }
     7
+}
+
+/// Whether two different codes, not both UK postcodes, are one keying
+/// slip apart (a character mistyped, dropped or two swapped): for codes
+/// without sectors and districts to share, the nearest they come to one
+/// place. Two UK postcodes a slip apart mostly share a sector already.
+fn codes_slip(f: &Features, field: usize, (x, y): (Code, Code), a: u32, b: u32) -> bool {
+    x.id != y.id
+        && (x.uk.is_none() || y.uk.is_none())
+        && f.text(field, a)
+            .zip(f.text(field, b))
+            .is_some_and(|(x, y)| one_edit(x.as_bytes(), y.as_bytes()))
 }
 
 /// Whether `a` becomes `b` by one substitution, insertion, deletion or
@@ -679,6 +721,33 @@ mod tests {
             ),
             "given and family swapped"
         );
+        // Swapped, then each mistyped.
+        assert_eq!(
+            label_full(
+                "given",
+                [Some("Whitbe"), Some("Alexa-Rose")],
+                [Some("Alexa-Rxose"), Some("Whit")]
+            ),
+            "given and family swapped"
+        );
+        // One name in the other's place, the other a different name.
+        assert_eq!(
+            label_full(
+                "given",
+                [Some("Kelsy"), Some("Berryman")],
+                [Some("Berryman"), Some("Phoebe")]
+            ),
+            "else"
+        );
+        // Near as they stand: not taken for swapped.
+        assert_eq!(
+            label_full(
+                "given",
+                [Some("Jon"), Some("Johns")],
+                [Some("John"), Some("Jon")]
+            ),
+            "jaro-winkler >= 0.92"
+        );
     }
 
     #[test]
@@ -710,7 +779,11 @@ mod tests {
         assert_eq!(p("SW1A 1AA", "nowhere"), "null");
         // Other countries' codes agree whole or not at all.
         assert_eq!(p("2612", "2612"), "full");
-        assert_eq!(p("2612", "2613"), "else");
+        // Codes of other countries a keying slip apart are as near as
+        // they can tell.
+        assert_eq!(p("2612", "2613"), "sector");
+        assert_eq!(p("2612", "2621"), "sector");
+        assert_eq!(p("2612", "2699"), "else");
         assert_eq!(p("2612", "SW1A 1AA"), "else");
     }
 
@@ -816,6 +889,9 @@ mod tests {
             Some("YO1 7HH"),
         ];
         assert_eq!(place(home, york), "else");
+        let canberra = [Some("40 Mill Lane"), Some("Forrest"), None, Some("2603")];
+        let slip = [Some("7 Wattle Street"), Some("Forrest"), None, Some("2630")];
+        assert_eq!(place(canberra, slip), "postcode sector");
         let neighbour = [
             Some("40 Mill Lane"),
             Some("Leeds"),
@@ -856,7 +932,7 @@ mod tests {
             ),
             "else"
         );
-        // Postcodes of other countries compare whole.
+        // Postcodes of other countries compare whole, or as a slip.
         let au = [
             Some("7 Banks Street"),
             Some("Yarralumla"),
@@ -874,14 +950,21 @@ mod tests {
         moved[3] = Some("2601");
         assert_eq!(place(au, moved), "address");
         moved[0] = Some("9 Hale Crescent");
-        assert_eq!(place(au, moved), "postcode district or town");
+        assert_eq!(place(au, moved), "postcode sector");
         let au3 = [
             Some("9 Hale Crescent"),
             Some("Deakin"),
             Some("ACT"),
             Some("2601"),
         ];
-        assert_eq!(place(au, au3), "postcode area or region");
+        assert_eq!(place(au, au3), "postcode sector");
+        let au4 = [
+            Some("9 Hale Crescent"),
+            Some("Deakin"),
+            Some("ACT"),
+            Some("2611"),
+        ];
+        assert_eq!(place(au, au4), "postcode area or region");
     }
 
     #[test]

@@ -87,6 +87,11 @@ impl Schema {
     ///
     /// # Errors
     /// [`ResolveError::UnknownField`] when there is none.
+    /// The first field of a kind.
+    pub fn first_of(&self, kind: FieldKind) -> Option<usize> {
+        self.fields.iter().position(|f| f.kind == kind)
+    }
+
     pub fn index(&self, name: &str) -> Result<usize, ResolveError> {
         self.fields
             .iter()

@@ -171,12 +171,28 @@ const KINDS: &str =
     "given_name, family_name, full_name, date, postcode, address, town, region, identifier, number";
 
 /// `field` or `field:key`, where key is exact, metaphone, prefixN, district,
-/// sector or year.
+/// sector, year or either_order.
 fn key_part(schema: &Schema, spec: &str) -> Result<KeyPart, String> {
     let (name, key) = spec.split_once(':').unwrap_or((spec, "exact"));
     let field = schema.index(name).map_err(|e| e.to_string())?;
     let key = match key {
         "exact" => Key::Exact,
+        "either_order" => {
+            let other = schema.fields.get(field).and_then(|f| match f.kind {
+                FieldKind::GivenName => schema.first_of(FieldKind::FamilyName),
+                FieldKind::FamilyName => schema.first_of(FieldKind::GivenName),
+                _ => None,
+            });
+            match other {
+                Some(other) => Key::EitherOrder(other),
+                None => {
+                    return Err(format!(
+                        "`{name}:either_order` needs `{name}` to be a given or family name \
+                         and the schema to have the other half of the name"
+                    ));
+                }
+            }
+        }
         "metaphone" => Key::Metaphone,
         "district" => Key::PostcodeDistrict,
         "sector" => Key::PostcodeSector,
@@ -185,7 +201,8 @@ fn key_part(schema: &Schema, spec: &str) -> Result<KeyPart, String> {
             Some(Ok(n)) if n > 0 => Key::Prefix(n),
             _ => {
                 return Err(format!(
-                    "unknown key `{k}`; use exact, metaphone, prefixN, district, sector or year"
+                    "unknown key `{k}`; use exact, metaphone, prefixN, district, sector, year \
+                     or either_order"
                 ));
             }
         },
@@ -427,7 +444,7 @@ impl Settings {
             .filter(|(_, c)| {
                 fields_of(c)
                     .iter()
-                    .any(|f| rule.keys.iter().any(|k| k.field == *f))
+                    .any(|&f| rule.keys.iter().any(|k| k.reads(f)))
             })
             .map(|(i, _)| i)
             .collect()
@@ -547,9 +564,13 @@ fn place_guard(
     Ok(())
 }
 
-/// The schema fields a comparison reads.
+/// The schema fields a comparison reads: for a name, the other half of the
+/// name too, which its swapped level reads.
 fn fields_of(c: &Comparison) -> Vec<usize> {
     match &c.method {
+        Method::Name {
+            swap_with: Some(other),
+        } => vec![c.field, *other],
         Method::Place {
             address,
             town,

@@ -137,6 +137,22 @@ fn errors_name_the_line_and_the_setting() {
         "{e}"
     );
 
+    let not_a_name = PERSON.replace(
+        "\"surname\", \"date_of_birth\"]",
+        "\"date_of_birth:either_order\"]",
+    );
+    let e = error(&not_a_name);
+    assert!(
+        e.contains("`blocking.keys`") && e.contains("to be a given or family name"),
+        "{e}"
+    );
+    let either = PERSON.replace(
+        "\"surname\", \"date_of_birth\"]",
+        "\"surname:either_order\", \"date_of_birth\"]",
+    );
+    let s = parse(&either);
+    assert_eq!(s.rules[0].keys[0].key, Key::EitherOrder(0));
+
     let unknown_field = PERSON.replace("\"surname\", \"date_of_birth\"]", "\"nickname\"]");
     assert!(error(&unknown_field).contains("`nickname` is not in the schema"));
 
