@@ -26,9 +26,10 @@
 //!   word an exact match outranks a nickname, a nickname a phonetic match,
 //!   a phonetic match an initial and an initial a misspelling; an
 //!   identifier matched exactly counts more than any one name word; a word
-//!   of free text least. The best variant of each word counts, the words
-//!   add up, and field lengths (norms) are not indexed. A document's score
-//!   depends on it and the query alone.
+//!   of free text least. The best variant of each word counts (the others
+//!   add a hundredth of theirs, to break ties), the words add up, and field
+//!   lengths (norms) are not indexed. A document's score depends on it and
+//!   the query alone.
 //! - **Snippets are made here**, from the stored values of the matching
 //!   visible documents alone (tantivy's snippet generator weighs words by
 //!   their frequency in the whole index).
