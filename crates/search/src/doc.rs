@@ -25,7 +25,8 @@ pub struct IndexDoc {
     pub names: Vec<(String, String)>,
     /// (property, value): identifier, postcode, phone, email, vehicle
     /// registration, collar number ..., raw; the index normalises them by
-    /// what the property name says they are (see [`crate::keys`]).
+    /// what the property name says they are (postcode, phone, email, vehicle
+    /// registration, or anything else in compact form; see `docs/search.md`).
     pub identifiers: Vec<(String, String)>,
     /// (property, "YYYY-MM-DD"); property [`BIRTH_DATE`] also feeds `born:`.
     pub dates: Vec<(String, String)>,
