@@ -131,23 +131,23 @@ pub fn run(a: &LinkArgs<'_>) -> Result<()> {
     }
 
     let t = Instant::now();
-    let scored = Scorer::new(&model).score_vectors(&input.features, &cands.pairs, &vectors)?;
-    // Scores keep the candidates' order, which is sorted.
-    let links: Vec<_> = scored
-        .iter()
-        .filter(|s| s.probability() >= threshold)
-        .copied()
-        .collect();
+    // Only the links are kept, in the candidates' order.
+    let links =
+        Scorer::new(&model).score_vectors_where(&input.features, &cands.pairs, &vectors, |s| {
+            s.probability() >= threshold
+        })?;
+    drop((vectors, cands));
     let mut w = csv_writer(a.out)?;
     w.write_record(["left_id", "right_id", "match_weight", "match_probability"])?;
+    let (mut weight, mut probability) = (String::new(), String::new());
     for s in &links {
+        weight.clear();
+        probability.clear();
+        // Writing to a String cannot fail.
+        let _ = write!(weight, "{:.4}", s.weight);
+        let _ = write!(probability, "{:.6}", s.probability());
         let (l, r) = (input.ids.get(s.left), input.ids.get(s.right));
-        w.write_record([
-            l,
-            r,
-            &format!("{:.4}", s.weight),
-            &format!("{:.6}", s.probability()),
-        ])?;
+        w.write_record([l, r, &weight, &probability])?;
     }
     w.flush()?;
     eprintln!(

@@ -228,6 +228,22 @@ impl<'m> Scorer<'m> {
         pairs: &[(u32, u32)],
         vectors: &ComparisonVectors,
     ) -> Result<Vec<ScoredPair>, ResolveError> {
+        self.score_vectors_where(features, pairs, vectors, |_| true)
+    }
+
+    /// As [`Scorer::score_vectors`], keeping only the pairs `keep` accepts
+    /// (those at or above a threshold, say), in the order given: the
+    /// scores of millions of pairs that are then dropped are never held.
+    ///
+    /// # Errors
+    /// As [`Scorer::score_vectors`].
+    pub fn score_vectors_where(
+        &self,
+        features: &Features,
+        pairs: &[(u32, u32)],
+        vectors: &ComparisonVectors,
+        keep: impl Fn(&ScoredPair) -> bool + Sync,
+    ) -> Result<Vec<ScoredPair>, ResolveError> {
         let width = self.model.comparisons.len();
         if vectors.width != width || vectors.len() != pairs.len() {
             return Err(ResolveError::ModelShape {
@@ -269,6 +285,7 @@ impl<'m> Scorer<'m> {
                     weight,
                 }
             })
+            .filter(|s| keep(s))
             .collect())
     }
 
@@ -444,6 +461,14 @@ mod tests {
         assert_eq!(
             scorer.score_vectors(&features, &pairs, &vectors).unwrap(),
             scored
+        );
+        let positive: Vec<ScoredPair> = scored.iter().filter(|s| s.weight > 0.0).copied().collect();
+        assert!(!positive.is_empty() && positive.len() < scored.len());
+        assert_eq!(
+            scorer
+                .score_vectors_where(&features, &pairs, &vectors, |s| s.weight > 0.0)
+                .unwrap(),
+            positive
         );
         let mut levels_seen = std::collections::HashSet::new();
         for (s, row) in scored.iter().zip(vectors.levels.chunks(vectors.width)) {
