@@ -313,7 +313,7 @@ pub enum Command {
         entity_id: String,
         /// Why: the erasure request's reference or the retention review.
         #[arg(long)]
-        reason: String,
+        why: String,
         #[command(flatten)]
         session: SessionArgs,
     },

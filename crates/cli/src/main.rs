@@ -431,9 +431,9 @@ fn run(cli: Cli) -> Result<()> {
         } => search::rebuild(&open(dir)?.session(request(&session))?)?,
         Command::Erase {
             entity_id,
-            reason,
+            why,
             session,
-        } => search::erase(&open(dir)?.session(request(&session))?, &entity_id, &reason)?,
+        } => search::erase(&open(dir)?.session(request(&session))?, &entity_id, &why)?,
         Command::Resolve {
             schema,
             settings,

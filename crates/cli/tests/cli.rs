@@ -127,7 +127,7 @@ fn every_data_command_refuses_without_a_session_and_exits_1() {
         ],
         vec!["search", "smith"],
         vec!["index", "rebuild"],
-        vec!["erase", "a:b:1", "--reason", "SAR-1"],
+        vec!["erase", "a:b:1", "--why", "SAR-1"],
     ];
     for args in commands {
         let out = bin(&dir).args(&args).output().unwrap();

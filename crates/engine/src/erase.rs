@@ -16,7 +16,7 @@ impl Session<'_> {
     pub fn erase(&self, entity_id: &str, reason: &str) -> Result<u64, EngineError> {
         if reason.trim().is_empty() {
             return Err(EngineError::InvalidInput(
-                "an erasure needs a reason (--reason), e.g. the request's reference".into(),
+                "an erasure needs a reason (--why), e.g. the request's reference".into(),
             ));
         }
         let raw = self
