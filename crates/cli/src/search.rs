@@ -15,8 +15,13 @@ pub fn search(s: &Session<'_>, query: &str, page: usize, size: usize, as_json: b
     }
     let bold = std::io::stdout().is_terminal();
     println!(
-        "{} entities match; showing {}–{}",
+        "{} {} match; showing {}–{}",
         results.total,
+        if results.total == 1 {
+            "entity"
+        } else {
+            "entities"
+        },
         (offset + 1).min(offset + results.hits.len()),
         offset + results.hits.len()
     );
