@@ -42,7 +42,7 @@ impl Session<'_> {
         let why = crate::session::text_ref(reason);
         self.engine.store()?.put_text(&why, reason)?;
         let erased = self.engine.store()?.erase_entity(entity_id)?;
-        self.engine.reindex(&[entity_id.to_string()])?;
+        self.engine.unindex_erased(entity_id)?;
         self.record(
             Operation::Erase,
             &format!("erase entity from `{dataset}`, reason {why}"),

@@ -121,6 +121,15 @@ impl Index {
         self.generation.fetch_add(1, Ordering::SeqCst);
         Ok(())
     }
+
+    /// Removes an erased entity's documents from the segment files too.
+    fn erase(&self, entity: &str) -> Result<(), EngineError> {
+        let mut writer = self.search.writer().map_err(search_error)?;
+        writer.delete_entity(entity).map_err(search_error)?;
+        writer.commit_purging().map_err(search_error)?;
+        self.generation.fetch_add(1, Ordering::SeqCst);
+        Ok(())
+    }
 }
 
 fn parse_shapes(text: &str, file: &Path) -> Result<BTreeMap<u64, Shape>, EngineError> {
@@ -158,6 +167,10 @@ impl Engine {
     /// Changes at every index commit; caches derived from the index compare it.
     pub(crate) fn index_generation(&self) -> u64 {
         self.index.generation.load(Ordering::SeqCst)
+    }
+
+    pub(crate) fn unindex_erased(&self, entity: &str) -> Result<(), EngineError> {
+        self.index.erase(entity)
     }
 
     fn writer(&self) -> Result<IndexWriter, EngineError> {
@@ -293,7 +306,11 @@ impl Engine {
                 PropType::Identifier | PropType::Postcode | PropType::Phone | PropType::Email => {
                     doc.identifiers.push(pair)
                 }
-                PropType::Date => doc.dates.push(pair),
+                // A partial or unparseable date is still findable as text.
+                PropType::Date if clearstone_text::Date::parse_iso(&s.value).is_ok() => {
+                    doc.dates.push(pair)
+                }
+                PropType::Date => doc.texts.push(pair),
                 PropType::Text | PropType::Address | PropType::Enum | PropType::Number => {
                     doc.texts.push(pair)
                 }

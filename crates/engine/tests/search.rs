@@ -193,9 +193,15 @@ fn every_search_is_logged_with_the_query_by_hash() {
     );
 }
 
-/// Whether the bytes appear in the database or its write-ahead log.
+/// Whether the bytes appear in the database, its write-ahead log or the
+/// search index's files.
 fn on_disk(e: &Engine, needle: &[u8]) -> bool {
-    ["clearstone.db", "clearstone.db-wal"].iter().any(|f| {
-        std::fs::read(e.dir().join(f)).is_ok_and(|b| b.windows(needle.len()).any(|w| w == needle))
-    })
+    let index = std::fs::read_dir(e.dir().join("index/tantivy"))
+        .unwrap()
+        .map(|f| f.unwrap().path());
+    ["clearstone.db", "clearstone.db-wal"]
+        .iter()
+        .map(|f| e.dir().join(f))
+        .chain(index)
+        .any(|f| std::fs::read(f).is_ok_and(|b| b.windows(needle.len()).any(|w| w == needle)))
 }

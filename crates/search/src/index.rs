@@ -317,6 +317,15 @@ impl SearchIndex {
     pub fn doc_count(&self) -> Result<u64, SearchError> {
         Ok(self.searcher().num_docs())
     }
+
+    /// Documents deleted but still held in segment files until a merge.
+    pub fn deleted_count(&self) -> u64 {
+        self.searcher()
+            .segment_readers()
+            .iter()
+            .map(|r| u64::from(r.num_deleted_docs()))
+            .sum()
+    }
 }
 
 fn referrer(s: &Stored<'_>, prop: &str, target: &str) -> Referrer {
@@ -490,6 +499,28 @@ impl IndexWriter {
     /// so that the next writer starts from a settled index.
     pub fn commit(mut self) -> Result<(), SearchError> {
         self.writer.commit()?;
+        self.writer.wait_merging_threads()?;
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// Commits, then rewrites every segment that holds deleted documents
+    /// and removes the old files, so an erased value is gone from the disk
+    /// and not merely unreachable.
+    pub fn commit_purging(mut self) -> Result<(), SearchError> {
+        self.writer.commit()?;
+        let stale: Vec<tantivy::index::SegmentId> = self
+            .writer
+            .index()
+            .searchable_segment_metas()?
+            .iter()
+            .filter(|m| m.has_deletes())
+            .map(|m| m.id())
+            .collect();
+        if !stale.is_empty() {
+            self.writer.merge(&stale).wait()?;
+        }
+        self.writer.garbage_collect_files().wait()?;
         self.writer.wait_merging_threads()?;
         self.reader.reload()?;
         Ok(())

@@ -284,3 +284,38 @@ fn the_index_is_shared_between_threads_and_results_are_json() {
         }
     );
 }
+
+/// Whether any file of the index directory holds `needle`.
+fn in_files(dir: &std::path::Path, needle: &[u8]) -> bool {
+    std::fs::read_dir(dir).unwrap().any(|f| {
+        std::fs::read(f.unwrap().path()).is_ok_and(|b| b.windows(needle.len()).any(|w| w == needle))
+    })
+}
+
+#[test]
+fn a_purging_commit_removes_deleted_documents_from_disk() {
+    let tmp = tempfile::tempdir().unwrap();
+    let idx = SearchIndex::open(tmp.path()).unwrap();
+    let mut w = idx.writer().unwrap();
+    w.add(&person("a", "Zebedee Quistorff")).unwrap();
+    w.add(&person("b", "Mary Smith")).unwrap();
+    // Enough others that the merge policy leaves the segment alone.
+    for i in 0..20 {
+        w.add(&person(&format!("o{i}"), "Olive Jones")).unwrap();
+    }
+    w.commit().unwrap();
+    assert!(in_files(tmp.path(), b"Zebedee Quistorff"));
+
+    let mut w = idx.writer().unwrap();
+    w.delete_entity("a").unwrap();
+    w.commit().unwrap();
+    // Unreachable, but still in the segment files.
+    assert_eq!(idx.deleted_count(), 1);
+    assert!(in_files(tmp.path(), b"Zebedee Quistorff"));
+
+    let w = idx.writer().unwrap();
+    w.commit_purging().unwrap();
+    assert_eq!(idx.deleted_count(), 0);
+    assert!(!in_files(tmp.path(), b"Zebedee Quistorff"));
+    assert_eq!(ids(&search(&idx, "smith")), ["b"]);
+}
