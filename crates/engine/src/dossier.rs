@@ -218,15 +218,13 @@ impl Session<'_> {
     /// entity returned.
     pub fn dossier(&self, id: &str) -> Result<Dossier, EngineError> {
         let mut truncated = Vec::new();
-        let (canonical, mut member_ids) = match self.cluster_of(id)? {
+        let (canonical, member_ids) = match self.cluster_of(id)? {
             Some(c) => c,
             None => (id.to_string(), Vec::new()),
         };
-        if member_ids.len() > DOSSIER_MEMBERS_MAX {
-            member_ids.truncate(DOSSIER_MEMBERS_MAX);
-            truncated.push("members_max");
-        }
         // Members in id order, each with only what the gate lets through.
+        // Only visible members count towards the limit, so whether it was
+        // reached says nothing about hidden ones.
         let mut members = Vec::new();
         let mut statements: Vec<Statement> = Vec::new();
         for m in &member_ids {
@@ -234,6 +232,10 @@ impl Session<'_> {
             let Some(first) = shown.first() else {
                 continue;
             };
+            if members.len() == DOSSIER_MEMBERS_MAX {
+                truncated.push("members_max");
+                break;
+            }
             members.push(DossierMember {
                 entity_id: m.clone(),
                 dataset: first.dataset.to_string(),
@@ -261,6 +263,8 @@ impl Session<'_> {
         let member_set: BTreeSet<&str> = members.iter().map(|m| m.entity_id.as_str()).collect();
         let (incoming, timeline) = self.incoming(&canonical, &member_set, &mut truncated)?;
         let history = self.history(&members, &mut truncated)?;
+        let mut hit = HashSet::new();
+        truncated.retain(|t| hit.insert(*t));
 
         let mut ids: Vec<&str> = vec![canonical.as_str()];
         ids.extend(members.iter().map(|m| m.entity_id.as_str()));
@@ -384,14 +388,15 @@ impl Session<'_> {
         });
         let mut out = Vec::new();
         for s in refs {
-            if out.len() == DOSSIER_REFERENCES_MAX {
-                truncated.push("references_max");
-                break;
-            }
             let target = self.visible_statements(&s.value)?;
             let Some(first) = target.first() else {
                 continue;
             };
+            // Counted after the gate, like members.
+            if out.len() == DOSSIER_REFERENCES_MAX {
+                truncated.push("references_max");
+                break;
+            }
             let schema = first.schema.to_string();
             let canonical_id = self
                 .engine
