@@ -27,7 +27,7 @@ use clearstone_graph::{
 };
 use clearstone_model::{Ontology, PropType};
 use clearstone_policy::Action;
-use clearstone_search::Visible;
+use clearstone_search::{DocSummary, Visible};
 use serde_json::{Value, json};
 
 use crate::index::search_error;
@@ -184,14 +184,84 @@ pub(crate) struct LinkGraph {
 }
 
 /// One document as the build reads it from the index.
+/// Kept small, since every document of the index is held at once while
+/// the graph is built: names interned, dates already turned into a span.
 struct Scanned {
-    entity: String,
-    canonical: String,
+    entity: Box<str>,
+    canonical: Box<str>,
     shape: u64,
-    schema: String,
-    label: String,
-    refs: Vec<(String, String)>,
-    dates: Vec<(String, String)>,
+    schema: u16,
+    label: Box<str>,
+    /// The label names the record (rather than being its type and id).
+    named: bool,
+    /// The span of every reference the document holds.
+    span: Span,
+    /// (kind, target entity id).
+    refs: Vec<(u16, Box<str>)>,
+}
+
+/// A few distinct names (entity types, reference properties), each held once.
+#[derive(Default)]
+struct Names {
+    names: Vec<Box<str>>,
+    index: HashMap<Box<str>, u16>,
+}
+
+impl Names {
+    fn intern(&mut self, name: &str, what: &'static str) -> Result<u16, GraphError> {
+        if let Some(&i) = self.index.get(name) {
+            return Ok(i);
+        }
+        let i = u16::try_from(self.names.len()).map_err(|_| GraphError::Capacity {
+            what,
+            max: u64::from(u16::MAX) + 1,
+        })?;
+        self.names.push(name.into());
+        self.index.insert(name.into(), i);
+        Ok(i)
+    }
+
+    fn get(&self, i: u16) -> &str {
+        self.names.get(usize::from(i)).map_or("", |n| n)
+    }
+}
+
+/// Reads the index's documents for the graph.
+struct Scan<'o> {
+    ontology: &'o Ontology,
+    docs: Vec<Scanned>,
+    schemas: Names,
+    kinds: Names,
+}
+
+impl<'o> Scan<'o> {
+    fn new(ontology: &'o Ontology) -> Self {
+        Self {
+            ontology,
+            docs: Vec::new(),
+            schemas: Names::default(),
+            kinds: Names::default(),
+        }
+    }
+
+    fn add(&mut self, d: &DocSummary<'_>) -> Result<(), GraphError> {
+        let refs = d
+            .refs
+            .iter()
+            .map(|(p, t)| Ok((self.kinds.intern(p, "reference kinds")?, (*t).into())))
+            .collect::<Result<_, GraphError>>()?;
+        self.docs.push(Scanned {
+            entity: d.entity.into(),
+            canonical: d.canonical.into(),
+            shape: d.shape,
+            schema: self.schemas.intern(d.schema, "entity types")?,
+            named: d.label != format!("{} {}", d.schema, d.entity),
+            label: d.label.into(),
+            span: span(self.ontology, d.schema, &d.dates),
+            refs,
+        });
+        Ok(())
+    }
 }
 
 /// The cached graph and the index generation it was built from.
@@ -201,64 +271,56 @@ pub(crate) struct GraphCache {
 }
 
 impl LinkGraph {
-    fn build(ontology: &Ontology, mut scanned: Vec<Scanned>) -> Result<Self, GraphError> {
+    fn build(scan: Scan<'_>) -> Result<Self, GraphError> {
+        let Scan {
+            docs: mut scanned,
+            schemas,
+            kinds,
+            ..
+        } = scan;
         // Nodes in canonical order; within a node, documents by record and
         // shape, so the label a session sees does not depend on scan order.
         scanned.sort_unstable_by(|a, b| {
             (&a.canonical, &a.entity, a.shape).cmp(&(&b.canonical, &b.entity, b.shape))
         });
-        let canonical_of: HashMap<&str, &str> = scanned
-            .iter()
-            .map(|d| (d.entity.as_str(), d.canonical.as_str()))
-            .collect();
         let edges_hint = scanned.iter().map(|d| d.refs.len()).sum();
         let mut b = GraphBuilder::with_capacity(scanned.len(), edges_hint);
         let mut doc_start = Vec::new();
         let mut docs = Vec::with_capacity(scanned.len());
-        let mut schemas: Vec<Box<str>> = Vec::new();
-        let mut schema_ix: HashMap<&str, u16> = HashMap::new();
-        for d in &scanned {
+        for d in &mut scanned {
             if b.ix(&d.canonical).is_none() {
                 b.node(&d.canonical, "", "")?;
                 doc_start.push(docs.len() as u32);
             }
-            let schema = match schema_ix.get(d.schema.as_str()) {
-                Some(&i) => i,
-                None => {
-                    let i = u16::try_from(schemas.len()).map_err(|_| GraphError::Capacity {
-                        what: "entity types",
-                        max: u64::from(u16::MAX) + 1,
-                    })?;
-                    schemas.push(d.schema.as_str().into());
-                    schema_ix.insert(d.schema.as_str(), i);
-                    i
-                }
-            };
             docs.push(NodeDoc {
                 shape: d.shape,
-                schema,
-                named: d.label != format!("{} {}", d.schema, d.entity),
-                label: d.label.as_str().into(),
+                schema: d.schema,
+                named: d.named,
+                label: std::mem::take(&mut d.label),
             });
         }
         doc_start.push(docs.len() as u32);
+        let canonical_of: HashMap<&str, &str> = scanned
+            .iter()
+            .map(|d| (&*d.entity, &*d.canonical))
+            .collect();
         let mut edge_shape = Vec::with_capacity(edges_hint);
         for d in &scanned {
             let Some(from) = b.ix(&d.canonical) else {
                 continue;
             };
-            for (prop, target) in &d.refs {
+            for (kind, target) in &d.refs {
                 // A reference to a record that was never loaded, or holds no
                 // values, points at nothing anyone could see.
-                let Some(to) = canonical_of.get(target.as_str()).and_then(|c| b.ix(c)) else {
+                let Some(to) = canonical_of.get(&**target).and_then(|c| b.ix(c)) else {
                     continue;
                 };
                 b.edge(NewEdge {
                     from,
                     to,
-                    kind: prop.as_str(),
-                    span: span(ontology, &d.schema, &d.dates),
-                    record: Some(d.entity.as_str()),
+                    kind: kinds.get(*kind),
+                    span: d.span,
+                    record: Some(&d.entity),
                 })?;
                 edge_shape.push(d.shape);
             }
@@ -267,7 +329,7 @@ impl LinkGraph {
             graph: b.build(),
             doc_start,
             docs,
-            schemas,
+            schemas: schemas.names,
             edge_shape,
         })
     }
@@ -378,8 +440,8 @@ impl LinkGraph {
 /// references are undated. Dates that do not parse, or that end before they
 /// start, leave the edge undated rather than drop it: an undated edge
 /// overlaps every range.
-fn span(ontology: &Ontology, schema: &str, dates: &[(String, String)]) -> Span {
-    let get = |p: &str| dates.iter().find(|(q, _)| q == p).map(|(_, d)| d.as_str());
+fn span(ontology: &Ontology, schema: &str, dates: &[(&str, &str)]) -> Span {
+    let get = |p: &str| dates.iter().find(|(q, _)| *q == p).map(|(_, d)| *d);
     let Some(ty) = ontology.get(schema) else {
         return Span::default();
     };
@@ -440,29 +502,21 @@ impl Engine {
         {
             return Ok(graph.clone());
         }
-        let mut scanned = Vec::new();
+        let mut scan = Scan::new(self.ontology());
+        let mut failed = None;
         self.search_index()?
             .scan(&mut |d| {
-                scanned.push(Scanned {
-                    entity: d.entity.to_string(),
-                    canonical: d.canonical.to_string(),
-                    shape: d.shape,
-                    schema: d.schema.to_string(),
-                    label: d.label.to_string(),
-                    refs: d
-                        .refs
-                        .iter()
-                        .map(|(p, t)| (p.to_string(), t.to_string()))
-                        .collect(),
-                    dates: d
-                        .dates
-                        .iter()
-                        .map(|(p, v)| (p.to_string(), v.to_string()))
-                        .collect(),
-                });
+                if failed.is_none()
+                    && let Err(e) = scan.add(&d)
+                {
+                    failed = Some(e);
+                }
             })
             .map_err(search_error)?;
-        let graph = Arc::new(LinkGraph::build(self.ontology(), scanned).map_err(graph_error)?);
+        if let Some(e) = failed {
+            return Err(graph_error(e));
+        }
+        let graph = Arc::new(LinkGraph::build(scan).map_err(graph_error)?);
         *slot = Some((generation, graph.clone()));
         Ok(graph)
     }
@@ -1056,30 +1110,33 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::panic)]
     use super::*;
 
-    fn doc(entity: &str, canonical: &str, schema: &str, refs: &[(&str, &str)]) -> Scanned {
-        Scanned {
-            entity: entity.into(),
-            canonical: canonical.into(),
-            shape: 1,
-            schema: schema.into(),
-            label: format!("{entity} ({schema})"),
-            refs: refs
-                .iter()
-                .map(|(p, t)| (p.to_string(), t.to_string()))
-                .collect(),
-            dates: Vec::new(),
+    /// (entity, canonical, schema, refs) read as the index would give them,
+    /// all of shape 1.
+    type Doc<'a> = (&'a str, &'a str, &'a str, Vec<(&'a str, &'a str)>);
+
+    fn graph(docs: &[Doc<'_>]) -> LinkGraph {
+        let o = Ontology::default_ontology().unwrap();
+        let mut scan = Scan::new(&o);
+        for (entity, canonical, schema, refs) in docs {
+            let label = format!("{entity} ({schema})");
+            scan.add(&DocSummary {
+                entity,
+                canonical,
+                shape: 1,
+                schema,
+                label: &label,
+                refs: refs.clone(),
+                dates: Vec::new(),
+            })
+            .unwrap();
         }
+        LinkGraph::build(scan).unwrap()
     }
 
     #[test]
     fn spans_come_from_the_referring_record() {
         let o = Ontology::default_ontology().unwrap();
-        let d = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
-            pairs
-                .iter()
-                .map(|(p, v)| (p.to_string(), v.to_string()))
-                .collect()
-        };
+        let d = |pairs: &[(&'static str, &'static str)]| pairs.to_vec();
         let s = span(&o, "Complaint", &d(&[("date", "2021-03-04")]));
         assert_eq!(
             (s.start.map(|x| x.to_string()), s.end.map(|x| x.to_string())),
@@ -1103,21 +1160,15 @@ mod tests {
 
     #[test]
     fn a_cut_export_says_so_and_writes_no_placeholder() {
-        let o = Ontology::default_ontology().unwrap();
-        let refs: Vec<(String, String)> = (0..5)
-            .map(|i| ("subject".to_string(), format!("hr:officer:{i}")))
+        let ids: Vec<String> = (0..5).map(|i| format!("hr:officer:{i}")).collect();
+        let mut docs: Vec<Doc<'_>> = ids
+            .iter()
+            .map(|id| (id.as_str(), id.as_str(), "Officer", Vec::new()))
             .collect();
-        let mut docs: Vec<Scanned> = (0..5)
-            .map(|i| {
-                let id = format!("hr:officer:{i}");
-                doc(&id, &id, "Officer", &[])
-            })
-            .collect();
-        let mut hub = doc("psd:complaint:1", "psd:complaint:1", "Complaint", &[]);
-        hub.refs = refs.clone();
-        hub.refs.push(("complainant".into(), "hr:officer:0".into()));
-        docs.push(hub);
-        let g = LinkGraph::build(&o, docs).unwrap();
+        let mut refs: Vec<(&str, &str)> = ids.iter().map(|id| ("subject", id.as_str())).collect();
+        refs.push(("complainant", "hr:officer:0"));
+        docs.push(("psd:complaint:1", "psd:complaint:1", "Complaint", refs));
+        let g = graph(&docs);
         let all = Visible::new([1]);
         let gated = Gated {
             graph: Arc::new(g),
@@ -1172,24 +1223,19 @@ mod tests {
 
     #[test]
     fn nodes_are_canonical_and_references_join_them() {
-        let o = Ontology::default_ontology().unwrap();
-        let g = LinkGraph::build(
-            &o,
-            vec![
-                doc("hr:officer:1", "cs-1", "Officer", &[]),
-                doc("psd:officer:9", "cs-1", "Officer", &[]),
-                doc(
-                    "psd:complaint:1",
-                    "psd:complaint:1",
-                    "Complaint",
-                    &[
-                        ("subject", "psd:officer:9"),
-                        ("complainant", "nowhere:person:1"),
-                    ],
-                ),
-            ],
-        )
-        .unwrap();
+        let g = graph(&[
+            ("hr:officer:1", "cs-1", "Officer", Vec::new()),
+            ("psd:officer:9", "cs-1", "Officer", Vec::new()),
+            (
+                "psd:complaint:1",
+                "psd:complaint:1",
+                "Complaint",
+                vec![
+                    ("subject", "psd:officer:9"),
+                    ("complainant", "nowhere:person:1"),
+                ],
+            ),
+        ]);
         assert_eq!(g.graph.node_count(), 2);
         assert_eq!(g.graph.edge_count(), 1);
         let e = g.present_edge(EdgeIx(0));
