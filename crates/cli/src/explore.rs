@@ -2,6 +2,7 @@
 //! everything visible about it, and the links between entities, every step
 //! through a session.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -93,14 +94,18 @@ pub enum GraphAction {
     },
 }
 
-/// Prints a result as pretty JSON or as text.
+/// Prints a result as pretty JSON or as text. A reader that stops early
+/// (`| head`) is not an error: the access was made and logged either way.
 fn emit(json: bool, as_json: serde_json::Value, as_text: impl FnOnce() -> String) -> Result<()> {
-    if json {
-        println!("{}", serde_json::to_string_pretty(&as_json)?);
+    let text = if json {
+        serde_json::to_string_pretty(&as_json)? + "\n"
     } else {
-        print!("{}", as_text());
+        as_text()
+    };
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        r => Ok(r?),
     }
-    Ok(())
 }
 
 pub fn dossier(s: &Session<'_>, id: &str, json: bool) -> Result<()> {
