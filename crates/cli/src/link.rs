@@ -6,6 +6,7 @@
 use std::collections::HashSet;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
@@ -182,23 +183,73 @@ fn csv_writer(path: &Path) -> Result<csv::Writer<std::fs::File>> {
 }
 
 fn read_inputs(settings: &Settings, inputs: &[PathBuf], id_column: &str) -> Result<Input> {
+    // Parsing the text runs on this thread while another computes the
+    // features of the chunk read before, so that neither waits for the
+    // other; the two pass a few buffers of values back and forth.
+    let (full, to_featurise) = mpsc::sync_channel::<Values>(1);
+    let (emptied, empty) = mpsc::channel::<Values>();
+    std::thread::scope(|scope| {
+        let featuriser = scope.spawn(move || -> Result<(Features, Duration)> {
+            let mut features = Features::new(&settings.schema);
+            let mut busy = Duration::ZERO;
+            for mut chunk in to_featurise {
+                let t = Instant::now();
+                features.extend_values(&chunk)?;
+                busy += t.elapsed();
+                chunk.clear();
+                // The reader may have finished and gone.
+                let _ = emptied.send(chunk);
+            }
+            Ok((features, busy))
+        });
+        let read = read_rows(settings, inputs, id_column, &full, &empty);
+        drop(full);
+        let featurised = featuriser
+            .join()
+            .map_err(|_| anyhow::anyhow!("computing features failed"))?;
+        let (features, featurising) = featurised?;
+        let (ids, split, bad, unreadable_dates) = read?;
+        Ok(Input {
+            features,
+            ids,
+            split,
+            bad,
+            unreadable_dates,
+            featurising,
+        })
+    })
+}
+
+/// What reading the rows gave: the ids, where the second file starts, the
+/// rows rejected and the unreadable dates per field.
+type Rows = (Ids, usize, Vec<BadRow>, Vec<u64>);
+
+/// Reads every row of the inputs, sends their values to `full` a chunk at
+/// a time and takes buffers back from `empty`.
+fn read_rows(
+    settings: &Settings,
+    inputs: &[PathBuf],
+    id_column: &str,
+    full: &mpsc::SyncSender<Values>,
+    empty: &mpsc::Receiver<Values>,
+) -> Result<Rows> {
     let fields = settings.schema.fields.len();
     let formats: Vec<Vec<&str>> = settings
         .formats
         .iter()
         .map(|f| f.iter().map(String::as_str).collect())
         .collect();
-    let mut out = Input {
-        features: Features::new(&settings.schema),
-        ids: Ids::new(),
-        split: 0,
-        bad: Vec::new(),
-        unreadable_dates: vec![0; fields],
-        featurising: Duration::ZERO,
-    };
-    // One buffer of values and one row, reused: allocating a string per
+    let (mut ids, mut split, mut rejected) = (Ids::new(), 0, Vec::new());
+    let mut unreadable = vec![0; fields];
+    // Buffers of values and one row, reused: allocating a string per
     // field of every record is what reading a large file used to cost.
     let mut chunk = Values::new(fields);
+    // Sends the chunk to be featurised and takes an empty one; false when
+    // featurising has stopped on an error, which the caller reports.
+    let hand_over = |chunk: &mut Values| -> bool {
+        let next = empty.try_recv().unwrap_or_else(|_| Values::new(fields));
+        full.send(std::mem::replace(chunk, next)).is_ok()
+    };
     let mut row = csv::ByteRecord::new();
     for (file_no, path) in inputs.iter().enumerate() {
         let name = path.display().to_string();
@@ -231,7 +282,7 @@ fn read_inputs(settings: &Settings, inputs: &[PathBuf], id_column: &str) -> Resu
                 Ok(more) => more,
                 Err(e) => {
                     let line = e.position().map_or(0, csv::Position::line);
-                    out.bad.push(BadRow {
+                    rejected.push(BadRow {
                         file: name.clone(),
                         line,
                         reason: e.to_string(),
@@ -255,7 +306,7 @@ fn read_inputs(settings: &Settings, inputs: &[PathBuf], id_column: &str) -> Resu
                     .join(","),
             };
             if row.len() != header.len() {
-                out.bad.push(bad(format!(
+                rejected.push(bad(format!(
                     "{} columns, the header has {}",
                     row.len(),
                     header.len()
@@ -268,8 +319,7 @@ fn read_inputs(settings: &Settings, inputs: &[PathBuf], id_column: &str) -> Resu
                 .find(|&&c| std::str::from_utf8(row.get(c).unwrap_or_default()).is_err())
             {
                 let column = header.get(c).unwrap_or_default();
-                out.bad
-                    .push(bad(format!("column `{column}` is not UTF-8 text")));
+                rejected.push(bad(format!("column `{column}` is not UTF-8 text")));
                 continue;
             }
             let text = |c: usize| {
@@ -279,15 +329,14 @@ fn read_inputs(settings: &Settings, inputs: &[PathBuf], id_column: &str) -> Resu
             };
             let rid = text(id_at);
             if rid.is_empty() {
-                out.bad.push(bad(format!("no id in column `{id_column}`")));
+                rejected.push(bad(format!("no id in column `{id_column}`")));
                 continue;
             }
-            if out.ids.insert(rid).is_none() {
-                out.bad
-                    .push(bad(format!("id `{rid}` appears more than once")));
+            if ids.insert(rid).is_none() {
+                rejected.push(bad(format!("id `{rid}` appears more than once")));
                 continue;
             }
-            let dates = &mut out.unreadable_dates;
+            let dates = &mut unreadable;
             chunk.push(|f, value| {
                 for &c in field_columns.get(f).into_iter().flatten() {
                     let v = text(c);
@@ -302,17 +351,19 @@ fn read_inputs(settings: &Settings, inputs: &[PathBuf], id_column: &str) -> Resu
                     read_date(value, formats, dates.get_mut(f));
                 }
             });
-            if chunk.len() == CHUNK_RECORDS {
-                featurise(&mut chunk, &mut out)?;
+            if chunk.len() == CHUNK_RECORDS && !hand_over(&mut chunk) {
+                return Ok((ids, split, rejected, unreadable));
             }
         }
-        featurise(&mut chunk, &mut out)?;
+        if !hand_over(&mut chunk) {
+            break;
+        }
         if file_no == 0 {
-            out.split = out.ids.len();
+            split = ids.len();
         }
     }
-    out.ids.seal();
-    Ok(out)
+    ids.seal();
+    Ok((ids, split, rejected, unreadable))
 }
 
 /// A date field's value as resolution reads it: in ISO 8601 whatever
@@ -335,14 +386,6 @@ fn read_date(value: &mut String, formats: &[&str], unreadable: Option<&mut u64>)
             }
         }
     }
-}
-
-fn featurise(chunk: &mut Values, into: &mut Input) -> Result<()> {
-    let t = Instant::now();
-    into.features.extend_values(chunk)?;
-    into.featurising += t.elapsed();
-    chunk.clear();
-    Ok(())
 }
 
 fn report_bad(input: &Input, settings: &Settings, rejected: Option<&Path>) -> Result<()> {
