@@ -15,6 +15,10 @@ use sha2::Digest;
 use crate::registers::{principal_from, purpose_from};
 use crate::{Engine, EngineError};
 
+/// Subjects named by one event; more continue in further events, so that
+/// each stays well within the log's entry size.
+pub const SUBJECTS_PER_EVENT_MAX: usize = 1_000;
+
 /// Why a session is opened, as a code (free text goes in the justification).
 pub const REASON_CODES: [&str; 8] = [
     "investigation",
@@ -316,32 +320,109 @@ impl Session<'_> {
         if self.break_glass.is_some() {
             flags.push("break_glass".into());
         }
-        let event = Event {
-            id: 0,
-            at: Timestamp::now(),
-            operation: op.as_str().to_string(),
-            principal: self.req.principal.clone(),
-            purpose: self.req.purpose.clone(),
-            justification: format!(
-                "{} {justification}",
-                self.req.reason.as_deref().unwrap_or("other")
-            ),
-            case_ref: self.req.case_ref.clone(),
-            query: query.to_string(),
-            subjects: subjects.iter().map(|s| self.subject_hash(s)).collect(),
-            recipient: recipient.map(str::to_string),
-            outcome: outcome.to_string(),
-            flags,
+        let hashes: Vec<String> = subjects.iter().map(|s| self.subject_hash(s)).collect();
+        // A log entry has a size limit: a long list of subjects continues in
+        // further events, so the log still names every one.
+        let parts: Vec<&[String]> = if hashes.is_empty() {
+            vec![&[]]
+        } else {
+            hashes.chunks(SUBJECTS_PER_EVENT_MAX).collect()
         };
+        let at = Timestamp::now();
+        let mut events = Vec::with_capacity(parts.len());
+        for (i, part) in parts.iter().enumerate() {
+            let query = match i {
+                0 => query.to_string(),
+                _ => format!(
+                    "{query} (subjects continued, part {} of {})",
+                    i + 1,
+                    parts.len()
+                ),
+            };
+            let event = Event {
+                id: 0,
+                at,
+                operation: op.as_str().to_string(),
+                principal: self.req.principal.clone(),
+                purpose: self.req.purpose.clone(),
+                justification: format!(
+                    "{} {justification}",
+                    self.req.reason.as_deref().unwrap_or("other")
+                ),
+                case_ref: self.req.case_ref.clone(),
+                query,
+                subjects: part.to_vec(),
+                recipient: recipient.map(str::to_string),
+                outcome: outcome.to_string(),
+                flags: flags.clone(),
+            };
+            // Refused before the store holds it: an event the log cannot take
+            // would stop the engine from opening.
+            let bytes = crate::evidence::encode(&event).len();
+            if bytes > clearstone_audit::ENTRY_BYTES_MAX {
+                return Err(EngineError::Internal(format!(
+                    "an event of {bytes} bytes is over the log's entry_bytes_max ({})",
+                    clearstone_audit::ENTRY_BYTES_MAX
+                )));
+            }
+            events.push(event);
+        }
         if !self.justification_stored.get() {
             self.engine
                 .store()?
                 .put_text(justification, &self.req.justification)?;
             self.justification_stored.set(true);
         }
-        let mut event = event;
-        let id = self.engine.append_event(&mut event)?;
-        self.last_event.set(id);
-        Ok(id)
+        let mut first = 0;
+        for mut event in events {
+            let id = self.engine.append_event(&mut event)?;
+            if first == 0 {
+                first = id;
+            }
+        }
+        // A receipt proves the access's own event, the one naming the query.
+        self.last_event.set(first);
+        Ok(first)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_list_of_subjects_continues_in_further_events_the_log_accepts() {
+        let dir = tempfile::tempdir().unwrap();
+        let e = Engine::init(&dir.path().join("data"), None).unwrap();
+        e.bootstrap_admin("admin").unwrap();
+        let s = e
+            .session(SessionRequest {
+                principal: "admin".into(),
+                purpose: crate::ADMIN_PURPOSE.into(),
+                justification: "testing the log's entry size".into(),
+                ..SessionRequest::default()
+            })
+            .unwrap();
+        let ids: Vec<String> = (0..2_500).map(|i| format!("ds:e:{i}")).collect();
+        let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+        let first = s
+            .record_flagged(Operation::Consult, "bulk", &refs, None, "ok", &[])
+            .unwrap();
+        let events = s.events(10).unwrap();
+        let parts: Vec<&Event> = events
+            .iter()
+            .filter(|ev| ev.query.starts_with("bulk"))
+            .collect();
+        assert_eq!(parts.len(), 3);
+        assert!(parts.iter().any(|ev| ev.id == first && ev.query == "bulk"));
+        let named: usize = parts.iter().map(|ev| ev.subjects.len()).sum();
+        assert_eq!(named, ids.len());
+        assert!(parts.iter().any(|ev| ev.query.ends_with("part 3 of 3)")));
+        drop(s);
+        e.flush_log().unwrap();
+        drop(e);
+        // The directory still opens: the log took every event.
+        Engine::open(&dir.path().join("data")).unwrap();
     }
 }
