@@ -276,7 +276,22 @@ impl Session<'_> {
         let mut seen = HashSet::new();
         ids.retain(|i| seen.insert(*i));
         let values: usize = properties.values().map(Vec::len).sum();
-        self.record(
+        // Opening a dossier is looking the person up, as `show` is: the same
+        // self-monitoring concerns apply to each of its records.
+        let mut concerns: Vec<(&str, Vec<&'static str>)> = Vec::new();
+        for m in &members {
+            let raw = self.raw_statements(&m.entity_id)?;
+            let found = self.self_monitoring(&m.entity_id, &raw);
+            if !found.is_empty() {
+                concerns.push((&m.entity_id, found));
+            }
+        }
+        let flags: &[&str] = if concerns.is_empty() {
+            &[]
+        } else {
+            &["self_monitoring"]
+        };
+        let event_id = self.record_flagged(
             Operation::Consult,
             "dossier",
             &ids,
@@ -293,7 +308,11 @@ impl Session<'_> {
                     format!(", cut at {}", truncated.join(" "))
                 }
             ),
+            flags,
         )?;
+        for (entity, found) in &concerns {
+            self.raise(entity, found, event_id)?;
+        }
         Ok(Dossier {
             id: canonical,
             schema,

@@ -38,7 +38,7 @@ impl Session<'_> {
         Ok(out)
     }
 
-    fn raw_statements(&self, entity_id: &str) -> Result<Vec<Statement>, EngineError> {
+    pub(crate) fn raw_statements(&self, entity_id: &str) -> Result<Vec<Statement>, EngineError> {
         Ok(self
             .engine
             .store()?
@@ -98,7 +98,7 @@ impl Session<'_> {
     /// Looking up oneself, a colleague in one's own unit, or someone at one's
     /// own address, outside a case one is assigned to, is a concern for
     /// professional standards (DPA 2018 s.62(4)(b), self-monitoring).
-    fn self_monitoring(&self, entity_id: &str, raw: &[Statement]) -> Vec<&'static str> {
+    pub(crate) fn self_monitoring(&self, entity_id: &str, raw: &[Statement]) -> Vec<&'static str> {
         let p = &self.principal;
         let assigned = self.req.case_ref.as_deref().is_some_and(|c| {
             p.attributes
@@ -129,7 +129,12 @@ impl Session<'_> {
         out
     }
 
-    fn raise(&self, entity_id: &str, concerns: &[&str], event_id: i64) -> Result<(), EngineError> {
+    pub(crate) fn raise(
+        &self,
+        entity_id: &str,
+        concerns: &[&str],
+        event_id: i64,
+    ) -> Result<(), EngineError> {
         for kind in concerns {
             self.engine.store()?.append_alert(&Alert {
                 at: Timestamp::now(),

@@ -577,6 +577,9 @@ fn self_monitoring_and_break_glass_are_flagged() {
         })
         .unwrap();
     in_case.show("ds_a:e:1").unwrap();
+    // Opening one's own dossier is looking oneself up too; within the case it is not.
+    s.dossier("ds_a:e:1").unwrap();
+    in_case.dossier("ds_a:e:1").unwrap();
     // ds_b is outside the purpose: not found, until break-glass.
     assert_eq!(s.show("ds_b:e:0").unwrap_err().code(), "not_found");
     assert_eq!(
@@ -618,8 +621,8 @@ fn self_monitoring_and_break_glass_are_flagged() {
     let alerts = o.alerts(10).unwrap();
     assert_eq!(
         alerts.iter().filter(|x| x.kind == "own_record").count(),
-        1,
-        "one alert: own record outside a case"
+        2,
+        "one alert each for the show and the dossier outside a case"
     );
     let evs = o.events(100).unwrap();
     assert!(
