@@ -130,6 +130,17 @@ impl Rule {
     pub fn agrees(&self, f: &Features, a: u32, b: u32) -> bool {
         matches!((rule_key(f, self, a), rule_key(f, self, b)), (Some(x), Some(y)) if x == y)
     }
+
+    /// Every record's key under the rule, `None` where one is missing: two
+    /// records agree on the rule when their keys are equal and present.
+    /// For asking [`Rule::agrees`] of many pairs, one read of the features
+    /// per record rather than two per pair.
+    pub fn keys(&self, f: &Features) -> Vec<Option<u64>> {
+        (0..f.len())
+            .into_par_iter()
+            .map(|i| rule_key(f, self, u32::try_from(i).unwrap_or(NONE)))
+            .collect()
+    }
 }
 
 /// The rule's key for one record, as a hash; `None` when a key is missing.

@@ -427,7 +427,9 @@ impl Settings {
             if exclude.len() >= self.comparisons.len() {
                 continue;
             }
-            let agree = |a, b| rule.agrees(features, a, b);
+            let keys = rule.keys(features);
+            let key = |i: u32| keys.get(i as usize).copied().flatten();
+            let agree = |a, b| key(a).is_some_and(|k| key(b) == Some(k));
             match model.train_m_session_where(vectors, pairs, agree, t.em_iterations, &exclude) {
                 Err(ResolveError::NoPairs) => {}
                 other => other?,
