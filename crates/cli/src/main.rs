@@ -25,7 +25,26 @@ use args::{
     PurposeAction, QuarantineAction, SessionArgs, UserAction, WitnessAction,
 };
 
+/// `clearstone search smith | head` closes the pipe early: end quietly, as
+/// other command-line tools do, rather than report a failure to print.
+/// (Events are already stored; the next open signs any still pending.)
+fn quiet_on_closed_pipe() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let message = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .unwrap_or_default();
+        if message.contains("Broken pipe") {
+            std::process::exit(0);
+        }
+        default(info);
+    }));
+}
+
 fn main() -> ExitCode {
+    quiet_on_closed_pipe();
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
