@@ -9,7 +9,7 @@ use clearstone_model::{Timestamp, limits};
 use clearstone_policy::Action;
 use clearstone_resolve::settings::Settings;
 use clearstone_resolve::{
-    ComparisonVectors, Features, Model, Record, RuleCount, ScoredPair, Scorer, candidates,
+    ComparisonVectors, Features, Record, RuleCount, ScoredPair, Scorer, candidates,
     candidates_since, cluster, model_file,
 };
 use clearstone_store::{MatchPair, ResolutionRun, ResolutionStore};
@@ -154,17 +154,22 @@ impl Session<'_> {
                 .map_err(|e| invalid("blocking", e))?;
             (c.pairs, c.counts)
         };
+        // Levels once, for training and scoring: a loaded model was checked
+        // against these comparisons.
+        let vectors = ComparisonVectors::compute(&settings.comparisons, &features, &pairs);
         let model = match &model_text {
             Some(text) => model_file::from_json(text, &settings.comparisons)
                 .map_err(|e| invalid("model", e))?,
             None => settings
-                .train(&features, &pairs)
+                .train_on(&features, &pairs, &vectors)
                 .map_err(|e| invalid("training", e))?,
         };
-        let scored = score(&model, &features, &pairs)?;
-        let kept: Vec<MatchPair> = scored
+        let kept: Vec<MatchPair> = Scorer::new(&model)
+            .score_vectors_where(&features, &pairs, &vectors, |p| {
+                p.probability() >= PAIR_PROBABILITY_MIN
+            })
+            .map_err(|e| invalid("scoring", e))?
             .iter()
-            .filter(|p| p.probability() >= PAIR_PROBABILITY_MIN)
             .map(|p| match_pair(&ids, p, &model.version))
             .collect();
         let links = kept
@@ -334,17 +339,6 @@ impl Session<'_> {
         self.engine.reindex(&changed)?;
         Ok(distinct.len() as u64)
     }
-}
-
-fn score(
-    model: &Model,
-    features: &Features,
-    pairs: &[(u32, u32)],
-) -> Result<Vec<ScoredPair>, EngineError> {
-    let vectors = ComparisonVectors::compute(&model.comparisons, features, pairs);
-    Scorer::new(model)
-        .score_vectors(features, pairs, &vectors)
-        .map_err(|e| invalid("scoring", e))
 }
 
 /// A pair with its left id first in sort order, as pairs and judgements
