@@ -178,6 +178,8 @@ impl Session<'_> {
         self.engine.store()?.finish_run(&run)?;
         let touched: Vec<String> = touched.iter().map(|id| id.to_string()).collect();
         self.engine.reindex(&touched)?;
+        // The records are searchable from here: indexing counts as loading.
+        sum.seconds = started.elapsed().as_secs_f64();
         let outcome = format!(
             "{} rows, {} new statements, {} quarantined",
             sum.rows_read, sum.statements_new, sum.quarantined
