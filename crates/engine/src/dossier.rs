@@ -457,7 +457,7 @@ impl Session<'_> {
         // rather than whatever sorts first.
         let mut found = self
             .engine
-            .search_index()?
+            .search_index()
             .referrers(&targets, &visible, REFERRERS_MAX)
             .map_err(search_error)?;
         let mut cut = found.len() >= REFERRERS_MAX;

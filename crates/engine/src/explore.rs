@@ -504,7 +504,7 @@ impl Engine {
         }
         let mut scan = Scan::new(self.ontology());
         let mut failed = None;
-        self.search_index()?
+        self.search_index()
             .scan(&mut |d| {
                 if failed.is_none()
                     && let Err(e) = scan.add(&d)

@@ -160,8 +160,8 @@ pub(crate) fn search_error(e: clearstone_search::SearchError) -> EngineError {
 }
 
 impl Engine {
-    pub(crate) fn search_index(&self) -> Result<&SearchIndex, EngineError> {
-        Ok(&self.index.search)
+    pub(crate) fn search_index(&self) -> &SearchIndex {
+        &self.index.search
     }
 
     /// Changes at every index commit; caches derived from the index compare it.
@@ -174,7 +174,7 @@ impl Engine {
     }
 
     fn writer(&self) -> Result<IndexWriter, EngineError> {
-        self.index.search.writer().map_err(search_error)
+        self.search_index().writer().map_err(search_error)
     }
 
     /// Re-reads these source entities from the store into the index; an

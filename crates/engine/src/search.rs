@@ -22,7 +22,7 @@ impl Session<'_> {
         let visible = self.visible(Action::Search)?;
         let results = self
             .engine
-            .search_index()?
+            .search_index()
             .search(&parsed, &visible, page)
             .map_err(|e| EngineError::InvalidInput(e.to_string()))?;
         let ids: Vec<&str> = results.hits.iter().map(|h| h.canonical.as_str()).collect();
@@ -56,9 +56,6 @@ impl Session<'_> {
 
     /// The number of documents in the index, for status displays.
     pub fn index_size(&self) -> Result<u64, EngineError> {
-        self.engine
-            .search_index()?
-            .doc_count()
-            .map_err(search_error)
+        self.engine.search_index().doc_count().map_err(search_error)
     }
 }
