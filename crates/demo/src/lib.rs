@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 
 /// The entity id rule of mappings, which the ground truth must follow.
 pub use clearstone_model::entity_id;
-pub use people::{PEOPLE_CSV_HEADER, PeopleCsv, write_people_csv};
+pub use people::{PEOPLE_CSV_HEADER, PEOPLE_MAPPING, PeopleCsv, write_people_csv};
 
 /// Scale and seed of a demo data set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -561,6 +561,10 @@ const DUP_SLOTS: [(u64, u64); 15] = [
     (9, 3),
 ];
 
+/// A mapping that loads the file [`write_people_csv`] writes, for tests and
+/// benchmarks that resolve people through a data directory.
+pub const PEOPLE_MAPPING: &str = include_str!("../mappings/people.toml");
+
 /// What [`write_people_csv`] wrote.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PeopleCsv {

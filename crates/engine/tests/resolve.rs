@@ -9,35 +9,7 @@ use clearstone_engine::policy::{AuditUse, Principal, PrincipalKind, Purpose};
 use clearstone_engine::{Engine, EngineError, ResolveOptions, SearchPage, SessionRequest};
 use clearstone_model::Classification;
 
-const MAPPING: &str = r#"version = 1
-[dataset]
-name = "people"
-owner = "Records"
-legal_basis = "public task"
-[source]
-format = "csv"
-path = "people.csv"
-date_formats = ["%Y%m%d"]
-[[entities]]
-name = "person"
-schema = "Person"
-keys = ["rec_id"]
-subject_category = "other"
-[entities.properties]
-first_name = { column = "given_name" }
-last_name = { column = "surname" }
-birth_date = { column = "date_of_birth" }
-national_insurance_number = { column = "soc_sec_id" }
-address = { entity = "home" }
-[[entities]]
-name = "home"
-schema = "Address"
-keys = ["rec_id"]
-[entities.properties]
-street = { columns = ["street_number", "address_1"], join = " " }
-town = { column = "suburb" }
-postcode = { column = "postcode" }
-"#;
+const MAPPING: &str = clearstone_demo::PEOPLE_MAPPING;
 
 fn req(user: &str) -> SessionRequest {
     SessionRequest {

@@ -197,33 +197,7 @@ pub const PSD_MORE_CSV: &str = "ref,date,category,officer,person,person_first,pe
 C4,2023-09-09,other,3,P2,Eve,Nash
 ";
 
-const PEOPLE: &str = r#"version = 1
-[dataset]
-name = "people"
-[source]
-format = "csv"
-path = "people.csv"
-date_formats = ["%Y%m%d"]
-[[entities]]
-name = "person"
-schema = "Person"
-keys = ["rec_id"]
-subject_category = "other"
-[entities.properties]
-first_name = { column = "given_name" }
-last_name = { column = "surname" }
-birth_date = { column = "date_of_birth" }
-national_insurance_number = { column = "soc_sec_id" }
-address = { entity = "home" }
-[[entities]]
-name = "home"
-schema = "Address"
-keys = ["rec_id"]
-[entities.properties]
-street = { columns = ["street_number", "address_1"], join = " " }
-town = { column = "suburb" }
-postcode = { column = "postcode" }
-"#;
+const PEOPLE: &str = clearstone_demo::PEOPLE_MAPPING;
 
 pub const SOURCES: [(&str, &str, &str, &str); 5] = [
     ("hr", HR, "hr.csv", HR_CSV),
