@@ -5,6 +5,7 @@
 
 use std::collections::HashSet;
 use std::fmt::Write as _;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -12,10 +13,11 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use clearstone_resolve::settings::Settings;
 use clearstone_resolve::{
-    ComparisonVectors, Features, Ids, Scorer, Values, candidates, candidates_link, cluster,
-    model_file,
+    ComparisonVectors, Features, Ids, ScoredPair, Scorer, Values, candidates, candidates_link,
+    cluster, model_file,
 };
 use clearstone_text::parse_date;
+use rayon::prelude::*;
 
 /// Records read and featurised at a time, so that the text of the input is
 /// never held whole.
@@ -114,7 +116,7 @@ pub fn run(a: &LinkArgs<'_>) -> Result<()> {
             model_file::from_json(&text, &settings.comparisons)
                 .map_err(|e| anyhow::anyhow!("model `{}`: {e}", path.display()))?
         }
-        None => settings.train_on(&input.features, &cands.pairs, &vectors)?,
+        None => settings.train_on(&input.features, &cands.pairs, Some(&cands.counts), &vectors)?,
     };
     eprintln!(
         "model {} ({}) in {:.2} s",
@@ -138,19 +140,7 @@ pub fn run(a: &LinkArgs<'_>) -> Result<()> {
             s.probability() >= threshold
         })?;
     drop((vectors, cands));
-    let mut w = csv_writer(a.out)?;
-    w.write_record(["left_id", "right_id", "match_weight", "match_probability"])?;
-    let (mut weight, mut probability) = (String::new(), String::new());
-    for s in &links {
-        weight.clear();
-        probability.clear();
-        // Writing to a String cannot fail.
-        let _ = write!(weight, "{:.4}", s.weight);
-        let _ = write!(probability, "{:.6}", s.probability());
-        let (l, r) = (input.ids.get(s.left), input.ids.get(s.right));
-        w.write_record([l, r, &weight, &probability])?;
-    }
-    w.flush()?;
+    write_links(a.out, &links, &input.ids)?;
     eprintln!(
         "scored in {:.2} s; {} pairs at probability >= {threshold} written to `{}`",
         t.elapsed().as_secs_f64(),
@@ -176,6 +166,42 @@ pub fn run(a: &LinkArgs<'_>) -> Result<()> {
     }
     eprintln!("done in {:.2} s", started.elapsed().as_secs_f64());
     Ok(())
+}
+
+/// Links formatted per parallel task: formatting numbers costs more than
+/// scoring the pairs did, so the rows are written in parallel and the
+/// pieces joined in order.
+const LINKS_PER_TASK: usize = 16_384;
+
+fn write_links(path: &Path, links: &[ScoredPair], ids: &Ids) -> Result<()> {
+    let pieces = links
+        .par_chunks(LINKS_PER_TASK)
+        .map(|chunk| -> Result<Vec<u8>> {
+            let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
+            let (mut weight, mut probability) = (String::new(), String::new());
+            for s in chunk {
+                weight.clear();
+                probability.clear();
+                // Writing to a String cannot fail.
+                let _ = write!(weight, "{:.4}", s.weight);
+                let _ = write!(probability, "{:.6}", s.probability());
+                w.write_record([ids.get(s.left), ids.get(s.right), &weight, &probability])?;
+            }
+            w.into_inner().map_err(|e| anyhow::anyhow!("{}", e.error()))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let mut w = csv_writer(path)?;
+    w.write_record(["left_id", "right_id", "match_weight", "match_probability"])?;
+    w.flush()?;
+    let mut file = w
+        .into_inner()
+        .map_err(|e| anyhow::anyhow!("cannot write `{}`: {}", path.display(), e.error()))?;
+    for piece in &pieces {
+        file.write_all(piece)
+            .with_context(|| format!("cannot write `{}`", path.display()))?;
+    }
+    file.flush()
+        .with_context(|| format!("cannot write `{}`", path.display()))
 }
 
 fn csv_writer(path: &Path) -> Result<csv::Writer<std::fs::File>> {
