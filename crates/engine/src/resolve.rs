@@ -125,7 +125,7 @@ impl Session<'_> {
             }
             (None, false, _) => None,
         };
-        let (pairs, rules) = if opts.incremental {
+        let (pairs, rules, in_order) = if opts.incremental {
             let first_new = u32::try_from(split).map_err(|e| invalid("records", e))?;
             let fresh = candidates_since(&features, first_new, &settings.rules, settings.pairs_max)
                 .map_err(|e| invalid("blocking", e))?;
@@ -148,11 +148,11 @@ impl Session<'_> {
             }
             pairs.sort_unstable();
             pairs.dedup();
-            (pairs, fresh.counts)
+            (pairs, fresh.counts, false)
         } else {
             let c = candidates(&features, &settings.rules, settings.pairs_max)
                 .map_err(|e| invalid("blocking", e))?;
-            (c.pairs, c.counts)
+            (c.pairs, c.counts, true)
         };
         // Levels once, for training and scoring: a loaded model was checked
         // against these comparisons.
@@ -161,7 +161,7 @@ impl Session<'_> {
             Some(text) => model_file::from_json(text, &settings.comparisons)
                 .map_err(|e| invalid("model", e))?,
             None => settings
-                .train_on(&features, &pairs, &vectors)
+                .train_on(&features, &pairs, in_order.then_some(&rules[..]), &vectors)
                 .map_err(|e| invalid("training", e))?,
         };
         let kept: Vec<MatchPair> = Scorer::new(&model)

@@ -98,13 +98,86 @@ struct Patterns {
     counts: Vec<f64>,
 }
 
+/// Distinct rows counted in an array indexed by the row itself when the
+/// levels allow at most this many rows (a 64-bit count each, per thread):
+/// several times faster than hashing every row.
+const DENSE_ROWS_MAX: usize = 1 << 16;
+
 impl Patterns {
-    fn of(vectors: &ComparisonVectors) -> Patterns {
-        Patterns::of_rows(vectors.width, vectors.rows())
+    /// The patterns of `vectors`, whose comparisons have `radix[c]` levels.
+    fn of(radix: &[usize], vectors: &ComparisonVectors) -> Patterns {
+        Patterns::of_rows(radix, || vectors.rows())
     }
 
-    /// The patterns of `rows`, each `width` levels.
-    fn of_rows<'a>(width: usize, rows: impl ParallelIterator<Item = &'a [u8]>) -> Patterns {
+    /// The patterns of the rows `rows` makes, one level per comparison of
+    /// `radix`; it may be called twice.
+    fn of_rows<'a, I: ParallelIterator<Item = &'a [u8]>>(
+        radix: &[usize],
+        rows: impl Fn() -> I,
+    ) -> Patterns {
+        let width = radix.len();
+        let cells = radix
+            .iter()
+            .try_fold(1usize, |p, &r| p.checked_mul(r.max(1)));
+        if let Some(cells) = cells.filter(|&c| c <= DENSE_ROWS_MAX)
+            && let Some(counts) = Patterns::dense(radix, cells, rows())
+        {
+            // Codes in ascending order are the rows in ascending order.
+            let mut rows = Vec::new();
+            let mut kept = Vec::new();
+            for (mut code, &n) in counts.iter().enumerate().filter(|(_, n)| **n > 0) {
+                let at = rows.len();
+                rows.resize(at + width, 0);
+                for (slot, &r) in rows.iter_mut().skip(at).zip(radix).rev() {
+                    *slot = (code % r.max(1)) as u8;
+                    code /= r.max(1);
+                }
+                kept.push(n as f64);
+            }
+            return Patterns {
+                width,
+                rows,
+                counts: kept,
+            };
+        }
+        Patterns::hashed(width, rows())
+    }
+
+    /// How many rows have each code (the row read as digits in `radix`);
+    /// `None` when a level lies outside its comparison's levels.
+    fn dense<'a>(
+        radix: &[usize],
+        cells: usize,
+        rows: impl ParallelIterator<Item = &'a [u8]>,
+    ) -> Option<Vec<u64>> {
+        let (counts, fits) = rows
+            .fold(
+                || (vec![0u64; cells], true),
+                |(mut counts, fits), row| {
+                    let mut code = 0;
+                    let mut ok = fits && row.len() == radix.len();
+                    for (&l, &r) in row.iter().zip(radix) {
+                        ok &= usize::from(l) < r;
+                        code = code * r + usize::from(l);
+                    }
+                    if ok && let Some(n) = counts.get_mut(code) {
+                        *n += 1;
+                    }
+                    (counts, ok)
+                },
+            )
+            .reduce(
+                || (vec![0u64; cells], true),
+                |(mut a, fa), (b, fb)| {
+                    a.iter_mut().zip(&b).for_each(|(x, y)| *x += y);
+                    (a, fa && fb)
+                },
+            );
+        fits.then_some(counts)
+    }
+
+    /// The patterns of `rows`, each `width` levels, counted by hashing.
+    fn hashed<'a>(width: usize, rows: impl ParallelIterator<Item = &'a [u8]>) -> Patterns {
         let mut list: Vec<(Vec<u8>, u64)> = if width <= 8 {
             // Up to eight levels fit one integer, which hashes and compares
             // faster than a slice.
@@ -314,7 +387,7 @@ impl Model {
     ) -> Result<(), ResolveError> {
         self.check(vectors)?;
         self.estimate_u(features, u_samples, seed);
-        let patterns = Patterns::of(vectors);
+        let patterns = Patterns::of(&self.radix(), vectors);
         let mut em = self.clone();
         em.em_patterns(&patterns, iterations, false);
         self.m = em.m;
@@ -340,7 +413,10 @@ impl Model {
     ) -> Result<(), ResolveError> {
         self.check(vectors)?;
         let n = features.len() as f64;
-        self.settle_prior(&Patterns::of(vectors), (n * (n - 1.0) / 2.0).max(1.0));
+        self.settle_prior(
+            &Patterns::of(&self.radix(), vectors),
+            (n * (n - 1.0) / 2.0).max(1.0),
+        );
         self.refresh_version();
         Ok(())
     }
@@ -388,40 +464,37 @@ impl Model {
         exclude: &[usize],
     ) -> Result<(), ResolveError> {
         self.check(vectors)?;
-        self.session(Patterns::of(vectors), iterations, exclude);
+        self.session(Patterns::of(&self.radix(), vectors), iterations, exclude);
         Ok(())
     }
 
-    /// As [`Model::train_m_session`] over the rows of only those `pairs`
-    /// (one per row of `vectors`) that `keep` accepts: one blocking rule's
-    /// pairs among all the candidates, whose levels are then computed once
-    /// for training every session and scoring.
+    /// As [`Model::train_m_session`] over only the rows of `vectors` in
+    /// `within` that `keep` accepts (by index): one blocking rule's pairs
+    /// among all the candidates, whose levels are then computed once for
+    /// training every session and scoring.
     ///
     /// # Errors
     /// As [`Model::em`], and [`ResolveError::NoPairs`] when `keep` accepts
-    /// no pair; [`ResolveError::ModelShape`] when `pairs` and `vectors`
-    /// differ in length.
+    /// no row.
     pub fn train_m_session_where(
         &mut self,
         vectors: &ComparisonVectors,
-        pairs: &[(u32, u32)],
-        keep: impl Fn(u32, u32) -> bool + Sync,
+        within: std::ops::Range<usize>,
+        keep: impl Fn(usize) -> bool + Sync,
         iterations: usize,
         exclude: &[usize],
     ) -> Result<(), ResolveError> {
         self.check(vectors)?;
-        if pairs.len() != vectors.len() {
-            return Err(ResolveError::ModelShape {
-                got: vectors.len(),
-                expected: pairs.len(),
-            });
-        }
-        let rows = vectors
-            .rows()
-            .zip(pairs.par_iter())
-            .filter(|(_, (a, b))| keep(*a, *b))
-            .map(|(row, _)| row);
-        let patterns = Patterns::of_rows(vectors.width, rows);
+        let rows = || {
+            vectors
+                .rows()
+                .enumerate()
+                .skip(within.start)
+                .take(within.len())
+                .filter(|(i, _)| keep(*i))
+                .map(|(_, row)| row)
+        };
+        let patterns = Patterns::of_rows(&self.radix(), rows);
         if patterns.counts.is_empty() {
             return Err(ResolveError::NoPairs);
         }
@@ -450,6 +523,11 @@ impl Model {
             }
         }
         self.refresh_version();
+    }
+
+    /// How many levels each comparison has.
+    fn radix(&self) -> Vec<usize> {
+        self.m.iter().map(Vec::len).collect()
     }
 
     /// The posterior chance that a row of levels is a match.
@@ -494,7 +572,7 @@ impl Model {
         fix_u: bool,
     ) -> Result<(), ResolveError> {
         self.check(vectors)?;
-        self.em_patterns(&Patterns::of(vectors), iterations, fix_u);
+        self.em_patterns(&Patterns::of(&self.radix(), vectors), iterations, fix_u);
         Ok(())
     }
 

@@ -7,7 +7,7 @@ use std::fmt;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::block::{Key, KeyPart, Rule};
+use crate::block::{Key, KeyPart, Rule, RuleCount};
 use crate::compare::{Comparison, Method};
 use crate::error::ResolveError;
 use crate::features::Features;
@@ -376,7 +376,7 @@ impl Settings {
     /// As [`Settings::train_on`].
     pub fn train(&self, features: &Features, pairs: &[(u32, u32)]) -> Result<Model, ResolveError> {
         let vectors = ComparisonVectors::compute(&self.comparisons, features, pairs);
-        self.train_on(features, pairs, &vectors)
+        self.train_on(features, pairs, None, &vectors)
     }
 
     /// As [`Settings::train`], given the levels of the candidate `pairs`
@@ -385,16 +385,24 @@ impl Settings {
     /// which are all of the rule's pairs when deduplicating and its pairs
     /// across the files when linking.
     ///
+    /// `brought` is the blocking counts when `pairs` are the candidates
+    /// blocking with these settings' rules gave, in its order. A pair a
+    /// rule brought agrees on it and no pair a later rule brought does
+    /// (that rule would have brought it first), so a session then looks
+    /// only at the pairs before its rule's own.
+    ///
     /// # Errors
     /// As [`Model::train`]; [`ResolveError::ModelShape`] when `vectors`
-    /// does not hold one row per pair.
+    /// does not hold one row per pair or `brought` does not account for
+    /// every pair, rule by rule.
     pub fn train_on(
         &self,
         features: &Features,
         pairs: &[(u32, u32)],
+        brought: Option<&[RuleCount]>,
         vectors: &ComparisonVectors,
     ) -> Result<Model, ResolveError> {
-        let mut model = self.train_m(features, pairs, vectors)?;
+        let mut model = self.train_m(features, pairs, brought, vectors)?;
         // λ was settled with the first EM's `m`, which blocking on common
         // keys blurs; the sessions' `m` tell matches apart better.
         model.estimate_prior(features, vectors)?;
@@ -407,6 +415,7 @@ impl Settings {
         &self,
         features: &Features,
         pairs: &[(u32, u32)],
+        brought: Option<&[RuleCount]>,
         vectors: &ComparisonVectors,
     ) -> Result<Model, ResolveError> {
         let mut model = Model::new(self.comparisons.clone(), 1e-4);
@@ -416,6 +425,36 @@ impl Settings {
                 expected: pairs.len(),
             });
         }
+        // Where each rule's own pairs start and end.
+        let own: Option<Vec<std::ops::Range<usize>>> = match brought {
+            None => None,
+            Some(counts) => {
+                let total: u64 = counts.iter().map(|c| c.new_pairs).sum();
+                let fits = counts.len() == self.rules.len()
+                    && counts
+                        .iter()
+                        .zip(&self.rules)
+                        .all(|(c, r)| c.rule == r.name)
+                    && usize::try_from(total).is_ok_and(|t| t == pairs.len());
+                if !fits {
+                    return Err(ResolveError::ModelShape {
+                        got: usize::try_from(total).unwrap_or(usize::MAX),
+                        expected: pairs.len(),
+                    });
+                }
+                let mut at = 0;
+                Some(
+                    counts
+                        .iter()
+                        .map(|c| {
+                            let start = at;
+                            at += usize::try_from(c.new_pairs).unwrap_or(0);
+                            start..at
+                        })
+                        .collect(),
+                )
+            }
+        };
         let t = &self.training;
         model.train(features, vectors, t.em_iterations, t.u_samples, t.seed)?;
         for &r in &t.sessions {
@@ -427,10 +466,24 @@ impl Settings {
             if exclude.len() >= self.comparisons.len() {
                 continue;
             }
-            let keys = rule.keys(features);
+            let (within, own_from) = match own.as_ref().and_then(|o| o.get(r)) {
+                Some(o) => (0..o.end, o.start),
+                None => (0..pairs.len(), pairs.len()),
+            };
+            // Only the rows before the rule's own need their keys read.
+            let keys = if own_from > 0 {
+                rule.keys(features)
+            } else {
+                Vec::new()
+            };
             let key = |i: u32| keys.get(i as usize).copied().flatten();
-            let agree = |a, b| key(a).is_some_and(|k| key(b) == Some(k));
-            match model.train_m_session_where(vectors, pairs, agree, t.em_iterations, &exclude) {
+            let agree = |i: usize| {
+                i >= own_from
+                    || pairs
+                        .get(i)
+                        .is_some_and(|&(a, b)| key(a).is_some_and(|k| key(b) == Some(k)))
+            };
+            match model.train_m_session_where(vectors, within, agree, t.em_iterations, &exclude) {
                 Err(ResolveError::NoPairs) => {}
                 other => other?,
             }
@@ -682,7 +735,7 @@ sessions = ["names+year", "postcode"]
         let off = |m: &Model| (m.prior / expected - 1.0).abs();
 
         let vectors = ComparisonVectors::compute(&settings.comparisons, &features, &pairs);
-        let before = settings.train_m(&features, &pairs, &vectors).unwrap();
+        let before = settings.train_m(&features, &pairs, None, &vectors).unwrap();
         let after = settings.train(&features, &pairs).unwrap();
         assert_eq!(after.m, before.m);
         assert!(
@@ -703,11 +756,14 @@ sessions = ["names+year", "postcode"]
         let settings = Settings::parse(SETTINGS, "test.toml").unwrap();
         let (records, _) = people(2000, 5);
         let features = Features::compute(&settings.schema, &records).unwrap();
-        let pairs = candidates(&features, &settings.rules, u64::MAX)
-            .unwrap()
-            .pairs;
+        let c = candidates(&features, &settings.rules, u64::MAX).unwrap();
+        let pairs = c.pairs;
         let vectors = ComparisonVectors::compute(&settings.comparisons, &features, &pairs);
         let t = &settings.training;
+        assert!(
+            t.sessions.iter().any(|&r| r > 0),
+            "a session on a later rule"
+        );
         let mut blocked_again = Model::new(settings.comparisons.clone(), 1e-4);
         blocked_again
             .train(&features, &vectors, t.em_iterations, t.u_samples, t.seed)
@@ -720,7 +776,19 @@ sessions = ["names+year", "postcode"]
                 .train_m_session(&v, t.em_iterations, &settings.comparisons_on(rule))
                 .unwrap();
         }
-        let model = settings.train_m(&features, &pairs, &vectors).unwrap();
+        let model = settings.train_m(&features, &pairs, None, &vectors).unwrap();
         assert_eq!(model, blocked_again);
+        // Knowing which rule brought each pair changes nothing but the work.
+        let model = settings
+            .train_m(&features, &pairs, Some(&c.counts), &vectors)
+            .unwrap();
+        assert_eq!(model, blocked_again);
+        // Counts that do not account for the pairs are refused.
+        let mut wrong = c.counts.clone();
+        wrong[0].new_pairs += 1;
+        assert!(matches!(
+            settings.train_m(&features, &pairs, Some(&wrong), &vectors),
+            Err(ResolveError::ModelShape { .. })
+        ));
     }
 }
