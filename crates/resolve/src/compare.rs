@@ -394,7 +394,17 @@ fn name_level(f: &Features, x: u32, y: u32) -> u8 {
     let (Some((xt, xv)), Some((yt, yv))) = (f.name(x), f.name(y)) else {
         return NULL_LEVEL;
     };
-    let jw = jaro_winkler(xt, yt);
+    // Below 0.7 Jaro gets no prefix bonus, so Jaro-Winkler stays under
+    // both thresholds and need not be computed.
+    let may_be_near = match (&xv.letters, &yv.letters) {
+        (Some(x), Some(y)) => x.jaro_at_most(y) > 0.7,
+        _ => true,
+    };
+    let jw = if may_be_near {
+        jaro_winkler(xt, yt)
+    } else {
+        0.0
+    };
     if jw >= 0.92 {
         return 3;
     }

@@ -18,6 +18,7 @@ use clearstone_text::{Date, Postcode, fold_into};
 use rayon::prelude::*;
 
 use crate::error::ResolveError;
+use crate::jaro::Letters;
 use crate::record::{FieldKind, Record, Schema};
 use crate::values::Values;
 
@@ -124,6 +125,8 @@ pub struct NameValue {
     pub initial: char,
     /// Whether every word is a single character ("j p").
     pub initials_only: bool,
+    /// What bounds its Jaro similarity to another name.
+    pub letters: Option<Letters>,
 }
 
 impl NameValue {
@@ -135,6 +138,7 @@ impl NameValue {
             nicknames: groups_of(first),
             initial: folded.chars().next().unwrap_or(' '),
             initials_only: folded.split(' ').all(|w| w.chars().nth(1).is_none()),
+            letters: Letters::of(folded),
         }
     }
 }
