@@ -229,6 +229,9 @@ pub enum Command {
         /// Keep rows that could not be read in this CSV file.
         #[arg(long)]
         rejected: Option<PathBuf>,
+        /// Print why a pair of records scored what it did (repeatable).
+        #[arg(long, num_args = 2, value_names = ["LEFT_ID", "RIGHT_ID"])]
+        explain: Vec<String>,
     },
     /// Resolve entities: which records describe the same person (docs/resolve.md).
     Resolve {

@@ -13,8 +13,8 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use clearstone_resolve::settings::Settings;
 use clearstone_resolve::{
-    ComparisonVectors, Features, Ids, ScoredPair, Scorer, Values, candidates, candidates_link,
-    cluster, model_file,
+    ComparisonVectors, Features, Ids, Model, ScoredPair, Scorer, Values, candidates,
+    candidates_link, cluster, model_file,
 };
 use clearstone_text::parse_date;
 use rayon::prelude::*;
@@ -35,6 +35,8 @@ pub struct LinkArgs<'a> {
     pub save_model: Option<&'a Path>,
     pub min_probability: Option<f64>,
     pub rejected: Option<&'a Path>,
+    /// Ids of pairs to explain, two by two.
+    pub explain: &'a [String],
 }
 
 /// A row that could not be read, and why.
@@ -133,6 +135,8 @@ pub fn run(a: &LinkArgs<'_>) -> Result<()> {
             .with_context(|| format!("cannot write model `{}`", path.display()))?;
     }
 
+    explain(a.explain, &input, &model)?;
+
     let t = Instant::now();
     // Only the links are kept, in the candidates' order.
     let links =
@@ -165,6 +169,23 @@ pub fn run(a: &LinkArgs<'_>) -> Result<()> {
         );
     }
     eprintln!("done in {:.2} s", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+/// Prints the explanation of each pair of records named in `ids`.
+fn explain(ids: &[String], input: &Input, model: &Model) -> Result<()> {
+    let scorer = Scorer::new(model);
+    let position = |id: &str| {
+        (0..input.features.len() as u32)
+            .find(|&i| input.ids.get(i) == id)
+            .with_context(|| format!("--explain: no record has the id `{id}`"))
+    };
+    for pair in ids.chunks(2) {
+        if let [left, right] = pair {
+            let e = scorer.explain(&input.features, position(left)?, position(right)?);
+            print!("{left} and {right}\n{}", e.to_text());
+        }
+    }
     Ok(())
 }
 
@@ -339,19 +360,24 @@ fn read_rows(
                 )));
                 continue;
             }
-            // Only the columns read must be text.
-            if let Some(&c) = used
-                .iter()
-                .find(|&&c| std::str::from_utf8(row.get(c).unwrap_or_default()).is_err())
+            // The whole row checked at once, which nearly every row passes;
+            // otherwise only the columns read must be text.
+            let whole = std::str::from_utf8(row.as_slice()).ok();
+            if whole.is_none()
+                && let Some(&c) = used
+                    .iter()
+                    .find(|&&c| std::str::from_utf8(row.get(c).unwrap_or_default()).is_err())
             {
                 let column = header.get(c).unwrap_or_default();
                 rejected.push(bad(format!("column `{column}` is not UTF-8 text")));
                 continue;
             }
             let text = |c: usize| {
-                std::str::from_utf8(row.get(c).unwrap_or_default())
-                    .unwrap_or_default()
-                    .trim()
+                let field = whole
+                    .zip(row.range(c))
+                    .and_then(|(w, r)| w.get(r))
+                    .or_else(|| std::str::from_utf8(row.get(c)?).ok());
+                field.unwrap_or_default().trim()
             };
             let rid = text(id_at);
             if rid.is_empty() {

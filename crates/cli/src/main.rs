@@ -533,6 +533,7 @@ fn run(cli: Cli) -> Result<()> {
             save_model,
             min_probability,
             rejected,
+            explain,
         } => link::run(&link::LinkArgs {
             settings: &settings,
             inputs: &inputs,
@@ -543,6 +544,7 @@ fn run(cli: Cli) -> Result<()> {
             save_model: save_model.as_deref(),
             min_probability,
             rejected: rejected.as_deref(),
+            explain: &explain,
         })?,
         Command::Bench {
             what: BenchWhat::Ingest { rows, work_dir },
