@@ -17,9 +17,14 @@ pub const NULL_LEVEL: u8 = 0;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Method {
     /// A name field; `swap_with` is the other half of the person's name
-    /// (family for a given name), for given/family swapped.
+    /// (family for a given name), for given/family swapped. `crossed`
+    /// adds [`FAMILY_NAME_LEVELS`]' level for one record's family name
+    /// written as the other's given name (half of the name moved across,
+    /// the other half changed); only the family name's comparison asks,
+    /// so that the one fact counts once.
     Name {
         swap_with: Option<usize>,
+        crossed: bool,
     },
     /// A date; `within_days` for the "within N days" level.
     Date {
@@ -70,7 +75,23 @@ pub const NAME_LEVELS: &[&str] = &[
     "initial",
     "else",
 ];
+/// [`NAME_LEVELS`] with the crossed level before "else".
+pub const FAMILY_NAME_LEVELS: &[&str] = &[
+    "null",
+    "exact",
+    "given and family swapped",
+    "jaro-winkler >= 0.92",
+    "jaro-winkler >= 0.80",
+    "nickname",
+    "phonetic",
+    "initial",
+    "in the other's given name",
+    "else",
+];
 pub const NAME_EXACT: u8 = 1;
+/// The "else" level of [`NAME_LEVELS`], which is the crossed level of
+/// [`FAMILY_NAME_LEVELS`].
+const NAME_ELSE: u8 = 8;
 /// The level of names within Jaro-Winkler 0.92 of each other.
 const NAME_NEAR: u8 = 3;
 pub const DATE_LEVELS: &[&str] = &[
@@ -121,14 +142,22 @@ impl Comparison {
                     .fields
                     .iter()
                     .position(|f| f.kind == FieldKind::FamilyName),
+                crossed: false,
             },
-            FieldKind::FamilyName => Method::Name {
-                swap_with: schema
+            FieldKind::FamilyName => {
+                let swap_with = schema
                     .fields
                     .iter()
-                    .position(|f| f.kind == FieldKind::GivenName),
+                    .position(|f| f.kind == FieldKind::GivenName);
+                Method::Name {
+                    swap_with,
+                    crossed: swap_with.is_some(),
+                }
+            }
+            FieldKind::FullName => Method::Name {
+                swap_with: None,
+                crossed: false,
             },
-            FieldKind::FullName => Method::Name { swap_with: None },
             FieldKind::Date => Method::Date { within_days: 31 },
             FieldKind::Postcode => Method::Postcode,
             FieldKind::Address => Method::Address,
@@ -212,6 +241,7 @@ impl Comparison {
     /// The labels of the levels, null first.
     pub fn levels(&self) -> &'static [&'static str] {
         match self.method {
+            Method::Name { crossed: true, .. } => FAMILY_NAME_LEVELS,
             Method::Name { .. } => NAME_LEVELS,
             Method::Date { .. } => DATE_LEVELS,
             Method::Postcode => POSTCODE_LEVELS,
@@ -243,7 +273,7 @@ impl Comparison {
     pub(crate) fn level_with(&self, f: &Features, a: u32, b: u32, memo: &mut NameMemo) -> u8 {
         let field = self.field;
         match &self.method {
-            Method::Name { swap_with } => {
+            Method::Name { swap_with, crossed } => {
                 let (Some(x), Some(y)) = (f.name_id(field, a), f.name_id(field, b)) else {
                     return NULL_LEVEL;
                 };
@@ -265,6 +295,11 @@ impl Comparison {
                     && memo.near(f, x, yo)
                 {
                     return 2;
+                }
+                if *crossed && level == NAME_ELSE {
+                    let across =
+                        other.is_some_and(|(xo, yo)| memo.near(f, x, yo) || memo.near(f, xo, y));
+                    return if across { NAME_ELSE } else { NAME_ELSE + 1 };
                 }
                 level
             }
@@ -740,14 +775,43 @@ mod tests {
             ),
             "given and family swapped"
         );
-        // One name in the other's place, the other a different name.
+        // One name in the other's place, the other a different name: the
+        // family name's comparison says so, the given name's does not, so
+        // that the one shared name counts once.
+        let half = |field| {
+            label_full(
+                field,
+                [Some("Kelsy"), Some("Berryman")],
+                [Some("Berryman"), Some("Phoebe")],
+            )
+        };
+        assert_eq!(half("given"), "else");
+        assert_eq!(half("family"), "in the other's given name");
+        // Either way across, and mistyped.
         assert_eq!(
             label_full(
-                "given",
-                [Some("Kelsy"), Some("Berryman")],
-                [Some("Berryman"), Some("Phoebe")]
+                "family",
+                [Some("Rawlings"), Some("Lacjlan")],
+                [Some("Andrew"), Some("Rawlinsg")]
+            ),
+            "in the other's given name"
+        );
+        assert_eq!(
+            label_full(
+                "family",
+                [Some("Mary"), Some("Jones")],
+                [Some("Ann"), Some("Smith")]
             ),
             "else"
+        );
+        // A name that matches as it stands is not taken for crossed.
+        assert_eq!(
+            label_full(
+                "family",
+                [Some("Smith"), Some("Smith")],
+                [Some("Ann"), Some("Smith")]
+            ),
+            "exact"
         );
         // Near as they stand: not taken for swapped.
         assert_eq!(

@@ -643,7 +643,14 @@ mod tests {
             method,
         };
         vec![
-            c("given", 0, Method::Name { swap_with: None }),
+            c(
+                "given",
+                0,
+                Method::Name {
+                    swap_with: None,
+                    crossed: false,
+                },
+            ),
             c("dob", 1, Method::Date { within_days: 31 }),
             c("postcode", 2, Method::Postcode),
             c("nino", 3, Method::Exact),

@@ -197,12 +197,13 @@ fn key_part(schema: &Schema, spec: &str) -> Result<KeyPart, String> {
         "district" => Key::PostcodeDistrict,
         "sector" => Key::PostcodeSector,
         "year" => Key::Year,
+        "sorted" => Key::Sorted,
         k => match k.strip_prefix("prefix").map(str::parse::<usize>) {
             Some(Ok(n)) if n > 0 => Key::Prefix(n),
             _ => {
                 return Err(format!(
-                    "unknown key `{k}`; use exact, metaphone, prefixN, district, sector, year \
-                     or either_order"
+                    "unknown key `{k}`; use exact, metaphone, prefixN, district, sector, year, \
+                     sorted or either_order"
                 ));
             }
         },
@@ -625,6 +626,7 @@ fn fields_of(c: &Comparison) -> Vec<usize> {
     match &c.method {
         Method::Name {
             swap_with: Some(other),
+            ..
         } => vec![c.field, *other],
         Method::Place {
             address,
