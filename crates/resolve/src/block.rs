@@ -26,6 +26,9 @@ pub enum Key {
     PostcodeSector,
     /// The year of a date.
     Year,
+    /// The characters of the value in sorted order: an identifier with two
+    /// characters transposed, the commonest slip in keying one, agrees.
+    Sorted,
     /// A name together with the other half of the name (the field given),
     /// in either order: records with given and family names swapped share
     /// it, as the swapped level of a name comparison expects.
@@ -117,6 +120,7 @@ fn part_key(f: &Features, part: &KeyPart, i: u32) -> Option<u64> {
         Key::PostcodeDistrict => f.postcode(field, i)?.uk.map(|p| u64::from(p.district)),
         Key::PostcodeSector => f.postcode(field, i)?.uk.map(|p| u64::from(p.sector)),
         Key::Year => f.date(field, i).map(|d| d.year as u64),
+        Key::Sorted => f.text(field, i).map(sorted_key),
         Key::EitherOrder(other) => {
             let (x, y) = (f.name_id(field, i)?, f.name_id(other, i)?);
             Some(u64::from(x.min(y)) << 32 | u64::from(x.max(y)))
@@ -150,6 +154,25 @@ fn rule_key(f: &Features, rule: &Rule, i: u32) -> Option<u64> {
         h = rng::mix(h ^ part_key(f, part, i)?);
     }
     Some(h)
+}
+
+/// Identifiers up to this long are sorted without allocating.
+const SORTED_ON_STACK: usize = 32;
+
+/// The hash of the characters of `s` in sorted order.
+fn sorted_key(s: &str) -> u64 {
+    if s.is_ascii() && s.len() <= SORTED_ON_STACK {
+        let mut bytes = [0u8; SORTED_ON_STACK];
+        let bytes = bytes.get_mut(..s.len()).unwrap_or_default();
+        bytes.copy_from_slice(s.as_bytes());
+        bytes.sort_unstable();
+        fnv1a(bytes, FNV_OFFSET)
+    } else {
+        let mut chars: Vec<char> = s.chars().collect();
+        chars.sort_unstable();
+        let sorted: String = chars.into_iter().collect();
+        fnv1a(sorted.as_bytes(), FNV_OFFSET)
+    }
 }
 
 /// The first `n` characters of `s`, as bytes.
@@ -685,6 +708,11 @@ mod tests {
                 Some(p.sector.to_owned())
             }
             (Key::Year, FieldFeatures::Date(d)) => Some(d.year.to_string()),
+            (Key::Sorted, FieldFeatures::Text(t)) => {
+                let mut chars: Vec<char> = t.chars().collect();
+                chars.sort_unstable();
+                Some(chars.into_iter().collect())
+            }
             (Key::EitherOrder(other), FieldFeatures::Name { folded, .. }) => {
                 let FieldFeatures::Name { folded: o, .. } = f.field(i, *other) else {
                     return None;
@@ -712,6 +740,7 @@ mod tests {
             ("family", FieldKind::FamilyName),
             ("dob", FieldKind::Date),
             ("postcode", FieldKind::Postcode),
+            ("nino", FieldKind::Identifier),
         ]);
         let mut rng = SplitMix64::new(5);
         let mut pick = |xs: &[&str]| xs[rng.below(xs.len() as u64) as usize].to_owned();
@@ -723,6 +752,9 @@ mod tests {
                     Some(pick(&["Smith", "Smyth", "Jones", "Johns", "Okafor", ""])),
                     Some(pick(&["1980-01-01", "1980-05-05", "1981-01-01", "x"])),
                     Some(pick(&["LS1 1AA", "LS1 2AB", "LS2 1AA", "2612", ""])),
+                    Some(pick(&[
+                        "AB123", "AB132", "BA321", "AB124", "ÅB12", "BÅ21", "",
+                    ])),
                 ],
             })
             .collect();
@@ -752,6 +784,10 @@ mod tests {
             Rule {
                 name: "names either order+year".into(),
                 keys: vec![k(0, Key::EitherOrder(1)), k(2, Key::Year)],
+            },
+            Rule {
+                name: "nino in any order".into(),
+                keys: vec![k(4, Key::Sorted)],
             },
         ];
         let n = records.len();
