@@ -163,6 +163,57 @@ fn deduplicating_one_file_finds_the_known_duplicates() {
         std::fs::read_to_string(tmp.path().join("again.csv")).unwrap(),
         std::fs::read_to_string(tmp.path().join("pairs.csv")).unwrap()
     );
+
+    // A pair's explanation adds up to the weight written for it.
+    let (left, right, weight) = (&found[0][0], &found[0][1], &found[0][2]);
+    let explained = link(
+        tmp.path(),
+        &[
+            "--input",
+            "people.csv",
+            "--out",
+            "explained.csv",
+            "--model",
+            "model.json",
+            "--explain",
+            left,
+            right,
+        ],
+    );
+    assert!(explained.status.success());
+    let text = String::from_utf8_lossy(&explained.stdout);
+    assert!(
+        text.starts_with(&format!("{left} and {right}\nmodel ")),
+        "{text}"
+    );
+    for part in ["prior", "given_name = ", "surname = ", "date_of_birth = "] {
+        assert!(text.contains(part), "{text}");
+    }
+    let total: f64 = text
+        .lines()
+        .find_map(|l| l.strip_prefix("total"))
+        .and_then(|l| l.split_whitespace().next())
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(
+        (total - weight.parse::<f64>().unwrap()).abs() < 1e-3,
+        "{text}"
+    );
+    let unknown = link(
+        tmp.path(),
+        &[
+            "--input",
+            "people.csv",
+            "--out",
+            "x.csv",
+            "--explain",
+            left,
+            "no-such-id",
+        ],
+    );
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no record has the id `no-such-id`"));
 }
 
 #[test]
