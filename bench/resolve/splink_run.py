@@ -58,11 +58,15 @@ BLOCKING = [
     block_on("surname", "date_of_birth"),
     block_on("given_name", "date_of_birth"),
     block_on("soc_sec_id"),
-    # names+year takes the names in either order: two rules here.
-    block_on("given_name", "surname", "substr(date_of_birth, 1, 4)"),
+    # ni any order: the number's characters sorted.
+    block_on("array_to_string(list_sort(string_split(soc_sec_id, '')), '')"),
+    block_on("substr(soc_sec_id, 1, 5)"),
+    block_on("substr(soc_sec_id, 1, 4)", "street_number"),
+    # names+dob takes the names in either order: two rules here.
+    block_on("given_name", "surname", "date_of_birth"),
     CustomRule(
         "l.given_name = r.surname and l.surname = r.given_name"
-        " and substr(l.date_of_birth, 1, 4) = substr(r.date_of_birth, 1, 4)"
+        " and l.date_of_birth = r.date_of_birth"
     ),
     block_on("postcode", "surname"),
     block_on("postcode", "given_name"),
