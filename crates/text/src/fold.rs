@@ -18,15 +18,36 @@ pub fn fold(s: &str) -> String {
 /// indexing fold millions of values and should not allocate for each.
 pub fn fold_into(s: &str, out: &mut String) {
     out.clear();
-    let mut folder = Folder { out, gap: false };
     if s.is_ascii() {
-        for b in s.bytes() {
-            folder.ascii(b);
+        fold_ascii(s, out);
+        return;
+    }
+    let mut folder = Folder { out, gap: false };
+    for c in s.chars() {
+        folder.any(c);
+    }
+}
+
+/// [`fold_into`] for ASCII text, word by word rather than character by
+/// character: nearly every value is ASCII, and copying a word whole then
+/// lowercasing it in place is several times faster.
+fn fold_ascii(s: &str, out: &mut String) {
+    let mut gap = false;
+    for piece in s.split(|c: char| !(c.is_ascii_alphanumeric() || is_apostrophe(c))) {
+        if piece.bytes().any(|b| b.is_ascii_alphanumeric()) {
+            if gap && !out.is_empty() {
+                out.push(' ');
+            }
+            let start = out.len();
+            for part in piece.split(is_apostrophe) {
+                out.push_str(part);
+            }
+            if let Some(word) = out.get_mut(start..) {
+                word.make_ascii_lowercase();
+            }
         }
-    } else {
-        for c in s.chars() {
-            folder.any(c);
-        }
+        // Every piece after the first follows a separator.
+        gap = true;
     }
 }
 
@@ -134,6 +155,34 @@ mod tests {
     #[test]
     fn letters_without_a_decomposition_are_kept() {
         assert_eq!(fold("Straße Øre"), "straße øre");
+    }
+
+    #[test]
+    fn ascii_words_fold_as_characters_do() {
+        // Every ASCII string of a few characters from an alphabet with
+        // letters, digits, apostrophes and separators, folded word by word
+        // and character by character.
+        let alphabet = b"aZ9 '`-.";
+        let mut word = Vec::new();
+        for n in 0..=5u32 {
+            for mut code in 0..alphabet.len().pow(n) {
+                word.clear();
+                for _ in 0..n {
+                    word.push(alphabet[code % alphabet.len()]);
+                    code /= alphabet.len();
+                }
+                let text = std::str::from_utf8(&word).unwrap_or_default();
+                let mut fast = String::new();
+                fold_ascii(text, &mut fast);
+                let mut slow = String::new();
+                let mut folder = Folder {
+                    out: &mut slow,
+                    gap: false,
+                };
+                text.chars().for_each(|c| folder.any(c));
+                assert_eq!(fast, slow, "{text:?}");
+            }
+        }
     }
 
     #[test]
