@@ -325,6 +325,41 @@ impl Blocks {
     }
 }
 
+/// Every rule's block of every record, record by record: emitting a
+/// block's pairs reads each member's blocks under all earlier rules, which
+/// are then side by side in memory rather than a cache miss per rule away.
+struct Table {
+    rules: usize,
+    of: Vec<u32>,
+}
+
+impl Table {
+    fn of(blocks: &[Blocks]) -> Table {
+        let rules = blocks.len();
+        let records = blocks.first().map_or(0, |b| b.of.len());
+        let mut of = vec![NONE; records * rules];
+        if rules > 0 {
+            of.par_chunks_mut(rules * ROWS_PER_TASK)
+                .enumerate()
+                .for_each(|(t, rows)| {
+                    let first = t * ROWS_PER_TASK;
+                    for (i, row) in rows.chunks_mut(rules).enumerate() {
+                        for (slot, b) in row.iter_mut().zip(blocks) {
+                            *slot = b.of.get(first + i).copied().unwrap_or(NONE);
+                        }
+                    }
+                });
+        }
+        Table { rules, of }
+    }
+
+    /// Record `i`'s blocks under the first `r` rules.
+    fn before(&self, i: u32, r: usize) -> &[u32] {
+        let at = i as usize * self.rules;
+        self.of.get(at..at + r.min(self.rules)).unwrap_or_default()
+    }
+}
+
 /// Blocks larger than this are cut into pieces of this many rows, so that
 /// one large block does not keep one thread busy while the others idle.
 const ROWS_PER_TASK: usize = 256;
@@ -404,12 +439,13 @@ fn candidates_in(
         rule_pairs.push(pairs);
     }
     drop(scratch);
+    let table = Table::of(&blocks);
     // The rules' pairs before leaving out those of earlier rules bound the
     // result: one allocation, never grown and copied.
     let mut out: Vec<(u32, u32)> = Vec::with_capacity(usize::try_from(total).unwrap_or(0));
     let mut counts = Vec::with_capacity(rules.len());
     for (r, (rule, pairs)) in rules.iter().zip(rule_pairs).enumerate() {
-        let (Some(own), Some(earlier)) = (blocks.get(r), blocks.get(..r)) else {
+        let Some(own) = blocks.get(r) else {
             continue;
         };
         let (starts, members) = own.members();
@@ -461,7 +497,7 @@ fn candidates_in(
                 for t in tasks {
                     let g = members.get(t.block.clone()).unwrap_or_default();
                     let into = slice.get_mut(at..).unwrap_or_default();
-                    at += emit(g, t.rows.clone(), scope, earlier, &mut seen, into);
+                    at += emit(g, t.rows.clone(), scope, (&table, r), &mut seen, into);
                 }
                 (slice.len(), at)
             })
@@ -519,19 +555,16 @@ fn emit(
     g: &[u32],
     rows: std::ops::Range<usize>,
     scope: Scope,
-    earlier: &[Blocks],
+    (table, rules): (&Table, usize),
     seen: &mut Vec<u32>,
     out: &mut [(u32, u32)],
 ) -> usize {
     // Each member's block under each earlier rule, read once: the pairs of
     // a block meet every member many times.
-    let rules = earlier.len();
     seen.clear();
-    seen.extend(g.iter().flat_map(|&m| {
-        earlier
-            .iter()
-            .map(move |e| e.of.get(m as usize).copied().unwrap_or(NONE))
-    }));
+    for &m in g {
+        seen.extend_from_slice(table.before(m, rules));
+    }
     let of = |x: usize| seen.get(x * rules..(x + 1) * rules).unwrap_or_default();
     let mut written = 0;
     for y in rows {
