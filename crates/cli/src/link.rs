@@ -389,18 +389,19 @@ fn read_rows(
                 continue;
             }
             let dates = &mut unreadable;
-            chunk.push(|f, value| {
+            chunk.push(|f, out| {
+                let start = out.len();
                 for &c in field_columns.get(f).into_iter().flatten() {
                     let v = text(c);
                     if !v.is_empty() {
-                        if !value.is_empty() {
-                            value.push(' ');
+                        if out.len() > start {
+                            out.push(' ');
                         }
-                        value.push_str(v);
+                        out.push_str(v);
                     }
                 }
                 if let Some(formats) = formats.get(f).filter(|f| !f.is_empty()) {
-                    read_date(value, formats, dates.get_mut(f));
+                    read_date(out, start, formats, dates.get_mut(f));
                 }
             });
             if chunk.len() == CHUNK_RECORDS && !hand_over(&mut chunk) {
@@ -418,19 +419,19 @@ fn read_rows(
     Ok((ids, split, rejected, unreadable))
 }
 
-/// A date field's value as resolution reads it: in ISO 8601 whatever
-/// format the file wrote it in, or missing (and counted in `unreadable`)
-/// when it is in none of the field's formats.
-fn read_date(value: &mut String, formats: &[&str], unreadable: Option<&mut u64>) {
-    if value.is_empty() {
+/// A date field's value, the end of `text` from `start`, as resolution
+/// reads it: in ISO 8601 whatever format the file wrote it in, or missing
+/// (and counted in `unreadable`) when it is in none of the field's formats.
+fn read_date(text: &mut String, start: usize, formats: &[&str], unreadable: Option<&mut u64>) {
+    let Some(value) = text.get(start..).filter(|v| !v.is_empty()) else {
         return;
-    }
+    };
     let date = parse_date(value, formats);
-    value.clear();
+    text.truncate(start);
     match date {
         Ok(d) => {
             // Writing to a String cannot fail.
-            let _ = write!(value, "{:04}-{:02}-{:02}", d.year(), d.month(), d.day());
+            let _ = write!(text, "{:04}-{:02}-{:02}", d.year(), d.month(), d.day());
         }
         Err(_) => {
             if let Some(n) = unreadable {

@@ -14,7 +14,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use clearstone_text::nickname::{GroupId, groups_of};
 use clearstone_text::phonetic::double_metaphone;
-use clearstone_text::{Date, Postcode, fold_into};
+use clearstone_text::{Date, Postcode, fold_into, fold_onto};
 use rayon::prelude::*;
 
 use crate::error::ResolveError;
@@ -878,28 +878,32 @@ fn normalise<S: Source + ?Sized>(
                 }
                 _ => {}
             }
-            buf.clear();
+            // Folded straight onto the run's text; only postcodes and
+            // identifiers, which are rewritten after folding, go through a
+            // buffer.
+            let start = n.text.len();
             if let Some(v) = value {
                 match kind {
                     FieldKind::Postcode => {
-                        if !code_into(v, &mut buf) {
-                            buf.clear();
+                        if code_into(v, &mut buf) {
+                            n.text.push_str(&buf);
                         }
                     }
                     FieldKind::Identifier => {
                         fold_into(v, &mut buf);
                         // Written with and without spaces ("AB 12 34 56 C").
                         buf.retain(|c| c != ' ');
+                        n.text.push_str(&buf);
                     }
-                    _ => fold_into(v, &mut buf),
+                    _ => fold_onto(v, &mut n.text),
                 }
             }
-            n.text.push_str(&buf);
-            n.ends.push(n.text.len());
-            n.hashes.push(fnv1a(buf.as_bytes(), FNV_OFFSET));
+            let key = n.text.get(start..).unwrap_or_default();
+            n.hashes.push(fnv1a(key.as_bytes(), FNV_OFFSET));
             if kind == FieldKind::Identifier {
-                n.slots.push(if buf.is_empty() { 0 } else { sketch(&buf) });
+                n.slots.push(if key.is_empty() { 0 } else { sketch(key) });
             }
+            n.ends.push(n.text.len());
         }
     }
     out

@@ -11,7 +11,6 @@ pub struct Values {
     width: usize,
     text: String,
     ends: Vec<usize>,
-    scratch: String,
 }
 
 impl Values {
@@ -41,14 +40,13 @@ impl Values {
         self.ends.clear();
     }
 
-    /// Adds a record: `write(field, buffer)` writes each field's value
-    /// into an empty buffer, in field order, and leaves it empty for a
-    /// missing value.
+    /// Adds a record: `write(field, text)` appends each field's value to
+    /// `text`, in field order, appending nothing for a missing value and
+    /// leaving what `text` held before as it was. The values go straight
+    /// into the one text rather than through a buffer of their own.
     pub fn push(&mut self, mut write: impl FnMut(usize, &mut String)) {
         for field in 0..self.width {
-            self.scratch.clear();
-            write(field, &mut self.scratch);
-            self.text.push_str(&self.scratch);
+            write(field, &mut self.text);
             self.ends.push(self.text.len());
         }
     }

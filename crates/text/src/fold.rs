@@ -18,11 +18,22 @@ pub fn fold(s: &str) -> String {
 /// indexing fold millions of values and should not allocate for each.
 pub fn fold_into(s: &str, out: &mut String) {
     out.clear();
+    fold_onto(s, out);
+}
+
+/// [`fold`] appended to what `out` holds, with nothing between: for
+/// buffers that hold many folded values one after another.
+pub fn fold_onto(s: &str, out: &mut String) {
     if s.is_ascii() {
         fold_ascii(s, out);
         return;
     }
-    let mut folder = Folder { out, gap: false };
+    let start = out.len();
+    let mut folder = Folder {
+        out,
+        start,
+        gap: false,
+    };
     for c in s.chars() {
         folder.any(c);
     }
@@ -32,10 +43,11 @@ pub fn fold_into(s: &str, out: &mut String) {
 /// character: nearly every value is ASCII, and copying a word whole then
 /// lowercasing it in place is several times faster.
 fn fold_ascii(s: &str, out: &mut String) {
+    let first = out.len();
     let mut gap = false;
     for piece in s.split(|c: char| !(c.is_ascii_alphanumeric() || is_apostrophe(c))) {
         if piece.bytes().any(|b| b.is_ascii_alphanumeric()) {
-            if gap && !out.is_empty() {
+            if gap && out.len() > first {
                 out.push(' ');
             }
             let start = out.len();
@@ -53,6 +65,8 @@ fn fold_ascii(s: &str, out: &mut String) {
 
 struct Folder<'a> {
     out: &'a mut String,
+    /// Where the folded value starts in `out`.
+    start: usize,
     // A separator was seen since the last kept character; written lazily so
     // that the result never starts or ends with a space.
     gap: bool,
@@ -99,7 +113,7 @@ impl Folder<'_> {
     }
 
     fn keep(&mut self, c: char) {
-        if self.gap && !self.out.is_empty() {
+        if self.gap && self.out.len() > self.start {
             self.out.push(' ');
         }
         self.gap = false;
@@ -177,11 +191,26 @@ mod tests {
                 let mut slow = String::new();
                 let mut folder = Folder {
                     out: &mut slow,
+                    start: 0,
                     gap: false,
                 };
                 text.chars().for_each(|c| folder.any(c));
                 assert_eq!(fast, slow, "{text:?}");
             }
+        }
+    }
+
+    #[test]
+    fn fold_onto_appends_the_folded_value_alone() {
+        for text in [
+            "  Zoë O’Brien-Smith ",
+            "  Smith--Jones,  Mary  ",
+            "!!!",
+            "x",
+        ] {
+            let mut buf = String::from("kept ");
+            fold_onto(text, &mut buf);
+            assert_eq!(buf, format!("kept {}", fold(text)), "{text:?}");
         }
     }
 

@@ -20,6 +20,6 @@ pub mod tokens;
 pub use date::{Date, parse_date};
 pub use email::normalise_email;
 pub use error::TextError;
-pub use fold::{fold, fold_into};
+pub use fold::{fold, fold_into, fold_onto};
 pub use phone::to_e164;
 pub use postcode::Postcode;
