@@ -10,6 +10,7 @@
 //! per record.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::hash::{BuildHasherDefault, Hasher};
 
 use clearstone_text::nickname::{GroupId, groups_of};
@@ -96,20 +97,31 @@ impl Dictionary {
 
     /// As [`Dictionary::intern`], given `h`, the FNV-1a hash of `s`.
     fn intern_hashed(&mut self, s: &str, mut h: u64) -> Option<(u32, bool)> {
+        let Dictionary { text, ends, index } = self;
         loop {
-            match self.index.get(&h) {
-                Some(&id) if self.get(id) == s => return Some((id, false)),
-                // Two values with one hash: probe on, so that distinct
-                // values never share an id.
-                Some(_) => h = h.wrapping_add(0x9e37_79b9_7f4a_7c15),
-                None => break,
+            // One probe of the index whether the value is new or not.
+            match index.entry(h) {
+                Entry::Occupied(e) => {
+                    let id = *e.get();
+                    let i = id as usize;
+                    let start = i.checked_sub(1).and_then(|p| ends.get(p)).copied();
+                    let end = ends.get(i).copied().unwrap_or(0);
+                    if text.get(start.unwrap_or(0)..end) == Some(s) {
+                        return Some((id, false));
+                    }
+                    // Two values with one hash: probe on, so that distinct
+                    // values never share an id.
+                    h = h.wrapping_add(0x9e37_79b9_7f4a_7c15);
+                }
+                Entry::Vacant(e) => {
+                    let id = u32::try_from(ends.len()).ok().filter(|&i| i != NONE)?;
+                    e.insert(id);
+                    text.push_str(s);
+                    ends.push(text.len());
+                    return Some((id, true));
+                }
             }
         }
-        let id = u32::try_from(self.ends.len()).ok().filter(|&i| i != NONE)?;
-        self.index.insert(h, id);
-        self.text.push_str(s);
-        self.ends.push(self.text.len());
-        Some((id, true))
     }
 }
 
