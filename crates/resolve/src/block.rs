@@ -181,11 +181,12 @@ fn prefix(s: &str, n: usize) -> &[u8] {
     s.as_bytes().get(..end).unwrap_or_default()
 }
 
-/// A rule's blocks: for each record, the block it shares with at least one
-/// other record, or [`NONE`].
+/// A rule's blocks: the records of every block (two or more records),
+/// block after block, ascending within each, and where each block starts
+/// (one more entry than blocks).
 struct Blocks {
-    of: Vec<u32>,
-    count: usize,
+    starts: Vec<usize>,
+    members: Vec<u32>,
 }
 
 /// The buffers one rule's keys are grouped in, kept from rule to rule so
@@ -260,8 +261,15 @@ fn grouped(keyed: &[(u64, u32)], out: &mut Vec<(u64, u32)>) {
 }
 
 impl Blocks {
-    /// The blocks of `rule` and the pairs they yield in `scope`.
-    fn of(f: &Features, rule: &Rule, scope: Scope, scratch: &mut Scratch) -> (Blocks, u64) {
+    /// The blocks of rule `r`, written into `table` as well, and the pairs
+    /// they yield in `scope`.
+    fn of(
+        f: &Features,
+        (r, rule): (usize, &Rule),
+        scope: Scope,
+        scratch: &mut Scratch,
+        table: &mut Table,
+    ) -> (Blocks, u64) {
         scratch.keyed.resize(f.len(), (0, NONE));
         scratch
             .keyed
@@ -272,56 +280,26 @@ impl Blocks {
                 *slot = rule_key(f, rule, i).map_or((0, NONE), |k| (k, i));
             });
         grouped(&scratch.keyed, &mut scratch.grouped);
-        let mut of = vec![NONE; f.len()];
-        let (mut count, mut pairs) = (0usize, 0u64);
-        let mut members = Vec::new();
+        let mut blocks = Blocks {
+            starts: vec![0],
+            members: Vec::new(),
+        };
+        let mut pairs = 0u64;
+        // Runs of one key are blocks, records ascending within them.
         for run in scratch.grouped.chunk_by(|x, y| x.0 == y.0) {
             if run.len() < 2 {
                 continue;
             }
-            let id = u32::try_from(count).unwrap_or(NONE);
-            members.clear();
+            let id = u32::try_from(blocks.starts.len() - 1).unwrap_or(NONE);
+            let first = blocks.members.len();
             for &(_, i) in run {
-                if let Some(slot) = of.get_mut(i as usize) {
-                    *slot = id;
-                }
-                members.push(i);
+                table.set(i, r, id);
+                blocks.members.push(i);
             }
-            pairs += scope.pairs(&members);
-            count += 1;
+            pairs += scope.pairs(blocks.members.get(first..).unwrap_or_default());
+            blocks.starts.push(blocks.members.len());
         }
-        (Blocks { of, count }, pairs)
-    }
-
-    /// The records of every block, block after block, ascending within
-    /// each, and where each block starts (one more entry than blocks).
-    fn members(&self) -> (Vec<usize>, Vec<u32>) {
-        let mut starts = vec![0usize; self.count + 1];
-        for &b in &self.of {
-            if let Some(s) = starts.get_mut(b as usize + 1).filter(|_| b != NONE) {
-                *s += 1;
-            }
-        }
-        for i in 1..starts.len() {
-            let prev = starts.get(i - 1).copied().unwrap_or(0);
-            if let Some(s) = starts.get_mut(i) {
-                *s += prev;
-            }
-        }
-        let mut next = starts.clone();
-        let mut members = vec![0u32; starts.last().copied().unwrap_or(0)];
-        for (i, &b) in self.of.iter().enumerate() {
-            if b == NONE {
-                continue;
-            }
-            if let Some(at) = next.get_mut(b as usize) {
-                if let Some(m) = members.get_mut(*at) {
-                    *m = i as u32;
-                }
-                *at += 1;
-            }
-        }
-        (starts, members)
+        (blocks, pairs)
     }
 }
 
@@ -334,23 +312,17 @@ struct Table {
 }
 
 impl Table {
-    fn of(blocks: &[Blocks]) -> Table {
-        let rules = blocks.len();
-        let records = blocks.first().map_or(0, |b| b.of.len());
-        let mut of = vec![NONE; records * rules];
-        if rules > 0 {
-            of.par_chunks_mut(rules * ROWS_PER_TASK)
-                .enumerate()
-                .for_each(|(t, rows)| {
-                    let first = t * ROWS_PER_TASK;
-                    for (i, row) in rows.chunks_mut(rules).enumerate() {
-                        for (slot, b) in row.iter_mut().zip(blocks) {
-                            *slot = b.of.get(first + i).copied().unwrap_or(NONE);
-                        }
-                    }
-                });
+    fn new(records: usize, rules: usize) -> Table {
+        Table {
+            rules,
+            of: vec![NONE; records * rules],
         }
-        Table { rules, of }
+    }
+
+    fn set(&mut self, i: u32, r: usize, block: u32) {
+        if let Some(slot) = self.of.get_mut(i as usize * self.rules + r) {
+            *slot = block;
+        }
     }
 
     /// Record `i`'s blocks under the first `r` rules.
@@ -426,8 +398,9 @@ fn candidates_in(
     let mut rule_pairs = Vec::with_capacity(rules.len());
     let mut total = 0u64;
     let mut scratch = Scratch::default();
-    for rule in rules {
-        let (b, pairs) = Blocks::of(features, rule, scope, &mut scratch);
+    let mut table = Table::new(features.len(), rules.len());
+    for (r, rule) in rules.iter().enumerate() {
+        let (b, pairs) = Blocks::of(features, (r, rule), scope, &mut scratch, &mut table);
         total = total.saturating_add(pairs);
         if total > pairs_max {
             return Err(ResolveError::PairsMax {
@@ -439,16 +412,14 @@ fn candidates_in(
         rule_pairs.push(pairs);
     }
     drop(scratch);
-    let table = Table::of(&blocks);
     // The rules' pairs before leaving out those of earlier rules bound the
     // result: one allocation, never grown and copied.
     let mut out: Vec<(u32, u32)> = Vec::with_capacity(usize::try_from(total).unwrap_or(0));
     let mut counts = Vec::with_capacity(rules.len());
     for (r, (rule, pairs)) in rules.iter().zip(rule_pairs).enumerate() {
-        let Some(own) = blocks.get(r) else {
+        let Some(Blocks { starts, members }) = blocks.get(r) else {
             continue;
         };
-        let (starts, members) = own.members();
         // Each task: rows of one block, the block, and the most pairs
         // those rows can bring.
         let mut tasks: Vec<Task> = Vec::new();
