@@ -44,6 +44,19 @@ pub fn fold_onto(s: &str, out: &mut String) {
 /// lowercasing it in place is several times faster.
 fn fold_ascii(s: &str, out: &mut String) {
     let first = out.len();
+    // Words of letters and digits, one space apart: already folded but
+    // for case, as most names, towns and streets are.
+    let plain = s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b' ')
+        && !s.starts_with(' ')
+        && !s.ends_with(' ')
+        && !s.contains("  ");
+    if plain {
+        out.push_str(s);
+        if let Some(folded) = out.get_mut(first..) {
+            folded.make_ascii_lowercase();
+        }
+        return;
+    }
     let mut gap = false;
     for piece in s.split(|c: char| !(c.is_ascii_alphanumeric() || is_apostrophe(c))) {
         if piece.bytes().any(|b| b.is_ascii_alphanumeric()) {
