@@ -2,9 +2,10 @@
 //! values the session may use for `resolve` are read, and masked values are
 //! treated as missing, never compared in their placeholder form.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
+use std::sync::Arc;
 
-use clearstone_model::Statement;
+use clearstone_model::{Statement, Timestamp};
 use clearstone_policy::Action;
 use clearstone_resolve::Record;
 use clearstone_resolve::settings::Settings;
@@ -39,11 +40,12 @@ pub(crate) struct Loaded {
     pub records: Vec<Record>,
 }
 
-/// The properties a settings file reads, directly and through references.
+/// The properties a settings file reads, directly and through references,
+/// each list in a fixed order so that a value's place is its property's.
 struct Wanted {
     columns: Vec<Vec<Column>>,
-    direct: HashSet<String>,
-    referenced: HashSet<String>,
+    direct: Vec<String>,
+    referenced: Vec<String>,
 }
 
 impl Wanted {
@@ -53,17 +55,20 @@ impl Wanted {
             .iter()
             .map(|cs| cs.iter().map(|c| column(c)).collect())
             .collect();
-        let mut direct = HashSet::new();
-        let mut referenced = HashSet::new();
+        let mut direct = Vec::new();
+        let mut referenced = Vec::new();
+        let add = |list: &mut Vec<String>, prop: &str| {
+            if !list.iter().any(|p| p == prop) {
+                list.push(prop.to_owned());
+            }
+        };
         for c in columns.iter().flatten() {
             match &c.via {
                 Some(via) => {
-                    direct.insert(via.clone());
-                    referenced.insert(c.prop.clone());
+                    add(&mut direct, via);
+                    add(&mut referenced, &c.prop);
                 }
-                None => {
-                    direct.insert(c.prop.clone());
-                }
+                None => add(&mut direct, &c.prop),
             }
         }
         Wanted {
@@ -74,13 +79,42 @@ impl Wanted {
     }
 }
 
-/// The most recently seen value of `prop` among `statements`.
-fn latest<'a>(statements: &'a [Statement], prop: &str) -> Option<&'a str> {
-    statements
-        .iter()
-        .filter(|s| &*s.prop == prop)
-        .max_by(|a, b| (a.last_seen, &a.value).cmp(&(b.last_seen, &b.value)))
-        .map(|s| &*s.value)
+/// Statements gated at a time: few enough that reading a large store holds
+/// only the values resolution keeps, not every statement.
+const STATEMENTS_PER_BATCH: usize = 65_536;
+
+/// Each entity's most recently seen value of each of some properties (by
+/// their place in a list), kept as the statements stream past.
+struct Latest {
+    props: usize,
+    of: HashMap<Arc<str>, Vec<Option<(Timestamp, String)>>>,
+}
+
+impl Latest {
+    fn new(props: usize) -> Latest {
+        Latest {
+            props,
+            of: HashMap::new(),
+        }
+    }
+
+    /// Keeps `value` if it is the entity's latest of the property at
+    /// `prop` so far (ties go to the larger value, so that the order
+    /// statements arrive in does not matter).
+    fn offer(&mut self, entity: Arc<str>, prop: usize, seen: Timestamp, value: String) {
+        let props = self.props;
+        let values = self.of.entry(entity).or_insert_with(|| vec![None; props]);
+        if let Some(slot) = values.get_mut(prop)
+            && slot.as_ref().is_none_or(|(t, v)| (seen, &value) > (*t, v))
+        {
+            *slot = Some((seen, value));
+        }
+    }
+
+    fn get(&self, entity: &str, prop: usize) -> Option<&str> {
+        let (_, v) = self.of.get(entity)?.get(prop)?.as_ref()?;
+        Some(v)
+    }
 }
 
 impl Session<'_> {
@@ -93,57 +127,58 @@ impl Session<'_> {
     ) -> Result<Loaded, EngineError> {
         let wanted = Wanted::new(settings);
         let ontology = self.engine.ontology();
+        let mut own = Latest::new(wanted.direct.len());
+        let mut targets = Latest::new(wanted.referenced.len());
         let mut subjects: Vec<Statement> = Vec::new();
         let mut others: Vec<Statement> = Vec::new();
+        // Gated a batch at a time; masked values count as missing.
+        let keep = |batch: &mut Vec<Statement>, props: &[String], into: &mut Latest| {
+            let (allowed, _) = self.gate(Action::Resolve, std::mem::take(batch), None);
+            for s in allowed {
+                if &*s.origin.source == MASKED_SOURCE {
+                    continue;
+                }
+                if let Some(p) = props.iter().position(|p| **p == *s.prop) {
+                    into.offer(s.entity_id, p, s.last_seen, s.value);
+                }
+            }
+        };
         self.engine.store()?.for_each_statement(&mut |s| {
             if ontology.is_a(&s.schema, schema) {
-                if wanted.direct.contains(&*s.prop) {
+                if wanted.direct.iter().any(|p| **p == *s.prop) {
                     subjects.push(s);
+                    if subjects.len() == STATEMENTS_PER_BATCH {
+                        keep(&mut subjects, &wanted.direct, &mut own);
+                    }
                 }
-            } else if wanted.referenced.contains(&*s.prop) {
+            } else if wanted.referenced.iter().any(|p| **p == *s.prop) {
                 others.push(s);
+                if others.len() == STATEMENTS_PER_BATCH {
+                    keep(&mut others, &wanted.referenced, &mut targets);
+                }
             }
             Ok(())
         })?;
-        let (subjects, _) = self.gate(Action::Resolve, subjects, None);
-        let (others, _) = self.gate(Action::Resolve, others, None);
-        let by_entity = group(subjects);
-        let referenced = group(others);
-        let mut ids: Vec<&String> = by_entity.keys().collect();
+        keep(&mut subjects, &wanted.direct, &mut own);
+        keep(&mut others, &wanted.referenced, &mut targets);
+        let mut ids: Vec<&Arc<str>> = own.of.keys().collect();
         ids.sort();
         let records = ids
             .iter()
-            .map(|id| record(&wanted, id, &by_entity, &referenced))
+            .map(|id| record(&wanted, id, &own, &targets))
             .collect();
         Ok(Loaded {
-            ids: ids.into_iter().cloned().collect(),
+            ids: ids.into_iter().map(|id| id.to_string()).collect(),
             records,
         })
     }
 }
 
-fn unmasked(statements: Vec<Statement>) -> Vec<Statement> {
-    statements
-        .into_iter()
-        .filter(|s| &*s.origin.source != MASKED_SOURCE)
-        .collect()
-}
-
-fn group(statements: Vec<Statement>) -> HashMap<String, Vec<Statement>> {
-    let mut out: HashMap<String, Vec<Statement>> = HashMap::new();
-    for s in unmasked(statements) {
-        out.entry(s.entity_id.to_string()).or_default().push(s);
-    }
-    out
-}
-
-fn record(
-    wanted: &Wanted,
-    id: &str,
-    by_entity: &HashMap<String, Vec<Statement>>,
-    referenced: &HashMap<String, Vec<Statement>>,
-) -> Record {
-    let own = by_entity.get(id).map_or(&[][..], Vec::as_slice);
+fn record(wanted: &Wanted, id: &str, own: &Latest, targets: &Latest) -> Record {
+    let direct = |prop: &str| {
+        let p = wanted.direct.iter().position(|d| d == prop)?;
+        own.get(id, p)
+    };
     let fields = wanted
         .columns
         .iter()
@@ -151,10 +186,12 @@ fn record(
             let parts: Vec<&str> = cols
                 .iter()
                 .filter_map(|c| match &c.via {
-                    None => latest(own, &c.prop),
-                    Some(via) => latest(own, via)
-                        .and_then(|target| referenced.get(target))
-                        .and_then(|t| latest(t, &c.prop)),
+                    None => direct(&c.prop),
+                    Some(via) => {
+                        let target = direct(via)?;
+                        let p = wanted.referenced.iter().position(|r| *r == c.prop)?;
+                        targets.get(target, p)
+                    }
                 })
                 .collect();
             (!parts.is_empty()).then(|| parts.join(" "))
