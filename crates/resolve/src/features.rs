@@ -9,18 +9,19 @@
 //! of two integers, and comparing a pair a read of one or two cache lines
 //! per record.
 
-use std::collections::HashMap;
-use std::collections::hash_map::Entry;
 use std::hash::{BuildHasherDefault, Hasher};
 
 use clearstone_text::nickname::{GroupId, groups_of};
 use clearstone_text::phonetic::double_metaphone;
 use clearstone_text::{Date, Postcode, fold_into, fold_onto};
+use hashbrown::HashTable;
+use hashbrown::hash_table::Entry as HashEntry;
 use rayon::prelude::*;
 
 use crate::error::ResolveError;
 use crate::jaro::Letters;
 use crate::record::{FieldKind, Record, Schema};
+use crate::rng;
 use crate::values::Values;
 
 /// The id of a missing value.
@@ -66,18 +67,17 @@ pub(crate) type PassBuild = BuildHasherDefault<PassHasher>;
 pub(crate) struct Dictionary {
     text: String,
     ends: Vec<usize>,
-    index: HashMap<u64, u32, PassBuild>,
+    /// Each value's FNV-1a hash, by id.
+    hashes: Vec<u64>,
+    /// Ids, found by hash. Four bytes a value rather than the sixteen a map
+    /// from hash to id takes, so that the index of a million identifiers,
+    /// nearly all distinct, stays in the cache while they are added.
+    index: HashTable<u32>,
 }
 
 impl Dictionary {
     pub(crate) fn get(&self, id: u32) -> &str {
-        let i = id as usize;
-        let start = match i.checked_sub(1) {
-            Some(p) => self.ends.get(p).copied().unwrap_or(0),
-            None => 0,
-        };
-        let end = self.ends.get(i).copied().unwrap_or(start);
-        self.text.get(start..end).unwrap_or_default()
+        value(&self.text, &self.ends, id)
     }
 
     pub(crate) fn len(&self) -> usize {
@@ -86,7 +86,8 @@ impl Dictionary {
 
     /// Frees the index by hash; values are then found only by id.
     pub(crate) fn drop_index(&mut self) {
-        self.index = HashMap::default();
+        self.index = HashTable::new();
+        self.hashes = Vec::new();
     }
 
     /// The id of `s`, added if new, and whether it was; `None` when the
@@ -96,33 +97,41 @@ impl Dictionary {
     }
 
     /// As [`Dictionary::intern`], given `h`, the FNV-1a hash of `s`.
-    fn intern_hashed(&mut self, s: &str, mut h: u64) -> Option<(u32, bool)> {
-        let Dictionary { text, ends, index } = self;
-        loop {
-            // One probe of the index whether the value is new or not.
-            match index.entry(h) {
-                Entry::Occupied(e) => {
-                    let id = *e.get();
-                    let i = id as usize;
-                    let start = i.checked_sub(1).and_then(|p| ends.get(p)).copied();
-                    let end = ends.get(i).copied().unwrap_or(0);
-                    if text.get(start.unwrap_or(0)..end) == Some(s) {
-                        return Some((id, false));
-                    }
-                    // Two values with one hash: probe on, so that distinct
-                    // values never share an id.
-                    h = h.wrapping_add(0x9e37_79b9_7f4a_7c15);
-                }
-                Entry::Vacant(e) => {
-                    let id = u32::try_from(ends.len()).ok().filter(|&i| i != NONE)?;
-                    e.insert(id);
-                    text.push_str(s);
-                    ends.push(text.len());
-                    return Some((id, true));
-                }
+    /// Values with one hash are told apart by their text, so that distinct
+    /// values never share an id.
+    fn intern_hashed(&mut self, s: &str, h: u64) -> Option<(u32, bool)> {
+        let Dictionary {
+            text,
+            ends,
+            hashes,
+            index,
+        } = self;
+        let hash_of = |&id: &u32| rng::mix(hashes.get(id as usize).copied().unwrap_or(0));
+        let same = |&id: &u32| hashes.get(id as usize) == Some(&h) && value(text, ends, id) == s;
+        match index.entry(rng::mix(h), same, hash_of) {
+            HashEntry::Occupied(e) => Some((*e.get(), false)),
+            HashEntry::Vacant(e) => {
+                let id = u32::try_from(ends.len()).ok().filter(|&i| i != NONE)?;
+                e.insert(id);
+                text.push_str(s);
+                ends.push(text.len());
+                hashes.push(h);
+                Some((id, true))
             }
         }
     }
+}
+
+/// The value with id `id` among values held one after another in `text`,
+/// ending at `ends`.
+fn value<'a>(text: &'a str, ends: &[usize], id: u32) -> &'a str {
+    let i = id as usize;
+    let start = match i.checked_sub(1) {
+        Some(p) => ends.get(p).copied().unwrap_or(0),
+        None => 0,
+    };
+    let end = ends.get(i).copied().unwrap_or(start);
+    text.get(start..end).unwrap_or_default()
 }
 
 /// What comparing names needs of one distinct folded name.
@@ -1172,13 +1181,14 @@ mod tests {
             assert_eq!(d.get(id), w);
             assert_eq!(d.intern(w), Some((id, false)));
         }
-        // A forced collision: the same hash key taken by another value.
-        let h = fnv1a(b"fresh", FNV_OFFSET);
-        d.index.insert(h, 0);
-        let (id, new) = d.intern("fresh").unwrap();
+        // A forced collision: two values given one hash.
+        let h = fnv1a(b"w7", FNV_OFFSET);
+        let (id, new) = d.intern_hashed("fresh", h).unwrap();
         assert!(new);
-        assert_ne!(id, 0);
+        assert_ne!(id, ids[7]);
         assert_eq!(d.get(id), "fresh");
+        assert_eq!(d.intern_hashed("fresh", h), Some((id, false)));
+        assert_eq!(d.intern("w7"), Some((ids[7], false)));
     }
 
     #[test]
