@@ -787,32 +787,20 @@ mod tests {
         };
         assert_eq!(half("given"), "else");
         assert_eq!(half("family"), "in the other's given name");
-        // Either way across, and mistyped.
-        assert_eq!(
-            label_full(
-                "family",
-                [Some("Rawlings"), Some("Lacjlan")],
-                [Some("Andrew"), Some("Rawlinsg")]
+        for (x, y, level) in [
+            // Either way across, and mistyped.
+            (
+                ["Rawlings", "Lacjlan"],
+                ["Andrew", "Rawlinsg"],
+                "in the other's given name",
             ),
-            "in the other's given name"
-        );
-        assert_eq!(
-            label_full(
-                "family",
-                [Some("Mary"), Some("Jones")],
-                [Some("Ann"), Some("Smith")]
-            ),
-            "else"
-        );
-        // A name that matches as it stands is not taken for crossed.
-        assert_eq!(
-            label_full(
-                "family",
-                [Some("Smith"), Some("Smith")],
-                [Some("Ann"), Some("Smith")]
-            ),
-            "exact"
-        );
+            (["Mary", "Jones"], ["Ann", "Smith"], "else"),
+            // A name that matches as it stands is not taken for crossed.
+            (["Smith", "Smith"], ["Ann", "Smith"], "exact"),
+        ] {
+            let label = label_full("family", x.map(Some), y.map(Some));
+            assert_eq!(label, level, "{x:?} {y:?}");
+        }
         // Near as they stand: not taken for swapped.
         assert_eq!(
             label_full(
