@@ -131,11 +131,23 @@ pub(crate) fn lock(root: &Path) -> Result<File> {
         .truncate(false)
         .open(&path)
         .map_err(|e| AuditError::io("open", &path, e))?;
-    match file.try_lock() {
-        Ok(()) => Ok(file),
-        Err(TryLockError::WouldBlock) => Err(AuditError::Locked {
-            path: root.display().to_string(),
-        }),
-        Err(TryLockError::Error(e)) => Err(AuditError::io("lock", &path, e)),
+    // A lock just released can stay held for a moment: a process another
+    // thread is starting holds a copy of every open file until it runs its
+    // program. So a held lock is asked again a few times before it counts.
+    for _ in 0..LOCK_TRIES {
+        match file.try_lock() {
+            Ok(()) => return Ok(file),
+            Err(TryLockError::WouldBlock) => std::thread::sleep(LOCK_RETRY),
+            Err(TryLockError::Error(e)) => return Err(AuditError::io("lock", &path, e)),
+        }
     }
+    Err(AuditError::Locked {
+        path: root.display().to_string(),
+    })
 }
+
+/// How often, and how far apart, a held lock is asked for before opening
+/// fails: long enough for a starting process to run its program, short
+/// enough that a log truly in use is reported at once.
+const LOCK_TRIES: usize = 20;
+const LOCK_RETRY: std::time::Duration = std::time::Duration::from_millis(10);
