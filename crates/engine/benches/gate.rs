@@ -5,10 +5,13 @@
 //! cargo bench -p clearstone-engine --bench gate
 #![allow(clippy::unwrap_used, clippy::panic)]
 
+#[path = "../tests/support/mod.rs"]
+mod support;
+
 use std::time::Instant;
 
-use clearstone_engine::policy::{AuditUse, Principal, PrincipalKind, Purpose, SensitiveBasis};
-use clearstone_engine::{ADMIN_PURPOSE, Classification, Engine, Entity, SessionRequest};
+use clearstone_engine::policy::{Principal, Purpose, SensitiveBasis};
+use clearstone_engine::{Classification, Engine, Entity, SessionRequest};
 use clearstone_model::limits;
 use clearstone_store::{SqliteStore, Store};
 
@@ -41,44 +44,23 @@ fn main() {
     std::fs::write(dir.path().join("s.toml"), map).unwrap();
     let data = dir.path().join("data");
     let e = Engine::init(&data, Some((&onto, "bench.toml"))).unwrap();
-    e.bootstrap_admin("admin").unwrap();
-    let admin = e
-        .session(SessionRequest {
-            principal: "admin".into(),
-            purpose: ADMIN_PURPOSE.into(),
-            justification: "bench".into(),
-            ..SessionRequest::default()
-        })
-        .unwrap();
+    let admin = support::bootstrap_admin(&e, "bench");
+    let roles = &["analyst", "data_engineer"];
     admin
         .put_user(&Principal {
-            id: "ana".into(),
             display_name: "Ana".into(),
-            kind: PrincipalKind::User,
-            roles: ["analyst".to_string(), "data_engineer".to_string()].into(),
-            unit: None,
-            clearance: Classification::Secret,
-            caveats: ["HR".to_string()].into(),
-            attributes: Default::default(),
-            disabled: false,
+            ..support::user("ana", roles, Classification::Secret, &["HR"])
         })
         .unwrap();
     admin
         .put_purpose(&Purpose {
-            id: "work".into(),
             description: "bench".into(),
             legal_basis: "bench".into(),
             sensitive: Some(SensitiveBasis {
                 condition: "sch. 8".into(),
             }),
             policy_document: "APD-1".into(),
-            datasets: ["*".to_string()].into(),
-            entity_types: ["*".to_string()].into(),
-            roles: ["analyst".to_string(), "data_engineer".to_string()].into(),
-            audit_use: Some(AuditUse::VerifyLawfulness),
-            review_date: "2099-01-01".into(),
-            expires: "2099-12-31".into(),
-            reviewed_by: Some("dpo".into()),
+            ..support::purpose("work", roles, &["*"])
         })
         .unwrap();
     drop(admin);

@@ -15,14 +15,17 @@
 //! - `CLEARSTONE_BENCH_QUERIES`: queries of each kind (default 300).
 #![allow(clippy::unwrap_used, clippy::panic)]
 
+#[path = "../tests/support/mod.rs"]
+mod support;
+
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use clearstone_engine::policy::{AuditUse, Principal, PrincipalKind, Purpose};
+use clearstone_engine::policy::Purpose;
 use clearstone_engine::{
-    ADMIN_PURPOSE, Classification, Engine, EngineError, ResolveOptions, SearchPage, Session,
-    SessionRequest, graph_limits,
+    Classification, Engine, EngineError, ResolveOptions, SearchPage, Session, SessionRequest,
+    graph_limits,
 };
 use clearstone_search::{Query, SearchIndex, Visible};
 use clearstone_text::nickname;
@@ -129,48 +132,27 @@ fn req(user: &str) -> SessionRequest {
 /// An administrator, a data engineer who loads and resolves, an analyst
 /// who searches, and a data protection officer who rebuilds the index.
 fn register(e: &Engine) {
-    e.bootstrap_admin("admin").unwrap();
-    let admin = e
-        .session(SessionRequest {
-            principal: "admin".into(),
-            purpose: ADMIN_PURPOSE.into(),
-            justification: "setting up the bench".into(),
-            ..SessionRequest::default()
-        })
-        .unwrap();
+    let admin = support::bootstrap_admin(e, "setting up the bench");
     for (id, roles) in [
         ("eng", vec!["analyst", "data_engineer"]),
         ("ana", vec!["analyst"]),
         ("dpo", vec!["data_protection_officer", "analyst"]),
     ] {
         admin
-            .put_user(&Principal {
-                id: id.into(),
-                display_name: id.into(),
-                kind: PrincipalKind::User,
-                roles: roles.into_iter().map(String::from).collect(),
-                unit: None,
-                clearance: Classification::OfficialSensitive,
-                caveats: Default::default(),
-                attributes: Default::default(),
-                disabled: false,
-            })
+            .put_user(&support::user(
+                id,
+                &roles,
+                Classification::OfficialSensitive,
+                &[],
+            ))
             .unwrap();
     }
     admin
         .put_purpose(&Purpose {
-            id: "records".into(),
             description: "Keeping the person index accurate".into(),
             legal_basis: "public task".into(),
-            sensitive: None,
             policy_document: "APD-2".into(),
-            datasets: ["*".to_string()].into(),
-            entity_types: ["*".to_string()].into(),
-            roles: ["analyst".to_string()].into(),
-            audit_use: Some(AuditUse::VerifyLawfulness),
-            review_date: "2099-01-01".into(),
-            expires: "2099-12-31".into(),
-            reviewed_by: Some("dpo".into()),
+            ..support::purpose("records", &["analyst"], &["*"])
         })
         .unwrap();
 }

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::panic)]
 
 mod links;
+mod support;
 
 use clearstone_engine::{EngineError, SessionRequest};
 use links::*;
@@ -261,14 +262,7 @@ fn a_dossier_is_one_consult_event_and_needs_a_session() {
         .unwrap();
     assert_eq!(err.code(), "justification_required");
     // A purpose that covers no data sees nothing.
-    let admin = e
-        .session(SessionRequest {
-            principal: "admin".into(),
-            purpose: clearstone_engine::ADMIN_PURPOSE.into(),
-            justification: "checking".into(),
-            ..SessionRequest::default()
-        })
-        .unwrap();
+    let admin = support::admin(&e, "checking");
     assert!(matches!(
         admin.dossier(OFFICER_1),
         Err(EngineError::NotFound(_))

@@ -2,14 +2,15 @@
 //! only the public key, and an overseer's questions are answered from the log.
 #![allow(clippy::unwrap_used, clippy::panic)]
 
+mod support;
+
 use base64::Engine as _;
 use clearstone_audit::merkle::{
     Checkpoint, Hash, Receipt, VerifierKey, leaf_hash, verify_inclusion,
 };
-use clearstone_engine::policy::{AuditUse, Principal, PrincipalKind, Purpose, SensitiveBasis};
+use clearstone_engine::policy::{Purpose, SensitiveBasis};
 use clearstone_engine::{
-    ADMIN_PURPOSE, Classification, Engine, ExportFormat, Oversight, SessionRequest, decode_event,
-    oversight_jsonl,
+    Classification, Engine, ExportFormat, Oversight, SessionRequest, decode_event, oversight_jsonl,
 };
 
 const ONTOLOGY: &str = r#"version = 1
@@ -52,49 +53,33 @@ fn setup() -> (tempfile::TempDir, std::path::PathBuf) {
     std::fs::write(dir.path().join("staff.toml"), MAPPING).unwrap();
     let data = dir.path().join("data");
     let e = Engine::init(&data, Some((ONTOLOGY, "o.toml"))).unwrap();
-    e.bootstrap_admin("admin").unwrap();
-    let a = e.session(req("admin", ADMIN_PURPOSE)).unwrap();
+    let a = support::bootstrap_admin(&e, "evidence test");
     for (id, roles) in [
         ("ana", vec!["analyst", "data_engineer"]),
         ("olu", vec!["overseer"]),
     ] {
-        a.put_user(&Principal {
-            id: id.into(),
-            display_name: id.into(),
-            kind: PrincipalKind::User,
-            roles: roles.iter().map(|r| r.to_string()).collect(),
-            unit: None,
-            clearance: Classification::Secret,
-            caveats: Default::default(),
-            attributes: Default::default(),
-            disabled: false,
-        })
-        .unwrap();
+        a.put_user(&support::user(id, &roles, Classification::Secret, &[]))
+            .unwrap();
     }
-    let mut work = Purpose {
-        id: "work".into(),
+    let plain = |id, roles: &[&str], datasets: &[&str]| Purpose {
         description: "work".into(),
         legal_basis: "test".into(),
+        policy_document: "APD".into(),
+        ..support::purpose(id, roles, datasets)
+    };
+    a.put_purpose(&Purpose {
         sensitive: Some(SensitiveBasis {
             condition: "sch. 8 para 1".into(),
         }),
-        policy_document: "APD".into(),
-        datasets: ["*".to_string()].into(),
-        entity_types: ["*".to_string()].into(),
-        roles: ["analyst".to_string()].into(),
         audit_use: None,
-        review_date: "2099-01-01".into(),
-        expires: "2099-12-31".into(),
-        reviewed_by: Some("dpo".into()),
-    };
-    a.put_purpose(&work).unwrap();
-    work.id = "oversight".into();
-    work.sensitive = None;
-    work.datasets.clear();
-    work.entity_types.clear();
-    work.roles = ["overseer".to_string()].into();
-    work.audit_use = Some(AuditUse::VerifyLawfulness);
-    a.put_purpose(&work).unwrap();
+        ..plain("work", &["analyst"], &["*"])
+    })
+    .unwrap();
+    a.put_purpose(&Purpose {
+        entity_types: Default::default(),
+        ..plain("oversight", &["overseer"], &[])
+    })
+    .unwrap();
     (dir, data)
 }
 

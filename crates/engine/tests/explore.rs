@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::panic)]
 
 mod links;
+mod support;
 
 use std::sync::{Arc, Mutex};
 
@@ -366,14 +367,7 @@ fn every_graph_method_logs_one_event_naming_the_nodes_it_returns() {
         })
         .is_err()
     );
-    let admin = e
-        .session(SessionRequest {
-            principal: "admin".into(),
-            purpose: clearstone_engine::ADMIN_PURPOSE.into(),
-            justification: "checking".into(),
-            ..SessionRequest::default()
-        })
-        .unwrap();
+    let admin = support::admin(&e, "checking");
     assert!(matches!(
         admin.graph_neighbours(OFFICER_1),
         Err(EngineError::NotFound(_))

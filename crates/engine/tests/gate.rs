@@ -1,9 +1,11 @@
 //! The engine through its only door, the session, on a real data directory.
 #![allow(clippy::unwrap_used, clippy::panic)]
 
+mod support;
+
 use std::path::Path;
 
-use clearstone_engine::policy::{AuditUse, Principal, PrincipalKind, Purpose};
+use clearstone_engine::policy::{Principal, Purpose};
 use clearstone_engine::{Engine, EngineError, ExportFormat, Session, SessionRequest};
 use clearstone_model::Classification;
 
@@ -58,42 +60,23 @@ fn setup(rows: &str) -> (tempfile::TempDir, Engine) {
 
 /// The administrator registers `ana` and the purpose she works under.
 fn register(e: &Engine) {
-    e.bootstrap_admin("admin").unwrap();
-    let admin = e
-        .session(SessionRequest {
-            principal: "admin".into(),
-            purpose: clearstone_engine::ADMIN_PURPOSE.into(),
-            justification: "setting up the test".into(),
-            ..SessionRequest::default()
-        })
-        .unwrap();
+    let admin = support::bootstrap_admin(e, "setting up the test");
     admin
         .put_user(&Principal {
-            id: "ana".into(),
             display_name: "Ana".into(),
-            kind: PrincipalKind::User,
-            roles: ["analyst".to_string(), "data_engineer".to_string()].into(),
             unit: Some("PSD".into()),
-            clearance: Classification::OfficialSensitive,
-            caveats: Default::default(),
-            attributes: Default::default(),
-            disabled: false,
+            ..support::user(
+                "ana",
+                &["analyst", "data_engineer"],
+                Classification::OfficialSensitive,
+                &[],
+            )
         })
         .unwrap();
     admin
         .put_purpose(&Purpose {
-            id: "pds-investigation".into(),
             description: "Professional standards investigations".into(),
-            legal_basis: "DPA 2018 Part 3".into(),
-            sensitive: None,
-            policy_document: "APD-7".into(),
-            datasets: ["*".to_string()].into(),
-            entity_types: ["*".to_string()].into(),
-            roles: ["analyst".to_string()].into(),
-            audit_use: Some(AuditUse::VerifyLawfulness),
-            review_date: "2099-01-01".into(),
-            expires: "2099-12-31".into(),
-            reviewed_by: Some("dpo".into()),
+            ..support::purpose("pds-investigation", &["analyst"], &["*"])
         })
         .unwrap();
 }
@@ -457,14 +440,7 @@ fn register_changes_are_administer_events_and_need_an_administrator() {
     let (_d, e) = setup(ROWS);
     let ana = e.session(req()).unwrap();
     assert_eq!(ana.users().unwrap_err().code(), "forbidden");
-    let admin = e
-        .session(SessionRequest {
-            principal: "admin".into(),
-            purpose: clearstone_engine::ADMIN_PURPOSE.into(),
-            justification: "monthly leavers review".into(),
-            ..SessionRequest::default()
-        })
-        .unwrap();
+    let admin = support::admin(&e, "monthly leavers review");
     assert_eq!(admin.users().unwrap().len(), 2);
     admin.disable_user("ana").unwrap();
     assert_eq!(e.session(req()).err().unwrap().code(), "disabled");

@@ -3,17 +3,18 @@
 //! crate's plain-Rust evaluator, which is written independently of Cedar.
 #![allow(clippy::unwrap_used, clippy::panic)]
 
-use std::collections::{BTreeMap, BTreeSet};
+mod support;
+
+use std::collections::BTreeSet;
 use std::path::Path;
 
 use clearstone_engine::policy::{
-    self, Action, AuditUse, Decision, Principal, PrincipalKind, Purpose, Resource, SensitiveBasis,
+    self, Action, AuditUse, Decision, Principal, Purpose, Resource, SensitiveBasis,
 };
-use clearstone_engine::{
-    ADMIN_PURPOSE, Classification, Engine, ExportFormat, SearchPage, SessionRequest,
-};
+use clearstone_engine::{Classification, Engine, ExportFormat, SearchPage, SessionRequest};
 use clearstone_model::{Markings, Sensitivity};
 use proptest::prelude::*;
+use support::user;
 
 const DATASETS: [&str; 2] = ["ds_a", "ds_b"];
 const MARKINGS: [&str; 5] = [
@@ -95,21 +96,14 @@ fn write_sources(dir: &Path) -> Vec<std::path::PathBuf> {
 }
 
 fn admin(e: &Engine) -> clearstone_engine::Session<'_> {
-    e.session(SessionRequest {
-        principal: "admin".into(),
-        purpose: ADMIN_PURPOSE.into(),
-        justification: "test set-up".into(),
-        ..SessionRequest::default()
-    })
-    .unwrap()
+    support::admin(e, "test set-up")
 }
 
 fn loaded() -> (tempfile::TempDir, Engine) {
     let dir = tempfile::tempdir().unwrap();
     let maps = write_sources(dir.path());
     let e = Engine::init(&dir.path().join("data"), Some((&ontology(), "o.toml"))).unwrap();
-    e.bootstrap_admin("admin").unwrap();
-    let a = admin(&e);
+    let a = support::bootstrap_admin(&e, "test set-up");
     a.put_user(&user(
         "loader",
         &["data_engineer"],
@@ -142,20 +136,7 @@ fn loaded() -> (tempfile::TempDir, Engine) {
     (dir, e)
 }
 
-fn user(id: &str, roles: &[&str], clearance: Classification, caveats: &[&str]) -> Principal {
-    Principal {
-        id: id.into(),
-        display_name: id.into(),
-        kind: PrincipalKind::User,
-        roles: roles.iter().map(|r| r.to_string()).collect(),
-        unit: None,
-        clearance,
-        caveats: caveats.iter().map(|c| c.to_string()).collect(),
-        attributes: BTreeMap::new(),
-        disabled: false,
-    }
-}
-
+/// The shared purpose, along the axes the properties vary.
 fn purpose(
     id: &str,
     roles: &[&str],
@@ -165,20 +146,14 @@ fn purpose(
     audit: Option<AuditUse>,
 ) -> Purpose {
     Purpose {
-        id: id.into(),
-        description: "test purpose".into(),
         legal_basis: "test".into(),
         sensitive: sensitive.then(|| SensitiveBasis {
             condition: "sch. 8 para 1".into(),
         }),
         policy_document: "APD".into(),
-        datasets: datasets.iter().map(|d| d.to_string()).collect(),
         entity_types: types.iter().map(|t| t.to_string()).collect(),
-        roles: roles.iter().map(|r| r.to_string()).collect(),
         audit_use: audit,
-        review_date: "2099-01-01".into(),
-        expires: "2099-12-31".into(),
-        reviewed_by: Some("dpo".into()),
+        ..support::purpose(id, roles, datasets)
     }
 }
 

@@ -2,10 +2,12 @@
 //! seeded people who have known duplicates.
 #![allow(clippy::unwrap_used, clippy::panic)]
 
+mod support;
+
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use clearstone_engine::policy::{AuditUse, Principal, PrincipalKind, Purpose};
+use clearstone_engine::policy::Purpose;
 use clearstone_engine::{Engine, EngineError, ResolveOptions, SearchPage, SessionRequest};
 use clearstone_model::Classification;
 
@@ -21,47 +23,26 @@ fn req(user: &str) -> SessionRequest {
 }
 
 fn register(e: &Engine) {
-    e.bootstrap_admin("admin").unwrap();
-    let admin = e
-        .session(SessionRequest {
-            principal: "admin".into(),
-            purpose: clearstone_engine::ADMIN_PURPOSE.into(),
-            justification: "setting up the test".into(),
-            ..SessionRequest::default()
-        })
-        .unwrap();
+    let admin = support::bootstrap_admin(e, "setting up the test");
     for (id, roles) in [
         ("eng", vec!["analyst", "data_engineer"]),
         ("ana", vec!["analyst"]),
     ] {
         admin
-            .put_user(&Principal {
-                id: id.into(),
-                display_name: id.into(),
-                kind: PrincipalKind::User,
-                roles: roles.into_iter().map(String::from).collect(),
-                unit: None,
-                clearance: Classification::OfficialSensitive,
-                caveats: Default::default(),
-                attributes: Default::default(),
-                disabled: false,
-            })
+            .put_user(&support::user(
+                id,
+                &roles,
+                Classification::OfficialSensitive,
+                &[],
+            ))
             .unwrap();
     }
     admin
         .put_purpose(&Purpose {
-            id: "records".into(),
             description: "Keeping the person index accurate".into(),
             legal_basis: "public task".into(),
-            sensitive: None,
             policy_document: "APD-2".into(),
-            datasets: ["*".to_string()].into(),
-            entity_types: ["*".to_string()].into(),
-            roles: ["analyst".to_string()].into(),
-            audit_use: Some(AuditUse::VerifyLawfulness),
-            review_date: "2099-01-01".into(),
-            expires: "2099-12-31".into(),
-            reviewed_by: Some("dpo".into()),
+            ..support::purpose("records", &["analyst"], &["*"])
         })
         .unwrap();
 }

@@ -2,7 +2,9 @@
 //! ingest, resolution and erasure, and every search is logged.
 #![allow(clippy::unwrap_used, clippy::panic)]
 
-use clearstone_engine::policy::{AuditUse, Principal, PrincipalKind, Purpose};
+mod support;
+
+use clearstone_engine::policy::Purpose;
 use clearstone_engine::{Engine, EngineError, SearchPage, SessionRequest};
 use clearstone_model::Classification;
 
@@ -54,45 +56,22 @@ fn setup() -> (tempfile::TempDir, Engine) {
     std::fs::write(dir.path().join("staff.csv"), ROWS).unwrap();
     std::fs::write(dir.path().join("staff.toml"), MAPPING).unwrap();
     let e = Engine::init(&dir.path().join("data"), Some((ONTOLOGY, "o.toml"))).unwrap();
-    e.bootstrap_admin("admin").unwrap();
-    let a = e
-        .session(SessionRequest {
-            principal: "admin".into(),
-            purpose: clearstone_engine::ADMIN_PURPOSE.into(),
-            justification: "set-up".into(),
-            ..SessionRequest::default()
-        })
-        .unwrap();
+    let a = support::bootstrap_admin(&e, "set-up");
     for (id, roles) in [
         ("ana", vec!["analyst", "data_engineer"]),
         ("dpo", vec!["data_protection_officer", "analyst"]),
     ] {
-        a.put_user(&Principal {
-            id: id.into(),
-            display_name: id.into(),
-            kind: PrincipalKind::User,
-            roles: roles.iter().map(|r| r.to_string()).collect(),
-            unit: None,
-            clearance: Classification::OfficialSensitive,
-            caveats: Default::default(),
-            attributes: Default::default(),
-            disabled: false,
-        })
+        a.put_user(&support::user(
+            id,
+            &roles,
+            Classification::OfficialSensitive,
+            &[],
+        ))
         .unwrap();
     }
     a.put_purpose(&Purpose {
-        id: "pds".into(),
         description: "Professional standards".into(),
-        legal_basis: "DPA 2018 Part 3".into(),
-        sensitive: None,
-        policy_document: "APD-7".into(),
-        datasets: ["*".to_string()].into(),
-        entity_types: ["*".to_string()].into(),
-        roles: ["analyst".to_string(), "data_protection_officer".to_string()].into(),
-        audit_use: Some(AuditUse::VerifyLawfulness),
-        review_date: "2099-01-01".into(),
-        expires: "2099-12-31".into(),
-        reviewed_by: Some("dpo".into()),
+        ..support::purpose("pds", &["analyst", "data_protection_officer"], &["*"])
     })
     .unwrap();
     drop(a);

@@ -23,9 +23,10 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use clearstone_engine::policy::{AuditUse, Principal, PrincipalKind, Purpose};
-use clearstone_engine::{ADMIN_PURPOSE, Engine, ResolveOptions, Session, SessionRequest};
+use clearstone_engine::{Engine, ResolveOptions, Session, SessionRequest};
 use clearstone_model::Classification;
+
+use crate::support::{bootstrap_admin, purpose, user};
 
 pub const OFFICER_1: &str = "hr:officer:1";
 pub const OFFICER_2: &str = "hr:officer:2";
@@ -217,47 +218,8 @@ pub fn req(user: &str, purpose: &str) -> SessionRequest {
     }
 }
 
-fn user(id: &str, roles: &[&str], clearance: Classification, caveats: &[&str]) -> Principal {
-    Principal {
-        id: id.into(),
-        display_name: id.into(),
-        kind: PrincipalKind::User,
-        roles: roles.iter().map(|r| r.to_string()).collect(),
-        unit: None,
-        clearance,
-        caveats: caveats.iter().map(|c| c.to_string()).collect(),
-        attributes: Default::default(),
-        disabled: false,
-    }
-}
-
-fn purpose(id: &str, roles: &[&str], datasets: &[&str]) -> Purpose {
-    Purpose {
-        id: id.into(),
-        description: "test purpose".into(),
-        legal_basis: "DPA 2018 Part 3".into(),
-        sensitive: None,
-        policy_document: "APD-7".into(),
-        datasets: datasets.iter().map(|d| d.to_string()).collect(),
-        entity_types: ["*".to_string()].into(),
-        roles: roles.iter().map(|r| r.to_string()).collect(),
-        audit_use: Some(AuditUse::VerifyLawfulness),
-        review_date: "2099-01-01".into(),
-        expires: "2099-12-31".into(),
-        reviewed_by: Some("dpo".into()),
-    }
-}
-
 fn register(e: &Engine) {
-    e.bootstrap_admin("admin").unwrap();
-    let admin = e
-        .session(SessionRequest {
-            principal: "admin".into(),
-            purpose: ADMIN_PURPOSE.into(),
-            justification: "setting up the test".into(),
-            ..SessionRequest::default()
-        })
-        .unwrap();
+    let admin = bootstrap_admin(e, "setting up the test");
     let os = Classification::OfficialSensitive;
     for p in [
         user(
