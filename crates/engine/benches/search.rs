@@ -24,8 +24,7 @@ use std::time::{Duration, Instant};
 
 use clearstone_engine::policy::Purpose;
 use clearstone_engine::{
-    Classification, Engine, EngineError, ResolveOptions, SearchPage, Session, SessionRequest,
-    graph_limits,
+    Engine, EngineError, ResolveOptions, SearchPage, Session, SessionRequest, graph_limits,
 };
 use clearstone_search::{Query, SearchIndex, Visible};
 use clearstone_text::nickname;
@@ -132,29 +131,21 @@ fn req(user: &str) -> SessionRequest {
 /// An administrator, a data engineer who loads and resolves, an analyst
 /// who searches, and a data protection officer who rebuilds the index.
 fn register(e: &Engine) {
-    let admin = support::bootstrap_admin(e, "setting up the bench");
-    for (id, roles) in [
-        ("eng", vec!["analyst", "data_engineer"]),
-        ("ana", vec!["analyst"]),
-        ("dpo", vec!["data_protection_officer", "analyst"]),
-    ] {
-        admin
-            .put_user(&support::user(
-                id,
-                &roles,
-                Classification::OfficialSensitive,
-                &[],
-            ))
-            .unwrap();
-    }
-    admin
-        .put_purpose(&Purpose {
+    support::register(
+        e,
+        "setting up the bench",
+        &[
+            ("eng", &["analyst", "data_engineer"]),
+            ("ana", &["analyst"]),
+            ("dpo", &["data_protection_officer", "analyst"]),
+        ],
+        &Purpose {
             description: "Keeping the person index accurate".into(),
             legal_basis: "public task".into(),
             policy_document: "APD-2".into(),
             ..support::purpose("records", &["analyst"], &["*"])
-        })
-        .unwrap();
+        },
+    );
 }
 
 fn secs(d: Duration) -> String {

@@ -9,7 +9,6 @@ use std::path::Path;
 
 use clearstone_engine::policy::Purpose;
 use clearstone_engine::{Engine, EngineError, ResolveOptions, SearchPage, SessionRequest};
-use clearstone_model::Classification;
 
 const MAPPING: &str = clearstone_demo::PEOPLE_MAPPING;
 
@@ -23,28 +22,20 @@ fn req(user: &str) -> SessionRequest {
 }
 
 fn register(e: &Engine) {
-    let admin = support::bootstrap_admin(e, "setting up the test");
-    for (id, roles) in [
-        ("eng", vec!["analyst", "data_engineer"]),
-        ("ana", vec!["analyst"]),
-    ] {
-        admin
-            .put_user(&support::user(
-                id,
-                &roles,
-                Classification::OfficialSensitive,
-                &[],
-            ))
-            .unwrap();
-    }
-    admin
-        .put_purpose(&Purpose {
+    support::register(
+        e,
+        "setting up the test",
+        &[
+            ("eng", &["analyst", "data_engineer"]),
+            ("ana", &["analyst"]),
+        ],
+        &Purpose {
             description: "Keeping the person index accurate".into(),
             legal_basis: "public task".into(),
             policy_document: "APD-2".into(),
             ..support::purpose("records", &["analyst"], &["*"])
-        })
-        .unwrap();
+        },
+    );
 }
 
 /// A data directory holding `rows` of the seeded people file (all when

@@ -6,7 +6,6 @@ mod support;
 
 use clearstone_engine::policy::Purpose;
 use clearstone_engine::{Engine, EngineError, SearchPage, SessionRequest};
-use clearstone_model::Classification;
 
 const ONTOLOGY: &str = r#"version = 1
 [types.Officer.properties]
@@ -56,25 +55,18 @@ fn setup() -> (tempfile::TempDir, Engine) {
     std::fs::write(dir.path().join("staff.csv"), ROWS).unwrap();
     std::fs::write(dir.path().join("staff.toml"), MAPPING).unwrap();
     let e = Engine::init(&dir.path().join("data"), Some((ONTOLOGY, "o.toml"))).unwrap();
-    let a = support::bootstrap_admin(&e, "set-up");
-    for (id, roles) in [
-        ("ana", vec!["analyst", "data_engineer"]),
-        ("dpo", vec!["data_protection_officer", "analyst"]),
-    ] {
-        a.put_user(&support::user(
-            id,
-            &roles,
-            Classification::OfficialSensitive,
-            &[],
-        ))
-        .unwrap();
-    }
-    a.put_purpose(&Purpose {
-        description: "Professional standards".into(),
-        ..support::purpose("pds", &["analyst", "data_protection_officer"], &["*"])
-    })
-    .unwrap();
-    drop(a);
+    support::register(
+        &e,
+        "set-up",
+        &[
+            ("ana", &["analyst", "data_engineer"]),
+            ("dpo", &["data_protection_officer", "analyst"]),
+        ],
+        &Purpose {
+            description: "Professional standards".into(),
+            ..support::purpose("pds", &["analyst", "data_protection_officer"], &["*"])
+        },
+    );
     let s = e.session(req("ana")).unwrap();
     s.ingest(&dir.path().join("staff.toml"), &mut |_| {})
         .unwrap();

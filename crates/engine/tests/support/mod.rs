@@ -58,3 +58,15 @@ pub fn purpose(id: &str, roles: &[&str], datasets: &[&str]) -> Purpose {
         reviewed_by: Some("dpo".into()),
     }
 }
+
+/// As the first administrator, registers `users` (id and roles), cleared
+/// OFFICIAL-SENSITIVE without caveats, and the purpose they work under.
+pub fn register(e: &Engine, justification: &str, users: &[(&str, &[&str])], work: &Purpose) {
+    let admin = bootstrap_admin(e, justification);
+    for (id, roles) in users {
+        admin
+            .put_user(&user(id, roles, Classification::OfficialSensitive, &[]))
+            .unwrap();
+    }
+    admin.put_purpose(work).unwrap();
+}
