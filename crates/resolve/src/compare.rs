@@ -76,18 +76,21 @@ pub const NAME_LEVELS: &[&str] = &[
     "else",
 ];
 /// [`NAME_LEVELS`] with the crossed level before "else".
-pub const FAMILY_NAME_LEVELS: &[&str] = &[
-    "null",
-    "exact",
-    "given and family swapped",
-    "jaro-winkler >= 0.92",
-    "jaro-winkler >= 0.80",
-    "nickname",
-    "phonetic",
-    "initial",
-    "in the other's given name",
-    "else",
-];
+pub const FAMILY_NAME_LEVELS: &[&str] = &family_name_levels();
+
+const fn family_name_levels() -> [&'static str; NAME_LEVELS.len() + 1] {
+    let mut out = [CROSSED; NAME_LEVELS.len() + 1];
+    let mut i = 0;
+    while i < NAME_LEVELS.len() {
+        // "else" moves one place down, after the crossed level.
+        let at = if i == NAME_ELSE as usize { i + 1 } else { i };
+        out[at] = NAME_LEVELS[i];
+        i += 1;
+    }
+    out
+}
+
+const CROSSED: &str = "in the other's given name";
 pub const NAME_EXACT: u8 = 1;
 /// The "else" level of [`NAME_LEVELS`], which is the crossed level of
 /// [`FAMILY_NAME_LEVELS`].
