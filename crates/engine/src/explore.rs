@@ -21,9 +21,9 @@ use std::sync::{Arc, Mutex};
 
 pub use clearstone_graph::{Day, Limits, Span};
 use clearstone_graph::{
-    EdgeIx, EdgeRef, Filter, Graph, GraphBuilder, GraphError, Limit, NewEdge, NodeIx, NodeRef,
-    Subgraph, Visibility, betweenness_centrality, degree_centrality, write_cytoscape, write_gexf,
-    write_graphml,
+    EdgeIx, EdgeRef, Filter, Graph, GraphBuilder, GraphError, Limit, Names, NewEdge, NodeIx,
+    NodeRef, Subgraph, Visibility, betweenness_centrality, degree_centrality, write_cytoscape,
+    write_gexf, write_graphml,
 };
 use clearstone_model::{Ontology, PropType};
 use clearstone_policy::Action;
@@ -178,7 +178,7 @@ pub(crate) struct LinkGraph {
     /// Node `n`'s documents are `docs[doc_start[n]..doc_start[n + 1]]`.
     doc_start: Vec<u32>,
     docs: Vec<NodeDoc>,
-    schemas: Vec<Box<str>>,
+    schemas: Names,
     /// By edge index.
     edge_shape: Vec<u64>,
 }
@@ -198,32 +198,6 @@ struct Scanned {
     span: Span,
     /// (kind, target entity id).
     refs: Vec<(u16, Box<str>)>,
-}
-
-/// A few distinct names (entity types, reference properties), each held once.
-#[derive(Default)]
-struct Names {
-    names: Vec<Box<str>>,
-    index: HashMap<Box<str>, u16>,
-}
-
-impl Names {
-    fn intern(&mut self, name: &str, what: &'static str) -> Result<u16, GraphError> {
-        if let Some(&i) = self.index.get(name) {
-            return Ok(i);
-        }
-        let i = u16::try_from(self.names.len()).map_err(|_| GraphError::Capacity {
-            what,
-            max: u64::from(u16::MAX) + 1,
-        })?;
-        self.names.push(name.into());
-        self.index.insert(name.into(), i);
-        Ok(i)
-    }
-
-    fn get(&self, i: u16) -> &str {
-        self.names.get(usize::from(i)).map_or("", |n| n)
-    }
 }
 
 /// Reads the index's documents for the graph.
@@ -329,7 +303,7 @@ impl LinkGraph {
             graph: b.build(),
             doc_start,
             docs,
-            schemas: schemas.names,
+            schemas,
             edge_shape,
         })
     }
@@ -367,8 +341,7 @@ impl LinkGraph {
         };
         let doc = shown().find(|d| d.named).or_else(|| shown().next());
         let schema = doc
-            .and_then(|d| self.schemas.get(usize::from(d.schema)))
-            .map(|s| s.to_string())
+            .map(|d| self.schemas.get(d.schema).to_string())
             .unwrap_or_default();
         GraphNode {
             label: doc

@@ -100,15 +100,21 @@ impl Arena {
     }
 }
 
-/// Interns the few distinct schema and kind names as `u16`.
+/// A few distinct names (entity types, reference kinds), each held once
+/// and named by a `u16`.
 #[derive(Debug, Default)]
-struct Names {
+pub struct Names {
     names: Vec<Box<str>>,
     index: HashMap<Box<str>, u16>,
 }
 
 impl Names {
-    fn intern(&mut self, name: &str, what: &'static str) -> Result<u16, GraphError> {
+    /// The number of `name`, added if new; `what` names the kind of name
+    /// when there are too many.
+    ///
+    /// # Errors
+    /// [`GraphError::Capacity`] past 65,536 distinct names.
+    pub fn intern(&mut self, name: &str, what: &'static str) -> Result<u16, GraphError> {
         if let Some(&i) = self.index.get(name) {
             return Ok(i);
         }
@@ -119,6 +125,11 @@ impl Names {
         self.names.push(name.into());
         self.index.insert(name.into(), i);
         Ok(i)
+    }
+
+    /// The name numbered `i`; empty for a number never given.
+    pub fn get(&self, i: u16) -> &str {
+        self.names.get(usize::from(i)).map_or("", |n| n)
     }
 }
 

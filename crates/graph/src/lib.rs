@@ -53,6 +53,6 @@ pub use day::{Day, Span};
 pub use error::GraphError;
 pub use export::{write_cytoscape, write_gexf, write_graphml};
 pub use filter::{EdgeGate, Filter, Limit, Limits, NodeGate, Visibility};
-pub use graph::{EdgeIx, EdgeRef, Graph, GraphBuilder, NewEdge, NodeIx, NodeRef};
+pub use graph::{EdgeIx, EdgeRef, Graph, GraphBuilder, Names, NewEdge, NodeIx, NodeRef};
 pub use path::{Path, Paths};
 pub use walk::{Associate, Neighbour, Neighbours, Shared, Subgraph};
