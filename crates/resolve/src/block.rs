@@ -1,7 +1,9 @@
 //! Blocking: which pairs are worth comparing at all. A pair is a candidate
-//! when it agrees on every key of at least one rule; rules are tried in
-//! order and a pair is kept only by the first rule it satisfies, so no pair
-//! is compared twice and no set of seen pairs has to be held in memory.
+//! when it agrees on every key of at least one rule, and it is counted for
+//! the first rule it satisfies, so that no pair is compared twice. Every
+//! rule's pairs are spread over buckets by their left record and each
+//! bucket sorted on its own, which finds the repeats with sequential reads
+//! only, however many rules there are.
 
 use rayon::prelude::*;
 
@@ -68,9 +70,10 @@ pub struct RuleCount {
 }
 
 /// The candidate pairs, as record indexes with `left < right`, and the count
-/// for each rule. Pairs come rule by rule and block by block, which keeps a
-/// block's records in the cache while its pairs are compared; the order is
-/// fixed by the records and rules alone, so runs are reproducible.
+/// for each rule. Pairs come rule by rule (by the first rule that brought
+/// them) and ascending within a rule, so that comparing them walks the
+/// left records in order; the order is fixed by the records and rules
+/// alone, so runs are reproducible.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Candidates {
     pub pairs: Vec<(u32, u32)>,
@@ -261,15 +264,8 @@ fn grouped(keyed: &[(u64, u32)], out: &mut Vec<(u64, u32)>) {
 }
 
 impl Blocks {
-    /// The blocks of rule `r`, written into `table` as well, and the pairs
-    /// they yield in `scope`.
-    fn of(
-        f: &Features,
-        (r, rule): (usize, &Rule),
-        scope: Scope,
-        scratch: &mut Scratch,
-        table: &mut Table,
-    ) -> (Blocks, u64) {
+    /// The blocks of `rule`, and the pairs they yield in `scope`.
+    fn of(f: &Features, rule: &Rule, scope: Scope, scratch: &mut Scratch) -> (Blocks, u64) {
         scratch.keyed.resize(f.len(), (0, NONE));
         scratch
             .keyed
@@ -290,51 +286,25 @@ impl Blocks {
             if run.len() < 2 {
                 continue;
             }
-            let id = u32::try_from(blocks.starts.len() - 1).unwrap_or(NONE);
             let first = blocks.members.len();
-            for &(_, i) in run {
-                table.set(i, r, id);
-                blocks.members.push(i);
-            }
+            blocks.members.extend(run.iter().map(|&(_, i)| i));
             pairs += scope.pairs(blocks.members.get(first..).unwrap_or_default());
             blocks.starts.push(blocks.members.len());
         }
         (blocks, pairs)
     }
-}
 
-/// Every rule's block of every record, record by record: emitting a
-/// block's pairs reads each member's blocks under all earlier rules, which
-/// are then side by side in memory rather than a cache miss per rule away.
-struct Table {
-    rules: usize,
-    of: Vec<u32>,
-}
-
-impl Table {
-    fn new(records: usize, rules: usize) -> Table {
-        Table {
-            rules,
-            of: vec![NONE; records * rules],
-        }
-    }
-
-    fn set(&mut self, i: u32, r: usize, block: u32) {
-        if let Some(slot) = self.of.get_mut(i as usize * self.rules + r) {
-            *slot = block;
-        }
-    }
-
-    /// Record `i`'s blocks under the first `r` rules.
-    fn before(&self, i: u32, r: usize) -> &[u32] {
-        let at = i as usize * self.rules;
-        self.of.get(at..at + r.min(self.rules)).unwrap_or_default()
+    fn block(&self, b: usize) -> &[u32] {
+        let (s, e) = (self.starts.get(b), self.starts.get(b + 1));
+        s.zip(e)
+            .and_then(|(&s, &e)| self.members.get(s..e))
+            .unwrap_or_default()
     }
 }
 
-/// Blocks larger than this are cut into pieces of this many rows, so that
-/// one large block does not keep one thread busy while the others idle.
-const ROWS_PER_TASK: usize = 256;
+/// Rules a pair can name as the one that brought it (in the low byte of
+/// its sort key).
+pub const RULES_MAX: usize = 256;
 
 /// The candidate pairs for deduplicating `features` under `rules`.
 ///
@@ -344,7 +314,8 @@ const ROWS_PER_TASK: usize = 256;
 /// # Errors
 /// [`ResolveError::PairsMax`] naming the rule that takes the total over;
 /// [`ResolveError::EmptyRule`] for a rule without keys, which would pair
-/// every record with every other.
+/// every record with every other; [`ResolveError::TooManyRules`] for more
+/// than [`RULES_MAX`] rules.
 pub fn candidates(
     features: &Features,
     rules: &[Rule],
@@ -394,13 +365,18 @@ fn candidates_in(
             rule: r.name.clone(),
         });
     }
+    if rules.len() > RULES_MAX {
+        return Err(ResolveError::TooManyRules {
+            count: rules.len(),
+            max: RULES_MAX,
+        });
+    }
     let mut blocks = Vec::with_capacity(rules.len());
     let mut rule_pairs = Vec::with_capacity(rules.len());
     let mut total = 0u64;
     let mut scratch = Scratch::default();
-    let mut table = Table::new(features.len(), rules.len());
-    for (r, rule) in rules.iter().enumerate() {
-        let (b, pairs) = Blocks::of(features, (r, rule), scope, &mut scratch, &mut table);
+    for rule in rules {
+        let (b, pairs) = Blocks::of(features, rule, scope, &mut scratch);
         total = total.saturating_add(pairs);
         if total > pairs_max {
             return Err(ResolveError::PairsMax {
@@ -412,145 +388,293 @@ fn candidates_in(
         rule_pairs.push(pairs);
     }
     drop(scratch);
-    // The rules' pairs before leaving out those of earlier rules bound the
-    // result: one allocation, never grown and copied.
-    let mut out: Vec<(u32, u32)> = Vec::with_capacity(usize::try_from(total).unwrap_or(0));
-    let mut counts = Vec::with_capacity(rules.len());
-    for (r, (rule, pairs)) in rules.iter().zip(rule_pairs).enumerate() {
-        let Some(Blocks { starts, members }) = blocks.get(r) else {
-            continue;
-        };
-        // Each task: rows of one block, the block, and the most pairs
-        // those rows can bring.
-        let mut tasks: Vec<Task> = Vec::new();
-        for w in starts.windows(2) {
-            if let [s, e] = *w {
-                let g = members.get(s..e).unwrap_or_default();
-                let mut row = 0;
-                while row < e - s {
-                    let end = (row + ROWS_PER_TASK).min(e - s);
-                    let most = (row..end).map(|y| lefts(g, y, scope).len()).sum();
-                    tasks.push(Task {
-                        rows: row..end,
-                        block: s..e,
-                        most,
-                    });
-                    row = end;
-                }
-            }
-        }
-        // Pairs are written straight into their place in `out`, each batch
-        // of tasks into room for the most it can bring, then closed up:
-        // nothing is allocated per task or copied twice.
-        let before = out.len();
-        let room: usize = tasks.iter().map(|t| t.most).sum();
-        out.resize(before + room, (0, 0));
-        let target = room.div_ceil(BATCHES).max(1);
-        let mut batches: Vec<Batch<'_>> = Vec::new();
-        let mut rest = out.get_mut(before..).unwrap_or_default();
-        let mut first = 0;
-        while first < tasks.len() {
-            let (mut end, mut most) = (first, 0);
-            while end < tasks.len() && (most < target || end == first) {
-                most += tasks.get(end).map_or(0, |t| t.most);
-                end += 1;
-            }
-            let (head, tail) = rest.split_at_mut(most.min(rest.len()));
-            batches.push((tasks.get(first..end).unwrap_or_default(), head));
-            rest = tail;
-            first = end;
-        }
-        let kept: Vec<(usize, usize)> = batches
-            .into_par_iter()
-            .map(|(tasks, slice)| {
-                let mut seen = Vec::new();
-                let mut at = 0;
-                for t in tasks {
-                    let g = members.get(t.block.clone()).unwrap_or_default();
-                    let into = slice.get_mut(at..).unwrap_or_default();
-                    at += emit(g, t.rows.clone(), scope, (&table, r), &mut seen, into);
-                }
-                (slice.len(), at)
-            })
-            .collect();
-        let (mut read, mut write) = (before, before);
-        for (room, kept) in kept {
-            out.copy_within(read..read + kept, write);
-            read += room;
-            write += kept;
-        }
-        out.truncate(write);
-        counts.push(RuleCount {
+    let total = usize::try_from(total).unwrap_or(usize::MAX);
+    let buckets = Buckets::new(features.len(), total);
+    let (keys, sizes) = spread(&blocks, scope, &buckets, total);
+    drop(blocks);
+    let (pairs, new_pairs) = first_of_each(keys, &sizes, &buckets, rules.len());
+    let counts = rules
+        .iter()
+        .zip(rule_pairs)
+        .zip(new_pairs)
+        .map(|((rule, pairs), new_pairs)| RuleCount {
             rule: rule.name.clone(),
             pairs,
-            new_pairs: (out.len() - before) as u64,
-        });
-    }
-    Ok(Candidates { pairs: out, counts })
+            new_pairs: new_pairs as u64,
+        })
+        .collect();
+    Ok(Candidates { pairs, counts })
 }
 
-/// A piece of one rule's work: `rows` of the block at `block` in the
-/// rule's members, which bring at most `most` pairs.
-#[derive(Debug, Clone)]
-struct Task {
-    rows: std::ops::Range<usize>,
-    block: std::ops::Range<usize>,
-    most: usize,
+/// Pairs are spread over buckets by their left record: each bucket is
+/// sorted on its own, small enough to stay in cache, and holds every copy
+/// of its pairs however many rules brought them.
+struct Buckets {
+    /// Left records per bucket, as a power of two.
+    shift: u32,
+    count: usize,
 }
 
-/// Tasks and the room their pairs are written into.
-type Batch<'a> = (&'a [Task], &'a mut [(u32, u32)]);
+/// About this many pairs a bucket.
+const PAIRS_PER_BUCKET: u128 = 1 << 15;
+/// The left record's place in its bucket, above the right record (32 bits)
+/// and the rule (8) in a sort key.
+const LEFT_BITS: u32 = 24;
 
-/// Batches each rule's tasks are written in: enough to keep every thread
-/// busy to the end, few enough that closing the gaps between them is cheap.
-const BATCHES: usize = 256;
-
-/// The members of block `g` that the member at row `y` pairs with in
-/// `scope`, as rows: those before it, or for linking only those of the
-/// first file, and none for a member of the first file.
-fn lefts(g: &[u32], y: usize, scope: Scope) -> std::ops::Range<usize> {
-    let first_new = |s: u32| g.partition_point(|&i| i < s);
-    match scope {
-        Scope::All => 0..y,
-        Scope::Since(s) if y >= first_new(s) => 0..y,
-        Scope::Across(s) if y >= first_new(s) => 0..first_new(s),
-        _ => 0..0,
-    }
-}
-
-/// Writes into `out` the pairs of block `g` (ascending) in `scope` whose
-/// larger member is at one of `rows`, leaving out pairs an earlier rule's
-/// blocks already hold, and says how many it wrote. `seen` is room to
-/// reuse.
-fn emit(
-    g: &[u32],
-    rows: std::ops::Range<usize>,
-    scope: Scope,
-    (table, rules): (&Table, usize),
-    seen: &mut Vec<u32>,
-    out: &mut [(u32, u32)],
-) -> usize {
-    // Each member's block under each earlier rule, read once: the pairs of
-    // a block meet every member many times.
-    seen.clear();
-    for &m in g {
-        seen.extend_from_slice(table.before(m, rules));
-    }
-    let of = |x: usize| seen.get(x * rules..(x + 1) * rules).unwrap_or_default();
-    let mut written = 0;
-    for y in rows {
-        let Some(&b) = g.get(y) else { continue };
-        let of_b = of(y);
-        for x in lefts(g, y, scope) {
-            let Some(&a) = g.get(x) else { continue };
-            let shared = of(x).iter().zip(of_b).any(|(p, q)| *p != NONE && p == q);
-            if !shared && let Some(slot) = out.get_mut(written) {
-                *slot = (a, b);
-                written += 1;
-            }
+impl Buckets {
+    fn new(records: usize, pairs: usize) -> Buckets {
+        let per = (records as u128 * PAIRS_PER_BUCKET) / (pairs as u128).max(1);
+        let shift = (u128::BITS - per.leading_zeros())
+            .saturating_sub(1)
+            .min(LEFT_BITS);
+        Buckets {
+            shift,
+            count: (records >> shift) + 1,
         }
     }
-    written
+
+    fn of(&self, left: u32) -> usize {
+        (left >> self.shift) as usize
+    }
+
+    /// A pair's sort key: by left record, right record, then the rule that
+    /// brought it, so that the first copy of a pair is its first rule's.
+    fn key(&self, (left, right): (u32, u32), rule: usize) -> u64 {
+        let place = u64::from(left & ((1 << self.shift) - 1));
+        place << 40 | u64::from(right) << 8 | rule as u64
+    }
+
+    fn pair(&self, bucket: usize, key: u64) -> (u32, u32) {
+        let left = (bucket as u64) << self.shift | key >> 40;
+        (left as u32, (key >> 8) as u32)
+    }
+}
+
+/// A piece of the work of spreading pairs: blocks of one rule, or for one
+/// block too large to be a piece alone, rows of it.
+struct Piece {
+    rule: usize,
+    blocks: std::ops::Range<usize>,
+    rows: Option<std::ops::Range<usize>>,
+}
+
+/// Pieces of about equal pairs, so that one large block or rule does not
+/// keep one thread busy while the others idle.
+const PIECES_PER_THREAD: usize = 8;
+
+fn pieces(blocks: &[Blocks], scope: Scope, total: usize) -> Vec<Piece> {
+    let target = total
+        .div_ceil(rayon::current_num_threads() * PIECES_PER_THREAD)
+        .max(1);
+    let mut out = Vec::new();
+    for (rule, b) in blocks.iter().enumerate() {
+        let (mut first, mut pairs) = (0, 0);
+        for i in 0..b.starts.len().saturating_sub(1) {
+            let g = b.block(i);
+            let here = scope.pairs(g) as usize;
+            if here > target {
+                if first < i {
+                    out.push(Piece {
+                        rule,
+                        blocks: first..i,
+                        rows: None,
+                    });
+                }
+                let (mut row, mut row_pairs) = (0, 0);
+                for x in 0..g.len() {
+                    row_pairs += rights(g, x, scope).len();
+                    if row_pairs >= target || x + 1 == g.len() {
+                        out.push(Piece {
+                            rule,
+                            blocks: i..i + 1,
+                            rows: Some(row..x + 1),
+                        });
+                        (row, row_pairs) = (x + 1, 0);
+                    }
+                }
+                (first, pairs) = (i + 1, 0);
+                continue;
+            }
+            pairs += here;
+            if pairs >= target {
+                out.push(Piece {
+                    rule,
+                    blocks: first..i + 1,
+                    rows: None,
+                });
+                (first, pairs) = (i + 1, 0);
+            }
+        }
+        if first + 1 < b.starts.len() {
+            out.push(Piece {
+                rule,
+                blocks: first..b.starts.len() - 1,
+                rows: None,
+            });
+        }
+    }
+    out
+}
+
+/// Each left row of `piece` with the block it is in.
+fn rows_of<'a>(
+    blocks: &'a [Blocks],
+    piece: &'a Piece,
+) -> impl Iterator<Item = (&'a [u32], usize)> + 'a {
+    let b = blocks.get(piece.rule);
+    piece.blocks.clone().flat_map(move |i| {
+        let g = b.map(|b| b.block(i)).unwrap_or_default();
+        let rows = piece.rows.clone().unwrap_or(0..g.len());
+        rows.map(move |x| (g, x))
+    })
+}
+
+/// The members of block `g` that the member at row `x` pairs with as the
+/// left (smaller) record in `scope`, as rows: those after it, or for
+/// linking only those of the second file when it is of the first.
+fn rights(g: &[u32], x: usize, scope: Scope) -> std::ops::Range<usize> {
+    let first_new = |s: u32| g.partition_point(|&i| i < s);
+    match scope {
+        Scope::All => x + 1..g.len(),
+        Scope::Since(s) => (x + 1).max(first_new(s))..g.len(),
+        Scope::Across(s) if x < first_new(s) => first_new(s)..g.len(),
+        Scope::Across(_) => 0..0,
+    }
+}
+
+/// Every rule's pairs as sort keys, bucket after bucket, and how many
+/// each bucket holds: counted first, then written straight into their
+/// place by pieces in parallel.
+fn spread(
+    blocks: &[Blocks],
+    scope: Scope,
+    buckets: &Buckets,
+    total: usize,
+) -> (Vec<u64>, Vec<usize>) {
+    let pieces = pieces(blocks, scope, total);
+    let counts: Vec<Vec<usize>> = pieces
+        .par_iter()
+        .map(|piece| {
+            let mut c = vec![0; buckets.count];
+            for (g, x) in rows_of(blocks, piece) {
+                if let Some(n) = g.get(x).and_then(|&left| c.get_mut(buckets.of(left))) {
+                    *n += rights(g, x, scope).len();
+                }
+            }
+            c
+        })
+        .collect();
+    let sizes: Vec<usize> = (0..buckets.count)
+        .map(|b| counts.iter().filter_map(|c| c.get(b)).sum())
+        .collect();
+    let mut keys = vec![0u64; sizes.iter().sum()];
+    // Bucket by bucket, each piece's share in piece order.
+    let mut rooms: Vec<Vec<&mut [u64]>> = (0..pieces.len()).map(|_| Vec::new()).collect();
+    let mut rest = keys.as_mut_slice();
+    for b in 0..buckets.count {
+        for (c, room) in counts.iter().zip(rooms.iter_mut()) {
+            let n = c.get(b).copied().unwrap_or(0).min(rest.len());
+            let (head, tail) = rest.split_at_mut(n);
+            room.push(head);
+            rest = tail;
+        }
+    }
+    pieces.par_iter().zip(rooms).for_each(|(piece, mut room)| {
+        let mut at = vec![0; buckets.count];
+        for (g, x) in rows_of(blocks, piece) {
+            let Some(&left) = g.get(x) else { continue };
+            let b = buckets.of(left);
+            let (Some(slots), Some(at)) = (room.get_mut(b), at.get_mut(b)) else {
+                continue;
+            };
+            for &right in g.get(rights(g, x, scope)).unwrap_or_default() {
+                if let Some(slot) = slots.get_mut(*at) {
+                    *slot = buckets.key((left, right), piece.rule);
+                }
+                *at += 1;
+            }
+        }
+    });
+    (keys, sizes)
+}
+
+/// The pairs of `keys` (bucket after bucket, `sizes` long each, as
+/// [`spread`] leaves them), each once, grouped by the first rule that
+/// brought it and ascending within a rule, and how many each rule brought
+/// first.
+fn first_of_each(
+    mut keys: Vec<u64>,
+    sizes: &[usize],
+    buckets: &Buckets,
+    rules: usize,
+) -> (Vec<(u32, u32)>, Vec<usize>) {
+    let mut slices = Vec::with_capacity(sizes.len());
+    let mut rest = keys.as_mut_slice();
+    for &n in sizes {
+        let (head, tail) = rest.split_at_mut(n.min(rest.len()));
+        slices.push(head);
+        rest = tail;
+    }
+    // Each bucket sorted and its repeats dropped, the first copy (of the
+    // lowest rule) kept at the front of the bucket.
+    let kept: Vec<(usize, Vec<usize>)> = slices
+        .par_iter_mut()
+        .map(|bucket| {
+            bucket.sort_unstable();
+            let mut per_rule = vec![0; rules];
+            let mut kept = 0;
+            let mut last = u64::MAX;
+            for i in 0..bucket.len() {
+                let Some(&k) = bucket.get(i) else { continue };
+                if k >> 8 == last {
+                    continue;
+                }
+                last = k >> 8;
+                if let Some(n) = per_rule.get_mut((k & 0xff) as usize) {
+                    *n += 1;
+                }
+                if let Some(slot) = bucket.get_mut(kept) {
+                    *slot = k;
+                }
+                kept += 1;
+            }
+            (kept, per_rule)
+        })
+        .collect();
+    let new_pairs: Vec<usize> = (0..rules)
+        .map(|r| kept.iter().filter_map(|(_, c)| c.get(r)).sum())
+        .collect();
+    let mut pairs = vec![(0, 0); new_pairs.iter().sum()];
+    // Rule by rule, each bucket's share in bucket order.
+    let mut rooms: Vec<Vec<&mut [(u32, u32)]>> = (0..sizes.len()).map(|_| Vec::new()).collect();
+    let mut rest = pairs.as_mut_slice();
+    for r in 0..rules {
+        for ((_, c), room) in kept.iter().zip(rooms.iter_mut()) {
+            let n = c.get(r).copied().unwrap_or(0).min(rest.len());
+            let (head, tail) = rest.split_at_mut(n);
+            room.push(head);
+            rest = tail;
+        }
+    }
+    slices
+        .into_par_iter()
+        .zip(rooms)
+        .zip(kept)
+        .enumerate()
+        .for_each(|(b, ((bucket, mut room), (kept, _)))| {
+            let mut at = vec![0; rules];
+            for &k in bucket.get(..kept).unwrap_or_default() {
+                let r = (k & 0xff) as usize;
+                let (Some(slots), Some(at)) = (room.get_mut(r), at.get_mut(r)) else {
+                    continue;
+                };
+                if let Some(slot) = slots.get_mut(*at) {
+                    *slot = buckets.pair(b, k);
+                }
+                *at += 1;
+            }
+        });
+    (pairs, new_pairs)
 }
 
 #[cfg(test)]
@@ -687,6 +811,11 @@ mod tests {
             candidates(&data(), &empty, 100),
             Err(ResolveError::EmptyRule { .. })
         ));
+        let many = vec![rules()[0].clone(); RULES_MAX + 1];
+        assert_eq!(
+            candidates(&data(), &many, 100).unwrap_err().to_string(),
+            "257 blocking rules, at most 256"
+        );
     }
 
     /// The slow, obvious blocking: every pair of records, keys read from
@@ -829,6 +958,20 @@ mod tests {
             }
             .unwrap();
             assert!(c.pairs.iter().all(|&(a, b)| a < b), "{scope}");
+            // Each rule's pairs together, in its order, ascending.
+            let mut at = 0;
+            for (rule, count) in rules.iter().zip(&c.counts) {
+                let brought = &c.pairs[at..at + count.new_pairs as usize];
+                assert!(brought.windows(2).all(|w| w[0] < w[1]), "{scope}");
+                assert!(
+                    brought
+                        .iter()
+                        .all(|&(a, b)| agree(&f, rule, a as usize, b as usize)),
+                    "{scope} {}",
+                    rule.name
+                );
+                at += brought.len();
+            }
             assert_eq!(sorted(c.pairs), expected, "{scope}");
             let got: Vec<(u64, u64)> = c.counts.iter().map(|c| (c.pairs, c.new_pairs)).collect();
             assert_eq!(got, counts, "{scope}");

@@ -37,6 +37,9 @@ pub enum ResolveError {
     #[error("pairs_max exceeded: rule `{rule}` would produce {pairs} pairs")]
     PairsMax { rule: String, pairs: u64 },
 
+    #[error("{count} blocking rules, at most {max}")]
+    TooManyRules { count: usize, max: usize },
+
     #[error("blocking rule `{rule}` has no keys")]
     EmptyRule { rule: String },
 
