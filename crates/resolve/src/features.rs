@@ -67,12 +67,18 @@ pub(crate) type PassBuild = BuildHasherDefault<PassHasher>;
 pub(crate) struct Dictionary {
     text: String,
     ends: Vec<usize>,
-    /// Each value's FNV-1a hash, by id.
-    hashes: Vec<u64>,
-    /// Ids, found by hash. Four bytes a value rather than the sixteen a map
-    /// from hash to id takes, so that the index of a million identifiers,
-    /// nearly all distinct, stays in the cache while they are added.
-    index: HashTable<u32>,
+    /// Ids, found by hash: each entry is half of its value's hash above
+    /// the id, so that neither probing nor growing the index reads
+    /// anything but the index itself.
+    index: HashTable<u64>,
+}
+
+/// An index entry's hash, as the table wants it, from the half of the
+/// value's hash it holds: the table takes its tag from the top bits and
+/// the slot from the bottom ones.
+fn entry_hash(entry: u64) -> u64 {
+    let half = entry >> 32;
+    half << 32 | half
 }
 
 impl Dictionary {
@@ -87,7 +93,6 @@ impl Dictionary {
     /// Frees the index by hash; values are then found only by id.
     pub(crate) fn drop_index(&mut self) {
         self.index = HashTable::new();
-        self.hashes = Vec::new();
     }
 
     /// The id of `s`, added if new, and whether it was; `None` when the
@@ -100,22 +105,16 @@ impl Dictionary {
     /// Values with one hash are told apart by their text, so that distinct
     /// values never share an id.
     fn intern_hashed(&mut self, s: &str, h: u64) -> Option<(u32, bool)> {
-        let Dictionary {
-            text,
-            ends,
-            hashes,
-            index,
-        } = self;
-        let hash_of = |&id: &u32| rng::mix(hashes.get(id as usize).copied().unwrap_or(0));
-        let same = |&id: &u32| hashes.get(id as usize) == Some(&h) && value(text, ends, id) == s;
-        match index.entry(rng::mix(h), same, hash_of) {
-            HashEntry::Occupied(e) => Some((*e.get(), false)),
+        let Dictionary { text, ends, index } = self;
+        let half = rng::mix(h) & 0xffff_ffff_0000_0000;
+        let same = |&e: &u64| e & 0xffff_ffff_0000_0000 == half && value(text, ends, e as u32) == s;
+        match index.entry(entry_hash(half), same, |&e| entry_hash(e)) {
+            HashEntry::Occupied(e) => Some((*e.get() as u32, false)),
             HashEntry::Vacant(e) => {
                 let id = u32::try_from(ends.len()).ok().filter(|&i| i != NONE)?;
-                e.insert(id);
+                e.insert(half | u64::from(id));
                 text.push_str(s);
                 ends.push(text.len());
-                hashes.push(h);
                 Some((id, true))
             }
         }
