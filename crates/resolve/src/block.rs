@@ -202,94 +202,120 @@ struct Scratch {
     grouped: Vec<(u64, u32)>,
 }
 
-/// The keyed records of `keyed` into `out` with equal keys side by side,
-/// records ascending among them: one pass spreads the items over buckets by
-/// the top bits of their keys (which are hashes), then each small bucket is
-/// sorted, which costs far less than sorting them all.
-fn grouped(keyed: &[(u64, u32)], out: &mut Vec<(u64, u32)>) {
-    let present = keyed.iter().filter(|(_, i)| *i != NONE).count();
-    // About sixteen items a bucket.
-    let bits = (usize::BITS - present.leading_zeros()).clamp(5, 24) - 4;
-    let buckets = 1usize << bits;
-    let bucket = |k: u64| (k >> (64 - bits)) as usize;
-    let mut starts = vec![0usize; buckets + 1];
-    for &(k, i) in keyed {
-        if i != NONE
-            && let Some(s) = starts.get_mut(bucket(k) + 1)
-        {
-            *s += 1;
-        }
-    }
-    for i in 1..starts.len() {
-        let prev = starts.get(i - 1).copied().unwrap_or(0);
-        if let Some(s) = starts.get_mut(i) {
-            *s += prev;
-        }
-    }
-    // Each thread takes a range of buckets and its part of the output:
-    // all read every item, each writes only its own.
-    let parts = rayon::current_num_threads().clamp(1, buckets);
-    let per = buckets.div_ceil(parts);
-    let start = |b: usize| starts.get(b.min(buckets)).copied().unwrap_or(0);
-    out.resize(present, (0, 0));
-    let mut slices = Vec::with_capacity(parts);
-    let mut rest = out.as_mut_slice();
-    for p in 0..parts {
-        let (b0, b1) = (p * per, ((p + 1) * per).min(buckets));
-        let (head, tail) = rest.split_at_mut((start(b1) - start(b0)).min(rest.len()));
-        slices.push((b0..b1, head));
-        rest = tail;
-    }
-    slices.into_par_iter().for_each(|(range, slice)| {
-        let base = start(range.start);
-        let mut next: Vec<usize> = range.clone().map(|b| start(b) - base).collect();
-        for &item in keyed {
-            let b = bucket(item.0);
-            if item.1 != NONE
-                && range.contains(&b)
-                && let Some(at) = next.get_mut(b - range.start)
-            {
-                if let Some(slot) = slice.get_mut(*at) {
-                    *slot = item;
-                }
-                *at += 1;
-            }
-        }
-        for b in range {
-            if let Some(items) = slice.get_mut(start(b) - base..start(b + 1) - base) {
-                items.sort_unstable();
-            }
-        }
-    });
-}
-
 impl Blocks {
     /// The blocks of `rule`, and the pairs they yield in `scope`.
+    ///
+    /// Records are spread over buckets by the top bits of their keys
+    /// (which are hashes), each small bucket sorted, and the runs of one
+    /// key in it are blocks: far less work than sorting all keys. Every
+    /// step runs on all threads, each thread on its own range of records
+    /// and then of buckets.
     fn of(f: &Features, rule: &Rule, scope: Scope, scratch: &mut Scratch) -> (Blocks, u64) {
-        scratch.keyed.resize(f.len(), (0, NONE));
-        scratch
-            .keyed
-            .par_iter_mut()
+        let n = f.len();
+        // About sixteen records a bucket.
+        let bits = (usize::BITS - n.leading_zeros()).clamp(5, 24) - 4;
+        let buckets = 1usize << bits;
+        let bucket = |k: u64| (k >> (64 - bits)) as usize;
+        let parts = rayon::current_num_threads().max(1);
+        let Scratch { keyed, grouped } = scratch;
+        keyed.resize(n, (0, NONE));
+        let counts: Vec<Vec<u32>> = keyed
+            .par_chunks_mut(n.div_ceil(parts).max(1))
             .enumerate()
-            .for_each(|(i, slot)| {
-                let i = u32::try_from(i).unwrap_or(NONE);
-                *slot = rule_key(f, rule, i).map_or((0, NONE), |k| (k, i));
-            });
-        grouped(&scratch.keyed, &mut scratch.grouped);
+            .map(|(c, slots)| {
+                let first = c * n.div_ceil(parts).max(1);
+                let mut counts = vec![0u32; buckets];
+                for (j, slot) in slots.iter_mut().enumerate() {
+                    let i = u32::try_from(first + j).unwrap_or(NONE);
+                    *slot = match rule_key(f, rule, i) {
+                        Some(k) => {
+                            if let Some(c) = counts.get_mut(bucket(k)) {
+                                *c += 1;
+                            }
+                            (k, i)
+                        }
+                        None => (0, NONE),
+                    };
+                }
+                counts
+            })
+            .collect();
+        let mut starts = Vec::with_capacity(buckets + 1);
+        let mut at = 0usize;
+        starts.push(0);
+        for b in 0..buckets {
+            at += counts
+                .iter()
+                .filter_map(|c| c.get(b))
+                .map(|&x| x as usize)
+                .sum::<usize>();
+            starts.push(at);
+        }
+        drop(counts);
+        let start = |b: usize| starts.get(b.min(buckets)).copied().unwrap_or(0);
+        grouped.resize(at, (0, 0));
+        let per = buckets.div_ceil(parts);
+        let mut slices = Vec::with_capacity(parts);
+        let mut rest = grouped.as_mut_slice();
+        for p in 0..parts {
+            let (b0, b1) = ((p * per).min(buckets), ((p + 1) * per).min(buckets));
+            let (head, tail) = rest.split_at_mut((start(b1) - start(b0)).min(rest.len()));
+            slices.push((b0..b1, head));
+            rest = tail;
+        }
+        let keyed = keyed.as_slice();
+        // Each thread reads every record and keeps those of its buckets, in
+        // record order, so that a block's records come out ascending.
+        let pieces: Vec<(Blocks, u64)> = slices
+            .into_par_iter()
+            .map(|(range, slice)| {
+                let base = start(range.start);
+                let mut next: Vec<usize> = range.clone().map(|b| start(b) - base).collect();
+                for &item in keyed {
+                    let b = bucket(item.0);
+                    if item.1 != NONE
+                        && range.contains(&b)
+                        && let Some(at) = next.get_mut(b - range.start)
+                    {
+                        if let Some(slot) = slice.get_mut(*at) {
+                            *slot = item;
+                        }
+                        *at += 1;
+                    }
+                }
+                let mut blocks = Blocks {
+                    starts: Vec::new(),
+                    members: Vec::new(),
+                };
+                let mut pairs = 0u64;
+                for b in range {
+                    let Some(items) = slice.get_mut(start(b) - base..start(b + 1) - base) else {
+                        continue;
+                    };
+                    items.sort_unstable();
+                    for run in items.chunk_by(|x, y| x.0 == y.0) {
+                        if run.len() < 2 {
+                            continue;
+                        }
+                        let first = blocks.members.len();
+                        blocks.members.extend(run.iter().map(|&(_, i)| i));
+                        pairs += scope.pairs(blocks.members.get(first..).unwrap_or_default());
+                        blocks.starts.push(blocks.members.len());
+                    }
+                }
+                (blocks, pairs)
+            })
+            .collect();
         let mut blocks = Blocks {
             starts: vec![0],
-            members: Vec::new(),
+            members: Vec::with_capacity(pieces.iter().map(|(b, _)| b.members.len()).sum()),
         };
-        let mut pairs = 0u64;
-        // Runs of one key are blocks, records ascending within them.
-        for run in scratch.grouped.chunk_by(|x, y| x.0 == y.0) {
-            if run.len() < 2 {
-                continue;
-            }
-            let first = blocks.members.len();
-            blocks.members.extend(run.iter().map(|&(_, i)| i));
-            pairs += scope.pairs(blocks.members.get(first..).unwrap_or_default());
-            blocks.starts.push(blocks.members.len());
+        let mut pairs = 0;
+        for (piece, p) in pieces {
+            let base = blocks.members.len();
+            blocks.members.extend_from_slice(&piece.members);
+            blocks.starts.extend(piece.starts.iter().map(|e| base + e));
+            pairs += p;
         }
         (blocks, pairs)
     }
