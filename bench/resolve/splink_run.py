@@ -60,7 +60,7 @@ BLOCKING = [
     block_on("soc_sec_id"),
     # ni any order: the number's characters sorted.
     block_on("array_to_string(list_sort(string_split(soc_sec_id, '')), '')"),
-    block_on("substr(soc_sec_id, 1, 5)"),
+    block_on("substr(soc_sec_id, 1, 5)", "substr(surname, 1, 1)"),
     block_on("substr(soc_sec_id, 1, 4)", "street_number"),
     # names+dob takes the names in either order: two rules here.
     block_on("given_name", "surname", "date_of_birth"),
