@@ -4,7 +4,6 @@
 //! nothing reaches the platform's store or audit log.
 
 use std::collections::HashSet;
-use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
@@ -16,7 +15,7 @@ use clearstone_resolve::{
     ComparisonVectors, Features, Ids, Model, ScoredPair, Scorer, Values, candidates,
     candidates_link, cluster, model_file,
 };
-use clearstone_text::parse_date;
+use clearstone_text::DateFormats;
 use rayon::prelude::*;
 
 /// Records read and featurised at a time, so that the text of the input is
@@ -325,11 +324,6 @@ fn read_rows(
     empty: &mpsc::Receiver<Values>,
 ) -> Result<Rows> {
     let fields = settings.schema.fields.len();
-    let formats: Vec<Vec<&str>> = settings
-        .formats
-        .iter()
-        .map(|f| f.iter().map(String::as_str).collect())
-        .collect();
     let (mut ids, mut split, mut rejected) = (Ids::new(), 0, Vec::new());
     let mut unreadable = vec![0; fields];
     // Buffers of values and one row, reused: allocating a string per
@@ -444,7 +438,7 @@ fn read_rows(
                         out.push_str(v);
                     }
                 }
-                if let Some(formats) = formats.get(f).filter(|f| !f.is_empty()) {
+                if let Some(Some(formats)) = settings.formats.get(f) {
                     read_date(out, start, formats, dates.get_mut(f));
                 }
             });
@@ -466,17 +460,14 @@ fn read_rows(
 /// A date field's value, the end of `text` from `start`, as resolution
 /// reads it: in ISO 8601 whatever format the file wrote it in, or missing
 /// (and counted in `unreadable`) when it is in none of the field's formats.
-fn read_date(text: &mut String, start: usize, formats: &[&str], unreadable: Option<&mut u64>) {
+fn read_date(text: &mut String, start: usize, formats: &DateFormats, unreadable: Option<&mut u64>) {
     let Some(value) = text.get(start..).filter(|v| !v.is_empty()) else {
         return;
     };
-    let date = parse_date(value, formats);
+    let date = formats.parse(value);
     text.truncate(start);
     match date {
-        Ok(d) => {
-            // Writing to a String cannot fail.
-            let _ = write!(text, "{:04}-{:02}-{:02}", d.year(), d.month(), d.day());
-        }
+        Ok(d) => d.push_iso(text),
         Err(_) => {
             if let Some(n) = unreadable {
                 *n += 1;

@@ -4,6 +4,7 @@
 
 use std::fmt;
 
+use clearstone_text::DateFormats;
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -64,8 +65,8 @@ pub struct Settings {
     /// with a space).
     pub columns: Vec<Vec<String>>,
     /// For each schema field, the date formats its values are read with
-    /// (empty: ISO 8601).
-    pub formats: Vec<Vec<String>>,
+    /// (none: ISO 8601, or not a date).
+    pub formats: Vec<Option<DateFormats>>,
     pub comparisons: Vec<Comparison>,
     pub rules: Vec<Rule>,
     pub training: Training,
@@ -252,7 +253,14 @@ impl Settings {
                 ));
             }
             columns.push(f.columns.unwrap_or_else(|| vec![name.clone()]));
-            formats.push(f.formats);
+            if f.formats.is_empty() {
+                formats.push(None);
+            } else {
+                let given: Vec<&str> = f.formats.iter().map(String::as_str).collect();
+                let read = DateFormats::new(&given)
+                    .map_err(|e| cx.err(f.name.span().start, "field.formats", e.to_string()))?;
+                formats.push(Some(read));
+            }
             schema.fields.push(Field {
                 name: name.clone(),
                 kind,

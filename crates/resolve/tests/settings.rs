@@ -2,6 +2,7 @@
 
 use clearstone_resolve::settings::Settings;
 use clearstone_resolve::{FieldKind, Key, Method, Model, model_file};
+use clearstone_text::DateFormats;
 
 const PERSON: &str = r#"
 id_column = "rec_id"
@@ -74,7 +75,7 @@ fn a_person_file_reads_with_place_fields_combined() {
     assert_eq!(s.schema.fields[6].kind, FieldKind::Region);
     assert_eq!(s.columns[3], ["street_number", "address_1"]);
     assert_eq!(s.columns[0], ["given_name"]);
-    assert_eq!(s.formats[2], ["%Y%m%d"]);
+    assert_eq!(s.formats[2], Some(DateFormats::new(&["%Y%m%d"]).unwrap()));
     let names: Vec<&str> = s.comparisons.iter().map(|c| c.name.as_str()).collect();
     assert_eq!(
         names,
@@ -171,6 +172,10 @@ fn errors_name_the_line_and_the_setting() {
 
     let formats = PERSON.replace("kind = \"town\"", "kind = \"town\"\nformats = [\"%Y\"]");
     assert!(error(&formats).contains("formats apply to dates only"));
+
+    let bad = PERSON.replace("\"%Y%m%d\"", "\"%Y%q%d\"");
+    let e = error(&bad);
+    assert!(e.contains("`field.formats`") && e.contains("`%q`"), "{e}");
 }
 
 #[test]

@@ -63,31 +63,66 @@ const MONTHS: [&str; 12] = [
 /// when no format gave a real date but one fitted the shape (31/02/2020);
 /// otherwise [`TextError::DateUnparsed`] naming the value and the formats.
 pub fn parse_date(s: &str, formats: &[&str]) -> Result<Date, TextError> {
-    let value = s.trim();
-    let mut nonexistent: Option<&str> = None;
-    for &format in formats {
-        let fields = if format == ISO {
-            iso_fields(value)
-        } else {
-            let items = compile(format)?;
-            match_items(value, &items)
-        };
-        if let Some(Fields { year, month, day }) = fields {
-            match Date::new(year, month, day) {
-                Ok(date) => return Ok(date),
-                Err(_) => {
-                    nonexistent.get_or_insert(format);
+    DateFormats::new(formats)?.parse(s)
+}
+
+/// Date formats read once, for parsing many dates in them: [`parse_date`]
+/// without reading the formats again for every value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DateFormats {
+    /// Each format as given, and its items; none for `iso`.
+    formats: Vec<(String, Option<Vec<Item>>)>,
+}
+
+impl DateFormats {
+    /// # Errors
+    /// [`TextError::DateFormat`] for a format that is not one (see
+    /// [`parse_date`]).
+    pub fn new(formats: &[&str]) -> Result<DateFormats, TextError> {
+        let formats = formats
+            .iter()
+            .map(|&f| {
+                Ok((
+                    f.to_owned(),
+                    if f == ISO { None } else { Some(compile(f)?) },
+                ))
+            })
+            .collect::<Result<_, TextError>>()?;
+        Ok(DateFormats { formats })
+    }
+
+    /// `s` read with the first format that fits it, as [`parse_date`].
+    ///
+    /// # Errors
+    /// As [`parse_date`], but for the formats, read already.
+    pub fn parse(&self, s: &str) -> Result<Date, TextError> {
+        let value = s.trim();
+        let mut nonexistent: Option<&str> = None;
+        for (format, items) in &self.formats {
+            let fields = match items {
+                None => iso_fields(value),
+                Some(items) => match_items(value, items),
+            };
+            if let Some(Fields { year, month, day }) = fields {
+                match Date::new(year, month, day) {
+                    Ok(date) => return Ok(date),
+                    Err(_) => {
+                        nonexistent.get_or_insert(format);
+                    }
                 }
             }
         }
+        Err(match nonexistent {
+            Some(format) => TextError::DateNonexistent {
+                value: shown(value),
+                format: format.to_owned(),
+            },
+            None => {
+                let formats: Vec<&str> = self.formats.iter().map(|(f, _)| f.as_str()).collect();
+                unparsed(value, &formats)
+            }
+        })
     }
-    Err(match nonexistent {
-        Some(format) => TextError::DateNonexistent {
-            value: shown(value),
-            format: format.to_owned(),
-        },
-        None => unparsed(value, formats),
-    })
 }
 
 pub(super) fn parse_iso(s: &str) -> Result<Date, TextError> {

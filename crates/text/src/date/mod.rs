@@ -7,7 +7,7 @@ mod format;
 use std::fmt;
 use std::str::FromStr;
 
-pub use format::{TWO_DIGIT_YEAR_PIVOT, parse_date};
+pub use format::{DateFormats, TWO_DIGIT_YEAR_PIVOT, parse_date};
 
 use crate::error::{TextError, shown};
 
@@ -56,6 +56,32 @@ impl Date {
 
     pub fn day(self) -> u8 {
         self.day
+    }
+
+    /// Appends the date as ISO 8601 (`YYYY-MM-DD`): what `Display` writes,
+    /// without the formatting machinery, for writing millions of dates.
+    pub fn push_iso(self, out: &mut String) {
+        // Years are YEAR_MIN..=YEAR_MAX: four digits, never negative.
+        let (y, m, d) = (
+            self.year.unsigned_abs(),
+            u32::from(self.month),
+            u32::from(self.day),
+        );
+        let digit = |n: u32| char::from(b'0' + (n % 10) as u8);
+        for c in [
+            digit(y / 1000),
+            digit(y / 100),
+            digit(y / 10),
+            digit(y),
+            '-',
+            digit(m / 10),
+            digit(m),
+            '-',
+            digit(d / 10),
+            digit(d),
+        ] {
+            out.push(c);
+        }
     }
 
     /// Parses exactly `YYYY-MM-DD`, surrounding whitespace aside.
@@ -158,7 +184,9 @@ pub fn days_in_month(year: i32, month: u8) -> u8 {
 
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+        let mut iso = String::with_capacity(10);
+        self.push_iso(&mut iso);
+        f.write_str(&iso)
     }
 }
 
