@@ -8,7 +8,7 @@
 use rayon::prelude::*;
 
 use crate::error::ResolveError;
-use crate::features::{FNV_OFFSET, Features, NONE, fnv1a};
+use crate::features::{FNV_OFFSET, Features, NONE, value_hash};
 use crate::rng;
 
 pub use crate::features::RECORDS_MAX;
@@ -115,7 +115,7 @@ fn part_key(f: &Features, part: &KeyPart, i: u32) -> Option<u64> {
     let field = part.field;
     match part.key {
         Key::Exact => f.value_key(field, i),
-        Key::Prefix(n) => f.text(field, i).map(|t| fnv1a(prefix(t, n), FNV_OFFSET)),
+        Key::Prefix(n) => f.text(field, i).map(|t| value_hash(prefix(t, n))),
         Key::Metaphone => {
             let (_, v) = f.name(f.name_id(field, i)?)?;
             Some(v.metaphone[0]).filter(|&m| m != 0).map(u64::from)
@@ -169,12 +169,12 @@ fn sorted_key(s: &str) -> u64 {
         let bytes = bytes.get_mut(..s.len()).unwrap_or_default();
         bytes.copy_from_slice(s.as_bytes());
         bytes.sort_unstable();
-        fnv1a(bytes, FNV_OFFSET)
+        value_hash(bytes)
     } else {
         let mut chars: Vec<char> = s.chars().collect();
         chars.sort_unstable();
         let sorted: String = chars.into_iter().collect();
-        fnv1a(sorted.as_bytes(), FNV_OFFSET)
+        value_hash(sorted.as_bytes())
     }
 }
 

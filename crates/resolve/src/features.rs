@@ -42,6 +42,26 @@ pub(crate) fn fnv1a(bytes: &[u8], mut h: u64) -> u64 {
 
 pub(crate) const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 
+/// The hash of a value, as dictionaries and blocking keys take it: eight
+/// bytes a step rather than FNV-1a's one, which was a quarter of the time
+/// spent preparing values. Stable across runs and platforms like FNV-1a,
+/// but never written anywhere: model versions keep FNV-1a.
+pub(crate) fn value_hash(bytes: &[u8]) -> u64 {
+    const K: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut h = (bytes.len() as u64).wrapping_mul(K);
+    let mut words = bytes.chunks_exact(8);
+    for w in &mut words {
+        let w = <[u8; 8]>::try_from(w).map_or(0, u64::from_le_bytes);
+        h = (h ^ w).wrapping_mul(K).rotate_left(29);
+    }
+    let mut last = [0u8; 8];
+    let rest = words.remainder();
+    if let Some(to) = last.get_mut(..rest.len()) {
+        to.copy_from_slice(rest);
+    }
+    rng::mix(h ^ u64::from_le_bytes(last))
+}
+
 /// A hasher for map keys that are hashes already: hashing them again with
 /// SipHash would cost more than the lookups it serves.
 #[derive(Debug, Default, Clone, Copy)]
@@ -98,10 +118,10 @@ impl Dictionary {
     /// The id of `s`, added if new, and whether it was; `None` when the
     /// dictionary is full, which the record limit rules out.
     pub(crate) fn intern(&mut self, s: &str) -> Option<(u32, bool)> {
-        self.intern_hashed(s, fnv1a(s.as_bytes(), FNV_OFFSET))
+        self.intern_hashed(s, value_hash(s.as_bytes()))
     }
 
-    /// As [`Dictionary::intern`], given `h`, the FNV-1a hash of `s`.
+    /// As [`Dictionary::intern`], given `h`, the [`value_hash`] of `s`.
     /// Values with one hash are told apart by their text, so that distinct
     /// values never share an id.
     fn intern_hashed(&mut self, s: &str, h: u64) -> Option<(u32, bool)> {
@@ -357,7 +377,7 @@ pub struct Features {
 /// A word's hash, its top bit set when it holds a digit: house numbers are
 /// what tell two addresses on one street apart.
 fn word(w: &str) -> u64 {
-    let h = fnv1a(w.as_bytes(), FNV_OFFSET) >> 1;
+    let h = value_hash(w.as_bytes()) >> 1;
     if w.bytes().any(|b| b.is_ascii_digit()) {
         h | 1 << 63
     } else {
@@ -413,6 +433,9 @@ pub(crate) const SKETCH_MASK: u32 = (1 << 27) - 1;
 
 /// Records whose slots one parallel task lays out.
 const RECORDS_PER_TASK: usize = 4096;
+/// Bytes a folded value is given room for at first: most names, towns,
+/// codes and identifiers are shorter; a longer one grows the buffer.
+const TEXT_PER_VALUE: usize = 16;
 
 /// Longest and shortest postcode of any country, without spaces.
 const CODE_LEN: std::ops::RangeInclusive<usize> = 3..=10;
@@ -819,7 +842,7 @@ struct Normalised {
     /// Where each record's key ends in `text` (it starts where the one
     /// before ends); an empty key is a missing value.
     ends: Vec<usize>,
-    /// FNV-1a of each record's key.
+    /// [`value_hash`] of each record's key.
     hashes: Vec<u64>,
     /// Slots known without a dictionary: dates, numbers, identifier
     /// sketches.
@@ -872,7 +895,24 @@ fn normalise<S: Source + ?Sized>(
     source: &S,
     records: std::ops::Range<usize>,
 ) -> Vec<Normalised> {
-    let mut out: Vec<Normalised> = kinds.iter().map(|_| Normalised::default()).collect();
+    // Room for every record at once: growing these vectors record by
+    // record was a tenth of the time spent here.
+    let n = records.len();
+    let mut out: Vec<Normalised> = kinds
+        .iter()
+        .map(|kind| match kind {
+            FieldKind::Date | FieldKind::Number => Normalised {
+                slots: Vec::with_capacity(2 * n),
+                ..Normalised::default()
+            },
+            _ => Normalised {
+                text: String::with_capacity(TEXT_PER_VALUE * n),
+                ends: Vec::with_capacity(n),
+                hashes: Vec::with_capacity(n),
+                slots: Vec::with_capacity(if *kind == FieldKind::Identifier { n } else { 0 }),
+            },
+        })
+        .collect();
     let mut buf = String::new();
     for r in records {
         for (field, (&kind, n)) in kinds.iter().zip(&mut out).enumerate() {
@@ -919,7 +959,7 @@ fn normalise<S: Source + ?Sized>(
                 }
             }
             let key = n.text.get(start..).unwrap_or_default();
-            n.hashes.push(fnv1a(key.as_bytes(), FNV_OFFSET));
+            n.hashes.push(value_hash(key.as_bytes()));
             if kind == FieldKind::Identifier {
                 n.slots.push(if key.is_empty() { 0 } else { sketch(key) });
             }
@@ -1181,7 +1221,7 @@ mod tests {
             assert_eq!(d.intern(w), Some((id, false)));
         }
         // A forced collision: two values given one hash.
-        let h = fnv1a(b"w7", FNV_OFFSET);
+        let h = value_hash(b"w7");
         let (id, new) = d.intern_hashed("fresh", h).unwrap();
         assert!(new);
         assert_ne!(id, ids[7]);
