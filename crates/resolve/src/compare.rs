@@ -97,6 +97,9 @@ pub const NAME_EXACT: u8 = 1;
 const NAME_ELSE: u8 = 8;
 /// The level of names within Jaro-Winkler 0.92 of each other.
 const NAME_NEAR: u8 = 3;
+/// Below this Jaro similarity two names cannot be near (Jaro-Winkler
+/// 0.92), with room for rounding.
+const NEAR_JARO_MIN: f64 = 0.8 - 1e-9;
 pub const DATE_LEVELS: &[&str] = &[
     "null",
     "exact",
@@ -405,7 +408,19 @@ impl NameMemo {
     /// Whether two name ids are the same name or near it (Jaro-Winkler
     /// at least 0.92).
     fn near(&mut self, f: &Features, x: u32, y: u32) -> bool {
-        x == y || self.level(f, x, y) == NAME_NEAR
+        if x == y {
+            return true;
+        }
+        // Jaro-Winkler is at most 0.6 + 0.4 Jaro (a prefix of four), so
+        // near needs Jaro at least 0.8: most pairs of names are ruled out
+        // by their letters alone, without the memo or a full level.
+        if let (Some((_, xv)), Some((_, yv))) = (f.name(x), f.name(y))
+            && let (Some(a), Some(b)) = (&xv.letters, &yv.letters)
+            && a.jaro_at_most(b) < NEAR_JARO_MIN
+        {
+            return false;
+        }
+        self.level(f, x, y) == NAME_NEAR
     }
 
     /// The level of two different name ids, which [`name_level`] gives
