@@ -21,6 +21,10 @@ use rayon::prelude::*;
 /// Records read and featurised at a time, so that the text of the input is
 /// never held whole.
 const CHUNK_RECORDS: usize = 65_536;
+/// The first chunk is smaller, and each after as large as all before it up
+/// to [`CHUNK_RECORDS`], so that computing features starts sooner rather
+/// than waiting for a whole chunk to be read.
+const FIRST_CHUNK_RECORDS: usize = 4_096;
 /// Bad rows printed before only their count is.
 const BAD_ROWS_SHOWN: usize = 10;
 
@@ -442,7 +446,10 @@ fn read_rows(
                     read_date(out, start, formats, dates.get_mut(f));
                 }
             });
-            if chunk.len() == CHUNK_RECORDS && !hand_over(&mut chunk) {
+            // Chunks double from the first until they are full size.
+            let before = ids.len() - chunk.len();
+            let full = before.clamp(FIRST_CHUNK_RECORDS, CHUNK_RECORDS);
+            if chunk.len() >= full && !hand_over(&mut chunk) {
                 return Ok((ids, split, rejected, unreadable));
             }
         }
