@@ -159,29 +159,51 @@ fn rule_key(f: &Features, rule: &Rule, i: u32) -> Option<u64> {
     Some(h)
 }
 
-/// Identifiers up to this long are sorted without allocating.
-const SORTED_ON_STACK: usize = 32;
+/// A character's term in [`sorted_key`].
+const fn char_hash(c: u32) -> u64 {
+    rng::mix(c as u64 ^ FNV_OFFSET)
+}
 
-/// The hash of the characters of `s` in sorted order.
-fn sorted_key(s: &str) -> u64 {
-    if s.is_ascii() && s.len() <= SORTED_ON_STACK {
-        let mut bytes = [0u8; SORTED_ON_STACK];
-        let bytes = bytes.get_mut(..s.len()).unwrap_or_default();
-        bytes.copy_from_slice(s.as_bytes());
-        bytes.sort_unstable();
-        value_hash(bytes)
-    } else {
-        let mut chars: Vec<char> = s.chars().collect();
-        chars.sort_unstable();
-        let sorted: String = chars.into_iter().collect();
-        value_hash(sorted.as_bytes())
+/// [`char_hash`] of each ASCII character, worked out at compile time.
+const ASCII_HASHES: [u64; 128] = {
+    let mut table = [0u64; 128];
+    let mut i = 0;
+    while i < 128 {
+        table[i] = char_hash(i as u32);
+        i += 1;
     }
+    table
+};
+
+/// A hash of the characters of `s` whatever their order: the sum of a
+/// random value for each character, so that nothing is sorted. Values of
+/// different characters share it only by a 64-bit coincidence, which
+/// would pair two records that comparing then tells apart.
+fn sorted_key(s: &str) -> u64 {
+    let sum = if s.is_ascii() {
+        s.bytes()
+            .map(|b| ASCII_HASHES[usize::from(b)])
+            .fold(0u64, u64::wrapping_add)
+    } else {
+        s.chars()
+            .map(|c| char_hash(u32::from(c)))
+            .fold(0u64, u64::wrapping_add)
+    };
+    rng::mix(sum)
 }
 
 /// The first `n` characters of `s`, as bytes.
 fn prefix(s: &str, n: usize) -> &[u8] {
-    let end = s.char_indices().nth(n).map_or(s.len(), |(i, _)| i);
-    s.as_bytes().get(..end).unwrap_or_default()
+    let bytes = s.as_bytes();
+    match bytes.get(..n) {
+        // Nearly every value starts with ASCII, whose characters are bytes.
+        Some(head) if head.is_ascii() => head,
+        None if bytes.is_ascii() => bytes,
+        _ => {
+            let end = s.char_indices().nth(n).map_or(s.len(), |(i, _)| i);
+            bytes.get(..end).unwrap_or_default()
+        }
+    }
 }
 
 /// A rule's blocks: the records of every block (two or more records),

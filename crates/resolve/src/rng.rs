@@ -6,7 +6,7 @@ const GAMMA: u64 = 0x9e37_79b9_7f4a_7c15;
 /// The finaliser of SplitMix64: every bit of the input moves every bit of
 /// the output, so it also spreads keys that differ in few bits (packed
 /// levels, ids) over the buckets of a table.
-pub fn mix(mut z: u64) -> u64 {
+pub const fn mix(mut z: u64) -> u64 {
     z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
     z ^ (z >> 31)
