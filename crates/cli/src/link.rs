@@ -90,12 +90,24 @@ pub fn run(a: &LinkArgs<'_>) -> Result<()> {
     );
 
     let t = Instant::now();
-    let cands = if a.inputs.len() == 2 {
-        let split = u32::try_from(input.split).context("too many records")?;
-        candidates_link(&input.features, split, &settings.rules, settings.pairs_max)?
-    } else {
-        candidates(&input.features, &settings.rules, settings.pairs_max)?
-    };
+    let split = u32::try_from(input.split).context("too many records")?;
+    // `u` needs only the features: it is estimated while blocking runs, on
+    // the cores blocking leaves idle between its steps.
+    let (cands, with_u) = rayon::join(
+        || {
+            if a.inputs.len() == 2 {
+                candidates_link(&input.features, split, &settings.rules, settings.pairs_max)
+            } else {
+                candidates(&input.features, &settings.rules, settings.pairs_max)
+            }
+        },
+        || {
+            a.model
+                .is_none()
+                .then(|| settings.estimate_u(&input.features))
+        },
+    );
+    let cands = cands?;
     for c in &cands.counts {
         eprintln!(
             "  blocking rule {:<28} {:>12} pairs {:>12} new",
@@ -103,7 +115,7 @@ pub fn run(a: &LinkArgs<'_>) -> Result<()> {
         );
     }
     eprintln!(
-        "{} pairs to compare, blocked in {:.2} s",
+        "{} pairs to compare, blocked (and u estimated) in {:.2} s",
         cands.pairs.len(),
         t.elapsed().as_secs_f64()
     );
@@ -121,7 +133,13 @@ pub fn run(a: &LinkArgs<'_>) -> Result<()> {
             model_file::from_json(&text, &settings.comparisons)
                 .map_err(|e| anyhow::anyhow!("model `{}`: {e}", path.display()))?
         }
-        None => settings.train_on(&input.features, &cands.pairs, Some(&cands.counts), &vectors)?,
+        None => settings.train_on_with_u(
+            with_u.unwrap_or_else(|| settings.estimate_u(&input.features)),
+            &input.features,
+            &cands.pairs,
+            Some(&cands.counts),
+            &vectors,
+        )?,
     };
     eprintln!(
         "model {} ({}) in {:.2} s",

@@ -387,6 +387,22 @@ impl Model {
     ) -> Result<(), ResolveError> {
         self.check(vectors)?;
         self.estimate_u(features, u_samples, seed);
+        self.train_m(features, vectors, iterations)
+    }
+
+    /// [`Model::train`] after its first step, for a model whose `u` is
+    /// estimated already (which needs no candidate pairs, so it can run
+    /// while they are found).
+    ///
+    /// # Errors
+    /// As [`Model::em`].
+    pub fn train_m(
+        &mut self,
+        features: &Features,
+        vectors: &ComparisonVectors,
+        iterations: usize,
+    ) -> Result<(), ResolveError> {
+        self.check(vectors)?;
         let patterns = Patterns::of(&self.radix(), vectors);
         let mut em = self.clone();
         em.em_patterns(&patterns, iterations, false);

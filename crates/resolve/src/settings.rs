@@ -411,7 +411,34 @@ impl Settings {
         brought: Option<&[RuleCount]>,
         vectors: &ComparisonVectors,
     ) -> Result<Model, ResolveError> {
-        let mut model = self.train_m(features, pairs, brought, vectors)?;
+        let model = self.estimate_u(features);
+        self.train_on_with_u(model, features, pairs, brought, vectors)
+    }
+
+    /// A model of these settings' comparisons with `u` estimated from the
+    /// training's random pairs: the first step of [`Settings::train_on`],
+    /// which needs only the features, so that it can run while blocking
+    /// finds the candidates.
+    pub fn estimate_u(&self, features: &Features) -> Model {
+        let mut model = Model::new(self.comparisons.clone(), 1e-4);
+        let t = &self.training;
+        model.estimate_u(features, t.u_samples, t.seed);
+        model
+    }
+
+    /// [`Settings::train_on`] from a model [`Settings::estimate_u`] gave.
+    ///
+    /// # Errors
+    /// As [`Settings::train_on`].
+    pub fn train_on_with_u(
+        &self,
+        model: Model,
+        features: &Features,
+        pairs: &[(u32, u32)],
+        brought: Option<&[RuleCount]>,
+        vectors: &ComparisonVectors,
+    ) -> Result<Model, ResolveError> {
+        let mut model = self.train_m(model, features, pairs, brought, vectors)?;
         // λ was settled with the first EM's `m`, which blocking on common
         // keys blurs; the sessions' `m` tell matches apart better.
         model.estimate_prior(features, vectors)?;
@@ -422,12 +449,12 @@ impl Settings {
     /// its last step.
     fn train_m(
         &self,
+        mut model: Model,
         features: &Features,
         pairs: &[(u32, u32)],
         brought: Option<&[RuleCount]>,
         vectors: &ComparisonVectors,
     ) -> Result<Model, ResolveError> {
-        let mut model = Model::new(self.comparisons.clone(), 1e-4);
         if vectors.len() != pairs.len() {
             return Err(ResolveError::ModelShape {
                 got: vectors.len(),
@@ -465,7 +492,7 @@ impl Settings {
             }
         };
         let t = &self.training;
-        model.train(features, vectors, t.em_iterations, t.u_samples, t.seed)?;
+        model.train_m(features, vectors, t.em_iterations)?;
         for &r in &t.sessions {
             let Some(rule) = self.rules.get(r) else {
                 continue;
@@ -745,7 +772,15 @@ sessions = ["names+year", "postcode"]
         let off = |m: &Model| (m.prior / expected - 1.0).abs();
 
         let vectors = ComparisonVectors::compute(&settings.comparisons, &features, &pairs);
-        let before = settings.train_m(&features, &pairs, None, &vectors).unwrap();
+        let before = settings
+            .train_m(
+                settings.estimate_u(&features),
+                &features,
+                &pairs,
+                None,
+                &vectors,
+            )
+            .unwrap();
         let after = settings.train(&features, &pairs).unwrap();
         assert_eq!(after.m, before.m);
         assert!(
@@ -786,18 +821,38 @@ sessions = ["names+year", "postcode"]
                 .train_m_session(&v, t.em_iterations, &settings.comparisons_on(rule))
                 .unwrap();
         }
-        let model = settings.train_m(&features, &pairs, None, &vectors).unwrap();
+        let model = settings
+            .train_m(
+                settings.estimate_u(&features),
+                &features,
+                &pairs,
+                None,
+                &vectors,
+            )
+            .unwrap();
         assert_eq!(model, blocked_again);
         // Knowing which rule brought each pair changes nothing but the work.
         let model = settings
-            .train_m(&features, &pairs, Some(&c.counts), &vectors)
+            .train_m(
+                settings.estimate_u(&features),
+                &features,
+                &pairs,
+                Some(&c.counts),
+                &vectors,
+            )
             .unwrap();
         assert_eq!(model, blocked_again);
         // Counts that do not account for the pairs are refused.
         let mut wrong = c.counts.clone();
         wrong[0].new_pairs += 1;
         assert!(matches!(
-            settings.train_m(&features, &pairs, Some(&wrong), &vectors),
+            settings.train_m(
+                settings.estimate_u(&features),
+                &features,
+                &pairs,
+                Some(&wrong),
+                &vectors
+            ),
             Err(ResolveError::ModelShape { .. })
         ));
     }
