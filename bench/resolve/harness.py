@@ -2,7 +2,8 @@
 after setting up the environment and building the binaries.
 
 Each tool runs as a fresh child process under GNU time, which reports its
-wall time and peak resident memory.
+wall time and peak resident memory, several times (--runs); the table shows
+the median time and the largest memory.
 """
 
 import argparse
@@ -11,6 +12,7 @@ import json
 import os
 import platform
 import re
+import statistics
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -167,6 +169,7 @@ def main() -> None:
     ap.add_argument("--sizes", default="100k,1m,3m")
     ap.add_argument("--skip-splink", action="store_true")
     ap.add_argument("--skip-febrl", action="store_true")
+    ap.add_argument("--runs", type=int, default=3, help="runs of each tool; the median time is shown")
     ap.add_argument("--save", help="also write the table, with date and machine, to this file")
     ap.add_argument("--command", default="", help="the command line to name in the saved file")
     ap.add_argument("--commit", default="", help="the source the binaries were built from")
@@ -186,7 +189,13 @@ def main() -> None:
             log = runs / f"{slug}.log"
             cmd = [out if c == "OUT" else c for c in cmd]
             print(f"{ds.name}: {tool} ...", file=sys.stderr, flush=True)
-            code, seconds, rss = measure(cmd, log)
+            # The median of several runs, so that one slow or fast run on a
+            # shared machine does not decide the figure; peak memory is the
+            # largest any run took.
+            measured = [measure(cmd, log) for _ in range(args.runs)]
+            code = next((c for c, _, _ in measured if c != 0), 0)
+            seconds = statistics.median(s for _, s, _ in measured)
+            rss = max(r for _, _, r in measured)
             if code != 0:
                 print(f"  failed ({code}), see {log}", file=sys.stderr)
                 rows.append(Row(ds.name, tool, ds.records, "failed", "", "", "", secs(seconds), f"{rss:.0f}"))
@@ -210,7 +219,8 @@ def main() -> None:
                 f"{rss:.0f}",
             )
             rows.append(row)
-            print("  " + json.dumps({**m, "seconds": round(seconds, 2), "rss_mb": round(rss)}), file=sys.stderr)
+            times = [round(s, 2) for _, s, _ in measured]
+            print("  " + json.dumps({**m, "seconds": times, "rss_mb": round(rss)}), file=sys.stderr)
     table = markdown(rows)
     print(table)
     if args.save:
@@ -222,7 +232,9 @@ def main() -> None:
             f"Measured {when} on {platform.system()} {platform.machine()}, {cpus} cores, "
             f"{mem:.0f} GiB memory, Python {platform.python_version()}, "
             f"clearstone built from {args.commit or 'an unknown commit'}.\n\n"
-            f"Command: `{args.command}`\n\n{table}\n"
+            f"Command: `{args.command}`\n\n"
+            f"Seconds are the median of {args.runs} runs of each tool, peak RSS the largest.\n\n"
+            f"{table}\n"
         )
 
 
