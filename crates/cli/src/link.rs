@@ -115,8 +115,13 @@ pub fn run(a: &LinkArgs<'_>) -> Result<()> {
         );
     }
     eprintln!(
-        "{} pairs to compare, blocked (and u estimated) in {:.2} s",
+        "{} pairs to compare, blocked{} in {:.2} s",
         cands.pairs.len(),
+        if with_u.is_some() {
+            " (and u estimated)"
+        } else {
+            ""
+        },
         t.elapsed().as_secs_f64()
     );
 

@@ -277,14 +277,15 @@ impl Blocks {
         let start = |b: usize| starts.get(b.min(buckets)).copied().unwrap_or(0);
         grouped.resize(at, (0, 0));
         let per = buckets.div_ceil(parts);
-        let mut slices = Vec::with_capacity(parts);
-        let mut rest = grouped.as_mut_slice();
-        for p in 0..parts {
-            let (b0, b1) = ((p * per).min(buckets), ((p + 1) * per).min(buckets));
-            let (head, tail) = rest.split_at_mut((start(b1) - start(b0)).min(rest.len()));
-            slices.push((b0..b1, head));
-            rest = tail;
-        }
+        let ranges: Vec<std::ops::Range<usize>> = (0..parts)
+            .map(|p| (p * per).min(buckets)..((p + 1) * per).min(buckets))
+            .collect();
+        let lens = ranges.iter().map(|r| start(r.end) - start(r.start));
+        let slices: Vec<_> = ranges
+            .iter()
+            .cloned()
+            .zip(split_into(grouped, lens))
+            .collect();
         let keyed = keyed.as_slice();
         // Each thread reads every record and keeps those of its buckets, in
         // record order, so that a block's records come out ascending.
@@ -590,6 +591,35 @@ fn rights(g: &[u32], x: usize, scope: Scope) -> std::ops::Range<usize> {
     }
 }
 
+/// `out` cut into consecutive pieces of `lens`; the last are short when
+/// the lengths add up to more than `out` holds.
+fn split_into<T>(out: &mut [T], lens: impl IntoIterator<Item = usize>) -> Vec<&mut [T]> {
+    let mut rest = out;
+    lens.into_iter()
+        .map(|n| {
+            let whole = std::mem::take(&mut rest);
+            let (head, tail) = whole.split_at_mut(n.min(whole.len()));
+            rest = tail;
+            head
+        })
+        .collect()
+}
+
+/// Each writer's rooms in `out` for a parallel scatter: `counts[w][i]`
+/// places for writer `w` in part `i`, parts one after another and the
+/// writers' rooms in writer order within each.
+fn rooms<'a, T>(out: &'a mut [T], counts: &[Vec<usize>], parts: usize) -> Vec<Vec<&'a mut [T]>> {
+    let writers = counts.len().max(1);
+    let lens = (0..parts).flat_map(|i| counts.iter().map(move |c| c.get(i).copied().unwrap_or(0)));
+    let mut rooms: Vec<Vec<&mut [T]>> = (0..writers).map(|_| Vec::with_capacity(parts)).collect();
+    for (k, room) in split_into(out, lens).into_iter().enumerate() {
+        if let Some(r) = rooms.get_mut(k % writers) {
+            r.push(room);
+        }
+    }
+    rooms
+}
+
 /// Every rule's pairs as sort keys, bucket after bucket, and how many
 /// each bucket holds: counted first, then written straight into their
 /// place by pieces in parallel.
@@ -616,17 +646,7 @@ fn spread(
         .map(|b| counts.iter().filter_map(|c| c.get(b)).sum())
         .collect();
     let mut keys = vec![0u64; sizes.iter().sum()];
-    // Bucket by bucket, each piece's share in piece order.
-    let mut rooms: Vec<Vec<&mut [u64]>> = (0..pieces.len()).map(|_| Vec::new()).collect();
-    let mut rest = keys.as_mut_slice();
-    for b in 0..buckets.count {
-        for (c, room) in counts.iter().zip(rooms.iter_mut()) {
-            let n = c.get(b).copied().unwrap_or(0).min(rest.len());
-            let (head, tail) = rest.split_at_mut(n);
-            room.push(head);
-            rest = tail;
-        }
-    }
+    let rooms = rooms(&mut keys, &counts, buckets.count);
     pieces.par_iter().zip(rooms).for_each(|(piece, mut room)| {
         let mut at = vec![0; buckets.count];
         for (g, x) in rows_of(blocks, piece) {
@@ -656,16 +676,10 @@ fn first_of_each(
     buckets: &Buckets,
     rules: usize,
 ) -> (Vec<(u32, u32)>, Vec<usize>) {
-    let mut slices = Vec::with_capacity(sizes.len());
-    let mut rest = keys.as_mut_slice();
-    for &n in sizes {
-        let (head, tail) = rest.split_at_mut(n.min(rest.len()));
-        slices.push(head);
-        rest = tail;
-    }
+    let mut slices = split_into(&mut keys, sizes.iter().copied());
     // Each bucket sorted and its repeats dropped, the first copy (of the
     // lowest rule) kept at the front of the bucket.
-    let kept: Vec<(usize, Vec<usize>)> = slices
+    let (kept, per_rule): (Vec<usize>, Vec<Vec<usize>>) = slices
         .par_iter_mut()
         .map(|bucket| {
             bucket.sort_unstable();
@@ -688,28 +702,18 @@ fn first_of_each(
             }
             (kept, per_rule)
         })
-        .collect();
+        .unzip();
     let new_pairs: Vec<usize> = (0..rules)
-        .map(|r| kept.iter().filter_map(|(_, c)| c.get(r)).sum())
+        .map(|r| per_rule.iter().filter_map(|c| c.get(r)).sum())
         .collect();
     let mut pairs = vec![(0, 0); new_pairs.iter().sum()];
-    // Rule by rule, each bucket's share in bucket order.
-    let mut rooms: Vec<Vec<&mut [(u32, u32)]>> = (0..sizes.len()).map(|_| Vec::new()).collect();
-    let mut rest = pairs.as_mut_slice();
-    for r in 0..rules {
-        for ((_, c), room) in kept.iter().zip(rooms.iter_mut()) {
-            let n = c.get(r).copied().unwrap_or(0).min(rest.len());
-            let (head, tail) = rest.split_at_mut(n);
-            room.push(head);
-            rest = tail;
-        }
-    }
+    let rooms = rooms(&mut pairs, &per_rule, rules);
     slices
         .into_par_iter()
         .zip(rooms)
         .zip(kept)
         .enumerate()
-        .for_each(|(b, ((bucket, mut room), (kept, _)))| {
+        .for_each(|(b, ((bucket, mut room), kept))| {
             let mut at = vec![0; rules];
             for &k in bucket.get(..kept).unwrap_or_default() {
                 let r = (k & 0xff) as usize;

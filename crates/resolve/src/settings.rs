@@ -772,14 +772,9 @@ sessions = ["names+year", "postcode"]
         let off = |m: &Model| (m.prior / expected - 1.0).abs();
 
         let vectors = ComparisonVectors::compute(&settings.comparisons, &features, &pairs);
+        let with_u = settings.estimate_u(&features);
         let before = settings
-            .train_m(
-                settings.estimate_u(&features),
-                &features,
-                &pairs,
-                None,
-                &vectors,
-            )
+            .train_m(with_u, &features, &pairs, None, &vectors)
             .unwrap();
         let after = settings.train(&features, &pairs).unwrap();
         assert_eq!(after.m, before.m);
@@ -821,38 +816,18 @@ sessions = ["names+year", "postcode"]
                 .train_m_session(&v, t.em_iterations, &settings.comparisons_on(rule))
                 .unwrap();
         }
-        let model = settings
-            .train_m(
-                settings.estimate_u(&features),
-                &features,
-                &pairs,
-                None,
-                &vectors,
-            )
-            .unwrap();
-        assert_eq!(model, blocked_again);
+        let trained = |brought| {
+            let with_u = settings.estimate_u(&features);
+            settings.train_m(with_u, &features, &pairs, brought, &vectors)
+        };
+        assert_eq!(trained(None).unwrap(), blocked_again);
         // Knowing which rule brought each pair changes nothing but the work.
-        let model = settings
-            .train_m(
-                settings.estimate_u(&features),
-                &features,
-                &pairs,
-                Some(&c.counts),
-                &vectors,
-            )
-            .unwrap();
-        assert_eq!(model, blocked_again);
+        assert_eq!(trained(Some(&c.counts)).unwrap(), blocked_again);
         // Counts that do not account for the pairs are refused.
         let mut wrong = c.counts.clone();
         wrong[0].new_pairs += 1;
         assert!(matches!(
-            settings.train_m(
-                settings.estimate_u(&features),
-                &features,
-                &pairs,
-                Some(&wrong),
-                &vectors
-            ),
+            trained(Some(&wrong)),
             Err(ResolveError::ModelShape { .. })
         ));
     }
