@@ -241,12 +241,12 @@ impl Blocks {
         let parts = rayon::current_num_threads().max(1);
         let Scratch { keyed, grouped } = scratch;
         keyed.resize(n, (0, NONE));
-        let counts: Vec<Vec<u32>> = keyed
+        let counts: Vec<Vec<usize>> = keyed
             .par_chunks_mut(n.div_ceil(parts).max(1))
             .enumerate()
             .map(|(c, slots)| {
                 let first = c * n.div_ceil(parts).max(1);
-                let mut counts = vec![0u32; buckets];
+                let mut counts = vec![0; buckets];
                 for (j, slot) in slots.iter_mut().enumerate() {
                     let i = u32::try_from(first + j).unwrap_or(NONE);
                     *slot = match rule_key(f, rule, i) {
@@ -262,17 +262,13 @@ impl Blocks {
                 counts
             })
             .collect();
-        let mut starts = Vec::with_capacity(buckets + 1);
-        let mut at = 0usize;
-        starts.push(0);
-        for b in 0..buckets {
-            at += counts
-                .iter()
-                .filter_map(|c| c.get(b))
-                .map(|&x| x as usize)
-                .sum::<usize>();
-            starts.push(at);
-        }
+        let mut at = 0;
+        let starts: Vec<usize> = std::iter::once(0)
+            .chain(part_totals(&counts, buckets).into_iter().map(|n| {
+                at += n;
+                at
+            }))
+            .collect();
         drop(counts);
         let start = |b: usize| starts.get(b.min(buckets)).copied().unwrap_or(0);
         grouped.resize(at, (0, 0));
@@ -605,6 +601,13 @@ fn split_into<T>(out: &mut [T], lens: impl IntoIterator<Item = usize>) -> Vec<&m
         .collect()
 }
 
+/// For each of `parts` parts, the places all writers' `counts` take in it.
+fn part_totals(counts: &[Vec<usize>], parts: usize) -> Vec<usize> {
+    (0..parts)
+        .map(|i| counts.iter().filter_map(|c| c.get(i)).sum())
+        .collect()
+}
+
 /// Each writer's rooms in `out` for a parallel scatter: `counts[w][i]`
 /// places for writer `w` in part `i`, parts one after another and the
 /// writers' rooms in writer order within each.
@@ -642,9 +645,7 @@ fn spread(
             c
         })
         .collect();
-    let sizes: Vec<usize> = (0..buckets.count)
-        .map(|b| counts.iter().filter_map(|c| c.get(b)).sum())
-        .collect();
+    let sizes = part_totals(&counts, buckets.count);
     let mut keys = vec![0u64; sizes.iter().sum()];
     let rooms = rooms(&mut keys, &counts, buckets.count);
     pieces.par_iter().zip(rooms).for_each(|(piece, mut room)| {
@@ -703,9 +704,7 @@ fn first_of_each(
             (kept, per_rule)
         })
         .unzip();
-    let new_pairs: Vec<usize> = (0..rules)
-        .map(|r| per_rule.iter().filter_map(|c| c.get(r)).sum())
-        .collect();
+    let new_pairs = part_totals(&per_rule, rules);
     let mut pairs = vec![(0, 0); new_pairs.iter().sum()];
     let rooms = rooms(&mut pairs, &per_rule, rules);
     slices

@@ -126,7 +126,8 @@ impl Dictionary {
     /// values never share an id.
     fn intern_hashed(&mut self, s: &str, h: u64) -> Option<(u32, bool)> {
         let Dictionary { text, ends, index } = self;
-        let half = rng::mix(h) & 0xffff_ffff_0000_0000;
+        // `value_hash` is mixed already: its top half is as good as any.
+        let half = h & 0xffff_ffff_0000_0000;
         let same = |&e: &u64| e & 0xffff_ffff_0000_0000 == half && value(text, ends, e as u32) == s;
         match index.entry(entry_hash(half), same, |&e| entry_hash(e)) {
             HashEntry::Occupied(e) => Some((*e.get() as u32, false)),
