@@ -185,3 +185,52 @@ fn source_target_only_on_relationships() {
     ));
     assert_eq!(e.field(), "types.Absence.source");
 }
+
+const SENSITIVE_TYPES: &str = r#"version = 1
+
+[types.Event]
+abstract = true
+[types.Event.properties]
+date = { type = "date", sensitivity = "ordinary" }
+
+[types.Membership]
+extends = "Event"
+sensitivity = "trade_union"
+
+[types.BranchOffice]
+extends = "Membership"
+"#;
+
+// issue 14, finding 2: a type's own tag, inherited by its subtypes.
+#[test]
+fn type_sensitivity_is_inherited_and_defaults_to_ordinary() {
+    let o = Ontology::from_toml(SENSITIVE_TYPES, "test.toml").unwrap();
+    assert_eq!(o.type_sensitivity("Event"), Sensitivity::Ordinary);
+    assert_eq!(o.type_sensitivity("Membership"), Sensitivity::TradeUnion);
+    assert_eq!(o.type_sensitivity("BranchOffice"), Sensitivity::TradeUnion);
+    // Its values keep their own tags.
+    assert_eq!(
+        o.property("Membership", "date").unwrap().sensitivity,
+        Sensitivity::Ordinary
+    );
+}
+
+#[test]
+fn a_subtype_cannot_change_an_inherited_type_sensitivity() {
+    let e = err(&SENSITIVE_TYPES.replace(
+        "[types.BranchOffice]\nextends = \"Membership\"\n",
+        "[types.BranchOffice]\nextends = \"Membership\"\nsensitivity = \"ordinary\"\n",
+    ));
+    assert_eq!(
+        (e.line(), e.field()),
+        (14, "types.BranchOffice.sensitivity")
+    );
+    assert!(e.message().contains("`trade_union` to `ordinary`"), "{e}");
+}
+
+#[test]
+fn unknown_type_sensitivity_tag_names_the_type() {
+    let e = err(&SENSITIVE_TYPES.replace("\"trade_union\"", "\"unionish\""));
+    assert_eq!((e.line(), e.field()), (10, "types.Membership.sensitivity"));
+    assert!(e.message().contains("`unionish`"), "{e}");
+}

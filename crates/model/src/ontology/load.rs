@@ -68,6 +68,7 @@ struct RawType {
     subject_category: bool,
     timeline: Option<Spanned<String>>,
     caption: Option<Spanned<String>>,
+    sensitivity: Option<Spanned<String>>,
     source: Option<Spanned<RawEnd>>,
     target: Option<Spanned<RawEnd>>,
     #[serde(default)]
@@ -334,6 +335,12 @@ fn resolve(
             .map_or_else(|| "name".to_string(), |p| p.caption.clone()),
     };
     let inherited = parent.as_deref().and_then(|p| done.get(p));
+    let sensitivity = type_sensitivity(
+        cx,
+        raw.sensitivity.as_ref(),
+        inherited.map(|p| p.sensitivity),
+        &here,
+    )?;
     let et = EntityType {
         name: name.to_string(),
         label: raw.label.clone().unwrap_or_else(|| name.to_string()),
@@ -341,6 +348,7 @@ fn resolve(
         subject_category: raw.subject_category || inherited.is_some_and(|p| p.subject_category),
         timeline: timeline.or_else(|| inherited.and_then(|p| p.timeline.clone())),
         caption,
+        sensitivity,
         ends,
         parent,
         properties: props,
@@ -348,6 +356,37 @@ fn resolve(
     stack.pop();
     done.insert(name.to_string(), et);
     Ok(())
+}
+
+/// A type's own tag, or its parent's. A subtype may tag what its parent
+/// left ordinary, but never weaken or change the parent's tag: a record of
+/// the subtype is a record of the parent too.
+fn type_sensitivity(
+    cx: &Ctx<'_>,
+    own: Option<&Spanned<String>>,
+    inherited: Option<Sensitivity>,
+    here: &str,
+) -> Result<Sensitivity, OntologyError> {
+    let inherited = inherited.unwrap_or(Sensitivity::Ordinary);
+    let Some(own) = own else {
+        return Ok(inherited);
+    };
+    let field = format!("{here}.sensitivity");
+    let tag = Sensitivity::parse(own.get_ref()).ok_or_else(|| {
+        cx.err(
+            own.span().start,
+            field.clone(),
+            format!("unknown sensitivity tag `{}`", own.get_ref()),
+        )
+    })?;
+    if inherited != Sensitivity::Ordinary && tag != inherited {
+        return Err(cx.err(
+            own.span().start,
+            field,
+            format!("changes the inherited type sensitivity `{inherited}` to `{tag}`"),
+        ));
+    }
+    Ok(tag)
 }
 
 fn property(

@@ -104,6 +104,10 @@ pub struct EntityType {
     pub timeline: Option<String>,
     /// The property shown as the record's title.
     pub caption: String,
+    /// What a record's mere existence says about its subject: a trade-union
+    /// membership or a sickness absence is special-category data before any
+    /// of its values is read. Inherited; `Ordinary` for most types.
+    pub sensitivity: Sensitivity,
     /// Set for relationship types.
     pub ends: Option<Ends>,
     /// Own and inherited properties.
@@ -150,6 +154,14 @@ impl Ontology {
             cur = t.parent.as_deref().and_then(|p| self.types.get(p));
         }
         false
+    }
+
+    /// What a record of `ty` says by existing ([`EntityType::sensitivity`]);
+    /// ordinary for a type the ontology does not define.
+    pub fn type_sensitivity(&self, ty: &str) -> Sensitivity {
+        self.types
+            .get(ty)
+            .map_or(Sensitivity::Ordinary, |t| t.sensitivity)
     }
 
     pub fn property(&self, ty: &str, prop: &str) -> Option<&Property> {
