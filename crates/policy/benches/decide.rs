@@ -59,6 +59,7 @@ fn value(dataset: &str, sensitivity: Sensitivity, markings: &str) -> Resource {
         schema: "Officer".into(),
         schema_ancestors: vec!["Officer".into(), "Person".into()],
         sensitivity,
+        type_sensitivity: Sensitivity::Ordinary,
         markings: markings.parse::<Markings>().unwrap(),
     }
 }

@@ -32,6 +32,7 @@ struct Entry {
     schema: String,
     schema_ancestors: Vec<String>,
     sensitivity: Sensitivity,
+    type_sensitivity: Sensitivity,
     markings: Markings,
     reveal: bool,
     decision: Decision,
@@ -42,6 +43,7 @@ impl Entry {
         self.action == action
             && self.reveal == reveal
             && self.sensitivity == r.sensitivity
+            && self.type_sensitivity == r.type_sensitivity
             && self.dataset == r.dataset
             && self.schema == r.schema
             && self.markings == r.markings
@@ -88,6 +90,7 @@ impl DecisionCache {
             schema: resource.schema.clone(),
             schema_ancestors: resource.schema_ancestors.clone(),
             sensitivity: resource.sensitivity,
+            type_sensitivity: resource.type_sensitivity,
             markings: resource.markings.clone(),
             reveal,
             decision,
@@ -113,6 +116,7 @@ fn shape_hash(action: Action, r: &Resource, reveal: bool) -> u64 {
     r.schema.hash(&mut h);
     r.schema_ancestors.hash(&mut h);
     r.sensitivity.hash(&mut h);
+    r.type_sensitivity.hash(&mut h);
     r.markings.hash(&mut h);
     reveal.hash(&mut h);
     h.finish()

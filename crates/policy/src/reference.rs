@@ -69,6 +69,9 @@ pub fn decide(
     if action == Action::RevealSensitive && !sensitive_basis {
         return deny(DenyReason::SensitiveBasisRequired);
     }
+    if returns_values && resource.type_sensitivity.is_special() && !sensitive_basis {
+        return deny(DenyReason::SensitiveBasisRequired);
+    }
 
     let permitted = match action {
         Action::Ingest => {

@@ -227,6 +227,14 @@ impl Session {
                 RestrictedExpression::new_bool(resource.sensitivity.is_special()),
             ),
             (
+                "type_sensitivity".to_string(),
+                RestrictedExpression::new_string(resource.type_sensitivity.as_str().into()),
+            ),
+            (
+                "type_special".to_string(),
+                RestrictedExpression::new_bool(resource.type_sensitivity.is_special()),
+            ),
+            (
                 "classification".to_string(),
                 RestrictedExpression::new_long(rank(resource.markings.classification)),
             ),
@@ -302,6 +310,7 @@ mod tests {
                     schema: "Officer".into(),
                     schema_ancestors: vec!["Person".into()],
                     sensitivity,
+                    type_sensitivity: sensitivity,
                     markings: "SECRET:HR".parse::<Markings>().unwrap(),
                 };
                 let checked = session.request(action, &resource, true, Some(policies.schema()));

@@ -13,5 +13,9 @@ pub struct Resource {
     /// left out here.
     pub schema_ancestors: Vec<String>,
     pub sensitivity: Sensitivity,
+    /// What the record says by existing, the type's own tag (ontology
+    /// `sensitivity` on a type): a special category hides the whole record
+    /// from a purpose without a lawful condition.
+    pub type_sensitivity: Sensitivity,
     pub markings: Markings,
 }

@@ -60,6 +60,14 @@ fn every_field_of_the_shape_is_part_of_the_key() {
             reference::decide(&analyst(), &with_basis(purpose()), Action::View, v, false)
         );
     }
+    // The type's tag decides only without a basis.
+    let mut plain = policies.cache(&analyst(), &purpose()).unwrap();
+    assert_eq!(plain.decide(Action::View, &base, false), Decision::Allow);
+    let sick = Resource {
+        type_sensitivity: Sensitivity::Health,
+        ..value()
+    };
+    assert_ne!(plain.decide(Action::View, &sick, false), Decision::Allow);
     let health = tagged(Sensitivity::Health);
     assert!(matches!(
         cache.decide(Action::View, &health, false),

@@ -405,3 +405,56 @@ fn codes_are_stable_and_round_trip() {
         "mask"
     );
 }
+
+// issue 14, finding 2: a record whose type is a special category is not read
+// at all without a lawful condition, whatever its values' own tags.
+#[test]
+fn a_special_category_type_is_denied_without_a_basis_and_read_with_one() {
+    let membership = |sensitivity| Resource {
+        sensitivity,
+        type_sensitivity: Sensitivity::TradeUnion,
+        ..value()
+    };
+    for action in [Action::Search, Action::View, Action::Export] {
+        for tag in [Sensitivity::Ordinary, Sensitivity::TradeUnion] {
+            assert_eq!(
+                decide(&analyst(), &purpose(), action, &membership(tag), false),
+                deny(DenyReason::SensitiveBasisRequired),
+                "{action} {tag}"
+            );
+        }
+        assert_eq!(
+            decide(
+                &analyst(),
+                &with_basis(purpose()),
+                action,
+                &membership(Sensitivity::Ordinary),
+                false
+            ),
+            Decision::Allow,
+            "{action}"
+        );
+        assert_eq!(
+            decide(
+                &analyst(),
+                &with_basis(purpose()),
+                action,
+                &membership(Sensitivity::TradeUnion),
+                false
+            ),
+            Decision::Mask {
+                category: Sensitivity::TradeUnion
+            },
+            "{action}"
+        );
+    }
+    // Offence data on a type changes nothing: it is not a special category.
+    let offence = Resource {
+        type_sensitivity: Sensitivity::Offence,
+        ..value()
+    };
+    assert_eq!(
+        decide(&analyst(), &purpose(), Action::View, &offence, false),
+        Decision::Allow
+    );
+}

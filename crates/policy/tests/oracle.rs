@@ -106,15 +106,24 @@ fn resource() -> impl Strategy<Value = Resource> {
         select(&["hr", "intel", "social_care", "custody"][..]),
         select(&SHAPES[..]),
         select(&Sensitivity::ALL[..]),
+        select(&Sensitivity::ALL[..]),
         select(&CLASSIFICATIONS[..]),
         names(&CAVEATS[..2]),
     )
         .prop_map(
-            |(dataset, (schema, ancestors), sensitivity, classification, caveats)| Resource {
+            |(
+                dataset,
+                (schema, ancestors),
+                sensitivity,
+                type_sensitivity,
+                classification,
+                caveats,
+            )| Resource {
                 dataset: dataset.into(),
                 schema: schema.into(),
                 schema_ancestors: ancestors.iter().map(|s| s.to_string()).collect(),
                 sensitivity,
+                type_sensitivity,
                 markings: Markings {
                     classification,
                     caveats,
@@ -217,10 +226,18 @@ fn mask_only_hides_special_categories() {
                         Decision::Mask { category } => {
                             prop_assert!(category.is_special());
                             prop_assert_eq!(category, resource.sensitivity);
+                            prop_assert!(
+                                !resource.type_sensitivity.is_special()
+                                    || purpose.allows_sensitive()
+                            );
                         }
                         Decision::Allow if action.reads_values() => {
                             if resource.sensitivity.is_special() {
                                 prop_assert!(reveal && purpose.allows_sensitive());
+                            }
+                            // issue 14, finding 2
+                            if resource.type_sensitivity.is_special() {
+                                prop_assert!(purpose.allows_sensitive());
                             }
                             prop_assert!(
                                 resource

@@ -58,6 +58,7 @@ pub fn value() -> Resource {
         schema: "Officer".into(),
         schema_ancestors: vec!["Officer".into(), "Person".into()],
         sensitivity: Sensitivity::Ordinary,
+        type_sensitivity: Sensitivity::Ordinary,
         markings: Markings::default(),
     }
 }
