@@ -74,6 +74,7 @@ impl Session<'_> {
                         schema: s.schema.to_string(),
                         schema_ancestors: anc,
                         sensitivity,
+                        type_sensitivity: self.engine.ontology().type_sensitivity(&s.schema),
                         markings: (*s.markings).clone(),
                     };
                     let act = if wants {

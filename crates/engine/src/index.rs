@@ -372,6 +372,9 @@ impl Session<'_> {
                 schema: s.schema.clone(),
                 schema_ancestors: anc,
                 sensitivity: s.sensitivity,
+                // Part of the shape through its type: a record whose type is
+                // special-category never matches for a purpose without a basis.
+                type_sensitivity: self.engine.ontology().type_sensitivity(&s.schema),
                 markings: s.markings.clone(),
             };
             if self.decide(action, &resource, false).is_allow() {

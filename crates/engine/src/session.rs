@@ -106,6 +106,7 @@ pub(crate) fn dataset_resource(dataset: &str) -> Resource {
         schema: "Thing".into(),
         schema_ancestors: vec!["Thing".into()],
         sensitivity: Sensitivity::Ordinary,
+        type_sensitivity: Sensitivity::Ordinary,
         markings: Markings::default(),
     }
 }

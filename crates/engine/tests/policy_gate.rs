@@ -44,7 +44,9 @@ fn ontology() -> String {
             s.as_str()
         ));
     }
-    o.push_str("[types.Staff]\nextends = \"Subject\"\n");
+    // A record of `Staff` says its subject is a union member by existing
+    // (issue 14, finding 2).
+    o.push_str("[types.Staff]\nextends = \"Subject\"\nsensitivity = \"trade_union\"\n");
     o
 }
 
@@ -183,16 +185,20 @@ fn expected(
     } else {
         "Staff"
     };
-    let ancestors = if row.is_multiple_of(2) {
-        vec!["Subject".to_string()]
+    let (ancestors, type_sensitivity) = if row.is_multiple_of(2) {
+        (vec!["Subject".to_string()], Sensitivity::Ordinary)
     } else {
-        vec!["Staff".to_string(), "Subject".to_string()]
+        (
+            vec!["Staff".to_string(), "Subject".to_string()],
+            Sensitivity::TradeUnion,
+        )
     };
     let r = Resource {
         dataset: ds.into(),
         schema: schema.into(),
         schema_ancestors: ancestors,
         sensitivity: s,
+        type_sensitivity,
         markings,
     };
     policy::reference::decide(p, u, action, &r, reveal)
@@ -520,7 +526,9 @@ fn self_monitoring_and_break_glass_are_flagged() {
         Classification::TopSecret,
         &["HR", "PSD"],
     );
-    me.attributes.insert("person".into(), "ds_a:e:1".into());
+    // A `Subject` (even row): a `Staff` record is hidden from a purpose
+    // without a lawful condition.
+    me.attributes.insert("person".into(), "ds_a:e:2".into());
     me.attributes.insert("cases".into(), "PSD-1".into());
     a.put_user(&me).unwrap();
     a.put_purpose(&purpose(
@@ -543,7 +551,7 @@ fn self_monitoring_and_break_glass_are_flagged() {
     .unwrap();
     drop(a);
     let s = e.session(req("me", "narrow")).unwrap();
-    s.show("ds_a:e:1").unwrap();
+    s.show("ds_a:e:2").unwrap();
     s.show("ds_a:e:0").unwrap();
     let in_case = e
         .session(SessionRequest {
@@ -551,10 +559,10 @@ fn self_monitoring_and_break_glass_are_flagged() {
             ..req("me", "narrow")
         })
         .unwrap();
-    in_case.show("ds_a:e:1").unwrap();
+    in_case.show("ds_a:e:2").unwrap();
     // Opening one's own dossier is looking oneself up too; within the case it is not.
-    s.dossier("ds_a:e:1").unwrap();
-    in_case.dossier("ds_a:e:1").unwrap();
+    s.dossier("ds_a:e:2").unwrap();
+    in_case.dossier("ds_a:e:2").unwrap();
     // ds_b is outside the purpose: not found, until break-glass.
     assert_eq!(s.show("ds_b:e:0").unwrap_err().code(), "not_found");
     assert_eq!(

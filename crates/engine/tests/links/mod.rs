@@ -16,7 +16,9 @@
 //! `ana` (OFFICIAL-SENSITIVE, PSD) all but intelligence; `hal` (no PSD
 //! caveat) neither complaints nor complainants. The purpose `hr-only`
 //! leaves out vetting, complaints and intelligence; `psd-only` covers
-//! complaints alone. The directory is built and resolved once per test
+//! complaints alone. `pds` and `hr-only` name a lawful condition for
+//! special-category data, so the absence (a record whose type is `health`)
+//! is theirs to see; `pds-plain` is `pds` without one. The directory is built and resolved once per test
 //! binary and copied for each test, so tests can count events alone.
 #![allow(dead_code, clippy::unwrap_used, clippy::panic)]
 
@@ -236,11 +238,25 @@ fn register(e: &Engine) {
     }
     for p in [
         purpose("load", &["data_engineer"], &["*"]),
-        purpose("pds", &["analyst"], &["*"]),
-        purpose("hr-only", &["analyst"], &["hr", "absence", "people"]),
+        with_basis(purpose("pds", &["analyst"], &["*"])),
+        with_basis(purpose(
+            "hr-only",
+            &["analyst"],
+            &["hr", "absence", "people"],
+        )),
         purpose("psd-only", &["analyst"], &["psd"]),
+        purpose("pds-plain", &["analyst"], &["*"]),
     ] {
         admin.put_purpose(&p).unwrap();
+    }
+}
+
+fn with_basis(p: clearstone_engine::policy::Purpose) -> clearstone_engine::policy::Purpose {
+    clearstone_engine::policy::Purpose {
+        sensitive: Some(clearstone_engine::policy::SensitiveBasis {
+            condition: "DPA 2018 sch. 8 para 1 (statutory purposes)".into(),
+        }),
+        ..p
     }
 }
 
