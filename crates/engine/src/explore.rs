@@ -647,12 +647,14 @@ impl Session<'_> {
         };
         let mut ids: Vec<&str> = vec![out.node.id.as_str()];
         ids.extend(out.neighbours.iter().map(|(n, _)| n.id.as_str()));
-        self.record(
+        let concerns = self.concerns_of(&ids)?;
+        self.record_monitored(
             Operation::Consult,
             query,
             &ids,
             None,
             &format!("{} neighbours{}", out.neighbours.len(), cut(&out.truncated)),
+            &concerns,
         )?;
         Ok(out)
     }
@@ -717,7 +719,8 @@ impl Session<'_> {
         net: &Network,
     ) -> Result<(), EngineError> {
         let ids: Vec<&str> = net.nodes.iter().map(|n| n.id.as_str()).collect();
-        self.record(
+        let concerns = self.concerns_of(&ids)?;
+        self.record_monitored(
             op,
             query,
             &ids,
@@ -728,6 +731,7 @@ impl Session<'_> {
                 net.edges.len(),
                 cut(&net.truncated)
             ),
+            &concerns,
         )
     }
 
@@ -775,7 +779,8 @@ impl Session<'_> {
             ids.extend(p.nodes.iter().map(|n| n.id.as_str()));
         }
         dedup(&mut ids);
-        self.record(
+        let concerns = self.concerns_of(&ids)?;
+        self.record_monitored(
             Operation::Consult,
             &query,
             &ids,
@@ -788,6 +793,7 @@ impl Session<'_> {
                     .map_or_else(|| "none".to_string(), |p| format!("{} hops", p.hops.len())),
                 cut(&out.truncated)
             ),
+            &concerns,
         )?;
         Ok(out)
     }
@@ -826,7 +832,8 @@ impl Session<'_> {
         let mut ids: Vec<&str> = vec![out.a.id.as_str(), out.b.id.as_str()];
         ids.extend(out.associates.iter().map(|x| x.node.id.as_str()));
         dedup(&mut ids);
-        self.record(
+        let concerns = self.concerns_of(&ids)?;
+        self.record_monitored(
             Operation::Consult,
             query,
             &ids,
@@ -836,6 +843,7 @@ impl Session<'_> {
                 out.associates.len(),
                 cut(&out.truncated)
             ),
+            &concerns,
         )?;
         Ok(out)
     }

@@ -91,14 +91,20 @@ impl Session<'_> {
         }
         let store = self.engine.store()?;
         let mut counts = crate::GateCounts::default();
+        let mut concerns = crate::read::Concerns::default();
         // Each statement passes the gate on its own: what may not be seen is
         // not written, and special-category values go out masked.
         let mut gated = |s: Statement| -> Option<Statement> {
+            let found = self.concerns_in(&s);
             let (mut out, c) = self.gate(Action::Export, vec![s], None);
             counts.allowed += c.allowed;
             counts.masked += c.masked;
             counts.denied += c.denied;
-            out.pop()
+            let out = out.pop();
+            if let Some(s) = &out {
+                concerns.note(&s.entity_id, found);
+            }
+            out
         };
         match format {
             ExportFormat::Csv => {
@@ -142,12 +148,13 @@ impl Session<'_> {
         }
         drop(store);
         let n = counts.allowed + counts.masked;
-        self.record(
+        self.record_monitored(
             Operation::Disclose,
             "export statements",
             &[],
             Some(recipient),
             &format!("{n} statements ({} masked)", counts.masked),
+            &concerns.into_list(),
         )?;
         Ok(n)
     }

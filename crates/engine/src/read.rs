@@ -3,9 +3,29 @@
 
 use clearstone_model::{Entity, Statement, Timestamp, limits};
 use clearstone_policy::Action;
-use clearstone_store::{Alert, Dataset, Event, IngestRun, Store};
+use clearstone_store::{Alert, Dataset, Event, IngestRun, ResolutionStore, Store};
 
 use crate::{EngineError, Operation, Session};
+
+/// Self-monitoring concerns gathered record by record while an answer
+/// streams out.
+#[derive(Debug, Default)]
+pub(crate) struct Concerns(std::collections::BTreeMap<String, Vec<&'static str>>);
+
+impl Concerns {
+    pub(crate) fn note(&mut self, entity: &str, found: Vec<&'static str>) {
+        for f in found {
+            let kinds = self.0.entry(entity.to_string()).or_default();
+            if !kinds.contains(&f) {
+                kinds.push(f);
+            }
+        }
+    }
+
+    pub(crate) fn into_list(self) -> Vec<(String, Vec<&'static str>)> {
+        self.0.into_iter().collect()
+    }
+}
 
 impl Session<'_> {
     /// The dataset register (names, owners, legal bases, counts): not
@@ -127,6 +147,74 @@ impl Session<'_> {
             out.push("same_address");
         }
         out
+    }
+
+    /// The self-monitoring concerns of every record behind `ids` (a
+    /// canonical id stands for each of its members), for answers that name
+    /// many entities: search hits, graph nodes. Records whose id the answer
+    /// did not name are looked up too, as a canonical id is the person.
+    pub(crate) fn concerns_of(
+        &self,
+        ids: &[&str],
+    ) -> Result<Vec<(String, Vec<&'static str>)>, EngineError> {
+        let p = &self.principal;
+        // Most principals (services, users without a record, unit or
+        // address) have nothing to look up themselves by.
+        if p.unit.is_none()
+            && !["person", "address"]
+                .iter()
+                .any(|k| p.attributes.contains_key(*k))
+        {
+            return Ok(Vec::new());
+        }
+        let mut out = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for id in ids {
+            let mut members = self.engine.store()?.cluster_members(id)?;
+            if members.is_empty() {
+                members.push((*id).to_string());
+            }
+            for m in members {
+                if !seen.insert(m.clone()) {
+                    continue;
+                }
+                let raw = self.raw_statements(&m)?;
+                let found = self.self_monitoring(&m, &raw);
+                if !found.is_empty() {
+                    out.push((m, found));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// The concerns one statement raises on its own, for answers that
+    /// stream statements rather than records (exports).
+    pub(crate) fn concerns_in(&self, s: &Statement) -> Vec<&'static str> {
+        self.self_monitoring(&s.entity_id, std::slice::from_ref(s))
+    }
+
+    /// Appends the event for an answer naming `subjects`, flagged
+    /// `self_monitoring` when any concern was found, and raises each.
+    pub(crate) fn record_monitored(
+        &self,
+        op: Operation,
+        query: &str,
+        subjects: &[&str],
+        recipient: Option<&str>,
+        outcome: &str,
+        concerns: &[(String, Vec<&'static str>)],
+    ) -> Result<(), EngineError> {
+        let flags: &[&str] = if concerns.is_empty() {
+            &[]
+        } else {
+            &["self_monitoring"]
+        };
+        let event_id = self.record_flagged(op, query, subjects, recipient, outcome, flags)?;
+        for (entity, found) in concerns {
+            self.raise(entity, found, event_id)?;
+        }
+        Ok(())
     }
 
     pub(crate) fn raise(

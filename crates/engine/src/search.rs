@@ -26,15 +26,24 @@ impl Session<'_> {
             .search(&parsed, &visible, page)
             .map_err(|e| EngineError::InvalidInput(e.to_string()))?;
         let ids: Vec<&str> = results.hits.iter().map(|h| h.canonical.as_str()).collect();
+        // Finding oneself, a colleague or a neighbour in a list of hits is
+        // looking them up as much as opening their record is.
+        let found: Vec<&str> = results
+            .hits
+            .iter()
+            .flat_map(|h| h.entities.iter().map(String::as_str))
+            .collect();
+        let concerns = self.concerns_of(&found)?;
         // The query text can name a person: the log keeps its hash.
         let text = crate::session::text_ref(query);
         self.engine.store()?.put_text(&text, query)?;
-        self.record(
+        self.record_monitored(
             Operation::Consult,
             &format!("search {text}"),
             &ids,
             None,
             &format!("{} of {} shown", results.hits.len(), results.total),
+            &concerns,
         )?;
         Ok(results)
     }
