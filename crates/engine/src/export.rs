@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::sync::Arc;
 
-use clearstone_model::Statement;
+use clearstone_model::{Statement, limits};
 use clearstone_store::{Store, StoreError};
 use parquet::basic::Compression;
 use parquet::data_type::{ByteArray, ByteArrayType};
@@ -92,25 +92,31 @@ impl Session<'_> {
         let store = self.engine.store()?;
         let mut counts = crate::GateCounts::default();
         let mut concerns = crate::read::Concerns::default();
+        let mut targets = crate::gate::Targets::default();
+        let load = |id: &str| store.entity_statements(id, limits::ENTITY_STATEMENTS_MAX);
         // Each statement passes the gate on its own: what may not be seen is
-        // not written, and special-category values go out masked.
-        let mut gated = |s: Statement| -> Option<Statement> {
+        // not written, special-category values go out masked, and a
+        // reference to a record that may not be seen goes with the record.
+        let mut gated = |s: Statement| -> Result<Option<Statement>, StoreError> {
             let found = self.concerns_in(&s);
             let (mut out, c) = self.gate(Action::Export, vec![s], None);
-            counts.allowed += c.allowed;
             counts.masked += c.masked;
             counts.denied += c.denied;
-            let out = out.pop();
-            if let Some(s) = &out {
-                concerns.note(&s.entity_id, found);
+            let Some(s) = out.pop() else {
+                return Ok(None);
+            };
+            if self.hides_target(Action::Export, &s, &mut targets, &load)? {
+                return Ok(None);
             }
-            out
+            counts.allowed += c.allowed;
+            concerns.note(&s.entity_id, found);
+            Ok(Some(s))
         };
         match format {
             ExportFormat::Csv => {
                 let mut w = csv::Writer::from_writer(out);
                 w.write_record(COLUMNS).map_err(werr)?;
-                store.for_each_statement(&mut |s| match gated(s) {
+                store.for_each_statement(&mut |s| match gated(s)? {
                     Some(s) => w
                         .write_record(row(&s).iter().map(|v| v.as_deref().unwrap_or("")))
                         .map_err(werr),
@@ -121,7 +127,7 @@ impl Session<'_> {
             ExportFormat::JsonLines => {
                 let mut w = std::io::BufWriter::new(out);
                 store.for_each_statement(&mut |s| {
-                    let Some(s) = gated(s) else { return Ok(()) };
+                    let Some(s) = gated(s)? else { return Ok(()) };
                     let obj: serde_json::Map<String, serde_json::Value> = COLUMNS
                         .iter()
                         .zip(row(&s))
@@ -139,7 +145,7 @@ impl Session<'_> {
             }
             ExportFormat::Parquet => {
                 let mut pw = ParquetOut::new(out).map_err(werr)?;
-                store.for_each_statement(&mut |s| match gated(s) {
+                store.for_each_statement(&mut |s| match gated(s)? {
                     Some(s) => pw.push(&s).map_err(werr),
                     None => Ok(()),
                 })?;

@@ -6,8 +6,9 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use clearstone_model::{Markings, Sensitivity, Statement, StatementId, Timestamp};
+use clearstone_model::{Markings, PropType, Sensitivity, Statement, StatementId, Timestamp};
 use clearstone_policy::{Action, Decision, Resource, masked_placeholder};
+use clearstone_store::{Store, StoreError};
 
 use crate::Session;
 
@@ -105,6 +106,66 @@ impl Session<'_> {
         }
         drop(withheld);
         (out, counts)
+    }
+}
+
+/// Whether each record a reference names may be seen, remembered for one
+/// answer (an export names the same address many times).
+#[derive(Debug, Default)]
+pub(crate) struct Targets(HashMap<String, bool>);
+
+impl Session<'_> {
+    /// Whether `s` is a reference (an entity-typed value, unmasked) to a
+    /// record this session may not see for `action`, or to one never
+    /// loaded. Such a value names the record it points at, so it is left
+    /// out as the record is: hidden and absent alike. `load` reads a
+    /// record's statements, so that a caller streaming from the store can
+    /// use the store it holds.
+    pub(crate) fn hides_target(
+        &self,
+        action: Action,
+        s: &Statement,
+        targets: &mut Targets,
+        load: &dyn Fn(&str) -> Result<Vec<Statement>, StoreError>,
+    ) -> Result<bool, StoreError> {
+        let is_ref = &*s.origin.source != MASKED_SOURCE
+            && self
+                .engine
+                .ontology()
+                .property(&s.schema, &s.prop)
+                .is_some_and(|p| p.ty == PropType::Entity);
+        if !is_ref {
+            return Ok(false);
+        }
+        if let Some(seen) = targets.0.get(&s.value) {
+            return Ok(!seen);
+        }
+        let seen = !self.gate(action, load(&s.value)?, None).0.is_empty();
+        targets.0.insert(s.value.clone(), seen);
+        Ok(!seen)
+    }
+
+    /// `statements` without their references to records this session may
+    /// not see for `action` (see [`Session::hides_target`]).
+    pub(crate) fn drop_hidden_targets(
+        &self,
+        action: Action,
+        statements: Vec<Statement>,
+    ) -> Result<Vec<Statement>, crate::EngineError> {
+        let load = |id: &str| -> Result<Vec<Statement>, StoreError> {
+            self.engine
+                .store()
+                .map_err(|e| StoreError::Aborted(e.to_string()))?
+                .entity_statements(id, clearstone_model::limits::ENTITY_STATEMENTS_MAX)
+        };
+        let mut targets = Targets::default();
+        let mut out = Vec::with_capacity(statements.len());
+        for s in statements {
+            if !self.hides_target(action, &s, &mut targets, &load)? {
+                out.push(s);
+            }
+        }
+        Ok(out)
     }
 }
 

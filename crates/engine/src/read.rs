@@ -95,7 +95,10 @@ impl Session<'_> {
         }
         let raw = self.raw_statements(entity_id)?;
         let concerns = self.self_monitoring(entity_id, &raw);
-        let (shown, counts) = self.gate(Action::View, raw, reveal);
+        let (shown, mut counts) = self.gate(Action::View, raw, reveal);
+        let before = shown.len();
+        let shown = self.drop_hidden_targets(Action::View, shown)?;
+        counts.allowed = counts.allowed.saturating_sub((before - shown.len()) as u64);
         let found = Entity::assemble(entity_id, shown);
         let (op, query) = match reveal {
             Some(p) => (Operation::Reveal, format!("reveal `{p}` of entity")),
