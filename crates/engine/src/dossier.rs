@@ -5,7 +5,7 @@
 //! gate: a record the session may not see is left out as if it had never
 //! been loaded, so nothing in the dossier hints at it.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use clearstone_model::{PropType, Statement, Timestamp, limits};
 use clearstone_policy::Action;
@@ -183,10 +183,12 @@ impl Session<'_> {
         Ok(self.gate(Action::View, raw, None).0)
     }
 
-    /// The canonical id and members `id` names: a canonical id, or a source
-    /// record (opening its whole cluster). A source record the session may
-    /// not see names nothing, so its membership of a cluster cannot be
-    /// tested; the members are not yet gated.
+    /// The canonical id and members `id` names: a canonical id as this
+    /// session knows it ([`view_id`]), or a source record (opening its
+    /// whole cluster). A source record the session may not see names
+    /// nothing, so its membership of a cluster cannot be tested, and nor
+    /// does a canonical id derived from a hidden member; the members are
+    /// not yet gated.
     pub(crate) fn cluster_of(
         &self,
         id: &str,
@@ -194,10 +196,20 @@ impl Session<'_> {
         let store = self.engine.store()?;
         let members = store.cluster_members(id)?;
         if !members.is_empty() {
+            drop(store);
+            let visible = self.visible_members(&members)?;
+            let all = visible.len() == members.len();
+            if visible.is_empty() || view_id(id, &visible, all) != id {
+                return Ok(None);
+            }
             return Ok(Some((id.to_string(), members)));
         }
         let canonical = store.canonical_of(id)?;
         drop(store);
+        // Canonical ids are `cs-` and a hash (`resolve::canonical_id`).
+        if canonical.is_none() && id.starts_with("cs-") {
+            return self.cluster_by_view_id(id);
+        }
         if self.visible_statements(id)?.is_empty() {
             return Ok(None);
         }
@@ -210,6 +222,67 @@ impl Session<'_> {
         }))
     }
 
+    /// The members of a cluster this session may see.
+    fn visible_members<'m>(&self, members: &'m [String]) -> Result<Vec<&'m str>, EngineError> {
+        let mut out = Vec::with_capacity(members.len());
+        for m in members {
+            if !self.visible_statements(m)?.is_empty() {
+                out.push(m.as_str());
+            }
+        }
+        Ok(out)
+    }
+
+    /// `canonical` as this session knows it ([`view_id`]); `cache` keeps
+    /// the answers of one request, as references repeat.
+    pub(crate) fn visible_canonical(
+        &self,
+        canonical: &str,
+        cache: &mut HashMap<String, String>,
+    ) -> Result<String, EngineError> {
+        if let Some(v) = cache.get(canonical) {
+            return Ok(v.clone());
+        }
+        let members = self.engine.store()?.cluster_members(canonical)?;
+        let shown = if members.is_empty() {
+            canonical.to_string()
+        } else {
+            let visible = self.visible_members(&members)?;
+            view_id(canonical, &visible, visible.len() == members.len())
+        };
+        cache.insert(canonical.to_string(), shown.clone());
+        Ok(shown)
+    }
+
+    /// The cluster a canonical id derived from one of its visible members
+    /// other than the smallest names: the id this session was shown when
+    /// the smallest is hidden from it. Found by deriving the id of every
+    /// resolved record, which only a shown id that is not a cluster's own
+    /// asks for.
+    fn cluster_by_view_id(&self, id: &str) -> Result<Option<(String, Vec<String>)>, EngineError> {
+        let names: Vec<String> = self
+            .engine
+            .ontology()
+            .types()
+            .map(|t| t.name.clone())
+            .collect();
+        for ty in names {
+            let resolved = self.engine.store()?.canonical_ids(&ty)?;
+            for (entity, canonical) in resolved {
+                if crate::resolve::canonical_id(&entity) != id {
+                    continue;
+                }
+                let members = self.engine.store()?.cluster_members(&canonical)?;
+                let visible = self.visible_members(&members)?;
+                if view_id(&canonical, &visible, visible.len() == members.len()) != id {
+                    return Ok(None);
+                }
+                return Ok(Some((canonical, members)));
+            }
+        }
+        Ok(None)
+    }
+
     /// The resolved entity `id` names (a canonical id or any of its source
     /// records), with everything this session may see of it: members,
     /// values with their sources, references both ways, a timeline of the
@@ -218,7 +291,7 @@ impl Session<'_> {
     /// entity returned.
     pub fn dossier(&self, id: &str) -> Result<Dossier, EngineError> {
         let mut truncated = Vec::new();
-        let (canonical, member_ids) = match self.cluster_of(id)? {
+        let (canonical, all_members) = match self.cluster_of(id)? {
             Some(c) => c,
             None => (id.to_string(), Vec::new()),
         };
@@ -227,7 +300,7 @@ impl Session<'_> {
         // reached says nothing about hidden ones.
         let mut members = Vec::new();
         let mut statements: Vec<Statement> = Vec::new();
-        for m in &member_ids {
+        for m in &all_members {
             let shown = self.visible_statements(m)?;
             let Some(first) = shown.first() else {
                 continue;
@@ -247,6 +320,9 @@ impl Session<'_> {
             self.record(Operation::Consult, "dossier", &[id], None, "not found")?;
             return Err(EngineError::NotFound(id.to_string()));
         }
+        let member_ids: Vec<&str> = members.iter().map(|m| m.entity_id.as_str()).collect();
+        let cluster = canonical;
+        let canonical = view_id(&cluster, &member_ids, member_ids.len() == all_members.len());
         let schema = self.most_specific(&members);
         // Named as the most specific records name it (an officer as HR has
         // them, rather than as a vehicle keeper's record spells it).
@@ -259,9 +335,11 @@ impl Session<'_> {
             .or_else(|| caption(self, &schema, &statements))
             .unwrap_or_else(|| format!("{schema} {canonical}"));
         let (properties, refs) = self.group_values(statements);
-        let outgoing = self.outgoing(refs, &mut truncated)?;
+        let mut shown_ids = HashMap::new();
+        let outgoing = self.outgoing(refs, &mut truncated, &mut shown_ids)?;
         let member_set: BTreeSet<&str> = members.iter().map(|m| m.entity_id.as_str()).collect();
-        let (incoming, timeline) = self.incoming(&canonical, &member_set, &mut truncated)?;
+        let (incoming, timeline) =
+            self.incoming(&cluster, &member_set, &mut truncated, &mut shown_ids)?;
         let history = self.history(&members, &mut truncated)?;
         let mut hit = HashSet::new();
         truncated.retain(|t| hit.insert(*t));
@@ -401,6 +479,7 @@ impl Session<'_> {
         &self,
         mut refs: Vec<Statement>,
         truncated: &mut Vec<&'static str>,
+        shown_ids: &mut HashMap<String, String>,
     ) -> Result<Vec<Reference>, EngineError> {
         refs.sort_by(|a, b| {
             (&a.prop, &a.value, &a.entity_id).cmp(&(&b.prop, &b.value, &b.entity_id))
@@ -417,11 +496,13 @@ impl Session<'_> {
                 break;
             }
             let schema = first.schema.to_string();
-            let canonical_id = self
-                .engine
-                .store()?
-                .canonical_of(&s.value)?
-                .map_or_else(|| s.value.clone(), |(_, c)| c);
+            // Bound first: the store's lock must not be held while the
+            // cluster's members are read.
+            let resolved = self.engine.store()?.canonical_of(&s.value)?;
+            let canonical_id = match resolved {
+                Some((_, c)) => self.visible_canonical(&c, shown_ids)?,
+                None => s.value.clone(),
+            };
             out.push(Reference {
                 prop: s.prop.to_string(),
                 member: s.entity_id.to_string(),
@@ -442,9 +523,10 @@ impl Session<'_> {
     /// shape it may view), and the dated ones among them as a timeline.
     fn incoming(
         &self,
-        canonical: &str,
+        cluster: &str,
         members: &BTreeSet<&str>,
         truncated: &mut Vec<&'static str>,
+        shown_ids: &mut HashMap<String, String>,
     ) -> Result<(Vec<Reference>, Vec<TimelineEvent>), EngineError> {
         let visible = self.visible(Action::View)?;
         // Members are fewer than the index's limit on targets for one lookup.
@@ -463,7 +545,7 @@ impl Session<'_> {
         let mut cut = found.len() >= REFERRERS_MAX;
         // Records of the entity itself pointing at each other are already
         // its outgoing references.
-        found.retain(|r| r.canonical != canonical && !members.contains(r.entity.as_str()));
+        found.retain(|r| r.canonical != cluster && !members.contains(r.entity.as_str()));
         let o = self.engine.ontology();
         // The referrer's date on a timeline, if its type has one.
         let when = |r: &Referrer| -> Option<String> {
@@ -493,7 +575,8 @@ impl Session<'_> {
         });
         let mut incoming = Vec::with_capacity(found.len());
         let mut timeline = Vec::new();
-        for r in found {
+        for mut r in found {
+            r.canonical = self.visible_canonical(&r.canonical, shown_ids)?;
             if o.get(&r.schema).is_some_and(|t| t.timeline.is_some()) {
                 timeline.push(TimelineEvent {
                     date: when(&r),
@@ -613,6 +696,25 @@ impl Session<'_> {
             pairs,
             judgements,
         })
+    }
+}
+
+/// The id a session knows a cluster by, derived from the members it may see
+/// only, so that it says nothing of the others: the cluster's own id when
+/// that derives from a visible member (or the record is unresolved and is
+/// its own id), else the id the visible members would have had if the
+/// hidden ones had never been loaded. A canonical id is a hash of its
+/// smallest member, which a guessable record id would otherwise give away.
+pub(crate) fn view_id(canonical: &str, visible: &[&str], all_visible: bool) -> String {
+    match visible.iter().min() {
+        Some(first)
+            if !all_visible
+                && !visible.contains(&canonical)
+                && crate::resolve::canonical_id(first) != canonical =>
+        {
+            crate::resolve::canonical_id(first)
+        }
+        _ => canonical.to_string(),
     }
 }
 

@@ -162,6 +162,9 @@ pub struct CentralityReport {
 /// One index document of a node, as far as presenting the node needs.
 #[derive(Debug)]
 struct NodeDoc {
+    /// The source record, so that the node's id is derived from the
+    /// records a session may see (`dossier::view_id`).
+    entity: Box<str>,
     shape: u64,
     schema: u16,
     label: Box<str>,
@@ -267,6 +270,7 @@ impl LinkGraph {
                 doc_start.push(docs.len() as u32);
             }
             docs.push(NodeDoc {
+                entity: d.entity.clone(),
                 shape: d.shape,
                 schema: d.schema,
                 named: d.named,
@@ -326,14 +330,27 @@ impl LinkGraph {
             .is_some_and(|&s| visible.contains(s))
     }
 
+    /// The node's id as the session knows it: derived from the records
+    /// it may see, never from a hidden member of the cluster.
+    fn node_id(&self, n: NodeIx, visible: &Visible) -> String {
+        let canonical = self.graph.node(n).map(|r| r.id).unwrap_or_default();
+        let docs = self.node_docs(n);
+        let mut shown: Vec<&str> = docs
+            .iter()
+            .filter(|d| visible.contains(d.shape))
+            .map(|d| &*d.entity)
+            .collect();
+        shown.dedup();
+        // Documents are in record order, so each record's are together.
+        let mut all: Vec<&str> = docs.iter().map(|d| &*d.entity).collect();
+        all.dedup();
+        crate::dossier::view_id(canonical, &shown, shown.len() == all.len())
+    }
+
     /// A node as the session sees it: type and label from its first
     /// visible document, preferring one whose label names the record.
     fn present(&self, n: NodeIx, visible: &Visible) -> GraphNode {
-        let id = self
-            .graph
-            .node(n)
-            .map(|r| r.id.to_string())
-            .unwrap_or_default();
+        let id = self.node_id(n, visible);
         let shown = || {
             self.node_docs(n)
                 .iter()
@@ -352,7 +369,7 @@ impl LinkGraph {
         }
     }
 
-    fn present_edge(&self, e: EdgeIx) -> GraphEdge {
+    fn present_edge(&self, e: EdgeIx, visible: &Visible) -> GraphEdge {
         let Some(edge) = self.graph.edge(e) else {
             return GraphEdge {
                 from: String::new(),
@@ -363,12 +380,7 @@ impl LinkGraph {
                 record: String::new(),
             };
         };
-        let id = |n: NodeIx| {
-            self.graph
-                .node(n)
-                .map(|r| r.id.to_string())
-                .unwrap_or_default()
-        };
+        let id = |n: NodeIx| self.node_id(n, visible);
         GraphEdge {
             from: id(edge.from),
             to: id(edge.to),
@@ -386,7 +398,11 @@ impl LinkGraph {
                 .iter()
                 .map(|&n| self.present(n, visible))
                 .collect(),
-            edges: sub.edges().iter().map(|&e| self.present_edge(e)).collect(),
+            edges: sub
+                .edges()
+                .iter()
+                .map(|&e| self.present_edge(e, visible))
+                .collect(),
             truncated: names(sub.truncated()),
         }
     }
@@ -397,7 +413,7 @@ impl LinkGraph {
             hops: p
                 .edges
                 .iter()
-                .map(|hop| hop.iter().map(|&e| self.present_edge(e)).collect())
+                .map(|hop| hop.iter().map(|&e| self.present_edge(e, visible)).collect())
                 .collect(),
         }
     }
@@ -639,7 +655,10 @@ impl Session<'_> {
                 .map(|nb| {
                     (
                         g.graph.present(nb.node, &g.visible),
-                        nb.edges.iter().map(|&e| g.graph.present_edge(e)).collect(),
+                        nb.edges
+                            .iter()
+                            .map(|&e| g.graph.present_edge(e, &g.visible))
+                            .collect(),
                     )
                 })
                 .collect(),
@@ -813,7 +832,9 @@ impl Session<'_> {
             .shared_associates(na, nb, &filter, &graph_limits())
             .map_err(graph_error)?;
         let edges = |es: &[EdgeIx]| -> Vec<GraphEdge> {
-            es.iter().map(|&e| g.graph.present_edge(e)).collect()
+            es.iter()
+                .map(|&e| g.graph.present_edge(e, &g.visible))
+                .collect()
         };
         let out = SharedAssociates {
             a: g.graph.present(na, &g.visible),
@@ -1219,7 +1240,7 @@ mod tests {
         ]);
         assert_eq!(g.graph.node_count(), 2);
         assert_eq!(g.graph.edge_count(), 1);
-        let e = g.present_edge(EdgeIx(0));
+        let e = g.present_edge(EdgeIx(0), &Visible::new([1]));
         assert_eq!(
             (
                 e.from.as_str(),

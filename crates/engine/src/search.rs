@@ -20,11 +20,17 @@ impl Session<'_> {
             }
         };
         let visible = self.visible(Action::Search)?;
-        let results = self
+        let mut results = self
             .engine
             .search_index()
             .search(&parsed, &visible, page)
             .map_err(|e| EngineError::InvalidInput(e.to_string()))?;
+        // A hit is named as the session knows its cluster, never by an id
+        // derived from a record it may not see.
+        let mut shown_ids = std::collections::HashMap::new();
+        for h in &mut results.hits {
+            h.canonical = self.visible_canonical(&h.canonical, &mut shown_ids)?;
+        }
         let ids: Vec<&str> = results.hits.iter().map(|h| h.canonical.as_str()).collect();
         // Finding oneself, a colleague or a neighbour in a list of hits is
         // looking them up as much as opening their record is.

@@ -9,7 +9,7 @@ mod support;
 
 use std::sync::{Arc, Mutex};
 
-use clearstone_engine::{ExportFormat, Session};
+use clearstone_engine::{ExportFormat, SearchPage, Session, graph_limits};
 use links::*;
 
 const COMPLAINT_1: &str = "psd:complaint:C1";
@@ -68,4 +68,57 @@ fn show_and_exports_leave_out_references_to_hidden_records() {
     let c1 = pds.show(COMPLAINT_1).unwrap();
     assert_eq!(c1.values("subject").collect::<Vec<_>>(), [OFFICER_1]);
     assert!(contains(&exported(&pds, ExportFormat::Csv), OFFICER_1));
+}
+
+// issue 14, finding 5: Ann's cluster id derives from her HR record, which
+// `vetting-only` may not see; it knows her by an id of what it does see.
+#[test]
+fn a_cluster_is_named_by_its_visible_members_only() {
+    let (_t, e) = fixture();
+    let pds = e.session(req("ana", "pds")).unwrap();
+    let real = pds.dossier(OFFICER_1).unwrap().id;
+    assert!(real.starts_with("cs-"), "{real}");
+
+    let vet = e.session(req("ana", "vetting-only")).unwrap();
+    let d = vet.dossier(VETTING_1).unwrap();
+    let members: Vec<&str> = d.members.iter().map(|m| m.entity_id.as_str()).collect();
+    assert_eq!(members, [VETTING_1]);
+    let shown = d.id.clone();
+    assert!(shown.starts_with("cs-") && shown != real, "{shown}");
+    assert!(!d.to_json().to_string().contains(&real));
+    // The real id names nothing for it; the one it was shown opens the same.
+    assert_eq!(vet.dossier(&real).unwrap_err().code(), "not_found");
+    assert_eq!(vet.dossier(&shown).unwrap().members.len(), 1);
+    // Search and the graph name it the same way.
+    let hits = vet
+        .search(
+            "smithson",
+            SearchPage {
+                offset: 0,
+                size: 20,
+            },
+        )
+        .unwrap();
+    let ann = hits
+        .hits
+        .iter()
+        .find(|h| h.entities.iter().any(|x| x == VETTING_1))
+        .unwrap();
+    assert_eq!(ann.canonical, shown);
+    let net = vet
+        .graph_expand(VETTING_1, 2, &[], None, &graph_limits())
+        .unwrap();
+    assert!(net.nodes.iter().any(|n| n.id == shown), "{net:?}");
+    assert!(net.nodes.iter().all(|n| n.id != real));
+    assert!(
+        net.edges.iter().all(|x| x.from != real && x.to != real),
+        "{net:?}"
+    );
+    assert_eq!(vet.graph_neighbours(&real).unwrap_err().code(), "not_found");
+    assert_eq!(vet.graph_neighbours(&shown).unwrap().node.id, shown);
+    // Whoever sees every member is shown the cluster's own id.
+    let net = pds
+        .graph_expand(OFFICER_1, 1, &[], None, &graph_limits())
+        .unwrap();
+    assert!(net.nodes.iter().any(|n| n.id == real));
 }

@@ -18,7 +18,9 @@
 //! leaves out vetting, complaints and intelligence; `psd-only` covers
 //! complaints alone. `pds` and `hr-only` name a lawful condition for
 //! special-category data, so the absence (a record whose type is `health`)
-//! is theirs to see; `pds-plain` is `pds` without one. The directory is built and resolved once per test
+//! is theirs to see; `pds-plain` is `pds` without one. `vetting-only`
+//! sees Ann's vetting record but not her HR record, the smallest member of
+//! her cluster. The directory is built and resolved once per test
 //! binary and copied for each test, so tests can count events alone.
 #![allow(dead_code, clippy::unwrap_used, clippy::panic)]
 
@@ -246,6 +248,7 @@ fn register(e: &Engine) {
         )),
         purpose("psd-only", &["analyst"], &["psd"]),
         purpose("pds-plain", &["analyst"], &["*"]),
+        purpose("vetting-only", &["analyst"], &["vetting"]),
     ] {
         admin.put_purpose(&p).unwrap();
     }
