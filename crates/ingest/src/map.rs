@@ -29,8 +29,18 @@ pub(crate) fn map_record(
     };
     let col = |slot: usize| m.columns.get(slot).cloned().unwrap_or_default();
 
+    let line_text = line.to_string();
     let mut ids: Vec<Option<Arc<str>>> = Vec::with_capacity(m.entities.len());
     for e in &m.entities {
+        if let Some(prefix) = &e.row_key {
+            let key: &[&str] = if prefix.is_empty() {
+                &[&line_text]
+            } else {
+                &[prefix, &line_text]
+            };
+            ids.push(Some(entity_id(&m.dataset.name, &e.name, key).into()));
+            continue;
+        }
         let keys: Vec<Option<&str>> = e.keys.iter().map(|k| get(*k)).collect();
         if e.optional && keys.iter().all(Option::is_none) {
             ids.push(None);

@@ -5,7 +5,7 @@ use std::io::BufRead;
 use clearstone_model::limits;
 use serde_json::Value;
 
-use super::{Raw, Record, open};
+use super::{Raw, Record, open_text, read_error};
 use crate::map::Fields;
 use crate::mapping::Mapping;
 use crate::{IngestError, RowError};
@@ -17,15 +17,23 @@ fn lookup<'a>(v: &'a Value, path: &str) -> Option<&'a Value> {
     path.split('.').try_fold(v, |cur, part| cur.get(part))
 }
 
-fn text(v: &Value) -> Option<String> {
-    match v {
-        Value::Null => None,
-        Value::String(s) => (!s.trim().is_empty()).then(|| s.clone()),
-        Value::Bool(b) => Some(b.to_string()),
-        Value::Number(n) => Some(n.to_string()),
-        // Arrays and objects are kept as JSON text: a mapping may `split` them.
-        other => Some(other.to_string()),
-    }
+/// A member's value as text. Numbers are text as written; a boolean only
+/// where the mapping maps `true`/`false`; an array or object never, since its
+/// JSON text would land as if it were a value.
+fn text(v: &Value, column: &str, boolean: bool) -> Result<Option<String>, RowError> {
+    let found = match v {
+        Value::Null => return Ok(None),
+        Value::String(s) => return Ok((!s.trim().is_empty()).then(|| s.clone())),
+        Value::Number(n) => return Ok(Some(n.to_string())),
+        Value::Bool(b) if boolean => return Ok(Some(b.to_string())),
+        Value::Bool(_) => "a boolean",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    };
+    Err(RowError::new(
+        column,
+        format!("wrong_type: expected text, found {found}"),
+    ))
 }
 
 pub(super) fn fields(m: &Mapping, line: &[u8]) -> Result<Fields, RowError> {
@@ -46,31 +54,32 @@ pub(super) fn fields(m: &Mapping, line: &[u8]) -> Result<Fields, RowError> {
     if !v.is_object() {
         return Err(RowError::new("", "a JSON Lines record must be an object"));
     }
-    Ok(m.columns
+    m.columns
         .iter()
-        .map(|c| lookup(&v, c).and_then(text))
-        .collect())
+        .zip(&m.booleans)
+        .map(|(c, boolean)| lookup(&v, c).map_or(Ok(None), |v| text(v, c, *boolean)))
+        .collect()
 }
 
 pub(super) fn read(
     m: &Mapping,
     each: &mut dyn FnMut(Record) -> Result<(), IngestError>,
 ) -> Result<(), IngestError> {
-    let mut r = std::io::BufReader::with_capacity(1 << 20, open(m)?);
+    let mut r = std::io::BufReader::with_capacity(1 << 20, open_text(m, false)?);
     let mut buf = Vec::with_capacity(4096);
     let mut line = 0u64;
+    let mut end = 0u64;
     loop {
         buf.clear();
         let n = r
             .read_until(b'\n', &mut buf)
-            .map_err(|source| IngestError::Io {
-                path: m.source_path.display().to_string(),
-                source,
-            })?;
+            .map_err(|e| read_error(m, e))?;
         if n == 0 {
             return Ok(());
         }
         line += 1;
+        end += n as u64;
+        let invalid = r.get_mut().invalid_before(end) > 0;
         while matches!(buf.last(), Some(b'\n' | b'\r')) {
             buf.pop();
         }
@@ -80,7 +89,15 @@ pub(super) fn read(
         if buf.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        let fields = fields(m, &buf);
+        let fields = if invalid {
+            let name = m.encoding.map_or("UTF-8", encoding_rs::Encoding::name);
+            Err(RowError::new(
+                "",
+                format!("bytes that are invalid in {name}"),
+            ))
+        } else {
+            fields(m, &buf)
+        };
         each(Record {
             line,
             raw: Raw::Bytes(buf.clone()),
