@@ -354,6 +354,38 @@ fn json_arrays_objects_and_booleans_where_text_is_expected_are_wrong_type() {
 }
 
 #[test]
+fn the_original_is_kept_whenever_the_stored_value_differs_from_the_source() {
+    // issue 15, finding 8
+    let dir = tempfile::tempdir().unwrap();
+    let file = "id,name,email,notes,ref\n1,Ann,ann@example.com, spaced note ,ab 12\n2,Bob,bob@example.com,plain,X9\n";
+    let m = mapping(
+        "format = \"csv\"\npath = \"p.csv\"",
+        "keys = [\"id\"]",
+        "name = { column = \"name\" }\nnotes = { column = \"notes\" }\n\
+         ref_no = { column = \"ref\", upper = true }",
+    );
+    let out = ingest_file(dir.path(), "p.csv", file.as_bytes(), &m);
+    out.result.as_ref().unwrap();
+    assert_eq!(
+        out.value("hr:person:1", "notes"),
+        Some(("spaced note".into(), Some(" spaced note ".into())))
+    );
+    assert_eq!(
+        out.value("hr:person:1", "ref_no"),
+        Some(("AB12".into(), Some("ab 12".into())))
+    );
+    // Unchanged values keep no copy.
+    assert_eq!(
+        out.value("hr:person:2", "notes"),
+        Some(("plain".into(), None))
+    );
+    assert_eq!(
+        out.value("hr:person:2", "ref_no"),
+        Some(("X9".into(), None))
+    );
+}
+
+#[test]
 fn refusals_say_what_is_wrong_and_name_the_file() {
     // issue 15, finding 11
     let dir = tempfile::tempdir().unwrap();
