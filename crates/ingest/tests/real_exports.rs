@@ -197,13 +197,17 @@ fn a_declared_encoding_is_decoded_exactly_and_its_invalid_bytes_quarantine_the_r
     for (bytes, extra) in [
         (&le, "encoding = \"utf-16\""),
         (&be, "encoding = \"utf-16\""),
-        (&le, ""), // the byte-order mark alone says UTF-16
     ] {
         let out = ingest_file(dir.path(), "p.csv", bytes, &csv_mapping("p.csv", extra));
         out.result.as_ref().unwrap();
         assert_eq!(out.value("hr:person:1", "name").unwrap().0, "Łucja Nowak");
         assert!(out.value("hr:person:2", "name").is_some());
     }
+
+    // Undeclared, a UTF-16 file is refused with what to declare.
+    let e = ingest_file(dir.path(), "p.csv", &le, &csv_mapping("p.csv", "")).refusal();
+    assert_eq!(e.code(), "undeclared_encoding", "{e}");
+    assert!(e.to_string().contains("encoding = \"utf-16\""), "{e}");
 
     // A lone surrogate is not UTF-16: that row alone goes to quarantine.
     let mut units: Vec<u16> = "id,name,email\n1,Ann,\n2,B".encode_utf16().collect();

@@ -4,7 +4,7 @@
 use clearstone_model::limits;
 
 use super::text::Text;
-use super::{Raw, Record, open_text, read_error, refuse, unreadable};
+use super::{Raw, Record, has_replacement, open_text, read_error, refuse, unreadable};
 use crate::map::Fields;
 use crate::mapping::Mapping;
 use crate::{IngestError, RowError};
@@ -95,17 +95,13 @@ fn record_fields(
 
 /// A record holding bytes that are invalid in the declared encoding: the
 /// mapped column where they show, else the whole record.
-fn undecodable(m: &Mapping, idx: &[usize], rec: &csv::ByteRecord) -> RowError {
+fn undecodable(m: &Mapping, name: &str, idx: &[usize], rec: &csv::ByteRecord) -> RowError {
     let column = idx
         .iter()
         .zip(&m.columns)
-        .find(|(i, _)| {
-            rec.get(**i)
-                .is_some_and(|f| f.windows(3).any(|w| w == "\u{fffd}".as_bytes()))
-        })
+        .find(|(i, _)| rec.get(**i).is_some_and(has_replacement))
         .map(|(_, c)| c.clone())
         .unwrap_or_default();
-    let name = m.encoding.map_or("UTF-8", encoding_rs::Encoding::name);
     RowError::new(column, format!("bytes that are invalid in {name}"))
 }
 
@@ -183,7 +179,7 @@ pub(super) fn read(
         let end = rdr.position().byte();
         let text: &mut Text<_> = rdr.get_mut();
         let line = text.line_at(start);
-        let invalid = text.invalid_before(end) > 0;
+        let invalid = (text.invalid_before(end) > 0).then(|| text.encoding_name());
         let size = rec.as_slice().len() + rec.len();
         let fields = if size > limits::ROW_BYTES_MAX {
             Err(RowError::new(
@@ -193,8 +189,8 @@ pub(super) fn read(
                     limits::ROW_BYTES_MAX
                 ),
             ))
-        } else if invalid {
-            Err(undecodable(m, &idx, &rec))
+        } else if let Some(name) = invalid {
+            Err(undecodable(m, name, &idx, &rec))
         } else {
             record_fields(&rec, header.len(), &idx, &m.columns)
         };
@@ -231,13 +227,10 @@ pub(super) fn reread(m: &Mapping, raw: &[u8], header: Option<&str>) -> Result<Fi
         // Quarantined text was decoded already; a replacement character in
         // it stands for bytes the declared encoding could not read.
         Ok(true)
-            if m.encoding.is_some()
-                && rec
-                    .as_slice()
-                    .windows(3)
-                    .any(|w| w == "\u{fffd}".as_bytes()) =>
+            if has_replacement(rec.as_slice())
+                && let Some(e) = m.encoding =>
         {
-            Err(undecodable(m, &idx, &rec))
+            Err(undecodable(m, e.name(), &idx, &rec))
         }
         Ok(true) => record_fields(&rec, header.len(), &idx, &m.columns),
         Ok(false) => Err(RowError::new("", "empty record")),

@@ -61,6 +61,11 @@ pub(super) fn fields(m: &Mapping, line: &[u8]) -> Result<Fields, RowError> {
         .collect()
 }
 
+/// A line holding bytes that are invalid in the declared encoding.
+pub(super) fn undecodable(name: &str) -> RowError {
+    RowError::new("", format!("bytes that are invalid in {name}"))
+}
+
 pub(super) fn read(
     m: &Mapping,
     each: &mut dyn FnMut(Record) -> Result<(), IngestError>,
@@ -79,7 +84,8 @@ pub(super) fn read(
         }
         line += 1;
         end += n as u64;
-        let invalid = r.get_mut().invalid_before(end) > 0;
+        let text = r.get_mut();
+        let invalid = (text.invalid_before(end) > 0).then(|| text.encoding_name());
         while matches!(buf.last(), Some(b'\n' | b'\r')) {
             buf.pop();
         }
@@ -89,12 +95,8 @@ pub(super) fn read(
         if buf.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        let fields = if invalid {
-            let name = m.encoding.map_or("UTF-8", encoding_rs::Encoding::name);
-            Err(RowError::new(
-                "",
-                format!("bytes that are invalid in {name}"),
-            ))
+        let fields = if let Some(name) = invalid {
+            Err(undecodable(name))
         } else {
             fields(m, &buf)
         };

@@ -75,9 +75,21 @@ pub(crate) fn read(
 pub(crate) fn reread(m: &Mapping, raw: &[u8], header: Option<&str>) -> Result<Fields, RowError> {
     match m.format {
         Format::Csv => csv::reread(m, raw, header),
+        Format::JsonLines
+            if has_replacement(raw)
+                && let Some(e) = m.encoding =>
+        {
+            Err(jsonl::undecodable(e.name()))
+        }
         // Parquet records are quarantined as JSON objects of their mapped columns.
         Format::JsonLines | Format::Parquet => jsonl::fields(m, raw),
     }
+}
+
+/// Whether decoded text holds U+FFFD, which stands for bytes that were
+/// invalid in the declared encoding.
+pub(crate) fn has_replacement(text: &[u8]) -> bool {
+    text.windows(3).any(|w| w == "\u{fffd}".as_bytes())
 }
 
 pub(crate) fn unreadable(m: &Mapping, message: impl Into<String>) -> IngestError {
@@ -108,12 +120,17 @@ pub(crate) fn open_text(
 fn decoded(m: &Mapping, track: bool) -> Result<text::Text<BufReader<Box<dyn Read>>>, IngestError> {
     let mut r = BufReader::with_capacity(64 * 1024, stream::open_stream(m)?);
     let head = r.fill_buf().map_err(|e| read_error(m, e))?;
-    // A UTF-16 byte-order mark cannot begin UTF-8 text, so it is honoured
-    // even where the mapping left the encoding at its default.
-    let encoding = m.encoding.or_else(|| {
-        (head.starts_with(b"\xff\xfe") || head.starts_with(b"\xfe\xff"))
-            .then_some(encoding_rs::UTF_16LE)
-    });
+    // A UTF-16 byte-order mark cannot begin UTF-8 text. Reading such a file
+    // as UTF-16 unasked would leave replay, which sees only the mapping,
+    // reading its quarantined records differently: the mapping must say so.
+    if m.encoding.is_none() && (head.starts_with(b"\xff\xfe") || head.starts_with(b"\xfe\xff")) {
+        return Err(refuse(
+            m,
+            "undeclared_encoding",
+            "the file is UTF-16 (it starts with a UTF-16 byte-order mark): declare `encoding = \"utf-16\"`",
+        ));
+    }
+    let encoding = m.encoding;
     Ok(text::Text::new(r, encoding, track))
 }
 

@@ -81,6 +81,13 @@ impl<R: Read> Text<R> {
         self.lines + 1
     }
 
+    /// The encoding being read, after any byte-order mark has had its say.
+    pub fn encoding_name(&self) -> &'static str {
+        self.decoder
+            .as_ref()
+            .map_or("UTF-8", |d| d.encoding().name())
+    }
+
     /// How many invalid sequences fell before `end` since the last call.
     pub fn invalid_before(&mut self, end: u64) -> usize {
         let mut n = 0;
