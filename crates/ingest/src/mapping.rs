@@ -362,78 +362,12 @@ impl Mapping {
                 }
             },
         };
-        let tabular = format == Format::Csv;
-        let quote = match &src.quote {
-            None => Some(b'"'),
-            Some(q) if !tabular => {
-                return Err(cx.err(q.span().start, "`quote` applies to csv sources"));
-            }
-            Some(q) => match q.get_ref().as_bytes() {
-                [] => None,
-                [b] => Some(*b),
-                _ => {
-                    return Err(cx.err(
-                        q.span().start,
-                        format!(
-                            "quote `{}` must be one byte, or empty for none",
-                            q.get_ref()
-                        ),
-                    ));
-                }
-            },
-        };
-        let header = match &src.header {
-            None => true,
-            Some(h) if !tabular => {
-                return Err(cx.err(h.span().start, "`header` applies to csv sources"));
-            }
-            Some(h) => *h.get_ref(),
-        };
-        let encoding = match &src.encoding {
-            None => None,
-            Some(e) if format == Format::Parquet => {
-                return Err(cx.err(
-                    e.span().start,
-                    "`encoding` applies to csv and jsonl sources",
-                ));
-            }
-            Some(e) => match encoding_rs::Encoding::for_label(e.get_ref().trim().as_bytes()) {
-                Some(enc) if enc == encoding_rs::UTF_8 => None,
-                Some(enc) if enc != encoding_rs::REPLACEMENT => Some(enc),
-                _ => {
-                    return Err(cx.err(
-                        e.span().start,
-                        format!(
-                            "unknown encoding `{}` (utf-8, windows-1252, iso-8859-1, utf-16, ...)",
-                            e.get_ref()
-                        ),
-                    ));
-                }
-            },
-        };
-        let compression = match &src.compression {
-            Some(c) if format == Format::Parquet => {
-                return Err(cx.err(
-                    c.span().start,
-                    "`compression` applies to csv and jsonl sources (Parquet compresses inside the file)",
-                ));
-            }
-            Some(c) => match c.get_ref().as_str() {
-                "none" => Compression::None,
-                "gzip" => Compression::Gzip,
-                "zstd" => Compression::Zstd,
-                other => {
-                    return Err(cx.err(
-                        c.span().start,
-                        format!("unknown compression `{other}` (none, gzip, zstd)"),
-                    ));
-                }
-            },
-            None if format == Format::Parquet => Compression::None,
-            None if src.path.ends_with(".gz") => Compression::Gzip,
-            None if src.path.ends_with(".zst") || src.path.ends_with(".zstd") => Compression::Zstd,
-            None => Compression::None,
-        };
+        let ReadOptions {
+            quote,
+            header,
+            encoding,
+            compression,
+        } = read_options(&cx, src, format)?;
         if raw.entities.is_empty() {
             return Err(cx.err(
                 raw.source.span().end,
@@ -676,4 +610,93 @@ impl Mapping {
     pub fn columns(&self) -> &[String] {
         &self.columns
     }
+}
+
+/// How a source is read, beyond its format and delimiter.
+struct ReadOptions {
+    quote: Option<u8>,
+    header: bool,
+    encoding: Option<&'static encoding_rs::Encoding>,
+    compression: Compression,
+}
+
+fn read_options(cx: &Cx<'_>, src: &RawSource, format: Format) -> Result<ReadOptions, IngestError> {
+    let tabular = format == Format::Csv;
+    let quote = match &src.quote {
+        None => Some(b'"'),
+        Some(q) if !tabular => {
+            return Err(cx.err(q.span().start, "`quote` applies to csv sources"));
+        }
+        Some(q) => match q.get_ref().as_bytes() {
+            [] => None,
+            [b] => Some(*b),
+            _ => {
+                return Err(cx.err(
+                    q.span().start,
+                    format!(
+                        "quote `{}` must be one byte, or empty for none",
+                        q.get_ref()
+                    ),
+                ));
+            }
+        },
+    };
+    let header = match &src.header {
+        None => true,
+        Some(h) if !tabular => {
+            return Err(cx.err(h.span().start, "`header` applies to csv sources"));
+        }
+        Some(h) => *h.get_ref(),
+    };
+    let encoding = match &src.encoding {
+        None => None,
+        Some(e) if format == Format::Parquet => {
+            return Err(cx.err(
+                e.span().start,
+                "`encoding` applies to csv and jsonl sources",
+            ));
+        }
+        Some(e) => match encoding_rs::Encoding::for_label(e.get_ref().trim().as_bytes()) {
+            Some(enc) if enc == encoding_rs::UTF_8 => None,
+            Some(enc) if enc != encoding_rs::REPLACEMENT => Some(enc),
+            _ => {
+                return Err(cx.err(
+                    e.span().start,
+                    format!(
+                        "unknown encoding `{}` (utf-8, windows-1252, iso-8859-1, utf-16, ...)",
+                        e.get_ref()
+                    ),
+                ));
+            }
+        },
+    };
+    let compression = match &src.compression {
+        Some(c) if format == Format::Parquet => {
+            return Err(cx.err(
+                c.span().start,
+                "`compression` applies to csv and jsonl sources (Parquet compresses inside the file)",
+            ));
+        }
+        Some(c) => match c.get_ref().as_str() {
+            "none" => Compression::None,
+            "gzip" => Compression::Gzip,
+            "zstd" => Compression::Zstd,
+            other => {
+                return Err(cx.err(
+                    c.span().start,
+                    format!("unknown compression `{other}` (none, gzip, zstd)"),
+                ));
+            }
+        },
+        None if format == Format::Parquet => Compression::None,
+        None if src.path.ends_with(".gz") => Compression::Gzip,
+        None if src.path.ends_with(".zst") || src.path.ends_with(".zstd") => Compression::Zstd,
+        None => Compression::None,
+    };
+    Ok(ReadOptions {
+        quote,
+        header,
+        encoding,
+        compression,
+    })
 }
