@@ -327,7 +327,7 @@ fn json_arrays_objects_and_booleans_where_text_is_expected_are_wrong_type() {
     // issue 15, finding 6
     let dir = tempfile::tempdir().unwrap();
     let lines = [
-        r#"{"id": 1, "name": "Ann", "notes": 12.5, "active": true}"#,
+        r#"{"id": 1, "name": "Ann", "notes": 12.50, "active": true, "ref": 123456789012345678901234}"#,
         r#"{"id": 2, "name": ["Bob"]}"#,
         r#"{"id": 3, "name": "Cat", "notes": {"text": "x"}}"#,
         r#"{"id": 4, "name": false}"#,
@@ -337,7 +337,8 @@ fn json_arrays_objects_and_booleans_where_text_is_expected_are_wrong_type() {
         "format = \"jsonl\"\npath = \"p.jsonl\"",
         "keys = [\"id\"]",
         "name = { column = \"name\" }\nnotes = { column = \"notes\" }\n\
-         active = { column = \"active\", map = { true = \"yes\", false = \"no\" } }",
+         active = { column = \"active\", map = { true = \"yes\", false = \"no\" } }\n\
+         ref_no = { column = \"ref\" }",
     );
     let out = ingest_file(dir.path(), "p.jsonl", lines.join("\n").as_bytes(), &m);
     out.result.as_ref().unwrap();
@@ -353,7 +354,12 @@ fn json_arrays_objects_and_booleans_where_text_is_expected_are_wrong_type() {
     assert!(reasons[2].contains("a boolean"));
     // A boolean stands where the mapping maps it; a number reads as text.
     assert_eq!(out.value("hr:person:1", "active").unwrap().0, "yes");
-    assert_eq!(out.value("hr:person:1", "notes").unwrap().0, "12.5");
+    // Numbers land as written, not rounded through a float.
+    assert_eq!(out.value("hr:person:1", "notes").unwrap().0, "12.50");
+    assert_eq!(
+        out.value("hr:person:1", "ref_no").unwrap().0,
+        "123456789012345678901234"
+    );
     assert_eq!(out.value("hr:person:5", "active").unwrap().0, "yes");
 }
 

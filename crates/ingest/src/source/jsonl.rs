@@ -1,34 +1,51 @@
 //! JSON Lines: one object per line; a column names a field, `a.b` a nested one.
 
+use std::collections::BTreeMap;
 use std::io::BufRead;
 
 use clearstone_model::limits;
-use serde_json::Value;
+use serde_json::value::RawValue;
 
 use super::{Raw, Record, open_text, read_error};
 use crate::map::Fields;
 use crate::mapping::Mapping;
 use crate::{IngestError, RowError};
 
-fn lookup<'a>(v: &'a Value, path: &str) -> Option<&'a Value> {
-    if let Some(direct) = v.get(path) {
-        return Some(direct);
+/// A JSON object's members, each kept as the text it was written as, so that
+/// a number lands exactly as the source wrote it (`1.50`, or an id too long
+/// for a float).
+type Object<'a> = BTreeMap<String, &'a RawValue>;
+
+fn lookup<'a>(obj: &Object<'a>, path: &str) -> Option<&'a RawValue> {
+    if let Some(direct) = obj.get(path) {
+        return Some(*direct);
     }
-    path.split('.').try_fold(v, |cur, part| cur.get(part))
+    let mut parts = path.split('.');
+    let mut cur: &'a RawValue = obj.get(parts.next()?).copied()?;
+    for part in parts {
+        let inner: Object<'a> = serde_json::from_str(cur.get()).ok()?;
+        cur = inner.get(part).copied()?;
+    }
+    Some(cur)
 }
 
 /// A member's value as text. Numbers are text as written; a boolean only
 /// where the mapping maps `true`/`false`; an array or object never, since its
 /// JSON text would land as if it were a value.
-fn text(v: &Value, column: &str, boolean: bool) -> Result<Option<String>, RowError> {
-    let found = match v {
-        Value::Null => return Ok(None),
-        Value::String(s) => return Ok((!s.trim().is_empty()).then(|| s.clone())),
-        Value::Number(n) => return Ok(Some(n.to_string())),
-        Value::Bool(b) if boolean => return Ok(Some(b.to_string())),
-        Value::Bool(_) => "a boolean",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
+fn text(v: &RawValue, column: &str, boolean: bool) -> Result<Option<String>, RowError> {
+    let json = v.get();
+    let found = match json.as_bytes().first() {
+        Some(b'n') => return Ok(None),
+        Some(b'"') => {
+            let s: String = serde_json::from_str(json)
+                .map_err(|e| RowError::new(column, format!("malformed JSON: {e}")))?;
+            return Ok((!s.trim().is_empty()).then_some(s));
+        }
+        Some(b't' | b'f') if boolean => return Ok(Some(json.to_string())),
+        Some(b't' | b'f') => "a boolean",
+        Some(b'[') => "an array",
+        Some(b'{') => "an object",
+        _ => return Ok(Some(json.to_string())),
     };
     Err(RowError::new(
         column,
@@ -49,15 +66,15 @@ pub(super) fn fields(m: &Mapping, line: &[u8]) -> Result<Fields, RowError> {
     }
     let s = std::str::from_utf8(line)
         .map_err(|e| RowError::new("", format!("invalid UTF-8 at byte {}", e.valid_up_to())))?;
-    let v: Value =
-        serde_json::from_str(s).map_err(|e| RowError::new("", format!("malformed JSON: {e}")))?;
-    if !v.is_object() {
-        return Err(RowError::new("", "a JSON Lines record must be an object"));
-    }
+    let obj: Object =
+        serde_json::from_str(s).map_err(|e| match serde_json::from_str::<&RawValue>(s) {
+            Ok(_) => RowError::new("", "a JSON Lines record must be an object"),
+            Err(_) => RowError::new("", format!("malformed JSON: {e}")),
+        })?;
     m.columns
         .iter()
         .zip(&m.booleans)
-        .map(|(c, boolean)| lookup(&v, c).map_or(Ok(None), |v| text(v, c, *boolean)))
+        .map(|(c, boolean)| lookup(&obj, c).map_or(Ok(None), |v| text(v, c, *boolean)))
         .collect()
 }
 
