@@ -69,9 +69,8 @@ impl EngineError {
             Self::NotFound(_) => "not_found",
             Self::Ontology(_) => "invalid_ontology",
             Self::Ingest(I::Mapping { .. }) => "invalid_mapping",
-            Self::Ingest(I::Unreadable { .. } | I::Io { .. } | I::TooLarge { .. }) => {
-                "source_unreadable"
-            }
+            Self::Ingest(I::Unreadable { code, .. }) => code,
+            Self::Ingest(I::Io { .. } | I::TooLarge { .. }) => "source_unreadable",
             Self::Ingest(I::Sink(_)) => "ingest_failed",
             Self::InvalidInput(_) => "invalid_input",
             Self::Io { .. } => "io_error",

@@ -22,9 +22,24 @@ pub enum IngestError {
         path: String,
         format: &'static str,
         message: String,
+        /// Why, as a stable snake_case code (`duplicate_header`, `empty_file`, ...).
+        code: &'static str,
     },
     #[error("ingest stopped: {0}")]
     Sink(String),
+}
+
+impl IngestError {
+    /// A stable snake_case code for the error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Io { .. } => "source_unreadable",
+            Self::TooLarge { .. } => "limit_exceeded",
+            Self::Mapping { .. } => "invalid_mapping",
+            Self::Unreadable { code, .. } => code,
+            Self::Sink(_) => "ingest_failed",
+        }
+    }
 }
 
 /// Why one record could not be mapped, and where.

@@ -20,17 +20,28 @@ pub(crate) fn map_record(
     now: Timestamp,
     out: &mut Vec<Statement>,
 ) -> Result<(), RowError> {
-    let get = |slot: usize| {
+    // A value as the source gave it, whitespace and all, if it has any text.
+    let source = |slot: usize| {
         fields
             .get(slot)
             .and_then(|v| v.as_deref())
-            .map(str::trim)
-            .filter(|v| !v.is_empty())
+            .filter(|v| !v.trim().is_empty())
     };
+    let get = |slot: usize| source(slot).map(str::trim);
     let col = |slot: usize| m.columns.get(slot).cloned().unwrap_or_default();
 
+    let line_text = line.to_string();
     let mut ids: Vec<Option<Arc<str>>> = Vec::with_capacity(m.entities.len());
     for e in &m.entities {
+        if let Some(prefix) = &e.row_key {
+            let key: &[&str] = if prefix.is_empty() {
+                &[&line_text]
+            } else {
+                &[prefix, &line_text]
+            };
+            ids.push(Some(entity_id(&m.dataset.name, &e.name, key).into()));
+            continue;
+        }
         let keys: Vec<Option<&str>> = e.keys.iter().map(|k| get(*k)).collect();
         if e.optional && keys.iter().all(Option::is_none) {
             ids.push(None);
@@ -67,14 +78,27 @@ pub(crate) fn map_record(
         };
         for pm in &e.props {
             let joined;
+            let as_given;
+            // What the source said, to keep as the original wherever the
+            // stored value differs from it at all; references have none.
+            let mut said: Option<&str> = None;
             let raw: Option<&str> = match &pm.source {
-                ValueSource::Column(s) => get(*s),
+                ValueSource::Column(s) => {
+                    said = source(*s);
+                    get(*s)
+                }
                 ValueSource::Columns(slots, sep) => {
                     let parts: Vec<&str> = slots.iter().filter_map(|s| get(*s)).collect();
                     joined = parts.join(sep);
+                    let given: Vec<&str> = slots.iter().filter_map(|s| source(*s)).collect();
+                    as_given = given.join(sep);
+                    said = Some(as_given.as_str());
                     (!joined.is_empty()).then_some(joined.as_str())
                 }
-                ValueSource::Constant(c) => Some(c.as_str()),
+                ValueSource::Constant(c) => {
+                    said = Some(c.as_str());
+                    Some(c.as_str())
+                }
                 ValueSource::SameRow(j) => ids.get(*j).and_then(|x| x.as_deref()),
                 ValueSource::ByKey {
                     dataset,
@@ -100,7 +124,7 @@ pub(crate) fn map_record(
                         .unwrap_or_else(|| pm.prop.to_string());
                     RowError::new(column, why)
                 })?;
-                let original_value = (value != piece).then(|| piece.to_string());
+                let original_value = said.filter(|s| *s != value).map(str::to_string);
                 out.push(Statement {
                     id: StatementId::with_entity_key(ekey, &m.dataset_name, id, &pm.prop, &value),
                     entity_id: id.clone(),

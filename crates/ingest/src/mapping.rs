@@ -18,6 +18,14 @@ pub enum Format {
     Parquet,
 }
 
+/// How the source file is compressed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Compression {
+    None,
+    Gzip,
+    Zstd,
+}
+
 impl Format {
     pub fn as_str(self) -> &'static str {
         match self {
@@ -51,11 +59,21 @@ pub struct Mapping {
     /// The source resolved against the mapping's folder.
     pub source_path: PathBuf,
     pub(crate) delimiter: u8,
+    /// CSV: the quote character, `None` where quotes are plain text.
+    pub(crate) quote: Option<u8>,
+    /// CSV: whether the first row names the columns (else they are `1`, `2`, ...).
+    pub(crate) header: bool,
+    /// `None` for UTF-8, read as bytes so that invalid ones are kept as read.
+    pub(crate) encoding: Option<&'static encoding_rs::Encoding>,
+    pub(crate) compression: Compression,
     /// Shared by every statement this mapping makes.
     pub(crate) dataset_name: Arc<str>,
     pub(crate) source_arc: Arc<str>,
     /// Every source column the mapping reads; values are addressed by slot.
     pub(crate) columns: Vec<String>,
+    /// Per slot: whether a JSON boolean may stand there, because every value
+    /// read from it maps `true` or `false`.
+    pub(crate) booleans: Vec<bool>,
     pub(crate) entities: Vec<EntityMap>,
 }
 
@@ -64,6 +82,8 @@ pub(crate) struct EntityMap {
     pub name: String,
     pub schema: Arc<str>,
     pub keys: Vec<usize>,
+    /// A key made from the record's line, after this constant (maybe empty).
+    pub row_key: Option<String>,
     pub optional: bool,
     pub category: Option<CategorySpec>,
     pub kind: Kind,
@@ -149,6 +169,10 @@ struct RawSource {
     format: Spanned<String>,
     path: String,
     delimiter: Option<Spanned<String>>,
+    quote: Option<Spanned<String>>,
+    header: Option<Spanned<bool>>,
+    encoding: Option<Spanned<String>>,
+    compression: Option<Spanned<String>>,
     #[serde(default)]
     date_formats: Vec<String>,
 }
@@ -158,7 +182,9 @@ struct RawSource {
 struct RawEntity {
     name: String,
     schema: Spanned<String>,
+    #[serde(default)]
     keys: Vec<String>,
+    row_key: Option<Spanned<RawRowKey>>,
     #[serde(default)]
     optional: bool,
     subject_category: Option<Spanned<RawCategory>>,
@@ -166,6 +192,13 @@ struct RawEntity {
     markings: Option<Spanned<String>>,
     #[serde(default)]
     properties: BTreeMap<String, Spanned<RawValue>>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawRowKey {
+    On(bool),
+    Prefix(String),
 }
 
 #[derive(Deserialize)]
@@ -223,15 +256,27 @@ impl Cx<'_> {
 }
 
 #[derive(Default)]
-struct Slots(Vec<String>);
+struct Slots {
+    names: Vec<String>,
+    booleans: Vec<bool>,
+}
 
 impl Slots {
     fn slot(&mut self, name: &str) -> usize {
-        if let Some(i) = self.0.iter().position(|c| c == name) {
+        self.use_slot(name, false)
+    }
+
+    /// A slot, noting whether this use of it takes a JSON boolean.
+    fn use_slot(&mut self, name: &str, boolean: bool) -> usize {
+        if let Some(i) = self.names.iter().position(|c| c == name) {
+            if let Some(b) = self.booleans.get_mut(i) {
+                *b &= boolean;
+            }
             return i;
         }
-        self.0.push(name.to_string());
-        self.0.len() - 1
+        self.names.push(name.to_string());
+        self.booleans.push(boolean);
+        self.names.len() - 1
     }
 }
 
@@ -317,6 +362,12 @@ impl Mapping {
                 }
             },
         };
+        let ReadOptions {
+            quote,
+            header,
+            encoding,
+            compression,
+        } = read_options(&cx, src, format)?;
         if raw.entities.is_empty() {
             return Err(cx.err(
                 raw.source.span().end,
@@ -349,10 +400,30 @@ impl Mapping {
                     format!("`{schema}` is abstract: map a concrete type"),
                 ));
             }
-            if e.keys.is_empty() {
+            let row_key = match &e.row_key {
+                None => None,
+                Some(r) => match r.get_ref() {
+                    RawRowKey::On(false) => None,
+                    _ if !e.keys.is_empty() => {
+                        return Err(cx.err(
+                            r.span().start,
+                            format!(
+                                "entity `{}`: `keys` and `row_key` exclude each other",
+                                e.name
+                            ),
+                        ));
+                    }
+                    RawRowKey::On(true) => Some(String::new()),
+                    RawRowKey::Prefix(p) => Some(p.clone()),
+                },
+            };
+            if e.keys.is_empty() && row_key.is_none() {
                 return Err(cx.err(
                     at,
-                    format!("entity `{}` needs at least one key column", e.name),
+                    format!(
+                        "entity `{}` needs at least one key column, or `row_key = true`",
+                        e.name
+                    ),
                 ));
             }
             let keys = e.keys.iter().map(|k| slots.slot(k)).collect();
@@ -428,13 +499,14 @@ impl Mapping {
                 .count();
                 let source = match (&v.entity, given) {
                     (None, 1) => {
+                        let boolean = v.map.contains_key("true") || v.map.contains_key("false");
                         if let Some(c) = &v.column {
-                            ValueSource::Column(slots.slot(c))
+                            ValueSource::Column(slots.use_slot(c, boolean))
                         } else if let Some(cs) = &v.columns {
                             if cs.is_empty() {
                                 return Err(cx.err(pat, format!("`{pname}`: `columns` is empty")));
                             }
-                            ValueSource::Columns(cs.iter().map(|c| slots.slot(c)).collect(), v.join.clone().unwrap_or_else(|| " ".into()))
+                            ValueSource::Columns(cs.iter().map(|c| slots.use_slot(c, boolean)).collect(), v.join.clone().unwrap_or_else(|| " ".into()))
                         } else {
                             ValueSource::Constant(v.constant.clone().unwrap_or_default())
                         }
@@ -507,6 +579,7 @@ impl Mapping {
                 name: e.name.clone(),
                 schema: schema.as_str().into(),
                 keys,
+                row_key,
                 optional: e.optional,
                 category,
                 kind,
@@ -521,9 +594,14 @@ impl Mapping {
             source_name: src.path.clone(),
             source_path: base.join(&src.path),
             delimiter,
+            quote,
+            header,
+            encoding,
+            compression,
             dataset_name: ds_name.as_str().into(),
             source_arc: src.path.as_str().into(),
-            columns: slots.0,
+            columns: slots.names,
+            booleans: slots.booleans,
             entities,
         })
     }
@@ -532,4 +610,93 @@ impl Mapping {
     pub fn columns(&self) -> &[String] {
         &self.columns
     }
+}
+
+/// How a source is read, beyond its format and delimiter.
+struct ReadOptions {
+    quote: Option<u8>,
+    header: bool,
+    encoding: Option<&'static encoding_rs::Encoding>,
+    compression: Compression,
+}
+
+fn read_options(cx: &Cx<'_>, src: &RawSource, format: Format) -> Result<ReadOptions, IngestError> {
+    let tabular = format == Format::Csv;
+    let quote = match &src.quote {
+        None => Some(b'"'),
+        Some(q) if !tabular => {
+            return Err(cx.err(q.span().start, "`quote` applies to csv sources"));
+        }
+        Some(q) => match q.get_ref().as_bytes() {
+            [] => None,
+            [b] => Some(*b),
+            _ => {
+                return Err(cx.err(
+                    q.span().start,
+                    format!(
+                        "quote `{}` must be one byte, or empty for none",
+                        q.get_ref()
+                    ),
+                ));
+            }
+        },
+    };
+    let header = match &src.header {
+        None => true,
+        Some(h) if !tabular => {
+            return Err(cx.err(h.span().start, "`header` applies to csv sources"));
+        }
+        Some(h) => *h.get_ref(),
+    };
+    let encoding = match &src.encoding {
+        None => None,
+        Some(e) if format == Format::Parquet => {
+            return Err(cx.err(
+                e.span().start,
+                "`encoding` applies to csv and jsonl sources",
+            ));
+        }
+        Some(e) => match encoding_rs::Encoding::for_label(e.get_ref().trim().as_bytes()) {
+            Some(enc) if enc == encoding_rs::UTF_8 => None,
+            Some(enc) if enc != encoding_rs::REPLACEMENT => Some(enc),
+            _ => {
+                return Err(cx.err(
+                    e.span().start,
+                    format!(
+                        "unknown encoding `{}` (utf-8, windows-1252, iso-8859-1, utf-16, ...)",
+                        e.get_ref()
+                    ),
+                ));
+            }
+        },
+    };
+    let compression = match &src.compression {
+        Some(c) if format == Format::Parquet => {
+            return Err(cx.err(
+                c.span().start,
+                "`compression` applies to csv and jsonl sources (Parquet compresses inside the file)",
+            ));
+        }
+        Some(c) => match c.get_ref().as_str() {
+            "none" => Compression::None,
+            "gzip" => Compression::Gzip,
+            "zstd" => Compression::Zstd,
+            other => {
+                return Err(cx.err(
+                    c.span().start,
+                    format!("unknown compression `{other}` (none, gzip, zstd)"),
+                ));
+            }
+        },
+        None if format == Format::Parquet => Compression::None,
+        None if src.path.ends_with(".gz") => Compression::Gzip,
+        None if src.path.ends_with(".zst") || src.path.ends_with(".zstd") => Compression::Zstd,
+        None => Compression::None,
+    };
+    Ok(ReadOptions {
+        quote,
+        header,
+        encoding,
+        compression,
+    })
 }

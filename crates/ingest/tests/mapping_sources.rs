@@ -113,7 +113,11 @@ fn csv_with_bom_semicolons_and_quotes_maps_and_quarantines() {
             .find(|s| &*s.entity_id == e && &*s.prop == p)
             .map(|s| (s.value.clone(), s.original_value.clone()))
     };
-    assert_eq!(get("hr:person:1", "name"), Some(("Ann Smith".into(), None)));
+    // issue 15, finding 8: trimming alone keeps the original, as the cells said it.
+    assert_eq!(
+        get("hr:person:1", "name"),
+        Some(("Ann Smith".into(), Some("  Ann  Smith".into())))
+    );
     assert_eq!(
         get("hr:person:1", "birth_date"),
         Some(("1984-07-03".into(), Some("03/07/1984".into())))

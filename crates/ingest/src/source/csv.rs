@@ -1,9 +1,10 @@
-//! CSV with any one-byte delimiter, a header row, quoted fields, UTF-8 with or
-//! without a byte-order mark.
+//! CSV with any one-byte delimiter and quote, a header row or columns named
+//! by position, in any encoding the mapping declares, gzip or zstd.
 
 use clearstone_model::limits;
 
-use super::{Raw, Record, open, unreadable};
+use super::text::Text;
+use super::{Raw, Record, has_replacement, open_text, read_error, refuse, unreadable};
 use crate::map::Fields;
 use crate::mapping::Mapping;
 use crate::{IngestError, RowError};
@@ -11,35 +12,58 @@ use crate::{IngestError, RowError};
 fn reader<R: std::io::Read>(m: &Mapping, r: R, has_headers: bool) -> csv::Reader<R> {
     csv::ReaderBuilder::new()
         .delimiter(m.delimiter)
+        .quote(m.quote.unwrap_or(b'"'))
+        .quoting(m.quote.is_some())
         .has_headers(has_headers)
         // Rows with the wrong number of fields are quarantined, not fatal.
         .flexible(true)
         .from_reader(r)
 }
 
-/// Where each mapping slot sits in the header. Missing columns are an error
-/// for the whole file, since every row would fail the same way.
-fn slot_indexes(m: &Mapping, header: &[String]) -> Result<Vec<usize>, String> {
-    let found: Vec<Option<usize>> = m
-        .columns
-        .iter()
-        .map(|c| header.iter().position(|h| h == c))
-        .collect();
-    let missing: Vec<String> = m
-        .columns
-        .iter()
-        .zip(&found)
-        .filter(|(_, f)| f.is_none())
-        .map(|(c, _)| format!("`{c}`"))
-        .collect();
+/// Where each mapping slot sits in the header. Missing or ambiguous columns
+/// are an error for the whole file, since every row would fail the same way
+/// (or, for a column named twice, might land from the wrong one).
+fn slot_indexes(m: &Mapping, header: &[String]) -> Result<Vec<usize>, (&'static str, String)> {
+    let mut found = Vec::with_capacity(m.columns.len());
+    let mut missing = Vec::new();
+    for c in &m.columns {
+        let mut at = header
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| *h == c)
+            .map(|(i, _)| i);
+        match (at.next(), at.next()) {
+            (Some(i), None) => found.push(i),
+            (Some(i), Some(j)) => {
+                return Err((
+                    "duplicate_header",
+                    format!(
+                        "duplicate header: column `{c}` is named twice, at columns {} and {}, so which one `{}` means is ambiguous",
+                        i + 1,
+                        j + 1,
+                        m.path.display()
+                    ),
+                ));
+            }
+            (None, _) => missing.push(format!("`{c}`")),
+        }
+    }
     if !missing.is_empty() {
-        return Err(format!(
-            "columns {} named by `{}` are not in the header",
-            missing.join(", "),
-            m.path.display()
+        let place = if m.header {
+            "in the header".to_string()
+        } else {
+            format!("in the file, whose columns are `1` to `{}`", header.len())
+        };
+        return Err((
+            "missing_columns",
+            format!(
+                "columns {} named by `{}` are not {place}",
+                missing.join(", "),
+                m.path.display()
+            ),
         ));
     }
-    Ok(found.into_iter().flatten().collect())
+    Ok(found)
 }
 
 fn record_fields(
@@ -69,9 +93,27 @@ fn record_fields(
         .collect()
 }
 
+/// A record holding bytes that are invalid in the declared encoding: the
+/// mapped column where they show, else the whole record.
+fn undecodable(m: &Mapping, name: &str, idx: &[usize], rec: &csv::ByteRecord) -> RowError {
+    let column = idx
+        .iter()
+        .zip(&m.columns)
+        .find(|(i, _)| rec.get(**i).is_some_and(has_replacement))
+        .map(|(_, c)| c.clone())
+        .unwrap_or_default();
+    RowError::new(column, format!("bytes that are invalid in {name}"))
+}
+
 pub(super) fn encode(m: &Mapping, rec: &csv::ByteRecord) -> Vec<u8> {
     let mut w = csv::WriterBuilder::new()
         .delimiter(m.delimiter)
+        .quote(m.quote.unwrap_or(b'"'))
+        .quote_style(if m.quote.is_some() {
+            csv::QuoteStyle::Necessary
+        } else {
+            csv::QuoteStyle::Never
+        })
         .from_writer(Vec::new());
     let _ = w.write_byte_record(rec);
     let mut out = w.into_inner().unwrap_or_default();
@@ -85,49 +127,90 @@ pub(super) fn read(
     m: &Mapping,
     each: &mut dyn FnMut(Record) -> Result<(), IngestError>,
 ) -> Result<(), IngestError> {
-    let file = open(m)?;
-    let mut rdr = reader(m, std::io::BufReader::with_capacity(1 << 20, file), true);
-    let header = rdr
-        .byte_headers()
-        .map_err(|e| unreadable(m, e.to_string()))?
-        .clone();
-    let header: Vec<String> = header
-        .iter()
-        .map(|h| {
-            std::str::from_utf8(h).map(|s| s.trim_start_matches('\u{feff}').trim().to_string())
-        })
-        .collect::<Result<_, _>>()
-        .map_err(|_| unreadable(m, "the header row is not UTF-8"))?;
-    let idx = slot_indexes(m, &header).map_err(|e| unreadable(m, e))?;
+    let mut rdr = reader(m, open_text(m, true)?, false);
+    let mut first = csv::ByteRecord::new();
+    let got = rdr
+        .read_byte_record(&mut first)
+        .map_err(|e| csv_error(m, e))?;
+    if !got {
+        return Err(refuse(m, "empty_file", "empty file"));
+    }
+    let header: Vec<String> = if m.header {
+        first
+            .iter()
+            .map(|h| {
+                std::str::from_utf8(h).map(|s| s.trim_start_matches('\u{feff}').trim().to_string())
+            })
+            .collect::<Result<_, _>>()
+            .map_err(|_| {
+                refuse(
+                    m,
+                    "invalid_header",
+                    "the header row is not UTF-8: declare the file's `encoding`",
+                )
+            })?
+    } else {
+        (1..=first.len()).map(|i| i.to_string()).collect()
+    };
+    let idx = slot_indexes(m, &header).map_err(|(code, e)| refuse(m, code, e))?;
+    if m.header {
+        // Bytes the header could not decode are the header's, not a record's.
+        let end = rdr.position().byte();
+        rdr.get_mut().invalid_before(end);
+    }
     let shared: std::sync::Arc<str> = header.join("\t").into();
+    let mut pending = (!m.header).then_some(first);
     loop {
-        let mut rec = csv::ByteRecord::new();
-        match rdr.read_byte_record(&mut rec) {
-            Ok(false) => return Ok(()),
-            Ok(true) => {
-                let line = rec.position().map_or(0, csv::Position::line);
-                let size = rec.as_slice().len() + rec.len();
-                let fields = if size > limits::ROW_BYTES_MAX {
-                    Err(RowError::new(
-                        "",
-                        format!(
-                            "record of {size} bytes exceeds row_bytes_max ({})",
-                            limits::ROW_BYTES_MAX
-                        ),
-                    ))
-                } else {
-                    record_fields(&rec, header.len(), &idx, &m.columns)
-                };
-                each(Record {
-                    line,
-                    raw: Raw::Csv(rec),
-                    size: size as u64,
-                    fields,
-                    header: Some(shared.clone()),
-                })?;
+        let start = rdr.position().byte();
+        let rec = match pending.take() {
+            Some(rec) => rec,
+            None => {
+                let mut rec = csv::ByteRecord::new();
+                match rdr.read_byte_record(&mut rec) {
+                    Ok(false) => return Ok(()),
+                    Ok(true) => rec,
+                    Err(e) => return Err(csv_error(m, e)),
+                }
             }
-            Err(e) => return Err(unreadable(m, e.to_string())),
-        }
+        };
+        // The record's own start, not the reader's: its line counter falls
+        // behind on `\r\n` and never moves on `\r`.
+        let start = rec.position().map_or(start, csv::Position::byte);
+        let end = rdr.position().byte();
+        let text: &mut Text<_> = rdr.get_mut();
+        let line = text.line_at(start);
+        let invalid = (text.invalid_before(end) > 0).then(|| text.encoding_name());
+        let size = rec.as_slice().len() + rec.len();
+        let fields = if size > limits::ROW_BYTES_MAX {
+            Err(RowError::new(
+                "",
+                format!(
+                    "record of {size} bytes exceeds row_bytes_max ({})",
+                    limits::ROW_BYTES_MAX
+                ),
+            ))
+        } else if let Some(name) = invalid {
+            Err(undecodable(m, name, &idx, &rec))
+        } else {
+            record_fields(&rec, header.len(), &idx, &m.columns)
+        };
+        each(Record {
+            line,
+            raw: Raw::Csv(rec),
+            size: size as u64,
+            fields,
+            header: Some(shared.clone()),
+        })?;
+    }
+}
+
+fn csv_error(m: &Mapping, e: csv::Error) -> IngestError {
+    if !e.is_io_error() {
+        return unreadable(m, e.to_string());
+    }
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => read_error(m, e),
+        other => unreadable(m, format!("{other:?}")),
     }
 }
 
@@ -137,10 +220,18 @@ pub(super) fn reread(m: &Mapping, raw: &[u8], header: Option<&str>) -> Result<Fi
         .split('\t')
         .map(str::to_string)
         .collect();
-    let idx = slot_indexes(m, &header).map_err(|e| RowError::new("", e))?;
+    let idx = slot_indexes(m, &header).map_err(|(_, e)| RowError::new("", e))?;
     let mut rdr = reader(m, raw, false);
     let mut rec = csv::ByteRecord::new();
     match rdr.read_byte_record(&mut rec) {
+        // Quarantined text was decoded already; a replacement character in
+        // it stands for bytes the declared encoding could not read.
+        Ok(true)
+            if has_replacement(rec.as_slice())
+                && let Some(e) = m.encoding =>
+        {
+            Err(undecodable(m, e.name(), &idx, &rec))
+        }
         Ok(true) => record_fields(&rec, header.len(), &idx, &m.columns),
         Ok(false) => Err(RowError::new("", "empty record")),
         Err(e) => Err(RowError::new("", e.to_string())),

@@ -1,31 +1,56 @@
 //! JSON Lines: one object per line; a column names a field, `a.b` a nested one.
 
+use std::collections::BTreeMap;
 use std::io::BufRead;
 
 use clearstone_model::limits;
-use serde_json::Value;
+use serde_json::value::RawValue;
 
-use super::{Raw, Record, open};
+use super::{Raw, Record, open_text, read_error};
 use crate::map::Fields;
 use crate::mapping::Mapping;
 use crate::{IngestError, RowError};
 
-fn lookup<'a>(v: &'a Value, path: &str) -> Option<&'a Value> {
-    if let Some(direct) = v.get(path) {
-        return Some(direct);
+/// A JSON object's members, each kept as the text it was written as, so that
+/// a number lands exactly as the source wrote it (`1.50`, or an id too long
+/// for a float).
+type Object<'a> = BTreeMap<String, &'a RawValue>;
+
+fn lookup<'a>(obj: &Object<'a>, path: &str) -> Option<&'a RawValue> {
+    if let Some(direct) = obj.get(path) {
+        return Some(*direct);
     }
-    path.split('.').try_fold(v, |cur, part| cur.get(part))
+    let mut parts = path.split('.');
+    let mut cur: &'a RawValue = obj.get(parts.next()?).copied()?;
+    for part in parts {
+        let inner: Object<'a> = serde_json::from_str(cur.get()).ok()?;
+        cur = inner.get(part).copied()?;
+    }
+    Some(cur)
 }
 
-fn text(v: &Value) -> Option<String> {
-    match v {
-        Value::Null => None,
-        Value::String(s) => (!s.trim().is_empty()).then(|| s.clone()),
-        Value::Bool(b) => Some(b.to_string()),
-        Value::Number(n) => Some(n.to_string()),
-        // Arrays and objects are kept as JSON text: a mapping may `split` them.
-        other => Some(other.to_string()),
-    }
+/// A member's value as text. Numbers are text as written; a boolean only
+/// where the mapping maps `true`/`false`; an array or object never, since its
+/// JSON text would land as if it were a value.
+fn text(v: &RawValue, column: &str, boolean: bool) -> Result<Option<String>, RowError> {
+    let json = v.get();
+    let found = match json.as_bytes().first() {
+        Some(b'n') => return Ok(None),
+        Some(b'"') => {
+            let s: String = serde_json::from_str(json)
+                .map_err(|e| RowError::new(column, format!("malformed JSON: {e}")))?;
+            return Ok((!s.trim().is_empty()).then_some(s));
+        }
+        Some(b't' | b'f') if boolean => return Ok(Some(json.to_string())),
+        Some(b't' | b'f') => "a boolean",
+        Some(b'[') => "an array",
+        Some(b'{') => "an object",
+        _ => return Ok(Some(json.to_string())),
+    };
+    Err(RowError::new(
+        column,
+        format!("wrong_type: expected text, found {found}"),
+    ))
 }
 
 pub(super) fn fields(m: &Mapping, line: &[u8]) -> Result<Fields, RowError> {
@@ -41,36 +66,43 @@ pub(super) fn fields(m: &Mapping, line: &[u8]) -> Result<Fields, RowError> {
     }
     let s = std::str::from_utf8(line)
         .map_err(|e| RowError::new("", format!("invalid UTF-8 at byte {}", e.valid_up_to())))?;
-    let v: Value =
-        serde_json::from_str(s).map_err(|e| RowError::new("", format!("malformed JSON: {e}")))?;
-    if !v.is_object() {
-        return Err(RowError::new("", "a JSON Lines record must be an object"));
-    }
-    Ok(m.columns
+    let obj: Object =
+        serde_json::from_str(s).map_err(|e| match serde_json::from_str::<&RawValue>(s) {
+            Ok(_) => RowError::new("", "a JSON Lines record must be an object"),
+            Err(_) => RowError::new("", format!("malformed JSON: {e}")),
+        })?;
+    m.columns
         .iter()
-        .map(|c| lookup(&v, c).and_then(text))
-        .collect())
+        .zip(&m.booleans)
+        .map(|(c, boolean)| lookup(&obj, c).map_or(Ok(None), |v| text(v, c, *boolean)))
+        .collect()
+}
+
+/// A line holding bytes that are invalid in the declared encoding.
+pub(super) fn undecodable(name: &str) -> RowError {
+    RowError::new("", format!("bytes that are invalid in {name}"))
 }
 
 pub(super) fn read(
     m: &Mapping,
     each: &mut dyn FnMut(Record) -> Result<(), IngestError>,
 ) -> Result<(), IngestError> {
-    let mut r = std::io::BufReader::with_capacity(1 << 20, open(m)?);
+    let mut r = std::io::BufReader::with_capacity(1 << 20, open_text(m, false)?);
     let mut buf = Vec::with_capacity(4096);
     let mut line = 0u64;
+    let mut end = 0u64;
     loop {
         buf.clear();
         let n = r
             .read_until(b'\n', &mut buf)
-            .map_err(|source| IngestError::Io {
-                path: m.source_path.display().to_string(),
-                source,
-            })?;
+            .map_err(|e| read_error(m, e))?;
         if n == 0 {
             return Ok(());
         }
         line += 1;
+        end += n as u64;
+        let text = r.get_mut();
+        let invalid = (text.invalid_before(end) > 0).then(|| text.encoding_name());
         while matches!(buf.last(), Some(b'\n' | b'\r')) {
             buf.pop();
         }
@@ -80,7 +112,11 @@ pub(super) fn read(
         if buf.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        let fields = fields(m, &buf);
+        let fields = if let Some(name) = invalid {
+            Err(undecodable(name))
+        } else {
+            fields(m, &buf)
+        };
         each(Record {
             line,
             raw: Raw::Bytes(buf.clone()),

@@ -3,6 +3,11 @@
 mod csv;
 mod jsonl;
 mod parquet;
+mod sniff;
+mod stream;
+mod text;
+
+use std::io::{BufRead, BufReader, Read};
 
 use crate::map::Fields;
 use crate::mapping::{Format, Mapping};
@@ -70,17 +75,71 @@ pub(crate) fn read(
 pub(crate) fn reread(m: &Mapping, raw: &[u8], header: Option<&str>) -> Result<Fields, RowError> {
     match m.format {
         Format::Csv => csv::reread(m, raw, header),
+        Format::JsonLines
+            if has_replacement(raw)
+                && let Some(e) = m.encoding =>
+        {
+            Err(jsonl::undecodable(e.name()))
+        }
         // Parquet records are quarantined as JSON objects of their mapped columns.
         Format::JsonLines | Format::Parquet => jsonl::fields(m, raw),
     }
 }
 
+/// Whether decoded text holds U+FFFD, which stands for bytes that were
+/// invalid in the declared encoding.
+pub(crate) fn has_replacement(text: &[u8]) -> bool {
+    text.windows(3).any(|w| w == "\u{fffd}".as_bytes())
+}
+
 pub(crate) fn unreadable(m: &Mapping, message: impl Into<String>) -> IngestError {
+    refuse(m, "source_unreadable", message)
+}
+
+/// A refusal of the whole file, with the code that says why.
+pub(crate) fn refuse(m: &Mapping, code: &'static str, message: impl Into<String>) -> IngestError {
     IngestError::Unreadable {
         path: m.source_path.display().to_string(),
         format: m.format.as_str(),
         message: message.into(),
+        code,
     }
+}
+
+/// The source as UTF-8 text, checked whole first: a file that is empty, not
+/// text, or a damaged archive is refused before any record is read, so
+/// nothing from it lands.
+pub(crate) fn open_text(
+    m: &Mapping,
+    track: bool,
+) -> Result<text::Text<BufReader<Box<dyn Read>>>, IngestError> {
+    sniff::verify(m, decoded(m, track)?)?;
+    decoded(m, track)
+}
+
+fn decoded(m: &Mapping, track: bool) -> Result<text::Text<BufReader<Box<dyn Read>>>, IngestError> {
+    let mut r = BufReader::with_capacity(64 * 1024, stream::open_stream(m)?);
+    let head = r.fill_buf().map_err(|e| read_error(m, e))?;
+    // A UTF-16 byte-order mark cannot begin UTF-8 text. Reading such a file
+    // as UTF-16 unasked would leave replay, which sees only the mapping,
+    // reading its quarantined records differently: the mapping must say so.
+    if m.encoding.is_none() && (head.starts_with(b"\xff\xfe") || head.starts_with(b"\xfe\xff")) {
+        return Err(refuse(
+            m,
+            "undeclared_encoding",
+            "the file is UTF-16 (it starts with a UTF-16 byte-order mark): declare `encoding = \"utf-16\"`",
+        ));
+    }
+    let encoding = m.encoding;
+    Ok(text::Text::new(r, encoding, track))
+}
+
+/// An error met while reading the source: a damaged archive is named as one.
+pub(crate) fn read_error(m: &Mapping, source: std::io::Error) -> IngestError {
+    stream::damage(m, &source).unwrap_or_else(|| IngestError::Io {
+        path: m.source_path.display().to_string(),
+        source,
+    })
 }
 
 pub(crate) fn open(m: &Mapping) -> Result<std::fs::File, IngestError> {

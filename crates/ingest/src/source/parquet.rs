@@ -5,7 +5,7 @@ use clearstone_text::Date;
 use parquet::file::reader::{FileReader, SerializedFileReader};
 use parquet::record::Field;
 
-use super::{Raw, Record, open, unreadable};
+use super::{Raw, Record, open, refuse, unreadable};
 use crate::IngestError;
 use crate::mapping::Mapping;
 
@@ -34,11 +34,52 @@ fn text(f: &Field) -> Option<String> {
     })
 }
 
+/// A Parquet file starts and ends with `PAR1`; the footer before the last one
+/// holds the schema, so a file cut short says so before the reader's own,
+/// vaguer, complaint.
+fn check_ends(m: &Mapping, file: &std::fs::File) -> Result<(), IngestError> {
+    use std::io::{Read, Seek, SeekFrom};
+    let io = |source| IngestError::Io {
+        path: m.source_path.display().to_string(),
+        source,
+    };
+    let len = file.metadata().map_err(io)?.len();
+    if len == 0 {
+        return Err(refuse(m, "empty_file", "empty file"));
+    }
+    let mut f = file;
+    let mut at = |from: SeekFrom| -> Option<[u8; 4]> {
+        let mut magic = [0u8; 4];
+        f.seek(from).ok()?;
+        f.read_exact(&mut magic).ok()?;
+        Some(magic)
+    };
+    let head_ok = at(SeekFrom::Start(0)).is_some_and(|h| &h == MAGIC);
+    let tail_ok = len >= 8 && at(SeekFrom::End(-4)).is_some_and(|t| &t == MAGIC);
+    match (head_ok, tail_ok) {
+        (true, true) => Ok(()),
+        (true, false) => Err(refuse(
+            m,
+            "truncated_parquet",
+            "truncated Parquet (no footer): the file ends before its footer, so nothing in it can be read",
+        )),
+        (false, _) => Err(refuse(
+            m,
+            "not_parquet",
+            "not a Parquet file (it does not start with `PAR1`)",
+        )),
+    }
+}
+
+const MAGIC: &[u8; 4] = b"PAR1";
+
 pub(super) fn read(
     m: &Mapping,
     each: &mut dyn FnMut(Record) -> Result<(), IngestError>,
 ) -> Result<(), IngestError> {
-    let reader = SerializedFileReader::new(open(m)?).map_err(|e| unreadable(m, e.to_string()))?;
+    let file = open(m)?;
+    check_ends(m, &file)?;
+    let reader = SerializedFileReader::new(file).map_err(|e| unreadable(m, e.to_string()))?;
     let schema = reader.metadata().file_metadata().schema_descr();
     let names: Vec<String> = schema
         .root_schema()

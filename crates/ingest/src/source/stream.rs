@@ -1,0 +1,203 @@
+//! The source's bytes as a stream: decompressed when the mapping (or the
+//! file name) says so, and refused by name when the file is an archive or
+//! another format that nobody declared.
+
+use std::cell::Cell;
+use std::io::{BufRead, BufReader, Read};
+use std::rc::Rc;
+
+use ruzstd::decoding::{FrameDecoder, StreamingDecoder};
+
+use super::{open, refuse};
+use crate::IngestError;
+use crate::mapping::{Compression, Mapping};
+
+const GZIP_MAGIC: &[u8] = b"\x1f\x8b";
+const ZSTD_MAGIC: &[u8] = b"\x28\xb5\x2f\xfd";
+const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
+const PARQUET_MAGIC: &[u8] = b"PAR1";
+
+/// Opens the source, decompressed. Damage inside an archive surfaces while
+/// reading, as an error that [`damage`] names.
+pub(crate) fn open_stream(m: &Mapping) -> Result<Box<dyn Read>, IngestError> {
+    let mut file = BufReader::with_capacity(1 << 20, open(m)?);
+    let head = file.fill_buf().map_err(|source| IngestError::Io {
+        path: m.source_path.display().to_string(),
+        source,
+    })?;
+    if m.compression == Compression::None {
+        undeclared(m, head)?;
+    }
+    let ended = Rc::new(Cell::new(false));
+    let watched = Watched {
+        inner: file,
+        ended: ended.clone(),
+    };
+    Ok(match m.compression {
+        Compression::None => Box::new(watched),
+        Compression::Gzip => Box::new(Archive {
+            inner: flate2::bufread::MultiGzDecoder::new(watched),
+            ended,
+            name: "gzip",
+        }),
+        Compression::Zstd => Box::new(Archive {
+            inner: Zstd {
+                frame: None,
+                source: Some(BufReader::new(watched)),
+            },
+            ended,
+            name: "zstd",
+        }),
+    })
+}
+
+/// Refuses a file whose first bytes show it is something the mapping did not
+/// declare, rather than reading it as text and quarantining every row.
+fn undeclared(m: &Mapping, head: &[u8]) -> Result<(), IngestError> {
+    let how = |ext: &str, name: &str| {
+        format!(
+            "the file is {name}-compressed: name it `.{ext}` or declare `compression = \"{name}\"`"
+        )
+    };
+    let message = if head.starts_with(GZIP_MAGIC) {
+        how("gz", "gzip")
+    } else if head.starts_with(ZSTD_MAGIC) {
+        how("zst", "zstd")
+    } else if head.starts_with(ZIP_MAGIC) {
+        "the file is a zip archive (a spreadsheet?), not text: export it as CSV".to_string()
+    } else if head.starts_with(PARQUET_MAGIC) {
+        "the file is Parquet: declare `format = \"parquet\"`".to_string()
+    } else {
+        return Ok(());
+    };
+    Err(refuse(m, "undeclared_format", message))
+}
+
+/// Whether an error while reading came from a damaged or truncated archive,
+/// and if so the refusal that says which.
+pub(crate) fn damage(m: &Mapping, e: &std::io::Error) -> Option<IngestError> {
+    let d = e.get_ref()?.downcast_ref::<Damage>()?;
+    Some(if d.truncated {
+        refuse(
+            m,
+            "truncated_archive",
+            format!(
+                "the {} archive is truncated (it ends before its data does): nothing was read from it",
+                d.name
+            ),
+        )
+    } else {
+        refuse(
+            m,
+            "damaged_archive",
+            format!(
+                "the {} archive is damaged ({}): nothing was read from it",
+                d.name, d.message
+            ),
+        )
+    })
+}
+
+#[derive(Debug)]
+struct Damage {
+    name: &'static str,
+    truncated: bool,
+    message: String,
+}
+
+impl std::fmt::Display for Damage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "damaged {} archive: {}", self.name, self.message)
+    }
+}
+
+impl std::error::Error for Damage {}
+
+/// Notes when the file underneath has been read to its end, which tells a
+/// truncated archive from a damaged one.
+struct Watched<R> {
+    inner: R,
+    ended: Rc<Cell<bool>>,
+}
+
+impl<R: BufRead> Read for Watched<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if n == 0 && !buf.is_empty() {
+            self.ended.set(true);
+        }
+        Ok(n)
+    }
+}
+
+impl<R: BufRead> BufRead for Watched<R> {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        let buf = self.inner.fill_buf()?;
+        if buf.is_empty() {
+            self.ended.set(true);
+        }
+        Ok(buf)
+    }
+
+    fn consume(&mut self, n: usize) {
+        self.inner.consume(n);
+    }
+}
+
+struct Archive<R> {
+    inner: R,
+    ended: Rc<Cell<bool>>,
+    name: &'static str,
+}
+
+impl<R: Read> Read for Archive<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.inner.read(buf).map_err(|e| {
+            std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                Damage {
+                    name: self.name,
+                    truncated: self.ended.get() || e.kind() == std::io::ErrorKind::UnexpectedEof,
+                    message: e.to_string(),
+                },
+            )
+        })
+    }
+}
+
+/// zstd frames one after another, each checked against its checksum.
+struct Zstd<R: Read> {
+    frame: Option<StreamingDecoder<R, FrameDecoder>>,
+    source: Option<R>,
+}
+
+impl<R: BufRead> Read for Zstd<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        loop {
+            if let Some(frame) = self.frame.as_mut() {
+                let n = frame.read(buf)?;
+                if n > 0 || buf.is_empty() {
+                    return Ok(n);
+                }
+                let Some(done) = self.frame.take() else {
+                    return Ok(0);
+                };
+                let d = &done.decoder;
+                if let (Some(said), Some(got)) =
+                    (d.get_checksum_from_data(), d.get_calculated_checksum())
+                    && said != got
+                {
+                    return Err(std::io::Error::other("a frame's checksum does not match"));
+                }
+                self.source = Some(done.into_inner());
+            }
+            let Some(mut source) = self.source.take() else {
+                return Ok(0);
+            };
+            if source.fill_buf()?.is_empty() {
+                return Ok(0);
+            }
+            self.frame = Some(StreamingDecoder::new(source).map_err(std::io::Error::other)?);
+        }
+    }
+}

@@ -1,0 +1,178 @@
+//! The source as UTF-8 text: decoded from the declared encoding, with where
+//! each line break and each invalid byte sequence fell, so that readers can
+//! number records by physical line and quarantine undecodable ones.
+
+use std::collections::VecDeque;
+use std::io::Read;
+
+use encoding_rs::{DecoderResult, Encoding};
+
+const BUFFER_BYTES: usize = 64 * 1024;
+/// U+FFFD stands in for a sequence that is invalid in the encoding; the
+/// record holding it is quarantined, so it never lands as data.
+const REPLACEMENT: &[u8] = "\u{fffd}".as_bytes();
+
+pub(crate) struct Text<R> {
+    inner: R,
+    decoder: Option<encoding_rs::Decoder>,
+    raw: Vec<u8>,
+    raw_at: usize,
+    raw_len: usize,
+    raw_eof: bool,
+    finished: bool,
+    out: Vec<u8>,
+    out_at: usize,
+    out_len: usize,
+    /// Text bytes handed out before `out`.
+    offset: u64,
+    track: bool,
+    prev_cr: bool,
+    /// Offsets of `\r` and `\n`, and whether each starts a new line (the `\n`
+    /// of `\r\n` does not), not yet passed by a record.
+    breaks: VecDeque<(u64, bool)>,
+    /// Lines ended before the breaks still queued.
+    lines: u64,
+    /// Offsets of replacement characters standing for invalid sequences.
+    bad: VecDeque<u64>,
+}
+
+impl<R: Read> Text<R> {
+    /// `encoding` is `None` for UTF-8, which is passed through as bytes so
+    /// that invalid sequences are kept exactly as read. `track` records line
+    /// breaks; a reader that does not ask for lines must not set it.
+    pub fn new(inner: R, encoding: Option<&'static Encoding>, track: bool) -> Self {
+        Self {
+            inner,
+            // A byte-order mark overrides the declaration, as in browsers.
+            decoder: encoding.map(Encoding::new_decoder),
+            raw: vec![0; if encoding.is_some() { BUFFER_BYTES } else { 0 }],
+            raw_at: 0,
+            raw_len: 0,
+            raw_eof: false,
+            finished: false,
+            out: vec![0; BUFFER_BYTES],
+            out_at: 0,
+            out_len: 0,
+            offset: 0,
+            track,
+            prev_cr: false,
+            breaks: VecDeque::new(),
+            lines: 0,
+            bad: VecDeque::new(),
+        }
+    }
+
+    /// The 1-based physical line of the record the reader reports at byte
+    /// `at`. Readers report the end of the previous record, which may sit on
+    /// blank lines or the `\n` of a `\r\n`: those are stepped over. Records
+    /// must be asked for in order.
+    pub fn line_at(&mut self, at: u64) -> u64 {
+        let mut at = at;
+        while let Some(&(offset, new_line)) = self.breaks.front() {
+            if offset > at {
+                break;
+            }
+            self.breaks.pop_front();
+            self.lines += u64::from(new_line);
+            if offset == at {
+                at += 1;
+            }
+        }
+        self.lines + 1
+    }
+
+    /// The encoding being read, after any byte-order mark has had its say.
+    pub fn encoding_name(&self) -> &'static str {
+        self.decoder
+            .as_ref()
+            .map_or("UTF-8", |d| d.encoding().name())
+    }
+
+    /// How many invalid sequences fell before `end` since the last call.
+    pub fn invalid_before(&mut self, end: u64) -> usize {
+        let mut n = 0;
+        while self.bad.front().is_some_and(|b| *b < end) {
+            self.bad.pop_front();
+            n += 1;
+        }
+        n
+    }
+
+    fn fill(&mut self) -> std::io::Result<()> {
+        self.offset += self.out_len as u64;
+        self.out_at = 0;
+        self.out_len = match self.decoder.as_mut() {
+            None => self.inner.read(&mut self.out)?,
+            Some(_) => self.decode()?,
+        };
+        if self.track {
+            self.note_breaks();
+        }
+        Ok(())
+    }
+
+    fn decode(&mut self) -> std::io::Result<usize> {
+        let room = self.out.len() - REPLACEMENT.len();
+        let mut written = 0;
+        while !self.finished && written == 0 {
+            if self.raw_at == self.raw_len && !self.raw_eof {
+                self.raw_len = self.inner.read(&mut self.raw)?;
+                self.raw_at = 0;
+                self.raw_eof = self.raw_len == 0;
+            }
+            let Some(decoder) = self.decoder.as_mut() else {
+                return Ok(0);
+            };
+            let input = self.raw.get(self.raw_at..self.raw_len).unwrap_or_default();
+            let output = self.out.get_mut(..room).unwrap_or_default();
+            let (result, read, n) =
+                decoder.decode_to_utf8_without_replacement(input, output, self.raw_eof);
+            self.raw_at += read;
+            written = n;
+            match result {
+                DecoderResult::InputEmpty => self.finished = self.raw_eof,
+                DecoderResult::OutputFull => {}
+                DecoderResult::Malformed(..) => {
+                    self.bad.push_back(self.offset + written as u64);
+                    if let Some(slot) = self.out.get_mut(written..written + REPLACEMENT.len()) {
+                        slot.copy_from_slice(REPLACEMENT);
+                        written += REPLACEMENT.len();
+                    }
+                }
+            }
+        }
+        Ok(written)
+    }
+
+    fn note_breaks(&mut self) {
+        let base = self.offset;
+        for (i, b) in self.out.iter().take(self.out_len).enumerate() {
+            match b {
+                b'\r' => {
+                    self.breaks.push_back((base + i as u64, true));
+                    self.prev_cr = true;
+                }
+                b'\n' => {
+                    self.breaks.push_back((base + i as u64, !self.prev_cr));
+                    self.prev_cr = false;
+                }
+                _ => self.prev_cr = false,
+            }
+        }
+    }
+}
+
+impl<R: Read> Read for Text<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.out_at == self.out_len {
+            self.fill()?;
+        }
+        let available = self.out.get(self.out_at..self.out_len).unwrap_or_default();
+        let n = available.len().min(buf.len());
+        if let (Some(to), Some(from)) = (buf.get_mut(..n), available.get(..n)) {
+            to.copy_from_slice(from);
+        }
+        self.out_at += n;
+        Ok(n)
+    }
+}
