@@ -1,11 +1,12 @@
 //! Disclosure (s.62 `disclose`): statements out in open formats. Columns are
 //! documented in `docs/storage.md`; every format carries the same ones.
 
+use std::collections::BTreeSet;
 use std::io::Write;
 use std::sync::Arc;
 
 use clearstone_model::Statement;
-use clearstone_store::{Store, StoreError};
+use clearstone_store::{ResolutionStore, Store, StoreError};
 use parquet::basic::Compression;
 use parquet::data_type::{ByteArray, ByteArrayType};
 use parquet::file::properties::WriterProperties;
@@ -14,7 +15,8 @@ use parquet::schema::parser::parse_message_type;
 
 use clearstone_policy::Action;
 
-use crate::{EngineError, Operation, Session};
+use crate::disclose::{Destination, Disclosed, Disclosure};
+use crate::{EngineError, Session};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExportFormat {
@@ -30,6 +32,14 @@ impl ExportFormat {
             "jsonl" => Some(Self::JsonLines),
             "parquet" => Some(Self::Parquet),
             _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Csv => "csv",
+            Self::JsonLines => "jsonl",
+            Self::Parquet => "parquet",
         }
     }
 }
@@ -79,18 +89,29 @@ fn werr(e: impl std::fmt::Display) -> StoreError {
 }
 
 impl Session<'_> {
-    /// Writes every statement to `out`. A disclosure names its recipient.
+    /// Writes every statement this session may export, gated one by one, to
+    /// `to` as a disclosure to `d.recipient` (see `disclose.rs`): the event
+    /// names every record and canonical id written and the hash of the bytes,
+    /// and is committed before the bytes leave.
     pub fn export_statements(
         &self,
         format: ExportFormat,
-        out: Box<dyn Write + Send>,
-        recipient: &str,
+        to: Destination<'_>,
+        d: &Disclosure<'_>,
     ) -> Result<u64, EngineError> {
-        if recipient.trim().is_empty() {
-            return Err(EngineError::RecipientRequired);
-        }
+        let query = format!("export statements {}", format.as_str());
+        let done = self.disclose(&query, d, to, |out| self.write_statements(format, out))?;
+        Ok(done.count)
+    }
+
+    fn write_statements(
+        &self,
+        format: ExportFormat,
+        out: Box<dyn Write + Send>,
+    ) -> Result<Disclosed, EngineError> {
         let store = self.engine.store()?;
         let mut counts = crate::GateCounts::default();
+        let mut records = BTreeSet::new();
         // Each statement passes the gate on its own: what may not be seen is
         // not written, and special-category values go out masked.
         let mut gated = |s: Statement| -> Option<Statement> {
@@ -98,7 +119,11 @@ impl Session<'_> {
             counts.allowed += c.allowed;
             counts.masked += c.masked;
             counts.denied += c.denied;
-            out.pop()
+            let s = out.pop()?;
+            if !records.contains(&*s.entity_id) {
+                records.insert(s.entity_id.to_string());
+            }
+            Some(s)
         };
         match format {
             ExportFormat::Csv => {
@@ -140,16 +165,20 @@ impl Session<'_> {
                 pw.finish().map_err(werr)?;
             }
         }
+        // Each record's canonical id too, so that the log answers for either.
+        let mut subjects = records.clone();
+        for r in &records {
+            if let Some((_, canonical)) = store.canonical_of(r)? {
+                subjects.insert(canonical);
+            }
+        }
         drop(store);
         let n = counts.allowed + counts.masked;
-        self.record(
-            Operation::Disclose,
-            "export statements",
-            &[],
-            Some(recipient),
-            &format!("{n} statements ({} masked)", counts.masked),
-        )?;
-        Ok(n)
+        Ok(Disclosed {
+            subjects,
+            count: n,
+            outcome: format!("{n} statements ({} masked)", counts.masked),
+        })
     }
 }
 

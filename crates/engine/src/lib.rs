@@ -5,6 +5,7 @@
 
 mod breakglass;
 mod datadir;
+mod disclose;
 mod dossier;
 mod erase;
 mod error;
@@ -21,6 +22,7 @@ mod resolve_records;
 mod review;
 mod search;
 mod session;
+mod subjects;
 mod witnesses;
 
 use std::collections::BTreeSet;
@@ -45,6 +47,7 @@ pub use clearstone_store::{
     Alert, BreakGlass, Dataset, IngestRun, Judgement, MatchPair, QuarantineRow, ResolutionRun,
     RunStatus,
 };
+pub use disclose::{Destination, Disclosure, RECIPIENT_CHARS_MAX};
 pub use dossier::{
     DOSSIER_JUDGEMENTS_MAX, DOSSIER_MEMBERS_MAX, DOSSIER_PAIRS_MAX, DOSSIER_REFERENCES_MAX,
     Dossier, DossierMember, DossierValue, MemberPair, Reference, ResolutionHistory, RunSummary,

@@ -10,7 +10,8 @@ use clearstone_audit::merkle::{
 };
 use clearstone_engine::policy::{Purpose, SensitiveBasis};
 use clearstone_engine::{
-    Classification, Engine, ExportFormat, Oversight, SessionRequest, decode_event, oversight_jsonl,
+    Classification, Destination, Disclosure, Engine, ExportFormat, Oversight, SessionRequest,
+    decode_event, oversight_jsonl,
 };
 
 const ONTOLOGY: &str = r#"version = 1
@@ -93,8 +94,15 @@ fn every_event_is_in_the_signed_log_and_receipts_verify_with_the_public_key() {
     s.show("hr:officer:1").unwrap();
     let shown = s.last_event().unwrap();
     s.reveal("hr:officer:1", "religion").unwrap();
-    s.export_statements(ExportFormat::Csv, Box::new(std::io::sink()), "IOPC")
-        .unwrap();
+    s.export_statements(
+        ExportFormat::Csv,
+        Destination::Stream(&mut std::io::sink()),
+        &Disclosure {
+            recipient: "IOPC",
+            gateway: None,
+        },
+    )
+    .unwrap();
     let receipt = s.receipt(shown).unwrap();
     let vkey = e.log_verifier_key().unwrap();
     drop(s);
@@ -155,8 +163,11 @@ fn an_overseer_answers_who_consulted_whom_exports_and_reveals_from_the_log() {
     s.reveal("hr:officer:1", "religion").unwrap();
     s.export_statements(
         ExportFormat::JsonLines,
-        Box::new(std::io::sink()),
-        "IOPC case 2026/5",
+        Destination::Stream(&mut std::io::sink()),
+        &Disclosure {
+            recipient: "IOPC case 2026/5",
+            gateway: None,
+        },
     )
     .unwrap();
     let o = e.session(req("olu", "oversight")).unwrap();
@@ -172,7 +183,8 @@ fn an_overseer_answers_who_consulted_whom_exports_and_reveals_from_the_log() {
         .iter()
         .map(|ev| ev.event["operation"].as_str().unwrap())
         .collect();
-    assert_eq!(ops, vec!["consult", "reveal"]);
+    // The export names everyone it disclosed (issue 14, finding 9).
+    assert_eq!(ops, vec!["consult", "reveal", "disclose"]);
     assert!(
         who.evidence
             .iter()
