@@ -647,7 +647,7 @@ impl Session<'_> {
         };
         let mut ids: Vec<&str> = vec![out.node.id.as_str()];
         ids.extend(out.neighbours.iter().map(|(n, _)| n.id.as_str()));
-        self.record(
+        self.record_entities(
             Operation::Consult,
             query,
             &ids,
@@ -717,7 +717,7 @@ impl Session<'_> {
         net: &Network,
     ) -> Result<(), EngineError> {
         let ids: Vec<&str> = net.nodes.iter().map(|n| n.id.as_str()).collect();
-        self.record(
+        self.record_entities(
             op,
             query,
             &ids,
@@ -775,7 +775,7 @@ impl Session<'_> {
             ids.extend(p.nodes.iter().map(|n| n.id.as_str()));
         }
         dedup(&mut ids);
-        self.record(
+        self.record_entities(
             Operation::Consult,
             &query,
             &ids,
@@ -826,7 +826,7 @@ impl Session<'_> {
         let mut ids: Vec<&str> = vec![out.a.id.as_str(), out.b.id.as_str()];
         ids.extend(out.associates.iter().map(|x| x.node.id.as_str()));
         dedup(&mut ids);
-        self.record(
+        self.record_entities(
             Operation::Consult,
             query,
             &ids,

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use clearstone_store::ResolutionStore;
 
-use crate::{EngineError, Session};
+use crate::{EngineError, Operation, Session};
 
 impl Session<'_> {
     /// `canonical` and each member record of them this session may see.
@@ -24,5 +24,19 @@ impl Session<'_> {
             }
         }
         Ok(out)
+    }
+
+    /// Records an event about resolved entities (see [`Self::with_records`]).
+    pub(crate) fn record_entities(
+        &self,
+        op: Operation,
+        query: &str,
+        canonical: &[&str],
+        recipient: Option<&str>,
+        outcome: &str,
+    ) -> Result<(), EngineError> {
+        let subjects = self.with_records(canonical)?;
+        let refs: Vec<&str> = subjects.iter().map(String::as_str).collect();
+        self.record(op, query, &refs, recipient, outcome)
     }
 }
