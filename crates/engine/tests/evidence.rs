@@ -341,19 +341,38 @@ fn checkpoints_are_published_only_with_a_quorum_of_witnesses() {
     );
     let witnessed = opened.checkpoint.size();
 
-    // With the witness gone, nothing new is published; the events wait.
+    // With the witness gone, nothing new is published; the events wait, and
+    // the act itself fails naming the witness (issue 14, finding 14: it
+    // succeeded, and dropping the engine published a checkpoint signed by
+    // the log alone).
     drop(listener);
     let e = Engine::open(&data).unwrap();
     let ana = e.session(req("ana", "work")).unwrap();
-    ana.datasets().unwrap();
+    let err = ana.datasets().unwrap_err();
+    assert_eq!(err.code(), "unwitnessed", "{err}");
+    assert!(!err.is_user_error());
+    assert!(err.to_string().contains(&url), "{err}");
+    // A disclosure's bytes leave only once its event is witnessed (finding 8).
+    let out = dir.path().join("out.csv");
+    let err = ana
+        .export_statements(
+            ExportFormat::Csv,
+            Destination::File(&out),
+            &Disclosure {
+                recipient: "IOPC",
+                gateway: None,
+            },
+        )
+        .unwrap_err();
+    assert_eq!(err.code(), "unwitnessed", "{err}");
+    assert!(!out.exists());
     let err = e.flush_log().unwrap_err();
     assert_eq!(err.code(), "audit_log", "{err}");
+    drop(ana);
+    drop(e);
     let cp2 = std::fs::read_to_string(data.join("audit/checkpoint")).unwrap();
-    assert_eq!(
-        Checkpoint::open(cp2.as_bytes(), &origin, &key, &[])
-            .unwrap()
-            .checkpoint
-            .size(),
-        witnessed
-    );
+    let opened =
+        Checkpoint::open(cp2.as_bytes(), &origin, &key, std::slice::from_ref(&wk)).unwrap();
+    assert_eq!(opened.checkpoint.size(), witnessed, "{cp2}");
+    assert!(opened.signatures.iter().any(|s| s.key_id == wk.key_id()));
 }
