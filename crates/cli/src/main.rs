@@ -355,6 +355,19 @@ fn run(cli: Cli) -> Result<()> {
             session,
         } => {
             let evs = open(dir)?.session(request(&session))?.events(limit)?;
+            let differ = evs
+                .iter()
+                .filter(|ev| {
+                    ev.flags
+                        .iter()
+                        .any(|f| f == clearstone_engine::STORE_DIFFERS)
+                })
+                .count();
+            if differ > 0 {
+                eprintln!(
+                    "warning: {differ} events differ from the store's event table, which was edited; shown as the signed log holds them"
+                );
+            }
             emit(
                 json,
                 || output::events_json(&evs),

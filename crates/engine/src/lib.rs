@@ -55,7 +55,8 @@ pub use dossier::{
 };
 pub use error::EngineError;
 pub use evidence::{
-    EVENT_PREFIX, Evidence, Oversight, OversightReport, decode as decode_event, oversight_jsonl,
+    EVENT_PREFIX, Evidence, Oversight, OversightReport, STORE_DIFFERS, decode as decode_event,
+    oversight_jsonl,
 };
 pub use explore::{
     CentralityReport, Connections, Day, GRAPH_NODES_MAX, GraphEdge, GraphFormat, GraphNode, Limits,

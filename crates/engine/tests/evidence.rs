@@ -10,8 +10,8 @@ use clearstone_audit::merkle::{
 };
 use clearstone_engine::policy::{Purpose, SensitiveBasis};
 use clearstone_engine::{
-    Classification, Destination, Disclosure, Engine, ExportFormat, Oversight, SessionRequest,
-    decode_event, oversight_jsonl,
+    Classification, Destination, Disclosure, Engine, ExportFormat, Oversight, STORE_DIFFERS,
+    SessionRequest, decode_event, oversight_jsonl,
 };
 
 const ONTOLOGY: &str = r#"version = 1
@@ -305,6 +305,57 @@ fn events_the_log_missed_are_appended_when_the_engine_opens() {
             .iter()
             .any(|ev| ev.event["id"] == stored && ev.event["query"] == "show entity")
     );
+}
+
+// issue 14, finding 16: `events` read the store's table, so an edited or
+// deleted row was shown as if it were the record.
+#[test]
+fn events_answer_from_the_signed_log_and_flag_rows_edited_in_the_table() {
+    let (dir, data) = setup();
+    let e = Engine::open(&data).unwrap();
+    let s = e.session(req("ana", "work")).unwrap();
+    s.ingest(&dir.path().join("staff.toml"), &mut |_| {})
+        .unwrap();
+    s.show("hr:officer:1").unwrap();
+    let shown = s.last_event().unwrap();
+    s.show("hr:officer:2").unwrap();
+    let second = s.last_event().unwrap();
+    s.datasets().unwrap();
+    drop(s);
+    drop(e);
+    let conn = rusqlite::Connection::open(data.join("clearstone.db")).unwrap();
+    conn.execute(
+        "UPDATE event SET principal = 'olu', query = 'list datasets' WHERE id = ?1",
+        [shown],
+    )
+    .unwrap();
+    conn.execute("DELETE FROM event WHERE id = ?1", [second])
+        .unwrap();
+    drop(conn);
+
+    let e = Engine::open(&data).unwrap();
+    let events = e
+        .session(req("olu", "oversight"))
+        .unwrap()
+        .events(20)
+        .unwrap();
+    let edited = events.iter().find(|ev| ev.id == shown).unwrap();
+    assert_eq!(
+        (edited.principal.as_str(), edited.query.as_str()),
+        ("ana", "show entity")
+    );
+    assert!(
+        edited.flags.iter().any(|f| f == STORE_DIFFERS),
+        "{edited:?}"
+    );
+    let deleted = events.iter().find(|ev| ev.id == second).unwrap();
+    assert_eq!(deleted.query, "show entity");
+    assert!(
+        deleted.flags.iter().any(|f| f == STORE_DIFFERS),
+        "{deleted:?}"
+    );
+    let untouched = events.iter().find(|ev| ev.id == second + 1).unwrap();
+    assert!(untouched.flags.is_empty(), "{untouched:?}");
 }
 
 #[test]
