@@ -132,7 +132,8 @@ impl Session<'_> {
 
     /// Runs `write` into a temporary file, logs the disclosure (recipient,
     /// gateway, subjects, sha256 of the bytes), then delivers the bytes to
-    /// `to`. `write` gates what it writes; the event is its only record.
+    /// `to`. `write` gates what it writes; the event is its only record, and
+    /// a failure before it is logged as a failed disclosure.
     pub(crate) fn disclose(
         &self,
         query: &str,
@@ -141,6 +142,8 @@ impl Session<'_> {
         write: impl FnOnce(Box<dyn Write + Send>) -> Result<Disclosed, EngineError>,
     ) -> Result<Disclosed, EngineError> {
         let gateway = self.check_disclosure(query, d)?;
+        let query = format!("{query} under gateway {gateway}");
+        let recipient = Some(d.recipient.trim());
         let dir = match &to {
             Destination::File(p) => p
                 .parent()
@@ -149,54 +152,20 @@ impl Session<'_> {
                 .to_path_buf(),
             Destination::Stream(_) => self.engine.dir().to_path_buf(),
         };
-        let spool = tempfile::Builder::new()
-            .prefix(".clearstone-export-")
-            .tempfile_in(&dir)
-            .map_err(io(&dir))?;
-        let file = spool.reopen().map_err(io(spool.path()))?;
-        let shared = Shared(std::sync::Arc::new(std::sync::Mutex::new(Hashing {
-            inner: std::io::BufWriter::new(file),
-            hash: sha2::Sha256::new(),
-            bytes: 0,
-        })));
-        let query = format!("{query} under gateway {gateway}");
-        let done = match write(Box::new(shared.clone())).and_then(|done| {
-            let mut w = shared.clone();
-            w.flush().map_err(io(spool.path()))?;
-            Ok(done)
-        }) {
-            Ok(done) => done,
+        let (spool, done, sha, bytes) = match spool_in(&dir, write) {
+            Ok(spooled) => spooled,
             Err(err) => {
-                self.record(
-                    Operation::Disclose,
-                    &query,
-                    &[],
-                    Some(d.recipient.trim()),
-                    &format!("failed: {}", err.code()),
-                )?;
+                let outcome = format!("failed: {}", err.code());
+                self.record(Operation::Disclose, &query, &[], recipient, &outcome)?;
                 return Err(err);
             }
-        };
-        let (sha, bytes) = {
-            let h = shared
-                .0
-                .lock()
-                .map_err(|_| EngineError::Internal("the export spool lock was poisoned".into()))?;
-            let hex: String = h
-                .hash
-                .clone()
-                .finalize()
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect();
-            (hex, h.bytes)
         };
         let subjects: Vec<&str> = done.subjects.iter().map(String::as_str).collect();
         self.record(
             Operation::Disclose,
             &query,
             &subjects,
-            Some(d.recipient.trim()),
+            recipient,
             &format!("{}; sent {bytes} bytes sha256:{sha}", done.outcome),
         )?;
         match to {
@@ -216,4 +185,38 @@ impl Session<'_> {
         }
         Ok(done)
     }
+}
+
+/// Runs `write` into a new temporary file in `dir` (removed when dropped),
+/// returning it with what was written, its SHA-256 in hex and its size.
+fn spool_in(
+    dir: &Path,
+    write: impl FnOnce(Box<dyn Write + Send>) -> Result<Disclosed, EngineError>,
+) -> Result<(tempfile::NamedTempFile, Disclosed, String, u64), EngineError> {
+    let spool = tempfile::Builder::new()
+        .prefix(".clearstone-export-")
+        .tempfile_in(dir)
+        .map_err(io(dir))?;
+    let file = spool.reopen().map_err(io(spool.path()))?;
+    let shared = Shared(std::sync::Arc::new(std::sync::Mutex::new(Hashing {
+        inner: std::io::BufWriter::new(file),
+        hash: sha2::Sha256::new(),
+        bytes: 0,
+    })));
+    let done = write(Box::new(shared.clone()))?;
+    shared.clone().flush().map_err(io(spool.path()))?;
+    let h = shared
+        .0
+        .lock()
+        .map_err(|_| EngineError::Internal("the export spool lock was poisoned".into()))?;
+    let sha: String = h
+        .hash
+        .clone()
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let bytes = h.bytes;
+    drop(h);
+    Ok((spool, done, sha, bytes))
 }

@@ -444,6 +444,17 @@ fn a_refused_export_writes_nothing_and_leaves_an_existing_file_as_it_was() {
             .unwrap()
             .starts_with("id,entity_id")
     );
+    // One that fails before its event (no such folder) is logged as failed.
+    let nowhere = d.path().join("missing").join("out.csv");
+    let err = s
+        .export_statements(ExportFormat::Csv, Destination::File(&nowhere), &to("IOPC"))
+        .unwrap_err();
+    assert_eq!(err.code(), "io_error", "{err}");
+    let ev = s.events(1).unwrap().remove(0);
+    assert_eq!(
+        (ev.operation.as_str(), ev.outcome.as_str()),
+        ("disclose", "failed: io_error")
+    );
 }
 
 // issue 14, finding 9: a disclosure named no subjects.
