@@ -103,7 +103,7 @@ pub enum Command {
         #[command(flatten)]
         session: SessionArgs,
     },
-    /// The access log (needs a purpose with a DPA 2018 s.62(4) use).
+    /// The latest events, read from the signed log (needs a purpose with a DPA 2018 s.62(4) use).
     Events {
         #[arg(long, default_value_t = 50)]
         limit: usize,
