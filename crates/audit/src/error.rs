@@ -87,6 +87,10 @@ pub enum AuditError {
     Tile(#[from] TileError),
     #[error("the log is full at 2^64 - 1 entries")]
     Full,
+    #[error(
+        "{pending} entries wait for cosignatures: this log publishes a checkpoint only with its witnesses' cosignatures"
+    )]
+    CosignRequired { pending: usize },
 }
 
 impl AuditError {
@@ -116,6 +120,7 @@ impl AuditError {
             Self::Receipt(_) => "receipt",
             Self::Tile(_) => "tile",
             Self::Full => "full",
+            Self::CosignRequired { .. } => "cosign_required",
         }
     }
 

@@ -77,6 +77,8 @@ pub struct AuditLog {
     writer: DurableWriter,
     /// Set while `checkpoint.staged` may be on disk.
     staged_on_disk: bool,
+    /// Set when checkpoints need cosignatures: only `integrate_with` publishes.
+    cosign_required: bool,
     /// Held for the log's lifetime; closing it releases the lock.
     _lock: File,
 }
@@ -179,6 +181,7 @@ impl AuditLog {
             store: TileStore::new(dir),
             writer,
             staged_on_disk: false,
+            cosign_required: false,
             _lock: lock,
         }
     }
@@ -231,6 +234,15 @@ impl AuditLog {
 
     pub fn set_batch_policy(&mut self, policy: BatchPolicy) {
         self.policy = policy;
+    }
+
+    /// From now on a checkpoint is published only with the cosignatures of
+    /// [`integrate_with`](Self::integrate_with): [`integrate`](Self::integrate)
+    /// refuses, and dropping the log leaves pending entries unsigned (they are
+    /// the caller's to append again), so no checkpoint a witness never saw is
+    /// published.
+    pub fn require_cosignatures(&mut self) {
+        self.cosign_required = true;
     }
 
     /// Buffers one entry and returns its index. It is evidence only once
@@ -288,6 +300,11 @@ impl AuditLog {
     /// publishes a new checkpoint. On error nothing is published and the
     /// entries stay pending.
     pub fn integrate(&mut self) -> Result<Integrated> {
+        if self.cosign_required && !self.pending.is_empty() {
+            return Err(AuditError::CosignRequired {
+                pending: self.pending.len(),
+            });
+        }
         self.integrate_inner(
             None::<fn(&StagedCheckpoint<'_>) -> Result<Vec<String>, CosignFailure>>,
         )
@@ -421,6 +438,7 @@ impl AuditLog {
 impl Drop for AuditLog {
     /// Integrates what is pending, best effort: an error cannot be reported
     /// from here, and the entries were never signed, so nothing signed is lost.
+    /// A log that needs cosignatures has none to add here, so this refuses.
     fn drop(&mut self) {
         if !self.pending.is_empty() {
             let _ = self.integrate();

@@ -183,6 +183,26 @@ fn drop_integrates_pending_entries() {
     assert_eq!(log.entry(1).unwrap(), b"two");
 }
 
+// issue 14, finding 14: a log whose checkpoints need witnesses published one
+// signed by itself alone when dropped with entries pending.
+#[test]
+fn a_log_that_needs_cosignatures_publishes_nothing_unwitnessed() {
+    let (t, mut log) = new_log();
+    log.require_cosignatures();
+    log.append(b"one").unwrap();
+    let err = log.integrate().unwrap_err();
+    assert_eq!(err.code(), "cosign_required", "{err}");
+    assert_eq!((log.size(), log.pending()), (0, 1));
+    drop(log);
+    assert_eq!(
+        check_dir(&t.dir, &AuditLog::read_verifier_key(&t.key).unwrap())
+            .unwrap()
+            .size(),
+        0
+    );
+    assert_eq!(AuditLog::open(&t.dir, &t.key).unwrap().size(), 0);
+}
+
 #[test]
 fn one_process_at_a_time() {
     let (t, log) = new_log();

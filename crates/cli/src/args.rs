@@ -103,7 +103,7 @@ pub enum Command {
         #[command(flatten)]
         session: SessionArgs,
     },
-    /// The access log (needs a purpose with a DPA 2018 s.62(4) use).
+    /// The latest events, read from the signed log (needs a purpose with a DPA 2018 s.62(4) use).
     Events {
         #[arg(long, default_value_t = 50)]
         limit: usize,
@@ -465,6 +465,9 @@ pub enum ExportWhat {
         /// Who receives the export (a disclosure is logged with its recipient).
         #[arg(long, env = "CLEARSTONE_RECIPIENT", default_value = "")]
         recipient: String,
+        /// The law permitting the disclosure (the purpose's legal basis when absent).
+        #[arg(long)]
+        gateway: Option<String>,
         /// Write a tlog-proof receipt for this access's event to FILE.
         #[arg(long)]
         receipt: Option<PathBuf>,

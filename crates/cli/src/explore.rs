@@ -4,13 +4,12 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
 
 use anyhow::{Context, Result};
 use clap::Subcommand;
 use clearstone_engine::{
-    Connections, Day, Dossier, GraphEdge, GraphFormat, GraphNode, Network, Session,
-    SharedAssociates, Span, graph_limits,
+    Connections, Day, Destination, Disclosure, Dossier, GraphEdge, GraphFormat, GraphNode, Network,
+    Session, SharedAssociates, Span, graph_limits,
 };
 
 use crate::args::SessionArgs;
@@ -86,9 +85,13 @@ pub enum GraphAction {
         out: PathBuf,
         #[arg(long, default_value_t = 2)]
         hops: u32,
-        /// Who receives the file: the export is then logged as a disclosure to them.
+        /// Who receives the file (`self, for analysis` for one's own use): the
+        /// export is logged as a disclosure to them before the file is written.
+        #[arg(long, default_value = "")]
+        recipient: String,
+        /// The law permitting the disclosure (the purpose's legal basis when absent).
         #[arg(long)]
-        recipient: Option<String>,
+        gateway: Option<String>,
         #[command(flatten)]
         session: SessionArgs,
     },
@@ -195,23 +198,23 @@ pub fn graph(dir: &Path, action: GraphAction) -> Result<()> {
             out,
             hops,
             recipient,
+            gateway,
             ..
         } => {
             let fmt = GraphFormat::parse(&format).context("unknown format")?;
-            // Written in memory first (an export is at most `nodes_max`
-            // entities), so a refused or failed export leaves no file.
-            let buf = SharedBuf::default();
-            let net =
-                s.graph_export(&id, hops, fmt, Box::new(buf.clone()), recipient.as_deref())?;
-            let bytes = buf.take()?;
-            std::fs::write(&out, bytes)
-                .with_context(|| format!("cannot write `{}`", out.display()))?;
+            let disclosure = Disclosure {
+                recipient: &recipient,
+                gateway: gateway.as_deref(),
+            };
+            // Written beside `out` and renamed into place once the
+            // disclosure is logged, so a refused export leaves no file.
+            let net = s.graph_export(&id, hops, fmt, Destination::File(&out), &disclosure)?;
             eprintln!(
-                "exported {} entities and {} references to `{}`{}",
+                "exported {} entities and {} references to `{}` for {}",
                 net.nodes.len(),
                 net.edges.len(),
                 out.display(),
-                recipient.map(|r| format!(" for {r}")).unwrap_or_default()
+                recipient.trim()
             );
             eprint!("{}", cut_line(&net.truncated));
             Ok(())
@@ -226,33 +229,6 @@ fn span(from: Option<&str>, to: Option<&str>) -> Result<Span> {
         .context("--from")?;
     let end = to.map(Day::parse_latest).transpose().context("--to")?;
     Span::new(start, end).context("--from and --to")
-}
-
-#[derive(Clone, Default)]
-struct SharedBuf(Arc<Mutex<Vec<u8>>>);
-
-impl SharedBuf {
-    fn take(&self) -> Result<Vec<u8>> {
-        let mut b = self
-            .0
-            .lock()
-            .map_err(|_| anyhow::anyhow!("export buffer poisoned"))?;
-        Ok(std::mem::take(&mut *b))
-    }
-}
-
-impl std::io::Write for SharedBuf {
-    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .lock()
-            .map_err(|_| std::io::Error::other("export buffer poisoned"))?
-            .extend_from_slice(b);
-        Ok(b.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
 }
 
 /// A label with its type, unless the label names the type already.

@@ -12,13 +12,14 @@ mod registers;
 mod resolution;
 mod search;
 
-use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::Parser;
-use clearstone_engine::{Engine, EngineError, ExportFormat, SessionRequest};
+use clearstone_engine::{
+    Destination, Disclosure, Engine, EngineError, ExportFormat, SessionRequest,
+};
 
 use args::{
     AuditAction, BenchWhat, Cli, Command, ExportWhat, IndexAction, JudgementAction, PolicyAction,
@@ -199,6 +200,7 @@ fn run(cli: Cli) -> Result<()> {
                     format,
                     out,
                     recipient,
+                    gateway,
                     receipt,
                     session,
                 },
@@ -206,15 +208,21 @@ fn run(cli: Cli) -> Result<()> {
             let e = open(dir)?;
             let s = e.session(request(&session))?;
             let fmt = ExportFormat::parse(&format).context("unknown format")?;
-            let sink: Box<dyn Write + Send> = match &out {
-                Some(p) => Box::new(std::io::BufWriter::new(
-                    std::fs::File::create(p)
-                        .with_context(|| format!("cannot create `{}`", p.display()))?,
-                )),
-                None if fmt == ExportFormat::Parquet => anyhow::bail!("parquet needs --out FILE"),
-                None => Box::new(std::io::stdout()),
+            if out.is_none() && fmt == ExportFormat::Parquet {
+                anyhow::bail!("parquet needs --out FILE");
+            }
+            let disclosure = Disclosure {
+                recipient: &recipient,
+                gateway: gateway.as_deref(),
             };
-            let n = s.export_statements(fmt, sink, &recipient)?;
+            // The bytes leave only once the disclosure is logged: a refused
+            // export writes nothing and leaves an existing `--out` as it was.
+            let mut stdout = std::io::stdout();
+            let to = match &out {
+                Some(p) => Destination::File(p),
+                None => Destination::Stream(&mut stdout),
+            };
+            let n = s.export_statements(fmt, to, &disclosure)?;
             eprintln!("exported {n} statements");
             write_receipt(&s, receipt.as_deref())?;
         }
@@ -347,6 +355,19 @@ fn run(cli: Cli) -> Result<()> {
             session,
         } => {
             let evs = open(dir)?.session(request(&session))?.events(limit)?;
+            let differ = evs
+                .iter()
+                .filter(|ev| {
+                    ev.flags
+                        .iter()
+                        .any(|f| f == clearstone_engine::STORE_DIFFERS)
+                })
+                .count();
+            if differ > 0 {
+                eprintln!(
+                    "warning: {differ} events differ from the store's event table, which was edited; shown as the signed log holds them"
+                );
+            }
             emit(
                 json,
                 || output::events_json(&evs),

@@ -155,6 +155,7 @@ fn dossier_and_graph_on_the_demo() {
     ok(bin(&dir, Some(SESSION))
         .args(["graph", "export", &example, "--format", "graphml", "--out"])
         .arg(&graphml)
+        .args(["--recipient", "self, for analysis"])
         .output()
         .unwrap());
     let text = std::fs::read_to_string(&graphml).unwrap();
@@ -181,6 +182,37 @@ fn dossier_and_graph_on_the_demo() {
         events.contains("disclose") && events.contains("to IOPC"),
         "{events}"
     );
+    // An export to one's own file is a disclosure too (issue 14, finding 12).
+    let own = events
+        .lines()
+        .find(|l| l.contains("graph export graphml"))
+        .unwrap();
+    assert!(
+        own.contains("disclose") && own.contains("to self, for analysis"),
+        "{own}"
+    );
+
+    // A refused disclosure leaves an existing file as it was, whatever is
+    // exported (issue 14, finding 8).
+    std::fs::write(&graphml, "kept").unwrap();
+    let long = "IOPC ".repeat(14_000);
+    let graph_export = bin(&dir, Some(SESSION))
+        .args(["graph", "export", &example, "--format", "graphml", "--out"])
+        .arg(&graphml)
+        .args(["--recipient", &long])
+        .output()
+        .unwrap();
+    let statements = bin(&dir, Some(SESSION))
+        .args(["export", "statements", "--format", "csv", "--out"])
+        .arg(&graphml)
+        .args(["--recipient", &long])
+        .output()
+        .unwrap();
+    for out in [graph_export, statements] {
+        assert_eq!(out.status.code(), Some(1));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("recipient"));
+    }
+    assert_eq!(std::fs::read_to_string(&graphml).unwrap(), "kept");
 
     // A refused export writes no file; an unknown entity is not found.
     let nowhere = tmp.path().join("never.graphml");

@@ -47,6 +47,10 @@ pub enum EngineError {
     Store(#[from] clearstone_store::StoreError),
     #[error("{0}")]
     Internal(String),
+    #[error(
+        "event {event} is stored but no witness quorum has cosigned it, so the act did not complete: {why} (it is published with the next witnessed checkpoint)"
+    )]
+    Unwitnessed { event: i64, why: String },
 }
 
 impl EngineError {
@@ -77,6 +81,7 @@ impl EngineError {
             Self::Store(clearstone_store::StoreError::TooManyStatements { .. }) => "limit_exceeded",
             Self::Store(clearstone_store::StoreError::TooNew { .. }) => "store_too_new",
             Self::Store(_) | Self::Internal(_) => "internal",
+            Self::Unwitnessed { .. } => "unwitnessed",
         }
     }
 
@@ -85,7 +90,7 @@ impl EngineError {
     pub fn is_user_error(&self) -> bool {
         !matches!(
             self.code(),
-            "internal" | "io_error" | "ingest_failed" | "audit_log"
+            "internal" | "io_error" | "ingest_failed" | "audit_log" | "unwitnessed"
         )
     }
 }

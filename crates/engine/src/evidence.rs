@@ -4,7 +4,7 @@
 use base64::Engine as _;
 use clearstone_model::Timestamp;
 use clearstone_policy::Action;
-use clearstone_store::Event;
+use clearstone_store::{Event, Store};
 use serde_json::{Value, json};
 
 use crate::{EngineError, Operation, Session};
@@ -33,6 +33,90 @@ pub fn decode(bytes: &[u8]) -> Result<Value, EngineError> {
         .ok_or_else(|| EngineError::Internal("a log entry is not a clearstone event".into()))?;
     serde_json::from_slice(body)
         .map_err(|e| EngineError::Internal(format!("a log entry does not parse: {e}")))
+}
+
+/// The flag on an event the store's table no longer holds as it was logged
+/// (edited or deleted there): the event shown is the logged one.
+pub const STORE_DIFFERS: &str = "store_differs";
+
+/// An event back from its logged bytes.
+fn event_from_entry(entry: &[u8]) -> Result<Event, EngineError> {
+    let v = decode(entry)?;
+    let text = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
+    let list = |k: &str| -> Vec<String> {
+        v.get(k)
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let at = text("at")
+        .as_deref()
+        .and_then(parse_time)
+        .ok_or_else(|| EngineError::Internal("a log entry has no valid time".into()))?;
+    Ok(Event {
+        id: v.get("id").and_then(Value::as_i64).unwrap_or_default(),
+        at,
+        operation: text("operation").unwrap_or_default(),
+        principal: text("principal").unwrap_or_default(),
+        purpose: text("purpose").unwrap_or_default(),
+        justification: text("justification").unwrap_or_default(),
+        case_ref: text("case_ref"),
+        query: text("query").unwrap_or_default(),
+        subjects: list("subjects"),
+        recipient: text("recipient"),
+        outcome: text("outcome").unwrap_or_default(),
+        flags: list("flags"),
+    })
+}
+
+/// `2026-11-23T09:21:00.123Z`, as `Timestamp` writes it, back to a timestamp.
+fn parse_time(s: &str) -> Option<Timestamp> {
+    let num = |a: usize, b: usize| s.get(a..b).and_then(|x| x.parse::<i64>().ok());
+    let (y, m, d) = (num(0, 4)?, num(5, 7)?, num(8, 10)?);
+    let (hh, mm, ss, ms) = (num(11, 13)?, num(14, 16)?, num(17, 19)?, num(20, 23)?);
+    // Howard Hinnant's days-from-civil, the inverse of the formatter's.
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some(Timestamp(
+        ((days * 86_400 + hh * 3600 + mm * 60 + ss) * 1000) + ms,
+    ))
+}
+
+impl crate::Engine {
+    /// The last `limit` events, newest first, read from the signed log (after
+    /// integrating what is pending), not from the store's table, which an
+    /// administrator can edit. An event whose row in the table is missing or
+    /// says something else carries [`STORE_DIFFERS`].
+    pub(crate) fn logged_events(&self, limit: usize) -> Result<Vec<Event>, EngineError> {
+        let stored: std::collections::HashMap<i64, Vec<u8>> = self
+            .store()?
+            .events(limit)?
+            .iter()
+            .map(|e| (e.id, encode(e)))
+            .collect();
+        let mut log = self.audit()?;
+        self.witnesses.integrate(&mut log)?;
+        let size = log.size();
+        let mut out = Vec::with_capacity(limit);
+        for item in log.entries(size.saturating_sub(limit as u64)..size)? {
+            let (_, entry) = item?;
+            let mut event = event_from_entry(&entry)?;
+            if stored.get(&event.id) != Some(&entry) {
+                event.flags.push(STORE_DIFFERS.into());
+            }
+            out.push(event);
+        }
+        out.reverse();
+        Ok(out)
+    }
 }
 
 /// What an overseer asks of the log.
@@ -191,4 +275,18 @@ pub fn oversight_jsonl(r: &OversightReport) -> String {
         out.push('\n');
     }
     out
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn logged_times_read_back_to_the_same_instant() {
+        for ms in [0, 951_782_400_123, 1_795_426_860_000, 4_102_444_799_999] {
+            let t = Timestamp(ms);
+            assert_eq!(parse_time(&t.to_string()), Some(t));
+        }
+    }
 }

@@ -16,7 +16,6 @@
 //! graph crate's contract, set out in `docs/graph.md`.
 
 use std::collections::HashMap;
-use std::io::Write;
 use std::sync::{Arc, Mutex};
 
 pub use clearstone_graph::{Day, Limits, Span};
@@ -30,6 +29,7 @@ use clearstone_policy::Action;
 use clearstone_search::{DocSummary, Visible};
 use serde_json::{Value, json};
 
+use crate::disclose::{Destination, Disclosed, Disclosure};
 use crate::index::search_error;
 use crate::{Engine, EngineError, Operation, Session};
 
@@ -667,7 +667,7 @@ impl Session<'_> {
         let mut ids: Vec<&str> = vec![out.node.id.as_str()];
         ids.extend(out.neighbours.iter().map(|(n, _)| n.id.as_str()));
         let concerns = self.concerns_of(&ids)?;
-        self.record_monitored(
+        self.record_entities(
             Operation::Consult,
             query,
             &ids,
@@ -739,7 +739,7 @@ impl Session<'_> {
     ) -> Result<(), EngineError> {
         let ids: Vec<&str> = net.nodes.iter().map(|n| n.id.as_str()).collect();
         let concerns = self.concerns_of(&ids)?;
-        self.record_monitored(
+        self.record_entities(
             op,
             query,
             &ids,
@@ -799,7 +799,7 @@ impl Session<'_> {
         }
         dedup(&mut ids);
         let concerns = self.concerns_of(&ids)?;
-        self.record_monitored(
+        self.record_entities(
             Operation::Consult,
             &query,
             &ids,
@@ -854,7 +854,7 @@ impl Session<'_> {
         ids.extend(out.associates.iter().map(|x| x.node.id.as_str()));
         dedup(&mut ids);
         let concerns = self.concerns_of(&ids)?;
-        self.record_monitored(
+        self.record_entities(
             Operation::Consult,
             query,
             &ids,
@@ -901,36 +901,45 @@ impl Session<'_> {
     }
 
     /// Writes the entities within `hops` of `id` and the references among
-    /// them to `out`. To the user's own file it is a `consult`; with a
-    /// recipient it is a `disclose` naming them, decided for `export`
-    /// rather than `view`, as statement exports are.
+    /// them to `to`: a disclosure, even to one's own file (the recipient is
+    /// then `self, for analysis`, which the policies may refuse like any
+    /// other), decided for `export` rather than `view` as statement exports
+    /// are, and logged before the bytes leave (see `disclose.rs`).
     pub fn graph_export(
         &self,
         id: &str,
         hops: u32,
         format: GraphFormat,
-        out: Box<dyn Write + Send>,
-        recipient: Option<&str>,
+        to: Destination<'_>,
+        d: &Disclosure<'_>,
     ) -> Result<Network, EngineError> {
-        if recipient.is_some_and(|r| r.trim().is_empty()) {
-            return Err(EngineError::RecipientRequired);
-        }
-        let (op, action) = match recipient {
-            Some(_) => (Operation::Disclose, Action::Export),
-            None => (Operation::Consult, Action::View),
-        };
         let query = format!("graph export {} {hops} hops", format.as_str());
         let limits = graph_limits();
-        let (g, sub) = self.expanded(action, &query, id, hops, &[], None, &limits)?;
+        let (g, sub) = self.expanded(Action::Export, &query, id, hops, &[], None, &limits)?;
         let net = g.graph.network(&sub, &g.visible);
         let (graph, whole) = export_graph(&net, &sub).map_err(graph_error)?;
-        match format {
-            GraphFormat::GraphMl => write_graphml(&graph, &whole, out),
-            GraphFormat::Gexf => write_gexf(&graph, &whole, out),
-            GraphFormat::Cytoscape => write_cytoscape(&graph, &whole, out),
-        }
-        .map_err(graph_error)?;
-        self.record_network(op, &query, recipient, &net)?;
+        let ids: Vec<&str> = net.nodes.iter().map(|n| n.id.as_str()).collect();
+        let subjects = self.with_records(&ids)?;
+        let concerns = self.concerns_of(&ids)?;
+        self.disclose(&query, d, to, |out| {
+            match format {
+                GraphFormat::GraphMl => write_graphml(&graph, &whole, out),
+                GraphFormat::Gexf => write_gexf(&graph, &whole, out),
+                GraphFormat::Cytoscape => write_cytoscape(&graph, &whole, out),
+            }
+            .map_err(graph_error)?;
+            Ok(Disclosed {
+                subjects,
+                count: net.nodes.len() as u64,
+                outcome: format!(
+                    "{} nodes, {} edges{}",
+                    net.nodes.len(),
+                    net.edges.len(),
+                    cut(&net.truncated)
+                ),
+                concerns,
+            })
+        })?;
         Ok(net)
     }
 }

@@ -1,11 +1,12 @@
 //! Disclosure (s.62 `disclose`): statements out in open formats. Columns are
 //! documented in `docs/storage.md`; every format carries the same ones.
 
+use std::collections::BTreeSet;
 use std::io::Write;
 use std::sync::Arc;
 
 use clearstone_model::{Statement, limits};
-use clearstone_store::{Store, StoreError};
+use clearstone_store::{ResolutionStore, Store, StoreError};
 use parquet::basic::Compression;
 use parquet::data_type::{ByteArray, ByteArrayType};
 use parquet::file::properties::WriterProperties;
@@ -14,7 +15,8 @@ use parquet::schema::parser::parse_message_type;
 
 use clearstone_policy::Action;
 
-use crate::{EngineError, Operation, Session};
+use crate::disclose::{Destination, Disclosed, Disclosure};
+use crate::{EngineError, Session};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExportFormat {
@@ -30,6 +32,14 @@ impl ExportFormat {
             "jsonl" => Some(Self::JsonLines),
             "parquet" => Some(Self::Parquet),
             _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Csv => "csv",
+            Self::JsonLines => "jsonl",
+            Self::Parquet => "parquet",
         }
     }
 }
@@ -79,21 +89,32 @@ fn werr(e: impl std::fmt::Display) -> StoreError {
 }
 
 impl Session<'_> {
-    /// Writes every statement to `out`. A disclosure names its recipient.
+    /// Writes every statement this session may export, gated one by one, to
+    /// `to` as a disclosure to `d.recipient` (see `disclose.rs`): the event
+    /// names every record and canonical id written and the hash of the bytes,
+    /// and is committed before the bytes leave.
     pub fn export_statements(
         &self,
         format: ExportFormat,
-        out: Box<dyn Write + Send>,
-        recipient: &str,
+        to: Destination<'_>,
+        d: &Disclosure<'_>,
     ) -> Result<u64, EngineError> {
-        if recipient.trim().is_empty() {
-            return Err(EngineError::RecipientRequired);
-        }
+        let query = format!("export statements {}", format.as_str());
+        let done = self.disclose(&query, d, to, |out| self.write_statements(format, out))?;
+        Ok(done.count)
+    }
+
+    fn write_statements(
+        &self,
+        format: ExportFormat,
+        out: Box<dyn Write + Send>,
+    ) -> Result<Disclosed, EngineError> {
         let store = self.engine.store()?;
         let mut counts = crate::GateCounts::default();
         let mut concerns = crate::read::Concerns::default();
         let mut targets = crate::gate::Targets::default();
         let load = |id: &str| store.entity_statements(id, limits::ENTITY_STATEMENTS_MAX);
+        let mut records = BTreeSet::new();
         // Each statement passes the gate on its own: what may not be seen is
         // not written, special-category values go out masked, and a
         // reference to a record that may not be seen goes with the record.
@@ -110,6 +131,9 @@ impl Session<'_> {
             }
             counts.allowed += c.allowed;
             concerns.note(&s.entity_id, found);
+            if !records.contains(&*s.entity_id) {
+                records.insert(s.entity_id.to_string());
+            }
             Ok(Some(s))
         };
         match format {
@@ -152,17 +176,21 @@ impl Session<'_> {
                 pw.finish().map_err(werr)?;
             }
         }
+        // Each record's canonical id too, so that the log answers for either.
+        let mut subjects = records.clone();
+        for r in &records {
+            if let Some((_, canonical)) = store.canonical_of(r)? {
+                subjects.insert(canonical);
+            }
+        }
         drop(store);
         let n = counts.allowed + counts.masked;
-        self.record_monitored(
-            Operation::Disclose,
-            "export statements",
-            &[],
-            Some(recipient),
-            &format!("{n} statements ({} masked)", counts.masked),
-            &concerns.into_list(),
-        )?;
-        Ok(n)
+        Ok(Disclosed {
+            subjects,
+            count: n,
+            outcome: format!("{n} statements ({} masked)", counts.masked),
+            concerns: concerns.into_list(),
+        })
     }
 }
 

@@ -5,6 +5,7 @@
 
 mod breakglass;
 mod datadir;
+mod disclose;
 mod dossier;
 mod erase;
 mod error;
@@ -21,6 +22,7 @@ mod resolve_records;
 mod review;
 mod search;
 mod session;
+mod subjects;
 mod witnesses;
 
 use std::collections::BTreeSet;
@@ -45,6 +47,7 @@ pub use clearstone_store::{
     Alert, BreakGlass, Dataset, IngestRun, Judgement, MatchPair, QuarantineRow, ResolutionRun,
     RunStatus,
 };
+pub use disclose::{Destination, Disclosure, RECIPIENT_CHARS_MAX};
 pub use dossier::{
     DOSSIER_JUDGEMENTS_MAX, DOSSIER_MEMBERS_MAX, DOSSIER_PAIRS_MAX, DOSSIER_REFERENCES_MAX,
     Dossier, DossierMember, DossierValue, MemberPair, Reference, ResolutionHistory, RunSummary,
@@ -52,7 +55,8 @@ pub use dossier::{
 };
 pub use error::EngineError;
 pub use evidence::{
-    EVENT_PREFIX, Evidence, Oversight, OversightReport, decode as decode_event, oversight_jsonl,
+    EVENT_PREFIX, Evidence, Oversight, OversightReport, STORE_DIFFERS, decode as decode_event,
+    oversight_jsonl,
 };
 pub use explore::{
     CentralityReport, Connections, Day, GRAPH_NODES_MAX, GraphEdge, GraphFormat, GraphNode, Limits,
@@ -167,17 +171,21 @@ impl Engine {
             std::fs::read_to_string(&policy_path).map_err(datadir::io(&policy_path))?;
         let policies = check_policy(&policy_text, &policy_path.display().to_string())?;
         let store = SqliteStore::open(&db)?;
-        let audit = AuditLog::open(
+        let mut audit = AuditLog::open(
             &dir.join(datadir::AUDIT_DIR),
             &dir.join(datadir::LOG_KEY_FILE),
         )?;
+        let witnesses = witnesses::Witnesses::load(dir)?;
+        if witnesses.required() {
+            audit.require_cosignatures();
+        }
         let engine = Self {
             dir: dir.to_path_buf(),
             ontology,
             policies,
             store: Mutex::new(store),
             audit: Arc::new(Mutex::new(audit)),
-            witnesses: Arc::new(witnesses::Witnesses::load(dir)?),
+            witnesses: Arc::new(witnesses),
             integrator: None,
             subject_key: datadir::read_key(dir)?,
             index: index::Index::open(dir)?,
@@ -245,6 +253,20 @@ impl Engine {
             self.witnesses.integrate(&mut log)?;
         }
         Ok(())
+    }
+
+    /// With witnesses, an act is complete only once its event is in a
+    /// witnessed checkpoint: it waits for the quorum here, and fails naming
+    /// the witnesses that did not answer. The event stays in the store and is
+    /// published with the next checkpoint the quorum cosigns.
+    pub(crate) fn await_witnesses(&self, event: i64) -> Result<(), EngineError> {
+        if !self.witnesses.required() {
+            return Ok(());
+        }
+        self.flush_log().map_err(|e| EngineError::Unwitnessed {
+            event,
+            why: e.to_string(),
+        })
     }
 
     /// The log's verifier key (`name+keyid+base64`), for overseers.

@@ -261,14 +261,14 @@ impl Session<'_> {
         Ok(out)
     }
 
-    /// The most recent events, newest first. Reading the log needs a purpose
+    /// The most recent events, newest first, as the tamper-evident log holds
+    /// them (see `Engine::logged_events`). Reading the log needs a purpose
     /// naming one of the four uses DPA 2018 s.62(4) allows.
     pub fn events(&self, limit: usize) -> Result<Vec<Event>, EngineError> {
         self.require_action(Action::ReadAudit, "read the access log")?;
         let out = self
             .engine
-            .store()?
-            .events(limit.min(limits::PAGE_ROWS_MAX))?;
+            .logged_events(limit.min(limits::PAGE_ROWS_MAX))?;
         self.record(
             Operation::Consult,
             "read events",

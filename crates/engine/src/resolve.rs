@@ -193,10 +193,24 @@ impl Session<'_> {
         };
         let run_id = self.engine.store()?.put_resolution(&run, &kept, true)?;
         let clusters = self.recluster(&opts.schema, &ids, settings.threshold)?;
+        // The event names every record combined and the canonical id each
+        // now belongs to, so that "who combined this record, into what" is
+        // answered from the log.
+        let run_ids: std::collections::HashSet<&str> = ids.iter().map(String::as_str).collect();
+        let mut subjects: std::collections::BTreeSet<String> = ids.iter().cloned().collect();
+        subjects.extend(
+            self.engine
+                .store()?
+                .canonical_ids(&opts.schema)?
+                .into_iter()
+                .filter(|(id, _)| run_ids.contains(id.as_str()))
+                .map(|(_, canonical)| canonical),
+        );
+        let subjects: Vec<&str> = subjects.iter().map(String::as_str).collect();
         self.record(
             Operation::Combine,
             &what,
-            &[],
+            &subjects,
             None,
             &format!(
                 "run {run_id}: {} records ({} new), {} pairs, {links} linked, {clusters} clusters, model {}",

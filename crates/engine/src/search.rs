@@ -43,7 +43,7 @@ impl Session<'_> {
         // The query text can name a person: the log keeps its hash.
         let text = crate::session::text_ref(query);
         self.engine.store()?.put_text(&text, query)?;
-        self.record_monitored(
+        self.record_entities(
             Operation::Consult,
             &format!("search {text}"),
             &ids,

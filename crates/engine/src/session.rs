@@ -383,6 +383,7 @@ impl Session<'_> {
         }
         // A receipt proves the access's own event, the one naming the query.
         self.last_event.set(first);
+        self.engine.await_witnesses(first)?;
         Ok(first)
     }
 }

@@ -85,6 +85,12 @@ impl Witnesses {
         })
     }
 
+    /// Whether checkpoints need cosignatures: then an act is complete only
+    /// once a checkpoint covering its event is witnessed.
+    pub(crate) fn required(&self) -> bool {
+        self.quorum > 0
+    }
+
     /// Integrates pending entries; with witnesses, publishes only once a
     /// quorum of them has cosigned. On failure the entries stay pending.
     pub(crate) fn integrate(&self, log: &mut AuditLog) -> Result<Integrated, EngineError> {

@@ -10,7 +10,8 @@ use clearstone_audit::merkle::{
 };
 use clearstone_engine::policy::{Purpose, SensitiveBasis};
 use clearstone_engine::{
-    Classification, Engine, ExportFormat, Oversight, SessionRequest, decode_event, oversight_jsonl,
+    Classification, Destination, Disclosure, Engine, ExportFormat, Oversight, STORE_DIFFERS,
+    SessionRequest, decode_event, oversight_jsonl,
 };
 
 const ONTOLOGY: &str = r#"version = 1
@@ -93,8 +94,15 @@ fn every_event_is_in_the_signed_log_and_receipts_verify_with_the_public_key() {
     s.show("hr:officer:1").unwrap();
     let shown = s.last_event().unwrap();
     s.reveal("hr:officer:1", "religion").unwrap();
-    s.export_statements(ExportFormat::Csv, Box::new(std::io::sink()), "IOPC")
-        .unwrap();
+    s.export_statements(
+        ExportFormat::Csv,
+        Destination::Stream(&mut std::io::sink()),
+        &Disclosure {
+            recipient: "IOPC",
+            gateway: None,
+        },
+    )
+    .unwrap();
     let receipt = s.receipt(shown).unwrap();
     let vkey = e.log_verifier_key().unwrap();
     drop(s);
@@ -155,8 +163,11 @@ fn an_overseer_answers_who_consulted_whom_exports_and_reveals_from_the_log() {
     s.reveal("hr:officer:1", "religion").unwrap();
     s.export_statements(
         ExportFormat::JsonLines,
-        Box::new(std::io::sink()),
-        "IOPC case 2026/5",
+        Destination::Stream(&mut std::io::sink()),
+        &Disclosure {
+            recipient: "IOPC case 2026/5",
+            gateway: None,
+        },
     )
     .unwrap();
     let o = e.session(req("olu", "oversight")).unwrap();
@@ -172,7 +183,8 @@ fn an_overseer_answers_who_consulted_whom_exports_and_reveals_from_the_log() {
         .iter()
         .map(|ev| ev.event["operation"].as_str().unwrap())
         .collect();
-    assert_eq!(ops, vec!["consult", "reveal"]);
+    // The export names everyone it disclosed (issue 14, finding 9).
+    assert_eq!(ops, vec!["consult", "reveal", "disclose"]);
     assert!(
         who.evidence
             .iter()
@@ -295,6 +307,57 @@ fn events_the_log_missed_are_appended_when_the_engine_opens() {
     );
 }
 
+// issue 14, finding 16: `events` read the store's table, so an edited or
+// deleted row was shown as if it were the record.
+#[test]
+fn events_answer_from_the_signed_log_and_flag_rows_edited_in_the_table() {
+    let (dir, data) = setup();
+    let e = Engine::open(&data).unwrap();
+    let s = e.session(req("ana", "work")).unwrap();
+    s.ingest(&dir.path().join("staff.toml"), &mut |_| {})
+        .unwrap();
+    s.show("hr:officer:1").unwrap();
+    let shown = s.last_event().unwrap();
+    s.show("hr:officer:2").unwrap();
+    let second = s.last_event().unwrap();
+    s.datasets().unwrap();
+    drop(s);
+    drop(e);
+    let conn = rusqlite::Connection::open(data.join("clearstone.db")).unwrap();
+    conn.execute(
+        "UPDATE event SET principal = 'olu', query = 'list datasets' WHERE id = ?1",
+        [shown],
+    )
+    .unwrap();
+    conn.execute("DELETE FROM event WHERE id = ?1", [second])
+        .unwrap();
+    drop(conn);
+
+    let e = Engine::open(&data).unwrap();
+    let events = e
+        .session(req("olu", "oversight"))
+        .unwrap()
+        .events(20)
+        .unwrap();
+    let edited = events.iter().find(|ev| ev.id == shown).unwrap();
+    assert_eq!(
+        (edited.principal.as_str(), edited.query.as_str()),
+        ("ana", "show entity")
+    );
+    assert!(
+        edited.flags.iter().any(|f| f == STORE_DIFFERS),
+        "{edited:?}"
+    );
+    let deleted = events.iter().find(|ev| ev.id == second).unwrap();
+    assert_eq!(deleted.query, "show entity");
+    assert!(
+        deleted.flags.iter().any(|f| f == STORE_DIFFERS),
+        "{deleted:?}"
+    );
+    let untouched = events.iter().find(|ev| ev.id == second + 1).unwrap();
+    assert!(untouched.flags.is_empty(), "{untouched:?}");
+}
+
 #[test]
 fn checkpoints_are_published_only_with_a_quorum_of_witnesses() {
     let (dir, data) = setup();
@@ -329,19 +392,38 @@ fn checkpoints_are_published_only_with_a_quorum_of_witnesses() {
     );
     let witnessed = opened.checkpoint.size();
 
-    // With the witness gone, nothing new is published; the events wait.
+    // With the witness gone, nothing new is published; the events wait, and
+    // the act itself fails naming the witness (issue 14, finding 14: it
+    // succeeded, and dropping the engine published a checkpoint signed by
+    // the log alone).
     drop(listener);
     let e = Engine::open(&data).unwrap();
     let ana = e.session(req("ana", "work")).unwrap();
-    ana.datasets().unwrap();
+    let err = ana.datasets().unwrap_err();
+    assert_eq!(err.code(), "unwitnessed", "{err}");
+    assert!(!err.is_user_error());
+    assert!(err.to_string().contains(&url), "{err}");
+    // A disclosure's bytes leave only once its event is witnessed (finding 8).
+    let out = dir.path().join("out.csv");
+    let err = ana
+        .export_statements(
+            ExportFormat::Csv,
+            Destination::File(&out),
+            &Disclosure {
+                recipient: "IOPC",
+                gateway: None,
+            },
+        )
+        .unwrap_err();
+    assert_eq!(err.code(), "unwitnessed", "{err}");
+    assert!(!out.exists());
     let err = e.flush_log().unwrap_err();
     assert_eq!(err.code(), "audit_log", "{err}");
+    drop(ana);
+    drop(e);
     let cp2 = std::fs::read_to_string(data.join("audit/checkpoint")).unwrap();
-    assert_eq!(
-        Checkpoint::open(cp2.as_bytes(), &origin, &key, &[])
-            .unwrap()
-            .checkpoint
-            .size(),
-        witnessed
-    );
+    let opened =
+        Checkpoint::open(cp2.as_bytes(), &origin, &key, std::slice::from_ref(&wk)).unwrap();
+    assert_eq!(opened.checkpoint.size(), witnessed, "{cp2}");
+    assert!(opened.signatures.iter().any(|s| s.key_id == wk.key_id()));
 }

@@ -9,9 +9,11 @@ mod support;
 use std::sync::{Arc, Mutex};
 
 use clearstone_engine::{
-    Day, EngineError, GraphFormat, Limits, Network, Session, SessionRequest, Span, graph_limits,
+    Day, Destination, Disclosure, EngineError, ExportFormat, GraphFormat, Limits, Network,
+    Oversight, SearchPage, Session, SessionRequest, Span, graph_limits,
 };
 use links::*;
+use sha2::Digest as _;
 
 fn canonical(s: &Session<'_>, id: &str) -> String {
     s.dossier(id).unwrap().id
@@ -208,10 +210,19 @@ impl std::io::Write for Buf {
     }
 }
 
-fn export(s: &Session<'_>, format: GraphFormat, recipient: Option<&str>) -> (Network, String) {
+fn export(s: &Session<'_>, format: GraphFormat, recipient: &str) -> (Network, String) {
     let buf = Buf::default();
     let net = s
-        .graph_export(OFFICER_1, 2, format, Box::new(buf.clone()), recipient)
+        .graph_export(
+            OFFICER_1,
+            2,
+            format,
+            Destination::Stream(&mut buf.clone()),
+            &Disclosure {
+                recipient,
+                gateway: None,
+            },
+        )
         .unwrap();
     let text = String::from_utf8(buf.0.lock().unwrap().clone()).unwrap();
     (net, text)
@@ -223,7 +234,7 @@ fn exports_load_back_with_what_the_session_sees() {
     let hal = e.session(req("hal", "pds")).unwrap();
     let expected = expand(&hal, OFFICER_1, 2);
 
-    let (net, graphml) = export(&hal, GraphFormat::GraphMl, None);
+    let (net, graphml) = export(&hal, GraphFormat::GraphMl, SELF);
     assert_eq!(net, expected);
     let doc = roxmltree::Document::parse(&graphml).unwrap();
     let ns = "http://graphml.graphdrawing.org/xmlns";
@@ -258,7 +269,7 @@ fn exports_load_back_with_what_the_session_sees() {
     assert!(!graphml.contains("psd:") && !graphml.contains("intel:"));
     assert!(!graphml.contains("nodes_max"), "not cut short");
 
-    let (_, gexf) = export(&hal, GraphFormat::Gexf, None);
+    let (_, gexf) = export(&hal, GraphFormat::Gexf, SELF);
     let doc = roxmltree::Document::parse(&gexf).unwrap();
     let gexf_nodes = doc
         .descendants()
@@ -268,7 +279,7 @@ fn exports_load_back_with_what_the_session_sees() {
     // The absence is dated, so Gephi gets a dynamic graph.
     assert!(gexf.contains("mode=\"dynamic\""));
 
-    let (_, cy) = export(&hal, GraphFormat::Cytoscape, None);
+    let (_, cy) = export(&hal, GraphFormat::Cytoscape, SELF);
     let v: serde_json::Value = serde_json::from_str(&cy).unwrap();
     assert_eq!(
         v["elements"]["nodes"].as_array().unwrap().len(),
@@ -280,31 +291,106 @@ fn exports_load_back_with_what_the_session_sees() {
     );
 }
 
+/// The recipient of an export to one's own file.
+const SELF: &str = "self, for analysis";
+
+// issue 14, finding 12: an export without a recipient was logged as a
+// consultation, and a disclosure carried neither its gateway nor a hash of
+// what was sent.
 #[test]
-fn an_export_is_a_consult_or_a_disclosure_to_its_recipient() {
+fn a_graph_export_is_always_a_disclosure_with_its_gateway_and_the_hash_of_its_bytes() {
     let (_t, e) = fixture();
     let s = e.session(req("ana", "pds")).unwrap();
+    let mut sent = String::new();
     let ev = one_event(&e, || {
-        export(&s, GraphFormat::GraphMl, None);
+        sent = export(&s, GraphFormat::GraphMl, SELF).1;
     });
-    assert_eq!(ev.operation, "consult");
-    assert_eq!(ev.query, "graph export graphml 2 hops");
-    assert_eq!(ev.recipient, None);
+    assert_eq!(ev.operation, "disclose");
+    assert_eq!(ev.recipient.as_deref(), Some(SELF));
+    assert!(
+        ev.query
+            .starts_with("graph export graphml 2 hops under gateway sha256:"),
+        "{}",
+        ev.query
+    );
+    let digest: String = sha2::Sha256::digest(sent.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert!(
+        ev.outcome.contains(&format!("sha256:{digest}")),
+        "{}",
+        ev.outcome
+    );
     let ev = one_event(&e, || {
-        export(&s, GraphFormat::Gexf, Some("IOPC"));
+        export(&s, GraphFormat::Gexf, "IOPC");
     });
     assert_eq!(ev.operation, "disclose");
     assert_eq!(ev.recipient.as_deref(), Some("IOPC"));
-    assert!(matches!(
-        s.graph_export(
-            OFFICER_1,
-            2,
-            GraphFormat::Gexf,
-            Box::new(std::io::sink()),
-            Some(" ")
-        ),
-        Err(EngineError::RecipientRequired)
-    ));
+    let ev = one_event(&e, || {
+        let err = s
+            .graph_export(
+                OFFICER_1,
+                2,
+                GraphFormat::Gexf,
+                Destination::Stream(&mut std::io::sink()),
+                &Disclosure {
+                    recipient: " ",
+                    gateway: None,
+                },
+            )
+            .unwrap_err();
+        assert!(matches!(err, EngineError::RecipientRequired));
+    });
+    assert_eq!(
+        (ev.operation.as_str(), ev.outcome.as_str()),
+        ("refused", "recipient_required")
+    );
+}
+
+// issue 14, finding 15: graph answers, searches and exports named canonical
+// ids only (exports nothing at all, finding 9), so asking the log after a
+// source record found none of them.
+#[test]
+fn an_overseer_finds_graph_answers_searches_and_exports_by_any_source_record_of_them() {
+    let (_t, e) = fixture();
+    let s = e.session(req("ana", "pds")).unwrap();
+    s.graph_neighbours(OFFICER_1).unwrap();
+    assert!(
+        !s.search("Smithson", SearchPage::first(10))
+            .unwrap()
+            .hits
+            .is_empty()
+    );
+    s.export_statements(
+        ExportFormat::Csv,
+        Destination::Stream(&mut std::io::sink()),
+        &Disclosure {
+            recipient: "IOPC",
+            gateway: Some("DPA 2018 s.35(2)(b)"),
+        },
+    )
+    .unwrap();
+    let eng = e.session(req("eng", "load")).unwrap();
+    let found = eng
+        .oversee(&Oversight {
+            subject: Some(VETTING_1.into()),
+            principal: Some("ana".into()),
+            ..Oversight::default()
+        })
+        .unwrap();
+    let queries: Vec<&str> = found
+        .evidence
+        .iter()
+        .map(|ev| ev.event["query"].as_str().unwrap())
+        .collect();
+    assert_eq!(queries.len(), 3, "{queries:?}");
+    assert_eq!(queries[0], "graph neighbours");
+    assert!(queries[1].starts_with("search sha256:"), "{queries:?}");
+    assert!(
+        queries[2].starts_with("export statements csv under gateway sha256:"),
+        "{queries:?}"
+    );
 }
 
 #[test]
@@ -351,7 +437,8 @@ fn every_graph_method_logs_one_event_naming_the_nodes_it_returns() {
             (ev.operation.as_str(), ev.query.as_str()),
             ("consult", *query)
         );
-        assert_eq!(ev.subjects.len(), returned, "{query}");
+        // Each entity returned, with its source records.
+        assert!(ev.subjects.len() >= returned, "{query}");
         assert!(ev.subjects.iter().all(|h| h.len() == 32), "{query}");
     }
     // A refusal is logged once too.

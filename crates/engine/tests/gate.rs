@@ -6,7 +6,9 @@ mod support;
 use std::path::Path;
 
 use clearstone_engine::policy::{Principal, Purpose};
-use clearstone_engine::{Engine, EngineError, ExportFormat, Session, SessionRequest};
+use clearstone_engine::{
+    Destination, Disclosure, Engine, EngineError, ExportFormat, Session, SessionRequest,
+};
 use clearstone_model::Classification;
 
 const ONTOLOGY: &str = r#"version = 1
@@ -83,10 +85,22 @@ fn register(e: &Engine) {
 
 const ROWS: &str = "1,Ann Smith,03/07/1984,PC\n2,Bob Jones,31/02/1980,DS\n3,Cat Lee,01/01/1990,XX\n4,Dan Ray,05/05/1975,DI\n";
 
+/// A disclosure to `recipient` under the purpose's legal basis.
+fn to(recipient: &str) -> Disclosure<'_> {
+    Disclosure {
+        recipient,
+        gateway: None,
+    }
+}
+
 fn jsonl(s: &Session<'_>) -> Vec<serde_json::Value> {
     let buf = SharedBuf::default();
-    s.export_statements(ExportFormat::JsonLines, Box::new(buf.clone()), "test")
-        .unwrap();
+    s.export_statements(
+        ExportFormat::JsonLines,
+        Destination::Stream(&mut buf.clone()),
+        &to("test"),
+    )
+    .unwrap();
     let bytes = buf.0.lock().unwrap().clone();
     bytes
         .split(|b| *b == b'\n')
@@ -212,7 +226,11 @@ fn every_operation_appends_its_event_and_hashes_subjects() {
     let disclose = evs.iter().find(|ev| ev.operation == "disclose").unwrap();
     assert_eq!(disclose.recipient.as_deref(), Some("test"));
     let err = s
-        .export_statements(ExportFormat::Csv, Box::new(std::io::sink()), " ")
+        .export_statements(
+            ExportFormat::Csv,
+            Destination::Stream(&mut std::io::sink()),
+            &to(" "),
+        )
         .unwrap_err();
     assert!(matches!(err, EngineError::RecipientRequired));
 }
@@ -379,6 +397,87 @@ fn write_two_row_groups(path: &Path, per_group: usize) {
     w.close().unwrap();
 }
 
+// issue 14, finding 8: an export whose event was refused had already written
+// the whole file (or truncated an existing one), and nothing was logged.
+#[test]
+fn a_refused_export_writes_nothing_and_leaves_an_existing_file_as_it_was() {
+    let (d, e) = setup(ROWS);
+    let s = e.session(req()).unwrap();
+    s.ingest(&d.path().join("staff.toml"), &mut |_| {}).unwrap();
+    let out = d.path().join("out.csv");
+    std::fs::write(&out, "kept").unwrap();
+    let long = "IOPC ".repeat(14_000);
+    for format in [ExportFormat::Csv, ExportFormat::Parquet] {
+        let err = s
+            .export_statements(format, Destination::File(&out), &to(&long))
+            .unwrap_err();
+        assert_eq!(err.code(), "invalid_input", "{err}");
+    }
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "kept");
+    let buf = SharedBuf::default();
+    s.export_statements(
+        ExportFormat::JsonLines,
+        Destination::Stream(&mut buf.clone()),
+        &to(&long),
+    )
+    .unwrap_err();
+    assert!(buf.0.lock().unwrap().is_empty());
+    let left: Vec<String> = std::fs::read_dir(d.path())
+        .unwrap()
+        .chain(std::fs::read_dir(e.dir()).unwrap())
+        .map(|f| f.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("export"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+    // Each attempt is one refusal in the log, without the text refused.
+    let evs = s.events(3).unwrap();
+    assert!(
+        evs.iter()
+            .all(|ev| ev.operation == "refused" && ev.recipient.is_none()),
+        "{evs:?}"
+    );
+    // An export that is logged lands whole, replacing the old file.
+    s.export_statements(ExportFormat::Csv, Destination::File(&out), &to("IOPC"))
+        .unwrap();
+    assert!(
+        std::fs::read_to_string(&out)
+            .unwrap()
+            .starts_with("id,entity_id")
+    );
+    // One that fails before its event (no such folder) is logged as failed.
+    let nowhere = d.path().join("missing").join("out.csv");
+    let err = s
+        .export_statements(ExportFormat::Csv, Destination::File(&nowhere), &to("IOPC"))
+        .unwrap_err();
+    assert_eq!(err.code(), "io_error", "{err}");
+    let ev = s.events(1).unwrap().remove(0);
+    assert_eq!(
+        (ev.operation.as_str(), ev.outcome.as_str()),
+        ("disclose", "failed: io_error")
+    );
+}
+
+// issue 14, finding 9: a disclosure named no subjects.
+#[test]
+fn an_export_names_every_record_it_discloses() {
+    let (d, e) = setup(ROWS);
+    let s = e.session(req()).unwrap();
+    s.ingest(&d.path().join("staff.toml"), &mut |_| {}).unwrap();
+    let records: std::collections::BTreeSet<String> = jsonl(&s)
+        .iter()
+        .map(|v| v["entity_id"].as_str().unwrap().to_string())
+        .collect();
+    assert!(records.len() >= 2, "{records:?}");
+    let ev = s
+        .events(2)
+        .unwrap()
+        .into_iter()
+        .find(|ev| ev.operation == "disclose")
+        .unwrap();
+    assert_eq!(ev.subjects.len(), records.len(), "{ev:?}");
+    assert!(ev.subjects.iter().all(|h| h.len() == 32));
+}
+
 #[test]
 fn exports_load_back_in_every_format() {
     let (d, e) = setup(ROWS);
@@ -388,12 +487,8 @@ fn exports_load_back_in_every_format() {
     assert_eq!(want.len(), 6);
 
     let csv_path = d.path().join("out.csv");
-    s.export_statements(
-        ExportFormat::Csv,
-        Box::new(std::fs::File::create(&csv_path).unwrap()),
-        "r",
-    )
-    .unwrap();
+    s.export_statements(ExportFormat::Csv, Destination::File(&csv_path), &to("r"))
+        .unwrap();
     let mut rdr = csv::Reader::from_path(&csv_path).unwrap();
     let rows: Vec<csv::StringRecord> = rdr.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), 6);
@@ -403,12 +498,8 @@ fn exports_load_back_in_every_format() {
     }
 
     let pq_path = d.path().join("out.parquet");
-    s.export_statements(
-        ExportFormat::Parquet,
-        Box::new(std::fs::File::create(&pq_path).unwrap()),
-        "r",
-    )
-    .unwrap();
+    s.export_statements(ExportFormat::Parquet, Destination::File(&pq_path), &to("r"))
+        .unwrap();
     use parquet::file::reader::{FileReader, SerializedFileReader};
     let r = SerializedFileReader::new(std::fs::File::open(&pq_path).unwrap()).unwrap();
     let got: Vec<(String, Option<String>)> = r

@@ -7,29 +7,13 @@
 mod links;
 mod support;
 
-use std::sync::{Arc, Mutex};
-
 use clearstone_engine::{ExportFormat, SearchPage, Session, graph_limits};
 use links::*;
 
 const COMPLAINT_1: &str = "psd:complaint:C1";
 
-struct Sink(Arc<Mutex<Vec<u8>>>);
-impl std::io::Write for Sink {
-    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(b);
-        Ok(b.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 fn exported(s: &Session<'_>, format: ExportFormat) -> Vec<u8> {
-    let buf = Arc::new(Mutex::new(Vec::new()));
-    s.export_statements(format, Box::new(Sink(buf.clone())), "test")
-        .unwrap();
-    buf.lock().unwrap().clone()
+    support::exported(s, format, "test")
 }
 
 fn contains(haystack: &[u8], needle: &str) -> bool {

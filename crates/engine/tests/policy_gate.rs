@@ -11,7 +11,9 @@ use std::path::Path;
 use clearstone_engine::policy::{
     self, Action, AuditUse, Decision, Principal, Purpose, Resource, SensitiveBasis,
 };
-use clearstone_engine::{Classification, Engine, ExportFormat, SearchPage, SessionRequest};
+use clearstone_engine::{
+    Classification, Destination, Disclosure, Engine, ExportFormat, SearchPage, SessionRequest,
+};
 use clearstone_model::{Markings, Sensitivity};
 use proptest::prelude::*;
 use support::user;
@@ -355,8 +357,15 @@ fn no_operation_returns_a_value_the_reference_would_not() {
                 }
                 // Export: every row out is one the reference allows or masks, and nothing it allows is missing.
                 let buf = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-                s.export_statements(ExportFormat::JsonLines, Box::new(Sink(buf.clone())), "test")
-                    .unwrap();
+                s.export_statements(
+                    ExportFormat::JsonLines,
+                    Destination::Stream(&mut Sink(buf.clone())),
+                    &Disclosure {
+                        recipient: "test",
+                        gateway: None,
+                    },
+                )
+                .unwrap();
                 let bytes = buf.lock().unwrap().clone();
                 let mut seen: BTreeSet<(String, String)> = BTreeSet::new();
                 for line in bytes.split(|b| *b == b'\n').filter(|l| !l.is_empty()) {

@@ -8,7 +8,9 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use clearstone_engine::policy::Purpose;
-use clearstone_engine::{Engine, EngineError, ResolveOptions, SearchPage, SessionRequest};
+use clearstone_engine::{
+    Engine, EngineError, Oversight, ResolveOptions, SearchPage, SessionRequest,
+};
 
 const MAPPING: &str = clearstone_demo::PEOPLE_MAPPING;
 
@@ -158,6 +160,20 @@ fn resolution_finds_the_duplicates_and_is_logged() {
             .iter()
             .any(|ev| ev.operation == "combine" && ev.outcome.contains(&sum.model_version))
     );
+    // issue 14, finding 12: the event named neither the records combined nor
+    // the canonical ids they now have; an overseer finds it by either.
+    let (a, b) = linked(&c).into_iter().min().unwrap();
+    let o = e.session(req("eng")).unwrap();
+    for id in [&a, &b, &c[&a]] {
+        let r = o
+            .oversee(&Oversight {
+                subject: Some(id.clone()),
+                operations: vec!["combine".into()],
+                ..Oversight::default()
+            })
+            .unwrap();
+        assert_eq!(r.evidence.len(), 1, "{id}");
+    }
 }
 
 #[test]

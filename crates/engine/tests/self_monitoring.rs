@@ -7,8 +7,6 @@
 mod links;
 mod support;
 
-use std::sync::{Arc, Mutex};
-
 use clearstone_engine::policy::Principal;
 use clearstone_engine::{
     Classification, Engine, ExportFormat, SearchPage, Session, SessionRequest, graph_limits,
@@ -141,25 +139,12 @@ fn the_graph_raises_each_relationship_among_its_nodes() {
     assert_eq!(alerts(&e), ALL_THREE);
 }
 
-struct Sink(Arc<Mutex<Vec<u8>>>);
-impl std::io::Write for Sink {
-    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(b);
-        Ok(b.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 // issue 14, finding 13
 #[test]
 fn an_export_raises_each_relationship_it_discloses() {
     let (_t, e) = setup();
     let s = pat_session(&e);
-    let buf = Arc::new(Mutex::new(Vec::new()));
-    s.export_statements(ExportFormat::Csv, Box::new(Sink(buf)), "IOPC")
-        .unwrap();
+    support::exported(&s, ExportFormat::Csv, "IOPC");
     assert_eq!(alerts(&e), ALL_THREE);
     let flagged = e
         .session(req("eng", "load"))

@@ -8,29 +8,13 @@
 mod links;
 mod support;
 
-use std::sync::{Arc, Mutex};
-
 use clearstone_engine::{EngineError, ExportFormat, SearchPage, Session, graph_limits};
 use links::*;
 
 const ABSENCE_1: &str = "absence:absence:A1";
 
-struct Sink(Arc<Mutex<Vec<u8>>>);
-impl std::io::Write for Sink {
-    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(b);
-        Ok(b.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 fn exported(s: &Session<'_>) -> String {
-    let buf = Arc::new(Mutex::new(Vec::new()));
-    s.export_statements(ExportFormat::JsonLines, Box::new(Sink(buf.clone())), "test")
-        .unwrap();
-    String::from_utf8(buf.lock().unwrap().clone()).unwrap()
+    String::from_utf8(support::exported(s, ExportFormat::JsonLines, "test")).unwrap()
 }
 
 /// Every way the absence could show: `show`, search, the dossier's incoming

@@ -4,7 +4,10 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::panic)]
 
 use clearstone_engine::policy::{AuditUse, Principal, PrincipalKind, Purpose};
-use clearstone_engine::{ADMIN_PURPOSE, Classification, Engine, Session, SessionRequest};
+use clearstone_engine::{
+    ADMIN_PURPOSE, Classification, Destination, Disclosure, Engine, ExportFormat, Session,
+    SessionRequest,
+};
 
 /// A session as `admin`. The justification is the caller's because tests
 /// look for (the absence of) their own free text in the log.
@@ -69,4 +72,17 @@ pub fn register(e: &Engine, justification: &str, users: &[(&str, &[&str])], work
             .unwrap();
     }
     admin.put_purpose(work).unwrap();
+}
+
+/// What `s` exports in `format` to `recipient` (under the purpose's legal
+/// basis), as the bytes that would have left.
+pub fn exported(s: &Session<'_>, format: ExportFormat, recipient: &str) -> Vec<u8> {
+    let mut out = Vec::new();
+    let to = Disclosure {
+        recipient,
+        gateway: None,
+    };
+    s.export_statements(format, Destination::Stream(&mut out), &to)
+        .unwrap();
+    out
 }
