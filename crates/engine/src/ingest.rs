@@ -46,6 +46,13 @@ pub struct ReplaySummary {
     pub statements_new: u64,
 }
 
+/// A run whose first batch was accepted.
+struct Started {
+    run_id: i64,
+    /// The dataset's register entry before the run, if it had one.
+    dataset_before: Option<Dataset>,
+}
+
 fn to_batch(dataset: &str, source: &str, mapping: &Path, now: Timestamp, mb: MappedBatch) -> Batch {
     Batch {
         dataset: dataset.to_string(),
@@ -87,7 +94,7 @@ impl Session<'_> {
         mapping_path: &Path,
         progress: &mut dyn FnMut(&IngestProgress),
     ) -> Result<IngestSummary, EngineError> {
-        let started = Instant::now();
+        let started_at = Instant::now();
         let mapping = Mapping::load(mapping_path, self.engine.ontology())?;
         self.require_on(
             Action::Ingest,
@@ -98,36 +105,41 @@ impl Session<'_> {
             std::fs::canonicalize(mapping_path).unwrap_or_else(|_| mapping_path.to_path_buf());
         let now = Timestamp::now();
         let ds = &mapping.dataset;
-        let run_id = {
-            let mut store = self.engine.store()?;
-            store.upsert_dataset(&Dataset {
-                name: ds.name.clone(),
-                title: ds.title.clone(),
-                owner: ds.owner.clone(),
-                description: ds.description.clone(),
-                legal_basis: ds.legal_basis.clone(),
-                retention: ds.retention.clone(),
-                markings: ds.markings.to_string(),
-                ..Dataset::default()
-            })?;
-            store.begin_run(&IngestRun {
-                dataset: ds.name.clone(),
-                mapping: mapping_file.display().to_string(),
-                source: mapping.source_name.clone(),
-                started_at: now,
-                ..IngestRun::default()
-            })?
+        let begun = IngestRun {
+            dataset: ds.name.clone(),
+            mapping: mapping_file.display().to_string(),
+            source: mapping.source_name.clone(),
+            started_at: now,
+            ..IngestRun::default()
         };
+        // Nothing is written until the reader hands over its first batch: a
+        // file it refuses (missing, bad header, not text) leaves the store as
+        // it was but for the record of the failed attempt.
+        let mut started: Option<Started> = None;
         let mut sum = IngestSummary {
             dataset: ds.name.clone(),
             source: mapping.source_name.clone(),
             ..IngestSummary::default()
         };
         let mut touched: HashSet<Arc<str>> = HashSet::new();
+        // Entities named only by quarantined rows: subjects of the event too.
+        let mut held: HashSet<String> = HashSet::new();
         let result = clearstone_ingest::run(&mapping, now, &mut |mb| {
+            if started.is_none() {
+                started = Some(
+                    self.start_run(&mapping, &begun)
+                        .map_err(|e| e.to_string())?,
+                );
+            }
             sum.rows_read += mb.rows;
             sum.bytes_read += mb.bytes;
             touched.extend(mb.statements.iter().map(|s| s.entity_id.clone()));
+            for q in &mb.quarantine {
+                if let Ok(read) = clearstone_ingest::inspect(&mapping, &q.raw, q.header.as_deref())
+                {
+                    held.extend(read.entity_ids);
+                }
+            }
             let batch = to_batch(&ds.name, &mapping.source_name, &mapping_file, now, mb);
             let out = self
                 .engine
@@ -148,9 +160,8 @@ impl Session<'_> {
             Ok(())
         });
         sum.entities_touched = touched.len() as u64;
-        sum.seconds = started.elapsed().as_secs_f64();
+        sum.seconds = started_at.elapsed().as_secs_f64();
         let mut run = IngestRun {
-            id: run_id,
             finished_at: Some(Timestamp::now()),
             status: RunStatus::Done,
             rows_read: sum.rows_read,
@@ -158,34 +169,78 @@ impl Session<'_> {
             statements_seen: sum.statements_seen,
             quarantined: sum.quarantined,
             entities_touched: sum.entities_touched,
-            ..IngestRun::default()
+            ..begun.clone()
         };
         let query = format!(
             "ingest dataset `{}` from `{}`",
             ds.name, mapping.source_name
         );
+        let mut subjects: Vec<&str> = touched
+            .iter()
+            .map(|id| &**id)
+            .chain(
+                held.iter()
+                    .map(String::as_str)
+                    .filter(|id| !touched.contains(*id)),
+            )
+            .collect();
+        subjects.sort_unstable();
         if let Err(e) = result {
-            // Undo what this run added, so an unreadable file changes nothing.
-            self.engine
-                .store()?
-                .discard_run(&ds.name, &mapping.source_name, now)?;
             run.status = RunStatus::Failed;
             run.error = Some(e.to_string());
+            match &started {
+                // Undo what this run added, so an unreadable file changes nothing.
+                Some(st) => {
+                    let mut store = self.engine.store()?;
+                    store.discard_run(&ds.name, &mapping.source_name, now)?;
+                    store.restore_dataset(&ds.name, st.dataset_before.as_ref())?;
+                    run.id = st.run_id;
+                }
+                None => run.id = self.engine.store()?.begin_run(&begun)?,
+            }
             self.engine.store()?.finish_run(&run)?;
-            self.record(Operation::Collect, &query, &[], None, "failed")?;
+            self.record(Operation::Collect, &query, &subjects, None, "failed")?;
             return Err(e.into());
         }
+        run.id = match started {
+            Some(st) => st.run_id,
+            // A file with no records: accepted, so registered all the same.
+            None => self.start_run(&mapping, &begun)?.run_id,
+        };
         self.engine.store()?.finish_run(&run)?;
         let touched: Vec<String> = touched.iter().map(|id| id.to_string()).collect();
         self.engine.reindex(&touched)?;
         // The records are searchable from here: indexing counts as loading.
-        sum.seconds = started.elapsed().as_secs_f64();
+        sum.seconds = started_at.elapsed().as_secs_f64();
         let outcome = format!(
             "{} rows, {} new statements, {} quarantined",
             sum.rows_read, sum.statements_new, sum.quarantined
         );
-        self.record(Operation::Collect, &query, &[], None, &outcome)?;
+        self.record(Operation::Collect, &query, &subjects, None, &outcome)?;
         Ok(sum)
+    }
+
+    /// Registers the dataset (keeping its entry as it was, to restore if the
+    /// run fails) and opens the run's entry in the ingest log.
+    fn start_run(&self, mapping: &Mapping, run: &IngestRun) -> Result<Started, EngineError> {
+        let ds = &mapping.dataset;
+        let mut store = self.engine.store()?;
+        let dataset_before = store.dataset(&ds.name)?;
+        store.upsert_dataset(&Dataset {
+            name: ds.name.clone(),
+            title: ds.title.clone(),
+            owner: ds.owner.clone(),
+            description: ds.description.clone(),
+            legal_basis: ds.legal_basis.clone(),
+            retention: ds.retention.clone(),
+            markings: ds.markings.to_string(),
+            ..Dataset::default()
+        })?;
+        let run_id = store.begin_run(run)?;
+        Ok(Started {
+            run_id,
+            dataset_before,
+        })
     }
 
     /// Maps quarantined records again under their (possibly fixed) mapping;

@@ -119,6 +119,14 @@ pub trait Store {
     fn put_text(&mut self, hash: &str, text: &str) -> Result<(), StoreError>;
     fn text(&self, hash: &str) -> Result<Option<String>, StoreError>;
 
+    /// A dataset's register entry as stored (without counts).
+    fn dataset(&self, name: &str) -> Result<Option<Dataset>, StoreError>;
+
+    /// Puts a dataset's register entry back as it was before a failed run:
+    /// `before`, or no entry (and none of the run's sources) when it had none.
+    /// The run's statements and quarantine are gone by then (`discard_run`).
+    fn restore_dataset(&mut self, name: &str, before: Option<&Dataset>) -> Result<(), StoreError>;
+
     fn now(&self) -> Timestamp {
         Timestamp::now()
     }

@@ -915,6 +915,72 @@ impl Store for SqliteStore {
             .optional()?)
     }
 
+    fn dataset(&self, name: &str) -> Result<Option<Dataset>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT name, title, owner, description, legal_basis, retention, markings, created_at, updated_at
+                 FROM dataset WHERE name = ?1",
+                [name],
+                |r| {
+                    Ok(Dataset {
+                        name: r.get(0)?,
+                        title: r.get(1)?,
+                        owner: r.get(2)?,
+                        description: r.get(3)?,
+                        legal_basis: r.get(4)?,
+                        retention: r.get(5)?,
+                        markings: r.get(6)?,
+                        created_at: Timestamp(r.get(7)?),
+                        updated_at: Timestamp(r.get(8)?),
+                        ..Dataset::default()
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    fn restore_dataset(&mut self, name: &str, before: Option<&Dataset>) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        match before {
+            Some(d) => {
+                tx.execute(
+                    "UPDATE dataset SET title = ?2, owner = ?3, description = ?4, legal_basis = ?5,
+                       retention = ?6, markings = ?7, created_at = ?8, updated_at = ?9 WHERE name = ?1",
+                    params![
+                        name,
+                        d.title,
+                        d.owner,
+                        d.description,
+                        d.legal_basis,
+                        d.retention,
+                        d.markings,
+                        d.created_at.0,
+                        d.updated_at.0
+                    ],
+                )?;
+            }
+            None => {
+                tx.execute(
+                    "DELETE FROM source WHERE dataset_id = (SELECT id FROM dataset WHERE name = ?1)
+                       AND NOT EXISTS (SELECT 1 FROM record r WHERE r.source_id = source.id)
+                       AND NOT EXISTS (SELECT 1 FROM quarantine q WHERE q.source_id = source.id)",
+                    [name],
+                )?;
+                tx.execute(
+                    "DELETE FROM dataset WHERE name = ?1
+                       AND NOT EXISTS (SELECT 1 FROM source s WHERE s.dataset_id = dataset.id)",
+                    [name],
+                )?;
+            }
+        }
+        tx.commit()?;
+        self.datasets.remove(name);
+        self.sources.retain(|_, _| false);
+        self.fresh.clear();
+        Ok(())
+    }
+
     fn put_text(&mut self, hash: &str, text: &str) -> Result<(), StoreError> {
         self.conn.execute(
             "INSERT OR IGNORE INTO text_ref(hash, text) VALUES (?1, ?2)",

@@ -1,0 +1,213 @@
+//! Ingest and quarantine through the session: what a refused file leaves
+//! behind, and how quarantined rows are gated and logged.
+#![allow(clippy::unwrap_used, clippy::panic)]
+
+mod support;
+
+use std::path::Path;
+
+use clearstone_engine::{Classification, Engine, Session, SessionRequest};
+use support::user;
+
+const ONTOLOGY: &str = r#"version = 1
+[types.Officer.properties]
+name = { type = "name", sensitivity = "ordinary" }
+birth_date = { type = "date", sensitivity = "ordinary" }
+sickness = { type = "text", sensitivity = "health" }
+rank = { type = "enum", values = ["PC", "DS", "DI"], sensitivity = "ordinary" }
+"#;
+
+const MAPPING: &str = r#"version = 1
+[dataset]
+name = "hr"
+owner = "People Services"
+description = "staff records"
+legal_basis = "employment records"
+[source]
+format = "csv"
+path = "staff.csv"
+date_formats = ["%d/%m/%Y"]
+[[entities]]
+name = "officer"
+schema = "Officer"
+keys = ["id"]
+[entities.properties]
+name = { column = "name" }
+birth_date = { column = "dob" }
+sickness = { column = "sickness" }
+rank = { column = "rank" }
+"#;
+
+/// Row 2's date and row 3's rank cannot be cleaned; row 2's sickness note
+/// is special category.
+const ROWS: &str = "id,name,dob,sickness,rank\n1,Ann Smith,03/07/1984,,PC\n2,Bob Jones,31/02/1980,STRESS-SENTINEL,DS\n3,Cat Lee,01/01/1990,,XX\n";
+
+fn req(principal: &str, purpose: &str) -> SessionRequest {
+    SessionRequest {
+        principal: principal.into(),
+        purpose: purpose.into(),
+        justification: "loading staff records".into(),
+        ..SessionRequest::default()
+    }
+}
+
+/// `ana` may load and read everything but special-category values;
+/// `dan` may load but lacks the HR caveat; `sam` works under a purpose
+/// that names a condition for special-category data.
+fn setup() -> (tempfile::TempDir, Engine) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("staff.csv"), ROWS).unwrap();
+    std::fs::write(dir.path().join("staff.toml"), MAPPING).unwrap();
+    let e = Engine::init(&dir.path().join("data"), Some((ONTOLOGY, "o.toml"))).unwrap();
+    let admin = support::bootstrap_admin(&e, "setting up the test");
+    for (id, caveats) in [("ana", &["HR"][..]), ("dan", &[][..]), ("sam", &["HR"][..])] {
+        admin
+            .put_user(&user(
+                id,
+                &["analyst", "data_engineer"],
+                Classification::OfficialSensitive,
+                caveats,
+            ))
+            .unwrap();
+    }
+    admin
+        .put_purpose(&support::purpose("load", &["data_engineer"], &["*"]))
+        .unwrap();
+    admin
+        .put_purpose(&clearstone_engine::policy::Purpose {
+            sensitive: Some(clearstone_engine::policy::SensitiveBasis {
+                condition: "sch. 1 para 1 (employment)".into(),
+            }),
+            ..support::purpose("load-sensitive", &["data_engineer"], &["*"])
+        })
+        .unwrap();
+    drop(admin);
+    (dir, e)
+}
+
+fn ingest(s: &Session<'_>, dir: &Path, mapping: &str) -> Result<(), String> {
+    let m = dir.join("m.toml");
+    std::fs::write(&m, mapping).unwrap();
+    s.ingest(&m, &mut |_| {})
+        .map(|_| ())
+        .map_err(|e| e.code().to_string())
+}
+
+/// Every row of every table, but the event log and the free text it refers
+/// to (an attempt is an event) and the ingest log (checked apart).
+fn tables(db: &Path) -> Vec<(String, Vec<String>)> {
+    let conn =
+        rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .unwrap();
+    let names: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .filter(|n: &String| !["event", "text_ref", "ingest_run"].contains(&n.as_str()))
+        .collect();
+    names
+        .into_iter()
+        .map(|n| {
+            let mut rows = dump(&conn, &format!("SELECT * FROM \"{n}\""));
+            rows.sort();
+            (n, rows)
+        })
+        .collect()
+}
+
+fn dump(conn: &rusqlite::Connection, sql: &str) -> Vec<String> {
+    let mut q = conn.prepare(sql).unwrap();
+    let width = q.column_count();
+    q.query_map([], |r| {
+        Ok((0..width)
+            .map(|i| format!("{:?}", r.get::<_, rusqlite::types::Value>(i).unwrap()))
+            .collect::<Vec<_>>()
+            .join("|"))
+    })
+    .unwrap()
+    .map(Result::unwrap)
+    .collect()
+}
+
+fn runs(db: &Path) -> Vec<String> {
+    let conn =
+        rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .unwrap();
+    dump(
+        &conn,
+        "SELECT id, dataset, status, rows_read, statements_new FROM ingest_run ORDER BY id",
+    )
+}
+
+// issue 15, class 7
+#[test]
+fn a_refused_file_leaves_every_table_but_the_ingest_log_as_it_was() {
+    let (d, e) = setup();
+    let db = d.path().join("data").join("clearstone.db");
+    let s = e.session(req("ana", "load")).unwrap();
+    ingest(&s, d.path(), MAPPING).unwrap();
+    std::fs::write(d.path().join("bad_header.csv"), b"id,na\xffme,dob\n1,a,b\n").unwrap();
+    std::fs::write(
+        d.path().join("no_rank.csv"),
+        "id,name,dob,sickness\n1,A,,\n",
+    )
+    .unwrap();
+    std::fs::write(d.path().join("not.parquet"), "id,name\n1,A\n").unwrap();
+    // A description that differs, so that writing the register entry early shows.
+    let changed = MAPPING.replace("staff records", "changed by a refused file");
+    let classes: Vec<(&str, String, &str)> = vec![
+        (
+            "missing file",
+            changed.replace("staff.csv", "absent.csv"),
+            "source_unreadable",
+        ),
+        (
+            "header not text",
+            changed.replace("staff.csv", "bad_header.csv"),
+            "source_unreadable",
+        ),
+        (
+            "mapped column missing",
+            changed.replace("staff.csv", "no_rank.csv"),
+            "source_unreadable",
+        ),
+        (
+            "not the declared format",
+            changed
+                .replace("format = \"csv\"", "format = \"parquet\"")
+                .replace("staff.csv", "not.parquet"),
+            "source_unreadable",
+        ),
+        (
+            "unknown encoding declared",
+            changed.replace("[source]\n", "[source]\nencoding = \"klingon\"\n"),
+            "invalid_mapping",
+        ),
+    ];
+    for (class, mapping, code) in &classes {
+        for dataset in ["hr", "hr_new"] {
+            let mapping = mapping.replace("name = \"hr\"", &format!("name = \"{dataset}\""));
+            let before = tables(&db);
+            let runs_before = runs(&db);
+            assert_eq!(
+                ingest(&s, d.path(), &mapping).unwrap_err(),
+                *code,
+                "{class}, {dataset}"
+            );
+            assert_eq!(tables(&db), before, "{class}, {dataset}: tables changed");
+            let runs_after = runs(&db);
+            assert_eq!(
+                runs_after.get(..runs_before.len()),
+                Some(&runs_before[..]),
+                "{class}, {dataset}: earlier runs changed"
+            );
+            // The attempt itself is recorded once the mapping could be read.
+            assert!(runs_after.len() <= runs_before.len() + 1);
+            if let Some(last) = runs_after.get(runs_before.len()) {
+                assert!(last.contains("\"failed\""), "{class}: {last}");
+            }
+        }
+    }
+}
