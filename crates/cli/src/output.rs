@@ -1,7 +1,7 @@
 //! Human-readable and JSON renderings of engine results.
 
 use clearstone_engine::{
-    AccessEvent, Dataset, Entity, IngestRun, IngestSummary, MASKED_SOURCE, QuarantineRow,
+    AccessEvent, Dataset, Entity, IngestRun, IngestSummary, MASKED_SOURCE, QuarantineEntry,
 };
 use serde_json::{Value, json};
 
@@ -106,7 +106,7 @@ pub fn summary_line(s: &IngestSummary) -> String {
     )
 }
 
-pub fn quarantine_text(rows: &[QuarantineRow], total: u64) -> String {
+pub fn quarantine_text(rows: &[QuarantineEntry], total: u64) -> String {
     let mut out = String::new();
     for q in rows {
         let col = if q.column.is_empty() {
@@ -126,13 +126,14 @@ pub fn quarantine_text(rows: &[QuarantineRow], total: u64) -> String {
     out
 }
 
-pub fn quarantine_json(rows: &[QuarantineRow]) -> Value {
+pub fn quarantine_json(rows: &[QuarantineEntry]) -> Value {
     Value::Array(
         rows.iter()
             .map(|q| {
                 json!({
                     "dataset": q.dataset, "source": q.source, "mapping": q.mapping, "line": q.line,
-                    "column": q.column, "reason": q.reason, "raw": String::from_utf8_lossy(&q.raw),
+                    "column": q.column, "reason": q.reason,
+                    "values": q.values.iter().map(|(c, v)| (c.clone(), json!(v))).collect::<serde_json::Map<_, _>>(),
                     "first_seen": q.first_seen.to_string(), "last_seen": q.last_seen.to_string(),
                 })
             })

@@ -10,6 +10,7 @@ use clearstone_model::{Timestamp, limits};
 use clearstone_policy::Action;
 use clearstone_store::{Batch, Dataset, IngestRun, QuarantineRow, RunStatus, Store};
 
+use crate::quarantine::{QuarantineEntry, RowGates, gated};
 use crate::{EngineError, Operation, Session};
 
 /// Reported after each transaction, for progress display.
@@ -244,15 +245,19 @@ impl Session<'_> {
     }
 
     /// Maps quarantined records again under their (possibly fixed) mapping;
-    /// those that now pass land and leave quarantine.
+    /// those that now pass land and leave quarantine. Only rows this
+    /// session may see are replayed.
     pub fn replay_quarantine(&self, dataset: Option<&str>) -> Result<ReplaySummary, EngineError> {
         let mut rows = self.engine.store()?.quarantine(dataset, usize::MAX >> 1)?;
         rows.retain(|q| self.may_ingest(&q.dataset));
+        let mut gates = RowGates::default();
+        rows.retain(|q| gates.get(self, q).visible());
         let now = Timestamp::now();
         let mut mappings: BTreeMap<String, Mapping> = BTreeMap::new();
         let mut batches: BTreeMap<(String, String), Batch> = BTreeMap::new();
         let mut released = Vec::new();
         let mut failing = Vec::new();
+        let mut subjects: Vec<String> = Vec::new();
         let mut sum = ReplaySummary::default();
         for q in rows {
             sum.examined += 1;
@@ -276,7 +281,12 @@ impl Session<'_> {
                     b.statements.extend(statements);
                     released.push(q.id);
                 }
-                Err(e) => failing.push((q.id, e.column, e.reason)),
+                Err(e) => {
+                    if let Ok(read) = clearstone_ingest::inspect(m, &q.raw, q.header.as_deref()) {
+                        subjects.extend(read.entity_ids);
+                    }
+                    failing.push((q.id, e.column, e.reason));
+                }
             }
         }
         let mut store = self.engine.store()?;
@@ -292,16 +302,20 @@ impl Session<'_> {
         touched.sort_unstable();
         touched.dedup();
         self.engine.reindex(&touched)?;
+        subjects.extend(touched);
+        subjects.sort_unstable();
+        subjects.dedup();
         sum.released = released.len() as u64;
         sum.still_failing = failing.len() as u64;
         let query = format!(
             "replay quarantine{}",
             dataset.map(|d| format!(" of `{d}`")).unwrap_or_default()
         );
+        let names: Vec<&str> = subjects.iter().map(String::as_str).collect();
         self.record(
             Operation::Collect,
             &query,
-            &[],
+            &names,
             None,
             &format!(
                 "{} released, {} still failing",
@@ -311,28 +325,42 @@ impl Session<'_> {
         Ok(sum)
     }
 
-    /// Quarantined records (they hold personal data, so reading them is a consultation).
+    /// Quarantined records (they hold personal data, so reading them is a
+    /// consultation), gated like the values they would have become: only
+    /// rows of datasets this session may load and whose every value it may
+    /// see, special-category columns masked. The count is of those rows.
     pub fn quarantine(
         &self,
         dataset: Option<&str>,
         limit: usize,
-    ) -> Result<(Vec<QuarantineRow>, u64), EngineError> {
+    ) -> Result<(Vec<QuarantineEntry>, u64), EngineError> {
         let limit = limit.min(limits::PAGE_ROWS_MAX);
-        // Quarantined records are raw source rows that no per-value policy
-        // has classified: only those who may load a dataset see its rows.
         let store = self.engine.store()?;
         let mut rows = store.quarantine(dataset, usize::MAX >> 1)?;
         drop(store);
         rows.retain(|q| self.may_ingest(&q.dataset));
+        let mut gates = RowGates::default();
+        rows.retain(|q| gates.get(self, q).visible());
         let total = rows.len() as u64;
         rows.truncate(limit);
+        let mut out = Vec::with_capacity(rows.len());
+        let mut subjects: Vec<String> = Vec::new();
+        for q in rows {
+            let gate = gates.get(self, &q);
+            let (entry, ids) = gated(q, gate);
+            out.push(entry);
+            subjects.extend(ids);
+        }
+        subjects.sort_unstable();
+        subjects.dedup();
+        let names: Vec<&str> = subjects.iter().map(String::as_str).collect();
         self.record(
             Operation::Consult,
             "list quarantine",
-            &[],
+            &names,
             None,
-            &format!("{} of {total} rows", rows.len()),
+            &format!("{} of {total} rows", out.len()),
         )?;
-        Ok((rows, total))
+        Ok((out, total))
     }
 }

@@ -14,6 +14,7 @@ mod export;
 mod gate;
 mod index;
 mod ingest;
+mod quarantine;
 mod read;
 mod registers;
 mod resolve;
@@ -62,6 +63,7 @@ pub use explore::{
 pub use export::ExportFormat;
 pub use gate::{GateCounts, MASKED_SOURCE};
 pub use ingest::{IngestProgress, IngestSummary, ReplaySummary};
+pub use quarantine::QuarantineEntry;
 pub use resolve::{DEFAULT_PERSON_SETTINGS, PAIR_PROBABILITY_MIN, ResolveOptions, ResolveSummary};
 pub use review::{ReviewItem, VERDICTS};
 pub use session::{Operation, REASON_CODES, Session, SessionRequest};

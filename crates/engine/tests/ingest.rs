@@ -6,7 +6,7 @@ mod support;
 
 use std::path::Path;
 
-use clearstone_engine::{Classification, Engine, Session, SessionRequest};
+use clearstone_engine::{Classification, Engine, Oversight, Session, SessionRequest};
 use support::user;
 
 const ONTOLOGY: &str = r#"version = 1
@@ -210,4 +210,79 @@ fn a_refused_file_leaves_every_table_but_the_ingest_log_as_it_was() {
             }
         }
     }
+}
+
+// issue 14, finding 1
+#[test]
+fn quarantined_rows_are_masked_and_hidden_like_the_values_they_would_become() {
+    let (d, e) = setup();
+    let marked = MAPPING.replace(
+        "sickness = { column = \"sickness\" }",
+        "sickness = { column = \"sickness\", markings = \"OFFICIAL-SENSITIVE:HR\" }",
+    );
+    std::fs::write(d.path().join("staff.toml"), &marked).unwrap();
+    let ana = e.session(req("ana", "load")).unwrap();
+    ana.ingest(&d.path().join("staff.toml"), &mut |_| {})
+        .unwrap();
+
+    // Without a lawful condition the sickness column is masked, and so is
+    // a reason that concerns it; the other values are shown.
+    let (rows, total) = ana.quarantine(None, 10).unwrap();
+    assert_eq!(total, 2);
+    let text = format!("{rows:?}");
+    assert!(!text.contains("STRESS-SENTINEL"), "{text}");
+    let bob = rows.iter().find(|q| q.line == 3).unwrap();
+    let value = |c: &str| bob.values.iter().find(|(k, _)| k == c).unwrap().1.clone();
+    assert_eq!(value("name").as_deref(), Some("Bob Jones"));
+    assert_eq!(value("sickness").as_deref(), Some("[health — masked]"));
+
+    // A lawful condition does not unmask it either: showing special-category
+    // values is a reveal, its own act, which quarantine does not offer.
+    let sam = e.session(req("sam", "load-sensitive")).unwrap();
+    let (rows, _) = sam.quarantine(None, 10).unwrap();
+    assert!(!format!("{rows:?}").contains("STRESS-SENTINEL"));
+    assert!(format!("{rows:?}").contains("Bob Jones"));
+
+    // Without the HR caveat the rows of this mapping are neither shown nor counted.
+    let dan = e.session(req("dan", "load")).unwrap();
+    assert_eq!(dan.quarantine(None, 10).unwrap(), (vec![], 0));
+    let replay = dan.replay_quarantine(None).unwrap();
+    assert_eq!(replay.examined, 0);
+}
+
+// issue 14, finding 9
+#[test]
+fn collecting_and_reading_quarantine_name_every_subject() {
+    let (d, e) = setup();
+    let ana = e.session(req("ana", "load")).unwrap();
+    ana.ingest(&d.path().join("staff.toml"), &mut |_| {})
+        .unwrap();
+    ana.quarantine(None, 10).unwrap();
+    let queries = |id: &str| -> Vec<String> {
+        ana.oversee(&Oversight {
+            subject: Some(id.into()),
+            ..Oversight::default()
+        })
+        .unwrap()
+        .evidence
+        .iter()
+        .map(|ev| ev.event["query"].as_str().unwrap().to_string())
+        .collect()
+    };
+    // Row 1 landed; rows 2 and 3 are in quarantine under their keys.
+    for id in ["hr:officer:1", "hr:officer:2", "hr:officer:3"] {
+        let q = queries(id);
+        assert!(
+            q.iter().any(|x| x.starts_with("ingest dataset")),
+            "{id}: {q:?}"
+        );
+    }
+    for id in ["hr:officer:2", "hr:officer:3"] {
+        assert!(queries(id).iter().any(|x| x == "list quarantine"), "{id}");
+    }
+    assert!(
+        !queries("hr:officer:1")
+            .iter()
+            .any(|x| x == "list quarantine")
+    );
 }
