@@ -5,19 +5,20 @@ use crate::error::{TextError, shown};
 
 /// Area codes (national significant number prefixes) where some local
 /// numbers are one digit shorter, so the whole number has 9 digits after the
-/// 0: the forty "mixed" areas with five- and six-digit local numbers
-/// (Ofcom's National Telephone Numbering Plan), and Brampton (016977), where
+/// 0: the "mixed" areas that still have five-digit local numbers beside
+/// six-digit ones (Ofcom's National Telephone Numbering Plan, as
+/// libphonenumber's metadata 9.0 has it), and Brampton (016977), where
 /// four-digit local numbers remain. Everywhere else a geographic number has 10.
-const MIXED_AREAS: [&str; 41] = [
-    "1204", "1208", "1254", "1276", "1297", "1298", "1363", "1364", "1384", "1386", "1404", "1420",
-    "1460", "1461", "1480", "1488", "1524", "1527", "1562", "1566", "1606", "1629", "1635", "1647",
-    "1659", "1695", "1726", "1744", "1750", "1768", "1827", "1837", "1884", "1900", "1905", "1935",
-    "1946", "1949", "1963", "1995", "16977",
+const MIXED_AREAS: [&str; 37] = [
+    "1204", "1208", "1254", "1276", "1297", "1298", "1363", "1384", "1386", "1404", "1420", "1460",
+    "1461", "1488", "1524", "1527", "1562", "1606", "1629", "1635", "1647", "1659", "1695", "1726",
+    "1744", "1750", "1768", "1827", "1837", "1884", "1900", "1905", "1946", "1949", "1963", "1995",
+    "16977",
 ];
 
-/// Freephone numbers that keep fewer digits than their range: ChildLine
-/// (0800 1111).
-const SHORT_FREEPHONE: [&str; 1] = ["8001111"];
+/// Numbers that keep fewer digits than their range: ChildLine (0800 1111)
+/// and the former NHS Direct (0845 4647).
+const SHORT_NUMBERS: [&str; 2] = ["8001111", "8454647"];
 
 /// The digits a UK national significant number (after the 0) has in its
 /// range of the numbering plan, or `None` for a range the plan does not use
@@ -30,7 +31,7 @@ fn uk_nsn_lengths(nsn: &str) -> Option<&'static [usize]> {
         // Corporate (055) and location-independent (056) numbers.
         [b'5', b'5' | b'6', ..] => Some(&[10]),
         // Freephone 0800 has 9- and 10-digit numbers, 0808 only 10.
-        [b'8', b'0', b'0', ..] if SHORT_FREEPHONE.contains(&nsn) => Some(&[7]),
+        [b'8', ..] if SHORT_NUMBERS.contains(&nsn) => Some(&[7]),
         [b'8', b'0', b'0', ..] => Some(&[9, 10]),
         [b'8', b'0', b'8', ..] | [b'8', b'4' | b'7', ..] => Some(&[10]),
         _ => None,
@@ -247,9 +248,14 @@ mod tests {
             Err(TextError::PhoneLength { .. })
         ));
         // Bolton and the other mixed areas keep five-digit local numbers.
-        assert_eq!(to_e164("01204 12345").as_deref(), Ok("+44120412345"));
+        assert_eq!(to_e164("01204 61234").as_deref(), Ok("+44120461234"));
         assert_eq!(to_e164("01204 123456").as_deref(), Ok("+441204123456"));
         assert_eq!(to_e164("0800 1111").as_deref(), Ok("+448001111"));
+        assert_eq!(to_e164("0845 4647").as_deref(), Ok("+448454647"));
+        assert!(matches!(
+            to_e164("01480 61234"),
+            Err(TextError::PhoneLength { .. })
+        ));
         assert!(matches!(
             to_e164("0808 123 456"),
             Err(TextError::PhoneLength { .. })
