@@ -22,7 +22,7 @@ use clearstone_engine::{Engine, EngineError, ExportFormat, SessionRequest};
 
 use args::{
     AuditAction, BenchWhat, Cli, Command, ExportWhat, IndexAction, JudgementAction, PolicyAction,
-    PurposeAction, QuarantineAction, SessionArgs, UserAction, WitnessAction,
+    PurposeAction, QuarantineAction, ReferencesAction, SessionArgs, UserAction, WitnessAction,
 };
 
 /// `clearstone search smith | head` closes the pipe early: end quietly, as
@@ -217,6 +217,25 @@ fn run(cli: Cli) -> Result<()> {
             let n = s.export_statements(fmt, sink, &recipient)?;
             eprintln!("exported {n} statements");
             write_receipt(&s, receipt.as_deref())?;
+        }
+        Command::References {
+            action:
+                ReferencesAction::Dangling {
+                    dataset,
+                    limit,
+                    json,
+                    session,
+                },
+        } => {
+            let e = open(dir)?;
+            let refs = e
+                .session(request(&session))?
+                .dangling_references(dataset.as_deref(), limit)?;
+            emit(
+                json,
+                || output::dangling_json(&refs),
+                || output::dangling_text(&refs),
+            )?;
         }
         Command::Quarantine { action } => match action {
             QuarantineAction::List {

@@ -1,7 +1,8 @@
 //! Human-readable and JSON renderings of engine results.
 
 use clearstone_engine::{
-    AccessEvent, Dataset, Entity, IngestRun, IngestSummary, MASKED_SOURCE, QuarantineEntry,
+    AccessEvent, DanglingReference, Dataset, Entity, IngestRun, IngestSummary, MASKED_SOURCE,
+    QuarantineEntry,
 };
 use serde_json::{Value, json};
 
@@ -60,13 +61,13 @@ pub fn entity_text(e: &Entity) -> String {
 
 pub fn datasets_text(ds: &[Dataset]) -> String {
     let mut out = format!(
-        "{:<16} {:>12} {:>11}  {:<20} {}\n",
-        "dataset", "statements", "quarantine", "markings", "owner / legal basis"
+        "{:<16} {:>12} {:>11} {:>9}  {:<20} {}\n",
+        "dataset", "statements", "quarantine", "dangling", "markings", "owner / legal basis"
     );
     for d in ds {
         out.push_str(&format!(
-            "{:<16} {:>12} {:>11}  {:<20} {} / {}\n",
-            d.name, d.statements, d.quarantined, d.markings, d.owner, d.legal_basis
+            "{:<16} {:>12} {:>11} {:>9}  {:<20} {} / {}\n",
+            d.name, d.statements, d.quarantined, d.dangling, d.markings, d.owner, d.legal_basis
         ));
     }
     out
@@ -79,7 +80,7 @@ pub fn datasets_json(ds: &[Dataset]) -> Value {
                 json!({
                     "name": d.name, "title": d.title, "owner": d.owner, "description": d.description,
                     "legal_basis": d.legal_basis, "retention": d.retention, "markings": d.markings,
-                    "statements": d.statements, "quarantined": d.quarantined,
+                    "statements": d.statements, "quarantined": d.quarantined, "dangling": d.dangling,
                     "created_at": d.created_at.to_string(), "updated_at": d.updated_at.to_string(),
                 })
             })
@@ -89,7 +90,7 @@ pub fn datasets_json(ds: &[Dataset]) -> Value {
 
 pub fn summary_line(s: &IngestSummary) -> String {
     format!(
-        "{}: {} rows read, {} statements written ({} already held), {} quarantined{}, {} entities touched, {:.1} s ({:.0} rows/s)",
+        "{}: {} rows read, {} statements written ({} already held), {} quarantined{}, {} dangling references, {} entities touched, {:.1} s ({:.0} rows/s)",
         s.source,
         s.rows_read,
         s.statements_new,
@@ -100,6 +101,7 @@ pub fn summary_line(s: &IngestSummary) -> String {
         } else {
             String::new()
         },
+        s.dangling,
         s.entities_touched,
         s.seconds,
         s.rows_read as f64 / s.seconds.max(1e-6)
@@ -141,11 +143,36 @@ pub fn quarantine_json(rows: &[QuarantineEntry]) -> Value {
     )
 }
 
+pub fn dangling_text(refs: &[DanglingReference]) -> String {
+    let mut out = String::new();
+    for r in refs {
+        out.push_str(&format!(
+            "{} {} `{}` -> {} (run #{})\n",
+            r.dataset, r.entity_id, r.prop, r.target, r.run_id
+        ));
+    }
+    out.push_str(&format!("{} dangling references shown\n", refs.len()));
+    out
+}
+
+pub fn dangling_json(refs: &[DanglingReference]) -> Value {
+    Value::Array(
+        refs.iter()
+            .map(|r| {
+                json!({
+                    "dataset": r.dataset, "entity_id": r.entity_id, "prop": r.prop,
+                    "target": r.target, "run": r.run_id,
+                })
+            })
+            .collect(),
+    )
+}
+
 pub fn runs_text(runs: &[IngestRun]) -> String {
     let mut out = String::new();
     for r in runs {
         out.push_str(&format!(
-            "#{} {} {} `{}` {}: {} rows, {} new, {} seen, {} quarantined{}\n",
+            "#{} {} {} `{}` {}: {} rows, {} new, {} seen, {} quarantined, {} dangling{}\n",
             r.id,
             r.started_at,
             r.dataset,
@@ -155,6 +182,7 @@ pub fn runs_text(runs: &[IngestRun]) -> String {
             r.statements_new,
             r.statements_seen,
             r.quarantined,
+            r.dangling,
             r.error
                 .as_deref()
                 .map(|e| format!(" ({e})"))

@@ -1,12 +1,12 @@
 //! Collection (s.62 `collect`): ingest a mapped source, and replay quarantine.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
 use clearstone_ingest::{MappedBatch, Mapping};
-use clearstone_model::{Timestamp, limits};
+use clearstone_model::{PropType, Statement, Timestamp, limits};
 use clearstone_policy::Action;
 use clearstone_store::{Batch, Dataset, IngestRun, QuarantineRow, RunStatus, Store};
 
@@ -36,6 +36,8 @@ pub struct IngestSummary {
     /// Quarantined records of this source that now mapped and were released.
     pub released: u64,
     pub entities_touched: u64,
+    /// References this run made to keys no record holds.
+    pub dangling: u64,
     pub seconds: f64,
 }
 
@@ -142,12 +144,15 @@ impl Session<'_> {
                 }
             }
             let batch = to_batch(&ds.name, &mapping.source_name, &mapping_file, now, mb);
-            let out = self
-                .engine
-                .store()
-                .map_err(|e| e.to_string())?
-                .write_batch(&batch)
-                .map_err(|e| e.to_string())?;
+            let refs = self.references(&batch.statements);
+            let mut store = self.engine.store().map_err(|e| e.to_string())?;
+            let out = store.write_batch(&batch).map_err(|e| e.to_string())?;
+            if let Some(st) = &started {
+                store
+                    .note_references(st.run_id, &ds.name, &refs)
+                    .map_err(|e| e.to_string())?;
+            }
+            drop(store);
             sum.statements_new += out.inserted;
             sum.statements_seen += out.refreshed;
             sum.quarantined += out.quarantined;
@@ -194,6 +199,7 @@ impl Session<'_> {
                 Some(st) => {
                     let mut store = self.engine.store()?;
                     store.discard_run(&ds.name, &mapping.source_name, now)?;
+                    store.discard_references(st.run_id)?;
                     store.restore_dataset(&ds.name, st.dataset_before.as_ref())?;
                     run.id = st.run_id;
                 }
@@ -208,17 +214,39 @@ impl Session<'_> {
             // A file with no records: accepted, so registered all the same.
             None => self.start_run(&mapping, &begun)?.run_id,
         };
+        // References to records later in the file, or already held, are not dangling.
+        run.dangling = self.engine.store()?.settle_references(run.id)?;
+        sum.dangling = run.dangling;
         self.engine.store()?.finish_run(&run)?;
         let touched: Vec<String> = touched.iter().map(|id| id.to_string()).collect();
         self.engine.reindex(&touched)?;
         // The records are searchable from here: indexing counts as loading.
         sum.seconds = started_at.elapsed().as_secs_f64();
         let outcome = format!(
-            "{} rows, {} new statements, {} quarantined",
-            sum.rows_read, sum.statements_new, sum.quarantined
+            "{} rows, {} new statements, {} quarantined, {} dangling references",
+            sum.rows_read, sum.statements_new, sum.quarantined, sum.dangling
         );
         self.record(Operation::Collect, &query, &subjects, None, &outcome)?;
         Ok(sum)
+    }
+
+    /// The entity references among statements: (referring entity, property, target).
+    fn references<'s>(&self, statements: &'s [Statement]) -> Vec<(&'s str, &'s str, &'s str)> {
+        let mut is_ref: HashMap<(*const u8, *const u8), bool> = HashMap::new();
+        statements
+            .iter()
+            .filter(|s| {
+                *is_ref
+                    .entry((s.schema.as_ptr(), s.prop.as_ptr()))
+                    .or_insert_with(|| {
+                        self.engine
+                            .ontology()
+                            .property(&s.schema, &s.prop)
+                            .is_some_and(|p| p.ty == PropType::Entity)
+                    })
+            })
+            .map(|s| (&*s.entity_id, &*s.prop, s.value.as_str()))
+            .collect()
     }
 
     /// Registers the dataset (keeping its entry as it was, to restore if the
@@ -294,6 +322,8 @@ impl Session<'_> {
             sum.statements_new += store.write_batch(b)?.inserted;
         }
         store.settle_quarantine(&released, &failing)?;
+        // Released records may be the targets of references noted as dangling.
+        store.settle_references(0)?;
         drop(store);
         let mut touched: Vec<String> = batches
             .values()

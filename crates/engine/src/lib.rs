@@ -16,6 +16,7 @@ mod index;
 mod ingest;
 mod quarantine;
 mod read;
+mod references;
 mod registers;
 mod resolve;
 mod resolve_records;
@@ -43,8 +44,8 @@ pub use clearstone_search::{
     Hit as SearchHit, Page as SearchPage, Results as SearchResults, Snippet as SearchSnippet,
 };
 pub use clearstone_store::{
-    Alert, BreakGlass, Dataset, IngestRun, Judgement, MatchPair, QuarantineRow, ResolutionRun,
-    RunStatus,
+    Alert, BreakGlass, DanglingReference, Dataset, IngestRun, Judgement, MatchPair, QuarantineRow,
+    ResolutionRun, RunStatus,
 };
 pub use dossier::{
     DOSSIER_JUDGEMENTS_MAX, DOSSIER_MEMBERS_MAX, DOSSIER_PAIRS_MAX, DOSSIER_REFERENCES_MAX,

@@ -15,6 +15,8 @@ name = { type = "name", sensitivity = "ordinary" }
 birth_date = { type = "date", sensitivity = "ordinary" }
 sickness = { type = "text", sensitivity = "health" }
 rank = { type = "enum", values = ["PC", "DS", "DI"], sensitivity = "ordinary" }
+[types.Absence.properties]
+officer = { type = "entity", range = "Officer", sensitivity = "ordinary" }
 "#;
 
 const MAPPING: &str = r#"version = 1
@@ -285,4 +287,102 @@ fn collecting_and_reading_quarantine_name_every_subject() {
             .iter()
             .any(|x| x == "list quarantine")
     );
+}
+
+const ABSENCE: &str = r#"version = 1
+[dataset]
+name = "absence"
+[source]
+format = "csv"
+path = "absence.csv"
+[[entities]]
+name = "spell"
+schema = "Absence"
+keys = ["ref"]
+[entities.properties]
+officer = { entity = "hr:officer", column = "officer" }
+"#;
+
+// issue 15, class 10
+#[test]
+fn dangling_references_are_counted_per_run_and_listed_until_their_target_arrives() {
+    let (d, e) = setup();
+    std::fs::write(
+        d.path().join("absence.csv"),
+        "ref,officer\nA1,1\nA2,7\nA3,8\n",
+    )
+    .unwrap();
+    std::fs::write(d.path().join("absence.toml"), ABSENCE).unwrap();
+    let ana = e.session(req("ana", "load")).unwrap();
+    ana.ingest(&d.path().join("staff.toml"), &mut |_| {})
+        .unwrap();
+    // Officer 1 is held; 7 and 8 are not.
+    let sum = ana
+        .ingest(&d.path().join("absence.toml"), &mut |_| {})
+        .unwrap();
+    assert_eq!(sum.dangling, 2);
+    assert_eq!(ana.ingest_runs(1).unwrap()[0].dangling, 2);
+    let absence = |s: &Session<'_>| {
+        s.datasets()
+            .unwrap()
+            .into_iter()
+            .find(|x| x.name == "absence")
+            .unwrap()
+            .dangling
+    };
+    assert_eq!(absence(&ana), 2);
+    let listed: Vec<(String, String)> = ana
+        .dangling_references(None, 10)
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.entity_id, r.target))
+        .collect();
+    assert_eq!(
+        listed,
+        vec![
+            ("absence:spell:A2".to_string(), "hr:officer:7".to_string()),
+            ("absence:spell:A3".to_string(), "hr:officer:8".to_string()),
+        ]
+    );
+    // Officer 7 arrives later, from another file of the same dataset.
+    std::fs::write(
+        d.path().join("more.csv"),
+        "id,name,dob,sickness,rank\n7,Eve Poe,,,PC\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.path().join("more.toml"),
+        MAPPING.replace("staff.csv", "more.csv"),
+    )
+    .unwrap();
+    assert_eq!(
+        ana.ingest(&d.path().join("more.toml"), &mut |_| {})
+            .unwrap()
+            .dangling,
+        0
+    );
+    let left = ana.dangling_references(None, 10).unwrap();
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0].target, "hr:officer:8");
+    assert_eq!(absence(&ana), 1);
+}
+
+#[test]
+fn dangling_references_are_listed_only_where_the_reference_itself_may_be_seen() {
+    let (d, e) = setup();
+    std::fs::write(d.path().join("absence.csv"), "ref,officer\nA2,7\n").unwrap();
+    std::fs::write(
+        d.path().join("absence.toml"),
+        ABSENCE.replace(
+            "column = \"officer\" }",
+            "column = \"officer\", markings = \"OFFICIAL-SENSITIVE:HR\" }",
+        ),
+    )
+    .unwrap();
+    let ana = e.session(req("ana", "load")).unwrap();
+    ana.ingest(&d.path().join("absence.toml"), &mut |_| {})
+        .unwrap();
+    assert_eq!(ana.dangling_references(None, 10).unwrap().len(), 1);
+    let dan = e.session(req("dan", "load")).unwrap();
+    assert!(dan.dangling_references(None, 10).unwrap().is_empty());
 }
