@@ -511,6 +511,10 @@ pub enum QuarantineAction {
         dataset: Option<String>,
         #[command(flatten)]
         session: SessionArgs,
+        /// Take the records from this corrected export (matched by key, or by
+        /// line where the key was missing) instead of as quarantined.
+        #[arg(long)]
+        from: Option<PathBuf>,
     },
 }
 

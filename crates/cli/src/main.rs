@@ -254,11 +254,17 @@ fn run(cli: Cli) -> Result<()> {
                     || output::quarantine_text(&rows, total),
                 )?;
             }
-            QuarantineAction::Replay { dataset, session } => {
+            QuarantineAction::Replay {
+                dataset,
+                session,
+                from,
+            } => {
                 let e = open(dir)?;
-                let r = e
-                    .session(request(&session))?
-                    .replay_quarantine(dataset.as_deref())?;
+                let s = e.session(request(&session))?;
+                let r = match &from {
+                    Some(file) => s.replay_quarantine_from(dataset.as_deref(), file)?,
+                    None => s.replay_quarantine(dataset.as_deref())?,
+                };
                 println!(
                     "replayed {} records: {} released ({} new statements), {} still failing",
                     r.examined, r.released, r.statements_new, r.still_failing

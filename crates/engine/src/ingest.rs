@@ -80,7 +80,7 @@ fn to_batch(dataset: &str, source: &str, mapping: &Path, now: Timestamp, mb: Map
 }
 
 impl Session<'_> {
-    fn may_ingest(&self, dataset: &str) -> bool {
+    pub(crate) fn may_ingest(&self, dataset: &str) -> bool {
         self.decide(
             Action::Ingest,
             &crate::session::dataset_resource(dataset),

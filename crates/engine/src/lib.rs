@@ -18,6 +18,7 @@ mod quarantine;
 mod read;
 mod references;
 mod registers;
+mod replay;
 mod resolve;
 mod resolve_records;
 mod review;

@@ -386,3 +386,43 @@ fn dangling_references_are_listed_only_where_the_reference_itself_may_be_seen() 
     let dan = e.session(req("dan", "load")).unwrap();
     assert!(dan.dangling_references(None, 10).unwrap().is_empty());
 }
+
+// issue 15, class 12
+#[test]
+fn replay_from_a_corrected_export_releases_the_rows_that_now_map() {
+    let (d, e) = setup();
+    let ana = e.session(req("ana", "load")).unwrap();
+    // Row 2's date and row 3's rank are bad, and a row with no key at line 5.
+    std::fs::write(
+        d.path().join("staff.csv"),
+        format!("{ROWS},Dee Fox,01/01/1970,,PC\n"),
+    )
+    .unwrap();
+    ana.ingest(&d.path().join("staff.toml"), &mut |_| {})
+        .unwrap();
+    assert_eq!(ana.quarantine(None, 10).unwrap().1, 3);
+    // The new export fixes officer 2's date and the keyless row (matched by
+    // its line), keeps officer 3's bad rank, reorders the rows and adds one
+    // that was never quarantined (it must not land through a replay).
+    let fixed = d.path().join("fixed.csv");
+    std::fs::write(
+        &fixed,
+        "id,name,dob,sickness,rank\n3,Cat Lee,01/01/1990,,ZZ\n2,Bob Jones,28/02/1980,,DS\n9,New Row,01/01/1999,,PC\n5,Dee Fox,01/01/1970,,PC\n",
+    )
+    .unwrap();
+    let r = ana.replay_quarantine_from(None, &fixed).unwrap();
+    assert_eq!((r.examined, r.released, r.still_failing), (3, 2, 1));
+    let (left, total) = ana.quarantine(None, 10).unwrap();
+    assert_eq!(total, 1);
+    assert_eq!((left[0].line, left[0].column.as_str()), (4, "rank"));
+    assert!(left[0].reason.contains("ZZ"), "{}", left[0].reason);
+    assert_eq!(
+        ana.show("hr:officer:2")
+            .unwrap()
+            .values("birth_date")
+            .collect::<Vec<_>>(),
+        vec!["1980-02-28"]
+    );
+    assert!(ana.show("hr:officer:5").is_ok());
+    assert!(ana.show("hr:officer:9").is_err());
+}
