@@ -11,7 +11,7 @@ mod common;
 
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use clearstone_audit::merkle::{CosignerKey, verify_consistency};
 use clearstone_audit::{AuditLog, StagedCheckpoint};
@@ -74,7 +74,6 @@ fn kill_9_at_random_moments_never_loses_a_signed_entry() {
     let exe = std::env::current_exe().unwrap();
     let mut rng = Rng::new(0xc0ffee);
     let mut seen: Vec<(u64, clearstone_audit::merkle::Hash)> = Vec::new();
-    let started = Instant::now();
 
     for run in 1..=RUNS {
         let mut child = Command::new(&exe)
@@ -142,5 +141,4 @@ fn kill_9_at_random_moments_never_loses_a_signed_entry() {
         grew >= (RUNS / 2) as usize,
         "the writer hardly ran: {seen:?}"
     );
-    assert!(started.elapsed() < Duration::from_secs(60));
 }

@@ -325,6 +325,26 @@ pub enum Command {
         #[command(subcommand)]
         what: BenchWhat,
     },
+    /// References between records.
+    References {
+        #[command(subcommand)]
+        action: ReferencesAction,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum ReferencesAction {
+    /// References to keys that no record holds (yet), as this session may see them.
+    Dangling {
+        #[arg(long)]
+        dataset: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        session: SessionArgs,
+    },
 }
 
 #[derive(Subcommand)]
@@ -494,6 +514,10 @@ pub enum QuarantineAction {
         dataset: Option<String>,
         #[command(flatten)]
         session: SessionArgs,
+        /// Take the records from this corrected export (matched by key, or by
+        /// line where the key was missing) instead of as quarantined.
+        #[arg(long)]
+        from: Option<PathBuf>,
     },
 }
 

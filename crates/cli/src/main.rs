@@ -23,7 +23,7 @@ use clearstone_engine::{
 
 use args::{
     AuditAction, BenchWhat, Cli, Command, ExportWhat, IndexAction, JudgementAction, PolicyAction,
-    PurposeAction, QuarantineAction, SessionArgs, UserAction, WitnessAction,
+    PurposeAction, QuarantineAction, ReferencesAction, SessionArgs, UserAction, WitnessAction,
 };
 
 /// `clearstone search smith | head` closes the pipe early: end quietly, as
@@ -226,6 +226,25 @@ fn run(cli: Cli) -> Result<()> {
             eprintln!("exported {n} statements");
             write_receipt(&s, receipt.as_deref())?;
         }
+        Command::References {
+            action:
+                ReferencesAction::Dangling {
+                    dataset,
+                    limit,
+                    json,
+                    session,
+                },
+        } => {
+            let e = open(dir)?;
+            let refs = e
+                .session(request(&session))?
+                .dangling_references(dataset.as_deref(), limit)?;
+            emit(
+                json,
+                || output::dangling_json(&refs),
+                || output::dangling_text(&refs),
+            )?;
+        }
         Command::Quarantine { action } => match action {
             QuarantineAction::List {
                 dataset,
@@ -243,11 +262,17 @@ fn run(cli: Cli) -> Result<()> {
                     || output::quarantine_text(&rows, total),
                 )?;
             }
-            QuarantineAction::Replay { dataset, session } => {
+            QuarantineAction::Replay {
+                dataset,
+                session,
+                from,
+            } => {
                 let e = open(dir)?;
-                let r = e
-                    .session(request(&session))?
-                    .replay_quarantine(dataset.as_deref())?;
+                let s = e.session(request(&session))?;
+                let r = match &from {
+                    Some(file) => s.replay_quarantine_from(dataset.as_deref(), file)?,
+                    None => s.replay_quarantine(dataset.as_deref())?,
+                };
                 println!(
                     "replayed {} records: {} released ({} new statements), {} still failing",
                     r.examined, r.released, r.statements_new, r.still_failing

@@ -1,7 +1,8 @@
 //! Human-readable and JSON renderings of engine results.
 
 use clearstone_engine::{
-    AccessEvent, Dataset, Entity, IngestRun, IngestSummary, MASKED_SOURCE, QuarantineRow,
+    AccessEvent, DanglingReference, Dataset, Entity, IngestRun, IngestSummary, MASKED_SOURCE,
+    QuarantineEntry,
 };
 use serde_json::{Value, json};
 
@@ -60,13 +61,13 @@ pub fn entity_text(e: &Entity) -> String {
 
 pub fn datasets_text(ds: &[Dataset]) -> String {
     let mut out = format!(
-        "{:<16} {:>12} {:>11}  {:<20} {}\n",
-        "dataset", "statements", "quarantine", "markings", "owner / legal basis"
+        "{:<16} {:>12} {:>11} {:>9}  {:<20} {}\n",
+        "dataset", "statements", "quarantine", "dangling", "markings", "owner / legal basis"
     );
     for d in ds {
         out.push_str(&format!(
-            "{:<16} {:>12} {:>11}  {:<20} {} / {}\n",
-            d.name, d.statements, d.quarantined, d.markings, d.owner, d.legal_basis
+            "{:<16} {:>12} {:>11} {:>9}  {:<20} {} / {}\n",
+            d.name, d.statements, d.quarantined, d.dangling, d.markings, d.owner, d.legal_basis
         ));
     }
     out
@@ -79,7 +80,7 @@ pub fn datasets_json(ds: &[Dataset]) -> Value {
                 json!({
                     "name": d.name, "title": d.title, "owner": d.owner, "description": d.description,
                     "legal_basis": d.legal_basis, "retention": d.retention, "markings": d.markings,
-                    "statements": d.statements, "quarantined": d.quarantined,
+                    "statements": d.statements, "quarantined": d.quarantined, "dangling": d.dangling,
                     "created_at": d.created_at.to_string(), "updated_at": d.updated_at.to_string(),
                 })
             })
@@ -89,7 +90,7 @@ pub fn datasets_json(ds: &[Dataset]) -> Value {
 
 pub fn summary_line(s: &IngestSummary) -> String {
     format!(
-        "{}: {} rows read, {} statements written ({} already held), {} quarantined{}, {} entities touched, {:.1} s ({:.0} rows/s)",
+        "{}: {} rows read, {} statements written ({} already held), {} quarantined{}, {} dangling references, {} entities touched, {:.1} s ({:.0} rows/s)",
         s.source,
         s.rows_read,
         s.statements_new,
@@ -100,13 +101,14 @@ pub fn summary_line(s: &IngestSummary) -> String {
         } else {
             String::new()
         },
+        s.dangling,
         s.entities_touched,
         s.seconds,
         s.rows_read as f64 / s.seconds.max(1e-6)
     )
 }
 
-pub fn quarantine_text(rows: &[QuarantineRow], total: u64) -> String {
+pub fn quarantine_text(rows: &[QuarantineEntry], total: u64) -> String {
     let mut out = String::new();
     for q in rows {
         let col = if q.column.is_empty() {
@@ -126,14 +128,40 @@ pub fn quarantine_text(rows: &[QuarantineRow], total: u64) -> String {
     out
 }
 
-pub fn quarantine_json(rows: &[QuarantineRow]) -> Value {
+pub fn quarantine_json(rows: &[QuarantineEntry]) -> Value {
     Value::Array(
         rows.iter()
             .map(|q| {
                 json!({
                     "dataset": q.dataset, "source": q.source, "mapping": q.mapping, "line": q.line,
-                    "column": q.column, "reason": q.reason, "raw": String::from_utf8_lossy(&q.raw),
+                    "column": q.column, "reason": q.reason,
+                    "values": q.values.iter().map(|(c, v)| (c.clone(), json!(v))).collect::<serde_json::Map<_, _>>(),
                     "first_seen": q.first_seen.to_string(), "last_seen": q.last_seen.to_string(),
+                })
+            })
+            .collect(),
+    )
+}
+
+pub fn dangling_text(refs: &[DanglingReference]) -> String {
+    let mut out = String::new();
+    for r in refs {
+        out.push_str(&format!(
+            "{} {} `{}` -> {} (run #{})\n",
+            r.dataset, r.entity_id, r.prop, r.target, r.run_id
+        ));
+    }
+    out.push_str(&format!("{} dangling references shown\n", refs.len()));
+    out
+}
+
+pub fn dangling_json(refs: &[DanglingReference]) -> Value {
+    Value::Array(
+        refs.iter()
+            .map(|r| {
+                json!({
+                    "dataset": r.dataset, "entity_id": r.entity_id, "prop": r.prop,
+                    "target": r.target, "run": r.run_id,
                 })
             })
             .collect(),
@@ -144,7 +172,7 @@ pub fn runs_text(runs: &[IngestRun]) -> String {
     let mut out = String::new();
     for r in runs {
         out.push_str(&format!(
-            "#{} {} {} `{}` {}: {} rows, {} new, {} seen, {} quarantined{}\n",
+            "#{} {} {} `{}` {}: {} rows, {} new, {} seen, {} quarantined, {} dangling{}\n",
             r.id,
             r.started_at,
             r.dataset,
@@ -154,6 +182,7 @@ pub fn runs_text(runs: &[IngestRun]) -> String {
             r.statements_new,
             r.statements_seen,
             r.quarantined,
+            r.dangling,
             r.error
                 .as_deref()
                 .map(|e| format!(" ({e})"))

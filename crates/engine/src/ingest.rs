@@ -1,15 +1,16 @@
 //! Collection (s.62 `collect`): ingest a mapped source, and replay quarantine.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
 use clearstone_ingest::{MappedBatch, Mapping};
-use clearstone_model::{Timestamp, limits};
+use clearstone_model::{PropType, Statement, Timestamp, limits};
 use clearstone_policy::Action;
 use clearstone_store::{Batch, Dataset, IngestRun, QuarantineRow, RunStatus, Store};
 
+use crate::quarantine::{QuarantineEntry, RowGates, gated};
 use crate::{EngineError, Operation, Session};
 
 /// Reported after each transaction, for progress display.
@@ -35,6 +36,8 @@ pub struct IngestSummary {
     /// Quarantined records of this source that now mapped and were released.
     pub released: u64,
     pub entities_touched: u64,
+    /// References this run made to keys no record holds.
+    pub dangling: u64,
     pub seconds: f64,
 }
 
@@ -44,6 +47,13 @@ pub struct ReplaySummary {
     pub released: u64,
     pub still_failing: u64,
     pub statements_new: u64,
+}
+
+/// A run whose first batch was accepted.
+struct Started {
+    run_id: i64,
+    /// The dataset's register entry before the run, if it had one.
+    dataset_before: Option<Dataset>,
 }
 
 fn to_batch(dataset: &str, source: &str, mapping: &Path, now: Timestamp, mb: MappedBatch) -> Batch {
@@ -70,7 +80,7 @@ fn to_batch(dataset: &str, source: &str, mapping: &Path, now: Timestamp, mb: Map
 }
 
 impl Session<'_> {
-    fn may_ingest(&self, dataset: &str) -> bool {
+    pub(crate) fn may_ingest(&self, dataset: &str) -> bool {
         self.decide(
             Action::Ingest,
             &crate::session::dataset_resource(dataset),
@@ -87,7 +97,7 @@ impl Session<'_> {
         mapping_path: &Path,
         progress: &mut dyn FnMut(&IngestProgress),
     ) -> Result<IngestSummary, EngineError> {
-        let started = Instant::now();
+        let started_at = Instant::now();
         let mapping = Mapping::load(mapping_path, self.engine.ontology())?;
         self.require_on(
             Action::Ingest,
@@ -98,43 +108,51 @@ impl Session<'_> {
             std::fs::canonicalize(mapping_path).unwrap_or_else(|_| mapping_path.to_path_buf());
         let now = Timestamp::now();
         let ds = &mapping.dataset;
-        let run_id = {
-            let mut store = self.engine.store()?;
-            store.upsert_dataset(&Dataset {
-                name: ds.name.clone(),
-                title: ds.title.clone(),
-                owner: ds.owner.clone(),
-                description: ds.description.clone(),
-                legal_basis: ds.legal_basis.clone(),
-                retention: ds.retention.clone(),
-                markings: ds.markings.to_string(),
-                ..Dataset::default()
-            })?;
-            store.begin_run(&IngestRun {
-                dataset: ds.name.clone(),
-                mapping: mapping_file.display().to_string(),
-                source: mapping.source_name.clone(),
-                started_at: now,
-                ..IngestRun::default()
-            })?
+        let begun = IngestRun {
+            dataset: ds.name.clone(),
+            mapping: mapping_file.display().to_string(),
+            source: mapping.source_name.clone(),
+            started_at: now,
+            ..IngestRun::default()
         };
+        // Nothing is written until the reader hands over its first batch: a
+        // file it refuses (missing, bad header, not text) leaves the store as
+        // it was but for the record of the failed attempt.
+        let mut started: Option<Started> = None;
         let mut sum = IngestSummary {
             dataset: ds.name.clone(),
             source: mapping.source_name.clone(),
             ..IngestSummary::default()
         };
         let mut touched: HashSet<Arc<str>> = HashSet::new();
+        // Entities named only by quarantined rows: subjects of the event too.
+        let mut held: HashSet<String> = HashSet::new();
         let result = clearstone_ingest::run(&mapping, now, &mut |mb| {
+            if started.is_none() {
+                started = Some(
+                    self.start_run(&mapping, &begun)
+                        .map_err(|e| e.to_string())?,
+                );
+            }
             sum.rows_read += mb.rows;
             sum.bytes_read += mb.bytes;
             touched.extend(mb.statements.iter().map(|s| s.entity_id.clone()));
+            for q in &mb.quarantine {
+                if let Ok(read) = clearstone_ingest::inspect(&mapping, &q.raw, q.header.as_deref())
+                {
+                    held.extend(read.entity_ids);
+                }
+            }
             let batch = to_batch(&ds.name, &mapping.source_name, &mapping_file, now, mb);
-            let out = self
-                .engine
-                .store()
-                .map_err(|e| e.to_string())?
-                .write_batch(&batch)
-                .map_err(|e| e.to_string())?;
+            let refs = self.references(&batch.statements);
+            let mut store = self.engine.store().map_err(|e| e.to_string())?;
+            let out = store.write_batch(&batch).map_err(|e| e.to_string())?;
+            if let Some(st) = &started {
+                store
+                    .note_references(st.run_id, &ds.name, &refs)
+                    .map_err(|e| e.to_string())?;
+            }
+            drop(store);
             sum.statements_new += out.inserted;
             sum.statements_seen += out.refreshed;
             sum.quarantined += out.quarantined;
@@ -148,9 +166,8 @@ impl Session<'_> {
             Ok(())
         });
         sum.entities_touched = touched.len() as u64;
-        sum.seconds = started.elapsed().as_secs_f64();
+        sum.seconds = started_at.elapsed().as_secs_f64();
         let mut run = IngestRun {
-            id: run_id,
             finished_at: Some(Timestamp::now()),
             status: RunStatus::Done,
             rows_read: sum.rows_read,
@@ -158,46 +175,117 @@ impl Session<'_> {
             statements_seen: sum.statements_seen,
             quarantined: sum.quarantined,
             entities_touched: sum.entities_touched,
-            ..IngestRun::default()
+            ..begun.clone()
         };
         let query = format!(
             "ingest dataset `{}` from `{}`",
             ds.name, mapping.source_name
         );
+        let mut subjects: Vec<&str> = touched
+            .iter()
+            .map(|id| &**id)
+            .chain(
+                held.iter()
+                    .map(String::as_str)
+                    .filter(|id| !touched.contains(*id)),
+            )
+            .collect();
+        subjects.sort_unstable();
         if let Err(e) = result {
-            // Undo what this run added, so an unreadable file changes nothing.
-            self.engine
-                .store()?
-                .discard_run(&ds.name, &mapping.source_name, now)?;
             run.status = RunStatus::Failed;
             run.error = Some(e.to_string());
+            match &started {
+                // Undo what this run added, so an unreadable file changes nothing.
+                Some(st) => {
+                    let mut store = self.engine.store()?;
+                    store.discard_run(&ds.name, &mapping.source_name, now)?;
+                    store.discard_references(st.run_id)?;
+                    store.restore_dataset(&ds.name, st.dataset_before.as_ref())?;
+                    run.id = st.run_id;
+                }
+                None => run.id = self.engine.store()?.begin_run(&begun)?,
+            }
             self.engine.store()?.finish_run(&run)?;
-            self.record(Operation::Collect, &query, &[], None, "failed")?;
+            self.record(Operation::Collect, &query, &subjects, None, "failed")?;
             return Err(e.into());
         }
+        run.id = match started {
+            Some(st) => st.run_id,
+            // A file with no records: accepted, so registered all the same.
+            None => self.start_run(&mapping, &begun)?.run_id,
+        };
+        // References to records later in the file, or already held, are not dangling.
+        run.dangling = self.engine.store()?.settle_references(run.id)?;
+        sum.dangling = run.dangling;
         self.engine.store()?.finish_run(&run)?;
         let touched: Vec<String> = touched.iter().map(|id| id.to_string()).collect();
         self.engine.reindex(&touched)?;
         // The records are searchable from here: indexing counts as loading.
-        sum.seconds = started.elapsed().as_secs_f64();
+        sum.seconds = started_at.elapsed().as_secs_f64();
         let outcome = format!(
-            "{} rows, {} new statements, {} quarantined",
-            sum.rows_read, sum.statements_new, sum.quarantined
+            "{} rows, {} new statements, {} quarantined, {} dangling references",
+            sum.rows_read, sum.statements_new, sum.quarantined, sum.dangling
         );
-        self.record(Operation::Collect, &query, &[], None, &outcome)?;
+        self.record(Operation::Collect, &query, &subjects, None, &outcome)?;
         Ok(sum)
     }
 
+    /// The entity references among statements: (referring entity, property, target).
+    fn references<'s>(&self, statements: &'s [Statement]) -> Vec<(&'s str, &'s str, &'s str)> {
+        let mut is_ref: HashMap<(*const u8, *const u8), bool> = HashMap::new();
+        statements
+            .iter()
+            .filter(|s| {
+                *is_ref
+                    .entry((s.schema.as_ptr(), s.prop.as_ptr()))
+                    .or_insert_with(|| {
+                        self.engine
+                            .ontology()
+                            .property(&s.schema, &s.prop)
+                            .is_some_and(|p| p.ty == PropType::Entity)
+                    })
+            })
+            .map(|s| (&*s.entity_id, &*s.prop, s.value.as_str()))
+            .collect()
+    }
+
+    /// Registers the dataset (keeping its entry as it was, to restore if the
+    /// run fails) and opens the run's entry in the ingest log.
+    fn start_run(&self, mapping: &Mapping, run: &IngestRun) -> Result<Started, EngineError> {
+        let ds = &mapping.dataset;
+        let mut store = self.engine.store()?;
+        let dataset_before = store.dataset(&ds.name)?;
+        store.upsert_dataset(&Dataset {
+            name: ds.name.clone(),
+            title: ds.title.clone(),
+            owner: ds.owner.clone(),
+            description: ds.description.clone(),
+            legal_basis: ds.legal_basis.clone(),
+            retention: ds.retention.clone(),
+            markings: ds.markings.to_string(),
+            ..Dataset::default()
+        })?;
+        let run_id = store.begin_run(run)?;
+        Ok(Started {
+            run_id,
+            dataset_before,
+        })
+    }
+
     /// Maps quarantined records again under their (possibly fixed) mapping;
-    /// those that now pass land and leave quarantine.
+    /// those that now pass land and leave quarantine. Only rows this
+    /// session may see are replayed.
     pub fn replay_quarantine(&self, dataset: Option<&str>) -> Result<ReplaySummary, EngineError> {
         let mut rows = self.engine.store()?.quarantine(dataset, usize::MAX >> 1)?;
         rows.retain(|q| self.may_ingest(&q.dataset));
+        let mut gates = RowGates::default();
+        rows.retain(|q| gates.get(self, q).visible());
         let now = Timestamp::now();
         let mut mappings: BTreeMap<String, Mapping> = BTreeMap::new();
         let mut batches: BTreeMap<(String, String), Batch> = BTreeMap::new();
         let mut released = Vec::new();
         let mut failing = Vec::new();
+        let mut subjects: Vec<String> = Vec::new();
         let mut sum = ReplaySummary::default();
         for q in rows {
             sum.examined += 1;
@@ -221,7 +309,12 @@ impl Session<'_> {
                     b.statements.extend(statements);
                     released.push(q.id);
                 }
-                Err(e) => failing.push((q.id, e.column, e.reason)),
+                Err(e) => {
+                    if let Ok(read) = clearstone_ingest::inspect(m, &q.raw, q.header.as_deref()) {
+                        subjects.extend(read.entity_ids);
+                    }
+                    failing.push((q.id, e.column, e.reason));
+                }
             }
         }
         let mut store = self.engine.store()?;
@@ -229,6 +322,8 @@ impl Session<'_> {
             sum.statements_new += store.write_batch(b)?.inserted;
         }
         store.settle_quarantine(&released, &failing)?;
+        // Released records may be the targets of references noted as dangling.
+        store.settle_references(0)?;
         drop(store);
         let mut touched: Vec<String> = batches
             .values()
@@ -237,16 +332,20 @@ impl Session<'_> {
         touched.sort_unstable();
         touched.dedup();
         self.engine.reindex(&touched)?;
+        subjects.extend(touched);
+        subjects.sort_unstable();
+        subjects.dedup();
         sum.released = released.len() as u64;
         sum.still_failing = failing.len() as u64;
         let query = format!(
             "replay quarantine{}",
             dataset.map(|d| format!(" of `{d}`")).unwrap_or_default()
         );
+        let names: Vec<&str> = subjects.iter().map(String::as_str).collect();
         self.record(
             Operation::Collect,
             &query,
-            &[],
+            &names,
             None,
             &format!(
                 "{} released, {} still failing",
@@ -256,28 +355,42 @@ impl Session<'_> {
         Ok(sum)
     }
 
-    /// Quarantined records (they hold personal data, so reading them is a consultation).
+    /// Quarantined records (they hold personal data, so reading them is a
+    /// consultation), gated like the values they would have become: only
+    /// rows of datasets this session may load and whose every value it may
+    /// see, special-category columns masked. The count is of those rows.
     pub fn quarantine(
         &self,
         dataset: Option<&str>,
         limit: usize,
-    ) -> Result<(Vec<QuarantineRow>, u64), EngineError> {
+    ) -> Result<(Vec<QuarantineEntry>, u64), EngineError> {
         let limit = limit.min(limits::PAGE_ROWS_MAX);
-        // Quarantined records are raw source rows that no per-value policy
-        // has classified: only those who may load a dataset see its rows.
         let store = self.engine.store()?;
         let mut rows = store.quarantine(dataset, usize::MAX >> 1)?;
         drop(store);
         rows.retain(|q| self.may_ingest(&q.dataset));
+        let mut gates = RowGates::default();
+        rows.retain(|q| gates.get(self, q).visible());
         let total = rows.len() as u64;
         rows.truncate(limit);
+        let mut out = Vec::with_capacity(rows.len());
+        let mut subjects: Vec<String> = Vec::new();
+        for q in rows {
+            let gate = gates.get(self, &q);
+            let (entry, ids) = gated(q, gate);
+            out.push(entry);
+            subjects.extend(ids);
+        }
+        subjects.sort_unstable();
+        subjects.dedup();
+        let names: Vec<&str> = subjects.iter().map(String::as_str).collect();
         self.record(
             Operation::Consult,
             "list quarantine",
-            &[],
+            &names,
             None,
-            &format!("{} of {total} rows", rows.len()),
+            &format!("{} of {total} rows", out.len()),
         )?;
-        Ok((rows, total))
+        Ok((out, total))
     }
 }

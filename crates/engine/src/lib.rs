@@ -15,8 +15,11 @@ mod export;
 mod gate;
 mod index;
 mod ingest;
+mod quarantine;
 mod read;
+mod references;
 mod registers;
+mod replay;
 mod resolve;
 mod resolve_records;
 mod review;
@@ -44,8 +47,8 @@ pub use clearstone_search::{
     Hit as SearchHit, Page as SearchPage, Results as SearchResults, Snippet as SearchSnippet,
 };
 pub use clearstone_store::{
-    Alert, BreakGlass, Dataset, IngestRun, Judgement, MatchPair, QuarantineRow, ResolutionRun,
-    RunStatus,
+    Alert, BreakGlass, DanglingReference, Dataset, IngestRun, Judgement, MatchPair, QuarantineRow,
+    ResolutionRun, RunStatus,
 };
 pub use disclose::{Destination, Disclosure, RECIPIENT_CHARS_MAX};
 pub use dossier::{
@@ -66,6 +69,7 @@ pub use explore::{
 pub use export::ExportFormat;
 pub use gate::{GateCounts, MASKED_SOURCE};
 pub use ingest::{IngestProgress, IngestSummary, ReplaySummary};
+pub use quarantine::QuarantineEntry;
 pub use resolve::{DEFAULT_PERSON_SETTINGS, PAIR_PROBABILITY_MIN, ResolveOptions, ResolveSummary};
 pub use review::{ReviewItem, VERDICTS};
 pub use session::{Operation, REASON_CODES, Session, SessionRequest};

@@ -5,11 +5,13 @@
 
 mod clean;
 mod error;
+mod inspect;
 mod map;
 mod mapping;
 mod run;
 mod source;
 
 pub use error::{IngestError, RowError};
+pub use inspect::{ColumnUse, Inspected, inspect};
 pub use mapping::{DatasetInfo, Format, Mapping};
 pub use run::{MappedBatch, Quarantined, remap, run};

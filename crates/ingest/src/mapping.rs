@@ -88,6 +88,8 @@ pub(crate) struct EntityMap {
     pub category: Option<CategorySpec>,
     pub kind: Kind,
     pub props: Vec<PropMap>,
+    /// What the entity's keys and category carry (its properties may differ).
+    pub markings: Arc<Markings>,
 }
 
 #[derive(Debug, Clone)]
@@ -584,6 +586,7 @@ impl Mapping {
                 category,
                 kind,
                 props,
+                markings: Arc::new(ent_markings),
             });
         }
         let base = path.parent().unwrap_or(Path::new("."));

@@ -13,8 +13,8 @@ mod sqlite;
 pub use error::StoreError;
 pub use migrations::SCHEMA_VERSION;
 pub use records::{
-    Alert, Batch, BatchOutcome, BreakGlass, Dataset, Document, Event, IngestRun, QuarantineRow,
-    RunStatus,
+    Alert, Batch, BatchOutcome, BreakGlass, DanglingReference, Dataset, Document, Event, IngestRun,
+    QuarantineRow, RunStatus,
 };
 pub use resolution::{Judgement, MatchPair, ResolutionRun, ResolutionStore};
 pub use sqlite::SqliteStore;
@@ -118,6 +118,36 @@ pub trait Store {
     /// Keeps free text under its hash (idempotent).
     fn put_text(&mut self, hash: &str, text: &str) -> Result<(), StoreError>;
     fn text(&self, hash: &str) -> Result<Option<String>, StoreError>;
+
+    /// A dataset's register entry as stored (without counts).
+    fn dataset(&self, name: &str) -> Result<Option<Dataset>, StoreError>;
+
+    /// Puts a dataset's register entry back as it was before a failed run:
+    /// `before`, or no entry (and none of the run's sources) when it had none.
+    /// The run's statements and quarantine are gone by then (`discard_run`).
+    fn restore_dataset(&mut self, name: &str, before: Option<&Dataset>) -> Result<(), StoreError>;
+
+    /// Notes the references (referring entity, property, target) among
+    /// those given whose target no record holds, as made by `run_id`.
+    fn note_references(
+        &mut self,
+        run_id: i64,
+        dataset: &str,
+        refs: &[(&str, &str, &str)],
+    ) -> Result<(), StoreError>;
+
+    /// Drops the notes whose target a record now holds, and of the records
+    /// no longer held; returns how many notes `run_id` still owns.
+    fn settle_references(&mut self, run_id: i64) -> Result<u64, StoreError>;
+
+    /// Removes the notes a failed run made.
+    fn discard_references(&mut self, run_id: i64) -> Result<(), StoreError>;
+
+    fn dangling_references(
+        &self,
+        dataset: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<DanglingReference>, StoreError>;
 
     fn now(&self) -> Timestamp {
         Timestamp::now()

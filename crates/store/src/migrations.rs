@@ -11,6 +11,7 @@ const STEPS: &[&str] = &[
     include_str!("sql/0001_initial.sql"),
     include_str!("sql/0002_registers.sql"),
     include_str!("sql/0003_resolution.sql"),
+    include_str!("sql/0004_dangling.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = STEPS.len() as i64;

@@ -17,6 +17,8 @@ pub struct Dataset {
     /// Filled in by listings.
     pub statements: u64,
     pub quarantined: u64,
+    /// References of its records to keys no record holds.
+    pub dangling: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -61,6 +63,20 @@ pub struct IngestRun {
     pub quarantined: u64,
     pub entities_touched: u64,
     pub error: Option<String>,
+    /// References this run made to keys no record held when it finished.
+    pub dangling: u64,
+}
+
+/// A reference to a key that no record holds (yet).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DanglingReference {
+    pub dataset: String,
+    /// The record that refers.
+    pub entity_id: String,
+    pub prop: String,
+    /// The entity id referred to, which no record has.
+    pub target: String,
+    pub run_id: i64,
 }
 
 /// A source record that could not be mapped, kept to fix and replay.

@@ -14,8 +14,8 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use crate::migrations::migrate;
 use crate::pack::{self, Version};
 use crate::{
-    Alert, Batch, BatchOutcome, BreakGlass, Dataset, Document, Event, IngestRun, QuarantineRow,
-    Register, RunStatus, Store, StoreError,
+    Alert, Batch, BatchOutcome, BreakGlass, DanglingReference, Dataset, Document, Event, IngestRun,
+    QuarantineRow, Register, RunStatus, Store, StoreError,
 };
 
 /// Page cache per connection: large enough that the record-key index stays
@@ -325,7 +325,8 @@ impl Store for SqliteStore {
             "SELECT d.name, d.title, d.owner, d.description, d.legal_basis, d.retention, d.markings,
                     d.created_at, d.updated_at,
                     (SELECT coalesce(sum(r.new_statements), 0) FROM record r WHERE r.dataset_id = d.id),
-                    (SELECT count(*) FROM quarantine q WHERE q.dataset_id = d.id)
+                    (SELECT count(*) FROM quarantine q WHERE q.dataset_id = d.id),
+                    (SELECT count(*) FROM dangling g WHERE g.dataset_id = d.id)
              FROM dataset d ORDER BY d.name",
         )?;
         let rows = q.query_map([], |r| {
@@ -341,6 +342,7 @@ impl Store for SqliteStore {
                 updated_at: Timestamp(r.get(8)?),
                 statements: to_u64(r.get(9)?),
                 quarantined: to_u64(r.get(10)?),
+                dangling: to_u64(r.get(11)?),
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -357,7 +359,7 @@ impl Store for SqliteStore {
     fn finish_run(&mut self, run: &IngestRun) -> Result<(), StoreError> {
         self.conn.execute(
             "UPDATE ingest_run SET finished_at = ?2, status = ?3, rows_read = ?4, statements_new = ?5,
-               statements_seen = ?6, quarantined = ?7, entities_touched = ?8, error = ?9 WHERE id = ?1",
+               statements_seen = ?6, quarantined = ?7, entities_touched = ?8, error = ?9, dangling = ?10 WHERE id = ?1",
             params![
                 run.id,
                 run.finished_at.map(|t| t.0),
@@ -367,7 +369,8 @@ impl Store for SqliteStore {
                 to_i64(run.statements_seen),
                 to_i64(run.quarantined),
                 to_i64(run.entities_touched),
-                run.error
+                run.error,
+                to_i64(run.dangling)
             ],
         )?;
         Ok(())
@@ -376,7 +379,7 @@ impl Store for SqliteStore {
     fn runs(&self, limit: usize) -> Result<Vec<IngestRun>, StoreError> {
         let mut q = self.conn.prepare(
             "SELECT id, dataset, mapping, source, started_at, finished_at, status, rows_read, statements_new,
-                    statements_seen, quarantined, entities_touched, error
+                    statements_seen, quarantined, entities_touched, error, dangling
              FROM ingest_run ORDER BY id DESC LIMIT ?1",
         )?;
         let rows = q.query_map([to_i64(limit as u64)], |r| {
@@ -395,6 +398,7 @@ impl Store for SqliteStore {
                 quarantined: to_u64(r.get(10)?),
                 entities_touched: to_u64(r.get(11)?),
                 error: r.get(12)?,
+                dangling: to_u64(r.get(13)?),
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -647,6 +651,10 @@ impl Store for SqliteStore {
         )?;
         tx.execute(
             "DELETE FROM canonical WHERE entity_id = ?1",
+            params![entity_id],
+        )?;
+        tx.execute(
+            "DELETE FROM dangling WHERE entity_id = ?1",
             params![entity_id],
         )?;
         tx.commit()?;
@@ -913,6 +921,140 @@ impl Store for SqliteStore {
                 },
             )
             .optional()?)
+    }
+
+    fn dataset(&self, name: &str) -> Result<Option<Dataset>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT name, title, owner, description, legal_basis, retention, markings, created_at, updated_at
+                 FROM dataset WHERE name = ?1",
+                [name],
+                |r| {
+                    Ok(Dataset {
+                        name: r.get(0)?,
+                        title: r.get(1)?,
+                        owner: r.get(2)?,
+                        description: r.get(3)?,
+                        legal_basis: r.get(4)?,
+                        retention: r.get(5)?,
+                        markings: r.get(6)?,
+                        created_at: Timestamp(r.get(7)?),
+                        updated_at: Timestamp(r.get(8)?),
+                        ..Dataset::default()
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    fn restore_dataset(&mut self, name: &str, before: Option<&Dataset>) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        match before {
+            Some(d) => {
+                tx.execute(
+                    "UPDATE dataset SET title = ?2, owner = ?3, description = ?4, legal_basis = ?5,
+                       retention = ?6, markings = ?7, created_at = ?8, updated_at = ?9 WHERE name = ?1",
+                    params![
+                        name,
+                        d.title,
+                        d.owner,
+                        d.description,
+                        d.legal_basis,
+                        d.retention,
+                        d.markings,
+                        d.created_at.0,
+                        d.updated_at.0
+                    ],
+                )?;
+            }
+            None => {
+                tx.execute(
+                    "DELETE FROM source WHERE dataset_id = (SELECT id FROM dataset WHERE name = ?1)
+                       AND NOT EXISTS (SELECT 1 FROM record r WHERE r.source_id = source.id)
+                       AND NOT EXISTS (SELECT 1 FROM quarantine q WHERE q.source_id = source.id)",
+                    [name],
+                )?;
+                tx.execute(
+                    "DELETE FROM dataset WHERE name = ?1
+                       AND NOT EXISTS (SELECT 1 FROM source s WHERE s.dataset_id = dataset.id)",
+                    [name],
+                )?;
+            }
+        }
+        tx.commit()?;
+        self.datasets.remove(name);
+        self.sources.retain(|_, _| false);
+        self.fresh.clear();
+        Ok(())
+    }
+
+    fn note_references(
+        &mut self,
+        run_id: i64,
+        dataset: &str,
+        refs: &[(&str, &str, &str)],
+    ) -> Result<(), StoreError> {
+        if refs.is_empty() {
+            return Ok(());
+        }
+        let dataset_id = self.dataset_id(dataset)?;
+        let tx = self.conn.transaction()?;
+        {
+            let mut note = tx.prepare_cached(
+                "INSERT INTO dangling(entity_id, prop, target, dataset_id, run_id)
+                 SELECT ?1, ?2, ?3, ?4, ?5 WHERE NOT EXISTS (SELECT 1 FROM record WHERE entity_id = ?3)
+                 ON CONFLICT(entity_id, prop, target) DO UPDATE SET run_id = excluded.run_id",
+            )?;
+            for (entity, prop, target) in refs {
+                note.execute(params![entity, prop, target, dataset_id, run_id])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn settle_references(&mut self, run_id: i64) -> Result<u64, StoreError> {
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "DELETE FROM dangling WHERE EXISTS (SELECT 1 FROM record r WHERE r.entity_id = dangling.target)
+               OR NOT EXISTS (SELECT 1 FROM record r WHERE r.entity_id = dangling.entity_id)",
+            [],
+        )?;
+        let n: i64 = tx.query_row(
+            "SELECT count(*) FROM dangling WHERE run_id = ?1",
+            [run_id],
+            |r| r.get(0),
+        )?;
+        tx.commit()?;
+        Ok(to_u64(n))
+    }
+
+    fn discard_references(&mut self, run_id: i64) -> Result<(), StoreError> {
+        self.conn
+            .execute("DELETE FROM dangling WHERE run_id = ?1", [run_id])?;
+        Ok(())
+    }
+
+    fn dangling_references(
+        &self,
+        dataset: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<DanglingReference>, StoreError> {
+        let mut q = self.conn.prepare(
+            "SELECT d.name, g.entity_id, g.prop, g.target, g.run_id FROM dangling g JOIN dataset d ON d.id = g.dataset_id
+             WHERE ?1 IS NULL OR d.name = ?1 ORDER BY d.name, g.entity_id, g.prop, g.target LIMIT ?2",
+        )?;
+        let rows = q.query_map(params![dataset, to_i64(limit as u64)], |r| {
+            Ok(DanglingReference {
+                dataset: r.get(0)?,
+                entity_id: r.get(1)?,
+                prop: r.get(2)?,
+                target: r.get(3)?,
+                run_id: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     fn put_text(&mut self, hash: &str, text: &str) -> Result<(), StoreError> {

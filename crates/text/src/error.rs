@@ -21,8 +21,18 @@ pub enum TextError {
     #[error("phone number `{value}` contains `{ch}`")]
     PhoneCharacter { value: String, ch: char },
 
-    #[error("phone number `{value}` has {digits} digits in UK national form, expected 10 or 11")]
-    PhoneLength { value: String, digits: usize },
+    #[error(
+        "phone number `{value}` has {digits} digits in UK national form, where its range has {expected}"
+    )]
+    PhoneLength {
+        value: String,
+        digits: usize,
+        /// The lengths the numbering plan gives the number's range ("11", "10 or 11").
+        expected: &'static str,
+    },
+
+    #[error("phone number `{value}` is in no range of the UK numbering plan")]
+    PhoneUnallocated { value: String },
 
     #[error("phone number `{value}` has no international prefix and is not a UK number")]
     PhoneNotUk { value: String },

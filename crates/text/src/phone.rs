@@ -3,17 +3,48 @@
 
 use crate::error::{TextError, shown};
 
-/// UK national significant numbers (after the 0) have 10 digits, except that
-/// some 01 area codes and some 0800 numbers have 9.
-const UK_NSN_DIGITS: std::ops::RangeInclusive<usize> = 9..=10;
+/// Area codes (national significant number prefixes) where some local
+/// numbers are one digit shorter, so the whole number has 9 digits after the
+/// 0: the "mixed" areas that still have five-digit local numbers beside
+/// six-digit ones (Ofcom's National Telephone Numbering Plan, as
+/// libphonenumber's metadata 9.0 has it), and Brampton (016977), where
+/// four-digit local numbers remain. Everywhere else a geographic number has 10.
+const MIXED_AREAS: [&str; 37] = [
+    "1204", "1208", "1254", "1276", "1297", "1298", "1363", "1384", "1386", "1404", "1420", "1460",
+    "1461", "1488", "1524", "1527", "1562", "1606", "1629", "1635", "1647", "1659", "1695", "1726",
+    "1744", "1750", "1768", "1827", "1837", "1884", "1900", "1905", "1946", "1949", "1963", "1995",
+    "16977",
+];
 
-fn uk_nsn_length_fits(nsn: &str) -> bool {
-    match nsn.as_bytes().first() {
-        Some(b'1' | b'8') => UK_NSN_DIGITS.contains(&nsn.len()),
-        Some(_) => nsn.len() == *UK_NSN_DIGITS.end(),
-        None => false,
+/// Numbers that keep fewer digits than their range: ChildLine (0800 1111)
+/// and the former NHS Direct (0845 4647).
+const SHORT_NUMBERS: [&str; 2] = ["8001111", "8454647"];
+
+/// The digits a UK national significant number (after the 0) has in its
+/// range of the numbering plan, or `None` for a range the plan does not use
+/// (00, 04, 06, and unused 05 and 08 ranges).
+fn uk_nsn_lengths(nsn: &str) -> Option<&'static [usize]> {
+    let b = nsn.as_bytes();
+    match b {
+        [b'1', ..] if MIXED_AREAS.iter().any(|a| nsn.starts_with(a)) => Some(&[9, 10]),
+        [b'2' | b'1' | b'3' | b'7' | b'9', ..] => Some(&[10]),
+        // Corporate (055) and location-independent (056) numbers.
+        [b'5', b'5' | b'6', ..] => Some(&[10]),
+        // Freephone 0800 has 9- and 10-digit numbers, 0808 only 10.
+        [b'8', ..] if SHORT_NUMBERS.contains(&nsn) => Some(&[7]),
+        [b'8', b'0', b'0', ..] => Some(&[9, 10]),
+        [b'8', b'0', b'8', ..] | [b'8', b'4' | b'7', ..] => Some(&[10]),
+        _ => None,
     }
 }
+
+fn uk_nsn_length_fits(nsn: &str) -> bool {
+    uk_nsn_lengths(nsn).is_some_and(|l| l.contains(&nsn.len()))
+}
+
+/// The most and fewest digits after the 0 of any UK number but the short
+/// freephone ones, for telling a number that lost its 0 from one too short.
+const UK_NSN_DIGITS: std::ops::RangeInclusive<usize> = 9..=10;
 
 /// E.164 allows at most 15 digits; fewer than 8 is not a real number anywhere.
 const INTERNATIONAL_DIGITS: std::ops::RangeInclusive<usize> = 8..=15;
@@ -94,26 +125,38 @@ pub fn to_e164(s: &str) -> Result<String, TextError> {
     }
     // A UK number whose leading 0 was lost on the way through a spreadsheet.
     if uk_nsn_length_fits(&digits) {
-        // No UK numbers start 04 or 06.
-        if digits.starts_with(['4', '6']) {
-            return Err(TextError::PhoneNotUk {
-                value: shown(value),
-            });
-        }
         return Ok(format!("+44{digits}"));
+    }
+    if UK_NSN_DIGITS.contains(&digits.len()) && uk_nsn_lengths(&digits).is_none() {
+        return Err(TextError::PhoneNotUk {
+            value: shown(value),
+        });
     }
     Err(TextError::PhoneLength {
         value: shown(value),
         digits: digits.len(),
+        expected: "10 or 11",
     })
 }
 
-/// Checks a UK national significant number (the digits after the 0).
+/// Checks a UK national significant number (the digits after the 0)
+/// against the numbering plan: its range must be in use and its length one
+/// the range has.
 fn uk(value: &str, nsn: &str) -> Result<String, TextError> {
-    if !uk_nsn_length_fits(nsn) || nsn.starts_with('0') {
+    let Some(lengths) = uk_nsn_lengths(nsn) else {
+        return Err(TextError::PhoneUnallocated {
+            value: shown(value),
+        });
+    };
+    if !lengths.contains(&nsn.len()) {
         return Err(TextError::PhoneLength {
             value: shown(value),
             digits: nsn.len() + 1,
+            expected: match lengths {
+                [7] => "8",
+                [9, 10] => "10 or 11",
+                _ => "11",
+            },
         });
     }
     Ok(format!("+44{nsn}"))
@@ -159,6 +202,7 @@ mod tests {
             Err(TextError::PhoneLength {
                 value: "07700 90012".into(),
                 digits: 10,
+                expected: "11",
             })
         );
         assert!(matches!(
@@ -186,6 +230,51 @@ mod tests {
             to_e164("+1 555"),
             Err(TextError::PhoneInternational { .. })
         ));
+    }
+
+    // issue 15, class 9: a number one digit short is not a landline.
+    #[test]
+    fn lengths_follow_the_numbering_plan_range_by_range() {
+        assert_eq!(
+            to_e164("01632 96000"),
+            Err(TextError::PhoneLength {
+                value: "01632 96000".into(),
+                digits: 10,
+                expected: "11",
+            })
+        );
+        assert!(matches!(
+            to_e164("+44 1632 96000"),
+            Err(TextError::PhoneLength { .. })
+        ));
+        // Bolton and the other mixed areas keep five-digit local numbers.
+        assert_eq!(to_e164("01204 61234").as_deref(), Ok("+44120461234"));
+        assert_eq!(to_e164("01204 123456").as_deref(), Ok("+441204123456"));
+        assert_eq!(to_e164("0800 1111").as_deref(), Ok("+448001111"));
+        assert_eq!(to_e164("0845 4647").as_deref(), Ok("+448454647"));
+        assert!(matches!(
+            to_e164("01480 61234"),
+            Err(TextError::PhoneLength { .. })
+        ));
+        assert!(matches!(
+            to_e164("0808 123 456"),
+            Err(TextError::PhoneLength { .. })
+        ));
+        for unused in [
+            "0612 345678",
+            "+44 4123 456789",
+            "0500 123456",
+            "0821 234 5678",
+        ] {
+            assert!(
+                matches!(to_e164(unused), Err(TextError::PhoneUnallocated { .. })),
+                "{unused}"
+            );
+        }
+        assert_eq!(
+            to_e164("0612 345678").unwrap_err().to_string(),
+            "phone number `0612 345678` is in no range of the UK numbering plan"
+        );
     }
 
     #[test]

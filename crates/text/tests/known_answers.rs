@@ -140,7 +140,13 @@ fn emails() {
 fn dates_in_several_formats() {
     let expected = Date::new(1984, 7, 3).unwrap();
     let formats = [
-        "iso", "%d/%m/%Y", "%d-%b-%Y", "%d %B %Y", "%d.%m.%y", "%Y%m%d",
+        "iso",
+        "%d/%m/%Y",
+        "%-d/%-m/%Y",
+        "%d-%b-%Y",
+        "%-d %B %Y",
+        "%d.%m.%y",
+        "%Y%m%d",
     ];
     for written in [
         "1984-07-03",

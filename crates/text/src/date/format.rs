@@ -40,21 +40,26 @@ const MONTHS: [&str; 12] = [
 /// |---|---|
 /// | `%Y` | four-digit year |
 /// | `%y` | two-digit year, see [`TWO_DIGIT_YEAR_PIVOT`] |
-/// | `%m` | month number, one or two digits ("7" or "07") |
-/// | `%d` | day of the month, one or two digits |
-/// | `%e` | day of the month, one or two digits, optionally after a space |
-/// | `%b` | English month name, abbreviated ("Jan", "Sept") or in full |
-/// | `%B` | same as `%b`: sources mix the two within one column |
+/// | `%m` | month number, two digits ("07") |
+/// | `%-m` | month number, one or two digits ("7" or "07") |
+/// | `%d` | day of the month, two digits ("03") |
+/// | `%-d` | day of the month, one or two digits ("3" or "03") |
+/// | `%e` | day of the month, one or two digits, optionally after a space (" 3") |
+/// | `%b`, `%h` | English month name abbreviated to three letters ("Jul") |
+/// | `%B` | English month name in full ("July") |
 /// | `%%` | a literal `%` |
 ///
-/// Letters match regardless of case, and a space in the format matches any
-/// run of whitespace. The whole format `iso` stands for `%Y-%m-%d` with
-/// exactly two-digit month and day.
+/// Each directive means what it means to `strftime` (`%-d` and `%-m` are
+/// the GNU "no padding" forms), so a format reads back exactly what it
+/// writes: a column that mixes lengths lists one format for each. Letters
+/// match regardless of case, and a space in the format matches any run of
+/// whitespace. The whole format `iso` stands for `%Y-%m-%d`.
 ///
 /// ```
 /// use clearstone_text::{Date, parse_date};
-/// let d = parse_date("3/7/1984", &["iso", "%d/%m/%Y"]).unwrap();
+/// let d = parse_date("3/7/1984", &["iso", "%-d/%-m/%Y"]).unwrap();
 /// assert_eq!(d, Date::new(1984, 7, 3).unwrap());
+/// assert!(parse_date("3/7/1984", &["%d/%m/%Y"]).is_err());
 /// ```
 ///
 /// # Errors
@@ -163,8 +168,16 @@ enum Item {
     Year,
     ShortYear,
     Month,
+    /// `%-m`
+    ShortMonth,
+    /// `%b`, `%h`
+    MonthAbbreviation,
+    /// `%B`
     MonthName,
     Day,
+    /// `%-d`
+    ShortDay,
+    /// `%e`
     PaddedDay,
     Whitespace,
     Literal(char),
@@ -183,9 +196,18 @@ fn compile(format: &str) -> Result<Vec<Item>, TextError> {
                 Some('Y') => Item::Year,
                 Some('y') => Item::ShortYear,
                 Some('m') => Item::Month,
-                Some('b' | 'B') => Item::MonthName,
+                Some('b' | 'h') => Item::MonthAbbreviation,
+                Some('B') => Item::MonthName,
                 Some('d') => Item::Day,
                 Some('e') => Item::PaddedDay,
+                Some('-') => match chars.next() {
+                    Some('d') => Item::ShortDay,
+                    Some('m') => Item::ShortMonth,
+                    Some(other) => {
+                        return Err(fail(format!("has the unsupported directive `%-{other}`")));
+                    }
+                    None => return Err(fail("ends with a lone `%-`".to_owned())),
+                },
                 Some('%') => Item::Literal('%'),
                 Some(other) => {
                     return Err(fail(format!("has the unsupported directive `%{other}`")));
@@ -200,8 +222,16 @@ fn compile(format: &str) -> Result<Vec<Item>, TextError> {
     let count = |wanted: &[Item]| items.iter().filter(|i| wanted.contains(i)).count();
     for (what, kinds) in [
         ("year", &[Item::Year, Item::ShortYear][..]),
-        ("month", &[Item::Month, Item::MonthName][..]),
-        ("day", &[Item::Day, Item::PaddedDay][..]),
+        (
+            "month",
+            &[
+                Item::Month,
+                Item::ShortMonth,
+                Item::MonthAbbreviation,
+                Item::MonthName,
+            ][..],
+        ),
+        ("day", &[Item::Day, Item::ShortDay, Item::PaddedDay][..]),
     ] {
         match count(kinds) {
             1 => {}
@@ -227,13 +257,16 @@ fn match_items(value: &str, items: &[Item]) -> Option<Fields> {
                 };
                 year = century + yy;
             }
-            Item::Month => month = take_digits(&mut rest, 1, 2)?,
-            Item::Day => day = take_digits(&mut rest, 1, 2)?,
+            Item::Month => month = take_digits(&mut rest, 2, 2)?,
+            Item::ShortMonth => month = take_digits(&mut rest, 1, 2)?,
+            Item::Day => day = take_digits(&mut rest, 2, 2)?,
+            Item::ShortDay => day = take_digits(&mut rest, 1, 2)?,
             Item::PaddedDay => {
                 rest = rest.strip_prefix(' ').unwrap_or(rest);
                 day = take_digits(&mut rest, 1, 2)?;
             }
-            Item::MonthName => month = take_month_name(&mut rest)?,
+            Item::MonthAbbreviation => month = take_month_name(&mut rest, true)?,
+            Item::MonthName => month = take_month_name(&mut rest, false)?,
             Item::Whitespace => {
                 let trimmed = rest.trim_start();
                 if trimmed.len() == rest.len() {
@@ -275,16 +308,19 @@ fn take_digits(rest: &mut &str, min: usize, max: usize) -> Option<i32> {
     Some(number(digits.as_bytes()))
 }
 
-/// Takes an English month name, full or abbreviated, and gives its number.
-fn take_month_name(rest: &mut &str) -> Option<i32> {
+/// Takes an English month name, its three-letter abbreviation or in full,
+/// and gives its number.
+fn take_month_name(rest: &mut &str, abbreviated: bool) -> Option<i32> {
     let letters = rest.bytes().take_while(u8::is_ascii_alphabetic).count();
-    let word = rest[..letters].to_ascii_lowercase();
+    let word = rest.get(..letters)?.to_ascii_lowercase();
     let index = MONTHS.iter().position(|full| {
-        word == *full
-            || (word.len() == 3 && full.starts_with(&word))
-            || (word == "sept" && *full == "september")
+        if abbreviated {
+            full.get(..3) == Some(word.as_str())
+        } else {
+            *full == word
+        }
     })?;
-    *rest = &rest[letters..];
+    *rest = rest.get(letters..)?;
     i32::try_from(index + 1).ok()
 }
 
@@ -305,12 +341,19 @@ mod tests {
         }
     }
 
+    // issue 15, class 9: directives mean what they mean to strftime.
     #[test]
-    fn numeric_formats_accept_single_digits() {
+    fn numeric_directives_take_the_digits_strftime_writes() {
         let f = &["%d/%m/%Y"];
         assert_eq!(parse_date("03/07/1984", f), Ok(date(1984, 7, 3)));
-        assert_eq!(parse_date("3/7/1984", f), Ok(date(1984, 7, 3)));
+        for unpadded in ["3/7/1984", "03/7/1984", "3/07/1984"] {
+            assert!(parse_date(unpadded, f).is_err(), "{unpadded}");
+        }
+        let short = &["%-d/%-m/%Y"];
+        assert_eq!(parse_date("3/7/1984", short), Ok(date(1984, 7, 3)));
+        assert_eq!(parse_date("03/07/1984", short), Ok(date(1984, 7, 3)));
         assert_eq!(parse_date("19840703", &["%Y%m%d"]), Ok(date(1984, 7, 3)));
+        assert!(parse_date("1984073", &["%Y%m%d"]).is_err());
         assert!(parse_date("3/7/84", f).is_err());
     }
 
@@ -323,17 +366,35 @@ mod tests {
         assert_eq!(parse_date("01/01/99", f), Ok(date(1999, 1, 1)));
     }
 
+    // issue 15, class 9: `%b` is the abbreviation, `%B` the full name.
     #[test]
-    fn month_names_in_either_length_and_any_case() {
+    fn month_names_abbreviated_with_b_and_in_full_with_capital_b() {
         assert_eq!(
-            parse_date("3 Jul 1984", &["%d %b %Y"]),
+            parse_date("03 Jul 1984", &["%d %b %Y"]),
             Ok(date(1984, 7, 3))
         );
         assert_eq!(
-            parse_date("3 JULY 1984", &["%d %B %Y"]),
+            parse_date("03 jul 1984", &["%d %h %Y"]),
             Ok(date(1984, 7, 3))
         );
-        assert_eq!(parse_date("3-sept-84", &["%d-%b-%y"]), Ok(date(1984, 9, 3)));
+        assert_eq!(
+            parse_date("03 JULY 1984", &["%d %B %Y"]),
+            Ok(date(1984, 7, 3))
+        );
+        assert_eq!(parse_date("03-Sep-84", &["%d-%b-%y"]), Ok(date(1984, 9, 3)));
+        for (value, format) in [
+            ("03 July 1984", "%d %b %Y"),
+            ("03-Sept-84", "%d-%b-%y"),
+            ("03 Jul 1984", "%d %B %Y"),
+            ("03 Jux 1984", "%d %b %Y"),
+            ("03 Ju 1984", "%d %b %Y"),
+        ] {
+            assert!(parse_date(value, &[format]).is_err(), "{value} as {format}");
+        }
+        // A column that mixes them lists both.
+        let both = &["%d %b %Y", "%d %B %Y"];
+        assert_eq!(parse_date("03 Sep 1984", both), Ok(date(1984, 9, 3)));
+        assert_eq!(parse_date("03 September 1984", both), Ok(date(1984, 9, 3)));
         assert_eq!(
             parse_date("July  3, 1984", &["%B %e, %Y"]),
             Ok(date(1984, 7, 3))
@@ -342,8 +403,6 @@ mod tests {
             parse_date("Jul  3 1984", &["%b %e %Y"]),
             Ok(date(1984, 7, 3))
         );
-        assert!(parse_date("3 Jux 1984", &["%d %b %Y"]).is_err());
-        assert!(parse_date("3 Ju 1984", &["%d %b %Y"]).is_err());
     }
 
     #[test]
@@ -382,6 +441,9 @@ mod tests {
         for (format, reason) in [
             ("%d/%m/%Q", "has the unsupported directive `%Q`"),
             ("%d/%m/%", "ends with a lone `%`"),
+            ("%d/%-q/%Y", "has the unsupported directive `%-q`"),
+            ("%-d/%m/%-", "ends with a lone `%-`"),
+            ("%d %b %B %Y", "has more than one month"),
             ("%d/%m", "has no year"),
             ("%d %Y", "has no month"),
             ("%m %Y", "has no day"),
