@@ -96,6 +96,7 @@ impl Session<'_> {
                     schema: u.schema.to_string(),
                     schema_ancestors: self.engine.ancestors(&u.schema),
                     sensitivity,
+                    type_sensitivity: self.engine.ontology().type_sensitivity(&u.schema),
                     markings: (*u.markings).clone(),
                 };
                 match self.decide(Action::View, &resource, false) {

@@ -11,9 +11,7 @@ use std::path::Path;
 use clearstone_engine::policy::{
     self, Action, AuditUse, Decision, Principal, Purpose, Resource, SensitiveBasis,
 };
-use clearstone_engine::{
-    Classification, Destination, Disclosure, Engine, ExportFormat, SearchPage, SessionRequest,
-};
+use clearstone_engine::{Classification, Engine, ExportFormat, SearchPage, SessionRequest};
 use clearstone_model::{Markings, Sensitivity};
 use proptest::prelude::*;
 use support::user;
@@ -377,6 +375,7 @@ fn no_operation_returns_a_value_the_reference_would_not() {
                             schema: schema.into(),
                             schema_ancestors: vec![schema.into()],
                             sensitivity: Sensitivity::Ordinary,
+                            type_sensitivity: Sensitivity::Ordinary,
                             markings: Markings::default(),
                         };
                         policy::reference::decide(&p, &u, action, &r, false)
@@ -406,17 +405,7 @@ fn no_operation_returns_a_value_the_reference_would_not() {
                 }
                 assert_eq!(total, visible_rows, "quarantine count");
                 // Export: every row out is one the reference allows or masks, and nothing it allows is missing.
-                let buf = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-                s.export_statements(
-                    ExportFormat::JsonLines,
-                    Destination::Stream(&mut Sink(buf.clone())),
-                    &Disclosure {
-                        recipient: "test",
-                        gateway: None,
-                    },
-                )
-                .unwrap();
-                let bytes = buf.lock().unwrap().clone();
+                let bytes = support::exported(&s, ExportFormat::JsonLines, "test");
                 let mut seen: BTreeSet<(String, String)> = BTreeSet::new();
                 for line in bytes.split(|b| *b == b'\n').filter(|l| !l.is_empty()) {
                     let v: serde_json::Value = serde_json::from_slice(line).unwrap();
@@ -470,17 +459,6 @@ fn no_operation_returns_a_value_the_reference_would_not() {
             },
         )
         .unwrap();
-}
-
-struct Sink(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
-impl std::io::Write for Sink {
-    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(b);
-        Ok(b.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
 }
 
 #[test]
