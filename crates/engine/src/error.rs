@@ -47,6 +47,22 @@ pub enum EngineError {
     Store(#[from] clearstone_store::StoreError),
     #[error("{0}")]
     Internal(String),
+    #[error(
+        "a justification needs words: at least {} letters, not only spaces, punctuation or invisible characters",
+        crate::session::JUSTIFICATION_LETTERS_MIN
+    )]
+    JustificationNotWords,
+    /// Asked of a register (`user disable`), not of the one opening a session.
+    #[error("no user `{0}` in the register (`clearstone user list`)")]
+    NoSuchUser(String),
+    /// A judgement that is absent and one on a record the session cannot see
+    /// are answered alike, naming neither record.
+    #[error("no judgement `{0}`")]
+    NoJudgement(i64),
+    /// A change to one's own user (roles, clearance, caveats) would let one
+    /// person widen their own access: it needs a second administrator.
+    #[error("`{0}` cannot change their own user: ask a second administrator")]
+    OwnPrincipal(String),
 }
 
 impl EngineError {
@@ -78,6 +94,10 @@ impl EngineError {
             Self::Store(clearstone_store::StoreError::TooManyStatements { .. }) => "limit_exceeded",
             Self::Store(clearstone_store::StoreError::TooNew { .. }) => "store_too_new",
             Self::Store(_) | Self::Internal(_) => "internal",
+            Self::JustificationNotWords => "justification_not_words",
+            Self::NoSuchUser(_) => "unknown_user",
+            Self::NoJudgement(_) => "not_found",
+            Self::OwnPrincipal(_) => "own_principal",
         }
     }
 

@@ -89,11 +89,13 @@ impl Session<'_> {
     ) -> Result<IngestSummary, EngineError> {
         let started = Instant::now();
         let mapping = Mapping::load(mapping_path, self.engine.ontology())?;
-        self.require_on(
-            Action::Ingest,
-            &mapping.dataset.name,
-            &format!("load dataset `{}`", mapping.dataset.name),
-        )?;
+        // Against the real dataset and each type the mapping writes, so a
+        // purpose that lists its own covers them.
+        let ds_name = &mapping.dataset.name;
+        for schema in mapping.schemas() {
+            let what = format!("load {schema} records into dataset `{ds_name}`");
+            self.require_typed(Action::Ingest, ds_name, schema, &what)?;
+        }
         let mapping_file =
             std::fs::canonicalize(mapping_path).unwrap_or_else(|_| mapping_path.to_path_buf());
         let now = Timestamp::now();
@@ -239,9 +241,18 @@ impl Session<'_> {
         self.engine.reindex(&touched)?;
         sum.released = released.len() as u64;
         sum.still_failing = failing.len() as u64;
+        // The filter is named only when it is a registered dataset: the log
+        // keeps no text a person typed.
+        let registered = match dataset {
+            Some(d) => self.engine.store()?.datasets()?.iter().any(|x| x.name == d),
+            None => false,
+        };
         let query = format!(
             "replay quarantine{}",
-            dataset.map(|d| format!(" of `{d}`")).unwrap_or_default()
+            dataset
+                .filter(|_| registered)
+                .map(|d| format!(" of `{d}`"))
+                .unwrap_or_default()
         );
         self.record(
             Operation::Collect,
