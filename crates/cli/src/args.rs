@@ -294,6 +294,8 @@ pub enum Command {
     /// Find people, vehicles, reports...: `name:"jon smith" born:1980..1985
     /// type:person dataset:hr` (docs/search.md). Only what you may see is searched.
     Search {
+        /// May start with `-` (an exclusion, `-dataset:hr`).
+        #[arg(allow_hyphen_values = true)]
         query: String,
         /// Page number, from 1.
         #[arg(long, default_value_t = 1)]
@@ -450,7 +452,11 @@ pub enum WitnessAction {
 #[derive(Subcommand)]
 pub enum PolicyAction {
     /// Validate a policy file against the schema (the data directory's when absent).
-    Check { file: Option<PathBuf> },
+    Check {
+        file: Option<PathBuf>,
+        #[command(flatten)]
+        session: SessionArgs,
+    },
 }
 
 #[derive(Subcommand)]

@@ -17,7 +17,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use clap::Parser;
+use clap::Parser as _;
 use clearstone_engine::{Engine, EngineError, ExportFormat, SessionRequest};
 
 use args::{
@@ -45,7 +45,15 @@ fn quiet_on_closed_pipe() {
 
 fn main() -> ExitCode {
     quiet_on_closed_pipe();
-    let cli = Cli::parse();
+    // Exit code 2 means a fault in clearstone; a mistyped command is the
+    // user's to fix (1), and help or the version asked for is no error (0).
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(u8::from(e.use_stderr()));
+        }
+    };
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -304,16 +312,20 @@ fn run(cli: Cli) -> Result<()> {
             }
         },
         Command::Policy {
-            action: PolicyAction::Check { file },
+            action: PolicyAction::Check { file, session },
         } => {
+            // In a session: the file is read by the engine's user, and the
+            // check is an act like any other (its errors place problems by
+            // line without repeating the file's text).
+            let e = open(dir)?;
+            let s = e.session(request(&session))?;
             let path = file.unwrap_or_else(|| dir.join("policy.cedar"));
             let text = std::fs::read_to_string(&path)
                 .with_context(|| format!("cannot read `{}`", path.display()))?;
-            let p = clearstone_engine::check_policy(&text, &path.display().to_string())?;
+            let sha256 = s.check_policy(&text, &path.display().to_string())?;
             println!(
-                "`{}` is valid against the schema (sha256 {})",
-                path.display(),
-                p.sha256()
+                "`{}` is valid against the schema (sha256 {sha256})",
+                path.display()
             );
         }
         Command::Reveal {
