@@ -87,6 +87,18 @@ impl Session<'_> {
         mapping_path: &Path,
         progress: &mut dyn FnMut(&IngestProgress),
     ) -> Result<IngestSummary, EngineError> {
+        // A mapping that does not load is an attempt too; it is logged
+        // without its path, which may be anything a person typed.
+        self.logged(Operation::Collect, "ingest", &[], || {
+            self.ingest_mapping(mapping_path, progress)
+        })
+    }
+
+    fn ingest_mapping(
+        &self,
+        mapping_path: &Path,
+        progress: &mut dyn FnMut(&IngestProgress),
+    ) -> Result<IngestSummary, EngineError> {
         let started = Instant::now();
         let mapping = Mapping::load(mapping_path, self.engine.ontology())?;
         // Against the real dataset and each type the mapping writes, so a

@@ -361,6 +361,19 @@ fn every_refused_or_failed_attempt_is_one_event() {
             }),
         ),
         (
+            "break glass for no time",
+            "ana",
+            Box::new(|| ana.start_break_glass(0).map(drop)),
+        ),
+        (
+            "ingest a mapping that is not there",
+            "ana",
+            Box::new(|| {
+                ana.ingest(Path::new("/nowhere/Jane Sentinel.toml"), &mut |_| {})
+                    .map(drop)
+            }),
+        ),
+        (
             "explain an absent pair",
             "ana",
             Box::new(|| ana.explain(&f.absent, &f.visible).map(drop)),
