@@ -8,11 +8,11 @@ const EXAMPLES: &str = "\
 Examples:
   clearstone demo                                   generate, ingest and summarise the demo data
   clearstone init --data-dir ./data
-  clearstone ingest --mapping sources/hr_staff.toml --user ana --purpose pds-investigation \\
+  clearstone ingest --mapping demo/demo-sources/hr_staff.toml --user ana --purpose pds-investigation \\
       --justification \"complaint 2026/114\"
-  clearstone show hr:officer:4521 --json
-  clearstone dossier hr:officer:4521
-  clearstone graph expand hr:officer:4521 --hops 2 --kind subject
+  clearstone show hr:staff:100004 --json
+  clearstone dossier hr:staff:100004
+  clearstone graph expand hr:staff:100004 --hops 2
   clearstone export statements --format parquet --out all.parquet --recipient \"ICO audit\"
   clearstone quarantine list --dataset hr
   clearstone quarantine replay
