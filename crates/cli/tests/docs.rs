@@ -35,7 +35,7 @@ fn bin_dir() -> PathBuf {
 
 /// Runs a shell script in `dir`, stopping at the first command that fails,
 /// with the binary on PATH and no session from the caller's environment.
-fn run_script(dir: &Path, script: &str) {
+fn run_script(dir: &Path, script: &str) -> String {
     let path = std::env::join_paths(
         std::iter::once(bin_dir()).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap())),
     )
@@ -55,6 +55,7 @@ fn run_script(dir: &Path, script: &str) {
         "a documented command failed (the last one traced):\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    String::from_utf8(out.stdout).unwrap()
 }
 
 #[test]
@@ -89,4 +90,25 @@ fn the_purpose_file_in_docs_gate_md_registers_and_covers_its_own_data() {
          export CLEARSTONE_USER=ana CLEARSTONE_PURPOSE=pds-investigation
          clearstone ingest --mapping demo/demo-sources/hr_staff.toml --mapping demo/demo-sources/complaints.toml",
     );
+}
+
+#[test]
+fn the_mapping_in_docs_mapping_md_maps_a_row_without_quarantine() {
+    let doc = repo_file("docs/mapping.md");
+    let mapping = block(&doc, "# Mapping format", "toml");
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("hr_staff.toml"), mapping).unwrap();
+    std::fs::write(
+        tmp.path().join("hr_staff.csv"),
+        "staff_no,forename,surname,dob,collar,rank,unit,manager_no,ethnic_code,religion,addr1,addr2,town,postcode\n\
+         4521,Jon,Smith,19800102,pc12,PC,PSD,4000,W1,none,1 High St,,Hallbridge,NX4 0AA\n",
+    )
+    .unwrap();
+    let out = run_script(
+        tmp.path(),
+        "clearstone demo --data-dir ./data --scale 200 --no-ingest
+         export CLEARSTONE_USER=demo-loader CLEARSTONE_PURPOSE=demo-load CLEARSTONE_JUSTIFICATION='the mapping guide'
+         clearstone --data-dir ./data ingest --mapping hr_staff.toml",
+    );
+    assert!(out.contains(" 0 quarantined"), "{out}");
 }
