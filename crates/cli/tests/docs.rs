@@ -58,19 +58,36 @@ fn run_script(dir: &Path, script: &str) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
+/// The README's commands, then the graph guide's and the resolution
+/// guide's against the data the README loaded, in one shell.
 #[test]
-fn the_readme_runs_as_written() {
-    let readme = repo_file("README.md");
-    let script = block(&readme, "## Using it", "sh");
+fn the_readme_and_the_guides_run_as_written() {
+    let readme = block(&repo_file("README.md"), "## Using it", "sh");
     assert!(
-        script
+        readme
             .lines()
             .filter(|l| l.starts_with("clearstone "))
             .count()
             > 15
     );
+    let graph = block(
+        &repo_file("docs/graph.md"),
+        "**On the command line:**",
+        "sh",
+    );
+    let resolve = block(
+        &repo_file("docs/resolve.md"),
+        "## In a data directory",
+        "sh",
+    );
     let tmp = tempfile::tempdir().unwrap();
-    run_script(tmp.path(), &script);
+    // The resolution guide's `mine.toml` stands for the reader's own settings.
+    std::fs::write(
+        tmp.path().join("mine.toml"),
+        clearstone_engine::DEFAULT_PERSON_SETTINGS,
+    )
+    .unwrap();
+    run_script(tmp.path(), &format!("{readme}\n{graph}\n{resolve}"));
 }
 
 #[test]
