@@ -63,6 +63,15 @@ pub enum EngineError {
     /// person widen their own access: it needs a second administrator.
     #[error("`{0}` cannot change their own user: ask a second administrator")]
     OwnPrincipal(String),
+    /// A session refused on its principal and purpose, naming both and the
+    /// roles, so the one refused knows what to ask for.
+    #[error("refused: user `{principal}` (roles {roles}) under purpose `{purpose}`: {}", reason.code().replace('_', " "))]
+    SessionRefused {
+        reason: clearstone_policy::DenyReason,
+        principal: String,
+        roles: String,
+        purpose: String,
+    },
 }
 
 impl EngineError {
@@ -98,6 +107,7 @@ impl EngineError {
             Self::NoSuchUser(_) => "unknown_user",
             Self::NoJudgement(_) => "not_found",
             Self::OwnPrincipal(_) => "own_principal",
+            Self::SessionRefused { reason, .. } => reason.code(),
         }
     }
 

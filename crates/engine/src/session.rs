@@ -148,6 +148,18 @@ pub(crate) fn text_ref(text: &str) -> String {
     format!("sha256:{hex}")
 }
 
+/// A principal's roles for a refusal: `analyst, data_engineer`, or `none`.
+fn roles_text(p: &Principal) -> String {
+    if p.roles.is_empty() {
+        return "none".into();
+    }
+    p.roles
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// The user's input for an error message, cut short if it is long: the
 /// message should say what was wrong, not repeat a page of text.
 pub(crate) fn shortened(input: &str) -> String {
@@ -213,8 +225,14 @@ impl Engine {
         )?;
         let now = Timestamp::now();
         let today = now.to_string();
-        check_purpose(&principal, &purpose, today.get(..10).unwrap_or_default())
-            .map_err(EngineError::Refused)?;
+        check_purpose(&principal, &purpose, today.get(..10).unwrap_or_default()).map_err(
+            |reason| EngineError::SessionRefused {
+                reason,
+                principal: principal.id.clone(),
+                roles: roles_text(&principal),
+                purpose: purpose.id.clone(),
+            },
+        )?;
         let break_glass = if req.break_glass {
             Some(
                 store
@@ -421,15 +439,10 @@ impl Session<'_> {
             }
             out.push(')');
         }
-        let roles: Vec<&str> = self.principal.roles.iter().map(String::as_str).collect();
         out.push_str(&format!(
             " as user `{}` (roles {}) under purpose `{}`",
             self.principal.id,
-            if roles.is_empty() {
-                "none".to_string()
-            } else {
-                roles.join(", ")
-            },
+            roles_text(&self.principal),
             self.purpose.id
         ));
         out
@@ -476,7 +489,9 @@ impl Session<'_> {
             && self.events_appended.get() == before
         {
             let op = match err {
-                EngineError::Forbidden { .. } | EngineError::Refused(_) => Operation::Refused,
+                EngineError::Forbidden { .. }
+                | EngineError::Refused(_)
+                | EngineError::SessionRefused { .. } => Operation::Refused,
                 _ => op,
             };
             self.record(op, query, subjects, None, err.code())?;

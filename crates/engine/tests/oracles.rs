@@ -577,3 +577,15 @@ fn a_purpose_listing_its_own_datasets_and_types_can_ingest_and_resolve() {
         assert!(refused.contains(part), "{part}: {refused}");
     }
 }
+
+// issue 14, "weaker": a refusal names the user, the roles and the purpose
+#[test]
+fn a_refused_session_names_the_user_their_roles_and_the_purpose() {
+    let f = fixture();
+    let refused = f.e.session(req("dpo", "records")).err().unwrap();
+    assert_eq!(refused.code(), "purpose_not_for_role");
+    let message = refused.to_string();
+    for part in ["user `dpo`", "data_protection_officer", "purpose `records`"] {
+        assert!(message.contains(part), "{part}: {message}");
+    }
+}
