@@ -144,6 +144,13 @@ fn run(cli: Cli) -> Result<()> {
     let dir = cli.data_dir.as_path();
     match cli.command {
         Command::Init { ontology, admin } => {
+            // Before the directory is made, so a bad id leaves nothing behind.
+            if !clearstone_engine::is_register_id(&admin) {
+                anyhow::bail!(
+                    "administrator `{admin}`: a user id is 1 to {} letters, digits, `-`, `_`, `.` or `@`",
+                    clearstone_engine::REGISTER_ID_CHARS_MAX
+                );
+            }
             let text = match &ontology {
                 Some(p) => Some(
                     std::fs::read_to_string(p)

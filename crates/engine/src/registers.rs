@@ -108,7 +108,7 @@ pub const REGISTER_ID_CHARS_MAX: usize = 64;
 /// Whether `id` can be a user's or purpose's id: ids are the registers'
 /// vocabulary and are logged in clear, so they are short and plain (letters,
 /// digits, `-`, `_`, `.`, `@`), never free text.
-pub(crate) fn is_register_id(id: &str) -> bool {
+pub fn is_register_id(id: &str) -> bool {
     !id.is_empty()
         && id.chars().count() <= REGISTER_ID_CHARS_MAX
         && id

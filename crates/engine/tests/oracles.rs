@@ -589,3 +589,13 @@ fn a_refused_session_names_the_user_their_roles_and_the_purpose() {
         assert!(message.contains(part), "{part}: {message}");
     }
 }
+
+// issue 14, finding 11: the first administrator's id is logged in clear
+#[test]
+fn the_first_administrator_needs_an_id_not_free_text() {
+    let tmp = tempfile::tempdir().unwrap();
+    let e = Engine::init(&tmp.path().join("data"), None).unwrap();
+    let refused = e.bootstrap_admin(SENTINEL).unwrap_err();
+    assert_eq!(refused.code(), "invalid_input");
+    e.bootstrap_admin("dpo-jsmith").unwrap();
+}
