@@ -8,11 +8,11 @@ const EXAMPLES: &str = "\
 Examples:
   clearstone demo                                   generate, ingest and summarise the demo data
   clearstone init --data-dir ./data
-  clearstone ingest --mapping sources/hr_staff.toml --user ana --purpose pds-investigation \\
+  clearstone ingest --mapping demo/demo-sources/hr_staff.toml --user ana --purpose pds-investigation \\
       --justification \"complaint 2026/114\"
-  clearstone show hr:officer:4521 --json
-  clearstone dossier hr:officer:4521
-  clearstone graph expand hr:officer:4521 --hops 2 --kind subject
+  clearstone show hr:staff:100004 --json
+  clearstone dossier hr:staff:100004
+  clearstone graph expand hr:staff:100004 --hops 2
   clearstone export statements --format parquet --out all.parquet --recipient \"ICO audit\"
   clearstone quarantine list --dataset hr
   clearstone quarantine replay
@@ -294,6 +294,8 @@ pub enum Command {
     /// Find people, vehicles, reports...: `name:"jon smith" born:1980..1985
     /// type:person dataset:hr` (docs/search.md). Only what you may see is searched.
     Search {
+        /// May start with `-` (an exclusion, `-dataset:hr`).
+        #[arg(allow_hyphen_values = true)]
         query: String,
         /// Page number, from 1.
         #[arg(long, default_value_t = 1)]
@@ -470,7 +472,11 @@ pub enum WitnessAction {
 #[derive(Subcommand)]
 pub enum PolicyAction {
     /// Validate a policy file against the schema (the data directory's when absent).
-    Check { file: Option<PathBuf> },
+    Check {
+        file: Option<PathBuf>,
+        #[command(flatten)]
+        session: SessionArgs,
+    },
 }
 
 #[derive(Subcommand)]

@@ -16,7 +16,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use clap::Parser;
+use clap::Parser as _;
 use clearstone_engine::{
     Destination, Disclosure, Engine, EngineError, ExportFormat, SessionRequest,
 };
@@ -46,7 +46,15 @@ fn quiet_on_closed_pipe() {
 
 fn main() -> ExitCode {
     quiet_on_closed_pipe();
-    let cli = Cli::parse();
+    // Exit code 2 means a fault in clearstone; a mistyped command is the
+    // user's to fix (1), and help or the version asked for is no error (0).
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(u8::from(e.use_stderr()));
+        }
+    };
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -137,6 +145,13 @@ fn run(cli: Cli) -> Result<()> {
     let dir = cli.data_dir.as_path();
     match cli.command {
         Command::Init { ontology, admin } => {
+            // Before the directory is made, so a bad id leaves nothing behind.
+            if !clearstone_engine::is_register_id(&admin) {
+                anyhow::bail!(
+                    "administrator `{admin}`: a user id is 1 to {} letters, digits, `-`, `_`, `.` or `@`",
+                    clearstone_engine::REGISTER_ID_CHARS_MAX
+                );
+            }
             let text = match &ontology {
                 Some(p) => Some(
                     std::fs::read_to_string(p)
@@ -337,16 +352,20 @@ fn run(cli: Cli) -> Result<()> {
             }
         },
         Command::Policy {
-            action: PolicyAction::Check { file },
+            action: PolicyAction::Check { file, session },
         } => {
+            // In a session: the file is read by the engine's user, and the
+            // check is an act like any other (its errors place problems by
+            // line without repeating the file's text).
+            let e = open(dir)?;
+            let s = e.session(request(&session))?;
             let path = file.unwrap_or_else(|| dir.join("policy.cedar"));
             let text = std::fs::read_to_string(&path)
                 .with_context(|| format!("cannot read `{}`", path.display()))?;
-            let p = clearstone_engine::check_policy(&text, &path.display().to_string())?;
+            let sha256 = s.check_policy(&text, &path.display().to_string())?;
             println!(
-                "`{}` is valid against the schema (sha256 {})",
-                path.display(),
-                p.sha256()
+                "`{}` is valid against the schema (sha256 {sha256})",
+                path.display()
             );
         }
         Command::Reveal {

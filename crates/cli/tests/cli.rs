@@ -125,8 +125,13 @@ fn every_data_command_refuses_without_a_session_and_exits_1() {
             "never.graphml",
         ],
         vec!["search", "smith"],
+        // A query may start with `-`, the documented exclusion (issue 14).
+        vec!["search", "-dataset:hr"],
         vec!["index", "rebuild"],
         vec!["erase", "a:b:1", "--why", "SAR-1"],
+        // issue 14: reading a file to check it is an act of a session too.
+        vec!["policy", "check"],
+        vec!["policy", "check", "nowhere.cedar"],
     ];
     for args in commands {
         let out = bin(&dir).args(&args).output().unwrap();
@@ -475,4 +480,65 @@ fn bench_ingest_measures_a_small_set_against_sqlite3() {
         .parse()
         .unwrap();
     assert!(ratio.is_finite(), "{out}");
+}
+
+// issue 14: exit code 2 means a fault in clearstone, not a mistyped command.
+#[test]
+fn usage_errors_exit_1_and_help_exits_0() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("data");
+    for args in [
+        vec!["frobnicate"],
+        vec!["show"],
+        vec!["search", "smith", "--no-such-flag"],
+        vec!["user"],
+    ] {
+        let out = bin(&dir).args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+    }
+    for args in [vec!["--help"], vec!["search", "--help"], vec!["--version"]] {
+        let out = bin(&dir).args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        assert!(!out.stdout.is_empty(), "{args:?}");
+    }
+}
+
+// issue 14: `policy check` neither runs without a session nor repeats the
+// text of the file it was given.
+#[test]
+fn policy_check_needs_an_administrator_and_does_not_echo_the_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("data");
+    ok(bin(&dir)
+        .args(["init", "--admin", "root"])
+        .output()
+        .unwrap());
+    let file = tmp.path().join("notes.txt");
+    std::fs::write(
+        &file,
+        "Jane Doe, \"type 2 diabetes\"\npermit (principal == User::\"Jane Doe\", action, resource);\n",
+    )
+    .unwrap();
+    let admin = [
+        ("CLEARSTONE_USER", "root"),
+        ("CLEARSTONE_PURPOSE", "administration"),
+        ("CLEARSTONE_JUSTIFICATION", "checking a policy draft"),
+    ];
+    let out = as_user(bin(&dir), admin)
+        .args(["policy", "check"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("invalid_policy"), "{err}");
+    for token in ["Jane", "Doe", "diabetes"] {
+        assert!(!err.contains(token), "`{token}` echoed: {err}");
+    }
+    // The data directory's own policies are valid.
+    let shown = ok(as_user(bin(&dir), admin)
+        .args(["policy", "check"])
+        .output()
+        .unwrap());
+    assert!(shown.contains("is valid against the schema"), "{shown}");
 }

@@ -19,6 +19,12 @@ impl Session<'_> {
     /// Starts a grant for this session's principal; sessions opened with
     /// `break_glass` use it until it expires.
     pub fn start_break_glass(&self, minutes: u64) -> Result<BreakGlass, EngineError> {
+        self.logged(Operation::BreakGlass, "break glass", &[], || {
+            self.start_grant(minutes)
+        })
+    }
+
+    fn start_grant(&self, minutes: u64) -> Result<BreakGlass, EngineError> {
         if minutes == 0 || minutes > BREAK_GLASS_MINUTES_MAX {
             return Err(EngineError::InvalidInput(format!(
                 "break-glass lasts 1 to {BREAK_GLASS_MINUTES_MAX} minutes (break_glass_minutes_max), not {minutes}"

@@ -51,6 +51,31 @@ pub enum EngineError {
         "event {event} is stored but no witness quorum has cosigned it, so the act did not complete: {why} (it is published with the next witnessed checkpoint)"
     )]
     Unwitnessed { event: i64, why: String },
+    #[error(
+        "a justification needs words: at least {} letters, not only spaces, punctuation or invisible characters",
+        crate::session::JUSTIFICATION_LETTERS_MIN
+    )]
+    JustificationNotWords,
+    /// Asked of a register (`user disable`), not of the one opening a session.
+    #[error("no user `{0}` in the register (`clearstone user list`)")]
+    NoSuchUser(String),
+    /// A judgement that is absent and one on a record the session cannot see
+    /// are answered alike, naming neither record.
+    #[error("no judgement `{0}`")]
+    NoJudgement(i64),
+    /// A change to one's own user (roles, clearance, caveats) would let one
+    /// person widen their own access: it needs a second administrator.
+    #[error("`{0}` cannot change their own user: ask a second administrator")]
+    OwnPrincipal(String),
+    /// A session refused on its principal and purpose, naming both and the
+    /// roles, so the one refused knows what to ask for.
+    #[error("refused: user `{principal}` (roles {roles}) under purpose `{purpose}`: {}", reason.code().replace('_', " "))]
+    SessionRefused {
+        reason: clearstone_policy::DenyReason,
+        principal: String,
+        roles: String,
+        purpose: String,
+    },
 }
 
 impl EngineError {
@@ -82,6 +107,11 @@ impl EngineError {
             Self::Store(clearstone_store::StoreError::TooNew { .. }) => "store_too_new",
             Self::Store(_) | Self::Internal(_) => "internal",
             Self::Unwitnessed { .. } => "unwitnessed",
+            Self::JustificationNotWords => "justification_not_words",
+            Self::NoSuchUser(_) => "unknown_user",
+            Self::NoJudgement(_) => "not_found",
+            Self::OwnPrincipal(_) => "own_principal",
+            Self::SessionRefused { reason, .. } => reason.code(),
         }
     }
 

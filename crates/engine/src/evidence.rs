@@ -162,7 +162,36 @@ impl Session<'_> {
     /// integrated entry is read and checked against the signed checkpoint),
     /// with an inclusion proof for each event. Reading the log is itself logged.
     pub fn oversee(&self, q: &Oversight) -> Result<OversightReport, EngineError> {
-        self.require_action(Action::ReadAudit, "read the audit log")?;
+        self.logged(Operation::Consult, "oversight query", &[], || {
+            self.require_action(Action::ReadAudit, "read the audit log")?;
+            self.answer(q)
+        })
+    }
+
+    fn answer(&self, q: &Oversight) -> Result<OversightReport, EngineError> {
+        // The question is logged: only operation names and registered user
+        // ids go in clear, anything else a person typed by hash.
+        if let Some(bad) = q.operations.iter().find(|o| Operation::parse(o).is_none()) {
+            return Err(EngineError::InvalidInput(format!(
+                "no operation `{}` (one of {})",
+                crate::session::shortened(bad),
+                Operation::ALL.map(Operation::as_str).join(", ")
+            )));
+        }
+        let by = match q.principal.as_deref() {
+            Some(p)
+                if crate::registers::is_register_id(p)
+                    && self
+                        .engine
+                        .store()?
+                        .document(clearstone_store::Register::Principal, p)?
+                        .is_some() =>
+            {
+                format!(" user `{p}`")
+            }
+            Some(p) => format!(" user {}", crate::session::text_ref(p)),
+            None => String::new(),
+        };
         let subject = q.subject.as_deref().map(|s| self.subject_hash(s));
         let report = {
             let mut log = self.engine.audit()?;
@@ -209,10 +238,7 @@ impl Session<'_> {
         let query = format!(
             "oversight query:{}{}{}{}",
             if q.subject.is_some() { " subject" } else { "" },
-            q.principal
-                .as_deref()
-                .map(|p| format!(" user `{p}`"))
-                .unwrap_or_default(),
+            by,
             if q.from.is_some() || q.to.is_some() {
                 " dates"
             } else {
@@ -237,7 +263,28 @@ impl Session<'_> {
 
     /// A C2SP tlog-proof receipt for an event (by its id), integrating
     /// pending entries first so the receipt can be had at once.
+    /// A receipt for an event of this session's own (`show --receipt`) is
+    /// part of that act; any other event's needs a purpose that may read
+    /// the log, and is an act of its own.
     pub fn receipt(&self, event_id: i64) -> Result<String, EngineError> {
+        if self.own_events.borrow().contains(&event_id) {
+            return self.receipt_of(event_id);
+        }
+        self.logged(Operation::Consult, "read a receipt", &[], || {
+            self.require_action(Action::ReadAudit, "read a receipt")?;
+            let out = self.receipt_of(event_id)?;
+            self.record(
+                Operation::Consult,
+                "read a receipt",
+                &[],
+                None,
+                &format!("event {event_id}"),
+            )?;
+            Ok(out)
+        })
+    }
+
+    fn receipt_of(&self, event_id: i64) -> Result<String, EngineError> {
         let index = u64::try_from(event_id - 1)
             .map_err(|_| EngineError::InvalidInput(format!("no event `{event_id}`")))?;
         let mut log = self.engine.audit()?;

@@ -97,13 +97,27 @@ impl Session<'_> {
         mapping_path: &Path,
         progress: &mut dyn FnMut(&IngestProgress),
     ) -> Result<IngestSummary, EngineError> {
+        // A mapping that does not load is an attempt too; it is logged
+        // without its path, which may be anything a person typed.
+        self.logged(Operation::Collect, "ingest", &[], || {
+            self.ingest_mapping(mapping_path, progress)
+        })
+    }
+
+    fn ingest_mapping(
+        &self,
+        mapping_path: &Path,
+        progress: &mut dyn FnMut(&IngestProgress),
+    ) -> Result<IngestSummary, EngineError> {
         let started_at = Instant::now();
         let mapping = Mapping::load(mapping_path, self.engine.ontology())?;
-        self.require_on(
-            Action::Ingest,
-            &mapping.dataset.name,
-            &format!("load dataset `{}`", mapping.dataset.name),
-        )?;
+        // Against the real dataset and each type the mapping writes, so a
+        // purpose that lists its own covers them.
+        let ds_name = &mapping.dataset.name;
+        for schema in mapping.schemas() {
+            let what = format!("load {schema} records into dataset `{ds_name}`");
+            self.require_typed(Action::Ingest, ds_name, schema, &what)?;
+        }
         let mapping_file =
             std::fs::canonicalize(mapping_path).unwrap_or_else(|_| mapping_path.to_path_buf());
         let now = Timestamp::now();
@@ -337,9 +351,18 @@ impl Session<'_> {
         subjects.dedup();
         sum.released = released.len() as u64;
         sum.still_failing = failing.len() as u64;
+        // The filter is named only when it is a registered dataset: the log
+        // keeps no text a person typed.
+        let registered = match dataset {
+            Some(d) => self.engine.store()?.datasets()?.iter().any(|x| x.name == d),
+            None => false,
+        };
         let query = format!(
             "replay quarantine{}",
-            dataset.map(|d| format!(" of `{d}`")).unwrap_or_default()
+            dataset
+                .filter(|_| registered)
+                .map(|d| format!(" of `{d}`"))
+                .unwrap_or_default()
         );
         let names: Vec<&str> = subjects.iter().map(String::as_str).collect();
         self.record(

@@ -70,6 +70,7 @@ pub use export::ExportFormat;
 pub use gate::{GateCounts, MASKED_SOURCE};
 pub use ingest::{IngestProgress, IngestSummary, ReplaySummary};
 pub use quarantine::QuarantineEntry;
+pub use registers::{REGISTER_ID_CHARS_MAX, is_register_id};
 pub use resolve::{DEFAULT_PERSON_SETTINGS, PAIR_PROBABILITY_MIN, ResolveOptions, ResolveSummary};
 pub use review::{ReviewItem, VERDICTS};
 pub use session::{Operation, REASON_CODES, Session, SessionRequest};
@@ -308,6 +309,14 @@ impl Engine {
     /// Registers the first administrator and the `administration` purpose.
     /// Only possible while the principal register is empty.
     pub fn bootstrap_admin(&self, id: &str) -> Result<(), EngineError> {
+        // The id is logged in clear: it must be a register id, not free text.
+        if !registers::is_register_id(id) {
+            return Err(EngineError::InvalidInput(format!(
+                "administrator `{}`: a user id is 1 to {} letters, digits, `-`, `_`, `.` or `@`",
+                session::shortened(id),
+                registers::REGISTER_ID_CHARS_MAX
+            )));
+        }
         let mut store = self.store()?;
         if !store.documents(Register::Principal)?.is_empty() {
             return Err(EngineError::InvalidInput(

@@ -29,9 +29,12 @@ impl Concerns {
 
 impl Session<'_> {
     /// The dataset register (names, owners, legal bases, counts): not
-    /// personal data, but listing it is still an act of this session.
+    /// personal data, but listing it is still an act of this session. Only
+    /// the datasets the purpose covers are listed: counts of one it does
+    /// not would tell how much is held that the session may not see.
     pub fn datasets(&self) -> Result<Vec<Dataset>, EngineError> {
-        let out = self.engine.store()?.datasets()?;
+        let mut out = self.engine.store()?.datasets()?;
+        out.retain(|d| self.sees_dataset(d));
         self.record(
             Operation::Consult,
             "list datasets",
@@ -74,8 +77,47 @@ impl Session<'_> {
 
     /// As `show`, revealing the special-category values of one property
     /// where the purpose names a lawful condition: its own logged act.
+    /// The property must be one the ontology names: it goes into the log,
+    /// which keeps only controlled vocabulary, never text someone typed.
     pub fn reveal(&self, entity_id: &str, prop: &str) -> Result<Entity, EngineError> {
+        let known = self
+            .engine
+            .ontology()
+            .types()
+            .any(|t| t.property(prop).is_some());
+        if !known {
+            let what = "reveal special-category values";
+            self.record(
+                Operation::Reveal,
+                what,
+                &[entity_id],
+                None,
+                "unknown_property",
+            )?;
+            return Err(EngineError::InvalidInput(format!(
+                "no property `{}` in the ontology",
+                crate::session::shortened(prop)
+            )));
+        }
         self.show_with(entity_id, Some(prop))
+    }
+
+    /// Whether the purpose covers `dataset` for some type and the principal
+    /// holds its markings (an active break-glass grant lifts coverage).
+    fn sees_dataset(&self, d: &Dataset) -> bool {
+        let covered = self.break_glass.is_some()
+            || self
+                .purpose
+                .datasets
+                .contains(clearstone_policy::COVERS_ALL)
+            || self.purpose.datasets.contains(&d.name);
+        // Unreadable markings fail closed; none at all is the lowest.
+        let markings = match d.markings.trim() {
+            "" => Ok(clearstone_model::Markings::default()),
+            m => m.parse::<clearstone_model::Markings>(),
+        };
+        covered
+            && markings.is_ok_and(|m| m.permits(self.principal.clearance, &self.principal.caveats))
     }
 
     fn show_with(&self, entity_id: &str, reveal: Option<&str>) -> Result<Entity, EngineError> {

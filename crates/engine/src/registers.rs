@@ -102,79 +102,140 @@ pub(crate) fn purpose_from(doc: &Document) -> Result<Purpose, EngineError> {
     })
 }
 
+/// The longest id a user or purpose may have.
+pub const REGISTER_ID_CHARS_MAX: usize = 64;
+
+/// Whether `id` can be a user's or purpose's id: ids are the registers'
+/// vocabulary and are logged in clear, so they are short and plain (letters,
+/// digits, `-`, `_`, `.`, `@`), never free text.
+pub fn is_register_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.chars().count() <= REGISTER_ID_CHARS_MAX
+        && id
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '@'))
+}
+
+fn check_register_id(what: &str, id: &str) -> Result<(), EngineError> {
+    if is_register_id(id) {
+        return Ok(());
+    }
+    Err(EngineError::InvalidInput(format!(
+        "a {what} id is 1 to {REGISTER_ID_CHARS_MAX} letters, digits, `-`, `_`, `.` or `@`"
+    )))
+}
+
+/// `verb noun `id``, or `verb noun` when the id is not a valid one and so
+/// may be anything a person typed.
+fn register_query(action: &str, id: &str) -> String {
+    if is_register_id(id) {
+        format!("{action} `{id}`")
+    } else {
+        action.to_string()
+    }
+}
+
 impl Session<'_> {
     fn require_administer(&self, what: &str) -> Result<(), EngineError> {
         self.require_action(Action::Administer, what)
     }
 
-    /// Adds or replaces a principal.
+    /// Adds or replaces a principal. Not one's own: a change to the user a
+    /// session runs as (roles, clearance, caveats) needs a second
+    /// administrator, so that nobody widens their own access alone.
     pub fn put_user(&self, p: &Principal) -> Result<(), EngineError> {
-        self.require_administer("change users")?;
-        if p.id.trim().is_empty() {
-            return Err(EngineError::InvalidInput("a user needs an id".into()));
-        }
-        let doc = Document {
-            id: p.id.clone(),
-            body: principal_json(p),
-            ..Document::default()
-        };
-        self.engine.store()?.put_document(
-            Register::Principal,
-            &doc,
-            if p.disabled { "disabled" } else { "" },
-        )?;
-        self.record(
+        self.logged(
             Operation::Administer,
-            &format!("put user `{}`", p.id),
+            &register_query("put user", &p.id),
             &[],
-            None,
-            if p.disabled { "disabled" } else { "active" },
+            || {
+                self.require_administer("change users")?;
+                check_register_id("user", &p.id)?;
+                if p.id == self.principal.id {
+                    return Err(EngineError::OwnPrincipal(p.id.clone()));
+                }
+                let doc = Document {
+                    id: p.id.clone(),
+                    body: principal_json(p),
+                    ..Document::default()
+                };
+                self.engine.store()?.put_document(
+                    Register::Principal,
+                    &doc,
+                    if p.disabled { "disabled" } else { "" },
+                )?;
+                self.record(
+                    Operation::Administer,
+                    &format!("put user `{}`", p.id),
+                    &[],
+                    None,
+                    if p.disabled { "disabled" } else { "active" },
+                )
+            },
         )
     }
 
     pub fn users(&self) -> Result<Vec<Principal>, EngineError> {
-        self.require_administer("list users")?;
-        let docs = self.engine.store()?.documents(Register::Principal)?;
-        let out = docs
-            .iter()
-            .map(principal_from)
-            .collect::<Result<Vec<_>, _>>()?;
-        self.record(
-            Operation::Administer,
-            "list users",
-            &[],
-            None,
-            &format!("{} users", out.len()),
-        )?;
-        Ok(out)
+        self.logged(Operation::Administer, "list users", &[], || {
+            self.require_administer("list users")?;
+            let docs = self.engine.store()?.documents(Register::Principal)?;
+            let out = docs
+                .iter()
+                .map(principal_from)
+                .collect::<Result<Vec<_>, _>>()?;
+            self.record(
+                Operation::Administer,
+                "list users",
+                &[],
+                None,
+                &format!("{} users", out.len()),
+            )?;
+            Ok(out)
+        })
     }
 
+    /// Disables a user. The permission is checked before the register is
+    /// read, so that only an administrator learns whether an id exists.
     pub fn disable_user(&self, id: &str) -> Result<(), EngineError> {
-        let doc = self.engine.store()?.document(Register::Principal, id)?;
-        let mut p = principal_from(&doc.ok_or_else(|| EngineError::UnknownUser(id.to_string()))?)?;
-        p.disabled = true;
-        self.put_user(&p)
+        // The id is named by the event of the change itself: one that is
+        // not in the register may be anything a person typed.
+        self.logged(Operation::Administer, "disable a user", &[], || {
+            self.require_administer("change users")?;
+            let doc = self.engine.store()?.document(Register::Principal, id)?;
+            let mut p =
+                principal_from(&doc.ok_or_else(|| EngineError::NoSuchUser(id.to_string()))?)?;
+            p.disabled = true;
+            self.put_user(&p)
+        })
     }
 
     /// Adds or replaces a purpose, after checking it is well formed.
     pub fn put_purpose(&self, p: &Purpose) -> Result<(), EngineError> {
-        self.require_administer("change purposes")?;
-        p.validate()
-            .map_err(|e| EngineError::InvalidInput(e.to_string()))?;
-        let doc = Document {
-            id: p.id.clone(),
-            body: purpose_json(p),
-            ..Document::default()
-        };
-        self.engine
-            .store()?
-            .put_document(Register::Purpose, &doc, &p.expires)?;
-        self.record(
+        self.logged(
             Operation::Administer,
-            &format!("put purpose `{}`", p.id),
+            &register_query("put purpose", &p.id),
             &[],
-            None,
-            &format!("expires {}", p.expires),
+            || {
+                self.require_administer("change purposes")?;
+                check_register_id("purpose", &p.id)?;
+                p.validate()
+                    .map_err(|e| EngineError::InvalidInput(e.to_string()))?;
+                let doc = Document {
+                    id: p.id.clone(),
+                    body: purpose_json(p),
+                    ..Document::default()
+                };
+                self.engine
+                    .store()?
+                    .put_document(Register::Purpose, &doc, &p.expires)?;
+                self.record(
+                    Operation::Administer,
+                    &format!("put purpose `{}`", p.id),
+                    &[],
+                    None,
+                    &format!("expires {}", p.expires),
+                )
+            },
         )
     }
 
@@ -192,5 +253,23 @@ impl Session<'_> {
             &format!("{} purposes", out.len()),
         )?;
         Ok(out)
+    }
+
+    /// Checks a policy text against the schema (`clearstone policy check`):
+    /// for those who administer, logged, and with errors that place each
+    /// problem without repeating the text. Returns the text's SHA-256.
+    pub fn check_policy(&self, text: &str, file: &str) -> Result<String, EngineError> {
+        let what = "check a policy file";
+        self.logged(Operation::Administer, what, &[], || {
+            self.require_administer(what)?;
+            let checked = clearstone_policy::PolicySet::load(text, file)
+                .map_err(|e| EngineError::Policy(e.without_tokens().to_string()));
+            let outcome = match &checked {
+                Ok(p) => format!("valid, sha256 {}", p.sha256()),
+                Err(_) => "invalid_policy".to_string(),
+            };
+            self.record(Operation::Administer, what, &[], None, &outcome)?;
+            checked.map(|p| p.sha256().to_string())
+        })
     }
 }

@@ -76,14 +76,19 @@ impl Session<'_> {
     /// the gate, blocks, scores with a trained or given model, clusters with
     /// people's judgements, and stores pairs and canonical ids.
     pub fn resolve(&self, opts: &ResolveOptions) -> Result<ResolveSummary, EngineError> {
-        let what = format!("resolve {}", opts.schema);
-        self.require_action(Action::Ingest, &what)?;
-        if self.engine.ontology().get(&opts.schema).is_none() {
-            return Err(EngineError::InvalidInput(format!(
-                "no entity type `{}` in the ontology",
-                opts.schema
-            )));
-        }
+        let what = self.type_query("resolve", &opts.schema);
+        self.logged(Operation::Combine, &what, &[], || {
+            self.known_type(&opts.schema)?;
+            self.require_type_anywhere(Action::Ingest, &opts.schema, &what)?;
+            self.run_resolution(opts, &what)
+        })
+    }
+
+    fn run_resolution(
+        &self,
+        opts: &ResolveOptions,
+        what: &str,
+    ) -> Result<ResolveSummary, EngineError> {
         let settings_text = opts.settings.as_deref();
         let settings = parse_settings(settings_text)?;
         let loaded = self.resolution_records(&settings, &opts.schema)?;
@@ -209,7 +214,7 @@ impl Session<'_> {
         let subjects: Vec<&str> = subjects.iter().map(String::as_str).collect();
         self.record(
             Operation::Combine,
-            &what,
+            what,
             &subjects,
             None,
             &format!(
@@ -239,36 +244,42 @@ impl Session<'_> {
         schema: &str,
         limit: usize,
     ) -> Result<Vec<ResolutionRun>, EngineError> {
-        let what = format!("read resolution runs of {schema}");
-        self.require_action(Action::Ingest, &what)?;
-        let out = self
-            .engine
-            .store()?
-            .resolution_runs(schema, limit.min(limits::PAGE_ROWS_MAX))?;
-        self.record(
-            Operation::Consult,
-            &what,
-            &[],
-            None,
-            &format!("{} runs", out.len()),
-        )?;
-        Ok(out)
+        let what = self.type_query("read resolution runs of", schema);
+        self.logged(Operation::Consult, &what, &[], || {
+            self.known_type(schema)?;
+            self.require_type_anywhere(Action::Ingest, schema, &what)?;
+            let out = self
+                .engine
+                .store()?
+                .resolution_runs(schema, limit.min(limits::PAGE_ROWS_MAX))?;
+            self.record(
+                Operation::Consult,
+                &what,
+                &[],
+                None,
+                &format!("{} runs", out.len()),
+            )?;
+            Ok(out)
+        })
     }
 
     /// Every resolved entity of `schema` with its canonical id, for those
     /// who run resolution.
     pub fn canonical_ids(&self, schema: &str) -> Result<Vec<(String, String)>, EngineError> {
-        let what = format!("read canonical ids of {schema}");
-        self.require_action(Action::Ingest, &what)?;
-        let out = self.engine.store()?.canonical_ids(schema)?;
-        self.record(
-            Operation::Consult,
-            &what,
-            &[],
-            None,
-            &format!("{} entities", out.len()),
-        )?;
-        Ok(out)
+        let what = self.type_query("read canonical ids of", schema);
+        self.logged(Operation::Consult, &what, &[], || {
+            self.known_type(schema)?;
+            self.require_type_anywhere(Action::Ingest, schema, &what)?;
+            let out = self.engine.store()?.canonical_ids(schema)?;
+            self.record(
+                Operation::Consult,
+                &what,
+                &[],
+                None,
+                &format!("{} entities", out.len()),
+            )?;
+            Ok(out)
+        })
     }
 
     /// Clusters `ids` from the stored pairs and the judgements in force, and

@@ -91,10 +91,26 @@ impl Session<'_> {
         verdict: &str,
         why: &str,
     ) -> Result<Judgement, EngineError> {
-        let what = "judge a pair of records";
+        let (left, right) = ordered(a, b);
+        self.logged(
+            Operation::ReviewDecision,
+            "judge a pair of records",
+            &[left, right],
+            || self.judge_pair(left, right, verdict, why),
+        )
+    }
+
+    fn judge_pair(
+        &self,
+        left: &str,
+        right: &str,
+        verdict: &str,
+        why: &str,
+    ) -> Result<Judgement, EngineError> {
         if !VERDICTS.contains(&verdict) {
             return Err(EngineError::InvalidInput(format!(
-                "verdict `{verdict}`: use same, not_same or unsure"
+                "verdict `{}`: use same, not_same or unsure",
+                crate::session::shortened(verdict)
             )));
         }
         if why.trim().is_empty() {
@@ -102,7 +118,6 @@ impl Session<'_> {
                 "a judgement needs a reason (--why)".into(),
             ));
         }
-        let (left, right) = ordered(a, b);
         if left == right {
             return Err(EngineError::InvalidInput(
                 "a record cannot be judged against itself".into(),
@@ -128,7 +143,7 @@ impl Session<'_> {
         let clusters = self.recluster_after_judgement(&schema)?;
         self.record(
             Operation::ReviewDecision,
-            what,
+            "judge a pair of records",
             &[left, right],
             None,
             &format!("judgement {}: {verdict}; {clusters} clusters", j.id),
@@ -137,8 +152,19 @@ impl Session<'_> {
     }
 
     /// Withdraws a judgement (kept, marked withdrawn) and re-clusters, so
-    /// the clusters are again what they were without it.
+    /// the clusters are again what they were without it. A judgement on a
+    /// record this session cannot see is answered as one that does not
+    /// exist, naming neither record, and logged alike.
     pub fn withdraw_judgement(&self, id: i64, why: &str) -> Result<Judgement, EngineError> {
+        self.logged(
+            Operation::ReviewDecision,
+            "withdraw a judgement",
+            &[],
+            || self.withdraw(id, why),
+        )
+    }
+
+    fn withdraw(&self, id: i64, why: &str) -> Result<Judgement, EngineError> {
         if why.trim().is_empty() {
             return Err(EngineError::InvalidInput(
                 "withdrawing a judgement needs a reason (--why)".into(),
@@ -148,9 +174,14 @@ impl Session<'_> {
             .engine
             .store()?
             .judgement(id)?
-            .ok_or_else(|| EngineError::NotFound(format!("judgement {id}")))?;
-        self.reviewable(&j.left_id)?;
-        self.reviewable(&j.right_id)?;
+            .ok_or(EngineError::NoJudgement(id))?;
+        for record in [&j.left_id, &j.right_id] {
+            match self.reviewable(record) {
+                Ok(_) => {}
+                Err(EngineError::NotFound(_)) => return Err(EngineError::NoJudgement(id)),
+                Err(e) => return Err(e),
+            }
+        }
         let now = Timestamp::now();
         let withdrawn =
             self.engine
@@ -180,6 +211,19 @@ impl Session<'_> {
     /// Judgements over the schema whose records this session can see,
     /// newest first; withdrawn ones too when asked.
     pub fn judgements(&self, schema: &str, withdrawn: bool) -> Result<Vec<Judgement>, EngineError> {
+        let query = self.type_query("list judgements on", schema);
+        self.logged(Operation::Consult, &query, &[], || {
+            self.list_judgements(schema, withdrawn, &query)
+        })
+    }
+
+    fn list_judgements(
+        &self,
+        schema: &str,
+        withdrawn: bool,
+        query: &str,
+    ) -> Result<Vec<Judgement>, EngineError> {
+        self.known_type(schema)?;
         let all = self.engine.store()?.judgements(schema, withdrawn)?;
         let mut out = Vec::new();
         for j in all.into_iter().take(limits::PAGE_ROWS_MAX) {
@@ -193,7 +237,7 @@ impl Session<'_> {
             .collect();
         self.record(
             Operation::Consult,
-            &format!("list judgements on {schema}"),
+            query,
             &subjects,
             None,
             &format!("{} judgements", out.len()),
@@ -205,6 +249,19 @@ impl Session<'_> {
     /// uncertain first; pairs with a record this session cannot see are
     /// left out.
     pub fn review_queue(&self, schema: &str, limit: usize) -> Result<Vec<ReviewItem>, EngineError> {
+        let query = self.type_query("review queue of", schema);
+        self.logged(Operation::Consult, &query, &[], || {
+            self.queue(schema, limit, &query)
+        })
+    }
+
+    fn queue(
+        &self,
+        schema: &str,
+        limit: usize,
+        query: &str,
+    ) -> Result<Vec<ReviewItem>, EngineError> {
+        self.known_type(schema)?;
         let run = self.last_run(schema)?;
         let settings = parse_settings(Some(&run.settings))?;
         let (low, high) = settings.review_band;
@@ -240,7 +297,7 @@ impl Session<'_> {
             .collect();
         self.record(
             Operation::Consult,
-            &format!("review queue of {schema}"),
+            query,
             &subjects,
             None,
             &format!("{} pairs", out.len()),
@@ -251,6 +308,15 @@ impl Session<'_> {
     /// Why the last run's model scores the pair as it does.
     pub fn explain(&self, a: &str, b: &str) -> Result<Explanation, EngineError> {
         let (left, right) = ordered(a, b);
+        self.logged(
+            Operation::Consult,
+            "explain a match score",
+            &[left, right],
+            || self.explain_pair(left, right),
+        )
+    }
+
+    fn explain_pair(&self, left: &str, right: &str) -> Result<Explanation, EngineError> {
         self.reviewable(left)?;
         self.reviewable(right)?;
         let schema = self.resolved_schema(left, right)?;

@@ -12,6 +12,14 @@ impl Session<'_> {
     /// see for `search` (see `index.rs`), so what it cannot see is never
     /// matched, ranked, shown in a snippet or counted in the total.
     pub fn search(&self, query: &str, page: Page) -> Result<Results, EngineError> {
+        // A refusal (a page over the limit) is logged as well; the query's
+        // text only by hash, with the answer.
+        self.logged(Operation::Consult, "search", &[], || {
+            self.run_search(query, page)
+        })
+    }
+
+    fn run_search(&self, query: &str, page: Page) -> Result<Results, EngineError> {
         let parsed = match Query::parse(query) {
             Ok(q) => q,
             Err(e) => {
@@ -57,16 +65,19 @@ impl Session<'_> {
     /// Recreates the index from the store (`clearstone index rebuild`):
     /// needs the permission to load data, as the index is derived from all of it.
     pub fn rebuild_index(&self) -> Result<u64, EngineError> {
-        self.require_action(Action::Administer, "rebuild the search index")?;
-        let docs = self.engine.rebuild_index()?;
-        self.record(
-            Operation::Administer,
-            "rebuild the search index",
-            &[],
-            None,
-            &format!("{docs} documents"),
-        )?;
-        Ok(docs)
+        let what = "rebuild the search index";
+        self.logged(Operation::Administer, what, &[], || {
+            self.require_action(Action::Administer, what)?;
+            let docs = self.engine.rebuild_index()?;
+            self.record(
+                Operation::Administer,
+                what,
+                &[],
+                None,
+                &format!("{docs} documents"),
+            )?;
+            Ok(docs)
+        })
     }
 
     /// The number of documents in the index, for status displays.

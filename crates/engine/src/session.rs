@@ -31,6 +31,11 @@ pub const REASON_CODES: [&str; 8] = [
     "other",
 ];
 
+/// The fewest letters a justification holds: text made only of spaces,
+/// punctuation or invisible characters (a zero-width space, a blank braille
+/// cell) gives no reason anyone could review.
+pub const JUSTIFICATION_LETTERS_MIN: usize = 4;
+
 /// Who is asking, for what, and why.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SessionRequest {
@@ -66,6 +71,25 @@ pub enum Operation {
 }
 
 impl Operation {
+    pub const ALL: [Operation; 12] = [
+        Self::Collect,
+        Self::Alter,
+        Self::Consult,
+        Self::Disclose,
+        Self::Combine,
+        Self::Erase,
+        Self::Reveal,
+        Self::Administer,
+        Self::PolicyChange,
+        Self::BreakGlass,
+        Self::ReviewDecision,
+        Self::Refused,
+    ];
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|o| o.as_str() == s)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Collect => "collect",
@@ -96,6 +120,12 @@ pub struct Session<'e> {
     pub(crate) justification_ref: String,
     pub(crate) justification_stored: std::cell::Cell<bool>,
     pub(crate) last_event: std::cell::Cell<i64>,
+    /// Events this session appended, so that an attempt that failed before
+    /// logging itself can be told from one that did (`Session::logged`).
+    pub(crate) events_appended: std::cell::Cell<u64>,
+    /// The ids of the events this session appended (the first of each
+    /// act's), for which it may have receipts without reading the log.
+    pub(crate) own_events: RefCell<Vec<i64>>,
 }
 
 /// A dataset as a whole, for decisions that concern no one value (loading,
@@ -117,6 +147,29 @@ pub(crate) fn text_ref(text: &str) -> String {
     let d = sha2::Sha256::digest(text.as_bytes());
     let hex: String = d.iter().map(|b| format!("{b:02x}")).collect();
     format!("sha256:{hex}")
+}
+
+/// A principal's roles for a refusal: `analyst, data_engineer`, or `none`.
+fn roles_text(p: &Principal) -> String {
+    if p.roles.is_empty() {
+        return "none".into();
+    }
+    p.roles
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The user's input for an error message, cut short if it is long: the
+/// message should say what was wrong, not repeat a page of text.
+pub(crate) fn shortened(input: &str) -> String {
+    const SHOWN_CHARS_MAX: usize = 80;
+    if input.chars().count() <= SHOWN_CHARS_MAX {
+        return input.to_string();
+    }
+    let head: String = input.chars().take(SHOWN_CHARS_MAX).collect();
+    format!("{head}…")
 }
 
 impl Engine {
@@ -143,6 +196,15 @@ impl Engine {
         if req.justification.trim().is_empty() {
             return Err(EngineError::JustificationRequired);
         }
+        if req
+            .justification
+            .chars()
+            .filter(|c| c.is_alphabetic())
+            .count()
+            < JUSTIFICATION_LETTERS_MIN
+        {
+            return Err(EngineError::JustificationNotWords);
+        }
         if let Some(r) = &req.reason
             && !REASON_CODES.contains(&r.as_str())
         {
@@ -164,8 +226,14 @@ impl Engine {
         )?;
         let now = Timestamp::now();
         let today = now.to_string();
-        check_purpose(&principal, &purpose, today.get(..10).unwrap_or_default())
-            .map_err(EngineError::Refused)?;
+        check_purpose(&principal, &purpose, today.get(..10).unwrap_or_default()).map_err(
+            |reason| EngineError::SessionRefused {
+                reason,
+                principal: principal.id.clone(),
+                roles: roles_text(&principal),
+                purpose: purpose.id.clone(),
+            },
+        )?;
         let break_glass = if req.break_glass {
             Some(
                 store
@@ -190,6 +258,8 @@ impl Engine {
             justification_ref: text_ref(&req.justification),
             justification_stored: std::cell::Cell::new(false),
             last_event: std::cell::Cell::new(0),
+            events_appended: std::cell::Cell::new(0),
+            own_events: RefCell::new(Vec::new()),
         })
     }
 
@@ -266,7 +336,7 @@ impl Session<'_> {
     }
 
     /// Refuses unless the policies permit a value-free action (administer,
-    /// read_audit, ingest of a dataset).
+    /// read_audit): one that concerns no dataset or entity type.
     pub(crate) fn require_action(&self, action: Action, what: &str) -> Result<(), EngineError> {
         self.require_on(action, "_register", what)
     }
@@ -277,21 +347,157 @@ impl Session<'_> {
         dataset: &str,
         what: &str,
     ) -> Result<(), EngineError> {
-        let resource = dataset_resource(dataset);
-        match self.decide(action, &resource, false) {
-            Decision::Allow => Ok(()),
-            Decision::Mask { .. } => Err(EngineError::Forbidden {
-                what: what.into(),
-                code: "masked",
-            }),
-            Decision::Deny { reason } => {
-                self.record(Operation::Refused, what, &[], None, reason.code())?;
-                Err(EngineError::Forbidden {
-                    what: what.into(),
-                    code: reason.code(),
-                })
-            }
+        self.require_resource(action, &dataset_resource(dataset), what)
+    }
+
+    /// Refuses unless the policies permit `action` on records of `schema`
+    /// (or a subtype) in `dataset`: coverage is checked against the real
+    /// dataset and type, so a purpose that lists its own covers them.
+    pub(crate) fn require_typed(
+        &self,
+        action: Action,
+        dataset: &str,
+        schema: &str,
+        what: &str,
+    ) -> Result<(), EngineError> {
+        let resource = Resource {
+            dataset: dataset.to_string(),
+            schema: schema.to_string(),
+            schema_ancestors: self.engine.ancestors(schema),
+            ..dataset_resource(dataset)
+        };
+        self.require_resource(action, &resource, what)
+    }
+
+    /// Refuses unless `action` on records of `schema` is permitted in at
+    /// least one dataset the purpose covers (every dataset for `*`), for
+    /// acts over a type across datasets, such as resolution; the records
+    /// themselves are then read through the gate one by one.
+    pub(crate) fn require_type_anywhere(
+        &self,
+        action: Action,
+        schema: &str,
+        what: &str,
+    ) -> Result<(), EngineError> {
+        let datasets: Vec<String> = if self
+            .purpose
+            .datasets
+            .contains(clearstone_policy::COVERS_ALL)
+            || self.break_glass.is_some()
+        {
+            vec![clearstone_policy::COVERS_ALL.to_string()]
+        } else {
+            self.purpose.datasets.iter().cloned().collect()
+        };
+        let resource = |dataset: &str| Resource {
+            dataset: dataset.to_string(),
+            schema: schema.to_string(),
+            schema_ancestors: self.engine.ancestors(schema),
+            ..dataset_resource(dataset)
+        };
+        let allowed = datasets
+            .iter()
+            .any(|d| self.decide(action, &resource(d), false).is_allow());
+        if allowed {
+            return Ok(());
         }
+        // The reason for the first covered dataset, or "not covered" when
+        // the purpose covers none.
+        let first = datasets.first().map_or("_none", String::as_str);
+        self.require_resource(action, &resource(first), what)
+    }
+
+    fn require_resource(
+        &self,
+        action: Action,
+        resource: &Resource,
+        what: &str,
+    ) -> Result<(), EngineError> {
+        let code = match self.decide(action, resource, false) {
+            Decision::Allow => return Ok(()),
+            Decision::Mask { .. } => "masked",
+            Decision::Deny { reason } => reason.code(),
+        };
+        self.record(Operation::Refused, what, &[], None, code)?;
+        Err(EngineError::Forbidden {
+            what: self.refusal_context(what, resource),
+            code,
+        })
+    }
+
+    /// What was refused, with the dataset and type it was decided on and who
+    /// asked under which purpose, so that the refusal can be acted on.
+    fn refusal_context(&self, what: &str, resource: &Resource) -> String {
+        let mut out = what.to_string();
+        if resource.dataset != "_register" {
+            let dataset = match resource.dataset.as_str() {
+                "_none" => "no dataset".to_string(),
+                d => format!("dataset `{d}`"),
+            };
+            out.push_str(&format!(" ({dataset}"));
+            if resource.schema != "Thing" {
+                out.push_str(&format!(", type `{}`", resource.schema));
+            }
+            out.push(')');
+        }
+        out.push_str(&format!(
+            " as user `{}` (roles {}) under purpose `{}`",
+            self.principal.id,
+            roles_text(&self.principal),
+            self.purpose.id
+        ));
+        out
+    }
+
+    /// `what schema` when `schema` is a type of the ontology, else `what`
+    /// alone: an unknown name may be anything a person typed, and the log
+    /// keeps only controlled vocabulary.
+    pub(crate) fn type_query(&self, what: &str, schema: &str) -> String {
+        if self.engine.ontology().get(schema).is_some() {
+            format!("{what} {schema}")
+        } else {
+            what.to_string()
+        }
+    }
+
+    /// Refuses a type the ontology does not have.
+    pub(crate) fn known_type(&self, schema: &str) -> Result<(), EngineError> {
+        if self.engine.ontology().get(schema).is_some() {
+            return Ok(());
+        }
+        Err(EngineError::InvalidInput(format!(
+            "no entity type `{}` in the ontology",
+            shortened(schema)
+        )))
+    }
+
+    /// Runs one attempt so that it leaves one event however it ends: an
+    /// attempt that fails before appending its own event (bad input, a
+    /// hidden or absent record, a limit) is logged with the error's code,
+    /// because a refused or failed act is as much the log's business as an
+    /// allowed one. `query` and `subjects` are what the attempt's own event
+    /// would name: controlled vocabulary only.
+    pub(crate) fn logged<T>(
+        &self,
+        op: Operation,
+        query: &str,
+        subjects: &[&str],
+        attempt: impl FnOnce() -> Result<T, EngineError>,
+    ) -> Result<T, EngineError> {
+        let before = self.events_appended.get();
+        let out = attempt();
+        if let Err(err) = &out
+            && self.events_appended.get() == before
+        {
+            let op = match err {
+                EngineError::Forbidden { .. }
+                | EngineError::Refused(_)
+                | EngineError::SessionRefused { .. } => Operation::Refused,
+                _ => op,
+            };
+            self.record(op, query, subjects, None, err.code())?;
+        }
+        out
     }
 
     /// Appends this session's event for one operation.
@@ -383,6 +589,9 @@ impl Session<'_> {
         }
         // A receipt proves the access's own event, the one naming the query.
         self.last_event.set(first);
+        self.events_appended
+            .set(self.events_appended.get().saturating_add(1));
+        self.own_events.borrow_mut().push(first);
         self.engine.await_witnesses(first)?;
         Ok(first)
     }

@@ -613,6 +613,14 @@ impl Mapping {
     pub fn columns(&self) -> &[String] {
         &self.columns
     }
+
+    /// The entity types this mapping writes, each once, for permission checks.
+    pub fn schemas(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = self.entities.iter().map(|e| &*e.schema).collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
 }
 
 /// How a source is read, beyond its format and delimiter.

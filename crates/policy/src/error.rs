@@ -40,6 +40,55 @@ pub enum PolicyError {
     Purpose { id: String, message: String },
 }
 
+impl PolicyError {
+    /// The same error with every quoted or back-ticked token of the checked
+    /// text replaced by `…`: what is wrong and where, without repeating the
+    /// text itself (the file checked may not be a policy file at all).
+    pub fn without_tokens(&self) -> Self {
+        match self {
+            Self::Invalid { file, problems } => Self::Invalid {
+                file: file.clone(),
+                problems: problems
+                    .iter()
+                    .map(|p| Problem {
+                        line: p.line,
+                        policy: p.policy.as_deref().map(unquoted),
+                        message: unquoted(&p.message),
+                    })
+                    .collect(),
+            },
+            other => other.clone(),
+        }
+    }
+}
+
+/// `text` with whatever stands between backticks or double quotes replaced
+/// by `…`.
+fn unquoted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut open: Option<char> = None;
+    for c in text.chars() {
+        match open {
+            Some(q) if c == q => {
+                out.push('…');
+                out.push(c);
+                open = None;
+            }
+            Some(_) => {}
+            None => {
+                out.push(c);
+                if c == '`' || c == '"' {
+                    open = Some(c);
+                }
+            }
+        }
+    }
+    if open.is_some() {
+        out.push('…');
+    }
+    out
+}
+
 fn join(problems: &[Problem]) -> String {
     let shown: Vec<String> = problems.iter().map(Problem::to_string).collect();
     shown.join("; ")
@@ -48,4 +97,19 @@ fn join(problems: &[Problem]) -> String {
 /// Cedar's messages may span lines; ours are one line.
 pub(crate) fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unquoted;
+
+    #[test]
+    fn quoted_tokens_are_replaced_and_the_rest_kept() {
+        assert_eq!(
+            unquoted("unexpected token `Jane Doe`, expected \"permit\""),
+            "unexpected token `…`, expected \"…\""
+        );
+        assert_eq!(unquoted("line 3: unclosed `rest"), "line 3: unclosed `…");
+        assert_eq!(unquoted("nothing quoted"), "nothing quoted");
+    }
 }
