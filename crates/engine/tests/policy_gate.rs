@@ -1,6 +1,9 @@
 //! The gate against its reference: random principals, purposes, markings and
 //! data; every value any operation returns is checked against the policy
 //! crate's plain-Rust evaluator, which is written independently of Cedar.
+//! Records of one type are special-category as a whole, and each record
+//! refers to one of the other dataset, so references, graph answers and
+//! their labels are checked too (issue 14, findings 2 and 5).
 #![allow(clippy::unwrap_used, clippy::panic)]
 
 mod support;
@@ -37,8 +40,24 @@ fn value(ds: &str, row: usize, s: Sensitivity) -> String {
     format!("VAL-{ds}-{row}-{}", s.as_str())
 }
 
+/// The record each record refers to (`p_ref`): one of the other dataset.
+fn target(ds: &str, row: usize) -> (&'static str, usize) {
+    let other = if ds == DATASETS[0] {
+        DATASETS[1]
+    } else {
+        DATASETS[0]
+    };
+    (other, (row + 1) % ENTITIES)
+}
+
+/// References are ordinary and OFFICIAL: whether one shows depends on its
+/// record's type and on the record it names.
+const REF_MARKINGS: &str = "OFFICIAL";
+
 fn ontology() -> String {
-    let mut o = String::from("version = 1\n[types.Subject.properties]\n");
+    let mut o = String::from(
+        "version = 1\n[types.Subject.properties]\np_ref = { type = \"entity\", range = \"Subject\", sensitivity = \"ordinary\" }\n",
+    );
     for s in Sensitivity::ALL {
         o.push_str(&format!(
             "{} = {{ type = \"identifier\", sensitivity = \"{}\" }}\n",
@@ -59,6 +78,7 @@ fn write_sources(dir: &Path) -> Vec<std::path::PathBuf> {
     for (d, ds) in DATASETS.iter().enumerate() {
         let header: Vec<String> = std::iter::once("id".to_string())
             .chain(Sensitivity::ALL.iter().map(|s| prop_name(*s)))
+            .chain(std::iter::once("ref".to_string()))
             .collect();
         let mut csv = header.join(",") + "\n";
         for row in 0..ENTITIES {
@@ -66,13 +86,17 @@ fn write_sources(dir: &Path) -> Vec<std::path::PathBuf> {
                 .iter()
                 .map(|s| value(ds, row, *s))
                 .collect();
-            csv.push_str(&format!("{row},{}\n", vals.join(",")));
+            csv.push_str(&format!("{row},{},{}\n", vals.join(","), target(ds, row).1));
         }
         std::fs::write(dir.join(format!("{ds}.csv")), csv).unwrap();
         for (schema, rows) in [("Subject", "even"), ("Staff", "odd")] {
             let mut m = format!(
                 "version = 1\n[dataset]\nname = \"{ds}\"\n[source]\nformat = \"csv\"\npath = \"{ds}_{rows}.csv\"\n[[entities]]\nname = \"e\"\nschema = \"{schema}\"\nkeys = [\"id\"]\n[entities.properties]\n"
             );
+            m.push_str(&format!(
+                "p_ref = {{ entity = \"{}:e\", column = \"ref\", markings = \"{REF_MARKINGS}\" }}\n",
+                target(ds, 0).0
+            ));
             for (i, s) in Sensitivity::ALL.iter().enumerate() {
                 let mk = MARKINGS[(i + d) % MARKINGS.len()];
                 m.push_str(&format!(
@@ -189,6 +213,65 @@ fn expected(
     let d = DATASETS.iter().position(|x| *x == ds).unwrap();
     let i = Sensitivity::ALL.iter().position(|x| *x == s).unwrap();
     let markings: Markings = MARKINGS[(i + d) % MARKINGS.len()].parse().unwrap();
+    decide_value(p, u, action, ds, row, s, markings, reveal)
+}
+
+/// The record's reference, by the reference evaluator alone (not yet
+/// asking whether the record it names may be seen).
+fn expected_ref(p: &Principal, u: &Purpose, action: Action, ds: &str, row: usize) -> Decision {
+    let markings: Markings = REF_MARKINGS.parse().unwrap();
+    decide_value(
+        p,
+        u,
+        action,
+        ds,
+        row,
+        Sensitivity::Ordinary,
+        markings,
+        false,
+    )
+}
+
+/// Whether the session may see anything of a record for `action`:
+/// `outright` counts allowed values only (search, the graph), else masked
+/// ones too (show, exports).
+fn record_seen(
+    p: &Principal,
+    u: &Purpose,
+    action: Action,
+    ds: &str,
+    row: usize,
+    outright: bool,
+) -> bool {
+    let seen = |d: Decision| match d {
+        Decision::Allow => true,
+        Decision::Mask { .. } => !outright,
+        Decision::Deny { .. } => false,
+    };
+    seen(expected_ref(p, u, action, ds, row))
+        || Sensitivity::ALL
+            .into_iter()
+            .any(|s| seen(expected(p, u, action, ds, row, s, false)))
+}
+
+/// Whether a record's reference is shown: the value allowed, and the
+/// record it names one the session may see.
+fn ref_shown(p: &Principal, u: &Purpose, action: Action, ds: &str, row: usize) -> bool {
+    let (tds, trow) = target(ds, row);
+    expected_ref(p, u, action, ds, row).is_allow() && record_seen(p, u, action, tds, trow, false)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn decide_value(
+    p: &Principal,
+    u: &Purpose,
+    action: Action,
+    ds: &str,
+    row: usize,
+    s: Sensitivity,
+    markings: Markings,
+    reveal: bool,
+) -> Decision {
     let schema = if row.is_multiple_of(2) {
         "Subject"
     } else {
@@ -321,6 +404,17 @@ fn no_operation_returns_a_value_the_reference_would_not() {
                                 );
                             }
                         }
+                        // A reference shows only where the record it names
+                        // may be seen: its value is that record's id.
+                        let (tds, trow) = target(ds, row);
+                        assert_eq!(
+                            shown
+                                .as_ref()
+                                .and_then(|x| x.values("p_ref").next().map(str::to_string)),
+                            ref_shown(&p, &u, Action::View, ds, row)
+                                .then(|| format!("{tds}:e:{trow}")),
+                            "{ds} row {row}: reference"
+                        );
                     }
                 }
                 // Search: a value is found exactly when the reference allows
@@ -347,6 +441,7 @@ fn no_operation_returns_a_value_the_reference_would_not() {
                                 hidden.push(value(ds, row, sens));
                             }
                         }
+                        any |= expected_ref(&p, &u, Action::Search, ds, row).is_allow();
                         with_visible += u64::from(any);
                     }
                 }
@@ -415,6 +510,12 @@ fn no_operation_returns_a_value_the_reference_would_not() {
                         eid.split(':').next().unwrap().to_string(),
                         eid.rsplit(':').next().unwrap().parse::<usize>().unwrap(),
                     );
+                    if prop == "p_ref" {
+                        let (tds, trow) = target(&ds, row);
+                        assert_eq!(v["value"], format!("{tds}:e:{trow}"));
+                        seen.insert((eid, prop));
+                        continue;
+                    }
                     let sens = Sensitivity::ALL
                         .into_iter()
                         .find(|x| prop_name(*x) == prop)
@@ -443,6 +544,54 @@ fn no_operation_returns_a_value_the_reference_would_not() {
                                 shown,
                                 !matches!(want, Decision::Deny { .. }),
                                 "{ds} row {row} {sens} export presence"
+                            );
+                        }
+                        assert_eq!(
+                            seen.contains(&(format!("{ds}:e:{row}"), "p_ref".to_string())),
+                            ref_shown(&p, &u, Action::Export, ds, row),
+                            "{ds} row {row} reference export presence"
+                        );
+                    }
+                }
+                // The graph: a record is a node exactly when something of it
+                // may be viewed outright; its neighbours are such records
+                // too, and no label carries a value not allowed outright.
+                let mut not_viewed: Vec<String> = Vec::new();
+                for ds in DATASETS {
+                    for row in 0..ENTITIES {
+                        for sens in Sensitivity::ALL {
+                            if !expected(&p, &u, Action::View, ds, row, sens, false).is_allow() {
+                                not_viewed.push(value(ds, row, sens));
+                            }
+                        }
+                    }
+                }
+                for ds in DATASETS {
+                    for row in 0..ENTITIES {
+                        let id = format!("{ds}:e:{row}");
+                        let seen_outright = record_seen(&p, &u, Action::View, ds, row, true);
+                        let nb = match s.graph_neighbours(&id) {
+                            Ok(nb) => nb,
+                            Err(err) => {
+                                assert_eq!(err.code(), "not_found");
+                                assert!(!seen_outright, "{id} should be a node");
+                                continue;
+                            }
+                        };
+                        assert!(seen_outright, "{id} should not be a node");
+                        assert_eq!(nb.node.id, id, "an unresolved record is its own node");
+                        for (n, _) in std::iter::once((&nb.node, &Vec::new()))
+                            .chain(nb.neighbours.iter().map(|(n, e)| (n, e)))
+                        {
+                            for v in &not_viewed {
+                                assert!(!n.label.contains(v.as_str()), "{v} in a label");
+                            }
+                            let nds = n.id.split(':').next().unwrap();
+                            let nrow: usize = n.id.rsplit(':').next().unwrap().parse().unwrap();
+                            assert!(
+                                record_seen(&p, &u, Action::View, nds, nrow, true),
+                                "{} is a hidden neighbour",
+                                n.id
                             );
                         }
                     }
