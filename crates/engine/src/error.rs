@@ -47,6 +47,12 @@ pub enum EngineError {
     Store(#[from] clearstone_store::StoreError),
     #[error("{0}")]
     Internal(String),
+    #[error(
+        "data directory `{path}` has mode {mode}: other users can reach its personal data; \
+         run `chmod -R go= {path}`, or pass --allow-shared-permissions \
+         (CLEARSTONE_ALLOW_SHARED_PERMISSIONS=1) if sharing it is intended"
+    )]
+    SharedPermissions { path: String, mode: String },
 }
 
 impl EngineError {
@@ -78,6 +84,7 @@ impl EngineError {
             Self::Store(clearstone_store::StoreError::TooManyStatements { .. }) => "limit_exceeded",
             Self::Store(clearstone_store::StoreError::TooNew { .. }) => "store_too_new",
             Self::Store(_) | Self::Internal(_) => "internal",
+            Self::SharedPermissions { .. } => "shared_permissions",
         }
     }
 

@@ -52,6 +52,10 @@ impl SqliteStore {
     /// Opens (creating if needed) the store file and brings its schema up to date.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
         let shown = path.display().to_string();
+        create_private(path).map_err(|source| StoreError::Create {
+            path: shown.clone(),
+            source,
+        })?;
         let mut conn = Connection::open(path).map_err(|source| StoreError::Open {
             path: shown.clone(),
             source,
@@ -175,6 +179,23 @@ impl SqliteStore {
             return Err(corrupt("content does not match its key"));
         }
         Ok(())
+    }
+}
+
+/// Creates the database file readable by its owner only, before SQLite
+/// opens it: SQLite gives its write-ahead log and shared-memory files the
+/// database file's mode.
+fn create_private(path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::OpenOptionsExt as _;
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+    {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
     }
 }
 
