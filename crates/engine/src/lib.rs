@@ -21,6 +21,7 @@ mod resolve_records;
 mod review;
 mod search;
 mod session;
+mod traces;
 mod witnesses;
 
 use std::collections::BTreeSet;

@@ -11,5 +11,6 @@ mod run;
 mod source;
 
 pub use error::{IngestError, RowError};
+pub use map::QuarantinedEntity;
 pub use mapping::{DatasetInfo, Format, Mapping};
-pub use run::{MappedBatch, Quarantined, remap, run};
+pub use run::{MappedBatch, Quarantined, quarantined_entities, remap, run};
