@@ -33,9 +33,12 @@ pub(crate) fn create(
     restrict_umask();
     create_private_dir(dir)?;
     // A directory made beforehand (`mkdir`) is taken over while it is still
-    // empty; one that already holds files stays as it is and `open` says so.
+    // empty; one that already holds files is refused before anything is
+    // written, rather than left half made.
     if is_empty(dir)? {
         set_owner_only(dir)?;
+    } else {
+        check_owner_only(dir, SharedDir::Refuse)?;
     }
     for sub in ["keys", "quarantine"] {
         create_private_dir(&dir.join(sub))?;

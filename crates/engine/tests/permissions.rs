@@ -139,3 +139,16 @@ fn init_takes_over_an_empty_directory_made_beforehand() {
     drop(Engine::init(&dir, None).unwrap());
     assert_eq!(mode(&dir), 0o700);
 }
+
+#[test]
+fn init_refuses_a_shared_directory_that_holds_files_before_writing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("data");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(dir.join("notes.txt"), "kept").unwrap();
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let refused = Engine::init(&dir, None).err().unwrap();
+    assert_eq!(refused.code(), "shared_permissions", "{refused}");
+    let left: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();
+    assert_eq!(left.len(), 1, "{left:?}");
+}
