@@ -4,8 +4,9 @@
 //! is locked so that two processes never write the same log.
 
 use std::collections::{BTreeSet, HashSet};
-use std::fs::{self, File, OpenOptions, TryLockError};
+use std::fs::{self, DirBuilder, File, OpenOptions, TryLockError};
 use std::io::Write as _;
+use std::os::unix::fs::{DirBuilderExt as _, OpenOptionsExt as _};
 use std::path::{Path, PathBuf};
 
 use crate::error::{AuditError, Result};
@@ -37,7 +38,7 @@ impl DurableWriter {
                 }
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                fs::create_dir(&tmp).map_err(|e| AuditError::io("create", &tmp, e))?;
+                create_private_dir(&tmp).map_err(|e| AuditError::io("create", &tmp, e))?;
             }
             Err(e) => return Err(AuditError::io("list", &tmp, e)),
         }
@@ -84,7 +85,7 @@ impl DurableWriter {
                 self.ensure_dir(parent, dirs_to_sync)?;
                 dirs_to_sync.insert(parent.to_owned());
             }
-            match fs::create_dir(dir) {
+            match create_private_dir(dir) {
                 Ok(()) => {}
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
                 Err(e) => return Err(AuditError::io("create", dir, e)),
@@ -105,8 +106,26 @@ impl DurableWriter {
     }
 }
 
+/// The log's files are readable by their owner only, like the rest of the
+/// data directory; overseers get them through the owner (a copy, a server).
+fn private_file() -> OpenOptions {
+    let mut o = OpenOptions::new();
+    o.mode(0o600);
+    o
+}
+
+/// A directory readable by its owner only.
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    DirBuilder::new().mode(0o700).create(dir)
+}
+
 fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
-    let mut file = File::create(path).map_err(|e| AuditError::io("create", path, e))?;
+    let mut file = private_file()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .open(path)
+        .map_err(|e| AuditError::io("create", path, e))?;
     file.write_all(bytes)
         .map_err(|e| AuditError::io("write", path, e))?;
     file.sync_data()
@@ -124,7 +143,7 @@ pub(crate) fn sync_dir(dir: &Path) -> Result<()> {
 /// the kernel drops it when the process dies, even by SIGKILL.
 pub(crate) fn lock(root: &Path) -> Result<File> {
     let path = root.join(LOCK_FILE);
-    let file = OpenOptions::new()
+    let file = private_file()
         .read(true)
         .write(true)
         .create(true)

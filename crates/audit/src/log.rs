@@ -2,6 +2,7 @@
 //! signing checkpoints, and serving proofs and receipts.
 
 use std::fs::File;
+use std::os::unix::fs::DirBuilderExt as _;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -100,7 +101,11 @@ impl AuditLog {
         if checkpoint_path.exists() {
             return Err(exists());
         }
-        std::fs::create_dir_all(dir).map_err(|e| AuditError::io("create", dir, e))?;
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+            .map_err(|e| AuditError::io("create", dir, e))?;
         if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
             sync_dir(parent)?;
         }

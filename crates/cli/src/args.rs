@@ -34,6 +34,9 @@ pub struct Cli {
     pub data_dir: PathBuf,
     #[command(subcommand)]
     pub command: Command,
+    /// Open a data directory that other users can read (refused otherwise).
+    #[arg(long, global = true, env = "CLEARSTONE_ALLOW_SHARED_PERMISSIONS")]
+    pub allow_shared_permissions: bool,
 }
 
 /// Who is asking, for what and why: required for anything touching personal data.

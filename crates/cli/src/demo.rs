@@ -166,6 +166,13 @@ fn example_name(engine: &Engine, id: &str) -> Option<String> {
 }
 
 pub fn run(dir: &Path, scale: usize, seed: u64, no_ingest: bool) -> Result<()> {
+    // The engine first: it makes the data directory its owner's alone, and
+    // the generated sources inside it are then created that way too.
+    let engine = match crate::open_engine(dir) {
+        Ok(e) => e,
+        Err(EngineError::NotInitialised(_)) => Engine::init(dir, None)?,
+        Err(e) => return Err(e.into()),
+    };
     let sources = dir.join("demo-sources");
     eprintln!(
         "generating {scale} people (seed {seed}) into `{}`",
@@ -179,11 +186,6 @@ pub fn run(dir: &Path, scale: usize, seed: u64, no_ingest: bool) -> Result<()> {
         &sources,
     )
     .context("cannot generate the demo data")?;
-    let engine = match Engine::open(dir) {
-        Ok(e) => e,
-        Err(EngineError::NotInitialised(_)) => Engine::init(dir, None)?,
-        Err(e) => return Err(e.into()),
-    };
     register(&engine)?;
     if no_ingest {
         println!(

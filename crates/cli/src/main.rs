@@ -18,7 +18,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::Parser as _;
 use clearstone_engine::{
-    Destination, Disclosure, Engine, EngineError, ExportFormat, SessionRequest,
+    Destination, Disclosure, Engine, EngineError, ExportFormat, SessionRequest, SharedDir,
 };
 
 use args::{
@@ -119,8 +119,20 @@ fn emit(
     Ok(())
 }
 
+/// Set once from `--allow-shared-permissions` before any command runs.
+static SHARED_DIR: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Opens the data directory, refusing one other users can read unless told.
+pub fn open_engine(dir: &Path) -> Result<Engine, EngineError> {
+    let shared = match SHARED_DIR.load(std::sync::atomic::Ordering::Relaxed) {
+        true => SharedDir::Allow,
+        false => SharedDir::Refuse,
+    };
+    Engine::open_with(dir, shared)
+}
+
 fn open(dir: &Path) -> Result<Engine> {
-    Ok(Engine::open(dir)?)
+    Ok(open_engine(dir)?)
 }
 
 pub fn ingest_all(
@@ -142,6 +154,10 @@ pub fn ingest_all(
 }
 
 fn run(cli: Cli) -> Result<()> {
+    SHARED_DIR.store(
+        cli.allow_shared_permissions,
+        std::sync::atomic::Ordering::Relaxed,
+    );
     let dir = cli.data_dir.as_path();
     match cli.command {
         Command::Init { ontology, admin } => {

@@ -542,3 +542,110 @@ fn policy_check_needs_an_administrator_and_does_not_echo_the_file() {
         .unwrap());
     assert!(shown.contains("is valid against the schema"), "{shown}");
 }
+
+/// `c` run under a file-creation mask that leaves new files readable by
+/// everyone, as many systems default to.
+fn under_umask_022(c: Command) -> Command {
+    let mut sh = Command::new("sh");
+    sh.arg("-c")
+        .arg("umask 022 && exec \"$0\" \"$@\"")
+        .arg(c.get_program())
+        .args(c.get_args());
+    for (k, v) in c.get_envs() {
+        match v {
+            Some(v) => sh.env(k, v),
+            None => sh.env_remove(k),
+        };
+    }
+    sh
+}
+
+/// Every file and directory under `dir`, `dir` included.
+fn entries(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = vec![dir.to_path_buf()];
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let p = entry.unwrap().path();
+        if p.is_dir() {
+            out.extend(entries(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+// issue 14, finding 4
+#[test]
+fn every_file_the_commands_write_is_readable_by_its_owner_only() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("data");
+    // init, ingest and resolve
+    ok(under_umask_022(bin(&dir))
+        .args(["demo", "--scale", "100", "--seed", "3"])
+        .output()
+        .unwrap());
+    ok(under_umask_022(with_session(bin(&dir)))
+        .args(["search", "smith"])
+        .output()
+        .unwrap());
+    let export = tmp.path().join("all.csv");
+    let receipt = tmp.path().join("export.proof");
+    ok(under_umask_022(with_session(bin(&dir)))
+        .args([
+            "export",
+            "statements",
+            "--format",
+            "csv",
+            "--recipient",
+            "t",
+        ])
+        .arg("--out")
+        .arg(&export)
+        .arg("--receipt")
+        .arg(&receipt)
+        .output()
+        .unwrap());
+    let mut all = entries(&dir);
+    all.extend([export, receipt]);
+    let open: Vec<String> = all
+        .iter()
+        .map(|p| {
+            (
+                p,
+                std::fs::metadata(p).unwrap().permissions().mode() & 0o7777,
+            )
+        })
+        .filter(|(_, mode)| mode & 0o077 != 0)
+        .map(|(p, mode)| format!("{} {mode:04o}", p.display()))
+        .collect();
+    assert!(all.len() > 20, "{all:?}");
+    assert!(open.is_empty(), "readable by others: {open:#?}");
+}
+
+// issue 14, finding 4
+#[test]
+fn a_shared_data_directory_is_refused_unless_the_flag_allows_it() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("data");
+    ok(bin(&dir).arg("init").output().unwrap());
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o750)).unwrap();
+    let out = bin(&dir).args(["audit", "key"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("error[shared_permissions]"), "{err}");
+    assert!(
+        err.contains(&dir.display().to_string()) && err.contains("0750"),
+        "{err}"
+    );
+    ok(bin(&dir)
+        .args(["audit", "key", "--allow-shared-permissions"])
+        .output()
+        .unwrap());
+    ok(bin(&dir)
+        .args(["audit", "key"])
+        .env("CLEARSTONE_ALLOW_SHARED_PERMISSIONS", "true")
+        .output()
+        .unwrap());
+}

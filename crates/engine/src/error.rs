@@ -76,6 +76,12 @@ pub enum EngineError {
         roles: String,
         purpose: String,
     },
+    #[error(
+        "data directory `{path}` has mode {mode}: other users can reach its personal data; \
+         run `chmod -R go= {path}`, or pass --allow-shared-permissions \
+         (CLEARSTONE_ALLOW_SHARED_PERMISSIONS=1) if sharing it is intended"
+    )]
+    SharedPermissions { path: String, mode: String },
 }
 
 impl EngineError {
@@ -112,6 +118,7 @@ impl EngineError {
             Self::NoJudgement(_) => "not_found",
             Self::OwnPrincipal(_) => "own_principal",
             Self::SessionRefused { reason, .. } => reason.code(),
+            Self::SharedPermissions { .. } => "shared_permissions",
         }
     }
 

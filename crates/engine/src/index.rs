@@ -70,7 +70,7 @@ impl Index {
     pub(crate) fn open(data_dir: &Path) -> Result<Self, EngineError> {
         let dir = data_dir.join(INDEX_DIR);
         let tantivy = dir.join(TANTIVY_DIR);
-        std::fs::create_dir_all(&tantivy).map_err(io(&tantivy))?;
+        crate::datadir::create_private_dir(&tantivy)?;
         let shapes_file = dir.join(SHAPES_FILE);
         let shapes = match std::fs::read_to_string(&shapes_file) {
             Ok(text) => parse_shapes(&text, &shapes_file)?,
@@ -110,7 +110,7 @@ impl Index {
             ));
         }
         let tmp = self.shapes_file.with_extension("tsv.tmp");
-        std::fs::write(&tmp, text).map_err(io(&tmp))?;
+        crate::datadir::write_private(&tmp, text.as_bytes())?;
         std::fs::rename(&tmp, &self.shapes_file).map_err(io(&self.shapes_file))
     }
 

@@ -26,6 +26,7 @@ mod review;
 mod search;
 mod session;
 mod subjects;
+mod traces;
 mod witnesses;
 
 use std::collections::BTreeSet;
@@ -50,6 +51,7 @@ pub use clearstone_store::{
     Alert, BreakGlass, DanglingReference, Dataset, IngestRun, Judgement, MatchPair, QuarantineRow,
     ResolutionRun, RunStatus,
 };
+pub use datadir::SharedDir;
 pub use disclose::{Destination, Disclosure, RECIPIENT_CHARS_MAX};
 pub use dossier::{
     DOSSIER_JUDGEMENTS_MAX, DOSSIER_MEMBERS_MAX, DOSSIER_PAIRS_MAX, DOSSIER_REFERENCES_MAX,
@@ -166,8 +168,17 @@ impl Engine {
         Self::open(dir)
     }
 
+    /// Opens a data directory, refusing one that other users can read.
     pub fn open(dir: &Path) -> Result<Self, EngineError> {
+        Self::open_with(dir, SharedDir::Refuse)
+    }
+
+    /// Opens a data directory; `shared` says whether one that other users
+    /// can read is refused. Files created from here on are the owner's alone.
+    pub fn open_with(dir: &Path, shared: SharedDir) -> Result<Self, EngineError> {
         let db = datadir::require(dir)?;
+        datadir::check_owner_only(dir, shared)?;
+        datadir::restrict_umask();
         let onto_path = dir.join(datadir::ONTOLOGY_FILE);
         let text = std::fs::read_to_string(&onto_path).map_err(datadir::io(&onto_path))?;
         let ontology = Ontology::from_toml(&text, &onto_path.display().to_string())?;

@@ -70,7 +70,7 @@ impl Session<'_> {
     }
 
     /// Re-clusters the schema after a judgement changed.
-    fn recluster_after_judgement(&self, schema: &str) -> Result<u64, EngineError> {
+    pub(crate) fn recluster_after_judgement(&self, schema: &str) -> Result<u64, EngineError> {
         let run = self.last_run(schema)?;
         let settings = parse_settings(Some(&run.settings))?;
         let ids: Vec<String> = self

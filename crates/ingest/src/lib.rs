@@ -13,5 +13,6 @@ mod source;
 
 pub use error::{IngestError, RowError};
 pub use inspect::{ColumnUse, Inspected, inspect};
+pub use map::QuarantinedEntity;
 pub use mapping::{DatasetInfo, Format, Mapping};
-pub use run::{MappedBatch, Quarantined, remap, run};
+pub use run::{MappedBatch, Quarantined, quarantined_entities, remap, run};

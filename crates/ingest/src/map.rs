@@ -13,6 +13,61 @@ use crate::mapping::{CategorySpec, Mapping, ValueSource};
 /// A record's values, one per mapping slot (`None` when empty or absent).
 pub(crate) type Fields = Vec<Option<String>>;
 
+/// One entity a quarantined record describes, as far as the record reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuarantinedEntity {
+    pub id: String,
+    pub schema: String,
+    /// `(property, value as the source wrote it)` for the properties the
+    /// mapping reads from the record's own columns.
+    pub values: Vec<(String, String)>,
+}
+
+/// The entities whose key columns are all filled in a record, whether or
+/// not the rest of it maps: erasure finds a quarantined record by these,
+/// and the texts that name it by its values.
+pub(crate) fn quarantined_entities(
+    m: &Mapping,
+    fields: &[Option<String>],
+) -> Vec<QuarantinedEntity> {
+    let get = |slot: &usize| {
+        fields
+            .get(*slot)
+            .and_then(|v| v.as_deref())
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+    };
+    let mut out = Vec::new();
+    for e in &m.entities {
+        let Some(keys) = e.keys.iter().map(get).collect::<Option<Vec<&str>>>() else {
+            continue;
+        };
+        let mut values = Vec::new();
+        for pm in &e.props {
+            let value = match &pm.source {
+                ValueSource::Column(slot) => get(slot).map(str::to_string),
+                ValueSource::Columns(slots, sep) => {
+                    let parts: Vec<&str> = slots.iter().filter_map(get).collect();
+                    (!parts.is_empty()).then(|| parts.join(sep))
+                }
+                // Constants and references hold no value of this record's own.
+                ValueSource::Constant(_) | ValueSource::SameRow(_) | ValueSource::ByKey { .. } => {
+                    None
+                }
+            };
+            if let Some(v) = value {
+                values.push((pm.prop.to_string(), v));
+            }
+        }
+        out.push(QuarantinedEntity {
+            id: entity_id(&m.dataset.name, &e.name, &keys),
+            schema: e.schema.to_string(),
+            values,
+        });
+    }
+    out
+}
+
 pub(crate) fn map_record(
     m: &Mapping,
     fields: &[Option<String>],

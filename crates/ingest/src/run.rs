@@ -6,7 +6,7 @@ use std::sync::mpsc;
 
 use clearstone_model::{Statement, Timestamp, limits};
 
-use crate::map::map_record;
+use crate::map::{QuarantinedEntity, map_record};
 use crate::mapping::Mapping;
 use crate::source::{self, Record};
 use crate::{IngestError, RowError};
@@ -117,4 +117,18 @@ pub fn remap(
     let mut out = Vec::new();
     map_record(m, &fields, line, now, &mut out)?;
     Ok(out)
+}
+
+/// The entities a quarantined record describes (those whose key columns
+/// it fills), with its values for them, under its mapping.
+///
+/// # Errors
+/// When the record cannot be read again under the mapping.
+pub fn quarantined_entities(
+    m: &Mapping,
+    raw: &[u8],
+    header: Option<&str>,
+) -> Result<Vec<QuarantinedEntity>, RowError> {
+    let fields = source::reread(m, raw, header)?;
+    Ok(crate::map::quarantined_entities(m, &fields))
 }

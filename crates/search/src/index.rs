@@ -1,6 +1,7 @@
 //! The index on disk or in memory, its one writer, and the searches.
 
 use std::collections::BTreeMap;
+use std::os::unix::fs::DirBuilderExt as _;
 use std::path::Path;
 
 use tantivy::directory::error::LockError;
@@ -63,7 +64,13 @@ impl SearchIndex {
             path: dir.display().to_string(),
             reason,
         };
-        std::fs::create_dir_all(dir).map_err(|e| open_err(e.to_string()))?;
+        // The segments hold personal data: the directory is its owner's alone
+        // (tantivy creates the files themselves under the process's umask).
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+            .map_err(|e| open_err(e.to_string()))?;
         let empty = std::fs::read_dir(dir)
             .map_err(|e| open_err(e.to_string()))?
             .next()

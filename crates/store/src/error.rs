@@ -25,4 +25,9 @@ pub enum StoreError {
     TooManyStatements { id: String, limit: usize },
     #[error("{0}")]
     Aborted(String),
+    #[error("cannot create the store at `{path}`: {source}")]
+    Create {
+        path: String,
+        source: std::io::Error,
+    },
 }

@@ -13,8 +13,8 @@ mod sqlite;
 pub use error::StoreError;
 pub use migrations::SCHEMA_VERSION;
 pub use records::{
-    Alert, Batch, BatchOutcome, BreakGlass, DanglingReference, Dataset, Document, Event, IngestRun,
-    QuarantineRow, RunStatus,
+    Alert, Batch, BatchOutcome, BreakGlass, DanglingReference, Dataset, Document, Erased, Erasure,
+    Event, IngestRun, QuarantineRow, RunStatus,
 };
 pub use resolution::{Judgement, MatchPair, ResolutionRun, ResolutionStore};
 pub use sqlite::SqliteStore;
@@ -53,11 +53,19 @@ pub trait Store {
         first_seen: Timestamp,
     ) -> Result<u64, StoreError>;
 
-    /// Erases one source-scoped entity: every version of its record, and
-    /// the candidate pairs and cluster membership resolution derived from it
-    /// (judgements stay: they are decisions, and hold no values). Returns
-    /// the statements removed.
-    fn erase_entity(&mut self, entity_id: &str) -> Result<u64, StoreError>;
+    /// Erases one source-scoped entity in one transaction: every version of
+    /// its record, the candidate pairs, cluster membership and judgements
+    /// naming it, the quarantined rows and kept texts the erasure lists.
+    /// Freed pages are overwritten and the write-ahead log emptied, so the
+    /// values are gone from the files and not merely unlinked.
+    fn erase_entity(&mut self, erasure: &Erasure) -> Result<Erased, StoreError>;
+
+    /// The queries of events whose subjects include any of `subjects`
+    /// (keyed hashes), oldest first.
+    fn event_queries_naming(&self, subjects: &[String]) -> Result<Vec<String>, StoreError>;
+
+    /// Visits every kept text with its hash.
+    fn for_each_text(&self, f: &mut dyn FnMut(&str, &str)) -> Result<(), StoreError>;
 
     /// Every statement about one source-scoped entity id.
     fn entity_statements(

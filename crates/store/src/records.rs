@@ -173,3 +173,24 @@ pub struct BreakGlass {
     pub started_at: Timestamp,
     pub expires_at: Timestamp,
 }
+
+/// What one erasure removes besides the entity's own records: the
+/// quarantined rows and the free text (by hash) found to name it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Erasure {
+    pub entity_id: String,
+    /// Ids of quarantined rows that hold the record.
+    pub quarantine_rows: Vec<i64>,
+    /// Hashes of kept free text (search queries, justifications) that names it.
+    pub texts: Vec<String>,
+}
+
+/// What an erasure removed, table by table.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Erased {
+    pub statements: u64,
+    pub quarantined: u64,
+    pub judgements: u64,
+    pub pairs: u64,
+    pub texts: u64,
+}

@@ -14,8 +14,8 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use crate::migrations::migrate;
 use crate::pack::{self, Version};
 use crate::{
-    Alert, Batch, BatchOutcome, BreakGlass, DanglingReference, Dataset, Document, Event, IngestRun,
-    QuarantineRow, Register, RunStatus, Store, StoreError,
+    Alert, Batch, BatchOutcome, BreakGlass, DanglingReference, Dataset, Document, Erased, Erasure,
+    Event, IngestRun, QuarantineRow, Register, RunStatus, Store, StoreError,
 };
 
 /// Page cache per connection: large enough that the record-key index stays
@@ -52,6 +52,10 @@ impl SqliteStore {
     /// Opens (creating if needed) the store file and brings its schema up to date.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
         let shown = path.display().to_string();
+        create_private(path).map_err(|source| StoreError::Create {
+            path: shown.clone(),
+            source,
+        })?;
         let mut conn = Connection::open(path).map_err(|source| StoreError::Open {
             path: shown.clone(),
             source,
@@ -65,6 +69,10 @@ impl SqliteStore {
         // store, carries the durability promise for events.
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // Deleted rows (erasure, released quarantine) are overwritten with
+        // zeros, not merely unlinked: the values leave the file. Ingest only
+        // mostly appends, so this costs little on its hot path.
+        conn.pragma_update(None, "secure_delete", true)?;
         conn.pragma_update(None, "cache_size", -CACHE_KIB)?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         migrate(&mut conn, &shown)?;
@@ -175,6 +183,23 @@ impl SqliteStore {
             return Err(corrupt("content does not match its key"));
         }
         Ok(())
+    }
+}
+
+/// Creates the database file readable by its owner only, before SQLite
+/// opens it: SQLite gives its write-ahead log and shared-memory files the
+/// database file's mode.
+fn create_private(path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::OpenOptionsExt as _;
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+    {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
     }
 }
 
@@ -631,39 +656,69 @@ impl Store for SqliteStore {
         Ok(to_u64(n))
     }
 
-    fn erase_entity(&mut self, entity_id: &str) -> Result<u64, StoreError> {
-        // Overwrite the freed pages too, so the values are gone from the file
-        // and not merely unlinked.
-        self.conn.pragma_update(None, "secure_delete", true)?;
+    fn erase_entity(&mut self, e: &Erasure) -> Result<Erased, StoreError> {
+        let id = e.entity_id.as_str();
         let tx = self.conn.transaction()?;
-        let n: i64 = tx.query_row(
+        let statements: i64 = tx.query_row(
             "SELECT coalesce(sum(new_statements), 0) FROM record WHERE entity_id = ?1",
-            params![entity_id],
+            params![id],
             |r| r.get(0),
         )?;
-        tx.execute(
-            "DELETE FROM record WHERE entity_id = ?1",
-            params![entity_id],
-        )?;
-        tx.execute(
+        let mut out = Erased {
+            statements: to_u64(statements),
+            ..Erased::default()
+        };
+        tx.execute("DELETE FROM record WHERE entity_id = ?1", params![id])?;
+        out.pairs = tx.execute(
             "DELETE FROM match_pair WHERE left_id = ?1 OR right_id = ?1",
-            params![entity_id],
-        )?;
-        tx.execute(
-            "DELETE FROM canonical WHERE entity_id = ?1",
-            params![entity_id],
-        )?;
-        tx.execute(
-            "DELETE FROM dangling WHERE entity_id = ?1",
-            params![entity_id],
-        )?;
+            params![id],
+        )? as u64;
+        // A judgement names the record and says why in a person's words:
+        // withdrawn or not, it goes with the record.
+        out.judgements = tx.execute(
+            "DELETE FROM judgement WHERE left_id = ?1 OR right_id = ?1",
+            params![id],
+        )? as u64;
+        tx.execute("DELETE FROM canonical WHERE entity_id = ?1", params![id])?;
+        for row in &e.quarantine_rows {
+            out.quarantined += tx.execute("DELETE FROM quarantine WHERE id = ?1", [row])? as u64;
+        }
+        for hash in &e.texts {
+            out.texts += tx.execute("DELETE FROM text_ref WHERE hash = ?1", [hash])? as u64;
+        }
+        tx.execute("DELETE FROM dangling WHERE entity_id = ?1", params![id])?;
         tx.commit()?;
-        self.conn.pragma_update(None, "secure_delete", false)?;
-        // The write-ahead log still holds the pages as they were: copy the
-        // zeroed pages back and empty it.
+        // `secure_delete` (set at open) zeroed the freed cells and pages; the
+        // write-ahead log still holds the pages as they were: copy the zeroed
+        // pages back and empty it.
         self.conn
             .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
-        Ok(to_u64(n))
+        Ok(out)
+    }
+
+    fn event_queries_naming(&self, subjects: &[String]) -> Result<Vec<String>, StoreError> {
+        let mut q = self.conn.prepare(
+            "SELECT query FROM event WHERE instr(' ' || subjects || ' ', ?1) > 0 ORDER BY id",
+        )?;
+        let mut out = Vec::new();
+        for s in subjects {
+            let rows = q.query_map([format!(" {s} ")], |r| r.get::<_, String>(0))?;
+            for r in rows {
+                out.push(r?);
+            }
+        }
+        Ok(out)
+    }
+
+    fn for_each_text(&self, f: &mut dyn FnMut(&str, &str)) -> Result<(), StoreError> {
+        let mut q = self.conn.prepare("SELECT hash, text FROM text_ref")?;
+        let mut rows = q.query([])?;
+        while let Some(r) = rows.next()? {
+            let hash: String = r.get(0)?;
+            let text: String = r.get(1)?;
+            f(&hash, &text);
+        }
+        Ok(())
     }
 
     fn entity_statements(
