@@ -183,8 +183,8 @@ fn an_overseer_answers_who_consulted_whom_exports_and_reveals_from_the_log() {
         .iter()
         .map(|ev| ev.event["operation"].as_str().unwrap())
         .collect();
-    // The export names everyone it disclosed (issue 14, finding 9).
-    assert_eq!(ops, vec!["consult", "reveal", "disclose"]);
+    // Loading the record and exporting it name it too (issue 14, finding 9).
+    assert_eq!(ops, vec!["collect", "consult", "reveal", "disclose"]);
     assert!(
         who.evidence
             .iter()

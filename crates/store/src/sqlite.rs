@@ -1039,7 +1039,7 @@ impl Store for SqliteStore {
         }
         tx.commit()?;
         self.datasets.remove(name);
-        self.sources.retain(|_, _| false);
+        self.sources.clear();
         self.fresh.clear();
         Ok(())
     }
