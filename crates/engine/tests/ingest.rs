@@ -150,38 +150,44 @@ fn a_refused_file_leaves_every_table_but_the_ingest_log_as_it_was() {
     let db = d.path().join("data").join("clearstone.db");
     let s = e.session(req("ana", "load")).unwrap();
     ingest(&s, d.path(), MAPPING).unwrap();
-    std::fs::write(d.path().join("bad_header.csv"), b"id,na\xffme,dob\n1,a,b\n").unwrap();
-    std::fs::write(
-        d.path().join("no_rank.csv"),
-        "id,name,dob,sickness\n1,A,,\n",
-    )
-    .unwrap();
-    std::fs::write(d.path().join("not.parquet"), "id,name\n1,A\n").unwrap();
+    let files: [(&str, &[u8]); 7] = [
+        ("bad_header.csv", b"id,na\xffme,dob\n1,a,b\n"),
+        ("no_rank.csv", b"id,name,dob,sickness\n1,A,,\n"),
+        ("not.parquet", b"id,name\n1,A\n"),
+        ("twice.csv", b"id,name,dob,sickness,rank,name\n1,A,,,PC,B\n"),
+        ("empty.csv", b""),
+        (
+            "binary.csv",
+            b"id,name,dob,sickness,rank\n1,A,,,PC\n\x00\x01\x02\x00\x00\x9c\x00\x00",
+        ),
+        (
+            "damaged.csv.gz",
+            b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03not deflate at all",
+        ),
+    ];
+    for (name, bytes) in files {
+        std::fs::write(d.path().join(name), bytes).unwrap();
+    }
     // A description that differs, so that writing the register entry early shows.
     let changed = MAPPING.replace("staff records", "changed by a refused file");
+    let from = |file: &str| changed.replace("staff.csv", file);
     let classes: Vec<(&str, String, &str)> = vec![
-        (
-            "missing file",
-            changed.replace("staff.csv", "absent.csv"),
-            "source_unreadable",
-        ),
-        (
-            "header not text",
-            changed.replace("staff.csv", "bad_header.csv"),
-            "source_unreadable",
-        ),
+        ("missing file", from("absent.csv"), "source_unreadable"),
+        ("header not text", from("bad_header.csv"), "invalid_header"),
         (
             "mapped column missing",
-            changed.replace("staff.csv", "no_rank.csv"),
-            "source_unreadable",
+            from("no_rank.csv"),
+            "missing_columns",
         ),
         (
             "not the declared format",
-            changed
-                .replace("format = \"csv\"", "format = \"parquet\"")
-                .replace("staff.csv", "not.parquet"),
-            "source_unreadable",
+            from("not.parquet").replace("format = \"csv\"", "format = \"parquet\""),
+            "not_parquet",
         ),
+        ("mapped column twice", from("twice.csv"), "duplicate_header"),
+        ("empty file", from("empty.csv"), "empty_file"),
+        ("not text", from("binary.csv"), "not_text"),
+        ("damaged archive", from("damaged.csv.gz"), "damaged_archive"),
         (
             "unknown encoding declared",
             changed.replace("[source]\n", "[source]\nencoding = \"klingon\"\n"),
