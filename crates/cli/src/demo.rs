@@ -110,14 +110,22 @@ pub fn register(engine: &Engine) -> Result<()> {
         None,
         &[],
     ))?;
-    admin.put_purpose(&purpose(
+    // Loading sickness, union and EHC plan records is processing them: the
+    // loader needs a lawful condition too, or their quarantined rows would
+    // be hidden from the one who must fix them.
+    let mut load = purpose(
         "demo-load",
         "Loading the demonstration sources",
         "UK GDPR art. 6(1)(e); demonstration data, fictional",
         &["data_engineer"],
         &["*"],
         year,
-    ))?;
+    );
+    load.sensitive = Some(SensitiveBasis {
+        condition: "UK GDPR art. 9(2)(b) and DPA 2018 sch. 1 para 1 (employment), demonstration"
+            .into(),
+    });
+    admin.put_purpose(&load)?;
     let mut explore = purpose(
         "demo",
         "Exploring the fictional Northshire data",

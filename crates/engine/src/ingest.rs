@@ -80,15 +80,6 @@ fn to_batch(dataset: &str, source: &str, mapping: &Path, now: Timestamp, mb: Map
 }
 
 impl Session<'_> {
-    pub(crate) fn may_ingest(&self, dataset: &str) -> bool {
-        self.decide(
-            Action::Ingest,
-            &crate::session::dataset_resource(dataset),
-            false,
-        )
-        .is_allow()
-    }
-
     /// Ingests the source a mapping names: one transaction per batch, records
     /// that fail to map go to quarantine. A file that cannot be read at all
     /// leaves the store's statements as they were.
@@ -291,7 +282,6 @@ impl Session<'_> {
     /// session may see are replayed.
     pub fn replay_quarantine(&self, dataset: Option<&str>) -> Result<ReplaySummary, EngineError> {
         let mut rows = self.engine.store()?.quarantine(dataset, usize::MAX >> 1)?;
-        rows.retain(|q| self.may_ingest(&q.dataset));
         let mut gates = RowGates::default();
         rows.retain(|q| gates.get(self, q).visible());
         let now = Timestamp::now();
@@ -391,7 +381,6 @@ impl Session<'_> {
         let store = self.engine.store()?;
         let mut rows = store.quarantine(dataset, usize::MAX >> 1)?;
         drop(store);
-        rows.retain(|q| self.may_ingest(&q.dataset));
         let mut gates = RowGates::default();
         rows.retain(|q| gates.get(self, q).visible());
         let total = rows.len() as u64;

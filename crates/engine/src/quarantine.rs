@@ -74,7 +74,18 @@ impl Session<'_> {
                 mapping: None,
             };
         };
-        let mut hidden = m.dataset.name != dataset;
+        // Shown to those who may load the mapping's records, checked against
+        // its real dataset and types as an ingest is.
+        let mut hidden = m.dataset.name != dataset
+            || m.schemas().into_iter().any(|schema| {
+                let resource = Resource {
+                    dataset: dataset.to_string(),
+                    schema: schema.to_string(),
+                    schema_ancestors: self.engine.ancestors(schema),
+                    ..crate::session::dataset_resource(dataset)
+                };
+                !self.decide(Action::Ingest, &resource, false).is_allow()
+            });
         let mut masks = Vec::with_capacity(m.columns().len());
         for uses in m.column_uses() {
             let mut mask = None;

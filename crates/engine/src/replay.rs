@@ -40,7 +40,6 @@ impl Session<'_> {
         file: &Path,
     ) -> Result<ReplaySummary, EngineError> {
         let mut rows = self.engine.store()?.quarantine(dataset, usize::MAX >> 1)?;
-        rows.retain(|q| self.may_ingest(&q.dataset));
         let mut gates = RowGates::default();
         rows.retain(|q| gates.get(self, q).visible());
         let mut by_mapping: BTreeMap<String, (Mapping, Wanted)> = BTreeMap::new();

@@ -119,7 +119,8 @@ fn write_sources(dir: &Path) -> Vec<std::path::PathBuf> {
                     .iter()
                     .map(|s| value(ds, QUARANTINED_ROW, *s))
                     .collect();
-                part.push_str(&format!(",{}\n", vals.join(",")));
+                // No key, and no reference: the row has every column.
+                part.push_str(&format!(",{},\n", vals.join(",")));
             }
             std::fs::write(dir.join(format!("{ds}_{rows}.csv")), part).unwrap();
             let path = dir.join(format!("{ds}_{rows}.toml"));
@@ -479,7 +480,7 @@ fn no_operation_returns_a_value_the_reference_would_not() {
                         .into_iter()
                         .map(|sens| (sens, expected(&p, &u, Action::View, ds, 0, sens, false)))
                         .collect();
-                    let visible = whole("Thing", Action::Ingest).is_allow()
+                    let visible = whole("Subject", Action::Ingest).is_allow()
                         && !matches!(whole("Subject", Action::View), Decision::Deny { .. })
                         && values
                             .iter()
