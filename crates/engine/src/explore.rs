@@ -690,6 +690,20 @@ impl Session<'_> {
         limits: &Limits,
     ) -> Result<Network, EngineError> {
         let query = format!("graph expand {hops} hops");
+        self.logged(Operation::Consult, &query, &[], || {
+            self.expand_network(id, hops, kinds, span, limits)
+        })
+    }
+
+    fn expand_network(
+        &self,
+        id: &str,
+        hops: u32,
+        kinds: &[String],
+        span: Option<Span>,
+        limits: &Limits,
+    ) -> Result<Network, EngineError> {
+        let query = format!("graph expand {hops} hops");
         let (g, sub) = self.expanded(Action::View, &query, id, hops, kinds, span, limits)?;
         let out = g.graph.network(&sub, &g.visible);
         self.record_network(Operation::Consult, &query, None, &out)?;
@@ -759,6 +773,11 @@ impl Session<'_> {
     /// that would need a hidden entity or reference is not returned, and
     /// nothing says one was left out.
     pub fn graph_paths(&self, a: &str, b: &str, k: u32) -> Result<Connections, EngineError> {
+        let query = format!("graph paths k={k}");
+        self.logged(Operation::Consult, &query, &[], || self.find_paths(a, b, k))
+    }
+
+    fn find_paths(&self, a: &str, b: &str, k: u32) -> Result<Connections, EngineError> {
         let query = format!("graph paths k={k}");
         let limits = graph_limits();
         if k > limits.k_max {
@@ -873,6 +892,13 @@ impl Session<'_> {
     /// computed over that visible neighbourhood alone.
     pub fn graph_centrality(&self, id: &str, hops: u32) -> Result<CentralityReport, EngineError> {
         let query = format!("graph centrality {hops} hops");
+        self.logged(Operation::Consult, &query, &[], || {
+            self.centrality(id, hops)
+        })
+    }
+
+    fn centrality(&self, id: &str, hops: u32) -> Result<CentralityReport, EngineError> {
+        let query = format!("graph centrality {hops} hops");
         let (g, sub) = self.expanded(Action::View, &query, id, hops, &[], None, &graph_limits())?;
         let graph = &g.graph.graph;
         let degree = degree_centrality(graph, &sub).map_err(graph_error)?;
@@ -906,6 +932,20 @@ impl Session<'_> {
     /// other), decided for `export` rather than `view` as statement exports
     /// are, and logged before the bytes leave (see `disclose.rs`).
     pub fn graph_export(
+        &self,
+        id: &str,
+        hops: u32,
+        format: GraphFormat,
+        to: Destination<'_>,
+        d: &Disclosure<'_>,
+    ) -> Result<Network, EngineError> {
+        let query = format!("graph export {} {hops} hops", format.as_str());
+        self.logged(Operation::Disclose, &query, &[], || {
+            self.export_network(id, hops, format, to, d)
+        })
+    }
+
+    fn export_network(
         &self,
         id: &str,
         hops: u32,

@@ -320,6 +320,20 @@ fn every_refused_or_failed_attempt_is_one_event() {
             }),
         ),
         (
+            "graph paths over k_max",
+            "ana",
+            Box::new(|| ana.graph_paths(&f.visible, &f.visible, 1_000).map(drop)),
+        ),
+        (
+            "graph expand by an unknown kind",
+            "ana",
+            Box::new(|| {
+                let limits = clearstone_engine::graph_limits();
+                ana.graph_expand(&f.visible, 1, &[SENTINEL.to_string()], None, &limits)
+                    .map(drop)
+            }),
+        ),
+        (
             "disable an unknown user",
             "admin",
             Box::new(|| admin.disable_user("nobody")),
