@@ -124,6 +124,7 @@ impl Session<'_> {
             ..IngestSummary::default()
         };
         let mut touched: HashSet<Arc<str>> = HashSet::new();
+        let mut upkeep = self.engine.ingest_upkeep()?;
         let result = clearstone_ingest::run(&mapping, now, &mut |mb| {
             sum.rows_read += mb.rows;
             sum.bytes_read += mb.bytes;
@@ -134,6 +135,9 @@ impl Session<'_> {
                 .store()
                 .map_err(|e| e.to_string())?
                 .write_batch(&batch)
+                .map_err(|e| e.to_string())?;
+            upkeep
+                .add(&batch.statements, &out)
                 .map_err(|e| e.to_string())?;
             sum.statements_new += out.inserted;
             sum.statements_seen += out.refreshed;
@@ -176,8 +180,7 @@ impl Session<'_> {
             return Err(e.into());
         }
         self.engine.store()?.finish_run(&run)?;
-        let touched: Vec<String> = touched.iter().map(|id| id.to_string()).collect();
-        self.engine.reindex(&touched)?;
+        upkeep.commit()?;
         // The records are searchable from here: indexing counts as loading.
         sum.seconds = started.elapsed().as_secs_f64();
         let outcome = format!(
