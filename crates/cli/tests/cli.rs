@@ -410,19 +410,47 @@ fn an_ingest_killed_midway_converges_when_run_again() {
 }
 
 #[test]
-fn bench_ingest_measures_a_small_set_against_sqlite3() {
+fn bench_ingest_prints_the_recorded_ratio_and_fails_below_it() {
+    // issue 15: the bench test asserted only `ratio > 0`; it now checks the
+    // comparison with the recorded figures, whichever way the run goes.
     let tmp = tempfile::tempdir().unwrap();
-    let out = ok(bin(&tmp.path().join("unused"))
-        .args(["bench", "ingest", "--rows", "3000", "--work-dir"])
-        .arg(tmp.path().join("work"))
-        .output()
-        .unwrap());
-    assert!(out.contains("ingest benchmark ("), "{out}");
-    let ratio: f64 = out
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("ratio (CSV MB/s, ours / limit): "))
-        .unwrap()
-        .parse()
+    let bench = |recorded: f64| {
+        let baseline = tmp.path().join(format!("recorded-{recorded}.toml"));
+        std::fs::write(
+            &baseline,
+            format!("margin = 0.25\n[[run]]\nrows = 3000\nratio = {recorded}\nwhen = \"test\"\n"),
+        )
         .unwrap();
-    assert!(ratio > 0.0, "{out}");
+        bin(&tmp.path().join("unused"))
+            .args(["bench", "ingest", "--rows", "3000", "--work-dir"])
+            .arg(tmp.path().join("work"))
+            .arg("--baseline")
+            .arg(&baseline)
+            .output()
+            .unwrap()
+    };
+    let ratio_line = |out: &std::process::Output| {
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .find_map(|l| {
+                l.trim()
+                    .strip_prefix("ratio (CSV MB/s, ours / limit): ")
+                    .map(str::to_string)
+            })
+            .unwrap_or_default()
+    };
+    // Far below any real run: it passes and shows both figures side by side.
+    let low = bench(1e-9);
+    assert!(low.status.success(), "{low:?}");
+    let line = ratio_line(&low);
+    let ratio: f64 = line.split_whitespace().next().unwrap().parse().unwrap();
+    assert!(ratio > 0.0, "{line}");
+    assert!(line.ends_with("recorded: 0.000 (test)"), "{line}");
+    // Far above any real run: it fails, saying why, after printing the figures.
+    let high = bench(1e9);
+    assert_eq!(high.status.code(), Some(1), "{high:?}");
+    assert!(ratio_line(&high).contains("recorded: 1000000000.000 (test)"));
+    let err = String::from_utf8_lossy(&high.stderr);
+    assert!(err.contains("ingest regressed: ratio "), "{err}");
+    assert!(err.contains("margin of 25%"), "{err}");
 }
