@@ -53,7 +53,11 @@ const SURNAME: [&str; 5] = ["Smith", "Smyth", "O'Neill", "Lee", "Ray"];
 fn row(i: usize, out: &mut String) {
     let g = GIVEN[i % GIVEN.len()];
     let s = SURNAME[i / GIVEN.len() % SURNAME.len()];
-    let alias = if i % 7 == 0 { "Jack;Jackie;Jack" } else { "" };
+    let alias = if i.is_multiple_of(7) {
+        "Jack;Jackie;Jack"
+    } else {
+        ""
+    };
     let eth = ["A1", "B2", ""][i % 3];
     let _ = writeln!(
         out,
