@@ -550,5 +550,8 @@ pub enum BenchWhat {
         /// Where to generate and ingest (a fresh temporary folder when absent).
         #[arg(long)]
         work_dir: Option<PathBuf>,
+        /// Recorded figures to compare with (default: `bench/ingest/results.toml` as built).
+        #[arg(long)]
+        baseline: Option<PathBuf>,
     },
 }

@@ -1,5 +1,6 @@
 //! `clearstone bench ingest`: our ingest next to the limit, `sqlite3 .import`
-//! of the same CSV files into plain tables, measured in one run.
+//! of the same CSV files into plain tables, measured in one run, and the
+//! ratio of the two next to the ratio recorded in `bench/ingest/results.toml`.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -10,6 +11,48 @@ use clearstone_engine::Engine;
 
 /// People in the calibration run that estimates source rows per person.
 const CALIBRATION_PEOPLE: usize = 2_000;
+
+/// The figures recorded in the source tree, the baseline unless another file is given.
+const RECORDED: &str = include_str!("../../../bench/ingest/results.toml");
+
+/// The recorded figures: a run falls short when its ratio is more than
+/// `margin` (a fraction) below the recorded ratio for the same `--rows`.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Recorded {
+    margin: f64,
+    #[serde(default)]
+    run: Vec<RecordedRun>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct RecordedRun {
+    rows: u64,
+    ratio: f64,
+    #[serde(default)]
+    when: String,
+}
+
+fn recorded(baseline: Option<&Path>) -> Result<(Recorded, String)> {
+    let (text, name) = match baseline {
+        Some(p) => (
+            std::fs::read_to_string(p).with_context(|| format!("cannot read `{}`", p.display()))?,
+            p.display().to_string(),
+        ),
+        None => (
+            RECORDED.to_string(),
+            "bench/ingest/results.toml".to_string(),
+        ),
+    };
+    let r: Recorded = toml::from_str(&text).with_context(|| format!("in `{name}`"))?;
+    if !(0.0..1.0).contains(&r.margin) {
+        bail!(
+            "in `{name}`: margin must be a fraction from 0 to 1, got `{}`",
+            r.margin
+        );
+    }
+    Ok((r, name))
+}
 
 fn peak_rss_mb() -> f64 {
     std::fs::read_to_string("/proc/self/status")
@@ -28,7 +71,9 @@ fn size(p: &Path) -> u64 {
     std::fs::metadata(p).map_or(0, |m| m.len())
 }
 
-pub fn ingest(rows: u64, work: Option<&Path>) -> Result<()> {
+pub fn ingest(rows: u64, work: Option<&Path>, baseline: Option<&Path>) -> Result<()> {
+    // Read first: a bad baseline should not cost a whole run.
+    let (record, record_name) = recorded(baseline)?;
     let tmp;
     let work: PathBuf = match work {
         Some(w) => w.to_path_buf(),
@@ -141,10 +186,25 @@ pub fn ingest(rows: u64, work: Option<&Path>) -> Result<()> {
         "  sqlite3 .import, CSV    : {limit_secs:8.2} s  {:6.1} MB/s",
         mb(csv_file_bytes) / limit_secs.max(1e-9)
     );
+    let ratio = (mb(csv_bytes) / csv_secs.max(1e-9)) / (mb(csv_file_bytes) / limit_secs.max(1e-9));
+    let before = record.run.iter().find(|r| r.rows == rows);
     println!(
-        "  ratio (CSV MB/s, ours / limit): {:.2}",
-        (mb(csv_bytes) / csv_secs.max(1e-9)) / (mb(csv_file_bytes) / limit_secs.max(1e-9))
+        "  ratio (CSV MB/s, ours / limit): {ratio:.3}   recorded: {}",
+        before.map_or_else(
+            || format!("none for --rows {rows} in `{record_name}`"),
+            |r| format!("{:.3} ({})", r.ratio, r.when)
+        )
     );
     println!("  peak RSS: {rss:.0} MB");
+    if let Some(r) = before {
+        let floor = r.ratio * (1.0 - record.margin);
+        if ratio < floor {
+            bail!(
+                "ingest regressed: ratio {ratio:.3} is below {floor:.3}, the recorded {:.3} for --rows {rows} less the margin of {:.0}% (`{record_name}`)",
+                r.ratio,
+                record.margin * 100.0
+            );
+        }
+    }
     Ok(())
 }

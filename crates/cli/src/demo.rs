@@ -212,8 +212,9 @@ pub fn run(dir: &Path, scale: usize, seed: u64, no_ingest: bool) -> Result<()> {
     let quarantined: u64 = sums.iter().map(|s| s.quarantined).sum();
     let secs: f64 = sums.iter().map(|s| s.seconds).sum();
     println!(
-        "\nloaded {} sources: {rows} rows, {statements} statements, {quarantined} records quarantined, in {secs:.1} s",
-        sums.len()
+        "\nloaded {} sources: {rows} rows, {statements} statements, {quarantined} records quarantined, in {secs:.1} s ({:.0} rows/s, indexed and logged)",
+        sums.len(),
+        rows as f64 / secs.max(1e-9)
     );
     let loader = engine.session(session)?;
     // People appear in several systems: resolve them, so that search, the

@@ -628,8 +628,13 @@ fn run(cli: Cli) -> Result<()> {
             explain: &explain,
         })?,
         Command::Bench {
-            what: BenchWhat::Ingest { rows, work_dir },
-        } => bench::ingest(rows, work_dir.as_deref())?,
+            what:
+                BenchWhat::Ingest {
+                    rows,
+                    work_dir,
+                    baseline,
+                },
+        } => bench::ingest(rows, work_dir.as_deref(), baseline.as_deref())?,
     }
     Ok(())
 }

@@ -459,17 +459,46 @@ fn an_ingest_killed_midway_converges_when_run_again() {
 }
 
 #[test]
-fn bench_ingest_measures_a_small_set_against_sqlite3() {
+fn bench_ingest_prints_the_recorded_ratio_and_fails_below_it() {
+    // issue 15: the bench test asserted only `ratio > 0`; it now checks the
+    // comparison with the recorded figures, whichever way the run goes.
     let tmp = tempfile::tempdir().unwrap();
-    let run = bin(&tmp.path().join("unused"))
-        .args(["bench", "ingest", "--rows", "3000", "--work-dir"])
-        .arg(tmp.path().join("work"))
-        .output()
+    let bench = |recorded: f64| {
+        let baseline = tmp.path().join(format!("recorded-{recorded}.toml"));
+        std::fs::write(
+            &baseline,
+            format!("margin = 0.25\n[[run]]\nrows = 3000\nratio = {recorded}\nwhen = \"test\"\n"),
+        )
         .unwrap();
-    let err = String::from_utf8_lossy(&run.stderr).to_string();
-    let out = ok(run);
+        bin(&tmp.path().join("unused"))
+            .args(["bench", "ingest", "--rows", "3000", "--work-dir"])
+            .arg(tmp.path().join("work"))
+            .arg("--baseline")
+            .arg(&baseline)
+            .output()
+            .unwrap()
+    };
+    let ratio_line = |out: &std::process::Output| {
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .find_map(|l| {
+                l.trim()
+                    .strip_prefix("ratio (CSV MB/s, ours / limit): ")
+                    .map(str::to_string)
+            })
+            .unwrap_or_default()
+    };
+    // Far below any real run: it passes and shows both figures side by side.
+    let low = bench(1e-9);
+    assert!(low.status.success(), "{low:?}");
+    let line = ratio_line(&low);
+    let ratio: f64 = line.split_whitespace().next().unwrap().parse().unwrap();
+    assert!(ratio > 0.0, "{line}");
+    assert!(line.ends_with("recorded: 0.000 (test)"), "{line}");
     // The numbers agree with each other: every generated row was read, and
     // the speed shown is the rows over the time shown.
+    let out = String::from_utf8_lossy(&low.stdout).to_string();
+    let err = String::from_utf8_lossy(&low.stderr).to_string();
     let generated: u64 = err
         .lines()
         .find_map(|l| l.strip_prefix("generated "))
@@ -499,13 +528,13 @@ fn bench_ingest_measures_a_small_set_against_sqlite3() {
     // Seconds are shown to 0.01 and rows per second to 1.
     let (fast, slow) = (read as f64 / (secs - 0.005), read as f64 / (secs + 0.005));
     assert!((slow - 0.5..=fast + 0.5).contains(&rows_per_s), "{out}");
-    let ratio: f64 = out
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("ratio (CSV MB/s, ours / limit): "))
-        .unwrap()
-        .parse()
-        .unwrap();
-    assert!(ratio.is_finite(), "{out}");
+    // Far above any real run: it fails, saying why, after printing the figures.
+    let high = bench(1e9);
+    assert_eq!(high.status.code(), Some(1), "{high:?}");
+    assert!(ratio_line(&high).contains("recorded: 1000000000.000 (test)"));
+    let err = String::from_utf8_lossy(&high.stderr);
+    assert!(err.contains("ingest regressed: ratio "), "{err}");
+    assert!(err.contains("margin of 25%"), "{err}");
 }
 
 // issue 14: exit code 2 means a fault in clearstone, not a mistyped command.

@@ -7,7 +7,7 @@
 //! which ones it may see, and the index restricts every query to those, so
 //! a value the session may not see can never match, rank or be counted.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use clearstone_model::{Markings, PropType, Sensitivity, Statement, limits};
 use clearstone_policy::{Action, Resource};
 use clearstone_search::{IndexDoc, IndexWriter, SearchIndex, Visible};
-use clearstone_store::{ResolutionStore, Store};
+use clearstone_store::{BatchOutcome, ResolutionStore, Store};
 use sha2::Digest;
 
 use crate::datadir::io;
@@ -25,6 +25,10 @@ use crate::{Engine, EngineError, Session};
 pub(crate) const INDEX_DIR: &str = "index";
 const TANTIVY_DIR: &str = "tantivy";
 const SHAPES_FILE: &str = "shapes.tsv";
+/// Present while an ingest's documents are not yet committed: if it is
+/// still there when the next ingest starts, a run stored statements the
+/// index never received, and that ingest ends with a rebuild.
+const PENDING_FILE: &str = "ingest-pending";
 
 /// Above this many changed entities, re-reading the whole store in order is
 /// cheaper than looking each entity up.
@@ -62,6 +66,7 @@ impl Shape {
 pub(crate) struct Index {
     search: SearchIndex,
     shapes_file: PathBuf,
+    pending_file: PathBuf,
     shapes: Mutex<BTreeMap<u64, Shape>>,
     generation: AtomicU64,
 }
@@ -80,6 +85,7 @@ impl Index {
         Ok(Self {
             search: SearchIndex::open(&tantivy).map_err(search_error)?,
             shapes_file,
+            pending_file: dir.join(PENDING_FILE),
             shapes: Mutex::new(shapes),
             generation: AtomicU64::new(0),
         })
@@ -120,6 +126,14 @@ impl Index {
         writer.commit().map_err(search_error)?;
         self.generation.fetch_add(1, Ordering::SeqCst);
         Ok(())
+    }
+
+    /// The index holds everything stored, as after a rebuild.
+    fn clear_pending(&self) -> Result<(), EngineError> {
+        match std::fs::remove_file(&self.pending_file) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(io(&self.pending_file)(e)),
+            _ => Ok(()),
+        }
     }
 
     /// Removes an erased entity's documents from the segment files too.
@@ -188,19 +202,43 @@ impl Engine {
             return Ok(());
         }
         let mut writer = self.writer()?;
+        self.reread(&mut writer, ids.iter().map(String::as_str))?;
+        self.index.commit(writer)
+    }
+
+    /// Replaces the documents of these entities with what the store holds.
+    fn reread<'a>(
+        &self,
+        writer: &mut IndexWriter,
+        ids: impl Iterator<Item = &'a str>,
+    ) -> Result<(), EngineError> {
         for id in ids {
             writer.delete_entity(id).map_err(search_error)?;
             let store = self.store()?;
             let statements = store.entity_statements(id, limits::ENTITY_STATEMENTS_MAX)?;
             let canonical = store
                 .canonical_of(id)?
-                .map_or_else(|| id.clone(), |(_, c)| c);
+                .map_or_else(|| id.to_string(), |(_, c)| c);
             drop(store);
             for doc in self.documents(id, &canonical, &statements)? {
                 writer.add(&doc).map_err(search_error)?;
             }
         }
-        self.index.commit(writer)
+        Ok(())
+    }
+
+    /// A writer that keeps the index current while an ingest stores its
+    /// batches; nothing it adds is visible until [`IngestUpkeep::commit`].
+    pub(crate) fn ingest_upkeep(&self) -> Result<IngestUpkeep<'_>, EngineError> {
+        let writer = self.writer()?;
+        let pending = &self.index.pending_file;
+        let missed = pending.exists();
+        std::fs::write(pending, b"").map_err(io(pending))?;
+        Ok(IngestUpkeep {
+            engine: self,
+            writer,
+            missed,
+        })
     }
 
     /// Recreates the index from the store; returns the documents written.
@@ -221,7 +259,7 @@ impl Engine {
             };
             let id = first.entity_id.to_string();
             let c = canonical.get(&id).cloned().unwrap_or_else(|| id.clone());
-            for doc in self.documents(&id, &c, entity)? {
+            for doc in self.documents(&id, &c, entity.iter())? {
                 writer.add(&doc).map_err(search_error)?;
                 docs += 1;
             }
@@ -247,15 +285,16 @@ impl Engine {
         }
         flush(&mut entity, &mut writer)?;
         self.index.commit(writer)?;
+        self.index.clear_pending()?;
         Ok(docs)
     }
 
     /// The documents of one source entity: one per shape among its values.
-    fn documents(
+    fn documents<'s>(
         &self,
         entity: &str,
         canonical: &str,
-        statements: &[Statement],
+        statements: impl IntoIterator<Item = &'s Statement>,
     ) -> Result<Vec<IndexDoc>, EngineError> {
         let mut by_shape: BTreeMap<u64, IndexDoc> = BTreeMap::new();
         // Statements of one record share their `Arc`s: one shape lookup each.
@@ -337,6 +376,67 @@ impl Engine {
             out.push(schema.to_string());
         }
         out
+    }
+}
+
+/// The index kept current from the statements an ingest stores, batch by
+/// batch, rather than by reading them back: the batch holds every statement
+/// of an entity it created, and only an entity that already had a version
+/// in the store is read back whole.
+pub(crate) struct IngestUpkeep<'e> {
+    engine: &'e Engine,
+    writer: IndexWriter,
+    /// An earlier run stopped between storing and indexing.
+    missed: bool,
+}
+
+impl IngestUpkeep<'_> {
+    /// Indexes one stored batch, given what storing it said of each entity.
+    pub(crate) fn add(
+        &mut self,
+        statements: &[Statement],
+        stored: &BatchOutcome,
+    ) -> Result<(), EngineError> {
+        let extended: HashSet<&str> = stored.extended.iter().map(|e| &**e).collect();
+        let created: HashSet<&str> = stored
+            .created
+            .iter()
+            .map(|e| &**e)
+            .filter(|e| !extended.contains(e))
+            .collect();
+        // In the order the store reads an entity back: by statement id, once
+        // each, the first said kept.
+        let mut fresh: Vec<&Statement> = statements
+            .iter()
+            .filter(|s| created.contains(&*s.entity_id))
+            .collect();
+        fresh.sort_by(|a, b| a.entity_id.cmp(&b.entity_id).then(a.id.cmp(&b.id)));
+        fresh.dedup_by(|a, b| a.entity_id == b.entity_id && a.id == b.id);
+        for entity in fresh.chunk_by(|a, b| a.entity_id == b.entity_id) {
+            let Some(first) = entity.first() else {
+                continue;
+            };
+            // A record seen for the first time has not been resolved.
+            let id = &*first.entity_id;
+            for doc in self.engine.documents(id, id, entity.iter().copied())? {
+                self.writer.add(&doc).map_err(search_error)?;
+            }
+        }
+        let mut extended: Vec<&str> = extended.into_iter().collect();
+        extended.sort_unstable();
+        self.engine.reread(&mut self.writer, extended.into_iter())
+    }
+
+    /// Makes the run's documents searchable (with a rebuild, when an
+    /// earlier run's never were).
+    pub(crate) fn commit(self) -> Result<(), EngineError> {
+        if self.missed {
+            drop(self.writer);
+            self.engine.rebuild_index()?;
+        } else {
+            self.engine.index.commit(self.writer)?;
+        }
+        self.engine.index.clear_pending()
     }
 }
 

@@ -132,6 +132,7 @@ impl Session<'_> {
         let mut touched: HashSet<Arc<str>> = HashSet::new();
         // Entities named only by quarantined rows: subjects of the event too.
         let mut held: HashSet<String> = HashSet::new();
+        let mut upkeep = self.engine.ingest_upkeep()?;
         let result = clearstone_ingest::run(&mapping, now, &mut |mb| {
             if started.is_none() {
                 started = Some(
@@ -158,6 +159,9 @@ impl Session<'_> {
                     .map_err(|e| e.to_string())?;
             }
             drop(store);
+            upkeep
+                .add(&batch.statements, &out)
+                .map_err(|e| e.to_string())?;
             sum.statements_new += out.inserted;
             sum.statements_seen += out.refreshed;
             sum.quarantined += out.quarantined;
@@ -223,8 +227,7 @@ impl Session<'_> {
         run.dangling = self.engine.store()?.settle_references(run.id)?;
         sum.dangling = run.dangling;
         self.engine.store()?.finish_run(&run)?;
-        let touched: Vec<String> = touched.iter().map(|id| id.to_string()).collect();
-        self.engine.reindex(&touched)?;
+        upkeep.commit()?;
         // The records are searchable from here: indexing counts as loading.
         sum.seconds = started_at.elapsed().as_secs_f64();
         let outcome = format!(

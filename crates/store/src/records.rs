@@ -1,5 +1,7 @@
 //! Rows the store keeps besides statements.
 
+use std::sync::Arc;
+
 use clearstone_model::{Statement, Timestamp};
 
 /// A dataset's register entry: who owns it and on what legal basis it is held.
@@ -111,7 +113,7 @@ pub struct Batch {
     pub passed_lines: Vec<u64>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct BatchOutcome {
     /// Statements not seen before.
     pub inserted: u64,
@@ -119,6 +121,13 @@ pub struct BatchOutcome {
     pub refreshed: u64,
     pub quarantined: u64,
     pub released: u64,
+    /// Entities this batch gave their first version: everything the store
+    /// holds about them is in the batch, so derived views (the search index)
+    /// can be built from the batch alone.
+    pub created: Vec<Arc<str>>,
+    /// Entities this batch gave a new version beside versions already held:
+    /// what the store holds about them is more than the batch says.
+    pub extended: Vec<Arc<str>>,
 }
 
 /// One access event (DPA 2018 s.62 operation or platform event).

@@ -503,12 +503,14 @@ impl Store for SqliteStore {
                 // Other versions of this entity: their statements are not new.
                 let mut known: HashSet<StatementId> = HashSet::new();
                 let mut same = false;
+                let mut known_any = false;
                 let unseen = fresh
                     .as_mut()
                     .is_some_and(|set| set.insert(entity_hash(&first.entity_id)));
                 if !unseen {
                     let mut rows = probe.query(params![&*first.entity_id])?;
                     while let Some(r) = rows.next()? {
+                        known_any = true;
                         let k: Vec<u8> = r.get(0)?;
                         if k.as_slice() == key.as_slice() {
                             same = true;
@@ -531,6 +533,14 @@ impl Store for SqliteStore {
                     }
                 }
                 let n = sorted.len() as u64;
+                if !same {
+                    let list = if known_any {
+                        &mut out.extended
+                    } else {
+                        &mut out.created
+                    };
+                    list.push(first.entity_id.clone());
+                }
                 if same {
                     touch.execute(params![&*first.entity_id, &key[..], b.now.0])?;
                     out.refreshed += n;

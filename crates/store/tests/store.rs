@@ -95,6 +95,63 @@ fn rewriting_a_batch_adds_nothing_and_moves_last_seen() {
     );
 }
 
+/// What a batch says about each entity decides whether the search index can
+/// be kept from the batch alone or must read the entity's whole record.
+#[test]
+fn a_batch_tells_first_versions_from_versions_beside_held_ones() {
+    let (d, mut s) = open();
+    let batch = |at, statements| Batch {
+        dataset: "hr".into(),
+        source: "staff.csv".into(),
+        now: Timestamp(at),
+        statements,
+        ..Batch::default()
+    };
+    let ids = |v: &[std::sync::Arc<str>]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+    let first = s
+        .write_batch(&batch(
+            1,
+            vec![
+                stmt("hr:officer:1", "name", "Jo Bloggs", 1),
+                stmt("hr:officer:2", "name", "Al Smith", 1),
+            ],
+        ))
+        .unwrap();
+    assert_eq!(ids(&first.created), ["hr:officer:1", "hr:officer:2"]);
+    assert!(first.extended.is_empty());
+    // Officer 1 again as it was (nothing new), officer 2 with a new value
+    // (a second version), officer 3 for the first time.
+    let mut changed = stmt("hr:officer:2", "name", "Alan Smith", 2);
+    changed.origin.record = "3".into();
+    let second = s
+        .write_batch(&batch(
+            2,
+            vec![
+                stmt("hr:officer:1", "name", "Jo Bloggs", 2),
+                changed,
+                stmt("hr:officer:3", "name", "Cat Lee", 2),
+            ],
+        ))
+        .unwrap();
+    assert_eq!(ids(&second.created), ["hr:officer:3"]);
+    assert_eq!(ids(&second.extended), ["hr:officer:2"]);
+    // A new handle knows nothing of what it wrote before: it asks the file.
+    let path = d.path().join("clearstone.db");
+    drop(s);
+    let mut s = SqliteStore::open(&path).unwrap();
+    let third = s
+        .write_batch(&batch(
+            3,
+            vec![
+                stmt("hr:officer:3", "rank", "DS", 3),
+                stmt("hr:officer:4", "name", "Di Ray", 3),
+            ],
+        ))
+        .unwrap();
+    assert_eq!(ids(&third.created), ["hr:officer:4"]);
+    assert_eq!(ids(&third.extended), ["hr:officer:3"]);
+}
+
 #[test]
 fn entity_scan_returns_only_that_entity_and_enforces_its_limit() {
     let (_d, mut s) = open();
