@@ -324,22 +324,7 @@ impl Session<'_> {
                 }
             }
         }
-        let mut store = self.engine.store()?;
-        for b in batches.values() {
-            sum.statements_new += store.write_batch(b)?.inserted;
-        }
-        store.settle_quarantine(&released, &failing)?;
-        // Released records may be the targets of references noted as dangling.
-        store.settle_references(0)?;
-        drop(store);
-        let mut touched: Vec<String> = batches
-            .values()
-            .flat_map(|b| b.statements.iter().map(|s| s.entity_id.to_string()))
-            .collect();
-        touched.sort_unstable();
-        touched.dedup();
-        self.engine.reindex(&touched)?;
-        subjects.extend(touched);
+        subjects.extend(self.land_replayed(&batches, &released, &failing, &mut sum)?);
         subjects.sort_unstable();
         subjects.dedup();
         sum.released = released.len() as u64;
@@ -407,5 +392,35 @@ impl Session<'_> {
             &format!("{} of {total} rows", out.len()),
         )?;
         Ok((out, total))
+    }
+}
+
+impl Session<'_> {
+    /// Writes a replay's released records, settles the quarantine (released
+    /// rows go, failing ones keep their new reason) and the dangling
+    /// references the released records may answer, and indexes what landed.
+    /// Returns the ids of the records written.
+    pub(crate) fn land_replayed(
+        &self,
+        batches: &BTreeMap<(String, String), Batch>,
+        released: &[i64],
+        failing: &[(i64, String, String)],
+        sum: &mut ReplaySummary,
+    ) -> Result<Vec<String>, EngineError> {
+        let mut store = self.engine.store()?;
+        for b in batches.values() {
+            sum.statements_new += store.write_batch(b)?.inserted;
+        }
+        store.settle_quarantine(released, failing)?;
+        store.settle_references(0)?;
+        drop(store);
+        let mut touched: Vec<String> = batches
+            .values()
+            .flat_map(|b| b.statements.iter().map(|s| s.entity_id.to_string()))
+            .collect();
+        touched.sort_unstable();
+        touched.dedup();
+        self.engine.reindex(&touched)?;
+        Ok(touched)
     }
 }

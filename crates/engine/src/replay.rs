@@ -122,20 +122,7 @@ impl Session<'_> {
         }
         released.sort_unstable();
         released.dedup();
-        let mut store = self.engine.store()?;
-        for b in batches.values() {
-            sum.statements_new += store.write_batch(b)?.inserted;
-        }
-        store.settle_quarantine(&released, &failing)?;
-        store.settle_references(0)?;
-        drop(store);
-        let mut touched: Vec<String> = batches
-            .values()
-            .flat_map(|b| b.statements.iter().map(|s| s.entity_id.to_string()))
-            .collect();
-        touched.sort_unstable();
-        touched.dedup();
-        self.engine.reindex(&touched)?;
+        subjects.extend(self.land_replayed(&batches, &released, &failing, &mut sum)?);
         subjects.sort_unstable();
         subjects.dedup();
         sum.released = released.len() as u64;
