@@ -356,18 +356,10 @@ impl Store for SqliteStore {
         )?;
         let rows = q.query_map([], |r| {
             Ok(Dataset {
-                name: r.get(0)?,
-                title: r.get(1)?,
-                owner: r.get(2)?,
-                description: r.get(3)?,
-                legal_basis: r.get(4)?,
-                retention: r.get(5)?,
-                markings: r.get(6)?,
-                created_at: Timestamp(r.get(7)?),
-                updated_at: Timestamp(r.get(8)?),
                 statements: to_u64(r.get(9)?),
                 quarantined: to_u64(r.get(10)?),
                 dangling: to_u64(r.get(11)?),
+                ..dataset_row(r)?
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -995,20 +987,7 @@ impl Store for SqliteStore {
                 "SELECT name, title, owner, description, legal_basis, retention, markings, created_at, updated_at
                  FROM dataset WHERE name = ?1",
                 [name],
-                |r| {
-                    Ok(Dataset {
-                        name: r.get(0)?,
-                        title: r.get(1)?,
-                        owner: r.get(2)?,
-                        description: r.get(3)?,
-                        legal_basis: r.get(4)?,
-                        retention: r.get(5)?,
-                        markings: r.get(6)?,
-                        created_at: Timestamp(r.get(7)?),
-                        updated_at: Timestamp(r.get(8)?),
-                        ..Dataset::default()
-                    })
-                },
+                dataset_row,
             )
             .optional()?)
     }
@@ -1166,5 +1145,22 @@ fn document_row(r: &Row<'_>) -> rusqlite::Result<Document> {
         body: r.get(1)?,
         created_at: Timestamp(r.get(2)?),
         updated_at: Timestamp(r.get(3)?),
+    })
+}
+
+/// A dataset's register columns, in the order both dataset queries select
+/// them (the counts, where asked for, follow).
+fn dataset_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Dataset> {
+    Ok(Dataset {
+        name: r.get(0)?,
+        title: r.get(1)?,
+        owner: r.get(2)?,
+        description: r.get(3)?,
+        legal_basis: r.get(4)?,
+        retention: r.get(5)?,
+        markings: r.get(6)?,
+        created_at: Timestamp(r.get(7)?),
+        updated_at: Timestamp(r.get(8)?),
+        ..Dataset::default()
     })
 }
