@@ -5,7 +5,7 @@
 //! gate: a record the session may not see is left out as if it had never
 //! been loaded, so nothing in the dossier hints at it.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use clearstone_model::{PropType, Statement, Timestamp, limits};
 use clearstone_policy::Action;
@@ -16,6 +16,7 @@ use clearstone_search::{REFERRERS_MAX, Referrer, TARGETS_MAX};
 
 use crate::index::search_error;
 use crate::resolve::parse_settings;
+use crate::subjects::Seen;
 use crate::{EngineError, MASKED_SOURCE, Operation, Session};
 
 // A dossier's event names every entity it returns, and the log holds at
@@ -233,27 +234,6 @@ impl Session<'_> {
         Ok(out)
     }
 
-    /// `canonical` as this session knows it ([`view_id`]); `cache` keeps
-    /// the answers of one request, as references repeat.
-    pub(crate) fn visible_canonical(
-        &self,
-        canonical: &str,
-        cache: &mut HashMap<String, String>,
-    ) -> Result<String, EngineError> {
-        if let Some(v) = cache.get(canonical) {
-            return Ok(v.clone());
-        }
-        let members = self.engine.store()?.cluster_members(canonical)?;
-        let shown = if members.is_empty() {
-            canonical.to_string()
-        } else {
-            let visible = self.visible_members(&members)?;
-            view_id(canonical, &visible, visible.len() == members.len())
-        };
-        cache.insert(canonical.to_string(), shown.clone());
-        Ok(shown)
-    }
-
     /// The cluster a canonical id derived from one of its visible members
     /// other than the smallest names: the id this session was shown when
     /// the smallest is hidden from it. Found by deriving the id of every
@@ -335,7 +315,7 @@ impl Session<'_> {
             .or_else(|| caption(self, &schema, &statements))
             .unwrap_or_else(|| format!("{schema} {canonical}"));
         let (properties, refs) = self.group_values(statements);
-        let mut shown_ids = HashMap::new();
+        let mut shown_ids = Seen::default();
         let outgoing = self.outgoing(refs, &mut truncated, &mut shown_ids)?;
         let member_set: BTreeSet<&str> = members.iter().map(|m| m.entity_id.as_str()).collect();
         let (incoming, timeline) =
@@ -479,7 +459,7 @@ impl Session<'_> {
         &self,
         mut refs: Vec<Statement>,
         truncated: &mut Vec<&'static str>,
-        shown_ids: &mut HashMap<String, String>,
+        shown_ids: &mut Seen,
     ) -> Result<Vec<Reference>, EngineError> {
         refs.sort_by(|a, b| {
             (&a.prop, &a.value, &a.entity_id).cmp(&(&b.prop, &b.value, &b.entity_id))
@@ -526,7 +506,7 @@ impl Session<'_> {
         cluster: &str,
         members: &BTreeSet<&str>,
         truncated: &mut Vec<&'static str>,
-        shown_ids: &mut HashMap<String, String>,
+        shown_ids: &mut Seen,
     ) -> Result<(Vec<Reference>, Vec<TimelineEvent>), EngineError> {
         let visible = self.visible(Action::View)?;
         // Members are fewer than the index's limit on targets for one lookup.

@@ -31,6 +31,7 @@ use serde_json::{Value, json};
 
 use crate::disclose::{Destination, Disclosed, Disclosure};
 use crate::index::search_error;
+use crate::subjects::Seen;
 use crate::{Engine, EngineError, Operation, Session};
 
 /// A graph export's format.
@@ -666,7 +667,8 @@ impl Session<'_> {
         };
         let mut ids: Vec<&str> = vec![out.node.id.as_str()];
         ids.extend(out.neighbours.iter().map(|(n, _)| n.id.as_str()));
-        let concerns = self.concerns_of(&ids)?;
+        let mut seen = Seen::default();
+        let concerns = self.concerns_of(&ids, &mut seen)?;
         self.record_entities(
             Operation::Consult,
             query,
@@ -674,6 +676,7 @@ impl Session<'_> {
             None,
             &format!("{} neighbours{}", out.neighbours.len(), cut(&out.truncated)),
             &concerns,
+            &mut seen,
         )?;
         Ok(out)
     }
@@ -752,7 +755,8 @@ impl Session<'_> {
         net: &Network,
     ) -> Result<(), EngineError> {
         let ids: Vec<&str> = net.nodes.iter().map(|n| n.id.as_str()).collect();
-        let concerns = self.concerns_of(&ids)?;
+        let mut seen = Seen::default();
+        let concerns = self.concerns_of(&ids, &mut seen)?;
         self.record_entities(
             op,
             query,
@@ -765,6 +769,7 @@ impl Session<'_> {
                 cut(&net.truncated)
             ),
             &concerns,
+            &mut seen,
         )
     }
 
@@ -817,7 +822,8 @@ impl Session<'_> {
             ids.extend(p.nodes.iter().map(|n| n.id.as_str()));
         }
         dedup(&mut ids);
-        let concerns = self.concerns_of(&ids)?;
+        let mut seen = Seen::default();
+        let concerns = self.concerns_of(&ids, &mut seen)?;
         self.record_entities(
             Operation::Consult,
             &query,
@@ -832,6 +838,7 @@ impl Session<'_> {
                 cut(&out.truncated)
             ),
             &concerns,
+            &mut seen,
         )?;
         Ok(out)
     }
@@ -872,7 +879,8 @@ impl Session<'_> {
         let mut ids: Vec<&str> = vec![out.a.id.as_str(), out.b.id.as_str()];
         ids.extend(out.associates.iter().map(|x| x.node.id.as_str()));
         dedup(&mut ids);
-        let concerns = self.concerns_of(&ids)?;
+        let mut seen = Seen::default();
+        let concerns = self.concerns_of(&ids, &mut seen)?;
         self.record_entities(
             Operation::Consult,
             query,
@@ -884,6 +892,7 @@ impl Session<'_> {
                 cut(&out.truncated)
             ),
             &concerns,
+            &mut seen,
         )?;
         Ok(out)
     }
@@ -959,8 +968,9 @@ impl Session<'_> {
         let net = g.graph.network(&sub, &g.visible);
         let (graph, whole) = export_graph(&net, &sub).map_err(graph_error)?;
         let ids: Vec<&str> = net.nodes.iter().map(|n| n.id.as_str()).collect();
-        let subjects = self.with_records(&ids)?;
-        let concerns = self.concerns_of(&ids)?;
+        let mut seen = Seen::default();
+        let subjects = self.with_records(&ids, &mut seen)?;
+        let concerns = self.concerns_of(&ids, &mut seen)?;
         self.disclose(&query, d, to, |out| {
             match format {
                 GraphFormat::GraphMl => write_graphml(&graph, &whole, out),

@@ -3,7 +3,7 @@
 
 use clearstone_model::{Entity, Statement, Timestamp, limits};
 use clearstone_policy::Action;
-use clearstone_store::{Alert, Dataset, Event, IngestRun, ResolutionStore, Store};
+use clearstone_store::{Alert, Dataset, Event, IngestRun, Store};
 
 use crate::{EngineError, Operation, Session};
 
@@ -194,43 +194,15 @@ impl Session<'_> {
         out
     }
 
-    /// The self-monitoring concerns of every record behind `ids` (a
-    /// canonical id stands for each of its members), for answers that name
-    /// many entities: search hits, graph nodes. Records whose id the answer
-    /// did not name are looked up too, as a canonical id is the person.
-    pub(crate) fn concerns_of(
-        &self,
-        ids: &[&str],
-    ) -> Result<Vec<(String, Vec<&'static str>)>, EngineError> {
+    /// Whether lookups by this principal can raise self-monitoring concerns:
+    /// most (services, users without a record, unit or address) have
+    /// nothing to look themselves up by.
+    pub(crate) fn monitors_lookups(&self) -> bool {
         let p = &self.principal;
-        // Most principals (services, users without a record, unit or
-        // address) have nothing to look up themselves by.
-        if p.unit.is_none()
-            && !["person", "address"]
+        p.unit.is_some()
+            || ["person", "address"]
                 .iter()
                 .any(|k| p.attributes.contains_key(*k))
-        {
-            return Ok(Vec::new());
-        }
-        let mut out = Vec::new();
-        let mut seen = std::collections::HashSet::new();
-        for id in ids {
-            let mut members = self.engine.store()?.cluster_members(id)?;
-            if members.is_empty() {
-                members.push((*id).to_string());
-            }
-            for m in members {
-                if !seen.insert(m.clone()) {
-                    continue;
-                }
-                let raw = self.raw_statements(&m)?;
-                let found = self.self_monitoring(&m, &raw);
-                if !found.is_empty() {
-                    out.push((m, found));
-                }
-            }
-        }
-        Ok(out)
     }
 
     /// The concerns one statement raises on its own, for answers that

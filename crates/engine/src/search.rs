@@ -35,9 +35,9 @@ impl Session<'_> {
             .map_err(|e| EngineError::InvalidInput(e.to_string()))?;
         // A hit is named as the session knows its cluster, never by an id
         // derived from a record it may not see.
-        let mut shown_ids = std::collections::HashMap::new();
+        let mut seen = crate::subjects::Seen::default();
         for h in &mut results.hits {
-            h.canonical = self.visible_canonical(&h.canonical, &mut shown_ids)?;
+            h.canonical = self.visible_canonical(&h.canonical, &mut seen)?;
         }
         let ids: Vec<&str> = results.hits.iter().map(|h| h.canonical.as_str()).collect();
         // Finding oneself, a colleague or a neighbour in a list of hits is
@@ -47,7 +47,7 @@ impl Session<'_> {
             .iter()
             .flat_map(|h| h.entities.iter().map(String::as_str))
             .collect();
-        let concerns = self.concerns_of(&found)?;
+        let concerns = self.concerns_of(&found, &mut seen)?;
         // The query text can name a person: the log keeps its hash.
         let text = crate::session::text_ref(query);
         self.engine.store()?.put_text(&text, query)?;
@@ -58,6 +58,7 @@ impl Session<'_> {
             None,
             &format!("{} of {} shown", results.hits.len(), results.total),
             &concerns,
+            &mut seen,
         )?;
         Ok(results)
     }

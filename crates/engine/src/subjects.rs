@@ -1,24 +1,108 @@
 //! What events name: an act on a resolved entity names its canonical id and
 //! every source record of it the session may see, each as a keyed hash, so
 //! that an overseer asking after either (`audit query --subject`) finds it.
+//!
+//! An answer that names many entities (search hits, graph nodes) asks three
+//! things of each cluster member: may the session see it (to derive the id
+//! it is shown), is it named in the event, and does looking it up raise a
+//! self-monitoring concern. [`Seen`] keeps what one answer has read, so each
+//! member's statements are read and decided once, not once a question.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
-use clearstone_store::ResolutionStore;
+use clearstone_model::limits;
+use clearstone_policy::Action;
+use clearstone_store::{ResolutionStore, Store};
 
+use crate::dossier::view_id;
 use crate::{EngineError, Operation, Session};
 
+/// What one answer has learnt of clusters and records. Never kept between
+/// answers: what a session may see can change between them.
+#[derive(Debug, Default)]
+pub(crate) struct Seen {
+    members: HashMap<String, Vec<String>>,
+    records: HashMap<String, Sight>,
+    shown: HashMap<String, String>,
+}
+
+#[derive(Debug)]
+struct Sight {
+    visible: bool,
+    concerns: Vec<&'static str>,
+}
+
 impl Session<'_> {
+    /// The members of the cluster `id` names; none when it names no cluster.
+    fn members_seen(&self, seen: &mut Seen, id: &str) -> Result<Vec<String>, EngineError> {
+        if let Some(m) = seen.members.get(id) {
+            return Ok(m.clone());
+        }
+        let m = self.engine.store()?.cluster_members(id)?;
+        seen.members.insert(id.to_string(), m.clone());
+        Ok(m)
+    }
+
+    /// Whether the session may see `entity` and what looking it up raises,
+    /// from one read of its statements.
+    fn sight<'s>(&self, seen: &'s mut Seen, entity: &str) -> Result<&'s Sight, EngineError> {
+        if !seen.records.contains_key(entity) {
+            let raw = self
+                .engine
+                .store()?
+                .entity_statements(entity, limits::ENTITY_STATEMENTS_MAX)?;
+            let concerns = if self.monitors_lookups() {
+                self.self_monitoring(entity, &raw)
+            } else {
+                Vec::new()
+            };
+            let visible = !self.gate(Action::View, raw, None).0.is_empty();
+            seen.records
+                .insert(entity.to_string(), Sight { visible, concerns });
+        }
+        seen.records
+            .get(entity)
+            .ok_or_else(|| EngineError::NotFound(entity.to_string()))
+    }
+
+    /// `canonical` as this session knows it ([`view_id`]).
+    pub(crate) fn visible_canonical(
+        &self,
+        canonical: &str,
+        seen: &mut Seen,
+    ) -> Result<String, EngineError> {
+        if let Some(v) = seen.shown.get(canonical) {
+            return Ok(v.clone());
+        }
+        let members = self.members_seen(seen, canonical)?;
+        let shown = if members.is_empty() {
+            canonical.to_string()
+        } else {
+            let mut visible = Vec::with_capacity(members.len());
+            for m in &members {
+                if self.sight(seen, m)?.visible {
+                    visible.push(m.as_str());
+                }
+            }
+            view_id(canonical, &visible, visible.len() == members.len())
+        };
+        seen.shown.insert(canonical.to_string(), shown.clone());
+        Ok(shown)
+    }
+
     /// `canonical` and each member record of them this session may see.
-    pub(crate) fn with_records(&self, canonical: &[&str]) -> Result<BTreeSet<String>, EngineError> {
+    pub(crate) fn with_records(
+        &self,
+        canonical: &[&str],
+        seen: &mut Seen,
+    ) -> Result<BTreeSet<String>, EngineError> {
         let mut out = BTreeSet::new();
         for c in canonical {
             out.insert((*c).to_string());
-            let members = self.engine.store()?.cluster_members(c)?;
-            for m in members {
+            for m in self.members_seen(seen, c)? {
                 // A hidden member was not touched: only values the session
                 // could see were.
-                if !out.contains(&m) && !self.visible_statements(&m)?.is_empty() {
+                if !out.contains(&m) && self.sight(seen, &m)?.visible {
                     out.insert(m);
                 }
             }
@@ -26,7 +110,40 @@ impl Session<'_> {
         Ok(out)
     }
 
+    /// The self-monitoring concerns of every record behind `ids` (a
+    /// canonical id stands for each of its members), for answers that name
+    /// many entities: search hits, graph nodes. Records whose id the answer
+    /// did not name are looked up too, as a canonical id is the person.
+    pub(crate) fn concerns_of(
+        &self,
+        ids: &[&str],
+        seen: &mut Seen,
+    ) -> Result<Vec<(String, Vec<&'static str>)>, EngineError> {
+        if !self.monitors_lookups() {
+            return Ok(Vec::new());
+        }
+        let mut out = Vec::new();
+        let mut done = std::collections::HashSet::new();
+        for id in ids {
+            let mut members = self.members_seen(seen, id)?;
+            if members.is_empty() {
+                members.push((*id).to_string());
+            }
+            for m in members {
+                if !done.insert(m.clone()) {
+                    continue;
+                }
+                let found = &self.sight(seen, &m)?.concerns;
+                if !found.is_empty() {
+                    out.push((m.clone(), found.clone()));
+                }
+            }
+        }
+        Ok(out)
+    }
+
     /// Records an event about resolved entities (see [`Self::with_records`]).
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn record_entities(
         &self,
         op: Operation,
@@ -35,8 +152,9 @@ impl Session<'_> {
         recipient: Option<&str>,
         outcome: &str,
         concerns: &[(String, Vec<&'static str>)],
+        seen: &mut Seen,
     ) -> Result<(), EngineError> {
-        let subjects = self.with_records(canonical)?;
+        let subjects = self.with_records(canonical, seen)?;
         let refs: Vec<&str> = subjects.iter().map(String::as_str).collect();
         self.record_monitored(op, query, &refs, recipient, outcome, concerns)
     }
