@@ -10,6 +10,7 @@ mod output;
 mod progress;
 mod registers;
 mod resolution;
+mod review;
 mod search;
 
 use std::path::Path;
@@ -500,7 +501,11 @@ fn run(cli: Cli) -> Result<()> {
             }
         },
         Command::Alerts { limit, session } => {
-            for a in open(dir)?.session(request(&session))?.alerts(limit)? {
+            let alerts = open(dir)?.session(request(&session))?.alerts(limit)?;
+            if alerts.is_empty() {
+                println!("no alerts");
+            }
+            for a in alerts {
                 println!(
                     "#{} {} {} by `{}` subject {} ({}) event #{}",
                     a.id,
@@ -551,7 +556,7 @@ fn run(cli: Cli) -> Result<()> {
             schema,
             limit,
             session,
-        } => resolution::review(&open(dir)?.session(request(&session))?, &schema, limit)?,
+        } => review::review(&open(dir)?.session(request(&session))?, &schema, limit)?,
         Command::Judge {
             left,
             right,
@@ -565,7 +570,7 @@ fn run(cli: Cli) -> Result<()> {
                 &verdict.replace('-', "_"),
                 &why,
             )?;
-            println!("{}", resolution::judgement_line(&j));
+            println!("{}", review::judgement_line(&j));
         }
         Command::Judgements {
             action,
@@ -579,14 +584,13 @@ fn run(cli: Cli) -> Result<()> {
                 Some(JudgementAction::Withdraw { id, why }) => {
                     println!(
                         "{}",
-                        resolution::judgement_line(&s.withdraw_judgement(id, &why)?)
+                        review::judgement_line(&s.withdraw_judgement(id, &why)?)
                     );
                 }
-                None => {
-                    for j in s.judgements(&schema, withdrawn)? {
-                        println!("{}", resolution::judgement_line(&j));
-                    }
-                }
+                None => print!(
+                    "{}",
+                    review::judgements_text(&s.judgements(&schema, withdrawn)?, &schema, withdrawn)
+                ),
             }
         }
         Command::Explain {
@@ -595,14 +599,7 @@ fn run(cli: Cli) -> Result<()> {
             json,
             session,
         } => {
-            let x = open(dir)?
-                .session(request(&session))?
-                .explain(&left, &right)?;
-            if json {
-                println!("{}", x.to_json());
-            } else {
-                print!("{}", x.to_text());
-            }
+            review::explain(&open(dir)?.session(request(&session))?, &left, &right, json)?;
         }
         Command::Link {
             settings,

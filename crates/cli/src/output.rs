@@ -109,6 +109,9 @@ pub fn summary_line(s: &IngestSummary) -> String {
 }
 
 pub fn quarantine_text(rows: &[QuarantineEntry], total: u64) -> String {
+    if total == 0 {
+        return "no quarantined records\n".to_owned();
+    }
     let mut out = String::new();
     for q in rows {
         let col = if q.column.is_empty() {
@@ -144,6 +147,9 @@ pub fn quarantine_json(rows: &[QuarantineEntry]) -> Value {
 }
 
 pub fn dangling_text(refs: &[DanglingReference]) -> String {
+    if refs.is_empty() {
+        return "no dangling references\n".to_owned();
+    }
     let mut out = String::new();
     for r in refs {
         out.push_str(&format!(
@@ -169,6 +175,9 @@ pub fn dangling_json(refs: &[DanglingReference]) -> Value {
 }
 
 pub fn runs_text(runs: &[IngestRun]) -> String {
+    if runs.is_empty() {
+        return "no ingest runs\n".to_owned();
+    }
     let mut out = String::new();
     for r in runs {
         out.push_str(&format!(
