@@ -258,6 +258,34 @@ fn run(cli: Cli) -> Result<()> {
             eprintln!("exported {n} statements");
             write_receipt(&s, receipt.as_deref())?;
         }
+        Command::Export {
+            what:
+                ExportWhat::Clusters {
+                    schema,
+                    format,
+                    out,
+                    recipient,
+                    gateway,
+                    receipt,
+                    session,
+                },
+        } => {
+            let e = open(dir)?;
+            let s = e.session(request(&session))?;
+            let fmt = ExportFormat::parse(&format).context("unknown format")?;
+            let disclosure = Disclosure {
+                recipient: &recipient,
+                gateway: gateway.as_deref(),
+            };
+            let mut stdout = std::io::stdout();
+            let to = match &out {
+                Some(p) => Destination::File(p),
+                None => Destination::Stream(&mut stdout),
+            };
+            let n = s.export_clusters(&schema, fmt, to, &disclosure)?;
+            eprintln!("exported {n} records with their clusters");
+            write_receipt(&s, receipt.as_deref())?;
+        }
         Command::References {
             action:
                 ReferencesAction::Dangling {

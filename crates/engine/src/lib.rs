@@ -13,6 +13,7 @@ mod error;
 mod evidence;
 mod explore;
 mod export;
+mod export_clusters;
 mod gate;
 mod index;
 mod ingest;
