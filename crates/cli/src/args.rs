@@ -349,6 +349,10 @@ pub enum ReferencesAction {
         json: bool,
         #[command(flatten)]
         session: SessionArgs,
+        /// First look again for the records that references by a non-key
+        /// column name (`by = ...`), and link those now found.
+        #[arg(long)]
+        resolve: bool,
     },
 }
 

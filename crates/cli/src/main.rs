@@ -293,12 +293,19 @@ fn run(cli: Cli) -> Result<()> {
                     limit,
                     json,
                     session,
+                    resolve,
                 },
         } => {
             let e = open(dir)?;
-            let refs = e
-                .session(request(&session))?
-                .dangling_references(dataset.as_deref(), limit)?;
+            let s = e.session(request(&session))?;
+            if resolve {
+                let found = s.resolve_dangling_references()?;
+                eprintln!(
+                    "{} references found by value, {} ambiguous (two or more records hold the value)",
+                    found.resolved, found.ambiguous
+                );
+            }
+            let refs = s.dangling_references(dataset.as_deref(), limit)?;
             emit(
                 json,
                 || output::dangling_json(&refs),

@@ -90,7 +90,7 @@ pub fn datasets_json(ds: &[Dataset]) -> Value {
 
 pub fn summary_line(s: &IngestSummary) -> String {
     format!(
-        "{}: {} rows read, {} statements written ({} already held), {} quarantined{}, {} dangling references, {} entities touched, {:.1} s ({:.0} rows/s)",
+        "{}: {} rows read, {} statements written ({} already held), {} quarantined{}, {} dangling references{}, {} entities touched, {:.1} s ({:.0} rows/s)",
         s.source,
         s.rows_read,
         s.statements_new,
@@ -102,6 +102,14 @@ pub fn summary_line(s: &IngestSummary) -> String {
             String::new()
         },
         s.dangling,
+        if s.references_found + s.references_ambiguous > 0 {
+            format!(
+                " ({} references found by value, {} ambiguous)",
+                s.references_found, s.references_ambiguous
+            )
+        } else {
+            String::new()
+        },
         s.entities_touched,
         s.seconds,
         s.rows_read as f64 / s.seconds.max(1e-6)

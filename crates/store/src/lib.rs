@@ -157,6 +157,15 @@ pub trait Store {
         limit: usize,
     ) -> Result<Vec<DanglingReference>, StoreError>;
 
+    /// Removes one note, answered some other way than by the target's id
+    /// arriving (a reference by a non-key column, once found).
+    fn forget_reference(
+        &mut self,
+        entity_id: &str,
+        prop: &str,
+        target: &str,
+    ) -> Result<(), StoreError>;
+
     fn now(&self) -> Timestamp {
         Timestamp::now()
     }

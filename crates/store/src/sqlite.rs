@@ -1101,6 +1101,19 @@ impl Store for SqliteStore {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    fn forget_reference(
+        &mut self,
+        entity_id: &str,
+        prop: &str,
+        target: &str,
+    ) -> Result<(), StoreError> {
+        self.conn.execute(
+            "DELETE FROM dangling WHERE entity_id = ?1 AND prop = ?2 AND target = ?3",
+            params![entity_id, prop, target],
+        )?;
+        Ok(())
+    }
+
     fn put_text(&mut self, hash: &str, text: &str) -> Result<(), StoreError> {
         self.conn.execute(
             "INSERT OR IGNORE INTO text_ref(hash, text) VALUES (?1, ?2)",
