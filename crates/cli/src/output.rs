@@ -60,6 +60,9 @@ pub fn entity_text(e: &Entity) -> String {
 }
 
 pub fn datasets_text(ds: &[Dataset]) -> String {
+    if ds.is_empty() {
+        return "no datasets this purpose covers\n".to_owned();
+    }
     let mut out = format!(
         "{:<16} {:>12} {:>11} {:>9}  {:<20} {}\n",
         "dataset", "statements", "quarantine", "dangling", "markings", "owner / legal basis"

@@ -131,6 +131,30 @@ fn each_comparison_shows_the_values_it_compared_and_missing_is_not_a_disagreemen
         "{out}"
     );
 
+    // issue 16, item 7: the clusters go out as a disclosure.
+    let clusters = ok(bin(&dir)
+        .args([
+            "export",
+            "clusters",
+            "--format",
+            "jsonl",
+            "--recipient",
+            "self, for analysis",
+        ])
+        .output()
+        .unwrap());
+    let first: serde_json::Value = serde_json::from_str(clusters.lines().next().unwrap()).unwrap();
+    assert!(
+        first["canonical_id"].as_str().unwrap().starts_with("cs-"),
+        "{first}"
+    );
+    assert!(
+        clusters
+            .lines()
+            .any(|l| l.contains("\"joined_by\":\"score\"")),
+        "{clusters}"
+    );
+
     let explained = ok(bin(&dir)
         .args([
             "explain",
@@ -162,4 +186,5 @@ fn empty_lists_say_so() {
         "no dangling references\n"
     );
     assert_eq!(admin(&["quarantine", "list"]), "no quarantined records\n");
+    assert_eq!(admin(&["datasets"]), "no datasets this purpose covers\n");
 }
