@@ -202,13 +202,44 @@ pub fn judgements_text(list: &[Judgement], schema: &str, withdrawn: bool) -> Str
     list.iter().map(|j| judgement_line(j) + "\n").collect()
 }
 
-/// `clearstone explain` as text: the waterfall with what each part compared.
+/// Each comparison's values as JSON, in the explanation's order.
+fn compared_json(compared: &[Compared]) -> serde_json::Value {
+    let side = |v: &[String]| serde_json::json!(v);
+    serde_json::Value::Array(
+        compared
+            .iter()
+            .map(|c| {
+                serde_json::json!({
+                    "comparison": c.comparison,
+                    "agreement": match c.agreement {
+                        Agreement::Missing => "missing",
+                        Agreement::Agrees => "agrees",
+                        Agreement::Partly => "partly",
+                        Agreement::Disagrees => "disagrees",
+                    },
+                    "fields": c.fields.iter().map(|f| serde_json::json!({
+                        "field": f.field, "left": side(&f.left), "right": side(&f.right),
+                    })).collect::<Vec<_>>(),
+                })
+            })
+            .collect(),
+    )
+}
+
+/// `clearstone explain`: the waterfall with what each part compared; as
+/// JSON, the waterfall's object with `left`, `right` and `compared` added.
 pub fn explain(s: &Session<'_>, left: &str, right: &str, json: bool) -> Result<()> {
+    let x = s.explain_compared(left, right)?;
     if json {
-        println!("{}", s.explain(left, right)?.to_json());
+        let mut obj: serde_json::Value = serde_json::from_str(&x.explanation.to_json())?;
+        if let Some(map) = obj.as_object_mut() {
+            map.insert("left".into(), x.left_id.clone().into());
+            map.insert("right".into(), x.right_id.clone().into());
+            map.insert("compared".into(), compared_json(&x.compared));
+        }
+        println!("{obj}");
         return Ok(());
     }
-    let x = s.explain_compared(left, right)?;
     print!(
         "{}",
         comparisons_text(&x.explanation, &x.compared, &x.left_id, &x.right_id)

@@ -165,6 +165,27 @@ fn each_comparison_shows_the_values_it_compared_and_missing_is_not_a_disagreemen
         .unwrap());
     assert!(explained.contains("missing (no evidence)"), "{explained}");
     assert!(!explained.contains(":address:"), "{explained}");
+    let json: serde_json::Value = serde_json::from_str(&ok(bin(&dir)
+        .args([
+            "explain",
+            "intel:subject:IR-0000001",
+            "crime:person:N0000004",
+            "--json",
+        ])
+        .output()
+        .unwrap()))
+    .unwrap();
+    let place = json["compared"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["comparison"] == "place")
+        .unwrap();
+    assert!(place.to_string().contains("NX1 0AA"), "{place}");
+    assert_eq!(
+        json["terms"].as_array().unwrap().len(),
+        json["compared"].as_array().unwrap().len()
+    );
 }
 
 // issue 16, item 8
