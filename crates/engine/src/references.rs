@@ -111,15 +111,17 @@ impl Session<'_> {
                 }
             }
         };
-        self.engine.store()?.for_each_statement(&mut |s| {
-            if *s.prop == *by && s.entity_id.starts_with(prefix) {
-                batch.push(s);
-                if batch.len() == LOOKUP_BATCH {
-                    keep(&mut batch, &mut table);
+        self.engine
+            .store()?
+            .for_each_statement_under(prefix, &mut |s| {
+                if *s.prop == *by {
+                    batch.push(s);
+                    if batch.len() == LOOKUP_BATCH {
+                        keep(&mut batch, &mut table);
+                    }
                 }
-            }
-            Ok(())
-        })?;
+                Ok(())
+            })?;
         keep(&mut batch, &mut table);
         Ok(table)
     }
