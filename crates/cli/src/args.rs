@@ -349,6 +349,10 @@ pub enum ReferencesAction {
         json: bool,
         #[command(flatten)]
         session: SessionArgs,
+        /// First look again for the records that references by a non-key
+        /// column name (`by = ...`), and link those now found.
+        #[arg(long)]
+        resolve: bool,
     },
 }
 
@@ -489,6 +493,27 @@ pub enum ExportWhat {
         #[arg(long, value_parser = ["csv", "jsonl", "parquet"])]
         format: String,
         /// Output file (standard output when absent; not for parquet).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Who receives the export (a disclosure is logged with its recipient).
+        #[arg(long, env = "CLEARSTONE_RECIPIENT", default_value = "")]
+        recipient: String,
+        /// The law permitting the disclosure (the purpose's legal basis when absent).
+        #[arg(long)]
+        gateway: Option<String>,
+        /// Write a tlog-proof receipt for this access's event to FILE.
+        #[arg(long)]
+        receipt: Option<PathBuf>,
+        #[command(flatten)]
+        session: SessionArgs,
+    },
+    /// Each resolved record, its canonical id and how it joined its cluster.
+    Clusters {
+        #[arg(long = "type", visible_alias = "schema", default_value = "Person")]
+        schema: String,
+        #[arg(long, value_parser = ["csv", "jsonl"], default_value = "csv")]
+        format: String,
+        /// Output file (standard output when absent).
         #[arg(long)]
         out: Option<PathBuf>,
         /// Who receives the export (a disclosure is logged with its recipient).

@@ -407,7 +407,7 @@ fn dossier_text(d: &Dossier) -> String {
                 ));
             }
             for j in &h.judgements {
-                out.push_str(&format!("  {}\n", crate::resolution::judgement_line(j)));
+                out.push_str(&format!("  {}\n", crate::review::judgement_line(j)));
             }
         }
     }

@@ -10,6 +10,7 @@ mod output;
 mod progress;
 mod registers;
 mod resolution;
+mod review;
 mod search;
 
 use std::path::Path;
@@ -257,6 +258,34 @@ fn run(cli: Cli) -> Result<()> {
             eprintln!("exported {n} statements");
             write_receipt(&s, receipt.as_deref())?;
         }
+        Command::Export {
+            what:
+                ExportWhat::Clusters {
+                    schema,
+                    format,
+                    out,
+                    recipient,
+                    gateway,
+                    receipt,
+                    session,
+                },
+        } => {
+            let e = open(dir)?;
+            let s = e.session(request(&session))?;
+            let fmt = ExportFormat::parse(&format).context("unknown format")?;
+            let disclosure = Disclosure {
+                recipient: &recipient,
+                gateway: gateway.as_deref(),
+            };
+            let mut stdout = std::io::stdout();
+            let to = match &out {
+                Some(p) => Destination::File(p),
+                None => Destination::Stream(&mut stdout),
+            };
+            let n = s.export_clusters(&schema, fmt, to, &disclosure)?;
+            eprintln!("exported {n} records with their clusters");
+            write_receipt(&s, receipt.as_deref())?;
+        }
         Command::References {
             action:
                 ReferencesAction::Dangling {
@@ -264,12 +293,19 @@ fn run(cli: Cli) -> Result<()> {
                     limit,
                     json,
                     session,
+                    resolve,
                 },
         } => {
             let e = open(dir)?;
-            let refs = e
-                .session(request(&session))?
-                .dangling_references(dataset.as_deref(), limit)?;
+            let s = e.session(request(&session))?;
+            if resolve {
+                let found = s.resolve_dangling_references()?;
+                eprintln!(
+                    "{} references found by value, {} ambiguous (two or more records hold the value)",
+                    found.resolved, found.ambiguous
+                );
+            }
+            let refs = s.dangling_references(dataset.as_deref(), limit)?;
             emit(
                 json,
                 || output::dangling_json(&refs),
@@ -500,7 +536,11 @@ fn run(cli: Cli) -> Result<()> {
             }
         },
         Command::Alerts { limit, session } => {
-            for a in open(dir)?.session(request(&session))?.alerts(limit)? {
+            let alerts = open(dir)?.session(request(&session))?.alerts(limit)?;
+            if alerts.is_empty() {
+                println!("no alerts");
+            }
+            for a in alerts {
                 println!(
                     "#{} {} {} by `{}` subject {} ({}) event #{}",
                     a.id,
@@ -551,7 +591,7 @@ fn run(cli: Cli) -> Result<()> {
             schema,
             limit,
             session,
-        } => resolution::review(&open(dir)?.session(request(&session))?, &schema, limit)?,
+        } => review::review(&open(dir)?.session(request(&session))?, &schema, limit)?,
         Command::Judge {
             left,
             right,
@@ -565,7 +605,7 @@ fn run(cli: Cli) -> Result<()> {
                 &verdict.replace('-', "_"),
                 &why,
             )?;
-            println!("{}", resolution::judgement_line(&j));
+            println!("{}", review::judgement_line(&j));
         }
         Command::Judgements {
             action,
@@ -579,14 +619,13 @@ fn run(cli: Cli) -> Result<()> {
                 Some(JudgementAction::Withdraw { id, why }) => {
                     println!(
                         "{}",
-                        resolution::judgement_line(&s.withdraw_judgement(id, &why)?)
+                        review::judgement_line(&s.withdraw_judgement(id, &why)?)
                     );
                 }
-                None => {
-                    for j in s.judgements(&schema, withdrawn)? {
-                        println!("{}", resolution::judgement_line(&j));
-                    }
-                }
+                None => print!(
+                    "{}",
+                    review::judgements_text(&s.judgements(&schema, withdrawn)?, &schema, withdrawn)
+                ),
             }
         }
         Command::Explain {
@@ -595,14 +634,7 @@ fn run(cli: Cli) -> Result<()> {
             json,
             session,
         } => {
-            let x = open(dir)?
-                .session(request(&session))?
-                .explain(&left, &right)?;
-            if json {
-                println!("{}", x.to_json());
-            } else {
-                print!("{}", x.to_text());
-            }
+            review::explain(&open(dir)?.session(request(&session))?, &left, &right, json)?;
         }
         Command::Link {
             settings,

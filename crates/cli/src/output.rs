@@ -60,6 +60,9 @@ pub fn entity_text(e: &Entity) -> String {
 }
 
 pub fn datasets_text(ds: &[Dataset]) -> String {
+    if ds.is_empty() {
+        return "no datasets this purpose covers\n".to_owned();
+    }
     let mut out = format!(
         "{:<16} {:>12} {:>11} {:>9}  {:<20} {}\n",
         "dataset", "statements", "quarantine", "dangling", "markings", "owner / legal basis"
@@ -90,7 +93,7 @@ pub fn datasets_json(ds: &[Dataset]) -> Value {
 
 pub fn summary_line(s: &IngestSummary) -> String {
     format!(
-        "{}: {} rows read, {} statements written ({} already held), {} quarantined{}, {} dangling references, {} entities touched, {:.1} s ({:.0} rows/s)",
+        "{}: {} rows read, {} statements written ({} already held), {} quarantined{}, {} dangling references{}, {} entities touched, {:.1} s ({:.0} rows/s)",
         s.source,
         s.rows_read,
         s.statements_new,
@@ -102,6 +105,14 @@ pub fn summary_line(s: &IngestSummary) -> String {
             String::new()
         },
         s.dangling,
+        if s.references_found + s.references_ambiguous > 0 {
+            format!(
+                " ({} references found by value, {} ambiguous)",
+                s.references_found, s.references_ambiguous
+            )
+        } else {
+            String::new()
+        },
         s.entities_touched,
         s.seconds,
         s.rows_read as f64 / s.seconds.max(1e-6)
@@ -109,6 +120,9 @@ pub fn summary_line(s: &IngestSummary) -> String {
 }
 
 pub fn quarantine_text(rows: &[QuarantineEntry], total: u64) -> String {
+    if total == 0 {
+        return "no quarantined records\n".to_owned();
+    }
     let mut out = String::new();
     for q in rows {
         let col = if q.column.is_empty() {
@@ -144,6 +158,9 @@ pub fn quarantine_json(rows: &[QuarantineEntry]) -> Value {
 }
 
 pub fn dangling_text(refs: &[DanglingReference]) -> String {
+    if refs.is_empty() {
+        return "no dangling references\n".to_owned();
+    }
     let mut out = String::new();
     for r in refs {
         out.push_str(&format!(
@@ -169,6 +186,9 @@ pub fn dangling_json(refs: &[DanglingReference]) -> Value {
 }
 
 pub fn runs_text(runs: &[IngestRun]) -> String {
+    if runs.is_empty() {
+        return "no ingest runs\n".to_owned();
+    }
     let mut out = String::new();
     for r in runs {
         out.push_str(&format!(

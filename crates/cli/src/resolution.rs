@@ -1,11 +1,10 @@
-//! `clearstone resolve | review | judge | judgements | explain`: entity
-//! resolution in a data directory, every step through a session.
+//! `clearstone resolve`: entity resolution in a data directory, every step
+//! through a session. Review, judgements and explanations are in `review.rs`.
 
-use std::io::BufRead;
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use clearstone_engine::{Entity, Judgement, ResolveOptions, ReviewItem, Session};
+use clearstone_engine::{ResolveOptions, Session};
 
 pub fn resolve(
     s: &Session<'_>,
@@ -43,99 +42,4 @@ pub fn resolve(
         sum.model_version
     );
     Ok(())
-}
-
-fn values(e: &Entity, prop: &str) -> String {
-    e.values(prop).collect::<Vec<_>>().join(" / ")
-}
-
-/// Both records side by side, property by property.
-fn side_by_side(item: &ReviewItem) -> String {
-    let mut props: Vec<&String> = item
-        .left
-        .properties
-        .keys()
-        .chain(item.right.properties.keys())
-        .collect();
-    props.sort();
-    props.dedup();
-    let mut out = format!(
-        "{:<22} {:<36} {}\n",
-        "", item.pair.left_id, item.pair.right_id
-    );
-    for p in props {
-        let (l, r) = (values(&item.left, p), values(&item.right, p));
-        let mark = if l == r { ' ' } else { '≠' };
-        out.push_str(&format!("{mark} {p:<20} {l:<36} {r}\n"));
-    }
-    out
-}
-
-/// Shows each queued pair and asks y (same), n (not same), u (unsure),
-/// s (skip) or q (quit); a verdict needs a reason.
-pub fn review(s: &Session<'_>, schema: &str, limit: usize) -> Result<()> {
-    let queue = s.review_queue(schema, limit)?;
-    if queue.is_empty() {
-        println!("nothing to review");
-        return Ok(());
-    }
-    let stdin = std::io::stdin();
-    let mut lines = stdin.lock().lines();
-    let mut decided = 0;
-    for (n, item) in queue.iter().enumerate() {
-        println!(
-            "\npair {} of {}: probability {:.3}\n{}\n{}",
-            n + 1,
-            queue.len(),
-            item.pair.probability,
-            side_by_side(item),
-            item.explanation.to_text()
-        );
-        let verdict = loop {
-            print!("same person? [y]es / [n]o / [u]nsure / [s]kip / [q]uit: ");
-            std::io::Write::flush(&mut std::io::stdout())?;
-            let Some(line) = lines.next() else {
-                return finish(decided);
-            };
-            match line?.trim() {
-                "y" => break Some("same"),
-                "n" => break Some("not_same"),
-                "u" => break Some("unsure"),
-                "s" => break None,
-                "q" => return finish(decided),
-                _ => {}
-            }
-        };
-        let Some(verdict) = verdict else { continue };
-        print!("why: ");
-        std::io::Write::flush(&mut std::io::stdout())?;
-        let why = lines.next().transpose()?.unwrap_or_default();
-        let j = s.judge(&item.pair.left_id, &item.pair.right_id, verdict, &why)?;
-        println!("recorded judgement {}", j.id);
-        decided += 1;
-    }
-    finish(decided)
-}
-
-fn finish(decided: usize) -> Result<()> {
-    println!("{decided} judgements recorded");
-    Ok(())
-}
-
-pub fn judgement_line(j: &Judgement) -> String {
-    let mut line = format!(
-        "#{} {} {} {} by `{}` at {}: {}",
-        j.id, j.left_id, j.verdict, j.right_id, j.principal, j.at, j.why
-    );
-    if let Some(p) = j.probability {
-        line.push_str(&format!(" (model said {p:.3})"));
-    }
-    if let Some(at) = j.withdrawn_at {
-        line.push_str(&format!(
-            " — withdrawn by `{}` at {at}: {}",
-            j.withdrawn_by.as_deref().unwrap_or(""),
-            j.withdrawn_why.as_deref().unwrap_or("")
-        ));
-    }
-    line
 }

@@ -11,6 +11,7 @@ use clearstone_policy::Action;
 use clearstone_store::{Batch, Dataset, IngestRun, QuarantineRow, RunStatus, Store};
 
 use crate::quarantine::{QuarantineEntry, RowGates, gated};
+use crate::references::Lookups;
 use crate::{EngineError, Operation, Session};
 
 /// Reported after each transaction, for progress display.
@@ -39,6 +40,12 @@ pub struct IngestSummary {
     /// References this run made to keys no record holds.
     pub dangling: u64,
     pub seconds: f64,
+    /// References by a non-key column linked to the one record holding
+    /// their value (this run's, and earlier runs' whose record arrived).
+    pub references_found: u64,
+    /// This run's references by a non-key column whose value two or more
+    /// records hold: left unlinked and dangling.
+    pub references_ambiguous: u64,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -133,7 +140,8 @@ impl Session<'_> {
         // Entities named only by quarantined rows: subjects of the event too.
         let mut held: HashSet<String> = HashSet::new();
         let mut upkeep = self.engine.ingest_upkeep()?;
-        let result = clearstone_ingest::run(&mapping, now, &mut |mb| {
+        let mut lookups = Lookups::default();
+        let result = clearstone_ingest::run(&mapping, now, &mut |mut mb| {
             if started.is_none() {
                 started = Some(
                     self.start_run(&mapping, &begun)
@@ -149,6 +157,10 @@ impl Session<'_> {
                     held.extend(read.entity_ids);
                 }
             }
+            sum.references_found += self
+                .resolve_lookups(&mut mb.statements, &mut lookups)
+                .map_err(|e| e.to_string())?
+                .resolved;
             let batch = to_batch(&ds.name, &mapping.source_name, &mapping_file, now, mb);
             let refs = self.references(&batch.statements);
             let mut store = self.engine.store().map_err(|e| e.to_string())?;
@@ -223,17 +235,35 @@ impl Session<'_> {
             // A file with no records: accepted, so registered all the same.
             None => self.start_run(&mapping, &begun)?.run_id,
         };
+        // The records are searchable from here: indexing counts as loading.
+        upkeep.commit()?;
+        // References by value whose record this run (or an earlier one) loaded.
+        let (found, written) = self.settle_lookups(Some(run.id))?;
+        sum.references_found += found.resolved;
+        sum.references_ambiguous = found.ambiguous;
+        subjects.extend(
+            written
+                .iter()
+                .map(String::as_str)
+                .filter(|id| !touched.contains(*id)),
+        );
+        subjects.sort_unstable();
+        subjects.dedup();
         // References to records later in the file, or already held, are not dangling.
         run.dangling = self.engine.store()?.settle_references(run.id)?;
         sum.dangling = run.dangling;
         self.engine.store()?.finish_run(&run)?;
-        upkeep.commit()?;
-        // The records are searchable from here: indexing counts as loading.
         sum.seconds = started_at.elapsed().as_secs_f64();
-        let outcome = format!(
+        let mut outcome = format!(
             "{} rows, {} new statements, {} quarantined, {} dangling references",
             sum.rows_read, sum.statements_new, sum.quarantined, sum.dangling
         );
+        if sum.references_found + sum.references_ambiguous > 0 {
+            outcome.push_str(&format!(
+                ", {} references found by value, {} ambiguous",
+                sum.references_found, sum.references_ambiguous
+            ));
+        }
         self.record(Operation::Collect, &query, &subjects, None, &outcome)?;
         Ok(sum)
     }
@@ -407,8 +437,16 @@ impl Session<'_> {
         failing: &[(i64, String, String)],
         sum: &mut ReplaySummary,
     ) -> Result<Vec<String>, EngineError> {
-        let mut store = self.engine.store()?;
+        // References by a non-key column are looked up as at ingest.
+        let mut lookups = Lookups::default();
+        let mut landing = Vec::with_capacity(batches.len());
         for b in batches.values() {
+            let mut b = b.clone();
+            self.resolve_lookups(&mut b.statements, &mut lookups)?;
+            landing.push(b);
+        }
+        let mut store = self.engine.store()?;
+        for b in &landing {
             sum.statements_new += store.write_batch(b)?.inserted;
         }
         store.settle_quarantine(released, failing)?;

@@ -4,6 +4,7 @@
 //! CLI depend on this crate, never on the store.
 
 mod breakglass;
+mod compared;
 mod datadir;
 mod disclose;
 mod dossier;
@@ -12,6 +13,7 @@ mod error;
 mod evidence;
 mod explore;
 mod export;
+mod export_clusters;
 mod gate;
 mod index;
 mod ingest;
@@ -51,6 +53,7 @@ pub use clearstone_store::{
     Alert, BreakGlass, DanglingReference, Dataset, IngestRun, Judgement, MatchPair, QuarantineRow,
     ResolutionRun, RunStatus,
 };
+pub use compared::{Agreement, Compared, FieldValues};
 pub use datadir::SharedDir;
 pub use disclose::{Destination, Disclosure, RECIPIENT_CHARS_MAX};
 pub use dossier::{
@@ -72,9 +75,10 @@ pub use export::ExportFormat;
 pub use gate::{GateCounts, MASKED_SOURCE};
 pub use ingest::{IngestProgress, IngestSummary, ReplaySummary};
 pub use quarantine::QuarantineEntry;
+pub use references::LookupCounts;
 pub use registers::{REGISTER_ID_CHARS_MAX, is_register_id};
 pub use resolve::{DEFAULT_PERSON_SETTINGS, PAIR_PROBABILITY_MIN, ResolveOptions, ResolveSummary};
-pub use review::{ReviewItem, VERDICTS};
+pub use review::{ExplainedPair, ReviewItem, VERDICTS};
 pub use session::{Operation, REASON_CODES, Session, SessionRequest};
 
 /// An access event, as stored.

@@ -5,9 +5,11 @@
 
 use clearstone_model::{Entity, Timestamp, limits};
 use clearstone_policy::Action;
+use clearstone_resolve::settings::Settings;
 use clearstone_resolve::{Explanation, Features, Model, Scorer, model_file};
 use clearstone_store::{Judgement, MatchPair, ResolutionRun, ResolutionStore, Store};
 
+use crate::compared::{Compared, FieldValues};
 use crate::resolve::{ordered, parse_settings};
 use crate::{EngineError, Operation, Session};
 
@@ -22,17 +24,33 @@ pub struct ReviewItem {
     pub left: Entity,
     pub right: Entity,
     pub explanation: Explanation,
+    /// What each comparison compared, in the explanation's order.
+    pub compared: Vec<Compared>,
+    /// The records' other properties, which no comparison reads.
+    pub others: Vec<FieldValues>,
+}
+
+/// A pair's explanation with the values each comparison compared.
+#[derive(Debug, Clone)]
+pub struct ExplainedPair {
+    /// The pair in the order the comparisons' sides are given.
+    pub left_id: String,
+    pub right_id: String,
+    pub explanation: Explanation,
+    pub compared: Vec<Compared>,
 }
 
 impl Session<'_> {
     /// The entity as this session may see it for review; "not found" when
     /// nothing of it is visible, so a hidden record's existence does not leak.
-    fn reviewable(&self, entity_id: &str) -> Result<Entity, EngineError> {
+    /// References to records it may not see are left out with them.
+    pub(crate) fn reviewable(&self, entity_id: &str) -> Result<Entity, EngineError> {
         let raw = self
             .engine
             .store()?
             .entity_statements(entity_id, limits::ENTITY_STATEMENTS_MAX)?;
         let (shown, _) = self.gate(Action::Review, raw, None);
+        let shown = self.drop_hidden_targets(Action::Review, shown)?;
         Entity::assemble(entity_id, shown).ok_or_else(|| EngineError::NotFound(entity_id.into()))
     }
 
@@ -284,11 +302,15 @@ impl Session<'_> {
                 continue;
             };
             let explanation = explainer.explain(&pair.left_id, &pair.right_id)?;
+            let compared = self.compared(&explainer.settings, &explanation, &left, &right)?;
+            let others = self.uncompared(&explainer.settings, &left, &right);
             out.push(ReviewItem {
                 pair,
                 left,
                 right,
                 explanation,
+                compared,
+                others,
             });
         }
         let subjects: Vec<&str> = out
@@ -307,6 +329,12 @@ impl Session<'_> {
 
     /// Why the last run's model scores the pair as it does.
     pub fn explain(&self, a: &str, b: &str) -> Result<Explanation, EngineError> {
+        Ok(self.explain_compared(a, b)?.explanation)
+    }
+
+    /// [`Session::explain`] with the values each comparison compared, as
+    /// this session may see them.
+    pub fn explain_compared(&self, a: &str, b: &str) -> Result<ExplainedPair, EngineError> {
         let (left, right) = ordered(a, b);
         self.logged(
             Operation::Consult,
@@ -316,20 +344,31 @@ impl Session<'_> {
         )
     }
 
-    fn explain_pair(&self, left: &str, right: &str) -> Result<Explanation, EngineError> {
-        self.reviewable(left)?;
-        self.reviewable(right)?;
+    fn explain_pair(&self, left: &str, right: &str) -> Result<ExplainedPair, EngineError> {
+        let left_shown = self.reviewable(left)?;
+        let right_shown = self.reviewable(right)?;
         let schema = self.resolved_schema(left, right)?;
         let run = self.last_run(&schema)?;
-        let out = self.explainer(&run)?.explain(left, right)?;
+        let explainer = self.explainer(&run)?;
+        let explanation = explainer.explain(left, right)?;
+        let compared =
+            self.compared(&explainer.settings, &explanation, &left_shown, &right_shown)?;
         self.record(
             Operation::Consult,
             "explain a match score",
             &[left, right],
             None,
-            &format!("weight {:.2}, model {}", out.total, run.model_version),
+            &format!(
+                "weight {:.2}, model {}",
+                explanation.total, run.model_version
+            ),
         )?;
-        Ok(out)
+        Ok(ExplainedPair {
+            left_id: left.to_owned(),
+            right_id: right.to_owned(),
+            explanation,
+            compared,
+        })
     }
 
     /// Explains pairs with the run's model over the records as they are
@@ -345,6 +384,7 @@ impl Session<'_> {
             ids: loaded.ids,
             features,
             model,
+            settings,
         })
     }
 }
@@ -354,6 +394,7 @@ struct Explainer {
     ids: Vec<String>,
     features: Features,
     model: Model,
+    settings: Settings,
 }
 
 impl Explainer {

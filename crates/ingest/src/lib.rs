@@ -6,6 +6,7 @@
 mod clean;
 mod error;
 mod inspect;
+mod lookup;
 mod map;
 mod mapping;
 mod run;
@@ -13,6 +14,7 @@ mod source;
 
 pub use error::{IngestError, RowError};
 pub use inspect::{ColumnUse, Inspected, inspect};
+pub use lookup::Lookup;
 pub use map::QuarantinedEntity;
 pub use mapping::{DatasetInfo, Format, Mapping};
 pub use run::{MappedBatch, Quarantined, quarantined_entities, remap, run};

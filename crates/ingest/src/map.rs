@@ -8,6 +8,7 @@ use clearstone_model::{
 
 use crate::RowError;
 use crate::clean::clean;
+use crate::lookup::Lookup;
 use crate::mapping::{CategorySpec, Mapping, ValueSource};
 
 /// A record's values, one per mapping slot (`None` when empty or absent).
@@ -159,12 +160,24 @@ pub(crate) fn map_record(
                     dataset,
                     name,
                     slots,
+                    by,
                 } => {
                     let keys: Vec<&str> = slots.iter().filter_map(|s| get(*s)).collect();
-                    joined = if keys.len() == slots.len() {
-                        entity_id(dataset, name, &keys)
-                    } else {
-                        String::new()
+                    joined = match (by, keys.as_slice()) {
+                        _ if keys.len() != slots.len() => String::new(),
+                        // The engine finds the record holding the value;
+                        // the value as given is kept as the original.
+                        (Some(by), [value]) => {
+                            said = slots.first().and_then(|s| source(*s));
+                            Lookup {
+                                dataset: dataset.clone(),
+                                name: name.clone(),
+                                by: by.clone(),
+                                value: (*value).to_owned(),
+                            }
+                            .to_value()
+                        }
+                        _ => entity_id(dataset, name, &keys),
                     };
                     (!joined.is_empty()).then_some(joined.as_str())
                 }

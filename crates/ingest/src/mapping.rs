@@ -125,6 +125,9 @@ pub(crate) enum ValueSource {
         dataset: String,
         name: String,
         slots: Vec<usize>,
+        /// The property of the record referred to that holds the value,
+        /// when the column is not its key (see `lookup.rs`).
+        by: Option<String>,
     },
 }
 
@@ -222,6 +225,7 @@ struct RawValue {
     join: Option<String>,
     constant: Option<String>,
     entity: Option<String>,
+    by: Option<Spanned<String>>,
     #[serde(default)]
     map: BTreeMap<String, String>,
     split: Option<String>,
@@ -531,7 +535,8 @@ impl Mapping {
                             }
                             Some((ds, name)) if v.constant.is_none() && n == 1 => {
                                 let cols: Vec<String> = v.column.iter().cloned().chain(v.columns.iter().flatten().cloned()).collect();
-                                ValueSource::ByKey { dataset: ds.to_string(), name: name.to_string(), slots: cols.iter().map(|c| slots.slot(c)).collect() }
+                                let by = reference_by(&cx, ontology, pname, prop, v)?;
+                                ValueSource::ByKey { dataset: ds.to_string(), name: name.to_string(), slots: cols.iter().map(|c| slots.slot(c)).collect(), by }
                             }
                             _ => {
                                 return Err(cx.err(pat, format!(
@@ -542,6 +547,16 @@ impl Mapping {
                     }
                     (None, _) => return Err(cx.err(pat, format!("`{pname}` needs exactly one of `column`, `columns`, `constant` or `entity`"))),
                 };
+                if let Some(by) = &v.by
+                    && !matches!(&source, ValueSource::ByKey { by: Some(_), .. })
+                {
+                    return Err(cx.err(
+                        by.span().start,
+                        format!(
+                            "`{pname}`: `by` needs `entity = \"<dataset>:<name>\"` and one `column`"
+                        ),
+                    ));
+                }
                 if prop.ty == PropType::Entity && v.entity.is_none() {
                     return Err(cx.err(
                         pat,
@@ -629,6 +644,39 @@ struct ReadOptions {
     header: bool,
     encoding: Option<&'static encoding_rs::Encoding>,
     compression: Compression,
+}
+
+/// The property `by` names for a reference by a non-key column: one the
+/// reference's target type (or a subtype) has, read from a single column.
+fn reference_by(
+    cx: &Cx<'_>,
+    ontology: &Ontology,
+    pname: &str,
+    prop: &clearstone_model::Property,
+    v: &RawValue,
+) -> Result<Option<String>, IngestError> {
+    let Some(by) = &v.by else { return Ok(None) };
+    let at = by.span().start;
+    if v.columns.is_some() {
+        return Err(cx.err(
+            at,
+            format!("`{pname}`: a reference `by` a property reads one `column`, not `columns`"),
+        ));
+    }
+    let range = prop.range.as_deref().unwrap_or("Thing");
+    let held = ontology
+        .types()
+        .any(|t| ontology.is_a(&t.name, range) && t.property(by.get_ref()).is_some());
+    if !held {
+        return Err(cx.err(
+            at,
+            format!(
+                "`{pname}`: `by = \"{}\"` is not a property of `{range}` or of a type within it",
+                by.get_ref()
+            ),
+        ));
+    }
+    Ok(Some(by.get_ref().clone()))
 }
 
 fn read_options(cx: &Cx<'_>, src: &RawSource, format: Format) -> Result<ReadOptions, IngestError> {

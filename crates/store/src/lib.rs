@@ -157,6 +157,33 @@ pub trait Store {
         limit: usize,
     ) -> Result<Vec<DanglingReference>, StoreError>;
 
+    /// Removes one note, answered some other way than by the target's id
+    /// arriving (a reference by a non-key column, once found).
+    fn forget_reference(
+        &mut self,
+        entity_id: &str,
+        prop: &str,
+        target: &str,
+    ) -> Result<(), StoreError>;
+
+    /// Visits the statements of the entities whose id starts with `prefix`
+    /// (`hr:staff:`), in the order of [`Store::for_each_statement`].
+    fn for_each_statement_under(
+        &self,
+        prefix: &str,
+        f: &mut dyn FnMut(Statement) -> Result<(), StoreError>,
+    ) -> Result<u64, StoreError> {
+        let mut n = 0;
+        self.for_each_statement(&mut |s| {
+            if s.entity_id.starts_with(prefix) {
+                n += 1;
+                f(s)?;
+            }
+            Ok(())
+        })?;
+        Ok(n)
+    }
+
     fn now(&self) -> Timestamp {
         Timestamp::now()
     }

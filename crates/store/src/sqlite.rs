@@ -749,29 +749,34 @@ impl Store for SqliteStore {
         &self,
         f: &mut dyn FnMut(Statement) -> Result<(), StoreError>,
     ) -> Result<u64, StoreError> {
-        let sql = format!("SELECT {RECORD_COLUMNS} {RECORD_JOINS} ORDER BY r.entity_id, r.key");
-        let mut q = self.conn.prepare(&sql)?;
-        let mut rows = q.query([])?;
-        let mut n = 0;
-        let mut group: Vec<Statement> = Vec::new();
-        let mut current: Option<Arc<str>> = None;
-        let mut flush = |group: &mut Vec<Statement>, n: &mut u64| -> Result<(), StoreError> {
-            for s in merge(std::mem::take(group)) {
-                f(s)?;
-                *n += 1;
-            }
-            Ok(())
+        self.statements_where("", [], f)
+    }
+
+    fn for_each_statement_under(
+        &self,
+        prefix: &str,
+        f: &mut dyn FnMut(Statement) -> Result<(), StoreError>,
+    ) -> Result<u64, StoreError> {
+        // A range on the entity id index: every id with the prefix sorts at
+        // or after it and before the prefix with its last character bumped.
+        let mut end: Vec<char> = prefix.chars().collect();
+        let Some(last) = end.pop() else {
+            return self.for_each_statement(f);
         };
-        while let Some(r) = rows.next()? {
-            let v = raw_version(r)?;
-            if current.as_ref() != Some(&v.entity_id) {
-                flush(&mut group, &mut n)?;
-                current = Some(v.entity_id.clone());
-            }
-            self.unpack(&v, &mut group)?;
-        }
-        flush(&mut group, &mut n)?;
-        Ok(n)
+        let Some(next) = char::from_u32(u32::from(last) + 1) else {
+            return self.statements_where(
+                "WHERE substr(r.entity_id, 1, length(?1)) = ?1",
+                [prefix],
+                f,
+            );
+        };
+        end.push(next);
+        let end: String = end.into_iter().collect();
+        self.statements_where(
+            "WHERE r.entity_id >= ?1 AND r.entity_id < ?2",
+            [prefix, end.as_str()],
+            f,
+        )
     }
 
     fn statement_count(&self) -> Result<u64, StoreError> {
@@ -1101,6 +1106,19 @@ impl Store for SqliteStore {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    fn forget_reference(
+        &mut self,
+        entity_id: &str,
+        prop: &str,
+        target: &str,
+    ) -> Result<(), StoreError> {
+        self.conn.execute(
+            "DELETE FROM dangling WHERE entity_id = ?1 AND prop = ?2 AND target = ?3",
+            params![entity_id, prop, target],
+        )?;
+        Ok(())
+    }
+
     fn put_text(&mut self, hash: &str, text: &str) -> Result<(), StoreError> {
         self.conn.execute(
             "INSERT OR IGNORE INTO text_ref(hash, text) VALUES (?1, ?2)",
@@ -1163,4 +1181,40 @@ fn dataset_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Dataset> {
         updated_at: Timestamp(r.get(8)?),
         ..Dataset::default()
     })
+}
+
+impl SqliteStore {
+    /// Visits the statements of the records `filter` selects (an SQL
+    /// `WHERE` over `record r`, or nothing), entity by entity.
+    fn statements_where<P: rusqlite::Params>(
+        &self,
+        filter: &str,
+        params: P,
+        f: &mut dyn FnMut(Statement) -> Result<(), StoreError>,
+    ) -> Result<u64, StoreError> {
+        let sql =
+            format!("SELECT {RECORD_COLUMNS} {RECORD_JOINS} {filter} ORDER BY r.entity_id, r.key");
+        let mut q = self.conn.prepare(&sql)?;
+        let mut rows = q.query(params)?;
+        let mut n = 0;
+        let mut group: Vec<Statement> = Vec::new();
+        let mut current: Option<Arc<str>> = None;
+        let mut flush = |group: &mut Vec<Statement>, n: &mut u64| -> Result<(), StoreError> {
+            for s in merge(std::mem::take(group)) {
+                f(s)?;
+                *n += 1;
+            }
+            Ok(())
+        };
+        while let Some(r) = rows.next()? {
+            let v = raw_version(r)?;
+            if current.as_ref() != Some(&v.entity_id) {
+                flush(&mut group, &mut n)?;
+                current = Some(v.entity_id.clone());
+            }
+            self.unpack(&v, &mut group)?;
+        }
+        flush(&mut group, &mut n)?;
+        Ok(n)
+    }
 }
