@@ -105,9 +105,10 @@ fn source_of(id: &str) -> &str {
     colons.nth(1).and_then(|i| id.get(..i)).unwrap_or(id)
 }
 
-/// Scores `clusters` (entity id → canonical id) against the truth. Records
-/// the truth lists but resolution never saw (quarantined rows) are left out,
-/// as are resolved records the truth does not know.
+/// Scores `clusters` (entity id → canonical id) against the truth, which
+/// lists only records that load. A record resolution left out (one it had
+/// nothing to compare on) stands alone: its true pairs count as missed.
+/// Resolved records the truth does not know are left out.
 pub fn score(
     truth: &[(String, String)],
     forbidden: &[(String, String, String)],
@@ -115,12 +116,10 @@ pub fn score(
 ) -> Quality {
     let recs: Vec<Rec<'_>> = truth
         .iter()
-        .filter_map(|(e, p)| {
-            Some(Rec {
-                source: source_of(e),
-                person: p,
-                cluster: clusters.get(e)?,
-            })
+        .map(|(e, p)| Rec {
+            source: source_of(e),
+            person: p,
+            cluster: clusters.get(e).unwrap_or(e),
         })
         .collect();
     let mut q = Quality {
@@ -306,11 +305,18 @@ mod tests {
     }
 
     #[test]
-    fn records_resolution_never_saw_are_left_out() {
-        let t = truth(&[("hr:staff:1", "P1"), ("hr:staff:2", "P1")]);
+    fn records_resolution_left_out_stand_alone() {
+        let t = truth(&[("hr:staff:1", "P1"), ("cards:holder:2", "P1")]);
         let q = score(&t, &[], &clusters(&[("hr:staff:1", "a")]));
-        assert_eq!(q.records, 1);
-        assert_eq!(q.overall, Pairs::default());
-        assert_eq!(q.overall.f1(), 1.0);
+        assert_eq!(q.records, 2);
+        assert_eq!(
+            q.overall,
+            Pairs {
+                predicted: 0,
+                actual: 1,
+                correct: 0
+            }
+        );
+        assert_eq!(q.overall.f1(), 0.0);
     }
 }

@@ -157,6 +157,10 @@ pub const INTERIM: &[(&str, &str)] = &[
         "company_officers.toml",
         include_str!("../../mappings/interim/company_officers.toml"),
     ),
+    (
+        "notifiable_associations.toml",
+        include_str!("../../mappings/interim/notifiable_associations.toml"),
+    ),
 ];
 
 /// Nominal records of the crime system, kept compactly because incidents,
