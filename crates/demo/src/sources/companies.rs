@@ -138,11 +138,17 @@ pub fn write(cx: &mut Ctx<'_>) -> Result<(), DemoError> {
                 } else {
                     p.dob.add_days(gap)
                 };
+                // A father and son of the same name tell themselves apart
+                // with a suffix; the dates of birth still do.
+                let named_after = !p.female && r.chance(0.25);
                 if born.age_on(today()) >= 18 {
-                    let female = r.chance(0.5);
-                    let first =
-                        crate::names::first_name(&mut r, p.community(), female, born.year());
-                    if first != p.first {
+                    let female = !named_after && r.chance(0.5);
+                    let first = if named_after {
+                        p.first
+                    } else {
+                        crate::names::first_name(&mut r, p.community(), female, born.year())
+                    };
+                    if named_after || first != p.first {
                         let id = officer_id(seq, 2);
                         let name = NameParts {
                             title: "",
@@ -155,7 +161,11 @@ pub fn write(cx: &mut Ctx<'_>) -> Result<(), DemoError> {
                             id: id.clone(),
                             company: &company,
                             company_name: &company_name,
-                            name: register_form(&name),
+                            name: match (named_after, parent) {
+                                (false, _) => register_form(&name),
+                                (true, true) => format!("{} Snr", register_form(&name)),
+                                (true, false) => format!("{} Jnr", register_form(&name)),
+                            },
                             role: if r.chance(0.5) {
                                 "director"
                             } else {
