@@ -231,9 +231,16 @@ pub fn run(dir: &Path, scale: usize, seed: u64, no_ingest: bool) -> Result<()> {
         resolved.links,
         started.elapsed().as_secs_f64()
     );
+    let clusters = loader.canonical_ids("Person")?.into_iter().collect();
     let ds = loader.datasets()?;
     drop(loader);
     println!("\n{}", crate::output::datasets_text(&ds));
+    // The demo knows who everyone really is: show how close the shipped
+    // settings came, so a change to resolution shows its effect here.
+    let (truth, forbidden) =
+        crate::demo_quality::read_truth(&generated.truth, &generated.forbidden)?;
+    let quality = crate::demo_quality::score(&truth, &forbidden, &clusters);
+    println!("{}", crate::demo_quality::render(&quality));
     let d = dir.display();
     let example = example_entity(&generated.truth).unwrap_or_else(|| "<entity id>".into());
     let name = example_name(&engine, &example).unwrap_or_else(|| "smith".into());

@@ -4,6 +4,7 @@
 mod args;
 mod bench;
 mod demo;
+mod demo_quality;
 mod explore;
 mod link;
 mod output;

@@ -18,6 +18,7 @@ mod places;
 mod rng;
 mod sources;
 mod truth;
+mod written;
 
 use std::path::{Path, PathBuf};
 
@@ -64,6 +65,9 @@ pub struct Generated {
     pub truth: PathBuf,
     /// `file,line,column,reason` for every row broken on purpose.
     pub bad_rows: PathBuf,
+    /// `kind,person_a,person_b` for every pair of people (person ids of
+    /// the truth) that must never be merged: `relative`, `namesake`.
+    pub forbidden: PathBuf,
     /// Data rows per source file, in the order they were written.
     pub sources: Vec<SourceFile>,
     pub truth_rows: u64,
@@ -105,15 +109,20 @@ pub fn generate(opts: &Options, out_dir: &Path) -> Result<Generated, DemoError> 
     sources::write_all(&mut cx)?;
     let mut mappings = Vec::new();
     for (name, text) in sources::MAPPINGS {
+        let text = sources::INTERIM
+            .iter()
+            .find(|(n, _)| n == name)
+            .map_or(*text, |(_, t)| *t);
         let path = out_dir.join(name);
         std::fs::write(&path, text).map_err(|e| out::io(&path, e))?;
         mappings.push(path);
     }
-    let (truth, bad_rows, truth_rows, sources) = cx.finish()?;
+    let (truth, bad_rows, forbidden, truth_rows, sources) = cx.finish()?;
     Ok(Generated {
         mappings,
         truth,
         bad_rows,
+        forbidden,
         sources,
         truth_rows,
     })

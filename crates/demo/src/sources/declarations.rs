@@ -9,7 +9,8 @@ use crate::people::Role;
 use crate::places::TOWNS;
 use crate::rng::Rng;
 
-use super::{Ctx, recent};
+use super::{Ctx, recent, title};
+use crate::written::{NameParts, any_form};
 
 const TAG_UNION: u64 = 0x7A10;
 const TAG_INTEREST: u64 = 0x1473;
@@ -241,14 +242,16 @@ const OFFENDING: &[&str] = &[
 ];
 
 /// Staff who declare a friend or relative with an offending history; the
-/// associate is a real person in the crime system.
+/// associate is a real person in the crime system. The form is typed up
+/// from paper: declarant and associate are whole names as written, and an
+/// associate's date of birth the declarant did not know is `UNKNOWN`.
 pub fn associations(cx: &mut Ctx<'_>) -> Result<(), DemoError> {
     let header = [
         "decl_ref",
         "staff_no",
+        "declarant",
         "declared",
-        "associate_surname",
-        "associate_forenames",
+        "associate_name",
         "associate_dob",
         "relationship",
         "associate_offending",
@@ -270,17 +273,44 @@ pub fn associations(cx: &mut Ctx<'_>) -> Result<(), DemoError> {
             continue;
         };
         let a = w.person(pi);
+        let p = w.person(w.staff_index(k));
         seq += 1;
         let key = format!("NA-{seq:05}");
+        let declared = recent(&mut r, 4 * 365);
+        let staff_surname = super::hr::surname_on(w, k, &p, declared);
+        let staff_title = title(&mut r, &p);
+        let declarant = any_form(
+            &mut r,
+            &NameParts {
+                title: staff_title,
+                first: p.first,
+                middle: p.middle,
+                surname: &staff_surname,
+                nickname: names::nicknames(p.first).first().copied(),
+            },
+        );
+        let first = noise::first_name(&mut r, a.first, 0.35, 0.03);
+        let surname = noise::surname(&mut r, &a.surname, 0.03);
+        let associate_title = title(&mut r, &a);
+        let associate = any_form(
+            &mut r,
+            &NameParts {
+                title: associate_title,
+                first: &first,
+                middle: None,
+                surname: &surname,
+                nickname: None,
+            },
+        );
         let fields = vec![
             key.clone(),
             w.staff_no(k),
-            recent(&mut r, 4 * 365).dmy(),
-            noise::surname(&mut r, &a.surname, 0.03),
-            noise::first_name(&mut r, a.first, 0.35, 0.03),
+            declarant,
+            declared.dmy(),
+            associate,
             noise::dob(&mut r, a.dob, 0.3, 0.03)
                 .map(|d| d.dmy())
-                .unwrap_or_default(),
+                .unwrap_or_else(|| "UNKNOWN".to_string()),
             (r.pick(&[
                 "Friend",
                 "Cousin",
@@ -295,13 +325,14 @@ pub fn associations(cx: &mut Ctx<'_>) -> Result<(), DemoError> {
         ];
         let faults = Faults {
             key: Some(0),
-            date: Some(5),
+            date: Some(3),
             enumeration: Some(8),
             latin1: None,
             columns: true,
         };
         if csv.row(&mut cx.truth, fields, faults)? {
             cx.person("declarations", "associate", &key, a.index)?;
+            cx.person("declarations", "declarant", &key, p.index)?;
         }
     }
     cx.done(csv.finish()?);

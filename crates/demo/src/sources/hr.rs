@@ -37,6 +37,9 @@ const COMMON: &[&str] = &[
     "mobile",
     "work_email",
     "line_manager",
+    "payroll_no",
+    "previous_surname",
+    "home_phone",
 ];
 
 pub fn rank_code(rank: &str) -> &'static str {
@@ -72,6 +75,45 @@ fn orientation_text(o: &str) -> &'static str {
         "other" => "Other",
         _ => "Prefer not to say",
     }
+}
+
+/// The payroll system's number for staff ordinal `k`: issued by another
+/// system than the staff number, so the two never line up.
+pub fn payroll_no(k: u32) -> String {
+    // 7919 is prime, so this permutes 0..1_000_000 and numbers stay unique.
+    format!("PY{:06}", (u64::from(k) * 7919 + 104_729) % 1_000_000)
+}
+
+/// A staff member's surname before marriage and the day it changed: HR
+/// holds it as a previous surname, older records still use it.
+pub fn maiden(w: &World, k: u32, p: &Person) -> Option<(String, crate::date::Date)> {
+    let mut r = Rng::for_item(w.seed, TAG_HR ^ 4, u64::from(k));
+    if !p.female || p.age() < 27 || !r.chance(0.35) {
+        return None;
+    }
+    let old = crate::names::surname(&mut r, p.community());
+    if old == p.surname {
+        return None;
+    }
+    let married = p
+        .dob
+        .add_days(r.range(24 * 365, i64::from(p.age()) * 365 - 200) as i32);
+    Some((old.to_string(), married.min(today().add_days(-30))))
+}
+
+/// The surname a record made on `on` would hold.
+pub fn surname_on(w: &World, k: u32, p: &Person, on: crate::date::Date) -> String {
+    match maiden(w, k, p) {
+        Some((old, married)) if on < married => old,
+        _ => p.surname.clone(),
+    }
+}
+
+/// A home landline for about half the workforce, beside the mobile.
+pub fn home_phone(w: &World, k: u32) -> Option<String> {
+    let mut r = Rng::for_item(w.seed, TAG_HR ^ 5, u64::from(k));
+    r.chance(0.5)
+        .then(|| format!("01632 {:06}", r.below(1_000_000)))
 }
 
 /// Start date and whether (and when) they left.
@@ -224,6 +266,9 @@ pub fn write(cx: &mut Ctx<'_>) -> Result<(), DemoError> {
             },
             work_email(&p),
             w.line_manager(k).map(|m| w.staff_no(m)).unwrap_or_default(),
+            payroll_no(k),
+            maiden(w, k, &p).map(|m| m.0).unwrap_or_default(),
+            home_phone(w, k).unwrap_or_default(),
         ];
         let staff_no = w.staff_no(k);
         let (csv, mut fields) = if role == Role::Officer {

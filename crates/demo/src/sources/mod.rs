@@ -2,7 +2,9 @@
 
 mod absence;
 mod access;
+mod cards;
 mod children;
+mod companies;
 mod complaints;
 mod conduct;
 mod crime;
@@ -127,6 +129,38 @@ pub const MAPPINGS: &[(&str, &str)] = &[
         "csc_case_notes.toml",
         include_str!("../../mappings/csc_case_notes.toml"),
     ),
+    (
+        "access_cards.toml",
+        include_str!("../../mappings/access_cards.toml"),
+    ),
+    (
+        "company_officers.toml",
+        include_str!("../../mappings/company_officers.toml"),
+    ),
+];
+
+/// Stand-ins, loadable by the mapping compiler as it is, for the mappings
+/// above that use what it does not read yet: a source's `missing` values,
+/// a name's `name_order`, month-year date formats and references `by` a
+/// non-key property (docs/mapping.md). Each drops only those lines; remove
+/// an entry once the compiler reads its mapping.
+pub const INTERIM: &[(&str, &str)] = &[
+    (
+        "overtime.toml",
+        include_str!("../../mappings/interim/overtime.toml"),
+    ),
+    (
+        "access_cards.toml",
+        include_str!("../../mappings/interim/access_cards.toml"),
+    ),
+    (
+        "company_officers.toml",
+        include_str!("../../mappings/interim/company_officers.toml"),
+    ),
+    (
+        "notifiable_associations.toml",
+        include_str!("../../mappings/interim/notifiable_associations.toml"),
+    ),
 ];
 
 /// Nominal records of the crime system, kept compactly because incidents,
@@ -214,11 +248,12 @@ impl<'a> Ctx<'a> {
         self.truth.person(&id, &pid)
     }
 
-    pub fn finish(self) -> Result<(PathBuf, PathBuf, u64, Vec<SourceFile>), DemoError> {
+    pub fn finish(self) -> Result<(PathBuf, PathBuf, PathBuf, u64, Vec<SourceFile>), DemoError> {
         let truth_path = self.truth.truth_path.clone();
         let bad_path = self.truth.bad_path.clone();
+        let forbidden_path = self.truth.forbidden_path.clone();
         let rows = self.truth.finish()?;
-        Ok((truth_path, bad_path, rows, self.sources))
+        Ok((truth_path, bad_path, forbidden_path, rows, self.sources))
     }
 }
 
@@ -241,6 +276,8 @@ pub fn write_all(cx: &mut Ctx<'_>) -> Result<(), DemoError> {
     declarations::associations(cx)?;
     access::write(cx)?;
     children::write(cx)?;
+    cards::write(cx)?;
+    companies::write(cx)?;
     Ok(())
 }
 

@@ -1,10 +1,12 @@
-//! Overtime claims from the duty-management system (tab-separated).
+//! Overtime claims from the payroll system (tab-separated): claimant and
+//! approver are named by payroll number, not by the HR system's key.
 
 use crate::DemoError;
 use crate::out::{Bad, Csv, Faults};
 use crate::people::Role;
 use crate::rng::Rng;
 
+use super::hr::payroll_no;
 use super::{Ctx, recent};
 
 const TAG: u64 = 0x0717;
@@ -25,7 +27,7 @@ const OPERATIONS: &[&str] = &[
 pub fn write(cx: &mut Ctx<'_>) -> Result<(), DemoError> {
     let header = [
         "claim_ref",
-        "staff_no",
+        "payroll_no",
         "date_worked",
         "hours",
         "rate",
@@ -69,13 +71,13 @@ pub fn write(cx: &mut Ctx<'_>) -> Result<(), DemoError> {
             };
             let fields = vec![
                 format!("OT-{seq:08}"),
-                w.staff_no(k),
+                payroll_no(k),
                 recent(&mut r, 540).dmy(),
                 format!("{hours:.1}"),
                 rate.to_string(),
                 reason.to_string(),
                 op.to_string(),
-                w.line_manager(k).map(|m| w.staff_no(m)).unwrap_or_default(),
+                w.line_manager(k).map(payroll_no).unwrap_or_default(),
                 (r.pick(&["SUB", "APP", "APP", "PAID", "PAID", "PAID", "REJ"])).to_string(),
             ];
             let faults = Faults {
