@@ -90,7 +90,7 @@ pub fn datasets_json(ds: &[Dataset]) -> Value {
 
 pub fn summary_line(s: &IngestSummary) -> String {
     format!(
-        "{}: {} rows read, {} statements written ({} already held), {} quarantined{}, {} dangling references, {} entities touched, {:.1} s ({:.0} rows/s)",
+        "{}: {} rows read, {} statements written ({} already held), {} quarantined{}{}, {} dangling references, {} entities touched, {:.1} s ({:.0} rows/s)",
         s.source,
         s.rows_read,
         s.statements_new,
@@ -98,6 +98,11 @@ pub fn summary_line(s: &IngestSummary) -> String {
         s.quarantined,
         if s.released > 0 {
             format!(" ({} released)", s.released)
+        } else {
+            String::new()
+        },
+        if s.placeholders > 0 {
+            format!(", {} placeholder values read as missing", s.placeholders)
         } else {
             String::new()
         },

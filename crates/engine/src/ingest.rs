@@ -39,6 +39,8 @@ pub struct IngestSummary {
     /// References this run made to keys no record holds.
     pub dangling: u64,
     pub seconds: f64,
+    /// Values read as missing, being placeholders the mapping declares.
+    pub placeholders: u64,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -142,6 +144,7 @@ impl Session<'_> {
             }
             sum.rows_read += mb.rows;
             sum.bytes_read += mb.bytes;
+            sum.placeholders += mb.placeholders;
             touched.extend(mb.statements.iter().map(|s| s.entity_id.clone()));
             for q in &mb.quarantine {
                 if let Ok(read) = clearstone_ingest::inspect(&mapping, &q.raw, q.header.as_deref())
