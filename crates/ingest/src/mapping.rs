@@ -125,10 +125,14 @@ impl PropMap {
     /// Whether a value is one of the placeholders the source writes for
     /// "not known".
     pub fn is_missing(&self, value: &str) -> bool {
-        !self.missing.is_empty() && {
-            let v = value.trim().to_lowercase();
-            self.missing.contains(&v)
+        if self.missing.is_empty() {
+            return false;
         }
+        let v = value.trim();
+        // Placeholders are held lowercase; ASCII is compared without
+        // allocating, as nearly every value is.
+        self.missing.iter().any(|m| m.eq_ignore_ascii_case(v))
+            || (!v.is_ascii() && self.missing.contains(&v.to_lowercase()))
     }
 }
 
