@@ -241,3 +241,26 @@ pub fn events_text(evs: &[AccessEvent]) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // issue 16, item 3 (I4): placeholders read as missing are counted in the summary.
+    #[test]
+    fn the_ingest_summary_counts_placeholders_only_when_there_are_some() {
+        let mut s = IngestSummary {
+            source: "cards.csv".into(),
+            rows_read: 3,
+            seconds: 1.0,
+            ..IngestSummary::default()
+        };
+        assert!(!summary_line(&s).contains("placeholder"));
+        s.placeholders = 2;
+        assert!(
+            summary_line(&s).contains("0 quarantined, 2 placeholder values read as missing, "),
+            "{}",
+            summary_line(&s)
+        );
+    }
+}
