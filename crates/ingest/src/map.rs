@@ -4,7 +4,7 @@ use std::cell::Cell;
 use std::sync::Arc;
 
 use clearstone_model::{
-    Origin, Statement, StatementId, SubjectCategory, Timestamp, entity_id, entity_key,
+    Origin, PropType, Statement, StatementId, SubjectCategory, Timestamp, entity_id, entity_key,
 };
 use clearstone_text::name::{clean_name, parse_name};
 
@@ -199,6 +199,11 @@ pub(crate) fn map_record(
                         .unwrap_or_else(|| pm.prop.to_string());
                     RowError::new(column, why)
                 })?;
+                // `1900-01-01` names the date however the file writes it.
+                if pm.ty == PropType::Date && pm.is_missing(&value) {
+                    missing.set(missing.get() + 1);
+                    return Ok(());
+                }
                 let mut push = |prop: &Arc<str>, value: String| {
                     let original_value = said.filter(|s| *s != value).map(str::to_string);
                     out.push(Statement {

@@ -205,6 +205,27 @@ manager = { entity = "reg:rec", column = "mgr" }"#,
     assert_eq!(b.iter().map(|x| x.placeholders).sum::<u64>(), 8);
 }
 
+// issue 16, item 3 (I4): a placeholder date written in ISO form matches the
+// date however the file writes it.
+#[test]
+fn a_placeholder_date_matches_the_date_it_names() {
+    let csv = "id,born\n1,01/01/1900\n2,1/1/1900\n3,02/01/1900\n";
+    let b = ingest(
+        csv,
+        &mapping(
+            r#"date_formats = ["%d/%m/%Y", "%-d/%-m/%Y"]
+missing = ["1900-01-01"]"#,
+            "Person",
+            r#"birth_date = { column = "born" }"#,
+        ),
+    );
+    assert_eq!(
+        values(&b),
+        [row("reg:rec:3", "birth_date", "1900-01-02", "02/01/1900")]
+    );
+    assert_eq!(b.iter().map(|x| x.placeholders).sum::<u64>(), 2);
+}
+
 #[test]
 fn a_quarantined_record_counts_no_placeholders() {
     let csv = "id,born,pc\n1,UNKNOWN,XX\n";
