@@ -378,8 +378,13 @@ fn given_first_family_start(words: &[String]) -> usize {
     start
 }
 
-/// A word of two or more letters, all capitals (`SMITH`, `O'NEILL`).
+/// A word of two or more letters, all capitals (`SMITH`, `O'NEILL`), but
+/// for a `Mc` or `Mac` that upper-case exports often keep (`McDONALD`).
 fn is_capitals(w: &str) -> bool {
+    let w = ["Mc", "Mac"]
+        .iter()
+        .find_map(|p| w.strip_prefix(p))
+        .unwrap_or(w);
     let letters = w.chars().filter(|c| c.is_alphabetic());
     letters.clone().count() >= 2 && letters.clone().all(char::is_uppercase)
 }
