@@ -93,7 +93,7 @@ pub fn datasets_json(ds: &[Dataset]) -> Value {
 
 pub fn summary_line(s: &IngestSummary) -> String {
     format!(
-        "{}: {} rows read, {} statements written ({} already held), {} quarantined{}, {} dangling references{}, {} entities touched, {:.1} s ({:.0} rows/s)",
+        "{}: {} rows read, {} statements written ({} already held), {} quarantined{}{}, {} dangling references{}, {} entities touched, {:.1} s ({:.0} rows/s)",
         s.source,
         s.rows_read,
         s.statements_new,
@@ -101,6 +101,11 @@ pub fn summary_line(s: &IngestSummary) -> String {
         s.quarantined,
         if s.released > 0 {
             format!(" ({} released)", s.released)
+        } else {
+            String::new()
+        },
+        if s.placeholders > 0 {
+            format!(", {} placeholder values read as missing", s.placeholders)
         } else {
             String::new()
         },
@@ -255,4 +260,27 @@ pub fn events_text(evs: &[AccessEvent]) -> String {
         ));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // issue 16, item 3 (I4): placeholders read as missing are counted in the summary.
+    #[test]
+    fn the_ingest_summary_counts_placeholders_only_when_there_are_some() {
+        let mut s = IngestSummary {
+            source: "cards.csv".into(),
+            rows_read: 3,
+            seconds: 1.0,
+            ..IngestSummary::default()
+        };
+        assert!(!summary_line(&s).contains("placeholder"));
+        s.placeholders = 2;
+        assert!(
+            summary_line(&s).contains("0 quarantined, 2 placeholder values read as missing, "),
+            "{}",
+            summary_line(&s)
+        );
+    }
 }

@@ -345,8 +345,9 @@ impl Engine {
                 PropType::Identifier | PropType::Postcode | PropType::Phone | PropType::Email => {
                     doc.identifiers.push(pair)
                 }
-                // A partial or unparseable date is still findable as text.
-                PropType::Date if clearstone_text::Date::parse_iso(&s.value).is_ok() => {
+                // A month, a day or a timestamp is a date; anything else
+                // a date property holds is still findable as text.
+                PropType::Date if clearstone_text::DateValue::parse_iso(&s.value).is_ok() => {
                     doc.dates.push(pair)
                 }
                 PropType::Date => doc.texts.push(pair),

@@ -46,6 +46,8 @@ pub struct IngestSummary {
     /// This run's references by a non-key column whose value two or more
     /// records hold: left unlinked and dangling.
     pub references_ambiguous: u64,
+    /// Values read as missing, being placeholders the mapping declares.
+    pub placeholders: u64,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -150,6 +152,7 @@ impl Session<'_> {
             }
             sum.rows_read += mb.rows;
             sum.bytes_read += mb.bytes;
+            sum.placeholders += mb.placeholders;
             touched.extend(mb.statements.iter().map(|s| s.entity_id.clone()));
             for q in &mb.quarantine {
                 if let Ok(read) = clearstone_ingest::inspect(&mapping, &q.raw, q.header.as_deref())

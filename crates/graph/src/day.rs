@@ -101,7 +101,13 @@ impl Span {
 
 fn parse_parts(text: &str) -> Result<(i32, Option<u32>, Option<u32>), GraphError> {
     let bad = || GraphError::Date(text.to_string());
-    let mut parts = text.split('-');
+    // A timestamp (`2012-05-03T14:05`, as a mapping with time directives
+    // stores it) falls on its day.
+    let date = match text.split_once('T') {
+        Some((date, time)) if date.len() == 10 && is_time(time) => date,
+        _ => text,
+    };
+    let mut parts = date.split('-');
     let year = parts.next().filter(|p| p.len() == 4).ok_or_else(bad)?;
     let number = |p: &str, len: usize| {
         if p.len() == len && p.bytes().all(|b| b.is_ascii_digit()) {
@@ -124,6 +130,19 @@ fn parse_parts(text: &str) -> Result<(i32, Option<u32>, Option<u32>), GraphError
     }
     let year = i32::try_from(year).map_err(|_| bad())?;
     Ok((year, month, day))
+}
+
+/// `HH:MM` or `HH:MM:SS`.
+fn is_time(t: &str) -> bool {
+    let b = t.as_bytes();
+    (b.len() == 5 || b.len() == 8)
+        && b.iter().enumerate().all(|(i, c)| {
+            if i % 3 == 2 {
+                *c == b':'
+            } else {
+                c.is_ascii_digit()
+            }
+        })
 }
 
 fn is_leap(y: i32) -> bool {
@@ -180,6 +199,22 @@ mod tests {
         }
         assert_eq!(Day::parse_earliest("1970-01-01").unwrap(), Day(0));
         assert_eq!(Day::parse_earliest("2000-03-01").unwrap(), Day(11_017));
+    }
+
+    // issue 16, item 3 (I2): a timestamp's span is its day.
+    #[test]
+    fn timestamps_fall_on_their_day() {
+        let span = Span::parse(Some("2012-05-03T14:05"), Some("2012-05-04T09:30:15")).unwrap();
+        assert_eq!(span.start.unwrap().to_string(), "2012-05-03");
+        assert_eq!(span.end.unwrap().to_string(), "2012-05-04");
+        for bad in [
+            "2012-05-03T",
+            "2012-05-03T1405",
+            "2012-05T14:05",
+            "2012-05-03T14:05Z",
+        ] {
+            assert!(Day::parse_earliest(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! `original_value` whenever cleaning changed it, so nothing a source said is lost.
 
 use clearstone_model::{PropType, limits};
-use clearstone_text::{Postcode, name::clean_name, normalise_email, parse_date, to_e164};
+use clearstone_text::{Postcode, name::clean_name, normalise_email, to_e164};
 
 use crate::mapping::PropMap;
 
@@ -20,16 +20,12 @@ pub(crate) fn clean(raw: &str, pm: &PropMap) -> Result<String, String> {
     Ok(match pm.ty {
         PropType::Name | PropType::Address => clean_name(v),
         PropType::Text => v.to_string(),
-        PropType::Date => {
-            let formats: Vec<&str> = if pm.date_formats.is_empty() {
-                vec!["iso"]
-            } else {
-                pm.date_formats.iter().map(String::as_str).collect()
-            };
-            parse_date(v, &formats)
-                .map_err(|e| e.to_string())?
-                .to_string()
-        }
+        // A month or a timestamp where the format reads one (`docs/mapping.md`).
+        PropType::Date => pm
+            .date_formats
+            .parse_value(v)
+            .map_err(|e| e.to_string())?
+            .to_string(),
         PropType::Postcode => Postcode::parse(v).map_err(|e| e.to_string())?.to_string(),
         PropType::Phone => to_e164(v).map_err(|e| e.to_string())?,
         PropType::Email => normalise_email(v).map_err(|e| e.to_string())?,

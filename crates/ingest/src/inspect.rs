@@ -7,7 +7,7 @@ use std::sync::Arc;
 use clearstone_model::{Markings, entity_id};
 
 use crate::RowError;
-use crate::mapping::{CategorySpec, Mapping, ValueSource};
+use crate::mapping::{CategorySpec, Mapping, NameSplit, ValueSource};
 use crate::source;
 
 /// One value a source column feeds.
@@ -50,15 +50,20 @@ impl Mapping {
                     ValueSource::Columns(v, _) | ValueSource::ByKey { slots: v, .. } => v,
                     ValueSource::Constant(_) | ValueSource::SameRow(_) => &[],
                 };
-                for s in slots {
-                    add(
-                        *s,
-                        ColumnUse {
-                            schema: e.schema.clone(),
-                            prop: Some(pm.prop.clone()),
-                            markings: pm.markings.clone(),
-                        },
-                    );
+                // A whole name feeds the parts parsed from it too.
+                let props = std::iter::once(&pm.prop)
+                    .chain(pm.name_parts.iter().flat_map(NameSplit::props));
+                for prop in props {
+                    for s in slots {
+                        add(
+                            *s,
+                            ColumnUse {
+                                schema: e.schema.clone(),
+                                prop: Some(prop.clone()),
+                                markings: pm.markings.clone(),
+                            },
+                        );
+                    }
                 }
             }
         }

@@ -1,15 +1,17 @@
 //! One source record to statements, or a reason it goes to quarantine.
 
+use std::cell::Cell;
 use std::sync::Arc;
 
 use clearstone_model::{
-    Origin, Statement, StatementId, SubjectCategory, Timestamp, entity_id, entity_key,
+    Origin, PropType, Statement, StatementId, SubjectCategory, Timestamp, entity_id, entity_key,
 };
+use clearstone_text::name::{clean_name, parse_name};
 
 use crate::RowError;
 use crate::clean::clean;
 use crate::lookup::Lookup;
-use crate::mapping::{CategorySpec, Mapping, ValueSource};
+use crate::mapping::{CategorySpec, Mapping, NameSplit, ValueSource};
 
 /// A record's values, one per mapping slot (`None` when empty or absent).
 pub(crate) type Fields = Vec<Option<String>>;
@@ -69,13 +71,18 @@ pub(crate) fn quarantined_entities(
     out
 }
 
+/// Maps one record, appending its statements to `out` and adding to
+/// `placeholders` the values it read as missing (`docs/mapping.md`).
 pub(crate) fn map_record(
     m: &Mapping,
     fields: &[Option<String>],
     line: u64,
     now: Timestamp,
     out: &mut Vec<Statement>,
+    placeholders: &mut u64,
 ) -> Result<(), RowError> {
+    // Counted only once the record maps: a quarantined one holds no values.
+    let missing = Cell::new(0u64);
     // A value as the source gave it, whitespace and all, if it has any text.
     let source = |slot: usize| {
         fields
@@ -133,6 +140,15 @@ pub(crate) fn map_record(
             }
         };
         for pm in &e.props {
+            // A value the source wrote for "not known" is absent.
+            let known = |v: &str| {
+                let placeholder = pm.is_missing(v);
+                if placeholder {
+                    missing.set(missing.get() + 1);
+                }
+                !placeholder
+            };
+            let present = |slot: usize| get(slot).filter(|v| known(v));
             let joined;
             let as_given;
             // What the source said, to keep as the original wherever the
@@ -141,12 +157,16 @@ pub(crate) fn map_record(
             let raw: Option<&str> = match &pm.source {
                 ValueSource::Column(s) => {
                     said = source(*s);
-                    get(*s)
+                    present(*s)
                 }
                 ValueSource::Columns(slots, sep) => {
-                    let parts: Vec<&str> = slots.iter().filter_map(|s| get(*s)).collect();
+                    let parts: Vec<&str> = slots.iter().filter_map(|s| present(*s)).collect();
                     joined = parts.join(sep);
-                    let given: Vec<&str> = slots.iter().filter_map(|s| source(*s)).collect();
+                    let given: Vec<&str> = slots
+                        .iter()
+                        .filter(|s| get(**s).is_some_and(|v| !pm.is_missing(v)))
+                        .filter_map(|s| source(*s))
+                        .collect();
                     as_given = given.join(sep);
                     said = Some(as_given.as_str());
                     (!joined.is_empty()).then_some(joined.as_str())
@@ -162,7 +182,7 @@ pub(crate) fn map_record(
                     slots,
                     by,
                 } => {
-                    let keys: Vec<&str> = slots.iter().filter_map(|s| get(*s)).collect();
+                    let keys: Vec<&str> = slots.iter().filter_map(|s| present(*s)).collect();
                     joined = match (by, keys.as_slice()) {
                         _ if keys.len() != slots.len() => String::new(),
                         // The engine finds the record holding the value;
@@ -192,22 +212,35 @@ pub(crate) fn map_record(
                         .unwrap_or_else(|| pm.prop.to_string());
                     RowError::new(column, why)
                 })?;
-                let original_value = said.filter(|s| *s != value).map(str::to_string);
-                out.push(Statement {
-                    id: StatementId::with_entity_key(ekey, &m.dataset_name, id, &pm.prop, &value),
-                    entity_id: id.clone(),
-                    schema: e.schema.clone(),
-                    prop: pm.prop.clone(),
-                    value,
-                    original_value,
-                    dataset: m.dataset_name.clone(),
-                    origin: origin.clone(),
-                    first_seen: now,
-                    last_seen: now,
-                    markings: pm.markings.clone(),
-                    subject_category: category,
-                    kind: e.kind,
-                });
+                // `1900-01-01` names the date however the file writes it.
+                if pm.ty == PropType::Date && pm.is_missing(&value) {
+                    missing.set(missing.get() + 1);
+                    return Ok(());
+                }
+                let mut push = |prop: &Arc<str>, value: String| {
+                    let original_value = said.filter(|s| *s != value).map(str::to_string);
+                    out.push(Statement {
+                        id: StatementId::with_entity_key(ekey, &m.dataset_name, id, prop, &value),
+                        entity_id: id.clone(),
+                        schema: e.schema.clone(),
+                        prop: prop.clone(),
+                        value,
+                        original_value,
+                        dataset: m.dataset_name.clone(),
+                        origin: origin.clone(),
+                        first_seen: now,
+                        last_seen: now,
+                        markings: pm.markings.clone(),
+                        subject_category: category,
+                        kind: e.kind,
+                    });
+                };
+                if let Some(split) = &pm.name_parts {
+                    for (prop, part) in name_parts(split, &value) {
+                        push(prop, part);
+                    }
+                }
+                push(&pm.prop, value);
                 Ok(())
             };
             match &pm.split {
@@ -215,7 +248,7 @@ pub(crate) fn map_record(
                     for piece in raw
                         .split(sep.as_str())
                         .map(str::trim)
-                        .filter(|p| !p.is_empty())
+                        .filter(|p| !p.is_empty() && known(p))
                     {
                         each(piece)?;
                     }
@@ -224,5 +257,27 @@ pub(crate) fn map_record(
             }
         }
     }
+    *placeholders += missing.get();
     Ok(())
+}
+
+/// The parts of a whole name, each with the property it is written to;
+/// those the entity's type lacks are left out.
+fn name_parts<'a>(split: &'a NameSplit, name: &str) -> Vec<(&'a Arc<str>, String)> {
+    let p = parse_name(name, split.order);
+    let middle = p.middle_names();
+    [
+        (&split.title, p.title.as_deref()),
+        (&split.first_name, p.first_name()),
+        (&split.middle_names, middle.as_deref()),
+        (&split.last_name, Some(p.family.as_str())),
+        (&split.known_as, p.nickname.as_deref()),
+        (&split.previous_names, p.previous.as_deref()),
+    ]
+    .into_iter()
+    .filter_map(|(prop, part)| {
+        let part = clean_name(part?);
+        Some((prop.as_ref()?, part)).filter(|(_, v)| !v.is_empty())
+    })
+    .collect()
 }

@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use clearstone_model::{Kind, Markings, Ontology, PropType, SubjectCategory, limits};
+use clearstone_text::DateFormats;
+use clearstone_text::name::NameOrder;
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -109,9 +111,58 @@ pub(crate) struct PropMap {
     pub source: ValueSource,
     pub map: BTreeMap<String, String>,
     pub split: Option<String>,
-    pub date_formats: Vec<String>,
+    /// Read once here, so that a malformed format refuses the mapping.
+    pub date_formats: DateFormats,
     pub upper: bool,
     pub markings: Arc<Markings>,
+    /// Values that stand for "not known", trimmed and lowercase.
+    pub missing: Vec<String>,
+    /// Where the parts of a whole name go, when it is parsed.
+    pub name_parts: Option<NameSplit>,
+}
+
+impl PropMap {
+    /// Whether a value is one of the placeholders the source writes for
+    /// "not known".
+    pub fn is_missing(&self, value: &str) -> bool {
+        if self.missing.is_empty() {
+            return false;
+        }
+        let v = value.trim();
+        // Placeholders are held lowercase; ASCII is compared without
+        // allocating, as nearly every value is.
+        self.missing.iter().any(|m| m.eq_ignore_ascii_case(v))
+            || (!v.is_ascii() && self.missing.contains(&v.to_lowercase()))
+    }
+}
+
+/// The properties a parsed name's parts are written to: those of the
+/// entity's type that the mapping does not fill from columns of its own.
+#[derive(Debug, Clone)]
+pub(crate) struct NameSplit {
+    pub order: NameOrder,
+    pub title: Option<Arc<str>>,
+    pub first_name: Option<Arc<str>>,
+    pub middle_names: Option<Arc<str>>,
+    pub last_name: Option<Arc<str>>,
+    pub known_as: Option<Arc<str>>,
+    pub previous_names: Option<Arc<str>>,
+}
+
+impl NameSplit {
+    /// The properties parts are written to.
+    pub fn props(&self) -> impl Iterator<Item = &Arc<str>> {
+        [
+            &self.title,
+            &self.first_name,
+            &self.middle_names,
+            &self.last_name,
+            &self.known_as,
+            &self.previous_names,
+        ]
+        .into_iter()
+        .flatten()
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -180,6 +231,8 @@ struct RawSource {
     compression: Option<Spanned<String>>,
     #[serde(default)]
     date_formats: Vec<String>,
+    #[serde(default)]
+    missing: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -233,6 +286,8 @@ struct RawValue {
     #[serde(default)]
     upper: bool,
     markings: Option<Spanned<String>>,
+    missing: Option<Vec<String>>,
+    name_order: Option<String>,
 }
 
 struct Cx<'a> {
@@ -577,6 +632,17 @@ impl Mapping {
                     Some(m) => cx.markings(m)?,
                     None => ent_markings.clone(),
                 };
+                let formats = v.date_formats.as_ref().unwrap_or(&src.date_formats);
+                let formats: Vec<&str> = if prop.ty != PropType::Date {
+                    Vec::new()
+                } else if formats.is_empty() {
+                    vec!["iso"]
+                } else {
+                    formats.iter().map(String::as_str).collect()
+                };
+                let date_formats = DateFormats::new(&formats)
+                    .map_err(|e| cx.err(pat, format!("`{pname}`: {e}")))?;
+                let name_parts = name_split(&cx, pat, pname, v, schema, et, &e.properties)?;
                 props.push(PropMap {
                     prop: pname.as_str().into(),
                     ty: prop.ty,
@@ -584,12 +650,17 @@ impl Mapping {
                     source,
                     map: v.map.clone(),
                     split: v.split.clone().filter(|s| !s.is_empty()),
-                    date_formats: v
-                        .date_formats
-                        .clone()
-                        .unwrap_or_else(|| src.date_formats.clone()),
+                    date_formats,
                     upper: v.upper,
                     markings: Arc::new(markings),
+                    missing: v
+                        .missing
+                        .as_ref()
+                        .unwrap_or(&src.missing)
+                        .iter()
+                        .map(|m| m.trim().to_lowercase())
+                        .collect(),
+                    name_parts,
                 });
             }
             entities.push(EntityMap {
@@ -636,6 +707,70 @@ impl Mapping {
         out.dedup();
         out
     }
+}
+
+/// The property a whole name is parsed into (`docs/mapping.md`, "Names"):
+/// by default a `name` whose entity's type has `first_name` and `last_name`
+/// and whose mapping fills neither; `name_order` declares the order, or
+/// `"none"` keeps the name whole.
+fn name_split(
+    cx: &Cx<'_>,
+    at: usize,
+    pname: &str,
+    v: &RawValue,
+    schema: &str,
+    et: &clearstone_model::EntityType,
+    mapped: &BTreeMap<String, Spanned<RawValue>>,
+) -> Result<Option<NameSplit>, IngestError> {
+    let declared = match v.name_order.as_deref() {
+        None => None,
+        Some("none") => return Ok(None),
+        Some(o) => Some(NameOrder::parse(o).ok_or_else(|| {
+            cx.err(
+                at,
+                format!(
+                    "`{pname}`: unknown name_order `{o}` (auto, given_first, family_first, none)"
+                ),
+            )
+        })?),
+    };
+    let fits = pname == "name"
+        && et.property("first_name").is_some()
+        && et.property("last_name").is_some();
+    let maps_parts = mapped.contains_key("first_name") || mapped.contains_key("last_name");
+    match declared {
+        None if !fits || maps_parts => return Ok(None),
+        Some(_) if pname != "name" => {
+            return Err(cx.err(at, format!("`{pname}`: `name_order` applies to `name`")));
+        }
+        Some(_) if !fits => {
+            return Err(cx.err(
+                at,
+                format!(
+                    "`name`: `{schema}` has no `first_name` and `last_name` to parse the name into"
+                ),
+            ));
+        }
+        Some(_) if maps_parts => {
+            return Err(cx.err(
+                at,
+                "`name`: `name_order` parses the name into `first_name` and `last_name`, which this entity maps from columns of its own",
+            ));
+        }
+        _ => {}
+    }
+    let target = |prop: &str| {
+        (et.property(prop).is_some() && !mapped.contains_key(prop)).then(|| Arc::from(prop))
+    };
+    Ok(Some(NameSplit {
+        order: declared.unwrap_or_default(),
+        title: target("title"),
+        first_name: target("first_name"),
+        middle_names: target("middle_names"),
+        last_name: target("last_name"),
+        known_as: target("known_as"),
+        previous_names: target("previous_names"),
+    }))
 }
 
 /// How a source is read, beyond its format and delimiter.

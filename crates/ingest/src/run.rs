@@ -32,6 +32,9 @@ pub struct MappedBatch {
     pub rows: u64,
     /// Bytes of source records in this batch.
     pub bytes: u64,
+    /// Values of mapped records read as missing because they were one of
+    /// the placeholders the mapping declares (`missing`).
+    pub placeholders: u64,
 }
 
 /// Batches in flight between reader and writer: two keeps both busy without
@@ -87,7 +90,15 @@ fn push(m: &Mapping, now: Timestamp, rec: Record, batch: &mut MappedBatch) {
     batch.bytes += rec.size;
     let before = batch.statements.len();
     let failed = match &rec.fields {
-        Ok(f) => map_record(m, f, rec.line, now, &mut batch.statements).err(),
+        Ok(f) => map_record(
+            m,
+            f,
+            rec.line,
+            now,
+            &mut batch.statements,
+            &mut batch.placeholders,
+        )
+        .err(),
         Err(e) => Some(e.clone()),
     };
     match failed {
@@ -115,7 +126,7 @@ pub fn remap(
 ) -> Result<Vec<Statement>, RowError> {
     let fields = source::reread(m, raw, header)?;
     let mut out = Vec::new();
-    map_record(m, &fields, line, now, &mut out)?;
+    map_record(m, &fields, line, now, &mut out, &mut 0)?;
     Ok(out)
 }
 

@@ -471,12 +471,22 @@ impl IndexWriter {
             }
         }
         for (prop, value) in &doc.dates {
-            let day = clearstone_text::Date::parse_iso(value)
-                .map_err(|_| bad(format!("date `{prop}` is `{value}`, expected YYYY-MM-DD")))?
-                .days_since_epoch();
-            out.add_i64(f.date, day);
-            if prop == BIRTH_DATE {
-                out.add_i64(f.born, day);
+            let date = clearstone_text::DateValue::parse_iso(value).map_err(|_| {
+                bad(format!(
+                    "date `{prop}` is `{value}`, expected YYYY-MM, YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]"
+                ))
+            })?;
+            // A month is indexed as each of its days, so that any range
+            // that overlaps it finds it, as the matcher decides.
+            let (first, last) = (
+                date.first_day().days_since_epoch(),
+                date.last_day().days_since_epoch(),
+            );
+            for day in first..=last {
+                out.add_i64(f.date, day);
+                if prop == BIRTH_DATE {
+                    out.add_i64(f.born, day);
+                }
             }
         }
         for (_, text) in &doc.texts {

@@ -262,6 +262,39 @@ fn birth_dates_and_other_dates_filter() {
     assert_eq!(s[0].highlights, [(0, 10)]);
 }
 
+// issue 16, item 3 (I2): a month-only date of birth is found by any range
+// that overlaps its month, and a timestamp by its day.
+#[test]
+fn month_only_dates_and_timestamps_filter_by_the_days_they_may_mean() {
+    let mut doc = officer();
+    doc.dates = vec![
+        ("birth_date".into(), "1980-03".into()),
+        ("start_date".into(), "2024-02-10T09:30".into()),
+    ];
+    let idx = index(&[doc]);
+    for q in [
+        "jane born:1980",
+        "jane born:1980-03",
+        "jane born:1980-03-02",
+        "jane born:1980-03-31..1981",
+        "jane born:..1980-03-01",
+        "date:2024-02-10",
+        "date:2024-02",
+    ] {
+        let r = search(&idx, q);
+        assert_eq!(ids(&r), ["hr:staff:1"], "{q}");
+        assert!(!r.hits[0].snippets.is_empty(), "{q}");
+    }
+    for q in [
+        "jane born:1981",
+        "jane born:1980-04",
+        "jane born:..1980-02-29",
+        "date:2024-02-11",
+    ] {
+        assert!(search(&idx, q).hits.is_empty(), "{q}");
+    }
+}
+
 #[test]
 fn free_text_matches_words_and_phrases() {
     let idx = index(&[officer()]);

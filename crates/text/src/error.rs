@@ -59,6 +59,12 @@ pub enum TextError {
 
     #[error("date format `{format}` {reason}")]
     DateFormat { format: String, reason: String },
+
+    #[error("date `{value}` read with `{format}` names a month but no day")]
+    DateNoDay { value: String, format: String },
+
+    #[error("no such time {hour:02}:{minute:02}:{second:02}")]
+    NoSuchTime { hour: u8, minute: u8, second: u8 },
 }
 
 /// Keeps the start of `value` for an error message.

@@ -17,7 +17,7 @@ pub mod postcode;
 pub mod similarity;
 pub mod tokens;
 
-pub use date::{Date, DateFormats, parse_date};
+pub use date::{Date, DateFormats, DateValue, parse_date};
 pub use email::normalise_email;
 pub use error::TextError;
 pub use fold::{fold, fold_into, fold_onto};

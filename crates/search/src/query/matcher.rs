@@ -152,12 +152,15 @@ impl Matcher {
         }
         if !self.born.is_empty() || !self.dates.is_empty() {
             for (prop, value) in &doc.dates {
-                let Ok(day) = clearstone_text::Date::parse_iso(value) else {
+                let Ok(date) = clearstone_text::DateValue::parse_iso(value) else {
                     continue;
                 };
-                let day = day.days_since_epoch();
-                let hit = self.dates.iter().any(|r| r.contains(day))
-                    || (*prop == BIRTH_DATE && self.born.iter().any(|r| r.contains(day)));
+                let (first, last) = (
+                    date.first_day().days_since_epoch(),
+                    date.last_day().days_since_epoch(),
+                );
+                let hit = self.dates.iter().any(|r| r.overlaps(first, last))
+                    || (*prop == BIRTH_DATE && self.born.iter().any(|r| r.overlaps(first, last)));
                 if hit {
                     push(out, prop, value, vec![(0, value.len())]);
                 }

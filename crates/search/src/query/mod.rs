@@ -207,7 +207,9 @@ pub(crate) struct DayRange {
 }
 
 impl DayRange {
-    pub(crate) fn contains(&self, day: i64) -> bool {
-        self.from.is_none_or(|f| day >= f) && self.to.is_none_or(|t| day <= t)
+    /// Whether the range shares a day with `first..=last` (a month, or a
+    /// single day).
+    pub(crate) fn overlaps(&self, first: i64, last: i64) -> bool {
+        self.from.is_none_or(|f| last >= f) && self.to.is_none_or(|t| first <= t)
     }
 }

@@ -1,7 +1,7 @@
 //! Reading dates written in the formats source systems use, described with a
 //! small subset of strftime.
 
-use super::{Date, unparsed};
+use super::{Date, DateValue, unparsed};
 use crate::error::{TextError, shown};
 
 /// Two-digit years below this are read as 20xx, the rest as 19xx: "29" is
@@ -47,6 +47,7 @@ const MONTHS: [&str; 12] = [
 /// | `%e` | day of the month, one or two digits, optionally after a space (" 3") |
 /// | `%b`, `%h` | English month name abbreviated to three letters ("Jul") |
 /// | `%B` | English month name in full ("July") |
+/// | `%H`, `%M`, `%S` | hour (00 to 23), minute, second: two digits |
 /// | `%%` | a literal `%` |
 ///
 /// Each directive means what it means to `strftime` (`%-d` and `%-m` are
@@ -54,6 +55,11 @@ const MONTHS: [&str; 12] = [
 /// writes: a column that mixes lengths lists one format for each. Letters
 /// match regardless of case, and a space in the format matches any run of
 /// whitespace. The whole format `iso` stands for `%Y-%m-%d`.
+///
+/// A format without a day (`%m/%Y`) reads a month, and one with a time reads
+/// a timestamp: [`DateFormats::parse_value`] gives them as they are, and this
+/// function gives a timestamp's day and passes over a month, which names no
+/// day.
 ///
 /// ```
 /// use clearstone_text::{Date, parse_date};
@@ -64,7 +70,8 @@ const MONTHS: [&str; 12] = [
 ///
 /// # Errors
 /// [`TextError::DateFormat`] when a format is malformed (an unknown
-/// directive, or no year, month or day); [`TextError::DateNonexistent`]
+/// directive, no year or month, or a time without a day or minutes);
+/// [`TextError::DateNonexistent`]
 /// when no format gave a real date but one fitted the shape (31/02/2020);
 /// otherwise [`TextError::DateUnparsed`] naming the value and the formats.
 pub fn parse_date(s: &str, formats: &[&str]) -> Result<Date, TextError> {
@@ -101,28 +108,52 @@ impl DateFormats {
     /// # Errors
     /// As [`parse_date`], but for the formats, read already.
     pub fn parse(&self, s: &str) -> Result<Date, TextError> {
+        self.find(s, DateValue::date)
+    }
+
+    /// `s` read with the first format that fits it, to the precision the
+    /// format has: a month, a day, or a day and time.
+    ///
+    /// # Errors
+    /// As [`parse_date`].
+    pub fn parse_value(&self, s: &str) -> Result<DateValue, TextError> {
+        self.find(s, Some)
+    }
+
+    /// The first value a format reads from `s` that `accept` takes.
+    fn find<T>(&self, s: &str, accept: impl Fn(DateValue) -> Option<T>) -> Result<T, TextError> {
         let value = s.trim();
         let mut nonexistent: Option<&str> = None;
+        let mut partial: Option<&str> = None;
         for (format, items) in &self.formats {
             let fields = match items {
                 None => iso_fields(value),
                 Some(items) => match_items(value, items),
             };
-            if let Some(Fields { year, month, day }) = fields {
-                match Date::new(year, month, day) {
-                    Ok(date) => return Ok(date),
+            if let Some(fields) = fields {
+                match fields.value() {
+                    Ok(v) => match accept(v) {
+                        Some(t) => return Ok(t),
+                        None => {
+                            partial.get_or_insert(format);
+                        }
+                    },
                     Err(_) => {
                         nonexistent.get_or_insert(format);
                     }
                 }
             }
         }
-        Err(match nonexistent {
-            Some(format) => TextError::DateNonexistent {
+        Err(match (nonexistent, partial) {
+            (Some(format), _) => TextError::DateNonexistent {
                 value: shown(value),
                 format: format.to_owned(),
             },
-            None => {
+            (None, Some(format)) => TextError::DateNoDay {
+                value: shown(value),
+                format: format.to_owned(),
+            },
+            (None, None) => {
                 let formats: Vec<&str> = self.formats.iter().map(|(f, _)| f.as_str()).collect();
                 unparsed(value, &formats)
             }
@@ -137,7 +168,22 @@ pub(super) fn parse_iso(s: &str) -> Result<Date, TextError> {
 struct Fields {
     year: i32,
     month: u8,
-    day: u8,
+    day: Option<u8>,
+    /// Hour and minute, and second when the format has one.
+    time: Option<(u8, u8, Option<u8>)>,
+}
+
+impl Fields {
+    fn value(&self) -> Result<DateValue, TextError> {
+        let Some(day) = self.day else {
+            return DateValue::month(self.year, self.month);
+        };
+        let date = Date::new(self.year, self.month, day)?;
+        match self.time {
+            None => Ok(DateValue::Day(date)),
+            Some((hour, minute, second)) => DateValue::time(date, hour, minute, second),
+        }
+    }
 }
 
 fn iso_fields(value: &str) -> Option<Fields> {
@@ -154,7 +200,8 @@ fn iso_fields(value: &str) -> Option<Fields> {
     Some(Fields {
         year: number(&b[0..4]),
         month: u8::try_from(number(&b[5..7])).ok()?,
-        day: u8::try_from(number(&b[8..10])).ok()?,
+        day: Some(u8::try_from(number(&b[8..10])).ok()?),
+        time: None,
     })
 }
 
@@ -179,6 +226,9 @@ enum Item {
     ShortDay,
     /// `%e`
     PaddedDay,
+    Hour,
+    Minute,
+    Second,
     Whitespace,
     Literal(char),
 }
@@ -200,6 +250,9 @@ fn compile(format: &str) -> Result<Vec<Item>, TextError> {
                 Some('B') => Item::MonthName,
                 Some('d') => Item::Day,
                 Some('e') => Item::PaddedDay,
+                Some('H') => Item::Hour,
+                Some('M') => Item::Minute,
+                Some('S') => Item::Second,
                 Some('-') => match chars.next() {
                     Some('d') => Item::ShortDay,
                     Some('m') => Item::ShortMonth,
@@ -231,7 +284,6 @@ fn compile(format: &str) -> Result<Vec<Item>, TextError> {
                 Item::MonthName,
             ][..],
         ),
-        ("day", &[Item::Day, Item::ShortDay, Item::PaddedDay][..]),
     ] {
         match count(kinds) {
             1 => {}
@@ -239,12 +291,42 @@ fn compile(format: &str) -> Result<Vec<Item>, TextError> {
             _ => return Err(fail(format!("has more than one {what}"))),
         }
     }
+    // A day, an hour, a minute and a second are each optional, but none
+    // without the one before: a month, a day, or a day and time.
+    for (what, kinds) in [
+        ("day", &[Item::Day, Item::ShortDay, Item::PaddedDay][..]),
+        ("hour", &[Item::Hour][..]),
+        ("minute", &[Item::Minute][..]),
+        ("second", &[Item::Second][..]),
+    ] {
+        if count(kinds) > 1 {
+            return Err(fail(format!("has more than one {what}")));
+        }
+    }
+    let has = |item: Item| items.contains(&item);
+    let day = count(&[Item::Day, Item::ShortDay, Item::PaddedDay]) == 1;
+    let (hour, minute, second) = (has(Item::Hour), has(Item::Minute), has(Item::Second));
+    let missing = if (hour || minute || second) && !day {
+        Some("has a time but no day")
+    } else if hour && !minute {
+        Some("has an hour but no minute")
+    } else if (minute || second) && !hour {
+        Some("has minutes or seconds but no hour")
+    } else {
+        None
+    };
+    if let Some(reason) = missing {
+        return Err(fail(reason.to_owned()));
+    }
     Ok(items)
 }
 
 fn match_items(value: &str, items: &[Item]) -> Option<Fields> {
     let mut rest = value;
-    let (mut year, mut month, mut day) = (0, 0, 0);
+    let (mut year, mut month) = (0, 0);
+    let mut day: Option<i32> = None;
+    let (mut hour, mut minute, mut second): (Option<i32>, Option<i32>, Option<i32>) =
+        (None, None, None);
     for item in items {
         match *item {
             Item::Year => year = take_digits(&mut rest, 4, 4)?,
@@ -259,12 +341,15 @@ fn match_items(value: &str, items: &[Item]) -> Option<Fields> {
             }
             Item::Month => month = take_digits(&mut rest, 2, 2)?,
             Item::ShortMonth => month = take_digits(&mut rest, 1, 2)?,
-            Item::Day => day = take_digits(&mut rest, 2, 2)?,
-            Item::ShortDay => day = take_digits(&mut rest, 1, 2)?,
+            Item::Day => day = Some(take_digits(&mut rest, 2, 2)?),
+            Item::ShortDay => day = Some(take_digits(&mut rest, 1, 2)?),
             Item::PaddedDay => {
                 rest = rest.strip_prefix(' ').unwrap_or(rest);
-                day = take_digits(&mut rest, 1, 2)?;
+                day = Some(take_digits(&mut rest, 1, 2)?);
             }
+            Item::Hour => hour = Some(take_digits(&mut rest, 2, 2)?),
+            Item::Minute => minute = Some(take_digits(&mut rest, 2, 2)?),
+            Item::Second => second = Some(take_digits(&mut rest, 2, 2)?),
             Item::MonthAbbreviation => month = take_month_name(&mut rest, true)?,
             Item::MonthName => month = take_month_name(&mut rest, false)?,
             Item::Whitespace => {
@@ -286,10 +371,24 @@ fn match_items(value: &str, items: &[Item]) -> Option<Fields> {
     if !rest.is_empty() {
         return None;
     }
+    let small = |n: i32| u8::try_from(n).ok();
+    let second = match second {
+        Some(s) => Some(small(s)?),
+        None => None,
+    };
+    let time = match (hour, minute) {
+        (Some(h), Some(m)) => Some((small(h)?, small(m)?, second)),
+        _ => None,
+    };
+    let day = match day {
+        Some(d) => Some(small(d)?),
+        None => None,
+    };
     Some(Fields {
         year,
-        month: u8::try_from(month).ok()?,
-        day: u8::try_from(day).ok()?,
+        month: small(month)?,
+        day,
+        time,
     })
 }
 
@@ -446,7 +545,11 @@ mod tests {
             ("%d %b %B %Y", "has more than one month"),
             ("%d/%m", "has no year"),
             ("%d %Y", "has no month"),
-            ("%m %Y", "has no day"),
+            ("%H:%M %m %Y", "has a time but no day"),
+            ("%d/%m/%Y %H", "has an hour but no minute"),
+            ("%d/%m/%Y %M:%S", "has minutes or seconds but no hour"),
+            ("%d/%m/%Y %H:%S", "has an hour but no minute"),
+            ("%d/%m/%Y %H:%M %H", "has more than one hour"),
             ("%d %d %m %Y", "has more than one day"),
         ] {
             assert_eq!(
@@ -457,6 +560,62 @@ mod tests {
                 })
             );
         }
+    }
+
+    // issue 16, item 3 (I2): a format without a day reads a month.
+    #[test]
+    fn formats_without_a_day_read_a_month() {
+        let month = |s: &str, f: &str| {
+            DateFormats::new(&[f])
+                .and_then(|d| d.parse_value(s))
+                .map(|v| v.to_string())
+        };
+        assert_eq!(month("07/1984", "%m/%Y").as_deref(), Ok("1984-07"));
+        assert_eq!(month("Jul 1984", "%b %Y").as_deref(), Ok("1984-07"));
+        assert_eq!(month("JULY 1984", "%B %Y").as_deref(), Ok("1984-07"));
+        assert_eq!(month("1984-07", "%Y-%m").as_deref(), Ok("1984-07"));
+        assert!(month("July 1984", "%b %Y").is_err());
+        assert!(matches!(
+            month("13/1984", "%m/%Y"),
+            Err(TextError::DateNonexistent { .. })
+        ));
+        // A month names no day, so it is no `Date`.
+        assert!(parse_date("07/1984", &["%m/%Y"]).is_err());
+        assert_eq!(
+            parse_date("07/1984", &["%m/%Y", "%d/%m/%Y"]),
+            Err(TextError::DateNoDay {
+                value: "07/1984".into(),
+                format: "%m/%Y".into()
+            }),
+            "a month is not read as its first day"
+        );
+    }
+
+    // issue 16, item 3 (I2): time directives read a timestamp.
+    #[test]
+    fn time_directives_read_a_timestamp() {
+        let read = |s: &str, f: &str| {
+            DateFormats::new(&[f])
+                .and_then(|d| d.parse_value(s))
+                .map(|v| v.to_string())
+        };
+        assert_eq!(
+            read("03/07/1984 14:05", "%d/%m/%Y %H:%M").as_deref(),
+            Ok("1984-07-03T14:05")
+        );
+        assert_eq!(
+            read("1984-07-03T14:05:09", "%Y-%m-%dT%H:%M:%S").as_deref(),
+            Ok("1984-07-03T14:05:09")
+        );
+        assert!(matches!(
+            read("03/07/1984 24:05", "%d/%m/%Y %H:%M"),
+            Err(TextError::DateNonexistent { .. })
+        ));
+        // As a `Date`, a timestamp is its day.
+        assert_eq!(
+            parse_date("03/07/1984 14:05", &["%d/%m/%Y %H:%M"]),
+            Ok(date(1984, 7, 3))
+        );
     }
 
     #[test]

@@ -3,11 +3,13 @@
 //! as ISO 8601 and count days between two, and no more.
 
 mod format;
+mod value;
 
 use std::fmt;
 use std::str::FromStr;
 
 pub use format::{DateFormats, TWO_DIGIT_YEAR_PIVOT, parse_date};
+pub use value::DateValue;
 
 use crate::error::{TextError, shown};
 

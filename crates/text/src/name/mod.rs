@@ -1,6 +1,11 @@
 //! Personal and organisation names as they arrive at ingest, and the keys
 //! resolution compares them by.
 
+mod parse;
+mod words;
+
+pub use parse::{NameOrder, NameParts, parse_name};
+
 use crate::fold::fold;
 
 /// Tidies a name for display and storage without changing its spelling or
