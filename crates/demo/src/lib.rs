@@ -109,10 +109,6 @@ pub fn generate(opts: &Options, out_dir: &Path) -> Result<Generated, DemoError> 
     sources::write_all(&mut cx)?;
     let mut mappings = Vec::new();
     for (name, text) in sources::MAPPINGS {
-        let text = sources::INTERIM
-            .iter()
-            .find(|(n, _)| n == name)
-            .map_or(*text, |(_, t)| *t);
         let path = out_dir.join(name);
         std::fs::write(&path, text).map_err(|e| out::io(&path, e))?;
         mappings.push(path);

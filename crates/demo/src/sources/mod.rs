@@ -139,30 +139,6 @@ pub const MAPPINGS: &[(&str, &str)] = &[
     ),
 ];
 
-/// Stand-ins, loadable by the mapping compiler as it is, for the mappings
-/// above that use what it does not read yet: a source's `missing` values,
-/// a name's `name_order`, month-year date formats and references `by` a
-/// non-key property (docs/mapping.md). Each drops only those lines; remove
-/// an entry once the compiler reads its mapping.
-pub const INTERIM: &[(&str, &str)] = &[
-    (
-        "overtime.toml",
-        include_str!("../../mappings/interim/overtime.toml"),
-    ),
-    (
-        "access_cards.toml",
-        include_str!("../../mappings/interim/access_cards.toml"),
-    ),
-    (
-        "company_officers.toml",
-        include_str!("../../mappings/interim/company_officers.toml"),
-    ),
-    (
-        "notifiable_associations.toml",
-        include_str!("../../mappings/interim/notifiable_associations.toml"),
-    ),
-];
-
 /// Nominal records of the crime system, kept compactly because incidents,
 /// intelligence and declarations refer back to them.
 #[derive(Debug, Default)]

@@ -197,17 +197,9 @@ fn strings(v: Option<&toml::Value>) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// Reads a generated mapping, held to its final form: where the generator
-/// still writes a stand-in (`mappings/interim/`), the checks read the
-/// mapping it stands in for, whose source is the same file.
+/// Reads a generated mapping.
 pub fn read_mapping(path: &Path) -> Mapping {
-    let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("mappings");
-    let name = path.file_name().unwrap();
-    let text = if crate_dir.join("interim").join(name).exists() {
-        std::fs::read_to_string(crate_dir.join(name)).unwrap()
-    } else {
-        std::fs::read_to_string(path).unwrap()
-    };
+    let text = std::fs::read_to_string(path).unwrap();
     let t: toml::Table = text.parse().unwrap();
     let ds = t["dataset"].as_table().unwrap();
     let src = t["source"].as_table().unwrap();
