@@ -554,4 +554,13 @@ pub enum BenchWhat {
         #[arg(long)]
         baseline: Option<PathBuf>,
     },
+    /// `resolve` through the engine next to `link` on the same records as CSV.
+    Resolve {
+        /// Demo people records to generate and resolve.
+        #[arg(long, default_value_t = 1_000_000)]
+        people: usize,
+        /// Where to generate and ingest; a second run with the same `--people` reuses the store.
+        #[arg(long)]
+        work_dir: Option<PathBuf>,
+    },
 }

@@ -3,6 +3,7 @@
 
 mod args;
 mod bench;
+mod bench_resolve;
 mod demo;
 mod explore;
 mod link;
@@ -635,6 +636,9 @@ fn run(cli: Cli) -> Result<()> {
                     baseline,
                 },
         } => bench::ingest(rows, work_dir.as_deref(), baseline.as_deref())?,
+        Command::Bench {
+            what: BenchWhat::Resolve { people, work_dir },
+        } => bench_resolve::resolve(people, work_dir.as_deref())?,
     }
     Ok(())
 }

@@ -49,6 +49,30 @@ pub struct ResolveSummary {
     pub clusters: u64,
     pub model_version: String,
     pub rules: Vec<RuleCount>,
+    /// Seconds each step of the run took, in order: where the time goes.
+    pub phases: Vec<(&'static str, f64)>,
+}
+
+/// Seconds taken by each step of a run, as the steps end.
+struct Phases {
+    at: std::time::Instant,
+    done: Vec<(&'static str, f64)>,
+}
+
+impl Phases {
+    fn start() -> Phases {
+        Phases {
+            at: std::time::Instant::now(),
+            done: Vec::new(),
+        }
+    }
+
+    fn end(&mut self, step: &'static str) {
+        let now = std::time::Instant::now();
+        self.done
+            .push((step, now.duration_since(self.at).as_secs_f64()));
+        self.at = now;
+    }
 }
 
 /// The canonical id of a cluster: derived from its smallest member, so it
@@ -91,7 +115,9 @@ impl Session<'_> {
     ) -> Result<ResolveSummary, EngineError> {
         let settings_text = opts.settings.as_deref();
         let settings = parse_settings(settings_text)?;
+        let mut phases = Phases::start();
         let loaded = self.resolution_records(&settings, &opts.schema)?;
+        phases.end("read records through the gate");
         let last = self
             .engine
             .store()?
@@ -118,6 +144,7 @@ impl Session<'_> {
         let (ids, records): (Vec<String>, Vec<Record>) = old.into_iter().chain(new).unzip();
         let features =
             Features::compute(&settings.schema, &records).map_err(|e| invalid("records", e))?;
+        phases.end("features");
 
         let model_text = match (&opts.model, opts.incremental, &last) {
             (Some(m), _, _) => Some(m.clone()),
@@ -159,9 +186,11 @@ impl Session<'_> {
                 .map_err(|e| invalid("blocking", e))?;
             (c.pairs, c.counts, true)
         };
+        phases.end("blocking");
         // Levels once, for training and scoring: a loaded model was checked
         // against these comparisons.
         let vectors = ComparisonVectors::compute(&settings.comparisons, &features, &pairs);
+        phases.end("comparisons");
         let model = match &model_text {
             Some(text) => model_file::from_json(text, &settings.comparisons)
                 .map_err(|e| invalid("model", e))?,
@@ -169,6 +198,7 @@ impl Session<'_> {
                 .train_on(&features, &pairs, in_order.then_some(&rules[..]), &vectors)
                 .map_err(|e| invalid("training", e))?,
         };
+        phases.end("training");
         let kept: Vec<MatchPair> = Scorer::new(&model)
             .score_vectors_where(&features, &pairs, &vectors, |p| {
                 p.probability() >= PAIR_PROBABILITY_MIN
@@ -181,6 +211,7 @@ impl Session<'_> {
             .iter()
             .filter(|p| p.probability >= settings.threshold)
             .count() as u64;
+        phases.end("scoring");
         let run = ResolutionRun {
             id: 0,
             schema: opts.schema.clone(),
@@ -197,7 +228,8 @@ impl Session<'_> {
             clusters: 0,
         };
         let run_id = self.engine.store()?.put_resolution(&run, &kept, true)?;
-        let clusters = self.recluster(&opts.schema, &ids, settings.threshold)?;
+        phases.end("storing pairs");
+        let clusters = self.recluster_timed(&opts.schema, &ids, settings.threshold, &mut phases)?;
         // The event names every record combined and the canonical id each
         // now belongs to, so that "who combined this record, into what" is
         // answered from the log.
@@ -234,6 +266,7 @@ impl Session<'_> {
             clusters,
             model_version: model.version,
             rules,
+            phases: phases.done,
         })
     }
 
@@ -289,6 +322,16 @@ impl Session<'_> {
         schema: &str,
         ids: &[String],
         threshold: f64,
+    ) -> Result<u64, EngineError> {
+        self.recluster_timed(schema, ids, threshold, &mut Phases::start())
+    }
+
+    fn recluster_timed(
+        &self,
+        schema: &str,
+        ids: &[String],
+        threshold: f64,
+        phases: &mut Phases,
     ) -> Result<u64, EngineError> {
         let mut ids: Vec<&str> = ids.iter().map(String::as_str).collect();
         ids.sort_unstable();
@@ -349,7 +392,9 @@ impl Session<'_> {
             .canonical_ids(schema)?
             .into_iter()
             .collect();
+        phases.end("clustering");
         self.engine.store()?.put_canonical(schema, &canonical)?;
+        phases.end("storing canonical ids");
         // Only the records whose canonical id changed are re-indexed.
         let mut changed: Vec<String> = canonical
             .iter()
@@ -362,6 +407,7 @@ impl Session<'_> {
                 .filter(|id| !index.contains_key(id.as_str())),
         );
         self.engine.reindex(&changed)?;
+        phases.end("index upkeep");
         Ok(distinct.len() as u64)
     }
 }
