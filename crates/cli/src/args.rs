@@ -237,7 +237,10 @@ pub enum Command {
         explain: Vec<String>,
     },
     /// Resolve entities: which records describe the same person (docs/resolve.md).
+    #[command(args_conflicts_with_subcommands = true)]
     Resolve {
+        #[command(subcommand)]
+        action: Option<ResolveAction>,
         /// The entity type; its subtypes are resolved with it.
         #[arg(long = "type", default_value = "Person")]
         schema: String,
@@ -562,5 +565,24 @@ pub enum BenchWhat {
         /// Where to generate and ingest; a second run with the same `--people` reuses the store.
         #[arg(long)]
         work_dir: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum ResolveAction {
+    /// Each field's fill rate and distinct values, and the pairs each
+    /// blocking rule would bring, before resolving.
+    Profile {
+        /// The entity type; its subtypes are profiled with it.
+        #[arg(long = "type", default_value = "Person")]
+        schema: String,
+        /// Settings (TOML); the shipped person settings when absent.
+        #[arg(long)]
+        settings: Option<PathBuf>,
+        /// `text` (a table) or `json`.
+        #[arg(long, default_value = "text", value_parser = ["text", "json"])]
+        format: String,
+        #[command(flatten)]
+        session: SessionArgs,
     },
 }

@@ -24,7 +24,8 @@ use clearstone_engine::{
 
 use args::{
     AuditAction, BenchWhat, Cli, Command, ExportWhat, IndexAction, JudgementAction, PolicyAction,
-    PurposeAction, QuarantineAction, ReferencesAction, SessionArgs, UserAction, WitnessAction,
+    PurposeAction, QuarantineAction, ReferencesAction, ResolveAction, SessionArgs, UserAction,
+    WitnessAction,
 };
 
 /// `clearstone search smith | head` closes the pipe early: end quietly, as
@@ -536,6 +537,22 @@ fn run(cli: Cli) -> Result<()> {
             session,
         } => search::erase(&open(dir)?.session(request(&session))?, &entity_id, &why)?,
         Command::Resolve {
+            action:
+                Some(ResolveAction::Profile {
+                    schema,
+                    settings,
+                    format,
+                    session,
+                }),
+            ..
+        } => resolution::profile(
+            &open(dir)?.session(request(&session))?,
+            &schema,
+            settings.as_deref(),
+            format == "json",
+        )?,
+        Command::Resolve {
+            action: None,
             schema,
             settings,
             model,
