@@ -25,6 +25,7 @@ pub fn resolve(
         settings: read(settings)?,
         model: read(model)?,
         incremental,
+        batch_statements: None,
     })?;
     for r in &sum.rules {
         println!(

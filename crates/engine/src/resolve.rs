@@ -33,9 +33,13 @@ pub struct ResolveOptions {
     pub settings: Option<String>,
     /// A saved model (JSON) to score with instead of training.
     pub model: Option<String>,
-    /// Score only entities no earlier run has seen, with the last run's
-    /// model, against everything already resolved.
+    /// Score only entities no earlier run has seen, or with a value first
+    /// seen since the last run (what an ingest touched), with the last
+    /// run's model and settings, against everything already resolved.
     pub incremental: bool,
+    /// Statements read through the gate at a time (a default when absent):
+    /// memory stays bounded whatever the size of the store.
+    pub batch_statements: Option<usize>,
 }
 
 /// What a run did.
@@ -113,17 +117,29 @@ impl Session<'_> {
         opts: &ResolveOptions,
         what: &str,
     ) -> Result<ResolveSummary, EngineError> {
-        let settings_text = opts.settings.as_deref();
-        let settings = parse_settings(settings_text)?;
-        let mut phases = Phases::start();
-        let loaded = self.resolution_records(&settings, &opts.schema)?;
-        phases.end("read records through the gate");
         let last = self
             .engine
             .store()?
             .resolution_runs(&opts.schema, 1)?
             .into_iter()
             .next();
+        // An incremental run goes on with the settings of the run it extends.
+        let settings_text = match (&opts.settings, opts.incremental, &last) {
+            (Some(t), _, _) => Some(t.as_str()),
+            (None, true, Some(run)) => Some(run.settings.as_str()),
+            (None, _, _) => None,
+        };
+        let settings = parse_settings(settings_text)?;
+        let mut phases = Phases::start();
+        let since = last.as_ref().filter(|_| opts.incremental).map(|r| r.at);
+        let loaded = self.resolution_records_in(
+            &settings,
+            &opts.schema,
+            opts.batch_statements
+                .unwrap_or(crate::resolve_records::STATEMENTS_PER_BATCH),
+            since,
+        )?;
+        phases.end("read records through the gate");
         // Incremental: entities already resolved come first, new ones after.
         let known: HashSet<String> = if opts.incremental {
             self.engine
@@ -135,11 +151,13 @@ impl Session<'_> {
         } else {
             HashSet::new()
         };
+        // A record the ingest changed is scored again like a new one.
+        let changed = loaded.changed;
         let (old, new): (Vec<_>, Vec<_>) = loaded
             .ids
             .into_iter()
             .zip(loaded.records)
-            .partition(|(id, _)| known.contains(id));
+            .partition(|(id, _)| known.contains(id) && !changed.contains(id));
         let split = old.len();
         let (ids, records): (Vec<String>, Vec<Record>) = old.into_iter().chain(new).unzip();
         let features =
