@@ -137,6 +137,10 @@ pub enum Command {
     Ingest {
         #[arg(long = "mapping", required = true)]
         mappings: Vec<PathBuf>,
+        /// Then resolve this type: only the records the ingest touched are
+        /// scored again, with the last run's model (everything when never resolved).
+        #[arg(long, value_name = "TYPE")]
+        resolve: Option<String>,
         #[command(flatten)]
         session: SessionArgs,
     },

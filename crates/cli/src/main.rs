@@ -189,8 +189,16 @@ fn run(cli: Cli) -> Result<()> {
                 clearstone_engine::ADMIN_PURPOSE
             );
         }
-        Command::Ingest { mappings, session } => {
-            ingest_all(&open(dir)?, &request(&session), &mappings)?;
+        Command::Ingest {
+            mappings,
+            resolve,
+            session,
+        } => {
+            let e = open(dir)?;
+            ingest_all(&e, &request(&session), &mappings)?;
+            if let Some(schema) = resolve {
+                resolution::after_ingest(&e.session(request(&session))?, &schema)?;
+            }
         }
         Command::Datasets { json, session } => {
             let e = open(dir)?;

@@ -107,6 +107,14 @@ pub fn profile(s: &Session<'_>, schema: &str, settings: Option<&Path>, json: boo
     Ok(())
 }
 
+/// After an ingest: re-scores what the ingest touched against the rest with
+/// the last run's model and settings, or resolves everything when `schema`
+/// was never resolved.
+pub fn after_ingest(s: &Session<'_>, schema: &str) -> Result<()> {
+    let earlier = !s.resolution_runs(schema, 1)?.is_empty();
+    resolve(s, schema, None, None, earlier)
+}
+
 fn values(e: &Entity, prop: &str) -> String {
     e.values(prop).collect::<Vec<_>>().join(" / ")
 }
