@@ -162,6 +162,9 @@ impl Session<'_> {
         let (ids, records): (Vec<String>, Vec<Record>) = old.into_iter().chain(new).unzip();
         let features =
             Features::compute(&settings.schema, &records).map_err(|e| invalid("records", e))?;
+        // The text is in the features now; holding it too would add to the
+        // peak while pairs are compared.
+        drop(records);
         phases.end("features");
 
         let model_text = match (&opts.model, opts.incremental, &last) {
@@ -245,23 +248,28 @@ impl Session<'_> {
             links,
             clusters: 0,
         };
+        // What scoring needed is not held while the pairs are stored and
+        // the records clustered.
+        drop((features, vectors, pairs));
         let run_id = self.engine.store()?.put_resolution(&run, &kept, true)?;
+        drop(kept);
         phases.end("storing pairs");
         let clusters = self.recluster_timed(&opts.schema, &ids, settings.threshold, &mut phases)?;
         // The event names every record combined and the canonical id each
         // now belongs to, so that "who combined this record, into what" is
         // answered from the log.
         let run_ids: std::collections::HashSet<&str> = ids.iter().map(String::as_str).collect();
-        let mut subjects: std::collections::BTreeSet<String> = ids.iter().cloned().collect();
-        subjects.extend(
-            self.engine
-                .store()?
-                .canonical_ids(&opts.schema)?
-                .into_iter()
-                .filter(|(id, _)| run_ids.contains(id.as_str()))
-                .map(|(_, canonical)| canonical),
-        );
-        let subjects: Vec<&str> = subjects.iter().map(String::as_str).collect();
+        let canonical: Vec<String> = self
+            .engine
+            .store()?
+            .canonical_ids(&opts.schema)?
+            .into_iter()
+            .filter(|(id, _)| run_ids.contains(id.as_str()))
+            .map(|(_, canonical)| canonical)
+            .collect();
+        let subjects: std::collections::BTreeSet<&str> =
+            ids.iter().chain(&canonical).map(String::as_str).collect();
+        let subjects: Vec<&str> = subjects.into_iter().collect();
         self.record(
             Operation::Combine,
             what,
