@@ -137,6 +137,10 @@ pub enum Command {
     Ingest {
         #[arg(long = "mapping", required = true)]
         mappings: Vec<PathBuf>,
+        /// Then resolve this type: only the records the ingest touched are
+        /// scored again, with the last run's model (everything when never resolved).
+        #[arg(long, value_name = "TYPE")]
+        resolve: Option<String>,
         #[command(flatten)]
         session: SessionArgs,
     },
@@ -237,7 +241,10 @@ pub enum Command {
         explain: Vec<String>,
     },
     /// Resolve entities: which records describe the same person (docs/resolve.md).
+    #[command(args_conflicts_with_subcommands = true)]
     Resolve {
+        #[command(subcommand)]
+        action: Option<ResolveAction>,
         /// The entity type; its subtypes are resolved with it.
         #[arg(long = "type", default_value = "Person")]
         schema: String,
@@ -578,5 +585,33 @@ pub enum BenchWhat {
         /// Recorded figures to compare with (default: `bench/ingest/results.toml` as built).
         #[arg(long)]
         baseline: Option<PathBuf>,
+    },
+    /// `resolve` through the engine next to `link` on the same records as CSV.
+    Resolve {
+        /// Demo people records to generate and resolve.
+        #[arg(long, default_value_t = 1_000_000)]
+        people: usize,
+        /// Where to generate and ingest; a second run with the same `--people` reuses the store.
+        #[arg(long)]
+        work_dir: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum ResolveAction {
+    /// Each field's fill rate and distinct values, and the pairs each
+    /// blocking rule would bring, before resolving.
+    Profile {
+        /// The entity type; its subtypes are profiled with it.
+        #[arg(long = "type", default_value = "Person")]
+        schema: String,
+        /// Settings (TOML); the shipped person settings when absent.
+        #[arg(long)]
+        settings: Option<PathBuf>,
+        /// `text` (a table) or `json`.
+        #[arg(long, default_value = "text", value_parser = ["text", "json"])]
+        format: String,
+        #[command(flatten)]
+        session: SessionArgs,
     },
 }

@@ -3,6 +3,7 @@
 
 mod args;
 mod bench;
+mod bench_resolve;
 mod demo;
 mod demo_quality;
 mod explore;
@@ -25,7 +26,8 @@ use clearstone_engine::{
 
 use args::{
     AuditAction, BenchWhat, Cli, Command, ExportWhat, IndexAction, JudgementAction, PolicyAction,
-    PurposeAction, QuarantineAction, ReferencesAction, SessionArgs, UserAction, WitnessAction,
+    PurposeAction, QuarantineAction, ReferencesAction, ResolveAction, SessionArgs, UserAction,
+    WitnessAction,
 };
 
 /// `clearstone search smith | head` closes the pipe early: end quietly, as
@@ -189,8 +191,16 @@ fn run(cli: Cli) -> Result<()> {
                 clearstone_engine::ADMIN_PURPOSE
             );
         }
-        Command::Ingest { mappings, session } => {
-            ingest_all(&open(dir)?, &request(&session), &mappings)?;
+        Command::Ingest {
+            mappings,
+            resolve,
+            session,
+        } => {
+            let e = open(dir)?;
+            ingest_all(&e, &request(&session), &mappings)?;
+            if let Some(schema) = resolve {
+                resolution::after_ingest(&e.session(request(&session))?, &schema)?;
+            }
         }
         Command::Datasets { json, session } => {
             let e = open(dir)?;
@@ -576,6 +586,22 @@ fn run(cli: Cli) -> Result<()> {
             session,
         } => search::erase(&open(dir)?.session(request(&session))?, &entity_id, &why)?,
         Command::Resolve {
+            action:
+                Some(ResolveAction::Profile {
+                    schema,
+                    settings,
+                    format,
+                    session,
+                }),
+            ..
+        } => resolution::profile(
+            &open(dir)?.session(request(&session))?,
+            &schema,
+            settings.as_deref(),
+            format == "json",
+        )?,
+        Command::Resolve {
+            action: None,
             schema,
             settings,
             model,
@@ -668,6 +694,9 @@ fn run(cli: Cli) -> Result<()> {
                     baseline,
                 },
         } => bench::ingest(rows, work_dir.as_deref(), baseline.as_deref())?,
+        Command::Bench {
+            what: BenchWhat::Resolve { people, work_dir },
+        } => bench_resolve::resolve(people, work_dir.as_deref())?,
     }
     Ok(())
 }

@@ -104,6 +104,9 @@ fn every_data_command_refuses_without_a_session_and_exits_1() {
         vec!["audit", "query"],
         vec!["audit", "receipt", "1"],
         vec!["resolve"],
+        // issue 16, item 5: profiling counts personal data, so it is an act
+        // of a session like resolving.
+        vec!["resolve", "profile"],
         vec!["review"],
         vec!["judge", "a:b:1", "a:b:2", "same", "--why", "x"],
         vec!["judgements"],

@@ -23,6 +23,7 @@ mod references;
 mod registers;
 mod replay;
 mod resolve;
+mod resolve_profile;
 mod resolve_records;
 mod review;
 mod search;
@@ -78,6 +79,7 @@ pub use quarantine::QuarantineEntry;
 pub use references::LookupCounts;
 pub use registers::{REGISTER_ID_CHARS_MAX, is_register_id};
 pub use resolve::{DEFAULT_PERSON_SETTINGS, PAIR_PROBABILITY_MIN, ResolveOptions, ResolveSummary};
+pub use resolve_profile::{FieldProfile, PAIRS_PER_RECORD_WARN, ResolveProfile, RuleProfile};
 pub use review::{ExplainedPair, ReviewItem, VERDICTS};
 pub use session::{Operation, REASON_CODES, Session, SessionRequest};
 

@@ -33,9 +33,13 @@ pub struct ResolveOptions {
     pub settings: Option<String>,
     /// A saved model (JSON) to score with instead of training.
     pub model: Option<String>,
-    /// Score only entities no earlier run has seen, with the last run's
-    /// model, against everything already resolved.
+    /// Score only entities no earlier run has seen, or with a value first
+    /// seen since the last run (what an ingest touched), with the last
+    /// run's model and settings, against everything already resolved.
     pub incremental: bool,
+    /// Statements read through the gate at a time (a default when absent):
+    /// memory stays bounded whatever the size of the store.
+    pub batch_statements: Option<usize>,
 }
 
 /// What a run did.
@@ -49,6 +53,30 @@ pub struct ResolveSummary {
     pub clusters: u64,
     pub model_version: String,
     pub rules: Vec<RuleCount>,
+    /// Seconds each step of the run took, in order: where the time goes.
+    pub phases: Vec<(&'static str, f64)>,
+}
+
+/// Seconds taken by each step of a run, as the steps end.
+struct Phases {
+    at: std::time::Instant,
+    done: Vec<(&'static str, f64)>,
+}
+
+impl Phases {
+    fn start() -> Phases {
+        Phases {
+            at: std::time::Instant::now(),
+            done: Vec::new(),
+        }
+    }
+
+    fn end(&mut self, step: &'static str) {
+        let now = std::time::Instant::now();
+        self.done
+            .push((step, now.duration_since(self.at).as_secs_f64()));
+        self.at = now;
+    }
 }
 
 /// The canonical id of a cluster: derived from its smallest member, so it
@@ -89,15 +117,29 @@ impl Session<'_> {
         opts: &ResolveOptions,
         what: &str,
     ) -> Result<ResolveSummary, EngineError> {
-        let settings_text = opts.settings.as_deref();
-        let settings = parse_settings(settings_text)?;
-        let loaded = self.resolution_records(&settings, &opts.schema)?;
         let last = self
             .engine
             .store()?
             .resolution_runs(&opts.schema, 1)?
             .into_iter()
             .next();
+        // An incremental run goes on with the settings of the run it extends.
+        let settings_text = match (&opts.settings, opts.incremental, &last) {
+            (Some(t), _, _) => Some(t.as_str()),
+            (None, true, Some(run)) => Some(run.settings.as_str()),
+            (None, _, _) => None,
+        };
+        let settings = parse_settings(settings_text)?;
+        let mut phases = Phases::start();
+        let since = last.as_ref().filter(|_| opts.incremental).map(|r| r.at);
+        let loaded = self.resolution_records_in(
+            &settings,
+            &opts.schema,
+            opts.batch_statements
+                .unwrap_or(crate::resolve_records::STATEMENTS_PER_BATCH),
+            since,
+        )?;
+        phases.end("read records through the gate");
         // Incremental: entities already resolved come first, new ones after.
         let known: HashSet<String> = if opts.incremental {
             self.engine
@@ -109,15 +151,21 @@ impl Session<'_> {
         } else {
             HashSet::new()
         };
+        // A record the ingest changed is scored again like a new one.
+        let changed = loaded.changed;
         let (old, new): (Vec<_>, Vec<_>) = loaded
             .ids
             .into_iter()
             .zip(loaded.records)
-            .partition(|(id, _)| known.contains(id));
+            .partition(|(id, _)| known.contains(id) && !changed.contains(id));
         let split = old.len();
         let (ids, records): (Vec<String>, Vec<Record>) = old.into_iter().chain(new).unzip();
         let features =
             Features::compute(&settings.schema, &records).map_err(|e| invalid("records", e))?;
+        // The text is in the features now; holding it too would add to the
+        // peak while pairs are compared.
+        drop(records);
+        phases.end("features");
 
         let model_text = match (&opts.model, opts.incremental, &last) {
             (Some(m), _, _) => Some(m.clone()),
@@ -159,9 +207,11 @@ impl Session<'_> {
                 .map_err(|e| invalid("blocking", e))?;
             (c.pairs, c.counts, true)
         };
+        phases.end("blocking");
         // Levels once, for training and scoring: a loaded model was checked
         // against these comparisons.
         let vectors = ComparisonVectors::compute(&settings.comparisons, &features, &pairs);
+        phases.end("comparisons");
         let model = match &model_text {
             Some(text) => model_file::from_json(text, &settings.comparisons)
                 .map_err(|e| invalid("model", e))?,
@@ -169,6 +219,7 @@ impl Session<'_> {
                 .train_on(&features, &pairs, in_order.then_some(&rules[..]), &vectors)
                 .map_err(|e| invalid("training", e))?,
         };
+        phases.end("training");
         let kept: Vec<MatchPair> = Scorer::new(&model)
             .score_vectors_where(&features, &pairs, &vectors, |p| {
                 p.probability() >= PAIR_PROBABILITY_MIN
@@ -181,6 +232,7 @@ impl Session<'_> {
             .iter()
             .filter(|p| p.probability >= settings.threshold)
             .count() as u64;
+        phases.end("scoring");
         let run = ResolutionRun {
             id: 0,
             schema: opts.schema.clone(),
@@ -196,22 +248,28 @@ impl Session<'_> {
             links,
             clusters: 0,
         };
+        // What scoring needed is not held while the pairs are stored and
+        // the records clustered.
+        drop((features, vectors, pairs));
         let run_id = self.engine.store()?.put_resolution(&run, &kept, true)?;
-        let clusters = self.recluster(&opts.schema, &ids, settings.threshold)?;
+        drop(kept);
+        phases.end("storing pairs");
+        let clusters = self.recluster_timed(&opts.schema, &ids, settings.threshold, &mut phases)?;
         // The event names every record combined and the canonical id each
         // now belongs to, so that "who combined this record, into what" is
         // answered from the log.
         let run_ids: std::collections::HashSet<&str> = ids.iter().map(String::as_str).collect();
-        let mut subjects: std::collections::BTreeSet<String> = ids.iter().cloned().collect();
-        subjects.extend(
-            self.engine
-                .store()?
-                .canonical_ids(&opts.schema)?
-                .into_iter()
-                .filter(|(id, _)| run_ids.contains(id.as_str()))
-                .map(|(_, canonical)| canonical),
-        );
-        let subjects: Vec<&str> = subjects.iter().map(String::as_str).collect();
+        let canonical: Vec<String> = self
+            .engine
+            .store()?
+            .canonical_ids(&opts.schema)?
+            .into_iter()
+            .filter(|(id, _)| run_ids.contains(id.as_str()))
+            .map(|(_, canonical)| canonical)
+            .collect();
+        let subjects: std::collections::BTreeSet<&str> =
+            ids.iter().chain(&canonical).map(String::as_str).collect();
+        let subjects: Vec<&str> = subjects.into_iter().collect();
         self.record(
             Operation::Combine,
             what,
@@ -234,6 +292,7 @@ impl Session<'_> {
             clusters,
             model_version: model.version,
             rules,
+            phases: phases.done,
         })
     }
 
@@ -289,6 +348,16 @@ impl Session<'_> {
         schema: &str,
         ids: &[String],
         threshold: f64,
+    ) -> Result<u64, EngineError> {
+        self.recluster_timed(schema, ids, threshold, &mut Phases::start())
+    }
+
+    fn recluster_timed(
+        &self,
+        schema: &str,
+        ids: &[String],
+        threshold: f64,
+        phases: &mut Phases,
     ) -> Result<u64, EngineError> {
         let mut ids: Vec<&str> = ids.iter().map(String::as_str).collect();
         ids.sort_unstable();
@@ -349,7 +418,9 @@ impl Session<'_> {
             .canonical_ids(schema)?
             .into_iter()
             .collect();
+        phases.end("clustering");
         self.engine.store()?.put_canonical(schema, &canonical)?;
+        phases.end("storing canonical ids");
         // Only the records whose canonical id changed are re-indexed.
         let mut changed: Vec<String> = canonical
             .iter()
@@ -362,6 +433,7 @@ impl Session<'_> {
                 .filter(|id| !index.contains_key(id.as_str())),
         );
         self.engine.reindex(&changed)?;
+        phases.end("index upkeep");
         Ok(distinct.len() as u64)
     }
 }

@@ -2,7 +2,7 @@
 //! values the session may use for `resolve` are read, and masked values are
 //! treated as missing, never compared in their placeholder form.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use clearstone_model::{Statement, Timestamp};
@@ -38,6 +38,8 @@ fn column(spec: &str) -> Column {
 pub(crate) struct Loaded {
     pub ids: Vec<String>,
     pub records: Vec<Record>,
+    /// Entities with a value first seen after the time asked about.
+    pub changed: HashSet<String>,
 }
 
 /// The properties a settings file reads, directly and through references,
@@ -49,6 +51,14 @@ struct Wanted {
 }
 
 impl Wanted {
+    /// The references followed to read a referenced property.
+    fn referenced_via(&self) -> impl Iterator<Item = &str> {
+        self.columns
+            .iter()
+            .flatten()
+            .filter_map(|c| c.via.as_deref())
+    }
+
     fn new(settings: &Settings) -> Wanted {
         let columns: Vec<Vec<Column>> = settings
             .columns
@@ -81,39 +91,62 @@ impl Wanted {
 
 /// Statements gated at a time: few enough that reading a large store holds
 /// only the values resolution keeps, not every statement.
-const STATEMENTS_PER_BATCH: usize = 65_536;
+pub(crate) const STATEMENTS_PER_BATCH: usize = 65_536;
 
-/// Each entity's most recently seen value of each of some properties (by
-/// their place in a list), kept as the statements stream past.
-struct Latest {
+/// Joins the several values of one field in a record's text; the same
+/// character as `clearstone_resolve`'s, where comparisons and blocking read
+/// every value ("any value agrees").
+pub(crate) const VALUE_SEPARATOR: char = '\u{1F}';
+
+/// Each entity's values of some properties (by their place in a list), kept
+/// as the statements stream past, and which entities have a value first seen
+/// after a given time.
+struct Gathered {
     props: usize,
-    of: HashMap<Arc<str>, Vec<Option<(Timestamp, String)>>>,
+    of: HashMap<Arc<str>, Vec<Vec<String>>>,
+    since: Option<Timestamp>,
+    changed: HashSet<Arc<str>>,
 }
 
-impl Latest {
-    fn new(props: usize) -> Latest {
-        Latest {
+impl Gathered {
+    fn new(props: usize, since: Option<Timestamp>) -> Gathered {
+        Gathered {
             props,
             of: HashMap::new(),
+            since,
+            changed: HashSet::new(),
         }
     }
 
-    /// Keeps `value` if it is the entity's latest of the property at
-    /// `prop` so far (ties go to the larger value, so that the order
-    /// statements arrive in does not matter).
-    fn offer(&mut self, entity: Arc<str>, prop: usize, seen: Timestamp, value: String) {
+    fn offer(&mut self, entity: Arc<str>, prop: usize, first_seen: Timestamp, value: String) {
+        if self.since.is_some_and(|t| first_seen > t) {
+            self.changed.insert(entity.clone());
+        }
         let props = self.props;
-        let values = self.of.entry(entity).or_insert_with(|| vec![None; props]);
+        let values = self
+            .of
+            .entry(entity)
+            .or_insert_with(|| vec![Vec::new(); props]);
         if let Some(slot) = values.get_mut(prop)
-            && slot.as_ref().is_none_or(|(t, v)| (seen, &value) > (*t, v))
+            && !slot.contains(&value)
         {
-            *slot = Some((seen, value));
+            slot.push(value);
         }
     }
 
-    fn get(&self, entity: &str, prop: usize) -> Option<&str> {
-        let (_, v) = self.of.get(entity)?.get(prop)?.as_ref()?;
-        Some(v)
+    /// The entity's values of the property at `prop`, in sorted order so
+    /// that the order statements arrive in does not matter.
+    fn get(&self, entity: &str, prop: usize) -> &[String] {
+        self.of
+            .get(entity)
+            .and_then(|v| v.get(prop))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    fn sort(&mut self) {
+        for slot in self.of.values_mut().flatten() {
+            slot.sort_unstable();
+        }
     }
 }
 
@@ -125,21 +158,35 @@ impl Session<'_> {
         settings: &Settings,
         schema: &str,
     ) -> Result<Loaded, EngineError> {
+        self.resolution_records_in(settings, schema, STATEMENTS_PER_BATCH, None)
+    }
+
+    /// As [`Session::resolution_records`], gating `batch` statements at a
+    /// time, and marking the entities with a value (of their own or of a
+    /// record they reference) first seen after `since`.
+    pub(crate) fn resolution_records_in(
+        &self,
+        settings: &Settings,
+        schema: &str,
+        batch: usize,
+        since: Option<Timestamp>,
+    ) -> Result<Loaded, EngineError> {
+        let batch = batch.max(1);
         let wanted = Wanted::new(settings);
         let ontology = self.engine.ontology();
-        let mut own = Latest::new(wanted.direct.len());
-        let mut targets = Latest::new(wanted.referenced.len());
+        let mut own = Gathered::new(wanted.direct.len(), since);
+        let mut targets = Gathered::new(wanted.referenced.len(), since);
         let mut subjects: Vec<Statement> = Vec::new();
         let mut others: Vec<Statement> = Vec::new();
         // Gated a batch at a time; masked values count as missing.
-        let keep = |batch: &mut Vec<Statement>, props: &[String], into: &mut Latest| {
+        let keep = |batch: &mut Vec<Statement>, props: &[String], into: &mut Gathered| {
             let (allowed, _) = self.gate(Action::Resolve, std::mem::take(batch), None);
             for s in allowed {
                 if &*s.origin.source == MASKED_SOURCE {
                     continue;
                 }
                 if let Some(p) = props.iter().position(|p| **p == *s.prop) {
-                    into.offer(s.entity_id, p, s.last_seen, s.value);
+                    into.offer(s.entity_id, p, s.first_seen, s.value);
                 }
             }
         };
@@ -147,13 +194,13 @@ impl Session<'_> {
             if ontology.is_a(&s.schema, schema) {
                 if wanted.direct.iter().any(|p| **p == *s.prop) {
                     subjects.push(s);
-                    if subjects.len() == STATEMENTS_PER_BATCH {
+                    if subjects.len() >= batch {
                         keep(&mut subjects, &wanted.direct, &mut own);
                     }
                 }
             } else if wanted.referenced.iter().any(|p| **p == *s.prop) {
                 others.push(s);
-                if others.len() == STATEMENTS_PER_BATCH {
+                if others.len() >= batch {
                     keep(&mut others, &wanted.referenced, &mut targets);
                 }
             }
@@ -161,40 +208,70 @@ impl Session<'_> {
         })?;
         keep(&mut subjects, &wanted.direct, &mut own);
         keep(&mut others, &wanted.referenced, &mut targets);
+        own.sort();
+        targets.sort();
         let mut ids: Vec<&Arc<str>> = own.of.keys().collect();
         ids.sort();
         let records = ids
             .iter()
             .map(|id| record(&wanted, id, &own, &targets))
             .collect();
+        let changed = ids
+            .iter()
+            .filter(|id| {
+                own.changed.contains(**id)
+                    || wanted.referenced_via().any(|via| {
+                        let p = wanted.direct.iter().position(|d| d == via);
+                        p.is_some_and(|p| {
+                            own.get(id, p)
+                                .iter()
+                                .any(|t| targets.changed.contains(t.as_str()))
+                        })
+                    })
+            })
+            .map(|id| id.to_string())
+            .collect();
         Ok(Loaded {
             ids: ids.into_iter().map(|id| id.to_string()).collect(),
             records,
+            changed,
         })
     }
 }
 
-fn record(wanted: &Wanted, id: &str, own: &Latest, targets: &Latest) -> Record {
+fn record(wanted: &Wanted, id: &str, own: &Gathered, targets: &Gathered) -> Record {
     let direct = |prop: &str| {
-        let p = wanted.direct.iter().position(|d| d == prop)?;
-        own.get(id, p)
+        wanted
+            .direct
+            .iter()
+            .position(|d| d == prop)
+            .map_or(&[][..], |p| own.get(id, p))
     };
     let fields = wanted
         .columns
         .iter()
         .map(|cols| {
-            let parts: Vec<&str> = cols
-                .iter()
-                .filter_map(|c| match &c.via {
-                    None => direct(&c.prop),
+            // Every value of every column, each once, in the columns' order.
+            let mut values: Vec<&str> = Vec::new();
+            for c in cols {
+                let found: Vec<&str> = match &c.via {
+                    None => direct(&c.prop).iter().map(String::as_str).collect(),
                     Some(via) => {
-                        let target = direct(via)?;
-                        let p = wanted.referenced.iter().position(|r| *r == c.prop)?;
-                        targets.get(target, p)
+                        let p = wanted.referenced.iter().position(|r| *r == c.prop);
+                        direct(via)
+                            .iter()
+                            .flat_map(|target| p.map_or(&[][..], |p| targets.get(target, p)))
+                            .map(String::as_str)
+                            .collect()
                     }
-                })
-                .collect();
-            (!parts.is_empty()).then(|| parts.join(" "))
+                };
+                for v in found {
+                    if !values.contains(&v) {
+                        values.push(v);
+                    }
+                }
+            }
+            (!values.is_empty()).then(|| values.join(&VALUE_SEPARATOR.to_string()))
         })
         .collect();
     Record {

@@ -43,12 +43,16 @@ fn register(e: &Engine) {
 /// A data directory holding `rows` of the seeded people file (all when
 /// `None`), and the file's ground truth.
 fn setup(dir: &Path, people: &Path, rows: Option<usize>) -> Engine {
+    setup_with(dir, people, rows, MAPPING)
+}
+
+fn setup_with(dir: &Path, people: &Path, rows: Option<usize>, mapping: &str) -> Engine {
     let text = std::fs::read_to_string(people.join("people.csv")).unwrap();
     let lines: Vec<&str> = text.lines().collect();
     let keep = rows.map_or(lines.len(), |r| r + 1);
     std::fs::create_dir_all(dir).unwrap();
     std::fs::write(dir.join("people.csv"), lines[..keep].join("\n") + "\n").unwrap();
-    std::fs::write(dir.join("people.toml"), MAPPING).unwrap();
+    std::fs::write(dir.join("people.toml"), mapping).unwrap();
     let engine = Engine::init(&dir.join("data"), None).unwrap();
     register(&engine);
     let s = engine.session(req("eng")).unwrap();
@@ -323,4 +327,147 @@ fn running_resolution_needs_the_permission_to_load_data() {
             .iter()
             .any(|ev| ev.operation == "refused" && ev.principal == "ana")
     );
+}
+
+// issue 16, item 6: reading through the gate a few statements at a time
+// resolves exactly as one batch does.
+#[test]
+fn a_store_larger_than_one_batch_resolves_as_one_batch_would() {
+    let tmp = tempfile::tempdir().unwrap();
+    people(&tmp.path().join("src"), 600);
+    let e = setup(&tmp.path().join("a"), &tmp.path().join("src"), None);
+    let s = e.session(req("eng")).unwrap();
+    let small = s
+        .resolve(&ResolveOptions {
+            batch_statements: Some(7),
+            ..full()
+        })
+        .unwrap();
+    let in_small = clusters(&e);
+    let whole = s
+        .resolve(&ResolveOptions {
+            batch_statements: Some(usize::MAX),
+            ..full()
+        })
+        .unwrap();
+    assert_eq!(
+        (small.records, small.pairs, small.links, small.clusters),
+        (whole.records, whole.pairs, whole.links, whole.clusters)
+    );
+    assert_eq!(small.model_version, whole.model_version);
+    assert_eq!(in_small, clusters(&e));
+}
+
+/// The people file with the records on the first `n` rows made copies of
+/// those on the next `n` (their ids kept).
+fn copied_rows(text: &str, n: usize) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = vec![lines[0].to_owned()];
+    for (i, line) in lines.iter().enumerate().skip(1) {
+        if i <= n {
+            let (id, _) = line.split_once(',').unwrap();
+            let (_, rest) = lines[i + n].split_once(',').unwrap();
+            out.push(format!("{id},{rest}"));
+        } else {
+            out.push((*line).to_owned());
+        }
+    }
+    out.join("\n") + "\n"
+}
+
+// issue 16, item 6: after an ingest, an incremental run scores again the
+// records the ingest changed, not only the new ones, and ends as a full run
+// with the same model over the same store does.
+#[test]
+fn an_incremental_run_rescores_the_records_an_ingest_changed() {
+    let tmp = tempfile::tempdir().unwrap();
+    people(&tmp.path().join("src"), 700);
+    let original = std::fs::read_to_string(tmp.path().join("src/people.csv")).unwrap();
+    let changed = copied_rows(&original, 10);
+    let mut stores = Vec::new();
+    for name in ["inc", "whole"] {
+        let e = setup(&tmp.path().join(name), &tmp.path().join("src"), None);
+        let s = e.session(req("eng")).unwrap();
+        s.resolve(&full()).unwrap();
+        std::fs::write(tmp.path().join(name).join("people.csv"), &changed).unwrap();
+        s.ingest(&tmp.path().join(name).join("people.toml"), &mut |_| {})
+            .unwrap();
+        drop(s);
+        stores.push(e);
+    }
+    let s = stores[0].session(req("eng")).unwrap();
+    let model = s.resolution_runs("Person", 1).unwrap()[0].model.clone();
+    let sum = s
+        .resolve(&ResolveOptions {
+            incremental: true,
+            ..full()
+        })
+        .unwrap();
+    // Ten records changed and none arrived.
+    assert_eq!(sum.new_records, 10, "{sum:?}");
+    drop(s);
+    stores[1]
+        .session(req("eng"))
+        .unwrap()
+        .resolve(&ResolveOptions {
+            model: Some(model),
+            ..full()
+        })
+        .unwrap();
+    assert_eq!(clusters(&stores[0]), clusters(&stores[1]));
+}
+
+// issue 16, item 5: the profile counts only what the session may use: a
+// field whose values it may not see shows as empty, brings no pairs, and
+// profiling is one event.
+#[test]
+fn the_profile_counts_only_visible_values_in_one_event() {
+    let tmp = tempfile::tempdir().unwrap();
+    people(&tmp.path().join("src"), 300);
+    let plain = setup(&tmp.path().join("plain"), &tmp.path().join("src"), None);
+    let hidden_ni = MAPPING.replace(
+        "national_insurance_number = { column = \"soc_sec_id\" }",
+        "national_insurance_number = { column = \"soc_sec_id\", markings = \"OFFICIAL-SENSITIVE:HR\" }",
+    );
+    assert_ne!(hidden_ni, MAPPING);
+    let hidden = setup_with(
+        &tmp.path().join("hidden"),
+        &tmp.path().join("src"),
+        None,
+        &hidden_ni,
+    );
+    let profile = |e: &Engine| {
+        let s = e.session(req("eng")).unwrap();
+        let p = s.resolve_profile("Person", None).unwrap();
+        let events = s.events(1000).unwrap();
+        let profiles: Vec<_> = events
+            .iter()
+            .filter(|ev| ev.query == "profile resolution of Person")
+            .collect();
+        assert_eq!(profiles.len(), 1);
+        assert!(profiles[0].subjects.is_empty());
+        p
+    };
+    let (open, closed) = (profile(&plain), profile(&hidden));
+    let field = |p: &clearstone_engine::ResolveProfile, name: &str| {
+        p.fields.iter().find(|f| f.field == name).unwrap().clone()
+    };
+    let rule = |p: &clearstone_engine::ResolveProfile, name: &str| {
+        p.rules.iter().find(|r| r.rule == name).unwrap().pairs
+    };
+    assert_eq!(open.records, closed.records);
+    assert!(field(&open, "nino").filled > 200, "{open:?}");
+    assert!(rule(&open, "nino") > 0);
+    assert_eq!(
+        (
+            field(&closed, "nino").filled,
+            field(&closed, "nino").distinct
+        ),
+        (0, 0)
+    );
+    assert_eq!(rule(&closed, "nino"), 0);
+    assert_eq!(field(&open, "family"), field(&closed, "family"));
+    // Each rule's pairs are those the blocking of a run counts.
+    let run = plain.session(req("eng")).unwrap().resolve(&full()).unwrap();
+    assert_eq!(rule(&open, "family+dob"), run.rules[0].pairs);
 }
