@@ -15,6 +15,7 @@ mod export;
 mod gate;
 mod index;
 mod ingest;
+pub mod json;
 mod quarantine;
 mod read;
 mod references;
