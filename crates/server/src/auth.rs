@@ -45,8 +45,8 @@ pub(crate) fn session_key(cookie: &str) -> String {
     d.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-pub(crate) fn cookie_name(state: &AppState) -> &'static str {
-    if state.tls {
+pub(crate) fn cookie_name(tls: bool) -> &'static str {
+    if tls {
         SESSION_COOKIE_TLS
     } else {
         SESSION_COOKIE
@@ -55,7 +55,7 @@ pub(crate) fn cookie_name(state: &AppState) -> &'static str {
 
 /// The session cookie's value in a request, if any.
 pub(crate) fn session_cookie(state: &AppState, headers: &HeaderMap) -> Option<String> {
-    let name = cookie_name(state);
+    let name = cookie_name(state.tls);
     headers
         .get_all(header::COOKIE)
         .iter()
@@ -66,12 +66,12 @@ pub(crate) fn session_cookie(state: &AppState, headers: &HeaderMap) -> Option<St
         .map(|(_, v)| v.to_string())
 }
 
-fn set_cookie(state: &AppState, value: &str, max_age: Option<u64>) -> Option<HeaderValue> {
+fn set_cookie(tls: bool, value: &str, max_age: Option<u64>) -> Option<HeaderValue> {
     let mut c = format!(
         "{}={value}; Path=/; HttpOnly; SameSite=Strict",
-        cookie_name(state)
+        cookie_name(tls)
     );
-    if state.tls {
+    if tls {
         c.push_str("; Secure");
     }
     if let Some(age) = max_age {
@@ -117,7 +117,7 @@ pub(crate) fn me_of(w: &WebSession) -> Me {
 pub(crate) async fn sign_in(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Json(form): Json<SignInForm>,
+    crate::extract::Json(form): crate::extract::Json<SignInForm>,
 ) -> Result<Response, ApiError> {
     if let Some(old) = session_cookie(&state, &headers)
         && let Ok(mut all) = state.sessions.lock()
@@ -144,7 +144,7 @@ pub(crate) async fn sign_in(
         .map_err(|_| ApiError::internal("web sessions lock poisoned"))?
         .insert(session_key(&id), web);
     let mut res = Json(body).into_response();
-    if let Some(c) = set_cookie(&state, &id, None) {
+    if let Some(c) = set_cookie(state.tls, &id, None) {
         res.headers_mut().insert(header::SET_COOKIE, c);
     }
     Ok(res)
@@ -164,7 +164,7 @@ pub(crate) async fn sign_out(
         all.remove(&session_key(&old));
     }
     let mut res = axum::http::StatusCode::NO_CONTENT.into_response();
-    if let Some(c) = set_cookie(&state, "", Some(0)) {
+    if let Some(c) = set_cookie(state.tls, "", Some(0)) {
         res.headers_mut().insert(header::SET_COOKIE, c);
     }
     res
@@ -189,7 +189,7 @@ pub struct EnrolForm {
     responses((status = 204), (status = 400, body = crate::errors::ErrorBody)))]
 pub(crate) async fn enrol(
     State(state): State<AppState>,
-    Json(form): Json<EnrolForm>,
+    crate::extract::Json(form): crate::extract::Json<EnrolForm>,
 ) -> Result<axum::http::StatusCode, ApiError> {
     let engine = state.engine.clone();
     tokio::task::spawn_blocking(move || engine.enrol(&form.link, &form.password))
@@ -210,4 +210,22 @@ pub fn random_password() -> String {
         .filter_map(|b| ALPHABET.get(usize::from(*b) % ALPHABET.len()))
         .map(|&c| char::from(c))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::set_cookie;
+
+    // issue 17, "cookie flags": under TLS the cookie is Secure and host-only.
+    #[test]
+    fn under_tls_the_cookie_is_secure_and_host_prefixed() {
+        let c = set_cookie(true, "abc", None).map(|v| v.to_str().map(str::to_string));
+        let Some(Ok(c)) = c else {
+            unreachable!("a cookie of ascii text is a header value")
+        };
+        assert!(c.starts_with("__Host-clearstone_session=abc;"), "{c}");
+        for attr in ["Secure", "HttpOnly", "SameSite=Strict", "Path=/"] {
+            assert!(c.split("; ").any(|a| a == attr), "{attr} in {c}");
+        }
+    }
 }

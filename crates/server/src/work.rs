@@ -224,7 +224,7 @@ impl WorkForm {
 pub(crate) async fn start_work(
     State(state): State<AppState>,
     who: SignedIn,
-    Json(form): Json<WorkForm>,
+    crate::extract::Json(form): crate::extract::Json<WorkForm>,
 ) -> Result<Json<Me>, ApiError> {
     let request = form.request(&who.web.principal, false);
     let engine = state.engine.clone();
@@ -256,7 +256,7 @@ pub struct BreakGlassForm {
 pub(crate) async fn break_glass(
     State(state): State<AppState>,
     who: SignedIn,
-    Json(form): Json<BreakGlassForm>,
+    crate::extract::Json(form): crate::extract::Json<BreakGlassForm>,
 ) -> Result<Json<Me>, ApiError> {
     let minutes = form.minutes;
     let plain = form.work.request(&who.web.principal, false);

@@ -203,8 +203,13 @@ fn answers_carry_security_headers_and_faults_no_detail() {
     assert_eq!((s, v["code"].as_str()), (404, Some("route_not_found")));
     let (s, _) = b.get("/api/v1/openapi.json");
     assert_eq!(s, 200);
-    let (s, _, _) = b.send("DELETE", "/api/v1/datasets", None);
-    assert_eq!(s, 405);
+    let (s, _, text) = b.send("DELETE", "/api/v1/datasets", None);
+    let v: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!((s, v["code"].as_str()), (405, Some("method_not_allowed")));
+    // A body that is not the form asked for names what is wrong.
+    let (s, v) = b.post("/api/v1/sign-in", &json!({"user": "ana"}));
+    assert_eq!((s, v["code"].as_str()), (400, Some("invalid_input")), "{v}");
+    assert!(v["message"].as_str().unwrap().contains("password"), "{v}");
 }
 
 #[test]
@@ -246,4 +251,41 @@ fn special_category_values_leave_only_when_revealed() {
     );
     assert_eq!(s, 200, "{revealed}");
     assert!(revealed.contains(SENTINEL), "{revealed}");
+}
+
+#[test]
+fn an_enrolment_link_sets_a_password_once() {
+    let server = start();
+    let link = server
+        .engine
+        .session(support::admin_request())
+        .unwrap()
+        .issue_enrolment("bea")
+        .unwrap();
+    let b = Browser::new(&server);
+    let form = json!({"link": link, "password": "a brand new passphrase"});
+    assert_eq!(b.post("/api/v1/enrol", &form).0, 204);
+    let (s, v) = b.post("/api/v1/enrol", &form);
+    assert_eq!((s, v["code"].as_str()), (400, Some("enrolment_refused")));
+    let mut bea = Browser::new(&server);
+    assert_eq!(bea.sign_in("bea", "a brand new passphrase").0, 200);
+}
+
+#[test]
+fn break_glass_work_flags_every_event() {
+    let server = start();
+    let mut b = Browser::new(&server);
+    b.sign_in("ana", PASSWORD);
+    let (s, v) = b.post(
+        "/api/v1/work/break-glass",
+        &json!({"purpose": "pds", "reason": "safeguarding", "minutes": 30,
+                "justification": "a child at risk tonight, duty inspector agreed"}),
+    );
+    assert_eq!((s, v["break_glass"].as_bool()), (200, Some(true)), "{v}");
+    assert_eq!(b.get("/api/v1/datasets").0, 200);
+    let last = events(&server)
+        .into_iter()
+        .find(|e| e.principal == "ana")
+        .unwrap();
+    assert!(last.flags.iter().any(|f| f == "break_glass"), "{last:?}");
 }

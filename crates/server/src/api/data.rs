@@ -1,7 +1,7 @@
 //! Data and the log: datasets, ingest runs, quarantine, registers, events,
 //! alerts, audit queries and receipts.
 
-use axum::extract::{Path, Query};
+use crate::extract::{Path, Query};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;

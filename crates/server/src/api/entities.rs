@@ -1,6 +1,6 @@
 //! Records: search, show, reveal and the dossier.
 
-use axum::extract::{Path, Query};
+use crate::extract::{Path, Query};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use clearstone_engine::SearchPage;
@@ -83,7 +83,7 @@ pub struct RevealForm {
 pub(crate) async fn reveal(
     work: Work,
     Path(id): Path<String>,
-    Json(form): Json<RevealForm>,
+    crate::extract::Json(form): crate::extract::Json<RevealForm>,
 ) -> Result<Json<Value>, ApiError> {
     let e = work.run(move |s| s.reveal(&id, &form.property)).await?;
     Ok(Json(entity_json(&e)))

@@ -1,7 +1,7 @@
 //! The graph: neighbours, expansion, paths, shared associates, centrality
 //! and exports (a disclosure, logged before the first byte leaves).
 
-use axum::extract::{Path, Query};
+use crate::extract::{Path, Query};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -172,7 +172,7 @@ pub struct ExportForm {
 pub(crate) async fn export(
     work: Work,
     Path(id): Path<String>,
-    Json(form): Json<ExportForm>,
+    crate::extract::Json(form): crate::extract::Json<ExportForm>,
 ) -> Result<Response, ApiError> {
     let format = GraphFormat::parse(&form.format).ok_or_else(|| {
         ApiError::new(

@@ -1,6 +1,6 @@
 //! Match review: the queue of uncertain pairs, judgements and explanations.
 
-use axum::extract::Query;
+use crate::extract::Query;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use clearstone_engine::json::{entity_json, explanation_json};
@@ -80,7 +80,10 @@ pub struct JudgeForm {
 #[utoipa::path(post, path = "/api/v1/judgements", tag = "review", request_body = JudgeForm,
     responses((status = 200, body = Object), (status = 400, body = ErrorBody),
               (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub(crate) async fn judge(work: Work, Json(f): Json<JudgeForm>) -> Result<Json<Value>, ApiError> {
+pub(crate) async fn judge(
+    work: Work,
+    crate::extract::Json(f): crate::extract::Json<JudgeForm>,
+) -> Result<Json<Value>, ApiError> {
     let j = work
         .run(move |s| s.judge(&f.left, &f.right, &f.verdict, &f.rationale))
         .await?;
