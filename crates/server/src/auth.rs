@@ -124,6 +124,7 @@ pub(crate) async fn sign_in(
     {
         all.remove(&session_key(&old));
     }
+    state.prune();
     let engine = state.engine.clone();
     let principal = tokio::task::spawn_blocking(move || engine.sign_in(&form.user, &form.password))
         .await

@@ -289,3 +289,29 @@ fn break_glass_work_flags_every_event() {
         .unwrap();
     assert!(last.flags.iter().any(|f| f == "break_glass"), "{last:?}");
 }
+
+#[test]
+fn a_session_past_its_idle_or_absolute_timeout_is_signed_out() {
+    use std::time::Duration;
+    let hour = Duration::from_secs(3600);
+    for timeouts in [
+        clearstone_server::Timeouts {
+            idle: Duration::ZERO,
+            absolute: hour,
+        },
+        clearstone_server::Timeouts {
+            idle: hour,
+            absolute: Duration::ZERO,
+        },
+    ] {
+        let server = support::start_with(timeouts);
+        let mut b = Browser::new(&server);
+        assert_eq!(b.sign_in("ana", PASSWORD).0, 200);
+        let (s, v) = b.get("/api/v1/me");
+        assert_eq!(
+            (s, v["code"].as_str()),
+            (401, Some("sign_in_required")),
+            "{timeouts:?}"
+        );
+    }
+}
