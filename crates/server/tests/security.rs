@@ -315,3 +315,26 @@ fn a_session_past_its_idle_or_absolute_timeout_is_signed_out() {
         );
     }
 }
+
+#[test]
+fn a_cookie_request_needs_the_csrf_token_even_with_a_bearer_header() {
+    let server = start();
+    let mut b = Browser::new(&server);
+    b.sign_in("ana", PASSWORD);
+    let r = b
+        .client
+        .post(format!("{}/api/v1/work", b.base))
+        .header("cookie", b.cookie.clone().unwrap())
+        .bearer_auth("cst_0.0")
+        .json(&json!({"purpose": "pds", "reason": "other", "justification": "forged request"}))
+        .send()
+        .unwrap();
+    let status = r.status().as_u16();
+    let v: Value = r.json().unwrap();
+    assert_eq!(
+        (status, v["code"].as_str()),
+        (403, Some("csrf_failed")),
+        "{v}"
+    );
+    assert_eq!(b.get("/api/v1/me").1["purpose"], Value::Null);
+}
