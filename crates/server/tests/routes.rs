@@ -245,3 +245,15 @@ fn every_data_route_writes_exactly_one_event_by_its_user() {
         }
     }
 }
+
+#[test]
+fn every_operation_of_the_document_has_its_own_id() {
+    let doc = serde_json::to_value(clearstone_server::openapi_json()).unwrap();
+    let mut seen = BTreeSet::new();
+    for item in doc["paths"].as_object().unwrap().values() {
+        for op in item.as_object().unwrap().values() {
+            let id = op["operationId"].as_str().unwrap().to_string();
+            assert!(seen.insert(id.clone()), "operationId `{id}` twice");
+        }
+    }
+}

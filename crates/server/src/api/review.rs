@@ -31,7 +31,7 @@ pub struct QueueQuery {
 /// The most uncertain pairs first, both records as the session may see
 /// them, with the waterfall of match weights.
 #[utoipa::path(get, path = "/api/v1/review", tag = "review", params(QueueQuery),
-    responses((status = 200, body = Object), (status = 400, body = ErrorBody),
+    responses((status = 200, body = serde_json::Value), (status = 400, body = ErrorBody),
               (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub(crate) async fn queue(
     work: Work,
@@ -78,7 +78,7 @@ pub struct JudgeForm {
 
 /// Records a person's judgement on a pair, and re-clusters.
 #[utoipa::path(post, path = "/api/v1/judgements", tag = "review", request_body = JudgeForm,
-    responses((status = 200, body = Object), (status = 400, body = ErrorBody),
+    responses((status = 200, body = serde_json::Value), (status = 400, body = ErrorBody),
               (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub(crate) async fn judge(
     work: Work,
@@ -98,7 +98,7 @@ pub struct ExplainQuery {
 
 /// Why the last run's model scores a pair as it does.
 #[utoipa::path(get, path = "/api/v1/explain", tag = "review", params(ExplainQuery),
-    responses((status = 200, body = Object), (status = 400, body = ErrorBody),
+    responses((status = 200, body = serde_json::Value), (status = 400, body = ErrorBody),
               (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub(crate) async fn explain(
     work: Work,
