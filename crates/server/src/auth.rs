@@ -111,7 +111,7 @@ pub(crate) fn me_of(w: &WebSession) -> Me {
 
 /// Signs in: a new web session with a new id; any session the request
 /// carried is ended.
-#[utoipa::path(post, path = "/api/v1/sign-in", tag = "sign-in", request_body = SignInForm,
+#[utoipa::path(post, path = "/api/v1/sign-in", tag = "sign-in", request_body = SignInForm, security(()),
     responses((status = 200, body = Me), (status = 401, body = crate::errors::ErrorBody),
               (status = 429, body = crate::errors::ErrorBody)))]
 pub(crate) async fn sign_in(
@@ -152,7 +152,7 @@ pub(crate) async fn sign_in(
 }
 
 /// Signs out: the web session ends and the cookie is cleared.
-#[utoipa::path(post, path = "/api/v1/sign-out", tag = "sign-in",
+#[utoipa::path(post, path = "/api/v1/sign-out", tag = "sign-in", security(("session" = [])),
     responses((status = 204), (status = 401, body = crate::errors::ErrorBody)))]
 pub(crate) async fn sign_out(
     State(state): State<AppState>,
@@ -172,7 +172,7 @@ pub(crate) async fn sign_out(
 }
 
 /// The signed-in user, the CSRF token and the work started, if any.
-#[utoipa::path(get, path = "/api/v1/me", tag = "sign-in",
+#[utoipa::path(get, path = "/api/v1/me", tag = "sign-in", security(("session" = [])),
     responses((status = 200, body = Me), (status = 401, body = crate::errors::ErrorBody)))]
 pub(crate) async fn me(who: SignedIn) -> Json<Me> {
     Json(me_of(&who.web))
@@ -186,7 +186,7 @@ pub struct EnrolForm {
 }
 
 /// Sets one's password with a one-time enrolment link; then sign in.
-#[utoipa::path(post, path = "/api/v1/enrol", tag = "sign-in", request_body = EnrolForm,
+#[utoipa::path(post, path = "/api/v1/enrol", tag = "sign-in", request_body = EnrolForm, security(()),
     responses((status = 204), (status = 400, body = crate::errors::ErrorBody)))]
 pub(crate) async fn enrol(
     State(state): State<AppState>,

@@ -257,3 +257,21 @@ fn every_operation_of_the_document_has_its_own_id() {
         }
     }
 }
+
+#[test]
+fn the_document_says_how_each_route_is_signed_in() {
+    let doc = serde_json::to_value(clearstone_server::openapi_json()).unwrap();
+    let schemes = &doc["components"]["securitySchemes"];
+    assert_eq!(schemes["bearer"]["scheme"], "bearer", "{schemes}");
+    assert_eq!(schemes["session"]["in"], "cookie", "{schemes}");
+    let top: Vec<Value> = doc["security"].as_array().unwrap().clone();
+    assert_eq!(top, [json!({"session": []}), json!({"bearer": []})]);
+    assert_eq!(
+        doc["paths"]["/api/v1/sign-in"]["post"]["security"],
+        json!([{}])
+    );
+    assert_eq!(
+        doc["paths"]["/api/v1/work"]["post"]["security"],
+        json!([{"session": []}])
+    );
+}
