@@ -17,6 +17,7 @@ mod gate;
 mod index;
 mod ingest;
 pub mod json;
+mod own_record;
 mod quarantine;
 mod read;
 mod references;

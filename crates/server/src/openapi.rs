@@ -42,6 +42,8 @@ use utoipa::OpenApi;
         crate::api::data::alerts,
         crate::api::data::audit_query,
         crate::api::data::receipt,
+        crate::api::data::own_events,
+        crate::api::data::own_receipt,
     ),
     components(schemas(crate::errors::ErrorBody)),
     modifiers(&SecuritySchemes),

@@ -142,6 +142,13 @@ fn data_routes(
             "/api/v1/audit/receipts/1".into(),
             None,
         ),
+        ("get", "/api/v1/me/events", "/api/v1/me/events".into(), None),
+        (
+            "get",
+            "/api/v1/me/receipts/{event}",
+            "/api/v1/me/receipts/1".into(),
+            None,
+        ),
     ]
 }
 

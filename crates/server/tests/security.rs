@@ -338,3 +338,41 @@ fn a_cookie_request_needs_the_csrf_token_even_with_a_bearer_header() {
     );
     assert_eq!(b.get("/api/v1/me").1["purpose"], Value::Null);
 }
+
+// issue 17, item 5 "my record of access": one's own events with receipts,
+// without a purpose that may read the log; another's answered as absent.
+#[test]
+fn a_user_sees_their_own_accesses_with_receipts_and_no_one_elses() {
+    let server = start();
+    let mut narrow = support::purpose("pds-narrow", false);
+    narrow.audit_use = None;
+    server
+        .engine
+        .session(support::admin_request())
+        .unwrap()
+        .put_purpose(&narrow)
+        .unwrap();
+    let ana = working(&server, "ana", "pds-narrow");
+    assert_eq!(ana.get("/api/v1/records/hr:person:1").0, 200);
+    // The whole log stays closed to this purpose.
+    assert_eq!(ana.get("/api/v1/events").0, 403);
+    let (s, mine) = ana.get("/api/v1/me/events");
+    assert_eq!(s, 200, "{mine}");
+    let mine = mine.as_array().unwrap();
+    assert!(mine.iter().all(|e| e["principal"] == "ana"), "{mine:?}");
+    let show = mine
+        .iter()
+        .find(|e| e["operation"] == "consult" && e["purpose"] == "pds-narrow")
+        .unwrap();
+    let (s, receipt) = ana.get(&format!("/api/v1/me/receipts/{}", show["id"]));
+    assert_eq!(s, 200);
+    assert!(
+        receipt.as_str().unwrap().contains("c2sp.org/tlog-proof"),
+        "{receipt}"
+    );
+    // Event 1 is the policy's, not ana's: as if it did not exist.
+    let (s, v) = ana.get("/api/v1/me/receipts/1");
+    assert_eq!((s, v["code"].as_str()), (404, Some("not_found")), "{v}");
+    let (s, v) = ana.get("/api/v1/me/receipts/99999999");
+    assert_eq!((s, v["code"].as_str()), (404, Some("not_found")), "{v}");
+}

@@ -28,6 +28,8 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/api/v1/alerts", get(alerts))
         .route("/api/v1/audit/query", get(audit_query))
         .route("/api/v1/audit/receipts/{event}", get(receipt))
+        .route("/api/v1/me/events", get(own_events))
+        .route("/api/v1/me/receipts/{event}", get(own_receipt))
 }
 
 /// The most rows a listing returns.
@@ -202,5 +204,29 @@ pub(crate) async fn audit_query(
               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub(crate) async fn receipt(work: Work, Path(event): Path<i64>) -> Result<Response, ApiError> {
     let text = work.run(move |s| s.receipt(event)).await?;
+    Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response())
+}
+
+/// The user's own recent accesses, from the signed log: no purpose with an
+/// s.62(4) use is needed to see what one did oneself.
+#[utoipa::path(get, path = "/api/v1/me/events", tag = "audit", params(Limit),
+    responses((status = 200, body = serde_json::Value), (status = 400, body = ErrorBody),
+              (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub(crate) async fn own_events(
+    work: Work,
+    Query(l): Query<Limit>,
+) -> Result<Json<Value>, ApiError> {
+    let n = limit_of(l.limit)?;
+    let evs = work.run(move |s| s.own_events(n)).await?;
+    Ok(Json(events_json(&evs)))
+}
+
+/// A receipt for one of the user's own events; another's is `not_found`.
+#[utoipa::path(get, path = "/api/v1/me/receipts/{event}", tag = "audit",
+    params(("event" = i64, Path, description = "the event's id")),
+    responses((status = 200, body = String, content_type = "text/plain"), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub(crate) async fn own_receipt(work: Work, Path(event): Path<i64>) -> Result<Response, ApiError> {
+    let text = work.run(move |s| s.own_receipt(event)).await?;
     Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response())
 }
