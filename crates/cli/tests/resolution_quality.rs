@@ -14,7 +14,7 @@ fn demo(dir: &Path) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_clearstone"))
         .arg("--data-dir")
         .arg(dir)
-        .args(["demo", "--scale", SCALE, "--seed", "3"])
+        .args(["demo", "--scale", SCALE, "--seed", "3", "--no-serve"])
         .env_remove("CLEARSTONE_DATA_DIR")
         .output()
         .unwrap();

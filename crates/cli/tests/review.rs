@@ -38,7 +38,7 @@ fn ok(out: Output) -> String {
 fn demo() -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
     ok(bin(&tmp.path().join("data"))
-        .args(["demo", "--scale", "100", "--seed", "3"])
+        .args(["demo", "--scale", "100", "--seed", "3", "--no-serve"])
         .output()
         .unwrap());
     tmp

@@ -40,7 +40,7 @@ pub fn decode(bytes: &[u8]) -> Result<Value, EngineError> {
 pub const STORE_DIFFERS: &str = "store_differs";
 
 /// An event back from its logged bytes.
-fn event_from_entry(entry: &[u8]) -> Result<Event, EngineError> {
+pub(crate) fn event_from_entry(entry: &[u8]) -> Result<Event, EngineError> {
     let v = decode(entry)?;
     let text = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
     let list = |k: &str| -> Vec<String> {
@@ -284,7 +284,7 @@ impl Session<'_> {
         })
     }
 
-    fn receipt_of(&self, event_id: i64) -> Result<String, EngineError> {
+    pub(crate) fn receipt_of(&self, event_id: i64) -> Result<String, EngineError> {
         let index = u64::try_from(event_id - 1)
             .map_err(|_| EngineError::InvalidInput(format!("no event `{event_id}`")))?;
         let mut log = self.engine.audit()?;
