@@ -28,6 +28,9 @@ pub enum Key {
     PostcodeSector,
     /// The year of a date.
     Year,
+    /// The month and year of a date, full or known to the month only
+    /// (`1980-03`), which then meet.
+    Month,
     /// The characters of the value in sorted order: an identifier with two
     /// characters transposed, the commonest slip in keying one, agrees.
     Sorted,
@@ -123,6 +126,9 @@ fn part_key(f: &Features, part: &KeyPart, i: u32) -> Option<u64> {
         Key::PostcodeDistrict => f.postcode(field, i)?.uk.map(|p| u64::from(p.district)),
         Key::PostcodeSector => f.postcode(field, i)?.uk.map(|p| u64::from(p.sector)),
         Key::Year => f.date(field, i).map(|d| d.year as u64),
+        Key::Month => f
+            .date(field, i)
+            .map(|d| u64::from(d.year as u16) << 8 | u64::from(d.month)),
         Key::Sorted => f.text(field, i).map(sorted_key),
         Key::EitherOrder(other) => {
             let (x, y) = (f.name_id(field, i)?, f.name_id(other, i)?);
@@ -892,6 +898,7 @@ mod tests {
                 Some(p.sector.to_owned())
             }
             (Key::Year, FieldFeatures::Date(d)) => Some(d.year.to_string()),
+            (Key::Month, FieldFeatures::Date(d)) => Some(format!("{}-{}", d.year, d.month)),
             (Key::Sorted, FieldFeatures::Text(t)) => {
                 let mut chars: Vec<char> = t.chars().collect();
                 chars.sort_unstable();
@@ -934,7 +941,14 @@ mod tests {
                 fields: vec![
                     Some(pick(&["Ann", "Anne", "Bob", "Robert", "Jones", ""])),
                     Some(pick(&["Smith", "Smyth", "Jones", "Johns", "Okafor", ""])),
-                    Some(pick(&["1980-01-01", "1980-05-05", "1981-01-01", "x"])),
+                    Some(pick(&[
+                        "1980-01-01",
+                        "1980-05-05",
+                        "1981-01-01",
+                        "x",
+                        "1980-01",
+                        "1980-05-17T10:00",
+                    ])),
                     Some(pick(&["LS1 1AA", "LS1 2AB", "LS2 1AA", "2612", ""])),
                     Some(pick(&[
                         "AB123", "AB132", "BA321", "AB124", "ÅB12", "BÅ21", "",
@@ -972,6 +986,10 @@ mod tests {
             Rule {
                 name: "nino in any order".into(),
                 keys: vec![k(4, Key::Sorted)],
+            },
+            Rule {
+                name: "month+initial".into(),
+                keys: vec![k(2, Key::Month), k(1, Key::Prefix(1))],
             },
         ];
         let n = records.len();

@@ -210,8 +210,30 @@ impl DateFeatures {
         day: 0,
     };
 
+    /// Whether only the month and year are known (`day` is then 0).
+    pub fn is_partial(&self) -> bool {
+        self.day == 0
+    }
+
+    /// From `YYYY-MM-DD`; `YYYY-MM`, a date known to the month only (day
+    /// 0, placed on the month's first day); or a timestamp
+    /// (`YYYY-MM-DDTHH:MM[:SS]`), of which only the date is compared.
     fn parse(value: &str) -> DateFeatures {
-        let Ok(d) = Date::parse_iso(value) else {
+        let value = value.trim();
+        let bytes = value.as_bytes();
+        let (date, partial) = match bytes.get(10) {
+            Some(b'T' | b' ') => (Date::parse_iso(value.get(..10).unwrap_or_default()), false),
+            None if bytes.len() == 7 => {
+                let mut first = *b"0000-00-01";
+                if let Some(head) = first.get_mut(..7) {
+                    head.copy_from_slice(bytes);
+                }
+                let text = std::str::from_utf8(&first).unwrap_or_default();
+                (Date::parse_iso(text), true)
+            }
+            _ => (Date::parse_iso(value), false),
+        };
+        let Ok(d) = date else {
             return DateFeatures::MISSING;
         };
         match (i32::try_from(d.days_since_epoch()), i16::try_from(d.year())) {
@@ -219,7 +241,7 @@ impl DateFeatures {
                 days,
                 year,
                 month: d.month(),
-                day: d.day(),
+                day: if partial { 0 } else { d.day() },
             },
             _ => DateFeatures::MISSING,
         }
@@ -807,7 +829,10 @@ impl Features {
             | Column::Address(_)
             | Column::Text(_)
             | Column::Identifier(_) => self.id(record, field).map(u64::from),
-            Column::Date => self.date(field, record).map(|d| d.days as u64),
+            // A month ("1980-03") is not its first day.
+            Column::Date => self
+                .date(field, record)
+                .map(|d| d.days as u64 ^ u64::from(d.is_partial()) << 62),
             Column::Number => self.number(field, record).map(|x| (x + 0.0).to_bits()),
         }
     }

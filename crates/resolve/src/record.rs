@@ -4,6 +4,11 @@
 
 use crate::error::ResolveError;
 
+/// Joins several values of one field in a [`Record`]'s text (the ASCII
+/// unit separator, which no value typed by a person holds): a previous
+/// surname beside the current one, former addresses, several phones.
+pub const VALUE_SEPARATOR: char = '\u{1F}';
+
 /// What a field holds, which decides how it is normalised and compared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum FieldKind {

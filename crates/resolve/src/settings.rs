@@ -198,13 +198,14 @@ fn key_part(schema: &Schema, spec: &str) -> Result<KeyPart, String> {
         "district" => Key::PostcodeDistrict,
         "sector" => Key::PostcodeSector,
         "year" => Key::Year,
+        "month" => Key::Month,
         "sorted" => Key::Sorted,
         k => match k.strip_prefix("prefix").map(str::parse::<usize>) {
             Some(Ok(n)) if n > 0 => Key::Prefix(n),
             _ => {
                 return Err(format!(
                     "unknown key `{k}`; use exact, metaphone, prefixN, district, sector, year, \
-                     sorted or either_order"
+                     month, sorted or either_order"
                 ));
             }
         },
