@@ -68,6 +68,9 @@ pub fn run(a: &LinkArgs<'_>) -> Result<()> {
     let text = std::fs::read_to_string(a.settings)
         .with_context(|| format!("cannot read settings `{}`", a.settings.display()))?;
     let settings = Settings::parse(&text, &a.settings.display().to_string())?;
+    for w in &settings.warnings {
+        eprintln!("warning: {w}");
+    }
     let Some(id_column) = a.id_column.or(settings.id_column.as_deref()) else {
         bail!("no id column: give --id-column or `id_column` in the settings");
     };

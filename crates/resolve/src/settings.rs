@@ -36,6 +36,23 @@ impl fmt::Display for SettingsError {
 
 impl std::error::Error for SettingsError {}
 
+/// Settings that load but leave records out of reach: worth saying before
+/// a run, not a reason to refuse one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SettingsWarning {
+    /// A stable snake_case name: `never_blocked` (no rule reads a compared
+    /// field, so no pair is ever brought by it) or `unreachable` (records
+    /// holding only names, or only an identifier, are never paired).
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl fmt::Display for SettingsWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
 /// How the model is trained when no saved model is given.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Training {
@@ -70,6 +87,8 @@ pub struct Settings {
     pub comparisons: Vec<Comparison>,
     pub rules: Vec<Rule>,
     pub training: Training,
+    /// What the settings check found that does not stop a run.
+    pub warnings: Vec<SettingsWarning>,
 }
 
 /// The most pairs compared when a file does not say.
@@ -276,6 +295,7 @@ impl Settings {
             None => default_comparisons(&schema).map_err(|e| cx.resolve(0, "field", e))?,
         };
         place_guard(&cx, &schema, &comparisons)?;
+        double_count_guard(&schema, &columns, &comparisons).map_err(|e| cx.resolve(0, "comparison", e))?;
 
         let mut rules: Vec<Rule> = Vec::new();
         for r in raw.blocking {
@@ -359,7 +379,9 @@ impl Settings {
             }
             None => (0.2, 0.95),
         };
+        let warnings = reach(&schema, &comparisons, &rules);
         Ok(Settings {
+            warnings,
             id_column: raw.id_column,
             threshold,
             review_band,
@@ -654,6 +676,143 @@ fn place_guard(
         ));
     }
     Ok(())
+}
+
+/// The fields whose values a comparison weighs: for a name its own field
+/// only (the other half of the name is read to recognise a swap, not
+/// counted), for a place every place field it names.
+fn own_fields(c: &Comparison) -> Vec<usize> {
+    match &c.method {
+        Method::Place { .. } => fields_of(c),
+        _ => vec![c.field],
+    }
+}
+
+/// Refuses evidence counted twice: a whole-name comparison beside one of
+/// the given or family name (a namesake without a date of birth then
+/// scores the name three times over), one field in two comparisons, and
+/// one input column read by two comparisons through different fields.
+fn double_count_guard(
+    schema: &Schema,
+    columns: &[Vec<String>],
+    comparisons: &[Comparison],
+) -> Result<(), ResolveError> {
+    let kind = |f: usize| schema.fields.get(f).map(|x| x.kind);
+    let name_kind = |c: &Comparison| match c.method {
+        Method::Name { .. } => kind(c.field),
+        _ => None,
+    };
+    let whole = comparisons
+        .iter()
+        .find(|c| name_kind(c) == Some(FieldKind::FullName));
+    let half = comparisons.iter().find(|c| {
+        matches!(
+            name_kind(c),
+            Some(FieldKind::GivenName | FieldKind::FamilyName)
+        )
+    });
+    if let (Some(whole), Some(half)) = (whole, half) {
+        return Err(ResolveError::DoubleCount {
+            first: whole.name.clone(),
+            second: half.name.clone(),
+            what: "a person's name".to_owned(),
+        });
+    }
+    let field_name = |f: usize| schema.fields.get(f).map_or("", |x| x.name.as_str());
+    for (i, c) in comparisons.iter().enumerate() {
+        for other in comparisons.iter().skip(i + 1) {
+            let (mine, theirs) = (own_fields(c), own_fields(other));
+            if let Some(&f) = mine.iter().find(|f| theirs.contains(f)) {
+                return Err(ResolveError::DoubleCount {
+                    first: c.name.clone(),
+                    second: other.name.clone(),
+                    what: format!("field `{}`", field_name(f)),
+                });
+            }
+            let cols = |fields: &[usize]| -> Vec<&String> {
+                fields
+                    .iter()
+                    .filter_map(|&f| columns.get(f))
+                    .flatten()
+                    .collect()
+            };
+            let theirs = cols(&theirs);
+            if let Some(column) = cols(&mine).into_iter().find(|x| theirs.contains(x)) {
+                return Err(ResolveError::ColumnTwice {
+                    column: column.clone(),
+                    first: c.name.clone(),
+                    second: other.name.clone(),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Which compared fields blocking never reaches: a field no rule reads,
+/// and records that hold only names, or only an identifier, when every
+/// rule also needs something else (whole-name-only records never meet
+/// when every rule needs a date of birth).
+fn reach(schema: &Schema, comparisons: &[Comparison], rules: &[Rule]) -> Vec<SettingsWarning> {
+    let mut out = Vec::new();
+    let field = |f: usize| schema.fields.get(f);
+    let name_of = |f: usize| field(f).map_or("", |x| x.name.as_str());
+    let read = |f: usize| rules.iter().any(|r| r.keys.iter().any(|k| k.reads(f)));
+    for c in comparisons {
+        let fields = own_fields(c);
+        if !fields.iter().any(|&f| read(f)) {
+            out.push(SettingsWarning {
+                code: "never_blocked",
+                message: format!(
+                    "no blocking rule reads comparison `{}`'s field `{}`: only pairs other \
+                     rules bring are compared on it",
+                    c.name,
+                    name_of(fields.first().copied().unwrap_or(c.field))
+                ),
+            });
+        }
+    }
+    // A rule reaches records holding only the fields `only` accepts when
+    // each of its keys reads such a field.
+    let reaches = |only: &dyn Fn(usize) -> bool| {
+        rules.iter().any(|r| {
+            r.keys.iter().all(|k| {
+                only(k.field) && !matches!(k.key, Key::EitherOrder(o) if !only(o))
+            })
+        })
+    };
+    let is_name = |f: usize| field(f).is_some_and(|x| x.kind.is_name());
+    let compared = |f: usize| comparisons.iter().any(|c| own_fields(c).contains(&f));
+    let names: Vec<usize> = (0..schema.fields.len())
+        .filter(|&f| is_name(f) && compared(f))
+        .collect();
+    if !names.is_empty() && !reaches(&is_name) {
+        out.push(SettingsWarning {
+            code: "unreachable",
+            message: format!(
+                "records holding only a name ({}) are never paired: every blocking rule also \
+                 needs another field; add a rule on names alone, e.g. keys = [\"{}:metaphone\", \
+                 \"{}:prefix1\"]",
+                names.iter().map(|&f| format!("`{}`", name_of(f))).collect::<Vec<_>>().join(", "),
+                name_of(names.iter().copied().find(|&f| field(f).is_some_and(|x| x.kind != FieldKind::GivenName)).unwrap_or(0)),
+                name_of(names.iter().copied().find(|&f| field(f).is_some_and(|x| x.kind != FieldKind::FamilyName)).unwrap_or(0)),
+            ),
+        });
+    }
+    for f in 0..schema.fields.len() {
+        let identifier = field(f).is_some_and(|x| x.kind == FieldKind::Identifier);
+        if identifier && compared(f) && !reaches(&|g| g == f) {
+            out.push(SettingsWarning {
+                code: "unreachable",
+                message: format!(
+                    "records holding only `{0}` are never paired: no blocking rule reads \
+                     `{0}` alone; add one, e.g. keys = [\"{0}\"]",
+                    name_of(f)
+                ),
+            });
+        }
+    }
+    out
 }
 
 /// The schema fields a comparison reads: for a name, the other half of the
