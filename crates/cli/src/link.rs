@@ -10,6 +10,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
+use clearstone_resolve::record::VALUE_SEPARATOR;
 use clearstone_resolve::settings::Settings;
 use clearstone_resolve::{
     ComparisonVectors, Features, Ids, Model, ScoredPair, Scorer, Values, candidates,
@@ -459,6 +460,28 @@ fn read_rows(
             let dates = &mut unreadable;
             chunk.push(|f, out| {
                 let start = out.len();
+                let formats = settings.formats.get(f).and_then(Option::as_ref);
+                if let Some(sep) = settings.separators.get(f).and_then(Option::as_deref) {
+                    // Several values: each read on its own (a date in the
+                    // field's formats) and joined as resolution expects.
+                    for &c in field_columns.get(f).into_iter().flatten() {
+                        for v in text(c).split(sep).map(str::trim).filter(|v| !v.is_empty()) {
+                            let before = out.len();
+                            if before > start {
+                                out.push(VALUE_SEPARATOR);
+                            }
+                            let at = out.len();
+                            out.push_str(v);
+                            if let Some(formats) = formats {
+                                read_date(out, at, formats, dates.get_mut(f));
+                                if out.len() == at {
+                                    out.truncate(before);
+                                }
+                            }
+                        }
+                    }
+                    return;
+                }
                 for &c in field_columns.get(f).into_iter().flatten() {
                     let v = text(c);
                     if !v.is_empty() {

@@ -139,8 +139,13 @@ fn part_key(f: &Features, part: &KeyPart, i: u32) -> Option<u64> {
 
 impl Rule {
     /// Whether records `a` and `b` agree on every key of the rule, as
-    /// blocking decides it.
+    /// blocking decides it: with several values in a field, on any of
+    /// them.
     pub fn agrees(&self, f: &Features, a: u32, b: u32) -> bool {
+        if f.has_further() {
+            let theirs = record_keys(f, self, b);
+            return record_keys(f, self, a).iter().any(|k| theirs.contains(k));
+        }
         matches!((rule_key(f, self, a), rule_key(f, self, b)), (Some(x), Some(y)) if x == y)
     }
 
@@ -154,6 +159,33 @@ impl Rule {
             .map(|i| rule_key(f, self, u32::try_from(i).unwrap_or(NONE)))
             .collect()
     }
+}
+
+/// The most keys one record gives one rule: each field gives a key per
+/// value, and a rule's keys are every combination of its fields' keys,
+/// which a record with many values in several fields would multiply.
+pub const KEYS_MAX: usize = 16;
+
+/// Every key of a record under the rule, from all the values of its
+/// fields: each combination of one key per part, as [`rule_key`] hashes
+/// them, the first [`KEYS_MAX`] in a fixed order.
+fn record_keys(f: &Features, rule: &Rule, i: u32) -> Vec<u64> {
+    let mut combos = vec![FNV_OFFSET];
+    for part in &rule.keys {
+        let mut values: Vec<u64> = f.rows(i).filter_map(|r| part_key(f, part, r)).collect();
+        values.sort_unstable();
+        values.dedup();
+        let mut next = Vec::with_capacity((combos.len() * values.len()).min(KEYS_MAX));
+        for h in &combos {
+            for v in &values {
+                if next.len() < KEYS_MAX {
+                    next.push(rng::mix(h ^ v));
+                }
+            }
+        }
+        combos = next;
+    }
+    combos
 }
 
 /// The rule's key for one record, as a hash; `None` when a key is missing.
@@ -268,6 +300,30 @@ impl Blocks {
                 counts
             })
             .collect();
+        let mut counts = counts;
+        if f.has_further() {
+            // Records with several values in a field are keyed once more
+            // for each further key; a block holds a record once.
+            let mut more = vec![0; buckets];
+            for i in 0..n {
+                let Ok(i) = u32::try_from(i) else { break };
+                if f.rows(i).nth(1).is_none() {
+                    continue;
+                }
+                let own = keyed.get(i as usize).map(|k| k.0).filter(|_| {
+                    keyed.get(i as usize).is_some_and(|k| k.1 != NONE)
+                });
+                for k in record_keys(f, rule, i) {
+                    if Some(k) != own {
+                        if let Some(c) = more.get_mut(bucket(k)) {
+                            *c += 1;
+                        }
+                        keyed.push((k, i));
+                    }
+                }
+            }
+            counts.push(more);
+        }
         let mut at = 0;
         let starts: Vec<usize> = std::iter::once(0)
             .chain(part_totals(&counts, buckets).into_iter().map(|n| {

@@ -284,7 +284,28 @@ impl Comparison {
 
     /// [`Comparison::level`], remembering the levels of pairs of names in
     /// `memo` for the pairs compared after.
+    ///
+    /// A field holding several values agrees when any of them does: the
+    /// level is the strongest over every pair of the records' rows, a row
+    /// missing the field counting for nothing.
     pub(crate) fn level_with(&self, f: &Features, a: u32, b: u32, memo: &mut NameMemo) -> u8 {
+        if !f.has_further() {
+            return self.level_rows(f, a, b, memo);
+        }
+        let mut best = NULL_LEVEL;
+        for ra in f.rows(a) {
+            for rb in f.rows(b) {
+                let level = self.level_rows(f, ra, rb, memo);
+                if level != NULL_LEVEL && (best == NULL_LEVEL || level < best) {
+                    best = level;
+                }
+            }
+        }
+        best
+    }
+
+    /// [`Comparison::level_with`] of one row of each record.
+    fn level_rows(&self, f: &Features, a: u32, b: u32, memo: &mut NameMemo) -> u8 {
         let field = self.field;
         match &self.method {
             Method::Name { swap_with, crossed } => {

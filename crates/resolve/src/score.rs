@@ -143,8 +143,13 @@ fn json_number(x: f64) -> String {
 
 /// The term frequency of a pair's value in field `field`: the larger of the
 /// two sides', as Splink does, so that the adjustment never overstates.
+/// With several values, the one both records hold.
 fn pair_tf(f: &Features, a: u32, b: u32, field: usize) -> Option<f64> {
-    let tf = f.term_frequency(a, field)?.max(f.term_frequency(b, field)?);
+    let tf = if f.has_further() {
+        f.name_share(field, f.shared_name(field, a, b)?)?
+    } else {
+        f.term_frequency(a, field)?.max(f.term_frequency(b, field)?)
+    };
     (tf > 0.0).then_some(tf)
 }
 
@@ -274,7 +279,11 @@ impl<'m> Scorer<'m> {
                     weight += weights.get(usize::from(level)).copied().unwrap_or(0.0);
                     if let Some((tf_level, field, adjust)) = table
                         && *tf_level == level
-                        && let Some(id) = features.name_id(*field, left)
+                        && let Some(id) = if features.has_further() {
+                            features.shared_name(*field, left, right)
+                        } else {
+                            features.name_id(*field, left)
+                        }
                     {
                         weight += adjust.get(id as usize).copied().unwrap_or(0.0);
                     }

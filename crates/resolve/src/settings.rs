@@ -88,7 +88,12 @@ pub struct Settings {
     pub rules: Vec<Rule>,
     pub training: Training,
     /// What the settings check found that does not stop a run.
-    pub warnings: Vec<SettingsWarning>,
+    pub warnings: Vec<SettingsWarning>,    /// Identifier fields declared decisive: two records holding the same
+    /// value in one are linked by rule, whatever the other fields say.
+    pub decisive: Vec<usize>,
+    /// For each schema field, the text that separates several values in
+    /// one input column (`separator = "|"`), when the file has any.
+    pub separators: Vec<Option<String>>,
 }
 
 /// The most pairs compared when a file does not say.
@@ -118,6 +123,9 @@ struct RawField {
     columns: Option<Vec<String>>,
     #[serde(default)]
     formats: Vec<String>,
+    separator: Option<Spanned<String>>,
+    #[serde(default)]
+    decisive: bool,
 }
 
 #[derive(Deserialize)]
@@ -249,6 +257,7 @@ impl Settings {
 
         let mut schema = Schema::default();
         let (mut columns, mut formats) = (Vec::new(), Vec::new());
+        let (mut separators, mut decisive) = (Vec::new(), Vec::new());
         for f in raw.field {
             let name = f.name.get_ref();
             let kind = kind_of(f.kind.get_ref()).ok_or_else(|| {
@@ -271,6 +280,29 @@ impl Settings {
                     "field.formats",
                     format!("field `{name}` is not a date; formats apply to dates only"),
                 ));
+            }
+            if let Some(sep) = &f.separator
+                && sep.get_ref().is_empty()
+            {
+                return Err(cx.err(
+                    sep.span().start,
+                    "field.separator",
+                    format!("field `{name}` has an empty separator"),
+                ));
+            }
+            separators.push(f.separator.map(Spanned::into_inner));
+            if f.decisive {
+                if kind != FieldKind::Identifier {
+                    return Err(cx.err(
+                        f.name.span().start,
+                        "field.decisive",
+                        format!(
+                            "field `{name}` is a {} field; only an identifier can be decisive",
+                            kind.as_str()
+                        ),
+                    ));
+                }
+                decisive.push(schema.fields.len());
             }
             columns.push(f.columns.unwrap_or_else(|| vec![name.clone()]));
             if f.formats.is_empty() {
@@ -382,6 +414,8 @@ impl Settings {
         let warnings = reach(&schema, &comparisons, &rules);
         Ok(Settings {
             warnings,
+            separators,
+            decisive,
             id_column: raw.id_column,
             threshold,
             review_band,
