@@ -165,16 +165,20 @@ pub fn run(a: &LinkArgs<'_>) -> Result<()> {
             .with_context(|| format!("cannot write model `{}`", path.display()))?;
     }
 
-    explain(a.explain, &input, &model)?;
+    explain(a.explain, &input, &model, &settings)?;
 
     let t = Instant::now();
     // Only the links are kept, in the candidates' order.
+    // A pair that agrees on a decisive identifier is linked by rule.
+    let by_rule = |s: &ScoredPair| {
+        !settings.decisive.is_empty() && settings.rule_link(&input.features, s.left, s.right).is_some()
+    };
     let links =
         Scorer::new(&model).score_vectors_where(&input.features, &cands.pairs, &vectors, |s| {
-            s.probability() >= threshold
+            s.probability() >= threshold || by_rule(s)
         })?;
     drop((vectors, cands));
-    write_links(a.out, &links, &input.ids)?;
+    write_links(a.out, &links, &input.ids, by_rule)?;
     eprintln!(
         "scored in {:.2} s; {} pairs at probability >= {threshold} written to `{}`",
         t.elapsed().as_secs_f64(),
@@ -203,7 +207,7 @@ pub fn run(a: &LinkArgs<'_>) -> Result<()> {
 }
 
 /// Prints the explanation of each pair of records named in `ids`.
-fn explain(ids: &[String], input: &Input, model: &Model) -> Result<()> {
+fn explain(ids: &[String], input: &Input, model: &Model, settings: &Settings) -> Result<()> {
     let scorer = Scorer::new(model);
     let position = |id: &str| {
         (0..input.features.len() as u32)
@@ -212,8 +216,12 @@ fn explain(ids: &[String], input: &Input, model: &Model) -> Result<()> {
     };
     for pair in ids.chunks(2) {
         if let [left, right] = pair {
-            let e = scorer.explain(&input.features, position(left)?, position(right)?);
+            let (l, r) = (position(left)?, position(right)?);
+            let e = scorer.explain(&input.features, l, r);
             print!("{left} and {right}\n{}", e.to_text());
+            if let Some(rule) = settings.rule_link(&input.features, l, r) {
+                println!("linked by rule `{rule}`");
+            }
         }
     }
     Ok(())
@@ -224,7 +232,14 @@ fn explain(ids: &[String], input: &Input, model: &Model) -> Result<()> {
 /// pieces joined in order.
 const LINKS_PER_TASK: usize = 16_384;
 
-fn write_links(path: &Path, links: &[ScoredPair], ids: &Ids) -> Result<()> {
+/// Pairs linked by a rule are written with probability 1 and the model's
+/// weight, which says what the other fields thought of them.
+fn write_links(
+    path: &Path,
+    links: &[ScoredPair],
+    ids: &Ids,
+    by_rule: impl Fn(&ScoredPair) -> bool + Sync,
+) -> Result<()> {
     let pieces: Vec<Vec<u8>> = links
         .par_chunks(LINKS_PER_TASK)
         .map(|chunk| {
@@ -236,7 +251,8 @@ fn write_links(path: &Path, links: &[ScoredPair], ids: &Ids) -> Result<()> {
                 out.push(b',');
                 push_fixed(&mut out, s.weight, 4);
                 out.push(b',');
-                push_fixed(&mut out, s.probability(), 6);
+                let p = if by_rule(s) { 1.0 } else { s.probability() };
+                push_fixed(&mut out, p, 6);
                 out.push(b'\n');
             }
             out

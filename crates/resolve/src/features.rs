@@ -789,6 +789,19 @@ impl Features {
             .find(|&x| self.rows(b).any(|rb| self.name_id(field, rb) == Some(x)))
     }
 
+    /// Whether two records hold one value of a field (once normalised),
+    /// any of their values.
+    pub fn same_value(&self, field: usize, a: u32, b: u32) -> bool {
+        if !self.has_further() {
+            return self
+                .value_key(field, a)
+                .is_some_and(|x| self.value_key(field, b) == Some(x));
+        }
+        self.rows(a)
+            .filter_map(|ra| self.value_key(field, ra))
+            .any(|x| self.rows(b).any(|rb| self.value_key(field, rb) == Some(x)))
+    }
+
     /// The share of a name field's values that are the name `id`.
     pub(crate) fn name_share(&self, field: usize, id: u32) -> Option<f64> {
         let Some(Column::Name(c)) = self.columns.get(field) else {

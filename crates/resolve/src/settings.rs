@@ -584,6 +584,18 @@ impl Settings {
         Ok(model)
     }
 
+    /// The decisive field two records hold the same value of, which links
+    /// them by rule whatever the other fields say (an employee number
+    /// issued by one system): its name, the rule's. A disagreement on it
+    /// is only the strong evidence against its comparison's "else" gives.
+    pub fn rule_link(&self, f: &Features, a: u32, b: u32) -> Option<&str> {
+        self.decisive
+            .iter()
+            .find(|&&field| f.same_value(field, a, b))
+            .and_then(|&field| self.schema.fields.get(field))
+            .map(|field| field.name.as_str())
+    }
+
     /// The comparisons that read a field the rule blocks on.
     fn comparisons_on(&self, rule: &Rule) -> Vec<usize> {
         self.comparisons

@@ -355,3 +355,61 @@ keys = [\"payroll\"]
     assert_eq!(left.len(), 1, "{left:?}");
     assert!(left[0].contains("`town`"), "{left:?}");
 }
+
+// issue 16, item 4: a decisive identifier links by rule on exact agreement,
+// whatever the names say; only identifiers can be decisive.
+#[test]
+fn a_decisive_identifier_links_by_rule() {
+    use clearstone_resolve::{Features, Record};
+    let text = r#"
+[[field]]
+name = "whole"
+kind = "full_name"
+
+[[field]]
+name = "payroll"
+kind = "identifier"
+decisive = true
+
+[[field]]
+name = "nino"
+kind = "identifier"
+
+[[blocking]]
+name = "payroll"
+keys = ["payroll"]
+
+[[blocking]]
+name = "nino"
+keys = ["nino"]
+"#;
+    let s = parse(text);
+    assert_eq!(s.decisive, [1]);
+    let rec = |name: &str, payroll: &str, nino: &str| Record {
+        id: String::new(),
+        fields: [name, payroll, nino]
+            .iter()
+            .map(|v| Some((*v).to_owned()).filter(|v| !v.is_empty()))
+            .collect(),
+    };
+    let f = Features::compute(
+        &s.schema,
+        &[
+            rec("SMITH J", "P 004417", ""),
+            rec("Jonathan Smythe", "p004417", "AB123456C"),
+            rec("Jonathan Smythe", "P004418", "AB123456C"),
+        ],
+    )
+    .unwrap();
+    assert_eq!(s.rule_link(&f, 0, 1), Some("payroll"));
+    assert_eq!(s.rule_link(&f, 1, 2), None);
+    assert_eq!(s.rule_link(&f, 0, 2), None);
+    let e = error(&text.replace(
+        "name = \"whole\"\nkind = \"full_name\"\n",
+        "name = \"whole\"\nkind = \"full_name\"\ndecisive = true\n",
+    ));
+    assert!(
+        e.contains("field `whole` is a full_name field; only an identifier can be decisive"),
+        "{e}"
+    );
+}
