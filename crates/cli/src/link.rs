@@ -217,11 +217,9 @@ fn explain(ids: &[String], input: &Input, model: &Model, settings: &Settings) ->
     for pair in ids.chunks(2) {
         if let [left, right] = pair {
             let (l, r) = (position(left)?, position(right)?);
-            let e = scorer.explain(&input.features, l, r);
+            let mut e = scorer.explain(&input.features, l, r);
+            e.rule = settings.rule_link(&input.features, l, r).map(str::to_owned);
             print!("{left} and {right}\n{}", e.to_text());
-            if let Some(rule) = settings.rule_link(&input.features, l, r) {
-                println!("linked by rule `{rule}`");
-            }
         }
     }
     Ok(())

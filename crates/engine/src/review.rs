@@ -6,6 +6,7 @@
 use clearstone_model::{Entity, Timestamp, limits};
 use clearstone_policy::Action;
 use clearstone_resolve::{Explanation, Features, Model, Scorer, model_file};
+use clearstone_resolve::settings::Settings;
 use clearstone_store::{Judgement, MatchPair, ResolutionRun, ResolutionStore, Store};
 
 use crate::resolve::{ordered, parse_settings};
@@ -345,6 +346,7 @@ impl Session<'_> {
             ids: loaded.ids,
             features,
             model,
+            settings,
         })
     }
 }
@@ -354,6 +356,7 @@ struct Explainer {
     ids: Vec<String>,
     features: Features,
     model: Model,
+    settings: Settings,
 }
 
 impl Explainer {
@@ -365,6 +368,12 @@ impl Explainer {
                 .and_then(|i| u32::try_from(i).ok())
                 .ok_or_else(|| EngineError::NotFound(id.to_owned()))
         };
-        Ok(Scorer::new(&self.model).explain(&self.features, row(left)?, row(right)?))
+        let (a, b) = (row(left)?, row(right)?);
+        let mut out = Scorer::new(&self.model).explain(&self.features, a, b);
+        out.rule = self
+            .settings
+            .rule_link(&self.features, a, b)
+            .map(str::to_owned);
+        Ok(out)
     }
 }

@@ -324,3 +324,54 @@ fn running_resolution_needs_the_permission_to_load_data() {
             .any(|ev| ev.operation == "refused" && ev.principal == "ana")
     );
 }
+
+// issue 16, item 4: an identifier the settings declare decisive links two
+// records whatever their names; the stored pair and its explanation name the
+// rule.
+#[test]
+fn a_decisive_identifier_links_by_rule_and_the_explanation_says_so() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = tmp.path().join("src");
+    people(&src, 800);
+    let file = src.join("people.csv");
+    let mut text = std::fs::read_to_string(&file).unwrap();
+    let header = text.lines().next().unwrap().to_owned();
+    let row = |id: &str, given: &str, surname: &str| {
+        header
+            .split(',')
+            .map(|h| match h {
+                "rec_id" => id,
+                "given_name" => given,
+                "surname" => surname,
+                "soc_sec_id" => "ZX998877A",
+                _ => "",
+            })
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    text.push_str(&format!(
+        "{}\n{}\n",
+        row("card-1", "J", "SMYTH"),
+        row("hr-1", "Wendell", "Okonjo-Smith")
+    ));
+    std::fs::write(&file, text).unwrap();
+    let e = setup(&tmp.path().join("a"), &src, None);
+    let s = e.session(req("eng")).unwrap();
+    let settings = clearstone_engine::DEFAULT_PERSON_SETTINGS.replace(
+        "columns = [\"national_insurance_number\"]",
+        "columns = [\"national_insurance_number\"]\ndecisive = true",
+    );
+    assert_ne!(settings, clearstone_engine::DEFAULT_PERSON_SETTINGS);
+    s.resolve(&ResolveOptions {
+        settings: Some(settings),
+        ..full()
+    })
+    .unwrap();
+    let (card, hr) = ("people:person:card-1", "people:person:hr-1");
+    let c = clusters(&e);
+    assert_eq!(c.get(card), c.get(hr));
+    let x = s.explain(card, hr).unwrap();
+    assert!(x.rule.is_some(), "{x:?}");
+    assert!(x.to_text().contains("linked by rule `"), "{}", x.to_text());
+    assert!(x.probability < 0.5, "the names alone do not link them: {x:?}");
+}

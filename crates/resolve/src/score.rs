@@ -67,6 +67,10 @@ pub struct Explanation {
     pub terms: Vec<Term>,
     pub total: f64,
     pub probability: f64,
+    /// The decisive field that links the pair by rule, whatever the
+    /// score; set by whoever holds the settings
+    /// ([`crate::settings::Settings::rule_link`]).
+    pub rule: Option<String>,
 }
 
 impl Explanation {
@@ -86,6 +90,9 @@ impl Explanation {
             "{:<24} {:>8.3}  probability {:.4}\n",
             "total", self.total, self.probability
         ));
+        if let Some(rule) = &self.rule {
+            out.push_str(&format!("linked by rule `{rule}`\n"));
+        }
         out
     }
 
@@ -105,8 +112,13 @@ impl Explanation {
                 )
             })
             .collect();
+        let rule = self
+            .rule
+            .as_ref()
+            .map(|r| format!(",\"rule\":{}", json_string(r)))
+            .unwrap_or_default();
         format!(
-            "{{\"model_version\":{},\"prior_weight\":{},\"terms\":[{}],\"total\":{},\"probability\":{}}}",
+            "{{\"model_version\":{},\"prior_weight\":{},\"terms\":[{}],\"total\":{},\"probability\":{}{rule}}}",
             json_string(&self.model_version),
             json_number(self.prior_weight),
             terms.join(","),
@@ -332,6 +344,7 @@ impl<'m> Scorer<'m> {
             terms,
             total,
             probability: probability(total),
+            rule: None,
         }
     }
 }
