@@ -28,6 +28,7 @@ mod session;
 mod subjects;
 mod traces;
 mod witnesses;
+mod resolution_defaults;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -76,6 +77,7 @@ pub use registers::{REGISTER_ID_CHARS_MAX, is_register_id};
 pub use resolve::{DEFAULT_PERSON_SETTINGS, PAIR_PROBABILITY_MIN, ResolveOptions, ResolveSummary};
 pub use review::{ReviewItem, VERDICTS};
 pub use session::{Operation, REASON_CODES, Session, SessionRequest};
+pub use resolution_defaults::default_settings;
 
 /// An access event, as stored.
 pub type AccessEvent = Event;

@@ -194,7 +194,8 @@ fn record(wanted: &Wanted, id: &str, own: &Latest, targets: &Latest) -> Record {
                     }
                 })
                 .collect();
-            (!parts.is_empty()).then(|| parts.join(" "))
+            // Each property's value is one of the field's values.
+            (!parts.is_empty()).then(|| parts.join(clearstone_resolve::record::VALUE_SEPARATOR_STR))
         })
         .collect();
     Record {

@@ -112,7 +112,12 @@ fn resolution_finds_the_duplicates_and_is_logged() {
     // A few generated dates are impossible and wait in quarantine.
     assert!(sum.records > 1450 && sum.records <= 1500, "{sum:?}");
     assert!(sum.pairs > 0 && sum.links > 0, "{sum:?}");
-    assert_eq!(sum.rules.len(), 5);
+    let shipped = clearstone_resolve::settings::Settings::parse(
+        clearstone_engine::DEFAULT_PERSON_SETTINGS,
+        "person.toml",
+    )
+    .unwrap();
+    assert_eq!(sum.rules.len(), shipped.rules.len());
     let c = clusters(&e);
     assert_eq!(c.len() as u64, sum.records);
     // The index follows the resolution: one hit per resolved person, every
@@ -374,4 +379,22 @@ fn a_decisive_identifier_links_by_rule_and_the_explanation_says_so() {
     assert!(x.rule.is_some(), "{x:?}");
     assert!(x.to_text().contains("linked by rule `"), "{}", x.to_text());
     assert!(x.probability < 0.5, "the names alone do not link them: {x:?}");
+}
+
+// issue 16, item 5: the shipped person settings are those generated from the
+// default ontology's property kinds, written out.
+#[test]
+fn the_shipped_settings_are_the_ones_generated_from_the_ontology() {
+    let ontology = clearstone_model::Ontology::default_ontology().unwrap();
+    let generated = clearstone_engine::default_settings(&ontology, "Person", &["staff_number"]);
+    if std::env::var_os("CLEARSTONE_WRITE_SETTINGS").is_some() {
+        std::fs::write(
+            concat!(env!("CARGO_MANIFEST_DIR"), "/resolution/person.toml"),
+            &generated,
+        )
+        .unwrap();
+    }
+    assert_eq!(generated, clearstone_engine::DEFAULT_PERSON_SETTINGS);
+    let s = clearstone_resolve::settings::Settings::parse(&generated, "person.toml").unwrap();
+    assert!(s.warnings.is_empty(), "{:?}", s.warnings);
 }
