@@ -171,7 +171,10 @@ pub fn run(a: &LinkArgs<'_>) -> Result<()> {
     // Only the links are kept, in the candidates' order.
     // A pair that agrees on a decisive identifier is linked by rule.
     let by_rule = |s: &ScoredPair| {
-        !settings.decisive.is_empty() && settings.rule_link(&input.features, s.left, s.right).is_some()
+        !settings.decisive.is_empty()
+            && settings
+                .rule_link(&input.features, s.left, s.right)
+                .is_some()
     };
     let links =
         Scorer::new(&model).score_vectors_where(&input.features, &cands.pairs, &vectors, |s| {

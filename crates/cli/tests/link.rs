@@ -434,7 +434,13 @@ fn a_decisive_identifier_links_by_rule() {
     let out = link(
         tmp.path(),
         &[
-            "--input", "people.csv", "--out", "pairs.csv", "--explain", "card", "hr",
+            "--input",
+            "people.csv",
+            "--out",
+            "pairs.csv",
+            "--explain",
+            "card",
+            "hr",
         ],
     );
     let err = String::from_utf8_lossy(&out.stderr);

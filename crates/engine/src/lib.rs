@@ -20,6 +20,7 @@ mod read;
 mod references;
 mod registers;
 mod replay;
+mod resolution_defaults;
 mod resolve;
 mod resolve_records;
 mod review;
@@ -28,7 +29,6 @@ mod session;
 mod subjects;
 mod traces;
 mod witnesses;
-mod resolution_defaults;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -74,10 +74,10 @@ pub use gate::{GateCounts, MASKED_SOURCE};
 pub use ingest::{IngestProgress, IngestSummary, ReplaySummary};
 pub use quarantine::QuarantineEntry;
 pub use registers::{REGISTER_ID_CHARS_MAX, is_register_id};
+pub use resolution_defaults::default_settings;
 pub use resolve::{DEFAULT_PERSON_SETTINGS, PAIR_PROBABILITY_MIN, ResolveOptions, ResolveSummary};
 pub use review::{ReviewItem, VERDICTS};
 pub use session::{Operation, REASON_CODES, Session, SessionRequest};
-pub use resolution_defaults::default_settings;
 
 /// An access event, as stored.
 pub type AccessEvent = Event;

@@ -21,8 +21,10 @@ pub fn default_settings(ontology: &Ontology, schema: &str, decisive: &[&str]) ->
             // sources name its people (a payroll number on an absence
             // record); its dates and names describe the role (a start
             // date), not who the person is.
-            let names_a_person =
-                matches!(kind, PropType::Identifier | PropType::Phone | PropType::Email);
+            let names_a_person = matches!(
+                kind,
+                PropType::Identifier | PropType::Phone | PropType::Email
+            );
             if subtype && !names_a_person && ontology.property(schema, &name).is_none() {
                 continue;
             }
@@ -44,7 +46,10 @@ pub fn default_settings(ontology: &Ontology, schema: &str, decisive: &[&str]) ->
     // (a line manager) are people of their own.
     let kept: Vec<Property<'_>> = props
         .iter()
-        .filter(|(path, _)| path.split_once('.').is_none_or(|(head, _)| head == "address"))
+        .filter(|(path, _)| {
+            path.split_once('.')
+                .is_none_or(|(head, _)| head == "address")
+        })
         .map(|(path, kind)| Property { path, kind })
         .collect();
     generate(&kept, decisive)

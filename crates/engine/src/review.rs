@@ -5,8 +5,8 @@
 
 use clearstone_model::{Entity, Timestamp, limits};
 use clearstone_policy::Action;
-use clearstone_resolve::{Explanation, Features, Model, Scorer, model_file};
 use clearstone_resolve::settings::Settings;
+use clearstone_resolve::{Explanation, Features, Model, Scorer, model_file};
 use clearstone_store::{Judgement, MatchPair, ResolutionRun, ResolutionStore, Store};
 
 use crate::resolve::{ordered, parse_settings};

@@ -378,7 +378,10 @@ fn a_decisive_identifier_links_by_rule_and_the_explanation_says_so() {
     let x = s.explain(card, hr).unwrap();
     assert!(x.rule.is_some(), "{x:?}");
     assert!(x.to_text().contains("linked by rule `"), "{}", x.to_text());
-    assert!(x.probability < 0.5, "the names alone do not link them: {x:?}");
+    assert!(
+        x.probability < 0.5,
+        "the names alone do not link them: {x:?}"
+    );
 }
 
 // issue 16, item 5: the shipped person settings are those generated from the

@@ -310,9 +310,10 @@ impl Blocks {
                 if f.rows(i).nth(1).is_none() {
                     continue;
                 }
-                let own = keyed.get(i as usize).map(|k| k.0).filter(|_| {
-                    keyed.get(i as usize).is_some_and(|k| k.1 != NONE)
-                });
+                let own = keyed
+                    .get(i as usize)
+                    .map(|k| k.0)
+                    .filter(|_| keyed.get(i as usize).is_some_and(|k| k.1 != NONE));
                 for k in record_keys(f, rule, i) {
                     if Some(k) != own {
                         if let Some(c) = more.get_mut(bucket(k)) {

@@ -906,7 +906,10 @@ mod tests {
         assert_eq!(d("1980-03", "1980-07-04"), "same year");
         assert_eq!(d("1980-03", "1981-03-04"), "else");
         assert_eq!(d("1980-03-04T09:15", "1980-03-04"), "exact");
-        assert_eq!(d("1980-03-04 09:15:07", "1980-03-05T23:59:59"), "one component off");
+        assert_eq!(
+            d("1980-03-04 09:15:07", "1980-03-05T23:59:59"),
+            "one component off"
+        );
         assert_eq!(label("dob", Some("1980-13"), Some("1980-01-02")), "null");
         assert_eq!(d("1980-01-30", "1975-06-12"), "else");
     }

@@ -45,15 +45,15 @@ pub fn generate(properties: &[Property<'_>], decisive: &[&str]) -> String {
     let mut out = String::from(HEADER);
     for f in &fields {
         let _ = writeln!(out, "\n# {}", f.note);
-        let _ = writeln!(out, "[[field]]\nname = \"{}\"\nkind = \"{}\"", f.name, f.kind);
+        let _ = writeln!(
+            out,
+            "[[field]]\nname = \"{}\"\nkind = \"{}\"",
+            f.name, f.kind
+        );
         let columns: Vec<String> = f.columns.iter().map(|c| format!("\"{c}\"")).collect();
         let _ = writeln!(out, "columns = [{}]", columns.join(", "));
         if f.kind == "identifier" {
-            let _ = writeln!(
-                out,
-                "{}decisive = true",
-                if f.decisive { "" } else { "# " }
-            );
+            let _ = writeln!(out, "{}decisive = true", if f.decisive { "" } else { "# " });
         }
     }
     out.push_str(COMPARISONS);
@@ -78,7 +78,11 @@ pub fn generate(properties: &[Property<'_>], decisive: &[&str]) -> String {
         );
         rule(&mut out, "names", &["family", "given"]);
         for d in &dates {
-            rule(&mut out, &format!("family+{}", d.name), &["family", &d.name]);
+            rule(
+                &mut out,
+                &format!("family+{}", d.name),
+                &["family", &d.name],
+            );
             rule(
                 &mut out,
                 &format!("given sound+{}", d.name),
@@ -101,9 +105,17 @@ pub fn generate(properties: &[Property<'_>], decisive: &[&str]) -> String {
     } else if full {
         rule(&mut out, "name", &["full"]);
         let _ = writeln!(out, "\n# The whole name by sound and initial.");
-        rule(&mut out, "name sound+initial", &["full:metaphone", "full:prefix1"]);
+        rule(
+            &mut out,
+            "name sound+initial",
+            &["full:metaphone", "full:prefix1"],
+        );
         for d in &dates {
-            rule(&mut out, &format!("name+{}", d.name), &["full:metaphone", &d.name]);
+            rule(
+                &mut out,
+                &format!("name+{}", d.name),
+                &["full:metaphone", &d.name],
+            );
         }
     } else if let Some(n) = fields.iter().find(|f| f.kind.ends_with("_name")) {
         rule(&mut out, "name", &[&n.name]);

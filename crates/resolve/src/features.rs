@@ -416,10 +416,8 @@ const EXTRA_ROW: u32 = 1 << 31;
 pub const VALUES_MAX: usize = 8;
 
 /// A record's rows: its own, then those of its further values.
-pub(crate) type Rows = std::iter::Chain<
-    std::iter::Once<u32>,
-    std::iter::Map<std::ops::Range<u32>, fn(u32) -> u32>,
->;
+pub(crate) type Rows =
+    std::iter::Chain<std::iter::Once<u32>, std::iter::Map<std::ops::Range<u32>, fn(u32) -> u32>>;
 
 fn extra_row(i: u32) -> u32 {
     i | EXTRA_ROW
@@ -782,7 +780,9 @@ impl Features {
     /// values: the value whose agreement an exact level records.
     pub(crate) fn shared_name(&self, field: usize, a: u32, b: u32) -> Option<u32> {
         if !self.has_further() {
-            return self.name_id(field, a).filter(|&x| self.name_id(field, b) == Some(x));
+            return self
+                .name_id(field, a)
+                .filter(|&x| self.name_id(field, b) == Some(x));
         }
         self.rows(a)
             .filter_map(|ra| self.name_id(field, ra))

@@ -88,7 +88,8 @@ pub struct Settings {
     pub rules: Vec<Rule>,
     pub training: Training,
     /// What the settings check found that does not stop a run.
-    pub warnings: Vec<SettingsWarning>,    /// Identifier fields declared decisive: two records holding the same
+    pub warnings: Vec<SettingsWarning>,
+    /// Identifier fields declared decisive: two records holding the same
     /// value in one are linked by rule, whatever the other fields say.
     pub decisive: Vec<usize>,
     /// For each schema field, the text that separates several values in
@@ -327,7 +328,8 @@ impl Settings {
             None => default_comparisons(&schema).map_err(|e| cx.resolve(0, "field", e))?,
         };
         place_guard(&cx, &schema, &comparisons)?;
-        double_count_guard(&schema, &columns, &comparisons).map_err(|e| cx.resolve(0, "comparison", e))?;
+        double_count_guard(&schema, &columns, &comparisons)
+            .map_err(|e| cx.resolve(0, "comparison", e))?;
 
         let mut rules: Vec<Rule> = Vec::new();
         for r in raw.blocking {
@@ -822,9 +824,9 @@ fn reach(schema: &Schema, comparisons: &[Comparison], rules: &[Rule]) -> Vec<Set
     // each of its keys reads such a field.
     let reaches = |only: &dyn Fn(usize) -> bool| {
         rules.iter().any(|r| {
-            r.keys.iter().all(|k| {
-                only(k.field) && !matches!(k.key, Key::EitherOrder(o) if !only(o))
-            })
+            r.keys
+                .iter()
+                .all(|k| only(k.field) && !matches!(k.key, Key::EitherOrder(o) if !only(o)))
         })
     };
     let is_name = |f: usize| field(f).is_some_and(|x| x.kind.is_name());
@@ -839,9 +841,25 @@ fn reach(schema: &Schema, comparisons: &[Comparison], rules: &[Rule]) -> Vec<Set
                 "records holding only a name ({}) are never paired: every blocking rule also \
                  needs another field; add a rule on names alone, e.g. keys = [\"{}:metaphone\", \
                  \"{}:prefix1\"]",
-                names.iter().map(|&f| format!("`{}`", name_of(f))).collect::<Vec<_>>().join(", "),
-                name_of(names.iter().copied().find(|&f| field(f).is_some_and(|x| x.kind != FieldKind::GivenName)).unwrap_or(0)),
-                name_of(names.iter().copied().find(|&f| field(f).is_some_and(|x| x.kind != FieldKind::FamilyName)).unwrap_or(0)),
+                names
+                    .iter()
+                    .map(|&f| format!("`{}`", name_of(f)))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                name_of(
+                    names
+                        .iter()
+                        .copied()
+                        .find(|&f| field(f).is_some_and(|x| x.kind != FieldKind::GivenName))
+                        .unwrap_or(0)
+                ),
+                name_of(
+                    names
+                        .iter()
+                        .copied()
+                        .find(|&f| field(f).is_some_and(|x| x.kind != FieldKind::FamilyName))
+                        .unwrap_or(0)
+                ),
             ),
         });
     }

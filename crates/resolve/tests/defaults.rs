@@ -58,7 +58,16 @@ fn generated_person_settings_are_sound() {
     let names: Vec<&str> = s.comparisons.iter().map(|c| c.name.as_str()).collect();
     assert_eq!(
         names,
-        ["given", "family", "dob", "nino", "payroll_number", "mobile", "email", "place"]
+        [
+            "given",
+            "family",
+            "dob",
+            "nino",
+            "payroll_number",
+            "mobile",
+            "email",
+            "place"
+        ]
     );
 }
 
@@ -66,10 +75,7 @@ fn generated_person_settings_are_sound() {
 // and reached by a rule on the name alone.
 #[test]
 fn whole_names_only_are_compared_and_reached() {
-    let text = generate(
-        &props(&[("name", "name"), ("birth_date", "date")]),
-        &[],
-    );
+    let text = generate(&props(&[("name", "name"), ("birth_date", "date")]), &[]);
     let s = Settings::parse(&text, "generated.toml").unwrap();
     assert!(s.warnings.is_empty(), "{:?}", s.warnings);
     assert_eq!(s.schema.fields[0].kind, FieldKind::FullName);

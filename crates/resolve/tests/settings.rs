@@ -328,8 +328,10 @@ keys = ["whole:metaphone", "dob"]
         "{codes:?}"
     );
     assert!(
-        codes.iter().any(|(c, m)| *c == "never_blocked"
-            && m.contains("comparison `payroll`'s field `payroll`")),
+        codes
+            .iter()
+            .any(|(c, m)| *c == "never_blocked"
+                && m.contains("comparison `payroll`'s field `payroll`")),
         "{codes:?}"
     );
     assert!(

@@ -39,7 +39,10 @@ fn any_value_agreeing_counts() {
     let f = Features::compute(
         &schema(),
         &[
-            rec("hr", ["Susan", "Okafor|Brennan", "1979-04-02", "LS6 2AB|M1 1AE"]),
+            rec(
+                "hr",
+                ["Susan", "Okafor|Brennan", "1979-04-02", "LS6 2AB|M1 1AE"],
+            ),
             rec("card", ["Susan", "Brennan", "", "M1 1AE"]),
             rec("other", ["Susan", "Brenan", "1979-04", "LS6 2AB"]),
             rec("none", ["Susan", "Quist", "", ""]),
@@ -69,7 +72,9 @@ fn the_agreeing_value_gives_the_term_frequency() {
     let f = Features::compute(&schema(), &records).unwrap();
     let family = Comparison::for_field(&schema(), "family").unwrap();
     let mut model = Model::new(vec![family], 1e-4);
-    model.m[0] = vec![0.0, 0.9, 0.02, 0.02, 0.02, 0.01, 0.01, 0.01, 0.005, 0.005, 0.0];
+    model.m[0] = vec![
+        0.0, 0.9, 0.02, 0.02, 0.02, 0.01, 0.01, 0.01, 0.005, 0.005, 0.0,
+    ];
     let scorer = Scorer::new(&model);
     let e = scorer.explain(&f, 0, 1);
     // Zabrowski is 2 of the 23 family values, Smith 21 of them.
@@ -137,6 +142,8 @@ fn values_a_field_are_bounded() {
     };
     let c = candidates(&f, std::slice::from_ref(&rule), 1000).unwrap();
     assert_eq!(c.pairs.len(), clearstone_resolve::features::VALUES_MAX);
-    let agreeing = (1..=50).filter(|&i| label(&f, "family", 0, i) == "exact").count();
+    let agreeing = (1..=50)
+        .filter(|&i| label(&f, "family", 0, i) == "exact")
+        .count();
     assert_eq!(agreeing, clearstone_resolve::features::VALUES_MAX);
 }
