@@ -10,6 +10,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
+use clearstone_resolve::record::VALUE_SEPARATOR;
 use clearstone_resolve::settings::Settings;
 use clearstone_resolve::{
     ComparisonVectors, Features, Ids, Model, ScoredPair, Scorer, Values, candidates,
@@ -68,6 +69,9 @@ pub fn run(a: &LinkArgs<'_>) -> Result<()> {
     let text = std::fs::read_to_string(a.settings)
         .with_context(|| format!("cannot read settings `{}`", a.settings.display()))?;
     let settings = Settings::parse(&text, &a.settings.display().to_string())?;
+    for w in &settings.warnings {
+        eprintln!("warning: {w}");
+    }
     let Some(id_column) = a.id_column.or(settings.id_column.as_deref()) else {
         bail!("no id column: give --id-column or `id_column` in the settings");
     };
@@ -161,16 +165,23 @@ pub fn run(a: &LinkArgs<'_>) -> Result<()> {
             .with_context(|| format!("cannot write model `{}`", path.display()))?;
     }
 
-    explain(a.explain, &input, &model)?;
+    explain(a.explain, &input, &model, &settings)?;
 
     let t = Instant::now();
     // Only the links are kept, in the candidates' order.
+    // A pair that agrees on a decisive identifier is linked by rule.
+    let by_rule = |s: &ScoredPair| {
+        !settings.decisive.is_empty()
+            && settings
+                .rule_link(&input.features, s.left, s.right)
+                .is_some()
+    };
     let links =
         Scorer::new(&model).score_vectors_where(&input.features, &cands.pairs, &vectors, |s| {
-            s.probability() >= threshold
+            s.probability() >= threshold || by_rule(s)
         })?;
     drop((vectors, cands));
-    write_links(a.out, &links, &input.ids)?;
+    write_links(a.out, &links, &input.ids, by_rule)?;
     eprintln!(
         "scored in {:.2} s; {} pairs at probability >= {threshold} written to `{}`",
         t.elapsed().as_secs_f64(),
@@ -199,7 +210,7 @@ pub fn run(a: &LinkArgs<'_>) -> Result<()> {
 }
 
 /// Prints the explanation of each pair of records named in `ids`.
-fn explain(ids: &[String], input: &Input, model: &Model) -> Result<()> {
+fn explain(ids: &[String], input: &Input, model: &Model, settings: &Settings) -> Result<()> {
     let scorer = Scorer::new(model);
     let position = |id: &str| {
         (0..input.features.len() as u32)
@@ -208,7 +219,9 @@ fn explain(ids: &[String], input: &Input, model: &Model) -> Result<()> {
     };
     for pair in ids.chunks(2) {
         if let [left, right] = pair {
-            let e = scorer.explain(&input.features, position(left)?, position(right)?);
+            let (l, r) = (position(left)?, position(right)?);
+            let mut e = scorer.explain(&input.features, l, r);
+            e.rule = settings.rule_link(&input.features, l, r).map(str::to_owned);
             print!("{left} and {right}\n{}", e.to_text());
         }
     }
@@ -220,7 +233,14 @@ fn explain(ids: &[String], input: &Input, model: &Model) -> Result<()> {
 /// pieces joined in order.
 const LINKS_PER_TASK: usize = 16_384;
 
-fn write_links(path: &Path, links: &[ScoredPair], ids: &Ids) -> Result<()> {
+/// Pairs linked by a rule are written with probability 1 and the model's
+/// weight, which says what the other fields thought of them.
+fn write_links(
+    path: &Path,
+    links: &[ScoredPair],
+    ids: &Ids,
+    by_rule: impl Fn(&ScoredPair) -> bool + Sync,
+) -> Result<()> {
     let pieces: Vec<Vec<u8>> = links
         .par_chunks(LINKS_PER_TASK)
         .map(|chunk| {
@@ -232,7 +252,8 @@ fn write_links(path: &Path, links: &[ScoredPair], ids: &Ids) -> Result<()> {
                 out.push(b',');
                 push_fixed(&mut out, s.weight, 4);
                 out.push(b',');
-                push_fixed(&mut out, s.probability(), 6);
+                let p = if by_rule(s) { 1.0 } else { s.probability() };
+                push_fixed(&mut out, p, 6);
                 out.push(b'\n');
             }
             out
@@ -456,6 +477,28 @@ fn read_rows(
             let dates = &mut unreadable;
             chunk.push(|f, out| {
                 let start = out.len();
+                let formats = settings.formats.get(f).and_then(Option::as_ref);
+                if let Some(sep) = settings.separators.get(f).and_then(Option::as_deref) {
+                    // Several values: each read on its own (a date in the
+                    // field's formats) and joined as resolution expects.
+                    for &c in field_columns.get(f).into_iter().flatten() {
+                        for v in text(c).split(sep).map(str::trim).filter(|v| !v.is_empty()) {
+                            let before = out.len();
+                            if before > start {
+                                out.push(VALUE_SEPARATOR);
+                            }
+                            let at = out.len();
+                            out.push_str(v);
+                            if let Some(formats) = formats {
+                                read_date(out, at, formats, dates.get_mut(f));
+                                if out.len() == at {
+                                    out.truncate(before);
+                                }
+                            }
+                        }
+                    }
+                    return;
+                }
                 for &c in field_columns.get(f).into_iter().flatten() {
                     let v = text(c);
                     if !v.is_empty() {

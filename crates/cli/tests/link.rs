@@ -338,3 +338,123 @@ fn a_row_whose_fields_are_not_text_is_rejected_with_its_line() {
         "{rejected}"
     );
 }
+
+// issue 16, item 2: a column declared with a separator holds several values,
+// and any of them agreeing counts.
+#[test]
+fn a_field_with_a_separator_reads_several_values() {
+    let (tmp, _) = setup(2000);
+    let settings = SETTINGS.replace(
+        "name = \"surname\"\nkind = \"family_name\"\n",
+        "name = \"surname\"\nkind = \"family_name\"\nseparator = \"|\"\n",
+    );
+    std::fs::write(tmp.path().join("person.toml"), settings).unwrap();
+    let people = tmp.path().join("people.csv");
+    let text = std::fs::read_to_string(&people).unwrap();
+    let first = text.lines().next().unwrap().to_owned();
+    let header: Vec<&str> = first.split(',').collect();
+    let row = |id: &str, surname: &str| {
+        header
+            .iter()
+            .map(|h| match *h {
+                "rec_id" => id,
+                "given_name" => "Philippa",
+                "surname" => surname,
+                "date_of_birth" => "19790402",
+                _ => "",
+            })
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    let mut text = text;
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text.push_str(&format!(
+        "{}\n{}\n",
+        row("maiden", "Okafor | Brennan"),
+        row("married", "Brennan")
+    ));
+    std::fs::write(&people, text).unwrap();
+    let out = link(
+        tmp.path(),
+        &[
+            "--input",
+            "people.csv",
+            "--out",
+            "pairs.csv",
+            "--explain",
+            "maiden",
+            "married",
+        ],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    let explained = String::from_utf8_lossy(&out.stdout);
+    assert!(explained.contains("surname = exact"), "{explained}");
+    let pairs = std::fs::read_to_string(tmp.path().join("pairs.csv")).unwrap();
+    assert!(pairs.contains("maiden,married,"), "{pairs}");
+}
+
+// issue 16, item 4: an identifier declared decisive links two records that
+// hold it whatever their names, by rule, and the explanation says so.
+#[test]
+fn a_decisive_identifier_links_by_rule() {
+    let (tmp, _) = setup(2000);
+    let settings = SETTINGS.replace(
+        "name = \"soc_sec_id\"\nkind = \"identifier\"\n",
+        "name = \"soc_sec_id\"\nkind = \"identifier\"\ndecisive = true\n",
+    );
+    std::fs::write(tmp.path().join("person.toml"), settings).unwrap();
+    let people = tmp.path().join("people.csv");
+    let mut text = std::fs::read_to_string(&people).unwrap();
+    let first = text.lines().next().unwrap().to_owned();
+    let row = |id: &str, given: &str, surname: &str| {
+        first
+            .split(',')
+            .map(|h| match h {
+                "rec_id" => id,
+                "given_name" => given,
+                "surname" => surname,
+                "soc_sec_id" => "ZX 99 88 77 A",
+                _ => "",
+            })
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text.push_str(&format!(
+        "{}\n{}\n",
+        row("card", "J", "SMYTH"),
+        row("hr", "Wendell", "Okonjo-Smith")
+    ));
+    std::fs::write(&people, text).unwrap();
+    let out = link(
+        tmp.path(),
+        &[
+            "--input",
+            "people.csv",
+            "--out",
+            "pairs.csv",
+            "--explain",
+            "card",
+            "hr",
+        ],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    let explained = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        explained.contains("linked by rule `soc_sec_id`"),
+        "{explained}"
+    );
+    let pairs = std::fs::read_to_string(tmp.path().join("pairs.csv")).unwrap();
+    assert!(
+        pairs
+            .lines()
+            .any(|l| l.starts_with("card,hr,") && l.ends_with(",1.000000")),
+        "{pairs}"
+    );
+}

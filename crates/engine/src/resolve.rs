@@ -223,10 +223,14 @@ impl Session<'_> {
         let kept: Vec<MatchPair> = Scorer::new(&model)
             .score_vectors_where(&features, &pairs, &vectors, |p| {
                 p.probability() >= PAIR_PROBABILITY_MIN
+                    || settings.rule_link(&features, p.left, p.right).is_some()
             })
             .map_err(|e| invalid("scoring", e))?
             .iter()
-            .map(|p| match_pair(&ids, p, &model.version))
+            .map(|p| {
+                let rule = settings.rule_link(&features, p.left, p.right);
+                match_pair(&ids, p, &model.version, rule)
+            })
             .collect();
         let links = kept
             .iter()
@@ -444,15 +448,18 @@ pub(crate) fn ordered<'a>(a: &'a str, b: &'a str) -> (&'a str, &'a str) {
     if a <= b { (a, b) } else { (b, a) }
 }
 
-fn match_pair(ids: &[String], p: &ScoredPair, version: &str) -> MatchPair {
+/// A pair linked by `rule` (a decisive identifier) is linked whatever its
+/// score: probability 1, the model's weight kept.
+fn match_pair(ids: &[String], p: &ScoredPair, version: &str, rule: Option<&str>) -> MatchPair {
     let id = |i: u32| ids.get(i as usize).map_or("", String::as_str);
     let (left_id, right_id) = ordered(id(p.left), id(p.right));
     MatchPair {
         left_id: left_id.to_owned(),
         right_id: right_id.to_owned(),
         weight: p.weight,
-        probability: p.probability(),
+        probability: if rule.is_some() { 1.0 } else { p.probability() },
         model_version: version.to_owned(),
         run_id: 0,
+        rule: rule.map(str::to_owned),
     }
 }

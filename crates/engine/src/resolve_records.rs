@@ -93,11 +93,6 @@ impl Wanted {
 /// only the values resolution keeps, not every statement.
 pub(crate) const STATEMENTS_PER_BATCH: usize = 65_536;
 
-/// Joins the several values of one field in a record's text; the same
-/// character as `clearstone_resolve`'s, where comparisons and blocking read
-/// every value ("any value agrees").
-pub(crate) const VALUE_SEPARATOR: char = '\u{1F}';
-
 /// Each entity's values of some properties (by their place in a list), kept
 /// as the statements stream past, and which entities have a value first seen
 /// after a given time.
@@ -271,7 +266,7 @@ fn record(wanted: &Wanted, id: &str, own: &Gathered, targets: &Gathered) -> Reco
                     }
                 }
             }
-            (!values.is_empty()).then(|| values.join(&VALUE_SEPARATOR.to_string()))
+            (!values.is_empty()).then(|| values.join(clearstone_resolve::record::VALUE_SEPARATOR_STR))
         })
         .collect();
     Record {

@@ -406,6 +406,12 @@ impl Explainer {
                 .and_then(|i| u32::try_from(i).ok())
                 .ok_or_else(|| EngineError::NotFound(id.to_owned()))
         };
-        Ok(Scorer::new(&self.model).explain(&self.features, row(left)?, row(right)?))
+        let (a, b) = (row(left)?, row(right)?);
+        let mut out = Scorer::new(&self.model).explain(&self.features, a, b);
+        out.rule = self
+            .settings
+            .rule_link(&self.features, a, b)
+            .map(str::to_owned);
+        Ok(out)
     }
 }

@@ -28,6 +28,9 @@ pub enum Key {
     PostcodeSector,
     /// The year of a date.
     Year,
+    /// The month and year of a date, full or known to the month only
+    /// (`1980-03`), which then meet.
+    Month,
     /// The characters of the value in sorted order: an identifier with two
     /// characters transposed, the commonest slip in keying one, agrees.
     Sorted,
@@ -123,6 +126,9 @@ fn part_key(f: &Features, part: &KeyPart, i: u32) -> Option<u64> {
         Key::PostcodeDistrict => f.postcode(field, i)?.uk.map(|p| u64::from(p.district)),
         Key::PostcodeSector => f.postcode(field, i)?.uk.map(|p| u64::from(p.sector)),
         Key::Year => f.date(field, i).map(|d| d.year as u64),
+        Key::Month => f
+            .date(field, i)
+            .map(|d| u64::from(d.year as u16) << 8 | u64::from(d.month)),
         Key::Sorted => f.text(field, i).map(sorted_key),
         Key::EitherOrder(other) => {
             let (x, y) = (f.name_id(field, i)?, f.name_id(other, i)?);
@@ -133,8 +139,13 @@ fn part_key(f: &Features, part: &KeyPart, i: u32) -> Option<u64> {
 
 impl Rule {
     /// Whether records `a` and `b` agree on every key of the rule, as
-    /// blocking decides it.
+    /// blocking decides it: with several values in a field, on any of
+    /// them.
     pub fn agrees(&self, f: &Features, a: u32, b: u32) -> bool {
+        if f.has_further() {
+            let theirs = record_keys(f, self, b);
+            return record_keys(f, self, a).iter().any(|k| theirs.contains(k));
+        }
         matches!((rule_key(f, self, a), rule_key(f, self, b)), (Some(x), Some(y)) if x == y)
     }
 
@@ -148,6 +159,33 @@ impl Rule {
             .map(|i| rule_key(f, self, u32::try_from(i).unwrap_or(NONE)))
             .collect()
     }
+}
+
+/// The most keys one record gives one rule: each field gives a key per
+/// value, and a rule's keys are every combination of its fields' keys,
+/// which a record with many values in several fields would multiply.
+pub const KEYS_MAX: usize = 16;
+
+/// Every key of a record under the rule, from all the values of its
+/// fields: each combination of one key per part, as [`rule_key`] hashes
+/// them, the first [`KEYS_MAX`] in a fixed order.
+fn record_keys(f: &Features, rule: &Rule, i: u32) -> Vec<u64> {
+    let mut combos = vec![FNV_OFFSET];
+    for part in &rule.keys {
+        let mut values: Vec<u64> = f.rows(i).filter_map(|r| part_key(f, part, r)).collect();
+        values.sort_unstable();
+        values.dedup();
+        let mut next = Vec::with_capacity((combos.len() * values.len()).min(KEYS_MAX));
+        for h in &combos {
+            for v in &values {
+                if next.len() < KEYS_MAX {
+                    next.push(rng::mix(h ^ v));
+                }
+            }
+        }
+        combos = next;
+    }
+    combos
 }
 
 /// The rule's key for one record, as a hash; `None` when a key is missing.
@@ -262,6 +300,31 @@ impl Blocks {
                 counts
             })
             .collect();
+        let mut counts = counts;
+        if f.has_further() {
+            // Records with several values in a field are keyed once more
+            // for each further key; a block holds a record once.
+            let mut more = vec![0; buckets];
+            for i in 0..n {
+                let Ok(i) = u32::try_from(i) else { break };
+                if f.rows(i).nth(1).is_none() {
+                    continue;
+                }
+                let own = keyed
+                    .get(i as usize)
+                    .map(|k| k.0)
+                    .filter(|_| keyed.get(i as usize).is_some_and(|k| k.1 != NONE));
+                for k in record_keys(f, rule, i) {
+                    if Some(k) != own {
+                        if let Some(c) = more.get_mut(bucket(k)) {
+                            *c += 1;
+                        }
+                        keyed.push((k, i));
+                    }
+                }
+            }
+            counts.push(more);
+        }
         let mut at = 0;
         let starts: Vec<usize> = std::iter::once(0)
             .chain(part_totals(&counts, buckets).into_iter().map(|n| {
@@ -892,6 +955,7 @@ mod tests {
                 Some(p.sector.to_owned())
             }
             (Key::Year, FieldFeatures::Date(d)) => Some(d.year.to_string()),
+            (Key::Month, FieldFeatures::Date(d)) => Some(format!("{}-{}", d.year, d.month)),
             (Key::Sorted, FieldFeatures::Text(t)) => {
                 let mut chars: Vec<char> = t.chars().collect();
                 chars.sort_unstable();
@@ -934,7 +998,14 @@ mod tests {
                 fields: vec![
                     Some(pick(&["Ann", "Anne", "Bob", "Robert", "Jones", ""])),
                     Some(pick(&["Smith", "Smyth", "Jones", "Johns", "Okafor", ""])),
-                    Some(pick(&["1980-01-01", "1980-05-05", "1981-01-01", "x"])),
+                    Some(pick(&[
+                        "1980-01-01",
+                        "1980-05-05",
+                        "1981-01-01",
+                        "x",
+                        "1980-01",
+                        "1980-05-17T10:00",
+                    ])),
                     Some(pick(&["LS1 1AA", "LS1 2AB", "LS2 1AA", "2612", ""])),
                     Some(pick(&[
                         "AB123", "AB132", "BA321", "AB124", "ÅB12", "BÅ21", "",
@@ -972,6 +1043,10 @@ mod tests {
             Rule {
                 name: "nino in any order".into(),
                 keys: vec![k(4, Key::Sorted)],
+            },
+            Rule {
+                name: "month+initial".into(),
+                keys: vec![k(2, Key::Month), k(1, Key::Prefix(1))],
             },
         ];
         let n = records.len();

@@ -73,6 +73,7 @@ pub const NAME_LEVELS: &[&str] = &[
     "nickname",
     "phonetic",
     "initial",
+    "initials differ",
     "else",
 ];
 /// [`NAME_LEVELS`] with the crossed level before "else".
@@ -94,7 +95,13 @@ const CROSSED: &str = "in the other's given name";
 pub const NAME_EXACT: u8 = 1;
 /// The "else" level of [`NAME_LEVELS`], which is the crossed level of
 /// [`FAMILY_NAME_LEVELS`].
-const NAME_ELSE: u8 = 8;
+const NAME_ELSE: u8 = 9;
+/// The level of an initial against a name or initials it begins: weak
+/// evidence, never that of a full name agreeing.
+const NAME_INITIAL: u8 = 7;
+/// Two different initials: weak evidence against, as a one-letter name
+/// says too little for the firm "else" of two full names.
+const NAME_INITIALS_DIFFER: u8 = 8;
 /// The level of names within Jaro-Winkler 0.92 of each other.
 const NAME_NEAR: u8 = 3;
 /// Below this Jaro similarity two names cannot be near (Jaro-Winkler
@@ -105,6 +112,7 @@ pub const DATE_LEVELS: &[&str] = &[
     "exact",
     "day and month swapped",
     "one component off",
+    "month and year, day unknown",
     "within n days",
     "same year",
     "else",
@@ -276,7 +284,28 @@ impl Comparison {
 
     /// [`Comparison::level`], remembering the levels of pairs of names in
     /// `memo` for the pairs compared after.
+    ///
+    /// A field holding several values agrees when any of them does: the
+    /// level is the strongest over every pair of the records' rows, a row
+    /// missing the field counting for nothing.
     pub(crate) fn level_with(&self, f: &Features, a: u32, b: u32, memo: &mut NameMemo) -> u8 {
+        if !f.has_further() {
+            return self.level_rows(f, a, b, memo);
+        }
+        let mut best = NULL_LEVEL;
+        for ra in f.rows(a) {
+            for rb in f.rows(b) {
+                let level = self.level_rows(f, ra, rb, memo);
+                if level != NULL_LEVEL && (best == NULL_LEVEL || level < best) {
+                    best = level;
+                }
+            }
+        }
+        best
+    }
+
+    /// [`Comparison::level_with`] of one row of each record.
+    fn level_rows(&self, f: &Features, a: u32, b: u32, memo: &mut NameMemo) -> u8 {
         let field = self.field;
         match &self.method {
             Method::Name { swap_with, crossed } => {
@@ -284,7 +313,9 @@ impl Comparison {
                     return NULL_LEVEL;
                 };
                 if x == y {
-                    return 1;
+                    // "J" and "J" may be John and Jane.
+                    let initials = f.name(x).is_some_and(|(_, v)| v.initials_only);
+                    return if initials { NAME_INITIAL } else { NAME_EXACT };
                 }
                 // Each record's other half of the name, for swapped names.
                 let other = swap_with.and_then(|s| f.name_id(s, a).zip(f.name_id(s, b)));
@@ -447,6 +478,16 @@ fn name_level(f: &Features, x: u32, y: u32) -> u8 {
     let (Some((xt, xv)), Some((yt, yv))) = (f.name(x), f.name(y)) else {
         return NULL_LEVEL;
     };
+    // One side written as initials only ("J" or "J R"): only the initial
+    // can be compared, whatever spelling, sound or nickname would say of
+    // the letters ("J" is within Jaro-Winkler 0.80 of "Jo").
+    if xv.initials_only || yv.initials_only {
+        return if xv.initial == yv.initial {
+            NAME_INITIAL
+        } else {
+            NAME_INITIALS_DIFFER
+        };
+    }
     // Below 0.7 Jaro gets no prefix bonus, so Jaro-Winkler stays under
     // both thresholds and need not be computed.
     let may_be_near = match (&xv.letters, &yv.letters) {
@@ -472,15 +513,21 @@ fn name_level(f: &Features, x: u32, y: u32) -> u8 {
     if xp != 0 && (xp == yp || xp == ya || (xa != 0 && (xa == yp || xa == ya))) {
         return 6;
     }
-    // One side written as initials only ("J" or "J P") against a full name.
-    if (xv.initials_only || yv.initials_only) && xv.initial == yv.initial {
-        return 7;
-    }
-    8
+    NAME_ELSE
 }
 
 /// Levels of [`DATE_LEVELS`].
 pub fn date_level(x: &DateFeatures, y: &DateFeatures, within_days: i64) -> u8 {
+    // A date known to the month only (a companies register gives officers'
+    // birth month and year) says nothing of the day: it can agree on the
+    // month and year, or on the year, never exactly.
+    if x.day == 0 || y.day == 0 {
+        return match (x.year == y.year, x.month == y.month) {
+            (true, true) => 4,
+            (true, false) => 6,
+            _ => 7,
+        };
+    }
     if x.days == y.days {
         return 1;
     }
@@ -495,12 +542,12 @@ pub fn date_level(x: &DateFeatures, y: &DateFeatures, within_days: i64) -> u8 {
         return 3;
     }
     if (i64::from(x.days) - i64::from(y.days)).abs() <= within_days {
-        return 4;
-    }
-    if x.year == y.year {
         return 5;
     }
-    6
+    if x.year == y.year {
+        return 6;
+    }
+    7
 }
 
 /// Whether two different years are one off, or one digit apart (typed
@@ -775,6 +822,13 @@ mod tests {
         assert_eq!(n("Catherine", "Kathryn"), "nickname");
         assert_eq!(n("Smith", "Schmidt"), "phonetic");
         assert_eq!(n("J", "John"), "initial");
+        // issue 16, item 1: initials are weak evidence either way, never
+        // that of a full name.
+        assert_eq!(n("J", "J"), "initial");
+        assert_eq!(n("J R", "John"), "initial");
+        assert_eq!(n("J", "Jo"), "initial");
+        assert_eq!(n("J", "K"), "initials differ");
+        assert_eq!(n("J R", "Kevin"), "initials differ");
         assert_eq!(n("Mary", "Zebedee"), "else");
         assert_eq!(
             label_full(
@@ -845,6 +899,18 @@ mod tests {
         assert_eq!(d("1980-03-04", "1970-03-04"), "one component off");
         assert_eq!(d("1980-01-30", "1980-02-02"), "within n days");
         assert_eq!(d("1980-01-30", "1980-11-02"), "same year");
+        // issue 16, item 3: a date known to the month only, and timestamps.
+        assert_eq!(d("1980-03", "1980-03-04"), "month and year, day unknown");
+        assert_eq!(d("1980-03", "1980-03"), "month and year, day unknown");
+        assert_eq!(d("1980-03-01", "1980-03"), "month and year, day unknown");
+        assert_eq!(d("1980-03", "1980-07-04"), "same year");
+        assert_eq!(d("1980-03", "1981-03-04"), "else");
+        assert_eq!(d("1980-03-04T09:15", "1980-03-04"), "exact");
+        assert_eq!(
+            d("1980-03-04 09:15:07", "1980-03-05T23:59:59"),
+            "one component off"
+        );
+        assert_eq!(label("dob", Some("1980-13"), Some("1980-01-02")), "null");
         assert_eq!(d("1980-01-30", "1975-06-12"), "else");
     }
 

@@ -54,4 +54,24 @@ pub enum ResolveError {
 
     #[error("no comparison vectors to train on")]
     NoPairs,
+
+    #[error(
+        "comparisons `{first}` and `{second}` both count {what}; the same evidence must \
+         count once: drop one, or compare the whole name only where the halves are missing"
+    )]
+    DoubleCount {
+        first: String,
+        second: String,
+        what: String,
+    },
+
+    #[error(
+        "column `{column}` is read by comparisons `{first}` and `{second}`; one value must \
+         count once"
+    )]
+    ColumnTwice {
+        column: String,
+        first: String,
+        second: String,
+    },
 }

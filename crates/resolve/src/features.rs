@@ -20,7 +20,7 @@ use rayon::prelude::*;
 
 use crate::error::ResolveError;
 use crate::jaro::Letters;
-use crate::record::{FieldKind, Record, Schema};
+use crate::record::{FieldKind, Record, Schema, VALUE_SEPARATOR};
 use crate::rng;
 use crate::values::Values;
 
@@ -210,8 +210,30 @@ impl DateFeatures {
         day: 0,
     };
 
+    /// Whether only the month and year are known (`day` is then 0).
+    pub fn is_partial(&self) -> bool {
+        self.day == 0
+    }
+
+    /// From `YYYY-MM-DD`; `YYYY-MM`, a date known to the month only (day
+    /// 0, placed on the month's first day); or a timestamp
+    /// (`YYYY-MM-DDTHH:MM[:SS]`), of which only the date is compared.
     fn parse(value: &str) -> DateFeatures {
-        let Ok(d) = Date::parse_iso(value) else {
+        let value = value.trim();
+        let bytes = value.as_bytes();
+        let (date, partial) = match bytes.get(10) {
+            Some(b'T' | b' ') => (Date::parse_iso(value.get(..10).unwrap_or_default()), false),
+            None if bytes.len() == 7 => {
+                let mut first = *b"0000-00-01";
+                if let Some(head) = first.get_mut(..7) {
+                    head.copy_from_slice(bytes);
+                }
+                let text = std::str::from_utf8(&first).unwrap_or_default();
+                (Date::parse_iso(text), true)
+            }
+            _ => (Date::parse_iso(value), false),
+        };
+        let Ok(d) = date else {
             return DateFeatures::MISSING;
         };
         match (i32::try_from(d.days_since_epoch()), i16::try_from(d.year())) {
@@ -219,7 +241,7 @@ impl DateFeatures {
                 days,
                 year,
                 month: d.month(),
-                day: d.day(),
+                day: if partial { 0 } else { d.day() },
             },
             _ => DateFeatures::MISSING,
         }
@@ -373,6 +395,32 @@ pub struct Features {
     names: Dictionary,
     name_values: Vec<NameValue>,
     columns: Vec<Column>,
+    /// Slots of the further values of fields holding several (a previous
+    /// surname, a former address): rows laid out as records' are, the
+    /// `k`-th row of a record holding the `k+1`-th value of each of its
+    /// fields that has one. Empty when no field holds several values, so
+    /// that single-valued data pays nothing for them.
+    extra_slots: Vec<u32>,
+    /// For each record with further values, in record order: the record,
+    /// its first row in `extra_slots` and its number of rows.
+    extra: Vec<(u32, u32, u32)>,
+}
+
+/// Row ids with this bit set name rows of [`Features::extra_slots`]; a
+/// record's own row is its index.
+const EXTRA_ROW: u32 = 1 << 31;
+
+/// The most values a field of one record holds; further ones are ignored,
+/// so that a malformed record cannot multiply the pairs and levels it
+/// costs.
+pub const VALUES_MAX: usize = 8;
+
+/// A record's rows: its own, then those of its further values.
+pub(crate) type Rows =
+    std::iter::Chain<std::iter::Once<u32>, std::iter::Map<std::ops::Range<u32>, fn(u32) -> u32>>;
+
+fn extra_row(i: u32) -> u32 {
+    i | EXTRA_ROW
 }
 
 /// A word's hash, its top bit set when it holds a digit: house numbers are
@@ -480,6 +528,8 @@ impl Features {
             names: Dictionary::default(),
             name_values: Vec::new(),
             columns,
+            extra_slots: Vec::new(),
+            extra: Vec::new(),
         }
     }
 
@@ -534,11 +584,76 @@ impl Features {
             .iter()
             .filter(|f| f.kind.is_name())
             .count();
-        // Name fields share one dictionary, which must not run out of ids.
-        let max = RECORDS_MAX / name_fields.max(1);
+        // Name fields share one dictionary, which must not run out of ids;
+        // a record index leaves the top bit to rows of further values.
+        let max = (RECORDS_MAX / name_fields.max(1)).min(EXTRA_ROW as usize);
         if count >= max {
             return Err(ResolveError::TooManyRecords { count, max });
         }
+        let further = self.append(source, false);
+        if !further.is_empty() {
+            self.append_further(further)?;
+        }
+        self.len = count;
+        Ok(())
+    }
+
+    /// Adds the rows of further values: for each record, one row per value
+    /// after the first, up to [`VALUES_MAX`] values a field.
+    fn append_further(&mut self, mut further: Vec<Further>) -> Result<(), ResolveError> {
+        further.sort_by_key(|x| (x.record, x.field));
+        let width = self.schema.fields.len();
+        let mut rows: Vec<Record> = Vec::new();
+        let mut owners: Vec<(u32, u32, u32)> = Vec::new();
+        let first_row = u32::try_from(self.extra_slots.len() / self.stride.max(1)).unwrap_or(NONE);
+        for group in further.chunk_by(|x, y| x.record == y.record) {
+            let Some(record) = group.first().map(|x| x.record) else {
+                continue;
+            };
+            let start = rows.len();
+            for f in group {
+                let mut seen: Vec<&str> = Vec::new();
+                let values = f.rest.split(VALUE_SEPARATOR).map(str::trim);
+                for v in values.filter(|v| !v.is_empty()) {
+                    if seen.contains(&v) || seen.len() + 1 >= VALUES_MAX {
+                        continue;
+                    }
+                    seen.push(v);
+                    let k = start + seen.len() - 1;
+                    while rows.len() <= k {
+                        rows.push(Record {
+                            id: String::new(),
+                            fields: vec![None; width],
+                        });
+                    }
+                    if let Some(slot) = rows.get_mut(k).and_then(|r| r.fields.get_mut(f.field)) {
+                        *slot = Some(v.to_owned());
+                    }
+                }
+            }
+            let at = first_row.saturating_add(u32::try_from(start).unwrap_or(NONE));
+            let n = u32::try_from(rows.len() - start).unwrap_or(0);
+            if n > 0 {
+                owners.push((record, at, n));
+            }
+        }
+        if first_row.saturating_add(u32::try_from(rows.len()).unwrap_or(NONE)) >= EXTRA_ROW {
+            return Err(ResolveError::TooManyRecords {
+                count: rows.len(),
+                max: EXTRA_ROW as usize,
+            });
+        }
+        self.append(rows.as_slice(), true);
+        self.extra.extend(owners);
+        Ok(())
+    }
+
+    /// Normalises and interns the records of `source` into the slots of
+    /// records (`further` false) or of further values, and gives back the
+    /// further values it found.
+    fn append<S: Source + ?Sized>(&mut self, source: &S, further: bool) -> Vec<Further> {
+        let added = source.records();
+        let first_record = self.len;
         let kinds: Vec<FieldKind> = self.schema.fields.iter().map(|f| f.kind).collect();
         // Folding, parsing and hashing, record by record and in parallel:
         // reading each record once, all its fields together, is what keeps
@@ -580,15 +695,20 @@ impl Features {
         let mut filled: Filled = named.into_iter().chain(other).collect();
         filled.sort_unstable_by_key(|(i, _)| *i);
         let stride = self.stride.max(1);
-        let start = self.slots.len();
-        self.slots.resize(start + added * stride, NONE);
+        let target = if further {
+            &mut self.extra_slots
+        } else {
+            &mut self.slots
+        };
+        let start = target.len();
+        target.resize(start + added * stride, NONE);
         // (first slot, slots per record, values) of each field.
         let fields: Vec<(usize, usize, &[u32])> = filled
             .iter()
             .zip(&self.at)
             .map(|((_, values), &at)| (at, values.len() / added.max(1), values.as_slice()))
             .collect();
-        if let Some(rows) = self.slots.get_mut(start..) {
+        if let Some(rows) = target.get_mut(start..) {
             rows.par_chunks_mut(stride * RECORDS_PER_TASK)
                 .enumerate()
                 .for_each(|(t, rows)| {
@@ -603,8 +723,13 @@ impl Features {
                     }
                 });
         }
-        self.len = count;
-        Ok(())
+        runs.into_iter()
+            .flat_map(|run| run.into_iter().flat_map(|n| n.further))
+            .map(|mut x| {
+                x.record = u32::try_from(first_record + x.record as usize).unwrap_or(NONE);
+                x
+            })
+            .collect()
     }
 
     pub fn len(&self) -> usize {
@@ -620,12 +745,70 @@ impl Features {
     }
 
     /// Slot `k` of field `field` of a record.
+    /// `record` may be a row of further values ([`Features::rows`]).
     fn slot(&self, record: u32, field: usize, k: usize) -> u32 {
         let at = self.at.get(field).map_or(usize::MAX, |a| a + k);
-        self.slots
-            .get(record as usize * self.stride + at)
+        let (slots, row) = if record & EXTRA_ROW == 0 {
+            (&self.slots, record)
+        } else {
+            (&self.extra_slots, record & !EXTRA_ROW)
+        };
+        slots
+            .get(row as usize * self.stride + at)
             .copied()
             .unwrap_or(NONE)
+    }
+
+    /// Whether any record holds several values of a field.
+    pub(crate) fn has_further(&self) -> bool {
+        !self.extra.is_empty()
+    }
+
+    /// A record's rows: the record itself, then one row for each further
+    /// value of its fields (a row holds the `k`-th further value of each
+    /// field that has one). Every accessor that takes a record takes a
+    /// row.
+    pub(crate) fn rows(&self, record: u32) -> Rows {
+        let further = match self.extra.binary_search_by_key(&record, |e| e.0) {
+            Ok(i) => self.extra.get(i).map_or(0..0, |&(_, at, n)| at..at + n),
+            Err(_) => 0..0,
+        };
+        std::iter::once(record).chain(further.map(extra_row as fn(u32) -> u32))
+    }
+
+    /// The name id two records share in a name field, from any of their
+    /// values: the value whose agreement an exact level records.
+    pub(crate) fn shared_name(&self, field: usize, a: u32, b: u32) -> Option<u32> {
+        if !self.has_further() {
+            return self
+                .name_id(field, a)
+                .filter(|&x| self.name_id(field, b) == Some(x));
+        }
+        self.rows(a)
+            .filter_map(|ra| self.name_id(field, ra))
+            .find(|&x| self.rows(b).any(|rb| self.name_id(field, rb) == Some(x)))
+    }
+
+    /// Whether two records hold one value of a field (once normalised),
+    /// any of their values.
+    pub fn same_value(&self, field: usize, a: u32, b: u32) -> bool {
+        if !self.has_further() {
+            return self
+                .value_key(field, a)
+                .is_some_and(|x| self.value_key(field, b) == Some(x));
+        }
+        self.rows(a)
+            .filter_map(|ra| self.value_key(field, ra))
+            .any(|x| self.rows(b).any(|rb| self.value_key(field, rb) == Some(x)))
+    }
+
+    /// The share of a name field's values that are the name `id`.
+    pub(crate) fn name_share(&self, field: usize, id: u32) -> Option<f64> {
+        let Some(Column::Name(c)) = self.columns.get(field) else {
+            return None;
+        };
+        let count = c.counts.get(id as usize).copied()?;
+        (c.total > 0).then(|| f64::from(count) / c.total as f64)
     }
 
     /// Reads the first and last slot of each record, so that their cache
@@ -807,7 +990,10 @@ impl Features {
             | Column::Address(_)
             | Column::Text(_)
             | Column::Identifier(_) => self.id(record, field).map(u64::from),
-            Column::Date => self.date(field, record).map(|d| d.days as u64),
+            // A month ("1980-03") is not its first day.
+            Column::Date => self
+                .date(field, record)
+                .map(|d| d.days as u64 ^ u64::from(d.is_partial()) << 62),
             Column::Number => self.number(field, record).map(|x| (x + 0.0).to_bits()),
         }
     }
@@ -848,6 +1034,17 @@ struct Normalised {
     /// Slots known without a dictionary: dates, numbers, identifier
     /// sketches.
     slots: Vec<u32>,
+    /// Values after the first of fields holding several.
+    further: Vec<Further>,
+}
+
+/// The values after the first of one field of one record, as given
+/// (joined by [`VALUE_SEPARATOR`]).
+#[derive(Debug)]
+struct Further {
+    record: u32,
+    field: usize,
+    rest: String,
 }
 
 impl Normalised {
@@ -911,13 +1108,37 @@ fn normalise<S: Source + ?Sized>(
                 ends: Vec::with_capacity(n),
                 hashes: Vec::with_capacity(n),
                 slots: Vec::with_capacity(if *kind == FieldKind::Identifier { n } else { 0 }),
+                further: Vec::new(),
             },
         })
         .collect();
     let mut buf = String::new();
     for r in records {
         for (field, (&kind, n)) in kinds.iter().zip(&mut out).enumerate() {
-            let value = source.value(r, field);
+            let mut value = source.value(r, field);
+            // Several values: the first is the record's own, the rest go to
+            // rows of their own.
+            if let Some((first, rest)) = value.and_then(|v| v.split_once(VALUE_SEPARATOR)) {
+                value = Some(first).filter(|v| !v.trim().is_empty());
+                let record = u32::try_from(r).unwrap_or(NONE);
+                let rest = match value {
+                    Some(_) => rest.to_owned(),
+                    // An empty first value: the first of the rest is the
+                    // record's own.
+                    None => {
+                        let mut parts = rest.splitn(2, VALUE_SEPARATOR);
+                        value = parts.next().filter(|v| !v.trim().is_empty());
+                        parts.next().unwrap_or_default().to_owned()
+                    }
+                };
+                if !rest.is_empty() {
+                    n.further.push(Further {
+                        record,
+                        field,
+                        rest,
+                    });
+                }
+            }
             match kind {
                 FieldKind::Date => {
                     let d = value.map_or(DateFeatures::MISSING, DateFeatures::parse);

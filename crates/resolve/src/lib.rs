@@ -5,6 +5,7 @@
 pub mod block;
 pub mod cluster;
 pub mod compare;
+pub mod defaults;
 mod error;
 pub mod features;
 mod ids;

@@ -4,6 +4,13 @@
 
 use crate::error::ResolveError;
 
+/// Joins several values of one field in a [`Record`]'s text (the ASCII
+/// unit separator, which no value typed by a person holds): a previous
+/// surname beside the current one, former addresses, several phones.
+pub const VALUE_SEPARATOR: char = '\u{1F}';
+/// [`VALUE_SEPARATOR`] as text, for joining values.
+pub const VALUE_SEPARATOR_STR: &str = "\u{1F}";
+
 /// What a field holds, which decides how it is normalised and compared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum FieldKind {
@@ -124,5 +131,15 @@ impl Record {
                 expected: schema.fields.len(),
             })
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_separator_as_text_is_the_separator() {
+        assert_eq!(VALUE_SEPARATOR_STR, VALUE_SEPARATOR.to_string());
     }
 }

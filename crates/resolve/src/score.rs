@@ -67,6 +67,10 @@ pub struct Explanation {
     pub terms: Vec<Term>,
     pub total: f64,
     pub probability: f64,
+    /// The decisive field that links the pair by rule, whatever the
+    /// score; set by whoever holds the settings
+    /// ([`crate::settings::Settings::rule_link`]).
+    pub rule: Option<String>,
 }
 
 impl Explanation {
@@ -86,6 +90,9 @@ impl Explanation {
             "{:<24} {:>8.3}  probability {:.4}\n",
             "total", self.total, self.probability
         ));
+        if let Some(rule) = &self.rule {
+            out.push_str(&format!("linked by rule `{rule}`\n"));
+        }
         out
     }
 
@@ -105,8 +112,13 @@ impl Explanation {
                 )
             })
             .collect();
+        let rule = self
+            .rule
+            .as_ref()
+            .map(|r| format!(",\"rule\":{}", json_string(r)))
+            .unwrap_or_default();
         format!(
-            "{{\"model_version\":{},\"prior_weight\":{},\"terms\":[{}],\"total\":{},\"probability\":{}}}",
+            "{{\"model_version\":{},\"prior_weight\":{},\"terms\":[{}],\"total\":{},\"probability\":{}{rule}}}",
             json_string(&self.model_version),
             json_number(self.prior_weight),
             terms.join(","),
@@ -143,8 +155,13 @@ fn json_number(x: f64) -> String {
 
 /// The term frequency of a pair's value in field `field`: the larger of the
 /// two sides', as Splink does, so that the adjustment never overstates.
+/// With several values, the one both records hold.
 fn pair_tf(f: &Features, a: u32, b: u32, field: usize) -> Option<f64> {
-    let tf = f.term_frequency(a, field)?.max(f.term_frequency(b, field)?);
+    let tf = if f.has_further() {
+        f.name_share(field, f.shared_name(field, a, b)?)?
+    } else {
+        f.term_frequency(a, field)?.max(f.term_frequency(b, field)?)
+    };
     (tf > 0.0).then_some(tf)
 }
 
@@ -274,7 +291,11 @@ impl<'m> Scorer<'m> {
                     weight += weights.get(usize::from(level)).copied().unwrap_or(0.0);
                     if let Some((tf_level, field, adjust)) = table
                         && *tf_level == level
-                        && let Some(id) = features.name_id(*field, left)
+                        && let Some(id) = if features.has_further() {
+                            features.shared_name(*field, left, right)
+                        } else {
+                            features.name_id(*field, left)
+                        }
                     {
                         weight += adjust.get(id as usize).copied().unwrap_or(0.0);
                     }
@@ -323,6 +344,7 @@ impl<'m> Scorer<'m> {
             terms,
             total,
             probability: probability(total),
+            rule: None,
         }
     }
 }

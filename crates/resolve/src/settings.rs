@@ -36,6 +36,23 @@ impl fmt::Display for SettingsError {
 
 impl std::error::Error for SettingsError {}
 
+/// Settings that load but leave records out of reach: worth saying before
+/// a run, not a reason to refuse one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SettingsWarning {
+    /// A stable snake_case name: `never_blocked` (no rule reads a compared
+    /// field, so no pair is ever brought by it) or `unreachable` (records
+    /// holding only names, or only an identifier, are never paired).
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl fmt::Display for SettingsWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
 /// How the model is trained when no saved model is given.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Training {
@@ -70,6 +87,14 @@ pub struct Settings {
     pub comparisons: Vec<Comparison>,
     pub rules: Vec<Rule>,
     pub training: Training,
+    /// What the settings check found that does not stop a run.
+    pub warnings: Vec<SettingsWarning>,
+    /// Identifier fields declared decisive: two records holding the same
+    /// value in one are linked by rule, whatever the other fields say.
+    pub decisive: Vec<usize>,
+    /// For each schema field, the text that separates several values in
+    /// one input column (`separator = "|"`), when the file has any.
+    pub separators: Vec<Option<String>>,
 }
 
 /// The most pairs compared when a file does not say.
@@ -99,6 +124,9 @@ struct RawField {
     columns: Option<Vec<String>>,
     #[serde(default)]
     formats: Vec<String>,
+    separator: Option<Spanned<String>>,
+    #[serde(default)]
+    decisive: bool,
 }
 
 #[derive(Deserialize)]
@@ -198,13 +226,14 @@ fn key_part(schema: &Schema, spec: &str) -> Result<KeyPart, String> {
         "district" => Key::PostcodeDistrict,
         "sector" => Key::PostcodeSector,
         "year" => Key::Year,
+        "month" => Key::Month,
         "sorted" => Key::Sorted,
         k => match k.strip_prefix("prefix").map(str::parse::<usize>) {
             Some(Ok(n)) if n > 0 => Key::Prefix(n),
             _ => {
                 return Err(format!(
                     "unknown key `{k}`; use exact, metaphone, prefixN, district, sector, year, \
-                     sorted or either_order"
+                     month, sorted or either_order"
                 ));
             }
         },
@@ -229,6 +258,7 @@ impl Settings {
 
         let mut schema = Schema::default();
         let (mut columns, mut formats) = (Vec::new(), Vec::new());
+        let (mut separators, mut decisive) = (Vec::new(), Vec::new());
         for f in raw.field {
             let name = f.name.get_ref();
             let kind = kind_of(f.kind.get_ref()).ok_or_else(|| {
@@ -251,6 +281,29 @@ impl Settings {
                     "field.formats",
                     format!("field `{name}` is not a date; formats apply to dates only"),
                 ));
+            }
+            if let Some(sep) = &f.separator
+                && sep.get_ref().is_empty()
+            {
+                return Err(cx.err(
+                    sep.span().start,
+                    "field.separator",
+                    format!("field `{name}` has an empty separator"),
+                ));
+            }
+            separators.push(f.separator.map(Spanned::into_inner));
+            if f.decisive {
+                if kind != FieldKind::Identifier {
+                    return Err(cx.err(
+                        f.name.span().start,
+                        "field.decisive",
+                        format!(
+                            "field `{name}` is a {} field; only an identifier can be decisive",
+                            kind.as_str()
+                        ),
+                    ));
+                }
+                decisive.push(schema.fields.len());
             }
             columns.push(f.columns.unwrap_or_else(|| vec![name.clone()]));
             if f.formats.is_empty() {
@@ -275,6 +328,8 @@ impl Settings {
             None => default_comparisons(&schema).map_err(|e| cx.resolve(0, "field", e))?,
         };
         place_guard(&cx, &schema, &comparisons)?;
+        double_count_guard(&schema, &columns, &comparisons)
+            .map_err(|e| cx.resolve(0, "comparison", e))?;
 
         let mut rules: Vec<Rule> = Vec::new();
         for r in raw.blocking {
@@ -358,7 +413,11 @@ impl Settings {
             }
             None => (0.2, 0.95),
         };
+        let warnings = reach(&schema, &comparisons, &rules);
         Ok(Settings {
+            warnings,
+            separators,
+            decisive,
             id_column: raw.id_column,
             threshold,
             review_band,
@@ -527,6 +586,18 @@ impl Settings {
         Ok(model)
     }
 
+    /// The decisive field two records hold the same value of, which links
+    /// them by rule whatever the other fields say (an employee number
+    /// issued by one system): its name, the rule's. A disagreement on it
+    /// is only the strong evidence against its comparison's "else" gives.
+    pub fn rule_link(&self, f: &Features, a: u32, b: u32) -> Option<&str> {
+        self.decisive
+            .iter()
+            .find(|&&field| f.same_value(field, a, b))
+            .and_then(|&field| self.schema.fields.get(field))
+            .map(|field| field.name.as_str())
+    }
+
     /// The comparisons that read a field the rule blocks on.
     fn comparisons_on(&self, rule: &Rule) -> Vec<usize> {
         self.comparisons
@@ -653,6 +724,159 @@ fn place_guard(
         ));
     }
     Ok(())
+}
+
+/// The fields whose values a comparison weighs: for a name its own field
+/// only (the other half of the name is read to recognise a swap, not
+/// counted), for a place every place field it names.
+fn own_fields(c: &Comparison) -> Vec<usize> {
+    match &c.method {
+        Method::Place { .. } => fields_of(c),
+        _ => vec![c.field],
+    }
+}
+
+/// Refuses evidence counted twice: a whole-name comparison beside one of
+/// the given or family name (a namesake without a date of birth then
+/// scores the name three times over), one field in two comparisons, and
+/// one input column read by two comparisons through different fields.
+fn double_count_guard(
+    schema: &Schema,
+    columns: &[Vec<String>],
+    comparisons: &[Comparison],
+) -> Result<(), ResolveError> {
+    let kind = |f: usize| schema.fields.get(f).map(|x| x.kind);
+    let name_kind = |c: &Comparison| match c.method {
+        Method::Name { .. } => kind(c.field),
+        _ => None,
+    };
+    let whole = comparisons
+        .iter()
+        .find(|c| name_kind(c) == Some(FieldKind::FullName));
+    let half = comparisons.iter().find(|c| {
+        matches!(
+            name_kind(c),
+            Some(FieldKind::GivenName | FieldKind::FamilyName)
+        )
+    });
+    if let (Some(whole), Some(half)) = (whole, half) {
+        return Err(ResolveError::DoubleCount {
+            first: whole.name.clone(),
+            second: half.name.clone(),
+            what: "a person's name".to_owned(),
+        });
+    }
+    let field_name = |f: usize| schema.fields.get(f).map_or("", |x| x.name.as_str());
+    for (i, c) in comparisons.iter().enumerate() {
+        for other in comparisons.iter().skip(i + 1) {
+            let (mine, theirs) = (own_fields(c), own_fields(other));
+            if let Some(&f) = mine.iter().find(|f| theirs.contains(f)) {
+                return Err(ResolveError::DoubleCount {
+                    first: c.name.clone(),
+                    second: other.name.clone(),
+                    what: format!("field `{}`", field_name(f)),
+                });
+            }
+            let cols = |fields: &[usize]| -> Vec<&String> {
+                fields
+                    .iter()
+                    .filter_map(|&f| columns.get(f))
+                    .flatten()
+                    .collect()
+            };
+            let theirs = cols(&theirs);
+            if let Some(column) = cols(&mine).into_iter().find(|x| theirs.contains(x)) {
+                return Err(ResolveError::ColumnTwice {
+                    column: column.clone(),
+                    first: c.name.clone(),
+                    second: other.name.clone(),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Which compared fields blocking never reaches: a field no rule reads,
+/// and records that hold only names, or only an identifier, when every
+/// rule also needs something else (whole-name-only records never meet
+/// when every rule needs a date of birth).
+fn reach(schema: &Schema, comparisons: &[Comparison], rules: &[Rule]) -> Vec<SettingsWarning> {
+    let mut out = Vec::new();
+    let field = |f: usize| schema.fields.get(f);
+    let name_of = |f: usize| field(f).map_or("", |x| x.name.as_str());
+    let read = |f: usize| rules.iter().any(|r| r.keys.iter().any(|k| k.reads(f)));
+    for c in comparisons {
+        let fields = own_fields(c);
+        if !fields.iter().any(|&f| read(f)) {
+            out.push(SettingsWarning {
+                code: "never_blocked",
+                message: format!(
+                    "no blocking rule reads comparison `{}`'s field `{}`: only pairs other \
+                     rules bring are compared on it",
+                    c.name,
+                    name_of(fields.first().copied().unwrap_or(c.field))
+                ),
+            });
+        }
+    }
+    // A rule reaches records holding only the fields `only` accepts when
+    // each of its keys reads such a field.
+    let reaches = |only: &dyn Fn(usize) -> bool| {
+        rules.iter().any(|r| {
+            r.keys
+                .iter()
+                .all(|k| only(k.field) && !matches!(k.key, Key::EitherOrder(o) if !only(o)))
+        })
+    };
+    let is_name = |f: usize| field(f).is_some_and(|x| x.kind.is_name());
+    let compared = |f: usize| comparisons.iter().any(|c| own_fields(c).contains(&f));
+    let names: Vec<usize> = (0..schema.fields.len())
+        .filter(|&f| is_name(f) && compared(f))
+        .collect();
+    if !names.is_empty() && !reaches(&is_name) {
+        out.push(SettingsWarning {
+            code: "unreachable",
+            message: format!(
+                "records holding only a name ({}) are never paired: every blocking rule also \
+                 needs another field; add a rule on names alone, e.g. keys = [\"{}:metaphone\", \
+                 \"{}:prefix1\"]",
+                names
+                    .iter()
+                    .map(|&f| format!("`{}`", name_of(f)))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                name_of(
+                    names
+                        .iter()
+                        .copied()
+                        .find(|&f| field(f).is_some_and(|x| x.kind != FieldKind::GivenName))
+                        .unwrap_or(0)
+                ),
+                name_of(
+                    names
+                        .iter()
+                        .copied()
+                        .find(|&f| field(f).is_some_and(|x| x.kind != FieldKind::FamilyName))
+                        .unwrap_or(0)
+                ),
+            ),
+        });
+    }
+    for f in 0..schema.fields.len() {
+        let identifier = field(f).is_some_and(|x| x.kind == FieldKind::Identifier);
+        if identifier && compared(f) && !reaches(&|g| g == f) {
+            out.push(SettingsWarning {
+                code: "unreachable",
+                message: format!(
+                    "records holding only `{0}` are never paired: no blocking rule reads \
+                     `{0}` alone; add one, e.g. keys = [\"{0}\"]",
+                    name_of(f)
+                ),
+            });
+        }
+    }
+    out
 }
 
 /// The schema fields a comparison reads: for a name, the other half of the

@@ -205,3 +205,213 @@ fn a_model_file_round_trips_and_refuses_edits_and_other_settings() {
     let e = model_file::from_json("{\"format\":\"x\"}", &s.comparisons).unwrap_err();
     assert!(e.contains("not a model file"), "{e}");
 }
+
+const NAMES: &str = r#"
+[[field]]
+name = "given"
+kind = "given_name"
+
+[[field]]
+name = "family"
+kind = "family_name"
+
+[[field]]
+name = "whole"
+kind = "full_name"
+columns = ["holder"]
+
+[[field]]
+name = "dob"
+kind = "date"
+
+[[field]]
+name = "payroll"
+kind = "identifier"
+"#;
+
+// issue 16, item 5: a whole name beside its halves counts the name twice.
+#[test]
+fn a_whole_name_beside_its_halves_is_refused() {
+    let text = format!(
+        "{NAMES}
+[[blocking]]
+name = \"family+dob\"
+keys = [\"family\", \"dob\"]
+"
+    );
+    let e = error(&text);
+    assert!(
+        e.contains("comparisons `given` and `whole` both count a person's name")
+            || e.contains("comparisons `whole` and `given` both count a person's name"),
+        "{e}"
+    );
+}
+
+// issue 16, item 5: one field, or one column, read by two comparisons.
+#[test]
+fn a_field_or_column_in_two_comparisons_is_refused() {
+    let fields = r#"
+[[field]]
+name = "family"
+kind = "family_name"
+
+[[field]]
+name = "surname"
+kind = "family_name"
+columns = ["family"]
+
+[[blocking]]
+name = "family"
+keys = ["family"]
+"#;
+    let e = error(&format!(
+        "{fields}
+[[comparison]]
+name = \"a\"
+field = \"family\"
+
+[[comparison]]
+name = \"b\"
+field = \"family\"
+"
+    ));
+    assert!(
+        e.contains("comparisons `a` and `b` both count field `family`"),
+        "{e}"
+    );
+    let e = error(fields);
+    assert!(
+        e.contains("column `family` is read by comparisons `family` and `surname`"),
+        "{e}"
+    );
+}
+
+// issue 16, item 5: records holding only a whole name, or only an
+// identifier, that no rule can pair; a field no rule reads.
+#[test]
+fn comparisons_no_rule_reaches_are_warned_of() {
+    let text = r#"
+[[field]]
+name = "whole"
+kind = "full_name"
+
+[[field]]
+name = "dob"
+kind = "date"
+
+[[field]]
+name = "payroll"
+kind = "identifier"
+
+[[field]]
+name = "town"
+kind = "town"
+
+[[blocking]]
+name = "name+dob"
+keys = ["whole:metaphone", "dob"]
+"#;
+    let s = parse(text);
+    let codes: Vec<(&str, &str)> = s
+        .warnings
+        .iter()
+        .map(|w| (w.code, w.message.as_str()))
+        .collect();
+    assert!(
+        codes.iter().any(|(c, m)| *c == "unreachable"
+            && m.starts_with("records holding only a name (`whole`) are never paired")),
+        "{codes:?}"
+    );
+    assert!(
+        codes.iter().any(|(c, m)| *c == "unreachable"
+            && m.starts_with("records holding only `payroll` are never paired")),
+        "{codes:?}"
+    );
+    assert!(
+        codes
+            .iter()
+            .any(|(c, m)| *c == "never_blocked"
+                && m.contains("comparison `payroll`'s field `payroll`")),
+        "{codes:?}"
+    );
+    assert!(
+        codes
+            .iter()
+            .any(|(c, m)| *c == "never_blocked" && m.contains("`town`")),
+        "{codes:?}"
+    );
+    // Rules on the name alone and on the identifier alone reach them.
+    let reached = format!(
+        "{text}
+[[blocking]]
+name = \"name\"
+keys = [\"whole:metaphone\", \"whole:prefix1\"]
+
+[[blocking]]
+name = \"payroll\"
+keys = [\"payroll\"]
+"
+    );
+    let s = parse(&reached);
+    let left: Vec<&str> = s.warnings.iter().map(|w| w.message.as_str()).collect();
+    assert_eq!(left.len(), 1, "{left:?}");
+    assert!(left[0].contains("`town`"), "{left:?}");
+}
+
+// issue 16, item 4: a decisive identifier links by rule on exact agreement,
+// whatever the names say; only identifiers can be decisive.
+#[test]
+fn a_decisive_identifier_links_by_rule() {
+    use clearstone_resolve::{Features, Record};
+    let text = r#"
+[[field]]
+name = "whole"
+kind = "full_name"
+
+[[field]]
+name = "payroll"
+kind = "identifier"
+decisive = true
+
+[[field]]
+name = "nino"
+kind = "identifier"
+
+[[blocking]]
+name = "payroll"
+keys = ["payroll"]
+
+[[blocking]]
+name = "nino"
+keys = ["nino"]
+"#;
+    let s = parse(text);
+    assert_eq!(s.decisive, [1]);
+    let rec = |name: &str, payroll: &str, nino: &str| Record {
+        id: String::new(),
+        fields: [name, payroll, nino]
+            .iter()
+            .map(|v| Some((*v).to_owned()).filter(|v| !v.is_empty()))
+            .collect(),
+    };
+    let f = Features::compute(
+        &s.schema,
+        &[
+            rec("SMITH J", "P 004417", ""),
+            rec("Jonathan Smythe", "p004417", "AB123456C"),
+            rec("Jonathan Smythe", "P004418", "AB123456C"),
+        ],
+    )
+    .unwrap();
+    assert_eq!(s.rule_link(&f, 0, 1), Some("payroll"));
+    assert_eq!(s.rule_link(&f, 1, 2), None);
+    assert_eq!(s.rule_link(&f, 0, 2), None);
+    let e = error(&text.replace(
+        "name = \"whole\"\nkind = \"full_name\"\n",
+        "name = \"whole\"\nkind = \"full_name\"\ndecisive = true\n",
+    ));
+    assert!(
+        e.contains("field `whole` is a full_name field; only an identifier can be decisive"),
+        "{e}"
+    );
+}

@@ -36,6 +36,8 @@ pub struct MatchPair {
     pub probability: f64,
     pub model_version: String,
     pub run_id: i64,
+    /// The decisive field that links the pair by rule, if one does.
+    pub rule: Option<String>,
 }
 
 /// A person's decision that two records are or are not the same.
@@ -111,7 +113,7 @@ pub trait ResolutionStore {
 
 const RUN_COLUMNS: &str = "id, schema, at, principal, incremental, model_version, model, settings, \
      records, new_records, pairs, links, clusters";
-const PAIR_COLUMNS: &str = "left_id, right_id, weight, probability, model_version, run_id";
+const PAIR_COLUMNS: &str = "left_id, right_id, weight, probability, model_version, run_id, rule";
 const JUDGEMENT_COLUMNS: &str = "id, schema, left_id, right_id, verdict, probability, model_version, \
      principal, at, why, withdrawn_at, withdrawn_by, withdrawn_why";
 
@@ -142,6 +144,7 @@ fn pair_row(r: &Row<'_>) -> rusqlite::Result<MatchPair> {
         probability: r.get(3)?,
         model_version: r.get(4)?,
         run_id: r.get(5)?,
+        rule: r.get(6)?,
     })
 }
 
@@ -196,8 +199,8 @@ impl ResolutionStore for SqliteStore {
         }
         {
             let mut q = tx.prepare(
-                "INSERT OR REPLACE INTO match_pair(schema, left_id, right_id, weight, probability, model_version, run_id) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                "INSERT OR REPLACE INTO match_pair(schema, left_id, right_id, weight, probability, model_version, run_id, rule) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             )?;
             for p in pairs {
                 q.execute(params![
@@ -207,7 +210,8 @@ impl ResolutionStore for SqliteStore {
                     p.weight,
                     p.probability,
                     p.model_version,
-                    id
+                    id,
+                    p.rule
                 ])?;
             }
         }
