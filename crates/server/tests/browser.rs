@@ -74,10 +74,10 @@ impl WorkSource for Sessions {
     }
 
     fn start_work(&self, headers: &HeaderMap, work: SessionRequest) {
-        if let (Some(c), Ok(mut map)) = (cookie(headers), self.by_cookie.lock()) {
-            if let Some(who) = map.get_mut(&c) {
-                who.work = Some(work);
-            }
+        if let (Some(c), Ok(mut map)) = (cookie(headers), self.by_cookie.lock())
+            && let Some(who) = map.get_mut(&c)
+        {
+            who.work = Some(work);
         }
     }
 

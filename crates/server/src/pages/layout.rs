@@ -10,7 +10,11 @@ use clearstone_engine::{EngineError, SessionRequest};
 use super::{Pages, SignedIn};
 
 /// The workspaces in the navigation, as (path, label).
-const NAV: [(&str, &str); 2] = [("/search", "Search"), ("/start", "Change purpose")];
+const NAV: [(&str, &str); 3] = [
+    ("/search", "Search"),
+    ("/review", "Review matches"),
+    ("/start", "Change purpose"),
+];
 
 /// The page's frame: who is working, under which purpose, and the form token.
 pub(crate) struct Chrome {

@@ -4,9 +4,11 @@
 //! the pages reach only through [`WorkSource`].
 
 mod assets;
+mod chart;
 mod dossier;
 mod form;
 mod layout;
+mod review;
 mod search;
 mod start;
 
@@ -83,6 +85,9 @@ pub fn router(engine: Arc<Engine>, source: Arc<dyn WorkSource>) -> Router {
             "/entities/{id}/reveal",
             axum::routing::post(dossier::reveal),
         )
+        .route("/review", get(review::page).post(review::decide))
+        .route("/chart", get(chart::page))
+        .route("/chart/export", axum::routing::post(chart::export))
         .route("/assets/{*path}", get(assets::serve))
         .layer(axum::middleware::map_response(security_headers))
         .with_state(Pages { engine, source })
