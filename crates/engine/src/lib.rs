@@ -59,6 +59,7 @@ pub use dossier::{
     TimelineEvent, ValueSource, judgement_json,
 };
 pub use error::EngineError;
+pub use evidence::OWN_RECORD_SCAN_MAX;
 pub use evidence::{
     EVENT_PREFIX, Evidence, Oversight, OversightReport, STORE_DIFFERS, decode as decode_event,
     oversight_jsonl,
