@@ -1,7 +1,9 @@
 //! The pages in a real headless Chromium (issue 17, browser tests): the
 //! server runs on an ephemeral port over a small generated demo store, and
 //! `browser/driver.mjs` signs in, starts work, searches, opens a dossier and
-//! reveals a value, with the mouse and with the keyboard only, running
+//! reveals a value, decides a match, expands the link chart, exports it,
+//! reads the user's own record of access and, as an overseer, asks the log
+//! and verifies it, with the mouse and with the keyboard only, running
 //! axe-core (WCAG 2.2 AA) on every page. Screenshots go to
 //! `<target>/browser-artifacts/`.
 //!
@@ -14,11 +16,12 @@ use std::process::Command;
 use std::sync::{Arc, Mutex};
 
 use axum::http::{HeaderMap, header};
-use clearstone_engine::policy::{Principal, PrincipalKind, Purpose, SensitiveBasis};
+use clearstone_engine::policy::{AuditUse, Principal, PrincipalKind, Purpose, SensitiveBasis};
 use clearstone_engine::{ADMIN_PURPOSE, Classification, Engine, ResolveOptions, SessionRequest};
 use clearstone_server::pages::{self, PurposeChoice, SignInRefused, SignedIn, WorkSource};
 
 const USER: &str = "web-analyst";
+const OVERSEER: &str = "web-overseer";
 const PASSWORD: &str = "correct horse battery staple";
 const CONDITION: &str = "DPA 2018 sch. 8 para 1 (statutory purposes), test";
 
@@ -44,15 +47,15 @@ impl WorkSource for Sessions {
     }
 
     fn sign_in(&self, user: &str, password: &str) -> Result<String, SignInRefused> {
-        if user != USER || password != PASSWORD {
+        if ![USER, OVERSEER].contains(&user) || password != PASSWORD {
             return Err(SignInRefused::BadCredentials);
         }
         let mut next = self.next.lock().map_err(|_| SignInRefused::LockedOut)?;
         *next += 1;
         let id = format!("s{next}x{}", std::process::id());
         let who = SignedIn {
-            user: USER.into(),
-            display_name: "Web analyst".into(),
+            user: user.into(),
+            display_name: user.replace('-', " "),
             csrf: format!("t{next}"),
             work: None,
         };
@@ -65,7 +68,14 @@ impl WorkSource for Sessions {
         ))
     }
 
-    fn purposes(&self, _user: &str) -> Vec<PurposeChoice> {
+    fn purposes(&self, user: &str) -> Vec<PurposeChoice> {
+        if user == OVERSEER {
+            return vec![PurposeChoice {
+                id: "oversight".into(),
+                description: "Checking that access was lawful".into(),
+                condition: None,
+            }];
+        }
         vec![PurposeChoice {
             id: "demo".into(),
             description: "Exploring the fictional Northshire data".into(),
@@ -150,6 +160,18 @@ fn demo_store(dir: &Path) -> (Engine, String) {
     admin
         .put_purpose(&purpose("demo", &["analyst"], CONDITION))
         .expect("purpose");
+    admin
+        .put_user(&principal(OVERSEER, &["overseer"]))
+        .expect("overseer");
+    admin
+        .put_purpose(&Purpose {
+            sensitive: None,
+            datasets: Default::default(),
+            entity_types: Default::default(),
+            audit_use: Some(AuditUse::VerifyLawfulness),
+            ..purpose("oversight", &["overseer"], CONDITION)
+        })
+        .expect("oversight purpose");
     drop(admin);
     let generated = clearstone_demo::generate(
         &clearstone_demo::Options {
@@ -286,6 +308,7 @@ fn main_flow_in_chromium_passes_axe_and_the_keyboard() {
         .env("CHROMIUM", &chromium)
         .env("ARTIFACTS", &out)
         .env("USER_ID", USER)
+        .env("OVERSEER_ID", OVERSEER)
         .env("PASSWORD", PASSWORD)
         .env("QUERY", &query)
         .output()

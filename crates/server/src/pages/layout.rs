@@ -10,9 +10,11 @@ use clearstone_engine::{EngineError, SessionRequest};
 use super::{Pages, SignedIn};
 
 /// The workspaces in the navigation, as (path, label).
-const NAV: [(&str, &str); 3] = [
+const NAV: [(&str, &str); 5] = [
     ("/search", "Search"),
     ("/review", "Review matches"),
+    ("/overseer", "Oversight"),
+    ("/my-record", "My record of access"),
     ("/start", "Change purpose"),
 ];
 

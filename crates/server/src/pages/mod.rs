@@ -8,6 +8,8 @@ mod chart;
 mod dossier;
 mod form;
 mod layout;
+mod overseer;
+mod record;
 mod review;
 mod search;
 mod start;
@@ -88,6 +90,9 @@ pub fn router(engine: Arc<Engine>, source: Arc<dyn WorkSource>) -> Router {
         .route("/review", get(review::page).post(review::decide))
         .route("/chart", get(chart::page))
         .route("/chart/export", axum::routing::post(chart::export))
+        .route("/my-record", get(record::page))
+        .route("/my-record/receipts/{id}", get(record::receipt))
+        .route("/overseer", get(overseer::page))
         .route("/assets/{*path}", get(assets::serve))
         .layer(axum::middleware::map_response(security_headers))
         .with_state(Pages { engine, source })

@@ -21,6 +21,7 @@ const env = (name) => {
 const base = env('BASE_URL')
 const artifacts = env('ARTIFACTS')
 const user = env('USER_ID')
+const overseer = env('OVERSEER_ID')
 const password = env('PASSWORD')
 const query = env('QUERY')
 mkdirSync(artifacts, { recursive: true })
@@ -153,6 +154,48 @@ async function mouseFlow (browser) {
   await download.saveAs(file)
   expect(readFileSync(file, 'utf8').includes('<graphml'), 'the export is GraphML')
 
+  await page.click('nav a[href="/my-record"]')
+  expect(await page.locator('[data-app-act]').count() > 0, 'my record of access lists my acts')
+  await check(page, 'my-record')
+  const receipting = page.waitForEvent('download')
+  await page.click('[data-app-act] a[download]')
+  const receipt = await receipting
+  const receiptFile = join(artifacts, receipt.suggestedFilename())
+  await receipt.saveAs(receiptFile)
+  expect(readFileSync(receiptFile, 'utf8').length > 0, 'a receipt downloads')
+
+  await context.close()
+}
+
+async function overseerFlow (browser) {
+  const context = await browser.newContext({ acceptDownloads: true })
+  const page = await context.newPage()
+  watch(page, 'overseer')
+  await page.goto(`${base}/sign-in`)
+  await page.fill('#user', overseer)
+  await page.fill('#password', password)
+  await page.click('button[type=submit]')
+  await page.check('input[name=purpose][value=oversight]')
+  await page.selectOption('#reason', 'audit')
+  await page.fill('#justification', 'quarterly check of the analysts\' access')
+  await page.click('main button[type=submit]')
+  expect(page.url().includes('/search'),
+    `the overseer starts work: ${await page.locator('.govuk-error-summary').innerText().catch(() => page.url())}`)
+  await page.goto(`${base}/overseer`)
+  await check(page, 'overseer')
+  await page.fill('#user', user)
+  await page.selectOption('#operation', 'reveal')
+  await page.click('button[name=verify]')
+  expect(await page.locator('[data-app-event]').count() > 0, 'the overseer finds the analyst\'s reveals')
+  expect(await page.locator('[data-app-verified]').count() === 1, 'Verify now checks the checkpoint and every proof')
+  await check(page, 'overseer-verified')
+  const downloading = page.waitForEvent('download')
+  await page.click('button[name=download]')
+  const download = await downloading
+  const file = join(artifacts, download.suggestedFilename())
+  await download.saveAs(file)
+  expect(readFileSync(file, 'utf8').split('\n').length > 1, 'the events download with their proofs')
+
   await context.close()
 }
 
@@ -213,6 +256,7 @@ const browser = await chromium.launch({ executablePath: env('CHROMIUM'), args: [
 let failed = null
 try {
   await mouseFlow(browser)
+  await overseerFlow(browser)
   await keyboardFlow(browser)
 } catch (err) {
   failed = err
