@@ -201,6 +201,12 @@ pub enum Command {
         /// Generate and register the demo users and purposes, but load nothing.
         #[arg(long)]
         no_ingest: bool,
+        /// Load only: do not serve the demo afterwards.
+        #[arg(long)]
+        no_serve: bool,
+        /// Where the demo is served.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: std::net::SocketAddr,
     },
     /// Link records in plain CSV files: one file to find its duplicates, two
     /// to link across them. Needs no data directory (docs/resolve.md).
@@ -335,6 +341,16 @@ pub enum Command {
         #[command(subcommand)]
         action: ReferencesAction,
     },
+    /// Serve the web application and the JSON API (docs/web.md).
+    Serve {
+        #[command(flatten)]
+        serve: ServeArgs,
+    },
+    /// API tokens for scripts: each opens sessions as one user under one purpose.
+    Token {
+        #[command(subcommand)]
+        action: TokenAction,
+    },
 }
 
 #[derive(Subcommand)]
@@ -384,6 +400,76 @@ pub enum UserAction {
     },
     Disable {
         id: String,
+        #[command(flatten)]
+        session: SessionArgs,
+    },
+    /// Set a user's password (your own, or anyone's as an administrator),
+    /// read from standard input, never from the command line.
+    SetPassword {
+        id: String,
+        #[command(flatten)]
+        session: SessionArgs,
+    },
+    /// Issue a one-time enrolment link with which a user sets their password.
+    Enrol {
+        id: String,
+        /// The server's address as users reach it, to print the link.
+        #[arg(long, default_value = "http://127.0.0.1:8080")]
+        base_url: String,
+        #[command(flatten)]
+        session: SessionArgs,
+    },
+}
+
+#[derive(Args, Clone)]
+pub struct ServeArgs {
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub listen: std::net::SocketAddr,
+    /// PEM certificate chain; with --tls-key, serves HTTPS.
+    #[arg(long, requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// PEM private key.
+    #[arg(long, requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+    /// Allow plain HTTP on a non-loopback address (behind a TLS proxy).
+    #[arg(long)]
+    pub insecure_http: bool,
+    /// Minutes a web session lives without a request.
+    #[arg(long, default_value_t = 15)]
+    pub idle_minutes: u64,
+    /// Hours a web session lives at most.
+    #[arg(long, default_value_t = 10)]
+    pub absolute_hours: u64,
+}
+
+#[derive(Subcommand)]
+pub enum TokenAction {
+    /// Issue a token; it is printed once and only its hash is kept.
+    Issue {
+        /// The user it acts as (default: you; another user needs an administrator).
+        #[arg(long = "for")]
+        for_user: Option<String>,
+        /// The purpose it works under (default: your session's).
+        #[arg(long)]
+        for_purpose: Option<String>,
+        /// Why the script needs it (default: your session's justification).
+        #[arg(long)]
+        for_justification: Option<String>,
+        #[arg(long)]
+        for_reason: Option<String>,
+        #[arg(long)]
+        for_case: Option<String>,
+        #[arg(long, default_value_t = 90)]
+        days: i64,
+        #[command(flatten)]
+        session: SessionArgs,
+    },
+    Revoke {
+        id: String,
+        #[command(flatten)]
+        session: SessionArgs,
+    },
+    List {
         #[command(flatten)]
         session: SessionArgs,
     },

@@ -11,7 +11,7 @@ use clearstone_engine::{
     ADMIN_PURPOSE, Classification, Engine, EngineError, ResolveOptions, SessionRequest,
 };
 
-const ADMIN: &str = "demo-admin";
+pub(crate) const ADMIN: &str = "demo-admin";
 
 /// Every caveat the demo's sources carry, so the demo analyst sees the data
 /// (special-category values stay masked until revealed).

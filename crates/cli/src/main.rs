@@ -11,6 +11,7 @@ mod progress;
 mod registers;
 mod resolution;
 mod search;
+mod web;
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -314,7 +315,16 @@ fn run(cli: Cli) -> Result<()> {
             scale,
             seed,
             no_ingest,
-        } => demo::run(dir, scale, seed, no_ingest)?,
+            no_serve,
+            listen,
+        } => {
+            demo::run(dir, scale, seed, no_ingest)?;
+            if !no_serve && !no_ingest {
+                web::serve_demo(dir, listen)?;
+            }
+        }
+        Command::Serve { serve } => web::serve(dir, &serve)?,
+        Command::Token { action } => web::token(dir, action)?,
         Command::User { action } => match action {
             UserAction::Add {
                 id,
@@ -351,6 +361,12 @@ fn run(cli: Cli) -> Result<()> {
                 open(dir)?.session(request(&session))?.disable_user(&id)?;
                 println!("disabled `{id}`");
             }
+            UserAction::SetPassword { id, session } => web::set_password(dir, &id, &session)?,
+            UserAction::Enrol {
+                id,
+                base_url,
+                session,
+            } => web::enrol(dir, &id, &base_url, &session)?,
         },
         Command::Purpose { action } => match action {
             PurposeAction::Add { file, session } => {

@@ -1,39 +1,12 @@
 //! Human-readable and JSON renderings of engine results.
 
+pub use clearstone_engine::json::{
+    dangling_json, datasets_json, entity_json, events_json, quarantine_json,
+};
 use clearstone_engine::{
     AccessEvent, DanglingReference, Dataset, Entity, IngestRun, IngestSummary, MASKED_SOURCE,
     QuarantineEntry,
 };
-use serde_json::{Value, json};
-
-pub fn entity_json(e: &Entity) -> Value {
-    let props: serde_json::Map<String, Value> = e
-        .properties
-        .iter()
-        .map(|(p, group)| {
-            let vals: Vec<Value> = group
-                .iter()
-                .map(|s| {
-                    json!({
-                        "value": s.value,
-                        "original_value": s.original_value,
-                        "dataset": &*s.dataset,
-                        "source": &*s.origin.source,
-                        "record": &*s.origin.record,
-                        "first_seen": s.first_seen.to_string(),
-                        "last_seen": s.last_seen.to_string(),
-                        "markings": s.markings.to_string(),
-                        "subject_category": s.subject_category.map(|c| c.as_str()),
-                        "kind": s.kind.as_str(),
-                        "statement_id": s.id.to_string(),
-                    })
-                })
-                .collect();
-            (p.clone(), Value::Array(vals))
-        })
-        .collect();
-    json!({ "id": e.id, "schema": e.schema, "properties": props })
-}
 
 pub fn entity_text(e: &Entity) -> String {
     let mut out = format!("{}  ({})\n", e.id, e.schema);
@@ -71,21 +44,6 @@ pub fn datasets_text(ds: &[Dataset]) -> String {
         ));
     }
     out
-}
-
-pub fn datasets_json(ds: &[Dataset]) -> Value {
-    Value::Array(
-        ds.iter()
-            .map(|d| {
-                json!({
-                    "name": d.name, "title": d.title, "owner": d.owner, "description": d.description,
-                    "legal_basis": d.legal_basis, "retention": d.retention, "markings": d.markings,
-                    "statements": d.statements, "quarantined": d.quarantined, "dangling": d.dangling,
-                    "created_at": d.created_at.to_string(), "updated_at": d.updated_at.to_string(),
-                })
-            })
-            .collect(),
-    )
 }
 
 pub fn summary_line(s: &IngestSummary) -> String {
@@ -128,21 +86,6 @@ pub fn quarantine_text(rows: &[QuarantineEntry], total: u64) -> String {
     out
 }
 
-pub fn quarantine_json(rows: &[QuarantineEntry]) -> Value {
-    Value::Array(
-        rows.iter()
-            .map(|q| {
-                json!({
-                    "dataset": q.dataset, "source": q.source, "mapping": q.mapping, "line": q.line,
-                    "column": q.column, "reason": q.reason,
-                    "values": q.values.iter().map(|(c, v)| (c.clone(), json!(v))).collect::<serde_json::Map<_, _>>(),
-                    "first_seen": q.first_seen.to_string(), "last_seen": q.last_seen.to_string(),
-                })
-            })
-            .collect(),
-    )
-}
-
 pub fn dangling_text(refs: &[DanglingReference]) -> String {
     let mut out = String::new();
     for r in refs {
@@ -153,19 +96,6 @@ pub fn dangling_text(refs: &[DanglingReference]) -> String {
     }
     out.push_str(&format!("{} dangling references shown\n", refs.len()));
     out
-}
-
-pub fn dangling_json(refs: &[DanglingReference]) -> Value {
-    Value::Array(
-        refs.iter()
-            .map(|r| {
-                json!({
-                    "dataset": r.dataset, "entity_id": r.entity_id, "prop": r.prop,
-                    "target": r.target, "run": r.run_id,
-                })
-            })
-            .collect(),
-    )
 }
 
 pub fn runs_text(runs: &[IngestRun]) -> String {
@@ -190,21 +120,6 @@ pub fn runs_text(runs: &[IngestRun]) -> String {
         ));
     }
     out
-}
-
-pub fn events_json(evs: &[AccessEvent]) -> Value {
-    Value::Array(
-        evs.iter()
-            .map(|e| {
-                json!({
-                    "id": e.id, "at": e.at.to_string(), "operation": e.operation, "principal": e.principal,
-                    "purpose": e.purpose, "justification": e.justification, "case_ref": e.case_ref,
-                    "query": e.query, "subjects": e.subjects, "recipient": e.recipient,
-                    "outcome": e.outcome, "flags": e.flags,
-                })
-            })
-            .collect(),
-    )
 }
 
 pub fn events_text(evs: &[AccessEvent]) -> String {

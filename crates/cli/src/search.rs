@@ -3,8 +3,8 @@
 use std::io::IsTerminal;
 
 use anyhow::Result;
+use clearstone_engine::json::results_json;
 use clearstone_engine::{SearchHit, SearchPage, SearchResults, Session};
-use serde_json::{Value, json};
 
 pub fn search(s: &Session<'_>, query: &str, page: usize, size: usize, as_json: bool) -> Result<()> {
     let offset = page.saturating_sub(1).saturating_mul(size);
@@ -69,23 +69,6 @@ fn marked(text: &str, ranges: &[(usize, usize)], bold: bool) -> String {
     }
     out.push_str(text.get(at..).unwrap_or_default());
     out
-}
-
-fn hit_json(h: &SearchHit) -> Value {
-    json!({
-        "canonical": h.canonical,
-        "records": h.entities,
-        "schema": h.schema,
-        "label": h.label,
-        "score": h.score,
-        "snippets": h.snippets.iter().map(|s| json!({
-            "prop": s.prop, "text": s.text, "highlights": s.highlights,
-        })).collect::<Vec<_>>(),
-    })
-}
-
-fn results_json(r: &SearchResults) -> Value {
-    json!({ "total": r.total, "hits": r.hits.iter().map(hit_json).collect::<Vec<_>>() })
 }
 
 pub fn rebuild(s: &Session<'_>) -> Result<()> {

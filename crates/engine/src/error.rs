@@ -82,6 +82,15 @@ pub enum EngineError {
          (CLEARSTONE_ALLOW_SHARED_PERMISSIONS=1) if sharing it is intended"
     )]
     SharedPermissions { path: String, mode: String },
+    /// The same for an unknown name, a wrong password and a disabled user.
+    #[error("the user name or password is not recognised")]
+    SignInFailed,
+    #[error("too many failed sign-ins for this name: try again in {0} minutes")]
+    LockedOut(i64),
+    #[error("the API token is not recognised, was revoked or has expired")]
+    TokenRefused,
+    #[error("the enrolment link is not recognised, was used already or has expired")]
+    EnrolmentRefused,
 }
 
 impl EngineError {
@@ -119,6 +128,10 @@ impl EngineError {
             Self::OwnPrincipal(_) => "own_principal",
             Self::SessionRefused { reason, .. } => reason.code(),
             Self::SharedPermissions { .. } => "shared_permissions",
+            Self::SignInFailed => "sign_in_failed",
+            Self::LockedOut(_) => "locked_out",
+            Self::TokenRefused => "token_refused",
+            Self::EnrolmentRefused => "enrolment_refused",
         }
     }
 

@@ -3,6 +3,7 @@
 //! registers and the Cedar policies, redacted, and logged. The server and the
 //! CLI depend on this crate, never on the store.
 
+mod accounts;
 mod breakglass;
 mod datadir;
 mod disclose;
@@ -15,6 +16,7 @@ mod export;
 mod gate;
 mod index;
 mod ingest;
+pub mod json;
 mod quarantine;
 mod read;
 mod references;
@@ -41,6 +43,10 @@ use clearstone_store::{Document, Event, Register, SqliteStore, Store};
 /// Events appended per round when the log catches up with the store.
 const CATCH_UP_BATCH: usize = 10_000;
 
+pub use accounts::{
+    ENROLMENT_HOURS, LOCKOUT_MINUTES, PASSWORD_CHARS_MIN, SIGN_IN_FAILURES_MAX, TOKEN_DAYS_MAX,
+    TOKEN_PREFIX, TokenInfo, UsablePurpose,
+};
 pub use breakglass::{BREAK_GLASS_JUSTIFICATION_CHARS_MIN, BREAK_GLASS_MINUTES_MAX};
 pub use clearstone_model::{Classification, Entity, Statement, Timestamp};
 pub use clearstone_policy::{self as policy, Action, Decision};

@@ -127,7 +127,7 @@ fn check_register_id(what: &str, id: &str) -> Result<(), EngineError> {
 
 /// `verb noun `id``, or `verb noun` when the id is not a valid one and so
 /// may be anything a person typed.
-fn register_query(action: &str, id: &str) -> String {
+pub(crate) fn register_query(action: &str, id: &str) -> String {
     if is_register_id(id) {
         format!("{action} `{id}`")
     } else {

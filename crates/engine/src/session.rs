@@ -68,10 +68,14 @@ pub enum Operation {
     ReviewDecision,
     /// A session that was refused before any operation ran.
     Refused,
+    /// A sign-in attempt (or enrolment), whatever its outcome.
+    SignIn,
+    /// A request made with an API token, whatever its outcome.
+    TokenUse,
 }
 
 impl Operation {
-    pub const ALL: [Operation; 12] = [
+    pub const ALL: [Operation; 14] = [
         Self::Collect,
         Self::Alter,
         Self::Consult,
@@ -84,6 +88,8 @@ impl Operation {
         Self::BreakGlass,
         Self::ReviewDecision,
         Self::Refused,
+        Self::SignIn,
+        Self::TokenUse,
     ];
 
     pub fn parse(s: &str) -> Option<Self> {
@@ -104,6 +110,8 @@ impl Operation {
             Self::BreakGlass => "break_glass",
             Self::ReviewDecision => "review_decision",
             Self::Refused => "refused",
+            Self::SignIn => "sign_in",
+            Self::TokenUse => "token_use",
         }
     }
 }
@@ -173,6 +181,16 @@ pub(crate) fn shortened(input: &str) -> String {
 }
 
 impl Engine {
+    /// The keyed hash the log names subjects by (see `Session::subject_hash`).
+    pub(crate) fn keyed_hash(&self, id: &str) -> String {
+        let Ok(mut mac) = hmac::Hmac::<sha2::Sha256>::new_from_slice(&self.subject_key) else {
+            return String::new();
+        };
+        mac.update(id.as_bytes());
+        let tag = mac.finalize().into_bytes();
+        tag.iter().take(16).map(|b| format!("{b:02x}")).collect()
+    }
+
     /// Opens a session, or refuses it (and logs the refusal): the request
     /// must name a registered, enabled principal, a purpose that principal's
     /// roles may use and that is in date and reviewed, and a justification.
@@ -305,13 +323,7 @@ impl Session<'_> {
     /// events without holding the id, and erasing the key's link to a person
     /// never needs the log rewritten.
     pub(crate) fn subject_hash(&self, entity_id: &str) -> String {
-        let Ok(mut mac) = hmac::Hmac::<sha2::Sha256>::new_from_slice(&self.engine.subject_key)
-        else {
-            return String::new();
-        };
-        mac.update(entity_id.as_bytes());
-        let tag = mac.finalize().into_bytes();
-        tag.iter().take(16).map(|b| format!("{b:02x}")).collect()
+        self.engine.keyed_hash(entity_id)
     }
 
     /// The decision for one value, with break-glass applied: an active grant

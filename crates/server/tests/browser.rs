@@ -10,94 +10,18 @@
 //! Needs Chromium and the pinned node packages; without them it fails and
 //! says how to install them (`.ci/run` does both).
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
-use axum::http::{HeaderMap, header};
 use clearstone_engine::policy::{AuditUse, Principal, PrincipalKind, Purpose, SensitiveBasis};
 use clearstone_engine::{ADMIN_PURPOSE, Classification, Engine, ResolveOptions, SessionRequest};
-use clearstone_server::pages::{self, PurposeChoice, SignInRefused, SignedIn, WorkSource};
+use clearstone_server::{AppState, Timeouts};
 
 const USER: &str = "web-analyst";
 const OVERSEER: &str = "web-overseer";
 const PASSWORD: &str = "correct horse battery staple";
 const CONDITION: &str = "DPA 2018 sch. 8 para 1 (statutory purposes), test";
-
-/// Web sessions kept in memory: enough of the sign-in side for the pages.
-#[derive(Default)]
-struct Sessions {
-    by_cookie: Mutex<HashMap<String, SignedIn>>,
-    next: Mutex<u64>,
-}
-
-fn cookie(headers: &HeaderMap) -> Option<String> {
-    let raw = headers.get(header::COOKIE)?.to_str().ok()?;
-    raw.split(';')
-        .filter_map(|c| c.trim().strip_prefix("cs_session="))
-        .next()
-        .map(str::to_string)
-}
-
-impl WorkSource for Sessions {
-    fn signed_in(&self, headers: &HeaderMap) -> Option<SignedIn> {
-        let c = cookie(headers)?;
-        self.by_cookie.lock().ok()?.get(&c).cloned()
-    }
-
-    fn sign_in(&self, user: &str, password: &str) -> Result<String, SignInRefused> {
-        if ![USER, OVERSEER].contains(&user) || password != PASSWORD {
-            return Err(SignInRefused::BadCredentials);
-        }
-        let mut next = self.next.lock().map_err(|_| SignInRefused::LockedOut)?;
-        *next += 1;
-        let id = format!("s{next}x{}", std::process::id());
-        let who = SignedIn {
-            user: user.into(),
-            display_name: user.replace('-', " "),
-            csrf: format!("t{next}"),
-            work: None,
-        };
-        self.by_cookie
-            .lock()
-            .map_err(|_| SignInRefused::LockedOut)?
-            .insert(id.clone(), who);
-        Ok(format!(
-            "cs_session={id}; Path=/; HttpOnly; SameSite=Strict"
-        ))
-    }
-
-    fn purposes(&self, user: &str) -> Vec<PurposeChoice> {
-        if user == OVERSEER {
-            return vec![PurposeChoice {
-                id: "oversight".into(),
-                description: "Checking that access was lawful".into(),
-                condition: None,
-            }];
-        }
-        vec![PurposeChoice {
-            id: "demo".into(),
-            description: "Exploring the fictional Northshire data".into(),
-            condition: Some(CONDITION.into()),
-        }]
-    }
-
-    fn start_work(&self, headers: &HeaderMap, work: SessionRequest) {
-        if let (Some(c), Ok(mut map)) = (cookie(headers), self.by_cookie.lock())
-            && let Some(who) = map.get_mut(&c)
-        {
-            who.work = Some(work);
-        }
-    }
-
-    fn sign_out(&self, headers: &HeaderMap) -> String {
-        if let (Some(c), Ok(mut map)) = (cookie(headers), self.by_cookie.lock()) {
-            map.remove(&c);
-        }
-        "cs_session=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict".into()
-    }
-}
 
 fn principal(id: &str, roles: &[&str]) -> Principal {
     Principal {
@@ -172,6 +96,9 @@ fn demo_store(dir: &Path) -> (Engine, String) {
             ..purpose("oversight", &["overseer"], CONDITION)
         })
         .expect("oversight purpose");
+    for user in [USER, OVERSEER] {
+        admin.set_password(user, PASSWORD).expect("password");
+    }
     drop(admin);
     let generated = clearstone_demo::generate(
         &clearstone_demo::Options {
@@ -288,7 +215,8 @@ fn main_flow_in_chromium_passes_axe_and_the_keyboard() {
     );
     let dir = tempfile::tempdir().expect("tempdir");
     let (engine, query) = demo_store(&dir.path().join("data"));
-    let app = pages::router(Arc::new(engine), Arc::new(Sessions::default()));
+    let state = AppState::new(Arc::new(engine), Timeouts::default(), false);
+    let app = clearstone_server::router(state);
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

@@ -3,6 +3,7 @@
 //! backend implements the same trait. The on-disk format is written down in
 //! `docs/storage.md`.
 
+mod accounts;
 mod error;
 mod migrations;
 mod pack;
@@ -10,6 +11,7 @@ mod records;
 mod resolution;
 mod sqlite;
 
+pub use accounts::{AccountStore, ApiToken};
 pub use error::StoreError;
 pub use migrations::SCHEMA_VERSION;
 pub use records::{

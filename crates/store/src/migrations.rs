@@ -12,6 +12,7 @@ const STEPS: &[&str] = &[
     include_str!("sql/0002_registers.sql"),
     include_str!("sql/0003_resolution.sql"),
     include_str!("sql/0004_dangling.sql"),
+    include_str!("sql/0005_accounts.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = STEPS.len() as i64;

@@ -20,7 +20,8 @@ use super::{Pages, SignedIn};
 struct DossierPage {
     chrome: Chrome,
     d: Dossier,
-    condition: Option<String>,
+    /// Whether the purpose names a lawful condition for special-category data.
+    condition: bool,
     errors: Vec<FieldError>,
 }
 
@@ -38,14 +39,15 @@ impl DossierPage {
     }
 }
 
-fn condition(pages: &Pages, who: &SignedIn) -> Option<String> {
-    let purpose = who.work.as_ref()?.purpose.clone();
+fn condition(pages: &Pages, who: &SignedIn) -> bool {
+    let Some(purpose) = who.work.as_ref().map(|w| w.purpose.clone()) else {
+        return false;
+    };
     pages
         .source
         .purposes(&who.user)
         .into_iter()
-        .find(|p| p.id == purpose)?
-        .condition
+        .any(|p| p.id == purpose && p.sensitive)
 }
 
 fn dossier_page(

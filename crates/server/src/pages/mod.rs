@@ -7,6 +7,7 @@ mod assets;
 mod chart;
 mod dossier;
 mod form;
+mod glue;
 mod layout;
 mod overseer;
 mod record;
@@ -28,8 +29,8 @@ pub use layout::security_headers;
 pub struct PurposeChoice {
     pub id: String,
     pub description: String,
-    /// The lawful condition for special-category data the purpose names.
-    pub condition: Option<String>,
+    /// Whether the purpose names a lawful condition for special-category data.
+    pub sensitive: bool,
 }
 
 /// A browser's signed-in user, and their work once started.
@@ -75,7 +76,10 @@ pub struct Pages {
 }
 
 /// The pages and their assets, for the server's router to merge.
-pub fn router(engine: Arc<Engine>, source: Arc<dyn WorkSource>) -> Router {
+pub fn router<S: Clone + Send + Sync + 'static>(
+    engine: Arc<Engine>,
+    source: Arc<dyn WorkSource>,
+) -> Router<S> {
     Router::new()
         .route("/", get(start::home))
         .route("/sign-in", get(start::sign_in_form).post(start::sign_in))

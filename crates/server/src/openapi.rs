@@ -1,0 +1,60 @@
+//! The OpenAPI 3.1 document, generated from the handlers' annotations.
+
+use axum::Json;
+use axum::routing::get;
+use utoipa::OpenApi;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "clearstone",
+        description = "Every call acts through the engine's gate: \
+        a signed-in user's chosen purpose (or an API token's), decided by policy, redacted \
+        and logged."
+    ),
+    paths(
+        crate::auth::sign_in,
+        crate::auth::sign_out,
+        crate::auth::me,
+        crate::auth::enrol,
+        crate::work::purposes,
+        crate::work::start_work,
+        crate::work::break_glass,
+        crate::api::entities::search,
+        crate::api::entities::show,
+        crate::api::entities::reveal,
+        crate::api::entities::dossier,
+        crate::api::graph::neighbours,
+        crate::api::graph::expand,
+        crate::api::graph::centrality,
+        crate::api::graph::paths,
+        crate::api::graph::shared,
+        crate::api::graph::export,
+        crate::api::review::queue,
+        crate::api::review::judge,
+        crate::api::review::explain,
+        crate::api::data::datasets,
+        crate::api::data::ingest_runs,
+        crate::api::data::quarantine,
+        crate::api::data::users,
+        crate::api::data::purposes,
+        crate::api::data::events,
+        crate::api::data::alerts,
+        crate::api::data::audit_query,
+        crate::api::data::receipt,
+    ),
+    components(schemas(crate::errors::ErrorBody))
+)]
+struct ApiDoc;
+
+/// The document as served at `/api/v1/openapi.json`.
+pub fn openapi_json() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}
+
+pub(crate) fn routes() -> axum::Router<crate::AppState> {
+    axum::Router::new().route(
+        "/api/v1/openapi.json",
+        get(|| async { Json(openapi_json()) }),
+    )
+}
