@@ -4,7 +4,7 @@ use std::io::IsTerminal;
 
 use anyhow::Result;
 use clearstone_engine::json::results_json;
-use clearstone_engine::{SearchHit, SearchPage, SearchResults, Session};
+use clearstone_engine::{SearchPage, Session};
 
 pub fn search(s: &Session<'_>, query: &str, page: usize, size: usize, as_json: bool) -> Result<()> {
     let offset = page.saturating_sub(1).saturating_mul(size);

@@ -67,7 +67,7 @@ fn export_csv(dir: &Path) -> String {
 
 fn demo(dir: &Path, scale: &str) -> String {
     ok(bin(dir)
-        .args(["demo", "--scale", scale, "--seed", "3"])
+        .args(["demo", "--scale", scale, "--seed", "3", "--no-serve"])
         .output()
         .unwrap())
 }
@@ -637,7 +637,7 @@ fn every_file_the_commands_write_is_readable_by_its_owner_only() {
     let dir = tmp.path().join("data");
     // init, ingest and resolve
     ok(under_umask_022(bin(&dir))
-        .args(["demo", "--scale", "100", "--seed", "3"])
+        .args(["demo", "--scale", "100", "--seed", "3", "--no-serve"])
         .output()
         .unwrap());
     ok(under_umask_022(with_session(bin(&dir)))

@@ -54,7 +54,7 @@ fn dossier_and_graph_on_the_demo() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("data");
     let out = ok(bin(&dir, None)
-        .args(["demo", "--scale", "300", "--seed", "3"])
+        .args(["demo", "--scale", "300", "--seed", "3", "--no-serve"])
         .output()
         .unwrap());
     // The demo names an example entity to try.

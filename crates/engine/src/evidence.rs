@@ -40,7 +40,7 @@ pub fn decode(bytes: &[u8]) -> Result<Value, EngineError> {
 pub const STORE_DIFFERS: &str = "store_differs";
 
 /// An event back from its logged bytes.
-fn event_from_entry(entry: &[u8]) -> Result<Event, EngineError> {
+pub(crate) fn event_from_entry(entry: &[u8]) -> Result<Event, EngineError> {
     let v = decode(entry)?;
     let text = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
     let list = |k: &str| -> Vec<String> {
@@ -284,7 +284,7 @@ impl Session<'_> {
         })
     }
 
-    fn receipt_of(&self, event_id: i64) -> Result<String, EngineError> {
+    pub(crate) fn receipt_of(&self, event_id: i64) -> Result<String, EngineError> {
         let index = u64::try_from(event_id - 1)
             .map_err(|_| EngineError::InvalidInput(format!("no event `{event_id}`")))?;
         let mut log = self.engine.audit()?;
@@ -335,65 +335,5 @@ mod tests {
             let t = Timestamp(ms);
             assert_eq!(parse_time(&t.to_string()), Some(t));
         }
-    }
-}
-
-/// Recent log entries searched for a user's own record of access: the
-/// record shows what one did lately, not one's whole history (which an
-/// overseer's query gives).
-pub const OWN_RECORD_SCAN_MAX: usize = 1_000;
-
-impl Session<'_> {
-    /// The user's own recent events, newest first, read from the log itself:
-    /// anyone may see what they did, and prove it with a receipt, without a
-    /// purpose that reads the log. Reading it is itself an act.
-    pub fn own_events(&self, limit: usize) -> Result<Vec<Event>, EngineError> {
-        let query = "read own record of access";
-        self.logged(Operation::Consult, query, &[], || {
-            let me = self.principal.id.as_str();
-            let out: Vec<Event> = self
-                .engine
-                .logged_events(OWN_RECORD_SCAN_MAX)?
-                .into_iter()
-                .filter(|e| e.principal == me)
-                .take(limit)
-                .collect();
-            self.record(
-                Operation::Consult,
-                query,
-                &[],
-                None,
-                &format!("{} events", out.len()),
-            )?;
-            Ok(out)
-        })
-    }
-
-    /// A receipt for one of the user's own recent events. Another user's
-    /// event is answered as one that does not exist.
-    pub fn own_receipt(&self, event_id: i64) -> Result<String, EngineError> {
-        let query = "read own receipt";
-        self.logged(Operation::Consult, query, &[], || {
-            let me = self.principal.id.as_str();
-            let mine = self
-                .engine
-                .logged_events(OWN_RECORD_SCAN_MAX)?
-                .iter()
-                .any(|e| e.id == event_id && e.principal == me);
-            if !mine {
-                return Err(EngineError::InvalidInput(format!(
-                    "no event `{event_id}` in your recent record of access"
-                )));
-            }
-            let out = self.receipt_of(event_id)?;
-            self.record(
-                Operation::Consult,
-                query,
-                &[],
-                None,
-                &format!("event {event_id}"),
-            )?;
-            Ok(out)
-        })
     }
 }

@@ -17,6 +17,7 @@ mod gate;
 mod index;
 mod ingest;
 pub mod json;
+mod own_record;
 mod quarantine;
 mod read;
 mod references;
@@ -65,7 +66,6 @@ pub use dossier::{
     TimelineEvent, ValueSource, judgement_json,
 };
 pub use error::EngineError;
-pub use evidence::OWN_RECORD_SCAN_MAX;
 pub use evidence::{
     EVENT_PREFIX, Evidence, Oversight, OversightReport, STORE_DIFFERS, decode as decode_event,
     oversight_jsonl,

@@ -45,8 +45,8 @@ pub(crate) fn session_key(cookie: &str) -> String {
     d.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-pub(crate) fn cookie_name(state: &AppState) -> &'static str {
-    if state.tls {
+pub(crate) fn cookie_name(tls: bool) -> &'static str {
+    if tls {
         SESSION_COOKIE_TLS
     } else {
         SESSION_COOKIE
@@ -55,7 +55,7 @@ pub(crate) fn cookie_name(state: &AppState) -> &'static str {
 
 /// The session cookie's value in a request, if any.
 pub(crate) fn session_cookie(state: &AppState, headers: &HeaderMap) -> Option<String> {
-    let name = cookie_name(state);
+    let name = cookie_name(state.tls);
     headers
         .get_all(header::COOKIE)
         .iter()
@@ -66,12 +66,12 @@ pub(crate) fn session_cookie(state: &AppState, headers: &HeaderMap) -> Option<St
         .map(|(_, v)| v.to_string())
 }
 
-fn set_cookie(state: &AppState, value: &str, max_age: Option<u64>) -> Option<HeaderValue> {
+fn set_cookie(tls: bool, value: &str, max_age: Option<u64>) -> Option<HeaderValue> {
     let mut c = format!(
         "{}={value}; Path=/; HttpOnly; SameSite=Strict",
-        cookie_name(state)
+        cookie_name(tls)
     );
-    if state.tls {
+    if tls {
         c.push_str("; Secure");
     }
     if let Some(age) = max_age {
@@ -111,19 +111,20 @@ pub(crate) fn me_of(w: &WebSession) -> Me {
 
 /// Signs in: a new web session with a new id; any session the request
 /// carried is ended.
-#[utoipa::path(post, path = "/api/v1/sign-in", tag = "sign-in", request_body = SignInForm,
+#[utoipa::path(post, path = "/api/v1/sign-in", tag = "sign-in", request_body = SignInForm, security(()),
     responses((status = 200, body = Me), (status = 401, body = crate::errors::ErrorBody),
               (status = 429, body = crate::errors::ErrorBody)))]
 pub(crate) async fn sign_in(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Json(form): Json<SignInForm>,
+    crate::extract::Json(form): crate::extract::Json<SignInForm>,
 ) -> Result<Response, ApiError> {
     if let Some(old) = session_cookie(&state, &headers)
         && let Ok(mut all) = state.sessions.lock()
     {
         all.remove(&session_key(&old));
     }
+    state.prune();
     let engine = state.engine.clone();
     let principal = tokio::task::spawn_blocking(move || engine.sign_in(&form.user, &form.password))
         .await
@@ -144,14 +145,14 @@ pub(crate) async fn sign_in(
         .map_err(|_| ApiError::internal("web sessions lock poisoned"))?
         .insert(session_key(&id), web);
     let mut res = Json(body).into_response();
-    if let Some(c) = set_cookie(&state, &id, None) {
+    if let Some(c) = set_cookie(state.tls, &id, None) {
         res.headers_mut().insert(header::SET_COOKIE, c);
     }
     Ok(res)
 }
 
 /// Signs out: the web session ends and the cookie is cleared.
-#[utoipa::path(post, path = "/api/v1/sign-out", tag = "sign-in",
+#[utoipa::path(post, path = "/api/v1/sign-out", tag = "sign-in", security(("session" = [])),
     responses((status = 204), (status = 401, body = crate::errors::ErrorBody)))]
 pub(crate) async fn sign_out(
     State(state): State<AppState>,
@@ -164,14 +165,14 @@ pub(crate) async fn sign_out(
         all.remove(&session_key(&old));
     }
     let mut res = axum::http::StatusCode::NO_CONTENT.into_response();
-    if let Some(c) = set_cookie(&state, "", Some(0)) {
+    if let Some(c) = set_cookie(state.tls, "", Some(0)) {
         res.headers_mut().insert(header::SET_COOKIE, c);
     }
     res
 }
 
 /// The signed-in user, the CSRF token and the work started, if any.
-#[utoipa::path(get, path = "/api/v1/me", tag = "sign-in",
+#[utoipa::path(get, path = "/api/v1/me", tag = "sign-in", security(("session" = [])),
     responses((status = 200, body = Me), (status = 401, body = crate::errors::ErrorBody)))]
 pub(crate) async fn me(who: SignedIn) -> Json<Me> {
     Json(me_of(&who.web))
@@ -185,11 +186,11 @@ pub struct EnrolForm {
 }
 
 /// Sets one's password with a one-time enrolment link; then sign in.
-#[utoipa::path(post, path = "/api/v1/enrol", tag = "sign-in", request_body = EnrolForm,
+#[utoipa::path(post, path = "/api/v1/enrol", tag = "sign-in", request_body = EnrolForm, security(()),
     responses((status = 204), (status = 400, body = crate::errors::ErrorBody)))]
 pub(crate) async fn enrol(
     State(state): State<AppState>,
-    Json(form): Json<EnrolForm>,
+    crate::extract::Json(form): crate::extract::Json<EnrolForm>,
 ) -> Result<axum::http::StatusCode, ApiError> {
     let engine = state.engine.clone();
     tokio::task::spawn_blocking(move || engine.enrol(&form.link, &form.password))
@@ -210,4 +211,22 @@ pub fn random_password() -> String {
         .filter_map(|b| ALPHABET.get(usize::from(*b) % ALPHABET.len()))
         .map(|&c| char::from(c))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::set_cookie;
+
+    // issue 17, "cookie flags": under TLS the cookie is Secure and host-only.
+    #[test]
+    fn under_tls_the_cookie_is_secure_and_host_prefixed() {
+        let c = set_cookie(true, "abc", None).map(|v| v.to_str().map(str::to_string));
+        let Some(Ok(c)) = c else {
+            unreachable!("a cookie of ascii text is a header value")
+        };
+        assert!(c.starts_with("__Host-clearstone_session=abc;"), "{c}");
+        for attr in ["Secure", "HttpOnly", "SameSite=Strict", "Path=/"] {
+            assert!(c.split("; ").any(|a| a == attr), "{attr} in {c}");
+        }
+    }
 }

@@ -141,3 +141,8 @@ impl IntoResponse for ApiError {
 pub async fn not_found() -> ApiError {
     ApiError::new("route_not_found", "no such page or api route")
 }
+
+/// Answers for a method a route does not take, in the same shape.
+pub async fn method_not_allowed() -> ApiError {
+    ApiError::new("method_not_allowed", "this route does not take that method")
+}

@@ -32,6 +32,7 @@ mod api;
 mod auth;
 mod csrf;
 pub mod errors;
+mod extract;
 mod headers;
 mod openapi;
 pub mod pages;
@@ -61,6 +62,7 @@ pub fn router(state: AppState) -> Router {
             std::sync::Arc::new(state.clone()),
         ))
         .fallback(errors::not_found)
+        .method_not_allowed_fallback(errors::method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             csrf::check,

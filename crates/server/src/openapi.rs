@@ -42,10 +42,34 @@ use utoipa::OpenApi;
         crate::api::data::alerts,
         crate::api::data::audit_query,
         crate::api::data::receipt,
+        crate::api::data::own_events,
+        crate::api::data::own_receipt,
     ),
-    components(schemas(crate::errors::ErrorBody))
+    components(schemas(crate::errors::ErrorBody)),
+    modifiers(&SecuritySchemes),
+    security(("session" = []), ("bearer" = []))
 )]
 struct ApiDoc;
+
+/// A browser's session cookie, or a script's API token.
+struct SecuritySchemes;
+
+impl utoipa::Modify for SecuritySchemes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{
+            ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme,
+        };
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(crate::SESSION_COOKIE))),
+        );
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
 
 /// The document as served at `/api/v1/openapi.json`.
 pub fn openapi_json() -> utoipa::openapi::OpenApi {

@@ -171,3 +171,31 @@ pub fn run(
         serve(state, listener, tls, shutdown_signal()).await
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Listen;
+
+    fn listen(addr: &str, insecure_http: bool) -> Listen {
+        Listen {
+            addr: addr
+                .parse()
+                .unwrap_or_else(|_| unreachable!("a literal address")),
+            tls: None,
+            insecure_http,
+        }
+    }
+
+    // issue 17, item 1: plain http only where nobody else can listen in.
+    #[test]
+    fn plain_http_is_refused_off_loopback_unless_asked_for() {
+        assert!(listen("127.0.0.1:8080", false).check().is_ok());
+        assert!(listen("[::1]:8080", false).check().is_ok());
+        let refused = listen("0.0.0.0:8080", false).check();
+        assert!(
+            refused.is_err_and(|e| e.to_string().contains("--tls-cert")),
+            "refusal names the way out"
+        );
+        assert!(listen("10.1.2.3:8080", true).check().is_ok());
+    }
+}

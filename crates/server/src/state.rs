@@ -77,6 +77,18 @@ impl AppState {
         Some(w.clone())
     }
 
+    /// Forgets every web session past a timeout, so that abandoned ones
+    /// do not pile up in memory.
+    pub(crate) fn prune(&self) {
+        let now = Instant::now();
+        if let Ok(mut all) = self.sessions.lock() {
+            all.retain(|_, w| {
+                now.duration_since(w.last_seen) < self.timeouts.idle
+                    && now.duration_since(w.started) < self.timeouts.absolute
+            });
+        }
+    }
+
     pub(crate) fn update_session(&self, cookie: &str, f: impl FnOnce(&mut WebSession)) {
         let key = crate::auth::session_key(cookie);
         if let Ok(mut all) = self.sessions.lock()

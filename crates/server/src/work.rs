@@ -172,7 +172,7 @@ pub struct PurposeChoice {
 }
 
 /// The purposes the signed-in user's roles may use today.
-#[utoipa::path(get, path = "/api/v1/purposes", tag = "work",
+#[utoipa::path(get, path = "/api/v1/purposes", tag = "work", security(("session" = [])),
     responses((status = 200, body = Vec<PurposeChoice>), (status = 401, body = crate::errors::ErrorBody)))]
 pub(crate) async fn purposes(
     State(state): State<AppState>,
@@ -218,13 +218,13 @@ impl WorkForm {
 
 /// Starts (or switches) work: the engine session is opened to check it,
 /// a refusal is logged by the engine and answered with its code.
-#[utoipa::path(post, path = "/api/v1/work", tag = "work", request_body = WorkForm,
+#[utoipa::path(post, path = "/api/v1/work", tag = "work", security(("session" = [])), request_body = WorkForm,
     responses((status = 200, body = Me), (status = 400, body = crate::errors::ErrorBody),
               (status = 401, body = crate::errors::ErrorBody), (status = 403, body = crate::errors::ErrorBody)))]
 pub(crate) async fn start_work(
     State(state): State<AppState>,
     who: SignedIn,
-    Json(form): Json<WorkForm>,
+    crate::extract::Json(form): crate::extract::Json<WorkForm>,
 ) -> Result<Json<Me>, ApiError> {
     let request = form.request(&who.web.principal, false);
     let engine = state.engine.clone();
@@ -250,13 +250,13 @@ pub struct BreakGlassForm {
 /// Starts a break-glass grant and works under it: the purpose's dataset
 /// and type limits are lifted (never markings or masking), and every event
 /// is flagged for review.
-#[utoipa::path(post, path = "/api/v1/work/break-glass", tag = "work", request_body = BreakGlassForm,
+#[utoipa::path(post, path = "/api/v1/work/break-glass", tag = "work", security(("session" = [])), request_body = BreakGlassForm,
     responses((status = 200, body = Me), (status = 400, body = crate::errors::ErrorBody),
               (status = 401, body = crate::errors::ErrorBody), (status = 403, body = crate::errors::ErrorBody)))]
 pub(crate) async fn break_glass(
     State(state): State<AppState>,
     who: SignedIn,
-    Json(form): Json<BreakGlassForm>,
+    crate::extract::Json(form): crate::extract::Json<BreakGlassForm>,
 ) -> Result<Json<Me>, ApiError> {
     let minutes = form.minutes;
     let plain = form.work.request(&who.web.principal, false);

@@ -142,6 +142,13 @@ fn data_routes(
             "/api/v1/audit/receipts/1".into(),
             None,
         ),
+        ("get", "/api/v1/me/events", "/api/v1/me/events".into(), None),
+        (
+            "get",
+            "/api/v1/me/receipts/{event}",
+            "/api/v1/me/receipts/1".into(),
+            None,
+        ),
     ]
 }
 
@@ -244,4 +251,34 @@ fn every_data_route_writes_exactly_one_event_by_its_user() {
             assert_ne!(by_ana[0].operation, "refused", "{method} {template}");
         }
     }
+}
+
+#[test]
+fn every_operation_of_the_document_has_its_own_id() {
+    let doc = serde_json::to_value(clearstone_server::openapi_json()).unwrap();
+    let mut seen = BTreeSet::new();
+    for item in doc["paths"].as_object().unwrap().values() {
+        for op in item.as_object().unwrap().values() {
+            let id = op["operationId"].as_str().unwrap().to_string();
+            assert!(seen.insert(id.clone()), "operationId `{id}` twice");
+        }
+    }
+}
+
+#[test]
+fn the_document_says_how_each_route_is_signed_in() {
+    let doc = serde_json::to_value(clearstone_server::openapi_json()).unwrap();
+    let schemes = &doc["components"]["securitySchemes"];
+    assert_eq!(schemes["bearer"]["scheme"], "bearer", "{schemes}");
+    assert_eq!(schemes["session"]["in"], "cookie", "{schemes}");
+    let top: Vec<Value> = doc["security"].as_array().unwrap().clone();
+    assert_eq!(top, [json!({"session": []}), json!({"bearer": []})]);
+    assert_eq!(
+        doc["paths"]["/api/v1/sign-in"]["post"]["security"],
+        json!([{}])
+    );
+    assert_eq!(
+        doc["paths"]["/api/v1/work"]["post"]["security"],
+        json!([{"session": []}])
+    );
 }

@@ -203,8 +203,13 @@ fn answers_carry_security_headers_and_faults_no_detail() {
     assert_eq!((s, v["code"].as_str()), (404, Some("route_not_found")));
     let (s, _) = b.get("/api/v1/openapi.json");
     assert_eq!(s, 200);
-    let (s, _, _) = b.send("DELETE", "/api/v1/datasets", None);
-    assert_eq!(s, 405);
+    let (s, _, text) = b.send("DELETE", "/api/v1/datasets", None);
+    let v: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!((s, v["code"].as_str()), (405, Some("method_not_allowed")));
+    // A body that is not the form asked for names what is wrong.
+    let (s, v) = b.post("/api/v1/sign-in", &json!({"user": "ana"}));
+    assert_eq!((s, v["code"].as_str()), (400, Some("invalid_input")), "{v}");
+    assert!(v["message"].as_str().unwrap().contains("password"), "{v}");
 }
 
 #[test]
@@ -246,4 +251,128 @@ fn special_category_values_leave_only_when_revealed() {
     );
     assert_eq!(s, 200, "{revealed}");
     assert!(revealed.contains(SENTINEL), "{revealed}");
+}
+
+#[test]
+fn an_enrolment_link_sets_a_password_once() {
+    let server = start();
+    let link = server
+        .engine
+        .session(support::admin_request())
+        .unwrap()
+        .issue_enrolment("bea")
+        .unwrap();
+    let b = Browser::new(&server);
+    let form = json!({"link": link, "password": "a brand new passphrase"});
+    assert_eq!(b.post("/api/v1/enrol", &form).0, 204);
+    let (s, v) = b.post("/api/v1/enrol", &form);
+    assert_eq!((s, v["code"].as_str()), (400, Some("enrolment_refused")));
+    let mut bea = Browser::new(&server);
+    assert_eq!(bea.sign_in("bea", "a brand new passphrase").0, 200);
+}
+
+#[test]
+fn break_glass_work_flags_every_event() {
+    let server = start();
+    let mut b = Browser::new(&server);
+    b.sign_in("ana", PASSWORD);
+    let (s, v) = b.post(
+        "/api/v1/work/break-glass",
+        &json!({"purpose": "pds", "reason": "safeguarding", "minutes": 30,
+                "justification": "a child at risk tonight, duty inspector agreed"}),
+    );
+    assert_eq!((s, v["break_glass"].as_bool()), (200, Some(true)), "{v}");
+    assert_eq!(b.get("/api/v1/datasets").0, 200);
+    let last = events(&server)
+        .into_iter()
+        .find(|e| e.principal == "ana")
+        .unwrap();
+    assert!(last.flags.iter().any(|f| f == "break_glass"), "{last:?}");
+}
+
+#[test]
+fn a_session_past_its_idle_or_absolute_timeout_is_signed_out() {
+    use std::time::Duration;
+    let hour = Duration::from_secs(3600);
+    for timeouts in [
+        clearstone_server::Timeouts {
+            idle: Duration::ZERO,
+            absolute: hour,
+        },
+        clearstone_server::Timeouts {
+            idle: hour,
+            absolute: Duration::ZERO,
+        },
+    ] {
+        let server = support::start_with(timeouts);
+        let mut b = Browser::new(&server);
+        assert_eq!(b.sign_in("ana", PASSWORD).0, 200);
+        let (s, v) = b.get("/api/v1/me");
+        assert_eq!(
+            (s, v["code"].as_str()),
+            (401, Some("sign_in_required")),
+            "{timeouts:?}"
+        );
+    }
+}
+
+#[test]
+fn a_cookie_request_needs_the_csrf_token_even_with_a_bearer_header() {
+    let server = start();
+    let mut b = Browser::new(&server);
+    b.sign_in("ana", PASSWORD);
+    let r = b
+        .client
+        .post(format!("{}/api/v1/work", b.base))
+        .header("cookie", b.cookie.clone().unwrap())
+        .bearer_auth("cst_0.0")
+        .json(&json!({"purpose": "pds", "reason": "other", "justification": "forged request"}))
+        .send()
+        .unwrap();
+    let status = r.status().as_u16();
+    let v: Value = r.json().unwrap();
+    assert_eq!(
+        (status, v["code"].as_str()),
+        (403, Some("csrf_failed")),
+        "{v}"
+    );
+    assert_eq!(b.get("/api/v1/me").1["purpose"], Value::Null);
+}
+
+// issue 17, item 5 "my record of access": one's own events with receipts,
+// without a purpose that may read the log; another's answered as absent.
+#[test]
+fn a_user_sees_their_own_accesses_with_receipts_and_no_one_elses() {
+    let server = start();
+    let mut narrow = support::purpose("pds-narrow", false);
+    narrow.audit_use = None;
+    server
+        .engine
+        .session(support::admin_request())
+        .unwrap()
+        .put_purpose(&narrow)
+        .unwrap();
+    let ana = working(&server, "ana", "pds-narrow");
+    assert_eq!(ana.get("/api/v1/records/hr:person:1").0, 200);
+    // The whole log stays closed to this purpose.
+    assert_eq!(ana.get("/api/v1/events").0, 403);
+    let (s, mine) = ana.get("/api/v1/me/events");
+    assert_eq!(s, 200, "{mine}");
+    let mine = mine.as_array().unwrap();
+    assert!(mine.iter().all(|e| e["principal"] == "ana"), "{mine:?}");
+    let show = mine
+        .iter()
+        .find(|e| e["operation"] == "consult" && e["purpose"] == "pds-narrow")
+        .unwrap();
+    let (s, receipt) = ana.get(&format!("/api/v1/me/receipts/{}", show["id"]));
+    assert_eq!(s, 200);
+    assert!(
+        receipt.as_str().unwrap().contains("c2sp.org/tlog-proof"),
+        "{receipt}"
+    );
+    // Event 1 is the policy's, not ana's: as if it did not exist.
+    let (s, v) = ana.get("/api/v1/me/receipts/1");
+    assert_eq!((s, v["code"].as_str()), (404, Some("not_found")), "{v}");
+    let (s, v) = ana.get("/api/v1/me/receipts/99999999");
+    assert_eq!((s, v["code"].as_str()), (404, Some("not_found")), "{v}");
 }

@@ -1,7 +1,7 @@
 //! Data and the log: datasets, ingest runs, quarantine, registers, events,
 //! alerts, audit queries and receipts.
 
-use axum::extract::{Path, Query};
+use crate::extract::{Path, Query};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -28,6 +28,8 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/api/v1/alerts", get(alerts))
         .route("/api/v1/audit/query", get(audit_query))
         .route("/api/v1/audit/receipts/{event}", get(receipt))
+        .route("/api/v1/me/events", get(own_events))
+        .route("/api/v1/me/receipts/{event}", get(own_receipt))
 }
 
 /// The most rows a listing returns.
@@ -53,7 +55,7 @@ fn limit_of(l: Option<usize>) -> Result<usize, ApiError> {
 
 /// The datasets the purpose covers, with owner, legal basis and counts.
 #[utoipa::path(get, path = "/api/v1/datasets", tag = "data",
-    responses((status = 200, body = Object), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = serde_json::Value), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub(crate) async fn datasets(work: Work) -> Result<Json<Value>, ApiError> {
     let ds = work.run(|s| s.datasets()).await?;
     Ok(Json(datasets_json(&ds)))
@@ -61,7 +63,7 @@ pub(crate) async fn datasets(work: Work) -> Result<Json<Value>, ApiError> {
 
 /// Recent ingest runs of the datasets the session may load.
 #[utoipa::path(get, path = "/api/v1/ingest-runs", tag = "data", params(Limit),
-    responses((status = 200, body = Object), (status = 400, body = ErrorBody),
+    responses((status = 200, body = serde_json::Value), (status = 400, body = ErrorBody),
               (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub(crate) async fn ingest_runs(
     work: Work,
@@ -81,7 +83,7 @@ pub struct QuarantineQuery {
 
 /// Quarantined rows the session may see, with file, line, column and reason.
 #[utoipa::path(get, path = "/api/v1/quarantine", tag = "data", params(QuarantineQuery),
-    responses((status = 200, body = Object), (status = 400, body = ErrorBody),
+    responses((status = 200, body = serde_json::Value), (status = 400, body = ErrorBody),
               (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub(crate) async fn quarantine(
     work: Work,
@@ -98,7 +100,7 @@ pub(crate) async fn quarantine(
 
 /// The users register (administrators and data protection officers).
 #[utoipa::path(get, path = "/api/v1/registers/users", tag = "registers",
-    responses((status = 200, body = Object), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = serde_json::Value), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub(crate) async fn users(work: Work) -> Result<Json<Value>, ApiError> {
     let users = work.run(|s| s.users()).await?;
     Ok(Json(Value::Array(
@@ -116,8 +118,8 @@ pub(crate) async fn users(work: Work) -> Result<Json<Value>, ApiError> {
 }
 
 /// The purposes register.
-#[utoipa::path(get, path = "/api/v1/registers/purposes", tag = "registers",
-    responses((status = 200, body = Object), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/registers/purposes", tag = "registers", operation_id = "register_purposes",
+    responses((status = 200, body = serde_json::Value), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub(crate) async fn purposes(work: Work) -> Result<Json<Value>, ApiError> {
     let list = work.run(|s| s.purposes()).await?;
     Ok(Json(Value::Array(
@@ -138,7 +140,7 @@ pub(crate) async fn purposes(work: Work) -> Result<Json<Value>, ApiError> {
 /// The latest events, read from the signed log (a purpose with an
 /// s.62(4) use).
 #[utoipa::path(get, path = "/api/v1/events", tag = "audit", params(Limit),
-    responses((status = 200, body = Object), (status = 400, body = ErrorBody),
+    responses((status = 200, body = serde_json::Value), (status = 400, body = ErrorBody),
               (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub(crate) async fn events(work: Work, Query(l): Query<Limit>) -> Result<Json<Value>, ApiError> {
     let n = limit_of(l.limit)?;
@@ -148,7 +150,7 @@ pub(crate) async fn events(work: Work, Query(l): Query<Limit>) -> Result<Json<Va
 
 /// Concerns raised for professional standards (self-monitoring).
 #[utoipa::path(get, path = "/api/v1/alerts", tag = "audit", params(Limit),
-    responses((status = 200, body = Object), (status = 400, body = ErrorBody),
+    responses((status = 200, body = serde_json::Value), (status = 400, body = ErrorBody),
               (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub(crate) async fn alerts(work: Work, Query(l): Query<Limit>) -> Result<Json<Value>, ApiError> {
     let n = limit_of(l.limit)?;
@@ -172,7 +174,7 @@ pub struct AuditQuery {
 /// An overseer's question of the log, with an inclusion proof per event
 /// against the current signed checkpoint.
 #[utoipa::path(get, path = "/api/v1/audit/query", tag = "audit", params(AuditQuery),
-    responses((status = 200, body = Object), (status = 400, body = ErrorBody),
+    responses((status = 200, body = serde_json::Value), (status = 400, body = ErrorBody),
               (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub(crate) async fn audit_query(
     work: Work,
@@ -202,5 +204,29 @@ pub(crate) async fn audit_query(
               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub(crate) async fn receipt(work: Work, Path(event): Path<i64>) -> Result<Response, ApiError> {
     let text = work.run(move |s| s.receipt(event)).await?;
+    Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response())
+}
+
+/// The user's own recent accesses, from the signed log: no purpose with an
+/// s.62(4) use is needed to see what one did oneself.
+#[utoipa::path(get, path = "/api/v1/me/events", tag = "audit", params(Limit),
+    responses((status = 200, body = serde_json::Value), (status = 400, body = ErrorBody),
+              (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub(crate) async fn own_events(
+    work: Work,
+    Query(l): Query<Limit>,
+) -> Result<Json<Value>, ApiError> {
+    let n = limit_of(l.limit)?;
+    let evs = work.run(move |s| s.own_events(n)).await?;
+    Ok(Json(events_json(&evs)))
+}
+
+/// A receipt for one of the user's own events; another's is `not_found`.
+#[utoipa::path(get, path = "/api/v1/me/receipts/{event}", tag = "audit",
+    params(("event" = i64, Path, description = "the event's id")),
+    responses((status = 200, body = String, content_type = "text/plain"), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub(crate) async fn own_receipt(work: Work, Path(event): Path<i64>) -> Result<Response, ApiError> {
+    let text = work.run(move |s| s.own_receipt(event)).await?;
     Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response())
 }

@@ -1,6 +1,6 @@
 //! Records: search, show, reveal and the dossier.
 
-use axum::extract::{Path, Query};
+use crate::extract::{Path, Query};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use clearstone_engine::SearchPage;
@@ -35,7 +35,7 @@ pub struct SearchQuery {
 
 /// Searches the records the session may see, grouped by resolved entity.
 #[utoipa::path(get, path = "/api/v1/search", tag = "records", params(SearchQuery),
-    responses((status = 200, body = Object), (status = 400, body = ErrorBody),
+    responses((status = 200, body = serde_json::Value), (status = 400, body = ErrorBody),
               (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub(crate) async fn search(
     work: Work,
@@ -61,7 +61,7 @@ pub(crate) async fn search(
 /// placeholders, hidden ones left out.
 #[utoipa::path(get, path = "/api/v1/records/{id}", tag = "records",
     params(("id" = String, Path, description = "a source record's id")),
-    responses((status = 200, body = Object), (status = 401, body = ErrorBody),
+    responses((status = 200, body = serde_json::Value), (status = 401, body = ErrorBody),
               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub(crate) async fn show(work: Work, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
     let e = work.run(move |s| s.show(&id)).await?;
@@ -78,12 +78,12 @@ pub struct RevealForm {
 /// allowed only when the purpose names a lawful condition.
 #[utoipa::path(post, path = "/api/v1/records/{id}/reveal", tag = "records",
     params(("id" = String, Path, description = "a source record's id")), request_body = RevealForm,
-    responses((status = 200, body = Object), (status = 400, body = ErrorBody),
+    responses((status = 200, body = serde_json::Value), (status = 400, body = ErrorBody),
               (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub(crate) async fn reveal(
     work: Work,
     Path(id): Path<String>,
-    Json(form): Json<RevealForm>,
+    crate::extract::Json(form): crate::extract::Json<RevealForm>,
 ) -> Result<Json<Value>, ApiError> {
     let e = work.run(move |s| s.reveal(&id, &form.property)).await?;
     Ok(Json(entity_json(&e)))
@@ -93,7 +93,7 @@ pub(crate) async fn reveal(
 /// directions of relationships, the timeline and resolution history.
 #[utoipa::path(get, path = "/api/v1/dossiers/{id}", tag = "records",
     params(("id" = String, Path, description = "a canonical or record id")),
-    responses((status = 200, body = Object), (status = 401, body = ErrorBody),
+    responses((status = 200, body = serde_json::Value), (status = 401, body = ErrorBody),
               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub(crate) async fn dossier(work: Work, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
     let d = work.run(move |s| s.dossier(&id)).await?;

@@ -1,7 +1,7 @@
 //! The graph: neighbours, expansion, paths, shared associates, centrality
 //! and exports (a disclosure, logged before the first byte leaves).
 
-use axum::extract::{Path, Query};
+use crate::extract::{Path, Query};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -27,7 +27,7 @@ pub(crate) fn routes() -> Router<AppState> {
 /// An entity's direct references, both ways.
 #[utoipa::path(get, path = "/api/v1/graph/{id}/neighbours", tag = "graph",
     params(("id" = String, Path, description = "a canonical or record id")),
-    responses((status = 200, body = Object), (status = 401, body = ErrorBody),
+    responses((status = 200, body = serde_json::Value), (status = 401, body = ErrorBody),
               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub(crate) async fn neighbours(
     work: Work,
@@ -72,7 +72,7 @@ fn span_of(from: Option<&str>, to: Option<&str>) -> Result<Option<Span>, ApiErro
 /// The network within N hops, filtered by relationship kind and date.
 #[utoipa::path(get, path = "/api/v1/graph/{id}/expand", tag = "graph",
     params(("id" = String, Path, description = "a canonical or record id"), ExpandQuery),
-    responses((status = 200, body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+    responses((status = 200, body = serde_json::Value), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 413, body = ErrorBody)))]
 pub(crate) async fn expand(
     work: Work,
@@ -109,7 +109,7 @@ pub struct HopsQuery {
 /// Degree and betweenness over the network around an entity.
 #[utoipa::path(get, path = "/api/v1/graph/{id}/centrality", tag = "graph",
     params(("id" = String, Path, description = "a canonical or record id"), HopsQuery),
-    responses((status = 200, body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+    responses((status = 200, body = serde_json::Value), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub(crate) async fn centrality(
     work: Work,
@@ -131,7 +131,7 @@ pub struct PairQuery {
 
 /// The shortest path and all simple paths up to k hops between two entities.
 #[utoipa::path(get, path = "/api/v1/graph/paths", tag = "graph", params(PairQuery),
-    responses((status = 200, body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+    responses((status = 200, body = serde_json::Value), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub(crate) async fn paths(work: Work, Query(q): Query<PairQuery>) -> Result<Json<Value>, ApiError> {
     let k = q.k.unwrap_or(4);
@@ -141,7 +141,7 @@ pub(crate) async fn paths(work: Work, Query(q): Query<PairQuery>) -> Result<Json
 
 /// Entities both of two entities connect to.
 #[utoipa::path(get, path = "/api/v1/graph/shared", tag = "graph", params(PairQuery),
-    responses((status = 200, body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+    responses((status = 200, body = serde_json::Value), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub(crate) async fn shared(
     work: Work,
@@ -172,7 +172,7 @@ pub struct ExportForm {
 pub(crate) async fn export(
     work: Work,
     Path(id): Path<String>,
-    Json(form): Json<ExportForm>,
+    crate::extract::Json(form): crate::extract::Json<ExportForm>,
 ) -> Result<Response, ApiError> {
     let format = GraphFormat::parse(&form.format).ok_or_else(|| {
         ApiError::new(

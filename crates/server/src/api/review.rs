@@ -1,6 +1,6 @@
 //! Match review: the queue of uncertain pairs, judgements and explanations.
 
-use axum::extract::Query;
+use crate::extract::Query;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use clearstone_engine::json::{entity_json, explanation_json};
@@ -31,7 +31,7 @@ pub struct QueueQuery {
 /// The most uncertain pairs first, both records as the session may see
 /// them, with the waterfall of match weights.
 #[utoipa::path(get, path = "/api/v1/review", tag = "review", params(QueueQuery),
-    responses((status = 200, body = Object), (status = 400, body = ErrorBody),
+    responses((status = 200, body = serde_json::Value), (status = 400, body = ErrorBody),
               (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub(crate) async fn queue(
     work: Work,
@@ -78,9 +78,12 @@ pub struct JudgeForm {
 
 /// Records a person's judgement on a pair, and re-clusters.
 #[utoipa::path(post, path = "/api/v1/judgements", tag = "review", request_body = JudgeForm,
-    responses((status = 200, body = Object), (status = 400, body = ErrorBody),
+    responses((status = 200, body = serde_json::Value), (status = 400, body = ErrorBody),
               (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub(crate) async fn judge(work: Work, Json(f): Json<JudgeForm>) -> Result<Json<Value>, ApiError> {
+pub(crate) async fn judge(
+    work: Work,
+    crate::extract::Json(f): crate::extract::Json<JudgeForm>,
+) -> Result<Json<Value>, ApiError> {
     let j = work
         .run(move |s| s.judge(&f.left, &f.right, &f.verdict, &f.rationale))
         .await?;
@@ -95,7 +98,7 @@ pub struct ExplainQuery {
 
 /// Why the last run's model scores a pair as it does.
 #[utoipa::path(get, path = "/api/v1/explain", tag = "review", params(ExplainQuery),
-    responses((status = 200, body = Object), (status = 400, body = ErrorBody),
+    responses((status = 200, body = serde_json::Value), (status = 400, body = ErrorBody),
               (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub(crate) async fn explain(
     work: Work,

@@ -16,7 +16,7 @@ use crate::state::WebSession;
 fn cookie(state: &AppState, value: &str, max_age: Option<u64>) -> String {
     let mut c = format!(
         "{}={value}; Path=/; HttpOnly; SameSite=Strict",
-        cookie_name(state)
+        cookie_name(state.tls)
     );
     if state.tls {
         c.push_str("; Secure");

@@ -65,7 +65,7 @@ impl Drop for TestServer {
     }
 }
 
-fn user(id: &str, roles: &[&str]) -> Principal {
+pub fn user(id: &str, roles: &[&str]) -> Principal {
     Principal {
         id: id.into(),
         display_name: id.into(),
