@@ -3,7 +3,7 @@
 //! not signed in or started work.
 
 use askama::Template;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use clearstone_engine::{EngineError, SessionRequest};
 
@@ -134,28 +134,4 @@ pub(crate) fn problem(chrome: Chrome, e: &EngineError) -> Response {
             message,
         },
     )
-}
-
-/// Headers every response carries: scripts, styles, images and fonts from
-/// this origin only, no inline code, no framing, no referrer.
-pub async fn security_headers(mut response: Response) -> Response {
-    let h = response.headers_mut();
-    let set = [
-        (
-            header::CONTENT_SECURITY_POLICY,
-            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
-             object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
-        ),
-        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-        (header::REFERRER_POLICY, "no-referrer"),
-        (header::X_FRAME_OPTIONS, "DENY"),
-    ];
-    for (name, value) in set {
-        h.insert(name, HeaderValue::from_static(value));
-    }
-    if h.get(header::CACHE_CONTROL).is_none() {
-        // Pages hold personal data: never kept by the browser or a proxy.
-        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    }
-    response
 }

@@ -22,8 +22,6 @@ use axum::http::HeaderMap;
 use axum::routing::get;
 use clearstone_engine::{Engine, SessionRequest};
 
-pub use layout::security_headers;
-
 /// A purpose the signed-in user's roles may start work under.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PurposeChoice {
@@ -98,6 +96,5 @@ pub fn router<S: Clone + Send + Sync + 'static>(
         .route("/my-record/receipts/{id}", get(record::receipt))
         .route("/overseer", get(overseer::page))
         .route("/assets/{*path}", get(assets::serve))
-        .layer(axum::middleware::map_response(security_headers))
         .with_state(Pages { engine, source })
 }

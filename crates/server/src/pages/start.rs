@@ -76,7 +76,13 @@ pub(crate) async fn sign_in(State(pages): State<Pages>, Form(form): Form<SignInF
         errors.push(FieldError::new("password", "Enter your password"));
     }
     if errors.is_empty() {
-        match pages.source.sign_in(form.user.trim(), &form.password) {
+        // Checking a password is slow by design: off the async threads.
+        let source = pages.source.clone();
+        let (user, password) = (form.user.trim().to_string(), form.password.clone());
+        let outcome = tokio::task::spawn_blocking(move || source.sign_in(&user, &password))
+            .await
+            .unwrap_or(Err(SignInRefused::BadCredentials));
+        match outcome {
             Ok(cookie) => {
                 return ([(header::SET_COOKIE, cookie)], Redirect::to("/start")).into_response();
             }
