@@ -10,9 +10,10 @@ use clearstone_engine::{EngineError, SessionRequest};
 use super::{Pages, SignedIn};
 
 /// The workspaces in the navigation, as (path, label).
-const NAV: [(&str, &str); 5] = [
+const NAV: [(&str, &str); 6] = [
     ("/search", "Search"),
     ("/review", "Review matches"),
+    ("/data", "Data"),
     ("/overseer", "Oversight"),
     ("/my-record", "My record of access"),
     ("/start", "Change purpose"),

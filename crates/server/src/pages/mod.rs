@@ -5,6 +5,7 @@
 
 mod assets;
 mod chart;
+mod data;
 mod dossier;
 mod form;
 mod glue;
@@ -95,6 +96,7 @@ pub fn router<S: Clone + Send + Sync + 'static>(
         .route("/my-record", get(record::page))
         .route("/my-record/receipts/{id}", get(record::receipt))
         .route("/overseer", get(overseer::page))
+        .route("/data", get(data::page))
         .route("/assets/{*path}", get(assets::serve))
         .with_state(Pages { engine, source })
 }

@@ -154,6 +154,10 @@ async function mouseFlow (browser) {
   await download.saveAs(file)
   expect(readFileSync(file, 'utf8').includes('<graphml'), 'the export is GraphML')
 
+  await page.click('nav a[href="/data"]')
+  expect(await page.locator('[data-app-dataset]').count() > 0, 'the data page lists the datasets')
+  await check(page, 'data')
+
   await page.click('nav a[href="/my-record"]')
   expect(await page.locator('[data-app-act]').count() > 0, 'my record of access lists my acts')
   await check(page, 'my-record')
