@@ -35,7 +35,8 @@ fn part<T>(r: Result<T, EngineError>) -> Result<Option<T>, EngineError> {
     }
 }
 
-fn page_of(s: &Session<'_>, chrome: Chrome) -> Result<DataPage, (Chrome, EngineError)> {
+/// The page, or the page saying why it cannot be shown.
+fn page_of(s: &Session<'_>, chrome: Chrome) -> Response {
     let go = || -> Result<_, EngineError> {
         Ok((
             s.datasets()?,
@@ -44,13 +45,16 @@ fn page_of(s: &Session<'_>, chrome: Chrome) -> Result<DataPage, (Chrome, EngineE
         ))
     };
     match go() {
-        Ok((datasets, runs, quarantine)) => Ok(DataPage {
-            chrome,
-            datasets,
-            runs,
-            quarantine,
-        }),
-        Err(e) => Err((chrome, e)),
+        Ok((datasets, runs, quarantine)) => render(
+            StatusCode::OK,
+            &DataPage {
+                chrome,
+                datasets,
+                runs,
+                quarantine,
+            },
+        ),
+        Err(e) => problem(chrome, &e),
     }
 }
 
@@ -60,12 +64,8 @@ pub(crate) async fn page(State(pages): State<Pages>, headers: HeaderMap) -> Resp
         Err(redirect) => return redirect,
     };
     let chrome = Chrome::new(&pages, &who, "/data");
-    let session = match pages.engine.session(work) {
-        Ok(s) => s,
-        Err(e) => return problem(chrome, &e),
-    };
-    match page_of(&session, chrome) {
-        Ok(page) => render(StatusCode::OK, &page),
-        Err((chrome, e)) => problem(chrome, &e),
+    match pages.engine.session(work) {
+        Ok(session) => page_of(&session, chrome),
+        Err(e) => problem(chrome, &e),
     }
 }
