@@ -10,10 +10,11 @@ use clearstone_engine::{EngineError, SessionRequest};
 use super::{Pages, SignedIn};
 
 /// The workspaces in the navigation, as (path, label).
-const NAV: [(&str, &str); 6] = [
+const NAV: [(&str, &str); 7] = [
     ("/search", "Search"),
     ("/review", "Review matches"),
     ("/data", "Data"),
+    ("/dpo", "Data protection"),
     ("/overseer", "Oversight"),
     ("/my-record", "My record of access"),
     ("/start", "Change purpose"),

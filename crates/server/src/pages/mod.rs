@@ -7,6 +7,7 @@ mod assets;
 mod chart;
 mod data;
 mod dossier;
+mod dpo;
 mod form;
 mod glue;
 mod layout;
@@ -97,6 +98,7 @@ pub fn router<S: Clone + Send + Sync + 'static>(
         .route("/my-record/receipts/{id}", get(record::receipt))
         .route("/overseer", get(overseer::page))
         .route("/data", get(data::page))
+        .route("/dpo", get(dpo::page))
         .route("/assets/{*path}", get(assets::serve))
         .with_state(Pages { engine, source })
 }

@@ -185,7 +185,10 @@ async function overseerFlow (browser) {
   await page.click('main button[type=submit]')
   expect(page.url().includes('/search'),
     `the overseer starts work: ${await page.locator('.govuk-error-summary').innerText().catch(() => page.url())}`)
-  await page.goto(`${base}/overseer`)
+  await page.click('nav a[href="/dpo"]')
+  expect(await page.locator('[data-app-alerts]').count() === 1, 'the alerts are shown to a purpose that reads the log')
+  await check(page, 'dpo')
+  await page.click('nav a[href="/overseer"]')
   await check(page, 'overseer')
   await page.fill('#user', user)
   await page.selectOption('#operation', 'reveal')
