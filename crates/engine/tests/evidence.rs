@@ -427,3 +427,67 @@ fn checkpoints_are_published_only_with_a_quorum_of_witnesses() {
     assert_eq!(opened.checkpoint.size(), witnessed, "{cp2}");
     assert!(opened.signatures.iter().any(|s| s.key_id == wk.key_id()));
 }
+
+// issue 17, item 5 ("my record of access"): a user without a purpose that
+// reads the log sees their own recent events, and only theirs, each with a
+// receipt that verifies with the public key alone.
+#[test]
+fn a_user_sees_their_own_record_of_access_with_receipts_and_no_one_elses() {
+    let (dir, data) = setup();
+    let e = Engine::open(&data).unwrap();
+    let loader = e.session(req("ana", "work")).unwrap();
+    loader
+        .ingest(&dir.path().join("staff.toml"), &mut |_| {})
+        .unwrap();
+    drop(loader);
+    // An earlier web request: its own session, now gone.
+    let earlier = e.session(req("ana", "work")).unwrap();
+    earlier.show("hr:officer:1").unwrap();
+    let shown = earlier.last_event().unwrap();
+    drop(earlier);
+    // Someone else's act, which ana's record must not show.
+    let other = e.session(req("olu", "oversight")).unwrap();
+    other.oversee(&Oversight::default()).unwrap();
+    let theirs = other.last_event().unwrap();
+    drop(other);
+
+    let s = e.session(req("ana", "work")).unwrap();
+    // The analyst's purpose may not read the log...
+    assert!(s.events(10).is_err());
+    // ...but their own record they may.
+    let own = s.own_events(50).unwrap();
+    assert!(own.iter().all(|ev| ev.principal == "ana"));
+    assert!(own.iter().any(|ev| ev.id == shown));
+    assert!(own.iter().all(|ev| ev.id != theirs));
+    let read = s.last_event().unwrap();
+    assert!(read > theirs, "reading one's record is itself an event");
+
+    let receipt = s.own_receipt(shown).unwrap();
+    // Another user's event is answered as one that does not exist.
+    let refused = s.own_receipt(theirs).unwrap_err().to_string();
+    let absent = s.own_receipt(1_000_000).unwrap_err().to_string();
+    assert_eq!(
+        refused.replace(&theirs.to_string(), "N"),
+        absent.replace("1000000", "N")
+    );
+    let vkey = e.log_verifier_key().unwrap();
+    drop(s);
+    drop(e);
+
+    let key = VerifierKey::parse(&vkey).unwrap();
+    let cp_text = std::fs::read_to_string(data.join("audit/checkpoint")).unwrap();
+    let origin = cp_text.lines().next().unwrap().to_string();
+    let e = Engine::open(&data).unwrap();
+    let o = e.session(req("olu", "oversight")).unwrap();
+    let report = o.oversee(&Oversight::default()).unwrap();
+    let entry = &report
+        .evidence
+        .iter()
+        .find(|ev| ev.event["id"] == shown)
+        .unwrap()
+        .entry;
+    Receipt::parse(receipt.as_bytes())
+        .unwrap()
+        .verify(&leaf_hash(entry), &origin, &key, &[])
+        .unwrap();
+}

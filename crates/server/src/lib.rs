@@ -35,6 +35,7 @@ pub mod errors;
 mod extract;
 mod headers;
 mod openapi;
+pub mod pages;
 mod serve;
 mod state;
 mod work;
@@ -56,6 +57,10 @@ pub fn router(state: AppState) -> Router {
         .merge(work::routes())
         .merge(api::routes())
         .merge(openapi::routes())
+        .merge(pages::router(
+            state.engine().clone(),
+            std::sync::Arc::new(state.clone()),
+        ))
         .fallback(errors::not_found)
         .method_not_allowed_fallback(errors::method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(

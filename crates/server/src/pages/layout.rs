@@ -1,0 +1,139 @@
+//! What every page shares: the navigation, the banner with the purpose and
+//! case in hand, the security headers, and the answers for a visitor who has
+//! not signed in or started work.
+
+use askama::Template;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use clearstone_engine::{EngineError, SessionRequest};
+
+use super::{Pages, SignedIn};
+
+/// The workspaces in the navigation, as (path, label).
+const NAV: [(&str, &str); 7] = [
+    ("/search", "Search"),
+    ("/review", "Review matches"),
+    ("/data", "Data"),
+    ("/dpo", "Data protection"),
+    ("/overseer", "Oversight"),
+    ("/my-record", "My record of access"),
+    ("/start", "Change purpose"),
+];
+
+/// The page's frame: who is working, under which purpose, and the form token.
+pub(crate) struct Chrome {
+    pub user: String,
+    pub purpose: String,
+    pub purpose_description: String,
+    pub case_ref: Option<String>,
+    pub break_glass: bool,
+    pub csrf: String,
+    pub nav: Vec<NavItem>,
+}
+
+pub(crate) struct NavItem {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub active: bool,
+}
+
+impl Chrome {
+    pub(crate) fn new(pages: &Pages, who: &SignedIn, active: &str) -> Chrome {
+        let work = who.work.clone().unwrap_or_default();
+        let purpose_description = pages
+            .source
+            .purposes(&who.user)
+            .into_iter()
+            .find(|p| p.id == work.purpose)
+            .map(|p| p.description)
+            .unwrap_or_default();
+        Chrome {
+            user: who.display_name.clone(),
+            purpose: work.purpose,
+            purpose_description,
+            case_ref: work.case_ref.filter(|c| !c.is_empty()),
+            break_glass: work.break_glass,
+            csrf: who.csrf.clone(),
+            nav: NAV
+                .iter()
+                .map(|(href, label)| NavItem {
+                    href,
+                    label,
+                    active: *href == active,
+                })
+                .collect(),
+        }
+    }
+
+    pub(crate) fn working(&self) -> bool {
+        !self.purpose.is_empty()
+    }
+}
+
+/// The signed-in user with work started, or the redirect that gets them there.
+pub(crate) fn working(
+    pages: &Pages,
+    headers: &HeaderMap,
+) -> Result<(SignedIn, SessionRequest), Response> {
+    let Some(who) = pages.source.signed_in(headers) else {
+        return Err(Redirect::to("/sign-in").into_response());
+    };
+    match who.work.clone() {
+        Some(work) => Ok((who, work)),
+        None => Err(Redirect::to("/start").into_response()),
+    }
+}
+
+/// Renders a page; a template that fails to render is the server's fault.
+pub(crate) fn render(status: StatusCode, page: &impl Template) -> Response {
+    match page.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(_) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "the page could not be drawn",
+        )
+            .into_response(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "problem.html")]
+struct Problem {
+    chrome: Chrome,
+    title: &'static str,
+    message: String,
+}
+
+/// An engine error as a page: what the user can act on is said, a fault is
+/// not described (its cause stays in the server's log).
+pub(crate) fn problem(chrome: Chrome, e: &EngineError) -> Response {
+    let (status, title, message) = match e {
+        EngineError::NotFound(_) | EngineError::NoJudgement(_) => {
+            (StatusCode::NOT_FOUND, "Not found", e.to_string())
+        }
+        EngineError::Refused(_)
+        | EngineError::SessionRefused { .. }
+        | EngineError::Forbidden { .. }
+        | EngineError::BreakGlassNotActive => {
+            (StatusCode::FORBIDDEN, "Not permitted", e.to_string())
+        }
+        EngineError::InvalidInput(_)
+        | EngineError::RecipientRequired
+        | EngineError::JustificationNotWords => {
+            (StatusCode::BAD_REQUEST, "There is a problem", e.to_string())
+        }
+        _ => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Sorry, there is a problem with the service",
+            "Try again later. Your attempt has been recorded.".to_string(),
+        ),
+    };
+    render(
+        status,
+        &Problem {
+            chrome,
+            title,
+            message,
+        },
+    )
+}

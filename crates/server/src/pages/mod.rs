@@ -1,0 +1,104 @@
+//! The HTML pages: server-rendered, working without JavaScript, each opening
+//! an engine `Session` for the signed-in user's current work and nothing else.
+//! Sign-in and the web session itself belong to the rest of the server, which
+//! the pages reach only through [`WorkSource`].
+
+mod assets;
+mod chart;
+mod data;
+mod dossier;
+mod dpo;
+mod form;
+mod glue;
+mod layout;
+mod overseer;
+mod record;
+mod review;
+mod search;
+mod start;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::http::HeaderMap;
+use axum::routing::get;
+use clearstone_engine::{Engine, SessionRequest};
+
+/// A purpose the signed-in user's roles may start work under.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PurposeChoice {
+    pub id: String,
+    pub description: String,
+    /// Whether the purpose names a lawful condition for special-category data.
+    pub sensitive: bool,
+}
+
+/// A browser's signed-in user, and their work once started.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    pub user: String,
+    pub display_name: String,
+    /// The token every state-changing form carries back.
+    pub csrf: String,
+    /// Principal, purpose, reason, justification and case of the work in
+    /// hand; `None` until the user has started work.
+    pub work: Option<SessionRequest>,
+}
+
+/// Why a sign-in failed, said the same way whether or not the account exists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignInRefused {
+    BadCredentials,
+    LockedOut,
+}
+
+/// The web sessions the sign-in part of the server keeps: the pages ask it
+/// who is signed in and hand it what the forms collect.
+pub trait WorkSource: Send + Sync + 'static {
+    /// The user this request's cookie signs in, if any.
+    fn signed_in(&self, headers: &HeaderMap) -> Option<SignedIn>;
+    /// Checks a password; the `Set-Cookie` value of a new web session.
+    fn sign_in(&self, user: &str, password: &str) -> Result<String, SignInRefused>;
+    /// The purposes `user`'s roles may use.
+    fn purposes(&self, user: &str) -> Vec<PurposeChoice>;
+    /// Keeps `work` as the web session's current work (a new purpose starts
+    /// new work); the engine has already accepted it.
+    fn start_work(&self, headers: &HeaderMap, work: SessionRequest);
+    /// Ends the web session; the `Set-Cookie` value that clears it.
+    fn sign_out(&self, headers: &HeaderMap) -> String;
+}
+
+/// What every page handler holds.
+#[derive(Clone)]
+pub struct Pages {
+    pub engine: Arc<Engine>,
+    pub source: Arc<dyn WorkSource>,
+}
+
+/// The pages and their assets, for the server's router to merge.
+pub fn router<S: Clone + Send + Sync + 'static>(
+    engine: Arc<Engine>,
+    source: Arc<dyn WorkSource>,
+) -> Router<S> {
+    Router::new()
+        .route("/", get(start::home))
+        .route("/sign-in", get(start::sign_in_form).post(start::sign_in))
+        .route("/sign-out", axum::routing::post(start::sign_out))
+        .route("/start", get(start::start_form).post(start::start))
+        .route("/search", get(search::page))
+        .route("/entities/{id}", get(dossier::page))
+        .route(
+            "/entities/{id}/reveal",
+            axum::routing::post(dossier::reveal),
+        )
+        .route("/review", get(review::page).post(review::decide))
+        .route("/chart", get(chart::page))
+        .route("/chart/export", axum::routing::post(chart::export))
+        .route("/my-record", get(record::page))
+        .route("/my-record/receipts/{id}", get(record::receipt))
+        .route("/overseer", get(overseer::page))
+        .route("/data", get(data::page))
+        .route("/dpo", get(dpo::page))
+        .route("/assets/{*path}", get(assets::serve))
+        .with_state(Pages { engine, source })
+}

@@ -1,0 +1,252 @@
+//! The pages in a real headless Chromium (issue 17, browser tests): the
+//! server runs on an ephemeral port over a small generated demo store, and
+//! `browser/driver.mjs` signs in, starts work, searches, opens a dossier and
+//! reveals a value, decides a match, expands the link chart, exports it,
+//! reads the user's own record of access and, as an overseer, asks the log
+//! and verifies it, with the mouse and with the keyboard only, running
+//! axe-core (WCAG 2.2 AA) on every page. Screenshots go to
+//! `<target>/browser-artifacts/`.
+//!
+//! Needs Chromium and the pinned node packages; without them it fails and
+//! says how to install them (`.ci/run` does both).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+
+use clearstone_engine::policy::{AuditUse, Principal, PrincipalKind, Purpose, SensitiveBasis};
+use clearstone_engine::{ADMIN_PURPOSE, Classification, Engine, ResolveOptions, SessionRequest};
+use clearstone_server::{AppState, Timeouts};
+
+const USER: &str = "web-analyst";
+const OVERSEER: &str = "web-overseer";
+const PASSWORD: &str = "correct horse battery staple";
+const CONDITION: &str = "DPA 2018 sch. 8 para 1 (statutory purposes), test";
+
+fn principal(id: &str, roles: &[&str]) -> Principal {
+    Principal {
+        id: id.into(),
+        display_name: id.into(),
+        kind: PrincipalKind::User,
+        roles: roles.iter().map(|r| r.to_string()).collect(),
+        unit: None,
+        clearance: Classification::Secret,
+        caveats: ["HR", "PSD", "PERSONAL", "INTELLIGENCE"]
+            .iter()
+            .map(|c| c.to_string())
+            .collect(),
+        attributes: Default::default(),
+        disabled: false,
+    }
+}
+
+fn purpose(id: &str, roles: &[&str], condition: &str) -> Purpose {
+    Purpose {
+        id: id.into(),
+        description: "Exploring the fictional Northshire data".into(),
+        legal_basis: "DPA 2018 Part 3 s.31 (test); fictional data".into(),
+        sensitive: Some(SensitiveBasis {
+            condition: condition.into(),
+        }),
+        policy_document: "test".into(),
+        datasets: ["*".to_string()].into(),
+        entity_types: ["*".to_string()].into(),
+        roles: roles.iter().map(|r| r.to_string()).collect(),
+        audit_use: None,
+        review_date: "2099-06-30".into(),
+        expires: "2099-12-31".into(),
+        reviewed_by: Some("test-dpo".into()),
+    }
+}
+
+/// A small demo store: generated, loaded and resolved through sessions, and
+/// a search that finds a person whose dossier has a masked value.
+fn demo_store(dir: &Path) -> (Engine, String) {
+    let engine = Engine::init(dir, None).expect("init");
+    engine.bootstrap_admin("test-admin").expect("admin");
+    let admin = engine
+        .session(SessionRequest {
+            principal: "test-admin".into(),
+            purpose: ADMIN_PURPOSE.into(),
+            justification: "registering the test users and purposes".into(),
+            ..SessionRequest::default()
+        })
+        .expect("admin session");
+    admin
+        .put_user(&principal("test-loader", &["data_engineer"]))
+        .expect("loader");
+    admin
+        .put_user(&principal(USER, &["analyst"]))
+        .expect("analyst");
+    admin
+        .put_purpose(&purpose("test-load", &["data_engineer"], CONDITION))
+        .expect("load purpose");
+    admin
+        .put_purpose(&purpose("demo", &["analyst"], CONDITION))
+        .expect("purpose");
+    admin
+        .put_user(&principal(OVERSEER, &["overseer"]))
+        .expect("overseer");
+    admin
+        .put_purpose(&Purpose {
+            sensitive: None,
+            datasets: Default::default(),
+            entity_types: Default::default(),
+            audit_use: Some(AuditUse::VerifyLawfulness),
+            ..purpose("oversight", &["overseer"], CONDITION)
+        })
+        .expect("oversight purpose");
+    for user in [USER, OVERSEER] {
+        admin.set_password(user, PASSWORD).expect("password");
+    }
+    drop(admin);
+    let generated = clearstone_demo::generate(
+        &clearstone_demo::Options {
+            seed: 7,
+            people: 300,
+        },
+        &dir.join("sources"),
+    )
+    .expect("generate");
+    let loader = engine
+        .session(SessionRequest {
+            principal: "test-loader".into(),
+            purpose: "test-load".into(),
+            justification: "loading the browser test's demo data".into(),
+            ..SessionRequest::default()
+        })
+        .expect("loader session");
+    for m in &generated.mappings {
+        loader.ingest(m, &mut |_| {}).expect("ingest");
+    }
+    loader
+        .resolve(&ResolveOptions {
+            schema: "Person".into(),
+            ..ResolveOptions::default()
+        })
+        .expect("resolve");
+    drop(loader);
+    let query = masked_person(&engine).expect("a person with a masked value");
+    (engine, query)
+}
+
+/// The name of someone whose top search hit has a masked value to reveal.
+fn masked_person(engine: &Engine) -> Option<String> {
+    let s = engine
+        .session(SessionRequest {
+            principal: USER.into(),
+            purpose: "demo".into(),
+            justification: "choosing the browser test's example".into(),
+            ..SessionRequest::default()
+        })
+        .ok()?;
+    let hits = s
+        .search("type:person", clearstone_engine::SearchPage::first(100))
+        .ok()?;
+    for hit in hits.hits {
+        let Ok(d) = s.dossier(&hit.canonical) else {
+            continue;
+        };
+        if !d.properties.values().flatten().any(|v| v.masked) {
+            continue;
+        }
+        let name = d
+            .properties
+            .get("name")?
+            .iter()
+            .find(|v| !v.masked)?
+            .value
+            .clone();
+        let top = s
+            .search(
+                &format!("\"{name}\""),
+                clearstone_engine::SearchPage::first(1),
+            )
+            .ok()?;
+        if top
+            .hits
+            .first()
+            .is_some_and(|h| h.canonical == hit.canonical)
+        {
+            return Some(name);
+        }
+    }
+    None
+}
+
+fn chromium() -> Result<PathBuf, String> {
+    if let Some(path) = std::env::var_os("CHROMIUM") {
+        return Ok(PathBuf::from(path));
+    }
+    for name in ["chromium", "chromium-browser"] {
+        for dir in std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()) {
+            let p = dir.join(name);
+            if p.is_file() {
+                return Ok(p);
+            }
+        }
+    }
+    Err(
+        "no Chromium for the browser test: install it with `apt-get install -y chromium` \
+         (or set CHROMIUM to its executable)"
+            .into(),
+    )
+}
+
+fn artifacts() -> PathBuf {
+    // The test binary lives in <target>/debug/deps.
+    let exe = std::env::current_exe().unwrap_or_default();
+    let target = exe
+        .ancestors()
+        .nth(3)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(std::env::temp_dir);
+    target.join("browser-artifacts")
+}
+
+#[test]
+fn main_flow_in_chromium_passes_axe_and_the_keyboard() {
+    let chromium = chromium().unwrap_or_else(|m| panic!("{m}"));
+    let driver_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
+    assert!(
+        driver_dir.join("node_modules/playwright-core").is_dir()
+            && driver_dir.join("node_modules/axe-core").is_dir(),
+        "the browser test's node packages are missing: run `npm ci --prefix crates/server/tests/browser`"
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (engine, query) = demo_store(&dir.path().join("data"));
+    let state = AppState::new(Arc::new(engine), Timeouts::default(), false);
+    let app = clearstone_server::router(state);
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .expect("bind");
+    let addr = listener.local_addr().expect("address");
+    runtime.spawn(async move { axum::serve(listener, app).await });
+
+    let out = artifacts();
+    let run = Command::new("node")
+        .arg(driver_dir.join("driver.mjs"))
+        .env("BASE_URL", format!("http://{addr}"))
+        .env("CHROMIUM", &chromium)
+        .env("ARTIFACTS", &out)
+        .env("USER_ID", USER)
+        .env("OVERSEER_ID", OVERSEER)
+        .env("PASSWORD", PASSWORD)
+        .env("QUERY", &query)
+        .output()
+        .expect("node runs (install Node.js 18 or later)");
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        run.status.success(),
+        "the browser walk-through failed (screenshots and report.json in `{}`):\n{stdout}\n{stderr}",
+        out.display()
+    );
+    println!("{stdout}");
+}
