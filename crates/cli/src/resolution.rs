@@ -113,4 +113,3 @@ pub fn after_ingest(s: &Session<'_>, schema: &str) -> Result<()> {
     let earlier = !s.resolution_runs(schema, 1)?.is_empty();
     resolve(s, schema, None, None, earlier)
 }
-

@@ -52,8 +52,6 @@ fn merged(out: &str, kind: &str) -> (u64, u64) {
 // records with the shipped settings, no relative at the same address and no
 // namesake merged with a staff member.
 #[test]
-#[ignore = "needs names parsed at ingest, `missing`, month-year dates and `by` references \
-            (mapping), several values per field, initials and decisive identifiers (resolve)"]
 fn the_demo_resolves_with_f1_of_at_least_0_95_and_no_forbidden_merge() {
     let tmp = tempfile::tempdir().unwrap();
     let out = demo(&tmp.path().join("data"));

@@ -266,7 +266,8 @@ fn record(wanted: &Wanted, id: &str, own: &Gathered, targets: &Gathered) -> Reco
                     }
                 }
             }
-            (!values.is_empty()).then(|| values.join(clearstone_resolve::record::VALUE_SEPARATOR_STR))
+            (!values.is_empty())
+                .then(|| values.join(clearstone_resolve::record::VALUE_SEPARATOR_STR))
         })
         .collect();
     Record {

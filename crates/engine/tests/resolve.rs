@@ -537,7 +537,11 @@ fn a_decisive_identifier_links_by_rule_and_the_explanation_says_so() {
 #[test]
 fn the_shipped_settings_are_the_ones_generated_from_the_ontology() {
     let ontology = clearstone_model::Ontology::default_ontology().unwrap();
-    let generated = clearstone_engine::default_settings(&ontology, "Person", &["staff_number", "payroll_number"]);
+    let generated = clearstone_engine::default_settings(
+        &ontology,
+        "Person",
+        &["staff_number", "payroll_number"],
+    );
     if std::env::var_os("CLEARSTONE_WRITE_SETTINGS").is_some() {
         std::fs::write(
             concat!(env!("CARGO_MANIFEST_DIR"), "/resolution/person.toml"),

@@ -69,6 +69,10 @@ pub fn generate(properties: &[Property<'_>], decisive: &[&str]) -> String {
         );
     };
     out.push_str(BLOCKING);
+    // The rules EM trains on: those that pair many records of every kind.
+    // A rule over an identifier few records hold brings too few pairs, and
+    // its session would overwrite what the others learnt of names with noise.
+    let mut sessions: Vec<String> = Vec::new();
     let dates: Vec<&Field> = fields.iter().filter(|f| f.kind == "date").collect();
     if given && family {
         let _ = writeln!(
@@ -78,11 +82,11 @@ pub fn generate(properties: &[Property<'_>], decisive: &[&str]) -> String {
         );
         rule(&mut out, "names", &["family", "given"]);
         for d in &dates {
-            rule(
-                &mut out,
-                &format!("family+{}", d.name),
-                &["family", &d.name],
-            );
+            let name = format!("family+{}", d.name);
+            if sessions.is_empty() {
+                sessions.push(name.clone());
+            }
+            rule(&mut out, &name, &["family", &d.name]);
             rule(
                 &mut out,
                 &format!("given sound+{}", d.name),
@@ -134,7 +138,9 @@ pub fn generate(properties: &[Property<'_>], decisive: &[&str]) -> String {
                 "\n# One home: initials, and records without a date of birth."
             );
             let key = name.split(':').next().unwrap_or(name);
-            rule(&mut out, &format!("postcode+{key}"), &["postcode", name]);
+            let rule_name = format!("postcode+{key}");
+            sessions.push(rule_name.clone());
+            rule(&mut out, &rule_name, &["postcode", name]);
         }
     }
     let ids: Vec<&Field> = fields.iter().filter(|f| f.kind == "identifier").collect();
@@ -146,9 +152,17 @@ pub fn generate(properties: &[Property<'_>], decisive: &[&str]) -> String {
         );
     }
     for f in ids {
+        // National identifiers are held across sources; local ones are not.
+        if NATIONAL_IDENTIFIERS.contains(&f.name.as_str()) {
+            sessions.push(f.name.clone());
+        }
         rule(&mut out, &f.name, &[&f.name]);
     }
     out.push_str(TRAINING);
+    if !sessions.is_empty() {
+        let names: Vec<String> = sessions.iter().map(|n| format!("\"{n}\"")).collect();
+        let _ = writeln!(out, "sessions = [{}]", names.join(", "));
+    }
     out
 }
 
@@ -291,7 +305,7 @@ const HEADER: &str = "\
 
 # Pairs at or above this probability are linked; people review the band
 # below it (`clearstone review`).
-threshold = 0.9
+threshold = 0.98
 pairs_max = 20_000_000
 ";
 
@@ -305,11 +319,15 @@ const BLOCKING: &str = "
 # Blocking: a pair is compared when it agrees on every key of a rule.
 ";
 
+/// Identifiers one national scheme issues, held by many sources at once.
+const NATIONAL_IDENTIFIERS: &[&str] = &["nino", "nhs"];
+
 const TRAINING: &str = "
 [training]
 u_samples = 200_000
 em_iterations = 10
 seed = 1
-# One EM session per rule (the default): each trains the comparisons its
-# rule does not read, so that between them every comparison is trained.
+# EM sessions on the rules that pair many records: each trains the
+# comparisons its rule does not read. A rule over an identifier few records
+# hold is left out: its few pairs would teach the names noise.
 ";
