@@ -110,8 +110,13 @@ fn each_comparison_shows_the_values_it_compared_and_missing_is_not_a_disagreemen
         .skip_while(|l| !l.contains(" place "))
         .find(|l| l.trim_start().starts_with("postcode "))
         .unwrap_or_else(|| panic!("no postcode compared: {out}"));
+    // The demo's postcodes are in the fictional NX area.
+    let outward = |w: &str| {
+        w.strip_prefix("NX")
+            .is_some_and(|d| !d.is_empty() && d.chars().all(|c| c.is_ascii_digit()))
+    };
     assert!(
-        postcode.split_whitespace().any(|w| w == "NX1"),
+        postcode.split_whitespace().any(outward),
         "{place}\n{postcode}"
     );
     // A side with no value is no evidence, not a disagreement.
