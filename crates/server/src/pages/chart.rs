@@ -14,8 +14,8 @@ use clearstone_engine::{Destination, Disclosure, GraphFormat, Network, graph_lim
 use serde::Deserialize;
 
 use super::Pages;
-use super::form::csrf_ok;
-use super::layout::{Chrome, problem, render, working};
+
+use super::layout::{Chrome, problem, render, working, working_form};
 
 /// Entities expanded on one chart: each is its own recorded expansion.
 const OPEN_MAX: usize = 10;
@@ -240,17 +240,10 @@ pub(crate) async fn export(
     headers: HeaderMap,
     Form(form): Form<ExportForm>,
 ) -> Response {
-    let (who, work) = match working(&pages, &headers) {
+    let (who, work) = match working_form(&pages, &headers, &form.csrf) {
         Ok(w) => w,
-        Err(redirect) => return redirect,
+        Err(refused) => return refused,
     };
-    if !csrf_ok(&who, &form.csrf) {
-        return (
-            StatusCode::FORBIDDEN,
-            "this form has expired: reload the page",
-        )
-            .into_response();
-    }
     let chrome = Chrome::new(&pages, &who, "/search");
     let Some(format) = GraphFormat::parse(&form.format) else {
         let e = clearstone_engine::EngineError::InvalidInput(format!(

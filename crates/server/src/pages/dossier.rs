@@ -7,12 +7,12 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use clearstone_engine::{Dossier, EngineError, Session};
 use serde::Deserialize;
 
-use super::form::{FieldError, csrf_ok, message_for};
-use super::layout::{Chrome, problem, render, working};
+use super::form::{FieldError, message_for};
+use super::layout::{Chrome, problem, render, working, working_form};
 use super::{Pages, SignedIn};
 
 #[derive(Template)]
@@ -126,17 +126,10 @@ pub(crate) async fn reveal(
     Path(id): Path<String>,
     Form(form): Form<RevealForm>,
 ) -> Response {
-    let (who, work) = match working(&pages, &headers) {
+    let (who, work) = match working_form(&pages, &headers, &form.csrf) {
         Ok(w) => w,
-        Err(redirect) => return redirect,
+        Err(refused) => return refused,
     };
-    if !csrf_ok(&who, &form.csrf) {
-        return (
-            StatusCode::FORBIDDEN,
-            "this form has expired: reload the page",
-        )
-            .into_response();
-    }
     let session = match pages.engine.session(work) {
         Ok(s) => s,
         Err(e) => return problem(Chrome::new(&pages, &who, "/search"), &e),

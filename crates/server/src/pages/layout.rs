@@ -84,6 +84,23 @@ pub(crate) fn working(
     }
 }
 
+/// As [`working`], for a form: its CSRF token must be the web session's.
+pub(crate) fn working_form(
+    pages: &Pages,
+    headers: &HeaderMap,
+    csrf: &str,
+) -> Result<(SignedIn, SessionRequest), Response> {
+    let (who, work) = working(pages, headers)?;
+    if !super::form::csrf_ok(&who, csrf) {
+        return Err((
+            StatusCode::FORBIDDEN,
+            "this form has expired: reload the page",
+        )
+            .into_response());
+    }
+    Ok((who, work))
+}
+
 /// Renders a page; a template that fails to render is the server's fault.
 pub(crate) fn render(status: StatusCode, page: &impl Template) -> Response {
     match page.render() {

@@ -12,8 +12,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use clearstone_engine::{Entity, Session, VERDICTS};
 use serde::Deserialize;
 
-use super::form::{FieldError, csrf_ok, message_for};
-use super::layout::{Chrome, problem, render, working};
+use super::form::{FieldError, message_for};
+use super::layout::{Chrome, problem, render, working, working_form};
 use super::{Pages, SignedIn};
 
 /// Pairs listed after the one in hand.
@@ -225,17 +225,10 @@ pub(crate) async fn decide(
     headers: HeaderMap,
     Form(form): Form<DecideForm>,
 ) -> Response {
-    let (who, work) = match working(&pages, &headers) {
+    let (who, work) = match working_form(&pages, &headers, &form.csrf) {
         Ok(w) => w,
-        Err(redirect) => return redirect,
+        Err(refused) => return refused,
     };
-    if !csrf_ok(&who, &form.csrf) {
-        return (
-            StatusCode::FORBIDDEN,
-            "this form has expired: reload the page",
-        )
-            .into_response();
-    }
     let session = match pages.engine.session(work) {
         Ok(s) => s,
         Err(e) => return problem(Chrome::new(&pages, &who, "/review"), &e),
