@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use clearstone_engine::{DEFAULT_PERSON_SETTINGS, Engine, ResolveOptions};
 
 const SEED: u64 = 42;
@@ -26,15 +26,20 @@ const CSV_COLUMNS: [(&str, &[&str]); 7] = [
 
 /// The engine's person settings rewritten for the people CSV: the same
 /// fields, comparisons, blocking and training, read from the columns the
-/// mapping loads each property from.
+/// mapping loads each property from. A property the people file does not
+/// hold is missing from every record the engine reads too, so its field,
+/// and the rules and training sessions on it, are left out for both alike.
 fn link_settings(engine_settings: &str) -> Result<String> {
     let mut doc: toml::Table = toml::from_str(engine_settings).context("in the engine settings")?;
     let fields = doc
         .get_mut("field")
         .and_then(toml::Value::as_array_mut)
         .context("the engine settings have no [[field]]")?;
-    for f in fields.iter_mut() {
-        let Some(f) = f.as_table_mut() else { continue };
+    let mut dropped: Vec<String> = Vec::new();
+    fields.retain_mut(|f| {
+        let Some(f) = f.as_table_mut() else {
+            return true;
+        };
         let name = f
             .get("name")
             .and_then(toml::Value::as_str)
@@ -47,12 +52,14 @@ fn link_settings(engine_settings: &str) -> Result<String> {
                 .collect(),
             None => vec![name.clone()],
         };
-        let mut columns = Vec::new();
-        for p in &props {
-            let Some((_, cs)) = CSV_COLUMNS.iter().find(|(prop, _)| prop == p) else {
-                bail!("field `{name}`: no column of the people file holds `{p}`");
-            };
-            columns.extend(cs.iter().map(|c| toml::Value::from(*c)));
+        let columns: Vec<toml::Value> = props
+            .iter()
+            .filter_map(|p| CSV_COLUMNS.iter().find(|(prop, _)| prop == p))
+            .flat_map(|(_, cs)| cs.iter().map(|c| toml::Value::from(*c)))
+            .collect();
+        if columns.is_empty() {
+            dropped.push(name);
+            return false;
         }
         f.insert("columns".into(), toml::Value::Array(columns));
         if f.get("kind").and_then(toml::Value::as_str) == Some("date") {
@@ -61,6 +68,35 @@ fn link_settings(engine_settings: &str) -> Result<String> {
                 toml::Value::Array(vec![toml::Value::from("%Y%m%d")]),
             );
         }
+        true
+    });
+    // A key names its field, or its field and a transform (`given:prefix1`).
+    let reads_dropped = |rule: &toml::Value| {
+        rule.get("keys")
+            .and_then(toml::Value::as_array)
+            .is_some_and(|keys| {
+                keys.iter().filter_map(toml::Value::as_str).any(|k| {
+                    let field = k.split(':').next().unwrap_or(k);
+                    dropped.iter().any(|d| d == field)
+                })
+            })
+    };
+    let mut rules_dropped: Vec<String> = Vec::new();
+    if let Some(rules) = doc.get_mut("blocking").and_then(toml::Value::as_array_mut) {
+        rules.retain(|r| {
+            let gone = reads_dropped(r);
+            if gone && let Some(n) = r.get("name").and_then(toml::Value::as_str) {
+                rules_dropped.push(n.to_owned());
+            }
+            !gone
+        });
+    }
+    if let Some(sessions) = doc
+        .get_mut("training")
+        .and_then(|t| t.get_mut("sessions"))
+        .and_then(toml::Value::as_array_mut)
+    {
+        sessions.retain(|s| s.as_str().is_none_or(|n| !rules_dropped.iter().any(|d| d == n)));
     }
     doc.insert("id_column".into(), toml::Value::from("rec_id"));
     Ok(toml::to_string(&doc)?)
