@@ -96,7 +96,10 @@ fn link_settings(engine_settings: &str) -> Result<String> {
         .and_then(|t| t.get_mut("sessions"))
         .and_then(toml::Value::as_array_mut)
     {
-        sessions.retain(|s| s.as_str().is_none_or(|n| !rules_dropped.iter().any(|d| d == n)));
+        sessions.retain(|s| {
+            s.as_str()
+                .is_none_or(|n| !rules_dropped.iter().any(|d| d == n))
+        });
     }
     doc.insert("id_column".into(), toml::Value::from("rec_id"));
     Ok(toml::to_string(&doc)?)
