@@ -261,12 +261,9 @@ fn run(cli: Cli) -> Result<()> {
             };
             // The bytes leave only once the disclosure is logged: a refused
             // export writes nothing and leaves an existing `--out` as it was.
-            let mut stdout = std::io::stdout();
-            let to = match &out {
-                Some(p) => Destination::File(p),
-                None => Destination::Stream(&mut stdout),
-            };
-            let n = s.export_statements(fmt, to, &disclosure)?;
+            let n = export_to(out.as_deref(), |to| {
+                Ok(s.export_statements(fmt, to, &disclosure)?)
+            })?;
             eprintln!("exported {n} statements");
             write_receipt(&s, receipt.as_deref())?;
         }
@@ -289,12 +286,9 @@ fn run(cli: Cli) -> Result<()> {
                 recipient: &recipient,
                 gateway: gateway.as_deref(),
             };
-            let mut stdout = std::io::stdout();
-            let to = match &out {
-                Some(p) => Destination::File(p),
-                None => Destination::Stream(&mut stdout),
-            };
-            let n = s.export_clusters(&schema, fmt, to, &disclosure)?;
+            let n = export_to(out.as_deref(), |to| {
+                Ok(s.export_clusters(&schema, fmt, to, &disclosure)?)
+            })?;
             eprintln!("exported {n} records with their clusters");
             write_receipt(&s, receipt.as_deref())?;
         }
@@ -715,4 +709,13 @@ fn run(cli: Cli) -> Result<()> {
         } => bench_resolve::resolve(people, work_dir.as_deref())?,
     }
     Ok(())
+}
+
+/// Runs an export into the file named, or onto standard output.
+fn export_to<T>(out: Option<&Path>, run: impl FnOnce(Destination<'_>) -> Result<T>) -> Result<T> {
+    let mut stdout = std::io::stdout();
+    run(match out {
+        Some(p) => Destination::File(p),
+        None => Destination::Stream(&mut stdout),
+    })
 }

@@ -9,7 +9,7 @@ use axum::response::Response;
 use clearstone_engine::{Dataset, EngineError, IngestRun, QuarantineEntry, Session};
 
 use super::Pages;
-use super::layout::{Chrome, problem, render, working};
+use super::layout::{Chrome, problem, render, session_page};
 
 /// Ingest runs and quarantined rows listed: the latest, not the history.
 const RUNS_SHOWN_MAX: usize = 20;
@@ -59,13 +59,5 @@ fn page_of(s: &Session<'_>, chrome: Chrome) -> Response {
 }
 
 pub(crate) async fn page(State(pages): State<Pages>, headers: HeaderMap) -> Response {
-    let (who, work) = match working(&pages, &headers) {
-        Ok(w) => w,
-        Err(redirect) => return redirect,
-    };
-    let chrome = Chrome::new(&pages, &who, "/data");
-    match pages.engine.session(work) {
-        Ok(session) => page_of(&session, chrome),
-        Err(e) => problem(chrome, &e),
-    }
+    session_page(&pages, &headers, "/data", page_of)
 }

@@ -10,7 +10,7 @@ use clearstone_engine::policy::{Principal, Purpose};
 use clearstone_engine::{Alert, EngineError, Session};
 
 use super::Pages;
-use super::layout::{Chrome, problem, render, working};
+use super::layout::{Chrome, problem, render, session_page};
 
 /// Alerts listed: the latest.
 const ALERTS_SHOWN_MAX: usize = 50;
@@ -56,13 +56,5 @@ fn page_of(s: &Session<'_>, chrome: Chrome) -> Response {
 }
 
 pub(crate) async fn page(State(pages): State<Pages>, headers: HeaderMap) -> Response {
-    let (who, work) = match working(&pages, &headers) {
-        Ok(w) => w,
-        Err(redirect) => return redirect,
-    };
-    let chrome = Chrome::new(&pages, &who, "/dpo");
-    match pages.engine.session(work) {
-        Ok(session) => page_of(&session, chrome),
-        Err(e) => problem(chrome, &e),
-    }
+    session_page(&pages, &headers, "/dpo", page_of)
 }

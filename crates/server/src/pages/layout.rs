@@ -5,7 +5,7 @@
 use askama::Template;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use clearstone_engine::{EngineError, SessionRequest};
+use clearstone_engine::{EngineError, Session, SessionRequest};
 
 use super::{Pages, SignedIn};
 
@@ -81,6 +81,25 @@ pub(crate) fn working(
     match who.work.clone() {
         Some(work) => Ok((who, work)),
         None => Err(Redirect::to("/start").into_response()),
+    }
+}
+
+/// A page drawn from one engine session opened for the signed-in user's
+/// work, or the redirect that gets them there.
+pub(crate) fn session_page(
+    pages: &Pages,
+    headers: &HeaderMap,
+    path: &str,
+    draw: impl FnOnce(&Session<'_>, Chrome) -> Response,
+) -> Response {
+    let (who, work) = match working(pages, headers) {
+        Ok(w) => w,
+        Err(redirect) => return redirect,
+    };
+    let chrome = Chrome::new(pages, &who, path);
+    match pages.engine.session(work) {
+        Ok(session) => draw(&session, chrome),
+        Err(e) => problem(chrome, &e),
     }
 }
 
