@@ -13,6 +13,7 @@
 
 mod abstractive;
 mod chronology;
+mod dates;
 mod detect;
 mod error;
 mod extractive;
@@ -38,3 +39,4 @@ pub use sentence::sentences;
 pub use special::{SensitiveSpan, SpecialCategory, redact, special_spans};
 pub use summary::{Citation, ModelInfo, Summariser, Summary, SummarySentence, Verdict};
 pub use transcript::{Segment, Transcriber, Transcript};
+mod words;

@@ -1,0 +1,4 @@
+#![allow(dead_code, clippy::unwrap_used, clippy::panic)]
+
+pub mod gate_corpus;
+pub mod rng;
