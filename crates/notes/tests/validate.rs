@@ -17,16 +17,16 @@ fn nhs_numbers_pass_mod_11_and_placeholders_fail() {
         assert_eq!(nhs_number(good).as_deref(), Some(normal), "{good}");
     }
     for bad in [
-        "9434765918",    // wrong check digit
-        "1234567890",    // check digit would be 10: never issued
-        "1234567891",    // likewise
-        "4444444444",    // passes mod 11, but all one digit
-        "9999999999",    // likewise
-        "943476591",     // nine digits
-        "94347659190",   // eleven
-        "943 4765 919",  // wrong grouping
-        "943 476-5919",  // mixed separators
-        "943A765919",    // a letter
+        "9434765918",   // wrong check digit
+        "1234567890",   // check digit would be 10: never issued
+        "1234567891",   // likewise
+        "4444444444",   // passes mod 11, but all one digit
+        "9999999999",   // likewise
+        "943476591",    // nine digits
+        "94347659190",  // eleven
+        "943 4765 919", // wrong grouping
+        "943 476-5919", // mixed separators
+        "943A765919",   // a letter
     ] {
         assert_eq!(nhs_number(bad), None, "{bad}");
     }
@@ -44,10 +44,26 @@ fn ni_numbers_follow_the_prefix_and_suffix_rules() {
         assert_eq!(ni_number(good).as_deref(), Some(normal), "{good}");
     }
     for bad in [
-        "DA123456A", "FA123456A", "IA123456A", "QQ123456C", "UA123456A", "VA123456A", // first letter
-        "AD123456A", "AF123456A", "AI123456A", "AQ123456A", "AU123456A", "AV123456A", // second letter
+        "DA123456A",
+        "FA123456A",
+        "IA123456A",
+        "QQ123456C",
+        "UA123456A",
+        "VA123456A", // first letter
+        "AD123456A",
+        "AF123456A",
+        "AI123456A",
+        "AQ123456A",
+        "AU123456A",
+        "AV123456A", // second letter
         "AO123456A", // O second
-        "BG123456A", "GB123456A", "KN123456A", "NK123456A", "NT123456A", "TN123456A", "ZZ123456A",
+        "BG123456A",
+        "GB123456A",
+        "KN123456A",
+        "NK123456A",
+        "NT123456A",
+        "TN123456A",
+        "ZZ123456A",
         "AB123456E", // suffix past D
         "AB12345C",  // five digits
         "AB1234567C",
@@ -79,16 +95,11 @@ fn vehicle_registrations_in_every_form() {
         "AB01 CDE", // 01 was never issued
         "AB45 CDE", // between the March and September ranges
         "QB12 CDE", // Q never in the area code
-        "AI12 CDE",
-        "AB12 CQE", // Q never in the random letters
+        "AI12 CDE", "AB12 CQE", // Q never in the random letters
         "I123 BCD", // I never a year letter
-        "O123 BCD",
-        "A023 BCD", // leading zero
+        "O123 BCD", "A023 BCD", // leading zero
         "ABC 123U", // U never a year letter
-        "ABCD 123",
-        "12345 AB",
-        "AB12 CD",
-        "AB12-CDE",
+        "ABCD 123", "12345 AB", "AB12 CD", "AB12-CDE",
     ] {
         assert_eq!(vehicle_reg(bad), None, "{bad}");
     }
@@ -102,12 +113,23 @@ fn postcodes_phones_and_emails_through_the_text_crate() {
         assert_eq!(postcode(bad), None, "{bad}");
     }
     assert_eq!(phone("07700 900123").as_deref(), Some("+447700900123"));
-    assert_eq!(phone("+44 (0)161 496 0000").as_deref(), Some("+441614960000"));
+    assert_eq!(
+        phone("+44 (0)161 496 0000").as_deref(),
+        Some("+441614960000")
+    );
     for bad in ["0770090012", "07700 9001234", "04000 000000", "ext 123"] {
         assert_eq!(phone(bad), None, "{bad}");
     }
-    assert_eq!(email(" Kelly.Hughes@Example.org ").as_deref(), Some("kelly.hughes@example.org"));
-    for bad in ["kelly@", "@example.org", "kelly hughes@example.org", "kelly@example"] {
+    assert_eq!(
+        email(" Kelly.Hughes@Example.org ").as_deref(),
+        Some("kelly.hughes@example.org")
+    );
+    for bad in [
+        "kelly@",
+        "@example.org",
+        "kelly hughes@example.org",
+        "kelly@example",
+    ] {
         assert_eq!(email(bad), None, "{bad}");
     }
 }
