@@ -69,9 +69,6 @@ fn numbered(notes: &[Note], allowed: &dyn Fn(SpecialCategory) -> bool) -> Vec<Nu
     for note in notes {
         let special = special_spans(note);
         for span in sentences(note) {
-            let Some(text) = span.slice(&note.text) else {
-                continue;
-            };
             let Some(sent) = redact_span(&note.text, &span, &special, allowed) else {
                 continue;
             };

@@ -446,7 +446,7 @@ pub(super) fn known_words(known: &Known) -> Vec<(String, Vec<String>)> {
         })
         .filter(|(_, w)| !w.is_empty())
         .collect();
-    out.sort_by(|a, b| b.1.len().cmp(&a.1.len()));
+    out.sort_by_key(|p| std::cmp::Reverse(p.1.len()));
     out
 }
 

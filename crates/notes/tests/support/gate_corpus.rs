@@ -288,7 +288,7 @@ pub fn corpus(seed: u64, per_kind: usize) -> Vec<Case> {
     for kind in std::iter::once(Kind::Faithful).chain(Kind::FAULTS) {
         let mut made = 0;
         while made < per_kind {
-            let t = r.pick(TEMPLATES);
+            let t = &TEMPLATES[r.below(TEMPLATES.len())];
             let needs = |slot: &str| t.source.contains(slot);
             let usable = match kind {
                 Kind::ChangedNumber => needs("{N}"),
@@ -307,10 +307,10 @@ pub fn corpus(seed: u64, per_kind: usize) -> Vec<Case> {
                 2 + r.below(9)
             };
             let s = Slots {
-                child: *r.pick(CHILDREN),
-                carer: *r.pick(CARERS),
-                school: *r.pick(SCHOOLS),
-                place: *r.pick(PLACES),
+                child: r.pick(CHILDREN),
+                carer: r.pick(CARERS),
+                school: r.pick(SCHOOLS),
+                place: r.pick(PLACES),
                 date: day(&mut r),
                 number: n,
                 negative: r.chance(0.5),
@@ -362,16 +362,16 @@ pub fn corpus(seed: u64, per_kind: usize) -> Vec<Case> {
                 }
                 Kind::MovedPlace => {
                     if t.source.contains("{S}") && (!t.source.contains("{L}") || r.chance(0.5)) {
-                        p.school = *r.other(SCHOOLS, &s.school);
+                        p.school = r.other(SCHOOLS, s.school);
                     } else {
-                        p.place = *r.other(PLACES, &s.place);
+                        p.place = r.other(PLACES, s.place);
                     }
                 }
                 Kind::WrongPerson => {
                     if t.para.contains("{C}") && (r.chance(0.5) || !t.para.contains("{P}")) {
-                        p.child = *r.other(CHILDREN, &s.child);
+                        p.child = r.other(CHILDREN, s.child);
                     } else {
-                        p.carer = *r.other(CARERS, &s.carer);
+                        p.carer = r.other(CARERS, s.carer);
                     }
                 }
                 Kind::InventedEvent => template = t.invented,

@@ -19,8 +19,8 @@ impl Rng {
         (self.next() % n.max(1) as u64) as usize
     }
 
-    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
+    pub fn pick<T: Copy>(&mut self, items: &[T]) -> T {
+        items[self.below(items.len())]
     }
 
     pub fn chance(&mut self, p: f64) -> bool {
@@ -28,7 +28,7 @@ impl Rng {
     }
 
     /// An item of `items` other than `not`.
-    pub fn other<'a, T: PartialEq>(&mut self, items: &'a [T], not: &T) -> &'a T {
+    pub fn other<T: Copy + PartialEq>(&mut self, items: &[T], not: T) -> T {
         loop {
             let x = self.pick(items);
             if x != not {
