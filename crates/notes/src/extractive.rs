@@ -4,7 +4,7 @@
 //! picked by maximal marginal relevance so that the same thing said in ten
 //! notes is said once.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::error::NotesError;
 use crate::gate::citation_gate;
@@ -17,6 +17,8 @@ use crate::words::{content, is_discourse};
 const MMR_LAMBDA: f64 = 0.7;
 /// Lift for a sentence that records something that happened or was decided.
 const EVENT_LIFT: f64 = 0.15;
+/// Scores closer than this are equal.
+const TIE_MARGIN: f64 = 1e-9;
 /// Sentences with fewer content words say too little to stand alone.
 const CONTENT_WORDS_MIN: usize = 3;
 
@@ -83,17 +85,19 @@ struct Candidate {
     order: usize,
     span: Span,
     text: String,
-    vector: HashMap<String, f64>,
+    vector: BTreeMap<String, f64>,
     score: f64,
 }
 
-fn cosine(a: &HashMap<String, f64>, b: &HashMap<String, f64>) -> f64 {
+/// Sums in key order (a BTreeMap), so that a score is the same to the last
+/// bit on every run.
+fn cosine(a: &BTreeMap<String, f64>, b: &BTreeMap<String, f64>) -> f64 {
     let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
     let dot: f64 = small
         .iter()
         .filter_map(|(k, v)| large.get(k).map(|w| v * w))
         .sum();
-    let norm = |m: &HashMap<String, f64>| m.values().map(|v| v * v).sum::<f64>().sqrt();
+    let norm = |m: &BTreeMap<String, f64>| m.values().map(|v| v * v).sum::<f64>().sqrt();
     let n = norm(a) * norm(b);
     if n == 0.0 { 0.0 } else { dot / n }
 }
@@ -149,7 +153,7 @@ impl Summariser for ExtractiveSummariser {
             if words.len() < CONTENT_WORDS_MIN && enough >= max_sentences {
                 continue;
             }
-            let mut vector: HashMap<String, f64> = HashMap::new();
+            let mut vector: BTreeMap<String, f64> = BTreeMap::new();
             for w in words {
                 *vector.entry(w.clone()).or_default() += idf(w);
             }
@@ -161,7 +165,7 @@ impl Summariser for ExtractiveSummariser {
                 score: 0.0,
             });
         }
-        let mut centroid: HashMap<String, f64> = HashMap::new();
+        let mut centroid: BTreeMap<String, f64> = BTreeMap::new();
         for c in &candidates {
             for (w, v) in &c.vector {
                 *centroid.entry(w.clone()).or_default() += v;
@@ -188,9 +192,10 @@ impl Summariser for ExtractiveSummariser {
                     .map(|s| cosine(&c.vector, &s.vector))
                     .fold(0.0, f64::max);
                 let mmr = MMR_LAMBDA * c.score - (1.0 - MMR_LAMBDA) * redundancy;
-                // Ties go to the earlier sentence, so the result is the same
-                // on every run and platform.
-                if best.is_none_or(|(b, _)| mmr > b) {
+                // Ties (a sentence copied into another note scores the
+                // same) go to the earlier one; the margin keeps rounding
+                // from deciding them.
+                if best.is_none_or(|(b, _)| mmr > b + TIE_MARGIN) {
                     best = Some((mmr, i));
                 }
             }
