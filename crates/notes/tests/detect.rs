@@ -110,13 +110,8 @@ fn schools_surgeries_addresses_and_places() {
     assert!(has(&ms, MentionKind::GpSurgery, "Marsh Lane Surgery").is_some());
     assert!(has(&ms, MentionKind::GpSurgery, "Dr Patel's surgery").is_some());
     assert!(has(&ms, MentionKind::GpSurgery, "Ashby Medical Centre").is_some());
-    let addr = has(
-        &ms,
-        MentionKind::Address,
-        "22 Acacia Road, Northtown NE1 4XY",
-    )
-    .unwrap();
-    assert_eq!(addr.normalised, "22 Acacia Road, Northtown NE1 4XY");
+    let addr = has(&ms, MentionKind::Address, "22 Acacia Road, Northtown").unwrap();
+    assert_eq!(addr.normalised, "22 Acacia Road, Northtown");
     assert_eq!(
         has(&ms, MentionKind::Postcode, "NE1 4XY")
             .unwrap()

@@ -65,8 +65,9 @@ fn rank(kind: MentionKind) -> u8 {
 /// Finds known people, dates, places, schools, surgeries and UK identifiers
 /// by rule.
 ///
-/// Mentions do not overlap, except that a postcode is reported both on its
-/// own and inside the address line it ends.
+/// Mentions do not overlap: where candidates do, the identifier wins over
+/// the address, the address over the date, and so on, then the longer.
+/// An address line and the postcode that ends it are two mentions.
 #[derive(Debug, Clone, Default)]
 pub struct RuleDetector;
 
@@ -123,13 +124,7 @@ impl RuleDetector {
         });
         let mut kept: Vec<Found> = Vec::new();
         for f in all {
-            let clash = kept.iter().any(|k| {
-                let nested_postcode = (f.kind == MentionKind::Postcode
-                    && k.kind == MentionKind::Address)
-                    || (f.kind == MentionKind::Address && k.kind == MentionKind::Postcode);
-                k.overlaps(&f) && !nested_postcode
-            });
-            if !clash {
+            if !kept.iter().any(|k| k.overlaps(&f)) {
                 kept.push(f);
             }
         }

@@ -185,7 +185,9 @@ fn run_end(text: &str, toks: &[Token<'_>], i: usize) -> Option<usize> {
         if !joined {
             break;
         }
-        if next.is_capitalised() || next.is_number() && lower(prev.text) == "flat" {
+        // A capitalised word with digits ("NE1") is a code, not a name.
+        let code = next.text.bytes().any(|b| b.is_ascii_digit());
+        if (next.is_capitalised() && !code) || next.is_number() && lower(prev.text) == "flat" {
             last = k;
         } else if !CONNECTORS.contains(&lower(next.text).as_str()) {
             break;
@@ -324,8 +326,9 @@ pub(super) fn street_at(
     Some(end_tok - i + 1)
 }
 
-/// The address line a postcode ends: the capitalised words, numbers and
-/// commas before it on the same line.
+/// The address line before a postcode: the capitalised words, numbers and
+/// commas before it on the same line ("14 Mill Street, Ashby" of "14 Mill
+/// Street, Ashby NE1 4XY"). The postcode is a mention of its own.
 pub(super) fn address_before_postcode(
     text: &str,
     toks: &[Token<'_>],
@@ -353,16 +356,17 @@ pub(super) fn address_before_postcode(
         start_tok = k - 1;
         k -= 1;
     }
-    if start_tok == first {
+    // A line of one word before the postcode is a town, not an address.
+    if first - start_tok < 2 {
         return;
     }
-    let Some(start) = toks.get(start_tok).map(|t| t.start) else {
+    let (Some(start), Some(last)) = (toks.get(start_tok), toks.get(first - 1)) else {
         return;
     };
-    if let Some(shown) = text.get(start..postcode.end) {
+    if let Some(shown) = text.get(start.start..last.end) {
         out.push(Found::new(
-            start,
-            postcode.end,
+            start.start,
+            last.end,
             MentionKind::Address,
             collapse(shown),
         ));
