@@ -6,7 +6,7 @@
 use clearstone_text::Date;
 use clearstone_text::date::days_in_month;
 
-use crate::words::{Token, lower, number_value};
+use crate::words::{Token, number_value};
 
 /// What a date expression says, before it is resolved against a note's date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -147,7 +147,7 @@ pub(crate) fn scan(text: &str, toks: &[Token<'_>]) -> Vec<DateExpr> {
 fn at(text: &str, toks: &[Token<'_>], i: usize) -> Option<(usize, usize, usize, When)> {
     let t = toks.get(i)?;
     let next = |k: usize| toks.get(i + k);
-    let w = lower(t.text);
+    let w: &str = &t.low;
     // Numeric: 12/03/2025, 12-03-25, 12.03.2025, and ISO 2025-03-12.
     if t.is_number()
         && let (Some(b), Some(c)) = (next(1), next(2))
@@ -253,10 +253,10 @@ fn at(text: &str, toks: &[Token<'_>], i: usize) -> Option<(usize, usize, usize, 
         }
     }
     // Weekdays: last Tuesday, next Friday, this Monday, (on) Monday.
-    if matches!(w.as_str(), "last" | "next" | "this")
+    if matches!(w, "last" | "next" | "this")
         && let Some(day) = next(1).and_then(|d| weekday(d.text))
     {
-        let shift = match w.as_str() {
+        let shift = match w {
             "last" => -1,
             "next" => 1,
             _ => 0,
@@ -284,7 +284,7 @@ fn at(text: &str, toks: &[Token<'_>], i: usize) -> Option<(usize, usize, usize, 
         ));
     }
     // One-word relative days.
-    let offset = match w.as_str() {
+    let offset = match w {
         "yesterday" => Some(-1),
         "today" | "tonight" => Some(0),
         "tomorrow" => Some(1),
@@ -303,8 +303,8 @@ fn at(text: &str, toks: &[Token<'_>], i: usize) -> Option<(usize, usize, usize, 
     }
     // this morning / afternoon / evening; last night.
     if let Some(n) = next(1) {
-        let nl = lower(n.text);
-        let part = matches!(nl.as_str(), "morning" | "afternoon" | "evening");
+        let nl: &str = &n.low;
+        let part = matches!(nl, "morning" | "afternoon" | "evening");
         if (w == "this" && part) || (w == "last" && nl == "night") {
             let amount = if w == "last" { -1 } else { 0 };
             return Some((
@@ -324,9 +324,9 @@ fn at(text: &str, toks: &[Token<'_>], i: usize) -> Option<(usize, usize, usize, 
     }
     // in two weeks('s time), two weeks ago, in 3 days; "a week ago".
     let (lead, count_at) = if w == "in" { (true, i + 1) } else { (false, i) };
-    if let Some(count) = toks.get(count_at).and_then(|c| count_value(&lower(c.text)))
+    if let Some(count) = toks.get(count_at).and_then(|c| count_value(&c.low))
         && let Some(u) = toks.get(count_at + 1)
-        && let Some(unit) = unit_word(&lower(u.text))
+        && let Some(unit) = unit_word(&u.low)
     {
         let amount = i64::try_from(count).ok()?;
         if lead {
@@ -334,7 +334,7 @@ fn at(text: &str, toks: &[Token<'_>], i: usize) -> Option<(usize, usize, usize, 
             let mut used = 3;
             // "in two weeks' time"
             if let Some(tm) = toks.get(count_at + 2)
-                && lower(tm.text) == "time"
+                && tm.low == "time"
             {
                 end = tm.end;
                 used += 1;
@@ -342,7 +342,7 @@ fn at(text: &str, toks: &[Token<'_>], i: usize) -> Option<(usize, usize, usize, 
             return Some((used, t.start, end, When::Offset { amount, unit }));
         }
         if let Some(ago) = toks.get(count_at + 2)
-            && lower(ago.text) == "ago"
+            && ago.low == "ago"
         {
             return Some((
                 3,
@@ -355,7 +355,7 @@ fn at(text: &str, toks: &[Token<'_>], i: usize) -> Option<(usize, usize, usize, 
             ));
         }
         if let Some(tm) = toks.get(count_at + 2)
-            && lower(tm.text) == "time"
+            && tm.low == "time"
             && text
                 .get(u.end..tm.start)
                 .is_some_and(|g| g.starts_with('\''))

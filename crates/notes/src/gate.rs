@@ -186,7 +186,7 @@ pub fn citation_gate(sentence: &str, cited: &[&str]) -> Verdict {
         .flat_map(|s| {
             tokens(s)
                 .into_iter()
-                .map(|t| canonical(&lemma(&lower(t.text))).to_string())
+                .map(|t| canonical(&lemma(&t.low)).to_string())
         })
         .collect();
     for c in content(sentence) {

@@ -3,15 +3,37 @@
 //! Shared by the citation gate, the summariser and the chronology so that
 //! all three read a sentence the same way.
 
+use std::borrow::Cow;
+
 /// One word or number of a text, with where it is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Token<'a> {
     pub(crate) text: &'a str,
+    /// The word lowercased, borrowed when it already is: every matcher
+    /// compares lowercase, and most words need no copy.
+    pub(crate) low: Cow<'a, str>,
     pub(crate) start: usize,
     pub(crate) end: usize,
 }
 
-impl Token<'_> {
+impl<'a> Token<'a> {
+    fn new(text: &'a str, start: usize, end: usize) -> Token<'a> {
+        let plain = text
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'\'');
+        let low = if plain {
+            Cow::Borrowed(text)
+        } else {
+            Cow::Owned(lower(text))
+        };
+        Token {
+            text,
+            low,
+            start,
+            end,
+        }
+    }
+
     pub(crate) fn is_capitalised(&self) -> bool {
         self.text.chars().next().is_some_and(char::is_uppercase)
     }
@@ -22,7 +44,7 @@ impl Token<'_> {
 }
 
 /// The words of `text`: runs of letters and digits, with an apostrophe or
-/// hyphen inside a word kept ("O'Brien", "didn't", "after-school").
+/// hyphen between letters kept ("O'Brien", "didn't", "after-school").
 pub(crate) fn tokens(text: &str) -> Vec<Token<'_>> {
     let mut out = Vec::with_capacity(text.len() / 5);
     let mut start: Option<usize> = None;
@@ -39,21 +61,13 @@ pub(crate) fn tokens(text: &str) -> Vec<Token<'_>> {
         } else if let Some(s) = start.take()
             && let Some(t) = text.get(s..i)
         {
-            out.push(Token {
-                text: t,
-                start: s,
-                end: i,
-            });
+            out.push(Token::new(t, s, i));
         }
     }
     if let Some(s) = start
         && let Some(t) = text.get(s..)
     {
-        out.push(Token {
-            text: t,
-            start: s,
-            end: text.len(),
-        });
+        out.push(Token::new(t, s, text.len()));
     }
     out
 }

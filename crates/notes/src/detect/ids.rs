@@ -72,19 +72,18 @@ pub(super) fn emails(text: &str, out: &mut Vec<Found>) {
 
 /// Phone numbers, NHS numbers, NI numbers, postcodes and registrations.
 pub(super) fn scan(text: &str, toks: &[Token<'_>], out: &mut Vec<Found>) {
-    let sentence_has_vehicle = |i: usize| {
-        let from = i.saturating_sub(8);
-        toks.get(from..(i + 8).min(toks.len())).is_some_and(|w| {
-            w.iter()
-                .any(|t| VEHICLE_WORDS.contains(&t.text.to_ascii_lowercase().as_str()))
-        })
+    // Whether a word about vehicles is near token `i`: asked only of a
+    // dateless registration shape, which is rare.
+    let vehicle_near = |i: usize| {
+        toks.get(i.saturating_sub(8)..(i + 8).min(toks.len()))
+            .is_some_and(|w| w.iter().any(|t| VEHICLE_WORDS.contains(&&*t.low)))
     };
     let mut i = 0;
     while i < toks.len() {
         let used = digits_at(text, toks, i, out)
             .or_else(|| ni_at(text, toks, i, out))
             .or_else(|| postcode_at(text, toks, i, out))
-            .or_else(|| reg_at(text, toks, i, sentence_has_vehicle(i), out));
+            .or_else(|| reg_at(text, toks, i, &vehicle_near, out));
         i += used.unwrap_or(1).max(1);
     }
 }
@@ -242,7 +241,7 @@ fn reg_at(
     text: &str,
     toks: &[Token<'_>],
     i: usize,
-    vehicle_context: bool,
+    vehicle_near: &dyn Fn(usize) -> bool,
     out: &mut Vec<Found>,
 ) -> Option<usize> {
     let first = toks.get(i)?;
@@ -254,7 +253,7 @@ fn reg_at(
         && all_upper_alnum(next.text)
         && first.text.len() + next.text.len() <= 7
         && let Some(n) = validate::vehicle_reg(text.get(first.start..next.end)?)
-        && (vehicle_context || !is_dateless(&n))
+        && (!is_dateless(&n) || vehicle_near(i))
     {
         out.push(Found::new(
             first.start,

@@ -166,7 +166,7 @@ impl<'k> People<'k> {
         out: &mut Vec<Found>,
     ) -> Option<usize> {
         let t = toks.get(i)?;
-        let first = lower(t.text);
+        let first: &str = &t.low;
         let first = strip_possessive(&first);
         if let Some(n) = self.known_at(text, toks, i, first, out) {
             return Some(n);
@@ -208,9 +208,7 @@ impl<'k> People<'k> {
                     return false;
                 };
                 let g = text.get(prev.end..next.start).unwrap_or_default();
-                matches!(g, " " | ". ")
-                    && next.is_capitalised()
-                    && strip_possessive(&lower(next.text)) == w
+                matches!(g, " " | ". ") && next.is_capitalised() && strip_possessive(&next.low) == w
             });
             if !fits {
                 continue;

@@ -181,15 +181,15 @@ fn run_end(text: &str, toks: &[Token<'_>], i: usize) -> Option<usize> {
     while let (Some(prev), Some(next)) = (toks.get(k - 1), toks.get(k)) {
         let g = gap(text, prev, next);
         // "St. Mary's": a stop after an abbreviation keeps the run going.
-        let joined = g == " " || (g == ". " && lower(prev.text) == "st");
+        let joined = g == " " || (g == ". " && prev.low == "st");
         if !joined {
             break;
         }
         // A capitalised word with digits ("NE1") is a code, not a name.
         let code = next.text.bytes().any(|b| b.is_ascii_digit());
-        if (next.is_capitalised() && !code) || next.is_number() && lower(prev.text) == "flat" {
+        if (next.is_capitalised() && !code) || next.is_number() && prev.low == "flat" {
             last = k;
-        } else if !CONNECTORS.contains(&lower(next.text).as_str()) {
+        } else if !CONNECTORS.contains(&&*next.low) {
             break;
         }
         k += 1;
@@ -205,7 +205,7 @@ pub(super) fn named_at(
     out: &mut Vec<Found>,
 ) -> Option<usize> {
     let t = toks.get(i)?;
-    if !t.is_capitalised() || RUN_STOPS.contains(&lower(t.text).as_str()) {
+    if !t.is_capitalised() || RUN_STOPS.contains(&&*t.low) {
         return None;
     }
     let last = run_end(text, toks, i)?;
@@ -214,15 +214,15 @@ pub(super) fn named_at(
     let mut found: Option<(usize, MentionKind)> = None;
     let mut k = i;
     while k <= last {
-        let w = lower(toks.get(k)?.text);
-        let next = toks.get(k + 1).map(|n| lower(n.text)).unwrap_or_default();
-        let kind = if SCHOOL_HEADS.contains(&w.as_str()) && k > i {
+        let w: &str = &toks.get(k)?.low;
+        let next: &str = toks.get(k + 1).map_or("", |n| &n.low);
+        let kind = if SCHOOL_HEADS.contains(&w) && k > i {
             Some((k, MentionKind::School))
-        } else if GP_HEADS.contains(&w.as_str()) && k > i {
+        } else if GP_HEADS.contains(&w) && k > i {
             Some((k, MentionKind::GpSurgery))
-        } else if k < last && GP_PAIRS.contains(&(w.as_str(), next.as_str())) {
+        } else if k < last && GP_PAIRS.contains(&(w, next)) {
             Some((k + 1, MentionKind::GpSurgery))
-        } else if PLACE_HEADS.contains(&w.as_str()) && k > i {
+        } else if PLACE_HEADS.contains(&w) && k > i {
             Some((k, MentionKind::Place))
         } else {
             None
@@ -249,14 +249,14 @@ pub(super) fn doctors_surgery_at(
     out: &mut Vec<Found>,
 ) -> Option<usize> {
     let t = toks.get(i)?;
-    if lower(t.text) != "dr" {
+    if t.low != "dr" {
         return None;
     }
     let name = toks.get(i + 1)?;
     let head = toks.get(i + 2)?;
     let possessive = name.text.ends_with("'s") || name.text.ends_with("\u{2019}s");
-    let w = lower(head.text);
-    if name.is_capitalised() && possessive && matches!(w.as_str(), "surgery" | "practice") {
+    let w: &str = &head.low;
+    if name.is_capitalised() && possessive && matches!(w, "surgery" | "practice") {
         let shown = text.get(t.start..head.end)?;
         out.push(Found::new(
             t.start,
@@ -292,7 +292,7 @@ pub(super) fn street_at(
     }
     let street = (i + 1..=last).rev().find(|k| {
         toks.get(*k)
-            .is_some_and(|w| STREET_WORDS.contains(&lower(w.text).as_str()))
+            .is_some_and(|w| STREET_WORDS.contains(&&*w.low))
     })?;
     if street == i + 1 {
         return None;
@@ -301,7 +301,7 @@ pub(super) fn street_at(
     // "Flat 3, 14 Mill Street"
     if i >= 2
         && let (Some(flat), Some(n)) = (toks.get(i - 2), toks.get(i - 1))
-        && matches!(lower(flat.text).as_str(), "flat" | "apartment" | "unit")
+        && matches!(&*flat.low, "flat" | "apartment" | "unit")
         && n.text.bytes().next().is_some_and(|b| b.is_ascii_digit())
         && gap(text, n, t).trim() == ","
     {
@@ -350,7 +350,7 @@ pub(super) fn address_before_postcode(
         }
         let ok =
             prev.is_capitalised() || prev.text.bytes().next().is_some_and(|b| b.is_ascii_digit());
-        if !ok || RUN_STOPS.contains(&lower(prev.text).as_str()) {
+        if !ok || RUN_STOPS.contains(&&*prev.low) {
             break;
         }
         start_tok = k - 1;
@@ -382,15 +382,15 @@ pub(super) fn after_preposition_at(
     out: &mut Vec<Found>,
 ) -> Option<usize> {
     let prep = toks.get(i)?;
-    if !PLACE_PREPOSITIONS.contains(&lower(prep.text).as_str()) {
+    if !PLACE_PREPOSITIONS.contains(&&*prep.low) {
         return None;
     }
     let t = toks.get(i + 1)?;
-    let w = lower(t.text);
+    let w: &str = &t.low;
     if gap(text, prep, t) != " "
         || !t.is_capitalised()
-        || NOT_PLACES.contains(&w.as_str())
-        || RUN_STOPS.contains(&w.as_str())
+        || NOT_PLACES.contains(&w)
+        || RUN_STOPS.contains(&w)
     {
         return None;
     }
@@ -410,16 +410,16 @@ pub(super) fn known_at(
     out: &mut Vec<Found>,
 ) -> Option<usize> {
     let t = toks.get(i)?;
-    let first = lower(t.text);
+    let first: &str = &t.low;
     for (entity, words) in known {
-        if words.first() != Some(&first) {
+        if words.first().map(String::as_str) != Some(first) {
             continue;
         }
         let fits = words
             .iter()
             .enumerate()
             .skip(1)
-            .all(|(k, w)| toks.get(i + k).is_some_and(|n| lower(n.text) == *w));
+            .all(|(k, w)| toks.get(i + k).is_some_and(|n| n.low == *w));
         if fits {
             let end = toks.get(i + words.len() - 1)?.end;
             let shown = text.get(t.start..end)?;

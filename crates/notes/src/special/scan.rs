@@ -4,7 +4,7 @@ use std::sync::LazyLock;
 use crate::note::{Note, Span};
 use crate::offsets::Offsets;
 use crate::sentence::byte_sentences;
-use crate::words::{lower, tokens};
+use crate::words::tokens;
 
 use super::lexicon::LEXICON;
 use super::{SensitiveSpan, SpecialCategory};
@@ -92,7 +92,10 @@ pub fn special_spans(note: &Note) -> Vec<SensitiveSpan> {
         let Some(sentence) = note.text.get(s..e) else {
             continue;
         };
-        let words: Vec<String> = tokens(sentence).iter().map(|t| lower(t.text)).collect();
+        let words: Vec<String> = tokens(sentence)
+            .into_iter()
+            .map(|t| t.low.into_owned())
+            .collect();
         found.clear();
         categories(&words, &mut found);
         for category in &found {
