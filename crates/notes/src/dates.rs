@@ -72,11 +72,11 @@ fn month(word: &str) -> Option<u8> {
     if !word.chars().next().is_some_and(char::is_uppercase) {
         return None;
     }
-    let w = word.to_ascii_lowercase();
-    let w = w.trim_end_matches('.');
+    let w = word.trim_end_matches('.');
     for (i, m) in MONTHS.iter().enumerate() {
-        let abbreviation = w.len() >= 3 && m.starts_with(w) && (w.len() == 3 || w == "sept");
-        if *m == w || abbreviation {
+        let abbreviation = (w.len() == 3 || w.eq_ignore_ascii_case("sept"))
+            && m.get(..w.len()).is_some_and(|p| p.eq_ignore_ascii_case(w));
+        if m.eq_ignore_ascii_case(w) || abbreviation {
             return u8::try_from(i + 1).ok();
         }
     }
@@ -87,25 +87,24 @@ fn weekday(word: &str) -> Option<u8> {
     if !word.chars().next().is_some_and(char::is_uppercase) {
         return None;
     }
-    let w = word.to_ascii_lowercase();
-    let w = w.strip_suffix("'s").unwrap_or(&w);
+    let w = word.strip_suffix("'s").unwrap_or(word);
     WEEKDAYS
         .iter()
-        .position(|d| *d == w)
+        .position(|d| d.eq_ignore_ascii_case(w))
         .and_then(|i| u8::try_from(i).ok())
 }
 
 /// A day of the month as written: "12", "12th", "1st".
 fn day_number(word: &str) -> Option<u8> {
     let digits = word.trim_end_matches(|c: char| c.is_ascii_alphabetic());
-    let suffix = word
-        .get(digits.len()..)
-        .unwrap_or_default()
-        .to_ascii_lowercase();
+    let suffix = word.get(digits.len()..).unwrap_or_default();
     if digits.is_empty() || digits.len() > 2 || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    if !matches!(suffix.as_str(), "" | "st" | "nd" | "rd" | "th") {
+    if !["", "st", "nd", "rd", "th"]
+        .iter()
+        .any(|s| s.eq_ignore_ascii_case(suffix))
+    {
         return None;
     }
     digits.parse().ok().filter(|d| (1..=31).contains(d))
@@ -324,9 +323,10 @@ fn at(text: &str, toks: &[Token<'_>], i: usize) -> Option<(usize, usize, usize, 
     }
     // in two weeks('s time), two weeks ago, in 3 days; "a week ago".
     let (lead, count_at) = if w == "in" { (true, i + 1) } else { (false, i) };
-    if let Some(count) = toks.get(count_at).and_then(|c| count_value(&c.low))
-        && let Some(u) = toks.get(count_at + 1)
+    // The unit first: it is one cheap match, and rules out nearly every word.
+    if let Some(u) = toks.get(count_at + 1)
         && let Some(unit) = unit_word(&u.low)
+        && let Some(count) = toks.get(count_at).and_then(|c| count_value(&c.low))
     {
         let amount = i64::try_from(count).ok()?;
         if lead {

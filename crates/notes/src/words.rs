@@ -46,6 +46,9 @@ impl<'a> Token<'a> {
 /// The words of `text`: runs of letters and digits, with an apostrophe or
 /// hyphen between letters kept ("O'Brien", "didn't", "after-school").
 pub(crate) fn tokens(text: &str) -> Vec<Token<'_>> {
+    if text.is_ascii() {
+        return ascii_tokens(text);
+    }
     let mut out = Vec::with_capacity(text.len() / 5);
     let mut start: Option<usize> = None;
     let mut prev: Option<char> = None;
@@ -68,6 +71,35 @@ pub(crate) fn tokens(text: &str) -> Vec<Token<'_>> {
         && let Some(t) = text.get(s..)
     {
         out.push(Token::new(t, s, text.len()));
+    }
+    out
+}
+
+/// [`tokens`] over bytes, for the text that is all ASCII, as most notes are.
+fn ascii_tokens(text: &str) -> Vec<Token<'_>> {
+    let b = text.as_bytes();
+    let mut out = Vec::with_capacity(text.len() / 5);
+    let mut i = 0;
+    while i < b.len() {
+        if !b.get(i).is_some_and(u8::is_ascii_alphanumeric) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        i += 1;
+        while let Some(&c) = b.get(i) {
+            let inner = (c == b'\'' || c == b'-')
+                && b.get(i - 1).is_some_and(u8::is_ascii_alphabetic)
+                && b.get(i + 1).is_some_and(u8::is_ascii_alphabetic);
+            if c.is_ascii_alphanumeric() || inner {
+                i += 1;
+            } else {
+                break;
+            }
+        }
+        if let Some(t) = text.get(start..i) {
+            out.push(Token::new(t, start, i));
+        }
     }
     out
 }
@@ -581,6 +613,9 @@ const NUMBER_WORDS: &[(&str, u32)] = &[
 
 /// Lowercased, curly apostrophes straightened.
 pub(crate) fn lower(word: &str) -> String {
+    if word.is_ascii() {
+        return word.to_ascii_lowercase();
+    }
     word.chars()
         .map(|c| if c == '\u{2019}' { '\'' } else { c })
         .flat_map(char::to_lowercase)

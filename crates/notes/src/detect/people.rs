@@ -71,6 +71,9 @@ const ROLE_WORDS: &[(&str, &[&str])] = &[
     ("stepmum", &["stepmother"]),
 ];
 
+/// The longest word of [`ROLE_WORDS`].
+const ROLE_WORD_LEN_MAX: usize = 8;
+
 /// A name pattern: its words after the first, lowercased, and whose it is.
 struct Pattern {
     rest: Vec<String>,
@@ -79,16 +82,17 @@ struct Pattern {
     nickname: bool,
 }
 
-pub(super) struct People<'k> {
-    known: &'k Known,
+pub(super) struct People {
+    /// Entity ids, by the index patterns name.
+    entities: Vec<String>,
     by_first: HashMap<String, Vec<Pattern>>,
     /// Role word to the one person holding that role, or `None` when
     /// several do.
     roles: HashMap<&'static str, Option<usize>>,
 }
 
-impl<'k> People<'k> {
-    pub(super) fn new(known: &'k Known) -> People<'k> {
+impl People {
+    pub(super) fn new(known: &Known) -> People {
         let mut by_first: HashMap<String, Vec<Pattern>> = HashMap::new();
         let mut add = |words: Vec<String>, person: usize, nickname: bool| {
             let mut it = words.into_iter();
@@ -151,7 +155,7 @@ impl<'k> People<'k> {
             }
         }
         People {
-            known,
+            entities: known.people.iter().map(|p| p.entity_id.clone()).collect(),
             by_first,
             roles,
         }
@@ -174,9 +178,13 @@ impl<'k> People<'k> {
         if t.is_capitalised() && TITLES.contains(&first) {
             return titled(text, toks, i, out);
         }
-        if let Some(Some(p)) = self.roles.get(first) {
+        // Role words are short and lowercase or capitalised; most words are
+        // ruled out before the lookup.
+        if first.len() <= ROLE_WORD_LEN_MAX
+            && let Some(Some(p)) = self.roles.get(first)
+        {
             let (end, shown) = possessive_end(t);
-            let entity = self.known.people.get(*p).map(|k| k.entity_id.clone());
+            let entity = self.entities.get(*p).cloned();
             out.push(
                 Found::new(t.start, end, MentionKind::Person, shown.to_lowercase()).linked(entity),
             );
@@ -230,7 +238,7 @@ impl<'k> People<'k> {
         let shown = text.get(t.start..end)?;
         // A name two people share is offered for linking, not guessed.
         let entity = match people.as_slice() {
-            [one] => self.known.people.get(*one).map(|k| k.entity_id.clone()),
+            [one] => self.entities.get(*one).cloned(),
             _ => None,
         };
         out.push(

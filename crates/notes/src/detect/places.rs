@@ -197,6 +197,20 @@ fn run_end(text: &str, toks: &[Token<'_>], i: usize) -> Option<usize> {
     Some(last)
 }
 
+/// Whether token `i` continues a run that [`named_at`] read from an
+/// earlier token.
+pub(super) fn continues_run(text: &str, toks: &[Token<'_>], i: usize) -> bool {
+    let (Some(prev), Some(t)) = (i.checked_sub(1).and_then(|p| toks.get(p)), toks.get(i)) else {
+        return false;
+    };
+    prev.is_capitalised()
+        && t.is_capitalised()
+        && gap(text, prev, t) == " "
+        && !RUN_STOPS.contains(&&*prev.low)
+        && !prev.text.bytes().any(|b| b.is_ascii_digit())
+        && !t.text.bytes().any(|b| b.is_ascii_digit())
+}
+
 /// Schools, surgeries and places named by their head word, starting at `i`.
 pub(super) fn named_at(
     text: &str,
