@@ -317,7 +317,7 @@ fn at(text: &str, toks: &[Token<'_>], i: usize) -> Option<(usize, usize, usize, 
             ));
         }
         // last week, next month, this week.
-        if let (Some(sign), Some(unit)) = (sign_word(&w), unit_word(&nl)) {
+        if let (Some(sign), Some(unit)) = (sign_word(w), unit_word(nl)) {
             return Some((2, t.start, n.end, When::Offset { amount: sign, unit }));
         }
     }

@@ -171,7 +171,7 @@ impl People {
     ) -> Option<usize> {
         let t = toks.get(i)?;
         let first: &str = &t.low;
-        let first = strip_possessive(&first);
+        let first = strip_possessive(first);
         if let Some(n) = self.known_at(text, toks, i, first, out) {
             return Some(n);
         }
