@@ -59,6 +59,9 @@ fn each_category_is_found_in_the_words_notes_use() {
         "The home was warm and tidy and there was food in the kitchen.",
         "Mum was in charge of the school run this week.",
         "Next visit booked for two weeks' time.",
+        // A school's faith is not the pupil's religion.
+        "I will contact St Mary's Catholic Primary School about attendance.",
+        "Core group meeting held at Brackenford Church of England Primary.",
     ] {
         assert!(
             categories(plain).is_empty(),

@@ -123,6 +123,20 @@ fn chronology_dates_events_orders_them_and_names_who() {
             .iter()
             .any(|e| e.what.starts_with("The home was warm"))
     );
+    // Not an event: what will be done.
+    assert!(!entries.iter().any(|e| e.what.starts_with("I will contact")));
+}
+
+#[test]
+fn denied_and_intended_events_are_not_in_the_chronology() {
+    let note = Note::new(
+        "n9",
+        "No new concerns were raised. Neighbours have reported shouting at the address. To discuss in supervision and update the plan.",
+    )
+    .dated("2025-05-02");
+    let entries = chronology(&[note], &Known::default());
+    let what: Vec<&str> = entries.iter().map(|e| e.what.as_str()).collect();
+    assert_eq!(what, ["Neighbours have reported shouting at the address."]);
 }
 
 /// A model that answers with fixed text and keeps what it was sent.
