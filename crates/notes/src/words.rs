@@ -377,6 +377,7 @@ const NEGATIVE_FORMS: &[(&str, &str)] = &[
 
 /// Words used for one another, each mapped to the first of its group.
 const SYNONYMS: &[&[&str]] = &[
+    &["appear", "look", "seem"],
     &["mother", "mum", "mummy", "mom"],
     &["father", "dad", "daddy"],
     &["child", "kid", "young", "youngster"],
