@@ -166,13 +166,15 @@ fn abstractive_sentences_are_parsed_gated_and_labelled() {
                  Amelia was excluded from Hillside Academy [7][8].\n\
                  Kelly rang to move Friday's visit [6].\n\
                  Attendance this term is below eighty per cent [10].\n\
-                 The family moved house [42].\n";
+                 The family moved house [42].\n\
+                 Amelia feels safe at home [3].\n";
     let model = Fixed {
         reply: reply.into(),
         sent: RefCell::new(String::new()),
     };
     let s = AbstractiveSummariser::new(model);
-    let summary = s.summarise(&notes, 5).unwrap();
+    // Six sentences asked for; a seventh line would be cut.
+    let summary = s.summarise(&notes, 6).unwrap();
     let verdicts: Vec<bool> = summary
         .sentences
         .iter()
