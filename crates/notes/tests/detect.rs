@@ -232,3 +232,25 @@ fn addresses_end_before_the_postcode_and_units_are_schools() {
     assert!(has(&ms, MentionKind::School, "Northshire Pupil Referral Unit").is_some());
     assert!(!ms.iter().any(|m| m.text == "CAMHS"));
 }
+
+#[test]
+fn people_the_case_does_not_know_are_offered_by_relation_and_family_title() {
+    let ms = detect(
+        "Billy's friend Kai came round. Mum's partner, Dean Walsh, was present and Aunt Lisa called. Nan said her brother I spoke to was kind.",
+    );
+    for name in ["Kai", "Dean Walsh", "Aunt Lisa"] {
+        let m = has(&ms, MentionKind::Person, name).unwrap_or_else(|| panic!("{name}: {ms:#?}"));
+        assert_eq!(m.entity_id, None);
+    }
+    // A known person after a relation word is still linked.
+    let ms = detect("Her brother Billy was at home.");
+    assert_eq!(
+        has(&ms, MentionKind::Person, "Billy")
+            .unwrap()
+            .entity_id
+            .as_deref(),
+        Some("p-child")
+    );
+    // "Nan" with no name after it is the role, and "I" is no name.
+    assert!(!ms.iter().any(|m| m.text == "I"));
+}
