@@ -66,6 +66,12 @@ const WEEKDAYS: [&str; 7] = [
     "sunday",
 ];
 
+/// Weekdays as written before a date ("Wed 12/03"); alone, "Sat" and "Sun"
+/// are more often other words.
+const WEEKDAY_SHORT: &[&str] = &[
+    "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun",
+];
+
 /// A month name, full or abbreviated ("Mar", "Sept"), capitalised as a
 /// month is in English: lowercase "may" and "march" are verbs.
 fn month(word: &str) -> Option<u8> {
@@ -197,7 +203,34 @@ fn at(text: &str, toks: &[Token<'_>], i: usize) -> Option<(usize, usize, usize, 
             }
         }
     }
-    // 12 March 2025, 12th of March, 12 Mar.
+    // 12/03 without a year, only after "on" or a weekday: alone it may be
+    // a fraction or a score.
+    if t.is_number()
+        && let Some(b) = next(1)
+        && b.is_number()
+        && gap(text, t, b) == "/"
+        && !next(2).is_some_and(|c| c.is_number() && gap(text, b, c) == "/")
+        && i.checked_sub(1).and_then(|p| toks.get(p)).is_some_and(|p| {
+            &*p.low == "on" || weekday(p.text).is_some() || WEEKDAY_SHORT.contains(&&*p.low)
+        })
+        && t.text.len() <= 2
+        && b.text.len() <= 2
+    {
+        let (d, m): (u8, u8) = (t.text.parse().ok()?, b.text.parse().ok()?);
+        if valid(None, m, d) {
+            return Some((
+                2,
+                t.start,
+                b.end,
+                When::Day {
+                    year: None,
+                    month: m,
+                    day: d,
+                },
+            ));
+        }
+    }
+    // 12 March 2025, 12th of March, 12 Mar, 07-Mar-2025.
     if let Some(d) = day_number(t.text) {
         let mut k = 1;
         if next(k).is_some_and(|o| o.text == "of") {

@@ -254,3 +254,22 @@ fn people_the_case_does_not_know_are_offered_by_relation_and_family_title() {
     // "Nan" with no name after it is the role, and "I" is no name.
     assert!(!ms.iter().any(|m| m.text == "I"));
 }
+
+#[test]
+fn dates_and_postcodes_as_councils_and_practitioners_type_them() {
+    let ms = detect("Seen 07-Mar-2025 and on Wed 12/03, scored 3/4. Now at ne1 4xy.");
+    let iso = |t: &str| {
+        has(&ms, MentionKind::Date, t)
+            .unwrap_or_else(|| panic!("{t}: {ms:#?}"))
+            .normalised
+    };
+    assert_eq!(iso("07-Mar-2025"), "2025-03-07");
+    assert_eq!(iso("12/03"), "2025-03-12");
+    assert!(!ms.iter().any(|m| m.text == "3/4"));
+    assert_eq!(
+        has(&ms, MentionKind::Postcode, "ne1 4xy")
+            .unwrap()
+            .normalised,
+        "NE1 4XY"
+    );
+}

@@ -212,15 +212,16 @@ fn ni_at(text: &str, toks: &[Token<'_>], i: usize, out: &mut Vec<Found>) -> Opti
 /// Postcodes in capitals, with or without their space.
 fn postcode_at(text: &str, toks: &[Token<'_>], i: usize, out: &mut Vec<Found>) -> Option<usize> {
     let first = toks.get(i)?;
-    if !all_upper_alnum(first.text)
-        || !first
-            .text
-            .bytes()
-            .next()
-            .is_some_and(|b| b.is_ascii_uppercase())
+    if !first
+        .text
+        .bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_alphabetic())
     {
         return None;
     }
+    // Spaced, the shape is distinctive enough to take in any case ("ne1
+    // 4xy"); run together, only in capitals.
     if let Some(next) = toks.get(i + 1)
         && (2..=4).contains(&first.text.len())
         && next.text.len() == 3
@@ -232,6 +233,7 @@ fn postcode_at(text: &str, toks: &[Token<'_>], i: usize, out: &mut Vec<Found>) -
         return Some(2);
     }
     if (5..=7).contains(&first.text.len())
+        && all_upper_alnum(first.text)
         && first.text.bytes().any(|b| b.is_ascii_digit())
         && let Some(n) = validate::postcode(first.text)
     {
