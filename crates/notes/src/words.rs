@@ -520,6 +520,8 @@ const IRREGULAR: &[(&str, &str)] = &[
     ("reviewed", "review"),
     ("used", "use"),
     ("missed", "miss"),
+    // "went missing" is no missed appointment.
+    ("missing", "missing"),
     ("declined", "decline"),
     ("refused", "refuse"),
     ("closed", "close"),
