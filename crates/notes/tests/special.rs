@@ -107,3 +107,17 @@ fn offsets_are_chars_not_bytes() {
     let shown = redact(text, &spans, &|_| false);
     assert_eq!(shown, "[health withheld] Zoë is fine.");
 }
+
+#[test]
+fn redacted_text_holds_nothing_special() {
+    // A placeholder names a category; it is not data of it, so redacted
+    // text scanned again is clean, and words outside it still count.
+    assert!(
+        categories("[religious withheld] [offence, political withheld] Amelia was happy.")
+            .is_empty()
+    );
+    assert_eq!(
+        categories("[health withheld] Dad was arrested."),
+        [SpecialCategory::Offence]
+    );
+}

@@ -114,6 +114,27 @@ fn categories(words: &[String], school: &[bool], out: &mut Vec<SpecialCategory>)
     }
 }
 
+/// Where `redact` left placeholders ("[religious withheld]"): their words
+/// name a category, they are not data of it, and text shown once redacted
+/// must read as holding nothing special.
+fn placeholders(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(open) = text.get(from..).and_then(|t| t.find('[')).map(|o| o + from) {
+        let Some(close) = text.get(open..).and_then(|t| t.find(']')).map(|c| c + open) else {
+            break;
+        };
+        if text
+            .get(open..close)
+            .is_some_and(|p| p.ends_with(" withheld"))
+        {
+            out.push((open, close + 1));
+        }
+        from = close + 1;
+    }
+    out
+}
+
 /// The special-category spans of a note: each sentence holding a term of
 /// the lexicon is one span of that term's category (a sentence with terms
 /// of two categories gives two spans). The whole sentence, because the
@@ -127,7 +148,15 @@ pub fn special_spans(note: &Note) -> Vec<SensitiveSpan> {
         let Some(sentence) = note.text.get(s..e) else {
             continue;
         };
-        let toks = tokens(sentence);
+        let placeholders = placeholders(sentence);
+        let toks: Vec<Token<'_>> = tokens(sentence)
+            .into_iter()
+            .filter(|t| {
+                !placeholders
+                    .iter()
+                    .any(|(s, e)| t.start >= *s && t.end <= *e)
+            })
+            .collect();
         let school = in_school_name(&toks);
         let words: Vec<String> = toks.into_iter().map(|t| t.low.into_owned()).collect();
         found.clear();

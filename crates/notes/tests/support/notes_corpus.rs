@@ -252,6 +252,9 @@ const SENTENCES: &[&str] = &[
     "The number given, 943 476 5918, failed the check and QQ 12 34 56 C is not a valid NI number.",
     "Room 12 was booked for 2 hours at a cost of £250.",
     "{mother} said she had been to {place} with {child} on {abs}.",
+    "{mother} said she has been diagnosed with depression and is on medication.",
+    "{child} was arrested for shoplifting {past} and released without charge.",
+    "The family attend the mosque weekly and {child} fasts during Ramadan.",
 ];
 
 pub fn case(seed: u64, notes: usize) -> Case {
