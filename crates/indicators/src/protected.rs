@@ -9,8 +9,8 @@
 //! (`crates/model/ontology/default.toml`), with the spellings source systems
 //! use for them when a mapping leaves them as typed.
 
-use crate::view::{Record, normalise};
 use crate::Normalise;
+use crate::view::{Record, normalise};
 
 /// Codes (as [`Normalise::Code`] gives them) of the protected classes.
 pub const PROTECTED_CLASSES: &[&str] = &[
@@ -40,7 +40,8 @@ pub const PROTECTED_CLASSES: &[&str] = &[
 
 /// The properties whose value names an absence's class. A free-text reason
 /// is not read: a class is decided by its code, not by guessing at prose.
-pub const CLASS_PROPERTIES: &[&str] = &["reason_class", "absence_type", "leave_type", "reason_code"];
+pub const CLASS_PROPERTIES: &[&str] =
+    &["reason_class", "absence_type", "leave_type", "reason_code"];
 
 /// Whether a record is of a protected class and so never counts.
 pub fn is_protected(r: &Record) -> bool {

@@ -203,7 +203,12 @@ impl Condition {
             Self::Count(c) => {
                 add(&c.schema, c.person.as_ref());
                 add(&c.schema, Some(&c.date));
-                for p in c.dedupe.iter().chain(&filter(&c.filter)).chain(&filter(&c.exclude)) {
+                for p in c
+                    .dedupe
+                    .iter()
+                    .chain(&filter(&c.filter))
+                    .chain(&filter(&c.exclude))
+                {
                     add(&c.schema, Some(p));
                 }
             }
@@ -394,10 +399,18 @@ impl Rule {
         let mut found = Vec::new();
         if let Some(c) = raw.count {
             if c.threshold == 0 {
-                return Err(field(Some("count"), "threshold", "must be at least 1".into()));
+                return Err(field(
+                    Some("count"),
+                    "threshold",
+                    "must be at least 1".into(),
+                ));
             }
             if c.window_days == 0 {
-                return Err(field(Some("count"), "window_days", "must be at least 1".into()));
+                return Err(field(
+                    Some("count"),
+                    "window_days",
+                    "must be at least 1".into(),
+                ));
             }
             found.push(Condition::Count(c));
         }
@@ -410,10 +423,18 @@ impl Rule {
                 ));
             }
             if s.person_props.is_empty() {
-                return Err(field(Some("shared"), "person_props", "name at least one".into()));
+                return Err(field(
+                    Some("shared"),
+                    "person_props",
+                    "name at least one".into(),
+                ));
             }
             if s.other_props.is_empty() {
-                return Err(field(Some("shared"), "other_props", "name at least one".into()));
+                return Err(field(
+                    Some("shared"),
+                    "other_props",
+                    "name at least one".into(),
+                ));
             }
             found.push(Condition::Shared(s));
         }
@@ -454,7 +475,8 @@ impl Rule {
             });
         };
         for (schema, path) in condition.paths() {
-            if path.is_empty() || path.split('.').count() > 2 || path.split('.').any(str::is_empty) {
+            if path.is_empty() || path.split('.').count() > 2 || path.split('.').any(str::is_empty)
+            {
                 return Err(field(
                     Some(condition.kind()),
                     path.split('.').next().unwrap_or_default(),

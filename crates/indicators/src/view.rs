@@ -148,7 +148,10 @@ impl View {
         self.path(r, path)
             .into_iter()
             .filter_map(|v| day(&v.value).map(|d| (d, v)))
-            .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.statement.cmp(&b.1.statement)))
+            .min_by(|a, b| {
+                a.0.cmp(&b.0)
+                    .then_with(|| a.1.statement.cmp(&b.1.statement))
+            })
     }
 }
 
@@ -191,9 +194,7 @@ pub fn normalise(how: Normalise, value: &str) -> String {
             out.trim_end_matches('_').to_owned()
         }
         Normalise::Phone => to_e164(value).unwrap_or_else(|_| compact(value)),
-        Normalise::Email => {
-            normalise_email(value).unwrap_or_else(|_| value.trim().to_lowercase())
-        }
+        Normalise::Email => normalise_email(value).unwrap_or_else(|_| value.trim().to_lowercase()),
         Normalise::Postcode => Postcode::parse(value)
             .map(|p| p.as_str().to_ascii_lowercase().replace(' ', ""))
             .unwrap_or_else(|_| compact(value)),
@@ -219,7 +220,10 @@ pub fn normalise(how: Normalise, value: &str) -> String {
             words.get(..end).unwrap_or_default().join(" ")
         }
         Normalise::Number => {
-            let c: String = compact(value).chars().filter(|c| c.is_alphanumeric()).collect();
+            let c: String = compact(value)
+                .chars()
+                .filter(|c| c.is_alphanumeric())
+                .collect();
             let t = c.trim_start_matches('0');
             if t.is_empty() { c } else { t.to_owned() }
         }

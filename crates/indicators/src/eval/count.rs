@@ -41,7 +41,8 @@ pub(super) fn evaluate(c: &CountRule, view: &View) -> Vec<Finding> {
                 .collect()
         };
         let used = statements(
-            std::iter::once(date).chain(c.person.as_deref().map_or(Vec::new(), |p| view.path(r, p))),
+            std::iter::once(date)
+                .chain(c.person.as_deref().map_or(Vec::new(), |p| view.path(r, p))),
         );
         for person in view.people(r, c.person.as_deref()) {
             let slot = by_person.entry(person).or_default();

@@ -10,6 +10,9 @@ use crate::{Evidence, Finding, Interval, Normalise, Record, RegisterRule, Value,
 /// A closed or open range of days; an absent end is still running.
 type Span = (i64, Option<i64>);
 
+/// A person's record with its employment span and the values that gave it.
+type Job<'a> = (&'a Record, Span, Vec<&'a Value>);
+
 fn span<'a>(view: &'a View, r: &'a Record, i: &'a Interval) -> Option<(Span, Vec<&'a Value>)> {
     let (start, sv) = view.day(r, &i.start)?;
     let end = i.end.as_deref().and_then(|e| view.day(r, e));
@@ -30,7 +33,7 @@ fn shown(s: Span) -> String {
 }
 
 pub(super) fn evaluate<'a>(g: &'a RegisterRule, view: &'a View) -> Vec<Finding> {
-    let mut employed: HashMap<&str, Vec<(&Record, Span, Vec<&Value>)>> = HashMap::new();
+    let mut employed: HashMap<&str, Vec<Job<'_>>> = HashMap::new();
     for r in view.of_schema(&g.person_schema) {
         let Some((s, used)) = span(view, r, &g.employment) else {
             continue;
@@ -48,7 +51,10 @@ pub(super) fn evaluate<'a>(g: &'a RegisterRule, view: &'a View) -> Vec<Finding> 
                 (&d.number, Normalise::Number, &mut numbers),
                 (&d.name, Normalise::Organisation, &mut names),
             ] {
-                for v in path.as_deref().map_or(Vec::new(), |path| view.path(r, path)) {
+                for v in path
+                    .as_deref()
+                    .map_or(Vec::new(), |path| view.path(r, path))
+                {
                     let key = normalise(how, &v.value);
                     if !key.is_empty() {
                         into.insert((p, key));

@@ -47,8 +47,22 @@ fn holders<'a>(
 pub(super) fn evaluate(s: &SharedRule, view: &View) -> Vec<Finding> {
     let mut mine: HashMap<String, Vec<Holder<'_>>> = HashMap::new();
     let mut theirs: HashMap<String, Vec<Holder<'_>>> = HashMap::new();
-    holders(view, s, &s.person_schema, s.person.as_deref(), &s.person_props, &mut mine);
-    holders(view, s, &s.other_schema, s.other_person.as_deref(), &s.other_props, &mut theirs);
+    holders(
+        view,
+        s,
+        &s.person_schema,
+        s.person.as_deref(),
+        &s.person_props,
+        &mut mine,
+    );
+    holders(
+        view,
+        s,
+        &s.other_schema,
+        s.other_person.as_deref(),
+        &s.other_props,
+        &mut theirs,
+    );
     let mut declared: HashSet<(&str, &str)> = HashSet::new();
     if let Some(d) = &s.declarations
         && let Some(link) = d.link.as_deref()
@@ -124,9 +138,7 @@ pub(super) fn evaluate(s: &SharedRule, view: &View) -> Vec<Finding> {
     findings(out, |e| {
         format!(
             "shares a value with {} `{}` record(s) of other people, with no declaration",
-            e.iter()
-                .filter(|x| x.condition.starts_with("a `"))
-                .count(),
+            e.iter().filter(|x| x.condition.starts_with("a `")).count(),
             s.other_schema
         )
     })
