@@ -91,6 +91,8 @@ pub enum EngineError {
     TokenRefused,
     #[error("the enrolment link is not recognised, was used already or has expired")]
     EnrolmentRefused,
+    #[error("{0}")]
+    Rule(#[from] clearstone_indicators::RuleError),
 }
 
 impl EngineError {
@@ -132,6 +134,7 @@ impl EngineError {
             Self::LockedOut(_) => "locked_out",
             Self::TokenRefused => "token_refused",
             Self::EnrolmentRefused => "enrolment_refused",
+            Self::Rule(e) => e.code(),
         }
     }
 
