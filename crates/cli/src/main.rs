@@ -6,6 +6,7 @@ mod bench;
 mod bench_resolve;
 mod demo;
 mod demo_quality;
+mod demo_rules;
 mod explore;
 mod link;
 mod output;
