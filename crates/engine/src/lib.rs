@@ -18,6 +18,7 @@ mod export_clusters;
 mod gate;
 mod index;
 mod indicators;
+mod indicators_evidence;
 mod indicators_view;
 mod ingest;
 pub mod json;
@@ -87,6 +88,7 @@ pub use explore::{
 pub use export::ExportFormat;
 pub use gate::{GateCounts, MASKED_SOURCE};
 pub use indicators::{INDICATOR_ALERT_KIND, RuleRun, RunMode, check_rule};
+pub use indicators_evidence::EvidencePiece;
 pub use ingest::{IngestProgress, IngestSummary, ReplaySummary};
 pub use quarantine::QuarantineEntry;
 pub use references::LookupCounts;

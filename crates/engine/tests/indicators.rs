@@ -331,3 +331,31 @@ fn a_rule_runs_only_under_its_purpose_and_its_condition() {
             .is_empty()
     );
 }
+
+// issue 18, item 2: the evidence is shown with its values as the reviewer
+// may see them, read through the gate in one logged event.
+#[test]
+fn a_reviewer_sees_the_evidence_through_the_gate() {
+    let (_t, e) = setup();
+    register_and_activate(&e, RULE, 1);
+    e.run_active_rules("svc-indicators").unwrap();
+    let s = e.session(req("dpo", "integrity")).unwrap();
+    let id = s.indicator_alerts(None, 10).unwrap()[0].id;
+    drop(s);
+    let before = event_count(&e);
+    let s = e.session(req("dpo", "integrity")).unwrap();
+    let (alert, pieces) = s.alert_evidence(id).unwrap();
+    drop(s);
+    assert_eq!(event_count(&e), before + 2, "one to read, one to count");
+    assert_eq!(alert.id, id);
+    assert_eq!(pieces.len(), 3);
+    for p in &pieces {
+        let shown = p.shown.as_ref().unwrap();
+        let props: Vec<&str> = shown.properties.keys().map(String::as_str).collect();
+        assert!(props.contains(&"start_date"), "{props:?}");
+        assert!(
+            !props.contains(&"reason"),
+            "only what the rule used: {props:?}"
+        );
+    }
+}
