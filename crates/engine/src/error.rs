@@ -122,6 +122,8 @@ impl EngineError {
             Self::Io { .. } => "io_error",
             Self::Store(clearstone_store::StoreError::TooManyStatements { .. }) => "limit_exceeded",
             Self::Store(clearstone_store::StoreError::TooNew { .. }) => "store_too_new",
+            Self::Store(clearstone_store::StoreError::RuleChanged { .. }) => "rule_changed",
+            Self::Store(clearstone_store::StoreError::UnknownRule { .. }) => "not_found",
             Self::Store(_) | Self::Internal(_) => "internal",
             Self::Unwitnessed { .. } => "unwitnessed",
             Self::JustificationNotWords => "justification_not_words",

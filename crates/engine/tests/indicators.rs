@@ -264,7 +264,9 @@ fn a_new_version_supersedes_only_when_activated() {
     let admin = support::admin(&e, "a new version");
     // The same version with other text is refused.
     let changed = RULE.replace("threshold = 3", "threshold = 2");
-    assert!(admin.register_rule(&changed, "r.toml").is_err());
+    let refused = admin.register_rule(&changed, "r.toml").unwrap_err();
+    assert_eq!(refused.code(), "rule_changed");
+    assert!(refused.is_user_error());
     let v2 = changed.replace("version = 1", "version = 2");
     admin.register_rule(&v2, "r.toml").unwrap();
     let alerts = |e: &Engine| {
