@@ -126,10 +126,16 @@ pub enum Command {
         #[command(subcommand)]
         action: WitnessAction,
     },
-    /// Concerns raised for professional standards (self-monitoring).
+    /// Concerns raised for professional standards: the gate's self-monitoring
+    /// and indicator rules' findings, in one queue.
     Alerts {
         #[arg(long, default_value_t = 50)]
         limit: usize,
+        /// Only the alerts of this indicator rule.
+        #[arg(long)]
+        rule: Option<String>,
+        #[arg(long)]
+        json: bool,
         #[command(flatten)]
         session: SessionArgs,
     },
@@ -357,6 +363,11 @@ pub enum Command {
     Token {
         #[command(subcommand)]
         action: TokenAction,
+    },
+    /// Indicator rules: check, register, activate, dry-run and run (docs/indicators.md).
+    Rules {
+        #[command(subcommand)]
+        action: crate::rules::RulesAction,
     },
 }
 

@@ -6,6 +6,7 @@ mod bench;
 mod bench_resolve;
 mod demo;
 mod demo_quality;
+mod demo_rules;
 mod explore;
 mod link;
 mod output;
@@ -13,6 +14,7 @@ mod progress;
 mod registers;
 mod resolution;
 mod review;
+mod rules;
 mod search;
 mod web;
 
@@ -556,24 +558,17 @@ fn run(cli: Cli) -> Result<()> {
                 }
             }
         },
-        Command::Alerts { limit, session } => {
-            let alerts = open(dir)?.session(request(&session))?.alerts(limit)?;
-            if alerts.is_empty() {
-                println!("no alerts");
-            }
-            for a in alerts {
-                println!(
-                    "#{} {} {} by `{}` subject {} ({}) event #{}",
-                    a.id,
-                    a.at,
-                    a.kind,
-                    a.principal,
-                    a.subject,
-                    a.status,
-                    a.event_id.unwrap_or(0)
-                );
-            }
-        }
+        Command::Alerts {
+            limit,
+            rule,
+            json,
+            session,
+        } => rules::alerts(
+            &open(dir)?.session(request(&session))?,
+            limit,
+            rule.as_deref(),
+            json,
+        )?,
         Command::Search {
             query,
             page,
@@ -707,6 +702,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Bench {
             what: BenchWhat::Resolve { people, work_dir },
         } => bench_resolve::resolve(people, work_dir.as_deref())?,
+        Command::Rules { action } => rules::rules(dir, action)?,
     }
     Ok(())
 }

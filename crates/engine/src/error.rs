@@ -91,6 +91,8 @@ pub enum EngineError {
     TokenRefused,
     #[error("the enrolment link is not recognised, was used already or has expired")]
     EnrolmentRefused,
+    #[error("{0}")]
+    Rule(#[from] clearstone_indicators::RuleError),
 }
 
 impl EngineError {
@@ -120,6 +122,8 @@ impl EngineError {
             Self::Io { .. } => "io_error",
             Self::Store(clearstone_store::StoreError::TooManyStatements { .. }) => "limit_exceeded",
             Self::Store(clearstone_store::StoreError::TooNew { .. }) => "store_too_new",
+            Self::Store(clearstone_store::StoreError::RuleChanged { .. }) => "rule_changed",
+            Self::Store(clearstone_store::StoreError::UnknownRule { .. }) => "not_found",
             Self::Store(_) | Self::Internal(_) => "internal",
             Self::Unwitnessed { .. } => "unwitnessed",
             Self::JustificationNotWords => "justification_not_words",
@@ -132,6 +136,7 @@ impl EngineError {
             Self::LockedOut(_) => "locked_out",
             Self::TokenRefused => "token_refused",
             Self::EnrolmentRefused => "enrolment_refused",
+            Self::Rule(e) => e.code(),
         }
     }
 

@@ -17,6 +17,9 @@ mod export;
 mod export_clusters;
 mod gate;
 mod index;
+mod indicators;
+mod indicators_evidence;
+mod indicators_view;
 mod ingest;
 pub mod json;
 mod own_record;
@@ -53,6 +56,7 @@ pub use accounts::{
     TOKEN_PREFIX, TokenInfo, UsablePurpose,
 };
 pub use breakglass::{BREAK_GLASS_JUSTIFICATION_CHARS_MIN, BREAK_GLASS_MINUTES_MAX};
+pub use clearstone_indicators::{Rule as IndicatorRuleFile, RuleError};
 pub use clearstone_model::{Classification, Entity, Statement, Timestamp};
 pub use clearstone_policy::{self as policy, Action, Decision};
 pub use clearstone_search::{
@@ -62,6 +66,7 @@ pub use clearstone_store::{
     Alert, BreakGlass, DanglingReference, Dataset, IngestRun, Judgement, MatchPair, QuarantineRow,
     ResolutionRun, RunStatus,
 };
+pub use clearstone_store::{IndicatorRule, IndicatorRun};
 pub use compared::{Agreement, Compared, FieldValues};
 pub use datadir::SharedDir;
 pub use disclose::{Destination, Disclosure, RECIPIENT_CHARS_MAX};
@@ -82,6 +87,8 @@ pub use explore::{
 };
 pub use export::ExportFormat;
 pub use gate::{GateCounts, MASKED_SOURCE};
+pub use indicators::{INDICATOR_ALERT_KIND, RuleRun, RunMode, check_rule};
+pub use indicators_evidence::EvidencePiece;
 pub use ingest::{IngestProgress, IngestSummary, ReplaySummary};
 pub use quarantine::QuarantineEntry;
 pub use references::LookupCounts;

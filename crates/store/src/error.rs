@@ -30,4 +30,10 @@ pub enum StoreError {
         path: String,
         source: std::io::Error,
     },
+    #[error(
+        "rule `{id}` version {version} is already registered with other text: give the changed rule a new version"
+    )]
+    RuleChanged { id: String, version: u32 },
+    #[error("no rule `{id}` version {version} is registered")]
+    UnknownRule { id: String, version: u32 },
 }

@@ -5,6 +5,7 @@
 
 mod accounts;
 mod error;
+mod indicators;
 mod migrations;
 mod pack;
 mod records;
@@ -13,6 +14,7 @@ mod sqlite;
 
 pub use accounts::{AccountStore, ApiToken};
 pub use error::StoreError;
+pub use indicators::{AlertWrite, IndicatorRule, IndicatorRun, IndicatorStore};
 pub use migrations::SCHEMA_VERSION;
 pub use records::{
     Alert, Batch, BatchOutcome, BreakGlass, DanglingReference, Dataset, Document, Erased, Erasure,

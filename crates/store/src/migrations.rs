@@ -14,6 +14,7 @@ const STEPS: &[&str] = &[
     include_str!("sql/0004_dangling.sql"),
     include_str!("sql/0005_accounts.sql"),
     include_str!("sql/0006_rule_links.sql"),
+    include_str!("sql/0007_indicators.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = STEPS.len() as i64;

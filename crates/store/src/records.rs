@@ -170,7 +170,20 @@ pub struct Alert {
     pub subject: String,
     pub detail: String,
     pub event_id: Option<i64>,
+    /// The review state: `open` for the gate's own alerts, `new` for an
+    /// indicator's until someone takes it up.
     pub status: String,
+    /// The indicator rule and version that raised it; `None` for the gate's.
+    pub rule_id: Option<String>,
+    pub rule_version: Option<u32>,
+    /// The canonical entity id the alert is about.
+    pub person: Option<String>,
+    /// JSON: each piece of evidence with the condition it satisfied.
+    pub evidence: Option<String>,
+    /// Hash of rule, version, person and evidence ids: one alert per finding.
+    pub fingerprint: Option<String>,
+    /// The rule version whose activation closed this alert.
+    pub superseded_by: Option<u32>,
 }
 
 /// An emergency override: time-limited, and every act under it flagged.

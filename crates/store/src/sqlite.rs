@@ -927,29 +927,16 @@ impl Store for SqliteStore {
     }
 
     fn append_alert(&mut self, a: &Alert) -> Result<i64, StoreError> {
-        self.conn.execute(
-            "INSERT INTO alert(at, kind, principal, subject, detail, event_id, status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![a.at.0, a.kind, a.principal, a.subject, a.detail, a.event_id, a.status],
-        )?;
+        crate::indicators::insert_alert(&self.conn, a)?;
         Ok(self.conn.last_insert_rowid())
     }
 
     fn alerts(&self, limit: usize) -> Result<Vec<Alert>, StoreError> {
-        let mut q = self.conn.prepare(
-            "SELECT id, at, kind, principal, subject, detail, event_id, status FROM alert ORDER BY id DESC LIMIT ?1",
-        )?;
-        let rows = q.query_map([to_i64(limit as u64)], |r| {
-            Ok(Alert {
-                id: r.get(0)?,
-                at: Timestamp(r.get(1)?),
-                kind: r.get(2)?,
-                principal: r.get(3)?,
-                subject: r.get(4)?,
-                detail: r.get(5)?,
-                event_id: r.get(6)?,
-                status: r.get(7)?,
-            })
-        })?;
+        let mut q = self.conn.prepare(&format!(
+            "SELECT {} FROM alert ORDER BY id DESC LIMIT ?1",
+            crate::indicators::ALERT_COLUMNS
+        ))?;
+        let rows = q.query_map([to_i64(limit as u64)], crate::indicators::alert_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 

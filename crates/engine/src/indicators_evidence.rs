@@ -1,0 +1,91 @@
+//! An indicator alert's evidence as its reviewer may see it: each piece's
+//! source record, read through the gate under the reviewer's own session,
+//! with only the statements the rule used, masked as their purpose requires.
+
+use clearstone_model::{Entity, Statement};
+use clearstone_policy::Action;
+use clearstone_store::{Alert, IndicatorStore};
+use serde_json::Value as Json;
+
+use crate::{EngineError, Operation, Session};
+
+/// One piece of an alert's evidence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EvidencePiece {
+    /// The source record's entity id.
+    pub record: String,
+    /// The condition the piece satisfied, in plain English.
+    pub condition: String,
+    /// The statements the rule used, as this session may see them; `None`
+    /// when none is visible (a hidden record is answered as an absent one).
+    pub shown: Option<Entity>,
+}
+
+fn pieces(alert: &Alert) -> Vec<(String, Vec<String>, String)> {
+    let parsed: Json = alert
+        .evidence
+        .as_deref()
+        .and_then(|e| serde_json::from_str(e).ok())
+        .unwrap_or(Json::Null);
+    parsed
+        .as_array()
+        .map(|list| {
+            list.iter()
+                .filter_map(|p| {
+                    let record = p.get("record")?.as_str()?.to_owned();
+                    let statements = p
+                        .get("statements")?
+                        .as_array()?
+                        .iter()
+                        .filter_map(|s| s.as_str().map(str::to_owned))
+                        .collect();
+                    let condition = p.get("condition")?.as_str()?.to_owned();
+                    Some((record, statements, condition))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+impl Session<'_> {
+    /// One indicator alert with its evidence, for those who may read
+    /// alerts: one logged event naming the person and every record shown.
+    pub fn alert_evidence(&self, id: i64) -> Result<(Alert, Vec<EvidencePiece>), EngineError> {
+        self.logged(Operation::Consult, "read alert evidence", &[], || {
+            self.require_action(Action::ReadAudit, "read alerts")?;
+            let alert = self
+                .engine
+                .store()?
+                .alert(id)?
+                .filter(|a| a.rule_id.is_some())
+                .ok_or_else(|| EngineError::NotFound(format!("indicator alert {id}")))?;
+            let mut out = Vec::new();
+            let (mut allowed, mut masked) = (0u64, 0u64);
+            for (record, used, condition) in pieces(&alert) {
+                let raw: Vec<Statement> = self
+                    .raw_statements(&record)?
+                    .into_iter()
+                    .filter(|s| used.contains(&s.id.to_string()))
+                    .collect();
+                let (shown, counts) = self.gate(Action::View, raw, None);
+                allowed += counts.allowed;
+                masked += counts.masked;
+                out.push(EvidencePiece {
+                    shown: Entity::assemble(&record, shown),
+                    record,
+                    condition,
+                });
+            }
+            let mut subjects: Vec<&str> = out.iter().map(|p| p.record.as_str()).collect();
+            subjects.extend(alert.person.as_deref());
+            self.record(
+                Operation::Consult,
+                "read alert evidence",
+                &subjects,
+                None,
+                &format!("{allowed} shown, {masked} masked"),
+            )?;
+            Ok((alert, out))
+        })
+    }
+}
