@@ -5,6 +5,7 @@
 
 mod accounts;
 mod breakglass;
+mod cases;
 mod compared;
 mod datadir;
 mod disclose;
@@ -53,6 +54,7 @@ pub use accounts::{
     TOKEN_PREFIX, TokenInfo, UsablePurpose,
 };
 pub use breakglass::{BREAK_GLASS_JUSTIFICATION_CHARS_MIN, BREAK_GLASS_MINUTES_MAX};
+pub use cases::{CASE_DECISIONS, CASE_LINK_KINDS, CaseView};
 pub use clearstone_model::{Classification, Entity, Statement, Timestamp};
 pub use clearstone_policy::{self as policy, Action, Decision};
 pub use clearstone_search::{
@@ -62,6 +64,7 @@ pub use clearstone_store::{
     Alert, BreakGlass, DanglingReference, Dataset, IngestRun, Judgement, MatchPair, QuarantineRow,
     ResolutionRun, RunStatus,
 };
+pub use clearstone_store::{AlertReviewAct, CaseDecision, CaseEntry, CaseFile, CaseTask};
 pub use compared::{Agreement, Compared, FieldValues};
 pub use datadir::SharedDir;
 pub use disclose::{Destination, Disclosure, RECIPIENT_CHARS_MAX};
