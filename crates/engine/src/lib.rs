@@ -4,6 +4,7 @@
 //! CLI depend on this crate, never on the store.
 
 mod accounts;
+mod alert_review;
 mod breakglass;
 mod cases;
 mod compared;
@@ -52,6 +53,10 @@ const CATCH_UP_BATCH: usize = 10_000;
 pub use accounts::{
     ENROLMENT_HOURS, LOCKOUT_MINUTES, PASSWORD_CHARS_MIN, SIGN_IN_FAILURES_MAX, TOKEN_DAYS_MAX,
     TOKEN_PREFIX, TokenInfo, UsablePurpose,
+};
+pub use alert_review::{
+    AlertForReview, QUICK_DECISION_SECONDS, REVIEW_OUTCOMES, ReviewEvidence, ReviewerStats,
+    RubberStampReport, rubber_stamps,
 };
 pub use breakglass::{BREAK_GLASS_JUSTIFICATION_CHARS_MIN, BREAK_GLASS_MINUTES_MAX};
 pub use cases::{CASE_DECISIONS, CASE_LINK_KINDS, CaseView};
