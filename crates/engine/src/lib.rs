@@ -17,6 +17,9 @@ mod evidence;
 mod explore;
 mod export;
 mod export_clusters;
+pub mod fairness;
+mod fairness_report;
+pub mod feedback;
 mod gate;
 mod index;
 mod ingest;
@@ -89,6 +92,9 @@ pub use explore::{
     graph_limits,
 };
 pub use export::ExportFormat;
+pub use fairness_report::{
+    EQUALITY_PURPOSE, FAIRNESS_DIMENSIONS, FairnessReport, FairnessTable, WORKFORCE_TYPE,
+};
 pub use gate::{GateCounts, MASKED_SOURCE};
 pub use ingest::{IngestProgress, IngestSummary, ReplaySummary};
 pub use quarantine::QuarantineEntry;
