@@ -8,10 +8,11 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use clearstone_model::Statement;
 use clearstone_policy::Action;
-use clearstone_store::{ResolutionStore, Store};
+use clearstone_store::{CaseStore, Register, ResolutionStore, Store};
 
 use crate::fairness::{GroupCount, PublishedImpact, age_band, any_adverse, impacts, published};
-use crate::registers::register_query;
+use crate::registers::{is_register_id, register_query};
+use crate::session::shortened;
 use crate::{EngineError, Operation, Session, Timestamp};
 
 /// The purpose fairness reports run under: its legal basis is the
@@ -154,21 +155,40 @@ impl Session<'_> {
     }
 
     /// The fairness of flagging `flagged` (canonical person ids, or source
-    /// records) among the workforce this session may see: a rule version's
-    /// dry run, before it is activated.
+    /// records) among the workforce this session may see: the dry run of
+    /// version `version` of rule `rule`, before it is activated. Whether a
+    /// table showed an adverse impact is kept for the activation check.
     pub fn fairness_dry_run(
         &self,
         rule: &str,
+        version: u32,
         flagged: &[String],
     ) -> Result<FairnessReport, EngineError> {
-        let query = format!("{} dry run", register_query("fairness of rule", rule));
+        let query = format!(
+            "{} version {version} dry run",
+            register_query("fairness of rule", rule)
+        );
         self.logged(Operation::Consult, &query, &[], || {
             self.require_equality_purpose(&query)?;
+            if !is_register_id(rule) {
+                return Err(EngineError::InvalidInput(format!(
+                    "a rule id is 1 to 64 letters, digits, `-`, `_`, `.` or `@`, not `{}`",
+                    shortened(rule)
+                )));
+            }
             let flagged: BTreeSet<&str> = flagged.iter().map(String::as_str).collect();
             let people = self.workforce_groups(&|records, canonical| {
                 flagged.contains(canonical) || records.iter().any(|r| flagged.contains(r.as_str()))
             })?;
             let report = report_from(rule, &people);
+            let adverse = report.adverse_dimensions().join(" ");
+            self.engine.store()?.put_fairness_check(
+                rule,
+                version,
+                Timestamp::now(),
+                &self.principal.id,
+                &adverse,
+            )?;
             self.record(
                 Operation::Consult,
                 &query,
@@ -177,13 +197,50 @@ impl Session<'_> {
                 &format!(
                     "aggregates of {} people; adverse: {}",
                     people.len(),
-                    match report.adverse_dimensions().join(" ") {
-                        d if d.is_empty() => "none".to_string(),
-                        d => d,
-                    }
+                    if adverse.is_empty() { "none" } else { &adverse }
                 ),
             )?;
             Ok(report)
+        })
+    }
+
+    /// Refuses to activate a rule version whose fairness dry run showed an
+    /// impact ratio under four-fifths, unless an equality impact assessment
+    /// reference is given with its approver, a registered user other than
+    /// the one activating.
+    pub(crate) fn require_fair_activation(
+        &self,
+        rule: &str,
+        version: u32,
+        eia_reference: Option<&str>,
+        approver: Option<&str>,
+    ) -> Result<(), EngineError> {
+        let adverse = self
+            .engine
+            .store()?
+            .fairness_check(rule, version)?
+            .unwrap_or_default();
+        if adverse.is_empty() {
+            return Ok(());
+        }
+        let eia = eia_reference.map(str::trim).filter(|r| !r.is_empty());
+        let approver = approver.map(str::trim).filter(|a| {
+            is_register_id(a)
+                && *a != self.principal.id
+                && self
+                    .engine
+                    .store()
+                    .is_ok_and(|s| s.document(Register::Principal, a).ok().flatten().is_some())
+        });
+        if eia.is_some() && approver.is_some() {
+            return Ok(());
+        }
+        Err(EngineError::Forbidden {
+            what: format!(
+                "activate rule `{}` version {version}: its fairness dry run shows an impact ratio under 0.8 ({adverse}); give an equality impact assessment reference and its approver, a registered user other than you",
+                shortened(rule)
+            ),
+            code: "equality_impact_assessment_required",
         })
     }
 

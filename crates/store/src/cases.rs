@@ -117,6 +117,17 @@ pub trait CaseStore {
     fn review_acts(&self, alert_id: i64) -> Result<Vec<AlertReviewAct>, StoreError>;
     /// Every review act, oldest first, for the rubber-stamp report.
     fn all_review_acts(&self) -> Result<Vec<AlertReviewAct>, StoreError>;
+    /// Keeps the latest fairness dry run of a rule version: the tables with
+    /// an adverse impact ratio, space-separated.
+    fn put_fairness_check(
+        &mut self,
+        rule_id: &str,
+        version: u32,
+        at: Timestamp,
+        principal: &str,
+        adverse: &str,
+    ) -> Result<(), StoreError>;
+    fn fairness_check(&self, rule_id: &str, version: u32) -> Result<Option<String>, StoreError>;
 }
 
 const CASE_COLUMNS: &str = "id, title, purpose, status, lead, created_by, created_at, closed_at";
@@ -422,5 +433,33 @@ impl CaseStore for SqliteStore {
         ))?;
         let rows = q.query_map([], review_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn put_fairness_check(
+        &mut self,
+        rule_id: &str,
+        version: u32,
+        at: Timestamp,
+        principal: &str,
+        adverse: &str,
+    ) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO fairness_check(rule_id, rule_version, at, principal, adverse) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT(rule_id, rule_version) DO UPDATE SET at = excluded.at,
+                 principal = excluded.principal, adverse = excluded.adverse",
+            params![rule_id, version, at.0, principal, adverse],
+        )?;
+        Ok(())
+    }
+
+    fn fairness_check(&self, rule_id: &str, version: u32) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT adverse FROM fairness_check WHERE rule_id = ?1 AND rule_version = ?2",
+                params![rule_id, version],
+                |r| r.get(0),
+            )
+            .optional()?)
     }
 }

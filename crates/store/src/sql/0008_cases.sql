@@ -85,3 +85,15 @@ CREATE TABLE alert_review (
 );
 
 CREATE INDEX alert_review_alert ON alert_review(alert_id, id);
+
+-- The latest fairness dry run of each rule version: the tables in which a
+-- group's impact ratio was under four-fifths (space-separated; empty for
+-- none). Activating a version with any needs an equality impact assessment.
+CREATE TABLE fairness_check (
+    rule_id      TEXT NOT NULL,
+    rule_version INTEGER NOT NULL,
+    at           INTEGER NOT NULL,
+    principal    TEXT NOT NULL,
+    adverse      TEXT NOT NULL,
+    PRIMARY KEY (rule_id, rule_version)
+);
