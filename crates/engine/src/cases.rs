@@ -278,36 +278,45 @@ impl Session<'_> {
     pub fn case(&self, id: &str) -> Result<CaseView, EngineError> {
         let query = register_query("case show", id);
         self.logged(Operation::Consult, &query, &[], || {
-            let case = self.member_case(id)?;
-            let store = self.engine.store()?;
-            let entries = store.case_entries(id)?;
-            let tasks = store.case_tasks(id)?;
-            let decisions = store.case_decisions(id)?;
-            drop(store);
-            let subjects: Vec<&str> = entries
+            self.member_case(id)?;
+            let view = self.case_view_unlogged(id)?;
+            let subjects: Vec<&str> = view
+                .entries
                 .iter()
                 .filter(|e| matches!(e.kind.as_str(), "subject" | "entity"))
                 .map(|e| e.target.as_str())
                 .collect();
-            let mut view = CaseView {
-                title: self.text_of(&case.title)?,
-                case,
-                entries: Vec::new(),
-                tasks: Vec::with_capacity(tasks.len()),
-                decisions: Vec::with_capacity(decisions.len()),
-            };
-            for t in tasks {
-                let text = self.text_of(&t.title)?;
-                view.tasks.push((t, text));
-            }
-            for d in decisions {
-                let text = self.text_of(&d.rationale)?;
-                view.decisions.push((d, text));
-            }
             self.record(Operation::Consult, &query, &subjects, None, "shown")?;
-            view.entries = entries;
             Ok(view)
         })
+    }
+
+    /// The case as its team sees it; the caller checks membership and logs.
+    pub(crate) fn case_view_unlogged(&self, id: &str) -> Result<CaseView, EngineError> {
+        let store = self.engine.store()?;
+        let case = store
+            .case_file(id)?
+            .ok_or_else(|| EngineError::NoCase(shortened(id)))?;
+        let entries = store.case_entries(id)?;
+        let tasks = store.case_tasks(id)?;
+        let decisions = store.case_decisions(id)?;
+        drop(store);
+        let mut view = CaseView {
+            title: self.text_of(&case.title)?,
+            case,
+            entries,
+            tasks: Vec::with_capacity(tasks.len()),
+            decisions: Vec::with_capacity(decisions.len()),
+        };
+        for t in tasks {
+            let text = self.text_of(&t.title)?;
+            view.tasks.push((t, text));
+        }
+        for d in decisions {
+            let text = self.text_of(&d.rationale)?;
+            view.decisions.push((d, text));
+        }
+        Ok(view)
     }
 
     /// Adds a user to the case's team (its lead only); effective from their

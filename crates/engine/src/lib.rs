@@ -7,6 +7,7 @@ mod accounts;
 mod alert_review;
 mod breakglass;
 mod cases;
+mod cases_export;
 mod compared;
 mod datadir;
 mod disclose;
