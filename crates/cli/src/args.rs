@@ -126,10 +126,16 @@ pub enum Command {
         #[command(subcommand)]
         action: WitnessAction,
     },
-    /// Concerns raised for professional standards (self-monitoring).
+    /// Concerns raised for professional standards: the gate's self-monitoring
+    /// and indicator rules' findings, in one queue.
     Alerts {
         #[arg(long, default_value_t = 50)]
         limit: usize,
+        /// Only the alerts of this indicator rule.
+        #[arg(long)]
+        rule: Option<String>,
+        #[arg(long)]
+        json: bool,
         #[command(flatten)]
         session: SessionArgs,
     },
@@ -375,6 +381,10 @@ pub enum Command {
     Simulate {
         #[command(subcommand)]
         what: crate::casework::SimulateWhat,
+    /// Indicator rules: check, register, activate, dry-run and run (docs/indicators.md).
+    Rules {
+        #[command(subcommand)]
+        action: crate::rules::RulesAction,
     },
 }
 

@@ -148,6 +148,7 @@ pub fn register(engine: &Engine) -> Result<()> {
     );
     oversight.audit_use = Some(AuditUse::VerifyLawfulness);
     admin.put_purpose(&oversight)?;
+    crate::demo_rules::register(&admin, year)?;
     Ok(())
 }
 
@@ -241,6 +242,7 @@ pub fn run(dir: &Path, scale: usize, seed: u64, no_ingest: bool) -> Result<()> {
         crate::demo_quality::read_truth(&generated.truth, &generated.forbidden)?;
     let quality = crate::demo_quality::score(&truth, &forbidden, &clusters);
     println!("{}", crate::demo_quality::render(&quality));
+    crate::demo_rules::run(&engine, &generated.indicator_truth)?;
     let d = dir.display();
     let example = example_entity(&generated.truth).unwrap_or_else(|| "<entity id>".into());
     let name = example_name(&engine, &example).unwrap_or_else(|| "smith".into());
@@ -260,7 +262,9 @@ pub fn run(dir: &Path, scale: usize, seed: u64, no_ingest: bool) -> Result<()> {
          clearstone --data-dir {d} reveal {example} ethnicity\n  \
          CLEARSTONE_USER=demo-loader CLEARSTONE_PURPOSE=demo-load clearstone --data-dir {d} quarantine list\n  \
          clearstone --data-dir {d} export statements --format csv --out statements.csv --recipient \"demo reader\"\n  \
-         CLEARSTONE_USER=demo-dpo CLEARSTONE_PURPOSE=demo-oversight clearstone --data-dir {d} events",
+         CLEARSTONE_USER=demo-dpo CLEARSTONE_PURPOSE=demo-oversight clearstone --data-dir {d} events\n  \
+         CLEARSTONE_USER=demo-dpo CLEARSTONE_PURPOSE=demo-oversight clearstone --data-dir {d} alerts --rule repeated_absence\n  \
+         clearstone --data-dir {d} rules run --service demo-indicators",
         generated.truth.display(),
         example_file = example.replace(':', "_"),
     );

@@ -7,6 +7,7 @@ mod bench_resolve;
 mod casework;
 mod demo;
 mod demo_quality;
+mod demo_rules;
 mod explore;
 mod link;
 mod output;
@@ -14,6 +15,7 @@ mod progress;
 mod registers;
 mod resolution;
 mod review;
+mod rules;
 mod search;
 mod web;
 
@@ -557,24 +559,17 @@ fn run(cli: Cli) -> Result<()> {
                 }
             }
         },
-        Command::Alerts { limit, session } => {
-            let alerts = open(dir)?.session(request(&session))?.alerts(limit)?;
-            if alerts.is_empty() {
-                println!("no alerts");
-            }
-            for a in alerts {
-                println!(
-                    "#{} {} {} by `{}` subject {} ({}) event #{}",
-                    a.id,
-                    a.at,
-                    a.kind,
-                    a.principal,
-                    a.subject,
-                    a.status,
-                    a.event_id.unwrap_or(0)
-                );
-            }
-        }
+        Command::Alerts {
+            limit,
+            rule,
+            json,
+            session,
+        } => rules::alerts(
+            &open(dir)?.session(request(&session))?,
+            limit,
+            rule.as_deref(),
+            json,
+        )?,
         Command::Search {
             query,
             page,
@@ -721,6 +716,7 @@ fn run(cli: Cli) -> Result<()> {
             casework::fairness(&open(dir)?.session(request(session))?, &action)?;
         }
         Command::Simulate { what } => casework::simulate_feedback(&what),
+        Command::Rules { action } => rules::rules(dir, action)?,
     }
     Ok(())
 }

@@ -9,6 +9,7 @@
 //! people to millions.
 
 mod date;
+mod indicators;
 mod names;
 mod noise;
 mod notes;
@@ -24,6 +25,7 @@ use std::path::{Path, PathBuf};
 
 /// The entity id rule of mappings, which the ground truth must follow.
 pub use clearstone_model::entity_id;
+pub use indicators::{ABSENCE_RULE, RULES as INDICATOR_RULES};
 pub use people::{PEOPLE_CSV_HEADER, PEOPLE_MAPPING, PeopleCsv, write_people_csv};
 
 /// Scale and seed of a demo data set.
@@ -71,6 +73,9 @@ pub struct Generated {
     /// Data rows per source file, in the order they were written.
     pub sources: Vec<SourceFile>,
     pub truth_rows: u64,
+    /// `rule,part,entity_id` for the staff planted for the indicator rules:
+    /// `pattern` (must be flagged), `decoy` and `protected_only` (must not).
+    pub indicator_truth: PathBuf,
 }
 
 impl Generated {
@@ -114,7 +119,9 @@ pub fn generate(opts: &Options, out_dir: &Path) -> Result<Generated, DemoError> 
         mappings.push(path);
     }
     let (truth, bad_rows, forbidden, truth_rows, sources) = cx.finish()?;
+    let indicator_truth = indicators::write_truth(&world, out_dir)?;
     Ok(Generated {
+        indicator_truth,
         mappings,
         truth,
         bad_rows,

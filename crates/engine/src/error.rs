@@ -98,6 +98,8 @@ pub enum EngineError {
     /// An alert absent and one the session may not review, alike.
     #[error("no alert `{0}`")]
     NoAlert(i64),
+    #[error("{0}")]
+    Rule(#[from] clearstone_indicators::RuleError),
 }
 
 impl EngineError {
@@ -140,6 +142,7 @@ impl EngineError {
             Self::TokenRefused => "token_refused",
             Self::EnrolmentRefused => "enrolment_refused",
             Self::NoCase(_) | Self::NoAlert(_) => "not_found",
+            Self::Rule(e) => e.code(),
         }
     }
 

@@ -23,6 +23,8 @@ mod fairness_report;
 pub mod feedback;
 mod gate;
 mod index;
+mod indicators;
+mod indicators_view;
 mod ingest;
 pub mod json;
 mod own_record;
@@ -64,6 +66,7 @@ pub use alert_review::{
 };
 pub use breakglass::{BREAK_GLASS_JUSTIFICATION_CHARS_MIN, BREAK_GLASS_MINUTES_MAX};
 pub use cases::{CASE_DECISIONS, CASE_LINK_KINDS, CaseView};
+pub use clearstone_indicators::{Rule as IndicatorRuleFile, RuleError};
 pub use clearstone_model::{Classification, Entity, Statement, Timestamp};
 pub use clearstone_policy::{self as policy, Action, Decision};
 pub use clearstone_search::{
@@ -74,6 +77,7 @@ pub use clearstone_store::{
     ResolutionRun, RunStatus,
 };
 pub use clearstone_store::{AlertReviewAct, CaseDecision, CaseEntry, CaseFile, CaseTask};
+pub use clearstone_store::{IndicatorRule, IndicatorRun};
 pub use compared::{Agreement, Compared, FieldValues};
 pub use datadir::SharedDir;
 pub use disclose::{Destination, Disclosure, RECIPIENT_CHARS_MAX};
@@ -97,6 +101,7 @@ pub use fairness_report::{
     EQUALITY_PURPOSE, FAIRNESS_DIMENSIONS, FairnessReport, FairnessTable, WORKFORCE_TYPE,
 };
 pub use gate::{GateCounts, MASKED_SOURCE};
+pub use indicators::{INDICATOR_ALERT_KIND, RuleRun, RunMode, check_rule};
 pub use ingest::{IngestProgress, IngestSummary, ReplaySummary};
 pub use quarantine::QuarantineEntry;
 pub use references::LookupCounts;

@@ -302,7 +302,7 @@ fn is_identifier(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= ID_MAX
         && s.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
 }
 
 /// The 1-based line where `field` is set (`field =` at the start of a
@@ -358,7 +358,7 @@ impl Rule {
                 None,
                 "id",
                 format!(
-                    "`{}` is not an identifier (lower-case letters, digits and `_`)",
+                    "`{}` is not an identifier (lower-case letters, digits, `_` and `-`)",
                     raw.id
                 ),
             ));

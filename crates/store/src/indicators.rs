@@ -93,6 +93,8 @@ pub trait IndicatorStore {
     fn alert(&self, id: i64) -> Result<Option<Alert>, StoreError>;
     /// The alerts of one rule (of one version, if given), oldest first.
     fn rule_alerts(&self, rule_id: &str, version: Option<u32>) -> Result<Vec<Alert>, StoreError>;
+    /// The alerts of every indicator rule, oldest first, at most `limit`.
+    fn indicator_alerts(&self, limit: usize) -> Result<Vec<Alert>, StoreError>;
 }
 
 pub(crate) const ALERT_COLUMNS: &str = "id, at, kind, principal, subject, detail, event_id, status, \
@@ -371,6 +373,14 @@ impl IndicatorStore for SqliteStore {
              AND (?2 IS NULL OR rule_version = ?2) ORDER BY id"
         ))?;
         let rows = q.query_map(params![rule_id, version], alert_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn indicator_alerts(&self, limit: usize) -> Result<Vec<Alert>, StoreError> {
+        let mut q = self.conn.prepare(&format!(
+            "SELECT {ALERT_COLUMNS} FROM alert WHERE rule_id IS NOT NULL ORDER BY id LIMIT ?1"
+        ))?;
+        let rows = q.query_map([to_i64(limit as u64)], alert_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 }

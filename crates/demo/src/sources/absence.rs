@@ -42,6 +42,24 @@ pub fn write(cx: &mut Ctx<'_>) -> Result<(), DemoError> {
     let w = cx.w;
     let mut seq = 0u64;
     for k in 0..w.n_staff {
+        if let Some(part) = crate::indicators::absence_part(k) {
+            for a in crate::indicators::absences(part) {
+                seq += 1;
+                let fields = vec![
+                    format!("ABS{seq:07}"),
+                    w.staff_no(k),
+                    a.start.dmy(),
+                    a.start.add_days((a.days - 1) as i32).dmy(),
+                    a.code.to_string(),
+                    a.reason.to_string(),
+                    a.days.to_string(),
+                    "SC".to_string(),
+                ];
+                // Ground truth must load: planted rows are never broken.
+                csv.row(&mut cx.truth, fields, Faults::default())?;
+            }
+            continue;
+        }
         let mut r = Rng::for_item(cx.seed(), TAG, u64::from(k));
         let p = w.person(w.staff_index(k));
         for _ in 0..r.count(2.5, 12) {

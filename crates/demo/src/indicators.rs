@@ -1,0 +1,122 @@
+//! Patterns planted for the indicator rules the demo ships, with ground
+//! truth: for each rule, the staff who match it (`pattern`), near misses
+//! that must not (`decoy`), and people whose only absences are of a
+//! protected class (`protected_only`), whom no rule may ever flag.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::date::Date;
+use crate::out::{create, io};
+use crate::people::{World, today};
+use crate::{DemoError, entity_id};
+
+/// The shipped rule the absence patterns are planted for.
+pub const ABSENCE_RULE: &str = "repeated_absence";
+
+/// The part a staff member plays in the ground truth.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Planted {
+    /// Four distinct sickness absences within 90 days.
+    Pattern,
+    /// Three within 90 days, one of them exported twice (two rows, one absence).
+    Decoy,
+    /// Six absences in 90 days, every one of a protected class.
+    ProtectedOnly,
+}
+
+impl Planted {
+    fn code(self) -> &'static str {
+        match self {
+            Self::Pattern => "pattern",
+            Self::Decoy => "decoy",
+            Self::ProtectedOnly => "protected_only",
+        }
+    }
+}
+
+/// Spacing of planted staff: one of each part in every 25 staff ordinals.
+const EVERY: u32 = 25;
+
+pub(crate) fn absence_part(k: u32) -> Option<Planted> {
+    match k % EVERY {
+        5 => Some(Planted::Pattern),
+        12 => Some(Planted::Decoy),
+        19 => Some(Planted::ProtectedOnly),
+        _ => None,
+    }
+}
+
+/// One planted absence: start, reason code and text, days lost, and
+/// whether it is a second export of the row before.
+pub(crate) struct PlantedAbsence {
+    pub start: Date,
+    pub code: &'static str,
+    pub reason: &'static str,
+    pub days: i64,
+}
+
+/// The absences a planted staff member has instead of their usual ones.
+pub(crate) fn absences(part: Planted) -> Vec<PlantedAbsence> {
+    let at = |days_ago: i32| today().add_days(-days_ago);
+    let sick = |days_ago: i32, reason: &'static str| PlantedAbsence {
+        start: at(days_ago),
+        code: "SICK",
+        reason,
+        days: 2,
+    };
+    match part {
+        Planted::Pattern => vec![
+            sick(100, "Cold/flu"),
+            sick(80, "Migraine"),
+            sick(55, "Gastrointestinal"),
+            sick(30, "Back pain"),
+        ],
+        Planted::Decoy => vec![
+            sick(100, "Cold/flu"),
+            sick(70, "Migraine"),
+            // The same absence in two rows: the export ran twice.
+            sick(40, "Back pain"),
+            sick(40, "Back pain"),
+        ],
+        Planted::ProtectedOnly => [
+            ("DIS", "Treatment for long-term condition", 120),
+            ("ADJ", "Assessment for reasonable adjustments", 105),
+            ("DIS", "Disability-related hospital appointment", 90),
+            ("ADJ", "Phased return on adjusted duties", 75),
+            ("DIS", "Flare-up of long-term condition", 60),
+            ("ADO", "Adoption leave", 45),
+        ]
+        .into_iter()
+        .map(|(code, reason, days_ago)| PlantedAbsence {
+            start: at(days_ago),
+            code,
+            reason,
+            days: 3,
+        })
+        .collect(),
+    }
+}
+
+/// Writes `indicator_truth.csv`: `rule,part,entity_id` for every planted
+/// staff member, the entity id being their HR record's.
+pub(crate) fn write_truth(w: &World, dir: &Path) -> Result<PathBuf, DemoError> {
+    let path = dir.join("indicator_truth.csv");
+    let mut f = std::io::BufWriter::new(create(&path)?);
+    let mut out = String::from("rule,part,entity_id\n");
+    for k in 0..w.n_staff {
+        if let Some(part) = absence_part(k) {
+            let id = entity_id("hr", "staff", &[&w.staff_no(k)]);
+            out.push_str(&format!("{ABSENCE_RULE},{},{id}\n", part.code()));
+        }
+    }
+    f.write_all(out.as_bytes()).map_err(|e| io(&path, e))?;
+    f.flush().map_err(|e| io(&path, e))?;
+    Ok(path)
+}
+
+/// The indicator rules shipped with the demo, by file name.
+pub const RULES: &[(&str, &str)] = &[(
+    "repeated_absence.toml",
+    include_str!("../indicators/repeated_absence.toml"),
+)];

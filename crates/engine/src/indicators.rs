@@ -1,0 +1,344 @@
+//! Indicator rules through the gate: registered by version, activated by a
+//! named person, run under a service principal and each rule's purpose, and
+//! their findings written as alerts with evidence (`docs/indicators.md`).
+
+use clearstone_indicators::{Finding, Rule, evaluate, fingerprint};
+use clearstone_model::Timestamp;
+use clearstone_policy::{Action, PrincipalKind};
+use clearstone_store::{Alert, IndicatorRule, IndicatorRun, IndicatorStore};
+use sha2::{Digest, Sha256};
+
+use crate::session::shortened;
+use crate::{Engine, EngineError, Operation, Session, SessionRequest};
+
+/// The alert kind of an indicator's finding (the gate's own alerts have theirs).
+pub const INDICATOR_ALERT_KIND: &str = "indicator";
+
+/// Checks a rule file without registering it: errors name the file, line
+/// and field.
+pub fn check_rule(text: &str, file: &str) -> Result<Rule, EngineError> {
+    Ok(Rule::parse(text, file)?)
+}
+
+/// How a rule is run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunMode {
+    /// Evaluates and writes alerts.
+    Full,
+    /// Evaluates and writes nothing but the run's record: who would be flagged.
+    DryRun,
+}
+
+impl RunMode {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Full => "full",
+            Self::DryRun => "dry_run",
+        }
+    }
+}
+
+/// What one run of one rule version did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleRun {
+    pub run_id: i64,
+    pub rule_id: String,
+    pub rule_version: u32,
+    pub mode: &'static str,
+    /// Records the rule read through the gate.
+    pub records: u64,
+    /// Canonical ids of the people flagged, sorted.
+    pub flagged: Vec<String>,
+    pub alerts_new: u64,
+    /// Found again by a re-run and left as they were.
+    pub alerts_kept: u64,
+}
+
+fn sha256_hex(text: &str) -> String {
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+impl Session<'_> {
+    fn rule_query(what: &str, id: &str, version: u32) -> String {
+        format!(
+            "{what} indicator rule `{}` version {version}",
+            shortened(id)
+        )
+    }
+
+    /// Registers a rule file as a draft version. The same text again is a
+    /// no-op (`false`); other text under a registered version is refused,
+    /// since a version is never rewritten.
+    pub fn register_rule(&self, text: &str, file: &str) -> Result<(Rule, bool), EngineError> {
+        self.logged(
+            Operation::Administer,
+            "register indicator rule",
+            &[],
+            || {
+                self.require_action(Action::Administer, "register indicator rules")?;
+                let rule = check_rule(text, file)?;
+                let added = self
+                    .engine
+                    .store()?
+                    .register_indicator_rule(&IndicatorRule {
+                        id: rule.id.clone(),
+                        version: rule.version,
+                        body: text.to_owned(),
+                        sha256: sha256_hex(text),
+                        registered_by: self.principal.id.clone(),
+                        registered_at: Timestamp::now(),
+                        ..IndicatorRule::default()
+                    })?;
+                self.record(
+                    Operation::Administer,
+                    &Self::rule_query("register", &rule.id, rule.version),
+                    &[],
+                    None,
+                    if added { "registered" } else { "unchanged" },
+                )?;
+                Ok((rule, added))
+            },
+        )
+    }
+
+    /// Every registered version of every rule (no personal data).
+    pub fn indicator_rules(&self) -> Result<Vec<IndicatorRule>, EngineError> {
+        let out = self.engine.store()?.indicator_rules()?;
+        self.record(
+            Operation::Consult,
+            "read indicator rules",
+            &[],
+            None,
+            &format!("{} rule versions", out.len()),
+        )?;
+        Ok(out)
+    }
+
+    /// Makes a registered version the active one: the version active before
+    /// is retired and the open alerts of other versions are superseded.
+    /// The equality impact assessment reference and its approver are kept
+    /// with the activation. Returns how many alerts were superseded.
+    pub fn activate_rule(
+        &self,
+        id: &str,
+        version: u32,
+        eia_reference: Option<&str>,
+        approver: Option<&str>,
+    ) -> Result<u64, EngineError> {
+        let what = Self::rule_query("activate", id, version);
+        self.logged(Operation::Administer, &what, &[], || {
+            self.require_action(Action::Administer, "activate indicator rules")?;
+            let mut store = self.engine.store()?;
+            let Some(mut rule) = store.indicator_rule(id, version)? else {
+                return Err(EngineError::NotFound(format!(
+                    "indicator rule `{}` version {version}",
+                    shortened(id)
+                )));
+            };
+            rule.eia_reference = eia_reference.map(str::to_owned);
+            rule.approver = approver.map(str::to_owned);
+            let superseded =
+                store.activate_indicator_rule(&rule, &self.principal.id, Timestamp::now())?;
+            drop(store);
+            self.record(
+                Operation::Administer,
+                &what,
+                &[],
+                None,
+                &format!("active, {superseded} alerts superseded"),
+            )?;
+            Ok(superseded)
+        })
+    }
+
+    /// Evaluates one registered version under this session, whose purpose
+    /// must be the rule's. A full run writes alerts (a finding already
+    /// alerted under the same version is left as it is); a dry run writes
+    /// none. Either way the run is one logged event naming the people flagged.
+    pub fn run_rule(&self, id: &str, version: u32, mode: RunMode) -> Result<RuleRun, EngineError> {
+        let what = Self::rule_query(
+            match mode {
+                RunMode::Full => "run",
+                RunMode::DryRun => "dry-run",
+            },
+            id,
+            version,
+        );
+        self.logged(Operation::Combine, &what, &[], || {
+            let stored = self
+                .engine
+                .store()?
+                .indicator_rule(id, version)?
+                .ok_or_else(|| {
+                    EngineError::NotFound(format!(
+                        "indicator rule `{}` version {version}",
+                        shortened(id)
+                    ))
+                })?;
+            let rule = check_rule(&stored.body, &format!("{id} v{version}"))?;
+            if rule.purpose != self.purpose.id {
+                return Err(EngineError::Forbidden {
+                    what: format!("run `{}` under another purpose than its own", shortened(id)),
+                    code: "purpose_mismatch",
+                });
+            }
+            if mode == RunMode::Full && stored.state != "active" {
+                return Err(EngineError::InvalidInput(format!(
+                    "indicator rule `{}` version {version} is {}: activate it before a run writes alerts (a dry run does not need it)",
+                    shortened(id),
+                    stored.state
+                )));
+            }
+            self.run_checked(&rule, mode, &what)
+        })
+    }
+
+    fn run_checked(&self, rule: &Rule, mode: RunMode, what: &str) -> Result<RuleRun, EngineError> {
+        let mut run = IndicatorRun {
+            rule_id: rule.id.clone(),
+            rule_version: rule.version,
+            principal: self.principal.id.clone(),
+            started_at: Timestamp::now(),
+            mode: mode.as_str().to_owned(),
+            ..IndicatorRun::default()
+        };
+        run.id = self.engine.store()?.begin_indicator_run(&run)?;
+        let gathered = self.indicator_view(rule)?;
+        let findings = evaluate(rule, &gathered.view);
+        let flagged: Vec<String> = findings.iter().map(|f| f.person.clone()).collect();
+        let subjects: Vec<&str> = flagged.iter().map(String::as_str).collect();
+        let flags: &[&str] = if gathered.read_special {
+            &["special_category"]
+        } else {
+            &[]
+        };
+        let event = self.record_flagged(
+            Operation::Combine,
+            what,
+            &subjects,
+            None,
+            &format!(
+                "{} records read, {} people flagged",
+                gathered.records,
+                flagged.len()
+            ),
+            flags,
+        )?;
+        let written = match mode {
+            RunMode::Full => {
+                let alerts: Vec<Alert> = findings
+                    .iter()
+                    .map(|f| self.indicator_alert(rule, f, event))
+                    .collect();
+                self.engine.store()?.put_indicator_alerts(&alerts)?
+            }
+            RunMode::DryRun => Default::default(),
+        };
+        run.finished_at = Some(Timestamp::now());
+        run.event_id = Some(event);
+        run.records = gathered.records;
+        run.flagged = flagged.len() as u64;
+        run.alerts_new = written.inserted;
+        run.alerts_kept = written.kept;
+        self.engine.store()?.finish_indicator_run(&run)?;
+        Ok(RuleRun {
+            run_id: run.id,
+            rule_id: rule.id.clone(),
+            rule_version: rule.version,
+            mode: mode.as_str(),
+            records: gathered.records,
+            flagged,
+            alerts_new: written.inserted,
+            alerts_kept: written.kept,
+        })
+    }
+
+    fn indicator_alert(&self, rule: &Rule, f: &Finding, event: i64) -> Alert {
+        Alert {
+            id: 0,
+            at: Timestamp::now(),
+            kind: INDICATOR_ALERT_KIND.into(),
+            principal: self.principal.id.clone(),
+            subject: self.subject_hash(&f.person),
+            detail: format!("{}: {}", rule.title, f.summary),
+            event_id: Some(event),
+            status: "new".into(),
+            rule_id: Some(rule.id.clone()),
+            rule_version: Some(rule.version),
+            person: Some(f.person.clone()),
+            evidence: Some(f.evidence_json()),
+            fingerprint: Some(fingerprint(&rule.id, rule.version, f)),
+            superseded_by: None,
+        }
+    }
+
+    /// The canonical ids of the people a version would flag, without
+    /// writing alerts (for fairness figures before activation).
+    pub fn flagged_by(&self, id: &str, version: u32) -> Result<Vec<String>, EngineError> {
+        Ok(self.run_rule(id, version, RunMode::DryRun)?.flagged)
+    }
+
+    /// Alerts raised by indicator rules (one rule's, if given), oldest
+    /// first, for those who may read alerts.
+    pub fn indicator_alerts(
+        &self,
+        rule_id: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<Alert>, EngineError> {
+        let what = match rule_id {
+            Some(id) => format!("read alerts of indicator rule `{}`", shortened(id)),
+            None => "read indicator alerts".to_owned(),
+        };
+        self.logged(Operation::Consult, &what, &[], || {
+            self.require_action(Action::ReadAudit, "read alerts")?;
+            let store = self.engine.store()?;
+            let mut out = match rule_id {
+                Some(id) => store.rule_alerts(id, None)?,
+                None => store.indicator_alerts(limit)?,
+            };
+            drop(store);
+            out.truncate(limit);
+            self.record(
+                Operation::Consult,
+                &what,
+                &[],
+                None,
+                &format!("{} alerts", out.len()),
+            )?;
+            Ok(out)
+        })
+    }
+}
+
+impl Engine {
+    /// Runs every active rule, each in its own session of the service
+    /// principal `service` under the rule's purpose.
+    pub fn run_active_rules(&self, service: &str) -> Result<Vec<RuleRun>, EngineError> {
+        let active = self.store()?.active_indicator_rules()?;
+        let mut out = Vec::with_capacity(active.len());
+        for stored in active {
+            let rule = check_rule(&stored.body, &stored.id)?;
+            let session = self.session(SessionRequest {
+                principal: service.to_owned(),
+                purpose: rule.purpose.clone(),
+                justification: format!(
+                    "scheduled evaluation of indicator rule {} version {}",
+                    rule.id, rule.version
+                ),
+                reason: Some("audit".into()),
+                ..SessionRequest::default()
+            })?;
+            if session.principal().kind != PrincipalKind::Service {
+                return Err(EngineError::Forbidden {
+                    what: "run indicator rules as a person".into(),
+                    code: "service_principal_required",
+                });
+            }
+            out.push(session.run_rule(&rule.id, rule.version, RunMode::Full)?);
+        }
+        Ok(out)
+    }
+}

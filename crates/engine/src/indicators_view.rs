@@ -1,0 +1,151 @@
+//! The records an indicator rule reads, gathered through the gate in
+//! bounded batches: only the types and properties the rule names (and the
+//! class of each record, for the built-in protected-class exclusion), with
+//! resolution's canonical ids for who is who.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
+
+use clearstone_indicators::protected::CLASS_PROPERTIES;
+use clearstone_indicators::{Record, Rule, Value, View};
+use clearstone_model::Statement;
+use clearstone_policy::Action;
+use clearstone_store::{ResolutionStore, Store};
+
+use crate::resolve_records::STATEMENTS_PER_BATCH;
+use crate::{EngineError, MASKED_SOURCE, Session};
+
+/// The type resolution decides people over.
+pub(crate) const PEOPLE_SCHEMA: &str = "Person";
+
+/// What one rule reads: for each type, the properties.
+type Wanted = BTreeMap<String, BTreeSet<String>>;
+
+/// A view and what reading it found.
+pub(crate) struct Gathered {
+    pub view: View,
+    pub records: u64,
+    /// Special-category values (a record's class) were read unmasked under
+    /// the purpose's condition.
+    pub read_special: bool,
+}
+
+impl Session<'_> {
+    fn wanted(&self, rule: &Rule) -> Result<Wanted, EngineError> {
+        let ontology = self.engine.ontology();
+        let mut wanted: Wanted = BTreeMap::new();
+        for schema in rule.condition.schemas() {
+            self.known_type(schema)?;
+            let props = wanted.entry(schema.to_owned()).or_default();
+            // The class of every record read, so that a protected absence is
+            // never counted whatever the rule names.
+            for p in CLASS_PROPERTIES {
+                props.insert((*p).to_owned());
+            }
+        }
+        for (schema, path) in rule.condition.paths() {
+            match path.split_once('.') {
+                None => {
+                    wanted.entry(schema).or_default().insert(path);
+                }
+                Some((via, prop)) => {
+                    let range = ontology
+                        .property(&schema, via)
+                        .and_then(|p| p.range.clone())
+                        .ok_or_else(|| {
+                            EngineError::InvalidInput(format!(
+                                "`{via}` is not a reference of `{schema}` in the ontology, so `{path}` cannot be followed"
+                            ))
+                        })?;
+                    wanted.entry(schema).or_default().insert(via.to_owned());
+                    wanted.entry(range).or_default().insert(prop.to_owned());
+                }
+            }
+        }
+        Ok(wanted)
+    }
+
+    /// Reads what `rule` needs through the gate, `STATEMENTS_PER_BATCH` at
+    /// a time. A record's class is read unmasked only when the purpose
+    /// names a lawful condition for special-category data; otherwise it is
+    /// masked, the record is marked so, and it never counts.
+    pub(crate) fn indicator_view(&self, rule: &Rule) -> Result<Gathered, EngineError> {
+        let wanted = self.wanted(rule)?;
+        let ontology = self.engine.ontology();
+        let reveal = self.purpose.allows_sensitive();
+        let mut records: HashMap<Arc<str>, Record> = HashMap::new();
+        let mut read_special = false;
+        let mut batch: Vec<Statement> = Vec::new();
+        let mut keep = |batch: &mut Vec<Statement>, records: &mut HashMap<Arc<str>, Record>| {
+            let (classes, others): (Vec<Statement>, Vec<Statement>) = std::mem::take(batch)
+                .into_iter()
+                .partition(|s| CLASS_PROPERTIES.contains(&&*s.prop));
+            let mut allowed = self.gate(Action::Resolve, others, None).0;
+            for p in CLASS_PROPERTIES {
+                let (of_p, _): (Vec<Statement>, Vec<Statement>) =
+                    classes.iter().cloned().partition(|s| &*s.prop == *p);
+                if of_p.is_empty() {
+                    continue;
+                }
+                let shown = self.gate(Action::Resolve, of_p, reveal.then_some(*p)).0;
+                read_special |= reveal && !shown.is_empty();
+                allowed.extend(shown);
+            }
+            for s in allowed {
+                let r = records
+                    .entry(s.entity_id.clone())
+                    .or_insert_with(|| Record {
+                        id: s.entity_id.to_string(),
+                        schema: s.schema.to_string(),
+                        ..Record::default()
+                    });
+                if &*s.origin.source == MASKED_SOURCE {
+                    r.masked = true;
+                    continue;
+                }
+                r.values.push(Value {
+                    prop: s.prop.to_string(),
+                    statement: s.id.to_string(),
+                    value: s.value,
+                });
+            }
+        };
+        let canonical: HashMap<String, String> = {
+            let store = self.engine.store()?;
+            store.for_each_statement(&mut |s| {
+                let hit = wanted.iter().any(|(schema, props)| {
+                    props.contains(&*s.prop) && ontology.is_a(&s.schema, schema)
+                });
+                if hit {
+                    batch.push(s);
+                    if batch.len() >= STATEMENTS_PER_BATCH {
+                        keep(&mut batch, &mut records);
+                    }
+                }
+                Ok(())
+            })?;
+            keep(&mut batch, &mut records);
+            store.canonical_ids(PEOPLE_SCHEMA)?.into_iter().collect()
+        };
+        let mut list: Vec<Record> = records.into_values().collect();
+        list.sort_by(|a, b| a.id.cmp(&b.id));
+        for r in &mut list {
+            r.values
+                .sort_by(|a, b| (&a.prop, &a.value).cmp(&(&b.prop, &b.value)));
+        }
+        let n = list.len() as u64;
+        let types: Vec<String> = wanted.keys().cloned().collect();
+        let view = View::new(list, canonical, &|schema| {
+            types
+                .iter()
+                .filter(|t| ontology.is_a(schema, t))
+                .cloned()
+                .collect()
+        });
+        Ok(Gathered {
+            view,
+            records: n,
+            read_special,
+        })
+    }
+}

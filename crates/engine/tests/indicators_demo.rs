@@ -1,0 +1,104 @@
+//! The demo's planted indicator patterns against its ground truth: every
+//! planted pattern flagged, no decoy, and no one whose only absences are of
+//! a protected class.
+#![allow(clippy::unwrap_used, clippy::panic)]
+
+mod support;
+
+use std::collections::BTreeSet;
+
+use clearstone_engine::policy::{Principal, PrincipalKind, SensitiveBasis};
+use clearstone_engine::{Classification, Engine, SessionRequest};
+
+fn req(user: &str, purpose: &str) -> SessionRequest {
+    SessionRequest {
+        principal: user.into(),
+        purpose: purpose.into(),
+        justification: "checking the demo's planted patterns".into(),
+        ..SessionRequest::default()
+    }
+}
+
+// issue 18, item 8 and "tests that must exist": recall 1.0 for every planted
+// pattern, no decoy flagged, no alert on a person with only protected absences.
+#[test]
+fn the_shipped_rules_find_the_planted_patterns_and_nothing_else() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = tmp.path().join("src");
+    let generated = clearstone_demo::generate(
+        &clearstone_demo::Options {
+            seed: 7,
+            people: 500,
+        },
+        &src,
+    )
+    .unwrap();
+    let e = Engine::init(&tmp.path().join("data"), None).unwrap();
+    let admin = support::bootstrap_admin(&e, "setting up the demo rules test");
+    let cleared = |id: &str, roles: &[&str], kind: PrincipalKind| Principal {
+        kind,
+        ..support::user(
+            id,
+            roles,
+            Classification::Secret,
+            &["HR", "PSD", "PERSONAL"],
+        )
+    };
+    admin
+        .put_user(&cleared("eng", &["data_engineer"], PrincipalKind::User))
+        .unwrap();
+    admin
+        .put_user(&cleared(
+            "demo-indicators",
+            &["indicator_service"],
+            PrincipalKind::Service,
+        ))
+        .unwrap();
+    let mut integrity = support::purpose(
+        "demo-integrity",
+        &["indicator_service", "data_engineer"],
+        &["*"],
+    );
+    integrity.sensitive = Some(SensitiveBasis {
+        condition: "DPA 2018 sch. 8 para 1 (statutory purposes)".into(),
+    });
+    admin.put_purpose(&integrity).unwrap();
+    let load = e.session(req("eng", "demo-integrity")).unwrap();
+    for m in generated.mappings.iter().filter(|m| {
+        let name = m.file_name().unwrap().to_string_lossy();
+        ["hr_officers.toml", "hr_staff.toml", "absence.toml"].contains(&name.as_ref())
+    }) {
+        load.ingest(m, &mut |_| {}).unwrap();
+    }
+    drop(load);
+    for (file, text) in clearstone_demo::INDICATOR_RULES {
+        let (rule, _) = admin.register_rule(text, file).unwrap();
+        admin
+            .activate_rule(&rule.id, rule.version, None, None)
+            .unwrap();
+    }
+    drop(admin);
+    let runs = e.run_active_rules("demo-indicators").unwrap();
+    let run = runs
+        .iter()
+        .find(|r| r.rule_id == clearstone_demo::ABSENCE_RULE)
+        .unwrap();
+    let flagged: BTreeSet<&str> = run.flagged.iter().map(String::as_str).collect();
+    let truth = std::fs::read_to_string(&generated.indicator_truth).unwrap();
+    let mut parts = BTreeSet::new();
+    for line in truth.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        let (rule, part, id) = (f[0], f[1], f[2]);
+        parts.insert(part.to_owned());
+        let hit = runs.iter().any(|r| {
+            r.flagged.iter().any(|p| p == id) && (r.rule_id == rule || part == "protected_only")
+        });
+        match part {
+            "pattern" => assert!(flagged.contains(id), "planted {id} not flagged"),
+            "decoy" => assert!(!flagged.contains(id), "decoy {id} flagged"),
+            "protected_only" => assert!(!hit, "{id} has only protected absences but was flagged"),
+            other => panic!("unknown part `{other}`"),
+        }
+    }
+    assert_eq!(parts.len(), 3, "every part is planted: {parts:?}");
+}
