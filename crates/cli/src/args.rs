@@ -381,6 +381,7 @@ pub enum Command {
     Simulate {
         #[command(subcommand)]
         what: crate::casework::SimulateWhat,
+    },
     /// Indicator rules: check, register, activate, dry-run and run (docs/indicators.md).
     Rules {
         #[command(subcommand)]
