@@ -66,3 +66,51 @@ fn a_dry_run_publishes_aggregates_with_small_cells_suppressed() {
     assert!(ev.subjects.is_empty(), "aggregates name no one");
     assert!(ev.outcome.contains("age_band"));
 }
+
+const RULE: &str = r#"id = "short_absences"
+version = 1
+title = "Repeated short absences"
+rationale = "A pattern that attendance management looks at."
+owner = "Head of Professional Standards"
+purpose = "pds"
+evidence = ["College of Policing, attendance management guidance"]
+review_date = "2027-06-30"
+
+[count]
+schema = "Absence"
+person = "staff_member"
+date = "start_date"
+window_days = 60
+threshold = 3
+"#;
+
+#[test]
+fn an_adverse_dry_run_needs_an_equality_impact_assessment_to_activate() {
+    let (_t, e) = setup();
+    let admin = support::admin(&e, "registering a rule");
+    admin.register_rule(RULE, "short_absences.toml").unwrap();
+    e.session(req("sam", EQUALITY_PURPOSE))
+        .unwrap()
+        .fairness_dry_run("short_absences", 1, &[OFFICER_2.to_string()])
+        .unwrap();
+    let err = admin
+        .activate_rule("short_absences", 1, None, None)
+        .unwrap_err();
+    assert_eq!(err.code(), "forbidden");
+    assert!(
+        err.to_string().contains("equality impact assessment"),
+        "{err}"
+    );
+    // The approver is a registered user other than the one activating.
+    for approver in ["admin", "nobody"] {
+        assert!(
+            admin
+                .activate_rule("short_absences", 1, Some("EIA-2026-07"), Some(approver))
+                .is_err(),
+            "{approver}"
+        );
+    }
+    admin
+        .activate_rule("short_absences", 1, Some("EIA-2026-07"), Some("sam"))
+        .unwrap();
+}
