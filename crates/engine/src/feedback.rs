@@ -40,7 +40,7 @@ impl Default for FeedbackSettings {
             people_per_group: 500,
             outside_rate: 0.01,
             checks_per_round: 50,
-            find_rate: 0.1,
+            find_rate: 0.2,
             window_rounds: 4,
             exclude_directed: false,
         }
