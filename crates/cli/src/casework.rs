@@ -83,14 +83,16 @@ pub enum CaseAction {
         id: String,
         /// add or remove
         change: String,
-        user: String,
+        /// The user added or removed (a positional, apart from --user).
+        member: String,
         #[command(flatten)]
         session: SessionArgs,
     },
     /// Give the case a new lead from its team (the lead only).
     Assign {
         id: String,
-        user: String,
+        /// The new lead (a positional, apart from --user).
+        lead: String,
         #[command(flatten)]
         session: SessionArgs,
     },
@@ -313,18 +315,18 @@ pub fn case(s: &Session<'_>, action: &CaseAction) -> Result<()> {
             println!("case {id}: {kind} unlinked");
         }
         CaseAction::Member {
-            id, change, user, ..
+            id, change, member, ..
         } => {
             match change.as_str() {
-                "add" => s.case_add_member(id, user)?,
-                "remove" => s.case_remove_member(id, user)?,
+                "add" => s.case_add_member(id, member)?,
+                "remove" => s.case_remove_member(id, member)?,
                 other => bail!("a team change is `add` or `remove`, not `{other}`"),
             }
             println!("case {id}: team changed");
         }
-        CaseAction::Assign { id, user, .. } => {
-            s.case_assign(id, user)?;
-            println!("case {id}: lead `{user}`");
+        CaseAction::Assign { id, lead, .. } => {
+            s.case_assign(id, lead)?;
+            println!("case {id}: lead `{lead}`");
         }
         CaseAction::Task {
             id,

@@ -157,6 +157,8 @@ fn every_data_command_refuses_without_a_session_and_exits_1() {
             "dry-run",
             "--rule",
             "r",
+            "--version",
+            "1",
             "--flagged",
             "nowhere.txt",
         ],
