@@ -364,6 +364,24 @@ pub enum Command {
         #[command(subcommand)]
         action: TokenAction,
     },
+    /// Review an alert: take it into review, decide, confirm a referral as a
+    /// second reviewer, record representations; or the rubber-stamp report.
+    ReviewAlert(crate::casework::ReviewAlertArgs),
+    /// Cases: team, links, tasks, decisions and bundles (docs/cases.md).
+    Case {
+        #[command(subcommand)]
+        action: crate::casework::CaseAction,
+    },
+    /// Fairness reports, aggregates only (docs/fairness.md).
+    Fairness {
+        #[command(subcommand)]
+        action: crate::casework::FairnessAction,
+    },
+    /// Simulations on made-up data (docs/fairness.md).
+    Simulate {
+        #[command(subcommand)]
+        what: crate::casework::SimulateWhat,
+    },
     /// Indicator rules: check, register, activate, dry-run and run (docs/indicators.md).
     Rules {
         #[command(subcommand)]

@@ -149,6 +149,21 @@ pub fn register(engine: &Engine) -> Result<()> {
     oversight.audit_use = Some(AuditUse::VerifyLawfulness);
     admin.put_purpose(&oversight)?;
     crate::demo_rules::register(&admin, year)?;
+    // Fairness reports read protected characteristics for aggregates only,
+    // under a purpose of their own (docs/fairness.md).
+    let mut equality = purpose(
+        clearstone_engine::EQUALITY_PURPOSE,
+        "Monitoring indicator rules for equality of treatment, in aggregate",
+        "Equality Act 2010 s.149 (public sector equality duty); demonstration",
+        &["data_protection_officer", "analyst"],
+        &["*"],
+        year,
+    );
+    equality.sensitive = Some(SensitiveBasis {
+        condition: "DPA 2018 sch. 1 para 8 (equality of opportunity or treatment), demonstration"
+            .into(),
+    });
+    admin.put_purpose(&equality)?;
     Ok(())
 }
 

@@ -4,6 +4,7 @@
 mod args;
 mod bench;
 mod bench_resolve;
+mod casework;
 mod demo;
 mod demo_quality;
 mod demo_rules;
@@ -702,6 +703,19 @@ fn run(cli: Cli) -> Result<()> {
         Command::Bench {
             what: BenchWhat::Resolve { people, work_dir },
         } => bench_resolve::resolve(people, work_dir.as_deref())?,
+        Command::ReviewAlert(a) => {
+            casework::review_alert(&open(dir)?.session(request(&a.session))?, &a)?;
+        }
+        Command::Case { action } => {
+            let engine = open(dir)?;
+            let s = engine.session(request(casework::case_session(&action)))?;
+            casework::case(&s, &action)?;
+        }
+        Command::Fairness { action } => {
+            let casework::FairnessAction::DryRun { session, .. } = &action;
+            casework::fairness(&open(dir)?.session(request(session))?, &action)?;
+        }
+        Command::Simulate { what } => casework::simulate_feedback(&what),
         Command::Rules { action } => rules::rules(dir, action)?,
     }
     Ok(())

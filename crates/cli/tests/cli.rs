@@ -135,6 +135,33 @@ fn every_data_command_refuses_without_a_session_and_exits_1() {
         // issue 14: reading a file to check it is an act of a session too.
         vec!["policy", "check"],
         vec!["policy", "check", "nowhere.cedar"],
+        // issue 18, items 3 to 5: reviewing, cases and fairness are acts of a session.
+        vec!["review-alert", "1"],
+        vec![
+            "review-alert",
+            "1",
+            "--decide",
+            "no_further_action",
+            "--rationale",
+            "x",
+        ],
+        vec!["review-alert", "--rubber-stamp"],
+        vec!["case", "create", "--title", "x"],
+        vec!["case", "list"],
+        vec!["case", "show", "C-1"],
+        vec!["case", "link", "C-1", "subject", "hr:officer:1"],
+        vec!["case", "member", "C-1", "add", "bob"],
+        vec!["case", "export", "C-1", "--recipient", "x"],
+        vec![
+            "fairness",
+            "dry-run",
+            "--rule",
+            "r",
+            "--version",
+            "1",
+            "--flagged",
+            "nowhere.txt",
+        ],
     ];
     for args in commands {
         let out = bin(&dir).args(&args).output().unwrap();

@@ -91,6 +91,13 @@ pub enum EngineError {
     TokenRefused,
     #[error("the enrolment link is not recognised, was used already or has expired")]
     EnrolmentRefused,
+    /// A case that is absent and one whose team the principal is not on
+    /// are answered alike.
+    #[error("no case `{0}`")]
+    NoCase(String),
+    /// An alert absent and one the session may not review, alike.
+    #[error("no alert `{0}`")]
+    NoAlert(i64),
     #[error("{0}")]
     Rule(#[from] clearstone_indicators::RuleError),
 }
@@ -136,6 +143,7 @@ impl EngineError {
             Self::LockedOut(_) => "locked_out",
             Self::TokenRefused => "token_refused",
             Self::EnrolmentRefused => "enrolment_refused",
+            Self::NoCase(_) | Self::NoAlert(_) => "not_found",
             Self::Rule(e) => e.code(),
         }
     }

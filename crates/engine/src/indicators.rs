@@ -131,6 +131,7 @@ impl Session<'_> {
         let what = Self::rule_query("activate", id, version);
         self.logged(Operation::Administer, &what, &[], || {
             self.require_action(Action::Administer, "activate indicator rules")?;
+            self.require_fair_activation(id, version, eia_reference, approver)?;
             let mut store = self.engine.store()?;
             let Some(mut rule) = store.indicator_rule(id, version)? else {
                 return Err(EngineError::NotFound(format!(

@@ -4,7 +4,10 @@
 //! CLI depend on this crate, never on the store.
 
 mod accounts;
+mod alert_review;
 mod breakglass;
+mod cases;
+mod cases_export;
 mod compared;
 mod datadir;
 mod disclose;
@@ -15,6 +18,9 @@ mod evidence;
 mod explore;
 mod export;
 mod export_clusters;
+pub mod fairness;
+mod fairness_report;
+pub mod feedback;
 mod gate;
 mod index;
 mod indicators;
@@ -55,7 +61,12 @@ pub use accounts::{
     ENROLMENT_HOURS, LOCKOUT_MINUTES, PASSWORD_CHARS_MIN, SIGN_IN_FAILURES_MAX, TOKEN_DAYS_MAX,
     TOKEN_PREFIX, TokenInfo, UsablePurpose,
 };
+pub use alert_review::{
+    AlertForReview, QUICK_DECISION_SECONDS, REVIEW_OUTCOMES, ReviewEvidence, ReviewerStats,
+    RubberStampReport, rubber_stamps,
+};
 pub use breakglass::{BREAK_GLASS_JUSTIFICATION_CHARS_MIN, BREAK_GLASS_MINUTES_MAX};
+pub use cases::{CASE_DECISIONS, CASE_LINK_KINDS, CaseView};
 pub use clearstone_indicators::{Rule as IndicatorRuleFile, RuleError};
 pub use clearstone_model::{Classification, Entity, Statement, Timestamp};
 pub use clearstone_policy::{self as policy, Action, Decision};
@@ -66,6 +77,7 @@ pub use clearstone_store::{
     Alert, BreakGlass, DanglingReference, Dataset, IngestRun, Judgement, MatchPair, QuarantineRow,
     ResolutionRun, RunStatus,
 };
+pub use clearstone_store::{AlertReviewAct, CaseDecision, CaseEntry, CaseFile, CaseTask};
 pub use clearstone_store::{IndicatorRule, IndicatorRun};
 pub use compared::{Agreement, Compared, FieldValues};
 pub use datadir::SharedDir;
@@ -86,6 +98,9 @@ pub use explore::{
     graph_limits,
 };
 pub use export::ExportFormat;
+pub use fairness_report::{
+    EQUALITY_PURPOSE, FAIRNESS_DIMENSIONS, FairnessReport, FairnessTable, WORKFORCE_TYPE,
+};
 pub use gate::{GateCounts, MASKED_SOURCE};
 pub use indicators::{INDICATOR_ALERT_KIND, RuleRun, RunMode, check_rule};
 pub use indicators_evidence::EvidencePiece;

@@ -165,11 +165,10 @@ impl Session<'_> {
     /// professional standards (DPA 2018 s.62(4)(b), self-monitoring).
     pub(crate) fn self_monitoring(&self, entity_id: &str, raw: &[Statement]) -> Vec<&'static str> {
         let p = &self.principal;
-        let assigned = self.req.case_ref.as_deref().is_some_and(|c| {
-            p.attributes
-                .get("cases")
-                .is_some_and(|cs| cs.split(',').any(|x| x.trim() == c))
-        });
+        let assigned = self
+            .case_grant
+            .as_ref()
+            .is_some_and(|g| g.records.contains(entity_id));
         if assigned {
             return Vec::new();
         }

@@ -134,6 +134,8 @@ pub struct Session<'e> {
     /// The ids of the events this session appended (the first of each
     /// act's), for which it may have receipts without reading the log.
     pub(crate) own_events: RefCell<Vec<i64>>,
+    /// What the session's case lets it look up (`cases.rs`), read at opening.
+    pub(crate) case_grant: Option<crate::cases::CaseGrant>,
 }
 
 /// A dataset as a whole, for decisions that concern no one value (loading,
@@ -261,6 +263,12 @@ impl Engine {
         } else {
             None
         };
+        let case_grant = crate::cases::CaseGrant::load(
+            &store,
+            req.case_ref.as_deref(),
+            &principal.id,
+            &purpose.id,
+        )?;
         drop(store);
         let decisions = self
             .policies
@@ -278,6 +286,7 @@ impl Engine {
             last_event: std::cell::Cell::new(0),
             events_appended: std::cell::Cell::new(0),
             own_events: RefCell::new(Vec::new()),
+            case_grant,
         })
     }
 

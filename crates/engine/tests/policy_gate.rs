@@ -716,8 +716,14 @@ fn self_monitoring_and_break_glass_are_flagged() {
     // A `Subject` (even row): a `Staff` record is hidden from a purpose
     // without a lawful condition.
     me.attributes.insert("person".into(), "ds_a:e:2".into());
-    me.attributes.insert("cases".into(), "PSD-1".into());
     a.put_user(&me).unwrap();
+    a.put_user(&user(
+        "lead",
+        &["analyst"],
+        Classification::TopSecret,
+        &["HR", "PSD"],
+    ))
+    .unwrap();
     a.put_purpose(&purpose(
         "narrow",
         &["analyst"],
@@ -737,6 +743,12 @@ fn self_monitoring_and_break_glass_are_flagged() {
     ))
     .unwrap();
     drop(a);
+    // The case that assigns `me` and links the record.
+    let lead = e.session(req("lead", "narrow")).unwrap();
+    lead.create_case(Some("PSD-1"), "A test case").unwrap();
+    lead.case_link("PSD-1", "subject", "ds_a:e:2").unwrap();
+    lead.case_add_member("PSD-1", "me").unwrap();
+    drop(lead);
     let s = e.session(req("me", "narrow")).unwrap();
     s.show("ds_a:e:2").unwrap();
     s.show("ds_a:e:0").unwrap();

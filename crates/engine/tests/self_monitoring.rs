@@ -157,21 +157,52 @@ fn an_export_raises_each_relationship_it_discloses() {
     assert!(flagged, "the disclosure is flagged");
 }
 
+/// lee, a PSD lead with no record, unit or address of their own here.
+fn lee(e: &Engine) -> Session<'_> {
+    support::admin(e, "adding a case lead")
+        .put_user(&support::user(
+            "lee",
+            &["analyst"],
+            Classification::OfficialSensitive,
+            &["PSD"],
+        ))
+        .unwrap();
+    e.session(req("lee", "pds")).unwrap()
+}
+
+// issue 18, item 4: the case store, not a user attribute, says who is
+// assigned; the grant covers what the case links, and ends with membership.
 #[test]
-fn an_assigned_case_raises_nothing() {
+fn a_case_grants_its_team_what_it_links_and_withdraws_it_with_membership() {
+    let (_t, e) = setup();
+    let lead = lee(&e);
+    lead.create_case(Some("PSD-999"), "Response team conduct assessment")
+        .unwrap();
+    lead.case_link("PSD-999", "subject", OFFICER_1).unwrap();
+    lead.case_link("PSD-999", "entity", COLLEAGUE).unwrap();
+    lead.case_add_member("PSD-999", "pat").unwrap();
+    let s = pat_session(&e);
+    s.show(OFFICER_1).unwrap();
+    s.show(COLLEAGUE).unwrap();
+    assert_eq!(alerts(&e), Vec::<String>::new());
+    // Not linked: still one's own record.
+    s.show(OFFICER_2).unwrap();
+    assert_eq!(alerts(&e), ["own_record"]);
+    drop(s);
+    // Off the team, the next session has no grant, and the case is not theirs to read.
+    lead.case_remove_member("PSD-999", "pat").unwrap();
+    let s = pat_session(&e);
+    s.show(COLLEAGUE).unwrap();
+    assert_eq!(alerts(&e), ["own_record", "same_unit_colleague"]);
+    assert_eq!(s.case("PSD-999").unwrap_err().code(), "not_found");
+}
+
+#[test]
+fn a_user_attribute_no_longer_assigns_a_case() {
     let (_t, e) = setup();
     let mut p = pat();
     p.attributes.insert("cases".into(), "PSD-999".into());
     support::admin(&e, "assigning a case").put_user(&p).unwrap();
-    let s = pat_session(&e);
-    s.search(
-        "smithson",
-        SearchPage {
-            offset: 0,
-            size: 20,
-        },
-    )
-    .unwrap();
-    s.graph_neighbours(COLLEAGUE).unwrap();
-    assert_eq!(alerts(&e), Vec::<String>::new());
+    pat_session(&e).show(COLLEAGUE).unwrap();
+    assert_eq!(alerts(&e), ["same_unit_colleague"]);
 }

@@ -276,6 +276,10 @@ pub struct Rule {
     /// When the rule must next be reviewed (ISO date).
     pub review_date: String,
     pub condition: Condition,
+    /// Leave out records that activity the tool directed produced (an
+    /// alert led to a check that made the record), so that the rule's own
+    /// output does not feed its input (`docs/fairness.md`, feedback loops).
+    pub exclude_directed: bool,
 }
 
 #[derive(Deserialize)]
@@ -293,6 +297,8 @@ struct RuleFile {
     shared: Option<SharedRule>,
     register: Option<RegisterRule>,
     uncorroborated: Option<UncorroboratedRule>,
+    #[serde(default)]
+    exclude_directed: bool,
 }
 
 /// Longest identifier accepted for a rule or purpose id.
@@ -494,6 +500,7 @@ impl Rule {
             evidence: raw.evidence,
             review_date: raw.review_date,
             condition,
+            exclude_directed: raw.exclude_directed,
         })
     }
 }

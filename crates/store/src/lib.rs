@@ -4,6 +4,7 @@
 //! `docs/storage.md`.
 
 mod accounts;
+mod cases;
 mod error;
 mod indicators;
 mod migrations;
@@ -13,6 +14,7 @@ mod resolution;
 mod sqlite;
 
 pub use accounts::{AccountStore, ApiToken};
+pub use cases::{AlertReviewAct, CaseDecision, CaseEntry, CaseFile, CaseStore, CaseTask};
 pub use error::StoreError;
 pub use indicators::{AlertWrite, IndicatorRule, IndicatorRun, IndicatorStore};
 pub use migrations::SCHEMA_VERSION;

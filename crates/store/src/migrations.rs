@@ -15,6 +15,7 @@ const STEPS: &[&str] = &[
     include_str!("sql/0005_accounts.sql"),
     include_str!("sql/0006_rule_links.sql"),
     include_str!("sql/0007_indicators.sql"),
+    include_str!("sql/0008_cases.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = STEPS.len() as i64;

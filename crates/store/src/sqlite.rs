@@ -689,6 +689,11 @@ impl Store for SqliteStore {
             out.texts += tx.execute("DELETE FROM text_ref WHERE hash = ?1", [hash])? as u64;
         }
         tx.execute("DELETE FROM dangling WHERE entity_id = ?1", params![id])?;
+        // A case's link names the record: it goes with it.
+        tx.execute(
+            "DELETE FROM case_link WHERE target = ?1 AND kind IN ('subject', 'entity')",
+            params![id],
+        )?;
         tx.commit()?;
         // `secure_delete` (set at open) zeroed the freed cells and pages; the
         // write-ahead log still holds the pages as they were: copy the zeroed

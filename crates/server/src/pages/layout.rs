@@ -10,9 +10,10 @@ use clearstone_engine::{EngineError, Session, SessionRequest};
 use super::{Pages, SignedIn};
 
 /// The workspaces in the navigation, as (path, label).
-const NAV: [(&str, &str); 7] = [
+const NAV: [(&str, &str); 8] = [
     ("/search", "Search"),
     ("/review", "Review matches"),
+    ("/cases", "Cases"),
     ("/data", "Data"),
     ("/dpo", "Data protection"),
     ("/overseer", "Oversight"),
@@ -144,9 +145,10 @@ struct Problem {
 /// not described (its cause stays in the server's log).
 pub(crate) fn problem(chrome: Chrome, e: &EngineError) -> Response {
     let (status, title, message) = match e {
-        EngineError::NotFound(_) | EngineError::NoJudgement(_) => {
-            (StatusCode::NOT_FOUND, "Not found", e.to_string())
-        }
+        EngineError::NotFound(_)
+        | EngineError::NoJudgement(_)
+        | EngineError::NoCase(_)
+        | EngineError::NoAlert(_) => (StatusCode::NOT_FOUND, "Not found", e.to_string()),
         EngineError::Refused(_)
         | EngineError::SessionRefused { .. }
         | EngineError::Forbidden { .. }

@@ -4,6 +4,7 @@
 //! the pages reach only through [`WorkSource`].
 
 mod assets;
+mod cases;
 mod chart;
 mod data;
 mod dossier;
@@ -99,6 +100,8 @@ pub fn router<S: Clone + Send + Sync + 'static>(
         .route("/overseer", get(overseer::page))
         .route("/data", get(data::page))
         .route("/dpo", get(dpo::page))
+        .route("/cases", get(cases::list))
+        .route("/cases/{id}", get(cases::page))
         .route("/assets/{*path}", get(assets::serve))
         .with_state(Pages { engine, source })
 }
