@@ -95,6 +95,7 @@ impl Session<'_> {
             let mut rules = Vec::new();
             for (i, f) in settings.schema.fields.iter().enumerate() {
                 let exact = Rule {
+                    unreached_only: false,
                     name: f.name.clone(),
                     keys: vec![KeyPart {
                         field: i,
