@@ -28,7 +28,9 @@ pub fn resolve(
             batch_statements: None,
         })
         .map_err(|e| match model {
-            Some(p) => anyhow::Error::new(e).context(format!("with the model in `{}`", p.display())),
+            Some(p) => {
+                anyhow::Error::new(e).context(format!("with the model in `{}`", p.display()))
+            }
             None => e.into(),
         })?;
     for w in &sum.warnings {

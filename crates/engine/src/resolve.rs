@@ -216,15 +216,17 @@ impl Session<'_> {
         let vectors = ComparisonVectors::compute(&settings.comparisons, &features, &pairs);
         phases.end("comparisons");
         let model = match &model_text {
-            Some(text) => model_file::from_json(text, &settings.comparisons).map_err(|e| {
-                match (&opts.model, &last) {
-                    (None, Some(run)) => invalid(
-                        &format!("the model of run {} (run a full resolution)", run.id),
-                        e,
-                    ),
-                    _ => invalid("model", e),
-                }
-            })?,
+            Some(text) => {
+                model_file::from_json(text, &settings.comparisons).map_err(|e| {
+                    match (&opts.model, &last) {
+                        (None, Some(run)) => invalid(
+                            &format!("the model of run {} (run a full resolution)", run.id),
+                            e,
+                        ),
+                        _ => invalid("model", e),
+                    }
+                })?
+            }
             None => settings
                 .train_on(&features, &pairs, in_order.then_some(&rules[..]), &vectors)
                 .map_err(|e| invalid("training", e))?,

@@ -556,6 +556,27 @@ pub fn candidates_since(
     candidates_in(features, rules, pairs_max, Scope::Since(first_new))
 }
 
+/// The pairs each rule brings in deduplicating `features`, before the
+/// rules' overlaps are removed (a rule of unreached records only those
+/// with one), counted from its blocks without generating a pair.
+pub fn rule_pairs(features: &Features, rules: &[Rule]) -> Vec<u64> {
+    let mut scratch = Scratch::default();
+    let unreached = rules
+        .iter()
+        .any(|r| r.unreached_only)
+        .then(|| unreached(features, rules));
+    rules
+        .iter()
+        .map(|rule| {
+            let (mut b, pairs) = Blocks::of(features, rule, Scope::All, &mut scratch);
+            match (rule.unreached_only, &unreached) {
+                (true, Some(u)) => b.restrict(u.clone(), Scope::All),
+                _ => pairs,
+            }
+        })
+        .collect()
+}
+
 fn candidates_in(
     features: &Features,
     rules: &[Rule],
@@ -1239,6 +1260,10 @@ mod tests {
             assert_eq!(sorted(c.pairs), expected, "{scope}");
             let got: Vec<(u64, u64)> = c.counts.iter().map(|c| (c.pairs, c.new_pairs)).collect();
             assert_eq!(got, counts, "{scope}");
+            if scope == "all" {
+                let each: Vec<u64> = counts.iter().map(|c| c.0).collect();
+                assert_eq!(rule_pairs(&f, &rules), each);
+            }
         }
     }
 }

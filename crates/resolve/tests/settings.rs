@@ -212,8 +212,7 @@ fn a_model_file_round_trips_and_refuses_edits_and_other_settings() {
 fn a_model_saved_with_the_old_levels_says_to_train_again() {
     let s = parse(PERSON);
     let model = Model::new(s.comparisons.clone(), 0.001);
-    let mut file: serde_json::Value =
-        serde_json::from_str(&model_file::to_json(&model)).unwrap();
+    let mut file: serde_json::Value = serde_json::from_str(&model_file::to_json(&model)).unwrap();
     let given = &mut file["comparisons"][0];
     for key in ["levels", "m", "u"] {
         let list = given[key].as_array_mut().unwrap();
