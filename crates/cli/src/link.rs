@@ -13,8 +13,8 @@ use anyhow::{Context, Result, bail};
 use clearstone_resolve::record::VALUE_SEPARATOR;
 use clearstone_resolve::settings::Settings;
 use clearstone_resolve::{
-    ComparisonVectors, Features, Ids, Model, ScoredPair, Scorer, Values, candidates,
-    candidates_link, cluster, model_file,
+    ComparisonVectors, Features, Ids, Model, ScoredPair, Values, candidates, candidates_link,
+    cluster, model_file,
 };
 use clearstone_text::DateFormats;
 use rayon::prelude::*;
@@ -176,10 +176,12 @@ pub fn run(a: &LinkArgs<'_>) -> Result<()> {
                 .rule_link(&input.features, s.left, s.right)
                 .is_some()
     };
-    let links =
-        Scorer::new(&model).score_vectors_where(&input.features, &cands.pairs, &vectors, |s| {
-            s.probability() >= threshold || by_rule(s)
-        })?;
+    let links = settings.scorer(&model).score_vectors_where(
+        &input.features,
+        &cands.pairs,
+        &vectors,
+        |s| s.probability() >= threshold || by_rule(s),
+    )?;
     drop((vectors, cands));
     write_links(a.out, &links, &input.ids, by_rule)?;
     eprintln!(
@@ -211,7 +213,7 @@ pub fn run(a: &LinkArgs<'_>) -> Result<()> {
 
 /// Prints the explanation of each pair of records named in `ids`.
 fn explain(ids: &[String], input: &Input, model: &Model, settings: &Settings) -> Result<()> {
-    let scorer = Scorer::new(model);
+    let scorer = settings.scorer(model);
     let position = |id: &str| {
         (0..input.features.len() as u32)
             .find(|&i| input.ids.get(i) == id)

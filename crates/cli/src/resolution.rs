@@ -19,13 +19,23 @@ pub fn resolve(
         })
         .transpose()
     };
-    let sum = s.resolve(&ResolveOptions {
-        schema: schema.to_owned(),
-        settings: read(settings)?,
-        model: read(model)?,
-        incremental,
-        batch_statements: None,
-    })?;
+    let sum = s
+        .resolve(&ResolveOptions {
+            schema: schema.to_owned(),
+            settings: read(settings)?,
+            model: read(model)?,
+            incremental,
+            batch_statements: None,
+        })
+        .map_err(|e| match model {
+            Some(p) => {
+                anyhow::Error::new(e).context(format!("with the model in `{}`", p.display()))
+            }
+            None => e.into(),
+        })?;
+    for w in &sum.warnings {
+        eprintln!("warning: {w}");
+    }
     for r in &sum.rules {
         println!(
             "  blocking rule {:<28} {:>10} pairs {:>10} new",

@@ -55,6 +55,12 @@ pub fn comparisons_text(x: &Explanation, compared: &[Compared], left: &str, righ
             out.push_str(&format!("{blank}  {}\n", field_text(f)));
         }
     }
+    if x.names_alone != 0.0 {
+        out.push_str(&format!(
+            "  {:<14} {:<26} {:>+8.3}\n",
+            "names alone", "never link", x.names_alone
+        ));
+    }
     out.push_str(&format!(
         "  {:<14} {:<26} {:>8.3}  probability {:.4}, model {}\n",
         "total", "", x.total, x.probability, x.model_version

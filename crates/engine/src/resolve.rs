@@ -9,8 +9,8 @@ use clearstone_model::{Timestamp, limits};
 use clearstone_policy::Action;
 use clearstone_resolve::settings::Settings;
 use clearstone_resolve::{
-    ComparisonVectors, Features, Record, RuleCount, ScoredPair, Scorer, candidates,
-    candidates_since, cluster, model_file,
+    ComparisonVectors, Features, Record, RuleCount, ScoredPair, candidates, candidates_since,
+    cluster, model_file,
 };
 use clearstone_store::{MatchPair, ResolutionRun, ResolutionStore};
 use sha2::{Digest, Sha256};
@@ -55,6 +55,9 @@ pub struct ResolveSummary {
     pub rules: Vec<RuleCount>,
     /// Seconds each step of the run took, in order: where the time goes.
     pub phases: Vec<(&'static str, f64)>,
+    /// What the settings check found that does not stop a run (as `link`
+    /// prints them), one line each.
+    pub warnings: Vec<String>,
 }
 
 /// Seconds taken by each step of a run, as the steps end.
@@ -213,14 +216,24 @@ impl Session<'_> {
         let vectors = ComparisonVectors::compute(&settings.comparisons, &features, &pairs);
         phases.end("comparisons");
         let model = match &model_text {
-            Some(text) => model_file::from_json(text, &settings.comparisons)
-                .map_err(|e| invalid("model", e))?,
+            Some(text) => {
+                model_file::from_json(text, &settings.comparisons).map_err(|e| {
+                    match (&opts.model, &last) {
+                        (None, Some(run)) => invalid(
+                            &format!("the model of run {} (run a full resolution)", run.id),
+                            e,
+                        ),
+                        _ => invalid("model", e),
+                    }
+                })?
+            }
             None => settings
                 .train_on(&features, &pairs, in_order.then_some(&rules[..]), &vectors)
                 .map_err(|e| invalid("training", e))?,
         };
         phases.end("training");
-        let kept: Vec<MatchPair> = Scorer::new(&model)
+        let kept: Vec<MatchPair> = settings
+            .scorer(&model)
             .score_vectors_where(&features, &pairs, &vectors, |p| {
                 p.probability() >= PAIR_PROBABILITY_MIN
                     || settings.rule_link(&features, p.left, p.right).is_some()
@@ -297,6 +310,7 @@ impl Session<'_> {
             model_version: model.version,
             rules,
             phases: phases.done,
+            warnings: settings.warnings.iter().map(ToString::to_string).collect(),
         })
     }
 

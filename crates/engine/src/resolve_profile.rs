@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use clearstone_policy::Action;
-use clearstone_resolve::{Features, Key, KeyPart, Rule};
+use clearstone_resolve::{Features, Key, KeyPart, Rule, rule_pairs};
 
 use crate::resolve::parse_settings;
 use crate::{EngineError, Operation, Session};
@@ -95,6 +95,7 @@ impl Session<'_> {
             let mut rules = Vec::new();
             for (i, f) in settings.schema.fields.iter().enumerate() {
                 let exact = Rule {
+                    unreached_only: false,
                     name: f.name.clone(),
                     keys: vec![KeyPart {
                         field: i,
@@ -116,8 +117,17 @@ impl Session<'_> {
                     });
                 }
             }
-            let own = settings.rules.iter().map(|r| {
-                let (_, _, pairs) = key_counts(&features, r);
+            // A rule of unreached records pairs fewer than its keys share.
+            let counted = settings
+                .rules
+                .iter()
+                .any(|r| r.unreached_only)
+                .then(|| rule_pairs(&features, &settings.rules));
+            let own = settings.rules.iter().enumerate().map(|(i, r)| {
+                let pairs = match counted.as_ref().and_then(|c| c.get(i)) {
+                    Some(&n) if r.unreached_only => n,
+                    _ => key_counts(&features, r).2,
+                };
                 RuleProfile {
                     rule: r.name.clone(),
                     in_settings: true,

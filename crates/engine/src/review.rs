@@ -6,7 +6,7 @@
 use clearstone_model::{Entity, Timestamp, limits};
 use clearstone_policy::Action;
 use clearstone_resolve::settings::Settings;
-use clearstone_resolve::{Explanation, Features, Model, Scorer, model_file};
+use clearstone_resolve::{Explanation, Features, Model, model_file};
 use clearstone_store::{Judgement, MatchPair, ResolutionRun, ResolutionStore, Store};
 
 use crate::compared::{Compared, FieldValues};
@@ -407,7 +407,10 @@ impl Explainer {
                 .ok_or_else(|| EngineError::NotFound(id.to_owned()))
         };
         let (a, b) = (row(left)?, row(right)?);
-        let mut out = Scorer::new(&self.model).explain(&self.features, a, b);
+        let mut out = self
+            .settings
+            .scorer(&self.model)
+            .explain(&self.features, a, b);
         out.rule = self
             .settings
             .rule_link(&self.features, a, b)

@@ -299,30 +299,37 @@ fn main() -> Result<(), ResolveError> {
     // birth keyed wrong or missing, a move.
     let rules = vec![
         Rule {
+            unreached_only: false,
             name: "family+dob".into(),
             keys: vec![k(1, Key::Exact), k(2, Key::Exact)],
         },
         Rule {
+            unreached_only: false,
             name: "given sound+dob".into(),
             keys: vec![k(0, Key::Metaphone), k(2, Key::Exact)],
         },
         Rule {
+            unreached_only: false,
             name: "nino".into(),
             keys: vec![k(5, Key::Exact)],
         },
         Rule {
+            unreached_only: false,
             name: "names+year".into(),
             keys: vec![k(0, Key::Exact), k(1, Key::Exact), k(2, Key::Year)],
         },
         Rule {
+            unreached_only: false,
             name: "postcode".into(),
             keys: vec![k(3, Key::Exact)],
         },
         Rule {
+            unreached_only: false,
             name: "family sound+dob".into(),
             keys: vec![k(1, Key::Metaphone), k(2, Key::Exact)],
         },
         Rule {
+            unreached_only: false,
             name: "initials+dob".into(),
             keys: vec![k(0, Key::Prefix(1)), k(1, Key::Prefix(1)), k(2, Key::Exact)],
         },

@@ -60,6 +60,13 @@ impl KeyPart {
 pub struct Rule {
     pub name: String,
     pub keys: Vec<KeyPart>,
+    /// Pairs only where one of the two records has no key under any rule
+    /// without this flag: a fallback for records the other rules cannot
+    /// reach (a whole name and nothing else), which meets every record
+    /// sharing its keys, while records the other rules reach are not
+    /// paired again by it. A rule on names alone is otherwise quadratic in
+    /// a name's frequency.
+    pub unreached_only: bool,
 }
 
 /// How many pairs a rule brought.
@@ -250,6 +257,9 @@ fn prefix(s: &str, n: usize) -> &[u8] {
 struct Blocks {
     starts: Vec<usize>,
     members: Vec<u32>,
+    /// For a rule that pairs only unreached records
+    /// ([`Rule::unreached_only`]), which records are (by record index).
+    unreached: Option<Vec<bool>>,
 }
 
 /// The buffers one rule's keys are grouped in, kept from rule to rule so
@@ -368,6 +378,7 @@ impl Blocks {
                 let mut blocks = Blocks {
                     starts: Vec::new(),
                     members: Vec::new(),
+                    unreached: None,
                 };
                 let mut pairs = 0u64;
                 for b in range {
@@ -391,6 +402,7 @@ impl Blocks {
         let mut blocks = Blocks {
             starts: vec![0],
             members: Vec::with_capacity(pieces.iter().map(|(b, _)| b.members.len()).sum()),
+            unreached: None,
         };
         let mut pairs = 0;
         for (piece, p) in pieces {
@@ -408,6 +420,88 @@ impl Blocks {
             .and_then(|(&s, &e)| self.members.get(s..e))
             .unwrap_or_default()
     }
+
+    fn is_unreached(&self, record: u32) -> bool {
+        self.unreached
+            .as_ref()
+            .is_none_or(|u| u.get(record as usize).copied().unwrap_or(false))
+    }
+
+    /// The pairs block `g` yields in `scope`: for a rule of unreached
+    /// records, those with at least one unreached record, which is all
+    /// pairs less those among reached records.
+    fn pairs_of(&self, g: &[u32], scope: Scope) -> u64 {
+        if self.unreached.is_none() {
+            return scope.pairs(g);
+        }
+        let reached: Vec<u32> = g
+            .iter()
+            .copied()
+            .filter(|&i| !self.is_unreached(i))
+            .collect();
+        scope.pairs(g) - scope.pairs(&reached)
+    }
+
+    /// The records the member at row `x` of block `g` pairs with as the
+    /// left record in `scope`.
+    fn partners<'a>(
+        &'a self,
+        g: &'a [u32],
+        x: usize,
+        scope: Scope,
+    ) -> impl Iterator<Item = u32> + 'a {
+        let left = g.get(x).is_some_and(|&i| self.is_unreached(i));
+        g.get(rights(g, x, scope))
+            .unwrap_or_default()
+            .iter()
+            .copied()
+            .filter(move |&r| left || self.is_unreached(r))
+    }
+
+    /// How many records [`Blocks::partners`] gives.
+    fn partner_count(&self, g: &[u32], x: usize, scope: Scope) -> usize {
+        if self.unreached.is_none() {
+            return rights(g, x, scope).len();
+        }
+        self.partners(g, x, scope).count()
+    }
+
+    /// Keeps only the blocks with an unreached record, marking which
+    /// records are, and returns the pairs left in `scope`.
+    fn restrict(&mut self, unreached: Vec<bool>, scope: Scope) -> u64 {
+        let old = Blocks {
+            starts: std::mem::take(&mut self.starts),
+            members: std::mem::take(&mut self.members),
+            unreached: None,
+        };
+        self.unreached = Some(unreached);
+        self.starts.push(0);
+        let mut pairs = 0;
+        for b in 0..old.starts.len().saturating_sub(1) {
+            let g = old.block(b);
+            if g.iter().any(|&i| self.is_unreached(i)) {
+                pairs += self.pairs_of(g, scope);
+                self.members.extend_from_slice(g);
+                self.starts.push(self.members.len());
+            }
+        }
+        pairs
+    }
+}
+
+/// Which records no rule without [`Rule::unreached_only`] gives a key:
+/// the records a fallback rule is for.
+fn unreached(f: &Features, rules: &[Rule]) -> Vec<bool> {
+    let ordinary: Vec<&Rule> = rules.iter().filter(|r| !r.unreached_only).collect();
+    (0..f.len())
+        .into_par_iter()
+        .map(|i| {
+            let i = u32::try_from(i).unwrap_or(NONE);
+            !ordinary.iter().any(|r| {
+                rule_key(f, r, i).is_some() || (f.has_further() && !record_keys(f, r, i).is_empty())
+            })
+        })
+        .collect()
 }
 
 /// Rules a pair can name as the one that brought it (in the low byte of
@@ -462,6 +556,27 @@ pub fn candidates_since(
     candidates_in(features, rules, pairs_max, Scope::Since(first_new))
 }
 
+/// The pairs each rule brings in deduplicating `features`, before the
+/// rules' overlaps are removed (a rule of unreached records only those
+/// with one), counted from its blocks without generating a pair.
+pub fn rule_pairs(features: &Features, rules: &[Rule]) -> Vec<u64> {
+    let mut scratch = Scratch::default();
+    let unreached = rules
+        .iter()
+        .any(|r| r.unreached_only)
+        .then(|| unreached(features, rules));
+    rules
+        .iter()
+        .map(|rule| {
+            let (mut b, pairs) = Blocks::of(features, rule, Scope::All, &mut scratch);
+            match (rule.unreached_only, &unreached) {
+                (true, Some(u)) => b.restrict(u.clone(), Scope::All),
+                _ => pairs,
+            }
+        })
+        .collect()
+}
+
 fn candidates_in(
     features: &Features,
     rules: &[Rule],
@@ -483,8 +598,15 @@ fn candidates_in(
     let mut rule_pairs = Vec::with_capacity(rules.len());
     let mut total = 0u64;
     let mut scratch = Scratch::default();
+    let unreached = rules
+        .iter()
+        .any(|r| r.unreached_only)
+        .then(|| unreached(features, rules));
     for rule in rules {
-        let (b, pairs) = Blocks::of(features, rule, scope, &mut scratch);
+        let (mut b, mut pairs) = Blocks::of(features, rule, scope, &mut scratch);
+        if let (true, Some(u)) = (rule.unreached_only, &unreached) {
+            pairs = b.restrict(u.clone(), scope);
+        }
         total = total.saturating_add(pairs);
         if total > pairs_max {
             return Err(ResolveError::PairsMax {
@@ -579,7 +701,7 @@ fn pieces(blocks: &[Blocks], scope: Scope, total: usize) -> Vec<Piece> {
         let (mut first, mut pairs) = (0, 0);
         for i in 0..b.starts.len().saturating_sub(1) {
             let g = b.block(i);
-            let here = scope.pairs(g) as usize;
+            let here = b.pairs_of(g, scope) as usize;
             if here > target {
                 if first < i {
                     out.push(Piece {
@@ -590,7 +712,7 @@ fn pieces(blocks: &[Blocks], scope: Scope, total: usize) -> Vec<Piece> {
                 }
                 let (mut row, mut row_pairs) = (0, 0);
                 for x in 0..g.len() {
-                    row_pairs += rights(g, x, scope).len();
+                    row_pairs += b.partner_count(g, x, scope);
                     if row_pairs >= target || x + 1 == g.len() {
                         out.push(Piece {
                             rule,
@@ -700,9 +822,12 @@ fn spread(
         .par_iter()
         .map(|piece| {
             let mut c = vec![0; buckets.count];
+            let Some(b) = blocks.get(piece.rule) else {
+                return c;
+            };
             for (g, x) in rows_of(blocks, piece) {
                 if let Some(n) = g.get(x).and_then(|&left| c.get_mut(buckets.of(left))) {
-                    *n += rights(g, x, scope).len();
+                    *n += b.partner_count(g, x, scope);
                 }
             }
             c
@@ -713,13 +838,16 @@ fn spread(
     let rooms = rooms(&mut keys, &counts, buckets.count);
     pieces.par_iter().zip(rooms).for_each(|(piece, mut room)| {
         let mut at = vec![0; buckets.count];
+        let Some(rule_blocks) = blocks.get(piece.rule) else {
+            return;
+        };
         for (g, x) in rows_of(blocks, piece) {
             let Some(&left) = g.get(x) else { continue };
             let b = buckets.of(left);
             let (Some(slots), Some(at)) = (room.get_mut(b), at.get_mut(b)) else {
                 continue;
             };
-            for &right in g.get(rights(g, x, scope)).unwrap_or_default() {
+            for right in rule_blocks.partners(g, x, scope) {
                 if let Some(slot) = slots.get_mut(*at) {
                     *slot = buckets.key((left, right), piece.rule);
                 }
@@ -823,6 +951,7 @@ mod tests {
     fn rules() -> Vec<Rule> {
         vec![
             Rule {
+                unreached_only: false,
                 name: "surname".into(),
                 keys: vec![KeyPart {
                     field: 0,
@@ -830,6 +959,7 @@ mod tests {
                 }],
             },
             Rule {
+                unreached_only: false,
                 name: "year+district".into(),
                 keys: vec![
                     KeyPart {
@@ -871,6 +1001,7 @@ mod tests {
     #[test]
     fn metaphone_and_prefix_keys() {
         let r = vec![Rule {
+            unreached_only: false,
             name: "sound".into(),
             keys: vec![
                 KeyPart {
@@ -918,6 +1049,7 @@ mod tests {
             "pairs_max exceeded: rule `surname` would produce 3 pairs"
         );
         let empty = vec![Rule {
+            unreached_only: false,
             name: "all".into(),
             keys: vec![],
         }];
@@ -1017,38 +1149,65 @@ mod tests {
         let k = |field, key| KeyPart { field, key };
         let rules = vec![
             Rule {
+                unreached_only: false,
                 name: "family+dob".into(),
                 keys: vec![k(1, Key::Exact), k(2, Key::Exact)],
             },
             Rule {
+                unreached_only: false,
                 name: "sound+year".into(),
                 keys: vec![k(0, Key::Metaphone), k(2, Key::Year)],
             },
             Rule {
+                unreached_only: false,
                 name: "sector+initial".into(),
                 keys: vec![k(3, Key::PostcodeSector), k(1, Key::Prefix(1))],
             },
             Rule {
+                unreached_only: false,
                 name: "postcode+district".into(),
                 keys: vec![k(3, Key::Exact), k(3, Key::PostcodeDistrict)],
             },
             Rule {
+                unreached_only: false,
                 name: "postcode".into(),
                 keys: vec![k(3, Key::Exact)],
             },
             Rule {
+                unreached_only: false,
                 name: "names either order+year".into(),
                 keys: vec![k(0, Key::EitherOrder(1)), k(2, Key::Year)],
             },
             Rule {
+                unreached_only: false,
                 name: "nino in any order".into(),
                 keys: vec![k(4, Key::Sorted)],
             },
             Rule {
+                unreached_only: false,
                 name: "month+initial".into(),
                 keys: vec![k(2, Key::Month), k(1, Key::Prefix(1))],
             },
+            // issue 16 (names alone): only records no other rule reaches.
+            Rule {
+                unreached_only: true,
+                name: "names of the unreached".into(),
+                keys: vec![k(1, Key::Exact), k(0, Key::Prefix(1))],
+            },
         ];
+        // A record no ordinary rule gives every key to.
+        let unreached: Vec<bool> = (0..records.len())
+            .map(|i| {
+                !rules
+                    .iter()
+                    .filter(|r| !r.unreached_only)
+                    .any(|r| r.keys.iter().all(|k| slow_key(&f, k, i).is_some()))
+            })
+            .collect();
+        assert!(unreached.iter().any(|&u| u) && unreached.iter().any(|&u| !u));
+        let agree = |f: &Features, rule: &Rule, a: usize, b: usize| {
+            agree(f, rule, a, b) && (!rule.unreached_only || unreached[a] || unreached[b])
+        };
         let n = records.len();
         for (scope, split) in [("all", 0), ("across", 250), ("since", 250)] {
             let wanted = |a: usize, b: usize| match scope {
@@ -1101,6 +1260,10 @@ mod tests {
             assert_eq!(sorted(c.pairs), expected, "{scope}");
             let got: Vec<(u64, u64)> = c.counts.iter().map(|c| (c.pairs, c.new_pairs)).collect();
             assert_eq!(got, counts, "{scope}");
+            if scope == "all" {
+                let each: Vec<u64> = counts.iter().map(|c| c.0).collect();
+                assert_eq!(rule_pairs(&f, &rules), each);
+            }
         }
     }
 }

@@ -77,10 +77,14 @@ pub fn generate(properties: &[Property<'_>], decisive: &[&str]) -> String {
     if given && family {
         let _ = writeln!(
             out,
-            "\n# Names alone: records holding only a name (an access-card holder, a\n\
-             # declared associate) meet records written the same way."
+            "\n# Names alone, for records no other rule reaches (an access-card holder\n\
+             # or a declared associate holding only a name): they meet every record\n\
+             # written the same way, but two records the other rules reach are not\n\
+             # paired by their names again, which would pair every two namesakes.\n\
+             # A name alone never links: such a pair goes to review at best."
         );
         rule(&mut out, "names", &["family", "given"]);
+        out.push_str("unreached_only = true\n");
         for d in &dates {
             let name = format!("family+{}", d.name);
             if sessions.is_empty() {
@@ -305,7 +309,7 @@ const HEADER: &str = "\
 
 # Pairs at or above this probability are linked; people review the band
 # below it (`clearstone review`).
-threshold = 0.98
+threshold = 0.9
 pairs_max = 20_000_000
 ";
 

@@ -18,8 +18,8 @@ pub mod score;
 pub mod settings;
 mod values;
 
-pub use block::candidates_since;
 pub use block::{Candidates, Key, KeyPart, Rule, RuleCount, candidates, candidates_link};
+pub use block::{candidates_since, rule_pairs};
 pub use cluster::cluster;
 pub use compare::{Comparison, Method};
 pub use error::ResolveError;

@@ -772,6 +772,7 @@ mod tests {
         }
         let features = Features::compute(&schema, &records).unwrap();
         let rules = vec![Rule {
+            unreached_only: false,
             name: "given".into(),
             keys: vec![KeyPart {
                 field: 0,
@@ -849,10 +850,12 @@ mod tests {
         let k = |field, key| KeyPart { field, key };
         let rules = vec![
             Rule {
+                unreached_only: false,
                 name: "names+year".into(),
                 keys: vec![k(0, Key::Exact), k(1, Key::Exact), k(2, Key::Year)],
             },
             Rule {
+                unreached_only: false,
                 name: "postcode".into(),
                 keys: vec![k(3, Key::Exact)],
             },

@@ -67,6 +67,31 @@ pub fn from_json(text: &str, comparisons: &[Comparison]) -> Result<Model, String
         ));
     }
     let names = |cs: &mut dyn Iterator<Item = &str>| cs.collect::<Vec<_>>().join(", ");
+    // The same comparisons with other levels: a model saved before a
+    // comparison's levels changed, whose m and u say nothing of the new
+    // levels, so it cannot be carried over.
+    let same_names = file.comparisons.len() == comparisons.len()
+        && file
+            .comparisons
+            .iter()
+            .zip(comparisons)
+            .all(|(f, c)| f.name == c.name);
+    if same_names
+        && let Some((f, c)) = file
+            .comparisons
+            .iter()
+            .zip(comparisons)
+            .find(|(f, c)| f.levels != c.levels())
+    {
+        return Err(format!(
+            "comparison `{}` has the levels [{}] in the model but [{}] in this version: \
+             the model was saved by an earlier version; train a new one by resolving \
+             without the model (and save it again)",
+            f.name,
+            f.levels.join(", "),
+            c.levels().join(", ")
+        ));
+    }
     if file.comparisons.len() != comparisons.len()
         || file
             .comparisons

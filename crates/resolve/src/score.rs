@@ -4,7 +4,7 @@
 
 use rayon::prelude::*;
 
-use crate::compare::NULL_LEVEL;
+use crate::compare::{Method, NULL_LEVEL};
 use crate::error::ResolveError;
 use crate::features::Features;
 use crate::model::{ComparisonVectors, Model};
@@ -34,6 +34,10 @@ pub fn probability(weight: f64) -> f64 {
     }
 }
 
+/// How far below the cap's probability a names-alone pair is held, in
+/// bits: enough that rounding never lifts it to the threshold.
+const NAMES_ALONE_MARGIN: f64 = 1e-6;
+
 /// A model prepared for scoring.
 #[derive(Debug, Clone)]
 pub struct Scorer<'m> {
@@ -44,6 +48,11 @@ pub struct Scorer<'m> {
     /// For comparisons whose exact level is adjusted for term frequency,
     /// that level and its `u`.
     tf: Vec<Option<(u8, f64)>>,
+    /// Which comparisons read names.
+    names: Vec<bool>,
+    /// The highest weight of a pair whose only agreeing evidence is names
+    /// ([`Scorer::names_alone_at_most`]).
+    names_alone_max: Option<f64>,
 }
 
 /// One comparison's part in a score.
@@ -71,6 +80,9 @@ pub struct Explanation {
     /// score; set by whoever holds the settings
     /// ([`crate::settings::Settings::rule_link`]).
     pub rule: Option<String>,
+    /// What the score lost because names were its only agreeing evidence
+    /// (0, or negative), included in `total`.
+    pub names_alone: f64,
 }
 
 impl Explanation {
@@ -85,6 +97,12 @@ impl Explanation {
                 out.push_str(&format!("  (term frequency {:+.3})", t.tf_adjustment));
             }
             out.push('\n');
+        }
+        if self.names_alone != 0.0 {
+            out.push_str(&format!(
+                "{:<24} {:>8.3}\n",
+                "names alone never link", self.names_alone
+            ));
         }
         out.push_str(&format!(
             "{:<24} {:>8.3}  probability {:.4}\n",
@@ -118,10 +136,11 @@ impl Explanation {
             .map(|r| format!(",\"rule\":{}", json_string(r)))
             .unwrap_or_default();
         format!(
-            "{{\"model_version\":{},\"prior_weight\":{},\"terms\":[{}],\"total\":{},\"probability\":{}{rule}}}",
+            "{{\"model_version\":{},\"prior_weight\":{},\"terms\":[{}],\"names_alone\":{},\"total\":{},\"probability\":{}{rule}}}",
             json_string(&self.model_version),
             json_number(self.prior_weight),
             terms.join(","),
+            json_number(self.names_alone),
             json_number(self.total),
             json_number(self.probability)
         )
@@ -191,26 +210,57 @@ impl<'m> Scorer<'m> {
                     .and_then(|l| u.get(usize::from(l)).map(|&u| (l, u)))
             })
             .collect();
+        let names = model
+            .comparisons
+            .iter()
+            .map(|c| matches!(c.method, Method::Name { .. }))
+            .collect();
         Scorer {
             model,
             prior_weight,
             weights,
             tf,
+            names,
+            names_alone_max: None,
+        }
+    }
+
+    /// The scorer with a pair whose only agreeing evidence is names held
+    /// below `probability`: namesakes are common, so however rare a name,
+    /// agreeing on it alone is a question for a person, never a link.
+    /// Evidence for other comparisons (a date, a place, an identifier)
+    /// lifts the cap; evidence against them only lowers the score.
+    pub fn names_alone_at_most(mut self, probability: f64) -> Scorer<'m> {
+        let p = probability.clamp(1e-9, 1.0 - 1e-9);
+        self.names_alone_max = Some((p / (1.0 - p)).log2() - NAMES_ALONE_MARGIN);
+        self
+    }
+
+    /// How far a pair's `weight` is lowered when `agrees_otherwise` is
+    /// false (no comparison but names has a positive weight): 0 or less.
+    fn names_alone(&self, weight: f64, agrees_otherwise: bool) -> f64 {
+        match self.names_alone_max {
+            Some(max) if !agrees_otherwise && weight > max => max - weight,
+            _ => 0.0,
         }
     }
 
     /// The match weight of the pair of records `a` and `b`.
     pub fn weight(&self, f: &Features, a: u32, b: u32) -> f64 {
         let mut w = self.prior_weight;
-        for ((c, weights), tf) in self
+        let mut agrees_otherwise = false;
+        for (((c, weights), tf), &name) in self
             .model
             .comparisons
             .iter()
             .zip(&self.weights)
             .zip(&self.tf)
+            .zip(&self.names)
         {
             let level = c.level(f, a, b);
-            w += weights.get(usize::from(level)).copied().unwrap_or(0.0);
+            let lw = weights.get(usize::from(level)).copied().unwrap_or(0.0);
+            agrees_otherwise |= !name && lw > 0.0;
+            w += lw;
             if let Some((tf_level, u)) = tf
                 && *tf_level == level
                 && let Some(tf) = pair_tf(f, a, b, c.field)
@@ -218,7 +268,7 @@ impl<'m> Scorer<'m> {
                 w += (u / tf).log2();
             }
         }
-        w
+        w + self.names_alone(w, agrees_otherwise)
     }
 
     /// Scores every pair, in parallel, in the order given.
@@ -287,8 +337,13 @@ impl<'m> Scorer<'m> {
             .zip(vectors.rows())
             .map(|(&(left, right), row)| {
                 let mut weight = self.prior_weight;
-                for ((&level, weights), table) in row.iter().zip(&self.weights).zip(&tables) {
-                    weight += weights.get(usize::from(level)).copied().unwrap_or(0.0);
+                let mut agrees_otherwise = false;
+                for (((&level, weights), table), &name) in
+                    row.iter().zip(&self.weights).zip(&tables).zip(&self.names)
+                {
+                    let lw = weights.get(usize::from(level)).copied().unwrap_or(0.0);
+                    agrees_otherwise |= !name && lw > 0.0;
+                    weight += lw;
                     if let Some((tf_level, field, adjust)) = table
                         && *tf_level == level
                         && let Some(id) = if features.has_further() {
@@ -300,6 +355,7 @@ impl<'m> Scorer<'m> {
                         weight += adjust.get(id as usize).copied().unwrap_or(0.0);
                     }
                 }
+                weight += self.names_alone(weight, agrees_otherwise);
                 ScoredPair {
                     left,
                     right,
@@ -314,15 +370,18 @@ impl<'m> Scorer<'m> {
     pub fn explain(&self, f: &Features, a: u32, b: u32) -> Explanation {
         let mut total = self.prior_weight;
         let mut terms = Vec::with_capacity(self.model.comparisons.len());
-        for ((c, weights), tf) in self
+        let mut agrees_otherwise = false;
+        for (((c, weights), tf), &name) in self
             .model
             .comparisons
             .iter()
             .zip(&self.weights)
             .zip(&self.tf)
+            .zip(&self.names)
         {
             let level = c.level(f, a, b);
             let weight = weights.get(usize::from(level)).copied().unwrap_or(0.0);
+            agrees_otherwise |= !name && weight > 0.0;
             let tf_adjustment = match tf {
                 Some((tf_level, u)) if *tf_level == level && level != NULL_LEVEL => {
                     pair_tf(f, a, b, c.field).map_or(0.0, |tf| (u / tf).log2())
@@ -338,6 +397,8 @@ impl<'m> Scorer<'m> {
                 tf_adjustment,
             });
         }
+        let names_alone = self.names_alone(total, agrees_otherwise);
+        let total = total + names_alone;
         Explanation {
             model_version: self.model.version.clone(),
             prior_weight: self.prior_weight,
@@ -345,6 +406,7 @@ impl<'m> Scorer<'m> {
             total,
             probability: probability(total),
             rule: None,
+            names_alone,
         }
     }
 }
@@ -468,6 +530,7 @@ mod tests {
         let mut model = model(&schema);
         model.estimate_u(&features, 5_000, 3);
         let rules = vec![Rule {
+            unreached_only: false,
             name: "postcode district".into(),
             keys: vec![KeyPart {
                 field: 3,
@@ -533,6 +596,56 @@ mod tests {
         assert!(json.starts_with("{\"model_version\":\""), "{json}");
         assert!(json.contains("\"comparison\":\"given\""), "{json}");
         assert_eq!(json_string("a\"b\\c\n"), "\"a\\\"b\\\\c\\u000a\"");
+    }
+
+    // issue 16, names alone: however rare the name, agreeing on names and
+    // nothing else stays below the cap; a date agreeing as well lifts it.
+    #[test]
+    fn names_alone_never_pass_the_cap() {
+        let schema = Schema::new([
+            ("given", FieldKind::GivenName),
+            ("family", FieldKind::FamilyName),
+            ("dob", FieldKind::Date),
+        ]);
+        let record = |id: &str, dob: Option<&str>| Record {
+            id: id.into(),
+            fields: vec![
+                Some("Zebedee".into()),
+                Some("Quarrington".into()),
+                dob.map(Into::into),
+            ],
+        };
+        let mut records = vec![
+            record("a", None),
+            record("b", None),
+            record("c", Some("1970-01-01")),
+            record("d", Some("1970-01-01")),
+        ];
+        records.extend((0..200).map(|i| Record {
+            id: format!("o{i}"),
+            fields: vec![Some(format!("G{i}")), Some(format!("F{i}")), None],
+        }));
+        let features = Features::compute(&schema, &records).unwrap();
+        let comparisons = ["given", "family", "dob"]
+            .iter()
+            .map(|f| Comparison::for_field(&schema, f).unwrap())
+            .collect();
+        let model = Model::new(comparisons, 0.5);
+        let plain = Scorer::new(&model);
+        assert!(plain.explain(&features, 0, 1).probability > 0.9);
+        let capped = Scorer::new(&model).names_alone_at_most(0.9);
+        let e = capped.explain(&features, 0, 1);
+        assert!(e.probability < 0.9 && e.names_alone < 0.0, "{e:?}");
+        assert!((capped.weight(&features, 0, 1) - e.total).abs() < 1e-9);
+        let pairs = [(0, 1), (2, 3)];
+        let vectors = ComparisonVectors::compute(&model.comparisons, &features, &pairs);
+        let scored = capped.score_vectors(&features, &pairs, &vectors).unwrap();
+        assert!((scored[0].weight - e.total).abs() < 1e-9);
+        // The same names with the same date of birth are not held back.
+        let dated = capped.explain(&features, 2, 3);
+        assert_eq!(dated.names_alone, 0.0);
+        assert!(dated.probability > 0.9);
+        assert!((scored[1].weight - dated.total).abs() < 1e-9);
     }
 
     #[test]
@@ -643,6 +756,7 @@ mod tests {
         let features = Features::compute(&schema, &records).unwrap();
         let rules = vec![
             Rule {
+                unreached_only: false,
                 name: "family+dob".into(),
                 keys: vec![
                     KeyPart {
@@ -656,6 +770,7 @@ mod tests {
                 ],
             },
             Rule {
+                unreached_only: false,
                 name: "postcode".into(),
                 keys: vec![KeyPart {
                     field: 6,

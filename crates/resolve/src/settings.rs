@@ -14,6 +14,7 @@ use crate::error::ResolveError;
 use crate::features::Features;
 use crate::model::{ComparisonVectors, Model};
 use crate::record::{Field, FieldKind, Schema};
+use crate::score::Scorer;
 
 /// A setting that cannot be used, and where it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -144,6 +145,8 @@ struct RawComparison {
 struct RawRule {
     name: Spanned<String>,
     keys: Vec<Spanned<String>>,
+    #[serde(default)]
+    unreached_only: bool,
 }
 
 #[derive(Deserialize, Default)]
@@ -357,6 +360,7 @@ impl Settings {
                 })
                 .collect::<Result<Vec<_>, _>>()?;
             rules.push(Rule {
+                unreached_only: r.unreached_only,
                 name: name.clone(),
                 keys,
             });
@@ -584,6 +588,13 @@ impl Settings {
             }
         }
         Ok(model)
+    }
+
+    /// The scorer for `model` under these settings: a pair whose only
+    /// agreeing evidence is names is held below the threshold and the top
+    /// of the review band, so it is offered for review at best.
+    pub fn scorer<'m>(&self, model: &'m Model) -> Scorer<'m> {
+        Scorer::new(model).names_alone_at_most(self.threshold.min(self.review_band.1))
     }
 
     /// The decisive field two records hold the same value of, which links

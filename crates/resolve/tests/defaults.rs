@@ -150,13 +150,13 @@ fn population(s: &Settings) -> Vec<clearstone_resolve::Record> {
 // counts; a duplicate written with an initial and a month of birth is.
 #[test]
 fn namesakes_holding_only_a_name_do_not_link() {
-    use clearstone_resolve::{Features, Scorer, candidates};
+    use clearstone_resolve::{Features, candidates};
     let s = Settings::parse(&generate(&props(PERSON), &[]), "generated.toml").unwrap();
     let records = population(&s);
     let features = Features::compute(&s.schema, &records).unwrap();
     let pairs = candidates(&features, &s.rules, s.pairs_max).unwrap().pairs;
     let model = s.train(&features, &pairs).unwrap();
-    let scorer = Scorer::new(&model);
+    let scorer = s.scorer(&model);
     let at = |id: &str| records.iter().position(|r| r.id == id).unwrap() as u32;
     let (a, b) = (at("namesake0"), at("namesake1"));
     assert!(

@@ -100,6 +100,7 @@ fn blocking_keys_every_value() {
     )
     .unwrap();
     let rule = Rule {
+        unreached_only: false,
         name: "family+dob".into(),
         keys: vec![
             KeyPart {
@@ -134,6 +135,7 @@ fn values_a_field_are_bounded() {
     }
     let f = Features::compute(&schema(), &records).unwrap();
     let rule = Rule {
+        unreached_only: false,
         name: "family".into(),
         keys: vec![KeyPart {
             field: 1,

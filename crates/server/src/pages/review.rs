@@ -104,6 +104,12 @@ fn pair(left: &Entity, right: &Entity, e: &clearstone_resolve::Explanation) -> P
         ),
         weight: format!("{:+.2}", t.weight + t.tf_adjustment),
     }));
+    if e.names_alone != 0.0 {
+        weights.push(Weight {
+            part: "names alone never link".into(),
+            weight: format!("{:+.2}", e.names_alone),
+        });
+    }
     Pair {
         left: left.id.clone(),
         right: right.id.clone(),
