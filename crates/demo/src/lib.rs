@@ -24,6 +24,7 @@ use std::path::{Path, PathBuf};
 
 /// The entity id rule of mappings, which the ground truth must follow.
 pub use clearstone_model::entity_id;
+pub use notes::NOTES_TRUTH_FILE;
 pub use people::{PEOPLE_CSV_HEADER, PEOPLE_MAPPING, PeopleCsv, write_people_csv};
 
 /// Scale and seed of a demo data set.
@@ -71,6 +72,9 @@ pub struct Generated {
     /// Data rows per source file, in the order they were written.
     pub sources: Vec<SourceFile>,
     pub truth_rows: u64,
+    /// One JSON line per case note that loads: its mentions, special-category
+    /// spans and chronology events, with char spans ([`NOTES_TRUTH_FILE`]).
+    pub notes_truth: PathBuf,
 }
 
 impl Generated {
@@ -121,5 +125,6 @@ pub fn generate(opts: &Options, out_dir: &Path) -> Result<Generated, DemoError> 
         forbidden,
         sources,
         truth_rows,
+        notes_truth: out_dir.join(NOTES_TRUTH_FILE),
     })
 }
