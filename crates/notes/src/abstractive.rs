@@ -10,7 +10,7 @@ use crate::error::NotesError;
 use crate::gate::citation_gate;
 use crate::note::{Note, Span};
 use crate::sentence::sentences;
-use crate::special::{SpecialCategory, redact, special_spans};
+use crate::special::{SpecialCategory, redact_span, special_spans};
 use crate::summary::{ModelInfo, Summariser, Summary, SummarySentence, Verdict};
 
 /// A chat model reached through an OpenAI-compatible endpoint or run in
@@ -69,23 +69,9 @@ fn numbered(notes: &[Note], allowed: &dyn Fn(SpecialCategory) -> bool) -> Vec<Nu
     for note in notes {
         let special = special_spans(note);
         for span in sentences(note) {
-            let Some(text) = span.slice(&note.text) else {
+            let Some(sent) = redact_span(&note.text, &span, &special, allowed) else {
                 continue;
             };
-            // Spans re-based on the sentence, so redaction works on it alone.
-            let local: Vec<_> = special
-                .iter()
-                .filter(|s| s.span.start < span.end && s.span.end > span.start)
-                .map(|s| crate::special::SensitiveSpan {
-                    span: Span {
-                        note_id: s.span.note_id.clone(),
-                        start: s.span.start.saturating_sub(span.start),
-                        end: s.span.end.min(span.end) - span.start,
-                    },
-                    category: s.category,
-                })
-                .collect();
-            let sent = redact(text, &local, allowed);
             out.push(Numbered { span, sent });
         }
     }

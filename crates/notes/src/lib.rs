@@ -13,6 +13,7 @@
 
 mod abstractive;
 mod chronology;
+mod dates;
 mod detect;
 mod error;
 mod extractive;
@@ -35,6 +36,7 @@ pub use gate::citation_gate;
 pub use mention::{EntityDetector, Known, KnownPerson, Mention, MentionKind};
 pub use note::{Note, Span};
 pub use sentence::sentences;
-pub use special::{SensitiveSpan, SpecialCategory, redact, special_spans};
+pub use special::{SensitiveSpan, SpecialCategory, redact, redact_span, special_spans};
 pub use summary::{Citation, ModelInfo, Summariser, Summary, SummarySentence, Verdict};
 pub use transcript::{Segment, Transcriber, Transcript};
+mod words;

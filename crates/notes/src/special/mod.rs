@@ -150,6 +150,34 @@ pub fn redact(
     out
 }
 
+/// The text of `span` in `note_text` with the parts of `spans` that
+/// `allowed` refuses replaced as [`redact`] does: what a summary sentence or
+/// chronology entry citing that span may show. `None` when the span does
+/// not fit the text.
+pub fn redact_span(
+    note_text: &str,
+    span: &Span,
+    spans: &[SensitiveSpan],
+    allowed: &dyn Fn(SpecialCategory) -> bool,
+) -> Option<String> {
+    let text = span.slice(note_text)?;
+    let local: Vec<SensitiveSpan> = spans
+        .iter()
+        .filter(|s| {
+            s.span.note_id == span.note_id && s.span.start < span.end && s.span.end > span.start
+        })
+        .map(|s| SensitiveSpan {
+            span: Span {
+                note_id: s.span.note_id.clone(),
+                start: s.span.start.saturating_sub(span.start),
+                end: s.span.end.min(span.end) - span.start,
+            },
+            category: s.category,
+        })
+        .collect();
+    Some(redact(text, &local, allowed))
+}
+
 fn push_placeholder(categories: &[SpecialCategory], out: &mut String) {
     out.push('[');
     for (i, c) in categories.iter().enumerate() {

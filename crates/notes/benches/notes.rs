@@ -1,0 +1,109 @@
+//! Case notes on one core: extraction throughput (notes/s and MB/s) over
+//! generated notes, a 200-note chronology's and summary's latency, and the
+//! citation gate's rejection rate per kind of planted fault and pass rate
+//! for faithful paraphrases.
+//!
+//! cargo bench -p clearstone-notes --bench notes
+#![allow(clippy::unwrap_used, clippy::panic, clippy::print_stdout)]
+
+#[path = "../tests/support/mod.rs"]
+mod support;
+
+use std::collections::BTreeMap;
+use std::hint::black_box;
+use std::time::Instant;
+
+use clearstone_notes::{
+    EntityDetector, ExtractiveSummariser, RuleDetector, Summariser, chronology, citation_gate,
+    special_spans,
+};
+use support::gate_corpus::{self, Kind};
+use support::notes_corpus::case;
+
+const CASES: u64 = 3_000;
+const NOTES_PER_CASE: usize = 10;
+const CHRONOLOGY_NOTES: usize = 200;
+const ROUNDS: u32 = 20;
+const GATE_PER_KIND: usize = 500;
+
+fn main() {
+    let cases: Vec<_> = (0..CASES).map(|s| case(s, NOTES_PER_CASE)).collect();
+    let notes: usize = cases.iter().map(|c| c.notes.len()).sum();
+    let bytes: usize = cases
+        .iter()
+        .flat_map(|c| &c.notes)
+        .map(|(n, _)| n.text.len())
+        .sum();
+    let detector = RuleDetector::new();
+
+    let start = Instant::now();
+    let mut mentions = 0;
+    for c in &cases {
+        for (note, _) in &c.notes {
+            mentions += black_box(detector.detect(note, &c.known)).len();
+        }
+    }
+    let secs = start.elapsed().as_secs_f64();
+    println!(
+        "extraction: {notes} notes, {:.1} MB, {mentions} mentions in {secs:.2} s: {:.0} notes/s, {:.2} MB/s",
+        bytes as f64 / 1e6,
+        notes as f64 / secs,
+        bytes as f64 / 1e6 / secs
+    );
+
+    let start = Instant::now();
+    let mut spans = 0;
+    for c in &cases {
+        for (note, _) in &c.notes {
+            spans += black_box(special_spans(note)).len();
+        }
+    }
+    let secs = start.elapsed().as_secs_f64();
+    println!(
+        "special-category spans: {spans} in {secs:.2} s: {:.0} notes/s, {:.2} MB/s",
+        notes as f64 / secs,
+        bytes as f64 / 1e6 / secs
+    );
+
+    let child = case(7, CHRONOLOGY_NOTES);
+    let child_notes: Vec<_> = child.notes.iter().map(|(n, _)| n.clone()).collect();
+    let start = Instant::now();
+    let mut entries = 0;
+    for _ in 0..ROUNDS {
+        entries = black_box(chronology(&child_notes, &child.known)).len();
+    }
+    let ms = start.elapsed().as_secs_f64() * 1e3 / f64::from(ROUNDS);
+    println!("chronology of {CHRONOLOGY_NOTES} notes: {entries} entries in {ms:.1} ms");
+
+    let start = Instant::now();
+    for _ in 0..ROUNDS {
+        black_box(ExtractiveSummariser.summarise(&child_notes, 10).unwrap());
+    }
+    let ms = start.elapsed().as_secs_f64() * 1e3 / f64::from(ROUNDS);
+    println!("extractive summary of {CHRONOLOGY_NOTES} notes, 10 sentences: {ms:.1} ms");
+
+    let mut rates: BTreeMap<Kind, (usize, usize)> = BTreeMap::new();
+    let start = Instant::now();
+    let corpus = gate_corpus::corpus(2026, GATE_PER_KIND);
+    for c in &corpus {
+        let cited: Vec<&str> = c.cited.iter().map(String::as_str).collect();
+        let supported = citation_gate(&c.sentence, &cited).is_supported();
+        let right = (c.kind == Kind::Faithful) == supported;
+        let e = rates.entry(c.kind).or_default();
+        e.0 += usize::from(right);
+        e.1 += 1;
+    }
+    let us = start.elapsed().as_secs_f64() * 1e6 / corpus.len() as f64;
+    println!("citation gate ({us:.0} µs a sentence):");
+    for (kind, (right, total)) in rates {
+        let what = if kind == Kind::Faithful {
+            "passed"
+        } else {
+            "rejected"
+        };
+        println!(
+            "  {kind:?}: {what} {right}/{total} = {:.1}%",
+            100.0 * right as f64 / total as f64
+        );
+    }
+}
