@@ -10,7 +10,11 @@
 //!
 //! Templates carry their truth inline: a sentence starting `!` is an event,
 //! `#health ` (any sensitivity tag) is a special-category span as a whole,
-//! and each `{slot}` says what its value is.
+//! and each `{slot}` says what its value is. A sentence is tagged by what
+//! it tells about the family: an appointment with a health service is
+//! health data, a police notification about the address is offence data
+//! (UK GDPR art. 10 covers alleged offences); a faith school's name is not
+//! the family's religion.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -58,7 +62,11 @@ impl Ids {
 
 fn nhs_number(r: &mut Rng) -> String {
     loop {
-        let digits: Vec<u32> = (0..9).map(|_| r.below(10) as u32).collect();
+        // Numbers are issued from 400 000 000 and 600 000 000 up (England, Wales).
+        let first = r.pick(&[4u32, 6, 7]);
+        let digits: Vec<u32> = std::iter::once(first)
+            .chain((0..8).map(|_| r.below(10) as u32))
+            .collect();
         let sum: u32 = digits.iter().zip((2..=10).rev()).map(|(d, w)| d * w).sum();
         let check = match 11 - sum % 11 {
             11 => 0,
@@ -368,6 +376,11 @@ fn slot(r: &mut Rng, b: &mut Builder, name: &str, c: &NoteCtx<'_>) -> bool {
             b.mention(c.health, "place", c.health.to_string(), None)
         }
         "health" => b.lit(c.health),
+        "today" => b.mention("today", "date", c.date.iso(), None),
+        n if n.starts_with("place=") => {
+            let place = n.trim_start_matches("place=");
+            b.mention(place, "place", place.to_string(), None);
+        }
         "they" => b.lit(they),
         "their" => b.lit(their),
         "past" => date_slot(r, b, c.date, false, true),
@@ -519,14 +532,14 @@ const HOME_OBSERVE: &[&str] = &[
     "{child} appeared tired and said {they} had been up late playing games.",
     "{child} was chatty and pleased to show me a drawing from school.",
     "#health {carer} appeared low in mood and said things had been difficult this week.",
-    "There were no concerns about the home conditions today.",
+    "There were no concerns about the home conditions {today}.",
     "{carer} said money has been tight since the benefits were reassessed.",
 ];
 const HOME_VOICE: &[&str] = &[
     "I spoke with {child} alone; {they} said {they} feel safe at home.",
     "{child} said {they} miss seeing {other} and would like more contact.",
     "{child} said there had been arguing at home at the weekend but that it had stopped.",
-    "{child} did not want to talk today and went to play in the garden.",
+    "{child} did not want to talk {today} and went to play in the garden.",
     "{child} told me {their} favourite thing this week was going swimming.",
 ];
 const CONCERNS: &[&str] = &[
@@ -538,11 +551,11 @@ const CONCERNS: &[&str] = &[
     "No new concerns were raised.",
 ];
 const ACTIONS: &[&str] = &[
-    "Agreed that {carer} will make a new appointment with {health} this week.",
+    "#health Agreed that {carer} will make a new appointment with {health} this week.",
     "!Agreed to refer the family to the food bank and to a debt advice service.",
     "I will contact {school} to arrange a meeting about attendance.",
     "Agreed a bedtime routine with {carer}; to review at the next visit.",
-    "Next visit booked for {future}.",
+    "Next visit booked for {until}.",
     "To discuss in supervision and update the plan.",
     "Agreed that {child} will be offered a place at the after-school club.",
     "{carer} agreed to attend the parenting course starting next month.",
@@ -557,9 +570,9 @@ const SCHOOL: &[&str] = &[
     "The school will share weekly attendance figures with me.",
 ];
 const HEALTH: &[&str] = &[
-    "Accompanied {carer} and {child} to {health}.",
+    "#health Accompanied {carer} and {child} to {health}.",
     "#health {child}'s immunisations are now up to date.",
-    "{health} will review {child} again in three months.",
+    "#health {health} will review {child} again in three months.",
     "#health Height and weight were within the expected range.",
     "!#health A referral for a hearing test has been made.",
     "#health {carer} was given advice about dental care and registering with a dentist.",
@@ -568,14 +581,14 @@ const HEALTH: &[&str] = &[
 const PHONE: &[&str] = &[
     "Telephone call from {carer}, who wanted to rearrange the visit booked for {until}.",
     "Phone call to {school} to check on attendance.",
-    "Call from the health visitor to share an update following a recent visit.",
+    "#health Call from the health visitor to share an update following a recent visit.",
     "#health {carer} called to say {child} has been unwell with a cold and is off school.",
     "Left a voicemail for {carer} asking them to call back.",
-    "!Call from the police to share a notification about an incident at the address {past}.",
+    "!#offence Call from the police to share a notification about an incident at the address {past}.",
     "{carer} rang the duty line {past} to ask for help with a housing letter.",
     "Returned a call from {school} about {child}'s behaviour at lunchtime.",
     "Call from {other} asking for an update on {child}.",
-    "Spoke with {carer} by phone to confirm the appointment at {health}.",
+    "#health Spoke with {carer} by phone to confirm the appointment at {health}.",
     "Text message from {carer} to say the family are away until {until}.",
     "!Call from the housing officer about rent arrears at the address.",
 ];
@@ -584,18 +597,18 @@ const PHONE_DETAIL: &[&str] = &[
     "{carer} was upset and said they had not slept well; I listened and offered reassurance.",
     "The information was noted and will be shared with my manager.",
     "I explained why the visit is important and {carer} agreed to a new time {future}.",
-    "The police notification said no offences were disclosed and no arrests were made.",
+    "#offence The police notification said no offences were disclosed and no arrests were made.",
     "{child} could be heard playing in the background.",
-    "The school confirmed {child} was in class today.",
+    "The school confirmed {child} was in class {today}.",
     "There was no answer on a second attempt later in the day.",
     "{carer} asked for the number of the food bank, which I sent by text.",
 ];
 const STRATEGY: &[&str] = &[
     "!Strategy discussion held with police, health and education.",
-    "Information was shared about a recent police attendance at the address.",
+    "#offence Information was shared about a recent police attendance at the address.",
     "!Agreed that the threshold for a section 47 enquiry is met.",
     "!Agreed that a single assessment will continue and no section 47 enquiry is needed.",
-    "Police will complete further checks and share the outcome.",
+    "#offence Police will complete further checks and share the outcome.",
 ];
 const MULTI: &[&str] = &[
     "!Core group meeting held at {school}.",
@@ -658,7 +671,7 @@ const SPECIAL: &[&str] = &[
     "#religious {carer} said the family are Jehovah's Witnesses and attend the Kingdom Hall weekly.",
     "#religious {carer} asked for visits to avoid Sunday mornings, when the family go to church.",
     "#ethnic {carer} described the family as Irish Travellers who have lived on the site for years.",
-    "#ethnic {carer} said the family are Roma and moved from Slovakia before {child} was born.",
+    "#ethnic {carer} said the family are Roma and moved from {place=Slovakia} before {child} was born.",
     "#sexual_orientation {carer} said they are gay and their partner has recently moved in.",
     "#sex_life {carer} said a new sexual relationship began a few weeks ago.",
     "#political {carer} is an active member of a political party and was canvassing at the weekend.",

@@ -91,6 +91,9 @@ pub enum EngineError {
     TokenRefused,
     #[error("the enrolment link is not recognised, was used already or has expired")]
     EnrolmentRefused,
+    /// A summary is confirmed only when every sentence passes the citation gate.
+    #[error("{0} sentences of the summary fail the citation gate: correct or remove them before confirming")]
+    SummaryUnsupported(usize),
 }
 
 impl EngineError {
@@ -132,6 +135,7 @@ impl EngineError {
             Self::LockedOut(_) => "locked_out",
             Self::TokenRefused => "token_refused",
             Self::EnrolmentRefused => "enrolment_refused",
+            Self::SummaryUnsupported(_) => "summary_unsupported",
         }
     }
 

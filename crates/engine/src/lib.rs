@@ -35,6 +35,10 @@ mod session;
 mod subjects;
 mod traces;
 mod witnesses;
+mod notes;
+mod notes_gate;
+mod notes_summary;
+mod notes_write;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -91,6 +95,10 @@ pub use resolve::{DEFAULT_PERSON_SETTINGS, PAIR_PROBABILITY_MIN, ResolveOptions,
 pub use resolve_profile::{FieldProfile, PAIRS_PER_RECORD_WARN, ResolveProfile, RuleProfile};
 pub use review::{ExplainedPair, ReviewItem, VERDICTS};
 pub use session::{Operation, REASON_CODES, Session, SessionRequest};
+pub use clearstone_notes as note_text;
+pub use notes::{NOTE_CHARS_MAX, NOTE_TYPE, NotePart, NoteScope, NoteView, SCOPE_NOTES_MAX};
+pub use notes_summary::{ChronologyLine, NotesSummary, SUMMARY_SENTENCES_MAX, blocks_sign_off};
+pub use notes_write::{AUDIO_BYTES_MAX, AUDIO_DIR, NewNote, TimedSpan, Transcribed};
 
 /// An access event, as stored.
 pub type AccessEvent = Event;
