@@ -152,6 +152,11 @@ impl<M: ChatModel> Summariser for AbstractiveSummariser<M> {
             if text.is_empty() {
                 continue;
             }
+            // A model that writes more than it was asked for is cut short,
+            // as the trait promises the caller.
+            if out.len() == max_sentences {
+                break;
+            }
             let mut citations = Vec::new();
             let mut texts = Vec::new();
             let mut bad = Vec::new();

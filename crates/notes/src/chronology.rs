@@ -11,7 +11,7 @@ use crate::mention::{Known, MentionKind};
 use crate::note::{Note, Span};
 use crate::offsets::Offsets;
 use crate::sentence::byte_sentences;
-use crate::words::{lemma, lower, tokens};
+use crate::words::{is_negator, lemma, tokens};
 
 /// One dated event of a chronology, cited.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -62,7 +62,6 @@ const EVENT_LEMMAS: &[&str] = &[
     "police",
     "disclose",
     "disclosure",
-    "report",
     "call",
     "telephone",
     "phone",
@@ -101,15 +100,47 @@ const EVENT_LEMMAS: &[&str] = &[
     "escalate",
     "notification",
     "threshold",
-    "plan",
     "concern",
-    "raise",
+    "shout",
+    "fight",
+    "assault",
+    "violence",
+    "complaint",
+    "damage",
+    "allegation",
+    "allege",
 ];
 
+/// How many words before an event word a negator still denies it ("no
+/// new concerns").
+const NEGATION_WINDOW: usize = 3;
+
+/// Openings of a sentence that says what will be done, not what was.
+const INTENTIONS: &[&[&str]] = &[
+    &["i", "will"],
+    &["we", "will"],
+    &["to"],
+    &["will"],
+    &["plan", "to"],
+];
+
+/// Whether a sentence records an event: an event word not denied by a
+/// negator just before it, in a sentence that is not an intention.
 fn is_event(sentence: &str) -> bool {
-    tokens(sentence).iter().any(|t| {
-        let l = lower(t.text);
-        EVENT_LEMMAS.contains(&l.as_str()) || EVENT_LEMMAS.contains(&lemma(&l).as_str())
+    let toks = tokens(sentence);
+    let intention = INTENTIONS.iter().any(|opening| {
+        opening.len() <= toks.len() && opening.iter().zip(&toks).all(|(w, t)| *w == t.low)
+    });
+    if intention {
+        return false;
+    }
+    toks.iter().enumerate().any(|(i, t)| {
+        let l: &str = &t.low;
+        let event = EVENT_LEMMAS.contains(&l) || EVENT_LEMMAS.contains(&lemma(l).as_str());
+        let denied = toks
+            .get(i.saturating_sub(NEGATION_WINDOW)..i)
+            .is_some_and(|before| before.iter().any(|b| is_negator(&b.low)));
+        event && !denied
     })
 }
 

@@ -66,17 +66,23 @@ const WEEKDAYS: [&str; 7] = [
     "sunday",
 ];
 
+/// Weekdays as written before a date ("Wed 12/03"); alone, "Sat" and "Sun"
+/// are more often other words.
+const WEEKDAY_SHORT: &[&str] = &[
+    "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun",
+];
+
 /// A month name, full or abbreviated ("Mar", "Sept"), capitalised as a
 /// month is in English: lowercase "may" and "march" are verbs.
 fn month(word: &str) -> Option<u8> {
     if !word.chars().next().is_some_and(char::is_uppercase) {
         return None;
     }
-    let w = word.to_ascii_lowercase();
-    let w = w.trim_end_matches('.');
+    let w = word.trim_end_matches('.');
     for (i, m) in MONTHS.iter().enumerate() {
-        let abbreviation = w.len() >= 3 && m.starts_with(w) && (w.len() == 3 || w == "sept");
-        if *m == w || abbreviation {
+        let abbreviation = (w.len() == 3 || w.eq_ignore_ascii_case("sept"))
+            && m.get(..w.len()).is_some_and(|p| p.eq_ignore_ascii_case(w));
+        if m.eq_ignore_ascii_case(w) || abbreviation {
             return u8::try_from(i + 1).ok();
         }
     }
@@ -87,25 +93,24 @@ fn weekday(word: &str) -> Option<u8> {
     if !word.chars().next().is_some_and(char::is_uppercase) {
         return None;
     }
-    let w = word.to_ascii_lowercase();
-    let w = w.strip_suffix("'s").unwrap_or(&w);
+    let w = word.strip_suffix("'s").unwrap_or(word);
     WEEKDAYS
         .iter()
-        .position(|d| *d == w)
+        .position(|d| d.eq_ignore_ascii_case(w))
         .and_then(|i| u8::try_from(i).ok())
 }
 
 /// A day of the month as written: "12", "12th", "1st".
 fn day_number(word: &str) -> Option<u8> {
     let digits = word.trim_end_matches(|c: char| c.is_ascii_alphabetic());
-    let suffix = word
-        .get(digits.len()..)
-        .unwrap_or_default()
-        .to_ascii_lowercase();
+    let suffix = word.get(digits.len()..).unwrap_or_default();
     if digits.is_empty() || digits.len() > 2 || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    if !matches!(suffix.as_str(), "" | "st" | "nd" | "rd" | "th") {
+    if !["", "st", "nd", "rd", "th"]
+        .iter()
+        .any(|s| s.eq_ignore_ascii_case(suffix))
+    {
         return None;
     }
     digits.parse().ok().filter(|d| (1..=31).contains(d))
@@ -198,7 +203,34 @@ fn at(text: &str, toks: &[Token<'_>], i: usize) -> Option<(usize, usize, usize, 
             }
         }
     }
-    // 12 March 2025, 12th of March, 12 Mar.
+    // 12/03 without a year, only after "on" or a weekday: alone it may be
+    // a fraction or a score.
+    if t.is_number()
+        && let Some(b) = next(1)
+        && b.is_number()
+        && gap(text, t, b) == "/"
+        && !next(2).is_some_and(|c| c.is_number() && gap(text, b, c) == "/")
+        && i.checked_sub(1).and_then(|p| toks.get(p)).is_some_and(|p| {
+            &*p.low == "on" || weekday(p.text).is_some() || WEEKDAY_SHORT.contains(&&*p.low)
+        })
+        && t.text.len() <= 2
+        && b.text.len() <= 2
+    {
+        let (d, m): (u8, u8) = (t.text.parse().ok()?, b.text.parse().ok()?);
+        if valid(None, m, d) {
+            return Some((
+                2,
+                t.start,
+                b.end,
+                When::Day {
+                    year: None,
+                    month: m,
+                    day: d,
+                },
+            ));
+        }
+    }
+    // 12 March 2025, 12th of March, 12 Mar, 07-Mar-2025.
     if let Some(d) = day_number(t.text) {
         let mut k = 1;
         if next(k).is_some_and(|o| o.text == "of") {
@@ -318,15 +350,16 @@ fn at(text: &str, toks: &[Token<'_>], i: usize) -> Option<(usize, usize, usize, 
             ));
         }
         // last week, next month, this week.
-        if let (Some(sign), Some(unit)) = (sign_word(&w), unit_word(&nl)) {
+        if let (Some(sign), Some(unit)) = (sign_word(w), unit_word(nl)) {
             return Some((2, t.start, n.end, When::Offset { amount: sign, unit }));
         }
     }
     // in two weeks('s time), two weeks ago, in 3 days; "a week ago".
     let (lead, count_at) = if w == "in" { (true, i + 1) } else { (false, i) };
-    if let Some(count) = toks.get(count_at).and_then(|c| count_value(&c.low))
-        && let Some(u) = toks.get(count_at + 1)
+    // The unit first: it is one cheap match, and rules out nearly every word.
+    if let Some(u) = toks.get(count_at + 1)
         && let Some(unit) = unit_word(&u.low)
+        && let Some(count) = toks.get(count_at).and_then(|c| count_value(&c.low))
     {
         let amount = i64::try_from(count).ok()?;
         if lead {

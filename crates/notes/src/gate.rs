@@ -248,5 +248,10 @@ mod tests {
             "Mum said she would hit the school in two weeks.",
             src
         ));
+        // Going missing is not missing school.
+        assert!(!passes(
+            "Amelia missed school.",
+            "Amelia went missing from school."
+        ));
     }
 }

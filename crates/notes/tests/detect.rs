@@ -177,3 +177,99 @@ fn identifiers_are_found_only_when_valid() {
         "A123 BCD"
     );
 }
+
+#[test]
+fn identifiers_that_look_alike_are_told_apart() {
+    // A 3-3-4 number with a valid check digit is an NHS number even when
+    // it starts with 0 (Scottish CHI numbers do), never a call abroad
+    // through "00"; a phone number stays a phone.
+    let ms = detect(
+        "NHS number 053 747 6490, or 005 250 1957, not 005 250 1958; call 0161 496 0000 or 0044 7700 900123.",
+    );
+    assert_eq!(
+        has(&ms, MentionKind::NhsNumber, "053 747 6490")
+            .unwrap()
+            .normalised,
+        "053 747 6490"
+    );
+    assert!(
+        has(&ms, MentionKind::NhsNumber, "005 250 1957").is_some(),
+        "{ms:#?}"
+    );
+    assert!(
+        !ms.iter().any(|m| m.text.contains("005 250 1958")),
+        "{ms:#?}"
+    );
+    assert_eq!(
+        has(&ms, MentionKind::Phone, "0161 496 0000")
+            .unwrap()
+            .normalised,
+        "+441614960000"
+    );
+    assert_eq!(
+        has(&ms, MentionKind::Phone, "0044 7700 900123")
+            .unwrap()
+            .normalised,
+        "+447700900123"
+    );
+}
+
+#[test]
+fn addresses_end_before_the_postcode_and_units_are_schools() {
+    let ms = detect(
+        "Post should now go to 7 Pen y Bryn Lane, NX23 9UZ. Met staff at Northshire Pupil Referral Unit, then referred to CAMHS.",
+    );
+    assert!(
+        has(&ms, MentionKind::Address, "7 Pen y Bryn Lane").is_some(),
+        "{ms:#?}"
+    );
+    assert_eq!(
+        has(&ms, MentionKind::Postcode, "NX23 9UZ")
+            .unwrap()
+            .normalised,
+        "NX23 9UZ"
+    );
+    assert!(has(&ms, MentionKind::School, "Northshire Pupil Referral Unit").is_some());
+    assert!(!ms.iter().any(|m| m.text == "CAMHS"));
+}
+
+#[test]
+fn people_the_case_does_not_know_are_offered_by_relation_and_family_title() {
+    let ms = detect(
+        "Billy's friend Kai came round. Mum's partner, Dean Walsh, was present and Aunt Lisa called. Nan said her brother I spoke to was kind.",
+    );
+    for name in ["Kai", "Dean Walsh", "Aunt Lisa"] {
+        let m = has(&ms, MentionKind::Person, name).unwrap_or_else(|| panic!("{name}: {ms:#?}"));
+        assert_eq!(m.entity_id, None);
+    }
+    // A known person after a relation word is still linked.
+    let ms = detect("Her brother Billy was at home.");
+    assert_eq!(
+        has(&ms, MentionKind::Person, "Billy")
+            .unwrap()
+            .entity_id
+            .as_deref(),
+        Some("p-child")
+    );
+    // "Nan" with no name after it is the role, and "I" is no name.
+    assert!(!ms.iter().any(|m| m.text == "I"));
+}
+
+#[test]
+fn dates_and_postcodes_as_councils_and_practitioners_type_them() {
+    let ms = detect("Seen 07-Mar-2025 and on Wed 12/03, scored 3/4. Now at ne1 4xy.");
+    let iso = |t: &str| {
+        has(&ms, MentionKind::Date, t)
+            .unwrap_or_else(|| panic!("{t}: {ms:#?}"))
+            .normalised
+    };
+    assert_eq!(iso("07-Mar-2025"), "2025-03-07");
+    assert_eq!(iso("12/03"), "2025-03-12");
+    assert!(!ms.iter().any(|m| m.text == "3/4"));
+    assert_eq!(
+        has(&ms, MentionKind::Postcode, "ne1 4xy")
+            .unwrap()
+            .normalised,
+        "NE1 4XY"
+    );
+}

@@ -59,6 +59,9 @@ fn each_category_is_found_in_the_words_notes_use() {
         "The home was warm and tidy and there was food in the kitchen.",
         "Mum was in charge of the school run this week.",
         "Next visit booked for two weeks' time.",
+        // A school's faith is not the pupil's religion.
+        "I will contact St Mary's Catholic Primary School about attendance.",
+        "Core group meeting held at Brackenford Church of England Primary.",
     ] {
         assert!(
             categories(plain).is_empty(),
@@ -103,4 +106,18 @@ fn offsets_are_chars_not_bytes() {
     let spans = special_spans(&Note::new("n", text));
     let shown = redact(text, &spans, &|_| false);
     assert_eq!(shown, "[health withheld] Zoë is fine.");
+}
+
+#[test]
+fn redacted_text_holds_nothing_special() {
+    // A placeholder names a category; it is not data of it, so redacted
+    // text scanned again is clean, and words outside it still count.
+    assert!(
+        categories("[religious withheld] [offence, political withheld] Amelia was happy.")
+            .is_empty()
+    );
+    assert_eq!(
+        categories("[health withheld] Dad was arrested."),
+        [SpecialCategory::Offence]
+    );
 }

@@ -6,9 +6,12 @@
 
 use std::cell::RefCell;
 
+mod support;
+
 use clearstone_notes::{
     AbstractiveSummariser, ChatModel, ExtractiveSummariser, Known, KnownPerson, Note, NotesError,
-    Segment, SpecialCategory, Summariser, Transcript, Verdict, chronology,
+    Segment, SpecialCategory, Summariser, Transcript, Verdict, chronology, redact_span,
+    special_spans,
 };
 
 fn notes() -> Vec<Note> {
@@ -123,6 +126,20 @@ fn chronology_dates_events_orders_them_and_names_who() {
             .iter()
             .any(|e| e.what.starts_with("The home was warm"))
     );
+    // Not an event: what will be done.
+    assert!(!entries.iter().any(|e| e.what.starts_with("I will contact")));
+}
+
+#[test]
+fn denied_and_intended_events_are_not_in_the_chronology() {
+    let note = Note::new(
+        "n9",
+        "No new concerns were raised. Neighbours have reported shouting at the address. To discuss in supervision and update the plan.",
+    )
+    .dated("2025-05-02");
+    let entries = chronology(&[note], &Known::default());
+    let what: Vec<&str> = entries.iter().map(|e| e.what.as_str()).collect();
+    assert_eq!(what, ["Neighbours have reported shouting at the address."]);
 }
 
 /// A model that answers with fixed text and keeps what it was sent.
@@ -152,13 +169,15 @@ fn abstractive_sentences_are_parsed_gated_and_labelled() {
                  Amelia was excluded from Hillside Academy [7][8].\n\
                  Kelly rang to move Friday's visit [6].\n\
                  Attendance this term is below eighty per cent [10].\n\
-                 The family moved house [42].\n";
+                 The family moved house [42].\n\
+                 Amelia feels safe at home [3].\n";
     let model = Fixed {
         reply: reply.into(),
         sent: RefCell::new(String::new()),
     };
     let s = AbstractiveSummariser::new(model);
-    let summary = s.summarise(&notes, 5).unwrap();
+    // Six sentences asked for; a seventh line would be cut.
+    let summary = s.summarise(&notes, 6).unwrap();
     let verdicts: Vec<bool> = summary
         .sentences
         .iter()
@@ -250,4 +269,53 @@ fn a_transcript_becomes_a_note_whose_spans_map_to_times() {
     assert_eq!(times.len(), 2);
     assert_eq!(times[1].0.slice(&note.text), Some("I feel safe at home."));
     assert_eq!((times[1].1, times[1].2), (3_000, 6_000));
+}
+
+// issue 19, "tests that must exist": special-category spans never appear
+// unmasked, in summaries or chronologies, for a purpose that does not allow
+// them, when each line is shown through redact_span.
+#[test]
+fn summaries_and_chronologies_shown_through_redact_span_hold_no_special_words() {
+    let mut lines = 0;
+    let mut withheld = 0;
+    for seed in 0..40 {
+        let case = support::notes_corpus::case(seed, 12);
+        let notes: Vec<Note> = case.notes.iter().map(|(n, _)| n.clone()).collect();
+        let spans: Vec<_> = notes.iter().flat_map(special_spans).collect();
+        let text = |id: &str| &notes.iter().find(|n| n.id == id).unwrap().text;
+        let mut cited = Vec::new();
+        for s in ExtractiveSummariser
+            .summarise(&notes, 12)
+            .unwrap()
+            .sentences
+        {
+            cited.extend(s.citations);
+        }
+        cited.extend(
+            chronology(&notes, &case.known)
+                .into_iter()
+                .map(|e| e.citation),
+        );
+        for span in cited {
+            let shown = redact_span(text(&span.note_id), &span, &spans, &|_| false).unwrap();
+            lines += 1;
+            withheld += usize::from(shown.contains("withheld]"));
+            let left = special_spans(&Note::new("shown", shown.clone()));
+            assert!(left.is_empty(), "{shown}: {left:?}");
+            for word in [
+                "depression",
+                "medication",
+                "arrested",
+                "shoplifting",
+                "mosque",
+                "Ramadan",
+            ] {
+                assert!(!shown.contains(word), "{shown}");
+            }
+        }
+    }
+    assert!(
+        withheld > 0 && lines > withheld,
+        "{withheld} of {lines} lines withheld"
+    );
 }

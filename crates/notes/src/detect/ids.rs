@@ -24,6 +24,9 @@ const VEHICLE_WORDS: &[&str] = &[
     "lorry",
 ];
 
+/// E.164 allows 15 digits; "0044" before a UK number makes 16.
+const PHONE_DIGITS_MAX: usize = 16;
+
 fn gap<'a>(text: &'a str, a: &Token<'_>, b: &Token<'_>) -> &'a str {
     text.get(a.end..b.start).unwrap_or("\u{0}")
 }
@@ -116,7 +119,7 @@ fn digits_at(text: &str, toks: &[Token<'_>], i: usize, out: &mut Vec<Found>) -> 
         let g = gap(text, prev, next);
         if !digits(next.text)
             || !matches!(g, " " | "-" | ") " | ")" | " - ")
-            || count + next.text.len() > 13
+            || count + next.text.len() > PHONE_DIGITS_MAX
         {
             break;
         }
@@ -134,28 +137,31 @@ fn digits_at(text: &str, toks: &[Token<'_>], i: usize, out: &mut Vec<Found>) -> 
         if !after_ok {
             continue;
         }
-        let trunk =
-            candidate.starts_with('0') || candidate.starts_with('+') || candidate.starts_with("(0");
-        if trunk && n_digits >= 10 {
-            if let Some(n) = validate::phone(candidate) {
-                out.push(Found::new(
-                    start,
-                    end,
-                    crate::mention::MentionKind::Phone,
-                    n,
-                ));
-                return Some(last - i + 1);
-            }
-        } else if n_digits == 10
-            && !trunk
-            && let Some(n) = validate::nhs_number(candidate.trim_start_matches(['(', '+']))
+        let bare = candidate.trim_start_matches(['(', '+']);
+        // An NHS number as NHS England writes it (3-3-4), or ten digits
+        // that are no phone number: Scottish CHI numbers start with 0 to 3.
+        let nhs_shape =
+            n_digits == 10 && !candidate.starts_with('+') && !candidate.starts_with('(');
+        let spaced_nhs = nhs_shape && bare.len() == 12 && bare.as_bytes().get(3) == Some(&b' ');
+        if spaced_nhs && let Some(n) = validate::nhs_number(bare) {
+            out.push(Found::new(first.start, end, MentionKind::NhsNumber, n));
+            return Some(last - i + 1);
+        }
+        // "00" then an international number is written "0044 …" whole;
+        // "005 250 1957" is a reference, not a call to Mexico.
+        let international = candidate.starts_with("00") && !candidate.starts_with("0044");
+        let trunk = (candidate.starts_with('0') && !international)
+            || candidate.starts_with('+')
+            || candidate.starts_with("(0");
+        if trunk
+            && n_digits >= 10
+            && let Some(n) = validate::phone(candidate)
         {
-            let s = if start < first.start {
-                first.start
-            } else {
-                start
-            };
-            out.push(Found::new(s, end, MentionKind::NhsNumber, n));
+            out.push(Found::new(start, end, MentionKind::Phone, n));
+            return Some(last - i + 1);
+        }
+        if nhs_shape && let Some(n) = validate::nhs_number(bare) {
+            out.push(Found::new(first.start, end, MentionKind::NhsNumber, n));
             return Some(last - i + 1);
         }
     }
@@ -206,15 +212,16 @@ fn ni_at(text: &str, toks: &[Token<'_>], i: usize, out: &mut Vec<Found>) -> Opti
 /// Postcodes in capitals, with or without their space.
 fn postcode_at(text: &str, toks: &[Token<'_>], i: usize, out: &mut Vec<Found>) -> Option<usize> {
     let first = toks.get(i)?;
-    if !all_upper_alnum(first.text)
-        || !first
-            .text
-            .bytes()
-            .next()
-            .is_some_and(|b| b.is_ascii_uppercase())
+    if !first
+        .text
+        .bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_alphabetic())
     {
         return None;
     }
+    // Spaced, the shape is distinctive enough to take in any case ("ne1
+    // 4xy"); run together, only in capitals.
     if let Some(next) = toks.get(i + 1)
         && (2..=4).contains(&first.text.len())
         && next.text.len() == 3
@@ -226,6 +233,7 @@ fn postcode_at(text: &str, toks: &[Token<'_>], i: usize, out: &mut Vec<Found>) -
         return Some(2);
     }
     if (5..=7).contains(&first.text.len())
+        && all_upper_alnum(first.text)
         && first.text.bytes().any(|b| b.is_ascii_digit())
         && let Some(n) = validate::postcode(first.text)
     {

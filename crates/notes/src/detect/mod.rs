@@ -6,11 +6,44 @@ mod ids;
 mod people;
 mod places;
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use crate::dates;
 use crate::mention::{EntityDetector, Known, Mention, MentionKind};
 use crate::note::{Note, Span};
 use crate::offsets::Offsets;
 use crate::words::tokens;
+
+/// The matchers built from what a case knows.
+struct Prepared {
+    people: people::People,
+    places: Vec<(String, Vec<String>)>,
+}
+
+thread_local! {
+    /// The matchers of the last case seen on this thread: callers detect
+    /// note after note of one case, and building them costs more than
+    /// reading a short note.
+    static LAST: RefCell<Option<(Known, Rc<Prepared>)>> = const { RefCell::new(None) };
+}
+
+fn prepared(known: &Known) -> Rc<Prepared> {
+    LAST.with(|cell| {
+        let mut last = cell.borrow_mut();
+        if let Some((k, p)) = last.as_ref()
+            && k == known
+        {
+            return Rc::clone(p);
+        }
+        let p = Rc::new(Prepared {
+            people: people::People::new(known),
+            places: places::known_words(known),
+        });
+        *last = Some((known.clone(), Rc::clone(&p)));
+        p
+    })
+}
 
 /// A candidate mention in byte offsets.
 #[derive(Debug, Clone)]
@@ -102,13 +135,16 @@ impl RuleDetector {
             };
             all.push(Found::new(d.start, d.end, MentionKind::Date, normalised));
         }
-        let people = people::People::new(known);
-        let known_places = places::known_words(known);
+        let prepared = prepared(known);
+        let (people, known_places) = (&prepared.people, &prepared.places);
         for i in 0..toks.len() {
-            let _ = places::known_at(text, &toks, i, &known_places, &mut all);
+            let _ = places::known_at(text, &toks, i, known_places, &mut all);
             let _ = places::doctors_surgery_at(text, &toks, i, &mut all);
             let _ = places::street_at(text, &toks, i, &mut all);
-            let _ = places::named_at(text, &toks, i, &mut all);
+            // A run of capitalised words is read once, from its start.
+            if !places::continues_run(text, &toks, i) {
+                let _ = places::named_at(text, &toks, i, &mut all);
+            }
             let _ = people.at(text, &toks, i, &mut all);
             let _ = places::after_preposition_at(text, &toks, i, &mut all);
         }

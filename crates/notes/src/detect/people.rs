@@ -16,6 +16,64 @@ const TITLES: &[&str] = &[
     "rev",
 ];
 
+/// Family words used as a title before a given name: "Aunt Lisa".
+const FAMILY_TITLES: &[&str] = &[
+    "aunt", "auntie", "aunty", "uncle", "nan", "nana", "nanny", "gran", "granny", "grandma",
+    "grandad", "grandpa", "cousin",
+];
+
+/// Words after which a capitalised word is a person's name: "her brother
+/// Kai", "Mum's partner, Dean Walsh".
+const RELATIONS: &[&str] = &[
+    "friend",
+    "brother",
+    "sister",
+    "partner",
+    "boyfriend",
+    "girlfriend",
+    "husband",
+    "wife",
+    "cousin",
+    "uncle",
+    "aunt",
+    "neighbour",
+    "son",
+    "daughter",
+    "stepdad",
+    "stepmum",
+    "stepfather",
+    "stepmother",
+    "half-brother",
+    "half-sister",
+    "ex-partner",
+    "fiance",
+    "fiancee",
+    "lodger",
+    "babysitter",
+    "childminder",
+];
+
+/// Capitalised words that follow a relation word without being a name.
+const NOT_NAMES: &[&str] = &[
+    "i",
+    "mum",
+    "dad",
+    "and",
+    "but",
+    "the",
+    "a",
+    "on",
+    "at",
+    "in",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
+
 /// Words for family roles, with the role names a case record may use.
 const ROLE_WORDS: &[(&str, &[&str])] = &[
     (
@@ -71,6 +129,9 @@ const ROLE_WORDS: &[(&str, &[&str])] = &[
     ("stepmum", &["stepmother"]),
 ];
 
+/// The longest word of [`ROLE_WORDS`].
+const ROLE_WORD_LEN_MAX: usize = 8;
+
 /// A name pattern: its words after the first, lowercased, and whose it is.
 struct Pattern {
     rest: Vec<String>,
@@ -79,16 +140,17 @@ struct Pattern {
     nickname: bool,
 }
 
-pub(super) struct People<'k> {
-    known: &'k Known,
+pub(super) struct People {
+    /// Entity ids, by the index patterns name.
+    entities: Vec<String>,
     by_first: HashMap<String, Vec<Pattern>>,
     /// Role word to the one person holding that role, or `None` when
     /// several do.
     roles: HashMap<&'static str, Option<usize>>,
 }
 
-impl<'k> People<'k> {
-    pub(super) fn new(known: &'k Known) -> People<'k> {
+impl People {
+    pub(super) fn new(known: &Known) -> People {
         let mut by_first: HashMap<String, Vec<Pattern>> = HashMap::new();
         let mut add = |words: Vec<String>, person: usize, nickname: bool| {
             let mut it = words.into_iter();
@@ -151,7 +213,7 @@ impl<'k> People<'k> {
             }
         }
         People {
-            known,
+            entities: known.people.iter().map(|p| p.entity_id.clone()).collect(),
             by_first,
             roles,
         }
@@ -167,16 +229,26 @@ impl<'k> People<'k> {
     ) -> Option<usize> {
         let t = toks.get(i)?;
         let first: &str = &t.low;
-        let first = strip_possessive(&first);
+        let first = strip_possessive(first);
         if let Some(n) = self.known_at(text, toks, i, first, out) {
             return Some(n);
         }
-        if t.is_capitalised() && TITLES.contains(&first) {
-            return titled(text, toks, i, out);
+        if t.is_capitalised()
+            && (TITLES.contains(&first) || FAMILY_TITLES.contains(&first))
+            && let Some(n) = titled(text, toks, i, out)
+        {
+            return Some(n);
         }
-        if let Some(Some(p)) = self.roles.get(first) {
+        if RELATIONS.contains(&first) {
+            return related(text, toks, i, out);
+        }
+        // Role words are short and lowercase or capitalised; most words are
+        // ruled out before the lookup.
+        if first.len() <= ROLE_WORD_LEN_MAX
+            && let Some(Some(p)) = self.roles.get(first)
+        {
             let (end, shown) = possessive_end(t);
-            let entity = self.known.people.get(*p).map(|k| k.entity_id.clone());
+            let entity = self.entities.get(*p).cloned();
             out.push(
                 Found::new(t.start, end, MentionKind::Person, shown.to_lowercase()).linked(entity),
             );
@@ -230,7 +302,7 @@ impl<'k> People<'k> {
         let shown = text.get(t.start..end)?;
         // A name two people share is offered for linking, not guessed.
         let entity = match people.as_slice() {
-            [one] => self.known.people.get(*one).map(|k| k.entity_id.clone()),
+            [one] => self.entities.get(*one).cloned(),
             _ => None,
         };
         out.push(
@@ -264,6 +336,38 @@ fn strip_possessive(w: &str) -> &str {
 fn possessive_end<'a>(t: &Token<'a>) -> (usize, &'a str) {
     let bare = strip_possessive(t.text);
     (t.start + bare.len(), bare)
+}
+
+/// The name after a relation word, offered for linking: one or two
+/// capitalised words, after a space or a comma.
+fn related(text: &str, toks: &[Token<'_>], i: usize, out: &mut Vec<Found>) -> Option<usize> {
+    let rel = toks.get(i)?;
+    let name = toks.get(i + 1)?;
+    let g = text.get(rel.end..name.start).unwrap_or_default();
+    if !matches!(g, " " | ", ")
+        || !name.is_capitalised()
+        || NOT_NAMES.contains(&strip_possessive(&name.low))
+    {
+        return None;
+    }
+    let mut last = i + 1;
+    if let (Some(a), Some(b)) = (toks.get(i + 1), toks.get(i + 2))
+        && text.get(a.end..b.start) == Some(" ")
+        && b.is_capitalised()
+        && !NOT_NAMES.contains(&strip_possessive(&b.low))
+        && !a.text.ends_with("'s")
+    {
+        last = i + 2;
+    }
+    let (end, _) = possessive_end(toks.get(last)?);
+    let shown = text.get(name.start..end)?;
+    out.push(Found::new(
+        name.start,
+        end,
+        MentionKind::Person,
+        clearstone_text::fold(shown),
+    ));
+    Some(1)
 }
 
 /// A title and the capitalised words after it: "Dr Patel", "Mrs J Hughes".

@@ -15,6 +15,8 @@ const SCHOOL_HEADS: &[&str] = &[
 ];
 /// GP surgeries; "Health Centre" and "Medical Centre" are two words.
 const GP_HEADS: &[&str] = &["surgery", "practice"];
+/// Pupil referral units are schools; "Unit" alone is a place.
+const SCHOOL_PAIRS: &[(&str, &str)] = &[("referral", "unit")];
 const GP_PAIRS: &[(&str, &str)] = &[
     ("medical", "centre"),
     ("health", "centre"),
@@ -91,7 +93,7 @@ const STREET_WORDS: &[&str] = &[
 ];
 /// Words that join the words of a name without being capitalised. Not
 /// "and": "Hillside School and Oakfield Academy" are two.
-const CONNECTORS: &[&str] = &["of", "the", "&", "upon"];
+const CONNECTORS: &[&str] = &["of", "the", "&", "upon", "y", "yr"];
 /// Capitalised words that start a sentence or a run without being part of
 /// a place's name.
 const RUN_STOPS: &[&str] = &[
@@ -197,6 +199,20 @@ fn run_end(text: &str, toks: &[Token<'_>], i: usize) -> Option<usize> {
     Some(last)
 }
 
+/// Whether token `i` continues a run that [`named_at`] read from an
+/// earlier token.
+pub(super) fn continues_run(text: &str, toks: &[Token<'_>], i: usize) -> bool {
+    let (Some(prev), Some(t)) = (i.checked_sub(1).and_then(|p| toks.get(p)), toks.get(i)) else {
+        return false;
+    };
+    prev.is_capitalised()
+        && t.is_capitalised()
+        && gap(text, prev, t) == " "
+        && !RUN_STOPS.contains(&&*prev.low)
+        && !prev.text.bytes().any(|b| b.is_ascii_digit())
+        && !t.text.bytes().any(|b| b.is_ascii_digit())
+}
+
 /// Schools, surgeries and places named by their head word, starting at `i`.
 pub(super) fn named_at(
     text: &str,
@@ -220,6 +236,8 @@ pub(super) fn named_at(
             Some((k, MentionKind::School))
         } else if GP_HEADS.contains(&w) && k > i {
             Some((k, MentionKind::GpSurgery))
+        } else if k < last && SCHOOL_PAIRS.contains(&(w, next)) {
+            Some((k + 1, MentionKind::School))
         } else if k < last && GP_PAIRS.contains(&(w, next)) {
             Some((k + 1, MentionKind::GpSurgery))
         } else if PLACE_HEADS.contains(&w) && k > i {
@@ -311,6 +329,7 @@ pub(super) fn street_at(
     if let (Some(s), Some(town)) = (toks.get(street), toks.get(street + 1))
         && gap(text, s, town) == ", "
         && town.is_capitalised()
+        && !town.text.bytes().any(|b| b.is_ascii_digit())
         && let Some(town_end) = run_end(text, toks, street + 1)
     {
         end_tok = town_end;
@@ -387,7 +406,10 @@ pub(super) fn after_preposition_at(
     }
     let t = toks.get(i + 1)?;
     let w: &str = &t.low;
+    // An acronym after "to" is a service ("referred to CAMHS").
+    let acronym = t.text.len() <= 6 && t.text.bytes().all(|b| b.is_ascii_uppercase());
     if gap(text, prep, t) != " "
+        || acronym
         || !t.is_capitalised()
         || NOT_PLACES.contains(&w)
         || RUN_STOPS.contains(&w)

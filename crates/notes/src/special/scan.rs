@@ -4,7 +4,7 @@ use std::sync::LazyLock;
 use crate::note::{Note, Span};
 use crate::offsets::Offsets;
 use crate::sentence::byte_sentences;
-use crate::words::tokens;
+use crate::words::{Token, tokens};
 
 use super::lexicon::LEXICON;
 use super::{SensitiveSpan, SpecialCategory};
@@ -49,12 +49,46 @@ static INDEX: LazyLock<Index> = LazyLock::new(|| {
     Index { by_first, stems }
 });
 
-/// The categories a run of lowercased words mentions.
-fn categories(words: &[String], out: &mut Vec<SpecialCategory>) {
+/// Words that end the name of a school.
+const SCHOOL_WORDS: &[&str] = &[
+    "school", "academy", "college", "primary", "infants", "juniors", "nursery",
+];
+
+/// Which words are part of a school's name ("St Mary's Catholic Primary
+/// School", "Church of England Primary"): a school's faith says nothing of
+/// a pupil's religion, and masking every mention of the school would hide
+/// half the note.
+fn in_school_name(toks: &[Token<'_>]) -> Vec<bool> {
+    let mut marked = vec![false; toks.len()];
+    let mut i = 0;
+    while i < toks.len() {
+        let mut j = i;
+        while toks
+            .get(j)
+            .is_some_and(|t| t.is_capitalised() || (j > i && matches!(&*t.low, "of" | "the")))
+        {
+            j += 1;
+        }
+        let run = toks.get(i..j).unwrap_or_default();
+        if run.iter().skip(1).any(|t| SCHOOL_WORDS.contains(&&*t.low)) {
+            for m in marked.get_mut(i..j).into_iter().flatten() {
+                *m = true;
+            }
+        }
+        i = j.max(i + 1);
+    }
+    marked
+}
+
+/// The categories a run of lowercased words mentions; a religion's words
+/// inside a school's name do not count.
+fn categories(words: &[String], school: &[bool], out: &mut Vec<SpecialCategory>) {
     let index = &*INDEX;
     for (i, w) in words.iter().enumerate() {
+        let in_school = school.get(i).copied().unwrap_or(false);
         for (stem, category) in &index.stems {
-            if w.starts_with(stem) && !out.contains(category) {
+            let skip = in_school && *category == SpecialCategory::Religion;
+            if w.starts_with(stem) && !out.contains(category) && !skip {
                 out.push(*category);
             }
         }
@@ -72,11 +106,33 @@ fn categories(words: &[String], out: &mut Vec<SpecialCategory>) {
                     }
                 })
             });
-            if fits && !out.contains(&t.category) {
+            let skip = in_school && t.category == SpecialCategory::Religion;
+            if fits && !out.contains(&t.category) && !skip {
                 out.push(t.category);
             }
         }
     }
+}
+
+/// Where `redact` left placeholders ("[religious withheld]"): their words
+/// name a category, they are not data of it, and text shown once redacted
+/// must read as holding nothing special.
+fn placeholders(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(open) = text.get(from..).and_then(|t| t.find('[')).map(|o| o + from) {
+        let Some(close) = text.get(open..).and_then(|t| t.find(']')).map(|c| c + open) else {
+            break;
+        };
+        if text
+            .get(open..close)
+            .is_some_and(|p| p.ends_with(" withheld"))
+        {
+            out.push((open, close + 1));
+        }
+        from = close + 1;
+    }
+    out
 }
 
 /// The special-category spans of a note: each sentence holding a term of
@@ -92,12 +148,19 @@ pub fn special_spans(note: &Note) -> Vec<SensitiveSpan> {
         let Some(sentence) = note.text.get(s..e) else {
             continue;
         };
-        let words: Vec<String> = tokens(sentence)
+        let placeholders = placeholders(sentence);
+        let toks: Vec<Token<'_>> = tokens(sentence)
             .into_iter()
-            .map(|t| t.low.into_owned())
+            .filter(|t| {
+                !placeholders
+                    .iter()
+                    .any(|(s, e)| t.start >= *s && t.end <= *e)
+            })
             .collect();
+        let school = in_school_name(&toks);
+        let words: Vec<String> = toks.into_iter().map(|t| t.low.into_owned()).collect();
         found.clear();
-        categories(&words, &mut found);
+        categories(&words, &school, &mut found);
         for category in &found {
             out.push(SensitiveSpan {
                 span: Span {

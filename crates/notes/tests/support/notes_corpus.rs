@@ -247,11 +247,14 @@ const SENTENCES: &[&str] = &[
     "Phoned {gp} on {landline} to book a review for {child}.",
     "{worker} will visit {child} and {mother} {future}.",
     "No concerns were raised by {school} {thisweek}.",
-    "{child}'s friend Kai came round after school with his brother Reuben.",
+    "{child}'s friend {friend} came round after school with his brother {brother}.",
     "{titled} at {gp} will review {child} {inmonths}.",
     "The number given, 943 476 5918, failed the check and QQ 12 34 56 C is not a valid NI number.",
     "Room 12 was booked for 2 hours at a cost of £250.",
     "{mother} said she had been to {place} with {child} on {abs}.",
+    "{mother} said she has been diagnosed with depression and is on medication.",
+    "{child} was arrested for shoplifting {past} and released without charge.",
+    "The family attend the mosque weekly and {child} fasts during Ramadan.",
 ];
 
 pub fn case(seed: u64, notes: usize) -> Case {
@@ -383,6 +386,18 @@ fn fill(r: &mut Rng, b: &mut Builder, t: &str, f: &Family, known: &Known) {
                 );
                 b.mention(&text, MentionKind::Person, None);
             }
+            // Not known to the case: found by the relation word before, offered
+            // for linking.
+            "friend" => b.mention(
+                r.pick(&["Kai", "Reuben", "Ellis", "Tyler"]),
+                MentionKind::Person,
+                None,
+            ),
+            "brother" => b.mention(
+                r.pick(&["Kai", "Reuben", "Ellis", "Tyler"]),
+                MentionKind::Person,
+                None,
+            ),
             "address" => b.mention(&f.address, MentionKind::Address, Some(&known.places[0].0)),
             "postcode" => b.mention(f.postcode, MentionKind::Postcode, None),
             "school" => b.mention(f.school, MentionKind::School, None),

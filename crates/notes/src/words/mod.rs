@@ -1,0 +1,301 @@
+//! Words of free text for comparing meaning: byte-positioned tokens, light
+//! lemmas, stopwords, a small synonym table, number words and negation.
+//! Shared by the citation gate, the summariser and the chronology so that
+//! all three read a sentence the same way.
+
+use std::borrow::Cow;
+
+mod lexicon;
+
+use lexicon::{
+    CLAUSE_BREAKS, DISCOURSE, IRREGULAR, NEGATIVE_FORMS, NEGATORS, NUMBER_WORDS, STOPWORDS,
+    SYNONYMS,
+};
+
+/// One word or number of a text, with where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Token<'a> {
+    pub(crate) text: &'a str,
+    /// The word lowercased, borrowed when it already is: every matcher
+    /// compares lowercase, and most words need no copy.
+    pub(crate) low: Cow<'a, str>,
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+}
+
+impl<'a> Token<'a> {
+    fn new(text: &'a str, start: usize, end: usize) -> Token<'a> {
+        let plain = text
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'\'');
+        let low = if plain {
+            Cow::Borrowed(text)
+        } else {
+            Cow::Owned(lower(text))
+        };
+        Token {
+            text,
+            low,
+            start,
+            end,
+        }
+    }
+
+    pub(crate) fn is_capitalised(&self) -> bool {
+        self.text.chars().next().is_some_and(char::is_uppercase)
+    }
+
+    pub(crate) fn is_number(&self) -> bool {
+        self.text.bytes().all(|b| b.is_ascii_digit())
+    }
+}
+
+/// The words of `text`: runs of letters and digits, with an apostrophe or
+/// hyphen between letters kept ("O'Brien", "didn't", "after-school").
+pub(crate) fn tokens(text: &str) -> Vec<Token<'_>> {
+    if text.is_ascii() {
+        return ascii_tokens(text);
+    }
+    let mut out = Vec::with_capacity(text.len() / 5);
+    let mut start: Option<usize> = None;
+    let mut prev: Option<char> = None;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        // Inside words only, so "12-03-2025" stays three numbers.
+        let inner = matches!(c, '\'' | '\u{2019}' | '-')
+            && prev.is_some_and(char::is_alphabetic)
+            && chars.peek().is_some_and(|(_, n)| n.is_alphabetic());
+        prev = Some(c);
+        if c.is_alphanumeric() || inner {
+            start.get_or_insert(i);
+        } else if let Some(s) = start.take()
+            && let Some(t) = text.get(s..i)
+        {
+            out.push(Token::new(t, s, i));
+        }
+    }
+    if let Some(s) = start
+        && let Some(t) = text.get(s..)
+    {
+        out.push(Token::new(t, s, text.len()));
+    }
+    out
+}
+
+/// [`tokens`] over bytes, for the text that is all ASCII, as most notes are.
+fn ascii_tokens(text: &str) -> Vec<Token<'_>> {
+    let b = text.as_bytes();
+    let mut out = Vec::with_capacity(text.len() / 5);
+    let mut i = 0;
+    while i < b.len() {
+        if !b.get(i).is_some_and(u8::is_ascii_alphanumeric) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        i += 1;
+        while let Some(&c) = b.get(i) {
+            let inner = (c == b'\'' || c == b'-')
+                && b.get(i - 1).is_some_and(u8::is_ascii_alphabetic)
+                && b.get(i + 1).is_some_and(u8::is_ascii_alphabetic);
+            if c.is_ascii_alphanumeric() || inner {
+                i += 1;
+            } else {
+                break;
+            }
+        }
+        if let Some(t) = text.get(start..i) {
+            out.push(Token::new(t, start, i));
+        }
+    }
+    out
+}
+
+/// Lowercased, curly apostrophes straightened.
+pub(crate) fn lower(word: &str) -> String {
+    if word.is_ascii() {
+        return word.to_ascii_lowercase();
+    }
+    word.chars()
+        .map(|c| if c == '\u{2019}' { '\'' } else { c })
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+pub(crate) fn is_stopword(lower: &str) -> bool {
+    STOPWORDS.contains(&lower)
+}
+
+pub(crate) fn is_negator(lower: &str) -> bool {
+    NEGATORS.contains(&lower) || lower.ends_with("n't")
+}
+
+pub(crate) fn is_clause_break(lower: &str) -> bool {
+    CLAUSE_BREAKS.contains(&lower)
+}
+
+pub(crate) fn is_discourse(lemma: &str) -> bool {
+    DISCOURSE.contains(&lemma)
+}
+
+/// The value of a number written as digits or as a word ("two", "third").
+pub(crate) fn number_value(lower: &str) -> Option<u64> {
+    let digits = lower
+        .strip_suffix("st")
+        .or_else(|| lower.strip_suffix("nd"))
+        .or_else(|| lower.strip_suffix("rd"))
+        .or_else(|| lower.strip_suffix("th"))
+        .filter(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
+        .unwrap_or(lower);
+    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+        return digits.parse().ok();
+    }
+    NUMBER_WORDS
+        .iter()
+        .find(|(w, _)| *w == lower)
+        .map(|(_, n)| u64::from(*n))
+}
+
+/// A light lemma: irregular forms from the table, then regular plural,
+/// past, participle and adverb endings. Not a stemmer: it only has to make
+/// the forms a note and its summary use meet.
+pub(crate) fn lemma(lower: &str) -> String {
+    if let Some((_, l)) = IRREGULAR.iter().find(|(w, _)| *w == lower) {
+        return (*l).to_string();
+    }
+    let w = lower.strip_suffix("'s").unwrap_or(lower);
+    let n = w.len();
+    let stem = |suffix: &str| w.strip_suffix(suffix).filter(|s| s.len() >= 3);
+    if let Some(s) = stem("ies") {
+        return format!("{s}y");
+    }
+    if let Some(s) = stem("ing") {
+        return undouble(s);
+    }
+    if let Some(s) = stem("ied") {
+        return format!("{s}y");
+    }
+    if let Some(s) = stem("ed") {
+        return undouble(s);
+    }
+    if let Some(s) = stem("ly").filter(|s| s.len() >= 4) {
+        return s.to_string();
+    }
+    if n > 3 && w.ends_with("sses") {
+        return w.get(..n - 2).unwrap_or(w).to_string();
+    }
+    if n > 3 && w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us") && !w.ends_with("is") {
+        return w.get(..n - 1).unwrap_or(w).to_string();
+    }
+    w.to_string()
+}
+
+/// "stopp" to "stop", "planning"'s "plann" to "plan"; "agre" back to "agree"
+/// is left to the irregular table.
+fn undouble(s: &str) -> String {
+    let b = s.as_bytes();
+    match b {
+        [.., x, y] if x == y && !matches!(x, b'l' | b's' | b'z' | b'e') => {
+            s.get(..s.len() - 1).unwrap_or(s).to_string()
+        }
+        _ => s.to_string(),
+    }
+}
+
+/// The canonical word of a lemma's synonym group, or the lemma itself.
+pub(crate) fn canonical(lemma: &str) -> &str {
+    for group in SYNONYMS {
+        if group.contains(&lemma)
+            && let Some(first) = group.first()
+        {
+            return first;
+        }
+    }
+    lemma
+}
+
+/// The word a negative form negates ("miss" gives "attend").
+pub(crate) fn negative_form(lemma: &str) -> Option<&'static str> {
+    NEGATIVE_FORMS
+        .iter()
+        .find(|(w, _)| *w == lemma)
+        .map(|(_, p)| *p)
+}
+
+/// One content word of a sentence: its canonical lemma and whether it is
+/// negated where it stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Content {
+    pub(crate) word: String,
+    pub(crate) negated: bool,
+}
+
+/// How many content words a negator reaches: the one it governs ("did not
+/// attend", "no concerns"), not the rest of the clause, whose words keep
+/// their own polarity ("no concerns about the home").
+const NEGATION_REACH: usize = 1;
+
+/// The content words of a text with their polarity: stopwords and numbers
+/// left out, lemmatised, synonyms brought together, negative forms turned
+/// into their negated word ("missed" is "attend", negated).
+pub(crate) fn content(text: &str) -> Vec<Content> {
+    let mut out = Vec::new();
+    let mut reach = 0usize;
+    let mut last_end = 0usize;
+    for t in tokens(text) {
+        // Punctuation between words ends a clause, and a negation with it.
+        if text
+            .get(last_end..t.start)
+            .is_some_and(|gap| gap.contains([',', ';', ':', '.', '(', ')']))
+        {
+            reach = 0;
+        }
+        last_end = t.end;
+        let low = lower(t.text);
+        if is_negator(&low) {
+            reach = NEGATION_REACH;
+            continue;
+        }
+        if is_clause_break(&low) {
+            reach = 0;
+            continue;
+        }
+        if is_stopword(&low) || number_value(&low).is_some() {
+            continue;
+        }
+        let lem = lemma(&low);
+        let (word, inherent) = match negative_form(&lem) {
+            Some(positive) => (positive.to_string(), true),
+            None => (canonical(&lem).to_string(), false),
+        };
+        let negated = (reach > 0) != inherent;
+        reach = reach.saturating_sub(1);
+        out.push(Content { word, negated });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lemmas_meet() {
+        assert_eq!(lemma("visits"), "visit");
+        assert_eq!(lemma("stopped"), "stop");
+        assert_eq!(lemma("said"), "say");
+        assert_eq!(lemma("worries"), "worry");
+        assert_eq!(canonical(&lemma("mum's")), "mother");
+    }
+
+    #[test]
+    fn negation_reaches_the_clause() {
+        let c = content("Amelia did not attend school, but played outside.");
+        let attend = c.iter().find(|c| c.word == "attend");
+        assert!(attend.is_some_and(|a| a.negated));
+        let play = c.iter().find(|c| c.word == "play");
+        assert!(play.is_some_and(|p| !p.negated));
+        let missed = content("Amelia missed school.");
+        assert!(missed.iter().any(|c| c.word == "attend" && c.negated));
+    }
+}
