@@ -358,6 +358,12 @@ pub enum Command {
         #[command(subcommand)]
         action: TokenAction,
     },
+    /// Case notes: add, show with mentions, summarise and chronology with
+    /// citations, confirm a summary, transcribe a recorded visit.
+    Notes {
+        #[command(subcommand)]
+        action: crate::notes::NotesAction,
+    },
 }
 
 #[derive(Subcommand)]

@@ -17,7 +17,12 @@ const ANSWER_TIMEOUT: Duration = Duration::from_secs(600);
 pub const ANSWER_BYTES_MAX: usize = 16 * 1024 * 1024;
 
 /// Posts `body` to `url` (`http://host[:port]/path`); returns the status and body.
-pub fn post(url: &str, content_type: &str, auth: Option<&str>, body: &[u8]) -> Result<(u16, Vec<u8>)> {
+pub fn post(
+    url: &str,
+    content_type: &str,
+    auth: Option<&str>,
+    body: &[u8],
+) -> Result<(u16, Vec<u8>)> {
     let rest = url
         .strip_prefix("http://")
         .with_context(|| format!("`{url}`: only http:// endpoints are supported (put a TLS proxy in front of a remote one)"))?;
@@ -75,7 +80,14 @@ fn parse(answer: &[u8]) -> Result<(u16, Vec<u8>)> {
         let l = l.to_ascii_lowercase();
         l.starts_with("transfer-encoding:") && l.contains("chunked")
     });
-    Ok((status, if chunked { dechunk(body)? } else { body.to_vec() }))
+    Ok((
+        status,
+        if chunked {
+            dechunk(body)?
+        } else {
+            body.to_vec()
+        },
+    ))
 }
 
 fn dechunk(mut body: &[u8]) -> Result<Vec<u8>> {
@@ -85,7 +97,8 @@ fn dechunk(mut body: &[u8]) -> Result<Vec<u8>> {
             .windows(2)
             .position(|w| w == b"\r\n")
             .context("a chunk without its size")?;
-        let size_text = String::from_utf8_lossy(body.get(..line_end).unwrap_or_default()).to_string();
+        let size_text =
+            String::from_utf8_lossy(body.get(..line_end).unwrap_or_default()).to_string();
         let size = usize::from_str_radix(size_text.split(';').next().unwrap_or("").trim(), 16)
             .context("a chunk size that is not hexadecimal")?;
         if size == 0 {

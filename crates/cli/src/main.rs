@@ -7,7 +7,10 @@ mod bench_resolve;
 mod demo;
 mod demo_quality;
 mod explore;
+mod http_post;
 mod link;
+mod model_endpoints;
+mod notes;
 mod output;
 mod progress;
 mod registers;
@@ -707,6 +710,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Bench {
             what: BenchWhat::Resolve { people, work_dir },
         } => bench_resolve::resolve(people, work_dir.as_deref())?,
+        Command::Notes { action } => notes::run(action, dir)?,
     }
     Ok(())
 }

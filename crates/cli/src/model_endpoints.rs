@@ -97,7 +97,12 @@ impl ChatModel for ChatEndpoint {
         v.pointer("/choices/0/message/content")
             .and_then(Value::as_str)
             .map(str::to_string)
-            .ok_or_else(|| failed(format!("`{}` answered without choices[0].message.content", self.url)))
+            .ok_or_else(|| {
+                failed(format!(
+                    "`{}` answered without choices[0].message.content",
+                    self.url
+                ))
+            })
     }
 }
 
@@ -249,7 +254,11 @@ mod tests {
                     break;
                 }
             }
-            write!(s, "HTTP/1.0 200 OK\r\nContent-Type: application/json\r\n\r\n{body}").unwrap();
+            write!(
+                s,
+                "HTTP/1.0 200 OK\r\nContent-Type: application/json\r\n\r\n{body}"
+            )
+            .unwrap();
             String::from_utf8_lossy(&got).to_string()
         });
         (format!("http://{addr}"), h)
@@ -257,7 +266,9 @@ mod tests {
 
     #[test]
     fn chat_sends_both_prompts_and_reads_the_reply() {
-        let (url, h) = fake(r#"{"model":"m","choices":[{"message":{"role":"assistant","content":"Visit held. [1]"}}]}"#);
+        let (url, h) = fake(
+            r#"{"model":"m","choices":[{"message":{"role":"assistant","content":"Visit held. [1]"}}]}"#,
+        );
         let c = ChatEndpoint {
             url: endpoint(&url, "/v1/chat/completions"),
             model: "llama".into(),
@@ -285,7 +296,10 @@ mod tests {
         };
         let got = t.transcribe(&audio).unwrap();
         assert_eq!(got.segments.len(), 2);
-        assert_eq!((got.segments[1].start_ms, got.segments[1].end_ms), (1500, 2250));
+        assert_eq!(
+            (got.segments[1].start_ms, got.segments[1].end_ms),
+            (1500, 2250)
+        );
         let sent = h.join().unwrap();
         assert!(sent.contains("filename=\"visit.wav\"") && sent.contains("RIFF...."));
     }

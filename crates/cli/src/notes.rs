@@ -13,9 +13,7 @@ use clearstone_engine::{
 use serde_json::{Value, json};
 
 use crate::args::SessionArgs;
-use crate::model_endpoints::{
-    CHAT_URL_ENV, ChatEndpoint, TRANSCRIBE_URL_ENV, TranscribeEndpoint,
-};
+use crate::model_endpoints::{CHAT_URL_ENV, ChatEndpoint, TRANSCRIBE_URL_ENV, TranscribeEndpoint};
 
 #[derive(Subcommand)]
 pub enum NotesAction {
@@ -234,7 +232,9 @@ pub fn run(action: NotesAction, dir: &Path) -> Result<()> {
             if matches!(scope, NoteScope::Note(_)) {
                 bail!("a chronology is of a person (--about) or a case (--for-case)");
             }
-            open(dir, &session, &|s| print_chronology(&s.chronology(&scope, reveal)?, json))
+            open(dir, &session, &|s| {
+                print_chronology(&s.chronology(&scope, reveal)?, json)
+            })
         }
         NotesAction::Confirm { key, json, session } => open(dir, &session, &|s| {
             let v = s.confirm_summary(&key)?;
@@ -259,7 +259,8 @@ pub fn run(action: NotesAction, dir: &Path) -> Result<()> {
             };
             check_audio(&audio)?;
             open(dir, &session, &|s| {
-                let t = s.transcribe(&audio, &consent, &attach.new_note(String::new()), &endpoint)?;
+                let t =
+                    s.transcribe(&audio, &consent, &attach.new_note(String::new()), &endpoint)?;
                 if !json {
                     println!("recording kept at {}", t.audio.display());
                 }
@@ -270,7 +271,8 @@ pub fn run(action: NotesAction, dir: &Path) -> Result<()> {
 }
 
 fn check_audio(p: &Path) -> Result<()> {
-    let meta = std::fs::metadata(p).with_context(|| format!("cannot read the recording `{}`", p.display()))?;
+    let meta = std::fs::metadata(p)
+        .with_context(|| format!("cannot read the recording `{}`", p.display()))?;
     if !meta.is_file() {
         bail!("the recording `{}` is not a file", p.display());
     }
@@ -314,7 +316,11 @@ fn print_note(v: &NoteView, times: &[TimedSpan], as_json: bool) -> Result<()> {
         v.date.as_deref().unwrap_or("undated"),
         v.note_type.as_deref().unwrap_or("")
     );
-    for (label, value) in [("about", &v.about), ("case", &v.case), ("author", &v.author)] {
+    for (label, value) in [
+        ("about", &v.about),
+        ("case", &v.case),
+        ("author", &v.author),
+    ] {
         if let Some(x) = value {
             println!("  {label}: {x}");
         }
@@ -323,10 +329,17 @@ fn print_note(v: &NoteView, times: &[TimedSpan], as_json: bool) -> Result<()> {
         println!("  origin: {}", v.origin.replace('_', " "));
     }
     if v.masked.is_some() {
-        println!("\n{}\n(ask with --reveal under a purpose with a lawful condition)", v.text);
+        println!(
+            "\n{}\n(ask with --reveal under a purpose with a lawful condition)",
+            v.text
+        );
         return Ok(());
     }
-    let (open, close) = if bold { ("\x1b[1m", "\x1b[0m") } else { ("[", "]") };
+    let (open, close) = if bold {
+        ("\x1b[1m", "\x1b[0m")
+    } else {
+        ("[", "]")
+    };
     let mut text = String::new();
     for p in &v.parts {
         match (p.mention, p.withheld) {
@@ -348,7 +361,12 @@ fn print_note(v: &NoteView, times: &[TimedSpan], as_json: bool) -> Result<()> {
         );
     }
     for w in &v.withheld {
-        println!("  withheld     {:>5}–{:<5} {}", w.span.start, w.span.end, w.category.code());
+        println!(
+            "  withheld     {:>5}–{:<5} {}",
+            w.span.start,
+            w.span.end,
+            w.category.code()
+        );
     }
     for t in times {
         println!(
@@ -364,7 +382,13 @@ fn print_note(v: &NoteView, times: &[TimedSpan], as_json: bool) -> Result<()> {
 
 fn clock(ms: u64) -> String {
     let s = ms / 1000;
-    format!("{}:{:02}:{:02}.{:03}", s / 3600, s / 60 % 60, s % 60, ms % 1000)
+    format!(
+        "{}:{:02}:{:02}.{:03}",
+        s / 3600,
+        s / 60 % 60,
+        s % 60,
+        ms % 1000
+    )
 }
 
 fn print_summary(sum: &NotesSummary, as_json: bool) -> Result<()> {
@@ -397,17 +421,25 @@ fn print_summary(sum: &NotesSummary, as_json: bool) -> Result<()> {
         ),
         None => println!("extracted from the notes (no model)"),
     }
-    println!("from {} notes{}", sum.notes, match sum.masked_notes {
-        0 => String::new(),
-        n => format!(" ({n} more whose text is masked for this purpose)"),
-    });
+    println!(
+        "from {} notes{}",
+        sum.notes,
+        match sum.masked_notes {
+            0 => String::new(),
+            n => format!(" ({n} more whose text is masked for this purpose)"),
+        }
+    );
     for (i, s) in sum.sentences.iter().enumerate() {
         let cites: Vec<String> = s
             .citations
             .iter()
             .map(|c| format!("{}@{}–{}", c.note_id, c.start, c.end))
             .collect();
-        let flag = if blocks_sign_off(s) { "  ✗ unsupported" } else { "" };
+        let flag = if blocks_sign_off(s) {
+            "  ✗ unsupported"
+        } else {
+            ""
+        };
         println!("{:>3}. {}  [{}]{flag}", i + 1, s.text, cites.join("; "));
         if let clearstone_engine::note_text::Verdict::Unsupported { reasons } = &s.verdict {
             println!("     why: {}", reasons.join("; "));

@@ -92,7 +92,9 @@ pub enum EngineError {
     #[error("the enrolment link is not recognised, was used already or has expired")]
     EnrolmentRefused,
     /// A summary is confirmed only when every sentence passes the citation gate.
-    #[error("{0} sentences of the summary fail the citation gate: correct or remove them before confirming")]
+    #[error(
+        "{0} sentences of the summary fail the citation gate: correct or remove them before confirming"
+    )]
     SummaryUnsupported(usize),
 }
 

@@ -19,6 +19,10 @@ mod gate;
 mod index;
 mod ingest;
 pub mod json;
+mod notes;
+mod notes_gate;
+mod notes_summary;
+mod notes_write;
 mod own_record;
 mod quarantine;
 mod read;
@@ -35,10 +39,6 @@ mod session;
 mod subjects;
 mod traces;
 mod witnesses;
-mod notes;
-mod notes_gate;
-mod notes_summary;
-mod notes_write;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -58,6 +58,7 @@ pub use accounts::{
 };
 pub use breakglass::{BREAK_GLASS_JUSTIFICATION_CHARS_MIN, BREAK_GLASS_MINUTES_MAX};
 pub use clearstone_model::{Classification, Entity, Statement, Timestamp};
+pub use clearstone_notes as note_text;
 pub use clearstone_policy::{self as policy, Action, Decision};
 pub use clearstone_search::{
     Hit as SearchHit, Page as SearchPage, Results as SearchResults, Snippet as SearchSnippet,
@@ -87,6 +88,9 @@ pub use explore::{
 pub use export::ExportFormat;
 pub use gate::{GateCounts, MASKED_SOURCE};
 pub use ingest::{IngestProgress, IngestSummary, ReplaySummary};
+pub use notes::{NOTE_CHARS_MAX, NOTE_TYPE, NotePart, NoteScope, NoteView, SCOPE_NOTES_MAX};
+pub use notes_summary::{ChronologyLine, NotesSummary, SUMMARY_SENTENCES_MAX, blocks_sign_off};
+pub use notes_write::{AUDIO_BYTES_MAX, AUDIO_DIR, NewNote, TimedSpan, Transcribed};
 pub use quarantine::QuarantineEntry;
 pub use references::LookupCounts;
 pub use registers::{REGISTER_ID_CHARS_MAX, is_register_id};
@@ -95,10 +99,6 @@ pub use resolve::{DEFAULT_PERSON_SETTINGS, PAIR_PROBABILITY_MIN, ResolveOptions,
 pub use resolve_profile::{FieldProfile, PAIRS_PER_RECORD_WARN, ResolveProfile, RuleProfile};
 pub use review::{ExplainedPair, ReviewItem, VERDICTS};
 pub use session::{Operation, REASON_CODES, Session, SessionRequest};
-pub use clearstone_notes as note_text;
-pub use notes::{NOTE_CHARS_MAX, NOTE_TYPE, NotePart, NoteScope, NoteView, SCOPE_NOTES_MAX};
-pub use notes_summary::{ChronologyLine, NotesSummary, SUMMARY_SENTENCES_MAX, blocks_sign_off};
-pub use notes_write::{AUDIO_BYTES_MAX, AUDIO_DIR, NewNote, TimedSpan, Transcribed};
 
 /// An access event, as stored.
 pub type AccessEvent = Event;

@@ -163,12 +163,22 @@ impl Session<'_> {
     }
 
     /// Refuses a reveal under a purpose with no lawful condition, logging it.
-    pub(crate) fn require_reveal_basis(&self, reveal: bool, subject: &str) -> Result<(), EngineError> {
+    pub(crate) fn require_reveal_basis(
+        &self,
+        reveal: bool,
+        subject: &str,
+    ) -> Result<(), EngineError> {
         if !reveal || self.purpose.allows_sensitive() {
             return Ok(());
         }
         let what = "reveal special-category values";
-        self.record(Operation::Refused, what, &[subject], None, "sensitive_basis_required")?;
+        self.record(
+            Operation::Refused,
+            what,
+            &[subject],
+            None,
+            "sensitive_basis_required",
+        )?;
         Err(EngineError::Forbidden {
             what: what.into(),
             code: "sensitive_basis_required",
@@ -178,7 +188,11 @@ impl Session<'_> {
     /// One note through the gate, or `None` when it is absent, hidden or
     /// not a note (all answered alike). With `reveal`, the text is decided
     /// as a reveal, as `Session::reveal` decides a property. Appends no event.
-    pub(crate) fn load_note(&self, id: &str, reveal: bool) -> Result<Option<GatedNote>, EngineError> {
+    pub(crate) fn load_note(
+        &self,
+        id: &str,
+        reveal: bool,
+    ) -> Result<Option<GatedNote>, EngineError> {
         let raw = self.raw_statements(id)?;
         let Some(first) = raw.first() else {
             return Ok(None);
@@ -209,7 +223,10 @@ impl Session<'_> {
         };
         let mut view = NoteView {
             id: id.to_string(),
-            dataset: shown.first().map(|s| s.dataset.to_string()).unwrap_or_default(),
+            dataset: shown
+                .first()
+                .map(|s| s.dataset.to_string())
+                .unwrap_or_default(),
             date: shown_value(&shown, "date"),
             note_type: shown_value(&shown, "note_type"),
             author: shown_value(&shown, "author"),
@@ -226,16 +243,8 @@ impl Session<'_> {
         let allowed = [false; SpecialCategory::ALL.len()];
         let (Some(raw_text), Some(_), None) = (text_raw, text_shown, masked) else {
             // Nothing of a masked or denied text leaves: no spans, no mentions.
-            if let Some(m) = masked {
-                view.parts.push(NotePart {
-                    start: 0,
-                    end: 0,
-                    text: view.text.clone(),
-                    mention: None,
-                    entity_id: None,
-                    withheld: None,
-                });
-                let _ = m;
+            if masked.is_some() {
+                view.parts.push(plain(0, 0, view.text.clone()));
             }
             return Ok(Some(GatedNote {
                 view,
@@ -287,9 +296,8 @@ impl Session<'_> {
             .filter(|m| !overlaps_withheld(m.span.start, m.span.end))
             .collect();
         let allowed = g.allowed;
-        g.view.text = clearstone_notes::redact(&note.text, &g.special, &|c| {
-            allowed_in(&allowed, c)
-        });
+        g.view.text =
+            clearstone_notes::redact(&note.text, &g.special, &|c| allowed_in(&allowed, c));
         g.view.parts = parts(note, &mentions, &withheld);
         g.view.mentions = mentions;
         g.view.withheld = withheld;
@@ -309,7 +317,11 @@ impl Session<'_> {
             people.push((a.to_string(), Some("practitioner".into())));
         }
         // Relatives: relationship records naming the person, read through the index.
-        let targets: Vec<String> = about.iter().take(TARGETS_MAX).map(|s| s.to_string()).collect();
+        let targets: Vec<String> = about
+            .iter()
+            .take(TARGETS_MAX)
+            .map(|s| s.to_string())
+            .collect();
         if !targets.is_empty() {
             let visible = self.visible(Action::View)?;
             let found = self
@@ -318,7 +330,12 @@ impl Session<'_> {
                 .referrers(&targets, &visible, REFERRERS_MAX)
                 .map_err(search_error)?;
             for r in found {
-                if self.engine.ontology().get(&r.schema).is_none_or(|t| t.ends.is_none()) {
+                if self
+                    .engine
+                    .ontology()
+                    .get(&r.schema)
+                    .is_none_or(|t| t.ends.is_none())
+                {
                     continue;
                 }
                 let raw = self.raw_statements(&r.entity)?;
@@ -472,7 +489,10 @@ fn parts(note: &Note, mentions: &[Mention], withheld: &[SensitiveSpan]) -> Vec<N
     let chars: Vec<char> = note.text.chars().collect();
     let n = chars.len();
     let slice = |a: usize, b: usize| -> String {
-        chars.get(a.min(n)..b.min(n)).map(|c| c.iter().collect()).unwrap_or_default()
+        chars
+            .get(a.min(n)..b.min(n))
+            .map(|c| c.iter().collect())
+            .unwrap_or_default()
     };
     // Merge overlapping withheld spans, as the redaction does.
     let mut held: Vec<(usize, usize, SpecialCategory)> = withheld

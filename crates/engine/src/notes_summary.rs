@@ -262,11 +262,16 @@ impl Session<'_> {
                 .into_iter()
                 .filter(|g| g.note.is_some())
                 .collect();
-            let mut about: Vec<&str> = gated.iter().filter_map(|g| g.view.about.as_deref()).collect();
+            let mut about: Vec<&str> = gated
+                .iter()
+                .filter_map(|g| g.view.about.as_deref())
+                .collect();
             about.sort_unstable();
             about.dedup();
-            let mut authors: Vec<&str> =
-                gated.iter().filter_map(|g| g.view.author.as_deref()).collect();
+            let mut authors: Vec<&str> = gated
+                .iter()
+                .filter_map(|g| g.view.author.as_deref())
+                .collect();
             authors.sort_unstable();
             authors.dedup();
             let known: Known = self.known_for(&about, &authors)?;
@@ -312,9 +317,9 @@ impl Session<'_> {
     pub fn confirm_summary(&self, key: &str) -> Result<NoteView, EngineError> {
         let query = "confirm summary";
         self.logged(Operation::Collect, query, &[], || {
-            let well_formed = key.strip_prefix("sha256:").is_some_and(|h| {
-                h.len() == 64 && h.chars().all(|c| c.is_ascii_hexdigit())
-            });
+            let well_formed = key
+                .strip_prefix("sha256:")
+                .is_some_and(|h| h.len() == 64 && h.chars().all(|c| c.is_ascii_hexdigit()));
             let kept = if well_formed {
                 self.engine
                     .store()?
@@ -347,7 +352,11 @@ impl Session<'_> {
             let notes: Vec<String> = v
                 .get("notes")
                 .and_then(|n| n.as_array())
-                .map(|a| a.iter().filter_map(|n| n.as_str().map(str::to_string)).collect())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|n| n.as_str().map(str::to_string))
+                        .collect()
+                })
                 .unwrap_or_default();
             for id in &notes {
                 if self.load_note(id, reveal)?.is_none_or(|g| g.note.is_none()) {
@@ -384,7 +393,10 @@ impl Session<'_> {
                 .get("model")
                 .and_then(|m| m.get("name"))
                 .and_then(|n| n.as_str())
-                .map_or_else(|| "extractive".to_string(), |n| format!("model {}", log_token(n)));
+                .map_or_else(
+                    || "extractive".to_string(),
+                    |n| format!("model {}", log_token(n)),
+                );
             let mut subjects = vec![id.as_str()];
             subjects.extend(notes.iter().map(String::as_str));
             self.record(

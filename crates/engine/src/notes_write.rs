@@ -39,6 +39,15 @@ pub struct NewNote {
     pub note_type: Option<String>,
 }
 
+/// Where a new note goes, once checked.
+struct Target {
+    anchor: String,
+    dataset: String,
+    markings: Markings,
+    date: String,
+    note_type: String,
+}
+
 /// A transcript's link from note text back to the recording.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TimedSpan {
@@ -95,9 +104,9 @@ impl Session<'_> {
     /// the write's event covers it).
     pub(crate) fn view_after_write(&self, id: &str) -> Result<NoteView, EngineError> {
         let reveal = self.purpose.allows_sensitive();
-        let mut g = self
-            .load_note(id, reveal)?
-            .ok_or_else(|| EngineError::Internal(format!("note `{id}` was written but cannot be read back")))?;
+        let mut g = self.load_note(id, reveal)?.ok_or_else(|| {
+            EngineError::Internal(format!("note `{id}` was written but cannot be read back"))
+        })?;
         self.describe_note(&mut g, &clearstone_notes::Known::default());
         Ok(g.view)
     }
@@ -120,95 +129,16 @@ impl Session<'_> {
                 "a note of {chars} chars is over note_chars_max ({NOTE_CHARS_MAX})"
             )));
         }
-        let Some(anchor) = n.about.as_deref().or(n.case.as_deref()) else {
-            return Err(EngineError::InvalidInput(
-                "a note is attached to a person (--about), a case (--case), or both".into(),
-            ));
-        };
-        let date = match n.date.as_deref() {
-            Some(d) if is_iso_date(d) => d.to_string(),
-            Some(d) => {
-                return Err(EngineError::InvalidInput(format!(
-                    "date `{}` is not a date (YYYY-MM-DD)",
-                    shortened(d)
-                )));
-            }
-            None => Timestamp::now().to_string().get(..10).unwrap_or_default().to_string(),
-        };
+        let Target {
+            anchor,
+            dataset,
+            markings,
+            date,
+            note_type,
+        } = self.note_target(n)?;
+        let anchor = anchor.as_str();
+        let note_type = note_type.as_str();
         let o = self.engine.ontology();
-        let note_type = n.note_type.as_deref().unwrap_or("other");
-        let known_type = o
-            .property(NOTE_TYPE, "note_type")
-            .is_some_and(|p| p.values.iter().any(|v| v == note_type));
-        if !known_type {
-            let values = o
-                .property(NOTE_TYPE, "note_type")
-                .map(|p| p.values.join(", "))
-                .unwrap_or_default();
-            return Err(EngineError::InvalidInput(format!(
-                "note type `{}` is not one of {values}",
-                shortened(note_type)
-            )));
-        }
-        // Attached records must be visible, and of the type the property names.
-        for (prop, target) in [("about", &n.about), ("case", &n.case)] {
-            let Some(target) = target else { continue };
-            let raw = self.raw_statements(target)?;
-            let range = o.property(NOTE_TYPE, prop).and_then(|p| p.range.clone());
-            let fits = raw.first().is_some_and(|s| {
-                range
-                    .as_deref()
-                    .is_none_or(|r| o.is_a(&s.schema, r))
-            });
-            let (shown, _) = self.gate(Action::View, raw, None);
-            if shown.is_empty() || !fits {
-                return Err(EngineError::NotFound(target.clone()));
-            }
-        }
-        let dataset = dataset_of(anchor)
-            .ok_or_else(|| EngineError::NotFound(anchor.to_string()))?
-            .to_string();
-        let markings: Markings = self
-            .engine
-            .store()?
-            .dataset(&dataset)?
-            .map(|d| d.markings)
-            .filter(|m| !m.trim().is_empty())
-            .map(|m| m.parse::<Markings>())
-            .transpose()
-            .map_err(|e| EngineError::Internal(format!("dataset `{dataset}` markings: {e}")))?
-            .unwrap_or_default();
-        self.require_typed(Action::View, &dataset, NOTE_TYPE, "add a note")?;
-        // Writing the text processes what its tag says: a special-category
-        // text needs the lawful condition reading it in full would.
-        let text_tag = o
-            .property(NOTE_TYPE, "text")
-            .map_or(clearstone_model::Sensitivity::Ordinary, |p| p.sensitivity);
-        let resource = Resource {
-            dataset: dataset.clone(),
-            schema: NOTE_TYPE.into(),
-            schema_ancestors: self.engine.ancestors(NOTE_TYPE),
-            sensitivity: text_tag,
-            type_sensitivity: o.type_sensitivity(NOTE_TYPE),
-            markings: markings.clone(),
-        };
-        let act = if text_tag.is_special() {
-            Action::RevealSensitive
-        } else {
-            Action::View
-        };
-        let code = match self.decide(act, &resource, text_tag.is_special()) {
-            Decision::Allow => None,
-            Decision::Mask { .. } => Some("sensitive_basis_required"),
-            Decision::Deny { reason } => Some(reason.code()),
-        };
-        if let Some(code) = code {
-            self.record(Operation::Refused, "add note", &[anchor], None, code)?;
-            return Err(EngineError::Forbidden {
-                what: "add a note".into(),
-                code,
-            });
-        }
         let now = Timestamp::now();
         let key = format!(
             "{}-{}",
@@ -222,12 +152,17 @@ impl Session<'_> {
                 .unwrap_or_default()
         );
         let id = entity_id(&dataset, "note", &[&key]);
-        let author = self.principal_record().unwrap_or_else(|| self.principal.id.clone());
+        let author = self
+            .principal_record()
+            .unwrap_or_else(|| self.principal.id.clone());
         let mut values: Vec<(&str, String)> = vec![
             ("text", text.to_string()),
             ("date", date),
             ("note_type", note_type.to_string()),
-            ("reference", reference.map_or_else(|| key.clone(), str::to_string)),
+            (
+                "reference",
+                reference.map_or_else(|| key.clone(), str::to_string),
+            ),
         ];
         if let Some(a) = &n.about {
             values.push(("about", a.clone()));
@@ -282,6 +217,109 @@ impl Session<'_> {
         Ok(id)
     }
 
+    /// Checks what a new note is attached to and the session's right to
+    /// write it there, before anything is stored (or sent to a transcriber).
+    fn note_target(&self, n: &NewNote) -> Result<Target, EngineError> {
+        let Some(anchor) = n.about.as_deref().or(n.case.as_deref()) else {
+            return Err(EngineError::InvalidInput(
+                "a note is attached to a person (--about), a case (--case), or both".into(),
+            ));
+        };
+        let date = match n.date.as_deref() {
+            Some(d) if is_iso_date(d) => d.to_string(),
+            Some(d) => {
+                return Err(EngineError::InvalidInput(format!(
+                    "date `{}` is not a date (YYYY-MM-DD)",
+                    shortened(d)
+                )));
+            }
+            None => Timestamp::now()
+                .to_string()
+                .get(..10)
+                .unwrap_or_default()
+                .to_string(),
+        };
+        let o = self.engine.ontology();
+        let note_type = n.note_type.as_deref().unwrap_or("other");
+        let known_type = o
+            .property(NOTE_TYPE, "note_type")
+            .is_some_and(|p| p.values.iter().any(|v| v == note_type));
+        if !known_type {
+            let values = o
+                .property(NOTE_TYPE, "note_type")
+                .map(|p| p.values.join(", "))
+                .unwrap_or_default();
+            return Err(EngineError::InvalidInput(format!(
+                "note type `{}` is not one of {values}",
+                shortened(note_type)
+            )));
+        }
+        // Attached records must be visible, and of the type the property names.
+        for (prop, target) in [("about", &n.about), ("case", &n.case)] {
+            let Some(target) = target else { continue };
+            let raw = self.raw_statements(target)?;
+            let range = o.property(NOTE_TYPE, prop).and_then(|p| p.range.clone());
+            let fits = raw
+                .first()
+                .is_some_and(|s| range.as_deref().is_none_or(|r| o.is_a(&s.schema, r)));
+            let (shown, _) = self.gate(Action::View, raw, None);
+            if shown.is_empty() || !fits {
+                return Err(EngineError::NotFound(target.clone()));
+            }
+        }
+        let dataset = dataset_of(anchor)
+            .ok_or_else(|| EngineError::NotFound(anchor.to_string()))?
+            .to_string();
+        let markings: Markings = self
+            .engine
+            .store()?
+            .dataset(&dataset)?
+            .map(|d| d.markings)
+            .filter(|m| !m.trim().is_empty())
+            .map(|m| m.parse::<Markings>())
+            .transpose()
+            .map_err(|e| EngineError::Internal(format!("dataset `{dataset}` markings: {e}")))?
+            .unwrap_or_default();
+        self.require_typed(Action::View, &dataset, NOTE_TYPE, "add a note")?;
+        // Writing the text processes what its tag says: a special-category
+        // text needs the lawful condition reading it in full would.
+        let text_tag = o
+            .property(NOTE_TYPE, "text")
+            .map_or(clearstone_model::Sensitivity::Ordinary, |p| p.sensitivity);
+        let resource = Resource {
+            dataset: dataset.clone(),
+            schema: NOTE_TYPE.into(),
+            schema_ancestors: self.engine.ancestors(NOTE_TYPE),
+            sensitivity: text_tag,
+            type_sensitivity: o.type_sensitivity(NOTE_TYPE),
+            markings: markings.clone(),
+        };
+        let act = if text_tag.is_special() {
+            Action::RevealSensitive
+        } else {
+            Action::View
+        };
+        let code = match self.decide(act, &resource, text_tag.is_special()) {
+            Decision::Allow => None,
+            Decision::Mask { .. } => Some("sensitive_basis_required"),
+            Decision::Deny { reason } => Some(reason.code()),
+        };
+        if let Some(code) = code {
+            self.record(Operation::Refused, "add note", &[anchor], None, code)?;
+            return Err(EngineError::Forbidden {
+                what: "add a note".into(),
+                code,
+            });
+        }
+        Ok(Target {
+            anchor: anchor.to_string(),
+            dataset,
+            markings,
+            date,
+            note_type: note_type.to_string(),
+        })
+    }
+
     /// The user's own record in the data (a practitioner's), when the
     /// register links one.
     fn principal_record(&self) -> Option<String> {
@@ -318,6 +356,7 @@ impl Session<'_> {
                     meta.len()
                 )));
             }
+            self.note_target(attach)?;
             let bytes = std::fs::read(audio).map_err(|e| {
                 EngineError::InvalidInput(format!("recording `{}`: {e}", audio.display()))
             })?;
@@ -397,7 +436,11 @@ impl Session<'_> {
 
     /// The timings of a transcript note, as stored beside it.
     pub(crate) fn transcript_times(&self, note_id: &str) -> Result<Vec<TimedSpan>, EngineError> {
-        let Some(text) = self.engine.store()?.text(&format!("transcript:{note_id}"))? else {
+        let Some(text) = self
+            .engine
+            .store()?
+            .text(&format!("transcript:{note_id}"))?
+        else {
             return Ok(Vec::new());
         };
         let v: serde_json::Value = serde_json::from_str(&text)

@@ -13,9 +13,7 @@ use std::path::Path;
 
 use clearstone_engine::note_text::{ChatModel, NotesError, Segment, Transcriber, Transcript};
 use clearstone_engine::policy::{Purpose, SensitiveBasis};
-use clearstone_engine::{
-    Engine, ExportFormat, NewNote, NoteScope, Session, SessionRequest,
-};
+use clearstone_engine::{Engine, ExportFormat, NewNote, NoteScope, Session, SessionRequest};
 use clearstone_model::Classification;
 
 use support::{bootstrap_admin, purpose, user};
@@ -223,7 +221,13 @@ fn every_output(s: &Session<'_>, reveal: bool) -> String {
         }
     }
     for q in [RELIGION_SENTINEL, HEALTH_SENTINEL, "mosque", "asthma"] {
-        if let Ok(r) = s.search(q, clearstone_engine::SearchPage { offset: 0, size: 10 }) {
+        if let Ok(r) = s.search(
+            q,
+            clearstone_engine::SearchPage {
+                offset: 0,
+                size: 10,
+            },
+        ) {
             out.push_str(&format!("{r:?}\n"));
         }
     }
@@ -246,7 +250,11 @@ fn a_purpose_allowed_health_but_not_religion_sees_health_and_never_religion() {
     assert!(v.text.contains("[religious withheld]"), "{}", v.text);
     assert!(v.text.contains("feels safe at home"));
     let v2 = s.note(NOTE_2, true).unwrap();
-    assert!(v2.text.contains(HEALTH_SENTINEL), "health is allowed: {}", v2.text);
+    assert!(
+        v2.text.contains(HEALTH_SENTINEL),
+        "health is allowed: {}",
+        v2.text
+    );
     let all = every_output(&s, true);
     assert!(!all.contains(RELIGION_SENTINEL), "{all}");
     assert!(!all.to_lowercase().contains("mosque"), "{all}");
@@ -278,7 +286,10 @@ fn spans_of_an_ordinary_text_are_withheld_as_masked_properties_are() {
     let v = s.note(NOTE_1, false).unwrap();
     assert!(v.masked.is_none());
     assert!(v.text.contains("feels safe at home"));
-    assert!(v.withheld.iter().any(|w| w.category.code() == "religious"), "{v:?}");
+    assert!(
+        v.withheld.iter().any(|w| w.category.code() == "religious"),
+        "{v:?}"
+    );
     let all = every_output(&s, false);
     for w in [RELIGION_SENTINEL, HEALTH_SENTINEL] {
         assert!(!all.contains(w), "{w} in {all}");
@@ -317,7 +328,10 @@ fn every_note_act_is_one_event_naming_no_free_text() {
         .unwrap();
     assert!(added.id.starts_with("csc:note:added-"));
     // A missing note is one failed attempt, answered as absent.
-    assert_eq!(s.note("csc:note:NOPE", true).unwrap_err().code(), "not_found");
+    assert_eq!(
+        s.note("csc:note:NOPE", true).unwrap_err().code(),
+        "not_found"
+    );
     let events = e.session(req("eng", "load")).unwrap().events(50).unwrap();
     let mine: Vec<_> = events
         .iter()
@@ -358,14 +372,54 @@ fn an_added_note_is_a_record_read_back_through_the_gate() {
         )
         .unwrap();
     assert_eq!(sum.notes, 1);
-    assert!(sum.sentences.iter().any(|x| x.text.contains("settled in class")));
+    assert!(
+        sum.sentences
+            .iter()
+            .any(|x| x.text.contains("settled in class"))
+    );
     // Bad input names what and where, and writes nothing.
     for (bad, code) in [
-        (NewNote { text: " ".into(), about: Some(CHILD.into()), ..NewNote::default() }, "invalid_input"),
-        (NewNote { text: "x".into(), ..NewNote::default() }, "invalid_input"),
-        (NewNote { text: "x".into(), about: Some(CHILD.into()), date: Some("14/03/2025".into()), ..NewNote::default() }, "invalid_input"),
-        (NewNote { text: "x".into(), about: Some(CHILD.into()), note_type: Some("chat".into()), ..NewNote::default() }, "invalid_input"),
-        (NewNote { text: "x".into(), about: Some("csc:child:LC404".into()), ..NewNote::default() }, "not_found"),
+        (
+            NewNote {
+                text: " ".into(),
+                about: Some(CHILD.into()),
+                ..NewNote::default()
+            },
+            "invalid_input",
+        ),
+        (
+            NewNote {
+                text: "x".into(),
+                ..NewNote::default()
+            },
+            "invalid_input",
+        ),
+        (
+            NewNote {
+                text: "x".into(),
+                about: Some(CHILD.into()),
+                date: Some("14/03/2025".into()),
+                ..NewNote::default()
+            },
+            "invalid_input",
+        ),
+        (
+            NewNote {
+                text: "x".into(),
+                about: Some(CHILD.into()),
+                note_type: Some("chat".into()),
+                ..NewNote::default()
+            },
+            "invalid_input",
+        ),
+        (
+            NewNote {
+                text: "x".into(),
+                about: Some("csc:child:LC404".into()),
+                ..NewNote::default()
+            },
+            "not_found",
+        ),
     ] {
         assert_eq!(s.add_note(&bad).unwrap_err().code(), code, "{bad:?}");
     }
@@ -415,12 +469,19 @@ fn a_model_sees_only_what_the_purpose_allows_and_only_supported_summaries_are_co
     let sum = s.summarise_notes(&scope, true, 3, Some(&faithful)).unwrap();
     let sent = faithful.sent.borrow().clone();
     assert!(sent.contains("feels safe"), "{sent}");
-    assert!(!sent.contains(RELIGION_SENTINEL) && !sent.to_lowercase().contains("mosque"), "{sent}");
+    assert!(
+        !sent.contains(RELIGION_SENTINEL) && !sent.to_lowercase().contains("mosque"),
+        "{sent}"
+    );
     assert!(sum.sentences.iter().all(|x| x.machine_written));
     let model = sum.model.clone().unwrap();
     let events = e.session(req("eng", "load")).unwrap().events(5).unwrap();
     let ev = events.iter().find(|ev| ev.principal == "sw").unwrap();
-    assert!(ev.outcome.contains("model canned 1 prompt sha256:"), "{}", ev.outcome);
+    assert!(
+        ev.outcome.contains("model canned 1 prompt sha256:"),
+        "{}",
+        ev.outcome
+    );
     assert!(ev.outcome.contains(&model.prompt_sha256));
 
     let invented = Canned {
@@ -479,7 +540,9 @@ fn a_transcript_is_a_note_whose_spans_map_to_times() {
     };
     let err = s.transcribe(&audio, " ", &attach, &Fixed).unwrap_err();
     assert_eq!(err.code(), "invalid_input");
-    let done = s.transcribe(&audio, "consent form CF-2025-031", &attach, &Fixed).unwrap();
+    let done = s
+        .transcribe(&audio, "consent form CF-2025-031", &attach, &Fixed)
+        .unwrap();
     assert!(done.audio.starts_with(e.dir()));
     let mode = std::fs::metadata(&done.audio).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600);
@@ -496,5 +559,8 @@ fn a_transcript_is_a_note_whose_spans_map_to_times() {
     assert_eq!(s.note(&done.note.id, true).unwrap().times, done.times);
     let events = e.session(req("eng", "load")).unwrap().events(5).unwrap();
     let logged = format!("{events:?}");
-    assert!(!logged.contains("CF-2025-031"), "the consent reference is logged by hash");
+    assert!(
+        !logged.contains("CF-2025-031"),
+        "the consent reference is logged by hash"
+    );
 }

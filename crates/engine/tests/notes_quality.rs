@@ -77,7 +77,10 @@ fn ratio(a: u64, b: u64) -> f64 {
 }
 
 fn read_csv(path: &Path) -> Vec<HashMap<String, String>> {
-    let mut r = csv::ReaderBuilder::new().flexible(true).from_path(path).unwrap();
+    let mut r = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_path(path)
+        .unwrap();
     let head: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
     r.records()
         .filter_map(Result::ok)
@@ -133,14 +136,21 @@ fn demo(dir: &Path) -> Demo {
     for r in read_csv(&dir.join("csc_children.csv")) {
         let id = entity_id("csc", "child", &[field(&r, "child_id")]);
         let full = format!("{} {}", field(&r, "forename"), field(&r, "surname"));
-        let names = [full.as_str(), field(&r, "forename"), field(&r, "preferred_name")];
+        let names = [
+            full.as_str(),
+            field(&r, "forename"),
+            field(&r, "preferred_name"),
+        ];
         children.insert(id.clone(), person(id, &names, "child"));
     }
     let mut carers = HashMap::new();
     for r in read_csv(&dir.join("csc_carers.csv")) {
         let id = entity_id("csc", "carer", &[field(&r, "carer_id")]);
         let full = format!("{} {}", field(&r, "forename"), field(&r, "surname"));
-        carers.insert(id.clone(), person(id, &[full.as_str(), field(&r, "forename")], "carer"));
+        carers.insert(
+            id.clone(),
+            person(id, &[full.as_str(), field(&r, "forename")], "carer"),
+        );
     }
     let mut practitioners = HashMap::new();
     for r in read_csv(&dir.join("csc_practitioners.csv")) {
@@ -168,8 +178,13 @@ fn demo(dir: &Path) -> Demo {
         .collect();
     let mut notes = Vec::new();
     let mut links = HashMap::new();
-    for line in std::fs::read_to_string(dir.join("csc_case_notes.jsonl")).unwrap().lines() {
-        let Ok(v) = serde_json::from_str::<Value>(line) else { continue };
+    for line in std::fs::read_to_string(dir.join("csc_case_notes.jsonl"))
+        .unwrap()
+        .lines()
+    {
+        let Ok(v) = serde_json::from_str::<Value>(line) else {
+            continue;
+        };
         let key = v["note_id"].as_str().unwrap_or("");
         let id = entity_id("csc", "note", &[key]);
         let Some(t) = truth.get(&id) else { continue };
@@ -294,19 +309,39 @@ fn extraction_and_chronologies_hold_their_floors_on_the_demo_notes() {
             }
         }
     }
-    println!("extraction on {} demo notes (kind: precision recall, tp fp fn)", d.notes.len());
+    println!(
+        "extraction on {} demo notes (kind: precision recall, tp fp fn)",
+        d.notes.len()
+    );
     for (k, c) in &mentions {
-        println!("  {k:<12} {:.3} {:.3}  {} {} {}", c.precision(), c.recall(), c.tp, c.fp, c.fn_);
+        println!(
+            "  {k:<12} {:.3} {:.3}  {} {} {}",
+            c.precision(),
+            c.recall(),
+            c.tp,
+            c.fp,
+            c.fn_
+        );
     }
     println!("special-category spans (category: precision recall, tp fp fn)");
     for (k, c) in &special {
-        println!("  {k:<18} {:.3} {:.3}  {} {} {}", c.precision(), c.recall(), c.tp, c.fp, c.fn_);
+        println!(
+            "  {k:<18} {:.3} {:.3}  {} {} {}",
+            c.precision(),
+            c.recall(),
+            c.tp,
+            c.fp,
+            c.fn_
+        );
     }
 
     // Chronologies and summaries, child by child.
     let mut by_child: BTreeMap<&str, Vec<&(Note, Value)>> = BTreeMap::new();
     for n in &d.notes {
-        by_child.entry(n.1["child_id"].as_str().unwrap()).or_default().push(n);
+        by_child
+            .entry(n.1["child_id"].as_str().unwrap())
+            .or_default()
+            .push(n);
     }
     let (mut events, mut found) = (0u64, 0u64);
     for (_, group) in by_child.iter().take(300) {
@@ -315,17 +350,23 @@ fn extraction_and_chronologies_hold_their_floors_on_the_demo_notes() {
         let known = d.known(&notes[0].id);
         let chrono = chronology(&notes, &known);
         for e in &chrono {
-            let cited = e.citation.slice(text_of(&e.citation.note_id).unwrap()).unwrap();
-            assert!(cited.contains(e.what.trim()), "`{}` not in `{cited}`", e.what);
+            let cited = e
+                .citation
+                .slice(text_of(&e.citation.note_id).unwrap())
+                .unwrap();
+            assert!(
+                cited.contains(e.what.trim()),
+                "`{}` not in `{cited}`",
+                e.what
+            );
         }
         for (n, t) in group {
             for ev in t["events"].as_array().unwrap() {
                 events += 1;
                 let (a, b) = span_of(ev);
-                if chrono
-                    .iter()
-                    .any(|e| e.citation.note_id == n.id && e.citation.start < b && a < e.citation.end)
-                {
+                if chrono.iter().any(|e| {
+                    e.citation.note_id == n.id && e.citation.start < b && a < e.citation.end
+                }) {
                     found += 1;
                 }
             }
@@ -338,7 +379,11 @@ fn extraction_and_chronologies_hold_their_floors_on_the_demo_notes() {
                 .iter()
                 .map(|c| c.slice(text_of(&c.note_id).unwrap()).unwrap())
                 .collect();
-            assert!(cited.join(" ").contains(s.text.trim()), "`{}` not in {cited:?}", s.text);
+            assert!(
+                cited.join(" ").contains(s.text.trim()),
+                "`{}` not in {cited:?}",
+                s.text
+            );
         }
     }
     let event_recall = ratio(found, events);
@@ -347,10 +392,25 @@ fn extraction_and_chronologies_hold_their_floors_on_the_demo_notes() {
     for (kind, p, r) in MENTION_FLOORS {
         let c = mentions.get(*kind).copied().unwrap_or_default();
         assert!(c.tp + c.fn_ > 0, "the demo has no `{kind}` mentions");
-        assert!(c.precision() >= *p, "{kind} precision {:.3} < {p}", c.precision());
+        assert!(
+            c.precision() >= *p,
+            "{kind} precision {:.3} < {p}",
+            c.precision()
+        );
         assert!(c.recall() >= *r, "{kind} recall {:.3} < {r}", c.recall());
     }
-    assert!(special_all.precision() >= SPECIAL_FLOORS.0, "special precision {:.3}", special_all.precision());
-    assert!(special_all.recall() >= SPECIAL_FLOORS.1, "special recall {:.3}", special_all.recall());
-    assert!(event_recall >= EVENT_RECALL_FLOOR, "event recall {event_recall:.3}");
+    assert!(
+        special_all.precision() >= SPECIAL_FLOORS.0,
+        "special precision {:.3}",
+        special_all.precision()
+    );
+    assert!(
+        special_all.recall() >= SPECIAL_FLOORS.1,
+        "special recall {:.3}",
+        special_all.recall()
+    );
+    assert!(
+        event_recall >= EVENT_RECALL_FLOOR,
+        "event recall {event_recall:.3}"
+    );
 }
