@@ -387,6 +387,12 @@ pub enum Command {
         #[command(subcommand)]
         action: crate::rules::RulesAction,
     },
+    /// Case notes: add, show with mentions, summarise and chronology with
+    /// citations, confirm a summary, transcribe a recorded visit.
+    Notes {
+        #[command(subcommand)]
+        action: crate::notes::NotesAction,
+    },
 }
 
 #[derive(Subcommand)]

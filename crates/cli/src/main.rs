@@ -9,7 +9,10 @@ mod demo;
 mod demo_quality;
 mod demo_rules;
 mod explore;
+mod http_post;
 mod link;
+mod model_endpoints;
+mod notes;
 mod output;
 mod progress;
 mod registers;
@@ -717,6 +720,7 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Simulate { what } => casework::simulate_feedback(&what),
         Command::Rules { action } => rules::rules(dir, action)?,
+        Command::Notes { action } => notes::run(action, dir)?,
     }
     Ok(())
 }

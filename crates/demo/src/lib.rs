@@ -26,6 +26,7 @@ use std::path::{Path, PathBuf};
 /// The entity id rule of mappings, which the ground truth must follow.
 pub use clearstone_model::entity_id;
 pub use indicators::{ABSENCE_RULE, RULES as INDICATOR_RULES};
+pub use notes::NOTES_TRUTH_FILE;
 pub use people::{PEOPLE_CSV_HEADER, PEOPLE_MAPPING, PeopleCsv, write_people_csv};
 
 /// Scale and seed of a demo data set.
@@ -76,6 +77,9 @@ pub struct Generated {
     /// `rule,part,entity_id` for the staff planted for the indicator rules:
     /// `pattern` (must be flagged), `decoy` and `protected_only` (must not).
     pub indicator_truth: PathBuf,
+    /// One JSON line per case note that loads: its mentions, special-category
+    /// spans and chronology events, with char spans ([`NOTES_TRUTH_FILE`]).
+    pub notes_truth: PathBuf,
 }
 
 impl Generated {
@@ -128,5 +132,6 @@ pub fn generate(opts: &Options, out_dir: &Path) -> Result<Generated, DemoError> 
         forbidden,
         sources,
         truth_rows,
+        notes_truth: out_dir.join(NOTES_TRUTH_FILE),
     })
 }

@@ -297,7 +297,27 @@ impl Json {
         self
     }
 
-    fn finish(mut self) -> String {
+    /// An array of objects.
+    pub fn arr(mut self, k: &str, items: Vec<Json>) -> Self {
+        self.key(k);
+        self.buf.push('[');
+        for (i, item) in items.into_iter().enumerate() {
+            if i > 0 {
+                self.buf.push(',');
+            }
+            self.buf.push_str(&item.finish());
+        }
+        self.buf.push(']');
+        self
+    }
+
+    pub fn num(mut self, k: &str, v: u64) -> Self {
+        self.key(k);
+        self.buf.push_str(&v.to_string());
+        self
+    }
+
+    pub(crate) fn finish(mut self) -> String {
         if self.buf.is_empty() {
             self.buf.push('{');
         }

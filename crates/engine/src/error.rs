@@ -100,6 +100,11 @@ pub enum EngineError {
     NoAlert(i64),
     #[error("{0}")]
     Rule(#[from] clearstone_indicators::RuleError),
+    /// A summary is confirmed only when every sentence passes the citation gate.
+    #[error(
+        "{0} sentences of the summary fail the citation gate: correct or remove them before confirming"
+    )]
+    SummaryUnsupported(usize),
 }
 
 impl EngineError {
@@ -145,6 +150,7 @@ impl EngineError {
             Self::EnrolmentRefused => "enrolment_refused",
             Self::NoCase(_) | Self::NoAlert(_) => "not_found",
             Self::Rule(e) => e.code(),
+            Self::SummaryUnsupported(_) => "summary_unsupported",
         }
     }
 

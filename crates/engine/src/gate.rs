@@ -91,6 +91,12 @@ impl Session<'_> {
             match decision {
                 Decision::Allow => {
                     counts.allowed += 1;
+                    let act = if wants {
+                        Action::RevealSensitive
+                    } else {
+                        action
+                    };
+                    self.withhold_spans(&mut s, act, wants);
                     out.push(s);
                 }
                 Decision::Mask { category } => {

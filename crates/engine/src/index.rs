@@ -339,7 +339,7 @@ impl Engine {
                 texts: Vec::new(),
                 refs: Vec::new(),
             });
-            let pair = (s.prop.to_string(), s.value.clone());
+            let pair = (s.prop.to_string(), self.indexed_value(s));
             match prop.ty {
                 PropType::Name => doc.names.push(pair),
                 PropType::Identifier | PropType::Postcode | PropType::Phone | PropType::Email => {

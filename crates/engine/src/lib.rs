@@ -28,6 +28,10 @@ mod indicators_evidence;
 mod indicators_view;
 mod ingest;
 pub mod json;
+mod notes;
+mod notes_gate;
+mod notes_summary;
+mod notes_write;
 mod own_record;
 mod quarantine;
 mod read;
@@ -69,6 +73,7 @@ pub use breakglass::{BREAK_GLASS_JUSTIFICATION_CHARS_MIN, BREAK_GLASS_MINUTES_MA
 pub use cases::{CASE_DECISIONS, CASE_LINK_KINDS, CaseView};
 pub use clearstone_indicators::{Rule as IndicatorRuleFile, RuleError};
 pub use clearstone_model::{Classification, Entity, Statement, Timestamp};
+pub use clearstone_notes as note_text;
 pub use clearstone_policy::{self as policy, Action, Decision};
 pub use clearstone_search::{
     Hit as SearchHit, Page as SearchPage, Results as SearchResults, Snippet as SearchSnippet,
@@ -105,6 +110,9 @@ pub use gate::{GateCounts, MASKED_SOURCE};
 pub use indicators::{INDICATOR_ALERT_KIND, RuleRun, RunMode, check_rule};
 pub use indicators_evidence::EvidencePiece;
 pub use ingest::{IngestProgress, IngestSummary, ReplaySummary};
+pub use notes::{NOTE_CHARS_MAX, NOTE_TYPE, NotePart, NoteScope, NoteView, SCOPE_NOTES_MAX};
+pub use notes_summary::{ChronologyLine, NotesSummary, SUMMARY_SENTENCES_MAX, blocks_sign_off};
+pub use notes_write::{AUDIO_BYTES_MAX, AUDIO_DIR, NewNote, TimedSpan, Transcribed};
 pub use quarantine::QuarantineEntry;
 pub use references::LookupCounts;
 pub use registers::{REGISTER_ID_CHARS_MAX, is_register_id};

@@ -4,9 +4,10 @@
 
 use crate::DemoError;
 use crate::date::Date;
+use crate::entity_id;
 use crate::names;
 use crate::noise;
-use crate::notes::{NoteCtx, NoteType, note};
+use crate::notes::{GP_SURGERIES, HOSPITAL, Ids, NoteCtx, NoteType, NotesTruth, note};
 use crate::out::{Bad, Faults, Json, JsonFaults, Jsonl};
 use crate::people::{Person, World, ascii_lower, today};
 use crate::places::{self, HEALTH_SETTINGS, SCHOOLS};
@@ -18,6 +19,7 @@ const TAG_PRAC: u64 = 0x5C01;
 const TAG_CHILD: u64 = 0x5C02;
 const TAG_CARER: u64 = 0x5C03;
 const TAG_CASE: u64 = 0x5C04;
+const TAG_NOTE: u64 = 0x5C05;
 
 const TEAMS: &[&str] = &[
     "Hallbridge Assessment Team",
@@ -380,6 +382,7 @@ fn cases(cx: &mut Ctx<'_>) -> Result<(), DemoError> {
     let mut ehc = cx.csv("csc_ehc_plans.csv", &e_header, &bad)?;
     let note_bad = [Bad::Key, Bad::Date, Bad::Enum, Bad::Json];
     let mut notes = Jsonl::create(cx.dir, "csc_case_notes.jsonl", seed, &note_bad)?;
+    let mut notes_truth = NotesTruth::create(cx.dir)?;
     let note_faults = JsonFaults {
         key: Some("note_id"),
         date: Some("date"),
@@ -521,17 +524,17 @@ fn cases(cx: &mut Ctx<'_>) -> Result<(), DemoError> {
             }
 
             let worker = w.person(w.practitioner_index(prac));
-            let carer_name = if r.chance(0.6) {
-                if carer.female {
-                    "Mum".to_string()
-                } else {
-                    "Dad".to_string()
-                }
-            } else {
+            let carer_named = !r.chance(0.6);
+            let carer_name = if carer_named {
                 carer.first.to_string()
+            } else if carer.female {
+                "Mum".to_string()
+            } else {
+                "Dad".to_string()
             };
+            let other_named = r.chance(0.5);
             let other_name = other.as_ref().map(|o| {
-                if r.chance(0.5) {
+                if other_named {
                     o.first.to_string()
                 } else if o.female {
                     "Mum".to_string()
@@ -539,16 +542,26 @@ fn cases(cx: &mut Ctx<'_>) -> Result<(), DemoError> {
                     "Dad".to_string()
                 }
             });
-            let ctx = NoteCtx {
-                child: p.first,
-                child_female: p.female,
-                carer: &carer_name,
-                carer_role: if carer.female { "mum" } else { "dad" },
-                other_carer: other_name.as_deref(),
-                school,
-                health: HEALTH_SETTINGS[r.below_usize(HEALTH_SETTINGS.len())],
-                worker: worker.first,
-                age: p.age(),
+            let child_entity = entity_id("csc", "child", &[&child_id(c)]);
+            let carer_entity = entity_id("csc", "carer", &[&carer_id(f, false)]);
+            let other_entity = entity_id("csc", "carer", &[&carer_id(f, true)]);
+            let worker_entity = entity_id("csc", "practitioner", &[&practitioner_id(prac)]);
+            let case_entity = entity_id("csc", "case", &[&case_id]);
+            let home = places::address(seed, p.current_address());
+            let ids = Ids::draw(
+                seed ^ u64::from(c),
+                &carer.mobile,
+                &carer.email,
+                home.line1(),
+                &home.postcode,
+            );
+            let nicks = names::nicknames(p.first);
+            let health = if r.chance(0.3) {
+                GP_SURGERIES[r.below_usize(GP_SURGERIES.len())]
+            } else if r.chance(0.1) {
+                HOSPITAL
+            } else {
+                HEALTH_SETTINGS[r.below_usize(HEALTH_SETTINGS.len())]
             };
             let span = (end.0 - opened.0).max(1);
             for _ in 0..r.range(2, 12) {
@@ -557,6 +570,27 @@ fn cases(cx: &mut Ctx<'_>) -> Result<(), DemoError> {
                 let t = NoteType::pick(&mut r);
                 let date = opened.add_days(r.range(0, i64::from(span)) as i32);
                 let id = format!("NOTE{note_seq:08}");
+                let ctx = NoteCtx {
+                    child: p.first,
+                    child_nick: nicks.first().copied(),
+                    child_surname: &p.surname,
+                    child_female: p.female,
+                    child_entity: &child_entity,
+                    carer: &carer_name,
+                    carer_entity: carer_named.then_some(carer_entity.as_str()),
+                    other_carer: other_name.as_deref(),
+                    other_entity: (other_named && other.is_some()).then_some(other_entity.as_str()),
+                    school,
+                    health,
+                    worker: worker.first,
+                    worker_surname: &worker.surname,
+                    worker_entity: &worker_entity,
+                    age: p.age(),
+                    date,
+                    ids: &ids,
+                };
+                let mut text_rng = Rng::for_item(seed, TAG_NOTE, note_seq);
+                let written = note(&mut text_rng, t, &ctx);
                 let obj = Json::new()
                     .str("note_id", if bad == Some(Bad::Key) { "" } else { &id })
                     .str("case_id", &case_id)
@@ -578,8 +612,11 @@ fn cases(cx: &mut Ctx<'_>) -> Result<(), DemoError> {
                             t.code()
                         },
                     )
-                    .str("text", &note(&mut r, t, &ctx));
-                notes.write(&mut cx.truth, obj, bad, note_faults)?;
+                    .str("text", &written.text);
+                if notes.write(&mut cx.truth, obj, bad, note_faults)? {
+                    let note_entity = entity_id("csc", "note", &[&id]);
+                    notes_truth.write(&note_entity, &child_entity, &case_entity, date, &written)?;
+                }
             }
             opened = end.add_days(r.range(30, 300) as i32).min(today());
         }
@@ -588,5 +625,6 @@ fn cases(cx: &mut Ctx<'_>) -> Result<(), DemoError> {
     cx.done(assess.finish()?);
     cx.done(ehc.finish()?);
     cx.done(notes.finish()?);
+    notes_truth.finish()?;
     Ok(())
 }

@@ -1,0 +1,427 @@
+//! Summaries and chronologies of notes through the gate. Both are computed
+//! on the original texts, so every citation is an exact char span, and then
+//! shown with the spans this session may not see withheld. A machine-written
+//! summary is only a proposal until a practitioner confirms it, and cannot
+//! be confirmed while any sentence fails the citation gate.
+
+use clearstone_notes::{
+    AbstractiveSummariser, ChatModel, ExtractiveSummariser, Known, ModelInfo, Note, NotesError,
+    SensitiveSpan, Span, SpecialCategory, Summariser, SummarySentence, Verdict, chronology,
+};
+
+use clearstone_store::Store;
+
+use crate::notes::{GatedNote, NoteScope, NoteView, allowed_in};
+use crate::notes_write::{NewNote, SOURCE_SUMMARY};
+use crate::session::text_ref;
+use crate::{EngineError, Operation, Session};
+
+/// Sentences a summary holds at most.
+pub const SUMMARY_SENTENCES_MAX: usize = 50;
+const SUMMARY_KEY_PREFIX: &str = "notes-summary:";
+
+/// A summary as this session may see it, kept until confirmed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotesSummary {
+    pub scope: NoteScope,
+    /// What `confirm_summary` takes: the hash of the summary as shown.
+    pub key: String,
+    pub sentences: Vec<SummarySentence>,
+    /// The model that wrote it; `None` for the extractive default.
+    pub model: Option<ModelInfo>,
+    /// Notes read; notes whose text this session may not see are not read.
+    pub notes: usize,
+    pub masked_notes: usize,
+}
+
+impl NotesSummary {
+    /// Whether every sentence passes the citation gate, so it may be confirmed.
+    pub fn confirmable(&self) -> bool {
+        self.sentences.iter().all(|s| s.verdict.is_supported())
+    }
+}
+
+/// One line of a chronology as this session may see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChronologyLine {
+    pub date: String,
+    pub what: String,
+    pub who: Vec<String>,
+    pub citation: Span,
+}
+
+/// `span` of a note, with the spans this session may not see withheld.
+pub(crate) fn shown_slice(g: &GatedNote, span: &Span) -> Option<String> {
+    let note = g.note.as_ref()?;
+    let text = span.slice(&note.text)?;
+    let local: Vec<SensitiveSpan> = g
+        .special
+        .iter()
+        .filter(|s| s.span.start < span.end && s.span.end > span.start)
+        .map(|s| SensitiveSpan {
+            span: Span {
+                note_id: s.span.note_id.clone(),
+                start: s.span.start.saturating_sub(span.start),
+                end: s.span.end.min(span.end).saturating_sub(span.start),
+            },
+            category: s.category,
+        })
+        .collect();
+    Some(clearstone_notes::redact(text, &local, &|c| g.allows(c)))
+}
+
+fn overlaps_withheld(g: &GatedNote, span: &Span) -> bool {
+    g.special
+        .iter()
+        .any(|s| !g.allows(s.category) && s.span.start < span.end && span.start < s.span.end)
+}
+
+/// A model the caller holds by reference, for the summariser that owns one.
+struct Borrowed<'m>(&'m dyn ChatModel);
+
+impl ChatModel for Borrowed<'_> {
+    fn name(&self) -> String {
+        self.0.name()
+    }
+    fn version(&self) -> String {
+        self.0.version()
+    }
+    fn complete(&self, system: &str, user: &str) -> Result<String, NotesError> {
+        self.0.complete(system, user)
+    }
+}
+
+/// Model names and versions come from configuration, not from a person at a
+/// keyboard, but the log still keeps only a plain token of them.
+fn log_token(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_ascii_alphanumeric() || "._:/@+-".contains(*c))
+        .take(64)
+        .collect()
+}
+
+fn notes_error(e: NotesError) -> EngineError {
+    match e.code() {
+        "no_notes" | "model_unavailable" | "invalid_note_date" => {
+            EngineError::InvalidInput(e.to_string())
+        }
+        _ => EngineError::Internal(e.to_string()),
+    }
+}
+
+impl Session<'_> {
+    fn scope_query(&self, what: &str, scope: &NoteScope) -> String {
+        format!("{what} of {}", scope.code())
+    }
+
+    /// Summarises the notes of a scope (`clearstone notes summarise`): with
+    /// `model`, written by it from the notes as this session may see them
+    /// (withheld spans are not sent) and checked by the citation gate;
+    /// otherwise the extractive default. One event naming the model.
+    pub fn summarise_notes(
+        &self,
+        scope: &NoteScope,
+        reveal: bool,
+        max_sentences: usize,
+        model: Option<&dyn ChatModel>,
+    ) -> Result<NotesSummary, EngineError> {
+        let op = if reveal {
+            Operation::Reveal
+        } else {
+            Operation::Consult
+        };
+        let query = self.scope_query("summarise notes", scope);
+        self.logged(op, &query, &[scope.subject()], || {
+            self.require_reveal_basis(reveal, scope.subject())?;
+            if max_sentences == 0 || max_sentences > SUMMARY_SENTENCES_MAX {
+                return Err(EngineError::InvalidInput(format!(
+                    "a summary of {max_sentences} sentences: summary_sentences_max is {SUMMARY_SENTENCES_MAX} (and at least 1)"
+                )));
+            }
+            let all = self.scope_notes(scope, reveal)?;
+            let masked_notes = all.iter().filter(|g| g.note.is_none()).count();
+            let gated: Vec<GatedNote> = all.into_iter().filter(|g| g.note.is_some()).collect();
+            if gated.is_empty() {
+                if masked_notes > 0 {
+                    return Err(EngineError::InvalidInput(format!(
+                        "the text of the {masked_notes} notes found is masked for this purpose: ask again with --reveal under a purpose with a lawful condition"
+                    )));
+                }
+                return Err(EngineError::NotFound(scope.subject().to_string()));
+            }
+            let notes: Vec<Note> = gated.iter().filter_map(|g| g.note.clone()).collect();
+            let summary = match model {
+                Some(m) => {
+                    // A category is sent only where every note read allows it.
+                    let allowed: Vec<bool> = SpecialCategory::ALL
+                        .iter()
+                        .map(|c| gated.iter().all(|g| g.allows(*c)))
+                        .collect();
+                    AbstractiveSummariser::allowing(Borrowed(m), move |c| {
+                        allowed_in(&allowed, c)
+                    })
+                    .summarise(&notes, max_sentences)
+                }
+                None => ExtractiveSummariser.summarise(&notes, max_sentences),
+            }
+            .map_err(notes_error)?;
+            let sentences: Vec<SummarySentence> = summary
+                .sentences
+                .into_iter()
+                .map(|mut s| {
+                    if !s.machine_written {
+                        // An extracted sentence is its citations' text, shown as this
+                        // session may see it.
+                        let shown: Vec<String> = s
+                            .citations
+                            .iter()
+                            .filter_map(|c| {
+                                gated
+                                    .iter()
+                                    .find(|g| g.view.id == c.note_id)
+                                    .and_then(|g| shown_slice(g, c))
+                            })
+                            .collect();
+                        if !shown.is_empty() {
+                            s.text = shown.join(" ");
+                        }
+                    }
+                    s
+                })
+                .collect();
+            let ids: Vec<&str> = gated.iter().map(|g| g.view.id.as_str()).collect();
+            let kept = serde_json::json!({
+                "scope": scope_json(scope),
+                "notes": ids,
+                "sentences": sentences.iter().map(|s| serde_json::json!({
+                    "text": s.text,
+                    "citations": s.citations.iter().map(|c| serde_json::json!([c.note_id, c.start, c.end])).collect::<Vec<_>>(),
+                    "machine_written": s.machine_written,
+                    "supported": s.verdict.is_supported(),
+                })).collect::<Vec<_>>(),
+                "model": summary.model.as_ref().map(|m| serde_json::json!({
+                    "name": m.name, "version": m.version, "prompt_sha256": m.prompt_sha256,
+                })),
+            })
+            .to_string();
+            let key = text_ref(&kept);
+            self.engine
+                .store()?
+                .put_text(&format!("{SUMMARY_KEY_PREFIX}{key}"), &kept)?;
+            let by = match &summary.model {
+                Some(m) => format!(
+                    "model {} {} prompt sha256:{}",
+                    log_token(&m.name),
+                    log_token(&m.version),
+                    log_token(&m.prompt_sha256)
+                ),
+                None => "extractive".to_string(),
+            };
+            let unsupported = sentences.iter().filter(|s| !s.verdict.is_supported()).count();
+            let mut subjects = vec![scope.subject()];
+            subjects.extend(ids.iter().copied().filter(|i| *i != scope.subject()));
+            self.record(
+                op,
+                &query,
+                &subjects,
+                None,
+                &format!(
+                    "{} sentences from {} notes, {unsupported} unsupported, {by}, summary {key}",
+                    sentences.len(),
+                    gated.len()
+                ),
+            )?;
+            Ok(NotesSummary {
+                scope: scope.clone(),
+                key,
+                sentences,
+                model: summary.model,
+                notes: gated.len(),
+                masked_notes,
+            })
+        })
+    }
+
+    /// The chronology of a person's or a case's notes (`clearstone notes
+    /// chronology`): dated events in order, each cited. One event.
+    pub fn chronology(
+        &self,
+        scope: &NoteScope,
+        reveal: bool,
+    ) -> Result<Vec<ChronologyLine>, EngineError> {
+        let op = if reveal {
+            Operation::Reveal
+        } else {
+            Operation::Consult
+        };
+        let query = self.scope_query("chronology", scope);
+        self.logged(op, &query, &[scope.subject()], || {
+            self.require_reveal_basis(reveal, scope.subject())?;
+            let gated: Vec<GatedNote> = self
+                .scope_notes(scope, reveal)?
+                .into_iter()
+                .filter(|g| g.note.is_some())
+                .collect();
+            let mut about: Vec<&str> = gated
+                .iter()
+                .filter_map(|g| g.view.about.as_deref())
+                .collect();
+            about.sort_unstable();
+            about.dedup();
+            let mut authors: Vec<&str> = gated
+                .iter()
+                .filter_map(|g| g.view.author.as_deref())
+                .collect();
+            authors.sort_unstable();
+            authors.dedup();
+            let known: Known = self.known_for(&about, &authors)?;
+            let notes: Vec<Note> = gated.iter().filter_map(|g| g.note.clone()).collect();
+            let mut out = Vec::new();
+            for e in chronology(&notes, &known) {
+                let Some(g) = gated.iter().find(|g| g.view.id == e.citation.note_id) else {
+                    continue;
+                };
+                let Some(what) = shown_slice(g, &e.citation) else {
+                    continue;
+                };
+                let who = if overlaps_withheld(g, &e.citation) {
+                    Vec::new()
+                } else {
+                    e.who
+                };
+                out.push(ChronologyLine {
+                    date: e.date,
+                    what,
+                    who,
+                    citation: e.citation,
+                });
+            }
+            let ids: Vec<&str> = gated.iter().map(|g| g.view.id.as_str()).collect();
+            let mut subjects = vec![scope.subject()];
+            subjects.extend(ids.iter().copied().filter(|i| *i != scope.subject()));
+            self.record(
+                op,
+                &query,
+                &subjects,
+                None,
+                &format!("{} entries from {} notes", out.len(), gated.len()),
+            )?;
+            Ok(out)
+        })
+    }
+
+    /// Makes a summary part of the record (`clearstone notes confirm`): a
+    /// new note by this practitioner, holding the summary as it was shown.
+    /// Refused while any sentence fails the citation gate, or when a note it
+    /// was drawn from can no longer be seen. One event.
+    pub fn confirm_summary(&self, key: &str) -> Result<NoteView, EngineError> {
+        let query = "confirm summary";
+        self.logged(Operation::Collect, query, &[], || {
+            let well_formed = key
+                .strip_prefix("sha256:")
+                .is_some_and(|h| h.len() == 64 && h.chars().all(|c| c.is_ascii_hexdigit()));
+            let kept = if well_formed {
+                self.engine
+                    .store()?
+                    .text(&format!("{SUMMARY_KEY_PREFIX}{key}"))?
+            } else {
+                None
+            };
+            let Some(kept) = kept else {
+                return Err(EngineError::InvalidInput(format!(
+                    "no summary `{}` (the key `clearstone notes summarise` printed)",
+                    crate::session::shortened(key)
+                )));
+            };
+            let v: serde_json::Value = serde_json::from_str(&kept)
+                .map_err(|e| EngineError::Internal(format!("summary {key}: {e}")))?;
+            let sentences = v
+                .get("sentences")
+                .and_then(|s| s.as_array())
+                .cloned()
+                .unwrap_or_default();
+            let failing = sentences
+                .iter()
+                .filter(|s| s.get("supported").and_then(serde_json::Value::as_bool) != Some(true))
+                .count();
+            if failing > 0 {
+                self.record(Operation::Refused, query, &[], None, "summary_unsupported")?;
+                return Err(EngineError::SummaryUnsupported(failing));
+            }
+            let reveal = self.purpose.allows_sensitive();
+            let notes: Vec<String> = v
+                .get("notes")
+                .and_then(|n| n.as_array())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|n| n.as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default();
+            for id in &notes {
+                if self.load_note(id, reveal)?.is_none_or(|g| g.note.is_none()) {
+                    return Err(EngineError::NotFound(id.clone()));
+                }
+            }
+            let scope = v.get("scope");
+            let field = |k: &str| {
+                scope
+                    .and_then(|s| s.get(k))
+                    .and_then(|x| x.as_str())
+                    .map(str::to_string)
+            };
+            let (mut about, mut case) = (field("about"), field("case"));
+            if let Some(note) = field("note")
+                && let Some(g) = self.load_note(&note, reveal)?
+            {
+                about = g.view.about.clone();
+                case = g.view.case.clone();
+            }
+            let text: Vec<&str> = sentences
+                .iter()
+                .filter_map(|s| s.get("text").and_then(|t| t.as_str()))
+                .collect();
+            let new = NewNote {
+                text: text.join(" "),
+                about,
+                case,
+                date: None,
+                note_type: Some("other".into()),
+            };
+            let id = self.write_note(&new, SOURCE_SUMMARY, Some(&format!("summary {key}")))?;
+            let by = v
+                .get("model")
+                .and_then(|m| m.get("name"))
+                .and_then(|n| n.as_str())
+                .map_or_else(
+                    || "extractive".to_string(),
+                    |n| format!("model {}", log_token(n)),
+                );
+            let mut subjects = vec![id.as_str()];
+            subjects.extend(notes.iter().map(String::as_str));
+            self.record(
+                Operation::Collect,
+                query,
+                &subjects,
+                None,
+                &format!("confirmed summary {key}, {} sentences, {by}", text.len()),
+            )?;
+            self.view_after_write(&id)
+        })
+    }
+}
+
+fn scope_json(scope: &NoteScope) -> serde_json::Value {
+    match scope {
+        NoteScope::Note(id) => serde_json::json!({ "note": id }),
+        NoteScope::Person { id, from, to } => {
+            serde_json::json!({ "about": id, "from": from, "to": to })
+        }
+        NoteScope::Case(id) => serde_json::json!({ "case": id }),
+    }
+}
+
+/// Whether a sentence's verdict blocks sign-off, for callers showing why.
+pub fn blocks_sign_off(s: &SummarySentence) -> bool {
+    matches!(s.verdict, Verdict::Unsupported { .. })
+}
