@@ -18,6 +18,7 @@ mod export_clusters;
 mod gate;
 mod index;
 mod ingest;
+mod ingest_indexing;
 pub mod json;
 mod own_record;
 mod quarantine;
