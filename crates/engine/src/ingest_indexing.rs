@@ -36,15 +36,18 @@ impl IndexFeed {
     }
 }
 
+/// The upkeep once every batch is indexed, ready to commit, or the error
+/// that stopped indexing.
+type Indexed<'e> = Result<IngestUpkeep<'e>, EngineError>;
+
 impl Engine {
     /// Runs `work`, an ingest storing its batches, with a feed whose
     /// batches are indexed on a thread of their own. Returns what `work`
-    /// returned and the upkeep ready to commit, or the error that stopped
-    /// indexing.
+    /// returned and what indexing came to.
     pub(crate) fn ingest_indexing<T>(
         &self,
         work: impl FnOnce(&IndexFeed) -> T,
-    ) -> Result<(T, Result<IngestUpkeep<'_>, EngineError>), EngineError> {
+    ) -> Result<(T, Indexed<'_>), EngineError> {
         let mut upkeep = self.ingest_upkeep()?;
         let (tx, rx) = mpsc::sync_channel::<(Vec<Statement>, BatchOutcome)>(BATCHES_QUEUED_MAX);
         Ok(std::thread::scope(|scope| {
