@@ -115,6 +115,14 @@ pub fn ingest(rows: u64, work: Option<&Path>, baseline: Option<&Path>) -> Result
     let mut csv_files = Vec::new();
     for m in &generated.mappings {
         let s = session.ingest(m, &mut |_| {})?;
+        // Per file, to see where a regression lies.
+        eprintln!(
+            "  {:<32} {:>9} rows {:>8.2} s {:>6.1} MB/s",
+            s.source,
+            s.rows_read,
+            s.seconds,
+            s.bytes_read as f64 / 1e6 / s.seconds.max(1e-9)
+        );
         all_bytes += s.bytes_read;
         all_rows += s.rows_read;
         statements += s.statements_new;

@@ -141,54 +141,62 @@ impl Session<'_> {
         let mut touched: HashSet<Arc<str>> = HashSet::new();
         // Entities named only by quarantined rows: subjects of the event too.
         let mut held: HashSet<String> = HashSet::new();
-        let mut upkeep = self.engine.ingest_upkeep()?;
         let mut lookups = Lookups::default();
-        let result = clearstone_ingest::run(&mapping, now, &mut |mut mb| {
-            if started.is_none() {
-                started = Some(
-                    self.start_run(&mapping, &begun)
-                        .map_err(|e| e.to_string())?,
-                );
-            }
-            sum.rows_read += mb.rows;
-            sum.bytes_read += mb.bytes;
-            sum.placeholders += mb.placeholders;
-            touched.extend(mb.statements.iter().map(|s| s.entity_id.clone()));
-            for q in &mb.quarantine {
-                if let Ok(read) = clearstone_ingest::inspect(&mapping, &q.raw, q.header.as_deref())
-                {
-                    held.extend(read.entity_ids);
+        let (result, upkeep) = self.engine.ingest_indexing(|feed| {
+            clearstone_ingest::run(&mapping, now, &mut |mut mb| {
+                if started.is_none() {
+                    started = Some(
+                        self.start_run(&mapping, &begun)
+                            .map_err(|e| e.to_string())?,
+                    );
                 }
-            }
-            sum.references_found += self
-                .resolve_lookups(&mut mb.statements, &mut lookups)
-                .map_err(|e| e.to_string())?
-                .resolved;
-            let batch = to_batch(&ds.name, &mapping.source_name, &mapping_file, now, mb);
-            let refs = self.references(&batch.statements);
-            let mut store = self.engine.store().map_err(|e| e.to_string())?;
-            let out = store.write_batch(&batch).map_err(|e| e.to_string())?;
-            if let Some(st) = &started {
-                store
-                    .note_references(st.run_id, &ds.name, &refs)
-                    .map_err(|e| e.to_string())?;
-            }
-            drop(store);
-            upkeep
-                .add(&batch.statements, &out)
-                .map_err(|e| e.to_string())?;
-            sum.statements_new += out.inserted;
-            sum.statements_seen += out.refreshed;
-            sum.quarantined += out.quarantined;
-            sum.released += out.released;
-            progress(&IngestProgress {
-                rows: sum.rows_read,
-                bytes: sum.bytes_read,
-                statements: sum.statements_new + sum.statements_seen,
-                quarantined: sum.quarantined,
-            });
-            Ok(())
-        });
+                sum.rows_read += mb.rows;
+                sum.bytes_read += mb.bytes;
+                sum.placeholders += mb.placeholders;
+                touched.extend(mb.statements.iter().map(|s| s.entity_id.clone()));
+                for q in &mb.quarantine {
+                    if let Ok(read) =
+                        clearstone_ingest::inspect(&mapping, &q.raw, q.header.as_deref())
+                    {
+                        held.extend(read.entity_ids);
+                    }
+                }
+                sum.references_found += self
+                    .resolve_lookups(&mut mb.statements, &mut lookups)
+                    .map_err(|e| e.to_string())?
+                    .resolved;
+                let batch = to_batch(&ds.name, &mapping.source_name, &mapping_file, now, mb);
+                let refs = self.references(&batch.statements);
+                let mut store = self.engine.store().map_err(|e| e.to_string())?;
+                let out = store.write_batch(&batch).map_err(|e| e.to_string())?;
+                if let Some(st) = &started {
+                    store
+                        .note_references(st.run_id, &ds.name, &refs)
+                        .map_err(|e| e.to_string())?;
+                }
+                drop(store);
+                sum.statements_new += out.inserted;
+                sum.statements_seen += out.refreshed;
+                sum.quarantined += out.quarantined;
+                sum.released += out.released;
+                progress(&IngestProgress {
+                    rows: sum.rows_read,
+                    bytes: sum.bytes_read,
+                    statements: sum.statements_new + sum.statements_seen,
+                    quarantined: sum.quarantined,
+                });
+                feed.send(batch.statements, out)
+            })
+        })?;
+        // Indexing that failed fails the run, which is then undone like a
+        // run whose file could not be read.
+        let (result, upkeep) = match upkeep {
+            Ok(u) => (result, Some(u)),
+            Err(e) => (
+                Err(clearstone_ingest::IngestError::Sink(e.to_string())),
+                None,
+            ),
+        };
         sum.entities_touched = touched.len() as u64;
         sum.seconds = started_at.elapsed().as_secs_f64();
         let mut run = IngestRun {
@@ -239,7 +247,9 @@ impl Session<'_> {
             None => self.start_run(&mapping, &begun)?.run_id,
         };
         // The records are searchable from here: indexing counts as loading.
-        upkeep.commit()?;
+        if let Some(upkeep) = upkeep {
+            upkeep.commit()?;
+        }
         // References by value whose record this run (or an earlier one) loaded.
         let (found, written) = self.settle_lookups(Some(run.id))?;
         sum.references_found += found.resolved;

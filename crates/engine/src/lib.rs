@@ -27,6 +27,7 @@ mod indicators;
 mod indicators_evidence;
 mod indicators_view;
 mod ingest;
+mod ingest_indexing;
 pub mod json;
 mod notes;
 mod notes_gate;
