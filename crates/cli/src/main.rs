@@ -3,7 +3,9 @@
 
 mod args;
 mod bench;
+mod bench_http;
 mod bench_resolve;
+mod bench_serve;
 mod demo;
 mod demo_quality;
 mod explore;
@@ -707,6 +709,20 @@ fn run(cli: Cli) -> Result<()> {
         Command::Bench {
             what: BenchWhat::Resolve { people, work_dir },
         } => bench_resolve::resolve(people, work_dir.as_deref())?,
+        Command::Bench {
+            what:
+                BenchWhat::Serve {
+                    people,
+                    clients,
+                    seconds,
+                    work_dir,
+                },
+        } => bench_serve::serve(&bench_serve::Options {
+            people,
+            clients,
+            seconds,
+            work_dir,
+        })?,
     }
     Ok(())
 }
