@@ -4,6 +4,7 @@
 //! the pages reach only through [`WorkSource`].
 
 mod assets;
+mod break_glass;
 mod chart;
 mod data;
 mod dossier;
@@ -16,6 +17,7 @@ mod record;
 mod review;
 mod search;
 mod start;
+mod undo;
 
 use std::sync::Arc;
 
@@ -100,5 +102,14 @@ pub fn router<S: Clone + Send + Sync + 'static>(
         .route("/data", get(data::page))
         .route("/dpo", get(dpo::page))
         .route("/assets/{*path}", get(assets::serve))
+        .route(
+            "/break-glass",
+            get(break_glass::page).post(break_glass::start),
+        )
+        .route("/break-glass/end", axum::routing::post(break_glass::end))
+        .route(
+            "/entities/{id}/judgements/{judgement}/withdraw",
+            axum::routing::post(undo::withdraw),
+        )
         .with_state(Pages { engine, source })
 }
