@@ -716,6 +716,23 @@ pub enum BenchWhat {
         #[arg(long)]
         work_dir: Option<PathBuf>,
     },
+    /// Dossier views, searches and 2-hop expansions through a real
+    /// `clearstone serve` (pages and API) by concurrent signed-in users,
+    /// next to the same acts on the engine directly.
+    Serve {
+        /// Demo people to generate and load (the demo's default scale).
+        #[arg(long, default_value_t = 20_000)]
+        people: usize,
+        /// Concurrent signed-in users, each on its own connection.
+        #[arg(long, default_value_t = 16)]
+        clients: usize,
+        /// How long each act is measured.
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+        /// Where to generate and load; a second run with the same `--people` reuses the store.
+        #[arg(long)]
+        work_dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]

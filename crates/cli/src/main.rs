@@ -3,8 +3,10 @@
 
 mod args;
 mod bench;
+mod bench_http;
 mod bench_resolve;
 mod casework;
+mod bench_serve;
 mod demo;
 mod demo_quality;
 mod demo_rules;
@@ -721,6 +723,20 @@ fn run(cli: Cli) -> Result<()> {
         Command::Simulate { what } => casework::simulate_feedback(&what),
         Command::Rules { action } => rules::rules(dir, action)?,
         Command::Notes { action } => notes::run(action, dir)?,
+        Command::Bench {
+            what:
+                BenchWhat::Serve {
+                    people,
+                    clients,
+                    seconds,
+                    work_dir,
+                },
+        } => bench_serve::serve(&bench_serve::Options {
+            people,
+            clients,
+            seconds,
+            work_dir,
+        })?,
     }
     Ok(())
 }

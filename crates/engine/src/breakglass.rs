@@ -54,4 +54,28 @@ impl Session<'_> {
         )?;
         Ok(grant)
     }
+
+    /// Ends this principal's grant before it expires, so sessions opened
+    /// with `break_glass` are refused from now on. Without a grant in force
+    /// it is `break_glass_not_active`, logged like any refusal.
+    pub fn end_break_glass(&self) -> Result<(), EngineError> {
+        self.logged(Operation::BreakGlass, "end break glass", &[], || {
+            let ended = self
+                .engine
+                .store()?
+                .end_break_glass(&self.principal.id, Timestamp::now())?;
+            if !ended {
+                return Err(EngineError::BreakGlassNotActive);
+            }
+            self.record_flagged(
+                Operation::BreakGlass,
+                "end break glass",
+                &[],
+                None,
+                "ended",
+                &["break_glass"],
+            )?;
+            Ok(())
+        })
+    }
 }

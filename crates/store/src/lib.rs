@@ -128,6 +128,8 @@ pub trait Store {
         principal: &str,
         now: Timestamp,
     ) -> Result<Option<BreakGlass>, StoreError>;
+    /// Ends a principal's grants in force at `now`; whether there was one.
+    fn end_break_glass(&mut self, principal: &str, now: Timestamp) -> Result<bool, StoreError>;
 
     /// Keeps free text under its hash (idempotent).
     fn put_text(&mut self, hash: &str, text: &str) -> Result<(), StoreError>;

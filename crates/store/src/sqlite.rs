@@ -977,6 +977,15 @@ impl Store for SqliteStore {
             .optional()?)
     }
 
+    fn end_break_glass(&mut self, principal: &str, now: Timestamp) -> Result<bool, StoreError> {
+        let ended = self.conn.execute(
+            "UPDATE break_glass SET expires_at = ?2
+             WHERE principal = ?1 AND started_at <= ?2 AND expires_at > ?2",
+            params![principal, now.0],
+        )?;
+        Ok(ended > 0)
+    }
+
     fn dataset(&self, name: &str) -> Result<Option<Dataset>, StoreError> {
         Ok(self
             .conn

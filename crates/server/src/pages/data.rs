@@ -9,7 +9,7 @@ use axum::response::Response;
 use clearstone_engine::{Dataset, EngineError, IngestRun, QuarantineEntry, Session};
 
 use super::Pages;
-use super::layout::{Chrome, problem, render, session_page};
+use super::layout::{Chrome, off_thread, problem, render, session_page};
 
 /// Ingest runs and quarantined rows listed: the latest, not the history.
 const RUNS_SHOWN_MAX: usize = 20;
@@ -59,5 +59,5 @@ fn page_of(s: &Session<'_>, chrome: Chrome) -> Response {
 }
 
 pub(crate) async fn page(State(pages): State<Pages>, headers: HeaderMap) -> Response {
-    session_page(&pages, &headers, "/data", page_of)
+    off_thread(move || session_page(&pages, &headers, "/data", page_of)).await
 }

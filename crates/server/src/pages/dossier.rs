@@ -12,7 +12,7 @@ use clearstone_engine::{Dossier, EngineError, Session};
 use serde::Deserialize;
 
 use super::form::{FieldError, message_for};
-use super::layout::{Chrome, problem, render, working, working_form};
+use super::layout::{Chrome, off_thread, problem, render, working, working_form};
 use super::{Pages, SignedIn};
 
 #[derive(Template)]
@@ -50,7 +50,7 @@ fn condition(pages: &Pages, who: &SignedIn) -> bool {
         .any(|p| p.id == purpose && p.sensitive)
 }
 
-fn dossier_page(
+pub(crate) fn dossier_page(
     pages: &Pages,
     who: &SignedIn,
     session: &Session<'_>,
@@ -82,14 +82,17 @@ pub(crate) async fn page(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
-    let (who, work) = match working(&pages, &headers) {
-        Ok(w) => w,
-        Err(redirect) => return redirect,
-    };
-    match pages.engine.session(work) {
-        Ok(session) => dossier_page(&pages, &who, &session, &id, Vec::new()),
-        Err(e) => problem(Chrome::new(&pages, &who, "/search"), &e),
-    }
+    off_thread(move || {
+        let (who, work) = match working(&pages, &headers) {
+            Ok(w) => w,
+            Err(redirect) => return redirect,
+        };
+        match pages.engine.session(work) {
+            Ok(session) => dossier_page(&pages, &who, &session, &id, Vec::new()),
+            Err(e) => problem(Chrome::new(&pages, &who, "/search"), &e),
+        }
+    })
+    .await
 }
 
 #[derive(Deserialize)]
@@ -126,50 +129,53 @@ pub(crate) async fn reveal(
     Path(id): Path<String>,
     Form(form): Form<RevealForm>,
 ) -> Response {
-    let (who, work) = match working_form(&pages, &headers, &form.csrf) {
-        Ok(w) => w,
-        Err(refused) => return refused,
-    };
-    let session = match pages.engine.session(work) {
-        Ok(s) => s,
-        Err(e) => return problem(Chrome::new(&pages, &who, "/search"), &e),
-    };
-    if form.condition != "confirmed" {
-        let errors = vec![FieldError::new(
-            format!("condition-{}", form.prop),
-            format!(
-                "Confirm the lawful condition you rely on to see {}",
-                form.prop.replace('_', " ")
-            ),
-        )];
-        return dossier_page(&pages, &who, &session, &id, errors);
-    }
-    let d = match session.dossier(&id) {
-        Ok(d) => d,
-        Err(e) => return problem(Chrome::new(&pages, &who, "/search"), &e),
-    };
-    // Each source record is revealed on its own: one act, one event each.
-    let mut values = Vec::new();
-    for member in &d.members {
-        let entity = match session.reveal(&member.entity_id, &form.prop) {
-            Ok(e) => e,
-            Err(EngineError::NotFound(_)) => continue,
+    off_thread(move || {
+        let (who, work) = match working_form(&pages, &headers, &form.csrf) {
+            Ok(w) => w,
+            Err(refused) => return refused,
+        };
+        let session = match pages.engine.session(work) {
+            Ok(s) => s,
             Err(e) => return problem(Chrome::new(&pages, &who, "/search"), &e),
         };
-        for s in entity.properties.get(&form.prop).into_iter().flatten() {
-            values.push(Revealed {
-                value: s.value.to_string(),
-                dataset: s.dataset.to_string(),
-                record: member.entity_id.clone(),
-            });
+        if form.condition != "confirmed" {
+            let errors = vec![FieldError::new(
+                format!("condition-{}", form.prop),
+                format!(
+                    "Confirm the lawful condition you rely on to see {}",
+                    form.prop.replace('_', " ")
+                ),
+            )];
+            return dossier_page(&pages, &who, &session, &id, errors);
         }
-    }
-    let page = RevealedPage {
-        chrome: Chrome::new(&pages, &who, "/search"),
-        id: d.id,
-        label: d.label,
-        prop: form.prop,
-        values,
-    };
-    render(StatusCode::OK, &page)
+        let d = match session.dossier(&id) {
+            Ok(d) => d,
+            Err(e) => return problem(Chrome::new(&pages, &who, "/search"), &e),
+        };
+        // Each source record is revealed on its own: one act, one event each.
+        let mut values = Vec::new();
+        for member in &d.members {
+            let entity = match session.reveal(&member.entity_id, &form.prop) {
+                Ok(e) => e,
+                Err(EngineError::NotFound(_)) => continue,
+                Err(e) => return problem(Chrome::new(&pages, &who, "/search"), &e),
+            };
+            for s in entity.properties.get(&form.prop).into_iter().flatten() {
+                values.push(Revealed {
+                    value: s.value.to_string(),
+                    dataset: s.dataset.to_string(),
+                    record: member.entity_id.clone(),
+                });
+            }
+        }
+        let page = RevealedPage {
+            chrome: Chrome::new(&pages, &who, "/search"),
+            id: d.id,
+            label: d.label,
+            prop: form.prop,
+            values,
+        };
+        render(StatusCode::OK, &page)
+    })
+    .await
 }

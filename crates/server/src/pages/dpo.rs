@@ -10,7 +10,7 @@ use clearstone_engine::policy::{Principal, Purpose};
 use clearstone_engine::{Alert, EngineError, Session};
 
 use super::Pages;
-use super::layout::{Chrome, problem, render, session_page};
+use super::layout::{Chrome, off_thread, problem, render, session_page};
 
 /// Alerts listed: the latest.
 const ALERTS_SHOWN_MAX: usize = 50;
@@ -56,5 +56,5 @@ fn page_of(s: &Session<'_>, chrome: Chrome) -> Response {
 }
 
 pub(crate) async fn page(State(pages): State<Pages>, headers: HeaderMap) -> Response {
-    session_page(&pages, &headers, "/dpo", page_of)
+    off_thread(move || session_page(&pages, &headers, "/dpo", page_of)).await
 }

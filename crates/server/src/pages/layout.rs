@@ -175,3 +175,17 @@ pub(crate) fn problem(chrome: Chrome, e: &EngineError) -> Response {
         },
     )
 }
+
+/// Draws a page on a blocking thread: opening a session and every engine
+/// call read the store and write the log, which would otherwise hold up
+/// the async threads every other request waits on (the API's `Work::run`
+/// does the same).
+pub(crate) async fn off_thread(draw: impl FnOnce() -> Response + Send + 'static) -> Response {
+    tokio::task::spawn_blocking(draw).await.unwrap_or_else(|_| {
+        (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "the page could not be drawn",
+        )
+            .into_response()
+    })
+}

@@ -5,6 +5,7 @@
 
 mod assets;
 mod cases;
+mod break_glass;
 mod chart;
 mod data;
 mod dossier;
@@ -17,6 +18,7 @@ mod record;
 mod review;
 mod search;
 mod start;
+mod undo;
 
 use std::sync::Arc;
 
@@ -103,5 +105,14 @@ pub fn router<S: Clone + Send + Sync + 'static>(
         .route("/cases", get(cases::list))
         .route("/cases/{id}", get(cases::page))
         .route("/assets/{*path}", get(assets::serve))
+        .route(
+            "/break-glass",
+            get(break_glass::page).post(break_glass::start),
+        )
+        .route("/break-glass/end", axum::routing::post(break_glass::end))
+        .route(
+            "/entities/{id}/judgements/{judgement}/withdraw",
+            axum::routing::post(undo::withdraw),
+        )
         .with_state(Pages { engine, source })
 }

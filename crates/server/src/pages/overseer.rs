@@ -13,7 +13,7 @@ use clearstone_merkle::{Checkpoint, Hash, VerifierKey, leaf_hash, verify_inclusi
 use serde::Deserialize;
 
 use super::Pages;
-use super::layout::{Chrome, problem, render, working};
+use super::layout::{Chrome, off_thread, problem, render, working};
 
 /// The operations an overseer may narrow to, as the log names them.
 const OPERATIONS: [&str; 5] = [
@@ -134,56 +134,59 @@ pub(crate) async fn page(
     headers: HeaderMap,
     Query(form): Query<OverseeForm>,
 ) -> Response {
-    let (who, work) = match working(&pages, &headers) {
-        Ok(w) => w,
-        Err(redirect) => return redirect,
-    };
-    let chrome = Chrome::new(&pages, &who, "/overseer");
-    let report = match pages
-        .engine
-        .session(work)
-        .and_then(|s| s.oversee(&form.oversight()))
-    {
-        Ok(r) => r,
-        Err(e) => return problem(chrome, &e),
-    };
-    if form.download.is_some() {
-        let mut response = oversight_jsonl(&report).into_response();
-        let h = response.headers_mut();
-        h.insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/jsonl"),
-        );
-        h.insert(
-            header::CONTENT_DISPOSITION,
-            HeaderValue::from_static("attachment; filename=\"oversight.jsonl\""),
-        );
-        return response;
-    }
-    let verified = form.verify.is_some().then(|| verify(&report));
-    let rows = report
-        .evidence
-        .iter()
-        .rev()
-        .map(|ev| Row {
-            id: text(&ev.event, "id"),
-            at: text(&ev.event, "at"),
-            operation: text(&ev.event, "operation").replace('_', " "),
-            user: text(&ev.event, "principal"),
-            purpose: text(&ev.event, "purpose"),
-            query: text(&ev.event, "query"),
-            recipient: text(&ev.event, "recipient"),
-            outcome: text(&ev.event, "outcome"),
-        })
-        .collect();
-    let page = OverseerPage {
-        chrome,
-        form,
-        operations: OPERATIONS.to_vec(),
-        checkpoint: report.checkpoint,
-        key: report.verifier_key,
-        rows,
-        verified,
-    };
-    render(StatusCode::OK, &page)
+    off_thread(move || {
+        let (who, work) = match working(&pages, &headers) {
+            Ok(w) => w,
+            Err(redirect) => return redirect,
+        };
+        let chrome = Chrome::new(&pages, &who, "/overseer");
+        let report = match pages
+            .engine
+            .session(work)
+            .and_then(|s| s.oversee(&form.oversight()))
+        {
+            Ok(r) => r,
+            Err(e) => return problem(chrome, &e),
+        };
+        if form.download.is_some() {
+            let mut response = oversight_jsonl(&report).into_response();
+            let h = response.headers_mut();
+            h.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/jsonl"),
+            );
+            h.insert(
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_static("attachment; filename=\"oversight.jsonl\""),
+            );
+            return response;
+        }
+        let verified = form.verify.is_some().then(|| verify(&report));
+        let rows = report
+            .evidence
+            .iter()
+            .rev()
+            .map(|ev| Row {
+                id: text(&ev.event, "id"),
+                at: text(&ev.event, "at"),
+                operation: text(&ev.event, "operation").replace('_', " "),
+                user: text(&ev.event, "principal"),
+                purpose: text(&ev.event, "purpose"),
+                query: text(&ev.event, "query"),
+                recipient: text(&ev.event, "recipient"),
+                outcome: text(&ev.event, "outcome"),
+            })
+            .collect();
+        let page = OverseerPage {
+            chrome,
+            form,
+            operations: OPERATIONS.to_vec(),
+            checkpoint: report.checkpoint,
+            key: report.verifier_key,
+            rows,
+            verified,
+        };
+        render(StatusCode::OK, &page)
+    })
+    .await
 }

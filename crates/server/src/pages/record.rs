@@ -7,7 +7,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use super::Pages;
-use super::layout::{Chrome, problem, render, working};
+use super::layout::{Chrome, off_thread, problem, render, working};
 
 /// Events listed: a recent record, not a whole history.
 const EVENTS_SHOWN_MAX: usize = 100;
@@ -31,33 +31,36 @@ struct RecordPage {
 }
 
 pub(crate) async fn page(State(pages): State<Pages>, headers: HeaderMap) -> Response {
-    let (who, work) = match working(&pages, &headers) {
-        Ok(w) => w,
-        Err(redirect) => return redirect,
-    };
-    let chrome = Chrome::new(&pages, &who, "/my-record");
-    let events = match pages
-        .engine
-        .session(work)
-        .and_then(|s| s.own_events(EVENTS_SHOWN_MAX))
-    {
-        Ok(e) => e,
-        Err(e) => return problem(chrome, &e),
-    };
-    let acts = events
-        .into_iter()
-        .map(|e| Act {
-            id: e.id,
-            at: e.at.to_string(),
-            operation: e.operation.replace('_', " "),
-            query: e.query,
-            purpose: e.purpose,
-            case_ref: e.case_ref.unwrap_or_default(),
-            outcome: e.outcome,
-            flags: e.flags.join(", ").replace('_', " "),
-        })
-        .collect();
-    render(StatusCode::OK, &RecordPage { chrome, acts })
+    off_thread(move || {
+        let (who, work) = match working(&pages, &headers) {
+            Ok(w) => w,
+            Err(redirect) => return redirect,
+        };
+        let chrome = Chrome::new(&pages, &who, "/my-record");
+        let events = match pages
+            .engine
+            .session(work)
+            .and_then(|s| s.own_events(EVENTS_SHOWN_MAX))
+        {
+            Ok(e) => e,
+            Err(e) => return problem(chrome, &e),
+        };
+        let acts = events
+            .into_iter()
+            .map(|e| Act {
+                id: e.id,
+                at: e.at.to_string(),
+                operation: e.operation.replace('_', " "),
+                query: e.query,
+                purpose: e.purpose,
+                case_ref: e.case_ref.unwrap_or_default(),
+                outcome: e.outcome,
+                flags: e.flags.join(", ").replace('_', " "),
+            })
+            .collect();
+        render(StatusCode::OK, &RecordPage { chrome, acts })
+    })
+    .await
 }
 
 pub(crate) async fn receipt(
@@ -65,25 +68,28 @@ pub(crate) async fn receipt(
     headers: HeaderMap,
     Path(id): Path<i64>,
 ) -> Response {
-    let (who, work) = match working(&pages, &headers) {
-        Ok(w) => w,
-        Err(redirect) => return redirect,
-    };
-    match pages.engine.session(work).and_then(|s| s.own_receipt(id)) {
-        Ok(text) => {
-            let mut response = text.into_response();
-            let h = response.headers_mut();
-            h.insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/plain; charset=utf-8"),
-            );
-            if let Ok(v) =
-                HeaderValue::from_str(&format!("attachment; filename=\"event-{id}.receipt\""))
-            {
-                h.insert(header::CONTENT_DISPOSITION, v);
+    off_thread(move || {
+        let (who, work) = match working(&pages, &headers) {
+            Ok(w) => w,
+            Err(redirect) => return redirect,
+        };
+        match pages.engine.session(work).and_then(|s| s.own_receipt(id)) {
+            Ok(text) => {
+                let mut response = text.into_response();
+                let h = response.headers_mut();
+                h.insert(
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("text/plain; charset=utf-8"),
+                );
+                if let Ok(v) =
+                    HeaderValue::from_str(&format!("attachment; filename=\"event-{id}.receipt\""))
+                {
+                    h.insert(header::CONTENT_DISPOSITION, v);
+                }
+                response
             }
-            response
+            Err(e) => problem(Chrome::new(&pages, &who, "/my-record"), &e),
         }
-        Err(e) => problem(Chrome::new(&pages, &who, "/my-record"), &e),
-    }
+    })
+    .await
 }

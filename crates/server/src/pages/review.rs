@@ -13,7 +13,7 @@ use clearstone_engine::{Entity, Session, VERDICTS};
 use serde::Deserialize;
 
 use super::form::{FieldError, message_for};
-use super::layout::{Chrome, problem, render, working, working_form};
+use super::layout::{Chrome, off_thread, problem, render, working, working_form};
 use super::{Pages, SignedIn};
 
 /// Pairs listed after the one in hand.
@@ -195,21 +195,24 @@ pub(crate) async fn page(
     headers: HeaderMap,
     Query(q): Query<ReviewQuery>,
 ) -> Response {
-    let (who, work) = match working(&pages, &headers) {
-        Ok(w) => w,
-        Err(redirect) => return redirect,
-    };
-    match pages.engine.session(work) {
-        Ok(session) => review_page(
-            &pages,
-            &who,
-            &session,
-            &q,
-            Vec::new(),
-            DecideForm::default(),
-        ),
-        Err(e) => problem(Chrome::new(&pages, &who, "/review"), &e),
-    }
+    off_thread(move || {
+        let (who, work) = match working(&pages, &headers) {
+            Ok(w) => w,
+            Err(redirect) => return redirect,
+        };
+        match pages.engine.session(work) {
+            Ok(session) => review_page(
+                &pages,
+                &who,
+                &session,
+                &q,
+                Vec::new(),
+                DecideForm::default(),
+            ),
+            Err(e) => problem(Chrome::new(&pages, &who, "/review"), &e),
+        }
+    })
+    .await
 }
 
 #[derive(Deserialize, Default)]
@@ -231,34 +234,37 @@ pub(crate) async fn decide(
     headers: HeaderMap,
     Form(form): Form<DecideForm>,
 ) -> Response {
-    let (who, work) = match working_form(&pages, &headers, &form.csrf) {
-        Ok(w) => w,
-        Err(refused) => return refused,
-    };
-    let session = match pages.engine.session(work) {
-        Ok(s) => s,
-        Err(e) => return problem(Chrome::new(&pages, &who, "/review"), &e),
-    };
-    let mut errors = Vec::new();
-    if !VERDICTS.contains(&form.verdict.as_str()) {
-        errors.push(FieldError::new(
-            "verdict",
-            "Select whether these are the same",
-        ));
-    }
-    if form.why.trim().is_empty() {
-        errors.push(FieldError::new("why", "Enter the reason for your decision"));
-    }
-    if errors.is_empty() {
-        match session.judge(&form.left, &form.right, &form.verdict, form.why.trim()) {
-            Ok(_) => return Redirect::to("/review?decided=1").into_response(),
+    off_thread(move || {
+        let (who, work) = match working_form(&pages, &headers, &form.csrf) {
+            Ok(w) => w,
+            Err(refused) => return refused,
+        };
+        let session = match pages.engine.session(work) {
+            Ok(s) => s,
             Err(e) => return problem(Chrome::new(&pages, &who, "/review"), &e),
+        };
+        let mut errors = Vec::new();
+        if !VERDICTS.contains(&form.verdict.as_str()) {
+            errors.push(FieldError::new(
+                "verdict",
+                "Select whether these are the same",
+            ));
         }
-    }
-    let q = ReviewQuery {
-        left: Some(form.left.clone()),
-        right: Some(form.right.clone()),
-        ..ReviewQuery::default()
-    };
-    review_page(&pages, &who, &session, &q, errors, form)
+        if form.why.trim().is_empty() {
+            errors.push(FieldError::new("why", "Enter the reason for your decision"));
+        }
+        if errors.is_empty() {
+            match session.judge(&form.left, &form.right, &form.verdict, form.why.trim()) {
+                Ok(_) => return Redirect::to("/review?decided=1").into_response(),
+                Err(e) => return problem(Chrome::new(&pages, &who, "/review"), &e),
+            }
+        }
+        let q = ReviewQuery {
+            left: Some(form.left.clone()),
+            right: Some(form.right.clone()),
+            ..ReviewQuery::default()
+        };
+        review_page(&pages, &who, &session, &q, errors, form)
+    })
+    .await
 }

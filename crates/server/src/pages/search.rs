@@ -10,7 +10,7 @@ use clearstone_engine::{SearchHit as Hit, SearchPage as Page};
 use serde::Deserialize;
 
 use super::Pages;
-use super::layout::{Chrome, problem, render, working};
+use super::layout::{Chrome, off_thread, problem, render, working};
 
 /// Hits on a page.
 const PAGE_SIZE: usize = 20;
@@ -161,57 +161,60 @@ pub(crate) async fn page(
     headers: HeaderMap,
     Query(form): Query<SearchForm>,
 ) -> Response {
-    let (who, work) = match working(&pages, &headers) {
-        Ok(w) => w,
-        Err(redirect) => return redirect,
-    };
-    let chrome = Chrome::new(&pages, &who, "/search");
-    let session = match pages.engine.session(work) {
-        Ok(s) => s,
-        Err(e) => return problem(chrome, &e),
-    };
-    let mut types: Vec<String> = pages
-        .engine
-        .ontology()
-        .types()
-        .map(|t| t.name.to_string())
-        .collect();
-    types.sort();
-    // The datasets this session may see, for the facet: asking is itself
-    // a recorded consultation of the register.
-    let datasets = match session.datasets() {
-        Ok(d) => d.into_iter().map(|d| d.name).collect(),
-        Err(e) => return problem(chrome, &e),
-    };
-    let query = form.query();
-    let page_no = form.page.unwrap_or(1).max(1);
-    let mut out = SearchPage {
-        chrome,
-        types,
-        datasets,
-        searched: !query.is_empty(),
-        total: 0,
-        hits: Vec::new(),
-        first: (page_no - 1) * PAGE_SIZE + 1,
-        previous: None,
-        next: None,
-        form,
-    };
-    if out.searched {
-        let asked = Page {
-            offset: (page_no - 1) * PAGE_SIZE,
-            size: PAGE_SIZE,
+    off_thread(move || {
+        let (who, work) = match working(&pages, &headers) {
+            Ok(w) => w,
+            Err(redirect) => return redirect,
         };
-        let results = match session.search(&query, asked) {
-            Ok(r) => r,
-            Err(e) => return problem(out.chrome, &e),
+        let chrome = Chrome::new(&pages, &who, "/search");
+        let session = match pages.engine.session(work) {
+            Ok(s) => s,
+            Err(e) => return problem(chrome, &e),
         };
-        out.total = results.total;
-        out.previous = (page_no > 1).then(|| out.form.link(page_no - 1));
-        out.next = ((page_no * PAGE_SIZE) as u64)
-            .lt(&results.total)
-            .then(|| out.form.link(page_no + 1));
-        out.hits = results.hits.into_iter().map(shown).collect();
-    }
-    render(StatusCode::OK, &out)
+        let mut types: Vec<String> = pages
+            .engine
+            .ontology()
+            .types()
+            .map(|t| t.name.to_string())
+            .collect();
+        types.sort();
+        // The datasets this session may see, for the facet: asking is itself
+        // a recorded consultation of the register.
+        let datasets = match session.datasets() {
+            Ok(d) => d.into_iter().map(|d| d.name).collect(),
+            Err(e) => return problem(chrome, &e),
+        };
+        let query = form.query();
+        let page_no = form.page.unwrap_or(1).max(1);
+        let mut out = SearchPage {
+            chrome,
+            types,
+            datasets,
+            searched: !query.is_empty(),
+            total: 0,
+            hits: Vec::new(),
+            first: (page_no - 1) * PAGE_SIZE + 1,
+            previous: None,
+            next: None,
+            form,
+        };
+        if out.searched {
+            let asked = Page {
+                offset: (page_no - 1) * PAGE_SIZE,
+                size: PAGE_SIZE,
+            };
+            let results = match session.search(&query, asked) {
+                Ok(r) => r,
+                Err(e) => return problem(out.chrome, &e),
+            };
+            out.total = results.total;
+            out.previous = (page_no > 1).then(|| out.form.link(page_no - 1));
+            out.next = ((page_no * PAGE_SIZE) as u64)
+                .lt(&results.total)
+                .then(|| out.form.link(page_no + 1));
+            out.hits = results.hits.into_iter().map(shown).collect();
+        }
+        render(StatusCode::OK, &out)
+    })
+    .await
 }

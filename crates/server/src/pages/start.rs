@@ -10,7 +10,7 @@ use clearstone_engine::{EngineError, REASON_CODES, SessionRequest};
 use serde::Deserialize;
 
 use super::form::{FieldError, csrf_ok, message_for};
-use super::layout::{Chrome, render};
+use super::layout::{Chrome, off_thread, render};
 use super::{Pages, PurposeChoice, SignInRefused, SignedIn};
 
 /// Longest case reference kept: a reference, not a note.
@@ -176,19 +176,22 @@ fn start_page(
 }
 
 pub(crate) async fn start_form(State(pages): State<Pages>, headers: HeaderMap) -> Response {
-    let Some(who) = pages.source.signed_in(&headers) else {
-        return Redirect::to("/sign-in").into_response();
-    };
-    let form = who
-        .work
-        .clone()
-        .map(|w| StartForm {
-            purpose: w.purpose,
-            reason: w.reason.unwrap_or_default(),
-            ..StartForm::default()
-        })
-        .unwrap_or_default();
-    render(StatusCode::OK, &start_page(&pages, &who, Vec::new(), form))
+    off_thread(move || {
+        let Some(who) = pages.source.signed_in(&headers) else {
+            return Redirect::to("/sign-in").into_response();
+        };
+        let form = who
+            .work
+            .clone()
+            .map(|w| StartForm {
+                purpose: w.purpose,
+                reason: w.reason.unwrap_or_default(),
+                ..StartForm::default()
+            })
+            .unwrap_or_default();
+        render(StatusCode::OK, &start_page(&pages, &who, Vec::new(), form))
+    })
+    .await
 }
 
 pub(crate) async fn start(
@@ -196,69 +199,72 @@ pub(crate) async fn start(
     headers: HeaderMap,
     Form(form): Form<StartForm>,
 ) -> Response {
-    let Some(who) = pages.source.signed_in(&headers) else {
-        return Redirect::to("/sign-in").into_response();
-    };
-    if !csrf_ok(&who, &form.csrf) {
-        return (
-            StatusCode::FORBIDDEN,
-            "this form has expired: reload the page",
-        )
-            .into_response();
-    }
-    let mut errors = Vec::new();
-    if !pages
-        .source
-        .purposes(&who.user)
-        .iter()
-        .any(|p| p.id == form.purpose)
-    {
-        errors.push(FieldError::new(
-            "purpose",
-            "Select the purpose of your work",
-        ));
-    }
-    if !REASON_CODES.contains(&form.reason.as_str()) {
-        errors.push(FieldError::new("reason", "Select a reason"));
-    }
-    if form.justification.trim().is_empty() {
-        errors.push(FieldError::new(
-            "justification",
-            "Enter why you need to see this data",
-        ));
-    }
-    if form.case_ref.chars().count() > CASE_REF_CHARS_MAX {
-        errors.push(FieldError::new(
-            "case_ref",
-            format!("Case reference must be {CASE_REF_CHARS_MAX} characters or fewer"),
-        ));
-    }
-    if errors.is_empty() {
-        let work = SessionRequest {
-            principal: who.user.clone(),
-            purpose: form.purpose.clone(),
-            justification: form.justification.trim().to_string(),
-            reason: Some(form.reason.clone()),
-            case_ref: Some(form.case_ref.trim().to_string()).filter(|c| !c.is_empty()),
-            break_glass: false,
+    off_thread(move || {
+        let Some(who) = pages.source.signed_in(&headers) else {
+            return Redirect::to("/sign-in").into_response();
         };
-        // The engine decides (and logs a refusal); only work it accepts is kept.
-        match pages.engine.session(work.clone()) {
-            Ok(_) => {
-                pages.source.start_work(&headers, work);
-                return Redirect::to("/search").into_response();
-            }
-            Err(e @ EngineError::JustificationNotWords) => {
-                errors.push(FieldError::new(
-                    "justification",
-                    capitalised(&e.to_string()),
-                ));
-            }
-            Err(e) => errors.push(FieldError::new("purpose", capitalised(&e.to_string()))),
+        if !csrf_ok(&who, &form.csrf) {
+            return (
+                StatusCode::FORBIDDEN,
+                "this form has expired: reload the page",
+            )
+                .into_response();
         }
-    }
-    let page = start_page(&pages, &who, errors, form);
-    render(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        let mut errors = Vec::new();
+        if !pages
+            .source
+            .purposes(&who.user)
+            .iter()
+            .any(|p| p.id == form.purpose)
+        {
+            errors.push(FieldError::new(
+                "purpose",
+                "Select the purpose of your work",
+            ));
+        }
+        if !REASON_CODES.contains(&form.reason.as_str()) {
+            errors.push(FieldError::new("reason", "Select a reason"));
+        }
+        if form.justification.trim().is_empty() {
+            errors.push(FieldError::new(
+                "justification",
+                "Enter why you need to see this data",
+            ));
+        }
+        if form.case_ref.chars().count() > CASE_REF_CHARS_MAX {
+            errors.push(FieldError::new(
+                "case_ref",
+                format!("Case reference must be {CASE_REF_CHARS_MAX} characters or fewer"),
+            ));
+        }
+        if errors.is_empty() {
+            let work = SessionRequest {
+                principal: who.user.clone(),
+                purpose: form.purpose.clone(),
+                justification: form.justification.trim().to_string(),
+                reason: Some(form.reason.clone()),
+                case_ref: Some(form.case_ref.trim().to_string()).filter(|c| !c.is_empty()),
+                break_glass: false,
+            };
+            // The engine decides (and logs a refusal); only work it accepts is kept.
+            match pages.engine.session(work.clone()) {
+                Ok(_) => {
+                    pages.source.start_work(&headers, work);
+                    return Redirect::to("/search").into_response();
+                }
+                Err(e @ EngineError::JustificationNotWords) => {
+                    errors.push(FieldError::new(
+                        "justification",
+                        capitalised(&e.to_string()),
+                    ));
+                }
+                Err(e) => errors.push(FieldError::new("purpose", capitalised(&e.to_string()))),
+            }
+        }
+        let page = start_page(&pages, &who, errors, form);
+        render(StatusCode::UNPROCESSABLE_ENTITY, &page)
+    })
+    .await
 }
 
 /// An engine message (lowercase, for a terminal) as a sentence on a page.

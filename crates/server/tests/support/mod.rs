@@ -144,6 +144,11 @@ pub fn start_with(timeouts: Timeouts) -> TestServer {
         ana.ingest(&dir.path().join("people.toml"), &mut |_| {})
             .unwrap();
     }
+    serve(engine, dir, timeouts)
+}
+
+/// A server on a free loopback port over `engine`, whose data lives in `dir`.
+pub fn serve(engine: Engine, dir: tempfile::TempDir, timeouts: Timeouts) -> TestServer {
     let engine = Arc::new(engine);
     let state = AppState::new(engine.clone(), timeouts, false);
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
