@@ -166,11 +166,11 @@ pub fn rules(dir: &Path, action: RulesAction) -> Result<()> {
         }
         RulesAction::Run { service } => {
             let engine = crate::open_engine(dir)?;
-            let runs = engine.run_active_rules(&service)?;
-            if runs.is_empty() {
+            let active = engine.run_active_rules(&service)?;
+            if active.runs.is_empty() && active.failures.is_empty() {
                 println!("no active indicator rules");
             }
-            for r in runs {
+            for r in active.runs {
                 println!(
                     "`{}` version {}: {} records, {} people flagged, {} new alerts, {} already raised",
                     r.rule_id,
@@ -179,6 +179,21 @@ pub fn rules(dir: &Path, action: RulesAction) -> Result<()> {
                     r.flagged.len(),
                     r.alerts_new,
                     r.alerts_kept
+                );
+            }
+            for f in &active.failures {
+                eprintln!(
+                    "error: `{}` version {} failed: {} ({})",
+                    f.rule_id,
+                    f.rule_version,
+                    f.error,
+                    f.error.code()
+                );
+            }
+            if !active.failures.is_empty() {
+                anyhow::bail!(
+                    "{} of the active indicator rules failed; the others ran",
+                    active.failures.len()
                 );
             }
         }

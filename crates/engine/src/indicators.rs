@@ -313,32 +313,68 @@ impl Session<'_> {
     }
 }
 
+/// One active rule whose scheduled run failed; the others still ran.
+#[derive(Debug)]
+pub struct RuleFailure {
+    pub rule_id: String,
+    pub rule_version: u32,
+    pub error: EngineError,
+}
+
+/// What a scheduled evaluation of every active rule did: one rule failing
+/// (its purpose withdrawn from the service, a store error) must not keep
+/// the others from running, so each failure is reported beside the runs.
+#[derive(Debug, Default)]
+pub struct ActiveRuns {
+    pub runs: Vec<RuleRun>,
+    pub failures: Vec<RuleFailure>,
+}
+
 impl Engine {
     /// Runs every active rule, each in its own session of the service
-    /// principal `service` under the rule's purpose.
-    pub fn run_active_rules(&self, service: &str) -> Result<Vec<RuleRun>, EngineError> {
+    /// principal `service` under the rule's purpose. A rule that fails is
+    /// reported in `failures` and the next one runs; only a failure to read
+    /// the rule register, or a principal that is not a service, stops it.
+    pub fn run_active_rules(&self, service: &str) -> Result<ActiveRuns, EngineError> {
         let active = self.store()?.active_indicator_rules()?;
-        let mut out = Vec::with_capacity(active.len());
+        let mut out = ActiveRuns::default();
         for stored in active {
-            let rule = check_rule(&stored.body, &stored.id)?;
-            let session = self.session(SessionRequest {
-                principal: service.to_owned(),
-                purpose: rule.purpose.clone(),
-                justification: format!(
-                    "scheduled evaluation of indicator rule {} version {}",
-                    rule.id, rule.version
-                ),
-                reason: Some("audit".into()),
-                ..SessionRequest::default()
-            })?;
-            if session.principal().kind != PrincipalKind::Service {
-                return Err(EngineError::Forbidden {
-                    what: "run indicator rules as a person".into(),
-                    code: "service_principal_required",
-                });
+            match self.run_active_rule(service, &stored.id, &stored.body) {
+                Ok(run) => out.runs.push(run),
+                Err(
+                    e @ EngineError::Forbidden {
+                        code: "service_principal_required",
+                        ..
+                    },
+                ) => return Err(e),
+                Err(error) => out.failures.push(RuleFailure {
+                    rule_id: stored.id.clone(),
+                    rule_version: stored.version,
+                    error,
+                }),
             }
-            out.push(session.run_rule(&rule.id, rule.version, RunMode::Full)?);
         }
         Ok(out)
+    }
+
+    fn run_active_rule(&self, service: &str, id: &str, body: &str) -> Result<RuleRun, EngineError> {
+        let rule = check_rule(body, id)?;
+        let session = self.session(SessionRequest {
+            principal: service.to_owned(),
+            purpose: rule.purpose.clone(),
+            justification: format!(
+                "scheduled evaluation of indicator rule {} version {}",
+                rule.id, rule.version
+            ),
+            reason: Some("audit".into()),
+            ..SessionRequest::default()
+        })?;
+        if session.principal().kind != PrincipalKind::Service {
+            return Err(EngineError::Forbidden {
+                what: "run indicator rules as a person".into(),
+                code: "service_principal_required",
+            });
+        }
+        session.run_rule(&rule.id, rule.version, RunMode::Full)
     }
 }

@@ -87,7 +87,7 @@ pub use explore::{
 };
 pub use export::ExportFormat;
 pub use gate::{GateCounts, MASKED_SOURCE};
-pub use indicators::{INDICATOR_ALERT_KIND, RuleRun, RunMode, check_rule};
+pub use indicators::{ActiveRuns, INDICATOR_ALERT_KIND, RuleFailure, RuleRun, RunMode, check_rule};
 pub use indicators_evidence::EvidencePiece;
 pub use ingest::{IngestProgress, IngestSummary, ReplaySummary};
 pub use quarantine::QuarantineEntry;

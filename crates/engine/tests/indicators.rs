@@ -177,7 +177,7 @@ fn a_run_raises_alerts_with_evidence_and_is_one_event() {
     let (_t, e) = setup();
     register_and_activate(&e, RULE, 1);
     let before = event_count(&e);
-    let runs = e.run_active_rules("svc-indicators").unwrap();
+    let runs = e.run_active_rules("svc-indicators").unwrap().runs;
     // One for the run, one for opening the log to count.
     assert_eq!(event_count(&e), before + 2);
     assert_eq!(runs.len(), 1);
@@ -237,7 +237,7 @@ fn an_alert_never_holds_a_special_category_value() {
 fn a_rerun_is_identical() {
     let (_t, e) = setup();
     register_and_activate(&e, RULE, 1);
-    let first = e.run_active_rules("svc-indicators").unwrap();
+    let first = e.run_active_rules("svc-indicators").unwrap().runs;
     let fingerprints = |e: &Engine| -> Vec<String> {
         e.session(req("dpo", "integrity"))
             .unwrap()
@@ -248,7 +248,7 @@ fn a_rerun_is_identical() {
             .collect()
     };
     let before = fingerprints(&e);
-    let again = e.run_active_rules("svc-indicators").unwrap();
+    let again = e.run_active_rules("svc-indicators").unwrap().runs;
     assert_eq!(again[0].flagged, first[0].flagged);
     assert_eq!((again[0].alerts_new, again[0].alerts_kept), (0, 1));
     assert_eq!(fingerprints(&e), before);
@@ -285,7 +285,7 @@ fn a_new_version_supersedes_only_when_activated() {
     assert_eq!(alerts(&e)[0].superseded_by, Some(2));
     drop(admin);
     // Version 2 (threshold 2) also flags the near miss; S2 never.
-    let runs = e.run_active_rules("svc-indicators").unwrap();
+    let runs = e.run_active_rules("svc-indicators").unwrap().runs;
     assert_eq!(
         runs[0].flagged,
         vec!["hr:staff:S1".to_string(), "hr:staff:S3".to_string()]
@@ -360,4 +360,43 @@ fn a_reviewer_sees_the_evidence_through_the_gate() {
             "only what the rule used: {props:?}"
         );
     }
+}
+
+// issue 18, item 1: a scheduled evaluation does not stop at the first rule
+// that fails; the others run and each failure is reported.
+#[test]
+fn a_failing_rule_does_not_stop_the_others() {
+    let (_t, e) = setup();
+    let admin = support::admin(&e, "registering rules");
+    admin
+        .put_purpose(&support::purpose(
+            "withdrawn",
+            &["data_protection_officer"],
+            &["*"],
+        ))
+        .unwrap();
+    // Sorted before `short_absences`, so it runs first; the service may not
+    // use its purpose.
+    let refused = RULE
+        .replace("purpose = \"integrity\"", "purpose = \"withdrawn\"")
+        .replace("short_absences", "a_withdrawn_rule");
+    for (text, id) in [
+        (refused.as_str(), "a_withdrawn_rule"),
+        (RULE, "short_absences"),
+    ] {
+        admin.register_rule(text, "r.toml").unwrap();
+        admin.activate_rule(id, 1, None, None).unwrap();
+    }
+    drop(admin);
+    let active = e.run_active_rules("svc-indicators").unwrap();
+    assert_eq!(active.runs.len(), 1);
+    assert_eq!(active.runs[0].rule_id, "short_absences");
+    assert_eq!(active.runs[0].flagged, vec!["hr:staff:S1".to_string()]);
+    assert_eq!(active.failures.len(), 1);
+    let failed = &active.failures[0];
+    assert_eq!(
+        (failed.rule_id.as_str(), failed.rule_version),
+        ("a_withdrawn_rule", 1)
+    );
+    assert_eq!(failed.error.code(), "purpose_not_for_role");
 }

@@ -78,7 +78,9 @@ fn the_shipped_rules_find_the_planted_patterns_and_nothing_else() {
             .unwrap();
     }
     drop(admin);
-    let runs = e.run_active_rules("demo-indicators").unwrap();
+    let active = e.run_active_rules("demo-indicators").unwrap();
+    assert!(active.failures.is_empty(), "{:?}", active.failures);
+    let runs = active.runs;
     let run = runs
         .iter()
         .find(|r| r.rule_id == clearstone_demo::ABSENCE_RULE)
