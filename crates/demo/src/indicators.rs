@@ -40,7 +40,7 @@ impl Planted {
 }
 
 /// Spacing of planted staff: one of each part in every 25 staff ordinals.
-const EVERY: u32 = 25;
+pub(crate) const EVERY: u32 = 25;
 
 pub(crate) fn absence_part(k: u32) -> Option<Planted> {
     match k % EVERY {
@@ -194,6 +194,13 @@ pub(crate) fn write_truth(w: &World, dir: &Path) -> Result<PathBuf, DemoError> {
             };
             out.push_str(&format!("{OVERTIME_RULE},{code},{id}\n"));
         }
+        if let Some(part) = crate::indicators_shared::shared_part(k) {
+            out.push_str(&format!(
+                "{},{},{id}\n",
+                crate::indicators_shared::SHARED_RULE,
+                part.code()
+            ));
+        }
     }
     f.write_all(out.as_bytes()).map_err(|e| io(&path, e))?;
     f.flush().map_err(|e| io(&path, e))?;
@@ -209,5 +216,9 @@ pub const RULES: &[(&str, &str)] = &[
     (
         "unconfirmed_overtime.toml",
         include_str!("../indicators/unconfirmed_overtime.toml"),
+    ),
+    (
+        "undeclared_shared_phone.toml",
+        include_str!("../indicators/undeclared_shared_phone.toml"),
     ),
 ];
