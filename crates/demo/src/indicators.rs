@@ -194,6 +194,17 @@ pub(crate) fn write_truth(w: &World, dir: &Path) -> Result<PathBuf, DemoError> {
             };
             out.push_str(&format!("{OVERTIME_RULE},{code},{id}\n"));
         }
+        let p = w.person(w.staff_index(k));
+        let (start, left) = crate::sources::service(w, k, &p);
+        if let Some(part) = crate::indicators_register::register_part(k)
+            && crate::indicators_register::directorship(k, &p.surname, start, left).is_some()
+        {
+            out.push_str(&format!(
+                "{},{},{id}\n",
+                crate::indicators_register::REGISTER_RULE,
+                part.code()
+            ));
+        }
         if let Some(part) = crate::indicators_shared::shared_part(k) {
             out.push_str(&format!(
                 "{},{},{id}\n",
@@ -220,5 +231,9 @@ pub const RULES: &[(&str, &str)] = &[
     (
         "undeclared_shared_phone.toml",
         include_str!("../indicators/undeclared_shared_phone.toml"),
+    ),
+    (
+        "undeclared_directorship.toml",
+        include_str!("../indicators/undeclared_directorship.toml"),
     ),
 ];

@@ -164,6 +164,33 @@ pub fn interests(cx: &mut Ctx<'_>) -> Result<(), DemoError> {
             csv.row(&mut cx.truth, fields, faults)?;
         }
     }
+    // The declarations of the directorship rule's decoys.
+    for k in 0..w.n_staff {
+        let p = w.person(w.staff_index(k));
+        let (start, left) = super::hr::service(w, k, &p);
+        let Some(d) = crate::indicators_register::directorship(k, &p.surname, start, left) else {
+            continue;
+        };
+        let Some((org, number)) = crate::indicators_register::declared(k, &d) else {
+            continue;
+        };
+        let declared = d.appointed.add_days(14);
+        let fields = vec![
+            format!("BI-P{k:05}"),
+            w.staff_no(k),
+            declared.dmy(),
+            "DIR".to_string(),
+            org,
+            number,
+            "CO".to_string(),
+            "Director".to_string(),
+            "4".to_string(),
+            "APP".to_string(),
+            declared.add_days(365).dmy(),
+        ];
+        // Ground truth must load: planted rows are never broken.
+        csv.row(&mut cx.truth, fields, Faults::default())?;
+    }
     cx.done(csv.finish()?);
     Ok(())
 }

@@ -128,9 +128,11 @@ pub fn service(w: &World, k: u32, p: &Person) -> (crate::date::Date, Option<crat
     let mut r = Rng::for_item(w.seed, TAG_HR ^ 1, u64::from(k));
     let max_years = (p.age() - 19).clamp(0, 35);
     let start = today().add_days(-(r.range(30, i64::from(max_years) * 365 + 60) as i32));
-    let left = r
-        .chance(0.06)
-        .then(|| today().add_days(-(r.range(10, 700) as i32)))
+    // A decoy of the directorship rule left long enough ago to have been
+    // appointed since.
+    let must = crate::indicators_register::must_have_left(k);
+    let left = (r.chance(0.06) || must)
+        .then(|| today().add_days(-(r.range(if must { 100 } else { 10 }, 700) as i32)))
         .filter(|d| *d > start);
     (start, left)
 }

@@ -25,7 +25,7 @@ use crate::rng::Rng;
 use crate::truth::Truth;
 use crate::{DemoError, SourceFile, entity_id};
 
-pub(crate) use hr::home_phone;
+pub(crate) use hr::{home_phone, service};
 pub(crate) use overtime::Claim;
 
 /// Mapping files in ingest order: records that others reference come first.
