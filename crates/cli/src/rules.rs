@@ -59,6 +59,10 @@ pub enum RulesAction {
         /// The service principal the rules run as.
         #[arg(long, env = "CLEARSTONE_SERVICE_USER")]
         service: String,
+        /// Evaluate again only the people whose records changed since each
+        /// rule's last run (a full run when there is none, or after resolution).
+        #[arg(long)]
+        incremental: bool,
     },
 }
 
@@ -164,9 +168,17 @@ pub fn rules(dir: &Path, action: RulesAction) -> Result<()> {
                 );
             }
         }
-        RulesAction::Run { service } => {
+        RulesAction::Run {
+            service,
+            incremental,
+        } => {
             let engine = crate::open_engine(dir)?;
-            let active = engine.run_active_rules(&service)?;
+            let mode = if incremental {
+                RunMode::Incremental
+            } else {
+                RunMode::Full
+            };
+            let active = engine.run_active_rules_in(&service, mode)?;
             if active.runs.is_empty() && active.failures.is_empty() {
                 println!("no active indicator rules");
             }
