@@ -66,7 +66,11 @@ pub fn run(engine: &Engine, truth: &Path) -> Result<()> {
         "\nindicator rules (planted patterns and decoys: {}):",
         truth.display()
     );
-    for r in engine.run_active_rules(SERVICE)? {
+    let active = engine.run_active_rules(SERVICE)?;
+    for f in &active.failures {
+        eprintln!("  `{}` v{} failed: {}", f.rule_id, f.rule_version, f.error);
+    }
+    for r in active.runs {
         println!(
             "  `{}` v{}: {} records read, {} people flagged, {} new alerts",
             r.rule_id,

@@ -59,6 +59,10 @@ pub enum RulesAction {
         /// The service principal the rules run as.
         #[arg(long, env = "CLEARSTONE_SERVICE_USER")]
         service: String,
+        /// Evaluate again only the people whose records changed since each
+        /// rule's last run (a full run when there is none, or after resolution).
+        #[arg(long)]
+        incremental: bool,
     },
 }
 
@@ -164,13 +168,21 @@ pub fn rules(dir: &Path, action: RulesAction) -> Result<()> {
                 );
             }
         }
-        RulesAction::Run { service } => {
+        RulesAction::Run {
+            service,
+            incremental,
+        } => {
             let engine = crate::open_engine(dir)?;
-            let runs = engine.run_active_rules(&service)?;
-            if runs.is_empty() {
+            let mode = if incremental {
+                RunMode::Incremental
+            } else {
+                RunMode::Full
+            };
+            let active = engine.run_active_rules_in(&service, mode)?;
+            if active.runs.is_empty() && active.failures.is_empty() {
                 println!("no active indicator rules");
             }
-            for r in runs {
+            for r in active.runs {
                 println!(
                     "`{}` version {}: {} records, {} people flagged, {} new alerts, {} already raised",
                     r.rule_id,
@@ -179,6 +191,21 @@ pub fn rules(dir: &Path, action: RulesAction) -> Result<()> {
                     r.flagged.len(),
                     r.alerts_new,
                     r.alerts_kept
+                );
+            }
+            for f in &active.failures {
+                eprintln!(
+                    "error: `{}` version {} failed: {} ({})",
+                    f.rule_id,
+                    f.rule_version,
+                    f.error,
+                    f.error.code()
+                );
+            }
+            if !active.failures.is_empty() {
+                anyhow::bail!(
+                    "{} of the active indicator rules failed; the others ran",
+                    active.failures.len()
                 );
             }
         }

@@ -10,6 +10,8 @@
 
 mod date;
 mod indicators;
+mod indicators_register;
+mod indicators_shared;
 mod names;
 mod noise;
 mod notes;
@@ -25,7 +27,9 @@ use std::path::{Path, PathBuf};
 
 /// The entity id rule of mappings, which the ground truth must follow.
 pub use clearstone_model::entity_id;
-pub use indicators::{ABSENCE_RULE, RULES as INDICATOR_RULES};
+pub use indicators::{ABSENCE_RULE, OVERTIME_RULE, RULES as INDICATOR_RULES};
+pub use indicators_register::REGISTER_RULE;
+pub use indicators_shared::SHARED_RULE;
 pub use notes::NOTES_TRUTH_FILE;
 pub use people::{PEOPLE_CSV_HEADER, PEOPLE_MAPPING, PeopleCsv, write_people_csv};
 

@@ -2,14 +2,20 @@
 //! named person, run under a service principal and each rule's purpose, and
 //! their findings written as alerts with evidence (`docs/indicators.md`).
 
-use clearstone_indicators::{Finding, Rule, evaluate, fingerprint};
+use clearstone_indicators::{
+    Finding, Rule, affected_people, evaluate, evaluate_people, fingerprint,
+};
 use clearstone_model::Timestamp;
 use clearstone_policy::{Action, PrincipalKind};
-use clearstone_store::{Alert, IndicatorRule, IndicatorRun, IndicatorStore};
+use clearstone_store::{Alert, IndicatorRule, IndicatorRun, IndicatorStore, ResolutionStore};
 use sha2::{Digest, Sha256};
 
 use crate::session::shortened;
 use crate::{Engine, EngineError, Operation, Session, SessionRequest};
+
+/// How many of a rule's recent runs are searched for the last one an
+/// incremental run can start from (dry runs in between are skipped).
+const INCREMENTAL_LOOKBACK_RUNS: usize = 100;
 
 /// The alert kind of an indicator's finding (the gate's own alerts have theirs).
 pub const INDICATOR_ALERT_KIND: &str = "indicator";
@@ -27,6 +33,9 @@ pub enum RunMode {
     Full,
     /// Evaluates and writes nothing but the run's record: who would be flagged.
     DryRun,
+    /// As `Full`, but evaluates again only the people whose records gained
+    /// a statement since this version's last run (`docs/indicators.md`).
+    Incremental,
 }
 
 impl RunMode {
@@ -34,6 +43,7 @@ impl RunMode {
         match self {
             Self::Full => "full",
             Self::DryRun => "dry_run",
+            Self::Incremental => "incremental",
         }
     }
 }
@@ -164,6 +174,7 @@ impl Session<'_> {
             match mode {
                 RunMode::Full => "run",
                 RunMode::DryRun => "dry-run",
+                RunMode::Incremental => "incremental run",
             },
             id,
             version,
@@ -186,7 +197,7 @@ impl Session<'_> {
                     code: "purpose_mismatch",
                 });
             }
-            if mode == RunMode::Full && stored.state != "active" {
+            if mode != RunMode::DryRun && stored.state != "active" {
                 return Err(EngineError::InvalidInput(format!(
                     "indicator rule `{}` version {version} is {}: activate it before a run writes alerts (a dry run does not need it)",
                     shortened(id),
@@ -206,9 +217,17 @@ impl Session<'_> {
             mode: mode.as_str().to_owned(),
             ..IndicatorRun::default()
         };
+        let since = match mode {
+            RunMode::Incremental => self.incremental_since(rule)?,
+            RunMode::Full | RunMode::DryRun => None,
+        };
         run.id = self.engine.store()?.begin_indicator_run(&run)?;
-        let gathered = self.indicator_view(rule)?;
-        let findings = evaluate(rule, &gathered.view);
+        let gathered = self.indicator_view(rule, since)?;
+        let people = since.and_then(|_| affected_people(rule, &gathered.view, &gathered.changed));
+        let findings = match &people {
+            Some(people) => evaluate_people(rule, &gathered.view, people),
+            None => evaluate(rule, &gathered.view),
+        };
         let flagged: Vec<String> = findings.iter().map(|f| f.person.clone()).collect();
         let subjects: Vec<&str> = flagged.iter().map(String::as_str).collect();
         let flags: &[&str] = if gathered.read_special {
@@ -229,7 +248,7 @@ impl Session<'_> {
             flags,
         )?;
         let written = match mode {
-            RunMode::Full => {
+            RunMode::Full | RunMode::Incremental => {
                 let alerts: Vec<Alert> = findings
                     .iter()
                     .map(|f| self.indicator_alert(rule, f, event))
@@ -255,6 +274,30 @@ impl Session<'_> {
             alerts_new: written.inserted,
             alerts_kept: written.kept,
         })
+    }
+
+    /// When an incremental run may start from: the start of this version's
+    /// last finished run that wrote alerts. `None` (evaluate everyone) when
+    /// there is none, or when resolution has run since, because who is who
+    /// may have changed for records that did not.
+    fn incremental_since(&self, rule: &Rule) -> Result<Option<Timestamp>, EngineError> {
+        let store = self.engine.store()?;
+        let last = store
+            .indicator_runs(Some(&rule.id), INCREMENTAL_LOOKBACK_RUNS)?
+            .into_iter()
+            .find(|r| {
+                r.rule_version == rule.version
+                    && r.finished_at.is_some()
+                    && (r.mode == "full" || r.mode == "incremental")
+            });
+        let Some(last) = last else {
+            return Ok(None);
+        };
+        let resolved_since = store
+            .resolution_runs(crate::indicators_view::PEOPLE_SCHEMA, 1)?
+            .first()
+            .is_some_and(|r| r.at >= last.started_at);
+        Ok((!resolved_since).then_some(last.started_at))
     }
 
     fn indicator_alert(&self, rule: &Rule, f: &Finding, event: i64) -> Alert {
@@ -314,32 +357,83 @@ impl Session<'_> {
     }
 }
 
+/// One active rule whose scheduled run failed; the others still ran.
+#[derive(Debug)]
+pub struct RuleFailure {
+    pub rule_id: String,
+    pub rule_version: u32,
+    pub error: EngineError,
+}
+
+/// What a scheduled evaluation of every active rule did: one rule failing
+/// (its purpose withdrawn from the service, a store error) must not keep
+/// the others from running, so each failure is reported beside the runs.
+#[derive(Debug, Default)]
+pub struct ActiveRuns {
+    pub runs: Vec<RuleRun>,
+    pub failures: Vec<RuleFailure>,
+}
+
 impl Engine {
     /// Runs every active rule, each in its own session of the service
-    /// principal `service` under the rule's purpose.
-    pub fn run_active_rules(&self, service: &str) -> Result<Vec<RuleRun>, EngineError> {
+    /// principal `service` under the rule's purpose. A rule that fails is
+    /// reported in `failures` and the next one runs; only a failure to read
+    /// the rule register, or a principal that is not a service, stops it.
+    pub fn run_active_rules(&self, service: &str) -> Result<ActiveRuns, EngineError> {
+        self.run_active_rules_in(service, RunMode::Full)
+    }
+
+    /// As [`Engine::run_active_rules`], in `mode` (full or incremental).
+    pub fn run_active_rules_in(
+        &self,
+        service: &str,
+        mode: RunMode,
+    ) -> Result<ActiveRuns, EngineError> {
         let active = self.store()?.active_indicator_rules()?;
-        let mut out = Vec::with_capacity(active.len());
+        let mut out = ActiveRuns::default();
         for stored in active {
-            let rule = check_rule(&stored.body, &stored.id)?;
-            let session = self.session(SessionRequest {
-                principal: service.to_owned(),
-                purpose: rule.purpose.clone(),
-                justification: format!(
-                    "scheduled evaluation of indicator rule {} version {}",
-                    rule.id, rule.version
-                ),
-                reason: Some("audit".into()),
-                ..SessionRequest::default()
-            })?;
-            if session.principal().kind != PrincipalKind::Service {
-                return Err(EngineError::Forbidden {
-                    what: "run indicator rules as a person".into(),
-                    code: "service_principal_required",
-                });
+            match self.run_active_rule(service, &stored.id, &stored.body, mode) {
+                Ok(run) => out.runs.push(run),
+                Err(
+                    e @ EngineError::Forbidden {
+                        code: "service_principal_required",
+                        ..
+                    },
+                ) => return Err(e),
+                Err(error) => out.failures.push(RuleFailure {
+                    rule_id: stored.id.clone(),
+                    rule_version: stored.version,
+                    error,
+                }),
             }
-            out.push(session.run_rule(&rule.id, rule.version, RunMode::Full)?);
         }
         Ok(out)
+    }
+
+    fn run_active_rule(
+        &self,
+        service: &str,
+        id: &str,
+        body: &str,
+        mode: RunMode,
+    ) -> Result<RuleRun, EngineError> {
+        let rule = check_rule(body, id)?;
+        let session = self.session(SessionRequest {
+            principal: service.to_owned(),
+            purpose: rule.purpose.clone(),
+            justification: format!(
+                "scheduled evaluation of indicator rule {} version {}",
+                rule.id, rule.version
+            ),
+            reason: Some("audit".into()),
+            ..SessionRequest::default()
+        })?;
+        if session.principal().kind != PrincipalKind::Service {
+            return Err(EngineError::Forbidden {
+                what: "run indicator rules as a person".into(),
+                code: "service_principal_required",
+            });
+        }
+        session.run_rule(&rule.id, rule.version, mode)
     }
 }

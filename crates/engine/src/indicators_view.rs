@@ -3,12 +3,12 @@
 //! class of each record, for the built-in protected-class exclusion), with
 //! resolution's canonical ids for who is who.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 use clearstone_indicators::protected::CLASS_PROPERTIES;
 use clearstone_indicators::{Record, Rule, Value, View};
-use clearstone_model::Statement;
+use clearstone_model::{Statement, Timestamp};
 use clearstone_policy::Action;
 use clearstone_store::{ResolutionStore, Store};
 
@@ -28,6 +28,8 @@ pub(crate) struct Gathered {
     /// Special-category values (a record's class) were read unmasked under
     /// the purpose's condition.
     pub read_special: bool,
+    /// Entities with a statement first seen after the time asked about.
+    pub changed: HashSet<String>,
 }
 
 impl Session<'_> {
@@ -68,8 +70,14 @@ impl Session<'_> {
     /// Reads what `rule` needs through the gate, `STATEMENTS_PER_BATCH` at
     /// a time. A record's class is read unmasked only when the purpose
     /// names a lawful condition for special-category data; otherwise it is
-    /// masked, the record is marked so, and it never counts.
-    pub(crate) fn indicator_view(&self, rule: &Rule) -> Result<Gathered, EngineError> {
+    /// masked, the record is marked so, and it never counts. With `since`,
+    /// also notes the entities that gained a statement after it.
+    pub(crate) fn indicator_view(
+        &self,
+        rule: &Rule,
+        since: Option<Timestamp>,
+    ) -> Result<Gathered, EngineError> {
+        let mut changed: HashSet<String> = HashSet::new();
         let wanted = self.wanted(rule)?;
         let ontology = self.engine.ontology();
         let reveal = self.purpose.allows_sensitive();
@@ -117,6 +125,9 @@ impl Session<'_> {
                     props.contains(&*s.prop) && ontology.is_a(&s.schema, schema)
                 });
                 if hit {
+                    if since.is_some_and(|t| s.first_seen > t) {
+                        changed.insert(s.entity_id.to_string());
+                    }
                     batch.push(s);
                     if batch.len() >= STATEMENTS_PER_BATCH {
                         keep(&mut batch, &mut records);
@@ -146,6 +157,7 @@ impl Session<'_> {
             view,
             records: n,
             read_special,
+            changed,
         })
     }
 }

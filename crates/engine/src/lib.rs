@@ -108,7 +108,7 @@ pub use fairness_report::{
     EQUALITY_PURPOSE, FAIRNESS_DIMENSIONS, FairnessReport, FairnessTable, WORKFORCE_TYPE,
 };
 pub use gate::{GateCounts, MASKED_SOURCE};
-pub use indicators::{INDICATOR_ALERT_KIND, RuleRun, RunMode, check_rule};
+pub use indicators::{ActiveRuns, INDICATOR_ALERT_KIND, RuleFailure, RuleRun, RunMode, check_rule};
 pub use indicators_evidence::EvidencePiece;
 pub use ingest::{IngestProgress, IngestSummary, ReplaySummary};
 pub use notes::{NOTE_CHARS_MAX, NOTE_TYPE, NotePart, NoteScope, NoteView, SCOPE_NOTES_MAX};

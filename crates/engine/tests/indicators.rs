@@ -177,7 +177,7 @@ fn a_run_raises_alerts_with_evidence_and_is_one_event() {
     let (_t, e) = setup();
     register_and_activate(&e, RULE, 1);
     let before = event_count(&e);
-    let runs = e.run_active_rules("svc-indicators").unwrap();
+    let runs = e.run_active_rules("svc-indicators").unwrap().runs;
     // One for the run, one for opening the log to count.
     assert_eq!(event_count(&e), before + 2);
     assert_eq!(runs.len(), 1);
@@ -237,7 +237,7 @@ fn an_alert_never_holds_a_special_category_value() {
 fn a_rerun_is_identical() {
     let (_t, e) = setup();
     register_and_activate(&e, RULE, 1);
-    let first = e.run_active_rules("svc-indicators").unwrap();
+    let first = e.run_active_rules("svc-indicators").unwrap().runs;
     let fingerprints = |e: &Engine| -> Vec<String> {
         e.session(req("dpo", "integrity"))
             .unwrap()
@@ -248,7 +248,7 @@ fn a_rerun_is_identical() {
             .collect()
     };
     let before = fingerprints(&e);
-    let again = e.run_active_rules("svc-indicators").unwrap();
+    let again = e.run_active_rules("svc-indicators").unwrap().runs;
     assert_eq!(again[0].flagged, first[0].flagged);
     assert_eq!((again[0].alerts_new, again[0].alerts_kept), (0, 1));
     assert_eq!(fingerprints(&e), before);
@@ -285,7 +285,7 @@ fn a_new_version_supersedes_only_when_activated() {
     assert_eq!(alerts(&e)[0].superseded_by, Some(2));
     drop(admin);
     // Version 2 (threshold 2) also flags the near miss; S2 never.
-    let runs = e.run_active_rules("svc-indicators").unwrap();
+    let runs = e.run_active_rules("svc-indicators").unwrap().runs;
     assert_eq!(
         runs[0].flagged,
         vec!["hr:staff:S1".to_string(), "hr:staff:S3".to_string()]
@@ -360,4 +360,91 @@ fn a_reviewer_sees_the_evidence_through_the_gate() {
             "only what the rule used: {props:?}"
         );
     }
+}
+
+// issue 18, item 1: a scheduled evaluation does not stop at the first rule
+// that fails; the others run and each failure is reported.
+#[test]
+fn a_failing_rule_does_not_stop_the_others() {
+    let (_t, e) = setup();
+    let admin = support::admin(&e, "registering rules");
+    admin
+        .put_purpose(&support::purpose(
+            "withdrawn",
+            &["data_protection_officer"],
+            &["*"],
+        ))
+        .unwrap();
+    // Sorted before `short_absences`, so it runs first; the service may not
+    // use its purpose.
+    let refused = RULE
+        .replace("purpose = \"integrity\"", "purpose = \"withdrawn\"")
+        .replace("short_absences", "a_withdrawn_rule");
+    for (text, id) in [
+        (refused.as_str(), "a_withdrawn_rule"),
+        (RULE, "short_absences"),
+    ] {
+        admin.register_rule(text, "r.toml").unwrap();
+        admin.activate_rule(id, 1, None, None).unwrap();
+    }
+    drop(admin);
+    let active = e.run_active_rules("svc-indicators").unwrap();
+    assert_eq!(active.runs.len(), 1);
+    assert_eq!(active.runs[0].rule_id, "short_absences");
+    assert_eq!(active.runs[0].flagged, vec!["hr:staff:S1".to_string()]);
+    assert_eq!(active.failures.len(), 1);
+    let failed = &active.failures[0];
+    assert_eq!(
+        (failed.rule_id.as_str(), failed.rule_version),
+        ("a_withdrawn_rule", 1)
+    );
+    assert_eq!(failed.error.code(), "purpose_not_for_role");
+}
+
+// issue 18, item 2: after one more day of records, an incremental run
+// evaluates only the people whose records changed and raises exactly the
+// alerts a full run would.
+#[test]
+fn an_incremental_run_after_a_new_day_equals_a_full_run() {
+    let (t, e) = setup();
+    register_and_activate(&e, RULE, 1);
+    let run = |mode| {
+        e.session(req("svc-indicators", "integrity"))
+            .unwrap()
+            .run_rule("short_absences", 1, mode)
+            .unwrap()
+    };
+    assert_eq!(run(RunMode::Full).flagged, vec!["hr:staff:S1".to_string()]);
+    // The next day's export: the same rows and one more, which makes the
+    // near miss S3 a pattern.
+    let src = t.path().join("src");
+    let mut csv = std::fs::read_to_string(src.join("absence.csv")).unwrap();
+    csv.push_str(&format!("C3,S3,2026-01-20,sickness,{SENTINEL} sickness\n"));
+    std::fs::write(src.join("absence.csv"), csv).unwrap();
+    e.session(req("eng", "integrity"))
+        .unwrap()
+        .ingest(&src.join("absence.csv.toml"), &mut |_| {})
+        .unwrap();
+    let incremental = run(RunMode::Incremental);
+    assert_eq!(incremental.mode, "incremental");
+    // S1 has nothing new, so is not evaluated again.
+    assert_eq!(incremental.flagged, vec!["hr:staff:S3".to_string()]);
+    assert_eq!(incremental.alerts_new, 1);
+    let people = |e: &Engine| -> Vec<String> {
+        let mut p: Vec<String> = e
+            .session(req("dpo", "integrity"))
+            .unwrap()
+            .indicator_alerts(None, 100)
+            .unwrap()
+            .into_iter()
+            .filter_map(|a| a.person)
+            .collect();
+        p.sort();
+        p
+    };
+    let after_incremental = people(&e);
+    let full = run(RunMode::Full);
+    assert_eq!(full.flagged, after_incremental);
+    assert_eq!((full.alerts_new, full.alerts_kept), (0, 2));
+    assert_eq!(people(&e), after_incremental);
 }

@@ -12,6 +12,7 @@
 mod error;
 mod eval;
 mod finding;
+mod incremental;
 pub mod protected;
 mod rule;
 mod view;
@@ -19,6 +20,7 @@ mod view;
 pub use error::RuleError;
 pub use eval::evaluate;
 pub use finding::{Evidence, Finding, fingerprint};
+pub use incremental::{affected_people, evaluate_people};
 pub use rule::{
     Condition, CountRule, Declarations, Filter, Interval, Normalise, RegisterRule, Rule,
     SharedRule, UncorroboratedRule,

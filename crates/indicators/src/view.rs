@@ -78,6 +78,38 @@ impl View {
         &self.records
     }
 
+    /// The same view without the records named in `drop`, each record
+    /// keeping the types it counted as.
+    pub fn without(&self, drop: &std::collections::HashSet<&str>) -> View {
+        let mut index: HashMap<usize, usize> = HashMap::new();
+        let mut records = Vec::new();
+        for (i, r) in self.records.iter().enumerate() {
+            if !drop.contains(r.id.as_str()) {
+                index.insert(i, records.len());
+                records.push(r.clone());
+            }
+        }
+        let by_id = records
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.id.clone(), i))
+            .collect();
+        let by_schema = self
+            .by_schema
+            .iter()
+            .map(|(s, list)| {
+                let kept = list.iter().filter_map(|i| index.get(i).copied()).collect();
+                (s.clone(), kept)
+            })
+            .collect();
+        View {
+            records,
+            by_id,
+            canonical: self.canonical.clone(),
+            by_schema,
+        }
+    }
+
     pub fn of_schema(&self, schema: &str) -> impl Iterator<Item = &Record> {
         self.by_schema
             .get(schema)

@@ -108,6 +108,30 @@ pub fn write(cx: &mut Ctx<'_>) -> Result<(), DemoError> {
                 .opt("record_ref", &record);
             out.write(&mut cx.truth, obj, bad, faults)?;
         }
+        // The swipe in at the station on each day of overtime worked there.
+        let mut r = Rng::for_item(cx.seed(), TAG ^ 1, u64::from(k));
+        for day in crate::indicators::overtime_swipes(w, k) {
+            seq += 1;
+            let obj = Json::new()
+                .str("event_id", &format!("EV{seq:010}"))
+                .str("staff_no", &w.staff_no(k))
+                .str("date", &day.iso())
+                .str(
+                    "time",
+                    &format!(
+                        "{:02}:{:02}:{:02}",
+                        r.range(6, 9),
+                        r.range(0, 59),
+                        r.range(0, 59)
+                    ),
+                )
+                .str("type", "DOOR")
+                .str("action", "IN")
+                .str("location", &format!("{} - Main Entrance", station(w, k)))
+                .str("device", &format!("CR-{:04}", r.below(400)));
+            // Ground truth must load: these are never broken.
+            out.write(&mut cx.truth, obj, None, faults)?;
+        }
     }
     cx.done(out.finish()?);
     Ok(())

@@ -63,6 +63,7 @@ struct Officer<'a> {
     born: Date,
     address: u32,
     appointed: Date,
+    resigned: Option<Date>,
 }
 
 pub fn write(cx: &mut Ctx<'_>) -> Result<(), DemoError> {
@@ -78,6 +79,7 @@ pub fn write(cx: &mut Ctx<'_>) -> Result<(), DemoError> {
         "locality",
         "postal_code",
         "appointed_on",
+        "resigned_on",
     ];
     let mut csv = cx.csv("company_officers.csv", &header, &[])?;
     let w = cx.w;
@@ -97,13 +99,16 @@ pub fn write(cx: &mut Ctx<'_>) -> Result<(), DemoError> {
             ad.town.to_string(),
             ad.postcode.clone(),
             o.appointed.iso(),
+            o.resigned.map(Date::iso).unwrap_or_default(),
         ];
         csv.row(&mut cx.truth, fields, Default::default())
     };
     for k in 0..w.n_staff {
         let p = w.person(w.staff_index(k));
         let mut r = Rng::for_item(seed, TAG, u64::from(k));
-        let director = r.chance(0.06);
+        // Staff planted for the directorship rule hold only the planted
+        // appointment, so that each plays exactly its part.
+        let director = r.chance(0.06) && crate::indicators_register::register_part(k).is_none();
         let namesake = r.chance(0.04);
         if director {
             seq += 1;
@@ -124,6 +129,7 @@ pub fn write(cx: &mut Ctx<'_>) -> Result<(), DemoError> {
                 born: p.dob,
                 address,
                 appointed,
+                resigned: None,
             };
             if write(cx, &mut r, o)? {
                 cx.person("companies", "officer", &id, p.index)?;
@@ -174,6 +180,7 @@ pub fn write(cx: &mut Ctx<'_>) -> Result<(), DemoError> {
                             born,
                             address,
                             appointed,
+                            resigned: None,
                         };
                         if write(cx, &mut r, o)? {
                             let other = format!("relative-{id}");
@@ -208,6 +215,7 @@ pub fn write(cx: &mut Ctx<'_>) -> Result<(), DemoError> {
                 born,
                 address: r.below(u64::from(w.n_addresses)) as u32,
                 appointed: super::recent(&mut r, 3000),
+                resigned: None,
             };
             if write(cx, &mut r, o)? {
                 let other = format!("namesake-{id}");
@@ -216,6 +224,31 @@ pub fn write(cx: &mut Ctx<'_>) -> Result<(), DemoError> {
                 cx.truth
                     .forbid(Forbidden::Namesake, &w.person_id(p.index), &other)?;
             }
+        }
+    }
+    // Planted for the directorship rule, after everyone else so that the
+    // rest of the register is unchanged.
+    for k in 0..w.n_staff {
+        let p = w.person(w.staff_index(k));
+        let (start, left) = super::hr::service(w, k, &p);
+        let Some(d) = crate::indicators_register::directorship(k, &p.surname, start, left) else {
+            continue;
+        };
+        let id = officer_id(k, 4);
+        let mut r = Rng::for_item(seed, TAG ^ 1, u64::from(k));
+        let o = Officer {
+            id: id.clone(),
+            company: &d.number,
+            company_name: &d.name,
+            name: register_form(&parts(&p, &p.surname)),
+            role: "director",
+            born: p.dob,
+            address: p.current_address(),
+            appointed: d.appointed,
+            resigned: None,
+        };
+        if write(cx, &mut r, o)? {
+            cx.person("companies", "officer", &id, p.index)?;
         }
     }
     cx.done(csv.finish()?);

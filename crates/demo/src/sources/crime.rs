@@ -139,6 +139,30 @@ pub fn persons(cx: &mut Ctx<'_>) -> Result<(), DemoError> {
             }
         }
     }
+    // Planted for the shared-phone rule; not among the nominals other
+    // systems pick from, so the rest of the data set is unchanged.
+    for n in crate::indicators_shared::nominals(w) {
+        let p = &n.person;
+        let ad = places::address(cx.seed(), p.current_address());
+        let fields = vec![
+            n.key.clone(),
+            p.surname.to_uppercase(),
+            p.first.to_string(),
+            p.dob.iso(),
+            sex_code(p).to_string(),
+            p.ethnicity.to_string(),
+            String::new(),
+            ad.one_line(),
+            ad.postcode.clone(),
+            n.phone.clone(),
+            (n.role as char).to_string(),
+            String::new(),
+        ];
+        // Ground truth must load: planted rows are never broken.
+        if csv.row(&mut cx.truth, fields, Faults::default())? {
+            cx.person("crime", "person", &n.key, p.index)?;
+        }
+    }
     cx.nominals = nominals;
     cx.done(csv.finish()?);
     Ok(())

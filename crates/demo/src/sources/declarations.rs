@@ -164,6 +164,33 @@ pub fn interests(cx: &mut Ctx<'_>) -> Result<(), DemoError> {
             csv.row(&mut cx.truth, fields, faults)?;
         }
     }
+    // The declarations of the directorship rule's decoys.
+    for k in 0..w.n_staff {
+        let p = w.person(w.staff_index(k));
+        let (start, left) = super::hr::service(w, k, &p);
+        let Some(d) = crate::indicators_register::directorship(k, &p.surname, start, left) else {
+            continue;
+        };
+        let Some((org, number)) = crate::indicators_register::declared(k, &d) else {
+            continue;
+        };
+        let declared = d.appointed.add_days(14);
+        let fields = vec![
+            format!("BI-P{k:05}"),
+            w.staff_no(k),
+            declared.dmy(),
+            "DIR".to_string(),
+            org,
+            number,
+            "CO".to_string(),
+            "Director".to_string(),
+            "4".to_string(),
+            "APP".to_string(),
+            declared.add_days(365).dmy(),
+        ];
+        // Ground truth must load: planted rows are never broken.
+        csv.row(&mut cx.truth, fields, Faults::default())?;
+    }
     cx.done(csv.finish()?);
     Ok(())
 }
@@ -331,6 +358,34 @@ pub fn associations(cx: &mut Ctx<'_>) -> Result<(), DemoError> {
             columns: true,
         };
         if csv.row(&mut cx.truth, fields, faults)? {
+            cx.person("declarations", "associate", &key, a.index)?;
+            cx.person("declarations", "declarant", &key, p.index)?;
+        }
+    }
+    // The declared association planted for the shared-phone rule: the
+    // suspect who gave this member of staff's landline, declared by them.
+    for k in 0..w.n_staff {
+        if crate::indicators_shared::shared_part(k)
+            != Some(crate::indicators_shared::SharedPart::Declared)
+        {
+            continue;
+        }
+        let a = crate::indicators_shared::other_person(w, k);
+        let p = w.person(w.staff_index(k));
+        let key = format!("NA-P{k:05}");
+        let fields = vec![
+            key.clone(),
+            w.staff_no(k),
+            format!("{} {}", p.first, p.surname),
+            crate::people::today().add_days(-200).dmy(),
+            format!("{} {}", a.first, a.surname),
+            a.dob.dmy(),
+            "Partner".to_string(),
+            "Convicted of fraud by false representation (2018)".to_string(),
+            "M".to_string(),
+        ];
+        // Ground truth must load: planted rows are never broken.
+        if csv.row(&mut cx.truth, fields, Faults::default())? {
             cx.person("declarations", "associate", &key, a.index)?;
             cx.person("declarations", "declarant", &key, p.index)?;
         }

@@ -109,11 +109,18 @@ pub fn surname_on(w: &World, k: u32, p: &Person, on: crate::date::Date) -> Strin
     }
 }
 
-/// A home landline for about half the workforce, beside the mobile.
+/// A home landline for about half the workforce, beside the mobile. Each
+/// household has its own number (7927 is prime, so this permutes the six
+/// digits); staff planted for the shared-phone rule always have one.
 pub fn home_phone(w: &World, k: u32) -> Option<String> {
+    use crate::indicators_shared::{SWITCHBOARD, SharedPart, shared_part};
+    let part = shared_part(k);
+    if part == Some(SharedPart::Switchboard) {
+        return Some(SWITCHBOARD.to_string());
+    }
     let mut r = Rng::for_item(w.seed, TAG_HR ^ 5, u64::from(k));
-    r.chance(0.5)
-        .then(|| format!("01632 {:06}", r.below(1_000_000)))
+    (r.chance(0.5) || part.is_some())
+        .then(|| format!("01632 {:06}", (u64::from(k) * 7927 + 31_337) % 1_000_000))
 }
 
 /// Start date and whether (and when) they left.
@@ -121,9 +128,11 @@ pub fn service(w: &World, k: u32, p: &Person) -> (crate::date::Date, Option<crat
     let mut r = Rng::for_item(w.seed, TAG_HR ^ 1, u64::from(k));
     let max_years = (p.age() - 19).clamp(0, 35);
     let start = today().add_days(-(r.range(30, i64::from(max_years) * 365 + 60) as i32));
-    let left = r
-        .chance(0.06)
-        .then(|| today().add_days(-(r.range(10, 700) as i32)))
+    // A decoy of the directorship rule left long enough ago to have been
+    // appointed since.
+    let must = crate::indicators_register::must_have_left(k);
+    let left = (r.chance(0.06) || must)
+        .then(|| today().add_days(-(r.range(if must { 100 } else { 10 }, 700) as i32)))
         .filter(|d| *d > start);
     (start, left)
 }

@@ -12,7 +12,7 @@ mod declarations;
 mod gazetteer;
 mod hr;
 mod intel;
-mod overtime;
+pub(crate) mod overtime;
 mod rosters;
 mod vehicles;
 mod vetting;
@@ -24,6 +24,9 @@ use crate::people::{Person, Role, World};
 use crate::rng::Rng;
 use crate::truth::Truth;
 use crate::{DemoError, SourceFile, entity_id};
+
+pub(crate) use hr::{home_phone, service};
+pub(crate) use overtime::Claim;
 
 /// Mapping files in ingest order: records that others reference come first.
 pub const MAPPINGS: &[(&str, &str)] = &[

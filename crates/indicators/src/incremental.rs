@@ -1,0 +1,80 @@
+//! Incremental evaluation: after new records arrive, only the people they
+//! are about are evaluated again, over all of those people's records, so
+//! that their findings are exactly what a full evaluation would give.
+
+use std::collections::{BTreeSet, HashSet};
+
+use crate::{Condition, Finding, Rule, View, evaluate};
+
+/// Each type the condition reads whose records are about a person, with
+/// the path to that person (`None`: the record itself).
+fn person_paths(c: &Condition) -> Vec<(&str, Option<&str>)> {
+    match c {
+        Condition::Count(c) => vec![(&c.schema, c.person.as_deref())],
+        Condition::Uncorroborated(u) => vec![
+            (&u.schema, u.person.as_deref()),
+            (&u.corroboration.schema, u.corroboration.person.as_deref()),
+        ],
+        Condition::Register(r) => vec![
+            (&r.person_schema, r.person.as_deref()),
+            (&r.register_schema, r.register_person.as_deref()),
+            (&r.declarations.schema, r.declarations.person.as_deref()),
+        ],
+        // Whether a value is shared by too many people depends on everyone
+        // who holds it: no person's finding stands on their records alone.
+        Condition::Shared(_) => Vec::new(),
+    }
+}
+
+/// The people whose findings new records can change: those the records
+/// (or records they reference) in `changed` are about. `None` when the
+/// condition cannot be evaluated person by person, so a full evaluation
+/// is needed.
+pub fn affected_people(
+    rule: &Rule,
+    view: &View,
+    changed: &HashSet<String>,
+) -> Option<BTreeSet<String>> {
+    let paths = person_paths(&rule.condition);
+    if paths.is_empty() {
+        return None;
+    }
+    let touched = |r: &crate::Record| {
+        changed.contains(&r.id) || r.values.iter().any(|v| changed.contains(&v.value))
+    };
+    let mut out = BTreeSet::new();
+    for (schema, person) in paths {
+        for r in view.of_schema(schema).filter(|r| touched(r)) {
+            out.extend(view.people(r, person).into_iter().map(str::to_owned));
+        }
+    }
+    Some(out)
+}
+
+/// What a full evaluation finds for `people`, reading only their records
+/// (and the records those reference).
+pub fn evaluate_people(rule: &Rule, view: &View, people: &BTreeSet<String>) -> Vec<Finding> {
+    let paths = person_paths(&rule.condition);
+    let mut drop: HashSet<&str> = HashSet::new();
+    for (schema, person) in &paths {
+        for r in view.of_schema(schema) {
+            if !view.people(r, *person).iter().any(|p| people.contains(*p)) {
+                drop.insert(&r.id);
+            }
+        }
+    }
+    // A record of several types is kept when any of them is about one of
+    // the people.
+    for (schema, person) in &paths {
+        for r in view.of_schema(schema) {
+            if view.people(r, *person).iter().any(|p| people.contains(*p)) {
+                drop.remove(r.id.as_str());
+            }
+        }
+    }
+    let sub = view.without(&drop);
+    evaluate(rule, &sub)
+        .into_iter()
+        .filter(|f| people.contains(&f.person))
+        .collect()
+}
