@@ -4,8 +4,8 @@
 //! the pages reach only through [`WorkSource`].
 
 mod assets;
-mod cases;
 mod break_glass;
+mod cases;
 mod chart;
 mod data;
 mod dossier;
