@@ -15,7 +15,7 @@
 //! nodes are treated (never entered, counted or passed through) is the
 //! graph crate's contract, set out in `docs/graph.md`.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
 pub use clearstone_graph::{Day, Limits, Span};
@@ -30,6 +30,7 @@ use clearstone_search::{DocSummary, Visible};
 use serde_json::{Value, json};
 
 use crate::disclose::{Destination, Disclosed, Disclosure};
+use crate::explore_values::{holds_values, is_value_id, value_node};
 use crate::index::search_error;
 use crate::subjects::Seen;
 use crate::{Engine, EngineError, Operation, Session};
@@ -171,7 +172,12 @@ struct NodeDoc {
     label: Box<str>,
     /// The label names the record (rather than being its type and id).
     named: bool,
+    /// For a value node, the node of the record that holds the value
+    /// ([`NO_HOLDER`] for a record's own node).
+    holder: u32,
 }
+
+const NO_HOLDER: u32 = u32::MAX;
 
 /// The reference graph and, beside it, what the gate and the presentation
 /// need: each node's documents and each edge's referring document's shape.
@@ -185,6 +191,9 @@ pub(crate) struct LinkGraph {
     schemas: Names,
     /// By edge index.
     edge_shape: Vec<u64>,
+    /// Nodes from this index on are values (phones, emails, vehicle
+    /// registrations, dwellings) that records meet at.
+    values_from: u32,
 }
 
 /// One document as the build reads it from the index.
@@ -202,6 +211,20 @@ struct Scanned {
     span: Span,
     /// (kind, target entity id).
     refs: Vec<(u16, Box<str>)>,
+    /// The values records meet at (`explore_values.rs`).
+    values: Vec<HeldValue>,
+}
+
+/// A value a document holds that other records may hold too.
+struct HeldValue {
+    /// The holding property, the edge's kind.
+    kind: u16,
+    /// The value node's id.
+    node: Box<str>,
+    /// The value as the document has it, the node's label when seen
+    /// through this document.
+    label: Box<str>,
+    schema: u16,
 }
 
 /// Reads the index's documents for the graph.
@@ -228,6 +251,17 @@ impl<'o> Scan<'o> {
             .iter()
             .map(|(p, t)| Ok((self.kinds.intern(p, "reference kinds")?, (*t).into())))
             .collect::<Result<_, GraphError>>()?;
+        let mut values = Vec::new();
+        for (prop, value) in d.identifiers.iter().chain(&d.texts) {
+            if let Some((kind, node)) = value_node(self.ontology, d.schema, prop, value) {
+                values.push(HeldValue {
+                    kind: self.kinds.intern(prop, "reference kinds")?,
+                    node: node.into(),
+                    label: (*value).into(),
+                    schema: self.schemas.intern(kind.schema(), "entity types")?,
+                });
+            }
+        }
         self.docs.push(Scanned {
             entity: d.entity.into(),
             canonical: d.canonical.into(),
@@ -237,6 +271,7 @@ impl<'o> Scan<'o> {
             label: d.label.into(),
             span: span(self.ontology, d.schema, &d.dates),
             refs,
+            values,
         });
         Ok(())
     }
@@ -276,7 +311,46 @@ impl LinkGraph {
                 schema: d.schema,
                 named: d.named,
                 label: std::mem::take(&mut d.label),
+                holder: NO_HOLDER,
             });
+        }
+        let values_from = doc_start.len() as u32;
+        // Each value node, its holders in node order: (value node, holder
+        // node, document, value) for the edges below.
+        let mut held: BTreeMap<&str, Vec<(NodeIx, usize, usize)>> = BTreeMap::new();
+        for (i, d) in scanned.iter().enumerate() {
+            let Some(holder) = b.ix(&d.canonical) else {
+                continue;
+            };
+            for (j, v) in d.values.iter().enumerate() {
+                held.entry(&v.node).or_default().push((holder, i, j));
+            }
+        }
+        let mut value_edges = Vec::new();
+        for (id, mut holders) in held {
+            // An id some record already has is that record's: never merge.
+            if b.ix(id).is_some() {
+                continue;
+            }
+            let node = b.node(id, "", "")?;
+            doc_start.push(docs.len() as u32);
+            holders.sort_unstable_by_key(|&(h, i, _)| (h.0, i));
+            for (holder, i, j) in holders {
+                let (Some(d), Some(v)) =
+                    (scanned.get(i), scanned.get(i).and_then(|d| d.values.get(j)))
+                else {
+                    continue;
+                };
+                docs.push(NodeDoc {
+                    entity: d.entity.clone(),
+                    shape: d.shape,
+                    schema: v.schema,
+                    named: true,
+                    label: v.label.clone(),
+                    holder: holder.0,
+                });
+                value_edges.push((holder, node, i, v.kind));
+            }
         }
         doc_start.push(docs.len() as u32);
         let canonical_of: HashMap<&str, &str> = scanned
@@ -304,12 +378,26 @@ impl LinkGraph {
                 edge_shape.push(d.shape);
             }
         }
+        for (from, to, i, kind) in value_edges {
+            let Some(d) = scanned.get(i) else {
+                continue;
+            };
+            b.edge(NewEdge {
+                from,
+                to,
+                kind: kinds.get(kind),
+                span: d.span,
+                record: Some(&d.entity),
+            })?;
+            edge_shape.push(d.shape);
+        }
         Ok(Self {
             graph: b.build(),
             doc_start,
             docs,
             schemas,
             edge_shape,
+            values_from,
         })
     }
 
@@ -321,8 +409,25 @@ impl LinkGraph {
         }
     }
 
+    fn is_value(&self, n: NodeIx) -> bool {
+        n.0 >= self.values_from
+    }
+
+    /// A record's node when any of its documents is visible; a value's
+    /// when it joins two visible records: held by one alone it connects
+    /// nothing, and shown then it would tell that someone hidden holds it.
     fn node_visible(&self, n: NodeIx, visible: &Visible) -> bool {
-        self.node_docs(n).iter().any(|d| visible.contains(d.shape))
+        let mut shown = self
+            .node_docs(n)
+            .iter()
+            .filter(|d| visible.contains(d.shape));
+        if !self.is_value(n) {
+            return shown.next().is_some();
+        }
+        let Some(first) = shown.next() else {
+            return false;
+        };
+        shown.any(|d| d.holder != first.holder)
     }
 
     fn edge_visible(&self, e: EdgeIx, visible: &Visible) -> bool {
@@ -335,6 +440,10 @@ impl LinkGraph {
     /// it may see, never from a hidden member of the cluster.
     fn node_id(&self, n: NodeIx, visible: &Visible) -> String {
         let canonical = self.graph.node(n).map(|r| r.id).unwrap_or_default();
+        if self.is_value(n) {
+            // The value itself, which every visible holder shows.
+            return canonical.to_string();
+        }
         let docs = self.node_docs(n);
         let mut shown: Vec<&str> = docs
             .iter()
@@ -587,6 +696,13 @@ impl Session<'_> {
     /// The visible node `id` names (a canonical id, or a visible source
     /// record of it); `None` for an unknown or hidden one alike.
     fn graph_node(&self, g: &Gated, id: &str) -> Result<Option<NodeIx>, EngineError> {
+        if is_value_id(id) {
+            return Ok(g
+                .graph
+                .graph
+                .ix(id)
+                .filter(|&n| g.graph.is_value(n) && g.graph.node_visible(n, &g.visible)));
+        }
         let Some((canonical, _)) = self.cluster_of(id)? else {
             return Ok(None);
         };
@@ -616,14 +732,16 @@ impl Session<'_> {
         Ok(out)
     }
 
-    /// Edge kinds must be reference properties the ontology defines, so a
-    /// typo is an error rather than an empty answer.
+    /// Edge kinds must be reference properties the ontology defines, or
+    /// properties holding values records meet at, so a typo is an error
+    /// rather than an empty answer.
     fn check_kinds(&self, kinds: &[String]) -> Result<(), EngineError> {
         let o = self.engine.ontology();
         for k in kinds {
-            let known = o
-                .types()
-                .any(|t| t.property(k).is_some_and(|p| p.ty == PropType::Entity));
+            let known = o.types().any(|t| {
+                t.property(k)
+                    .is_some_and(|p| p.ty == PropType::Entity || holds_values(o, &t.name, k))
+            });
             if !known {
                 return Err(EngineError::InvalidInput(format!(
                     "no reference property `{k}` in the ontology"
@@ -1188,6 +1306,8 @@ mod tests {
                 label: &label,
                 refs: refs.clone(),
                 dates: Vec::new(),
+                identifiers: Vec::new(),
+                texts: Vec::new(),
             })
             .unwrap();
         }
@@ -1313,5 +1433,108 @@ mod tests {
         let n = g.graph.ix("cs-1").unwrap();
         assert_eq!(g.present(n, &all).label, "hr:officer:1 (Officer)");
         assert!(!g.node_visible(n, &Visible::new([2])));
+    }
+
+    // issue 17, item 5 (link chart): records that share a normalised phone,
+    // email, vehicle or address meet at that value's node.
+    #[test]
+    fn records_sharing_a_value_meet_at_its_node_when_both_are_visible() {
+        let o = Ontology::default_ontology().unwrap();
+        let mut scan = Scan::new(&o);
+        // (entity, shape, schema, identifiers, texts)
+        type Held<'a> = (
+            &'a str,
+            u64,
+            &'a str,
+            Vec<(&'a str, &'a str)>,
+            Vec<(&'a str, &'a str)>,
+        );
+        let docs: [Held<'_>; 5] = [
+            (
+                "hr:staff:1",
+                1,
+                "StaffMember",
+                vec![("mobile", "07700 900123")],
+                vec![],
+            ),
+            (
+                "intel:nominal:7",
+                2,
+                "Person",
+                vec![("phone", "+44 7700 900123")],
+                vec![],
+            ),
+            (
+                "hr:home:1",
+                1,
+                "Address",
+                vec![],
+                vec![("full", "Flat 2, 12 High Street, Northtown")],
+            ),
+            (
+                "intel:address:7",
+                2,
+                "Address",
+                vec![],
+                vec![("full", "FLAT 2 12 HIGH STREET NORTHTOWN NT1 2AB")],
+            ),
+            (
+                "hr:staff:2",
+                1,
+                "StaffMember",
+                vec![("mobile", "07700 900999")],
+                vec![],
+            ),
+        ];
+        for (entity, shape, schema, identifiers, texts) in &docs {
+            let label = entity.to_string();
+            scan.add(&DocSummary {
+                entity,
+                canonical: entity,
+                shape: *shape,
+                schema,
+                label: &label,
+                refs: Vec::new(),
+                dates: Vec::new(),
+                identifiers: identifiers.clone(),
+                texts: texts.clone(),
+            })
+            .unwrap();
+        }
+        let g = LinkGraph::build(scan).unwrap();
+        let phone = g.graph.ix("value:phone:+447700900123").unwrap();
+        let place = g
+            .graph
+            .ix("value:address:flat 2 12 high street northtown")
+            .unwrap();
+        let both = Visible::new([1, 2]);
+        assert!(g.node_visible(phone, &both) && g.node_visible(place, &both));
+        let gated = Gated {
+            graph: Arc::new(g),
+            visible: both,
+        };
+        let (ng, eg) = (gated.node_gate(), gated.edge_gate());
+        let filter = Filter::new(&ng).edge_gate(&eg);
+        let staff = gated.graph.graph.ix("hr:staff:1").unwrap();
+        let sub = gated
+            .graph
+            .graph
+            .expand(&[staff], 2, &filter, &Limits::default())
+            .unwrap();
+        let net = gated.graph.network(&sub, &gated.visible);
+        let ids: Vec<&str> = net.nodes.iter().map(|n| n.id.as_str()).collect();
+        assert!(ids.contains(&"intel:nominal:7"), "{ids:?}");
+        let kinds: Vec<&str> = net.edges.iter().map(|e| e.kind.as_str()).collect();
+        assert_eq!(kinds, ["mobile", "phone"], "{net:?}");
+        // A number held alone connects nothing and is no node.
+        assert!(!gated.graph.node_visible(
+            gated.graph.graph.ix("value:phone:+447700900999").unwrap(),
+            &gated.visible
+        ));
+        // Without the intelligence record in view, nothing says another
+        // record holds the number: the value is not on the chart at all.
+        let hr_only = Visible::new([1]);
+        assert!(!gated.graph.node_visible(phone, &hr_only));
+        assert!(!gated.graph.node_visible(place, &hr_only));
     }
 }

@@ -16,6 +16,8 @@ mod erase;
 mod error;
 mod evidence;
 mod explore;
+mod explore_values;
+pub use explore_values::is_value_id;
 mod export;
 mod export_clusters;
 pub mod fairness;

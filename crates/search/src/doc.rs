@@ -53,6 +53,10 @@ pub struct DocSummary<'a> {
     pub refs: Vec<(&'a str, &'a str)>,
     /// (property, "YYYY-MM-DD").
     pub dates: Vec<(&'a str, &'a str)>,
+    /// (property, value) as [`IndexDoc::identifiers`] holds them, raw.
+    pub identifiers: Vec<(&'a str, &'a str)>,
+    /// (property, text) as [`IndexDoc::texts`] holds them.
+    pub texts: Vec<(&'a str, &'a str)>,
 }
 
 /// A visible document that refers to one of the asked-for targets.

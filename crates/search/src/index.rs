@@ -308,6 +308,8 @@ impl SearchIndex {
                     label: s.label,
                     refs: s.refs,
                     dates: s.dates,
+                    identifiers: s.identifiers,
+                    texts: s.texts,
                 });
             }
         }
