@@ -1,7 +1,8 @@
 //! The link chart: the entities around one, drawn by Cytoscape.js from the
 //! same tables of nodes and edges a screen-reader user reads; expand a node,
-//! filter by relationship, the shortest path to another entity, and export
-//! (a disclosure) as GraphML, GEXF or Cytoscape.js JSON.
+//! filter by relationship and date, the paths to another entity, the
+//! associates shared with another, centrality (`chart_analysis.rs`), and
+//! export (a disclosure) as GraphML, GEXF or Cytoscape.js JSON.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -10,10 +11,12 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use clearstone_engine::{Destination, Disclosure, GraphFormat, Network, graph_limits};
+use clearstone_engine::{Destination, Disclosure, GraphFormat, Span, graph_limits};
 use serde::Deserialize;
 
 use super::Pages;
+use super::chart_analysis as analysis;
+use super::form::FieldError;
 
 use super::layout::{Chrome, off_thread, problem, render, working, working_form};
 
@@ -31,8 +34,22 @@ pub(crate) struct ChartQuery {
     open: String,
     #[serde(default)]
     rel: String,
+    /// Relationships in force from and until these dates.
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    until: String,
+    /// The other end of the paths asked for, and their longest length.
     #[serde(default)]
     to: String,
+    #[serde(default)]
+    k: String,
+    /// The other entity whose shared associates are asked for.
+    #[serde(default)]
+    with: String,
+    /// Whether centrality is asked for (`on`).
+    #[serde(default)]
+    centrality: String,
 }
 
 impl ChartQuery {
@@ -52,7 +69,7 @@ impl ChartQuery {
         out
     }
 
-    /// This chart with `node` expanded too.
+    /// This chart with `node` expanded too, under the same filters.
     fn expand_link(&self, node: &str) -> String {
         let mut open = self.opened();
         open.remove(0);
@@ -60,11 +77,17 @@ impl ChartQuery {
             open.push(node.to_string());
         }
         format!(
-            "/chart?id={}&open={}&rel={}",
+            "/chart?id={}&open={}&rel={}&from={}&until={}",
             enc(&self.id),
             enc(&open.join(",")),
-            enc(&self.rel)
+            enc(&self.rel),
+            enc(&self.from),
+            enc(&self.until)
         )
+    }
+
+    fn centrality_on(&self) -> bool {
+        self.centrality == "on"
     }
 }
 
@@ -82,10 +105,16 @@ fn enc(s: &str) -> String {
 
 pub(crate) struct Node {
     pub id: String,
+    /// An entity with a dossier, rather than a value records share.
+    pub entity: bool,
     pub label: String,
     pub schema: String,
     pub expand: String,
     pub focus: bool,
+    /// On the path or among the shared associates asked for.
+    pub mark: bool,
+    /// Normalised betweenness when centrality was asked for, else empty.
+    pub weight: String,
 }
 
 pub(crate) struct Edge {
@@ -103,11 +132,52 @@ pub(crate) struct Edge {
 struct ChartPage {
     chrome: Chrome,
     q: ChartQuery,
+    errors: Vec<FieldError>,
     nodes: Vec<Node>,
     edges: Vec<Edge>,
     kinds: Vec<String>,
-    path: Option<Vec<String>>,
+    paths: Option<analysis::Paths>,
+    shared: Option<analysis::Shared>,
+    scores: Option<Vec<analysis::ScoreRow>>,
     truncated: Vec<String>,
+    k_max: u32,
+}
+
+impl ChartPage {
+    fn error(&self, field: &str) -> Option<&str> {
+        super::form::message_for(&self.errors, field)
+    }
+
+    fn empty(chrome: Chrome, q: ChartQuery) -> Self {
+        ChartPage {
+            chrome,
+            q,
+            errors: Vec::new(),
+            nodes: Vec::new(),
+            edges: Vec::new(),
+            kinds: Vec::new(),
+            paths: None,
+            shared: None,
+            scores: None,
+            truncated: Vec::new(),
+            k_max: graph_limits().k_max,
+        }
+    }
+}
+
+/// The form's problems, each named by its field; nothing is asked of the
+/// engine (nor logged) until they are put right.
+fn check(q: &ChartQuery) -> (Option<Span>, u32, Vec<FieldError>) {
+    let mut errors = Vec::new();
+    let span = analysis::span(&q.from, &q.until).unwrap_or_else(|e| {
+        errors.extend(e);
+        None
+    });
+    let k = analysis::hops(&q.k).unwrap_or_else(|e| {
+        errors.push(e);
+        0
+    });
+    (span, k, errors)
 }
 
 pub(crate) async fn page(
@@ -121,6 +191,12 @@ pub(crate) async fn page(
             Err(redirect) => return redirect,
         };
         let chrome = Chrome::new(&pages, &who, "/search");
+        let (span, k, errors) = check(&q);
+        if !errors.is_empty() {
+            let mut page = ChartPage::empty(chrome, q);
+            page.errors = errors;
+            return render(StatusCode::BAD_REQUEST, &page);
+        }
         let session = match pages.engine.session(work) {
             Ok(s) => s,
             Err(e) => return problem(chrome, &e),
@@ -130,43 +206,54 @@ pub(crate) async fn page(
         } else {
             vec![q.rel.clone()]
         };
-        let mut net = Network::default();
-        let mut seen_nodes = BTreeSet::new();
-        let mut seen_edges = BTreeSet::new();
+        let mut merge = analysis::Merge::default();
         for id in q.opened() {
-            let part = match session.graph_expand(&id, 1, &kinds_asked, None, &graph_limits()) {
-                Ok(n) => n,
+            match session.graph_expand(&id, 1, &kinds_asked, span, &graph_limits()) {
+                Ok(part) => merge.network(part),
                 Err(e) => return problem(chrome, &e),
-            };
-            for n in part.nodes {
-                if seen_nodes.insert(n.id.clone()) {
-                    net.nodes.push(n);
-                }
             }
-            for e in part.edges {
-                if seen_edges.insert((
-                    e.from.clone(),
-                    e.to.clone(),
-                    e.kind.clone(),
-                    e.record.clone(),
-                )) {
-                    net.edges.push(e);
-                }
-            }
-            net.truncated.extend(part.truncated);
         }
-        let path = if q.to.trim().is_empty() {
+        let mut marked: BTreeSet<String> = BTreeSet::new();
+        let paths = if q.to.trim().is_empty() {
             None
         } else {
-            match session.graph_paths(&q.id, q.to.trim(), 1) {
-                Ok(c) => Some(
-                    c.shortest
-                        .map(|p| p.nodes.into_iter().map(|n| n.label).collect())
-                        .unwrap_or_default(),
-                ),
+            match session.graph_paths(&q.id, q.to.trim(), k) {
+                Ok(c) => {
+                    for p in c.shortest.iter().chain(&c.paths) {
+                        merge.path(p);
+                        marked.extend(p.nodes.iter().map(|n| n.id.clone()));
+                    }
+                    Some(analysis::paths(&c, k))
+                }
                 Err(e) => return problem(chrome, &e),
             }
         };
+        let shared = if q.with.trim().is_empty() {
+            None
+        } else {
+            match session.graph_shared(&q.id, q.with.trim()) {
+                Ok(s) => {
+                    merge.shared(&s);
+                    marked.extend(s.associates.iter().map(|x| x.node.id.clone()));
+                    Some(analysis::shared(&s))
+                }
+                Err(e) => return problem(chrome, &e),
+            }
+        };
+        let scores = if q.centrality_on() {
+            match session.graph_centrality(&q.id, analysis::CENTRALITY_HOPS) {
+                Ok(r) => Some(analysis::scores(&r)),
+                Err(e) => return problem(chrome, &e),
+            }
+        } else {
+            None
+        };
+        let weights: BTreeMap<&str, f64> = scores
+            .iter()
+            .flatten()
+            .map(|s| (s.id.as_str(), s.weight))
+            .collect();
+        let net = &merge.net;
         let labels: BTreeMap<String, String> = net
             .nodes
             .iter()
@@ -204,22 +291,29 @@ pub(crate) async fn page(
             .map(|n| Node {
                 expand: q.expand_link(&n.id),
                 focus: n.id == q.id,
+                entity: !clearstone_engine::is_value_id(&n.id),
+                mark: marked.contains(&n.id),
+                weight: weights
+                    .get(n.id.as_str())
+                    .map(|w| format!("{w:.2}"))
+                    .unwrap_or_default(),
                 id: n.id.clone(),
                 label: n.label.clone(),
                 schema: n.schema.clone(),
             })
             .collect();
-        let mut truncated = net.truncated;
+        let mut truncated = merge.net.truncated.clone();
         truncated.sort();
         truncated.dedup();
         let page = ChartPage {
-            chrome,
-            q,
             nodes,
             edges,
             kinds,
-            path,
+            paths,
+            shared,
+            scores,
             truncated,
+            ..ChartPage::empty(chrome, q)
         };
         render(StatusCode::OK, &page)
     })

@@ -7,6 +7,7 @@ mod assets;
 mod break_glass;
 mod cases;
 mod chart;
+mod chart_analysis;
 mod data;
 mod dossier;
 mod dpo;
