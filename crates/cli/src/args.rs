@@ -99,10 +99,13 @@ pub enum Command {
         #[command(flatten)]
         session: SessionArgs,
     },
-    /// Start an emergency break-glass grant for yourself.
+    /// Start an emergency break-glass grant for yourself, or end yours (--end).
     BreakGlass {
-        #[arg(long)]
-        minutes: u64,
+        #[arg(long, required_unless_present = "end")]
+        minutes: Option<u64>,
+        /// End your grant now rather than when it runs out.
+        #[arg(long, conflicts_with = "minutes")]
+        end: bool,
         #[command(flatten)]
         session: SessionArgs,
     },

@@ -465,7 +465,16 @@ fn run(cli: Cli) -> Result<()> {
                 receipt.as_deref(),
             )?;
         }
-        Command::BreakGlass { minutes, session } => {
+        Command::BreakGlass {
+            end: true, session, ..
+        } => {
+            open(dir)?.session(request(&session))?.end_break_glass()?;
+            println!("break-glass ended: commands with --break-glass are refused from now on");
+        }
+        Command::BreakGlass {
+            minutes, session, ..
+        } => {
+            let minutes = minutes.unwrap_or_default();
             let g = open(dir)?
                 .session(request(&session))?
                 .start_break_glass(minutes)?;

@@ -162,6 +162,8 @@ fn every_data_command_refuses_without_a_session_and_exits_1() {
             "--flagged",
             "nowhere.txt",
         ],
+        // issue 17: ending break-glass is an act of a session too.
+        vec!["break-glass", "--end"],
     ];
     for args in commands {
         let out = bin(&dir).args(&args).output().unwrap();
