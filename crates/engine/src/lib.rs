@@ -47,6 +47,7 @@ mod resolve_profile;
 mod resolve_records;
 mod review;
 mod search;
+mod search_facets;
 mod session;
 mod subjects;
 mod traces;
@@ -78,6 +79,7 @@ pub use clearstone_indicators::{Rule as IndicatorRuleFile, RuleError};
 pub use clearstone_model::{Classification, Entity, Statement, Timestamp};
 pub use clearstone_notes as note_text;
 pub use clearstone_policy::{self as policy, Action, Decision};
+pub use clearstone_search::{FACET_DOCS_MAX, Facets as SearchFacets};
 pub use clearstone_search::{
     Hit as SearchHit, Page as SearchPage, Results as SearchResults, Snippet as SearchSnippet,
 };

@@ -1,5 +1,9 @@
 //! The index on disk or in memory, its one writer, and the searches.
 
+mod facets;
+
+pub use facets::{FACET_DOCS_MAX, Facets};
+
 use std::collections::BTreeMap;
 use std::os::unix::fs::DirBuilderExt as _;
 use std::path::Path;

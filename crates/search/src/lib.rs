@@ -66,8 +66,8 @@ mod visible;
 pub use doc::{BIRTH_DATE, DocSummary, IndexDoc, Referrer};
 pub use error::{QueryError, SearchError};
 pub use index::{
-    IndexWriter, REFERRERS_MAX, SNIPPET_DOCS_PER_HIT, SNIPPETS_PER_HIT, SearchIndex, TARGETS_MAX,
-    WRITER_HEAP_BYTES,
+    FACET_DOCS_MAX, Facets, IndexWriter, REFERRERS_MAX, SNIPPET_DOCS_PER_HIT, SNIPPETS_PER_HIT,
+    SearchIndex, TARGETS_MAX, WRITER_HEAP_BYTES,
 };
 pub use query::{CATEGORIES, QUERY_CHARS_MAX, QUERY_TERMS_MAX, Query, SNIPPET_BYTES_MAX, score};
 pub use results::{Hit, OFFSET_MAX, PAGE_SIZE_MAX, Page, Results, Snippet};

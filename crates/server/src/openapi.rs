@@ -44,6 +44,7 @@ use utoipa::OpenApi;
         crate::api::data::receipt,
         crate::api::data::own_events,
         crate::api::data::own_receipt,
+        crate::api::search_extra::facets,
     ),
     components(schemas(crate::errors::ErrorBody)),
     modifiers(&SecuritySchemes),

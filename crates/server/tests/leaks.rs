@@ -92,6 +92,8 @@ fn record_routes_answer_as_the_reference_evaluator_decides() {
         for path in [
             "/api/v1/search?q=smith",
             "/api/v1/search?q=asthma",
+            "/api/v1/search/facets?q=smith",
+            "/api/v1/search/facets?q=asthma",
             "/api/v1/dossiers/hr:person:1",
             "/api/v1/graph/hr:person:1/neighbours",
             "/api/v1/graph/hr:person:1/expand?hops=2",
@@ -111,4 +113,47 @@ fn record_routes_answer_as_the_reference_evaluator_decides() {
         );
         assert!(!export.contains(SENTINEL), "{purpose} export: {export}");
     }
+}
+
+// issue 17, item 5 (search): a facet counts only what the session may
+// see: a masked value never matches, a hidden record never counts.
+#[test]
+fn facet_counts_never_count_what_the_purpose_may_not_see() {
+    let server = start();
+    server
+        .engine
+        .session(support::admin_request())
+        .unwrap()
+        .put_purpose(&clearstone_engine::policy::Purpose {
+            datasets: ["elsewhere".to_string()].into(),
+            ..support::purpose("elsewhere", false)
+        })
+        .unwrap();
+    for purpose in ["pds", "pds-health"] {
+        let ana = working(&server, "ana", purpose);
+        let (status, facets) = ana.get("/api/v1/search/facets?q=asthma");
+        assert_eq!(status, 200, "{facets}");
+        let (_, hits) = ana.get("/api/v1/search?q=asthma");
+        assert_eq!(hits["total"], 0, "{hits}");
+        assert_eq!(facets["types"], json!([]), "{purpose}: {facets}");
+        let (_, facets) = ana.get("/api/v1/search/facets?q=smith");
+        assert_eq!(facets["counted"], true);
+        assert_eq!(
+            facets["types"],
+            json!([{"value": "Person", "count": 2}]),
+            "{facets}"
+        );
+        assert_eq!(
+            facets["datasets"],
+            json!([{"value": "hr", "count": 2}]),
+            "{facets}"
+        );
+    }
+    let bea = working(&server, "bea", "elsewhere");
+    let (status, facets) = bea.get("/api/v1/search/facets?q=smith");
+    assert_eq!(status, 200, "{facets}");
+    assert_eq!(
+        facets,
+        json!({"counted": true, "types": [], "datasets": [], "years": []})
+    );
 }

@@ -149,6 +149,13 @@ fn data_routes(
             "/api/v1/me/receipts/1".into(),
             None,
         ),
+        // issue 17, item 5 (search): facet counts.
+        (
+            "get",
+            "/api/v1/search/facets",
+            "/api/v1/search/facets?q=smith".into(),
+            None,
+        ),
     ]
 }
 

@@ -6,6 +6,7 @@ pub(crate) mod data;
 pub(crate) mod entities;
 pub(crate) mod graph;
 pub(crate) mod review;
+pub(crate) mod search_extra;
 
 use axum::Router;
 
@@ -17,4 +18,5 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(data::routes())
         .merge(graph::routes())
         .merge(review::routes())
+        .merge(search_extra::routes())
 }

@@ -18,6 +18,7 @@ mod overseer;
 mod record;
 mod review;
 mod search;
+mod search_facets;
 mod start;
 mod undo;
 

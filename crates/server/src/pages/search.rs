@@ -69,7 +69,7 @@ impl SearchForm {
 }
 
 /// Percent-encodes a query-string value.
-fn form_urlencode(s: &str) -> String {
+pub(crate) fn form_urlencode(s: &str) -> String {
     let mut out = String::new();
     for b in s.bytes() {
         match b {
@@ -154,6 +154,8 @@ struct SearchPage {
     first: usize,
     previous: Option<String>,
     next: Option<String>,
+    /// The counts by type, dataset and year, on the first page.
+    facets: Option<super::search_facets::FacetLinks>,
 }
 
 pub(crate) async fn page(
@@ -196,6 +198,7 @@ pub(crate) async fn page(
             first: (page_no - 1) * PAGE_SIZE + 1,
             previous: None,
             next: None,
+            facets: None,
             form,
         };
         if out.searched {
@@ -213,6 +216,20 @@ pub(crate) async fn page(
                 .lt(&results.total)
                 .then(|| out.form.link(page_no + 1));
             out.hits = results.hits.into_iter().map(shown).collect();
+            if page_no == 1 && results.total > 0 {
+                let f = &out.form;
+                let asked = super::search_facets::Asked {
+                    q: &f.q,
+                    schema: &f.schema,
+                    dataset: &f.dataset,
+                    from: &f.from,
+                    to: &f.to,
+                };
+                out.facets = match super::search_facets::links(&session, &query, &asked) {
+                    Ok(l) => Some(l),
+                    Err(e) => return problem(out.chrome, &e),
+                };
+            }
         }
         render(StatusCode::OK, &out)
     })

@@ -99,6 +99,7 @@ async function mouseFlow (browser) {
   expect(await page.locator('main ol li').count() > 0, `the search \`${query}\` finds someone`)
   expect(await page.locator('mark.app-highlight').count() > 0, 'what matched is highlighted')
   await check(page, 'search-results')
+  expect(await page.locator('[data-app-facets] [data-app-facet]').count() > 0, 'the results are counted by type, dataset and year')
 
   await page.click('main ol li h3 a')
   expect(page.url().includes('/entities/'), 'a result opens its dossier')
