@@ -85,6 +85,15 @@ impl Witnesses {
         })
     }
 
+    /// Each witness's verifier key (`name+keyid+key`), in the file's order.
+    pub(crate) fn keys(&self) -> Result<Vec<String>, EngineError> {
+        let clients = self
+            .clients
+            .lock()
+            .map_err(|_| EngineError::Internal("witness list lock poisoned".into()))?;
+        Ok(clients.iter().map(|c| c.key.to_string()).collect())
+    }
+
     /// Whether checkpoints need cosignatures: then an act is complete only
     /// once a checkpoint covering its event is witnessed.
     pub(crate) fn required(&self) -> bool {
@@ -125,5 +134,14 @@ impl Witnesses {
             }
             Ok(lines)
         })?)
+    }
+}
+
+impl crate::Engine {
+    /// The witnesses' verifier keys, for overseers to check each one's
+    /// cosignature on the current checkpoint; empty when checkpoints are
+    /// signed by the log alone. Public keys, no personal data.
+    pub fn witness_keys(&self) -> Result<Vec<String>, EngineError> {
+        self.witnesses.keys()
     }
 }

@@ -15,6 +15,7 @@ mod form;
 mod glue;
 mod layout;
 mod overseer;
+mod overseer_witnesses;
 mod record;
 mod review;
 mod search;

@@ -82,6 +82,8 @@ struct OverseerPage {
     key: String,
     rows: Vec<Row>,
     verified: Option<Verified>,
+    /// Each witness's cosignature, when *Verify now* was asked.
+    witnesses: Vec<super::overseer_witnesses::WitnessCheck>,
 }
 
 /// Checks the checkpoint against the log's key and every event's inclusion
@@ -161,7 +163,25 @@ pub(crate) async fn page(
             );
             return response;
         }
-        let verified = form.verify.is_some().then(|| verify(&report));
+        let mut verified = form.verify.is_some().then(|| verify(&report));
+        let mut witnesses = Vec::new();
+        if let Some(v) = verified.as_mut() {
+            let keys = match pages.engine.witness_keys() {
+                Ok(k) => k,
+                Err(e) => return problem(chrome, &e),
+            };
+            witnesses = super::overseer_witnesses::check(&report.checkpoint, &keys);
+            let failed = witnesses.iter().filter(|w| !w.verified).count();
+            if failed > 0 {
+                v.ok = false;
+                v.message = format!(
+                    "{} {failed} of the {} witnesses' cosignatures on the checkpoint {} not verify.",
+                    v.message,
+                    witnesses.len(),
+                    if failed == 1 { "does" } else { "do" }
+                );
+            }
+        }
         let rows = report
             .evidence
             .iter()
@@ -185,6 +205,7 @@ pub(crate) async fn page(
             key: report.verifier_key,
             rows,
             verified,
+            witnesses,
         };
         render(StatusCode::OK, &page)
     })

@@ -244,6 +244,7 @@ async function overseerFlow (browser) {
   await page.click('button[name=verify]')
   expect(await page.locator('[data-app-event]').count() > 0, 'the overseer finds the analyst\'s reveals')
   expect(await page.locator('[data-app-verified]').count() === 1, 'Verify now checks the checkpoint and every proof')
+  expect(await page.locator('[data-app-witnesses], [data-app-witnesses-none]').count() === 1, 'Verify now says which witnesses cosigned, or that none are configured')
   await check(page, 'overseer-verified')
   const downloading = page.waitForEvent('download')
   await page.click('button[name=download]')
