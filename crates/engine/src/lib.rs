@@ -40,6 +40,7 @@ mod quarantine;
 mod read;
 mod references;
 mod registers;
+mod registers_edit;
 mod replay;
 mod resolution_defaults;
 mod resolve;

@@ -11,6 +11,7 @@ mod chart_analysis;
 mod data;
 mod dossier;
 mod dpo;
+mod dpo_purposes;
 mod form;
 mod glue;
 mod layout;
@@ -116,6 +117,14 @@ pub fn router<S: Clone + Send + Sync + 'static>(
         .route(
             "/entities/{id}/judgements/{judgement}/withdraw",
             axum::routing::post(undo::withdraw),
+        )
+        .route(
+            "/dpo/purposes/{id}/review",
+            axum::routing::post(dpo_purposes::review),
+        )
+        .route(
+            "/dpo/purposes/{id}/expire",
+            axum::routing::post(dpo_purposes::expire),
         )
         .with_state(Pages { engine, source })
 }
