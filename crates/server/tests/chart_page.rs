@@ -93,7 +93,7 @@ fn dates_and_path_length_are_checked_before_anything_is_asked() {
     ] {
         let before = last_event_id(&server);
         let (s, html) = page(&ana, &format!("/chart?id=hr:person:1&{query}"));
-        assert_eq!(s, 400, "{query}: {html}");
+        assert_eq!(s, 422, "{query}: {html}");
         assert!(html.contains("<title>Error: Link chart"), "{query}: {html}");
         assert!(html.contains(&format!("href=\"#{field}\"")), "{query}");
         assert!(html.contains(says), "{query}: {html}");

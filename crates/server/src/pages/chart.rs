@@ -195,7 +195,7 @@ pub(crate) async fn page(
         if !errors.is_empty() {
             let mut page = ChartPage::empty(chrome, q);
             page.errors = errors;
-            return render(StatusCode::BAD_REQUEST, &page);
+            return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
         }
         let session = match pages.engine.session(work) {
             Ok(s) => s,
