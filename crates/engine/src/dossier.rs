@@ -5,7 +5,7 @@
 //! gate: a record the session may not see is left out as if it had never
 //! been loaded, so nothing in the dossier hints at it.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use clearstone_model::{PropType, Statement, Timestamp, limits};
 use clearstone_policy::Action;
@@ -171,17 +171,43 @@ pub struct Dossier {
     pub truncated: Vec<&'static str>,
 }
 
+/// The statements of the records one answer has read, raw and as the gate
+/// let them through, so that a record asked about twice (to find its
+/// cluster, to list it, to check it for self-monitoring) is read and
+/// decided once. Never kept between answers: what a session may see can
+/// change between them.
+#[derive(Default)]
+pub(crate) struct Reads {
+    raw: HashMap<String, Vec<Statement>>,
+    shown: HashMap<String, Vec<Statement>>,
+}
+
 impl Session<'_> {
-    /// The statements of one source record this session may see.
-    pub(crate) fn visible_statements(
+    /// One record's statements as stored, read once per answer.
+    fn raw_read<'r>(&self, reads: &'r mut Reads, id: &str) -> Result<&'r [Statement], EngineError> {
+        if !reads.raw.contains_key(id) {
+            let raw = self
+                .engine
+                .store()?
+                .entity_statements(id, limits::ENTITY_STATEMENTS_MAX)?;
+            reads.raw.insert(id.to_string(), raw);
+        }
+        Ok(reads.raw.get(id).map_or(&[], Vec::as_slice))
+    }
+
+    /// One record's statements as this session may see them, read and
+    /// decided once per answer.
+    fn shown_read<'r>(
         &self,
-        entity_id: &str,
-    ) -> Result<Vec<Statement>, EngineError> {
-        let raw = self
-            .engine
-            .store()?
-            .entity_statements(entity_id, limits::ENTITY_STATEMENTS_MAX)?;
-        Ok(self.gate(Action::View, raw, None).0)
+        reads: &'r mut Reads,
+        id: &str,
+    ) -> Result<&'r [Statement], EngineError> {
+        if !reads.shown.contains_key(id) {
+            let raw = self.raw_read(reads, id)?.to_vec();
+            let shown = self.gate(Action::View, raw, None).0;
+            reads.shown.insert(id.to_string(), shown);
+        }
+        Ok(reads.shown.get(id).map_or(&[], Vec::as_slice))
     }
 
     /// The canonical id and members `id` names: a canonical id as this
@@ -194,11 +220,20 @@ impl Session<'_> {
         &self,
         id: &str,
     ) -> Result<Option<(String, Vec<String>)>, EngineError> {
+        self.cluster_read(id, &mut Reads::default())
+    }
+
+    /// As [`Session::cluster_of`], keeping what it read in `reads`.
+    fn cluster_read(
+        &self,
+        id: &str,
+        reads: &mut Reads,
+    ) -> Result<Option<(String, Vec<String>)>, EngineError> {
         let store = self.engine.store()?;
         let members = store.cluster_members(id)?;
         if !members.is_empty() {
             drop(store);
-            let visible = self.visible_members(&members)?;
+            let visible = self.visible_members(&members, reads)?;
             let all = visible.len() == members.len();
             if visible.is_empty() || view_id(id, &visible, all) != id {
                 return Ok(None);
@@ -209,9 +244,9 @@ impl Session<'_> {
         drop(store);
         // Canonical ids are `cs-` and a hash (`resolve::canonical_id`).
         if canonical.is_none() && id.starts_with("cs-") {
-            return self.cluster_by_view_id(id);
+            return self.cluster_by_view_id(id, reads);
         }
-        if self.visible_statements(id)?.is_empty() {
+        if self.shown_read(reads, id)?.is_empty() {
             return Ok(None);
         }
         Ok(Some(match canonical {
@@ -224,10 +259,14 @@ impl Session<'_> {
     }
 
     /// The members of a cluster this session may see.
-    fn visible_members<'m>(&self, members: &'m [String]) -> Result<Vec<&'m str>, EngineError> {
+    fn visible_members<'m>(
+        &self,
+        members: &'m [String],
+        reads: &mut Reads,
+    ) -> Result<Vec<&'m str>, EngineError> {
         let mut out = Vec::with_capacity(members.len());
         for m in members {
-            if !self.visible_statements(m)?.is_empty() {
+            if !self.shown_read(reads, m)?.is_empty() {
                 out.push(m.as_str());
             }
         }
@@ -239,7 +278,11 @@ impl Session<'_> {
     /// the smallest is hidden from it. Found by deriving the id of every
     /// resolved record, which only a shown id that is not a cluster's own
     /// asks for.
-    fn cluster_by_view_id(&self, id: &str) -> Result<Option<(String, Vec<String>)>, EngineError> {
+    fn cluster_by_view_id(
+        &self,
+        id: &str,
+        reads: &mut Reads,
+    ) -> Result<Option<(String, Vec<String>)>, EngineError> {
         let names: Vec<String> = self
             .engine
             .ontology()
@@ -253,7 +296,7 @@ impl Session<'_> {
                     continue;
                 }
                 let members = self.engine.store()?.cluster_members(&canonical)?;
-                let visible = self.visible_members(&members)?;
+                let visible = self.visible_members(&members, reads)?;
                 if view_id(&canonical, &visible, visible.len() == members.len()) != id {
                     return Ok(None);
                 }
@@ -271,7 +314,8 @@ impl Session<'_> {
     /// entity returned.
     pub fn dossier(&self, id: &str) -> Result<Dossier, EngineError> {
         let mut truncated = Vec::new();
-        let (canonical, all_members) = match self.cluster_of(id)? {
+        let mut reads = Reads::default();
+        let (canonical, all_members) = match self.cluster_read(id, &mut reads)? {
             Some(c) => c,
             None => (id.to_string(), Vec::new()),
         };
@@ -281,7 +325,7 @@ impl Session<'_> {
         let mut members = Vec::new();
         let mut statements: Vec<Statement> = Vec::new();
         for m in &all_members {
-            let shown = self.visible_statements(m)?;
+            let shown = self.shown_read(&mut reads, m)?;
             let Some(first) = shown.first() else {
                 continue;
             };
@@ -294,7 +338,7 @@ impl Session<'_> {
                 dataset: first.dataset.to_string(),
                 schema: first.schema.to_string(),
             });
-            statements.extend(shown);
+            statements.extend_from_slice(shown);
         }
         if members.is_empty() {
             self.record(Operation::Consult, "dossier", &[id], None, "not found")?;
@@ -316,11 +360,11 @@ impl Session<'_> {
             .unwrap_or_else(|| format!("{schema} {canonical}"));
         let (properties, refs) = self.group_values(statements);
         let mut shown_ids = Seen::default();
-        let outgoing = self.outgoing(refs, &mut truncated, &mut shown_ids)?;
+        let outgoing = self.outgoing(refs, &mut truncated, &mut shown_ids, &mut reads)?;
         let member_set: BTreeSet<&str> = members.iter().map(|m| m.entity_id.as_str()).collect();
         let (incoming, timeline) =
             self.incoming(&cluster, &member_set, &mut truncated, &mut shown_ids)?;
-        let history = self.history(&members, &mut truncated)?;
+        let history = self.history(&members, &mut truncated, &mut reads)?;
         let mut hit = HashSet::new();
         truncated.retain(|t| hit.insert(*t));
 
@@ -337,11 +381,14 @@ impl Session<'_> {
         // Opening a dossier is looking the person up, as `show` is: the same
         // self-monitoring concerns apply to each of its records.
         let mut concerns: Vec<(&str, Vec<&'static str>)> = Vec::new();
-        for m in &members {
-            let raw = self.raw_statements(&m.entity_id)?;
-            let found = self.self_monitoring(&m.entity_id, &raw);
-            if !found.is_empty() {
-                concerns.push((&m.entity_id, found));
+        // Most principals have nothing to look themselves up by.
+        if self.monitors_lookups() {
+            for m in &members {
+                let raw = self.raw_read(&mut reads, &m.entity_id)?;
+                let found = self.self_monitoring(&m.entity_id, raw);
+                if !found.is_empty() {
+                    concerns.push((&m.entity_id, found));
+                }
             }
         }
         let flags: &[&str] = if concerns.is_empty() {
@@ -460,13 +507,14 @@ impl Session<'_> {
         mut refs: Vec<Statement>,
         truncated: &mut Vec<&'static str>,
         shown_ids: &mut Seen,
+        reads: &mut Reads,
     ) -> Result<Vec<Reference>, EngineError> {
         refs.sort_by(|a, b| {
             (&a.prop, &a.value, &a.entity_id).cmp(&(&b.prop, &b.value, &b.entity_id))
         });
         let mut out = Vec::new();
         for s in refs {
-            let target = self.visible_statements(&s.value)?;
+            let target = self.shown_read(reads, &s.value)?.to_vec();
             let Some(first) = target.first() else {
                 continue;
             };
@@ -597,6 +645,7 @@ impl Session<'_> {
         &self,
         members: &[DossierMember],
         truncated: &mut Vec<&'static str>,
+        reads: &mut Reads,
     ) -> Result<ResolutionHistory, EngineError> {
         let Some(first) = members.first() else {
             return Ok(ResolutionHistory::default());
@@ -648,7 +697,7 @@ impl Session<'_> {
                 let seen = match outside_visible.get(other) {
                     Some(v) => *v,
                     None => {
-                        let v = !self.visible_statements(other)?.is_empty();
+                        let v = !self.shown_read(reads, other)?.is_empty();
                         outside_visible.insert(other.to_string(), v);
                         v
                     }

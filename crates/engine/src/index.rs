@@ -485,3 +485,19 @@ impl Session<'_> {
         Ok(Visible::new(out))
     }
 }
+
+impl Session<'_> {
+    /// The datasets of the shapes this session may see for `action`, in
+    /// name order: what a search can find in, read from the index's shapes
+    /// rather than by counting the store.
+    pub(crate) fn visible_datasets(&self, action: Action) -> Result<Vec<String>, EngineError> {
+        let visible = self.visible(action)?;
+        let shapes = self.engine.index.shapes()?;
+        let names: std::collections::BTreeSet<&str> = shapes
+            .iter()
+            .filter(|(id, _)| visible.contains(**id))
+            .map(|(_, s)| s.dataset.as_str())
+            .collect();
+        Ok(names.into_iter().map(str::to_string).collect())
+    }
+}

@@ -10,6 +10,7 @@ mod cases;
 mod cases_export;
 mod compared;
 mod datadir;
+mod decisions;
 mod disclose;
 mod dossier;
 mod erase;
@@ -147,6 +148,8 @@ pub struct Engine {
     index: index::Index,
     /// The reference graph, built from the index when it changes (`explore.rs`).
     graph: explore::GraphCache,
+    /// Policy decisions shared by sessions of one principal and purpose.
+    decisions: decisions::SharedDecisions,
 }
 
 /// The purpose `init` creates so the first administrator can set up the
@@ -257,6 +260,7 @@ impl Engine {
             subject_key: datadir::read_key(dir)?,
             index: index::Index::open(dir)?,
             graph: explore::GraphCache::default(),
+            decisions: decisions::SharedDecisions::default(),
         };
         let mut engine = engine;
         engine.integrator = Some(Integrator::start(

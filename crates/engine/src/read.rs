@@ -45,6 +45,15 @@ impl Session<'_> {
         Ok(out)
     }
 
+    /// The names of the datasets this session may search in, for a search
+    /// form's filter. Names only, from the index's shapes: the register's
+    /// counts (`datasets`) sum the store and are its own recorded act, too
+    /// slow to repeat on every search page. Names are no one's personal
+    /// data, so listing them appends no event.
+    pub fn searchable_datasets(&self) -> Result<Vec<String>, EngineError> {
+        self.visible_datasets(Action::Search)
+    }
+
     pub fn ingest_runs(&self, limit: usize) -> Result<Vec<IngestRun>, EngineError> {
         self.require_action(Action::Ingest, "read the ingest log")?;
         let out = self

@@ -121,7 +121,9 @@ pub struct Session<'e> {
     pub(crate) req: SessionRequest,
     pub(crate) principal: Principal,
     pub(crate) purpose: Purpose,
-    pub(crate) decisions: RefCell<DecisionCache>,
+    /// Shared with every session of the same principal and purpose
+    /// (`decisions.rs`).
+    pub(crate) decisions: std::sync::Arc<std::sync::Mutex<DecisionCache>>,
     pub(crate) break_glass: Option<BreakGlass>,
     /// The justification's hash, which events carry; its text is stored once
     /// per session.
@@ -270,16 +272,13 @@ impl Engine {
             &purpose.id,
         )?;
         drop(store);
-        let decisions = self
-            .policies
-            .cache(&principal, &purpose)
-            .map_err(|e| EngineError::Internal(e.to_string()))?;
+        let decisions = self.decisions.memo(&self.policies, &principal, &purpose)?;
         Ok(Session {
             engine: self,
             req: req.clone(),
             principal,
             purpose,
-            decisions: RefCell::new(decisions),
+            decisions,
             break_glass,
             justification_ref: text_ref(&req.justification),
             justification_stored: std::cell::Cell::new(false),
@@ -338,7 +337,7 @@ impl Session<'_> {
     /// The decision for one value, with break-glass applied: an active grant
     /// lifts the purpose's dataset and type limits, never markings or masking.
     pub(crate) fn decide(&self, action: Action, resource: &Resource, reveal: bool) -> Decision {
-        let d = self.decisions.borrow_mut().decide(action, resource, reveal);
+        let d = crate::decisions::lock(&self.decisions).decide(action, resource, reveal);
         match d {
             Decision::Deny { reason }
                 if self.break_glass.is_some()

@@ -249,15 +249,14 @@ impl ResolutionStore for SqliteStore {
         left: &str,
         right: &str,
     ) -> Result<Option<MatchPair>, StoreError> {
+        // Prepared once per connection: a dossier asks this for every
+        // pair of its members.
         Ok(self
             .conn
-            .query_row(
-                &format!(
-                    "SELECT {PAIR_COLUMNS} FROM match_pair WHERE schema = ?1 AND left_id = ?2 AND right_id = ?3"
-                ),
-                params![schema, left, right],
-                pair_row,
-            )
+            .prepare_cached(&format!(
+                "SELECT {PAIR_COLUMNS} FROM match_pair WHERE schema = ?1 AND left_id = ?2 AND right_id = ?3"
+            ))?
+            .query_row(params![schema, left, right], pair_row)
             .optional()?)
     }
 
@@ -358,16 +357,14 @@ impl ResolutionStore for SqliteStore {
     fn canonical_of(&self, entity_id: &str) -> Result<Option<(String, String)>, StoreError> {
         Ok(self
             .conn
-            .query_row(
-                "SELECT schema, canonical_id FROM canonical WHERE entity_id = ?1",
-                [entity_id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
+            .prepare_cached("SELECT schema, canonical_id FROM canonical WHERE entity_id = ?1")?
+            .query_row([entity_id], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?)
     }
 
     fn cluster_members(&self, canonical_id: &str) -> Result<Vec<String>, StoreError> {
-        let mut q = self.conn.prepare(
+        // Every answer naming entities asks this once per cluster.
+        let mut q = self.conn.prepare_cached(
             "SELECT entity_id FROM canonical WHERE canonical_id = ?1 ORDER BY entity_id",
         )?;
         let rows = q.query_map([canonical_id], |r| r.get(0))?;

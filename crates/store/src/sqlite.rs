@@ -916,7 +916,12 @@ impl Store for SqliteStore {
                 "SELECT id, body, created_at, updated_at FROM purpose WHERE id = ?1"
             }
         };
-        Ok(self.conn.query_row(sql, [id], document_row).optional()?)
+        // Every session opened reads its principal and purpose.
+        Ok(self
+            .conn
+            .prepare_cached(sql)?
+            .query_row([id], document_row)
+            .optional()?)
     }
 
     fn documents(&self, register: Register) -> Result<Vec<Document>, StoreError> {

@@ -180,10 +180,10 @@ pub(crate) async fn page(
             .map(|t| t.name.to_string())
             .collect();
         types.sort();
-        // The datasets this session may see, for the facet: asking is itself
-        // a recorded consultation of the register.
-        let datasets = match session.datasets() {
-            Ok(d) => d.into_iter().map(|d| d.name).collect(),
+        // The datasets this session may search, for the facet: names only,
+        // as the register's counts cost a pass over the store.
+        let datasets = match session.searchable_datasets() {
+            Ok(d) => d,
             Err(e) => return problem(chrome, &e),
         };
         let query = form.query();
