@@ -45,7 +45,7 @@ impl NotesSummary {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SignOff {
     /// The summary is now a note of the record.
-    Confirmed(NoteView),
+    Confirmed(Box<NoteView>),
     /// Refused: these sentences fail the citation gate.
     Refused(Vec<FailingSentence>),
 }
@@ -357,7 +357,7 @@ impl Session<'_> {
     /// was drawn from can no longer be seen. One event.
     pub fn confirm_summary(&self, key: &str) -> Result<NoteView, EngineError> {
         match self.sign_off(key)? {
-            SignOff::Confirmed(view) => Ok(view),
+            SignOff::Confirmed(view) => Ok(*view),
             SignOff::Refused(failing) => Err(EngineError::SummaryUnsupported(failing.len())),
         }
     }
@@ -475,7 +475,8 @@ impl Session<'_> {
                 None,
                 &format!("confirmed summary {key}, {} sentences, {by}", text.len()),
             )?;
-            self.view_after_write(&id).map(SignOff::Confirmed)
+            self.view_after_write(&id)
+                .map(|v| SignOff::Confirmed(Box::new(v)))
         })
     }
 }
