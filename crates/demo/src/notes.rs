@@ -314,6 +314,27 @@ fn date_slot(r: &mut Rng, b: &mut Builder, base: Date, future: bool, on: bool) {
     b.mention(&text, "date", date.iso(), None);
 }
 
+/// A period counted from the note's date, as it resolves: a week by the
+/// day a week on from the note ("this week" is the note's own day), a month
+/// as `YYYY-MM`. A period that does not resolve ("this term") is no date.
+fn period(base: Date, written: &str) -> Option<String> {
+    let months = |n: i32| {
+        let (y, m, _) = base.ymd();
+        let k = y * 12 + m as i32 - 1 + n;
+        format!("{:04}-{:02}", k.div_euclid(12), k.rem_euclid(12) + 1)
+    };
+    match written {
+        "this week" => Some(base.iso()),
+        "next week" => Some(base.add_days(7).iso()),
+        "last week" => Some(base.add_days(-7).iso()),
+        "this month" => Some(months(0)),
+        "next month" => Some(months(1)),
+        "last month" => Some(months(-1)),
+        "in three months" => Some(months(3)),
+        _ => None,
+    }
+}
+
 fn spaced_nhs(n: &str) -> String {
     match (n.get(..3), n.get(3..6), n.get(6..)) {
         (Some(a), Some(b), Some(c)) => format!("{a} {b} {c}"),
@@ -377,6 +398,13 @@ fn slot(r: &mut Rng, b: &mut Builder, name: &str, c: &NoteCtx<'_>) -> bool {
         }
         "health" => b.lit(c.health),
         "today" => b.mention("today", "date", c.date.iso(), None),
+        n if n.starts_with("period=") => {
+            let written = n.trim_start_matches("period=");
+            match period(c.date, written) {
+                Some(normalised) => b.mention(written, "date", normalised, None),
+                None => b.lit(written),
+            }
+        }
         n if n.starts_with("place=") => {
             let place = n.trim_start_matches("place=");
             b.mention(place, "place", place.to_string(), None);
@@ -501,7 +529,12 @@ fn sentence(r: &mut Rng, b: &mut Builder, t: &str, c: &NoteCtx<'_>) {
             .ann
             .mentions
             .get(dates_before..)
-            .and_then(|ms| ms.iter().find(|m| m.kind == "date"))
+            // A month or a week booked ahead dates nothing to the day: the
+            // event is when the note records it.
+            .and_then(|ms| {
+                ms.iter()
+                    .find(|m| m.kind == "date" && m.normalised.len() == 10)
+            })
             .map_or_else(|| c.date.iso(), |m| m.normalised.clone());
         b.ann.events.push(EventTruth { start, end, date });
     }
@@ -531,7 +564,7 @@ const HOME_OBSERVE: &[&str] = &[
     "{child} showed me {their} bedroom, which was clean and had a new duvet cover.",
     "{child} appeared tired and said {they} had been up late playing games.",
     "{child} was chatty and pleased to show me a drawing from school.",
-    "#health {carer} appeared low in mood and said things had been difficult this week.",
+    "#health {carer} appeared low in mood and said things had been difficult {period=this week}.",
     "There were no concerns about the home conditions {today}.",
     "{carer} said money has been tight since the benefits were reassessed.",
 ];
@@ -540,7 +573,7 @@ const HOME_VOICE: &[&str] = &[
     "{child} said {they} miss seeing {other} and would like more contact.",
     "{child} said there had been arguing at home at the weekend but that it had stopped.",
     "{child} did not want to talk {today} and went to play in the garden.",
-    "{child} told me {their} favourite thing this week was going swimming.",
+    "{child} told me {their} favourite thing {period=this week} was going swimming.",
 ];
 const CONCERNS: &[&str] = &[
     "!Concern raised about {child}'s school attendance, which has dropped this term.",
@@ -551,14 +584,14 @@ const CONCERNS: &[&str] = &[
     "No new concerns were raised.",
 ];
 const ACTIONS: &[&str] = &[
-    "#health Agreed that {carer} will make a new appointment with {health} this week.",
+    "#health Agreed that {carer} will make a new appointment with {health} {period=this week}.",
     "!Agreed to refer the family to the food bank and to a debt advice service.",
     "I will contact {school} to arrange a meeting about attendance.",
     "Agreed a bedtime routine with {carer}; to review at the next visit.",
     "Next visit booked for {until}.",
     "To discuss in supervision and update the plan.",
     "Agreed that {child} will be offered a place at the after-school club.",
-    "{carer} agreed to attend the parenting course starting next month.",
+    "{carer} agreed to attend the parenting course starting {period=next month}.",
 ];
 const SCHOOL: &[&str] = &[
     "Met with the designated safeguarding lead at {school}.",
@@ -572,7 +605,7 @@ const SCHOOL: &[&str] = &[
 const HEALTH: &[&str] = &[
     "#health Accompanied {carer} and {child} to {health}.",
     "#health {child}'s immunisations are now up to date.",
-    "#health {health} will review {child} again in three months.",
+    "#health {health} will review {child} again {period=in three months}.",
     "#health Height and weight were within the expected range.",
     "!#health A referral for a hearing test has been made.",
     "#health {carer} was given advice about dental care and registering with a dentist.",
@@ -621,7 +654,7 @@ const MULTI: &[&str] = &[
 const SUPERVISION: &[&str] = &[
     "Case discussed in supervision with {worker}.",
     "Manager agreed the current plan is proportionate.",
-    "!Agreed to increase visits to weekly for the next month.",
+    "!Agreed to increase visits to weekly for the {period=next month}.",
     "Reflection on the family's history and the impact on {child}.",
     "!Agreed to seek legal advice if concerns continue.",
 ];
@@ -911,6 +944,15 @@ mod tests {
             assert_eq!(i.ni.len(), 9);
             assert_eq!(i.vrm.len(), 7);
         }
+    }
+
+    #[test]
+    fn periods_resolve_against_the_note_or_are_no_date() {
+        let base = Date::from_ymd(2025, 12, 19);
+        assert_eq!(period(base, "this week").as_deref(), Some("2025-12-19"));
+        assert_eq!(period(base, "next month").as_deref(), Some("2026-01"));
+        assert_eq!(period(base, "in three months").as_deref(), Some("2026-03"));
+        assert_eq!(period(base, "this term"), None);
     }
 
     #[test]

@@ -34,6 +34,7 @@ mod ingest_indexing;
 pub mod json;
 mod notes;
 mod notes_gate;
+mod notes_sources;
 mod notes_summary;
 mod notes_write;
 mod own_record;
@@ -118,7 +119,10 @@ pub use indicators::{ActiveRuns, INDICATOR_ALERT_KIND, RuleFailure, RuleRun, Run
 pub use indicators_evidence::EvidencePiece;
 pub use ingest::{IngestProgress, IngestSummary, ReplaySummary};
 pub use notes::{NOTE_CHARS_MAX, NOTE_TYPE, NotePart, NoteScope, NoteView, SCOPE_NOTES_MAX};
-pub use notes_summary::{ChronologyLine, NotesSummary, SUMMARY_SENTENCES_MAX, blocks_sign_off};
+pub use notes_sources::{NotesWithSources, SOURCES_SUMMARY_SENTENCES};
+pub use notes_summary::{
+    ChronologyLine, FailingSentence, NotesSummary, SUMMARY_SENTENCES_MAX, SignOff, blocks_sign_off,
+};
 pub use notes_write::{AUDIO_BYTES_MAX, AUDIO_DIR, NewNote, TimedSpan, Transcribed};
 pub use quarantine::QuarantineEntry;
 pub use references::LookupCounts;

@@ -106,6 +106,7 @@ pub struct NoteView {
 
 /// A note loaded through the gate: its original (for citations, never
 /// shown as such) and which categories of span this session may see.
+#[derive(Clone)]
 pub(crate) struct GatedNote {
     pub view: NoteView,
     /// The original text, present only when the text itself is visible.
@@ -460,7 +461,11 @@ impl Session<'_> {
 
     /// The notes whose `prop` points at `target`, as the index answers for
     /// the shapes this session may view.
-    fn notes_pointing_at(&self, target: &str, prop: &str) -> Result<Vec<String>, EngineError> {
+    pub(crate) fn notes_pointing_at(
+        &self,
+        target: &str,
+        prop: &str,
+    ) -> Result<Vec<String>, EngineError> {
         let visible = self.visible(Action::View)?;
         let found = self
             .engine

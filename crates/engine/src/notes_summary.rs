@@ -41,6 +41,23 @@ impl NotesSummary {
     }
 }
 
+/// What signing off a summary came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignOff {
+    /// The summary is now a note of the record.
+    Confirmed(Box<NoteView>),
+    /// Refused: these sentences fail the citation gate.
+    Refused(Vec<FailingSentence>),
+}
+
+/// A sentence that blocks sign-off: its text (only for the practitioner who
+/// asked for the summary) and the codes of what the citation gate found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FailingSentence {
+    pub text: Option<String>,
+    pub reasons: Vec<String>,
+}
+
 /// One line of a chronology as this session may see it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChronologyLine {
@@ -133,11 +150,7 @@ impl Session<'_> {
         let query = self.scope_query("summarise notes", scope);
         self.logged(op, &query, &[scope.subject()], || {
             self.require_reveal_basis(reveal, scope.subject())?;
-            if max_sentences == 0 || max_sentences > SUMMARY_SENTENCES_MAX {
-                return Err(EngineError::InvalidInput(format!(
-                    "a summary of {max_sentences} sentences: summary_sentences_max is {SUMMARY_SENTENCES_MAX} (and at least 1)"
-                )));
-            }
+            check_sentences(max_sentences)?;
             let all = self.scope_notes(scope, reveal)?;
             let masked_notes = all.iter().filter(|g| g.note.is_none()).count();
             let gated: Vec<GatedNote> = all.into_iter().filter(|g| g.note.is_some()).collect();
@@ -149,97 +162,115 @@ impl Session<'_> {
                 }
                 return Err(EngineError::NotFound(scope.subject().to_string()));
             }
-            let notes: Vec<Note> = gated.iter().filter_map(|g| g.note.clone()).collect();
-            let summary = match model {
-                Some(m) => {
-                    // A category is sent only where every note read allows it.
-                    let allowed: Vec<bool> = SpecialCategory::ALL
-                        .iter()
-                        .map(|c| gated.iter().all(|g| g.allows(*c)))
-                        .collect();
-                    AbstractiveSummariser::allowing(Borrowed(m), move |c| {
-                        allowed_in(&allowed, c)
-                    })
-                    .summarise(&notes, max_sentences)
-                }
-                None => ExtractiveSummariser.summarise(&notes, max_sentences),
-            }
-            .map_err(notes_error)?;
-            let sentences: Vec<SummarySentence> = summary
-                .sentences
-                .into_iter()
-                .map(|mut s| {
-                    if !s.machine_written {
-                        // An extracted sentence is its citations' text, shown as this
-                        // session may see it.
-                        let shown: Vec<String> = s
-                            .citations
-                            .iter()
-                            .filter_map(|c| {
-                                gated
-                                    .iter()
-                                    .find(|g| g.view.id == c.note_id)
-                                    .and_then(|g| shown_slice(g, c))
-                            })
-                            .collect();
-                        if !shown.is_empty() {
-                            s.text = shown.join(" ");
-                        }
-                    }
-                    s
-                })
-                .collect();
+            let (summary, outcome) =
+                self.summary_of(scope, &gated, masked_notes, max_sentences, model)?;
             let ids: Vec<&str> = gated.iter().map(|g| g.view.id.as_str()).collect();
-            let kept = serde_json::json!({
-                "scope": scope_json(scope),
-                "notes": ids,
-                "sentences": sentences.iter().map(|s| serde_json::json!({
-                    "text": s.text,
-                    "citations": s.citations.iter().map(|c| serde_json::json!([c.note_id, c.start, c.end])).collect::<Vec<_>>(),
-                    "machine_written": s.machine_written,
-                    "supported": s.verdict.is_supported(),
-                })).collect::<Vec<_>>(),
-                "model": summary.model.as_ref().map(|m| serde_json::json!({
-                    "name": m.name, "version": m.version, "prompt_sha256": m.prompt_sha256,
-                })),
-            })
-            .to_string();
-            let key = text_ref(&kept);
-            self.engine
-                .store()?
-                .put_text(&format!("{SUMMARY_KEY_PREFIX}{key}"), &kept)?;
-            let by = match &summary.model {
-                Some(m) => format!(
-                    "model {} {} prompt sha256:{}",
-                    log_token(&m.name),
-                    log_token(&m.version),
-                    log_token(&m.prompt_sha256)
-                ),
-                None => "extractive".to_string(),
-            };
-            let unsupported = sentences.iter().filter(|s| !s.verdict.is_supported()).count();
             let mut subjects = vec![scope.subject()];
             subjects.extend(ids.iter().copied().filter(|i| *i != scope.subject()));
-            self.record(
-                op,
-                &query,
-                &subjects,
-                None,
-                &format!(
-                    "{} sentences from {} notes, {unsupported} unsupported, {by}, summary {key}",
-                    sentences.len(),
-                    gated.len()
-                ),
-            )?;
-            Ok(NotesSummary {
+            self.record(op, &query, &subjects, None, &outcome)?;
+            Ok(summary)
+        })
+    }
+
+    /// The summary of notes already loaded through the gate, kept for
+    /// confirmation, and what the event says of it. Appends no event.
+    pub(crate) fn summary_of(
+        &self,
+        scope: &NoteScope,
+        gated: &[GatedNote],
+        masked_notes: usize,
+        max_sentences: usize,
+        model: Option<&dyn ChatModel>,
+    ) -> Result<(NotesSummary, String), EngineError> {
+        check_sentences(max_sentences)?;
+        let notes: Vec<Note> = gated.iter().filter_map(|g| g.note.clone()).collect();
+        let summary = match model {
+            Some(m) => {
+                // A category is sent only where every note read allows it.
+                let allowed: Vec<bool> = SpecialCategory::ALL
+                    .iter()
+                    .map(|c| gated.iter().all(|g| g.allows(*c)))
+                    .collect();
+                AbstractiveSummariser::allowing(Borrowed(m), move |c| allowed_in(&allowed, c))
+                    .summarise(&notes, max_sentences)
+            }
+            None => ExtractiveSummariser.summarise(&notes, max_sentences),
+        }
+        .map_err(notes_error)?;
+        let sentences: Vec<SummarySentence> = summary
+            .sentences
+            .into_iter()
+            .map(|mut s| {
+                if !s.machine_written {
+                    // An extracted sentence is its citations' text, shown as this
+                    // session may see it.
+                    let shown: Vec<String> = s
+                        .citations
+                        .iter()
+                        .filter_map(|c| {
+                            gated
+                                .iter()
+                                .find(|g| g.view.id == c.note_id)
+                                .and_then(|g| shown_slice(g, c))
+                        })
+                        .collect();
+                    if !shown.is_empty() {
+                        s.text = shown.join(" ");
+                    }
+                }
+                s
+            })
+            .collect();
+        let ids: Vec<&str> = gated.iter().map(|g| g.view.id.as_str()).collect();
+        let kept = serde_json::json!({
+            "scope": scope_json(scope),
+            "notes": ids,
+            "principal": self.principal.id,
+            "sentences": sentences.iter().map(|s| serde_json::json!({
+                "text": s.text,
+                "citations": s.citations.iter().map(|c| serde_json::json!([c.note_id, c.start, c.end])).collect::<Vec<_>>(),
+                "machine_written": s.machine_written,
+                "supported": s.verdict.is_supported(),
+                "reasons": reason_codes(&s.verdict),
+            })).collect::<Vec<_>>(),
+            "model": summary.model.as_ref().map(|m| serde_json::json!({
+                "name": m.name, "version": m.version, "prompt_sha256": m.prompt_sha256,
+            })),
+        })
+        .to_string();
+        let key = text_ref(&kept);
+        self.engine
+            .store()?
+            .put_text(&format!("{SUMMARY_KEY_PREFIX}{key}"), &kept)?;
+        let by = match &summary.model {
+            Some(m) => format!(
+                "model {} {} prompt sha256:{}",
+                log_token(&m.name),
+                log_token(&m.version),
+                log_token(&m.prompt_sha256)
+            ),
+            None => "extractive".to_string(),
+        };
+        let unsupported = sentences
+            .iter()
+            .filter(|s| !s.verdict.is_supported())
+            .count();
+        let outcome = format!(
+            "{} sentences from {} notes, {unsupported} unsupported, {by}, summary {key}",
+            sentences.len(),
+            gated.len()
+        );
+        Ok((
+            NotesSummary {
                 scope: scope.clone(),
                 key,
                 sentences,
                 model: summary.model,
                 notes: gated.len(),
                 masked_notes,
-            })
-        })
+            },
+            outcome,
+        ))
     }
 
     /// The chronology of a person's or a case's notes (`clearstone notes
@@ -262,40 +293,7 @@ impl Session<'_> {
                 .into_iter()
                 .filter(|g| g.note.is_some())
                 .collect();
-            let mut about: Vec<&str> = gated
-                .iter()
-                .filter_map(|g| g.view.about.as_deref())
-                .collect();
-            about.sort_unstable();
-            about.dedup();
-            let mut authors: Vec<&str> = gated
-                .iter()
-                .filter_map(|g| g.view.author.as_deref())
-                .collect();
-            authors.sort_unstable();
-            authors.dedup();
-            let known: Known = self.known_for(&about, &authors)?;
-            let notes: Vec<Note> = gated.iter().filter_map(|g| g.note.clone()).collect();
-            let mut out = Vec::new();
-            for e in chronology(&notes, &known) {
-                let Some(g) = gated.iter().find(|g| g.view.id == e.citation.note_id) else {
-                    continue;
-                };
-                let Some(what) = shown_slice(g, &e.citation) else {
-                    continue;
-                };
-                let who = if overlaps_withheld(g, &e.citation) {
-                    Vec::new()
-                } else {
-                    e.who
-                };
-                out.push(ChronologyLine {
-                    date: e.date,
-                    what,
-                    who,
-                    citation: e.citation,
-                });
-            }
+            let out = self.chronology_of(&gated)?;
             let ids: Vec<&str> = gated.iter().map(|g| g.view.id.as_str()).collect();
             let mut subjects = vec![scope.subject()];
             subjects.extend(ids.iter().copied().filter(|i| *i != scope.subject()));
@@ -310,11 +308,64 @@ impl Session<'_> {
         })
     }
 
+    /// The chronology of notes already loaded through the gate, shown as
+    /// this session may see it. Appends no event.
+    pub(crate) fn chronology_of(
+        &self,
+        gated: &[GatedNote],
+    ) -> Result<Vec<ChronologyLine>, EngineError> {
+        let mut about: Vec<&str> = gated
+            .iter()
+            .filter_map(|g| g.view.about.as_deref())
+            .collect();
+        about.sort_unstable();
+        about.dedup();
+        let mut authors: Vec<&str> = gated
+            .iter()
+            .filter_map(|g| g.view.author.as_deref())
+            .collect();
+        authors.sort_unstable();
+        authors.dedup();
+        let known: Known = self.known_for(&about, &authors)?;
+        let notes: Vec<Note> = gated.iter().filter_map(|g| g.note.clone()).collect();
+        let mut out = Vec::new();
+        for e in chronology(&notes, &known) {
+            let Some(g) = gated.iter().find(|g| g.view.id == e.citation.note_id) else {
+                continue;
+            };
+            let Some(what) = shown_slice(g, &e.citation) else {
+                continue;
+            };
+            let who = if overlaps_withheld(g, &e.citation) {
+                Vec::new()
+            } else {
+                e.who
+            };
+            out.push(ChronologyLine {
+                date: e.date,
+                what,
+                who,
+                citation: e.citation,
+            });
+        }
+        Ok(out)
+    }
+
     /// Makes a summary part of the record (`clearstone notes confirm`): a
     /// new note by this practitioner, holding the summary as it was shown.
     /// Refused while any sentence fails the citation gate, or when a note it
     /// was drawn from can no longer be seen. One event.
     pub fn confirm_summary(&self, key: &str) -> Result<NoteView, EngineError> {
+        match self.sign_off(key)? {
+            SignOff::Confirmed(view) => Ok(*view),
+            SignOff::Refused(failing) => Err(EngineError::SummaryUnsupported(failing.len())),
+        }
+    }
+
+    /// As [`Session::confirm_summary`], but a refusal because sentences
+    /// fail the citation gate comes back with those sentences, for the
+    /// practitioner to see why. One event either way.
+    pub fn sign_off(&self, key: &str) -> Result<SignOff, EngineError> {
         let query = "confirm summary";
         self.logged(Operation::Collect, query, &[], || {
             let well_formed = key
@@ -340,13 +391,31 @@ impl Session<'_> {
                 .and_then(|s| s.as_array())
                 .cloned()
                 .unwrap_or_default();
-            let failing = sentences
+            // The words of a sentence go back only to the practitioner who
+            // asked for it: the summary was shown as their purpose allowed.
+            let own = v.get("principal").and_then(serde_json::Value::as_str)
+                == Some(self.principal.id.as_str());
+            let failing: Vec<FailingSentence> = sentences
                 .iter()
                 .filter(|s| s.get("supported").and_then(serde_json::Value::as_bool) != Some(true))
-                .count();
-            if failing > 0 {
+                .map(|s| FailingSentence {
+                    text: own
+                        .then(|| s.get("text").and_then(|t| t.as_str()).map(str::to_string))
+                        .flatten(),
+                    reasons: s
+                        .get("reasons")
+                        .and_then(|r| r.as_array())
+                        .map(|a| {
+                            a.iter()
+                                .filter_map(|c| c.as_str().map(str::to_string))
+                                .collect()
+                        })
+                        .unwrap_or_default(),
+                })
+                .collect();
+            if !failing.is_empty() {
                 self.record(Operation::Refused, query, &[], None, "summary_unsupported")?;
-                return Err(EngineError::SummaryUnsupported(failing));
+                return Ok(SignOff::Refused(failing));
             }
             let reveal = self.purpose.allows_sensitive();
             let notes: Vec<String> = v
@@ -407,7 +476,28 @@ impl Session<'_> {
                 &format!("confirmed summary {key}, {} sentences, {by}", text.len()),
             )?;
             self.view_after_write(&id)
+                .map(|v| SignOff::Confirmed(Box::new(v)))
         })
+    }
+}
+
+fn check_sentences(max_sentences: usize) -> Result<(), EngineError> {
+    if max_sentences == 0 || max_sentences > SUMMARY_SENTENCES_MAX {
+        return Err(EngineError::InvalidInput(format!(
+            "a summary of {max_sentences} sentences: summary_sentences_max is {SUMMARY_SENTENCES_MAX} (and at least 1)"
+        )));
+    }
+    Ok(())
+}
+
+/// The codes of a verdict's reasons, without the words at fault.
+fn reason_codes(v: &Verdict) -> Vec<String> {
+    match v {
+        Verdict::Unsupported { reasons } => reasons
+            .iter()
+            .map(|r| r.split(':').next().unwrap_or_default().to_string())
+            .collect(),
+        _ => Vec::new(),
     }
 }
 

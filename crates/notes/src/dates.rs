@@ -72,6 +72,11 @@ const WEEKDAY_SHORT: &[&str] = &[
     "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun",
 ];
 
+/// Words before a weekday that make it a habit, not a day.
+const HABIT_BEFORE: &[&str] = &["every", "each", "most", "alternate", "some"];
+/// Words after a weekday that make it a habit, not a day.
+const HABIT_AFTER: &[&str] = &["mornings", "afternoons", "evenings", "nights"];
+
 /// A month name, full or abbreviated ("Mar", "Sept"), capitalised as a
 /// month is in English: lowercase "may" and "march" are verbs.
 fn month(word: &str) -> Option<u8> {
@@ -305,6 +310,13 @@ fn at(text: &str, toks: &[Token<'_>], i: usize) -> Option<(usize, usize, usize, 
         ));
     }
     if let Some(day) = weekday(t.text) {
+        // "every Friday", "Sunday mornings": a habit, which names no day.
+        let before = i.checked_sub(1).and_then(|p| toks.get(p));
+        let habit = before.is_some_and(|p| HABIT_BEFORE.contains(&&*p.low))
+            || next(1).is_some_and(|n| HABIT_AFTER.contains(&&*n.low));
+        if habit {
+            return None;
+        }
         return Some((
             1,
             t.start,
@@ -562,5 +574,14 @@ mod tests {
     #[test]
     fn verbs_and_impossible_days_are_not_dates() {
         assert!(found("They may march on 31/02/2025.", "2025-03-19").is_empty());
+    }
+
+    #[test]
+    fn habits_name_no_day() {
+        let got = found(
+            "They attend every Friday, avoid Sunday mornings and see Nan on Tuesday.",
+            "2025-03-19",
+        );
+        assert_eq!(got, [("Tuesday".to_string(), "2025-03-18".to_string())]);
     }
 }

@@ -273,3 +273,43 @@ fn dates_and_postcodes_as_councils_and_practitioners_type_them() {
         "NE1 4XY"
     );
 }
+
+// issue 19, item 2: a period is a date only when it resolves, a habit is no
+// date, and a service or a kind of building is no place.
+#[test]
+fn periods_habits_services_and_kinds_of_building() {
+    let ms = detect(
+        "The family attend the Kingdom Hall weekly and go to the mosque every Friday. Visits to avoid Sunday mornings. Referred to Early Help and a call from Children's Services; Mum met staff at the Job Centre. Next visit this week, course starts next month. Seen in Southbridge on Tuesday.",
+    );
+    let texts: Vec<(MentionKind, &str)> = ms.iter().map(|m| (m.kind, m.text.as_str())).collect();
+    for not in [
+        "Kingdom Hall",
+        "Friday",
+        "Sunday",
+        "Early Help",
+        "Children's Services",
+        "Job Centre",
+    ] {
+        assert!(!ms.iter().any(|m| m.text.contains(not)), "{not}: {texts:?}");
+    }
+    for (kind, text, normalised) in [
+        (MentionKind::Date, "this week", "2025-03-19"),
+        (MentionKind::Date, "next month", "2025-04"),
+        (MentionKind::Date, "Tuesday", "2025-03-18"),
+        (MentionKind::Place, "Southbridge", "southbridge"),
+    ] {
+        let m = has(&ms, kind, text).unwrap_or_else(|| panic!("{text}: {texts:?}"));
+        assert_eq!(m.normalised, normalised);
+    }
+
+    // Without the note's date, "this week" and "last Tuesday" name no time;
+    // a day and month still name a day of some year.
+    let undated = Note::new("n2", "Seen this week and last Tuesday, and on 2nd April.");
+    let ms = RuleDetector::new().detect(&undated, &known());
+    let dates: Vec<(&str, &str)> = ms
+        .iter()
+        .filter(|m| m.kind == MentionKind::Date)
+        .map(|m| (m.text.as_str(), m.normalised.as_str()))
+        .collect();
+    assert_eq!(dates, [("2nd April", "--04-02")]);
+}

@@ -126,11 +126,13 @@ impl RuleDetector {
         }
         let note_date = dates::note_date(note.date.as_deref());
         for d in dates::scan(text, &toks) {
+            // A period or a relative day is a date only once it resolves:
+            // "next week" in a note without a date names no time.
             let normalised = match dates::resolve(d.when, note_date) {
                 Some((iso, _, _)) => iso,
                 None => match d.when {
                     dates::When::Day { month, day, .. } => format!("--{month:02}-{day:02}"),
-                    _ => clearstone_text::fold(text.get(d.start..d.end).unwrap_or_default()),
+                    _ => continue,
                 },
             };
             all.push(Found::new(d.start, d.end, MentionKind::Date, normalised));

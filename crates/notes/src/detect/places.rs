@@ -167,6 +167,64 @@ const NOT_PLACES: &[&str] = &[
     "the",
 ];
 
+/// Kinds of building named by what they are, not by a name of their own:
+/// "the Kingdom Hall" says no more where than "the church" does.
+const GENERIC_PLACES: &[&[&str]] = &[
+    &["kingdom", "hall"],
+    &["town", "hall"],
+    &["village", "hall"],
+    &["church", "hall"],
+    &["sports", "hall"],
+    &["community", "centre"],
+    &["leisure", "centre"],
+    &["job", "centre"],
+    &["jobcentre"],
+    &["children's", "centre"],
+    &["family", "centre"],
+    &["civic", "centre"],
+    &["day", "centre"],
+    &["youth", "club"],
+    &["police", "station"],
+    &["fire", "station"],
+    &["bus", "station"],
+    &["train", "station"],
+    &["food", "bank"],
+];
+/// Last words of an organisation or a service: who does something, not
+/// where ("referred to Early Help", "from Children's Services").
+const ORGANISATION_HEADS: &[&str] = &[
+    "service",
+    "services",
+    "team",
+    "trust",
+    "council",
+    "board",
+    "partnership",
+    "agency",
+    "department",
+    "police",
+    "authority",
+    "foundation",
+    "charity",
+    "association",
+    "society",
+    "group",
+    "panel",
+    "help",
+    "bank",
+    "project",
+];
+
+/// Whether tokens `first..=last` name a kind of building, not a place.
+fn generic(toks: &[Token<'_>], first: usize, last: usize) -> bool {
+    let Some(words) = toks.get(first..=last) else {
+        return false;
+    };
+    GENERIC_PLACES
+        .iter()
+        .any(|g| g.len() == words.len() && g.iter().zip(words).all(|(a, b)| *a == &*b.low))
+}
+
 fn gap<'a>(text: &'a str, a: &Token<'_>, b: &Token<'_>) -> &'a str {
     text.get(a.end..b.start).unwrap_or("\u{0}")
 }
@@ -253,6 +311,9 @@ pub(super) fn named_at(
         k += 1;
     }
     let (end_tok, kind) = found?;
+    if kind == MentionKind::Place && generic(toks, i, end_tok) {
+        return None;
+    }
     let end = toks.get(end_tok)?.end;
     let shown = text.get(t.start..end)?;
     out.push(Found::new(t.start, end, kind, fold(shown)));
@@ -417,6 +478,10 @@ pub(super) fn after_preposition_at(
         return None;
     }
     let last = run_end(text, toks, i + 1)?;
+    let head: &str = &toks.get(last)?.low;
+    if ORGANISATION_HEADS.contains(&head) || generic(toks, i + 1, last) {
+        return None;
+    }
     let end = toks.get(last)?.end;
     let shown = text.get(t.start..end)?;
     out.push(Found::new(t.start, end, MentionKind::Place, fold(shown)));

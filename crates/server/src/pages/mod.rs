@@ -15,6 +15,9 @@ mod dpo_purposes;
 mod form;
 mod glue;
 mod layout;
+mod notes;
+mod notes_sources;
+mod notes_text;
 mod overseer;
 mod overseer_witnesses;
 mod record;
@@ -125,6 +128,23 @@ pub fn router<S: Clone + Send + Sync + 'static>(
         .route(
             "/dpo/purposes/{id}/expire",
             axum::routing::post(dpo_purposes::expire),
+        )
+        .route("/notes/{id}", get(notes::page).post(notes::reveal))
+        .route(
+            "/entities/{id}/notes",
+            get(notes_sources::person).post(notes_sources::person_reveal),
+        )
+        .route(
+            "/entities/{id}/notes/add",
+            axum::routing::post(notes_sources::add),
+        )
+        .route(
+            "/cases/{id}/notes",
+            get(notes_sources::case).post(notes_sources::case_reveal),
+        )
+        .route(
+            "/notes/summaries/{key}/confirm",
+            axum::routing::post(notes_sources::sign_off),
         )
         .with_state(Pages { engine, source })
 }
