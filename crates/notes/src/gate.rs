@@ -89,7 +89,7 @@ impl Source {
     }
 }
 
-fn shared_stem(a: &str, b: &str) -> bool {
+pub(crate) fn shared_stem(a: &str, b: &str) -> bool {
     let common = a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count();
     let (short, long) = if a.len() <= b.len() {
         (a.len(), b.len())
@@ -179,6 +179,9 @@ pub fn citation_gate(sentence: &str, cited: &[&str]) -> Verdict {
     }
     if she && !source.she && source.he {
         reasons.push("wrong_person: she".to_string());
+    }
+    for first in crate::gate_order::swapped(sentence, cited) {
+        reasons.push(format!("roles_swapped: {first}"));
     }
     let date_words: HashSet<String> = sentence_dates
         .iter()
