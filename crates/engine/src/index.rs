@@ -19,6 +19,7 @@ use clearstone_store::{BatchOutcome, ResolutionStore, Store};
 use sha2::Digest;
 
 use crate::datadir::io;
+use crate::index_shapes::ShapeCache;
 use crate::{Engine, EngineError, Session};
 
 /// Under the data directory: the tantivy index and the shapes it uses.
@@ -98,7 +99,7 @@ impl Index {
     }
 
     /// Registers a shape, returning its id.
-    fn shape(&self, shape: Shape) -> Result<u64, EngineError> {
+    pub(crate) fn shape(&self, shape: Shape) -> Result<u64, EngineError> {
         let id = shape.id();
         self.shapes()?.entry(id).or_insert(shape);
         Ok(id)
@@ -202,7 +203,8 @@ impl Engine {
             return Ok(());
         }
         let mut writer = self.writer()?;
-        self.reread(&mut writer, ids.iter().map(String::as_str))?;
+        let mut shapes = ShapeCache::default();
+        self.reread(&mut writer, ids.iter().map(String::as_str), &mut shapes)?;
         self.index.commit(writer)
     }
 
@@ -211,6 +213,7 @@ impl Engine {
         &self,
         writer: &mut IndexWriter,
         ids: impl Iterator<Item = &'a str>,
+        cache: &mut ShapeCache,
     ) -> Result<(), EngineError> {
         for id in ids {
             writer.delete_entity(id).map_err(search_error)?;
@@ -220,7 +223,7 @@ impl Engine {
                 .canonical_of(id)?
                 .map_or_else(|| id.to_string(), |(_, c)| c);
             drop(store);
-            for doc in self.documents(id, &canonical, &statements)? {
+            for doc in self.documents(id, &canonical, &statements, cache)? {
                 writer.add(&doc).map_err(search_error)?;
             }
         }
@@ -230,7 +233,7 @@ impl Engine {
     /// A writer that keeps the index current while an ingest stores its
     /// batches; nothing it adds is visible until [`IngestUpkeep::commit`].
     pub(crate) fn ingest_upkeep(&self) -> Result<IngestUpkeep<'_>, EngineError> {
-        let writer = self.writer()?;
+        let writer = self.search_index().bulk_writer().map_err(search_error)?;
         let pending = &self.index.pending_file;
         let missed = pending.exists();
         std::fs::write(pending, b"").map_err(io(pending))?;
@@ -238,6 +241,7 @@ impl Engine {
             engine: self,
             writer,
             missed,
+            shapes: ShapeCache::default(),
         })
     }
 
@@ -250,6 +254,7 @@ impl Engine {
         }
         let mut writer = self.writer()?;
         writer.delete_all().map_err(search_error)?;
+        let mut shapes = ShapeCache::default();
         let mut docs = 0u64;
         let mut entity: Vec<Statement> = Vec::new();
         let mut failed: Option<EngineError> = None;
@@ -259,7 +264,7 @@ impl Engine {
             };
             let id = first.entity_id.to_string();
             let c = canonical.get(&id).cloned().unwrap_or_else(|| id.clone());
-            for doc in self.documents(&id, &c, entity.iter())? {
+            for doc in self.documents(&id, &c, entity.iter(), &mut shapes)? {
                 writer.add(&doc).map_err(search_error)?;
                 docs += 1;
             }
@@ -295,6 +300,7 @@ impl Engine {
         entity: &str,
         canonical: &str,
         statements: impl IntoIterator<Item = &'s Statement>,
+        cache: &mut ShapeCache,
     ) -> Result<Vec<IndexDoc>, EngineError> {
         let mut by_shape: BTreeMap<u64, IndexDoc> = BTreeMap::new();
         // Statements of one record share their `Arc`s: one shape lookup each.
@@ -314,12 +320,7 @@ impl Engine {
             let shape = match ids.get(&key) {
                 Some(id) => *id,
                 None => {
-                    let id = self.index.shape(Shape {
-                        dataset: s.dataset.to_string(),
-                        schema: s.schema.to_string(),
-                        markings: (*s.markings).clone(),
-                        sensitivity: prop.sensitivity,
-                    })?;
+                    let id = cache.id(self, s, prop.sensitivity)?;
                     ids.insert(key, id);
                     id
                 }
@@ -329,7 +330,7 @@ impl Engine {
                 canonical: canonical.to_string(),
                 shape,
                 schema: s.schema.to_string(),
-                schema_ancestors: self.ancestors(&s.schema),
+                schema_ancestors: cache.ancestors(self, &s.schema),
                 dataset: s.dataset.to_string(),
                 subject_category: s.subject_category.map(|c| c.as_str().to_string()),
                 label: String::new(),
@@ -389,6 +390,7 @@ pub(crate) struct IngestUpkeep<'e> {
     writer: IndexWriter,
     /// An earlier run stopped between storing and indexing.
     missed: bool,
+    shapes: ShapeCache,
 }
 
 impl IngestUpkeep<'_> {
@@ -419,13 +421,17 @@ impl IngestUpkeep<'_> {
             };
             // A record seen for the first time has not been resolved.
             let id = &*first.entity_id;
-            for doc in self.engine.documents(id, id, entity.iter().copied())? {
+            for doc in self
+                .engine
+                .documents(id, id, entity.iter().copied(), &mut self.shapes)?
+            {
                 self.writer.add(&doc).map_err(search_error)?;
             }
         }
         let mut extended: Vec<&str> = extended.into_iter().collect();
         extended.sort_unstable();
-        self.engine.reread(&mut self.writer, extended.into_iter())
+        self.engine
+            .reread(&mut self.writer, extended.into_iter(), &mut self.shapes)
     }
 
     /// Makes the run's documents searchable (with a rebuild, when an

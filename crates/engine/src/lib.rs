@@ -26,6 +26,7 @@ mod fairness_report;
 pub mod feedback;
 mod gate;
 mod index;
+mod index_shapes;
 mod indicators;
 mod indicators_evidence;
 mod indicators_view;

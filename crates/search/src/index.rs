@@ -123,6 +123,22 @@ impl SearchIndex {
         let threads = std::thread::available_parallelism()
             .map_or(1, usize::from)
             .clamp(1, WRITER_THREADS_MAX);
+        self.writer_with(threads)
+    }
+
+    /// The index's one writer, for a load whose documents arrive from a
+    /// single producer: one indexing thread with the whole heap writes
+    /// one segment per commit where several threads would each write
+    /// their own, so there are fewer segments to finalise and merge (the
+    /// producer building documents is the slower side anyway).
+    ///
+    /// # Errors
+    /// [`SearchError::WriterBusy`] while another writer is open.
+    pub fn bulk_writer(&self) -> Result<IndexWriter, SearchError> {
+        self.writer_with(1)
+    }
+
+    fn writer_with(&self, threads: usize) -> Result<IndexWriter, SearchError> {
         let options = IndexWriterOptions::builder()
             .memory_budget_per_thread(WRITER_HEAP_BYTES / threads)
             .num_worker_threads(threads)

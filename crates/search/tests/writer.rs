@@ -323,3 +323,18 @@ fn a_purging_commit_removes_deleted_documents_from_disk() {
     assert!(!in_files(tmp.path(), b"Zebedee Quistorff"));
     assert_eq!(ids(&search(&idx, "smith")), ["b"]);
 }
+
+// issue 15 (speed): a bulk load's commit leaves one segment to finalise
+// and merge, not one per indexing thread, and finds what it added.
+#[test]
+fn a_bulk_writer_commits_one_segment() {
+    let idx = index(&[]);
+    let mut w = idx.bulk_writer().unwrap();
+    for i in 0..200 {
+        w.add(&person(&format!("p{i}"), "Olive Jones")).unwrap();
+    }
+    w.add(&person("m", "Mary Smith")).unwrap();
+    w.commit().unwrap();
+    assert_eq!(idx.segment_count(), 1);
+    assert_eq!(ids(&search(&idx, "smith")), ["m"]);
+}
