@@ -299,14 +299,15 @@ pub fn resolve(records: usize, work: Option<&Path>) -> Result<()> {
     row("resolve (engine)", &resolve, engine_f1);
     row("link (CSV)", &link, link_f1);
     println!(
-        "  engine / link: time {:.2}x, CPU {:.2}x, peak memory {:.2}x; {} records, {} pairs, {} linked, {} clusters",
+        "  engine / link: time {:.2}x, CPU {:.2}x, peak memory {:.2}x; {} records, {} pairs, {} linked, {} clusters, {} re-indexed",
         resolve.secs / link.secs.max(1e-9),
         resolve.cpu / link.cpu.max(1e-9),
         resolve.peak_mb / link.peak_mb.max(1e-9),
         summary.records,
         summary.pairs,
         summary.links,
-        summary.clusters
+        summary.clusters,
+        summary.reindexed
     );
     for (phase, secs) in &summary.phases {
         println!("    {phase:<30} {secs:>8.2} s");

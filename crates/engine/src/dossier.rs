@@ -571,6 +571,9 @@ impl Session<'_> {
             .referrers(&targets, &visible, REFERRERS_MAX)
             .map_err(search_error)?;
         let mut cut = found.len() >= REFERRERS_MAX;
+        for r in &mut found {
+            r.canonical = self.engine.canonical_of_key(&r.canonical)?;
+        }
         // Records of the entity itself pointing at each other are already
         // its outgoing references.
         found.retain(|r| r.canonical != cluster && !members.contains(r.entity.as_str()));

@@ -245,7 +245,8 @@ impl<'o> Scan<'o> {
         }
     }
 
-    fn add(&mut self, d: &DocSummary<'_>) -> Result<(), GraphError> {
+    /// Adds a document, its node named `canonical`.
+    fn add(&mut self, d: &DocSummary<'_>, canonical: &str) -> Result<(), GraphError> {
         let refs = d
             .refs
             .iter()
@@ -264,7 +265,7 @@ impl<'o> Scan<'o> {
         }
         self.docs.push(Scanned {
             entity: d.entity.into(),
-            canonical: d.canonical.into(),
+            canonical: canonical.into(),
             shape: d.shape,
             schema: self.schemas.intern(d.schema, "entity types")?,
             named: d.label != format!("{} {}", d.schema, d.entity),
@@ -603,10 +604,14 @@ impl Engine {
         }
         let mut scan = Scan::new(self.ontology());
         let mut failed = None;
+        // The index groups a cluster's records under its smallest record;
+        // nodes are named by canonical id.
+        let names = self.canonical_table()?;
         self.search_index()
             .scan(&mut |d| {
+                let canonical = names.get(d.canonical).map_or(d.canonical, String::as_str);
                 if failed.is_none()
-                    && let Err(e) = scan.add(&d)
+                    && let Err(e) = scan.add(&d, canonical)
                 {
                     failed = Some(e);
                 }
@@ -1298,17 +1303,20 @@ mod tests {
         let mut scan = Scan::new(&o);
         for (entity, canonical, schema, refs) in docs {
             let label = format!("{entity} ({schema})");
-            scan.add(&DocSummary {
-                entity,
+            scan.add(
+                &DocSummary {
+                    entity,
+                    canonical,
+                    shape: 1,
+                    schema,
+                    label: &label,
+                    refs: refs.clone(),
+                    dates: Vec::new(),
+                    identifiers: Vec::new(),
+                    texts: Vec::new(),
+                },
                 canonical,
-                shape: 1,
-                schema,
-                label: &label,
-                refs: refs.clone(),
-                dates: Vec::new(),
-                identifiers: Vec::new(),
-                texts: Vec::new(),
-            })
+            )
             .unwrap();
         }
         LinkGraph::build(scan).unwrap()

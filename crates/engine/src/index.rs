@@ -216,18 +216,79 @@ impl Engine {
         cache: &mut ShapeCache,
     ) -> Result<(), EngineError> {
         for id in ids {
-            writer.delete_entity(id).map_err(search_error)?;
-            let store = self.store()?;
-            let statements = store.entity_statements(id, limits::ENTITY_STATEMENTS_MAX)?;
-            let canonical = store
-                .canonical_of(id)?
-                .map_or_else(|| id.to_string(), |(_, c)| c);
-            drop(store);
-            for doc in self.documents(id, &canonical, &statements, cache)? {
-                writer.add(&doc).map_err(search_error)?;
-            }
+            let key = self.cluster_key(id)?;
+            self.reread_keyed(writer, id, &key, cache)?;
         }
         Ok(())
+    }
+
+    /// Replaces the documents of one entity, grouped under `key`.
+    fn reread_keyed(
+        &self,
+        writer: &mut IndexWriter,
+        id: &str,
+        key: &str,
+        cache: &mut ShapeCache,
+    ) -> Result<(), EngineError> {
+        writer.delete_entity(id).map_err(search_error)?;
+        let statements = self
+            .store()?
+            .entity_statements(id, limits::ENTITY_STATEMENTS_MAX)?;
+        for doc in self.documents(id, key, &statements, cache)? {
+            writer.add(&doc).map_err(search_error)?;
+        }
+        Ok(())
+    }
+
+    /// What the index groups `entity` under: the smallest record of its
+    /// cluster, itself when unresolved. Not the canonical id (a hash of that
+    /// record), so that a resolution rewrites only the records that joined
+    /// another's cluster, not every record it resolved.
+    fn cluster_key(&self, entity: &str) -> Result<String, EngineError> {
+        let store = self.store()?;
+        let Some((_, canonical)) = store.canonical_of(entity)? else {
+            return Ok(entity.to_string());
+        };
+        let first = store.cluster_members(&canonical)?.into_iter().next();
+        Ok(first.unwrap_or_else(|| entity.to_string()))
+    }
+
+    /// The canonical id of the cluster an index key names (as
+    /// [`Engine::cluster_key`] made it): the key itself when its record is
+    /// unresolved.
+    pub(crate) fn canonical_of_key(&self, key: &str) -> Result<String, EngineError> {
+        Ok(self
+            .store()?
+            .canonical_of(key)?
+            .map_or_else(|| key.to_string(), |(_, c)| c))
+    }
+
+    /// Every resolved record's canonical id, for naming many index keys at
+    /// once (a key absent from it names an unresolved record, itself).
+    pub(crate) fn canonical_table(&self) -> Result<HashMap<String, String>, EngineError> {
+        let store = self.store()?;
+        let mut out = HashMap::new();
+        for t in self.ontology().types() {
+            out.extend(store.canonical_ids(&t.name)?);
+        }
+        Ok(out)
+    }
+
+    /// Regroups records whose cluster key changed (a resolution or a
+    /// judgement): each `(entity, key)` re-read from the store, one commit.
+    /// Derived caches (the graph) are rebuilt after even when no document
+    /// changed, as canonical ids may have.
+    pub(crate) fn rekey(&self, keys: &[(String, String)]) -> Result<(), EngineError> {
+        if keys.is_empty() {
+            self.index.generation.fetch_add(1, Ordering::SeqCst);
+            return Ok(());
+        }
+        let mut writer = self.writer()?;
+        let mut shapes = ShapeCache::default();
+        for (id, key) in keys {
+            self.reread_keyed(&mut writer, id, key, &mut shapes)?;
+        }
+        self.index.commit(writer)
     }
 
     /// A writer that keeps the index current while an ingest stores its
@@ -247,11 +308,8 @@ impl Engine {
 
     /// Recreates the index from the store; returns the documents written.
     pub(crate) fn rebuild_index(&self) -> Result<u64, EngineError> {
+        let keys = cluster_keys(self.canonical_table()?);
         let store = self.store()?;
-        let mut canonical: HashMap<String, String> = HashMap::new();
-        for t in self.ontology().types() {
-            canonical.extend(store.canonical_ids(&t.name)?);
-        }
         let mut writer = self.writer()?;
         writer.delete_all().map_err(search_error)?;
         let mut shapes = ShapeCache::default();
@@ -263,8 +321,8 @@ impl Engine {
                 return Ok(());
             };
             let id = first.entity_id.to_string();
-            let c = canonical.get(&id).cloned().unwrap_or_else(|| id.clone());
-            for doc in self.documents(&id, &c, entity.iter(), &mut shapes)? {
+            let key = keys.get(&id).cloned().unwrap_or_else(|| id.clone());
+            for doc in self.documents(&id, &key, entity.iter(), &mut shapes)? {
                 writer.add(&doc).map_err(search_error)?;
                 docs += 1;
             }
@@ -379,6 +437,25 @@ impl Engine {
         }
         out
     }
+}
+
+/// Each resolved record's cluster key (the smallest record of its cluster),
+/// from each record's canonical id.
+pub(crate) fn cluster_keys(canonical: HashMap<String, String>) -> HashMap<String, String> {
+    let mut first: HashMap<&str, &str> = HashMap::new();
+    for (entity, c) in &canonical {
+        let slot = first.entry(c.as_str()).or_insert(entity.as_str());
+        if entity.as_str() < *slot {
+            *slot = entity.as_str();
+        }
+    }
+    canonical
+        .iter()
+        .map(|(entity, c)| {
+            let key = first.get(c.as_str()).copied().unwrap_or(entity.as_str());
+            (entity.clone(), key.to_string())
+        })
+        .collect()
 }
 
 /// The index kept current from the statements an ingest stores, batch by

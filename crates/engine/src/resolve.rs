@@ -58,6 +58,9 @@ pub struct ResolveSummary {
     /// What the settings check found that does not stop a run (as `link`
     /// prints them), one line each.
     pub warnings: Vec<String>,
+    /// Records whose search documents were rewritten because they joined
+    /// or left another record's cluster.
+    pub reindexed: u64,
 }
 
 /// Seconds taken by each step of a run, as the steps end.
@@ -271,7 +274,8 @@ impl Session<'_> {
         let run_id = self.engine.store()?.put_resolution(&run, &kept, true)?;
         drop(kept);
         phases.end("storing pairs");
-        let clusters = self.recluster_timed(&opts.schema, &ids, settings.threshold, &mut phases)?;
+        let (clusters, reindexed) =
+            self.recluster_timed(&opts.schema, &ids, settings.threshold, &mut phases)?;
         // The event names every record combined and the canonical id each
         // now belongs to, so that "who combined this record, into what" is
         // answered from the log.
@@ -311,6 +315,7 @@ impl Session<'_> {
             rules,
             phases: phases.done,
             warnings: settings.warnings.iter().map(ToString::to_string).collect(),
+            reindexed,
         })
     }
 
@@ -368,6 +373,7 @@ impl Session<'_> {
         threshold: f64,
     ) -> Result<u64, EngineError> {
         self.recluster_timed(schema, ids, threshold, &mut Phases::start())
+            .map(|(clusters, _)| clusters)
     }
 
     fn recluster_timed(
@@ -376,7 +382,7 @@ impl Session<'_> {
         ids: &[String],
         threshold: f64,
         phases: &mut Phases,
-    ) -> Result<u64, EngineError> {
+    ) -> Result<(u64, u64), EngineError> {
         let mut ids: Vec<&str> = ids.iter().map(String::as_str).collect();
         ids.sort_unstable();
         ids.dedup();
@@ -430,29 +436,39 @@ impl Session<'_> {
         let mut distinct: Vec<u32> = roots.clone();
         distinct.sort_unstable();
         distinct.dedup();
-        let before: HashMap<String, String> = self
-            .engine
-            .store()?
-            .canonical_ids(schema)?
-            .into_iter()
-            .collect();
+        // The index groups records by their cluster's smallest record
+        // (`Engine::cluster_key`): only those whose smallest record changed
+        // are re-indexed, not every record whose canonical id did.
+        let before = crate::index::cluster_keys(
+            self.engine
+                .store()?
+                .canonical_ids(schema)?
+                .into_iter()
+                .collect(),
+        );
         phases.end("clustering");
         self.engine.store()?.put_canonical(schema, &canonical)?;
         phases.end("storing canonical ids");
-        // Only the records whose canonical id changed are re-indexed.
-        let mut changed: Vec<String> = canonical
+        let mut changed: Vec<(String, String)> = ids
             .iter()
-            .filter(|(id, c)| before.get(id) != Some(c))
-            .map(|(id, _)| id.clone())
+            .zip(&roots)
+            .filter_map(|(id, &root)| {
+                let key = ids.get(root as usize).copied().unwrap_or(id);
+                let was = before.get(*id).map_or(*id, String::as_str);
+                (was != key).then(|| ((*id).to_owned(), key.to_owned()))
+            })
             .collect();
+        // A record no longer resolved is its own key again.
         changed.extend(
             before
-                .into_keys()
-                .filter(|id| !index.contains_key(id.as_str())),
+                .iter()
+                .filter(|(id, key)| !index.contains_key(id.as_str()) && *id != *key)
+                .map(|(id, _)| (id.clone(), id.clone())),
         );
-        self.engine.reindex(&changed)?;
+        drop(before);
+        self.engine.rekey(&changed)?;
         phases.end("index upkeep");
-        Ok(distinct.len() as u64)
+        Ok((distinct.len() as u64, changed.len() as u64))
     }
 }
 

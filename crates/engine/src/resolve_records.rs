@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use clearstone_model::{Statement, Timestamp};
+use clearstone_model::{Markings, Statement, Timestamp};
 use clearstone_policy::Action;
 use clearstone_resolve::Record;
 use clearstone_resolve::settings::Settings;
@@ -145,6 +145,37 @@ impl Gathered {
     }
 }
 
+/// One `Arc` for each dataset, type and markings read. The store gives
+/// each record its own; the gate decides once per shape it sees by address,
+/// so shared ones make that once per batch rather than once per record.
+#[derive(Default)]
+struct Shared {
+    names: HashSet<Arc<str>>,
+    markings: HashSet<Arc<Markings>>,
+}
+
+impl Shared {
+    fn name(&mut self, name: &mut Arc<str>) {
+        match self.names.get(name) {
+            Some(n) => *name = n.clone(),
+            None => {
+                self.names.insert(name.clone());
+            }
+        }
+    }
+
+    fn share(&mut self, s: &mut Statement) {
+        self.name(&mut s.dataset);
+        self.name(&mut s.schema);
+        match self.markings.get(&s.markings) {
+            Some(m) => s.markings = m.clone(),
+            None => {
+                self.markings.insert(s.markings.clone());
+            }
+        }
+    }
+}
+
 impl Session<'_> {
     /// Every entity of `schema` (or a subtype) with at least one value the
     /// settings read.
@@ -185,8 +216,10 @@ impl Session<'_> {
                 }
             }
         };
-        self.engine.store()?.for_each_statement(&mut |s| {
+        let mut shared = Shared::default();
+        self.engine.store()?.for_each_statement(&mut |mut s| {
             if ontology.is_a(&s.schema, schema) {
+                shared.share(&mut s);
                 if wanted.direct.iter().any(|p| **p == *s.prop) {
                     subjects.push(s);
                     if subjects.len() >= batch {
@@ -194,6 +227,7 @@ impl Session<'_> {
                     }
                 }
             } else if wanted.referenced.iter().any(|p| **p == *s.prop) {
+                shared.share(&mut s);
                 others.push(s);
                 if others.len() >= batch {
                     keep(&mut others, &wanted.referenced, &mut targets);

@@ -37,7 +37,7 @@ impl Session<'_> {
         // derived from a record it may not see.
         let mut seen = crate::subjects::Seen::default();
         for h in &mut results.hits {
-            h.canonical = self.visible_canonical(&h.canonical, &mut seen)?;
+            h.canonical = self.visible_cluster_of_key(&h.canonical, &mut seen)?;
         }
         let ids: Vec<&str> = results.hits.iter().map(|h| h.canonical.as_str()).collect();
         // Finding oneself, a colleague or a neighbour in a list of hits is

@@ -90,6 +90,21 @@ impl Session<'_> {
         Ok(shown)
     }
 
+    /// [`Session::visible_canonical`] of the cluster an index key names (its
+    /// smallest record, `Engine::cluster_key`), or the key itself when that
+    /// record is unresolved: one look-up, shared with what follows.
+    pub(crate) fn visible_cluster_of_key(
+        &self,
+        key: &str,
+        seen: &mut Seen,
+    ) -> Result<String, EngineError> {
+        let canonical = crate::resolve::canonical_id(key);
+        if self.members_seen(seen, &canonical)?.is_empty() {
+            return Ok(key.to_string());
+        }
+        self.visible_canonical(&canonical, seen)
+    }
+
     /// `canonical` and each member record of them this session may see.
     pub(crate) fn with_records(
         &self,

@@ -9,7 +9,11 @@
 pub struct IndexDoc {
     /// Source-scoped entity id, e.g. "hr:staff:100231".
     pub entity: String,
-    /// Resolved id (equal to `entity` when unresolved).
+    /// The id the entity's records are grouped under (equal to `entity`
+    /// when unresolved). The engine gives its cluster's smallest record, so
+    /// that a resolution rewrites only the records that joined another's
+    /// cluster, and names hits, referrers and scanned documents by their
+    /// canonical id itself.
     pub canonical: String,
     pub shape: u64,
     /// The record's own type, e.g. "Officer".
