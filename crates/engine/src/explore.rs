@@ -1496,17 +1496,20 @@ mod tests {
         ];
         for (entity, shape, schema, identifiers, texts) in &docs {
             let label = entity.to_string();
-            scan.add(&DocSummary {
+            scan.add(
+                &DocSummary {
+                    entity,
+                    canonical: entity,
+                    shape: *shape,
+                    schema,
+                    label: &label,
+                    refs: Vec::new(),
+                    dates: Vec::new(),
+                    identifiers: identifiers.clone(),
+                    texts: texts.clone(),
+                },
                 entity,
-                canonical: entity,
-                shape: *shape,
-                schema,
-                label: &label,
-                refs: Vec::new(),
-                dates: Vec::new(),
-                identifiers: identifiers.clone(),
-                texts: texts.clone(),
-            })
+            )
             .unwrap();
         }
         let g = LinkGraph::build(scan).unwrap();
