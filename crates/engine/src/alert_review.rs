@@ -2,9 +2,10 @@
 //! review → `no_further_action` or `refer_for_assessment`. The system never
 //! records misconduct; a person decides, with a rationale, and a referral
 //! takes effect only when a second, different reviewer agrees (four eyes).
-//! The reviewer's view never holds a protected characteristic: any value of
-//! a property the ontology tags with a special category is left out, not
-//! masked, so not even its presence shows. Time from opening to deciding is
+//! The reviewer's view never holds a protected characteristic: a property
+//! the ontology marks `protected` shows a placeholder in place of its value,
+//! and any other value of a special category is left out, so not even its
+//! presence shows. Time from opening to deciding is
 //! kept, for the rubber-stamp report ([`rubber_stamps`]).
 
 use std::collections::BTreeMap;
@@ -155,8 +156,9 @@ impl Session<'_> {
         Ok(out)
     }
 
-    /// The evidence's statements as this session may see them, less every
-    /// value of a property tagged with a special category.
+    /// The evidence's statements as this session may see them, every
+    /// protected characteristic withheld and every other special-category
+    /// value left out.
     fn reviewable_evidence(&self, alert: &Alert) -> Result<Vec<ReviewEvidence>, EngineError> {
         let items = evidence_items(alert)?;
         let ontology = self.engine.ontology();
@@ -174,10 +176,10 @@ impl Session<'_> {
                 .filter(|s| {
                     ontology
                         .property(&s.schema, &s.prop)
-                        .is_some_and(|p| !p.sensitivity.is_special())
+                        .is_some_and(|p| p.protected || !p.sensitivity.is_special())
                 })
                 .collect();
-            let (shown, _) = self.gate(Action::View, used, None);
+            let (shown, _) = self.gate_for_review(Action::View, used);
             out.push(ReviewEvidence {
                 record: item.record,
                 condition: item.condition,
