@@ -143,6 +143,25 @@ impl Session<'_> {
         })
     }
 
+    /// The alert as its reviewer sees it, without taking it into review:
+    /// one logged consultation, naming the person and each record shown.
+    pub fn alert_view(&self, id: i64) -> Result<AlertForReview, EngineError> {
+        let query = self.review_query(id, "view");
+        self.logged(Operation::Consult, &query, &[], || {
+            let alert = self.alert_for(id)?;
+            let evidence = self.reviewable_evidence(&alert)?;
+            let mut subjects: Vec<&str> = Self::alert_subjects(&alert);
+            subjects.extend(evidence.iter().map(|e| e.record.as_str()));
+            self.record(Operation::Consult, &query, &subjects, None, "shown")?;
+            let acts = self.acts_with_text(id)?;
+            Ok(AlertForReview {
+                alert,
+                evidence,
+                acts,
+            })
+        })
+    }
+
     fn acts_with_text(&self, id: i64) -> Result<Vec<(AlertReviewAct, String)>, EngineError> {
         let acts = self.engine.store()?.review_acts(id)?;
         let mut out = Vec::with_capacity(acts.len());

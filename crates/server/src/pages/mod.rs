@@ -3,9 +3,11 @@
 //! Sign-in and the web session itself belong to the rest of the server, which
 //! the pages reach only through [`WorkSource`].
 
+mod alerts;
 mod assets;
 mod break_glass;
 mod cases;
+mod cases_edit;
 mod chart;
 mod data;
 mod dossier;
@@ -103,7 +105,7 @@ pub fn router<S: Clone + Send + Sync + 'static>(
         .route("/data", get(data::page))
         .route("/dpo", get(dpo::page))
         .route("/cases", get(cases::list))
-        .route("/cases/{id}", get(cases::page))
+        .route("/cases/{id}", get(cases::page).post(cases_edit::act))
         .route("/assets/{*path}", get(assets::serve))
         .route(
             "/break-glass",
@@ -114,5 +116,7 @@ pub fn router<S: Clone + Send + Sync + 'static>(
             "/entities/{id}/judgements/{judgement}/withdraw",
             axum::routing::post(undo::withdraw),
         )
+        .route("/alerts", get(alerts::list))
+        .route("/alerts/{id}", get(alerts::page).post(alerts::act))
         .with_state(Pages { engine, source })
 }
