@@ -20,6 +20,7 @@ mod export;
 mod export_clusters;
 pub mod fairness;
 mod fairness_report;
+mod fairness_rule;
 pub mod feedback;
 mod gate;
 mod index;
