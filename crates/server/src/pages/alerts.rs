@@ -105,7 +105,7 @@ fn queue(alerts: Vec<Alert>, q: &QueueQuery, chrome: Chrome) -> QueuePage {
         .collect();
     match q.sort.as_str() {
         "oldest" => kept.sort_by_key(|a| (a.at.0, a.id)),
-        "rule" => kept.sort_by(|a, b| (rule_of(a), a.id).cmp(&(rule_of(b), b.id))),
+        "rule" => kept.sort_by_key(|a| (rule_of(a), a.id)),
         "status" => kept.sort_by(|a, b| (&a.status, a.id).cmp(&(&b.status, b.id))),
         _ => kept.sort_by_key(|a| (std::cmp::Reverse(a.at.0), std::cmp::Reverse(a.id))),
     }
