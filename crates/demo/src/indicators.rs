@@ -27,13 +27,17 @@ pub enum Planted {
     Decoy,
     /// Six absences in 90 days, every one of a protected class.
     ProtectedOnly,
+    /// Three sickness absences within 90 days and a fourth that an
+    /// attendance check an alert directed put on record: a rule that
+    /// excludes directed records must not count it.
+    DirectedDecoy,
 }
 
 impl Planted {
     fn code(self) -> &'static str {
         match self {
             Self::Pattern => "pattern",
-            Self::Decoy => "decoy",
+            Self::Decoy | Self::DirectedDecoy => "decoy",
             Self::ProtectedOnly => "protected_only",
         }
     }
@@ -47,6 +51,7 @@ pub(crate) fn absence_part(k: u32) -> Option<Planted> {
         5 => Some(Planted::Pattern),
         12 => Some(Planted::Decoy),
         19 => Some(Planted::ProtectedOnly),
+        22 => Some(Planted::DirectedDecoy),
         _ => None,
     }
 }
@@ -58,6 +63,8 @@ pub(crate) struct PlantedAbsence {
     pub code: &'static str,
     pub reason: &'static str,
     pub days: i64,
+    /// The alert whose check put the absence on record, if one did.
+    pub check_ref: &'static str,
 }
 
 /// The absences a planted staff member has instead of their usual ones.
@@ -68,6 +75,7 @@ pub(crate) fn absences(part: Planted) -> Vec<PlantedAbsence> {
         code: "SICK",
         reason,
         days: 2,
+        check_ref: "",
     };
     match part {
         Planted::Pattern => vec![
@@ -83,6 +91,16 @@ pub(crate) fn absences(part: Planted) -> Vec<PlantedAbsence> {
             sick(40, "Back pain"),
             sick(40, "Back pain"),
         ],
+        Planted::DirectedDecoy => vec![
+            sick(100, "Cold/flu"),
+            sick(75, "Migraine"),
+            sick(50, "Back pain"),
+            // Unrecorded until a roster check an alert directed found it.
+            PlantedAbsence {
+                check_ref: "ALERT-CHECK-0007",
+                ..sick(25, "Absent from rostered shift, not reported")
+            },
+        ],
         Planted::ProtectedOnly => [
             ("DIS", "Treatment for long-term condition", 120),
             ("ADJ", "Assessment for reasonable adjustments", 105),
@@ -97,6 +115,7 @@ pub(crate) fn absences(part: Planted) -> Vec<PlantedAbsence> {
             code,
             reason,
             days: 3,
+            check_ref: "",
         })
         .collect(),
     }

@@ -2,9 +2,10 @@
 //! review → `no_further_action` or `refer_for_assessment`. The system never
 //! records misconduct; a person decides, with a rationale, and a referral
 //! takes effect only when a second, different reviewer agrees (four eyes).
-//! The reviewer's view never holds a protected characteristic: any value of
-//! a property the ontology tags with a special category is left out, not
-//! masked, so not even its presence shows. Time from opening to deciding is
+//! The reviewer's view never holds a protected characteristic: a property
+//! the ontology marks `protected` shows a placeholder in place of its value,
+//! and any other value of a special category is left out, so not even its
+//! presence shows. Time from opening to deciding is
 //! kept, for the rubber-stamp report ([`rubber_stamps`]).
 
 use std::collections::BTreeMap;
@@ -142,6 +143,25 @@ impl Session<'_> {
         })
     }
 
+    /// The alert as its reviewer sees it, without taking it into review:
+    /// one logged consultation, naming the person and each record shown.
+    pub fn alert_view(&self, id: i64) -> Result<AlertForReview, EngineError> {
+        let query = self.review_query(id, "view");
+        self.logged(Operation::Consult, &query, &[], || {
+            let alert = self.alert_for(id)?;
+            let evidence = self.reviewable_evidence(&alert)?;
+            let mut subjects: Vec<&str> = Self::alert_subjects(&alert);
+            subjects.extend(evidence.iter().map(|e| e.record.as_str()));
+            self.record(Operation::Consult, &query, &subjects, None, "shown")?;
+            let acts = self.acts_with_text(id)?;
+            Ok(AlertForReview {
+                alert,
+                evidence,
+                acts,
+            })
+        })
+    }
+
     fn acts_with_text(&self, id: i64) -> Result<Vec<(AlertReviewAct, String)>, EngineError> {
         let acts = self.engine.store()?.review_acts(id)?;
         let mut out = Vec::with_capacity(acts.len());
@@ -155,8 +175,9 @@ impl Session<'_> {
         Ok(out)
     }
 
-    /// The evidence's statements as this session may see them, less every
-    /// value of a property tagged with a special category.
+    /// The evidence's statements as this session may see them, every
+    /// protected characteristic withheld and every other special-category
+    /// value left out.
     fn reviewable_evidence(&self, alert: &Alert) -> Result<Vec<ReviewEvidence>, EngineError> {
         let items = evidence_items(alert)?;
         let ontology = self.engine.ontology();
@@ -174,10 +195,10 @@ impl Session<'_> {
                 .filter(|s| {
                     ontology
                         .property(&s.schema, &s.prop)
-                        .is_some_and(|p| !p.sensitivity.is_special())
+                        .is_some_and(|p| p.protected || !p.sensitivity.is_special())
                 })
                 .collect();
-            let (shown, _) = self.gate(Action::View, used, None);
+            let (shown, _) = self.gate_for_review(Action::View, used);
             out.push(ReviewEvidence {
                 record: item.record,
                 condition: item.condition,

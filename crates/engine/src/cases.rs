@@ -517,9 +517,12 @@ impl Session<'_> {
                     )));
                 }
             }
+            // Kept before the store is taken for the task: keeping the text
+            // takes it too.
+            let title = self.keep_text(text)?;
             let task = self.engine.store()?.add_case_task(&CaseTask {
                 case_id: id.to_string(),
-                title: self.keep_text(text)?,
+                title,
                 due: due.map(str::to_string),
                 assignee: assignee.map(str::to_string),
                 created_by: self.principal.id.clone(),

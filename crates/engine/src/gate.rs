@@ -111,6 +111,9 @@ impl Session<'_> {
             }
         }
         drop(withheld);
+        if self.case_grant.is_some() {
+            self.withhold_protected(&mut out, &mut counts);
+        }
         (out, counts)
     }
 }
@@ -176,7 +179,12 @@ impl Session<'_> {
 }
 
 fn mask(s: &mut Statement, category: Sensitivity) {
-    s.value = masked_placeholder(category);
+    replace_value(s, masked_placeholder(category));
+}
+
+/// Puts `placeholder` where the value was, with nothing derived from it left.
+pub(crate) fn replace_value(s: &mut Statement, placeholder: String) {
+    s.value = placeholder;
     // The real id hashes the value; for a value with few possibilities (an
     // ethnicity code) that hash would give it away, so the id is re-derived
     // from the placeholder.

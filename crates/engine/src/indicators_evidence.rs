@@ -1,6 +1,7 @@
 //! An indicator alert's evidence as its reviewer may see it: each piece's
 //! source record, read through the gate under the reviewer's own session,
-//! with only the statements the rule used, masked as their purpose requires.
+//! with only the statements the rule used, masked as their purpose requires
+//! and with every protected characteristic withheld.
 
 use clearstone_model::{Entity, Statement};
 use clearstone_policy::Action;
@@ -67,7 +68,7 @@ impl Session<'_> {
                     .into_iter()
                     .filter(|s| used.contains(&s.id.to_string()))
                     .collect();
-                let (shown, counts) = self.gate(Action::View, raw, None);
+                let (shown, counts) = self.gate_for_review(Action::View, raw);
                 allowed += counts.allowed;
                 masked += counts.masked;
                 out.push(EvidencePiece {

@@ -6,6 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
+use clearstone_indicators::directed::DIRECTED_PROPERTY;
 use clearstone_indicators::protected::CLASS_PROPERTIES;
 use clearstone_indicators::{Record, Rule, Value, View};
 use clearstone_model::{Statement, Timestamp};
@@ -43,6 +44,9 @@ impl Session<'_> {
             // never counted whatever the rule names.
             for p in CLASS_PROPERTIES {
                 props.insert((*p).to_owned());
+            }
+            if rule.exclude_directed {
+                props.insert(DIRECTED_PROPERTY.to_owned());
             }
         }
         for (schema, path) in rule.condition.paths() {

@@ -23,6 +23,7 @@ mod export;
 mod export_clusters;
 pub mod fairness;
 mod fairness_report;
+mod fairness_rule;
 pub mod feedback;
 mod gate;
 mod index;
@@ -39,6 +40,7 @@ mod notes_sources;
 mod notes_summary;
 mod notes_write;
 mod own_record;
+mod protected_view;
 mod quarantine;
 mod read;
 mod references;
@@ -125,6 +127,7 @@ pub use notes_summary::{
     ChronologyLine, FailingSentence, NotesSummary, SUMMARY_SENTENCES_MAX, SignOff, blocks_sign_off,
 };
 pub use notes_write::{AUDIO_BYTES_MAX, AUDIO_DIR, NewNote, TimedSpan, Transcribed};
+pub use protected_view::PROTECTED_PLACEHOLDER;
 pub use quarantine::QuarantineEntry;
 pub use references::LookupCounts;
 pub use registers::{REGISTER_ID_CHARS_MAX, is_register_id};

@@ -6,20 +6,29 @@
 mod links;
 mod support;
 
-use clearstone_engine::Engine;
+use clearstone_engine::{Engine, PROTECTED_PLACEHOLDER, SessionRequest};
 use links::*;
 
 /// An indicator alert on Ann, citing her whole HR record (which holds her
 /// ethnicity), as a rule run would store it.
 fn indicator_alert(t: &tempfile::TempDir) -> i64 {
+    alert_citing(t, &[], "fp1")
+}
+
+/// An alert on Ann citing the statements `ids` of her HR record (all of
+/// them when empty).
+fn alert_citing(t: &tempfile::TempDir, ids: &[String], fingerprint: &str) -> i64 {
     let db = rusqlite::Connection::open(t.path().join("data").join("clearstone.db")).unwrap();
-    let evidence = format!(
-        r#"[{{"record":"{OFFICER_1}","statements":[],"condition":"absent on 4 days in 90, threshold 3"}}]"#
-    );
+    let evidence = serde_json::json!([{
+        "record": OFFICER_1,
+        "statements": ids,
+        "condition": "absent on 4 days in 90, threshold 3",
+    }])
+    .to_string();
     db.execute(
         "INSERT INTO alert(at, kind, principal, subject, detail, status, rule_id, rule_version, person, evidence, fingerprint)
-         VALUES (1, 'indicator', 'indicators', '', 'absence count', 'new', 'absence-count', 1, ?1, ?2, 'fp1')",
-        rusqlite::params![OFFICER_1, evidence],
+         VALUES (1, 'indicator', 'indicators', '', 'absence count', 'new', 'absence-count', 1, ?1, ?2, ?3)",
+        rusqlite::params![OFFICER_1, evidence, fingerprint],
     )
     .unwrap();
     db.last_insert_rowid()
@@ -42,10 +51,86 @@ fn the_reviewer_never_sees_a_protected_characteristic() {
     let piece = view.evidence.first().unwrap();
     assert!(piece.condition.contains("threshold"));
     assert!(piece.statements.iter().any(|s| &*s.prop == "last_name"));
+    // The absence's reason class (health, not a protected characteristic
+    // itself) is left out; a protected one shows only that it is held.
+    assert!(piece.statements.iter().all(|s| &*s.prop != "reason_class"));
+    let ethnicity = piece
+        .statements
+        .iter()
+        .find(|s| &*s.prop == "ethnicity")
+        .unwrap();
+    assert_eq!(ethnicity.value, PROTECTED_PLACEHOLDER);
+}
+
+/// Ann's date of birth and ethnicity in the fixture, used as sentinels.
+const SENTINELS: [&str; 3] = ["1984-07-03", "1984", "white"];
+
+fn assert_no_sentinel(what: &str, text: &str) {
+    for s in SENTINELS {
+        assert!(!text.contains(s), "{what} holds `{s}`");
+    }
+}
+
+// Task: the reviewer does not see protected characteristics (issue 18,
+// item 3) — date of birth and sex are ordinary data yet protected.
+#[test]
+fn protected_characteristics_are_withheld_from_both_alert_views() {
+    let (t, e, id) = setup();
+    let s = e.session(req("sam", "pds")).unwrap();
+    let view = s.review_alert(id).unwrap();
+    let piece = view.evidence.first().unwrap();
+    let dob = piece
+        .statements
+        .iter()
+        .find(|s| &*s.prop == "birth_date")
+        .unwrap();
+    assert_eq!(dob.value, PROTECTED_PLACEHOLDER);
+    assert_eq!(dob.origin.source.as_ref(), clearstone_engine::MASKED_SOURCE);
+    assert_no_sentinel("the review view", &format!("{view:?}"));
+    // An alert citing the date of birth by its statement, as a rule that
+    // read it would.
+    let plain = SessionRequest {
+        case_ref: None,
+        ..req("sam", "pds")
+    };
+    let ann = e.session(plain).unwrap().show(OFFICER_1).unwrap();
+    let ids: Vec<String> = ["birth_date", "last_name"]
+        .iter()
+        .flat_map(|p| ann.properties.get(*p).unwrap())
+        .map(|st| st.id.to_string())
+        .collect();
+    let citing = alert_citing(&t, &ids, "fp2");
+    let (_, pieces) = s.alert_evidence(citing).unwrap();
+    assert!(format!("{pieces:?}").contains(PROTECTED_PLACEHOLDER));
+    assert!(format!("{pieces:?}").contains("Smithson"));
+    assert_no_sentinel("the alert's evidence", &format!("{pieces:?}"));
+}
+
+#[test]
+fn a_case_session_withholds_protected_characteristics_and_others_still_read_them() {
+    let (_t, e, _) = setup();
+    let plain = SessionRequest {
+        case_ref: None,
+        ..req("sam", "pds")
+    };
+    let before = e.session(plain.clone()).unwrap().show(OFFICER_1).unwrap();
     assert!(
-        piece.statements.iter().all(|s| &*s.prop != "ethnicity"),
-        "not even masked"
+        format!("{before:?}").contains("1984-07-03"),
+        "read outside a case"
     );
+    let lead = e.session(req("sam", "pds")).unwrap();
+    lead.create_case(Some("PSD-114"), "Response team conduct assessment")
+        .unwrap();
+    lead.case_link("PSD-114", "subject", OFFICER_1).unwrap();
+    let worked = e
+        .session(req("sam", "pds"))
+        .unwrap()
+        .show(OFFICER_1)
+        .unwrap();
+    assert_no_sentinel("a record read inside the case", &format!("{worked:?}"));
+    assert!(format!("{worked:?}").contains("Smithson"));
+    let after = e.session(plain).unwrap().show(OFFICER_1).unwrap();
+    assert!(format!("{after:?}").contains("1984-07-03"));
 }
 
 #[test]

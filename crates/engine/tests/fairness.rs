@@ -114,3 +114,72 @@ fn an_adverse_dry_run_needs_an_equality_impact_assessment_to_activate() {
         .activate_rule("short_absences", 1, Some("EIA-2026-07"), Some("sam"))
         .unwrap();
 }
+
+fn recent_events(e: &Engine) -> Vec<clearstone_engine::AccessEvent> {
+    e.session(req("eng", "load"))
+        .unwrap()
+        .events(10_000)
+        .unwrap()
+}
+
+/// Any absence in 60 days: Ann's one sickness absence flags her alone.
+fn any_absence() -> String {
+    RULE.replace("threshold = 3", "threshold = 1")
+}
+
+// issue 18, item 5: the fairness of a rule version straight from its own
+// dry run, which runs under the rule's purpose and hands the report only
+// the flagged ids, inside the engine; both acts are logged.
+#[test]
+fn a_rule_file_is_dry_run_under_its_purpose_and_reported_under_equality_monitoring() {
+    let (_t, e) = setup();
+    let rule = any_absence();
+    support::admin(&e, "registering a rule")
+        .register_rule(&rule, "short_absences.toml")
+        .unwrap();
+    let flagged = e
+        .session(req("sam", "pds"))
+        .unwrap()
+        .flagged_by("short_absences", 1)
+        .unwrap();
+    assert_eq!(flagged.len(), 1);
+    let eq = e.session(req("sam", EQUALITY_PURPOSE)).unwrap();
+    let expected = eq.fairness_dry_run("short_absences", 1, &flagged).unwrap();
+    let before = recent_events(&e).len();
+    let report = eq
+        .fairness_of_rule("sam", &rule, "short_absences.toml")
+        .unwrap();
+    assert_eq!(report, expected);
+    let after = recent_events(&e);
+    // The read that counted before, the dry run and the report (a read is
+    // logged after it is taken, so newest first the report is on top).
+    assert_eq!(after.len(), before + 3);
+    let (report_ev, dry_run_ev) = (&after[0], &after[1]);
+    assert_eq!(dry_run_ev.purpose, "pds");
+    assert_eq!(dry_run_ev.operation, "combine");
+    assert_eq!(report_ev.purpose, EQUALITY_PURPOSE);
+    assert!(report_ev.subjects.is_empty(), "aggregates name no one");
+}
+
+#[test]
+fn a_rule_file_is_not_dry_run_for_another_purpose_nor_when_changed() {
+    let (_t, e) = setup();
+    let rule = any_absence();
+    support::admin(&e, "registering a rule")
+        .register_rule(&rule, "short_absences.toml")
+        .unwrap();
+    let s = e.session(req("sam", "pds")).unwrap();
+    let ev = one_event(&e, || {
+        let err = s
+            .fairness_of_rule("sam", &rule, "short_absences.toml")
+            .unwrap_err();
+        assert_eq!(err.code(), "forbidden");
+    });
+    assert_eq!(ev.outcome, "equality_purpose_required");
+    let eq = e.session(req("sam", EQUALITY_PURPOSE)).unwrap();
+    let changed = rule.replace("threshold = 1", "threshold = 2");
+    let err = eq
+        .fairness_of_rule("sam", &changed, "short_absences.toml")
+        .unwrap_err();
+    assert_eq!(err.code(), "invalid_input");
+}

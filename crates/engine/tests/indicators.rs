@@ -448,3 +448,84 @@ fn an_incremental_run_after_a_new_day_equals_a_full_run() {
     assert_eq!((full.alerts_new, full.alerts_kept), (0, 2));
     assert_eq!(people(&e), after_incremental);
 }
+
+/// Absences that attendance checks an alert directed put on record: the
+/// whole source is such activity, so its mapping says so as a constant.
+const CHECKS: &str = r#"version = 1
+[dataset]
+name = "checks"
+markings = "OFFICIAL"
+[source]
+format = "csv"
+path = "checks.csv"
+[[entities]]
+name = "absence"
+schema = "Absence"
+keys = ["absence_id"]
+[entities.properties]
+reference = { column = "absence_id" }
+staff_member = { entity = "hr:staff", column = "staff_no" }
+start_date = { column = "start_date" }
+reason_class = { column = "class" }
+directed_by = { constant = "alert-checks" }
+"#;
+
+fn ingest_checks(t: &tempfile::TempDir, e: &Engine, rows: &str) {
+    let src = t.path().join("src");
+    let csv = src.join("checks.csv");
+    let mut body = std::fs::read_to_string(&csv)
+        .unwrap_or_else(|_| "absence_id,staff_no,start_date,class\n".to_owned());
+    body.push_str(rows);
+    std::fs::write(&csv, body).unwrap();
+    std::fs::write(src.join("checks.csv.toml"), CHECKS).unwrap();
+    let sum = e
+        .session(req("eng", "integrity"))
+        .unwrap()
+        .ingest(&src.join("checks.csv.toml"), &mut |_| {})
+        .unwrap();
+    assert_eq!(sum.quarantined, 0);
+}
+
+// issue 18, item 6: records directed activity produced are marked by their
+// source and left out by a rule that says `exclude_directed`, in full and
+// incremental runs; a rule that does not say so counts them.
+#[test]
+fn directed_records_count_only_for_a_rule_that_does_not_exclude_them() {
+    let (t, e) = setup();
+    // S3's near miss becomes three within 60 days with a directed absence.
+    ingest_checks(&t, &e, "D1,S3,2026-01-07,sickness\n");
+    let excluding = RULE
+        .replace("version = 1", "version = 2")
+        .replace("[count]", "exclude_directed = true\n\n[count]");
+    let admin = support::admin(&e, "registering a rule");
+    admin.register_rule(RULE, "short_absences.toml").unwrap();
+    admin
+        .register_rule(&excluding, "short_absences.toml")
+        .unwrap();
+    drop(admin);
+    let svc = || e.session(req("svc-indicators", "integrity")).unwrap();
+    let s3 = "hr:staff:S3".to_string();
+    let s1 = "hr:staff:S1".to_string();
+    assert_eq!(
+        svc().flagged_by("short_absences", 1).unwrap(),
+        vec![s1.clone(), s3.clone()]
+    );
+    assert_eq!(
+        svc().flagged_by("short_absences", 2).unwrap(),
+        vec![s1.clone()]
+    );
+    support::admin(&e, "activating")
+        .activate_rule("short_absences", 2, None, None)
+        .unwrap();
+    let full = svc().run_rule("short_absences", 2, RunMode::Full).unwrap();
+    assert_eq!(full.flagged, vec![s1.clone()]);
+    // Another directed absence for S3 the next day: the incremental run
+    // evaluates S3 again, and still leaves it out.
+    ingest_checks(&t, &e, "D2,S3,2026-01-09,sickness\n");
+    let incremental = svc()
+        .run_rule("short_absences", 2, RunMode::Incremental)
+        .unwrap();
+    assert_eq!(incremental.mode, "incremental");
+    assert!(incremental.flagged.is_empty());
+    assert_eq!(incremental.alerts_new, 0);
+}

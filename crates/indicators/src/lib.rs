@@ -7,8 +7,10 @@
 //! English of the condition every piece satisfied. Absences of a protected
 //! class (maternity, disability-related, ...) never count towards any rule:
 //! that exclusion is built in and no rule can switch it off
-//! ([`protected`]). The language is written down in `docs/indicators.md`.
+//! ([`protected`]). A rule may also leave out the records that activity it
+//! directed produced ([`directed`]). The language is written down in `docs/indicators.md`.
 
+pub mod directed;
 mod error;
 mod eval;
 mod finding;

@@ -190,3 +190,76 @@ fn only_protected_absences_are_never_flagged() {
     let one = count_rule(30, 1).replace("exclude = { reason_class = [\"bereavement\"] }", "");
     assert!(evaluate(&rule(&one), &view(vec![masked], HashMap::new())).is_empty());
 }
+
+// issue 18, item 6: a rule with `exclude_directed` leaves out the records
+// directed activity produced, in full and incremental evaluation alike; a
+// rule without it counts them.
+#[test]
+fn directed_records_are_left_out_only_when_the_rule_says_so() {
+    let mut differing = 0;
+    for seed in 0..40 {
+        let mut rng = Rng::new(seed);
+        let (mut records, canonical) = people(&mut rng, 6);
+        let staff: Vec<String> = records.iter().map(|r| r.id.clone()).collect();
+        let mut absences = Vec::new();
+        let mut directed = BTreeSet::new();
+        for i in 0..(10 + rng.below(40) as usize) {
+            let s = staff[rng.below(staff.len() as u64) as usize].clone();
+            let id = format!("abs:{i}");
+            if rng.chance(0.3) {
+                directed.insert(id.clone());
+            }
+            absences.push((id, s, rng.below(90) as i64, "sickness".to_owned()));
+        }
+        for (id, s, day, reason) in &absences {
+            let when = date(*day);
+            let mut props = vec![
+                ("staff_member", s.as_str()),
+                ("start_date", when.as_str()),
+                ("reason_class", reason.as_str()),
+            ];
+            if directed.contains(id) {
+                props.push(("directed_by", "ALERT-17"));
+            }
+            records.push(record(id, "Absence", &props));
+        }
+        let (window, threshold) = (30 + rng.below(30) as u32, 2 + rng.below(2) as u32);
+        let v = view(records, canonical.clone());
+        let mut wants = Vec::new();
+        for exclude in [false, true] {
+            let text = format!(
+                "exclude_directed = {exclude}\n{}",
+                count_rule(window, threshold)
+            );
+            let r = rule(&text);
+            let counted: Vec<_> = absences
+                .iter()
+                .filter(|a| !exclude || !directed.contains(&a.0))
+                .cloned()
+                .collect();
+            let want = reference(&counted, &canonical, window.into(), threshold as usize);
+            let got: BTreeSet<String> = evaluate(&r, &v).into_iter().map(|f| f.person).collect();
+            assert_eq!(got, want, "seed {seed}, exclude_directed {exclude}");
+            // Incremental: the people evaluated again get what a full run gives them.
+            let some: BTreeSet<String> = (0..6)
+                .filter(|i| i % 2 == seed as usize % 2)
+                .map(|i| format!("cs-{i}"))
+                .collect();
+            let again: BTreeSet<String> = clearstone_indicators::evaluate_people(&r, &v, &some)
+                .into_iter()
+                .map(|f| f.person)
+                .collect();
+            let want_some: BTreeSet<String> = want.intersection(&some).cloned().collect();
+            assert_eq!(
+                again, want_some,
+                "seed {seed}, incremental, exclude_directed {exclude}"
+            );
+            wants.push(want);
+        }
+        differing += usize::from(wants.first() != wants.last());
+    }
+    assert!(
+        differing > 5,
+        "only {differing} seeds where the exclusion mattered"
+    );
+}

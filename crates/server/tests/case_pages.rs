@@ -55,3 +55,121 @@ fn case_pages_need_sign_in_and_work_and_log_one_event_each() {
         assert_eq!(by_ana, 1, "{path}");
     }
 }
+
+/// Posts a form as the browser: (status, location, body).
+fn form(b: &Browser, path: &str, fields: &[(&str, &str)]) -> (u16, String, String) {
+    let mut req = b.client.post(format!("{}{path}", b.base)).form(fields);
+    if let Some(c) = &b.cookie {
+        req = req.header("cookie", c);
+    }
+    let res = req.send().unwrap();
+    let status = res.status().as_u16();
+    let to = res
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    (status, to, res.text().unwrap())
+}
+
+// issue 18, items 4 and 7: the case workspace's edits are forms, each one
+// event; a case the user is not on is answered as an absent one.
+#[test]
+fn a_case_is_worked_from_its_page_one_event_per_edit() {
+    let server = start();
+    let s = server.engine.session(ana_request("pds")).unwrap();
+    s.create_case(Some("C-1"), "A case worked on the web")
+        .unwrap();
+    drop(s);
+    let a = server.engine.session(admin_request()).unwrap();
+    a.create_case(Some("C-2"), "Someone else's case").unwrap();
+    drop(a);
+    let ana = working(&server, "ana", "pds");
+    let token = ana.csrf.clone().unwrap();
+    let (s, _, _) = form(&ana, "/cases/C-1", &[("csrf", "forged"), ("act", "task")]);
+    assert_eq!(s, 403, "a form without its token");
+    for (path, fields, status) in [
+        (
+            "/cases/C-1",
+            vec![
+                ("act", "task"),
+                ("text", "Obtain duty rosters"),
+                ("due", "2026-07-01"),
+                ("assignee", "ana"),
+            ],
+            303,
+        ),
+        ("/cases/C-1", vec![("act", "done"), ("task", "1")], 303),
+        ("/cases/C-1", vec![("act", "done"), ("task", "1")], 400),
+        (
+            "/cases/C-1",
+            vec![
+                ("act", "link"),
+                ("kind", "entity"),
+                ("target", "hr:person:1"),
+            ],
+            303,
+        ),
+        (
+            "/cases/C-1",
+            vec![
+                ("act", "link"),
+                ("kind", "entity"),
+                ("target", "hr:person:404"),
+            ],
+            404,
+        ),
+        (
+            "/cases/C-1",
+            vec![
+                ("act", "unlink"),
+                ("kind", "entity"),
+                ("target", "hr:person:1"),
+            ],
+            303,
+        ),
+        (
+            "/cases/C-1",
+            vec![("act", "assign"), ("assignee", "ana")],
+            303,
+        ),
+        (
+            "/cases/C-1",
+            vec![
+                ("act", "decide"),
+                ("decision", "assessment_started"),
+                ("text", "the rosters show the gaps"),
+            ],
+            303,
+        ),
+        (
+            "/cases/C-2",
+            vec![
+                ("act", "decide"),
+                ("decision", "note"),
+                ("text", "not my case at all"),
+            ],
+            404,
+        ),
+    ] {
+        let mut all = vec![("csrf", token.as_str())];
+        all.extend(fields.iter().copied());
+        let before = events(&server).first().unwrap().id;
+        let (s, to, body) = form(&ana, path, &all);
+        assert_eq!(s, status, "{fields:?}: {body}");
+        if s == 303 {
+            assert_eq!(to, path);
+        }
+        assert!(!body.contains("Someone else"));
+        let by_ana = events(&server)
+            .into_iter()
+            .filter(|e| e.id > before && e.principal == "ana")
+            .count();
+        assert_eq!(by_ana, 1, "{fields:?}");
+    }
+    let (_, _, html) = ana.send("GET", "/cases/C-1", None);
+    assert!(html.contains("Obtain duty rosters"), "{html}");
+    assert!(html.contains("the rosters show the gaps"), "{html}");
+    assert!(html.contains("done"), "{html}");
+}

@@ -36,6 +36,7 @@ pub fn write(cx: &mut Ctx<'_>) -> Result<(), DemoError> {
         "reason",
         "days_lost",
         "certification",
+        "check_ref",
     ];
     let bad = [Bad::Key, Bad::Date, Bad::Enum, Bad::Columns];
     let mut csv = Csv::create(cx.dir, "absence.csv", b';', false, &header, cx.seed(), &bad)?;
@@ -54,6 +55,7 @@ pub fn write(cx: &mut Ctx<'_>) -> Result<(), DemoError> {
                     a.reason.to_string(),
                     a.days.to_string(),
                     "SC".to_string(),
+                    a.check_ref.to_string(),
                 ];
                 // Ground truth must load: planted rows are never broken.
                 csv.row(&mut cx.truth, fields, Faults::default())?;
@@ -135,6 +137,7 @@ pub fn write(cx: &mut Ctx<'_>) -> Result<(), DemoError> {
                 reason,
                 (days.max(1)).to_string(),
                 cert.to_string(),
+                String::new(),
             ];
             let faults = Faults {
                 key: Some(0),

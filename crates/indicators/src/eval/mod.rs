@@ -9,8 +9,18 @@ use std::collections::BTreeMap;
 
 use crate::{Condition, Evidence, Finding, Rule, View};
 
-/// The people a rule flags, by canonical id, each with its evidence.
+/// The people a rule flags, by canonical id, each with its evidence. A
+/// rule that excludes directed records reads the view without them.
 pub fn evaluate(rule: &Rule, view: &View) -> Vec<Finding> {
+    if rule.exclude_directed
+        && let Some(independent) = crate::directed::without_directed(view)
+    {
+        return evaluate_condition(rule, &independent);
+    }
+    evaluate_condition(rule, view)
+}
+
+fn evaluate_condition(rule: &Rule, view: &View) -> Vec<Finding> {
     match &rule.condition {
         Condition::Count(c) => count::evaluate(c, view),
         Condition::Shared(s) => shared::evaluate(s, view),

@@ -91,6 +91,7 @@ struct RawProp {
     label: Option<String>,
     values: Option<Spanned<Vec<String>>>,
     range: Option<Spanned<String>>,
+    protected: Option<bool>,
 }
 
 struct Ctx<'a> {
@@ -258,6 +259,7 @@ fn resolve(
                         sensitivity: Sensitivity::Ordinary,
                         values: Vec::new(),
                         range: Some(e.range.get_ref().clone()),
+                        protected: false,
                     },
                 );
                 Ok(Some(e.property.clone()))
@@ -285,6 +287,7 @@ fn resolve(
                 sensitivity: Sensitivity::Ordinary,
                 values: Vec::new(),
                 range: None,
+                protected: false,
             });
         }
     }
@@ -472,5 +475,6 @@ fn property(
         sensitivity,
         values,
         range,
+        protected: r.protected.unwrap_or(false),
     })
 }

@@ -83,6 +83,11 @@ pub struct Property {
     pub values: Vec<String>,
     /// Target type of an `entity` property.
     pub range: Option<String>,
+    /// A protected characteristic (Equality Act 2010 s.4: age, disability,
+    /// gender reassignment, marriage, pregnancy, race, religion, sex, sexual
+    /// orientation). Independent of the sensitivity tag: a date of birth is
+    /// ordinary data, yet a reviewer deciding on an alert must not see it.
+    pub protected: bool,
 }
 
 /// The two ends of a relationship type, as property names.

@@ -33,6 +33,14 @@ struct CasePage {
     view: CaseView,
     links: Vec<LinkRow>,
     team: Vec<String>,
+    kinds: Vec<&'static str>,
+    decisions: Vec<&'static str>,
+}
+
+impl CasePage {
+    fn open(&self) -> bool {
+        self.view.case.status == "open"
+    }
 }
 
 pub(crate) async fn list(State(pages): State<Pages>, headers: HeaderMap) -> Response {
@@ -74,6 +82,8 @@ pub(crate) async fn page(
                         view,
                         links,
                         team,
+                        kinds: clearstone_engine::CASE_LINK_KINDS.to_vec(),
+                        decisions: clearstone_engine::CASE_DECISIONS.to_vec(),
                     },
                 )
             }

@@ -10,7 +10,7 @@ use clearstone_engine::{EngineError, Session, SessionRequest};
 use super::{Pages, SignedIn};
 
 /// The workspaces in the navigation, as (path, label).
-const NAV: [(&str, &str); 8] = [
+const NAV: [(&str, &str); 9] = [
     ("/search", "Search"),
     ("/review", "Review matches"),
     ("/cases", "Cases"),
@@ -19,6 +19,7 @@ const NAV: [(&str, &str); 8] = [
     ("/overseer", "Oversight"),
     ("/my-record", "My record of access"),
     ("/start", "Change purpose"),
+    ("/alerts", "Alerts"),
 ];
 
 /// The page's frame: who is working, under which purpose, and the form token.

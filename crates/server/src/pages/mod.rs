@@ -3,9 +3,11 @@
 //! Sign-in and the web session itself belong to the rest of the server, which
 //! the pages reach only through [`WorkSource`].
 
+mod alerts;
 mod assets;
 mod break_glass;
 mod cases;
+mod cases_edit;
 mod chart;
 mod chart_analysis;
 mod data;
@@ -110,7 +112,7 @@ pub fn router<S: Clone + Send + Sync + 'static>(
         .route("/data", get(data::page))
         .route("/dpo", get(dpo::page))
         .route("/cases", get(cases::list))
-        .route("/cases/{id}", get(cases::page))
+        .route("/cases/{id}", get(cases::page).post(cases_edit::act))
         .route("/assets/{*path}", get(assets::serve))
         .route(
             "/break-glass",
@@ -146,5 +148,7 @@ pub fn router<S: Clone + Send + Sync + 'static>(
             "/notes/summaries/{key}/confirm",
             axum::routing::post(notes_sources::sign_off),
         )
+        .route("/alerts", get(alerts::list))
+        .route("/alerts/{id}", get(alerts::page).post(alerts::act))
         .with_state(Pages { engine, source })
 }
