@@ -144,15 +144,21 @@ pub enum FairnessAction {
     /// Who a rule version would flag, by unit and protected characteristic
     /// (under the equality-monitoring purpose; aggregates only).
     DryRun {
-        /// The rule's id and version, for the report, the log and the
-        /// activation check.
+        /// The rule file: its registered version is dry-run by `--service`
+        /// under the rule's purpose inside the engine, and only aggregates
+        /// come out. With `--flagged`, the rule's id instead.
         #[arg(long)]
         rule: String,
+        /// The rule's version, with `--flagged`.
         #[arg(long)]
-        version: u32,
-        /// The people the dry run flagged: canonical ids, one a line.
+        version: Option<u32>,
+        /// The service principal the rule's dry run runs as.
         #[arg(long)]
-        flagged: PathBuf,
+        service: Option<String>,
+        /// The people a dry run flagged, canonical ids one a line, when the
+        /// dry run was made apart.
+        #[arg(long)]
+        flagged: Option<PathBuf>,
         #[arg(long)]
         json: bool,
         #[command(flatten)]
@@ -439,12 +445,25 @@ pub fn fairness(s: &Session<'_>, action: &FairnessAction) -> Result<()> {
     let FairnessAction::DryRun {
         rule,
         version,
+        service,
         flagged,
         json,
         ..
     } = action;
-    let ids = read_ids(flagged)?;
-    let report = s.fairness_dry_run(rule, *version, &ids)?;
+    let report = match (flagged, version, service) {
+        (Some(flagged), Some(version), _) => {
+            s.fairness_dry_run(rule, *version, &read_ids(flagged)?)?
+        }
+        (Some(_), None, _) => bail!("`--flagged` needs the rule's `--version`"),
+        (None, _, Some(service)) => {
+            let text = std::fs::read_to_string(rule)
+                .with_context(|| format!("cannot read rule file `{rule}`"))?;
+            s.fairness_of_rule(service, &text, rule)?
+        }
+        (None, _, None) => {
+            bail!("give `--service`, the service principal the rule's dry run runs as")
+        }
+    };
     if *json {
         println!("{}", serde_json::to_string_pretty(&report_json(&report))?);
     } else {
