@@ -16,7 +16,10 @@ use whisper_support::{Service, normalised_words, word_error_rate};
 const SESSION: [(&str, &str); 3] = [
     ("CLEARSTONE_USER", "demo-analyst"),
     ("CLEARSTONE_PURPOSE", "demo"),
-    ("CLEARSTONE_JUSTIFICATION", "recording a home visit in a test"),
+    (
+        "CLEARSTONE_JUSTIFICATION",
+        "recording a home visit in a test",
+    ),
 ];
 
 /// What espeak-ng says, and what a faithful transcript writes: names, a
@@ -141,7 +144,10 @@ fn a_spoken_visit_is_transcribed_by_the_local_model_into_a_note() {
     let chars: Vec<char> = text.chars().collect();
     let mut last_end = 0;
     for t in times {
-        let (a, b) = (t["start_ms"].as_u64().unwrap(), t["end_ms"].as_u64().unwrap());
+        let (a, b) = (
+            t["start_ms"].as_u64().unwrap(),
+            t["end_ms"].as_u64().unwrap(),
+        );
         assert!(a < b && a >= last_end, "time spans out of order: {times:?}");
         last_end = b;
         let (s, e) = (t["start"].as_u64().unwrap(), t["end"].as_u64().unwrap());
@@ -166,7 +172,13 @@ fn a_spoken_visit_is_transcribed_by_the_local_model_into_a_note() {
 
     // The note reads back with its timings.
     let shown: Value = serde_json::from_str(&ok(with_session(bin(&dir))
-        .args(["notes", "show", note["id"].as_str().unwrap(), "--reveal", "--json"])
+        .args([
+            "notes",
+            "show",
+            note["id"].as_str().unwrap(),
+            "--reveal",
+            "--json",
+        ])
         .output()
         .unwrap()))
     .unwrap();

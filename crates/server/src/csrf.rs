@@ -50,7 +50,10 @@ pub(crate) async fn check(State(state): State<AppState>, req: Request, next: Nex
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
     if !is_form {
-        return refused();
+        return match crate::multipart::check_upload(req, &web.csrf).await {
+            Ok(req) => next.run(req).await,
+            Err(answer) => answer,
+        };
     }
     let (parts, body) = req.into_parts();
     let Ok(bytes) = to_bytes(body, FORM_BYTES_MAX).await else {
@@ -70,7 +73,7 @@ pub(crate) async fn check(State(state): State<AppState>, req: Request, next: Nex
     }
 }
 
-fn refused() -> Response {
+pub(crate) fn refused() -> Response {
     ApiError::new(
         "csrf_failed",
         "the request did not carry this session's csrf token: reload the page and try again",
@@ -79,7 +82,7 @@ fn refused() -> Response {
 }
 
 /// Compares in time that does not depend on where the strings differ.
-fn same(a: &str, b: &str) -> bool {
+pub(crate) fn same(a: &str, b: &str) -> bool {
     a.len() == b.len()
         && !b.is_empty()
         && a.bytes()

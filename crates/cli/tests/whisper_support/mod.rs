@@ -58,7 +58,8 @@ impl Service {
             eprintln!("SKIPPED {test}: {why}");
             return None;
         }
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../services/transcribe/serve.py");
+        let script =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../services/transcribe/serve.py");
         let mut child = Command::new(&python)
             .arg(&script)
             .args(["--port", "0"])
@@ -80,7 +81,11 @@ impl Service {
                 panic!("the transcription service did not start: {e}");
             }
         };
-        let Some(url) = line.trim().strip_prefix("listening on ").map(str::to_string) else {
+        let Some(url) = line
+            .trim()
+            .strip_prefix("listening on ")
+            .map(str::to_string)
+        else {
             let _ = child.kill();
             panic!("the transcription service said {line:?}");
         };

@@ -18,7 +18,9 @@ mod form;
 mod glue;
 mod layout;
 mod notes;
+mod notes_model;
 mod notes_sources;
+mod notes_speech;
 mod notes_text;
 mod overseer;
 mod overseer_witnesses;
@@ -78,6 +80,10 @@ pub trait WorkSource: Send + Sync + 'static {
     fn start_work(&self, headers: &HeaderMap, work: SessionRequest);
     /// Ends the web session; the `Set-Cookie` value that clears it.
     fn sign_out(&self, headers: &HeaderMap) -> String;
+    /// The chat model and transcriber the server was started with.
+    fn models(&self) -> crate::Models {
+        crate::Models::default()
+    }
 }
 
 /// What every page handler holds.
@@ -150,5 +156,7 @@ pub fn router<S: Clone + Send + Sync + 'static>(
         )
         .route("/alerts", get(alerts::list))
         .route("/alerts/{id}", get(alerts::page).post(alerts::act))
+        .route("/entities/{id}/notes/recording", notes_speech::route())
+        .route("/entities/{id}/notes/model-summary", notes_model::route())
         .with_state(Pages { engine, source })
 }
