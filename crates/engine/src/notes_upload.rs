@@ -28,6 +28,10 @@ impl Session<'_> {
         attach: &NewNote,
         transcriber: &dyn Transcriber,
     ) -> Result<Transcribed, EngineError> {
+        if bytes.is_empty() {
+            // Nothing to transcribe: refused all the same as one event.
+            return self.transcribe(std::path::Path::new(""), consent, attach, transcriber);
+        }
         let dir = self.engine.dir().join(AUDIO_DIR);
         let io = |path: &std::path::Path, source| EngineError::Io {
             path: path.display().to_string(),

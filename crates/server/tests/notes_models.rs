@@ -164,7 +164,8 @@ fn an_uploaded_recording_becomes_a_note_with_its_times() {
 }
 
 // issue 19, item 6: the consent and the recording are required fields; a
-// form without them comes back with its errors and nothing is transcribed.
+// form without them comes back with its errors, nothing is transcribed, and
+// the refused attempt is one event.
 #[test]
 fn a_recording_without_consent_comes_back_with_its_error() {
     let server = start_with_models(models(false));
@@ -188,7 +189,14 @@ fn a_recording_without_consent_comes_back_with_its_error() {
     );
     assert_eq!(status, 422, "{body}");
     assert!(body.contains("href=\"#recording\""), "{body}");
-    assert!(since(&server, before, "sw").is_empty());
+    // Each refused attempt is one event all the same.
+    let by = since(&server, before, "sw");
+    assert_eq!(by.len(), 2, "{by:?}");
+    assert!(
+        by.iter()
+            .all(|e| e.operation == "collect" && e.outcome == "invalid_input"),
+        "{by:?}"
+    );
     assert!(!server.engine.dir().join("audio").exists());
 }
 

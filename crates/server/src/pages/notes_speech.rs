@@ -95,7 +95,7 @@ fn page(
 
 /// Transcribes the uploaded recording into a note about the person: one
 /// event, then the new note's reader. A form with a field missing comes back
-/// with its errors and touches nothing.
+/// with its errors, one refused event, and stores nothing.
 async fn upload(
     State(pages): State<Pages>,
     headers: HeaderMap,
@@ -128,9 +128,6 @@ async fn upload(
                 "Enter where the consent to record is written down",
             ));
         }
-        let Some(recording) = recording.filter(|_| errors.is_empty()) else {
-            return page(&pages, &who, &id, &form, errors);
-        };
         let s = match pages.engine.session(work) {
             Ok(s) => s,
             Err(e) => return problem(Chrome::new(&pages, &who, "/search"), &e),
@@ -139,6 +136,12 @@ async fn upload(
             about: Some(id.clone()),
             date: (!form.date.is_empty()).then(|| form.date.clone()),
             ..NewNote::default()
+        };
+        let Some(recording) = recording.filter(|_| errors.is_empty()) else {
+            // The refused attempt is one event like any other; the form's
+            // own messages say what to fix.
+            let _ = s.transcribe_upload("", &[], &form.consent, &attach, transcriber.as_ref());
+            return page(&pages, &who, &id, &form, errors);
         };
         let name = recording.file_name.clone().unwrap_or_default();
         match s.transcribe_upload(
