@@ -22,6 +22,12 @@ pub const BUILT: bool = cfg!(feature = "semantic");
 /// The environment variable naming the model's folder.
 pub const MODEL_ENV: &str = "CLEARSTONE_EMBED_MODEL";
 
+/// The dot product: the cosine of two unit vectors, as
+/// [`Embedder::embed`] gives, at a third of [`cosine`]'s work.
+pub fn dot(a: &[f32], b: &[f32]) -> f32 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
 /// Cosine similarity; for the unit vectors [`Embedder::embed`] gives, the
 /// dot product.
 pub fn cosine(a: &[f32], b: &[f32]) -> f32 {
