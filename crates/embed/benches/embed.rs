@@ -59,7 +59,10 @@ fn main() {
         }
     };
     let texts: Vec<String> = (0..SENTENCES).map(sentence).collect();
-    let tokens: usize = texts.iter().map(|t| model.tokenizer().encode(t).len()).sum();
+    let tokens: usize = texts
+        .iter()
+        .map(|t| model.tokenizer().encode(t).len())
+        .sum();
     let (vectors, cpu, wall) = timed(|| texts.iter().map(|t| model.embed(t)).collect::<Vec<_>>());
     println!(
         "embedding: {SENTENCES} sentences ({:.1} tokens each) in {cpu:.2} s on the CPU ({wall:.2} s wall): {:.0} sentences/s on one thread",
@@ -69,7 +72,12 @@ fn main() {
     // The scan: every passage's cosine with the query, then the order.
     let dim = model.dim();
     let stored: Vec<Vec<f32>> = (0..PASSAGES)
-        .map(|i| vectors.get(i % vectors.len()).cloned().unwrap_or_else(|| vec![0.0; dim]))
+        .map(|i| {
+            vectors
+                .get(i % vectors.len())
+                .cloned()
+                .unwrap_or_else(|| vec![0.0; dim])
+        })
         .collect();
     let (_, cpu, wall) = timed(|| {
         for q in vectors.iter().take(QUERIES) {

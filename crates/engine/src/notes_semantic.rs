@@ -50,7 +50,7 @@ pub struct PassageHit {
     pub start: usize,
     pub end: usize,
     pub text: String,
-    /// Cosine similarity, or the number of query words found.
+    /// Cosine similarity (of unit vectors), or the number of query words found.
     pub score: f32,
     pub date: Option<String>,
     pub about: Option<String>,
@@ -123,11 +123,27 @@ impl Session<'_> {
                 });
             }
             check_query(query, limit)?;
-            let candidates = match mode {
-                NoteSearchMode::Lexical => self.lexical_candidates(query)?,
-                NoteSearchMode::Semantic(model) => self.semantic_candidates(query, model)?,
+            let hits = match mode {
+                NoteSearchMode::Lexical => {
+                    let ranked = self.lexical_candidates(query)?;
+                    self.through_gate(ranked.into_iter(), limit, reveal)?
+                }
+                NoteSearchMode::Semantic(model) => {
+                    let all = vectors::load(self.engine.dir())?;
+                    let order = semantic_order(&all, query, model)?;
+                    let ranked = order.into_iter().filter_map(|(score, i)| {
+                        let p = all.items.get(i)?;
+                        Some(Candidate {
+                            note: p.note.clone(),
+                            start: p.start as usize,
+                            end: p.end as usize,
+                            score,
+                            hash: Some(p.text_hash),
+                        })
+                    });
+                    self.through_gate(ranked, limit, reveal)?
+                }
             };
-            let hits = self.through_gate(candidates, limit, reveal)?;
             let notes: Vec<&str> = {
                 let mut seen = HashSet::new();
                 hits.iter()
@@ -158,7 +174,7 @@ impl Session<'_> {
             let same_model = old.model == Embedder::NAME && old.dim == model.dim();
             let mut kept: HashMap<String, Vec<Passage>> = HashMap::new();
             if same_model && !rebuild {
-                for p in old.items {
+                for p in old.items.iter().cloned() {
                     kept.entry(p.note.clone()).or_default().push(p);
                 }
             }
@@ -279,44 +295,11 @@ impl Session<'_> {
         Ok(out)
     }
 
-    fn semantic_candidates(
-        &self,
-        query: &str,
-        model: &Embedder,
-    ) -> Result<Vec<Candidate>, EngineError> {
-        let all = vectors::load(self.engine.dir())?;
-        if all.items.is_empty() || all.model != Embedder::NAME || all.dim != model.dim() {
-            return Err(EngineError::InvalidInput(
-                "the notes have no sentence vectors for this model: run `clearstone notes index`"
-                    .into(),
-            ));
-        }
-        let q = model.embed(query);
-        let mut out: Vec<Candidate> = all
-            .items
-            .into_iter()
-            .map(|p| Candidate {
-                score: clearstone_embed::cosine(&q, &p.vector),
-                note: p.note,
-                start: p.start as usize,
-                end: p.end as usize,
-                hash: Some(p.text_hash),
-            })
-            .collect();
-        out.sort_by(|a, b| {
-            b.score
-                .total_cmp(&a.score)
-                .then(a.note.cmp(&b.note))
-                .then(a.start.cmp(&b.start))
-        });
-        Ok(out)
-    }
-
     /// Walks the ranked candidates, loading each note through the gate once,
     /// until `limit` passages this session may see are found.
     fn through_gate(
         &self,
-        candidates: Vec<Candidate>,
+        candidates: impl Iterator<Item = Candidate>,
         limit: usize,
         reveal: bool,
     ) -> Result<Vec<PassageHit>, EngineError> {
@@ -376,6 +359,31 @@ impl Session<'_> {
             about: g.view.about.clone(),
         }))
     }
+}
+
+/// Every passage's index, nearest first (ties in file order, which is by
+/// note and position). Only scores and indexes are sorted, so a search
+/// copies no note ids but those it shows.
+fn semantic_order(
+    all: &Passages,
+    query: &str,
+    model: &Embedder,
+) -> Result<Vec<(f32, usize)>, EngineError> {
+    if all.items.is_empty() || all.model != Embedder::NAME || all.dim != model.dim() {
+        return Err(EngineError::InvalidInput(
+            "the notes have no sentence vectors for this model: run `clearstone notes index`"
+                .into(),
+        ));
+    }
+    let q = model.embed(query);
+    let mut order: Vec<(f32, usize)> = all
+        .items
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (clearstone_embed::dot(&q, &p.vector), i))
+        .collect();
+    order.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    Ok(order)
 }
 
 fn check_query(query: &str, limit: usize) -> Result<(), EngineError> {

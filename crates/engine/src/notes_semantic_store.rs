@@ -10,6 +10,7 @@
 //! span (u32 start, u32 end) and the vector (width f32s).
 
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use sha2::Digest;
 
@@ -60,15 +61,35 @@ fn corrupt(path: &Path, what: &str) -> EngineError {
     ))
 }
 
+/// The file as last read, while its length and modification time stay the
+/// same: a search should not read hundreds of megabytes each time.
+type Cached = (PathBuf, u64, Option<std::time::SystemTime>, Arc<Passages>);
+static CACHE: Mutex<Option<Cached>> = Mutex::new(None);
+
 /// The passages kept in `dir`, or none when no index was built.
-pub(crate) fn load(dir: &Path) -> Result<Passages, EngineError> {
+pub(crate) fn load(dir: &Path) -> Result<Arc<Passages>, EngineError> {
     let p = path(dir);
-    let bytes = match std::fs::read(&p) {
-        Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Passages::default()),
+    let meta = match std::fs::metadata(&p) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Ok(Arc::new(Passages::default()));
+        }
         Err(e) => return Err(io(&p)(e)),
     };
-    decode(&bytes).ok_or_else(|| corrupt(&p, "cannot be read back"))
+    let stamp = (meta.len(), meta.modified().ok());
+    let mut cache = CACHE
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some((cp, len, at, all)) = cache.as_ref()
+        && *cp == p
+        && (*len, *at) == stamp
+    {
+        return Ok(all.clone());
+    }
+    let bytes = std::fs::read(&p).map_err(io(&p))?;
+    let all = Arc::new(decode(&bytes).ok_or_else(|| corrupt(&p, "cannot be read back"))?);
+    *cache = Some((p, stamp.0, stamp.1, all.clone()));
+    Ok(all)
 }
 
 /// Replaces the file whole, by a rename, so a reader never sees half of it.
@@ -126,7 +147,7 @@ pub(crate) fn append(
 
 /// Drops an erased note's passages.
 pub(crate) fn forget(dir: &Path, note: &str) -> Result<(), EngineError> {
-    let mut all = load(dir)?;
+    let mut all = Passages::clone(load(dir)?.as_ref());
     let before = all.items.len();
     all.items.retain(|p| p.note != note);
     if all.items.len() != before {
