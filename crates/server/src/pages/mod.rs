@@ -18,6 +18,7 @@ mod form;
 mod glue;
 mod layout;
 mod notes;
+mod notes_search;
 mod notes_sources;
 mod notes_text;
 mod overseer;
@@ -150,5 +151,9 @@ pub fn router<S: Clone + Send + Sync + 'static>(
         )
         .route("/alerts", get(alerts::list))
         .route("/alerts/{id}", get(alerts::page).post(alerts::act))
+        .route(
+            "/notes/search",
+            get(notes_search::page).post(notes_search::reveal),
+        )
         .with_state(Pages { engine, source })
 }
