@@ -15,6 +15,7 @@ mod http_post;
 mod link;
 mod model_endpoints;
 mod notes;
+mod notes_search;
 mod output;
 mod progress;
 mod registers;

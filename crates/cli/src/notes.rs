@@ -1,5 +1,5 @@
 //! `clearstone notes add | show | summarise | chronology | confirm |
-//! transcribe`, every one through a session.
+//! transcribe | search | index`, every one through a session.
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -97,6 +97,35 @@ pub enum NotesAction {
         #[command(flatten)]
         session: SessionArgs,
     },
+    /// The sentences of notes you may see nearest a query, each cited by
+    /// note and span. Lexical by default; --semantic ranks by meaning with
+    /// the sentence-embedding model in CLEARSTONE_EMBED_MODEL (built with
+    /// the `semantic` feature).
+    Search {
+        query: String,
+        #[arg(long)]
+        semantic: bool,
+        /// Sentences at most (1 to 50).
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        #[arg(long)]
+        reveal: bool,
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        session: SessionArgs,
+    },
+    /// Embed the sentences of the stored notes not yet embedded, for
+    /// semantic search (needs the model and the permission to administer).
+    Index {
+        /// Embed every note again.
+        #[arg(long)]
+        rebuild: bool,
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        session: SessionArgs,
+    },
 }
 
 /// What a new note is attached to, and its date and type.
@@ -184,7 +213,7 @@ pub fn run(action: NotesAction, dir: &Path) -> Result<()> {
                 (None, None) => bail!("a note needs --text TEXT or --file FILE"),
             };
             open(dir, &session, &|s| {
-                let v = s.add_note(&attach.new_note(text.clone()))?;
+                let v = crate::notes_search::add(s, &attach.new_note(text.clone()))?;
                 print_note(&v, &[], json)
             })
         }
@@ -265,6 +294,33 @@ pub fn run(action: NotesAction, dir: &Path) -> Result<()> {
                     println!("recording kept at {}", t.audio.display());
                 }
                 print_note(&t.note, &t.times, json)
+            })
+        }
+        NotesAction::Search {
+            query,
+            semantic,
+            limit,
+            reveal,
+            json,
+            session,
+        } => {
+            let model = if semantic {
+                Some(crate::notes_search::model()?)
+            } else {
+                None
+            };
+            open(dir, &session, &|s| {
+                crate::notes_search::search(s, &query, model.as_ref(), limit, reveal, json)
+            })
+        }
+        NotesAction::Index {
+            rebuild,
+            json,
+            session,
+        } => {
+            let model = crate::notes_search::model()?;
+            open(dir, &session, &|s| {
+                crate::notes_search::index(s, &model, rebuild, json)
             })
         }
     }

@@ -185,3 +185,68 @@ fn notes_are_shown_summarised_with_citations_and_confirmed() {
     sorted.sort_unstable();
     assert_eq!(dates, sorted, "a chronology is in date order");
 }
+
+// issue 19, item 7: `notes search` is lexical by default and cites each
+// sentence by note and span; --semantic without the feature or the model
+// says so plainly and how to search without it.
+#[test]
+fn notes_search_cites_sentences_and_semantic_search_says_when_it_cannot() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("data");
+    ok(bin(&dir)
+        .args(["demo", "--scale", "200", "--seed", "3", "--no-serve"])
+        .output()
+        .unwrap());
+    let out = bin(&dir)
+        .args(["notes", "search", "attendance"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("needs a user"));
+
+    let found = json(
+        with_session(bin(&dir))
+            .args(["notes", "search", "school attendance", "--reveal", "--json"])
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(found["mode"].as_str(), Some("lexical"));
+    let hits = found["hits"].as_array().unwrap();
+    assert!(!hits.is_empty());
+    let first = &hits[0];
+    let shown = json(
+        with_session(bin(&dir))
+            .args([
+                "notes",
+                "show",
+                first["note"].as_str().unwrap(),
+                "--reveal",
+                "--json",
+            ])
+            .output()
+            .unwrap(),
+    );
+    let chars: Vec<char> = shown["text"].as_str().unwrap().chars().collect();
+    let (a, b) = (
+        first["start"].as_u64().unwrap() as usize,
+        first["end"].as_u64().unwrap() as usize,
+    );
+    assert_eq!(
+        chars[a..b].iter().collect::<String>(),
+        first["text"].as_str().unwrap()
+    );
+
+    let out = with_session(bin(&dir))
+        .env_remove("CLEARSTONE_EMBED_MODEL")
+        .args(["notes", "search", "--semantic", "missing school"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("not built into this clearstone")
+            || err.contains("no sentence-embedding model"),
+        "{err}"
+    );
+    assert!(err.contains("leave out --semantic"), "{err}");
+}

@@ -83,6 +83,7 @@ impl Session<'_> {
         let why = crate::session::text_ref(reason);
         self.engine.store()?.put_text(&why, reason)?;
         self.engine.unindex_erased(entity_id)?;
+        crate::notes_semantic_store::forget(self.engine.dir(), entity_id)?;
         // The erased record may have been what held its cluster together.
         if let Some((schema, _)) = &resolved {
             self.recluster_after_judgement(schema)?;

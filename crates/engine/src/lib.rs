@@ -36,6 +36,8 @@ mod ingest_indexing;
 pub mod json;
 mod notes;
 mod notes_gate;
+mod notes_semantic;
+mod notes_semantic_store;
 mod notes_sources;
 mod notes_summary;
 mod notes_upload;
@@ -82,6 +84,7 @@ pub use alert_review::{
 };
 pub use breakglass::{BREAK_GLASS_JUSTIFICATION_CHARS_MIN, BREAK_GLASS_MINUTES_MAX};
 pub use cases::{CASE_DECISIONS, CASE_LINK_KINDS, CaseView};
+pub use clearstone_embed as embed;
 pub use clearstone_indicators::{Rule as IndicatorRuleFile, RuleError};
 pub use clearstone_model::{Classification, Entity, Statement, Timestamp};
 pub use clearstone_notes as note_text;
@@ -123,6 +126,10 @@ pub use indicators::{ActiveRuns, INDICATOR_ALERT_KIND, RuleFailure, RuleRun, Run
 pub use indicators_evidence::EvidencePiece;
 pub use ingest::{IngestProgress, IngestSummary, ReplaySummary};
 pub use notes::{NOTE_CHARS_MAX, NOTE_TYPE, NotePart, NoteScope, NoteView, SCOPE_NOTES_MAX};
+pub use notes_semantic::{
+    NOTE_HITS_MAX, NOTE_QUERY_CHARS_MAX, NoteSearchMode, PassageHit, PassageIndexReport,
+};
+pub use notes_semantic_store::SEMANTIC_DIR;
 pub use notes_sources::{NotesWithSources, SOURCES_SUMMARY_SENTENCES};
 pub use notes_summary::{
     ChronologyLine, FailingSentence, NotesSummary, SUMMARY_SENTENCES_MAX, SignOff, blocks_sign_off,

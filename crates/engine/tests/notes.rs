@@ -564,3 +564,225 @@ fn a_transcript_is_a_note_whose_spans_map_to_times() {
         "the consent reference is logged by hash"
     );
 }
+
+// ---- Searching notes (issue 19, item 7) ----
+
+/// A note in a dataset the social worker's purposes do not cover.
+const HIDDEN_SENTINEL: &str = "Zorblatt";
+
+fn with_hidden_note(t: &tempfile::TempDir, e: &Engine) {
+    let s = e.session(req("eng", "load")).unwrap();
+    let src = t.path().join("src");
+    let body = serde_json::json!({"note_id": "P1", "case_id": "CASE-1", "child_id": "LC1",
+        "date": "2025-03-05",
+        "text": format!("{HIDDEN_SENTINEL} was seen near the school gates with an older man.")});
+    std::fs::write(src.join("pol.jsonl"), format!("{body}\n")).unwrap();
+    let mapping = NOTES
+        .replace(r#"name = "csc""#, r#"name = "pol""#)
+        .replace("notes.jsonl", "pol.jsonl");
+    let m = src.join("pol.jsonl.toml");
+    std::fs::write(&m, mapping).unwrap();
+    assert_eq!(s.ingest(&m, &mut |_| {}).unwrap().quarantined, 0);
+}
+
+fn last_events(e: &Engine, n: usize) -> Vec<clearstone_engine::AccessEvent> {
+    let mut ev = e
+        .session(req("eng", "load"))
+        .unwrap()
+        .events(n + 1)
+        .unwrap();
+    ev.retain(|x| x.principal == "sw");
+    ev.sort_by_key(|x| x.id);
+    ev
+}
+
+// issue 19, item 7: a lexical search finds the sentences this purpose may
+// see, with their citations, and never one of a hidden note or of a
+// withheld span; each search is one event holding the query by hash only.
+#[test]
+fn a_notes_search_shows_only_what_the_reader_would_and_logs_no_query_text() {
+    use clearstone_engine::NoteSearchMode::Lexical;
+    let (t, e) = fixture("health");
+    with_hidden_note(&t, &e);
+    let s = e.session(req("sw", "health-only")).unwrap();
+    let hits = s
+        .search_notes("inhaler at school", Lexical, 5, true)
+        .unwrap();
+    let first = hits.first().expect("the health sentence is allowed");
+    assert_eq!(first.note_id, NOTE_2);
+    let n2 = s.note(NOTE_2, true).unwrap().text;
+    let cited: String = n2
+        .chars()
+        .skip(first.start)
+        .take(first.end - first.start)
+        .collect();
+    assert_eq!(cited, first.text);
+    assert!(first.text.contains(HEALTH_SENTINEL));
+    // Religion is withheld from this purpose: its sentence is not found.
+    assert!(
+        s.search_notes("mosque madrasa", Lexical, 5, true)
+            .unwrap()
+            .iter()
+            .all(|h| !h.text.contains(RELIGION_SENTINEL)),
+    );
+    // A hidden note is answered exactly as a word no note holds.
+    let hidden = s.search_notes(HIDDEN_SENTINEL, Lexical, 5, true).unwrap();
+    let absent = s.search_notes("Xylophonic", Lexical, 5, true).unwrap();
+    assert!(hidden.is_empty() && absent.is_empty());
+    let ev = last_events(&e, 4);
+    let (h, a) = (&ev[ev.len() - 2], &ev[ev.len() - 1]);
+    assert_eq!((&h.outcome, &h.subjects), (&a.outcome, &a.subjects));
+    let logged = format!("{ev:?}");
+    for w in [HIDDEN_SENTINEL, "Xylophonic", "inhaler", "mosque"] {
+        assert!(!logged.contains(w), "{w} in {logged}");
+    }
+    assert!(h.query.contains("sha256:"), "{}", h.query);
+}
+
+// issue 19, item 7: where the text is masked as a whole, nothing is found.
+#[test]
+fn a_notes_search_without_a_lawful_condition_finds_nothing() {
+    use clearstone_engine::NoteSearchMode::Lexical;
+    let (_t, e) = fixture("health");
+    let s = e.session(req("sw", "plain")).unwrap();
+    assert!(
+        s.search_notes("Amelia safe home", Lexical, 5, false)
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        s.search_notes("Amelia", Lexical, 5, true)
+            .unwrap_err()
+            .code(),
+        "forbidden"
+    );
+    // Bad input is refused with a message naming it.
+    let full = e.session(req("sw", "safeguarding")).unwrap();
+    for (q, limit) in [("  ", 5), ("the and of", 5), ("Amelia", 0), ("Amelia", 51)] {
+        let err = full.search_notes(q, Lexical, limit, true).unwrap_err();
+        assert_eq!(err.code(), "invalid_input", "{q:?} {limit}");
+    }
+}
+
+/// The embedding model named by `CLEARSTONE_EMBED_MODEL`, when this build
+/// has the feature and the weights are there.
+fn embedder(test: &str) -> Option<clearstone_engine::embed::Embedder> {
+    match clearstone_engine::embed::Embedder::from_env() {
+        Ok(m) => Some(m),
+        Err(err) => {
+            eprintln!("{test}: skipped, {err}");
+            None
+        }
+    }
+}
+
+// issue 19, item 7: semantic search finds a paraphrase no word of which is
+// in the note, through the same gate; a note added with the model is found
+// at once, and an erased one never again.
+#[test]
+fn a_semantic_search_finds_paraphrases_through_the_gate() {
+    use clearstone_engine::NoteSearchMode::Semantic;
+    let Some(model) = embedder("a_semantic_search_finds_paraphrases_through_the_gate") else {
+        return;
+    };
+    let (t, e) = fixture("health");
+    with_hidden_note(&t, &e);
+    let admin = support::admin(&e, "index the notes for search");
+    let report = admin.index_note_passages(&model, false).unwrap();
+    assert_eq!((report.notes, report.embedded), (3, 3));
+    drop(admin);
+    let s = e.session(req("sw", "health-only")).unwrap();
+    let hits = s
+        .search_notes(
+            "the child uses medicine for a breathing problem",
+            Semantic(&model),
+            3,
+            true,
+        )
+        .unwrap();
+    assert_eq!(
+        hits.first().map(|h| h.note_id.as_str()),
+        Some(NOTE_2),
+        "{hits:?}"
+    );
+    assert!(hits[0].text.contains("asthma"));
+    let all = format!(
+        "{:?}{:?}",
+        s.search_notes(
+            "where the family worship and pray",
+            Semantic(&model),
+            10,
+            true
+        )
+        .unwrap(),
+        s.search_notes(
+            "a stranger was seen waiting outside the school",
+            Semantic(&model),
+            10,
+            true
+        )
+        .unwrap()
+    );
+    for w in [RELIGION_SENTINEL, HIDDEN_SENTINEL, "mosque"] {
+        assert!(!all.contains(w), "{w} in {all}");
+    }
+    let added = s
+        .add_note_indexed(
+            &NewNote {
+                text: "Amelia's grandmother has agreed to collect her from school on Tuesdays."
+                    .into(),
+                about: Some(CHILD.into()),
+                date: Some("2025-03-20".into()),
+                ..NewNote::default()
+            },
+            &model,
+        )
+        .unwrap();
+    let found = s
+        .search_notes(
+            "which relative picks the girl up after class",
+            Semantic(&model),
+            1,
+            true,
+        )
+        .unwrap();
+    assert_eq!(
+        found.first().map(|h| h.note_id.as_str()),
+        Some(added.id.as_str())
+    );
+    let admin = support::admin(&e, "erasure request for the added note");
+    admin
+        .put_user(&user(
+            "dpo",
+            &["data_protection_officer"],
+            Classification::OfficialSensitive,
+            &[],
+        ))
+        .unwrap();
+    admin
+        .put_purpose(&purpose("erasure", &["data_protection_officer"], &["*"]))
+        .unwrap();
+    drop(admin);
+    let dpo = e.session(req("dpo", "erasure")).unwrap();
+    dpo.erase(&added.id, "request 42").unwrap();
+    drop(dpo);
+    let after = s
+        .search_notes(
+            "which relative picks the girl up after class",
+            Semantic(&model),
+            10,
+            true,
+        )
+        .unwrap();
+    assert!(after.iter().all(|h| h.note_id != added.id), "{after:?}");
+    // Erasure leaves nothing behind: not even the note's vectors.
+    let vectors = std::fs::read(
+        t.path()
+            .join("data")
+            .join(clearstone_engine::SEMANTIC_DIR)
+            .join("passages.bin"),
+    )
+    .unwrap();
+    let id = added.id.as_bytes();
+    assert!(!vectors.windows(id.len()).any(|w| w == id));
+}

@@ -25,6 +25,7 @@ mod offsets;
 mod sentence;
 mod special;
 mod summary;
+mod terms;
 mod transcript;
 pub mod validate;
 
@@ -39,5 +40,6 @@ pub use note::{Note, Span};
 pub use sentence::sentences;
 pub use special::{SensitiveSpan, SpecialCategory, redact, redact_span, special_spans};
 pub use summary::{Citation, ModelInfo, Summariser, Summary, SummarySentence, Verdict};
+pub use terms::search_terms;
 pub use transcript::{Segment, Transcriber, Transcript};
 mod words;

@@ -19,6 +19,7 @@ mod glue;
 mod layout;
 mod notes;
 mod notes_model;
+mod notes_search;
 mod notes_sources;
 mod notes_speech;
 mod notes_text;
@@ -158,5 +159,9 @@ pub fn router<S: Clone + Send + Sync + 'static>(
         .route("/alerts/{id}", get(alerts::page).post(alerts::act))
         .route("/entities/{id}/notes/recording", notes_speech::route())
         .route("/entities/{id}/notes/model-summary", notes_model::route())
+        .route(
+            "/notes/search",
+            get(notes_search::page).post(notes_search::reveal),
+        )
         .with_state(Pages { engine, source })
 }
