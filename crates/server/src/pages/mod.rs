@@ -14,6 +14,8 @@ mod data;
 mod dossier;
 mod dpo;
 mod dpo_purposes;
+mod fairness;
+mod fairness_chart;
 mod form;
 mod glue;
 mod layout;
@@ -150,5 +152,6 @@ pub fn router<S: Clone + Send + Sync + 'static>(
         )
         .route("/alerts", get(alerts::list))
         .route("/alerts/{id}", get(alerts::page).post(alerts::act))
+        .route("/fairness", get(fairness::page_handler))
         .with_state(Pages { engine, source })
 }
