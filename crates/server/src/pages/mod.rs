@@ -4,10 +4,12 @@
 //! the pages reach only through [`WorkSource`].
 
 mod alerts;
+mod alerts_form;
 mod assets;
 mod break_glass;
 mod cases;
 mod cases_edit;
+mod cases_form;
 mod chart;
 mod chart_analysis;
 mod data;
