@@ -133,7 +133,7 @@ fn an_alert_is_reviewed_from_its_page_with_four_eyes() {
                 ("outcome", "refer_for_assessment"),
                 ("text", "ok"),
             ],
-            400,
+            422,
         ),
         (
             vec![
@@ -207,7 +207,7 @@ fn a_refused_review_is_shown_on_its_form_with_what_was_typed() {
     assert_eq!(s, 303);
     let rationale = "four absences match the roster gaps, refer";
     for (act, text, status, field) in [
-        ("decide", "ok!", 400, "text"),
+        ("decide", "ok!", 422, "text"),
         ("decide", rationale, 303, ""),
         ("confirm", rationale, 403, "outcome"),
     ] {

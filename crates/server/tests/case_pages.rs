@@ -219,7 +219,7 @@ fn a_refused_case_edit_is_shown_on_its_form_with_what_was_typed() {
         all.extend(fields.iter().copied());
         let before = events(&server).first().unwrap().id;
         let (s, _, body) = form(&ana, "/cases/C-1", &all);
-        assert_eq!(s, 400, "{fields:?}: {body}");
+        assert_eq!(s, 422, "{fields:?}: {body}");
         assert!(body.contains("govuk-error-summary"), "{body}");
         assert!(body.contains(&format!("href=\"#{field}\"")), "{body}");
         assert!(body.contains(&format!("id=\"{field}-error\"")), "{body}");

@@ -165,7 +165,7 @@ fn a_bad_month_or_version_is_shown_on_the_form_keeping_what_was_typed() {
         "/fairness?from=March+2026&rule=short_absences&version=two&service=svc",
         None,
     );
-    assert_eq!(s, 400, "{html}");
+    assert_eq!(s, 422, "{html}");
     assert!(html.contains("govuk-error-summary"));
     assert!(html.contains("href=\"#from\""));
     assert!(html.contains("href=\"#version\""));

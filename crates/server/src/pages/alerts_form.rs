@@ -49,7 +49,10 @@ fn field_of(e: &EngineError) -> Option<(StatusCode, FieldError)> {
             } else {
                 "text"
             };
-            Some((StatusCode::BAD_REQUEST, FieldError::new(field, message)))
+            Some((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                FieldError::new(field, message),
+            ))
         }
         _ => None,
     }

@@ -78,7 +78,7 @@ pub(crate) fn again(chrome: Chrome, id: &str, typed: &Typed<'_>, e: &EngineError
         return problem(chrome, e);
     };
     render(
-        StatusCode::BAD_REQUEST,
+        StatusCode::UNPROCESSABLE_ENTITY,
         &CaseFormPage {
             chrome,
             id: id.to_string(),

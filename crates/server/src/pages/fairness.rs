@@ -200,7 +200,7 @@ fn draw(s: &Session<'_>, chrome: Chrome, q: FairnessQuery) -> Response {
         if page.errors.is_empty() {
             StatusCode::OK
         } else {
-            StatusCode::BAD_REQUEST
+            StatusCode::UNPROCESSABLE_ENTITY
         },
         &page,
     )
