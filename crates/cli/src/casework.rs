@@ -9,8 +9,8 @@ use clap::{Args, Subcommand};
 use clearstone_engine::fairness::{Interval, PublishedImpact};
 use clearstone_engine::feedback::{FeedbackSettings, RUNAWAY_SHARE, simulate};
 use clearstone_engine::{
-    AlertForReview, CaseView, Destination, Disclosure, FairnessReport, QUICK_DECISION_SECONDS,
-    RubberStampReport, Session,
+    AlertForReview, CaseView, Destination, Disclosure, FairnessReport, FairnessTable,
+    QUICK_DECISION_SECONDS, RubberStampReport, Session,
 };
 
 use crate::args::SessionArgs;
@@ -159,6 +159,24 @@ pub enum FairnessAction {
         /// dry run was made apart.
         #[arg(long)]
         flagged: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        session: SessionArgs,
+    },
+    /// Month by month, alert → referral → action rates of the active rules
+    /// by unit and protected characteristic (under the equality-monitoring
+    /// purpose; aggregates only).
+    Monthly {
+        /// The first month, `YYYY-MM` (default: eleven months before `--to`).
+        #[arg(long)]
+        from: Option<String>,
+        /// The last month, `YYYY-MM` (default: this month).
+        #[arg(long)]
+        to: Option<String>,
+        /// Only this active rule's alerts.
+        #[arg(long)]
+        rule: Option<String>,
         #[arg(long)]
         json: bool,
         #[command(flatten)]
@@ -441,15 +459,39 @@ fn case_text(v: &CaseView) -> String {
     out
 }
 
+pub fn fairness_session(action: &FairnessAction) -> &SessionArgs {
+    match action {
+        FairnessAction::DryRun { session, .. } | FairnessAction::Monthly { session, .. } => session,
+    }
+}
+
 pub fn fairness(s: &Session<'_>, action: &FairnessAction) -> Result<()> {
-    let FairnessAction::DryRun {
-        rule,
-        version,
-        service,
-        flagged,
-        json,
-        ..
-    } = action;
+    let (rule, version, service, flagged, json) = match action {
+        FairnessAction::DryRun {
+            rule,
+            version,
+            service,
+            flagged,
+            json,
+            ..
+        } => (rule, version, service, flagged, json),
+        FairnessAction::Monthly {
+            from,
+            to,
+            rule,
+            json,
+            ..
+        } => {
+            let report = s.fairness_monthly(rule.as_deref(), from.as_deref(), to.as_deref())?;
+            if *json {
+                let out = crate::fairness_monthly::monthly_json(&report);
+                println!("{}", serde_json::to_string_pretty(&out)?);
+            } else {
+                print!("{}", crate::fairness_monthly::monthly_text(&report));
+            }
+            return Ok(());
+        }
+    };
     let report = match (flagged, version, service) {
         (Some(flagged), Some(version), _) => {
             s.fairness_dry_run(rule, *version, &read_ids(flagged)?)?
@@ -483,7 +525,7 @@ fn read_ids(path: &Path) -> Result<Vec<String>> {
         .collect())
 }
 
-fn shown<T: std::fmt::Display>(v: Option<T>) -> String {
+pub(crate) fn shown<T: std::fmt::Display>(v: Option<T>) -> String {
     v.map_or_else(|| "<10".to_string(), |v| v.to_string())
 }
 
@@ -491,7 +533,7 @@ fn interval(i: Option<Interval>) -> String {
     i.map_or_else(String::new, |i| format!("[{:.3}, {:.3}]", i.low, i.high))
 }
 
-fn group_line(g: &PublishedImpact) -> String {
+pub(crate) fn group_line(g: &PublishedImpact) -> String {
     format!(
         "  {:<20} {:>7} {:>7} {:>7} {:<18} {:>6} {:<18} {}\n",
         g.group,
@@ -541,24 +583,28 @@ pub fn report_text(r: &FairnessReport) -> String {
 }
 
 fn report_json(r: &FairnessReport) -> serde_json::Value {
-    let iv = |i: Option<Interval>| i.map(|i| serde_json::json!([i.low, i.high]));
     serde_json::json!({
         "rule": r.rule,
         "people": r.people,
         "flagged": r.flagged,
-        "tables": r.tables.iter().map(|t| serde_json::json!({
-            "dimension": t.dimension,
-            "adverse": t.adverse,
-            "groups": t.groups.iter().map(|g| serde_json::json!({
-                "group": g.group,
-                "people": g.people,
-                "flagged": g.flagged,
-                "rate": g.rate,
-                "rate_wilson_95": iv(g.rate_interval),
-                "impact_ratio": g.ratio,
-                "impact_ratio_katz_95": iv(g.ratio_interval),
-                "adverse": g.adverse,
-            })).collect::<Vec<_>>(),
+        "tables": r.tables.iter().map(table_json).collect::<Vec<_>>(),
+    })
+}
+
+pub(crate) fn table_json(t: &FairnessTable) -> serde_json::Value {
+    let iv = |i: Option<Interval>| i.map(|i| serde_json::json!([i.low, i.high]));
+    serde_json::json!({
+        "dimension": t.dimension,
+        "adverse": t.adverse,
+        "groups": t.groups.iter().map(|g| serde_json::json!({
+            "group": g.group,
+            "people": g.people,
+            "flagged": g.flagged,
+            "rate": g.rate,
+            "rate_wilson_95": iv(g.rate_interval),
+            "impact_ratio": g.ratio,
+            "impact_ratio_katz_95": iv(g.ratio_interval),
+            "adverse": g.adverse,
         })).collect::<Vec<_>>(),
     })
 }

@@ -11,6 +11,7 @@ mod demo;
 mod demo_quality;
 mod demo_rules;
 mod explore;
+mod fairness_monthly;
 mod http_post;
 mod link;
 mod model_endpoints;
@@ -727,7 +728,7 @@ fn run(cli: Cli) -> Result<()> {
             casework::case(&s, &action)?;
         }
         Command::Fairness { action } => {
-            let casework::FairnessAction::DryRun { session, .. } = &action;
+            let session = casework::fairness_session(&action);
             casework::fairness(&open(dir)?.session(request(session))?, &action)?;
         }
         Command::Simulate { what } => casework::simulate_feedback(&what),

@@ -162,6 +162,8 @@ fn every_data_command_refuses_without_a_session_and_exits_1() {
             "--flagged",
             "nowhere.txt",
         ],
+        // issue 18, item 5: the monthly report is an act of a session.
+        vec!["fairness", "monthly", "--from", "2026-01"],
         // issue 17: ending break-glass is an act of a session too.
         vec!["break-glass", "--end"],
     ];

@@ -176,20 +176,29 @@ pub struct PublishedImpact {
 /// [`PUBLISHED_CELL_MIN`] people shows nothing; a small flagged count hides
 /// the count and everything computed from it.
 pub fn published(impacts: &[GroupImpact]) -> Vec<PublishedImpact> {
+    // A ratio is a rate over the reference group's rate, so a ratio beside
+    // a published rate gives the reference rate back: ratios are shown only
+    // when the reference group's own figures are.
+    let reference_shown = impacts.iter().any(|i| {
+        (i.ratio - 1.0).abs() < f64::EPSILON
+            && i.people >= PUBLISHED_CELL_MIN
+            && publishable(i.flagged)
+    });
     impacts
         .iter()
         .map(|i| {
             let people_ok = i.people >= PUBLISHED_CELL_MIN;
             let flagged_ok = people_ok && publishable(i.flagged);
+            let ratio_ok = flagged_ok && reference_shown;
             PublishedImpact {
                 group: i.group.clone(),
                 flagged: flagged_ok.then_some(i.flagged),
                 people: people_ok.then_some(i.people),
                 rate: flagged_ok.then_some(i.rate),
                 rate_interval: flagged_ok.then_some(i.rate_interval),
-                ratio: flagged_ok.then_some(i.ratio),
-                ratio_interval: flagged_ok.then_some(i.ratio_interval),
-                adverse: flagged_ok.then_some(i.adverse),
+                ratio: ratio_ok.then_some(i.ratio),
+                ratio_interval: ratio_ok.then_some(i.ratio_interval),
+                adverse: ratio_ok.then_some(i.adverse),
             }
         })
         .collect()
@@ -312,6 +321,17 @@ mod tests {
         assert_eq!((c.people, c.flagged), (None, None));
         let a = out.iter().find(|i| i.group == "A").unwrap();
         assert_eq!(a.flagged, Some(30));
+    }
+
+    // A suppressed reference group: its rate would come back as a shown
+    // group's rate over its ratio (5 of 8 from 0.2 / 0.32), so no ratio is
+    // shown, while the rates of groups large enough still are.
+    #[test]
+    fn ratios_are_not_shown_when_the_reference_group_is_suppressed() {
+        let out = published(&impacts(&[g("A", 5, 8), g("B", 20, 100)]));
+        let b = out.iter().find(|i| i.group == "B").unwrap();
+        assert_eq!(b.rate, Some(0.2));
+        assert_eq!((b.ratio, b.ratio_interval, b.adverse), (None, None, None));
     }
 
     #[test]

@@ -67,7 +67,7 @@ impl FairnessReport {
 }
 
 /// One person's groups, by dimension.
-type Groups = BTreeMap<&'static str, String>;
+pub(crate) type Groups = BTreeMap<&'static str, String>;
 
 /// Counts per dimension and group from each person's groups and whether
 /// they are flagged.
@@ -103,7 +103,18 @@ pub fn group_counts(people: &[(Groups, bool)]) -> Vec<(&'static str, Vec<GroupCo
 pub fn report_from(rule: &str, people: &[(Groups, bool)]) -> FairnessReport {
     let total = people.len() as u64;
     let flagged = people.iter().filter(|(_, f)| *f).count() as u64;
-    let tables = group_counts(people)
+    FairnessReport {
+        rule: rule.to_string(),
+        people: (total >= crate::fairness::PUBLISHED_CELL_MIN).then_some(total),
+        flagged: crate::fairness::publishable(flagged).then_some(flagged),
+        tables: tables_of(people),
+    }
+}
+
+/// A table per dimension from each person's groups and whether they are
+/// selected: ratios on every group, published with small cells suppressed.
+pub(crate) fn tables_of(people: &[(Groups, bool)]) -> Vec<FairnessTable> {
+    group_counts(people)
         .into_iter()
         .map(|(dim, counts)| {
             let (known, unknown): (Vec<GroupCount>, Vec<GroupCount>) =
@@ -124,17 +135,11 @@ pub fn report_from(rule: &str, people: &[(Groups, bool)]) -> FairnessReport {
                 adverse,
             }
         })
-        .collect();
-    FairnessReport {
-        rule: rule.to_string(),
-        people: (total >= crate::fairness::PUBLISHED_CELL_MIN).then_some(total),
-        flagged: crate::fairness::publishable(flagged).then_some(flagged),
-        tables,
-    }
+        .collect()
 }
 
 impl Session<'_> {
-    fn require_equality_purpose(&self, what: &str) -> Result<(), EngineError> {
+    pub(crate) fn require_equality_purpose(&self, what: &str) -> Result<(), EngineError> {
         if self.purpose.id == EQUALITY_PURPOSE {
             return Ok(());
         }
@@ -250,6 +255,21 @@ impl Session<'_> {
         &self,
         flag: &dyn Fn(&[String], &str) -> bool,
     ) -> Result<Vec<(Groups, bool)>, EngineError> {
+        Ok(self
+            .workforce_people()?
+            .into_iter()
+            .map(|(person, records, groups)| {
+                let flagged = flag(&records, &person);
+                (groups, flagged)
+            })
+            .collect())
+    }
+
+    /// Each person of the workforce this session may see: their canonical
+    /// id, their records' ids and their groups.
+    pub(crate) fn workforce_people(
+        &self,
+    ) -> Result<Vec<(String, Vec<String>, Groups)>, EngineError> {
         let ontology = self.engine.ontology();
         let props: BTreeSet<&str> = FAIRNESS_DIMENSIONS.iter().map(|(_, p)| *p).collect();
         let mut by_record: HashMap<String, Vec<Statement>> = HashMap::new();
@@ -320,10 +340,7 @@ impl Session<'_> {
         }
         Ok(people
             .into_iter()
-            .map(|(person, (records, groups))| {
-                let flagged = flag(&records, &person);
-                (groups, flagged)
-            })
+            .map(|(person, (records, groups))| (person, records, groups))
             .collect())
     }
 }

@@ -65,3 +65,27 @@ impl Session<'_> {
         self.fairness_dry_run(&rule.id, rule.version, &flagged)
     }
 }
+
+impl Session<'_> {
+    /// As [`Session::fairness_of_rule`], for the registered version
+    /// `version` of rule `id`, read from the store rather than a file.
+    pub fn fairness_of_version(
+        &self,
+        service: &str,
+        id: &str,
+        version: u32,
+    ) -> Result<FairnessReport, EngineError> {
+        if self.purpose.id != EQUALITY_PURPOSE || !crate::registers::is_register_id(id) {
+            // Refused or rejected, and logged, by the report itself.
+            return self.fairness_dry_run(id, version, &[]);
+        }
+        let query = format!("fairness of rule {id} version {version} dry run");
+        let body = self.logged(crate::Operation::Consult, &query, &[], || {
+            let stored = self.engine.store()?.indicator_rule(id, version)?;
+            stored.map(|r| r.body).ok_or_else(|| {
+                EngineError::NotFound(format!("indicator rule `{id}` version {version}"))
+            })
+        })?;
+        self.fairness_of_rule(service, &body, &format!("{id} version {version}"))
+    }
+}

@@ -22,6 +22,7 @@ pub use explore_values::is_value_id;
 mod export;
 mod export_clusters;
 pub mod fairness;
+mod fairness_monthly;
 mod fairness_report;
 mod fairness_rule;
 pub mod feedback;
@@ -118,6 +119,10 @@ pub use explore::{
     graph_limits,
 };
 pub use export::ExportFormat;
+pub use fairness_monthly::{
+    ACTION_DECISIONS, MONTHLY_REPORT_ALERTS_MAX, MONTHLY_REPORT_MONTHS_MAX, MONTHLY_STAGES,
+    MonthFigures, MonthlyReport, Passage, StageTables,
+};
 pub use fairness_report::{
     EQUALITY_PURPOSE, FAIRNESS_DIMENSIONS, FairnessReport, FairnessTable, WORKFORCE_TYPE,
 };

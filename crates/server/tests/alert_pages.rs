@@ -133,7 +133,7 @@ fn an_alert_is_reviewed_from_its_page_with_four_eyes() {
                 ("outcome", "refer_for_assessment"),
                 ("text", "ok"),
             ],
-            400,
+            422,
         ),
         (
             vec![
@@ -191,4 +191,50 @@ fn an_alert_is_reviewed_from_its_page_with_four_eyes() {
     let (_, _, html) = bea.send("GET", &path, None);
     assert!(html.contains("refer for assessment"), "{html}");
     assert!(html.contains("I was on authorised leave"), "{html}");
+}
+
+// issue 18, item 7: a missing rationale and four eyes come back on the
+// form, with the error summary, the message beside the field and what was
+// typed kept; each attempt is still one event.
+#[test]
+fn a_refused_review_is_shown_on_its_form_with_what_was_typed() {
+    let server = start();
+    let id = alert(&server);
+    let path = format!("/alerts/{id}");
+    let ana = working(&server, "ana", "pds");
+    let token = ana.csrf.clone().unwrap();
+    let (s, _, _) = form(&ana, &path, &[("csrf", &token), ("act", "open")]);
+    assert_eq!(s, 303);
+    let rationale = "four absences match the roster gaps, refer";
+    for (act, text, status, field) in [
+        ("decide", "ok!", 422, "text"),
+        ("decide", rationale, 303, ""),
+        ("confirm", rationale, 403, "outcome"),
+    ] {
+        let before = last_event(&server);
+        let (s, _, body) = form(
+            &ana,
+            &path,
+            &[
+                ("csrf", &token),
+                ("act", act),
+                ("outcome", "refer_for_assessment"),
+                ("text", text),
+            ],
+        );
+        assert_eq!(s, status, "{act}: {body}");
+        assert_eq!(by(&server, before, "ana"), 1, "{act}");
+        if field.is_empty() {
+            continue;
+        }
+        assert!(body.contains("govuk-error-summary"), "{body}");
+        assert!(body.contains(&format!("href=\"#{field}\"")), "{body}");
+        assert!(body.contains(&format!("id=\"{field}-error\"")), "{body}");
+        assert!(body.contains(&format!(">{text}</textarea>")), "{body}");
+        assert!(
+            body.contains("value=\"refer_for_assessment\" checked"),
+            "{body}"
+        );
+        assert!(body.contains(&format!("value=\"{act}\"")), "{body}");
+    }
 }

@@ -2,8 +2,9 @@
 //! server runs on an ephemeral port over a small generated demo store, and
 //! `browser/driver.mjs` signs in, starts work, searches, opens a dossier and
 //! reveals a value, decides a match, expands the link chart, exports it,
-//! reads the user's own record of access and, as an overseer, asks the log
-//! and verifies it, with the mouse and with the keyboard only, running
+//! reads the user's own record of access, reviews an alert, works a case
+//! and reads the fairness report, and, as an overseer, asks the log and
+//! verifies it, with the mouse and with the keyboard only, running
 //! axe-core (WCAG 2.2 AA) on every page. Screenshots go to
 //! `<target>/browser-artifacts/`.
 //!
@@ -22,6 +23,9 @@ const USER: &str = "web-analyst";
 const OVERSEER: &str = "web-overseer";
 const PASSWORD: &str = "correct horse battery staple";
 const CONDITION: &str = "DPA 2018 sch. 8 para 1 (statutory purposes), test";
+const REVIEW_PURPOSE: &str = "psd-review";
+const STAFF: &str = "hr:staff:100001";
+const CASE: &str = "PSD-2026-0114";
 
 fn principal(id: &str, roles: &[&str]) -> Principal {
     Principal {
@@ -99,6 +103,21 @@ fn demo_store(dir: &Path) -> (Engine, String) {
     for user in [USER, OVERSEER] {
         admin.set_password(user, PASSWORD).expect("password");
     }
+    // Reviewing alerts and working cases, and equality monitoring: the
+    // alert, case and fairness pages (issue 18).
+    admin
+        .put_purpose(&Purpose {
+            audit_use: Some(AuditUse::VerifyLawfulness),
+            ..purpose(REVIEW_PURPOSE, &["analyst"], CONDITION)
+        })
+        .expect("review purpose");
+    admin
+        .put_purpose(&purpose(
+            clearstone_engine::EQUALITY_PURPOSE,
+            &["analyst"],
+            "DPA 2018 sch. 1 para 8 (equality of opportunity or treatment), test",
+        ))
+        .expect("equality purpose");
     drop(admin);
     let generated = clearstone_demo::generate(
         &clearstone_demo::Options {
@@ -127,7 +146,36 @@ fn demo_store(dir: &Path) -> (Engine, String) {
         .expect("resolve");
     drop(loader);
     let query = masked_person(&engine).expect("a person with a masked value");
+    alert_and_case(&engine, dir);
     (engine, query)
+}
+
+/// An indicator alert on a member of staff, as a rule run stores it, and a
+/// case that holds it, for the alert and case pages.
+fn alert_and_case(engine: &Engine, dir: &Path) {
+    let db = rusqlite::Connection::open(dir.join("clearstone.db")).expect("store");
+    let evidence = format!(
+        r#"[{{"record":"{STAFF}","statements":[],"condition":"a distinct Absence record dated 2026-01-20, one of 4 within the 90 days from 2026-01-05 (threshold 4)"}}]"#
+    );
+    db.execute(
+        "INSERT INTO alert(at, kind, principal, subject, detail, status, rule_id, rule_version, person, evidence, fingerprint)
+         VALUES (?1, 'indicator', 'svc-indicators', '', 'Repeated short absences', 'new', 'repeated_absence', 2, ?2, ?3, 'browser-1')",
+        rusqlite::params![clearstone_engine::Timestamp::now().0, STAFF, evidence],
+    )
+    .expect("alert");
+    let alert = db.last_insert_rowid();
+    let s = engine
+        .session(SessionRequest {
+            principal: USER.into(),
+            purpose: REVIEW_PURPOSE.into(),
+            justification: "opening the browser test's case".into(),
+            ..SessionRequest::default()
+        })
+        .expect("review session");
+    s.create_case(Some(CASE), "Attendance pattern assessment")
+        .expect("case");
+    s.case_link(CASE, "alert", &alert.to_string())
+        .expect("case link");
 }
 
 /// The name of someone whose top search hit has a masked value to reveal.
@@ -239,6 +287,8 @@ fn main_flow_in_chromium_passes_axe_and_the_keyboard() {
         .env("OVERSEER_ID", OVERSEER)
         .env("PASSWORD", PASSWORD)
         .env("QUERY", &query)
+        .env("REVIEW_PURPOSE", REVIEW_PURPOSE)
+        .env("CASE_REF", CASE)
         .output()
         .expect("node runs (install Node.js 18 or later)");
     let stdout = String::from_utf8_lossy(&run.stdout);

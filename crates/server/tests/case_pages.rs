@@ -173,3 +173,61 @@ fn a_case_is_worked_from_its_page_one_event_per_edit() {
     assert!(html.contains("the rosters show the gaps"), "{html}");
     assert!(html.contains("done"), "{html}");
 }
+
+// issue 18, item 7: a refused edit comes back as its form with the error
+// summary and the message beside the field, what was typed kept, and the
+// attempt still one event.
+#[test]
+fn a_refused_case_edit_is_shown_on_its_form_with_what_was_typed() {
+    let server = start();
+    let s = server.engine.session(ana_request("pds")).unwrap();
+    s.create_case(Some("C-1"), "A case worked on the web")
+        .unwrap();
+    drop(s);
+    let ana = working(&server, "ana", "pds");
+    let token = ana.csrf.clone().unwrap();
+    for (fields, field, kept) in [
+        (
+            vec![
+                ("act", "task"),
+                ("text", "Obtain duty rosters"),
+                ("due", "next week"),
+            ],
+            "task-due",
+            "value=\"next week\"",
+        ),
+        (
+            vec![
+                ("act", "task"),
+                ("text", "Obtain duty rosters"),
+                ("assignee", "zed"),
+            ],
+            "task-assignee",
+            "value=\"Obtain duty rosters\"",
+        ),
+        (
+            vec![
+                ("act", "decide"),
+                ("decision", "assessment_started"),
+                ("text", "ok"),
+            ],
+            "decision-text",
+            "<option value=\"assessment_started\" selected>",
+        ),
+    ] {
+        let mut all = vec![("csrf", token.as_str())];
+        all.extend(fields.iter().copied());
+        let before = events(&server).first().unwrap().id;
+        let (s, _, body) = form(&ana, "/cases/C-1", &all);
+        assert_eq!(s, 422, "{fields:?}: {body}");
+        assert!(body.contains("govuk-error-summary"), "{body}");
+        assert!(body.contains(&format!("href=\"#{field}\"")), "{body}");
+        assert!(body.contains(&format!("id=\"{field}-error\"")), "{body}");
+        assert!(body.contains(kept), "{kept}: {body}");
+        let by_ana = events(&server)
+            .into_iter()
+            .filter(|e| e.id > before && e.principal == "ana")
+            .count();
+        assert_eq!(by_ana, 1, "{fields:?}");
+    }
+}

@@ -305,7 +305,7 @@ pub(crate) async fn act(
         };
         match done {
             Ok(()) => Redirect::to(&format!("/alerts/{n}")).into_response(),
-            Err(e) => problem(chrome, &e),
+            Err(e) => super::alerts_form::again(chrome, n, &form.act, &form.outcome, text, &e),
         }
     })
     .await

@@ -69,9 +69,18 @@ pub(crate) async fn act(
             "decide" => s.case_decide(&id, form.decision.trim(), text),
             _ => return (StatusCode::BAD_REQUEST, "unknown case act").into_response(),
         };
+        let typed = super::cases_form::Typed {
+            act: &form.act,
+            text,
+            due: &form.due,
+            assignee: &form.assignee,
+            kind: &form.kind,
+            target: &form.target,
+            decision: &form.decision,
+        };
         match done {
             Ok(()) => Redirect::to(&format!("/cases/{}", urlencoding(&id))).into_response(),
-            Err(e) => problem(chrome, &e),
+            Err(e) => super::cases_form::again(chrome, &id, &typed, &e),
         }
     })
     .await

@@ -4,16 +4,20 @@
 //! the pages reach only through [`WorkSource`].
 
 mod alerts;
+mod alerts_form;
 mod assets;
 mod break_glass;
 mod cases;
 mod cases_edit;
+mod cases_form;
 mod chart;
 mod chart_analysis;
 mod data;
 mod dossier;
 mod dpo;
 mod dpo_purposes;
+mod fairness;
+mod fairness_chart;
 mod form;
 mod glue;
 mod layout;
@@ -163,5 +167,6 @@ pub fn router<S: Clone + Send + Sync + 'static>(
             "/notes/search",
             get(notes_search::page).post(notes_search::reveal),
         )
+        .route("/fairness", get(fairness::page_handler))
         .with_state(Pages { engine, source })
 }

@@ -217,7 +217,59 @@ async function mouseFlow (browser) {
   await page.click('.app-break-glass button')
   expect(await page.locator('.app-break-glass').count() === 0, 'ending break-glass takes the warning away')
 
+  await casework(page)
   await context.close()
+}
+
+async function startWork (page, purpose, justification) {
+  await page.goto(`${base}/start`)
+  await page.check(`input[name=purpose][value="${purpose}"]`)
+  await page.selectOption('#reason', 'investigation')
+  await page.fill('#justification', justification)
+  await page.click('main button[type=submit]')
+  expect(page.url().includes('/search'),
+    `work starts under ${purpose}: ${await page.locator('.govuk-error-summary').innerText().catch(() => page.url())}`)
+}
+
+// Issue 18: the alert queue and an alert with its review forms, the case
+// workspace with its edit forms, each with a refused form shown with its
+// errors, and the fairness report under equality monitoring.
+async function casework (page) {
+  await startWork(page, env('REVIEW_PURPOSE'), 'reviewing the attendance alerts raised this week')
+  await page.click('nav a[href="/alerts"]')
+  expect(await page.locator('main a[href^="/alerts/"]').count() > 0, 'the queue lists the alert')
+  await check(page, 'alerts')
+  await page.click('main a[href^="/alerts/"]')
+  await check(page, 'alert')
+  await page.click('form[data-app-alert-open] button')
+  expect(await page.locator('form[data-app-alert-decide]').count() === 1, 'an alert in review offers the decision')
+  await check(page, 'alert-in-review')
+  await page.check('input[name=outcome][value=no_further_action]')
+  await page.fill('#text', 'ok')
+  await page.click('form[data-app-alert-decide] button')
+  expect(await page.locator('.govuk-error-summary a[href="#text"]').count() === 1, 'a rationale without words is named in the error summary')
+  expect(await page.inputValue('#text') === 'ok', 'what was typed is kept')
+  await check(page, 'alert-error')
+
+  await page.goto(`${base}/cases`)
+  await check(page, 'cases')
+  await page.goto(`${base}/cases/${env('CASE_REF')}`)
+  await check(page, 'case')
+  await page.fill('#task-text', 'Obtain the duty rosters')
+  await page.fill('#task-due', 'next week')
+  await page.click('form[data-app-case-task] button')
+  expect(await page.locator('.govuk-error-summary a[href="#task-due"]').count() === 1, 'a due date that is not a date is named in the error summary')
+  expect(await page.inputValue('#task-text') === 'Obtain the duty rosters', 'what was typed is kept')
+  await check(page, 'case-error')
+
+  await startWork(page, 'equality-monitoring', 'monthly equality monitoring of the indicator rules')
+  await page.goto(`${base}/fairness`)
+  expect(await page.locator('svg.app-fairness-chart').count() > 0, 'the fairness report has its charts')
+  await check(page, 'fairness')
+  await page.fill('#from', 'March')
+  await page.click('main form[action="/fairness"] button >> nth=0')
+  expect(await page.locator('.govuk-error-summary a[href="#from"]').count() === 1, 'a month that does not read is named in the error summary')
+  await check(page, 'fairness-error')
 }
 
 async function overseerFlow (browser) {
