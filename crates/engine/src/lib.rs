@@ -52,6 +52,7 @@ mod resolve;
 mod resolve_profile;
 mod resolve_records;
 mod review;
+mod saved_searches;
 mod search;
 mod search_facets;
 mod session;
@@ -135,6 +136,9 @@ pub use resolution_defaults::default_settings;
 pub use resolve::{DEFAULT_PERSON_SETTINGS, PAIR_PROBABILITY_MIN, ResolveOptions, ResolveSummary};
 pub use resolve_profile::{FieldProfile, PAIRS_PER_RECORD_WARN, ResolveProfile, RuleProfile};
 pub use review::{ExplainedPair, ReviewItem, VERDICTS};
+pub use saved_searches::{
+    SAVED_SEARCH_NAME_CHARS_MAX, SAVED_SEARCHES_MAX, SavedSearch, SearchFilters,
+};
 pub use session::{Operation, REASON_CODES, Session, SessionRequest};
 
 /// An access event, as stored.

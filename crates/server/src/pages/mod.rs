@@ -26,6 +26,7 @@ mod record;
 mod review;
 mod search;
 mod search_facets;
+mod search_saved;
 mod start;
 mod undo;
 
@@ -150,5 +151,14 @@ pub fn router<S: Clone + Send + Sync + 'static>(
         )
         .route("/alerts", get(alerts::list))
         .route("/alerts/{id}", get(alerts::page).post(alerts::act))
+        .route(
+            "/search/saved",
+            get(search_saved::list).post(search_saved::save),
+        )
+        .route("/search/saved/{id}", get(search_saved::run))
+        .route(
+            "/search/saved/{id}/delete",
+            axum::routing::post(search_saved::delete),
+        )
         .with_state(Pages { engine, source })
 }

@@ -101,6 +101,23 @@ async function mouseFlow (browser) {
   await check(page, 'search-results')
   expect(await page.locator('[data-app-facets] [data-app-facet]').count() > 0, 'the results are counted by type, dataset and year')
 
+  // Saved searches: without a name first, for its errors; then run one and delete it.
+  const searched = page.url()
+  await page.click('form[data-app-save-search] button')
+  expect(await page.locator('.govuk-error-summary').count() === 1, 'saving a search without a name shows the error summary')
+  await check(page, 'search-save-error')
+  await page.fill('#name', 'Complaint file names')
+  await page.click('main form[action="/search/saved"] button')
+  expect(page.url().endsWith('/search/saved'), `saving a search leads to the saved searches, not ${page.url()}`)
+  await check(page, 'saved-searches')
+  await page.click('[data-app-saved-search] a')
+  expect(await page.locator('main ol li').count() > 0, 'the saved search finds people when run')
+  await check(page, 'saved-search-results')
+  await page.goto(`${base}/search/saved`)
+  await page.click('[data-app-saved-search] button')
+  expect(await page.locator('[data-app-saved-search]').count() === 0, 'a deleted saved search is gone')
+  await page.goto(searched)
+
   await page.click('main ol li h3 a')
   expect(page.url().includes('/entities/'), 'a result opens its dossier')
   await check(page, 'dossier')
