@@ -13,6 +13,7 @@ mod chart_analysis;
 mod data;
 mod dossier;
 mod dpo;
+mod dpo_purpose_add;
 mod dpo_purposes;
 mod form;
 mod glue;
@@ -156,6 +157,8 @@ pub fn router<S: Clone + Send + Sync + 'static>(
             get(search_saved::list).post(search_saved::save),
         )
         .route("/search/saved/{id}", get(search_saved::run))
+        .route("/dpo/purposes/new", get(dpo_purpose_add::new))
+        .route("/dpo/purposes", axum::routing::post(dpo_purpose_add::add))
         .route(
             "/search/saved/{id}/delete",
             axum::routing::post(search_saved::delete),
