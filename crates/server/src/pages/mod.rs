@@ -11,6 +11,7 @@ mod cases_edit;
 mod chart;
 mod chart_analysis;
 mod data;
+mod data_replay;
 mod dossier;
 mod dpo;
 mod dpo_purpose_add;
@@ -158,6 +159,12 @@ pub fn router<S: Clone + Send + Sync + 'static>(
         )
         .route("/search/saved/{id}", get(search_saved::run))
         .route("/dpo/purposes/new", get(dpo_purpose_add::new))
+        .route(
+            "/data/quarantine/replay",
+            axum::routing::post(data_replay::replay).layer(axum::extract::DefaultBodyLimit::max(
+                data_replay::REPLAY_BODY_BYTES_MAX,
+            )),
+        )
         .route("/dpo/purposes", axum::routing::post(dpo_purpose_add::add))
         .route(
             "/search/saved/{id}/delete",
