@@ -15,6 +15,7 @@ use serde::Deserialize;
 use super::Pages;
 use super::form::{FieldError, message_for};
 use super::layout::{Chrome, off_thread, problem, render, session_page, working_form};
+use super::start::capitalised;
 
 #[derive(Deserialize, Default)]
 pub(crate) struct AddForm {
@@ -114,15 +115,6 @@ fn form_page(chrome: Chrome, form: AddForm, errors: Vec<FieldError>) -> Response
     )
 }
 
-/// A message as the form shows it: a sentence.
-fn sentence(message: &str) -> String {
-    let mut c = message.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => String::new(),
-    }
-}
-
 /// `GET /dpo/purposes/new`: the empty form, which reads nothing.
 pub(crate) async fn new(State(pages): State<Pages>, headers: HeaderMap) -> Response {
     off_thread(move || {
@@ -164,7 +156,7 @@ pub(crate) async fn add(
         let now = Timestamp::now().to_string();
         let mut errors: Vec<FieldError> = purpose_problems(&purpose, now.get(..10).unwrap_or(&now))
             .into_iter()
-            .map(|p| FieldError::new(p.field, sentence(&p.message)))
+            .map(|p| FieldError::new(p.field, capitalised(&p.message)))
             .collect();
         let done = pages
             .engine
@@ -179,7 +171,7 @@ pub(crate) async fn add(
             Err(EngineError::InvalidInput(message)) => {
                 // Only the register knows an id is taken.
                 if errors.is_empty() {
-                    errors.push(FieldError::new("id", sentence(&message)));
+                    errors.push(FieldError::new("id", capitalised(&message)));
                 }
                 form_page(chrome, form, errors)
             }
