@@ -90,7 +90,7 @@ impl ChatModel for ChatEndpoint {
             reason: format!("{e:#}"),
         })?;
         if status != 200 {
-            return Err(failed(format!("`{}` answered {status}", self.url)));
+            return Err(failed(answered(&self.url, status, &answer)));
         }
         let v: Value = serde_json::from_slice(&answer)
             .map_err(|e| failed(format!("`{}` did not answer JSON: {e}", self.url)))?;
@@ -145,6 +145,31 @@ fn multipart(boundary: &str, fields: &[(&str, &str)], file_name: &str, file: &[u
     out.extend_from_slice(file);
     out.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
     out
+}
+
+/// What an endpoint said when it refused, with the reason an
+/// OpenAI-compatible error body gives (`error.message`), shortened.
+fn answered(url: &str, status: u16, body: &[u8]) -> String {
+    let why = serde_json::from_slice::<Value>(body).ok().and_then(|v| {
+        v.pointer("/error/message")
+            .or_else(|| v.get("error"))
+            .and_then(Value::as_str)
+            .map(|m| m.chars().take(200).collect::<String>())
+    });
+    match why {
+        Some(w) => format!("`{url}` answered {status}: {w}"),
+        None => format!("`{url}` answered {status}"),
+    }
+}
+
+/// The endpoints the environment configures, for the web application.
+pub fn from_env() -> clearstone_server::Models {
+    clearstone_server::Models {
+        chat: ChatEndpoint::from_env()
+            .map(|c| std::sync::Arc::new(c) as std::sync::Arc<dyn ChatModel + Send + Sync>),
+        transcriber: TranscribeEndpoint::from_env()
+            .map(|t| std::sync::Arc::new(t) as std::sync::Arc<dyn Transcriber + Send + Sync>),
+    }
 }
 
 /// Segments of a `verbose_json` answer (seconds as floats), or its text as one.
@@ -208,7 +233,7 @@ impl Transcriber for TranscribeEndpoint {
             reason: format!("{e:#}"),
         })?;
         if status != 200 {
-            return Err(fail(format!("`{}` answered {status}", self.url)));
+            return Err(fail(answered(&self.url, status, &answer)));
         }
         let v: Value = serde_json::from_slice(&answer)
             .map_err(|e| fail(format!("`{}` did not answer JSON: {e}", self.url)))?;
@@ -229,6 +254,13 @@ mod tests {
     /// A one-request endpoint answering `body`; returns its address and
     /// what it was sent.
     fn fake(body: &'static str) -> (String, std::thread::JoinHandle<String>) {
+        fake_with("200 OK", body)
+    }
+
+    fn fake_with(
+        status: &'static str,
+        body: &'static str,
+    ) -> (String, std::thread::JoinHandle<String>) {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = l.local_addr().unwrap();
         let h = std::thread::spawn(move || {
@@ -256,7 +288,7 @@ mod tests {
             }
             write!(
                 s,
-                "HTTP/1.0 200 OK\r\nContent-Type: application/json\r\n\r\n{body}"
+                "HTTP/1.0 {status}\r\nContent-Type: application/json\r\n\r\n{body}"
             )
             .unwrap();
             String::from_utf8_lossy(&got).to_string()
@@ -302,6 +334,29 @@ mod tests {
         );
         let sent = h.join().unwrap();
         assert!(sent.contains("filename=\"visit.wav\"") && sent.contains("RIFF...."));
+    }
+
+    // issue 19, item 6: a refusal says why, as the service's error body does.
+    #[test]
+    fn a_refused_recording_says_why() {
+        let (url, h) = fake_with(
+            "400 Bad Request",
+            r#"{"error":{"message":"the recording cannot be decoded: InvalidDataError","type":"invalid_request_error","code":"bad_audio"}}"#,
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let audio = dir.path().join("visit.wav");
+        std::fs::write(&audio, b"not audio").unwrap();
+        let t = TranscribeEndpoint {
+            url: endpoint(&url, "/v1/audio/transcriptions"),
+            model: "whisper".into(),
+            key: None,
+        };
+        let err = t.transcribe(&audio).unwrap_err().to_string();
+        h.join().unwrap();
+        assert!(
+            err.contains("400") && err.contains("cannot be decoded"),
+            "{err}"
+        );
     }
 
     #[test]

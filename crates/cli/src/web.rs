@@ -32,7 +32,8 @@ pub fn serve(dir: &Path, a: &ServeArgs) -> Result<()> {
     } else {
         "http"
     };
-    clearstone_server::run(engine, &listen, timeouts, |addr| {
+    let models = crate::model_endpoints::from_env();
+    clearstone_server::run_with_models(engine, &listen, timeouts, models, |addr| {
         eprintln!("serving on {scheme}://{addr}/ (ctrl-c stops)");
     })
 }
@@ -62,9 +63,16 @@ pub fn serve_demo(dir: &Path, addr: SocketAddr) -> Result<()> {
         "\nDemo sign-ins (new passwords each run):\n{}",
         lines.join("\n")
     );
-    clearstone_server::run(Arc::new(engine), &listen, Timeouts::default(), |a| {
-        println!("serving the demo on http://{a}/ (ctrl-c stops)");
-    })
+    let models = crate::model_endpoints::from_env();
+    clearstone_server::run_with_models(
+        Arc::new(engine),
+        &listen,
+        Timeouts::default(),
+        models,
+        |a| {
+            println!("serving the demo on http://{a}/ (ctrl-c stops)");
+        },
+    )
 }
 
 /// A password from standard input: typed at a terminal, or piped.

@@ -38,6 +38,7 @@ mod notes;
 mod notes_gate;
 mod notes_sources;
 mod notes_summary;
+mod notes_upload;
 mod notes_write;
 mod own_record;
 mod protected_view;

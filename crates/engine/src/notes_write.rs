@@ -362,7 +362,10 @@ impl Session<'_> {
             })?;
             let digest = sha256_hex(&bytes);
             let transcript = transcriber.transcribe(audio).map_err(|e| match e.code() {
-                "transcriber_unavailable" => EngineError::InvalidInput(e.to_string()),
+                // A recording the model cannot read is the caller's to fix.
+                "transcriber_unavailable" | "transcription_failed" => {
+                    EngineError::InvalidInput(e.to_string())
+                }
                 _ => EngineError::Internal(e.to_string()),
             })?;
             let (note, times) = transcript.to_note("transcript", attach.date.clone());
@@ -474,7 +477,7 @@ fn attachments(n: &NewNote) -> Vec<&str> {
         .collect()
 }
 
-fn set_mode(path: &Path, mode: u32) -> Result<(), EngineError> {
+pub(crate) fn set_mode(path: &Path, mode: u32) -> Result<(), EngineError> {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).map_err(|e| {
         EngineError::Io {

@@ -52,16 +52,20 @@ pub(crate) async fn check(State(state): State<AppState>, req: Request, next: Nex
         .unwrap_or_default();
     // A file upload's form names its token in its action's query string:
     // its body is streamed to the handler, not read here.
-    if content_type.starts_with("multipart/form-data") {
-        let query = req.uri().query().unwrap_or_default().as_bytes();
-        return match form_field(query, "csrf").is_some_and(|t| same(&t, &web.csrf)) {
+    if content_type.starts_with("multipart/form-data")
+        && let Some(token) = form_field(req.uri().query().unwrap_or_default().as_bytes(), "csrf")
+    {
+        return match same(&token, &web.csrf) {
             true => next.run(req).await,
             false => refused(),
         };
     }
     let is_form = content_type.starts_with("application/x-www-form-urlencoded");
     if !is_form {
-        return refused();
+        return match crate::multipart::check_upload(req, &web.csrf).await {
+            Ok(req) => next.run(req).await,
+            Err(answer) => answer,
+        };
     }
     let (parts, body) = req.into_parts();
     let Ok(bytes) = to_bytes(body, FORM_BYTES_MAX).await else {
@@ -81,7 +85,7 @@ pub(crate) async fn check(State(state): State<AppState>, req: Request, next: Nex
     }
 }
 
-fn refused() -> Response {
+pub(crate) fn refused() -> Response {
     ApiError::new(
         "csrf_failed",
         "the request did not carry this session's csrf token: reload the page and try again",
@@ -90,7 +94,7 @@ fn refused() -> Response {
 }
 
 /// Compares in time that does not depend on where the strings differ.
-fn same(a: &str, b: &str) -> bool {
+pub(crate) fn same(a: &str, b: &str) -> bool {
     a.len() == b.len()
         && !b.is_empty()
         && a.bytes()

@@ -34,6 +34,8 @@ mod csrf;
 pub mod errors;
 mod extract;
 mod headers;
+mod models;
+mod multipart;
 mod openapi;
 pub mod pages;
 mod serve;
@@ -42,8 +44,9 @@ mod work;
 
 pub use auth::{SESSION_COOKIE, SESSION_COOKIE_TLS, random_password};
 pub use errors::ApiError;
+pub use models::Models;
 pub use openapi::openapi_json;
-pub use serve::{Listen, run, serve, shutdown_signal};
+pub use serve::{Listen, run, run_with_models, serve, shutdown_signal};
 pub use state::{AppState, Timeouts};
 pub use work::{SignedIn, Work};
 

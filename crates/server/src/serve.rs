@@ -156,6 +156,17 @@ pub fn run(
     timeouts: crate::Timeouts,
     ready: impl FnOnce(SocketAddr),
 ) -> Result<()> {
+    run_with_models(engine, listen, timeouts, crate::Models::default(), ready)
+}
+
+/// [`run`] with the chat model and transcriber the council runs beside it.
+pub fn run_with_models(
+    engine: Arc<clearstone_engine::Engine>,
+    listen: &Listen,
+    timeouts: crate::Timeouts,
+    models: crate::Models,
+    ready: impl FnOnce(SocketAddr),
+) -> Result<()> {
     listen.check()?;
     let tls = listen.tls_config()?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -167,7 +178,7 @@ pub fn run(
             .await
             .with_context(|| format!("cannot listen on `{}`", listen.addr))?;
         ready(listener.local_addr().context("the bound address")?);
-        let state = AppState::new(engine, timeouts, tls.is_some());
+        let state = AppState::new(engine, timeouts, tls.is_some()).with_models(models);
         serve(state, listener, tls, shutdown_signal()).await
     })
 }

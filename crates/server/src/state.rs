@@ -42,6 +42,7 @@ pub struct AppState {
     pub(crate) timeouts: Timeouts,
     /// Under TLS cookies are `Secure` and `__Host-` prefixed.
     pub(crate) tls: bool,
+    pub(crate) models: crate::Models,
 }
 
 impl AppState {
@@ -51,6 +52,7 @@ impl AppState {
             sessions: Arc::new(Mutex::new(HashMap::new())),
             timeouts,
             tls,
+            models: crate::Models::default(),
         }
     }
 

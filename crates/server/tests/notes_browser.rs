@@ -2,7 +2,8 @@
 //! `browser/notes.mjs` signs in, starts work, reads a note and reveals it,
 //! opens the child's notes with their summary and chronology, follows a
 //! summary sentence to its highlighted span, sends an empty note back with
-//! its error and confirms the summary, running axe-core (WCAG 2.2 AA) on
+//! its error, confirms the summary, uploads a recording to be transcribed
+//! and asks the model for a summary, running axe-core (WCAG 2.2 AA) on
 //! every page. Screenshots go to `<target>/browser-artifacts/notes/`.
 //!
 //! Needs Chromium and the pinned node packages, as `browser.rs` does.
@@ -41,7 +42,7 @@ fn note_pages_in_chromium_pass_axe_and_citations_target_their_spans() {
             && driver_dir.join("node_modules/axe-core").is_dir(),
         "the browser test's node packages are missing: run `npm ci --prefix crates/server/tests/browser`"
     );
-    let server = note_fixture::start();
+    let server = note_fixture::start_with_models(note_fixture::models(false));
     // The test binary lives in <target>/debug/deps.
     let exe = std::env::current_exe().unwrap();
     let out = exe

@@ -90,4 +90,8 @@ impl WorkSource for AppState {
         }
         cookie(self, "", Some(0))
     }
+
+    fn models(&self) -> crate::Models {
+        self.models.clone()
+    }
 }

@@ -20,7 +20,9 @@ mod form;
 mod glue;
 mod layout;
 mod notes;
+mod notes_model;
 mod notes_sources;
+mod notes_speech;
 mod notes_text;
 mod overseer;
 mod overseer_witnesses;
@@ -81,6 +83,10 @@ pub trait WorkSource: Send + Sync + 'static {
     fn start_work(&self, headers: &HeaderMap, work: SessionRequest);
     /// Ends the web session; the `Set-Cookie` value that clears it.
     fn sign_out(&self, headers: &HeaderMap) -> String;
+    /// The chat model and transcriber the server was started with.
+    fn models(&self) -> crate::Models {
+        crate::Models::default()
+    }
 }
 
 /// What every page handler holds.
@@ -170,5 +176,7 @@ pub fn router<S: Clone + Send + Sync + 'static>(
             "/search/saved/{id}/delete",
             axum::routing::post(search_saved::delete),
         )
+        .route("/entities/{id}/notes/recording", notes_speech::route())
+        .route("/entities/{id}/notes/model-summary", notes_model::route())
         .with_state(Pages { engine, source })
 }

@@ -40,6 +40,39 @@ impl NotePage {
         format!("/notes/{}", encode(&self.view.id))
     }
 
+    /// A transcript's lines with their times in the recording, as
+    /// (`m:ss–m:ss`, line); none while the text is masked.
+    fn timed_lines(&self) -> Vec<(String, String)> {
+        if self.view.masked.is_some() {
+            return Vec::new();
+        }
+        // Times point into the original text: a line is built from the
+        // parts, so a withheld span shows as its placeholder.
+        let line = |start: usize, end: usize| -> String {
+            let mut out = String::new();
+            for p in &self.view.parts {
+                if p.end <= start || p.start >= end {
+                    continue;
+                }
+                if p.withheld.is_some() {
+                    out.push_str(&p.text);
+                } else {
+                    let (a, b) = (start.max(p.start) - p.start, end.min(p.end) - p.start);
+                    out.extend(p.text.chars().skip(a).take(b - a));
+                }
+            }
+            out
+        };
+        self.view
+            .times
+            .iter()
+            .map(|t| {
+                let range = format!("{}–{}", clock(t.start_ms), clock(t.end_ms));
+                (range, line(t.start, t.end))
+            })
+            .collect()
+    }
+
     fn withheld_categories(&self) -> String {
         let mut c: Vec<&str> = self
             .view
@@ -51,6 +84,12 @@ impl NotePage {
         c.dedup();
         c.join(", ")
     }
+}
+
+/// Milliseconds into a recording as `m:ss`.
+fn clock(ms: u64) -> String {
+    let s = ms / 1000;
+    format!("{}:{:02}", s / 60, s % 60)
 }
 
 /// The form a Reveal sends back: the user confirms the lawful condition.

@@ -67,6 +67,11 @@ struct SourcesPage {
     errors: Vec<FieldError>,
     new_text: String,
     new_date: String,
+    /// Whether the server has a chat model and a transcriber.
+    chat: bool,
+    transcriber: bool,
+    consent_value: String,
+    date_value: String,
 }
 
 impl SourcesPage {
@@ -243,6 +248,10 @@ fn draw(
             errors,
             new_text: typed.text,
             new_date: typed.date,
+            chat: pages.source.models().chat.is_some(),
+            transcriber: pages.source.models().transcriber.is_some(),
+            consent_value: String::new(),
+            date_value: String::new(),
         },
     )
 }

@@ -1,7 +1,8 @@
 // Drives headless Chromium through the case-note pages of a running server:
 // the note reader before and after a reveal, a child's notes with their
 // summary and chronology, a summary sentence followed to its highlighted
-// span, an empty note sent back with its error, and the summary confirmed.
+// span, an empty note sent back with its error, the summary confirmed, a
+// recording uploaded and transcribed, and a summary written by a model.
 // axe-core (WCAG 2.2 AA) runs on every page, injected by the driver.
 //
 // Environment: BASE_URL, CHROMIUM, ARTIFACTS, USER_ID, PASSWORD, NOTE_ID,
@@ -98,6 +99,32 @@ try {
   await page.click('form[action*="/notes/summaries/"] button[type=submit]')
   expect(page.url().includes('/notes/'), `confirming leads to the new note, not ${page.url()}`)
   await check(page, 'summary-confirmed')
+
+  // A recording of a visit: sent back without its file, then transcribed
+  // into a note whose lines show their times.
+  await page.goto(`${base}/entities/${childId}/notes`)
+  await page.click('form[action$="/notes/recording"] button[type=submit]')
+  expect(await page.locator('.govuk-error-summary a[href="#recording"]').count() === 1,
+    'an upload without its recording comes back with the error summary')
+  await check(page, 'recording-error')
+  await page.setInputFiles('#recording', { name: 'visit.wav', mimeType: 'audio/wav', buffer: Buffer.from('RIFF recording') })
+  await page.fill('#consent', 'consent form CF-2025-031')
+  await page.click('form[action$="/notes/recording"] button[type=submit]')
+  expect(page.url().includes('/notes/'), `a transcribed recording leads to its note, not ${page.url()}`)
+  await page.check('#condition')
+  await page.click('main form button[type=submit]')
+  expect(await page.locator('td', { hasText: '0:02–1:05' }).count() === 1,
+    'the transcript shows each line with its time in the recording')
+  await check(page, 'transcript-note')
+
+  // The summary a model writes, labelled and checked sentence by sentence.
+  await page.goto(`${base}/entities/${childId}/notes`)
+  await page.check('#condition')
+  await page.locator('main form').first().locator('button[type=submit]').click()
+  await page.click('form[action$="/notes/model-summary"] button[type=submit]')
+  expect(await page.locator('.govuk-tag', { hasText: 'Machine-written' }).count() === 1,
+    'the model summary is labelled machine-written')
+  await check(page, 'model-summary')
   await context.close()
 } catch (err) {
   failed = err

@@ -5,9 +5,12 @@
 
 use clearstone_engine::policy::{Purpose, SensitiveBasis};
 use clearstone_engine::{ADMIN_PURPOSE, Engine, SessionRequest};
-use clearstone_server::Timeouts;
+use std::sync::Arc;
 
-use crate::support::{PASSWORD, TestServer, serve, user};
+use clearstone_engine::note_text::{ChatModel, NotesError, Segment, Transcriber, Transcript};
+use clearstone_server::{Models, Timeouts};
+
+use crate::support::{PASSWORD, TestServer, serve_with_models, user};
 
 pub const CHILD: &str = "csc:child:LC1";
 pub const NOTE: &str = "csc:note:N1";
@@ -84,6 +87,81 @@ fn purpose(id: &str, roles: &[&str], datasets: &[&str], condition: Option<&str>)
 /// lawful condition), `health-only` (health but not religion) and
 /// `safeguarding` (both).
 pub fn start() -> TestServer {
+    start_with_models(Models::default())
+}
+
+/// A model that summarises by quoting: it cites the sentence saying the
+/// child feels safe, and with `invent` adds one no note supports.
+pub struct Quoting {
+    pub invent: bool,
+}
+
+/// The number the prompt gives the sentence holding `words`.
+fn numbered(prompt: &str, words: &str) -> Option<String> {
+    prompt
+        .lines()
+        .find(|l| l.contains(words))
+        .and_then(|l| l.strip_prefix('['))
+        .and_then(|l| l.split(']').next())
+        .map(str::to_string)
+}
+
+impl ChatModel for Quoting {
+    fn name(&self) -> String {
+        "quoting-model".into()
+    }
+    fn version(&self) -> String {
+        "2".into()
+    }
+    fn complete(&self, _system: &str, user: &str) -> Result<String, NotesError> {
+        let n = numbered(user, "feels safe at home").unwrap_or_else(|| "1".into());
+        let mut out = format!("Amelia said she feels safe at home. [{n}]");
+        if self.invent {
+            out.push_str(&format!(
+                "\nAmelia moved to Portugal with her grandmother. [{n}]"
+            ));
+        }
+        Ok(out)
+    }
+}
+
+/// A transcriber that hears two sentences, whatever the recording.
+pub struct Hearing;
+
+pub const HEARD: [&str; 2] = [
+    "Amelia showed me her bedroom.",
+    "She said she feels safe at home.",
+];
+
+impl Transcriber for Hearing {
+    fn transcribe(&self, _audio: &std::path::Path) -> Result<Transcript, NotesError> {
+        Ok(Transcript {
+            segments: vec![
+                Segment {
+                    start_ms: 0,
+                    end_ms: 2_500,
+                    text: HEARD[0].into(),
+                },
+                Segment {
+                    start_ms: 2_500,
+                    end_ms: 65_000,
+                    text: HEARD[1].into(),
+                },
+            ],
+        })
+    }
+}
+
+/// Both models.
+pub fn models(invent: bool) -> Models {
+    Models {
+        chat: Some(Arc::new(Quoting { invent })),
+        transcriber: Some(Arc::new(Hearing)),
+    }
+}
+
+/// [`start`] with a chat model and a transcriber.
+pub fn start_with_models(models: Models) -> TestServer {
     let t = tempfile::tempdir().unwrap();
     let dir = t.path().join("data");
     drop(Engine::init(&dir, None).unwrap());
@@ -168,5 +246,5 @@ pub fn start() -> TestServer {
         );
     }
     drop(s);
-    serve(engine, t, Timeouts::default())
+    serve_with_models(engine, t, Timeouts::default(), models)
 }

@@ -149,8 +149,18 @@ pub fn start_with(timeouts: Timeouts) -> TestServer {
 
 /// A server on a free loopback port over `engine`, whose data lives in `dir`.
 pub fn serve(engine: Engine, dir: tempfile::TempDir, timeouts: Timeouts) -> TestServer {
+    serve_with_models(engine, dir, timeouts, clearstone_server::Models::default())
+}
+
+/// [`serve`] with a chat model and a transcriber.
+pub fn serve_with_models(
+    engine: Engine,
+    dir: tempfile::TempDir,
+    timeouts: Timeouts,
+    models: clearstone_server::Models,
+) -> TestServer {
     let engine = Arc::new(engine);
-    let state = AppState::new(engine.clone(), timeouts, false);
+    let state = AppState::new(engine.clone(), timeouts, false).with_models(models);
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let (addr_tx, addr_rx) = std::sync::mpsc::channel();
     let thread = std::thread::spawn(move || {
