@@ -105,6 +105,9 @@ pub enum EngineError {
         "{0} sentences of the summary fail the citation gate: correct or remove them before confirming"
     )]
     SummaryUnsupported(usize),
+    /// A saved search absent and another user's are answered alike.
+    #[error("no saved search `{0}`")]
+    NoSavedSearch(String),
 }
 
 impl EngineError {
@@ -151,6 +154,7 @@ impl EngineError {
             Self::NoCase(_) | Self::NoAlert(_) => "not_found",
             Self::Rule(e) => e.code(),
             Self::SummaryUnsupported(_) => "summary_unsupported",
+            Self::NoSavedSearch(_) => "not_found",
         }
     }
 

@@ -285,7 +285,7 @@ impl Session<'_> {
     }
 
     pub(crate) fn receipt_of(&self, event_id: i64) -> Result<String, EngineError> {
-        let index = u64::try_from(event_id - 1)
+        let index = u64::try_from(event_id.saturating_sub(1))
             .map_err(|_| EngineError::InvalidInput(format!("no event `{event_id}`")))?;
         let mut log = self.engine.audit()?;
         self.engine.witnesses.integrate(&mut log)?;

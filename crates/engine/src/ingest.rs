@@ -56,6 +56,9 @@ pub struct ReplaySummary {
     pub released: u64,
     pub still_failing: u64,
     pub statements_new: u64,
+    /// The rows still quarantined after a replay from a corrected file,
+    /// with their new reasons, as the session may see them.
+    pub still_failing_rows: Vec<crate::QuarantineEntry>,
 }
 
 /// A run whose first batch was accepted.

@@ -49,13 +49,16 @@ mod quarantine;
 mod read;
 mod references;
 mod registers;
+mod registers_add;
 mod registers_edit;
 mod replay;
+mod replay_upload;
 mod resolution_defaults;
 mod resolve;
 mod resolve_profile;
 mod resolve_records;
 mod review;
+mod saved_searches;
 mod search;
 mod search_facets;
 mod session;
@@ -144,10 +147,15 @@ pub use protected_view::PROTECTED_PLACEHOLDER;
 pub use quarantine::QuarantineEntry;
 pub use references::LookupCounts;
 pub use registers::{REGISTER_ID_CHARS_MAX, is_register_id};
+pub use registers_add::{PurposeProblem, purpose_problems};
+pub use replay_upload::REPLAY_UPLOAD_BYTES_MAX;
 pub use resolution_defaults::default_settings;
 pub use resolve::{DEFAULT_PERSON_SETTINGS, PAIR_PROBABILITY_MIN, ResolveOptions, ResolveSummary};
 pub use resolve_profile::{FieldProfile, PAIRS_PER_RECORD_WARN, ResolveProfile, RuleProfile};
 pub use review::{ExplainedPair, ReviewItem, VERDICTS};
+pub use saved_searches::{
+    SAVED_SEARCH_NAME_CHARS_MAX, SAVED_SEARCHES_MAX, SavedSearch, SearchFilters,
+};
 pub use session::{Operation, REASON_CODES, Session, SessionRequest};
 
 /// An access event, as stored.

@@ -39,7 +39,7 @@ impl Session<'_> {
     pub fn own_receipt(&self, event_id: i64) -> Result<String, EngineError> {
         self.logged(Operation::Consult, "read own receipt", &[], || {
             let absent = || EngineError::NotFound(format!("event {event_id}"));
-            let index = u64::try_from(event_id - 1).map_err(|_| absent())?;
+            let index = u64::try_from(event_id.saturating_sub(1)).map_err(|_| absent())?;
             // Integrates what is pending, so the entry is then in the log.
             let receipt = self.receipt_of(event_id).map_err(|e| match e {
                 EngineError::InvalidInput(_) => absent(),

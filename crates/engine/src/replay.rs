@@ -122,6 +122,24 @@ impl Session<'_> {
         }
         released.sort_unstable();
         released.dedup();
+        // What still fails is shown as the quarantine is: a reason on a
+        // masked column is withheld, as it may quote the value.
+        for (id, column, reason) in &failing {
+            let row = by_mapping
+                .values()
+                .flat_map(|(_, w)| w.rows.iter())
+                .find(|q| q.id == *id);
+            if let Some(q) = row {
+                let corrected = QuarantineRow {
+                    column: column.clone(),
+                    reason: reason.clone(),
+                    ..q.clone()
+                };
+                let gate = gates.get(self, &corrected);
+                sum.still_failing_rows
+                    .push(crate::quarantine::gated(corrected, gate).0);
+            }
+        }
         subjects.extend(self.land_replayed(&batches, &released, &failing, &mut sum)?);
         subjects.sort_unstable();
         subjects.dedup();

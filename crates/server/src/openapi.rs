@@ -45,9 +45,13 @@ use utoipa::OpenApi;
         crate::api::data::own_events,
         crate::api::data::own_receipt,
         crate::api::search_extra::facets,
+        crate::api::saved_searches::list,
+        crate::api::saved_searches::save,
+        crate::api::saved_searches::run,
+        crate::api::saved_searches::delete,
     ),
     components(schemas(crate::errors::ErrorBody)),
-    modifiers(&SecuritySchemes),
+    modifiers(&SecuritySchemes, &ErrorAnswers),
     security(("session" = []), ("bearer" = []))
 )]
 struct ApiDoc;
@@ -69,6 +73,64 @@ impl utoipa::Modify for SecuritySchemes {
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
+    }
+}
+
+/// The statuses of the one error table (`errors.rs`) that any operation may
+/// answer, whatever its own handler does: a body or query that does not
+/// parse, who is asking, a hidden record, a body over its limit or of
+/// another type, a lockout, and a fault.
+const ANY_OPERATION_MAY_ANSWER: [(&str, &str); 9] = [
+    ("400", "the request is not one this operation takes"),
+    ("401", "not signed in, or the token is refused"),
+    ("403", "refused: work not started, or the gate's decision"),
+    (
+        "404",
+        "not found (a hidden record is answered as an absent one)",
+    ),
+    ("413", "over a named limit"),
+    ("415", "a body of another media type"),
+    ("429", "locked out after failed sign-ins"),
+    ("500", "an internal fault, with a reference to quote"),
+    ("503", "the log's witnesses did not cosign in time"),
+];
+
+/// Lists the error table's answers on every operation, each with the
+/// error body, so that a client (and a checker such as schemathesis) finds
+/// every status the server sends in the document.
+struct ErrorAnswers;
+
+impl utoipa::Modify for ErrorAnswers {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for op in operations.into_iter().flatten() {
+                for (status, description) in ANY_OPERATION_MAY_ANSWER {
+                    op.responses
+                        .responses
+                        .entry(status.to_string())
+                        .or_insert_with(|| {
+                            ResponseBuilder::new()
+                                .description(description)
+                                .content(
+                                    "application/json",
+                                    ContentBuilder::new()
+                                        .schema(Some(Ref::from_schema_name("ErrorBody")))
+                                        .build(),
+                                )
+                                .build()
+                                .into()
+                        });
+                }
+            }
+        }
     }
 }
 

@@ -157,3 +157,42 @@ fn facet_counts_never_count_what_the_purpose_may_not_see() {
         json!({"counted": true, "types": [], "datasets": [], "years": []})
     );
 }
+
+// issue 17, item 5 (search): a saved search runs under the purpose in hand,
+// so it finds only what that purpose may see, whoever saved it when.
+#[test]
+fn a_saved_search_finds_only_what_the_purpose_in_hand_may_see() {
+    let server = start();
+    server
+        .engine
+        .session(support::admin_request())
+        .unwrap()
+        .put_purpose(&clearstone_engine::policy::Purpose {
+            datasets: ["elsewhere".to_string()].into(),
+            ..support::purpose("elsewhere", false)
+        })
+        .unwrap();
+    let ana = working(&server, "ana", "pds-health");
+    let (_, health) = ana.post(
+        "/api/v1/saved-searches",
+        &json!({"name": "health", "q": "asthma"}),
+    );
+    let (_, smiths) = ana.post(
+        "/api/v1/saved-searches",
+        &json!({"name": "smiths", "q": "smith"}),
+    );
+    let run = |v: &Value| {
+        format!(
+            "/api/v1/saved-searches/{}/results",
+            v["id"].as_str().unwrap()
+        )
+    };
+    let (status, found) = ana.get(&run(&health));
+    assert_eq!((status, &found["total"]), (200, &json!(0)), "{found}");
+    let (_, found) = ana.get(&run(&smiths));
+    assert_eq!(found["total"], 2, "{found}");
+    assert!(!found.to_string().contains(SENTINEL), "{found}");
+    assert_eq!(ana.start_work("elsewhere").0, 200);
+    let (status, found) = ana.get(&run(&smiths));
+    assert_eq!((status, &found["total"]), (200, &json!(0)), "{found}");
+}

@@ -156,6 +156,32 @@ fn data_routes(
             "/api/v1/search/facets?q=smith".into(),
             None,
         ),
+        // issue 17, item 5 (search): saved searches; an id no one saved
+        // is answered as absent, still as one event.
+        (
+            "get",
+            "/api/v1/saved-searches",
+            "/api/v1/saved-searches".into(),
+            None,
+        ),
+        (
+            "post",
+            "/api/v1/saved-searches",
+            "/api/v1/saved-searches".into(),
+            Some(json!({"name": "smiths", "q": "smith"})),
+        ),
+        (
+            "get",
+            "/api/v1/saved-searches/{id}/results",
+            "/api/v1/saved-searches/0011223344556677/results".into(),
+            None,
+        ),
+        (
+            "delete",
+            "/api/v1/saved-searches/{id}",
+            "/api/v1/saved-searches/0011223344556677".into(),
+            None,
+        ),
     ]
 }
 

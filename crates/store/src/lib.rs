@@ -11,6 +11,7 @@ mod migrations;
 mod pack;
 mod records;
 mod resolution;
+mod saved_searches;
 mod sqlite;
 
 pub use accounts::{AccountStore, ApiToken};
@@ -23,6 +24,7 @@ pub use records::{
     Event, IngestRun, QuarantineRow, RunStatus,
 };
 pub use resolution::{Judgement, MatchPair, ResolutionRun, ResolutionStore};
+pub use saved_searches::{SavedSearchRow, SavedSearchStore};
 pub use sqlite::SqliteStore;
 
 use clearstone_model::{Statement, Timestamp};

@@ -16,6 +16,7 @@ const STEPS: &[&str] = &[
     include_str!("sql/0006_rule_links.sql"),
     include_str!("sql/0007_indicators.sql"),
     include_str!("sql/0008_cases.sql"),
+    include_str!("sql/0009_saved_searches.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = STEPS.len() as i64;

@@ -6,6 +6,7 @@ pub(crate) mod data;
 pub(crate) mod entities;
 pub(crate) mod graph;
 pub(crate) mod review;
+pub(crate) mod saved_searches;
 pub(crate) mod search_extra;
 
 use axum::Router;
@@ -19,4 +20,5 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(graph::routes())
         .merge(review::routes())
         .merge(search_extra::routes())
+        .merge(saved_searches::routes())
 }

@@ -13,7 +13,7 @@ use clearstone_engine::{
 };
 use serde::Deserialize;
 
-use super::form::{FieldError, csrf_ok, message_for};
+use super::form::{FieldError, csrf_ok, message_for, work_choice_errors};
 use super::layout::{Chrome, off_thread, problem, render};
 use super::start::capitalised;
 use super::{Pages, PurposeChoice, SignedIn};
@@ -98,16 +98,12 @@ pub(crate) async fn page(State(pages): State<Pages>, headers: HeaderMap) -> Resp
 
 /// The form's problems that need no engine to see.
 fn checked(form: &BreakGlassForm, purposes: &[PurposeChoice]) -> (Vec<FieldError>, u64) {
-    let mut errors = Vec::new();
-    if !purposes.iter().any(|p| p.id == form.purpose) {
-        errors.push(FieldError::new(
-            "purpose",
-            "Select the purpose you are working under",
-        ));
-    }
-    if !REASON_CODES.contains(&form.reason.as_str()) {
-        errors.push(FieldError::new("reason", "Select a reason"));
-    }
+    let mut errors = work_choice_errors(
+        &form.purpose,
+        &form.reason,
+        purposes,
+        "Select the purpose you are working under",
+    );
     if form.justification.trim().chars().count() < BREAK_GLASS_JUSTIFICATION_CHARS_MIN {
         errors.push(FieldError::new(
             "justification",

@@ -23,6 +23,8 @@ struct DataPage {
     /// `None` where the purpose does not cover the list (loading data).
     runs: Option<Vec<IngestRun>>,
     quarantine: Option<(Vec<QuarantineEntry>, u64)>,
+    /// The replay form's field errors: none on this page.
+    errors: Vec<super::form::FieldError>,
 }
 
 /// A part of the page the session may be refused on its own: the refusal
@@ -52,6 +54,7 @@ fn page_of(s: &Session<'_>, chrome: Chrome) -> Response {
                 datasets,
                 runs,
                 quarantine,
+                errors: Vec::new(),
             },
         ),
         Err(e) => problem(chrome, &e),

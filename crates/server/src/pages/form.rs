@@ -1,7 +1,7 @@
 //! Form plumbing the pages share: field errors for the error summary, and
 //! the check that a state-changing form came from our own page.
 
-use super::SignedIn;
+use super::{PurposeChoice, SignedIn};
 
 /// One field's problem, shown in the error summary and beside the field.
 pub(crate) struct FieldError {
@@ -34,4 +34,23 @@ pub(crate) fn csrf_ok(who: &SignedIn, token: &str) -> bool {
     !a.is_empty()
         && a.len() == b.len()
         && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// The problems of a choice of work that need no engine to see, for the
+/// start and break-glass forms alike: a purpose the user's roles may use
+/// (`unchosen` says what to select) and a reason code.
+pub(crate) fn work_choice_errors(
+    purpose: &str,
+    reason: &str,
+    purposes: &[PurposeChoice],
+    unchosen: &str,
+) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    if !purposes.iter().any(|p| p.id == purpose) {
+        errors.push(FieldError::new("purpose", unchosen));
+    }
+    if !clearstone_engine::REASON_CODES.contains(&reason) {
+        errors.push(FieldError::new("reason", "Select a reason"));
+    }
+    errors
 }

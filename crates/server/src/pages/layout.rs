@@ -149,7 +149,8 @@ pub(crate) fn problem(chrome: Chrome, e: &EngineError) -> Response {
         EngineError::NotFound(_)
         | EngineError::NoJudgement(_)
         | EngineError::NoCase(_)
-        | EngineError::NoAlert(_) => (StatusCode::NOT_FOUND, "Not found", e.to_string()),
+        | EngineError::NoAlert(_)
+        | EngineError::NoSavedSearch(_) => (StatusCode::NOT_FOUND, "Not found", e.to_string()),
         EngineError::Refused(_)
         | EngineError::SessionRefused { .. }
         | EngineError::Forbidden { .. }

@@ -13,8 +13,10 @@ mod cases_form;
 mod chart;
 mod chart_analysis;
 mod data;
+mod data_replay;
 mod dossier;
 mod dpo;
+mod dpo_purpose_add;
 mod dpo_purposes;
 mod fairness;
 mod fairness_chart;
@@ -33,6 +35,7 @@ mod record;
 mod review;
 mod search;
 mod search_facets;
+mod search_saved;
 mod start;
 mod undo;
 
@@ -161,6 +164,23 @@ pub fn router<S: Clone + Send + Sync + 'static>(
         )
         .route("/alerts", get(alerts::list))
         .route("/alerts/{id}", get(alerts::page).post(alerts::act))
+        .route(
+            "/search/saved",
+            get(search_saved::list).post(search_saved::save),
+        )
+        .route("/search/saved/{id}", get(search_saved::run))
+        .route("/dpo/purposes/new", get(dpo_purpose_add::new))
+        .route(
+            "/data/quarantine/replay",
+            axum::routing::post(data_replay::replay).layer(axum::extract::DefaultBodyLimit::max(
+                data_replay::REPLAY_BODY_BYTES_MAX,
+            )),
+        )
+        .route("/dpo/purposes", axum::routing::post(dpo_purpose_add::add))
+        .route(
+            "/search/saved/{id}/delete",
+            axum::routing::post(search_saved::delete),
+        )
         .route("/entities/{id}/notes/recording", notes_speech::route())
         .route("/entities/{id}/notes/model-summary", notes_model::route())
         .route(

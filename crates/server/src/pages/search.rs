@@ -35,23 +35,14 @@ impl SearchForm {
     /// The query the engine runs: the words typed, then each facet chosen as
     /// the filter the query grammar already has, so one parser checks both.
     fn query(&self) -> String {
-        let mut q = self.q.trim().to_string();
-        let mut add = |part: String| {
-            if !q.is_empty() {
-                q.push(' ');
-            }
-            q.push_str(&part);
-        };
-        if !self.schema.is_empty() {
-            add(format!("type:{}", self.schema));
+        clearstone_engine::SearchFilters {
+            q: self.q.clone(),
+            schema: self.schema.clone(),
+            dataset: self.dataset.clone(),
+            from: self.from.clone(),
+            to: self.to.clone(),
         }
-        if !self.dataset.is_empty() {
-            add(format!("dataset:{}", self.dataset));
-        }
-        if !self.from.is_empty() || !self.to.is_empty() {
-            add(format!("date:{}..{}", self.from.trim(), self.to.trim()));
-        }
-        q
+        .query()
     }
 
     /// This search's link for another page of results.
@@ -127,7 +118,7 @@ fn pieces(text: &str, highlights: &[(usize, usize)]) -> Vec<Piece> {
     out
 }
 
-fn shown(hit: Hit) -> ShownHit {
+pub(crate) fn shown(hit: Hit) -> ShownHit {
     ShownHit {
         records: hit.entities.len(),
         snippets: hit

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use clearstone_engine::{EngineError, REASON_CODES, SessionRequest};
 use serde::Deserialize;
 
-use super::form::{FieldError, csrf_ok, message_for};
+use super::form::{FieldError, csrf_ok, message_for, work_choice_errors};
 use super::layout::{Chrome, off_thread, render};
 use super::{Pages, PurposeChoice, SignInRefused, SignedIn};
 
@@ -210,21 +210,12 @@ pub(crate) async fn start(
             )
                 .into_response();
         }
-        let mut errors = Vec::new();
-        if !pages
-            .source
-            .purposes(&who.user)
-            .iter()
-            .any(|p| p.id == form.purpose)
-        {
-            errors.push(FieldError::new(
-                "purpose",
-                "Select the purpose of your work",
-            ));
-        }
-        if !REASON_CODES.contains(&form.reason.as_str()) {
-            errors.push(FieldError::new("reason", "Select a reason"));
-        }
+        let mut errors = work_choice_errors(
+            &form.purpose,
+            &form.reason,
+            &pages.source.purposes(&who.user),
+            "Select the purpose of your work",
+        );
         if form.justification.trim().is_empty() {
             errors.push(FieldError::new(
                 "justification",
