@@ -43,6 +43,7 @@ mod own_record;
 mod protected_view;
 mod quarantine;
 mod read;
+mod readers;
 mod references;
 mod registers;
 mod registers_edit;
@@ -145,6 +146,8 @@ pub struct Engine {
     ontology: Ontology,
     policies: PolicySet,
     store: Mutex<SqliteStore>,
+    /// Read connections beside the writer, for the read paths (`readers.rs`).
+    readers: readers::Readers,
     /// The tamper-evident log. Events go to the store first (durable,
     /// queryable), then here; `open` appends any the log is missing.
     audit: Arc<Mutex<AuditLog>>,
@@ -249,6 +252,7 @@ impl Engine {
             std::fs::read_to_string(&policy_path).map_err(datadir::io(&policy_path))?;
         let policies = check_policy(&policy_text, &policy_path.display().to_string())?;
         let store = SqliteStore::open(&db)?;
+        let readers = readers::Readers::open(&db)?;
         let mut audit = AuditLog::open(
             &dir.join(datadir::AUDIT_DIR),
             &dir.join(datadir::LOG_KEY_FILE),
@@ -262,6 +266,7 @@ impl Engine {
             ontology,
             policies,
             store: Mutex::new(store),
+            readers,
             audit: Arc::new(Mutex::new(audit)),
             witnesses: Arc::new(witnesses),
             integrator: None,
@@ -469,6 +474,11 @@ impl Engine {
         self.store.lock().map_err(|_| {
             EngineError::Internal("the store lock was poisoned by a failed operation".into())
         })
+    }
+
+    /// A read connection: what it reads is committed, and it cannot write.
+    pub(crate) fn reader(&self) -> Result<readers::Reader<'_>, EngineError> {
+        self.readers.get()
     }
 }
 

@@ -22,6 +22,10 @@ use crate::{
 /// resident for tens of millions of statements, within the 1 GB ingest budget.
 const CACHE_KIB: i64 = 256 * 1024;
 
+/// Page cache per read connection: reads share the operating system's
+/// cache, so each reader keeps only its own working set.
+const READER_CACHE_KIB: i64 = 32 * 1024;
+
 const PAGE_BYTES: i64 = 16 * 1024;
 
 /// WAL pages between checkpoints (64 MiB at 16 KiB pages): checkpointing
@@ -76,14 +80,38 @@ impl SqliteStore {
         conn.pragma_update(None, "cache_size", -CACHE_KIB)?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         migrate(&mut conn, &shown)?;
-        Ok(Self {
+        Ok(Self::with(conn))
+    }
+
+    /// Opens a second connection to a store another handle has opened (and
+    /// migrated), for reading only: in WAL mode it reads beside the writer,
+    /// each statement seeing the last commit, never a batch half-written.
+    /// Any write through it fails.
+    pub fn open_reader(path: &Path) -> Result<Self, StoreError> {
+        let shown = path.display().to_string();
+        let conn = Connection::open_with_flags(
+            path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|source| StoreError::Open {
+            path: shown,
+            source,
+        })?;
+        conn.pragma_update(None, "query_only", true)?;
+        conn.pragma_update(None, "cache_size", -READER_CACHE_KIB)?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        Ok(Self::with(conn))
+    }
+
+    fn with(conn: Connection) -> Self {
+        Self {
             conn,
             vocab: HashMap::new(),
             names: RefCell::new(HashMap::new()),
             sources: HashMap::new(),
             datasets: HashMap::new(),
             fresh: HashMap::new(),
-        })
+        }
     }
 
     /// Schema version recorded in the file.
