@@ -15,7 +15,6 @@ use serde_json::{Value, json};
 use clearstone_search::{REFERRERS_MAX, Referrer, TARGETS_MAX};
 
 use crate::index::search_error;
-use crate::resolve::parse_settings;
 use crate::subjects::Seen;
 use crate::{EngineError, MASKED_SOURCE, Operation, Session};
 
@@ -656,14 +655,15 @@ impl Session<'_> {
         let Some((schema, _)) = self.engine.reader()?.canonical_of(&first.entity_id)? else {
             return Ok(ResolutionHistory::default());
         };
-        let all_runs = self
+        let run_ids = self
             .engine
             .reader()?
-            .resolution_runs(&schema, limits::PAGE_ROWS_MAX)?;
-        let threshold = match all_runs.first() {
-            Some(run) => parse_settings(Some(&run.settings))?.threshold,
-            None => f64::INFINITY,
+            .resolution_run_ids(&schema, limits::PAGE_ROWS_MAX)?;
+        let latest = match run_ids.first() {
+            Some(id) => self.engine.known_run(*id)?,
+            None => None,
         };
+        let threshold = latest.as_ref().map_or(f64::INFINITY, |r| r.threshold);
         let ids: Vec<&str> = members.iter().map(|m| m.entity_id.as_str()).collect();
         let mut pairs = Vec::new();
         'pairs: for (i, l) in ids.iter().enumerate() {
@@ -716,12 +716,14 @@ impl Session<'_> {
             judgements.push(j);
         }
         let used: BTreeSet<i64> = pairs.iter().map(|p| p.run_id).collect();
-        let runs = all_runs
-            .iter()
-            .enumerate()
-            .filter(|(i, r)| *i == 0 || used.contains(&r.id))
-            .map(|(_, r)| run_summary(r))
-            .collect();
+        let mut runs = Vec::new();
+        for (i, id) in run_ids.iter().enumerate() {
+            if (i == 0 || used.contains(id))
+                && let Some(r) = self.engine.known_run(*id)?
+            {
+                runs.push(r.summary.clone());
+            }
+        }
         Ok(ResolutionHistory {
             schema: Some(schema),
             runs,
@@ -750,7 +752,7 @@ pub(crate) fn view_id(canonical: &str, visible: &[&str], all_visible: bool) -> S
     }
 }
 
-fn run_summary(r: &ResolutionRun) -> RunSummary {
+pub(crate) fn run_summary(r: &ResolutionRun) -> RunSummary {
     RunSummary {
         id: r.id,
         at: r.at,

@@ -52,6 +52,7 @@ mod resolution_defaults;
 mod resolve;
 mod resolve_profile;
 mod resolve_records;
+mod run_cache;
 mod review;
 mod search;
 mod search_facets;
@@ -161,6 +162,8 @@ pub struct Engine {
     graph: explore::GraphCache,
     /// Policy decisions shared by sessions of one principal and purpose.
     decisions: decisions::SharedDecisions,
+    /// Resolution runs as dossiers show them, by id (`run_cache.rs`).
+    runs: run_cache::RunCache,
 }
 
 /// The purpose `init` creates so the first administrator can set up the
@@ -274,6 +277,7 @@ impl Engine {
             index: index::Index::open(dir)?,
             graph: explore::GraphCache::default(),
             decisions: decisions::SharedDecisions::default(),
+            runs: run_cache::RunCache::default(),
         };
         let mut engine = engine;
         engine.integrator = Some(Integrator::start(
