@@ -224,7 +224,10 @@ impl SqliteStore {
 /// busy server's time. The store keeps no statistics and matches no
 /// patterns, so no plan here depends on a bound value.
 fn stable_plans(conn: &Connection) -> Result<(), StoreError> {
-    conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
+    conn.set_db_config(
+        rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG,
+        true,
+    )?;
     Ok(())
 }
 
