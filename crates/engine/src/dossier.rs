@@ -15,7 +15,6 @@ use serde_json::{Value, json};
 use clearstone_search::{REFERRERS_MAX, Referrer, TARGETS_MAX};
 
 use crate::index::search_error;
-use crate::resolve::parse_settings;
 use crate::subjects::Seen;
 use crate::{EngineError, MASKED_SOURCE, Operation, Session};
 
@@ -188,7 +187,7 @@ impl Session<'_> {
         if !reads.raw.contains_key(id) {
             let raw = self
                 .engine
-                .store()?
+                .reader()?
                 .entity_statements(id, limits::ENTITY_STATEMENTS_MAX)?;
             reads.raw.insert(id.to_string(), raw);
         }
@@ -229,7 +228,7 @@ impl Session<'_> {
         id: &str,
         reads: &mut Reads,
     ) -> Result<Option<(String, Vec<String>)>, EngineError> {
-        let store = self.engine.store()?;
+        let store = self.engine.reader()?;
         let members = store.cluster_members(id)?;
         if !members.is_empty() {
             drop(store);
@@ -251,7 +250,7 @@ impl Session<'_> {
         }
         Ok(Some(match canonical {
             Some((_, c)) => {
-                let members = self.engine.store()?.cluster_members(&c)?;
+                let members = self.engine.reader()?.cluster_members(&c)?;
                 (c, members)
             }
             None => (id.to_string(), vec![id.to_string()]),
@@ -290,12 +289,12 @@ impl Session<'_> {
             .map(|t| t.name.clone())
             .collect();
         for ty in names {
-            let resolved = self.engine.store()?.canonical_ids(&ty)?;
+            let resolved = self.engine.reader()?.canonical_ids(&ty)?;
             for (entity, canonical) in resolved {
                 if crate::resolve::canonical_id(&entity) != id {
                     continue;
                 }
-                let members = self.engine.store()?.cluster_members(&canonical)?;
+                let members = self.engine.reader()?.cluster_members(&canonical)?;
                 let visible = self.visible_members(&members, reads)?;
                 if view_id(&canonical, &visible, visible.len() == members.len()) != id {
                     return Ok(None);
@@ -526,7 +525,7 @@ impl Session<'_> {
             let schema = first.schema.to_string();
             // Bound first: the store's lock must not be held while the
             // cluster's members are read.
-            let resolved = self.engine.store()?.canonical_of(&s.value)?;
+            let resolved = self.engine.reader()?.canonical_of(&s.value)?;
             let canonical_id = match resolved {
                 Some((_, c)) => self.visible_canonical(&c, shown_ids)?,
                 None => s.value.clone(),
@@ -653,17 +652,18 @@ impl Session<'_> {
         let Some(first) = members.first() else {
             return Ok(ResolutionHistory::default());
         };
-        let Some((schema, _)) = self.engine.store()?.canonical_of(&first.entity_id)? else {
+        let Some((schema, _)) = self.engine.reader()?.canonical_of(&first.entity_id)? else {
             return Ok(ResolutionHistory::default());
         };
-        let all_runs = self
+        let run_ids = self
             .engine
-            .store()?
-            .resolution_runs(&schema, limits::PAGE_ROWS_MAX)?;
-        let threshold = match all_runs.first() {
-            Some(run) => parse_settings(Some(&run.settings))?.threshold,
-            None => f64::INFINITY,
+            .reader()?
+            .resolution_run_ids(&schema, limits::PAGE_ROWS_MAX)?;
+        let latest = match run_ids.first() {
+            Some(id) => self.engine.known_run(*id)?,
+            None => None,
         };
+        let threshold = latest.as_ref().map_or(f64::INFINITY, |r| r.threshold);
         let ids: Vec<&str> = members.iter().map(|m| m.entity_id.as_str()).collect();
         let mut pairs = Vec::new();
         'pairs: for (i, l) in ids.iter().enumerate() {
@@ -673,7 +673,7 @@ impl Session<'_> {
                     break 'pairs;
                 }
                 // Members are in id order, as pairs are stored.
-                if let Some(p) = self.engine.store()?.match_pair(&schema, l, r)? {
+                if let Some(p) = self.engine.reader()?.match_pair(&schema, l, r)? {
                     pairs.push(MemberPair {
                         linked: p.probability >= threshold,
                         left_id: p.left_id,
@@ -689,7 +689,7 @@ impl Session<'_> {
         let member_set: HashSet<&str> = ids.iter().copied().collect();
         let mut judgements = Vec::new();
         let mut outside_visible: BTreeMap<String, bool> = BTreeMap::new();
-        let all = self.engine.store()?.judgements(&schema, true)?;
+        let all = self.engine.reader()?.judgements(&schema, true)?;
         for j in all {
             let (l, r) = (j.left_id.as_str(), j.right_id.as_str());
             if !member_set.contains(l) && !member_set.contains(r) {
@@ -716,12 +716,14 @@ impl Session<'_> {
             judgements.push(j);
         }
         let used: BTreeSet<i64> = pairs.iter().map(|p| p.run_id).collect();
-        let runs = all_runs
-            .iter()
-            .enumerate()
-            .filter(|(i, r)| *i == 0 || used.contains(&r.id))
-            .map(|(_, r)| run_summary(r))
-            .collect();
+        let mut runs = Vec::new();
+        for (i, id) in run_ids.iter().enumerate() {
+            if (i == 0 || used.contains(id))
+                && let Some(r) = self.engine.known_run(*id)?
+            {
+                runs.push(r.summary.clone());
+            }
+        }
         Ok(ResolutionHistory {
             schema: Some(schema),
             runs,
@@ -750,7 +752,7 @@ pub(crate) fn view_id(canonical: &str, visible: &[&str], all_visible: bool) -> S
     }
 }
 
-fn run_summary(r: &ResolutionRun) -> RunSummary {
+pub(crate) fn run_summary(r: &ResolutionRun) -> RunSummary {
     RunSummary {
         id: r.id,
         at: r.at,

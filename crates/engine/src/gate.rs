@@ -163,7 +163,7 @@ impl Session<'_> {
     ) -> Result<Vec<Statement>, crate::EngineError> {
         let load = |id: &str| -> Result<Vec<Statement>, StoreError> {
             self.engine
-                .store()
+                .reader()
                 .map_err(|e| StoreError::Aborted(e.to_string()))?
                 .entity_statements(id, clearstone_model::limits::ENTITY_STATEMENTS_MAX)
         };

@@ -258,7 +258,7 @@ impl Engine {
     /// unresolved.
     pub(crate) fn canonical_of_key(&self, key: &str) -> Result<String, EngineError> {
         Ok(self
-            .store()?
+            .reader()?
             .canonical_of(key)?
             .map_or_else(|| key.to_string(), |(_, c)| c))
     }
@@ -266,7 +266,7 @@ impl Engine {
     /// Every resolved record's canonical id, for naming many index keys at
     /// once (a key absent from it names an unresolved record, itself).
     pub(crate) fn canonical_table(&self) -> Result<HashMap<String, String>, EngineError> {
-        let store = self.store()?;
+        let store = self.reader()?;
         let mut out = HashMap::new();
         for t in self.ontology().types() {
             out.extend(store.canonical_ids(&t.name)?);

@@ -47,6 +47,7 @@ mod own_record;
 mod protected_view;
 mod quarantine;
 mod read;
+mod readers;
 mod references;
 mod registers;
 mod registers_add;
@@ -59,6 +60,7 @@ mod resolve_profile;
 mod resolve_records;
 mod review;
 mod saved_searches;
+mod run_cache;
 mod search;
 mod search_facets;
 mod session;
@@ -166,6 +168,8 @@ pub struct Engine {
     ontology: Ontology,
     policies: PolicySet,
     store: Mutex<SqliteStore>,
+    /// Read connections beside the writer, for the read paths (`readers.rs`).
+    readers: readers::Readers,
     /// The tamper-evident log. Events go to the store first (durable,
     /// queryable), then here; `open` appends any the log is missing.
     audit: Arc<Mutex<AuditLog>>,
@@ -179,6 +183,8 @@ pub struct Engine {
     graph: explore::GraphCache,
     /// Policy decisions shared by sessions of one principal and purpose.
     decisions: decisions::SharedDecisions,
+    /// Resolution runs as dossiers show them, by id (`run_cache.rs`).
+    runs: run_cache::RunCache,
 }
 
 /// The purpose `init` creates so the first administrator can set up the
@@ -270,6 +276,7 @@ impl Engine {
             std::fs::read_to_string(&policy_path).map_err(datadir::io(&policy_path))?;
         let policies = check_policy(&policy_text, &policy_path.display().to_string())?;
         let store = SqliteStore::open(&db)?;
+        let readers = readers::Readers::open(&db)?;
         let mut audit = AuditLog::open(
             &dir.join(datadir::AUDIT_DIR),
             &dir.join(datadir::LOG_KEY_FILE),
@@ -283,6 +290,7 @@ impl Engine {
             ontology,
             policies,
             store: Mutex::new(store),
+            readers,
             audit: Arc::new(Mutex::new(audit)),
             witnesses: Arc::new(witnesses),
             integrator: None,
@@ -290,6 +298,7 @@ impl Engine {
             index: index::Index::open(dir)?,
             graph: explore::GraphCache::default(),
             decisions: decisions::SharedDecisions::default(),
+            runs: run_cache::RunCache::default(),
         };
         let mut engine = engine;
         engine.integrator = Some(Integrator::start(
@@ -490,6 +499,11 @@ impl Engine {
         self.store.lock().map_err(|_| {
             EngineError::Internal("the store lock was poisoned by a failed operation".into())
         })
+    }
+
+    /// A read connection: what it reads is committed, and it cannot write.
+    pub(crate) fn reader(&self) -> Result<readers::Reader<'_>, EngineError> {
+        self.readers.get()
     }
 }
 

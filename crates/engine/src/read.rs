@@ -73,7 +73,7 @@ impl Session<'_> {
     pub(crate) fn raw_statements(&self, entity_id: &str) -> Result<Vec<Statement>, EngineError> {
         Ok(self
             .engine
-            .store()?
+            .reader()?
             .entity_statements(entity_id, limits::ENTITY_STATEMENTS_MAX)?)
     }
 

@@ -235,7 +235,7 @@ impl Engine {
                 REASON_CODES.join(", ")
             )));
         }
-        let store = self.store()?;
+        let store = self.reader()?;
         let principal = principal_from(
             &store
                 .document(Register::Principal, &req.principal)?

@@ -38,7 +38,7 @@ impl Session<'_> {
         if let Some(m) = seen.members.get(id) {
             return Ok(m.clone());
         }
-        let m = self.engine.store()?.cluster_members(id)?;
+        let m = self.engine.reader()?.cluster_members(id)?;
         seen.members.insert(id.to_string(), m.clone());
         Ok(m)
     }
@@ -49,7 +49,7 @@ impl Session<'_> {
         if !seen.records.contains_key(entity) {
             let raw = self
                 .engine
-                .store()?
+                .reader()?
                 .entity_statements(entity, limits::ENTITY_STATEMENTS_MAX)?;
             let concerns = if self.monitors_lookups() {
                 self.self_monitoring(entity, &raw)

@@ -109,6 +109,11 @@ pub trait ResolutionStore {
     /// The resolved type and canonical id of an entity.
     fn canonical_of(&self, entity_id: &str) -> Result<Option<(String, String)>, StoreError>;
     fn cluster_members(&self, canonical_id: &str) -> Result<Vec<String>, StoreError>;
+    /// Ids of the schema's runs, newest first, without their model and
+    /// settings files: a run is never changed once stored, so a reader
+    /// that has seen one by id need not read it again.
+    fn resolution_run_ids(&self, schema: &str, limit: usize) -> Result<Vec<i64>, StoreError>;
+    fn resolution_run(&self, id: i64) -> Result<Option<ResolutionRun>, StoreError>;
 }
 
 const RUN_COLUMNS: &str = "id, schema, at, principal, incremental, model_version, model, settings, \
@@ -369,5 +374,25 @@ impl ResolutionStore for SqliteStore {
         )?;
         let rows = q.query_map([canonical_id], |r| r.get(0))?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn resolution_run_ids(&self, schema: &str, limit: usize) -> Result<Vec<i64>, StoreError> {
+        // Every dossier asks this.
+        let mut q = self.conn.prepare_cached(
+            "SELECT id FROM resolution_run WHERE schema = ?1 ORDER BY id DESC LIMIT ?2",
+        )?;
+        let rows = q.query_map(params![schema, to_i64(limit as u64)], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn resolution_run(&self, id: i64) -> Result<Option<ResolutionRun>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                &format!("SELECT {RUN_COLUMNS} FROM resolution_run WHERE id = ?1"),
+                [id],
+                run_row,
+            )
+            .optional()?)
     }
 }

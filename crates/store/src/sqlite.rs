@@ -22,6 +22,10 @@ use crate::{
 /// resident for tens of millions of statements, within the 1 GB ingest budget.
 const CACHE_KIB: i64 = 256 * 1024;
 
+/// Page cache per read connection: reads share the operating system's
+/// cache, so each reader keeps only its own working set.
+const READER_CACHE_KIB: i64 = 32 * 1024;
+
 const PAGE_BYTES: i64 = 16 * 1024;
 
 /// WAL pages between checkpoints (64 MiB at 16 KiB pages): checkpointing
@@ -75,15 +79,41 @@ impl SqliteStore {
         conn.pragma_update(None, "secure_delete", true)?;
         conn.pragma_update(None, "cache_size", -CACHE_KIB)?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        stable_plans(&conn)?;
         migrate(&mut conn, &shown)?;
-        Ok(Self {
+        Ok(Self::with(conn))
+    }
+
+    /// Opens a second connection to a store another handle has opened (and
+    /// migrated), for reading only: in WAL mode it reads beside the writer,
+    /// each statement seeing the last commit, never a batch half-written.
+    /// Any write through it fails.
+    pub fn open_reader(path: &Path) -> Result<Self, StoreError> {
+        let shown = path.display().to_string();
+        let conn = Connection::open_with_flags(
+            path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|source| StoreError::Open {
+            path: shown,
+            source,
+        })?;
+        conn.pragma_update(None, "query_only", true)?;
+        conn.pragma_update(None, "cache_size", -READER_CACHE_KIB)?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        stable_plans(&conn)?;
+        Ok(Self::with(conn))
+    }
+
+    fn with(conn: Connection) -> Self {
+        Self {
             conn,
             vocab: HashMap::new(),
             names: RefCell::new(HashMap::new()),
             sources: HashMap::new(),
             datasets: HashMap::new(),
             fresh: HashMap::new(),
-        })
+        }
     }
 
     /// Schema version recorded in the file.
@@ -184,6 +214,21 @@ impl SqliteStore {
         }
         Ok(())
     }
+}
+
+/// Plans a statement once, whatever values are bound to it. Otherwise SQLite
+/// compiles again, on its next step, any statement with a parameter that
+/// might change its plan (a `LIMIT ?`, an equality it would estimate from
+/// the value) each time a value is bound: with the bindings cleared between
+/// uses, that is every use of a kept statement, and it was a sixth of a
+/// busy server's time. The store keeps no statistics and matches no
+/// patterns, so no plan here depends on a bound value.
+fn stable_plans(conn: &Connection) -> Result<(), StoreError> {
+    conn.set_db_config(
+        rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG,
+        true,
+    )?;
+    Ok(())
 }
 
 /// Creates the database file readable by its owner only, before SQLite
@@ -1222,5 +1267,36 @@ impl SqliteStore {
         }
         flush(&mut group, &mut n)?;
         Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use rusqlite::StatementStatus;
+
+    use super::SqliteStore;
+    use crate::ResolutionStore;
+
+    /// A kept statement is not compiled again because a new value is bound
+    /// to it (its `LIMIT ?` here), on the writer or on a reader.
+    #[test]
+    fn kept_statements_are_not_planned_again_per_use() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("clearstone.db");
+        let writer = SqliteStore::open(&path).unwrap();
+        let reader = SqliteStore::open_reader(&path).unwrap();
+        for store in [&writer, &reader] {
+            for limit in [5, 6, 7] {
+                store.resolution_run_ids("Person", limit).unwrap();
+            }
+            let q = store
+                .conn
+                .prepare_cached(
+                    "SELECT id FROM resolution_run WHERE schema = ?1 ORDER BY id DESC LIMIT ?2",
+                )
+                .unwrap();
+            assert_eq!(q.get_status(StatementStatus::RePrepare), 0);
+        }
     }
 }
