@@ -58,6 +58,7 @@ mod search_facets;
 mod session;
 mod subjects;
 mod traces;
+mod unknown_act;
 mod witnesses;
 
 use std::collections::BTreeSet;
@@ -137,6 +138,7 @@ pub use resolve::{DEFAULT_PERSON_SETTINGS, PAIR_PROBABILITY_MIN, ResolveOptions,
 pub use resolve_profile::{FieldProfile, PAIRS_PER_RECORD_WARN, ResolveProfile, RuleProfile};
 pub use review::{ExplainedPair, ReviewItem, VERDICTS};
 pub use session::{Operation, REASON_CODES, Session, SessionRequest};
+pub use unknown_act::{ALERT_ACTS, CASE_ACTS};
 
 /// An access event, as stored.
 pub type AccessEvent = Event;
