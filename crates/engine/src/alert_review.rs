@@ -187,6 +187,11 @@ impl Session<'_> {
                 .engine
                 .store()?
                 .entity_statements(&item.record, limits::ENTITY_STATEMENTS_MAX)?;
+            // A record this session may not see is left out as an absent
+            // one: its id and the condition it met would say it exists.
+            if self.gate(Action::View, raw.clone(), None).0.is_empty() {
+                continue;
+            }
             let used: Vec<Statement> = raw
                 .into_iter()
                 .filter(|s| {
