@@ -10,8 +10,8 @@ use support::*;
 /// The condition each piece of evidence says it met.
 const MET: &str = "a distinct record dated 2026-01-05";
 
-/// An alert citing `record`: its id.
-fn alert(server: &TestServer, record: &str) -> i64 {
+/// An alert citing `record`, about `person`: its id.
+fn alert(server: &TestServer, record: &str, person: Option<&str>) -> i64 {
     let db = rusqlite::Connection::open(server.engine.dir().join("clearstone.db")).unwrap();
     let evidence = serde_json::json!([{
         "record": record,
@@ -21,8 +21,8 @@ fn alert(server: &TestServer, record: &str) -> i64 {
     .to_string();
     db.execute(
         "INSERT INTO alert(at, kind, principal, subject, detail, status, rule_id, rule_version, person, evidence, fingerprint)
-         VALUES (1, 'indicator', 'indicators', '', 'Repeated short absences', 'new', 'short_absences', 1, NULL, ?1, ?2)",
-        rusqlite::params![evidence, record],
+         VALUES (1, 'indicator', 'indicators', '', 'Repeated short absences', 'new', 'short_absences', 1, ?3, ?1, ?2)",
+        rusqlite::params![evidence, record, person],
     )
     .unwrap();
     db.last_insert_rowid()
@@ -40,8 +40,8 @@ fn council_only(server: &TestServer) {
 #[test]
 fn evidence_on_a_record_the_reviewer_may_not_see_is_left_out_as_an_absent_one() {
     let server = start();
-    let hidden = alert(&server, "hr:person:1");
-    let absent = alert(&server, "hr:person:99");
+    let hidden = alert(&server, "hr:person:1", None);
+    let absent = alert(&server, "hr:person:99", None);
     council_only(&server);
     let ana = working(&server, "ana", "council-only");
     let (s_hidden, _, page_hidden) = ana.send("GET", &format!("/alerts/{hidden}"), None);
@@ -55,4 +55,34 @@ fn evidence_on_a_record_the_reviewer_may_not_see_is_left_out_as_an_absent_one() 
     let bea = working(&server, "bea", "pds");
     let (_, _, page) = bea.send("GET", &format!("/alerts/{hidden}"), None);
     assert!(page.contains("hr:person:1") && page.contains(MET), "{page}");
+}
+
+// The person an alert is about is named only to a purpose that may see
+// them; the alert itself is the reviewer's business either way.
+#[test]
+fn the_person_an_alert_is_about_is_not_named_to_a_purpose_that_may_not_see_them() {
+    let server = start();
+    let id = alert(&server, "hr:person:1", Some("hr:person:1"));
+    council_only(&server);
+    let ana = working(&server, "ana", "council-only");
+    let token = ana.csrf.clone().unwrap();
+    for act in ["view", "open"] {
+        if act == "open" {
+            let res = ana
+                .client
+                .post(format!("{}/alerts/{id}", ana.base))
+                .header("cookie", ana.cookie.clone().unwrap())
+                .form(&[("csrf", token.as_str()), ("act", "open")])
+                .send()
+                .unwrap();
+            assert_eq!(res.status().as_u16(), 303);
+        }
+        let (s, _, page) = ana.send("GET", &format!("/alerts/{id}"), None);
+        assert_eq!(s, 200, "{act}: {page}");
+        assert!(page.contains("Repeated short absences"), "{act}: {page}");
+        assert!(!page.contains("hr:person:1"), "{act}: {page}");
+    }
+    let bea = working(&server, "bea", "pds");
+    let (_, _, page) = bea.send("GET", &format!("/alerts/{id}"), None);
+    assert!(page.contains("/entities/hr:person:1"), "{page}");
 }
