@@ -279,7 +279,18 @@ impl Session<'_> {
         let query = register_query("case show", id);
         self.logged(Operation::Consult, &query, &[], || {
             self.member_case(id)?;
-            let view = self.case_view_unlogged(id)?;
+            let mut view = self.case_view_unlogged(id)?;
+            // A teammate may work under a narrower purpose than whoever
+            // linked a record: a record this session may not see is left
+            // out, as if never linked.
+            let mut entries = Vec::with_capacity(view.entries.len());
+            for e in std::mem::take(&mut view.entries) {
+                let record = matches!(e.kind.as_str(), "subject" | "entity");
+                if !record || self.cluster_of(&e.target)?.is_some() {
+                    entries.push(e);
+                }
+            }
+            view.entries = entries;
             let subjects: Vec<&str> = view
                 .entries
                 .iter()
