@@ -279,7 +279,8 @@ impl Session<'_> {
         let query = register_query("case show", id);
         self.logged(Operation::Consult, &query, &[], || {
             self.member_case(id)?;
-            let view = self.case_view_unlogged(id)?;
+            let mut view = self.case_view_unlogged(id)?;
+            self.without_hidden_links(&mut view)?;
             let subjects: Vec<&str> = view
                 .entries
                 .iter()
@@ -289,6 +290,21 @@ impl Session<'_> {
             self.record(Operation::Consult, &query, &subjects, None, "shown")?;
             Ok(view)
         })
+    }
+
+    /// Leaves out the linked records this session may not see, as if never
+    /// linked: a teammate may work under a narrower purpose than whoever
+    /// linked them.
+    pub(crate) fn without_hidden_links(&self, view: &mut CaseView) -> Result<(), EngineError> {
+        let mut entries = Vec::with_capacity(view.entries.len());
+        for e in std::mem::take(&mut view.entries) {
+            let record = matches!(e.kind.as_str(), "subject" | "entity");
+            if !record || self.cluster_of(&e.target)?.is_some() {
+                entries.push(e);
+            }
+        }
+        view.entries = entries;
+        Ok(())
     }
 
     /// The case as its team sees it; the caller checks membership and logs.

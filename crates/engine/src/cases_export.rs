@@ -60,7 +60,8 @@ impl Session<'_> {
         let query = register_query("case export", id);
         self.logged(Operation::Disclose, &query, &[], || {
             self.member_case(id)?;
-            let view = self.case_view_unlogged(id)?;
+            let mut view = self.case_view_unlogged(id)?;
+            self.without_hidden_links(&mut view)?;
             let done = self.disclose(&query, d, to, |out| self.write_bundle(&view, out))?;
             Ok(done.count)
         })

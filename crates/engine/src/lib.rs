@@ -66,6 +66,7 @@ mod search_facets;
 mod session;
 mod subjects;
 mod traces;
+mod unknown_act;
 mod witnesses;
 
 use std::collections::BTreeSet;
@@ -159,6 +160,7 @@ pub use saved_searches::{
     SAVED_SEARCH_NAME_CHARS_MAX, SAVED_SEARCHES_MAX, SavedSearch, SearchFilters,
 };
 pub use session::{Operation, REASON_CODES, Session, SessionRequest};
+pub use unknown_act::{ALERT_ACTS, CASE_ACTS};
 
 /// An access event, as stored.
 pub type AccessEvent = Event;

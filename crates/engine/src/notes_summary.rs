@@ -378,11 +378,14 @@ impl Session<'_> {
             } else {
                 None
             };
-            let Some(kept) = kept else {
-                return Err(EngineError::InvalidInput(format!(
+            let absent = || {
+                EngineError::InvalidInput(format!(
                     "no summary `{}` (the key `clearstone notes summarise` printed)",
                     crate::session::shortened(key)
-                )));
+                ))
+            };
+            let Some(kept) = kept else {
+                return Err(absent());
             };
             let v: serde_json::Value = serde_json::from_str(&kept)
                 .map_err(|e| EngineError::Internal(format!("summary {key}: {e}")))?;
@@ -391,6 +394,23 @@ impl Session<'_> {
                 .and_then(|s| s.as_array())
                 .cloned()
                 .unwrap_or_default();
+            // A summary of notes this session may not see is answered as
+            // no summary at all, before its sentences say anything of them.
+            let reveal = self.purpose.allows_sensitive();
+            let notes: Vec<String> = v
+                .get("notes")
+                .and_then(|n| n.as_array())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|n| n.as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default();
+            for id in &notes {
+                if self.load_note(id, reveal)?.is_none_or(|g| g.note.is_none()) {
+                    return Err(absent());
+                }
+            }
             // The words of a sentence go back only to the practitioner who
             // asked for it: the summary was shown as their purpose allowed.
             let own = v.get("principal").and_then(serde_json::Value::as_str)
@@ -416,21 +436,6 @@ impl Session<'_> {
             if !failing.is_empty() {
                 self.record(Operation::Refused, query, &[], None, "summary_unsupported")?;
                 return Ok(SignOff::Refused(failing));
-            }
-            let reveal = self.purpose.allows_sensitive();
-            let notes: Vec<String> = v
-                .get("notes")
-                .and_then(|n| n.as_array())
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|n| n.as_str().map(str::to_string))
-                        .collect()
-                })
-                .unwrap_or_default();
-            for id in &notes {
-                if self.load_note(id, reveal)?.is_none_or(|g| g.note.is_none()) {
-                    return Err(EngineError::NotFound(id.clone()));
-                }
             }
             let scope = v.get("scope");
             let field = |k: &str| {

@@ -299,9 +299,8 @@ pub(crate) async fn act(
             "decide" => session.decide_alert(n, &form.outcome, text).map(|_| ()),
             "confirm" => session.confirm_alert(n, &form.outcome, text).map(|_| ()),
             "representation" => session.alert_representation(n, text),
-            _ => {
-                return (StatusCode::BAD_REQUEST, "unknown review act").into_response();
-            }
+            // Still an attempt: refused as one event, alert or no alert.
+            other => session.refuse_alert_act(n, other),
         };
         match done {
             Ok(()) => Redirect::to(&format!("/alerts/{n}")).into_response(),

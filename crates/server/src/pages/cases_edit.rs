@@ -6,7 +6,7 @@
 
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
@@ -67,7 +67,8 @@ pub(crate) async fn act(
             "link" => s.case_link(&id, form.kind.trim(), form.target.trim()),
             "unlink" => s.case_unlink(&id, form.kind.trim(), form.target.trim()),
             "decide" => s.case_decide(&id, form.decision.trim(), text),
-            _ => return (StatusCode::BAD_REQUEST, "unknown case act").into_response(),
+            // Still an attempt: refused as one event, case or no case.
+            other => s.refuse_case_act(&id, other),
         };
         let typed = super::cases_form::Typed {
             act: &form.act,

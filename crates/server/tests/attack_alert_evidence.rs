@@ -1,0 +1,88 @@
+//! An alert's evidence names records. A reviewer whose purpose may not see
+//! a cited record must not learn from the alert page that it exists: the
+//! piece is left out, exactly as for a cited record that does not exist.
+#![allow(clippy::unwrap_used, clippy::panic)]
+
+mod support;
+
+use support::*;
+
+/// The condition each piece of evidence says it met.
+const MET: &str = "a distinct record dated 2026-01-05";
+
+/// An alert citing `record`, about `person`: its id.
+fn alert(server: &TestServer, record: &str, person: Option<&str>) -> i64 {
+    let db = rusqlite::Connection::open(server.engine.dir().join("clearstone.db")).unwrap();
+    let evidence = serde_json::json!([{
+        "record": record,
+        "statements": [],
+        "condition": MET,
+    }])
+    .to_string();
+    db.execute(
+        "INSERT INTO alert(at, kind, principal, subject, detail, status, rule_id, rule_version, person, evidence, fingerprint)
+         VALUES (1, 'indicator', 'indicators', '', 'Repeated short absences', 'new', 'short_absences', 1, ?3, ?1, ?2)",
+        rusqlite::params![evidence, record, person],
+    )
+    .unwrap();
+    db.last_insert_rowid()
+}
+
+/// A purpose like `pds` over another dataset, so `hr` records are hidden.
+fn council_only(server: &TestServer) {
+    let admin = server.engine.session(admin_request()).unwrap();
+    let mut p = purpose("council-only", false);
+    p.datasets = ["council".to_string()].into();
+    admin.put_purpose(&p).unwrap();
+}
+
+// Nothing returned names a hidden record (docs/gate.md).
+#[test]
+fn evidence_on_a_record_the_reviewer_may_not_see_is_left_out_as_an_absent_one() {
+    let server = start();
+    let hidden = alert(&server, "hr:person:1", None);
+    let absent = alert(&server, "hr:person:99", None);
+    council_only(&server);
+    let ana = working(&server, "ana", "council-only");
+    let (s_hidden, _, page_hidden) = ana.send("GET", &format!("/alerts/{hidden}"), None);
+    let (s_absent, _, page_absent) = ana.send("GET", &format!("/alerts/{absent}"), None);
+    assert_eq!(s_hidden, 200, "{page_hidden}");
+    assert_eq!(s_hidden, s_absent);
+    assert!(!page_hidden.contains("hr:person:1"), "{page_hidden}");
+    assert!(!page_hidden.contains(MET), "{page_hidden}");
+    assert!(!page_absent.contains(MET), "{page_absent}");
+    // The same reviewer under a purpose that covers `hr` sees the piece.
+    let bea = working(&server, "bea", "pds");
+    let (_, _, page) = bea.send("GET", &format!("/alerts/{hidden}"), None);
+    assert!(page.contains("hr:person:1") && page.contains(MET), "{page}");
+}
+
+// The person an alert is about is named only to a purpose that may see
+// them; the alert itself is the reviewer's business either way.
+#[test]
+fn the_person_an_alert_is_about_is_not_named_to_a_purpose_that_may_not_see_them() {
+    let server = start();
+    let id = alert(&server, "hr:person:1", Some("hr:person:1"));
+    council_only(&server);
+    let ana = working(&server, "ana", "council-only");
+    let token = ana.csrf.clone().unwrap();
+    for act in ["view", "open"] {
+        if act == "open" {
+            let res = ana
+                .client
+                .post(format!("{}/alerts/{id}", ana.base))
+                .header("cookie", ana.cookie.clone().unwrap())
+                .form(&[("csrf", token.as_str()), ("act", "open")])
+                .send()
+                .unwrap();
+            assert_eq!(res.status().as_u16(), 303);
+        }
+        let (s, _, page) = ana.send("GET", &format!("/alerts/{id}"), None);
+        assert_eq!(s, 200, "{act}: {page}");
+        assert!(page.contains("Repeated short absences"), "{act}: {page}");
+        assert!(!page.contains("hr:person:1"), "{act}: {page}");
+    }
+    let bea = working(&server, "bea", "pds");
+    let (_, _, page) = bea.send("GET", &format!("/alerts/{id}"), None);
+    assert!(page.contains("/entities/hr:person:1"), "{page}");
+}
