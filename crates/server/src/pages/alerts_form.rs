@@ -69,7 +69,10 @@ pub(crate) fn again(
     text: &str,
     e: &EngineError,
 ) -> Response {
-    let Some((status, error)) = field_of(e).filter(|_| act != "open") else {
+    // Only the acts with fields come back on their form; an act the page
+    // does not offer has nothing to correct.
+    let with_fields = matches!(act, "decide" | "confirm" | "representation");
+    let Some((status, error)) = field_of(e).filter(|_| with_fields) else {
         return problem(chrome, e);
     };
     render(

@@ -10,16 +10,17 @@ use clearstone_engine::{EngineError, Session, SessionRequest};
 use super::{Pages, SignedIn};
 
 /// The workspaces in the navigation, as (path, label).
-const NAV: [(&str, &str); 9] = [
+const NAV: [(&str, &str); 10] = [
     ("/search", "Search"),
     ("/review", "Review matches"),
+    ("/alerts", "Alerts"),
     ("/cases", "Cases"),
+    ("/fairness", "Fairness"),
     ("/data", "Data"),
     ("/dpo", "Data protection"),
     ("/overseer", "Oversight"),
     ("/my-record", "My record of access"),
     ("/start", "Change purpose"),
-    ("/alerts", "Alerts"),
 ];
 
 /// The page's frame: who is working, under which purpose, and the form token.
