@@ -12,7 +12,7 @@ use clearstone_engine::{Dossier, EngineError, Session};
 use serde::Deserialize;
 
 use super::form::{FieldError, message_for};
-use super::layout::{Chrome, off_thread, problem, render, working, working_form};
+use super::layout::{Chrome, off_thread, problem, render, signed_in_page, working_form};
 use super::{Pages, SignedIn};
 
 #[derive(Template)]
@@ -83,14 +83,9 @@ pub(crate) async fn page(
     Path(id): Path<String>,
 ) -> Response {
     off_thread(move || {
-        let (who, work) = match working(&pages, &headers) {
-            Ok(w) => w,
-            Err(redirect) => return redirect,
-        };
-        match pages.engine.session(work) {
-            Ok(session) => dossier_page(&pages, &who, &session, &id, Vec::new()),
-            Err(e) => problem(Chrome::new(&pages, &who, "/search"), &e),
-        }
+        signed_in_page(&pages, &headers, "/search", |who, session| {
+            dossier_page(&pages, who, session, &id, Vec::new())
+        })
     })
     .await
 }

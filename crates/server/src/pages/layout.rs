@@ -95,14 +95,26 @@ pub(crate) fn session_page(
     path: &str,
     draw: impl FnOnce(&Session<'_>, Chrome) -> Response,
 ) -> Response {
+    signed_in_page(pages, headers, path, |who, session| {
+        draw(session, Chrome::new(pages, who, path))
+    })
+}
+
+/// As [`session_page`], for a page that draws its own frame from who is
+/// working; `path` names the workspace a refused session's problem page shows.
+pub(crate) fn signed_in_page(
+    pages: &Pages,
+    headers: &HeaderMap,
+    path: &str,
+    draw: impl FnOnce(&SignedIn, &Session<'_>) -> Response,
+) -> Response {
     let (who, work) = match working(pages, headers) {
         Ok(w) => w,
         Err(redirect) => return redirect,
     };
-    let chrome = Chrome::new(pages, &who, path);
     match pages.engine.session(work) {
-        Ok(session) => draw(&session, chrome),
-        Err(e) => problem(chrome, &e),
+        Ok(session) => draw(&who, &session),
+        Err(e) => problem(Chrome::new(pages, &who, path), &e),
     }
 }
 

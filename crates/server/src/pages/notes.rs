@@ -12,7 +12,7 @@ use clearstone_engine::{NoteView, Session};
 use serde::Deserialize;
 
 use super::form::{FieldError, message_for};
-use super::layout::{Chrome, off_thread, problem, render, working, working_form};
+use super::layout::{Chrome, off_thread, problem, render, signed_in_page, working_form};
 use super::notes_text::{Run, encode, runs};
 use super::{Pages, SignedIn};
 
@@ -141,14 +141,9 @@ pub(crate) async fn page(
     Path(id): Path<String>,
 ) -> Response {
     off_thread(move || {
-        let (who, work) = match working(&pages, &headers) {
-            Ok(w) => w,
-            Err(redirect) => return redirect,
-        };
-        match pages.engine.session(work) {
-            Ok(session) => draw(&pages, &who, &session, &id, false, Vec::new()),
-            Err(e) => problem(Chrome::new(&pages, &who, "/search"), &e),
-        }
+        signed_in_page(&pages, &headers, "/search", |who, session| {
+            draw(&pages, who, session, &id, false, Vec::new())
+        })
     })
     .await
 }

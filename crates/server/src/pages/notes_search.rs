@@ -16,7 +16,7 @@ use clearstone_engine::{NoteSearchMode, PassageHit, Session};
 use serde::Deserialize;
 
 use super::form::{FieldError, message_for};
-use super::layout::{Chrome, off_thread, problem, render, working, working_form};
+use super::layout::{Chrome, off_thread, problem, render, signed_in_page, working_form};
 use super::notes::{CONDITION_FIELD, CONDITION_MESSAGE};
 use super::notes_text::encode;
 use super::{Pages, SignedIn};
@@ -116,14 +116,9 @@ pub(crate) async fn page(
     Query(form): Query<NotesSearchForm>,
 ) -> Response {
     off_thread(move || {
-        let (who, work) = match working(&pages, &headers) {
-            Ok(w) => w,
-            Err(redirect) => return redirect,
-        };
-        match pages.engine.session(work) {
-            Ok(session) => draw(&pages, &who, &session, form, false, Vec::new()),
-            Err(e) => problem(Chrome::new(&pages, &who, "/search"), &e),
-        }
+        signed_in_page(&pages, &headers, "/search", |who, session| {
+            draw(&pages, who, session, form, false, Vec::new())
+        })
     })
     .await
 }

@@ -16,7 +16,7 @@ use clearstone_engine::{
 use serde::Deserialize;
 
 use super::form::{FieldError, message_for};
-use super::layout::{Chrome, off_thread, problem, render, working, working_form};
+use super::layout::{Chrome, off_thread, problem, render, signed_in_page, working_form};
 use super::notes::{CONDITION_FIELD, CONDITION_MESSAGE, RevealForm};
 use super::notes_text::{Run, anchor, encode, note_href, runs};
 use super::{Pages, SignedIn};
@@ -258,23 +258,18 @@ fn draw(
 
 async fn get_page(pages: Pages, headers: HeaderMap, scope: Scope, id: String) -> Response {
     off_thread(move || {
-        let (who, work) = match working(&pages, &headers) {
-            Ok(w) => w,
-            Err(redirect) => return redirect,
-        };
-        match pages.engine.session(work) {
-            Ok(s) => draw(
+        signed_in_page(&pages, &headers, "/search", |who, s| {
+            draw(
                 &pages,
-                &who,
-                &s,
+                who,
+                s,
                 scope,
                 &id,
                 false,
                 Vec::new(),
                 Typed::default(),
-            ),
-            Err(e) => problem(Chrome::new(&pages, &who, "/search"), &e),
-        }
+            )
+        })
     })
     .await
 }

@@ -13,7 +13,7 @@ use clearstone_engine::{Entity, Session, VERDICTS};
 use serde::Deserialize;
 
 use super::form::{FieldError, message_for};
-use super::layout::{Chrome, off_thread, problem, render, working, working_form};
+use super::layout::{Chrome, off_thread, problem, render, signed_in_page, working_form};
 use super::{Pages, SignedIn};
 
 /// Pairs listed after the one in hand.
@@ -196,21 +196,9 @@ pub(crate) async fn page(
     Query(q): Query<ReviewQuery>,
 ) -> Response {
     off_thread(move || {
-        let (who, work) = match working(&pages, &headers) {
-            Ok(w) => w,
-            Err(redirect) => return redirect,
-        };
-        match pages.engine.session(work) {
-            Ok(session) => review_page(
-                &pages,
-                &who,
-                &session,
-                &q,
-                Vec::new(),
-                DecideForm::default(),
-            ),
-            Err(e) => problem(Chrome::new(&pages, &who, "/review"), &e),
-        }
+        signed_in_page(&pages, &headers, "/review", |who, session| {
+            review_page(&pages, who, session, &q, Vec::new(), DecideForm::default())
+        })
     })
     .await
 }
