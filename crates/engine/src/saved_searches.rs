@@ -110,6 +110,18 @@ fn from_text(row: &SavedSearchRow, text: &str) -> Option<SavedSearch> {
     })
 }
 
+/// The query a kept text runs, when it is a saved search's: erasure matches
+/// it against the queries of searches that found the erased record.
+pub(crate) fn saved_query(text: &str) -> Option<String> {
+    let row = SavedSearchRow {
+        id: String::new(),
+        principal: String::new(),
+        text: String::new(),
+        created_at: Timestamp::now(),
+    };
+    from_text(&row, text).map(|s| s.filters.query())
+}
+
 /// Whether `id` is one this module generates, and so may enter the log.
 fn is_saved_id(id: &str) -> bool {
     id.len() == ID_HEX_CHARS && id.chars().all(|c| matches!(c, '0'..='9' | 'a'..='f'))

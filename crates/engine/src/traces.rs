@@ -176,18 +176,24 @@ impl Session<'_> {
                 );
             }
         }
+        // A saved search runs a query of its own text: it names the record
+        // when that query found it, even by a nickname no value holds.
+        let found_by = out.clone();
         let needles = needles(self.engine, values);
-        if !needles.is_empty() {
-            store.for_each_text(&mut |hash, text| {
-                // Policy texts are kept under another prefix and name no one.
-                if hash.starts_with(TEXT_PREFIX) {
-                    let words = tokenize(text);
-                    if needles.iter().any(|n| n.found_in(&words)) {
-                        out.insert(hash.to_string());
-                    }
-                }
-            })?;
+        if needles.is_empty() && found_by.is_empty() {
+            return Ok(out.into_iter().collect());
         }
+        store.for_each_text(&mut |hash, text| {
+            // Policy texts are kept under another prefix and name no one.
+            if hash.starts_with(TEXT_PREFIX) {
+                let words = tokenize(text);
+                let saved_found = crate::saved_searches::saved_query(text)
+                    .is_some_and(|q| found_by.contains(&crate::session::text_ref(&q)));
+                if saved_found || needles.iter().any(|n| n.found_in(&words)) {
+                    out.insert(hash.to_string());
+                }
+            }
+        })?;
         Ok(out.into_iter().collect())
     }
 }
