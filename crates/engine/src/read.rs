@@ -56,10 +56,19 @@ impl Session<'_> {
 
     pub fn ingest_runs(&self, limit: usize) -> Result<Vec<IngestRun>, EngineError> {
         self.require_action(Action::Ingest, "read the ingest log")?;
-        let out = self
-            .engine
-            .store()?
-            .runs(limit.min(limits::PAGE_ROWS_MAX))?;
+        // As the register: a run of a dataset the session may not see would
+        // tell how much is held there.
+        let store = self.engine.store()?;
+        let seen: std::collections::BTreeSet<String> = store
+            .datasets()?
+            .into_iter()
+            .filter(|d| self.sees_dataset(d))
+            .map(|d| d.name)
+            .collect();
+        let mut out = store.runs(limits::PAGE_ROWS_MAX)?;
+        drop(store);
+        out.retain(|r| seen.contains(&r.dataset));
+        out.truncate(limit.min(limits::PAGE_ROWS_MAX));
         self.record(
             Operation::Consult,
             "list ingest runs",
