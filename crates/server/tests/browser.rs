@@ -3,8 +3,9 @@
 //! `browser/driver.mjs` signs in, starts work, searches, opens a dossier and
 //! reveals a value, decides a match, expands the link chart, exports it,
 //! reads the user's own record of access, reviews an alert, works a case
-//! and reads the fairness report, and, as an overseer, asks the log and
-//! verifies it, with the mouse and with the keyboard only, running
+//! and reads the fairness report, as an overseer, asks the log and
+//! verifies it, and, as a data steward, replays quarantine from a file and
+//! sends the form that adds a purpose with its errors, with the mouse and with the keyboard only, running
 //! axe-core (WCAG 2.2 AA) on every page. Screenshots go to
 //! `<target>/browser-artifacts/`.
 //!
@@ -21,6 +22,10 @@ use clearstone_server::{AppState, Timeouts};
 
 const USER: &str = "web-analyst";
 const OVERSEER: &str = "web-overseer";
+/// Loads data and administers the registers: the quarantine replay and the
+/// form that adds a purpose are theirs.
+const STEWARD: &str = "web-steward";
+const STEWARD_PURPOSE: &str = "data-stewardship";
 const PASSWORD: &str = "correct horse battery staple";
 const CONDITION: &str = "DPA 2018 sch. 8 para 1 (statutory purposes), test";
 const REVIEW_PURPOSE: &str = "psd-review";
@@ -63,9 +68,10 @@ fn purpose(id: &str, roles: &[&str], condition: &str) -> Purpose {
     }
 }
 
-/// A small demo store: generated, loaded and resolved through sessions, and
-/// a search that finds a person whose dossier has a masked value.
-fn demo_store(dir: &Path) -> (Engine, String) {
+/// A small demo store: generated, loaded and resolved through sessions, a
+/// search that finds a person whose dossier has a masked value, and a
+/// dataset with quarantined rows with its source file, to replay from.
+fn demo_store(dir: &Path) -> (Engine, String, (String, PathBuf)) {
     let engine = Engine::init(dir, None).expect("init");
     engine.bootstrap_admin("test-admin").expect("admin");
     let admin = engine
@@ -100,7 +106,23 @@ fn demo_store(dir: &Path) -> (Engine, String) {
             ..purpose("oversight", &["overseer"], CONDITION)
         })
         .expect("oversight purpose");
-    for user in [USER, OVERSEER] {
+    admin
+        .put_user(&principal(
+            STEWARD,
+            &["data_engineer", "data_protection_officer"],
+        ))
+        .expect("steward");
+    admin
+        .put_purpose(&Purpose {
+            audit_use: Some(AuditUse::VerifyLawfulness),
+            ..purpose(
+                STEWARD_PURPOSE,
+                &["data_engineer", "data_protection_officer"],
+                CONDITION,
+            )
+        })
+        .expect("stewardship purpose");
+    for user in [USER, OVERSEER, STEWARD] {
         admin.set_password(user, PASSWORD).expect("password");
     }
     // Reviewing alerts and working cases, and equality monitoring: the
@@ -138,6 +160,14 @@ fn demo_store(dir: &Path) -> (Engine, String) {
     for m in &generated.mappings {
         loader.ingest(m, &mut |_| {}).expect("ingest");
     }
+    let (quarantined, _) = loader.quarantine(None, 1).expect("quarantine");
+    let replay = quarantined
+        .first()
+        .map(|q| {
+            let mapping_dir = Path::new(&q.mapping).parent().unwrap_or(Path::new("."));
+            (q.dataset.clone(), mapping_dir.join(&q.source))
+        })
+        .expect("the demo data quarantines some rows");
     loader
         .resolve(&ResolveOptions {
             schema: "Person".into(),
@@ -147,7 +177,7 @@ fn demo_store(dir: &Path) -> (Engine, String) {
     drop(loader);
     let query = masked_person(&engine).expect("a person with a masked value");
     alert_and_case(&engine, dir);
-    (engine, query)
+    (engine, query, replay)
 }
 
 /// An indicator alert on a member of staff, as a rule run stores it, and a
@@ -262,7 +292,7 @@ fn main_flow_in_chromium_passes_axe_and_the_keyboard() {
         "the browser test's node packages are missing: run `npm ci --prefix crates/server/tests/browser`"
     );
     let dir = tempfile::tempdir().expect("tempdir");
-    let (engine, query) = demo_store(&dir.path().join("data"));
+    let (engine, query, (replay_dataset, replay_file)) = demo_store(&dir.path().join("data"));
     let state = AppState::new(Arc::new(engine), Timeouts::default(), false);
     let app = clearstone_server::router(state);
 
@@ -289,6 +319,10 @@ fn main_flow_in_chromium_passes_axe_and_the_keyboard() {
         .env("QUERY", &query)
         .env("REVIEW_PURPOSE", REVIEW_PURPOSE)
         .env("CASE_REF", CASE)
+        .env("STEWARD_ID", STEWARD)
+        .env("STEWARD_PURPOSE", STEWARD_PURPOSE)
+        .env("REPLAY_DATASET", &replay_dataset)
+        .env("REPLAY_FILE", &replay_file)
         .output()
         .expect("node runs (install Node.js 18 or later)");
     let stdout = String::from_utf8_lossy(&run.stdout);

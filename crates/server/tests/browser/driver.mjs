@@ -5,7 +5,9 @@
 //
 // Environment: BASE_URL, CHROMIUM (the executable), ARTIFACTS (a folder for
 // screenshots and the report), USER_ID, PASSWORD, QUERY (a search that finds
-// someone with a masked value).
+// someone with a masked value), STEWARD_ID and STEWARD_PURPOSE (a user who
+// may load data and administer), REPLAY_DATASET and REPLAY_FILE (a dataset
+// with quarantined rows and its source file).
 import { chromium } from 'playwright-core'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
@@ -289,6 +291,42 @@ async function casework (page) {
   await check(page, 'fairness-error')
 }
 
+// Loading data and administering the registers: the quarantine replay's
+// result page (the dataset's own source again, so its rows still fail and
+// say why) and the form that adds a purpose sent back with its errors.
+async function stewardFlow (browser) {
+  const context = await browser.newContext()
+  const page = await context.newPage()
+  watch(page, 'steward')
+  await page.goto(`${base}/sign-in`)
+  await page.fill('#user', env('STEWARD_ID'))
+  await page.fill('#password', password)
+  await page.click('button[type=submit]')
+  await page.check(`input[name=purpose][value="${env('STEWARD_PURPOSE')}"]`)
+  await page.selectOption('#reason', 'data_quality')
+  await page.fill('#justification', 'correcting the rows the last load quarantined')
+  await page.click('main button[type=submit]')
+  expect(page.url().includes('/search'),
+    `the steward starts work: ${await page.locator('.govuk-error-summary').innerText().catch(() => page.url())}`)
+
+  await page.goto(`${base}/data`)
+  await page.fill('#replay-dataset', env('REPLAY_DATASET'))
+  await page.setInputFiles('#file', env('REPLAY_FILE'))
+  await page.click('form[data-app-replay] button')
+  expect(await page.locator('[data-app-replayed]').count() === 1, 'the replay says what it released and what still fails')
+  expect(await page.locator('main table tbody tr').count() > 0, 'the rows still quarantined are listed with their reasons')
+  await check(page, 'data-replayed')
+
+  await page.goto(`${base}/dpo/purposes/new`)
+  await page.fill('#id', 'licensing-review')
+  await page.fill('#review_date', 'next spring')
+  await page.click('form[data-app-add-purpose] button')
+  expect(await page.locator('.govuk-error-summary a[href="#review_date"]').count() === 1, 'a review date that is not a date is named in the error summary')
+  expect(await page.inputValue('#id') === 'licensing-review', 'what was typed is kept')
+  await check(page, 'dpo-add-purpose-error')
+  await context.close()
+}
+
 async function overseerFlow (browser) {
   const context = await browser.newContext({ acceptDownloads: true })
   const page = await context.newPage()
@@ -386,6 +424,7 @@ let failed = null
 try {
   await mouseFlow(browser)
   await overseerFlow(browser)
+  await stewardFlow(browser)
   await keyboardFlow(browser)
 } catch (err) {
   failed = err
