@@ -2,6 +2,8 @@
 //! event, as every refused or failed attempt is; the event names the act
 //! only as "unknown", since what was sent is text the user chose.
 
+use clearstone_policy::{Action, AuditUse};
+
 use crate::registers::register_query;
 use crate::{EngineError, Operation, Session};
 
@@ -35,6 +37,22 @@ impl Session<'_> {
         let query = format!("{} unknown act", register_query("case", id));
         self.logged(Operation::Alter, &query, &[], || {
             Err(unknown("case", act, &CASE_ACTS))
+        })
+    }
+
+    /// Refuses the form that adds purpose `id` when it names a use of the
+    /// access log that is none of the uses there are: one event, as
+    /// [`Session::add_purpose`] would log, refused first to one who may not
+    /// administer the registers.
+    pub fn refuse_purpose_audit_use(&self, id: &str, audit_use: &str) -> Result<(), EngineError> {
+        let query = format!(
+            "{} unknown use of the access log",
+            register_query("add purpose", id)
+        );
+        self.logged(Operation::Administer, &query, &[], || {
+            self.require_action(Action::Administer, "add purposes")?;
+            let known: Vec<&str> = AuditUse::ALL.iter().map(|u| u.as_str()).collect();
+            Err(unknown("use of the access log", audit_use, &known))
         })
     }
 }

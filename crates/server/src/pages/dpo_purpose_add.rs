@@ -146,9 +146,16 @@ pub(crate) async fn add(
             "" => None,
             u => match AuditUse::parse(u) {
                 Some(a) => Some(a),
+                // The form offers none other: refused as one attempt.
                 None => {
-                    return (StatusCode::BAD_REQUEST, "unknown use of the access log")
-                        .into_response();
+                    let refused = pages
+                        .engine
+                        .session(work)
+                        .and_then(|s| s.refuse_purpose_audit_use(form.id.trim(), u));
+                    let e = refused.err().unwrap_or_else(|| {
+                        EngineError::Internal("an unknown use of the log was accepted".into())
+                    });
+                    return problem(chrome, &e);
                 }
             },
         };
