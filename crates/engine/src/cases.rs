@@ -188,12 +188,40 @@ impl Session<'_> {
         Ok(case)
     }
 
+    /// `action `id`` for a case there is, or `action` alone: a reference
+    /// typed for a case that does not exist may be anything a person typed
+    /// (a name, an email address), which the log must not keep.
+    pub(crate) fn case_query(&self, action: &str, id: &str) -> String {
+        let exists = is_register_id(id)
+            && self
+                .engine
+                .store()
+                .ok()
+                .and_then(|s| s.case_file(id).ok().flatten())
+                .is_some();
+        match exists {
+            true => register_query(action, id),
+            false => action.to_string(),
+        }
+    }
+
+    /// Whether `id` names a registered user, so the log may name them.
+    fn is_user(&self, id: &str) -> bool {
+        is_register_id(id)
+            && self
+                .engine
+                .store()
+                .ok()
+                .and_then(|s| s.document(Register::Principal, id).ok().flatten())
+                .is_some()
+    }
+
     /// Opens a case under this session's purpose with its principal as lead
     /// and first member. `id` is the case's reference (register-id
     /// characters), or one is made up from the date.
     pub fn create_case(&self, id: Option<&str>, title: &str) -> Result<CaseFile, EngineError> {
         let query = id.map_or("case create".to_string(), |i| {
-            register_query("case create", i)
+            self.case_query("case create", i)
         });
         self.logged(Operation::Alter, &query, &[], || {
             check_text("case title", title, 4)?;
@@ -276,7 +304,7 @@ impl Session<'_> {
 
     /// A case with its team, links, tasks and decision log, for its team.
     pub fn case(&self, id: &str) -> Result<CaseView, EngineError> {
-        let query = register_query("case show", id);
+        let query = self.case_query("case show", id);
         self.logged(Operation::Consult, &query, &[], || {
             self.member_case(id)?;
             let mut view = self.case_view_unlogged(id)?;
@@ -349,9 +377,9 @@ impl Session<'_> {
 
     fn case_member(&self, id: &str, principal: &str, add: bool) -> Result<(), EngineError> {
         let verb = if add { "add member" } else { "remove member" };
-        let query = match is_register_id(principal) {
-            true => format!("{} `{principal}`", register_query("case", id)),
-            false => register_query("case", id),
+        let query = match self.is_user(principal) {
+            true => format!("{} `{principal}`", self.case_query("case", id)),
+            false => self.case_query("case", id),
         };
         let query = format!("{query} {verb}");
         self.logged(Operation::Alter, &query, &[], || {
@@ -419,8 +447,8 @@ impl Session<'_> {
         let known_kind = CASE_LINK_KINDS.contains(&kind);
         let verb = if add { "link" } else { "unlink" };
         let query = match known_kind {
-            true => format!("{} {verb} {kind}", register_query("case", id)),
-            false => format!("{} {verb}", register_query("case", id)),
+            true => format!("{} {verb} {kind}", self.case_query("case", id)),
+            false => format!("{} {verb}", self.case_query("case", id)),
         };
         let record = matches!(kind, "subject" | "entity");
         let subjects: Vec<&str> = if record { vec![target] } else { vec![] };
@@ -507,7 +535,7 @@ impl Session<'_> {
         due: Option<&str>,
         assignee: Option<&str>,
     ) -> Result<i64, EngineError> {
-        let query = format!("{} add task", register_query("case", id));
+        let query = format!("{} add task", self.case_query("case", id));
         self.logged(Operation::Alter, &query, &[], || {
             let case = self.open_case(id)?;
             check_text("task", text, 4)?;
@@ -551,7 +579,7 @@ impl Session<'_> {
     }
 
     pub fn case_finish_task(&self, id: &str, task: i64) -> Result<(), EngineError> {
-        let query = format!("{} finish task {task}", register_query("case", id));
+        let query = format!("{} finish task {task}", self.case_query("case", id));
         self.logged(Operation::Alter, &query, &[], || {
             self.open_case(id)?;
             if !self
@@ -576,8 +604,8 @@ impl Session<'_> {
     ) -> Result<(), EngineError> {
         let known = CASE_DECISIONS.contains(&decision);
         let query = match known {
-            true => format!("{} decide {decision}", register_query("case", id)),
-            false => format!("{} decide", register_query("case", id)),
+            true => format!("{} decide {decision}", self.case_query("case", id)),
+            false => format!("{} decide", self.case_query("case", id)),
         };
         self.logged(Operation::Alter, &query, &[], || {
             if !known {
@@ -623,9 +651,9 @@ impl Session<'_> {
 
     /// Gives the case a new lead from its team (its lead only).
     pub fn case_assign(&self, id: &str, lead: &str) -> Result<(), EngineError> {
-        let query = match is_register_id(lead) {
-            true => format!("{} assign `{lead}`", register_query("case", id)),
-            false => format!("{} assign", register_query("case", id)),
+        let query = match self.is_user(lead) {
+            true => format!("{} assign `{lead}`", self.case_query("case", id)),
+            false => format!("{} assign", self.case_query("case", id)),
         };
         self.logged(Operation::Alter, &query, &[], || {
             let case = self.lead_case(id)?;

@@ -11,7 +11,6 @@ use serde_json::{Value, json};
 
 use crate::disclose::{Destination, Disclosed, Disclosure};
 use crate::json::entity_json;
-use crate::registers::register_query;
 use crate::{CaseView, EngineError, Operation, Session};
 
 fn view_json(v: &CaseView) -> Value {
@@ -57,7 +56,7 @@ impl Session<'_> {
         to: Destination<'_>,
         d: &Disclosure<'_>,
     ) -> Result<u64, EngineError> {
-        let query = register_query("case export", id);
+        let query = self.case_query("case export", id);
         self.logged(Operation::Disclose, &query, &[], || {
             self.member_case(id)?;
             let mut view = self.case_view_unlogged(id)?;

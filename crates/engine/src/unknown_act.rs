@@ -34,7 +34,7 @@ impl Session<'_> {
     /// Refuses a case edit that is not one of [`CASE_ACTS`]: one event,
     /// answered the same whether the case exists, or is the user's, or not.
     pub fn refuse_case_act(&self, id: &str, act: &str) -> Result<(), EngineError> {
-        let query = format!("{} unknown act", register_query("case", id));
+        let query = format!("{} unknown act", self.case_query("case", id));
         self.logged(Operation::Alter, &query, &[], || {
             Err(unknown("case", act, &CASE_ACTS))
         })
