@@ -284,7 +284,7 @@ impl Session<'_> {
     /// Sets a user's password: one's own, or anyone's with the permission
     /// to administer.
     pub fn set_password(&self, user: &str, password: &str) -> Result<(), EngineError> {
-        let query = register_query("set password of", user);
+        let query = self.registered_query("set password of", Register::Principal, user);
         self.logged(Operation::Administer, &query, &[], || {
             if user != self.principal.id {
                 self.require_action(Action::Administer, "set another user's password")?;
@@ -300,7 +300,7 @@ impl Session<'_> {
     /// Issues a one-time enrolment link secret for a user, valid for
     /// [`ENROLMENT_HOURS`]; only its hash is kept.
     pub fn issue_enrolment(&self, user: &str) -> Result<String, EngineError> {
-        let query = register_query("issue enrolment for", user);
+        let query = self.registered_query("issue enrolment for", Register::Principal, user);
         self.logged(Operation::Administer, &query, &[], || {
             self.require_action(Action::Administer, "issue an enrolment link")?;
             self.existing_user(user)?;
@@ -323,7 +323,8 @@ impl Session<'_> {
     /// anyone's with the permission to administer; the purpose must be one
     /// the user may use now. Returns the token; only its hash is kept.
     pub fn issue_token(&self, request: &SessionRequest, days: i64) -> Result<String, EngineError> {
-        let query = register_query("issue token for", &request.principal);
+        let query =
+            self.registered_query("issue token for", Register::Principal, &request.principal);
         self.logged(Operation::Administer, &query, &[], || {
             if request.principal != self.principal.id {
                 self.require_action(Action::Administer, "issue a token for another user")?;
@@ -373,7 +374,19 @@ impl Session<'_> {
     /// Revokes a token: one's own, or anyone's with the permission to
     /// administer. An unknown id and another's token are answered alike.
     pub fn revoke_token(&self, id: &str) -> Result<(), EngineError> {
-        let query = register_query("revoke token", id);
+        // A token's id is named only when there is one: what was typed in
+        // its place may be anything.
+        let held = crate::registers::is_register_id(id)
+            && self
+                .engine
+                .store()
+                .ok()
+                .and_then(|s| s.api_token(id).ok().flatten())
+                .is_some();
+        let query = match held {
+            true => register_query("revoke token", id),
+            false => "revoke token".to_string(),
+        };
         self.logged(Operation::Administer, &query, &[], || {
             let admin = self.require_action(Action::Administer, "revoke a token");
             let found = match crate::registers::is_register_id(id) {

@@ -136,6 +136,23 @@ pub(crate) fn register_query(action: &str, id: &str) -> String {
 }
 
 impl Session<'_> {
+    /// `action `id`` when register `r` holds `id`, or `action` alone: an id
+    /// typed for an entry there is not may be anything a person typed (a
+    /// name, an email address), which the log must not keep.
+    pub(crate) fn registered_query(&self, action: &str, r: Register, id: &str) -> String {
+        let held = is_register_id(id)
+            && self
+                .engine
+                .store()
+                .ok()
+                .and_then(|s| s.document(r, id).ok().flatten())
+                .is_some();
+        match held {
+            true => register_query(action, id),
+            false => action.to_string(),
+        }
+    }
+
     fn require_administer(&self, what: &str) -> Result<(), EngineError> {
         self.require_action(Action::Administer, what)
     }

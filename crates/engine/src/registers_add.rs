@@ -6,7 +6,7 @@ use clearstone_model::Timestamp;
 use clearstone_policy::Purpose;
 use clearstone_store::{Register, Store};
 
-use crate::registers::{REGISTER_ID_CHARS_MAX, is_register_id, register_query};
+use crate::registers::{REGISTER_ID_CHARS_MAX, is_register_id};
 use crate::{EngineError, Operation, Session};
 
 /// One field of a purpose that cannot be registered, and why.
@@ -121,7 +121,7 @@ impl Session<'_> {
     pub fn add_purpose(&self, p: &Purpose) -> Result<Purpose, EngineError> {
         self.logged(
             Operation::Administer,
-            &register_query("add purpose", &p.id),
+            &self.registered_query("add purpose", Register::Purpose, &p.id),
             &[],
             || {
                 self.require_action(clearstone_policy::Action::Administer, "add purposes")?;

@@ -8,7 +8,7 @@ use clearstone_model::Timestamp;
 use clearstone_policy::Purpose;
 use clearstone_store::{Register, Store};
 
-use crate::registers::{purpose_from, register_query};
+use crate::registers::purpose_from;
 use crate::{EngineError, Operation, Session};
 
 impl Session<'_> {
@@ -27,7 +27,7 @@ impl Session<'_> {
     pub fn review_purpose(&self, id: &str, next_review: &str) -> Result<Purpose, EngineError> {
         self.logged(
             Operation::Administer,
-            &register_query("review purpose", id),
+            &self.registered_query("review purpose", Register::Purpose, id),
             &[],
             || {
                 self.require_action(clearstone_policy::Action::Administer, "review purposes")?;
@@ -45,7 +45,7 @@ impl Session<'_> {
     pub fn expire_purpose(&self, id: &str) -> Result<Purpose, EngineError> {
         self.logged(
             Operation::Administer,
-            &register_query("expire purpose", id),
+            &self.registered_query("expire purpose", Register::Purpose, id),
             &[],
             || {
                 self.require_action(clearstone_policy::Action::Administer, "expire purposes")?;

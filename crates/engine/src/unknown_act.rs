@@ -3,8 +3,8 @@
 //! only as "unknown", since what was sent is text the user chose.
 
 use clearstone_policy::{Action, AuditUse};
+use clearstone_store::Register;
 
-use crate::registers::register_query;
 use crate::{EngineError, Operation, Session};
 
 /// The acts an alert's review form offers.
@@ -47,7 +47,7 @@ impl Session<'_> {
     pub fn refuse_purpose_audit_use(&self, id: &str, audit_use: &str) -> Result<(), EngineError> {
         let query = format!(
             "{} unknown use of the access log",
-            register_query("add purpose", id)
+            self.registered_query("add purpose", Register::Purpose, id)
         );
         self.logged(Operation::Administer, &query, &[], || {
             self.require_action(Action::Administer, "add purposes")?;
