@@ -19,6 +19,7 @@ mod evidence;
 mod explore;
 mod explore_values;
 pub use explore_values::is_value_id;
+mod case_reference;
 mod export;
 mod export_clusters;
 pub mod fairness;
@@ -90,6 +91,7 @@ pub use alert_review::{
     RubberStampReport, rubber_stamps,
 };
 pub use breakglass::{BREAK_GLASS_JUSTIFICATION_CHARS_MIN, BREAK_GLASS_MINUTES_MAX};
+pub use case_reference::{CASE_REF_CHARS_MAX, case_reference_problem, is_case_reference};
 pub use cases::{CASE_DECISIONS, CASE_LINK_KINDS, CaseView};
 pub use clearstone_embed as embed;
 pub use clearstone_indicators::{Rule as IndicatorRuleFile, RuleError};

@@ -235,6 +235,11 @@ impl Engine {
                 REASON_CODES.join(", ")
             )));
         }
+        if let Some(c) = &req.case_ref
+            && !crate::is_case_reference(c)
+        {
+            return Err(EngineError::InvalidInput(crate::case_reference_problem()));
+        }
         let store = self.reader()?;
         let principal = principal_from(
             &store
@@ -298,14 +303,32 @@ impl Engine {
             store.put_text(&r, &req.justification)?;
             r
         };
+        // Only what the registers hold is named: a user or purpose typed
+        // for one there is not may be anything (a password in the wrong
+        // field), so the user is kept by keyed hash, as a sign-in's is.
+        let user = store
+            .document(Register::Principal, &req.principal)?
+            .is_some();
+        let purpose = store.document(Register::Purpose, &req.purpose)?.is_some();
         drop(store);
+        let (principal, subjects) = match user {
+            true => (req.principal.clone(), Vec::new()),
+            false => (
+                "anonymous".to_string(),
+                vec![self.keyed_hash(&format!("sign-in:{}", req.principal))],
+            ),
+        };
         self.append_event(&mut Event {
             at: Timestamp::now(),
             operation: Operation::Refused.as_str().into(),
-            principal: req.principal.clone(),
-            purpose: req.purpose.clone(),
+            principal,
+            purpose: match purpose {
+                true => req.purpose.clone(),
+                false => String::new(),
+            },
             justification,
-            case_ref: req.case_ref.clone(),
+            case_ref: req.case_ref.clone().filter(|c| crate::is_case_reference(c)),
+            subjects,
             query: "open session".into(),
             outcome: err.code().into(),
             ..Event::default()

@@ -13,9 +13,6 @@ use super::form::{FieldError, csrf_ok, message_for, work_choice_errors};
 use super::layout::{Chrome, off_thread, render};
 use super::{Pages, PurposeChoice, SignInRefused, SignedIn};
 
-/// Longest case reference kept: a reference, not a note.
-const CASE_REF_CHARS_MAX: usize = 64;
-
 pub(crate) async fn home(State(pages): State<Pages>, headers: HeaderMap) -> Redirect {
     match pages.source.signed_in(&headers) {
         None => Redirect::to("/sign-in"),
@@ -222,10 +219,11 @@ pub(crate) async fn start(
                 "Enter why you need to see this data",
             ));
         }
-        if form.case_ref.chars().count() > CASE_REF_CHARS_MAX {
+        let case_ref = form.case_ref.trim();
+        if !case_ref.is_empty() && !clearstone_engine::is_case_reference(case_ref) {
             errors.push(FieldError::new(
                 "case_ref",
-                format!("Case reference must be {CASE_REF_CHARS_MAX} characters or fewer"),
+                capitalised(&clearstone_engine::case_reference_problem()),
             ));
         }
         if errors.is_empty() {
