@@ -226,12 +226,11 @@ impl Session<'_> {
         self.logged(Operation::Alter, &query, &[], || {
             check_text("case title", title, 4)?;
             let id = match id {
-                Some(i) if is_register_id(i) => i.to_string(),
-                Some(i) => {
-                    return Err(EngineError::InvalidInput(format!(
-                        "a case reference is 1 to 64 letters, digits, `-`, `_`, `.` or `@`, not `{}`",
-                        shortened(i)
-                    )));
+                // Shaped as the case reference a session names, so work
+                // may start on it.
+                Some(i) if is_register_id(i) && crate::is_case_reference(i) => i.to_string(),
+                Some(_) => {
+                    return Err(EngineError::InvalidInput(crate::case_reference_problem()));
                 }
                 None => self.next_case_id()?,
             };

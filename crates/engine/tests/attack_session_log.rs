@@ -96,3 +96,19 @@ fn a_refused_session_names_only_a_registered_user_and_purpose() {
         "{last:?}"
     );
 }
+
+#[test]
+fn a_case_is_created_only_with_a_reference_work_can_start_on() {
+    let tmp = tempfile::tempdir().unwrap();
+    let e = engine(tmp.path());
+    let s = e.session(req("ana", "pds", None)).unwrap();
+    assert!(matches!(
+        s.create_case(Some("jane.doe@example.com"), "Attendance pattern review"),
+        Err(EngineError::InvalidInput(_))
+    ));
+    let case = s
+        .create_case(Some("PSD-2026-0007"), "Attendance pattern review")
+        .unwrap();
+    drop(s);
+    assert!(e.session(req("ana", "pds", Some(&case.id))).is_ok());
+}
