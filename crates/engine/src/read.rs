@@ -57,17 +57,24 @@ impl Session<'_> {
     pub fn ingest_runs(&self, limit: usize) -> Result<Vec<IngestRun>, EngineError> {
         self.require_action(Action::Ingest, "read the ingest log")?;
         // As the register: a run of a dataset the session may not see would
-        // tell how much is held there.
+        // tell how much is held there. A dataset the register does not hold
+        // (a first load that failed, and so kept nothing) is judged by the
+        // purpose's coverage alone.
         let store = self.engine.store()?;
-        let seen: std::collections::BTreeSet<String> = store
+        let seen: std::collections::BTreeMap<String, bool> = store
             .datasets()?
             .into_iter()
-            .filter(|d| self.sees_dataset(d))
-            .map(|d| d.name)
+            .map(|d| (d.name.clone(), self.sees_dataset(&d)))
             .collect();
         let mut out = store.runs(limits::PAGE_ROWS_MAX)?;
         drop(store);
-        out.retain(|r| seen.contains(&r.dataset));
+        out.retain(|r| match seen.get(&r.dataset) {
+            Some(visible) => *visible,
+            None => self.sees_dataset(&Dataset {
+                name: r.dataset.clone(),
+                ..Dataset::default()
+            }),
+        });
         out.truncate(limit.min(limits::PAGE_ROWS_MAX));
         self.record(
             Operation::Consult,
