@@ -184,18 +184,20 @@ impl Session<'_> {
                 ..PassageIndexReport::default()
             };
             let mut items = Vec::new();
+            let mut fresh = Vec::new();
             for (id, text) in &texts {
                 let hash = text_hash(text);
                 match kept.remove(id) {
                     Some(ps) if ps.iter().all(|p| p.text_hash == hash) => {
                         items.extend(dedup(ps));
                     }
-                    _ => {
-                        items.extend(embed_note(model, id, text));
-                        report.embedded += 1;
-                    }
+                    _ => fresh.push((id.as_str(), text.as_str())),
                 }
             }
+            report.embedded = fresh.len();
+            items.extend(embed_notes(model, &fresh));
+            // File order breaks ties in a ranking: by note, then position.
+            items.sort_by(|a, b| a.note.cmp(&b.note).then(a.start.cmp(&b.start)));
             report.passages = items.len();
             vectors::save(
                 dir,
@@ -411,19 +413,37 @@ fn dedup(mut ps: Vec<Passage>) -> Vec<Passage> {
 }
 
 fn embed_note(model: &Embedder, id: &str, text: &str) -> Vec<Passage> {
-    let note = Note::new(id.to_string(), text.to_string());
-    let hash = text_hash(text);
-    sentences(&note)
-        .into_iter()
-        .filter_map(|span| {
-            let sentence = span.slice(text)?;
-            Some(Passage {
-                note: id.to_string(),
-                text_hash: hash,
-                start: u32::try_from(span.start).ok()?,
-                end: u32::try_from(span.end).ok()?,
-                vector: model.embed(sentence),
-            })
+    embed_notes(model, &[(id, text)])
+}
+
+/// The passages of many notes, their sentences embedded together so the
+/// model runs full batches over every core.
+pub(crate) fn embed_notes(model: &Embedder, notes: &[(&str, &str)]) -> Vec<Passage> {
+    let mut cut = Vec::new();
+    for (id, text) in notes {
+        let note = Note::new(id.to_string(), text.to_string());
+        let hash = text_hash(text);
+        for span in sentences(&note) {
+            let (Some(sentence), Ok(start), Ok(end)) = (
+                span.slice(text),
+                u32::try_from(span.start),
+                u32::try_from(span.end),
+            ) else {
+                continue;
+            };
+            cut.push((*id, hash, start, end, sentence));
+        }
+    }
+    let texts: Vec<&str> = cut.iter().map(|c| c.4).collect();
+    let vectors = model.embed_batch(&texts);
+    cut.into_iter()
+        .zip(vectors)
+        .map(|((note, text_hash, start, end, _), vector)| Passage {
+            note: note.to_string(),
+            text_hash,
+            start,
+            end,
+            vector,
         })
         .collect()
 }
