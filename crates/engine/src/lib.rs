@@ -38,6 +38,8 @@ pub mod json;
 mod notes;
 mod notes_gate;
 mod notes_semantic;
+#[cfg(feature = "semantic")]
+mod notes_semantic_ingest;
 mod notes_semantic_store;
 mod notes_sources;
 mod notes_summary;
