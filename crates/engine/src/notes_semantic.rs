@@ -18,6 +18,11 @@ use crate::{EngineError, NoteView, Operation, Session};
 
 /// The most passages one search returns.
 pub const NOTE_HITS_MAX: usize = 50;
+/// The statements of one note read to find its text: a note has a handful
+/// of properties, each said by a few sources at most.
+const NOTE_STATEMENTS_MAX: usize = 1_000;
+/// The word of every placeholder the notes crate's `redact` writes.
+const WITHHELD_WORD: &str = "withheld";
 /// The longest query accepted, in chars.
 pub const NOTE_QUERY_CHARS_MAX: usize = 1_000;
 
@@ -256,6 +261,51 @@ impl Session<'_> {
         Ok(latest.into_iter().map(|(k, (_, v))| (k, v)).collect())
     }
 
+    /// The current text of each stored note whose text holds a word of the
+    /// query, found through the search index (which holds every note's
+    /// text, whatever its shape) rather than by reading every statement.
+    /// Read raw, only to rank candidates the gate then loads one by one.
+    fn note_texts_holding(
+        &self,
+        query: &str,
+        terms: &[String],
+    ) -> Result<Vec<(String, String)>, EngineError> {
+        // The index stems where the notes crate lemmatises: ask for the
+        // words as typed and as lemmas, and let the ranking compare lemmas.
+        let mut words: Vec<&str> = query
+            .split(|c: char| !c.is_alphanumeric() && c != '\'')
+            .filter(|w| !clearstone_notes::search_terms(w).is_empty())
+            .collect();
+        words.extend(terms.iter().map(String::as_str));
+        // The index holds each special-category span as a placeholder
+        // ("[health withheld]"), so a note with one is always a candidate:
+        // a purpose that may see the span must find its words.
+        words.push(WITHHELD_WORD);
+        let ids = self
+            .engine
+            .search_index()
+            .entities_with_words(crate::notes::NOTE_TYPE, &words)
+            .map_err(crate::index::search_error)?;
+        let store = self.engine.store()?;
+        let mut out = Vec::with_capacity(ids.len());
+        for (id, _) in ids {
+            let mut latest: Option<(clearstone_model::Timestamp, String)> = None;
+            for s in store.entity_statements(&id, NOTE_STATEMENTS_MAX)? {
+                let at = s.last_seen.max(s.first_seen);
+                if &*s.prop == "text"
+                    && self.is_note_type(&s.schema)
+                    && latest.as_ref().is_none_or(|(t, _)| at >= *t)
+                {
+                    latest = Some((at, s.value));
+                }
+            }
+            if let Some((_, text)) = latest {
+                out.push((id, text));
+            }
+        }
+        Ok(out)
+    }
+
     fn lexical_candidates(&self, query: &str) -> Result<Vec<Candidate>, EngineError> {
         let terms = clearstone_notes::search_terms(query);
         if terms.is_empty() {
@@ -264,7 +314,7 @@ impl Session<'_> {
             )));
         }
         let mut out = Vec::new();
-        for (id, text) in self.stored_note_texts()? {
+        for (id, text) in self.note_texts_holding(query, &terms)? {
             let note = Note::new(id.clone(), text.clone());
             for span in sentences(&note) {
                 let Some(sentence) = span.slice(&text) else {
