@@ -180,7 +180,13 @@ pub fn citation_gate(sentence: &str, cited: &[&str]) -> Verdict {
     if she && !source.she && source.he {
         reasons.push("wrong_person: she".to_string());
     }
-    for first in crate::gate_order::swapped(sentence, cited) {
+    let mut swapped = crate::gate_order::swapped(sentence, cited);
+    for first in crate::gate_clauses::swapped(sentence, cited) {
+        if !swapped.contains(&first) {
+            swapped.push(first);
+        }
+    }
+    for first in swapped {
         reasons.push(format!("roles_swapped: {first}"));
     }
     let date_words: HashSet<String> = sentence_dates
