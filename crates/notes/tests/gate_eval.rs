@@ -13,10 +13,11 @@ use clearstone_notes::citation_gate;
 
 /// Least share of each kind the gate must get right: the issue's goal of
 /// 95% for every fault, and for faithful paraphrases what the gate reaches
-/// (84%: words the note does not use and no synonym set links, such as
-/// "opened the door" for "answered the door", are still refused).
+/// (88%, 84% before light verbs and -ise/-ice; words the note does not use
+/// and no synonym set links, such as "opened the door" for "answered the
+/// door", are still refused).
 const FLOORS: &[(&str, f64)] = &[
-    ("faithful", 0.84),
+    ("faithful", 0.88),
     ("changed_number", 0.95),
     ("changed_date", 0.95),
     ("moved_place", 0.95),
