@@ -1,4 +1,5 @@
-//! The sentence-embedding model's throughput on one thread, and the exact
+//! The sentence-embedding model's throughput one sentence at a time, in
+//! batches on one thread and in batches on every core, and the exact
 //! scan a semantic search makes over the vectors of tens of thousands of
 //! notes. Needs the `semantic` feature and the weights in
 //! `CLEARSTONE_EMBED_MODEL`:
@@ -23,6 +24,28 @@ const QUERIES: usize = 5;
 fn cpu_ns() -> Option<u64> {
     let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
     s.split_whitespace().next()?.parse().ok()
+}
+
+/// Time the whole process has run on the CPUs, from Linux's stat (in
+/// clock ticks, a hundredth of a second), for work spread over threads.
+fn process_cpu_s() -> Option<f64> {
+    let s = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let after = s.rsplit_once(')')?.1;
+    let mut f = after.split_whitespace().skip(11);
+    let user: u64 = f.next()?.parse().ok()?;
+    let system: u64 = f.next()?.parse().ok()?;
+    Some((user + system) as f64 / 100.0)
+}
+
+fn timed_all<T>(f: impl FnOnce() -> T) -> (T, f64, f64) {
+    let (wall, cpu) = (Instant::now(), process_cpu_s());
+    let out = f();
+    let wall = wall.elapsed().as_secs_f64();
+    let cpu = match (cpu, process_cpu_s()) {
+        (Some(a), Some(b)) => b - a,
+        _ => wall,
+    };
+    (out, cpu, wall)
 }
 
 fn timed<T>(f: impl FnOnce() -> T) -> (T, f64, f64) {
@@ -63,11 +86,27 @@ fn main() {
         .iter()
         .map(|t| model.tokenizer().encode(t).len())
         .sum();
-    let (vectors, cpu, wall) = timed(|| texts.iter().map(|t| model.embed(t)).collect::<Vec<_>>());
+    let each = tokens as f64 / SENTENCES as f64;
+    let (_, cpu, wall) = timed(|| texts.iter().map(|t| model.embed(t)).collect::<Vec<_>>());
     println!(
-        "embedding: {SENTENCES} sentences ({:.1} tokens each) in {cpu:.2} s on the CPU ({wall:.2} s wall): {:.0} sentences/s on one thread",
-        tokens as f64 / SENTENCES as f64,
+        "embedding one at a time: {SENTENCES} sentences ({each:.1} tokens each) in {cpu:.2} s on the CPU ({wall:.2} s wall): {:.0} sentences/s",
         SENTENCES as f64 / cpu
+    );
+    let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let one = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap();
+    let (_, cpu, wall) = timed_all(|| one.install(|| model.embed_batch(&refs)));
+    println!(
+        "embedding in batches on one thread: {SENTENCES} sentences in {cpu:.2} s on the CPU ({wall:.2} s wall): {:.0} sentences/s of CPU",
+        SENTENCES as f64 / cpu
+    );
+    let threads = rayon::current_num_threads();
+    let (vectors, cpu, wall) = timed_all(|| model.embed_batch(&refs));
+    println!(
+        "embedding in batches on {threads} threads: {SENTENCES} sentences in {cpu:.2} s on the CPU ({wall:.2} s wall): {:.0} sentences/s on the wall",
+        SENTENCES as f64 / wall
     );
     // The scan: every passage's cosine with the query, then the order.
     let dim = model.dim();

@@ -1,7 +1,11 @@
 //! The forward pass of a BERT encoder (all-MiniLM-L6-v2: 6 layers, 384
 //! wide, 12 heads) from its `model.safetensors`, then mean pooling and L2
 //! normalisation, as sentence-transformers computes the sentence vector.
-//! One sentence at a time, so no padding or attention mask is needed.
+//! A batch of sentences runs as one matrix: each dense layer is one matrix
+//! multiply over every token of the batch, which keeps the multiply's kernel
+//! busy where one short sentence would not. Shorter sentences are padded to
+//! the longest; attention and pooling read only each sentence's own tokens,
+//! so padding changes no vector.
 
 use ndarray::{Array1, Array2, ArrayView2, Axis, Slice};
 use safetensors::{Dtype, SafeTensors};
@@ -162,12 +166,26 @@ impl Bert {
         })
     }
 
-    /// The unit-length sentence vector of token ids (`[CLS] … [SEP]`).
-    pub(crate) fn embed(&self, ids: &[u32]) -> Vec<f32> {
+    /// The unit-length vector of each sentence's token ids (`[CLS] … [SEP]`).
+    pub(crate) fn embed_batch(&self, batch: &[Vec<u32>]) -> Vec<Vec<f32>> {
         let h = self.shape.hidden;
-        let n = ids.len().min(self.positions.nrows());
-        let mut x = Array2::<f32>::zeros((n, h));
-        for (t, (id, mut row)) in ids.iter().zip(x.rows_mut()).enumerate() {
+        let lens: Vec<usize> = batch
+            .iter()
+            .map(|ids| ids.len().min(self.positions.nrows()))
+            .collect();
+        let len = lens.iter().copied().max().unwrap_or(0);
+        if len == 0 {
+            return vec![vec![0.0; h]; batch.len()];
+        }
+        let mut x = Array2::<f32>::zeros((batch.len() * len, h));
+        for (i, mut row) in x.rows_mut().into_iter().enumerate() {
+            let (s, t) = (i / len, i % len);
+            let id = lens
+                .get(s)
+                .filter(|n| t < **n)
+                .and_then(|_| batch.get(s)?.get(t));
+            // A padding row stays zero: nothing reads it but itself.
+            let Some(id) = id else { continue };
             let word = usize::try_from(*id)
                 .ok()
                 .filter(|i| *i < self.words.nrows())
@@ -180,35 +198,53 @@ impl Bert {
         }
         layer_norm(&mut x, &self.emb_norm, self.shape.eps);
         for layer in &self.layers {
-            x = self.layer(layer, x);
+            x = self.layer(layer, x, &lens, len);
         }
-        let mut pooled = x.mean_axis(Axis(0)).unwrap_or_else(|| Array1::zeros(h));
-        let len = pooled.dot(&pooled).sqrt().max(1e-12);
-        pooled /= len;
-        pooled.to_vec()
+        lens.iter()
+            .enumerate()
+            .map(|(s, n)| {
+                let rows = x.slice_axis(Axis(0), Slice::from(s * len..s * len + n));
+                let mut pooled = rows.mean_axis(Axis(0)).unwrap_or_else(|| Array1::zeros(h));
+                let norm = pooled.dot(&pooled).sqrt().max(1e-12);
+                pooled /= norm;
+                pooled.to_vec()
+            })
+            .collect()
     }
 
-    fn layer(&self, l: &Layer, x: Array2<f32>) -> Array2<f32> {
+    /// One encoder layer over a batch of `lens.len()` sentences, each `len`
+    /// rows of `x` of which the first `lens[s]` are tokens.
+    fn layer(&self, l: &Layer, x: Array2<f32>, lens: &[usize], len: usize) -> Array2<f32> {
         let heads = self.shape.heads;
         let d = self.shape.hidden / heads;
         let xv = x.view();
         let (q, k, v) = (l.q.apply(&xv), l.k.apply(&xv), l.v.apply(&xv));
         let scale = 1.0 / (d as f32).sqrt();
         let mut context = Array2::<f32>::zeros(x.raw_dim());
-        for head in 0..heads {
-            let cols = Slice::from(head * d..(head + 1) * d);
-            let head_of = |m: &Array2<f32>| m.slice_axis(Axis(1), cols).to_owned();
-            let (qh, kh, vh) = (head_of(&q), head_of(&k), head_of(&v));
-            let mut scores = qh.dot(&kh.t()) * scale;
-            for mut row in scores.rows_mut() {
-                let max = row.fold(f32::NEG_INFINITY, |a, b| a.max(*b));
-                row.mapv_inplace(|s| (s - max).exp());
-                let sum = row.sum();
-                row /= sum;
+        for (s, n) in lens.iter().enumerate() {
+            // Only the sentence's own tokens attend and are attended to,
+            // which is what BERT's attention mask does to padding.
+            let rows = Slice::from(s * len..s * len + n);
+            for head in 0..heads {
+                let cols = Slice::from(head * d..(head + 1) * d);
+                let part = |m: &Array2<f32>| {
+                    m.slice_axis(Axis(0), rows)
+                        .slice_axis(Axis(1), cols)
+                        .to_owned()
+                };
+                let (qh, kh, vh) = (part(&q), part(&k), part(&v));
+                let mut scores = qh.dot(&kh.t()) * scale;
+                for mut row in scores.rows_mut() {
+                    let max = row.fold(f32::NEG_INFINITY, |a, b| a.max(*b));
+                    row.mapv_inplace(|s| (s - max).exp());
+                    let sum = row.sum();
+                    row /= sum;
+                }
+                context
+                    .slice_axis_mut(Axis(0), rows)
+                    .slice_axis_mut(Axis(1), cols)
+                    .assign(&scores.dot(&vh));
             }
-            context
-                .slice_axis_mut(Axis(1), cols)
-                .assign(&scores.dot(&vh));
         }
         let mut a = l.attn_out.apply(&context.view()) + &x;
         layer_norm(&mut a, &l.attn_norm, self.shape.eps);

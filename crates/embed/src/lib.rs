@@ -21,6 +21,10 @@ pub use wordpiece::{TOKENS_MAX, WordPiece};
 pub const BUILT: bool = cfg!(feature = "semantic");
 /// The environment variable naming the model's folder.
 pub const MODEL_ENV: &str = "CLEARSTONE_EMBED_MODEL";
+/// Sentences run through the model as one batch: enough rows (some 300
+/// tokens of case-note sentences) to keep a matrix multiply efficient,
+/// few enough that a short job still splits over the cores.
+pub const BATCH_SENTENCES: usize = 16;
 
 /// The dot product: the cosine of two unit vectors, as
 /// [`Embedder::embed`] gives, at a third of [`cosine`]'s work.
@@ -156,12 +160,49 @@ impl Embedder {
     /// The unit-length vector of one sentence or short passage.
     #[cfg(feature = "semantic")]
     pub fn embed(&self, text: &str) -> Vec<f32> {
-        self.model.embed(&self.tokenizer.encode(text))
+        self.embed_batch(&[text])
+            .pop()
+            .unwrap_or_else(|| vec![0.0; self.dim])
+    }
+
+    /// The vectors of many sentences, in their order. Sentences of like
+    /// length are run together ([`BATCH_SENTENCES`] at a time, so a batch
+    /// pads little), and the batches spread over the cores.
+    #[cfg(feature = "semantic")]
+    pub fn embed_batch(&self, texts: &[&str]) -> Vec<Vec<f32>> {
+        use rayon::prelude::*;
+        let mut ids: Vec<(usize, Vec<u32>)> = texts
+            .iter()
+            .map(|t| self.tokenizer.encode(t))
+            .enumerate()
+            .collect();
+        ids.sort_by_key(|(_, t)| t.len());
+        let done: Vec<(usize, Vec<f32>)> = ids
+            .par_chunks(BATCH_SENTENCES)
+            .flat_map_iter(|chunk| {
+                let batch: Vec<Vec<u32>> = chunk.iter().map(|(_, t)| t.clone()).collect();
+                let vectors = self.model.embed_batch(&batch);
+                chunk.iter().map(|(i, _)| *i).zip(vectors)
+            })
+            .collect();
+        let mut out = vec![Vec::new(); texts.len()];
+        for (i, v) in done {
+            if let Some(slot) = out.get_mut(i) {
+                *slot = v;
+            }
+        }
+        out
     }
 
     /// Without the feature no `Embedder` can exist, so this is never reached.
     #[cfg(not(feature = "semantic"))]
     pub fn embed(&self, _text: &str) -> Vec<f32> {
         vec![0.0; self.dim]
+    }
+
+    /// Without the feature no `Embedder` can exist, so this is never reached.
+    #[cfg(not(feature = "semantic"))]
+    pub fn embed_batch(&self, texts: &[&str]) -> Vec<Vec<f32>> {
+        vec![vec![0.0; self.dim]; texts.len()]
     }
 }

@@ -48,6 +48,9 @@ pub struct IngestSummary {
     pub references_ambiguous: u64,
     /// Values read as missing, being placeholders the mapping declares.
     pub placeholders: u64,
+    /// Notes whose sentences this run embedded for semantic search (only
+    /// with the `semantic` feature and a configured model).
+    pub notes_embedded: u64,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -145,6 +148,8 @@ impl Session<'_> {
         // Entities named only by quarantined rows: subjects of the event too.
         let mut held: HashSet<String> = HashSet::new();
         let mut lookups = Lookups::default();
+        #[cfg(feature = "semantic")]
+        let mut notes = crate::notes_semantic_ingest::IngestedNotes::new();
         let (result, upkeep) = self.engine.ingest_indexing(|feed| {
             clearstone_ingest::run(&mapping, now, &mut |mut mb| {
                 if started.is_none() {
@@ -157,6 +162,8 @@ impl Session<'_> {
                 sum.bytes_read += mb.bytes;
                 sum.placeholders += mb.placeholders;
                 touched.extend(mb.statements.iter().map(|s| s.entity_id.clone()));
+                #[cfg(feature = "semantic")]
+                notes.collect(self, &mb.statements);
                 for q in &mb.quarantine {
                     if let Ok(read) =
                         clearstone_ingest::inspect(&mapping, &q.raw, q.header.as_deref())
@@ -252,6 +259,10 @@ impl Session<'_> {
         // The records are searchable from here: indexing counts as loading.
         if let Some(upkeep) = upkeep {
             upkeep.commit()?;
+        }
+        #[cfg(feature = "semantic")]
+        {
+            sum.notes_embedded = notes.embed(self);
         }
         // References by value whose record this run (or an earlier one) loaded.
         let (found, written) = self.settle_lookups(Some(run.id))?;

@@ -39,9 +39,12 @@ pub mod json;
 mod notes;
 mod notes_gate;
 mod notes_semantic;
+#[cfg(feature = "semantic")]
+mod notes_semantic_ingest;
 mod notes_semantic_store;
 mod notes_sources;
 mod notes_summary;
+mod notes_unavailable;
 mod notes_upload;
 mod notes_write;
 mod own_record;
@@ -147,6 +150,7 @@ pub use notes_sources::{NotesWithSources, SOURCES_SUMMARY_SENTENCES};
 pub use notes_summary::{
     ChronologyLine, FailingSentence, NotesSummary, SUMMARY_SENTENCES_MAX, SignOff, blocks_sign_off,
 };
+pub use notes_unavailable::ModelAct;
 pub use notes_write::{AUDIO_BYTES_MAX, AUDIO_DIR, NewNote, TimedSpan, Transcribed};
 pub use protected_view::PROTECTED_PLACEHOLDER;
 pub use quarantine::QuarantineEntry;

@@ -18,6 +18,11 @@ use crate::{EngineError, NoteView, Operation, Session};
 
 /// The most passages one search returns.
 pub const NOTE_HITS_MAX: usize = 50;
+/// The statements of one note read to find its text: a note has a handful
+/// of properties, each said by a few sources at most.
+const NOTE_STATEMENTS_MAX: usize = 1_000;
+/// The word of every placeholder the notes crate's `redact` writes.
+const WITHHELD_WORD: &str = "withheld";
 /// The longest query accepted, in chars.
 pub const NOTE_QUERY_CHARS_MAX: usize = 1_000;
 
@@ -184,18 +189,20 @@ impl Session<'_> {
                 ..PassageIndexReport::default()
             };
             let mut items = Vec::new();
+            let mut fresh = Vec::new();
             for (id, text) in &texts {
                 let hash = text_hash(text);
                 match kept.remove(id) {
                     Some(ps) if ps.iter().all(|p| p.text_hash == hash) => {
                         items.extend(dedup(ps));
                     }
-                    _ => {
-                        items.extend(embed_note(model, id, text));
-                        report.embedded += 1;
-                    }
+                    _ => fresh.push((id.as_str(), text.as_str())),
                 }
             }
+            report.embedded = fresh.len();
+            items.extend(embed_notes(model, &fresh));
+            // File order breaks ties in a ranking: by note, then position.
+            items.sort_by(|a, b| a.note.cmp(&b.note).then(a.start.cmp(&b.start)));
             report.passages = items.len();
             vectors::save(
                 dir,
@@ -254,6 +261,51 @@ impl Session<'_> {
         Ok(latest.into_iter().map(|(k, (_, v))| (k, v)).collect())
     }
 
+    /// The current text of each stored note whose text holds a word of the
+    /// query, found through the search index (which holds every note's
+    /// text, whatever its shape) rather than by reading every statement.
+    /// Read raw, only to rank candidates the gate then loads one by one.
+    fn note_texts_holding(
+        &self,
+        query: &str,
+        terms: &[String],
+    ) -> Result<Vec<(String, String)>, EngineError> {
+        // The index stems where the notes crate lemmatises: ask for the
+        // words as typed and as lemmas, and let the ranking compare lemmas.
+        let mut words: Vec<&str> = query
+            .split(|c: char| !c.is_alphanumeric() && c != '\'')
+            .filter(|w| !clearstone_notes::search_terms(w).is_empty())
+            .collect();
+        words.extend(terms.iter().map(String::as_str));
+        // The index holds each special-category span as a placeholder
+        // ("[health withheld]"), so a note with one is always a candidate:
+        // a purpose that may see the span must find its words.
+        words.push(WITHHELD_WORD);
+        let ids = self
+            .engine
+            .search_index()
+            .entities_with_words(crate::notes::NOTE_TYPE, &words)
+            .map_err(crate::index::search_error)?;
+        let store = self.engine.store()?;
+        let mut out = Vec::with_capacity(ids.len());
+        for (id, _) in ids {
+            let mut latest: Option<(clearstone_model::Timestamp, String)> = None;
+            for s in store.entity_statements(&id, NOTE_STATEMENTS_MAX)? {
+                let at = s.last_seen.max(s.first_seen);
+                if &*s.prop == "text"
+                    && self.is_note_type(&s.schema)
+                    && latest.as_ref().is_none_or(|(t, _)| at >= *t)
+                {
+                    latest = Some((at, s.value));
+                }
+            }
+            if let Some((_, text)) = latest {
+                out.push((id, text));
+            }
+        }
+        Ok(out)
+    }
+
     fn lexical_candidates(&self, query: &str) -> Result<Vec<Candidate>, EngineError> {
         let terms = clearstone_notes::search_terms(query);
         if terms.is_empty() {
@@ -262,7 +314,7 @@ impl Session<'_> {
             )));
         }
         let mut out = Vec::new();
-        for (id, text) in self.stored_note_texts()? {
+        for (id, text) in self.note_texts_holding(query, &terms)? {
             let note = Note::new(id.clone(), text.clone());
             for span in sentences(&note) {
                 let Some(sentence) = span.slice(&text) else {
@@ -411,19 +463,37 @@ fn dedup(mut ps: Vec<Passage>) -> Vec<Passage> {
 }
 
 fn embed_note(model: &Embedder, id: &str, text: &str) -> Vec<Passage> {
-    let note = Note::new(id.to_string(), text.to_string());
-    let hash = text_hash(text);
-    sentences(&note)
-        .into_iter()
-        .filter_map(|span| {
-            let sentence = span.slice(text)?;
-            Some(Passage {
-                note: id.to_string(),
-                text_hash: hash,
-                start: u32::try_from(span.start).ok()?,
-                end: u32::try_from(span.end).ok()?,
-                vector: model.embed(sentence),
-            })
+    embed_notes(model, &[(id, text)])
+}
+
+/// The passages of many notes, their sentences embedded together so the
+/// model runs full batches over every core.
+pub(crate) fn embed_notes(model: &Embedder, notes: &[(&str, &str)]) -> Vec<Passage> {
+    let mut cut = Vec::new();
+    for (id, text) in notes {
+        let note = Note::new(id.to_string(), text.to_string());
+        let hash = text_hash(text);
+        for span in sentences(&note) {
+            let (Some(sentence), Ok(start), Ok(end)) = (
+                span.slice(text),
+                u32::try_from(span.start),
+                u32::try_from(span.end),
+            ) else {
+                continue;
+            };
+            cut.push((*id, hash, start, end, sentence));
+        }
+    }
+    let texts: Vec<&str> = cut.iter().map(|c| c.4).collect();
+    let vectors = model.embed_batch(&texts);
+    cut.into_iter()
+        .zip(vectors)
+        .map(|((note, text_hash, start, end, _), vector)| Passage {
+            note: note.to_string(),
+            text_hash,
+            start,
+            end,
+            vector,
         })
         .collect()
 }

@@ -664,6 +664,74 @@ fn a_notes_search_without_a_lawful_condition_finds_nothing() {
     }
 }
 
+// issue 19, item 3: lexical search reads its candidates from the index, not
+// by scanning the store; the best sentence is found wherever its note sorts
+// among many weaker ones, the ranking is by words found then shortness, and a
+// hidden note with every word is still not found.
+#[test]
+fn a_lexical_search_ranks_every_candidate_not_the_first_found() {
+    use clearstone_engine::NoteSearchMode::Lexical;
+    let (t, e) = fixture("health");
+    let s = e.session(req("eng", "load")).unwrap();
+    let src = t.path().join("src");
+    let mut body = String::new();
+    for i in 0..60 {
+        let pad = "very ".repeat(i % 7);
+        let text = format!("The {pad}old bicycle was left in the hall on visit {i}.");
+        body.push_str(&format!(
+            "{}\n",
+            serde_json::json!({"note_id": format!("F{i:02}"), "case_id": "CASE-1",
+                "child_id": "LC1", "date": "2025-03-12", "text": text})
+        ));
+    }
+    body.push_str(&format!(
+        "{}\n",
+        serde_json::json!({"note_id": "Z9", "case_id": "CASE-1", "child_id": "LC1",
+            "date": "2025-03-14", "text": "Mum said the bicycle helmet was repaired by Dad."})
+    ));
+    std::fs::write(src.join("more.jsonl"), body).unwrap();
+    let m = src.join("more.jsonl.toml");
+    std::fs::write(&m, NOTES.replace("notes.jsonl", "more.jsonl")).unwrap();
+    assert_eq!(s.ingest(&m, &mut |_| {}).unwrap().quarantined, 0);
+    drop(s);
+    let hidden = serde_json::json!({"note_id": "P1", "case_id": "CASE-1", "child_id": "LC1",
+        "date": "2025-03-05", "text": "The bicycle helmet was repaired by a stranger."});
+    let s = e.session(req("eng", "load")).unwrap();
+    std::fs::write(src.join("pol.jsonl"), format!("{hidden}\n")).unwrap();
+    let pm = src.join("pol.jsonl.toml");
+    let mapping = NOTES
+        .replace(r#"name = "csc""#, r#"name = "pol""#)
+        .replace("notes.jsonl", "pol.jsonl");
+    std::fs::write(&pm, mapping).unwrap();
+    assert_eq!(s.ingest(&pm, &mut |_| {}).unwrap().quarantined, 0);
+    drop(s);
+
+    let sw = e.session(req("sw", "safeguarding")).unwrap();
+    let hits = sw
+        .search_notes("bicycle helmet repaired", Lexical, 3, true)
+        .unwrap();
+    let ids: Vec<&str> = hits.iter().map(|h| h.note_id.as_str()).collect();
+    // Z9 holds all three words; then the shortest sentences holding one,
+    // of notes F00 and F07 (no padding), in note order.
+    assert_eq!(
+        ids,
+        ["csc:note:Z9", "csc:note:F00", "csc:note:F07"],
+        "{hits:?}"
+    );
+    assert_eq!(hits[0].score, 3.0);
+    let all = sw
+        .search_notes("bicycle helmet repaired", Lexical, 50, true)
+        .unwrap();
+    assert_eq!(all.len(), 50);
+    assert!(all.iter().all(|h| !h.note_id.starts_with("pol:")));
+    assert!(
+        all.windows(2).all(|w| w[0].score > w[1].score
+            || (w[0].score == w[1].score
+                && w[0].text.chars().count() <= w[1].text.chars().count())),
+        "{all:?}"
+    );
+}
+
 /// The embedding model named by `CLEARSTONE_EMBED_MODEL`, when this build
 /// has the feature and the weights are there.
 fn embedder(test: &str) -> Option<clearstone_engine::embed::Embedder> {
@@ -687,9 +755,11 @@ fn a_semantic_search_finds_paraphrases_through_the_gate() {
     };
     let (t, e) = fixture("health");
     with_hidden_note(&t, &e);
+    // issue 19, item 2: the ingests embedded their notes; `notes index`
+    // finds nothing left to do.
     let admin = support::admin(&e, "index the notes for search");
     let report = admin.index_note_passages(&model, false).unwrap();
-    assert_eq!((report.notes, report.embedded), (3, 3));
+    assert_eq!((report.notes, report.embedded), (3, 0));
     drop(admin);
     let s = e.session(req("sw", "health-only")).unwrap();
     let hits = s
@@ -765,6 +835,8 @@ fn a_semantic_search_finds_paraphrases_through_the_gate() {
     drop(admin);
     let dpo = e.session(req("dpo", "erasure")).unwrap();
     dpo.erase(&added.id, "request 42").unwrap();
+    // issue 19, item 2: a note embedded by its ingest loses its vectors too.
+    dpo.erase(NOTE_1, "request 43").unwrap();
     drop(dpo);
     let after = s
         .search_notes(
@@ -783,6 +855,14 @@ fn a_semantic_search_finds_paraphrases_through_the_gate() {
             .join("passages.bin"),
     )
     .unwrap();
-    let id = added.id.as_bytes();
-    assert!(!vectors.windows(id.len()).any(|w| w == id));
+    for id in [added.id.as_str(), NOTE_1] {
+        let id = id.as_bytes();
+        assert!(!vectors.windows(id.len()).any(|w| w == id));
+    }
+    assert!(
+        vectors
+            .windows(NOTE_2.len())
+            .any(|w| w == NOTE_2.as_bytes()),
+        "the ingested notes were embedded"
+    );
 }

@@ -18,6 +18,7 @@ mod detect;
 mod error;
 mod extractive;
 mod gate;
+mod gate_clauses;
 mod gate_order;
 mod mention;
 mod note;

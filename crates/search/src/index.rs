@@ -1,6 +1,7 @@
 //! The index on disk or in memory, its one writer, and the searches.
 
 mod facets;
+mod text_words;
 
 pub use facets::{FACET_DOCS_MAX, Facets};
 

@@ -372,3 +372,71 @@ fn a_typed_note_is_added_and_an_empty_one_comes_back_with_its_error() {
     assert_eq!(status, 200, "{note}");
     assert!(note.contains("typed"), "{note}");
 }
+
+// issue 19, item 5: without a chat model or a transcriber, asking for a
+// model's summary or uploading a recording is still one refused event,
+// answered the same for a hidden or absent person as for a visible one; an
+// empty typed note is one refused write, not a read of the notes page.
+#[test]
+fn attempts_without_a_model_and_empty_notes_are_one_refused_event_each() {
+    let server = start();
+    let sw = working(&server, "sw", "safeguarding");
+    let csrf = sw.csrf.clone().unwrap();
+    let people = [CHILD, "pol:child:LC1", "csc:child:NONE"];
+    let mut answers = Vec::new();
+    for person in people {
+        let path = format!("/entities/{}/notes/model-summary", enc(person));
+        let before = last(&server);
+        let (status, _, body) = request(&sw, "POST", &path, &[("csrf", &csrf)]);
+        let by = since(&server, before, "sw");
+        assert_eq!(by.len(), 1, "{path} ({status}): {by:?}");
+        assert_eq!(by[0].operation, "refused", "{by:?}");
+        assert_eq!(by[0].outcome, "model_unavailable", "{by:?}");
+        answers.push((status, body.replace(&enc(person), "X").replace(person, "X")));
+    }
+    assert!(answers.windows(2).all(|w| w[0] == w[1]), "{answers:?}");
+    let mut answers = Vec::new();
+    for person in people {
+        let path = format!("/entities/{}/notes/recording", enc(person));
+        let boundary = "xyzzy";
+        let body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n\
+             --{boundary}\r\nContent-Disposition: form-data; name=\"consent\"\r\n\r\nCF-1\r\n\
+             --{boundary}\r\nContent-Disposition: form-data; name=\"recording\"; filename=\"v.wav\"\r\n\
+             Content-Type: audio/wav\r\n\r\nRIFF\r\n--{boundary}--\r\n"
+        );
+        let mut req = sw
+            .client
+            .post(format!("{}{path}", sw.base))
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(body);
+        if let Some(c) = &sw.cookie {
+            req = req.header("cookie", c);
+        }
+        let before = last(&server);
+        let res = req.send().unwrap();
+        let status = res.status().as_u16();
+        let text = res.text().unwrap();
+        let by = since(&server, before, "sw");
+        assert_eq!(by.len(), 1, "{path} ({status}): {by:?}");
+        assert_eq!(by[0].operation, "refused", "{by:?}");
+        assert_eq!(by[0].outcome, "transcriber_unavailable", "{by:?}");
+        answers.push((status, text.replace(&enc(person), "X").replace(person, "X")));
+    }
+    assert!(answers.windows(2).all(|w| w[0] == w[1]), "{answers:?}");
+    let path = format!("/entities/{}/notes/add", enc(CHILD));
+    let before = last(&server);
+    let (status, _, body) = request(&sw, "POST", &path, &[("csrf", &csrf), ("text", " ")]);
+    assert_eq!(status, 422, "{body}");
+    assert!(body.contains("Enter the note"), "{body}");
+    let by = since(&server, before, "sw");
+    assert_eq!(by.len(), 1, "{by:?}");
+    assert_eq!(
+        (by[0].query.as_str(), by[0].outcome.as_str()),
+        ("add note", "invalid_input")
+    );
+    assert!(!body.contains(HEALTH_SENTINEL), "no notes are read: {body}");
+}

@@ -338,7 +338,19 @@ fn without_models_the_pages_say_so_and_offer_the_typed_note() {
         page.contains("No transcription model is configured"),
         "{page}"
     );
-    assert!(since(&server, before, "sw").is_empty());
+    // issue 19, item 5: each attempt is still one refused event.
+    let mut refused: Vec<String> = since(&server, before, "sw")
+        .into_iter()
+        .map(|e| format!("{} {}", e.operation, e.outcome))
+        .collect();
+    refused.sort();
+    assert_eq!(
+        refused,
+        [
+            "refused model_unavailable",
+            "refused transcriber_unavailable"
+        ]
+    );
 }
 
 // issue 19, item 8: both routes are behind sign-in and work, and with the

@@ -12,7 +12,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{MethodRouter, post};
 use clearstone_engine::note_text::Verdict;
-use clearstone_engine::{NoteScope, NotesSummary, SOURCES_SUMMARY_SENTENCES};
+use clearstone_engine::{ModelAct, NoteScope, NotesSummary, SOURCES_SUMMARY_SENTENCES};
 
 use super::Pages;
 use super::layout::{Chrome, off_thread, problem, render, working_form};
@@ -91,6 +91,15 @@ async fn summarise(
         let chrome = Chrome::new(&pages, &who, "/search");
         let base = format!("/entities/{}/notes", encode(&id));
         let Some(model) = pages.source.models().chat else {
+            // Still an attempt on the person's notes: one refused event,
+            // the same for a person hidden from the user as for none.
+            let refused = pages
+                .engine
+                .session(work)
+                .and_then(|s| s.refuse_without_model(ModelAct::Summary, &id));
+            if let Err(e) = refused {
+                return problem(chrome, &e);
+            }
             return render(
                 StatusCode::OK,
                 &ModelPage {

@@ -376,10 +376,6 @@ pub(crate) async fn add(
             text: form.text.clone(),
             date: form.date.trim().to_string(),
         };
-        if form.text.trim().is_empty() {
-            let errors = vec![FieldError::new("text", "Enter the note")];
-            return draw(&pages, &who, &s, Scope::Person, &id, false, errors, typed);
-        }
         let new = NewNote {
             text: form.text.clone(),
             about: Some(id.clone()),
@@ -387,16 +383,60 @@ pub(crate) async fn add(
             date: (!typed.date.is_empty()).then(|| typed.date.clone()),
             note_type: None,
         };
+        // An empty note is refused by the write itself, so the attempt is
+        // its one event; the form comes back alone, reading no notes.
         match s.add_note(&new) {
             Ok(view) => Redirect::to(&note_href(&view)).into_response(),
             Err(EngineError::InvalidInput(m)) => {
-                let errors = vec![FieldError::new("date", m)];
-                draw(&pages, &who, &s, Scope::Person, &id, false, errors, typed)
+                let error = if form.text.trim().is_empty() {
+                    FieldError::new("text", "Enter the note")
+                } else {
+                    FieldError::new("date", m)
+                };
+                add_form(&pages, &who, &id, typed, vec![error])
             }
             Err(e) => problem(Chrome::new(&pages, &who, "/search"), &e),
         }
     })
     .await
+}
+
+#[derive(Template)]
+#[template(path = "notes_add.html")]
+struct AddPage {
+    chrome: Chrome,
+    subject: String,
+    base: String,
+    new_text: String,
+    new_date: String,
+    errors: Vec<FieldError>,
+}
+
+impl AddPage {
+    fn error(&self, field: &str) -> Option<&str> {
+        message_for(&self.errors, field)
+    }
+}
+
+/// The typed-note form alone, with what was typed and what to fix.
+fn add_form(
+    pages: &Pages,
+    who: &SignedIn,
+    id: &str,
+    typed: Typed,
+    errors: Vec<FieldError>,
+) -> Response {
+    render(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &AddPage {
+            chrome: Chrome::new(pages, who, "/search"),
+            subject: id.to_string(),
+            base: format!("/entities/{}/notes", encode(id)),
+            new_text: typed.text,
+            new_date: typed.date,
+            errors,
+        },
+    )
 }
 
 #[derive(Template)]

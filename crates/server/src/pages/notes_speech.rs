@@ -10,7 +10,7 @@ use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{MethodRouter, post};
-use clearstone_engine::{EngineError, NewNote};
+use clearstone_engine::{EngineError, ModelAct, NewNote};
 
 use super::form::{FieldError, message_for};
 use super::layout::{Chrome, off_thread, problem, render, working_form};
@@ -115,6 +115,15 @@ async fn upload(
             Err(refused) => return refused,
         };
         let Some(transcriber) = pages.source.models().transcriber else {
+            // Still an attempt: one refused event, the same for a person
+            // hidden from the user as for none.
+            let refused = pages
+                .engine
+                .session(work)
+                .and_then(|s| s.refuse_without_model(ModelAct::Transcription, &id));
+            if let Err(e) = refused {
+                return problem(Chrome::new(&pages, &who, "/search"), &e);
+            }
             return page(&pages, &who, &id, &form, Vec::new());
         };
         let mut errors = Vec::new();

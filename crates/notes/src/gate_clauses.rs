@@ -1,0 +1,357 @@
+//! Who does each thing a sentence says, clause by clause: the subject of
+//! every content word, so that "Jack said Mum hit him" and "Mum said that
+//! Jack had hit her" are told apart although they hold the same words, and
+//! a swap across clauses ("Jordan rang to say that Mum had a cold" of "Mum
+//! called to say Jordan has a cold") is seen as well as one either side of
+//! a verb (`gate_order`).
+//!
+//! A word's subject is the group of people nearest before it in its
+//! clause: names and role words ("Mum"), the author ("I"), and people named
+//! by what they are ("staff", "teachers"); a group joined by "and" is one
+//! subject. A pronoun subject ("she said she feels safe") is the sentence's
+//! first subject. In the passive ("was told by Mum") the subject is the
+//! agent after "by", and without one the word has none. A clause starts
+//! after a comma, semicolon or colon and at "that", "which", "who",
+//! "whom", "because"; a word with no subject in its clause is not judged.
+
+use std::collections::BTreeSet;
+
+use crate::words::{Token, canonical, is_stopword, lemma, tokens};
+
+/// Words that open a clause with a subject of its own.
+const OPENERS: &[&str] = &["that", "which", "who", "whom", "because", "whose"];
+/// People named by what they are.
+const PEOPLE: &[&str] = &["staff", "teacher", "teachers", "neighbour", "neighbours"];
+/// Subject pronouns, which stand for the sentence's first subject.
+const PRONOUNS: &[&str] = &["he", "she", "they"];
+/// Forms of "be" that make a following participle passive.
+const BE: &[&str] = &["was", "were", "been", "is", "are", "be", "being"];
+/// Words between a preposition and the person it governs.
+const DETERMINERS: &[&str] = &["the", "a", "an", "his", "her", "their", "my", "our", "your"];
+/// Capitalised words that name a time, not a person.
+const TIMES: &[&str] = &[
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
+/// Words after which a participle is a passive without its "be".
+const SUBORDINATORS: &[&str] = &["when", "once", "if", "as", "unless", "while", "until"];
+/// Words a group of people is joined by.
+const JOINS: &[&str] = &["and", "or", "&"];
+
+type Subject = BTreeSet<String>;
+
+/// A person a token names, as compared, and whether it can be a subject
+/// (not "me", not a possessive).
+fn person(t: &Token<'_>, first: bool) -> Option<(String, bool)> {
+    let low = &*t.low;
+    match low {
+        "i" => return Some(("i".into(), true)),
+        "me" | "my" => return Some(("i".into(), false)),
+        _ => {}
+    }
+    if PEOPLE.contains(&low) {
+        return Some((canonical(&lemma(low)).to_string(), true));
+    }
+    if !t.is_capitalised() || is_stopword(low) || low.len() < 2 || TIMES.contains(&low) {
+        return None;
+    }
+    // An acronym names a service ("GP", "CAMHS"), not a person of the case.
+    if t.text.chars().all(|c| c.is_ascii_uppercase()) {
+        return None;
+    }
+    // A capitalised first word is a name only when no lowercase use of it
+    // is a plain word; "Agreed", "Concern" open sentences.
+    if first && !is_name_at_start(low) {
+        return None;
+    }
+    match low.strip_suffix("'s") {
+        Some(bare) => Some((canonical(bare).to_string(), false)),
+        None => Some((canonical(low).to_string(), true)),
+    }
+}
+
+/// Sentence-opening words taken as people: role words and anything that
+/// is not one of the notes' usual openings (a verb or a noun of record).
+fn is_name_at_start(low: &str) -> bool {
+    let stem = lemma(low);
+    !crate::words::is_discourse(&stem)
+        && !matches!(
+            &*stem,
+            "agree"
+                | "concern"
+                | "announce"
+                | "unannounced"
+                | "accompany"
+                | "visit"
+                | "call"
+                | "return"
+                | "meet"
+                | "met"
+                | "phone"
+                | "text"
+                | "telephone"
+                | "core"
+                | "present"
+                | "next"
+                | "case"
+                | "home"
+                | "reflection"
+                | "attendance"
+                | "height"
+                | "information"
+                | "strategy"
+                | "several"
+                | "according"
+                | "spoken"
+                | "having"
+                | "once"
+                | "since"
+                | "during"
+                | "question"
+                | "advice"
+                | "reassurance"
+                | "reading"
+                | "go"
+                | "money"
+                | "thing"
+                | "shouting"
+                | "neighbour"
+                | "no"
+                | "new"
+        )
+}
+
+/// Words after which a person is an object, not a subject.
+const PREPOSITIONS: &[&str] = &[
+    "with", "to", "at", "from", "for", "of", "near", "by", "about", "on", "in", "into", "after",
+    "before", "without", "towards", "between", "among", "see", "seeing", "me",
+];
+
+/// (content word, subject) for each content word with a subject, and the
+/// people the text names.
+fn subjects(text: &str) -> (Vec<(String, Subject, bool)>, BTreeSet<String>) {
+    let toks = tokens(text);
+    let mut mentioned = BTreeSet::new();
+    let mut out = Vec::new();
+    // (index, person, can be subject) in the clause so far.
+    let mut clause: Vec<(usize, String, bool)> = Vec::new();
+    // The first person named other than the author: whom "he" or "she"
+    // stands for.
+    let mut antecedent: Option<String> = None;
+    let mut antecedent_open = false;
+    let mut passive_pending = false;
+    let mut prev_person = false;
+    // No content word yet since the last person: the next one is the head
+    // of what that person does.
+    let mut fresh = false;
+    for (i, t) in toks.iter().enumerate() {
+        let low = &*t.low;
+        let broken = i > 0
+            && toks
+                .get(i - 1)
+                .and_then(|p| text.get(p.end..t.start))
+                .is_some_and(|gap| gap.contains([',', ';', ':']));
+        if broken || OPENERS.contains(&low) {
+            clause.clear();
+            passive_pending = false;
+            prev_person = false;
+        }
+        if let Some((p, can)) = person(t, i == 0) {
+            mentioned.insert(p.clone());
+            let after_preposition = toks
+                .get(..i)
+                .and_then(|before| {
+                    before
+                        .iter()
+                        .rev()
+                        .find(|w| !DETERMINERS.contains(&&*w.low))
+                })
+                .is_some_and(|w| PREPOSITIONS.contains(&&*w.low));
+            match clause.last_mut() {
+                // "Kelly Brown", "Mrs Hughes": one person, by the last word.
+                Some(last) if prev_person && last.1 != "i" && p != "i" => {
+                    last.1 = p.clone();
+                    last.0 = i;
+                }
+                _ => clause.push((i, p.clone(), can && !after_preposition)),
+            }
+            if p != "i" && (antecedent.is_none() || (antecedent_open && prev_person)) {
+                antecedent = Some(p);
+                antecedent_open = true;
+            }
+            prev_person = true;
+            fresh = clause.last().is_some_and(|c| c.2);
+            continue;
+        }
+        prev_person = false;
+        antecedent_open = false;
+        if PRONOUNS.contains(&low) {
+            if let Some(a) = &antecedent {
+                clause.push((i, a.clone(), true));
+                fresh = true;
+            }
+            continue;
+        }
+        if BE.contains(&low) {
+            passive_pending = true;
+            continue;
+        }
+        if is_stopword(low) || t.is_number() {
+            continue;
+        }
+        let word = canonical(&lemma(low)).to_string();
+        let by_next = toks.get(i + 1).is_some_and(|n| n.low == "by");
+        let participle = low.ends_with("ed") || low.ends_with("en");
+        // "when spoken to alone": a participle after a subordinator is a
+        // passive whose "be" is left out.
+        let reduced = participle
+            && i > 0
+            && toks
+                .get(i - 1)
+                .is_some_and(|w| SUBORDINATORS.contains(&&*w.low));
+        let passive = reduced || (passive_pending && (participle || by_next));
+        passive_pending = false;
+        let subject = if passive {
+            by_agent(&toks, i)
+        } else {
+            group_before(&clause, &toks, i)
+        };
+        if let Some(s) = subject.filter(|s| !s.is_empty()) {
+            // A passive with its agent says what the agent does.
+            out.push((word, s, fresh));
+        }
+        fresh = false;
+    }
+    (out, mentioned)
+}
+
+/// The people of the group nearest before token `at` in its clause.
+fn group_before(
+    clause: &[(usize, String, bool)],
+    toks: &[Token<'_>],
+    at: usize,
+) -> Option<Subject> {
+    let mut group = Subject::new();
+    let mut last: Option<usize> = None;
+    for (i, p, can) in clause.iter().rev() {
+        if *i >= at {
+            continue;
+        }
+        match last {
+            None if *can => {
+                group.insert(p.clone());
+                last = Some(*i);
+            }
+            None => {}
+            Some(l) => {
+                let joined = toks
+                    .get(i + 1..l)
+                    .is_some_and(|between| between.iter().all(|w| JOINS.contains(&&*w.low)))
+                    && *can;
+                if !joined {
+                    break;
+                }
+                group.insert(p.clone());
+                last = Some(*i);
+            }
+        }
+    }
+    (!group.is_empty()).then_some(group)
+}
+
+/// The person after "by" following a passive participle at `at`.
+fn by_agent(toks: &[Token<'_>], at: usize) -> Option<Subject> {
+    let by = toks
+        .get(at + 1..at + 3)?
+        .iter()
+        .position(|t| t.low == "by")?;
+    let t = toks.get(at + 2 + by)?;
+    let (p, _) = person(t, false)?;
+    Some(Subject::from([p]))
+}
+
+/// The first person of each word whose subject in the sentence is never
+/// its subject in the cited texts, though they say who does it and the
+/// sentence's subject is among their people.
+pub(crate) fn swapped(sentence: &str, cited: &[&str]) -> Vec<String> {
+    // What the sentence says each person does (the first word after
+    // them), against everything the cited texts say anyone does.
+    let (said, _) = subjects(sentence);
+    let mut source: Vec<(String, Subject)> = Vec::new();
+    let mut people = BTreeSet::new();
+    for c in cited {
+        let (s, m) = subjects(c);
+        source.extend(s.into_iter().map(|(w, s, _)| (w, s)));
+        people.extend(m);
+    }
+    let same = |a: &str, b: &str| a == b || crate::gate::shared_stem(a, b);
+    let mut out = Vec::new();
+    for (word, subject, _) in said.into_iter().filter(|s| s.2) {
+        let theirs: Vec<&Subject> = source
+            .iter()
+            .filter(|(w, _)| same(w, &word))
+            .map(|(_, s)| s)
+            .collect();
+        if theirs.is_empty() || !subject.iter().all(|p| people.contains(p)) {
+            continue;
+        }
+        if theirs.iter().all(|s| s.is_disjoint(&subject))
+            && let Some(first) = subject.iter().next()
+            && !out.contains(first)
+        {
+            out.push(first.clone());
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_across_clauses() {
+        let src = "Jack said Mum hit him.";
+        assert_eq!(
+            swapped("Mum said that Jack had hit her.", &[src]),
+            ["mother", "jack"]
+        );
+        assert!(swapped("Jack said that Mum had hit him.", &[src]).is_empty());
+        assert!(swapped("Mum hit Jack, Jack said.", &[src]).is_empty());
+        let called = "Mum called to say Jordan has been unwell with a cold.";
+        assert!(!swapped("Jordan rang to say that Mum had a cold.", &[called]).is_empty());
+        assert!(swapped("Jordan has a cold, Mum said.", &[called]).is_empty());
+        // The passive names its agent after "by".
+        assert!(swapped("Jack was hit by Mum, Jack said.", &[src]).is_empty());
+        assert!(!swapped("Mum was hit by Jack.", &[src]).is_empty());
+    }
+}

@@ -1,0 +1,75 @@
+//! The citation gate on a held-out set (issue 19, item 4): sentences of the
+//! demo's case notes, each with summary sentences written by templates apart
+//! from the gate's word tables and the bench's corpus (`gate_eval/make.py`
+//! builds `gate_eval/set.jsonl`). Reports, per kind of planted fault, the
+//! share rejected, and the share of faithful paraphrases passed; fails if
+//! any falls under the floor the gate has reached, so it can only improve.
+//! `GATE_EVAL_SHOW=kind` lists that kind's misses.
+#![allow(clippy::unwrap_used, clippy::panic)]
+
+use std::collections::BTreeMap;
+
+use clearstone_notes::citation_gate;
+
+/// Least share of each kind the gate must get right: the issue's goal of
+/// 95% for every fault, and for faithful paraphrases what the gate reaches
+/// (88%, 84% before light verbs and -ise/-ice; words the note does not use
+/// and no synonym set links, such as "opened the door" for "answered the
+/// door", are still refused).
+const FLOORS: &[(&str, f64)] = &[
+    ("faithful", 0.88),
+    ("changed_number", 0.95),
+    ("changed_date", 0.95),
+    ("moved_place", 0.95),
+    ("wrong_person", 0.95),
+    ("invented_event", 0.95),
+    ("flipped_negation", 0.95),
+    // Before the clause-aware check: 36.7%.
+    ("swapped_roles", 0.95),
+];
+
+fn field<'a>(line: &'a serde_json::Value, key: &str) -> &'a str {
+    line.get(key).and_then(serde_json::Value::as_str).unwrap()
+}
+
+#[test]
+fn the_gate_on_sentences_it_has_not_seen() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/gate_eval/set.jsonl");
+    let text = std::fs::read_to_string(path).unwrap();
+    let show = std::env::var("GATE_EVAL_SHOW").unwrap_or_default();
+    // kind -> (right, total)
+    let mut tally: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    for line in text.lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        let (kind, cited, sentence) =
+            (field(&v, "kind"), field(&v, "cited"), field(&v, "sentence"));
+        let verdict = citation_gate(sentence, &[cited]);
+        let right = verdict.is_supported() == (kind == "faithful");
+        let t = tally.entry(kind.to_string()).or_default();
+        t.1 += 1;
+        if right {
+            t.0 += 1;
+        } else if show == kind {
+            eprintln!("{sentence}\n    <- {cited}\n    {verdict:?}");
+        }
+    }
+    let mut short = Vec::new();
+    for (kind, floor) in FLOORS {
+        let (right, total) = tally.get(*kind).copied().unwrap_or_default();
+        assert!(total >= 40, "{kind}: only {total} sentences");
+        let share = right as f64 / total as f64;
+        let what = if *kind == "faithful" {
+            "passed"
+        } else {
+            "rejected"
+        };
+        eprintln!(
+            "{kind:>16}: {right:>3} of {total:>3} {what} ({:.1}%)",
+            share * 100.0
+        );
+        if share < *floor {
+            short.push(format!("{kind} {share:.3} < {floor}"));
+        }
+    }
+    assert!(short.is_empty(), "under the floor: {short:?}");
+}
