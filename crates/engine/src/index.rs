@@ -543,6 +543,15 @@ impl Session<'_> {
     /// allow outright. Masked shapes are not among them, so masked values
     /// are never searched.
     pub(crate) fn visible(&self, action: Action) -> Result<Visible, EngineError> {
+        // Break-glass widens decisions outside the shared memo, so such a
+        // session's answer is neither taken from nor kept for others.
+        let shared = self.break_glass.is_none();
+        let count = self.engine.index.shapes()?.len();
+        if shared
+            && let Some(v) = self.engine.decisions.visible(&self.decisions, action, count)
+        {
+            return Ok(v);
+        }
         let shapes = self.engine.index.shapes()?.clone();
         let mut ancestors: HashMap<&str, Vec<String>> = HashMap::new();
         let mut out = Vec::with_capacity(shapes.len());
@@ -565,7 +574,13 @@ impl Session<'_> {
                 out.push(*id);
             }
         }
-        Ok(Visible::new(out))
+        let visible = Visible::new(out);
+        if shared {
+            self.engine
+                .decisions
+                .keep_visible(&self.decisions, action, count, &visible);
+        }
+        Ok(visible)
     }
 }
 
