@@ -570,8 +570,15 @@ impl Session<'_> {
             .referrers(&targets, &visible, REFERRERS_MAX)
             .map_err(search_error)?;
         let mut cut = found.len() >= REFERRERS_MAX;
+        // Every referrer's cluster in one read (an officer's shifts and
+        // access events alone are dozens), the key itself when unresolved.
+        let keys: Vec<&str> = found.iter().map(|r| r.canonical.as_str()).collect();
+        let resolved = self.engine.reader()?.canonicals_of(&keys)?;
         for r in &mut found {
-            r.canonical = self.engine.canonical_of_key(&r.canonical)?;
+            match resolved.get(&r.canonical) {
+                Some((_, c)) => r.canonical = c.clone(),
+                None => shown_ids.unresolved(&r.canonical),
+            }
         }
         // Records of the entity itself pointing at each other are already
         // its outgoing references.
@@ -689,7 +696,7 @@ impl Session<'_> {
         let member_set: HashSet<&str> = ids.iter().copied().collect();
         let mut judgements = Vec::new();
         let mut outside_visible: BTreeMap<String, bool> = BTreeMap::new();
-        let all = self.engine.reader()?.judgements(&schema, true)?;
+        let all = self.engine.reader()?.judgements_of(&schema, &ids, true)?;
         for j in all {
             let (l, r) = (j.left_id.as_str(), j.right_id.as_str());
             if !member_set.contains(l) && !member_set.contains(r) {

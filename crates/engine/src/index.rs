@@ -253,16 +253,6 @@ impl Engine {
         Ok(first.unwrap_or_else(|| entity.to_string()))
     }
 
-    /// The canonical id of the cluster an index key names (as
-    /// [`Engine::cluster_key`] made it): the key itself when its record is
-    /// unresolved.
-    pub(crate) fn canonical_of_key(&self, key: &str) -> Result<String, EngineError> {
-        Ok(self
-            .reader()?
-            .canonical_of(key)?
-            .map_or_else(|| key.to_string(), |(_, c)| c))
-    }
-
     /// Every resolved record's canonical id, for naming many index keys at
     /// once (a key absent from it names an unresolved record, itself).
     pub(crate) fn canonical_table(&self) -> Result<HashMap<String, String>, EngineError> {
