@@ -68,6 +68,7 @@ mod subjects;
 mod traces;
 mod unknown_act;
 mod witnesses;
+mod dossier_json;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
