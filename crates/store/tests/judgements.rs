@@ -32,7 +32,7 @@ fn judgements_of_records_are_those_on_either_side_newest_first() {
     store.add_judgement(&judgement("Vehicle", "b", "f", 4)).unwrap();
     let xa = store.add_judgement(&judgement("Person", "x", "a", 5)).unwrap();
 
-    let of = |ids: &[&str], withdrawn: bool| -> Vec<i64> {
+    let of = |store: &SqliteStore, ids: &[&str], withdrawn: bool| -> Vec<i64> {
         store
             .judgements_of("Person", ids, withdrawn)
             .unwrap()
@@ -40,16 +40,16 @@ fn judgements_of_records_are_those_on_either_side_newest_first() {
             .map(|j| j.id)
             .collect()
     };
-    assert_eq!(of(&["b"], true), vec![eb, ab]);
+    assert_eq!(of(&store, &["b"], true), vec![eb, ab]);
     // A pair with both sides asked for is answered once.
-    assert_eq!(of(&["a", "b"], true), vec![xa, eb, ab]);
-    assert_eq!(of(&["z"], true), Vec::<i64>::new());
+    assert_eq!(of(&store, &["a", "b"], true), vec![xa, eb, ab]);
+    assert_eq!(of(&store, &["z"], true), Vec::<i64>::new());
 
     store
         .withdraw_judgement(eb, "reviewer", Timestamp(6), "entered in error")
         .unwrap();
-    assert_eq!(of(&["b"], false), vec![ab]);
-    assert_eq!(of(&["b"], true), vec![eb, ab]);
+    assert_eq!(of(&store, &["b"], false), vec![ab]);
+    assert_eq!(of(&store, &["b"], true), vec![eb, ab]);
 }
 
 #[test]
