@@ -51,7 +51,7 @@ fn judgement_json(j: &Judgement) -> Value {
 fn layout(d: &Dossier) -> Value {
     let this = d;
     {
-        let properties: serde_json::Map<String, Value> = self
+        let properties: serde_json::Map<String, Value> = this
             .properties
             .iter()
             .map(|(p, values)| {
