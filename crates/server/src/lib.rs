@@ -41,6 +41,7 @@ pub mod pages;
 mod serve;
 mod state;
 mod work;
+mod blocking;
 
 pub use auth::{SESSION_COOKIE, SESSION_COOKIE_TLS, random_password};
 pub use errors::ApiError;
