@@ -26,11 +26,6 @@ const CACHE_KIB: i64 = 256 * 1024;
 /// cache, so each reader keeps only its own working set.
 const READER_CACHE_KIB: i64 = 32 * 1024;
 
-/// Bytes of the database file a read connection maps rather than reads:
-/// mapped pages are shared by every read connection through the operating
-/// system's cache instead of being copied into each connection's own.
-const READER_MMAP_BYTES: i64 = 1 << 30;
-
 const PAGE_BYTES: i64 = 16 * 1024;
 
 /// WAL pages between checkpoints (64 MiB at 16 KiB pages): checkpointing
@@ -105,7 +100,6 @@ impl SqliteStore {
         })?;
         conn.pragma_update(None, "query_only", true)?;
         conn.pragma_update(None, "cache_size", -READER_CACHE_KIB)?;
-        conn.pragma_update(None, "mmap_size", READER_MMAP_BYTES)?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         stable_plans(&conn)?;
         Ok(Self::with(conn))
