@@ -538,7 +538,10 @@ impl Session<'_> {
         let shared = self.break_glass.is_none();
         let count = self.engine.index.shapes()?.len();
         if shared
-            && let Some(v) = self.engine.decisions.visible(&self.decisions, action, count)
+            && let Some(v) = self
+                .engine
+                .decisions
+                .visible(&self.decisions, action, count)
         {
             return Ok(v);
         }

@@ -19,6 +19,7 @@ mod evidence;
 mod explore;
 mod explore_values;
 pub use explore_values::is_value_id;
+mod dossier_json;
 mod export;
 mod export_clusters;
 pub mod fairness;
@@ -68,7 +69,6 @@ mod subjects;
 mod traces;
 mod unknown_act;
 mod witnesses;
-mod dossier_json;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

@@ -45,7 +45,10 @@ fn with_segment<T>(segment: &SegmentReader, f: impl FnOnce(&mut Opened) -> T) ->
 }
 
 /// A string fast field of the segment.
-pub(crate) fn str_column(segment: &SegmentReader, field: &'static str) -> tantivy::Result<StrColumn> {
+pub(crate) fn str_column(
+    segment: &SegmentReader,
+    field: &'static str,
+) -> tantivy::Result<StrColumn> {
     if let Some(c) = with_segment(segment, |o| o.strs.get(field).cloned()) {
         return Ok(c);
     }
@@ -58,7 +61,10 @@ pub(crate) fn str_column(segment: &SegmentReader, field: &'static str) -> tantiv
 }
 
 /// A u64 fast field of the segment.
-pub(crate) fn u64_column(segment: &SegmentReader, field: &'static str) -> tantivy::Result<Column<u64>> {
+pub(crate) fn u64_column(
+    segment: &SegmentReader,
+    field: &'static str,
+) -> tantivy::Result<Column<u64>> {
     if let Some(c) = with_segment(segment, |o| o.u64s.get(field).cloned()) {
         return Ok(c);
     }

@@ -12,7 +12,6 @@ use tantivy::query::doc_predicate_query::{
 };
 use tantivy::{DocId, SegmentReader};
 
-
 /// The shapes the session may see for one action, as the engine's gate
 /// decided them. Every search, count and referral listing is restricted to
 /// documents of these shapes inside the index query itself, so a document

@@ -30,6 +30,7 @@
 
 mod api;
 mod auth;
+mod blocking;
 mod csrf;
 pub mod errors;
 mod extract;
@@ -41,7 +42,6 @@ pub mod pages;
 mod serve;
 mod state;
 mod work;
-mod blocking;
 
 pub use auth::{SESSION_COOKIE, SESSION_COOKIE_TLS, random_password};
 pub use errors::ApiError;

@@ -26,11 +26,21 @@ fn judgement(schema: &str, left: &str, right: &str, at: i64) -> Judgement {
 fn judgements_of_records_are_those_on_either_side_newest_first() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = SqliteStore::open(&dir.path().join("clearstone.db")).unwrap();
-    let ab = store.add_judgement(&judgement("Person", "a", "b", 1)).unwrap();
-    store.add_judgement(&judgement("Person", "c", "d", 2)).unwrap();
-    let eb = store.add_judgement(&judgement("Person", "b", "e", 3)).unwrap();
-    store.add_judgement(&judgement("Vehicle", "b", "f", 4)).unwrap();
-    let xa = store.add_judgement(&judgement("Person", "x", "a", 5)).unwrap();
+    let ab = store
+        .add_judgement(&judgement("Person", "a", "b", 1))
+        .unwrap();
+    store
+        .add_judgement(&judgement("Person", "c", "d", 2))
+        .unwrap();
+    let eb = store
+        .add_judgement(&judgement("Person", "b", "e", 3))
+        .unwrap();
+    store
+        .add_judgement(&judgement("Vehicle", "b", "f", 4))
+        .unwrap();
+    let xa = store
+        .add_judgement(&judgement("Person", "x", "a", 5))
+        .unwrap();
 
     let of = |store: &SqliteStore, ids: &[&str], withdrawn: bool| -> Vec<i64> {
         store
@@ -60,7 +70,11 @@ fn judgements_of_many_records_are_read_in_batches_without_repeats() {
     let mut made = Vec::new();
     for (i, pair) in ids.chunks(2).enumerate() {
         let [l, r] = pair else { continue };
-        made.push(store.add_judgement(&judgement("Person", l, r, i as i64)).unwrap());
+        made.push(
+            store
+                .add_judgement(&judgement("Person", l, r, i as i64))
+                .unwrap(),
+        );
     }
     // Both sides of every pair asked for, falling in different batches.
     let asked: Vec<&str> = ids.iter().map(String::as_str).collect();
