@@ -442,7 +442,7 @@ impl ResolutionStore for SqliteStore {
             }
         }
         if ids.len() > JUDGED_IDS_PER_QUERY {
-            out.sort_by(|a, b| b.id.cmp(&a.id));
+            out.sort_by_key(|j| std::cmp::Reverse(j.id));
             out.dedup_by_key(|j| j.id);
         }
         Ok(out)
