@@ -257,9 +257,10 @@ impl Engine {
     }
 
     /// The purposes a user's roles may use today, for choosing one after
-    /// sign-in. The register of purposes holds no personal data.
+    /// sign-in. The register of purposes holds no personal data. Every
+    /// page asks, for its purpose menu, so it reads beside the writer.
     pub fn usable_purposes(&self, principal: &str) -> Result<Vec<UsablePurpose>, EngineError> {
-        let store = self.store()?;
+        let store = self.reader()?;
         let Some(doc) = store.document(Register::Principal, principal)? else {
             return Ok(Vec::new());
         };

@@ -8,7 +8,8 @@
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use clearstone_policy::{DecisionCache, PolicySet, Principal, Purpose};
+use clearstone_policy::{Action, DecisionCache, PolicySet, Principal, Purpose};
+use clearstone_search::Visible;
 
 use crate::EngineError;
 
@@ -23,10 +24,27 @@ struct Memo {
     cache: Arc<Mutex<DecisionCache>>,
 }
 
+/// The index shapes one memo's principal and purpose may see for one
+/// action. Every search, dossier and graph asks, and deciding every shape
+/// again each time was a large part of a dossier view. Keyed by the memo
+/// itself (held here, so it is never mistaken for a later memo at the same
+/// address) and by how many shapes the index held: shapes are only ever
+/// added, so a new one makes the next asker decide them all again.
+struct VisibleMemo {
+    memo: Arc<Mutex<DecisionCache>>,
+    action: Action,
+    shapes: usize,
+    visible: Visible,
+}
+
+/// Visible-shape answers kept, the least recently made dropped first.
+const VISIBLE_MEMOS_MAX: usize = 4 * SHARED_DECISION_MEMOS_MAX;
+
 #[derive(Default)]
 pub(crate) struct SharedDecisions {
     /// Most recently opened last.
     memos: Mutex<Vec<Memo>>,
+    visible: Mutex<Vec<VisibleMemo>>,
 }
 
 impl SharedDecisions {
@@ -64,6 +82,46 @@ impl SharedDecisions {
             cache: cache.clone(),
         });
         Ok(cache)
+    }
+}
+
+impl SharedDecisions {
+    /// What `memo`'s principal and purpose may see for `action` among the
+    /// index's first `shapes` shapes, if already decided.
+    pub(crate) fn visible(
+        &self,
+        memo: &Arc<Mutex<DecisionCache>>,
+        action: Action,
+        shapes: usize,
+    ) -> Option<Visible> {
+        let kept = self.visible.lock().ok()?;
+        kept.iter()
+            .find(|v| Arc::ptr_eq(&v.memo, memo) && v.action == action && v.shapes == shapes)
+            .map(|v| v.visible.clone())
+    }
+
+    /// Keeps what `memo`'s principal and purpose may see for `action`,
+    /// decided over (at least) the index's first `shapes` shapes.
+    pub(crate) fn keep_visible(
+        &self,
+        memo: &Arc<Mutex<DecisionCache>>,
+        action: Action,
+        shapes: usize,
+        visible: &Visible,
+    ) {
+        let Ok(mut kept) = self.visible.lock() else {
+            return;
+        };
+        kept.retain(|v| !(Arc::ptr_eq(&v.memo, memo) && v.action == action));
+        if kept.len() >= VISIBLE_MEMOS_MAX {
+            kept.remove(0);
+        }
+        kept.push(VisibleMemo {
+            memo: memo.clone(),
+            action,
+            shapes,
+            visible: visible.clone(),
+        });
     }
 }
 

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use clearstone_model::{PropType, Statement, Timestamp, limits};
 use clearstone_policy::Action;
 use clearstone_store::{Judgement, ResolutionRun, ResolutionStore, Store};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use clearstone_search::{REFERRERS_MAX, Referrer, TARGETS_MAX};
 
@@ -570,8 +570,15 @@ impl Session<'_> {
             .referrers(&targets, &visible, REFERRERS_MAX)
             .map_err(search_error)?;
         let mut cut = found.len() >= REFERRERS_MAX;
+        // Every referrer's cluster in one read (an officer's shifts and
+        // access events alone are dozens), the key itself when unresolved.
+        let keys: Vec<&str> = found.iter().map(|r| r.canonical.as_str()).collect();
+        let resolved = self.engine.reader()?.canonicals_of(&keys)?;
         for r in &mut found {
-            r.canonical = self.engine.canonical_of_key(&r.canonical)?;
+            match resolved.get(&r.canonical) {
+                Some((_, c)) => r.canonical = c.clone(),
+                None => shown_ids.unresolved(&r.canonical),
+            }
         }
         // Records of the entity itself pointing at each other are already
         // its outgoing references.
@@ -689,7 +696,7 @@ impl Session<'_> {
         let member_set: HashSet<&str> = ids.iter().copied().collect();
         let mut judgements = Vec::new();
         let mut outside_visible: BTreeMap<String, bool> = BTreeMap::new();
-        let all = self.engine.reader()?.judgements(&schema, true)?;
+        let all = self.engine.reader()?.judgements_of(&schema, &ids, true)?;
         for j in all {
             let (l, r) = (j.left_id.as_str(), j.right_id.as_str());
             if !member_set.contains(l) && !member_set.contains(r) {
@@ -800,101 +807,16 @@ fn caption(session: &Session<'_>, schema: &str, shown: &[Statement]) -> Option<S
         })
 }
 
-fn ts(t: Option<Timestamp>) -> Value {
-    t.map_or(Value::Null, |t| Value::String(t.to_string()))
-}
-
-fn reference_json(r: &Reference) -> Value {
-    json!({
-        "prop": r.prop, "member": r.member, "entity_id": r.entity_id,
-        "canonical_id": r.canonical_id, "schema": r.schema, "label": r.label,
-        "dataset": r.dataset, "record": r.record,
-    })
-}
-
 /// A judgement as the dossier and the CLI show it.
 pub fn judgement_json(j: &Judgement) -> Value {
-    json!({
-        "id": j.id, "schema": j.schema, "left_id": j.left_id, "right_id": j.right_id,
-        "verdict": j.verdict, "probability": j.probability, "model_version": j.model_version,
-        "by": j.principal, "at": j.at.to_string(), "why": j.why,
-        "withdrawn_at": ts(j.withdrawn_at), "withdrawn_by": j.withdrawn_by,
-        "withdrawn_why": j.withdrawn_why,
-    })
+    crate::dossier_json::judgement_value(j)
 }
 
 impl Dossier {
-    /// The dossier as JSON (the CLI's `--json`, the API's body). The
-    /// layout is documented in `docs/dossier.md`.
+    /// The dossier as JSON (the CLI's `--json`; the API writes the dossier
+    /// itself, which serialises to the same). The layout is documented in
+    /// `docs/dossier.md`.
     pub fn to_json(&self) -> Value {
-        let properties: serde_json::Map<String, Value> = self
-            .properties
-            .iter()
-            .map(|(p, values)| {
-                let values: Vec<Value> = values
-                    .iter()
-                    .map(|v| {
-                        let sources: Vec<Value> = v
-                            .sources
-                            .iter()
-                            .map(|s| {
-                                json!({
-                                    "entity_id": s.entity_id, "dataset": s.dataset,
-                                    "source": s.source, "record": s.record,
-                                    "original_value": s.original_value,
-                                    "first_seen": s.first_seen.to_string(),
-                                    "last_seen": s.last_seen.to_string(),
-                                    "markings": s.markings,
-                                    "subject_category": s.subject_category,
-                                    "kind": s.kind, "statement_id": s.statement_id,
-                                })
-                            })
-                            .collect();
-                        json!({
-                            "value": v.value, "masked": v.masked,
-                            "first_seen": ts(v.first_seen), "last_seen": ts(v.last_seen),
-                            "sources": sources,
-                        })
-                    })
-                    .collect();
-                (p.clone(), Value::Array(values))
-            })
-            .collect();
-        let h = &self.history;
-        json!({
-            "id": self.id,
-            "schema": self.schema,
-            "label": self.label,
-            "members": self.members.iter().map(|m| json!({
-                "entity_id": m.entity_id, "dataset": m.dataset, "schema": m.schema,
-            })).collect::<Vec<_>>(),
-            "properties": properties,
-            "outgoing": self.outgoing.iter().map(reference_json).collect::<Vec<_>>(),
-            "incoming": self.incoming.iter().map(reference_json).collect::<Vec<_>>(),
-            "timeline": self.timeline.iter().map(|e| json!({
-                "date": e.date, "schema": e.schema, "label": e.label,
-                "entity_id": e.entity_id, "canonical_id": e.canonical_id,
-                "prop": e.prop, "member": e.member,
-            })).collect::<Vec<_>>(),
-            "history": {
-                "schema": h.schema,
-                "runs": h.runs.iter().map(|r| json!({
-                    "id": r.id, "at": r.at.to_string(), "by": r.principal,
-                    "model_version": r.model_version, "incremental": r.incremental,
-                })).collect::<Vec<_>>(),
-                "pairs": h.pairs.iter().map(|p| json!({
-                    "left_id": p.left_id, "right_id": p.right_id,
-                    "probability": p.probability, "weight": finite(p.weight),
-                    "model_version": p.model_version, "run_id": p.run_id, "linked": p.linked,
-                })).collect::<Vec<_>>(),
-                "judgements": h.judgements.iter().map(judgement_json).collect::<Vec<_>>(),
-            },
-            "truncated": self.truncated,
-        })
+        serde_json::to_value(self).unwrap_or(Value::Null)
     }
-}
-
-/// JSON has no infinities; a weight past any float is written as null.
-fn finite(x: f64) -> Value {
-    if x.is_finite() { json!(x) } else { Value::Null }
 }

@@ -253,16 +253,6 @@ impl Engine {
         Ok(first.unwrap_or_else(|| entity.to_string()))
     }
 
-    /// The canonical id of the cluster an index key names (as
-    /// [`Engine::cluster_key`] made it): the key itself when its record is
-    /// unresolved.
-    pub(crate) fn canonical_of_key(&self, key: &str) -> Result<String, EngineError> {
-        Ok(self
-            .reader()?
-            .canonical_of(key)?
-            .map_or_else(|| key.to_string(), |(_, c)| c))
-    }
-
     /// Every resolved record's canonical id, for naming many index keys at
     /// once (a key absent from it names an unresolved record, itself).
     pub(crate) fn canonical_table(&self) -> Result<HashMap<String, String>, EngineError> {
@@ -543,6 +533,18 @@ impl Session<'_> {
     /// allow outright. Masked shapes are not among them, so masked values
     /// are never searched.
     pub(crate) fn visible(&self, action: Action) -> Result<Visible, EngineError> {
+        // Break-glass widens decisions outside the shared memo, so such a
+        // session's answer is neither taken from nor kept for others.
+        let shared = self.break_glass.is_none();
+        let count = self.engine.index.shapes()?.len();
+        if shared
+            && let Some(v) = self
+                .engine
+                .decisions
+                .visible(&self.decisions, action, count)
+        {
+            return Ok(v);
+        }
         let shapes = self.engine.index.shapes()?.clone();
         let mut ancestors: HashMap<&str, Vec<String>> = HashMap::new();
         let mut out = Vec::with_capacity(shapes.len());
@@ -565,7 +567,13 @@ impl Session<'_> {
                 out.push(*id);
             }
         }
-        Ok(Visible::new(out))
+        let visible = Visible::new(out);
+        if shared {
+            self.engine
+                .decisions
+                .keep_visible(&self.decisions, action, count, &visible);
+        }
+        Ok(visible)
     }
 }
 

@@ -20,6 +20,7 @@ mod explore;
 mod explore_values;
 pub use explore_values::is_value_id;
 mod case_reference;
+mod dossier_json;
 mod export;
 mod export_clusters;
 pub mod fairness;

@@ -32,6 +32,18 @@ struct Sight {
     concerns: Vec<&'static str>,
 }
 
+impl Seen {
+    /// Notes that `entity`, a record resolution has not placed in any
+    /// cluster, names no cluster either, sparing the look-up. Canonical
+    /// ids are `cs-` and a hash (`resolve::canonical_id`): a record id of
+    /// that form is still looked up.
+    pub(crate) fn unresolved(&mut self, entity: &str) {
+        if !entity.starts_with("cs-") {
+            self.members.entry(entity.to_string()).or_default();
+        }
+    }
+}
+
 impl Session<'_> {
     /// The members of the cluster `id` names; none when it names no cluster.
     fn members_seen(&self, seen: &mut Seen, id: &str) -> Result<Vec<String>, EngineError> {

@@ -5,17 +5,12 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
-use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader, TantivyError};
+use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
 use crate::keys::canonical_key;
 use crate::schema::{CANONICAL, CKEY_HI, CKEY_LO, ENTITY};
 
-fn str_column(segment: &SegmentReader, field: &str) -> tantivy::Result<StrColumn> {
-    segment
-        .fast_fields()
-        .str(field)?
-        .ok_or_else(|| TantivyError::SchemaError(format!("no fast column `{field}`")))
-}
+use crate::columns::{str_column, u64_column};
 
 /// Groups every matching document by canonical id, keeping each group's
 /// best score, in one pass over the matches.
@@ -145,13 +140,12 @@ impl Collector for GroupTop {
         segment: SegmentOrdinal,
         reader: &SegmentReader,
     ) -> tantivy::Result<GroupSegment> {
-        let fast = reader.fast_fields();
         Ok(GroupSegment {
             segment,
             canonical: str_column(reader, CANONICAL)?,
             entity: str_column(reader, ENTITY)?,
-            hi: fast.u64(CKEY_HI)?,
-            lo: fast.u64(CKEY_LO)?,
+            hi: u64_column(reader, CKEY_HI)?,
+            lo: u64_column(reader, CKEY_LO)?,
             k: self.k,
             slots: Slots::Few(HashMap::default()),
             groups: Vec::new(),

@@ -43,6 +43,13 @@ pub const SNIPPET_DOCS_PER_HIT: usize = 3;
 /// Snippets shown for one hit.
 pub const SNIPPETS_PER_HIT: usize = 8;
 
+/// Decompressed doc-store blocks (16 KiB each) kept per segment. A
+/// dossier's referrers and a search's hits each read stored documents,
+/// and with tantivy's default of 100 most reads decompressed their block
+/// again; this holds the demo's whole store and the busiest blocks of a
+/// larger one, at most 8 MiB a segment.
+const DOC_STORE_CACHE_BLOCKS: usize = 500;
+
 /// A full-text index of entity records. Every search is restricted to the
 /// shapes in a [`Visible`]; see the crate docs.
 pub struct SearchIndex {
@@ -108,6 +115,7 @@ impl SearchIndex {
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
+            .doc_store_cache_num_blocks(DOC_STORE_CACHE_BLOCKS)
             .try_into()?;
         Ok(Self {
             index,

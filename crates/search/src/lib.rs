@@ -53,6 +53,7 @@
 //! The query language is described in `docs/search.md`.
 
 mod collect;
+mod columns;
 mod doc;
 mod error;
 mod index;

@@ -12,8 +12,6 @@ use tantivy::query::doc_predicate_query::{
 };
 use tantivy::{DocId, SegmentReader};
 
-use crate::schema::SHAPE;
-
 /// The shapes the session may see for one action, as the engine's gate
 /// decided them. Every search, count and referral listing is restricted to
 /// documents of these shapes inside the index query itself, so a document
@@ -107,22 +105,9 @@ impl DocPredicate for VisibleShapes {
         if self.0.is_empty() {
             return Ok(ConstOrVariableSegmentPredicate::Const(false));
         }
-        let column = segment.fast_fields().u64(SHAPE)?;
-        // The shapes present in the segment are few (a shape per dataset,
-        // type and marking), and the shape field's terms list them.
-        let (mut seen, mut shown) = (0usize, 0usize);
-        let field = segment.schema().get_field(SHAPE)?;
-        let inverted = segment.inverted_index(field)?;
-        let mut terms = inverted.terms().stream()?;
-        while terms.advance() {
-            let Ok(bytes) = <[u8; 8]>::try_from(terms.key()) else {
-                continue;
-            };
-            seen += 1;
-            if self.0.contains(u64::from_be_bytes(bytes)) {
-                shown += 1;
-            }
-        }
+        let list = crate::columns::shapes(segment)?;
+        let seen = list.present.len();
+        let shown = list.present.iter().filter(|s| self.0.contains(**s)).count();
         if shown == 0 {
             return Ok(ConstOrVariableSegmentPredicate::Const(false));
         }
@@ -131,7 +116,7 @@ impl DocPredicate for VisibleShapes {
         }
         Ok(ConstOrVariableSegmentPredicate::Variable {
             predicate: SegmentShapes {
-                column,
+                column: list.column.clone(),
                 visible: self.0.clone(),
             },
             necessary_condition: Box::new(AllScorer::new(segment.max_doc())),

@@ -30,6 +30,7 @@
 
 mod api;
 mod auth;
+mod blocking;
 mod csrf;
 pub mod errors;
 mod extract;

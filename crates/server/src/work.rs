@@ -97,7 +97,7 @@ impl Work {
     {
         let engine = self.state.engine.clone();
         let request = self.request.clone();
-        let out = tokio::task::spawn_blocking(move || {
+        let out = crate::blocking::run(move || {
             let session = engine.session(request).map_err(|e| (true, e))?;
             act(&session).map_err(|e| (false, e))
         })

@@ -1,6 +1,8 @@
 //! What entity resolution keeps: runs, scored pairs, judgements and
 //! canonical ids (`sql/0003_resolution.sql`).
 
+use std::collections::HashMap;
+
 use clearstone_model::Timestamp;
 use rusqlite::{OptionalExtension, Row, params};
 
@@ -114,11 +116,29 @@ pub trait ResolutionStore {
     /// that has seen one by id need not read it again.
     fn resolution_run_ids(&self, schema: &str, limit: usize) -> Result<Vec<i64>, StoreError>;
     fn resolution_run(&self, id: i64) -> Result<Option<ResolutionRun>, StoreError>;
+    /// Judgements of the schema on a pair with either side among `ids`,
+    /// newest first; withdrawn ones only when asked. A dossier asks for
+    /// its members' rather than reading every judgement of the type.
+    fn judgements_of(
+        &self,
+        schema: &str,
+        ids: &[&str],
+        withdrawn: bool,
+    ) -> Result<Vec<Judgement>, StoreError>;
+    /// The resolved type and canonical id of each of `entity_ids` that has
+    /// one, in one read: a dossier names every record pointing at it.
+    fn canonicals_of(
+        &self,
+        entity_ids: &[&str],
+    ) -> Result<HashMap<String, (String, String)>, StoreError>;
 }
 
 const RUN_COLUMNS: &str = "id, schema, at, principal, incremental, model_version, model, settings, \
      records, new_records, pairs, links, clusters";
 const PAIR_COLUMNS: &str = "left_id, right_id, weight, probability, model_version, run_id, rule";
+/// Record ids one query binds ([`ResolutionStore::judgements_of`],
+/// [`ResolutionStore::canonicals_of`]).
+const JUDGED_IDS_PER_QUERY: usize = 200;
 const JUDGEMENT_COLUMNS: &str = "id, schema, left_id, right_id, verdict, probability, model_version, \
      principal, at, why, withdrawn_at, withdrawn_by, withdrawn_why";
 
@@ -394,5 +414,61 @@ impl ResolutionStore for SqliteStore {
                 run_row,
             )
             .optional()?)
+    }
+
+    fn judgements_of(
+        &self,
+        schema: &str,
+        ids: &[&str],
+        withdrawn: bool,
+    ) -> Result<Vec<Judgement>, StoreError> {
+        let mut out = Vec::new();
+        // Bound parameters per statement stay far below SQLite's limit.
+        for chunk in ids.chunks(JUDGED_IDS_PER_QUERY) {
+            let list = (3..3 + chunk.len())
+                .map(|i| format!("?{i}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let mut q = self.conn.prepare_cached(&format!(
+                "SELECT {JUDGEMENT_COLUMNS} FROM judgement WHERE schema = ?1 \
+                 AND (?2 OR withdrawn_at IS NULL) \
+                 AND (left_id IN ({list}) OR right_id IN ({list})) ORDER BY id DESC"
+            ))?;
+            let mut values: Vec<&dyn rusqlite::ToSql> = vec![&schema, &withdrawn];
+            values.extend(chunk.iter().map(|id| id as &dyn rusqlite::ToSql));
+            let rows = q.query_map(values.as_slice(), judgement_row)?;
+            for r in rows {
+                out.push(r?);
+            }
+        }
+        if ids.len() > JUDGED_IDS_PER_QUERY {
+            out.sort_by_key(|j| std::cmp::Reverse(j.id));
+            out.dedup_by_key(|j| j.id);
+        }
+        Ok(out)
+    }
+
+    fn canonicals_of(
+        &self,
+        entity_ids: &[&str],
+    ) -> Result<HashMap<String, (String, String)>, StoreError> {
+        let mut out = HashMap::with_capacity(entity_ids.len());
+        for chunk in entity_ids.chunks(JUDGED_IDS_PER_QUERY) {
+            let list = (1..=chunk.len())
+                .map(|i| format!("?{i}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let mut q = self.conn.prepare_cached(&format!(
+                "SELECT entity_id, schema, canonical_id FROM canonical WHERE entity_id IN ({list})"
+            ))?;
+            let rows = q.query_map(rusqlite::params_from_iter(chunk.iter()), |r| {
+                Ok((r.get::<_, String>(0)?, (r.get(1)?, r.get(2)?)))
+            })?;
+            for r in rows {
+                let (entity, found) = r?;
+                out.insert(entity, found);
+            }
+        }
+        Ok(out)
     }
 }

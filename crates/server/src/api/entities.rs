@@ -95,7 +95,10 @@ pub(crate) async fn reveal(
     params(("id" = String, Path, description = "a canonical or record id")),
     responses((status = 200, body = serde_json::Value), (status = 401, body = ErrorBody),
               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub(crate) async fn dossier(work: Work, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+pub(crate) async fn dossier(
+    work: Work,
+    Path(id): Path<String>,
+) -> Result<Json<clearstone_engine::Dossier>, ApiError> {
     let d = work.run(move |s| s.dossier(&id)).await?;
-    Ok(Json(d.to_json()))
+    Ok(Json(d))
 }

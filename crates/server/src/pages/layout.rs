@@ -196,7 +196,7 @@ pub(crate) fn problem(chrome: Chrome, e: &EngineError) -> Response {
 /// the async threads every other request waits on (the API's `Work::run`
 /// does the same).
 pub(crate) async fn off_thread(draw: impl FnOnce() -> Response + Send + 'static) -> Response {
-    tokio::task::spawn_blocking(draw).await.unwrap_or_else(|_| {
+    crate::blocking::run(draw).await.unwrap_or_else(|_| {
         (
             StatusCode::INTERNAL_SERVER_ERROR,
             "the page could not be drawn",
