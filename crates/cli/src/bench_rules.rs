@@ -1,0 +1,196 @@
+//! `clearstone bench rules`: the shipped indicator rules at a scaled demo
+//! (the sources they read, at a chosen number of staff and access events):
+//! ingest, a full evaluation, then one more day of access events and an
+//! incremental evaluation, each timed with its own peak memory.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use clearstone_engine::{
+    ADMIN_PURPOSE, ActiveRuns, Engine, ResolveOptions, RunMode, SessionRequest,
+};
+
+const SEED: u64 = 42;
+
+/// What a run measures.
+pub struct Options {
+    pub staff: u32,
+    pub events: u64,
+    pub work_dir: Option<PathBuf>,
+    /// Leave resolution out (each record is then its own person).
+    pub skip_resolve: bool,
+}
+
+/// The process's peak resident memory since the last reset, in MB.
+fn peak_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+/// Starts the peak over from the memory in use now, so that each phase
+/// reports its own (Linux: writing 5 to `clear_refs` resets `VmHWM`).
+fn reset_peak() {
+    // Without it (an older kernel) each phase reports the peak so far.
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+fn ingest(engine: &Engine, mappings: &[PathBuf]) -> Result<(u64, u64, f64)> {
+    let session = engine.session(crate::demo::demo_session())?;
+    let (mut rows, mut statements, mut secs) = (0u64, 0u64, 0f64);
+    for m in mappings {
+        let s = session.ingest(m, &mut |_| {})?;
+        eprintln!(
+            "  {:<32} {:>10} rows {:>8.1} s {:>9.0} rows/s",
+            s.source,
+            s.rows_read,
+            s.seconds,
+            s.rows_read as f64 / s.seconds.max(1e-9)
+        );
+        rows += s.rows_read;
+        statements += s.statements_new;
+        secs += s.seconds;
+    }
+    Ok((rows, statements, secs))
+}
+
+fn print_runs(what: &str, secs: f64, peak: f64, runs: &ActiveRuns) {
+    println!("  {what:<30} {secs:8.2} s   peak {peak:7.0} MB");
+    for r in &runs.runs {
+        println!(
+            "    `{}` v{}: {} records read, {} people flagged, {} new alerts, {} kept",
+            r.rule_id,
+            r.rule_version,
+            r.records,
+            r.flagged.len(),
+            r.alerts_new,
+            r.alerts_kept
+        );
+    }
+    for f in &runs.failures {
+        println!(
+            "    `{}` v{} failed: {}",
+            f.rule_id, f.rule_version, f.error
+        );
+    }
+}
+
+pub fn rules(o: &Options) -> Result<()> {
+    let tmp;
+    let work: &Path = match &o.work_dir {
+        Some(w) => w,
+        None => {
+            tmp =
+                std::env::temp_dir().join(format!("clearstone-bench-rules-{}", std::process::id()));
+            &tmp
+        }
+    };
+    let scale = clearstone_demo::ScaledOptions {
+        seed: SEED,
+        staff: o.staff,
+        events: o.events,
+    };
+    let src = work.join("sources");
+    let t = Instant::now();
+    let generated = clearstone_demo::generate_scaled(&scale, &src)
+        .context("cannot generate the scaled indicator sources")?;
+    println!(
+        "rules benchmark: {} staff, {} source rows ({} access events) generated in {:.1} s",
+        o.staff,
+        generated.total_rows(),
+        generated
+            .sources
+            .iter()
+            .find(|s| s.file == "access_events.jsonl")
+            .map_or(0, |s| s.rows),
+        t.elapsed().as_secs_f64()
+    );
+
+    let data = work.join("data");
+    if data.exists() {
+        std::fs::remove_dir_all(&data)
+            .with_context(|| format!("cannot clear `{}`", data.display()))?;
+    }
+    let engine = Engine::init(&data, None)?;
+    crate::demo::register(&engine)?;
+    reset_peak();
+    let (rows, statements, secs) = ingest(&engine, &generated.mappings)?;
+    println!(
+        "  ingest                         {secs:8.1} s   peak {:7.0} MB   {rows} rows, {statements} statements, {:.0} rows/s",
+        peak_mb(),
+        rows as f64 / secs.max(1e-9)
+    );
+
+    if !o.skip_resolve {
+        reset_peak();
+        let t = Instant::now();
+        let loader = engine.session(crate::demo::demo_session())?;
+        let resolved = loader.resolve(&ResolveOptions {
+            schema: "Person".into(),
+            ..ResolveOptions::default()
+        })?;
+        drop(loader);
+        println!(
+            "  resolution                     {:8.1} s   peak {:7.0} MB   {} records into {} people",
+            t.elapsed().as_secs_f64(),
+            peak_mb(),
+            resolved.records,
+            resolved.clusters
+        );
+    }
+
+    let admin = engine.session(SessionRequest {
+        principal: crate::demo::ADMIN.into(),
+        purpose: ADMIN_PURPOSE.into(),
+        justification: "registering the benchmark's indicator rules".into(),
+        ..SessionRequest::default()
+    })?;
+    for (file, text) in clearstone_demo::INDICATOR_RULES {
+        let (rule, _) = admin.register_rule(text, file)?;
+        admin.activate_rule(&rule.id, rule.version, None, None)?;
+    }
+    drop(admin);
+
+    reset_peak();
+    let t = Instant::now();
+    let full = engine.run_active_rules_in(crate::demo_rules::SERVICE, RunMode::Full)?;
+    print_runs(
+        "full evaluation",
+        t.elapsed().as_secs_f64(),
+        peak_mb(),
+        &full,
+    );
+
+    let t = Instant::now();
+    let (next_day, events) = clearstone_demo::write_next_day(&scale, &src)
+        .context("cannot write the next day's access events")?;
+    let gen_secs = t.elapsed().as_secs_f64();
+    reset_peak();
+    let (rows, _, secs) = ingest(&engine, &[next_day])?;
+    println!(
+        "  next day's ingest              {secs:8.1} s   peak {:7.0} MB   {rows} rows ({events} events generated in {gen_secs:.1} s)",
+        peak_mb()
+    );
+
+    reset_peak();
+    let t = Instant::now();
+    let incremental =
+        engine.run_active_rules_in(crate::demo_rules::SERVICE, RunMode::Incremental)?;
+    print_runs(
+        "incremental evaluation",
+        t.elapsed().as_secs_f64(),
+        peak_mb(),
+        &incremental,
+    );
+    if o.work_dir.is_none() {
+        let _ = std::fs::remove_dir_all(work);
+    }
+    Ok(())
+}
