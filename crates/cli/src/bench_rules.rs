@@ -98,53 +98,69 @@ pub fn rules(o: &Options) -> Result<()> {
         events: o.events,
     };
     let src = work.join("sources");
-    let t = Instant::now();
-    let generated = clearstone_demo::generate_scaled(&scale, &src)
-        .context("cannot generate the scaled indicator sources")?;
-    println!(
-        "rules benchmark: {} staff, {} source rows ({} access events) generated in {:.1} s",
-        o.staff,
-        generated.total_rows(),
-        generated
-            .sources
-            .iter()
-            .find(|s| s.file == "access_events.jsonl")
-            .map_or(0, |s| s.rows),
-        t.elapsed().as_secs_f64()
-    );
-
     let data = work.join("data");
-    if data.exists() {
-        std::fs::remove_dir_all(&data)
-            .with_context(|| format!("cannot clear `{}`", data.display()))?;
-    }
-    let engine = Engine::init(&data, None)?;
-    crate::demo::register(&engine)?;
-    reset_peak();
-    let (rows, statements, secs) = ingest(&engine, &generated.mappings)?;
-    println!(
-        "  ingest                         {secs:8.1} s   peak {:7.0} MB   {rows} rows, {statements} statements, {:.0} rows/s",
-        peak_mb(),
-        rows as f64 / secs.max(1e-9)
-    );
-
-    if !o.skip_resolve {
-        reset_peak();
-        let t = Instant::now();
-        let loader = engine.session(crate::demo::demo_session())?;
-        let resolved = loader.resolve(&ResolveOptions {
-            schema: "Person".into(),
-            ..ResolveOptions::default()
-        })?;
-        drop(loader);
+    let marker = work.join("bench-rules-scale");
+    let days = work.join("bench-rules-days");
+    let scale_text = format!("{} {} {SEED}", o.staff, o.events);
+    let reuse = std::fs::read_to_string(&marker).is_ok_and(|t| t.trim() == scale_text);
+    let engine = if reuse {
         println!(
-            "  resolution                     {:8.1} s   peak {:7.0} MB   {} records into {} people",
-            t.elapsed().as_secs_f64(),
-            peak_mb(),
-            resolved.records,
-            resolved.clusters
+            "rules benchmark: {} staff, reusing the store in `{}`",
+            o.staff,
+            data.display()
         );
-    }
+        Engine::open(&data)?
+    } else {
+        let t = Instant::now();
+        let generated = clearstone_demo::generate_scaled(&scale, &src)
+            .context("cannot generate the scaled indicator sources")?;
+        println!(
+            "rules benchmark: {} staff, {} source rows ({} access events) generated in {:.1} s",
+            o.staff,
+            generated.total_rows(),
+            generated
+                .sources
+                .iter()
+                .find(|s| s.file == "access_events.jsonl")
+                .map_or(0, |s| s.rows),
+            t.elapsed().as_secs_f64()
+        );
+        if data.exists() {
+            std::fs::remove_dir_all(&data)
+                .with_context(|| format!("cannot clear `{}`", data.display()))?;
+        }
+        let _ = std::fs::remove_file(&days);
+        let _ = std::fs::remove_file(&marker);
+        let engine = Engine::init(&data, None)?;
+        crate::demo::register(&engine)?;
+        reset_peak();
+        let (rows, statements, secs) = ingest(&engine, &generated.mappings)?;
+        println!(
+            "  ingest                         {secs:8.1} s   peak {:7.0} MB   {rows} rows, {statements} statements, {:.0} rows/s",
+            peak_mb(),
+            rows as f64 / secs.max(1e-9)
+        );
+        if !o.skip_resolve {
+            reset_peak();
+            let t = Instant::now();
+            let loader = engine.session(crate::demo::demo_session())?;
+            let resolved = loader.resolve(&ResolveOptions {
+                schema: "Person".into(),
+                ..ResolveOptions::default()
+            })?;
+            drop(loader);
+            println!(
+                "  resolution                     {:8.1} s   peak {:7.0} MB   {} records into {} people",
+                t.elapsed().as_secs_f64(),
+                peak_mb(),
+                resolved.records,
+                resolved.clusters
+            );
+        }
+        std::fs::write(&marker, &scale_text)
+            .with_context(|| format!("cannot write `{}`", marker.display()))?;
+        engine
+    };
 
     let admin = engine.session(SessionRequest {
         principal: crate::demo::ADMIN.into(),
@@ -169,7 +185,15 @@ pub fn rules(o: &Options) -> Result<()> {
     );
 
     let t = Instant::now();
-    let (next_day, events) = clearstone_demo::write_next_day(&scale, &src)
+    // A reused store already holds the days added before: add the next.
+    let day: u32 = std::fs::read_to_string(&days)
+        .ok()
+        .and_then(|t| t.trim().parse().ok())
+        .unwrap_or(0)
+        + 1;
+    std::fs::write(&days, day.to_string())
+        .with_context(|| format!("cannot write `{}`", days.display()))?;
+    let (next_day, events) = clearstone_demo::write_next_day(&scale, &src, day)
         .context("cannot write the next day's access events")?;
     let gen_secs = t.elapsed().as_secs_f64();
     reset_peak();

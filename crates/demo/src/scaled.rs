@@ -87,19 +87,25 @@ pub fn generate_scaled(opts: &ScaledOptions, dir: &Path) -> Result<Scaled, DemoE
     })
 }
 
-/// Writes one more day of access events (dated tomorrow), about a 60th of
-/// `opts.events`, and the mapping that ingests them into the same dataset.
-/// Returns the mapping and the events written.
-pub fn write_next_day(opts: &ScaledOptions, dir: &Path) -> Result<(PathBuf, u64), DemoError> {
+/// Writes one more day of access events (`day` days from today, 1 being
+/// tomorrow), about a 60th of `opts.events`, and the mapping that ingests
+/// them into the same dataset. Returns the mapping and the events written.
+pub fn write_next_day(
+    opts: &ScaledOptions,
+    dir: &Path,
+    day: u32,
+) -> Result<(PathBuf, u64), DemoError> {
     let people = u64::from(opts.staff) * 100 / STAFF_PER_100_PEOPLE;
     let world = World::new(opts.seed, people as u32);
     let per_staff = opts.events as f64 / ACCESS_DAYS / f64::from(world.n_staff.max(1));
-    let day = today().add_days(1).iso();
+    let date = today()
+        .add_days(i32::try_from(day).unwrap_or(i32::MAX))
+        .iso();
     let path = dir.join(NEXT_DAY_FILE);
     let mut f = std::io::BufWriter::with_capacity(1 << 16, create(&path)?);
     let mut n = 0u64;
     for k in 0..world.n_staff {
-        let mut r = Rng::for_item(opts.seed, TAG, u64::from(k));
+        let mut r = Rng::for_item(opts.seed ^ u64::from(day), TAG, u64::from(k));
         let events = r.count(per_staff, (per_staff * 10.0).max(1.0) as u32);
         for _ in 0..events {
             n += 1;
@@ -110,7 +116,7 @@ pub fn write_next_day(opts: &ScaledOptions, dir: &Path) -> Result<(PathBuf, u64)
             };
             writeln!(
                 f,
-                r#"{{"event_id":"ED{n:010}","staff_no":"{}","date":"{day}","time":"{:02}:{:02}:00","type":"{kind}","action":"{action}","location":"{}","device":"CR-{:04}"}}"#,
+                r#"{{"event_id":"ED{day:03}-{n:010}","staff_no":"{}","date":"{date}","time":"{:02}:{:02}:00","type":"{kind}","action":"{action}","location":"{}","device":"CR-{:04}"}}"#,
                 world.staff_no(k),
                 r.range(0, 23),
                 r.range(0, 59),

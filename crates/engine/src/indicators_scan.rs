@@ -17,6 +17,7 @@ use clearstone_model::{
 use clearstone_policy::{Action, Decision, Resource};
 use clearstone_store::ScanRecord;
 
+use crate::indicators_lean::Lean;
 use crate::{EngineError, NOTE_TYPE, Session};
 
 /// The records read and what reading them found.
@@ -35,6 +36,7 @@ impl Session<'_> {
         &self,
         wanted: &std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
         since: Option<Timestamp>,
+        lean: Option<&Lean>,
     ) -> Result<Scanned, EngineError> {
         let ontology = self.engine.ontology();
         let types: Vec<&str> = ontology
@@ -66,6 +68,7 @@ impl Session<'_> {
                     .any(|(t, ps)| ps.contains(p) && ontology.is_a(&rec.schema, t))
             };
             let key = entity_key(&rec.dataset, &rec.entity_id);
+            let lean_here = lean.filter(|l| l.applies(&rec.schema, ontology));
             let mut record: Option<Record> = None;
             let mut changed = false;
             for v in rec.values {
@@ -124,6 +127,14 @@ impl Session<'_> {
                     continue;
                 }
                 let mut value = v.value;
+                if lean_here.is_some() {
+                    r.values.push(Value {
+                        prop: v.prop.to_string(),
+                        value,
+                        statement: String::new(),
+                    });
+                    continue;
+                }
                 let mut id = StatementId::with_entity_key(
                     key,
                     &rec.dataset,
@@ -167,7 +178,9 @@ impl Session<'_> {
             if changed {
                 out.changed.insert(rec.entity_id.to_string());
             }
-            if let Some(r) = record {
+            if let Some(r) = record
+                && lean_here.is_none_or(|l| l.keeps(&r))
+            {
                 out.records.push(r);
             }
             Ok(())

@@ -13,6 +13,7 @@ use clearstone_model::{Statement, Timestamp};
 use clearstone_policy::Action;
 use clearstone_store::{ResolutionStore, Store};
 
+use crate::indicators_lean::Lean;
 use crate::resolve_records::STATEMENTS_PER_BATCH;
 use crate::{EngineError, MASKED_SOURCE, Session};
 
@@ -84,11 +85,17 @@ impl Session<'_> {
         let wanted = self.wanted(rule)?;
         // A case grant withholds protected records statement by statement
         // (`gate.rs`); such a session reads as every other read does.
+        let lean = Lean::of(rule, self.engine.ontology());
         let (list, read_special, changed) = if self.case_grant.is_none() {
-            let s = self.scan_indicator_records(&wanted, since)?;
+            let s = self.scan_indicator_records(&wanted, since, lean.as_ref())?;
             (s.records, s.read_special, s.changed)
         } else {
-            self.indicator_records_by_statement(&wanted, since)?
+            let (mut list, special, changed) =
+                self.indicator_records_by_statement(&wanted, since)?;
+            if let Some(lean) = &lean {
+                lean.apply(&mut list, self.engine.ontology());
+            }
+            (list, special, changed)
         };
         self.indicator_view_of(&wanted, list, read_special, changed)
     }
