@@ -736,6 +736,22 @@ pub enum BenchWhat {
         #[arg(long)]
         work_dir: Option<PathBuf>,
     },
+    /// The shipped indicator rules at a scaled demo: ingest, a full
+    /// evaluation, then one more day of access events and an incremental one.
+    Rules {
+        /// Members of staff to generate.
+        #[arg(long, default_value_t = 50_000)]
+        staff: u32,
+        /// Access events to generate (about).
+        #[arg(long, default_value_t = 10_000_000)]
+        events: u64,
+        /// Where to generate and load (a fresh temporary folder, removed after, when absent).
+        #[arg(long)]
+        work_dir: Option<PathBuf>,
+        /// Leave resolution out: each record is then its own person.
+        #[arg(long)]
+        skip_resolve: bool,
+    },
 }
 
 #[derive(Subcommand)]

@@ -103,12 +103,15 @@ pub fn register(engine: &Engine) -> Result<()> {
         Some("PSD"),
         &CAVEATS,
     ))?;
+    // The monthly fairness report groups alerts by the characteristics
+    // HR holds: without HR's caveat every member of staff was hidden from
+    // it and each group came out as not known.
     admin.put_user(&user(
         "demo-dpo",
         "Demo data protection officer",
         &["data_protection_officer"],
         None,
-        &[],
+        &["HR"],
     ))?;
     // Loading sickness, union and EHC plan records is processing them: the
     // loader needs a lawful condition too, or their quarantined rows would
@@ -284,4 +287,30 @@ pub fn run(dir: &Path, scale: usize, seed: u64, no_ingest: bool) -> Result<()> {
         example_file = example.replace(':', "_"),
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use clearstone_engine::{EQUALITY_PURPOSE, Engine, SessionRequest};
+
+    // issue 18, item 5: the demo's data protection officer reads HR's
+    // workforce records under equality monitoring, or every group of the
+    // monthly report is "not known".
+    #[test]
+    fn the_demo_dpo_is_cleared_for_the_workforce_records_equality_monitoring_counts() {
+        let tmp = tempfile::tempdir().unwrap();
+        let engine = Engine::init(&tmp.path().join("data"), None).unwrap();
+        super::register(&engine).unwrap();
+        let s = engine
+            .session(SessionRequest {
+                principal: "demo-dpo".into(),
+                purpose: EQUALITY_PURPOSE.into(),
+                justification: "checking the demo's clearances".into(),
+                ..SessionRequest::default()
+            })
+            .unwrap();
+        assert!(s.principal().caveats.contains("HR"));
+    }
 }

@@ -5,6 +5,7 @@ mod args;
 mod bench;
 mod bench_http;
 mod bench_resolve;
+mod bench_rules;
 mod bench_serve;
 mod casework;
 mod demo;
@@ -747,6 +748,20 @@ fn run(cli: Cli) -> Result<()> {
             clients,
             seconds,
             work_dir,
+        })?,
+        Command::Bench {
+            what:
+                BenchWhat::Rules {
+                    staff,
+                    events,
+                    work_dir,
+                    skip_resolve,
+                },
+        } => bench_rules::rules(&bench_rules::Options {
+            staff,
+            events,
+            work_dir,
+            skip_resolve,
         })?,
     }
     Ok(())

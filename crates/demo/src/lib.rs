@@ -19,6 +19,7 @@ mod out;
 mod people;
 mod places;
 mod rng;
+mod scaled;
 mod sources;
 mod truth;
 mod written;
@@ -32,6 +33,7 @@ pub use indicators_register::REGISTER_RULE;
 pub use indicators_shared::SHARED_RULE;
 pub use notes::NOTES_TRUTH_FILE;
 pub use people::{PEOPLE_CSV_HEADER, PEOPLE_MAPPING, PeopleCsv, write_people_csv};
+pub use scaled::{NEXT_DAY_MAPPING, Scaled, ScaledOptions, generate_scaled, write_next_day};
 
 /// Scale and seed of a demo data set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

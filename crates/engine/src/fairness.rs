@@ -174,21 +174,36 @@ pub struct PublishedImpact {
 
 /// `impacts` with small cells suppressed. A group of fewer than
 /// [`PUBLISHED_CELL_MIN`] people shows nothing; a small flagged count hides
-/// the count and everything computed from it.
+/// the count and everything computed from it. The groups of a table add up
+/// to totals that are published (or shown whole in another table), so a
+/// column with one cell suppressed would give it back by subtraction: the
+/// smallest other cell of that column is suppressed with it.
 pub fn published(impacts: &[GroupImpact]) -> Vec<PublishedImpact> {
+    let mut people_ok: Vec<bool> = impacts
+        .iter()
+        .map(|i| i.people >= PUBLISHED_CELL_MIN)
+        .collect();
+    complement(&mut people_ok, &|k| impacts.get(k).map_or(0, |i| i.people));
+    let mut flagged_ok: Vec<bool> = impacts
+        .iter()
+        .zip(&people_ok)
+        .map(|(i, ok)| *ok && publishable(i.flagged))
+        .collect();
+    complement(&mut flagged_ok, &|k| {
+        impacts.get(k).map_or(0, |i| i.flagged)
+    });
     // A ratio is a rate over the reference group's rate, so a ratio beside
     // a published rate gives the reference rate back: ratios are shown only
     // when the reference group's own figures are.
-    let reference_shown = impacts.iter().any(|i| {
-        (i.ratio - 1.0).abs() < f64::EPSILON
-            && i.people >= PUBLISHED_CELL_MIN
-            && publishable(i.flagged)
-    });
+    let reference_shown = impacts
+        .iter()
+        .zip(&flagged_ok)
+        .any(|(i, ok)| (i.ratio - 1.0).abs() < f64::EPSILON && *ok);
     impacts
         .iter()
-        .map(|i| {
-            let people_ok = i.people >= PUBLISHED_CELL_MIN;
-            let flagged_ok = people_ok && publishable(i.flagged);
+        .zip(people_ok.iter().zip(&flagged_ok))
+        .map(|(i, (people_ok, flagged_ok))| {
+            let (people_ok, flagged_ok) = (*people_ok, *flagged_ok);
             let ratio_ok = flagged_ok && reference_shown;
             PublishedImpact {
                 group: i.group.clone(),
@@ -202,6 +217,24 @@ pub fn published(impacts: &[GroupImpact]) -> Vec<PublishedImpact> {
             }
         })
         .collect()
+}
+
+/// When exactly one cell of a column is suppressed, also suppresses the
+/// smallest shown one (`value` gives each cell's count), so that no total
+/// gives a suppressed cell back.
+fn complement(shown: &mut [bool], value: &dyn Fn(usize) -> u64) {
+    if shown.iter().filter(|ok| !**ok).count() != 1 {
+        return;
+    }
+    let smallest = shown
+        .iter()
+        .enumerate()
+        .filter(|(_, ok)| **ok)
+        .min_by_key(|(k, _)| value(*k))
+        .map(|(k, _)| k);
+    if let Some(cell) = smallest.and_then(|k| shown.get_mut(k)) {
+        *cell = false;
+    }
 }
 
 /// The age band of someone born on `birth` (`YYYY-MM-DD`) on `on`, in the
@@ -313,7 +346,13 @@ mod tests {
 
     #[test]
     fn small_cells_are_suppressed_with_what_gives_them_away() {
-        let out = published(&impacts(&[g("A", 30, 100), g("B", 4, 80), g("C", 0, 6)]));
+        // D is the smallest shown group: suppressed with C (see below).
+        let out = published(&impacts(&[
+            g("A", 30, 100),
+            g("B", 4, 80),
+            g("C", 0, 6),
+            g("D", 15, 50),
+        ]));
         let b = out.iter().find(|i| i.group == "B").unwrap();
         assert_eq!(b.people, Some(80));
         assert_eq!((b.flagged, b.rate, b.ratio), (None, None, None));
@@ -328,10 +367,34 @@ mod tests {
     // shown, while the rates of groups large enough still are.
     #[test]
     fn ratios_are_not_shown_when_the_reference_group_is_suppressed() {
-        let out = published(&impacts(&[g("A", 5, 8), g("B", 20, 100)]));
+        // C is suppressed with A, so that no total gives A back.
+        let out = published(&impacts(&[g("A", 5, 8), g("B", 20, 100), g("C", 2, 50)]));
         let b = out.iter().find(|i| i.group == "B").unwrap();
         assert_eq!(b.rate, Some(0.2));
         assert_eq!((b.ratio, b.ratio_interval, b.adverse), (None, None, None));
+    }
+
+    // issue 18, item 5: with one cell of a column suppressed, the totals
+    // (people 190, flagged 40) would give it back by subtraction; the
+    // smallest other cell of each column is suppressed with it.
+    #[test]
+    fn no_suppressed_cell_comes_back_by_subtraction_from_the_totals() {
+        let groups = [g("A", 25, 100), g("B", 10, 60), g("C", 4, 25), g("D", 1, 5)];
+        let out = published(&impacts(&groups));
+        let people: Vec<Option<u64>> = out.iter().map(|p| p.people).collect();
+        let flagged: Vec<Option<u64>> = out.iter().map(|p| p.flagged).collect();
+        for (figure, column) in [("people", people), ("flagged", flagged)] {
+            let hidden = column.iter().filter(|c| c.is_none()).count();
+            assert!(hidden != 1, "one {figure} cell hidden: {out:?}");
+        }
+        let d = out.iter().find(|i| i.group == "D").unwrap();
+        assert_eq!((d.people, d.flagged), (None, None));
+        // The next smallest people cell goes with D's, and with it C's
+        // flagged count (already small); A and B stay shown.
+        let c = out.iter().find(|i| i.group == "C").unwrap();
+        assert_eq!((c.people, c.flagged), (None, None));
+        let b = out.iter().find(|i| i.group == "B").unwrap();
+        assert_eq!((b.people, b.flagged), (Some(60), Some(10)));
     }
 
     #[test]

@@ -374,8 +374,13 @@ mod tests {
         for _ in 0..5 {
             people.push(person("south", None, false));
         }
+        // The smallest shown group, suppressed with the not-known one so
+        // that the total does not give that one back.
+        for _ in 0..20 {
+            people.push(person("south", Some("asian"), false));
+        }
         let r = report_from("r1", &people);
-        assert_eq!(r.people, Some(185));
+        assert_eq!(r.people, Some(205));
         assert_eq!(r.flagged, Some(42));
         assert_eq!(r.adverse_dimensions(), ["unit", "ethnicity"]);
         let eth = r
@@ -387,6 +392,8 @@ mod tests {
         assert!((black.ratio.unwrap() - 0.5).abs() < 1e-9);
         let unknown = eth.groups.iter().find(|g| g.group == NOT_KNOWN).unwrap();
         assert_eq!((unknown.people, unknown.flagged), (None, None));
+        let asian = eth.groups.iter().find(|g| g.group == "asian").unwrap();
+        assert_eq!((asian.people, asian.flagged), (None, None));
         let sex = r.tables.iter().find(|t| t.dimension == "sex").unwrap();
         assert!(!sex.adverse, "everyone not known is no comparison");
     }

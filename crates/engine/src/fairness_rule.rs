@@ -24,30 +24,46 @@ impl Session<'_> {
         text: &str,
         file: &str,
     ) -> Result<FairnessReport, EngineError> {
-        let rule = check_rule(text, file)?;
+        // A file that does not parse is one refused event; its name and
+        // text are the user's, so neither enters the log.
+        let rule = self.logged(
+            crate::Operation::Refused,
+            "fairness dry run of an indicator rule file",
+            &[],
+            || check_rule(text, file),
+        )?;
         if self.purpose.id != EQUALITY_PURPOSE {
             // Refused, and logged, as the report itself refuses: nothing
             // is evaluated for a purpose that may not have the report.
             return self.fairness_dry_run(&rule.id, rule.version, &[]);
         }
-        let stored = self
-            .engine
-            .store()?
-            .indicator_rule(&rule.id, rule.version)?
-            .ok_or_else(|| {
-                EngineError::NotFound(format!(
-                    "indicator rule `{}` version {}",
+        // The id is an identifier the parse checked: controlled vocabulary.
+        let query = format!(
+            "fairness dry run of indicator rule `{}` version {}",
+            shortened(&rule.id),
+            rule.version
+        );
+        self.logged(crate::Operation::Refused, &query, &[], || {
+            let stored = self
+                .engine
+                .store()?
+                .indicator_rule(&rule.id, rule.version)?
+                .ok_or_else(|| {
+                    EngineError::NotFound(format!(
+                        "indicator rule `{}` version {}",
+                        shortened(&rule.id),
+                        rule.version
+                    ))
+                })?;
+            if stored.body != text {
+                return Err(EngineError::InvalidInput(format!(
+                    "`{file}` is not the registered text of `{}` version {}: a changed rule is a new version",
                     shortened(&rule.id),
                     rule.version
-                ))
-            })?;
-        if stored.body != text {
-            return Err(EngineError::InvalidInput(format!(
-                "`{file}` is not the registered text of `{}` version {}: a changed rule is a new version",
-                shortened(&rule.id),
-                rule.version
-            )));
-        }
+                )));
+            }
+            Ok(())
+        })?;
         let dry_run = SessionRequest {
             principal: service.to_owned(),
             purpose: rule.purpose.clone(),

@@ -13,6 +13,7 @@ use clearstone_model::{Statement, Timestamp};
 use clearstone_policy::Action;
 use clearstone_store::{ResolutionStore, Store};
 
+use crate::indicators_lean::Lean;
 use crate::resolve_records::STATEMENTS_PER_BATCH;
 use crate::{EngineError, MASKED_SOURCE, Session};
 
@@ -20,7 +21,7 @@ use crate::{EngineError, MASKED_SOURCE, Session};
 pub(crate) const PEOPLE_SCHEMA: &str = "Person";
 
 /// What one rule reads: for each type, the properties.
-type Wanted = BTreeMap<String, BTreeSet<String>>;
+pub(crate) type Wanted = BTreeMap<String, BTreeSet<String>>;
 
 /// A view and what reading it found.
 pub(crate) struct Gathered {
@@ -34,7 +35,7 @@ pub(crate) struct Gathered {
 }
 
 impl Session<'_> {
-    fn wanted(&self, rule: &Rule) -> Result<Wanted, EngineError> {
+    pub(crate) fn wanted(&self, rule: &Rule) -> Result<Wanted, EngineError> {
         let ontology = self.engine.ontology();
         let mut wanted: Wanted = BTreeMap::new();
         for schema in rule.condition.schemas() {
@@ -81,8 +82,32 @@ impl Session<'_> {
         rule: &Rule,
         since: Option<Timestamp>,
     ) -> Result<Gathered, EngineError> {
-        let mut changed: HashSet<String> = HashSet::new();
         let wanted = self.wanted(rule)?;
+        // A case grant withholds protected records statement by statement
+        // (`gate.rs`); such a session reads as every other read does.
+        let lean = Lean::of(rule, self.engine.ontology());
+        let (list, read_special, changed) = if self.case_grant.is_none() {
+            let s = self.scan_indicator_records(&wanted, since, lean.as_ref())?;
+            (s.records, s.read_special, s.changed)
+        } else {
+            let (mut list, special, changed) =
+                self.indicator_records_by_statement(&wanted, since)?;
+            if let Some(lean) = &lean {
+                lean.apply(&mut list, self.engine.ontology());
+            }
+            (list, special, changed)
+        };
+        self.indicator_view_of(&wanted, list, read_special, changed)
+    }
+
+    /// The records of `wanted` read statement by statement through the
+    /// gate, sorted by id: the read every other answer uses.
+    pub(crate) fn indicator_records_by_statement(
+        &self,
+        wanted: &Wanted,
+        since: Option<Timestamp>,
+    ) -> Result<(Vec<Record>, bool, HashSet<String>), EngineError> {
+        let mut changed: HashSet<String> = HashSet::new();
         let ontology = self.engine.ontology();
         let reveal = self.purpose.allows_sensitive();
         let mut records: HashMap<Arc<str>, Record> = HashMap::new();
@@ -122,7 +147,7 @@ impl Session<'_> {
                 });
             }
         };
-        let canonical: HashMap<String, String> = {
+        {
             let store = self.engine.store()?;
             store.for_each_statement(&mut |s| {
                 let hit = wanted.iter().any(|(schema, props)| {
@@ -140,14 +165,30 @@ impl Session<'_> {
                 Ok(())
             })?;
             keep(&mut batch, &mut records);
-            store.canonical_ids(PEOPLE_SCHEMA)?.into_iter().collect()
-        };
+        }
         let mut list: Vec<Record> = records.into_values().collect();
         list.sort_by(|a, b| a.id.cmp(&b.id));
         for r in &mut list {
             r.values
                 .sort_by(|a, b| (&a.prop, &a.value).cmp(&(&b.prop, &b.value)));
         }
+        Ok((list, read_special, changed))
+    }
+
+    pub(crate) fn indicator_view_of(
+        &self,
+        wanted: &Wanted,
+        list: Vec<Record>,
+        read_special: bool,
+        changed: HashSet<String>,
+    ) -> Result<Gathered, EngineError> {
+        let ontology = self.engine.ontology();
+        let canonical: HashMap<String, String> = self
+            .engine
+            .store()?
+            .canonical_ids(PEOPLE_SCHEMA)?
+            .into_iter()
+            .collect();
         let n = list.len() as u64;
         let types: Vec<String> = wanted.keys().cloned().collect();
         let view = View::new(list, canonical, &|schema| {

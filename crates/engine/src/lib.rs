@@ -33,6 +33,8 @@ mod index;
 mod index_shapes;
 mod indicators;
 mod indicators_evidence;
+mod indicators_lean;
+mod indicators_scan;
 mod indicators_view;
 mod ingest;
 mod ingest_indexing;

@@ -183,3 +183,43 @@ fn a_rule_file_is_not_dry_run_for_another_purpose_nor_when_changed() {
         .unwrap_err();
     assert_eq!(err.code(), "invalid_input");
 }
+
+// issue 18, item 5: a rule file that does not parse, is not registered or
+// is not the registered text is one refused event, naming neither the
+// file nor its text (both the user's).
+#[test]
+fn a_rule_file_that_cannot_be_dry_run_is_one_refused_event() {
+    let (_t, e) = setup();
+    let eq = e.session(req("sam", EQUALITY_PURPOSE)).unwrap();
+    let ev = one_event(&e, || {
+        let err = eq
+            .fairness_of_rule("sam", "not a rule: zebra-words", "zebra-file.toml")
+            .unwrap_err();
+        assert_eq!(err.code(), "rule_syntax");
+    });
+    assert_eq!(ev.operation, "refused");
+    assert_eq!(ev.outcome, "rule_syntax");
+    assert!(!ev.query.contains("zebra"), "{}", ev.query);
+    let rule = any_absence();
+    let ev = one_event(&e, || {
+        let err = eq
+            .fairness_of_rule("sam", &rule, "zebra-file.toml")
+            .unwrap_err();
+        assert_eq!(err.code(), "not_found");
+    });
+    assert_eq!(ev.operation, "refused");
+    assert!(ev.query.contains("short_absences"), "{}", ev.query);
+    assert!(!ev.query.contains("zebra"), "{}", ev.query);
+    support::admin(&e, "registering a rule")
+        .register_rule(&rule, "short_absences.toml")
+        .unwrap();
+    let changed = rule.replace("threshold = 1", "threshold = 2");
+    let ev = one_event(&e, || {
+        let err = eq
+            .fairness_of_rule("sam", &changed, "zebra-file.toml")
+            .unwrap_err();
+        assert_eq!(err.code(), "invalid_input");
+    });
+    assert_eq!(ev.operation, "refused");
+    assert!(!ev.query.contains("zebra"), "{}", ev.query);
+}

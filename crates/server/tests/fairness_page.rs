@@ -48,12 +48,18 @@ threshold = 3
 "#;
 
 /// Twelve staff in the north unit, ten of them alerted this month, and
-/// three in the south, one alerted: a cell under 10.
+/// three in the south, one alerted: a cell under 10. Ten in the east, none
+/// alerted: the smallest other group, suppressed with the south so that
+/// the totals do not give the south's figures back.
 fn start_staff() -> TestServer {
     let dir = tempfile::tempdir().unwrap();
     let mut csv = String::from("id,name,unit,ethnicity\n");
-    for i in 1..=15 {
-        let unit = if i <= 12 { "north" } else { "south" };
+    for i in 1..=25 {
+        let unit = match i {
+            1..=12 => "north",
+            13..=15 => "south",
+            _ => "east",
+        };
         csv.push_str(&format!("{i},Person {i},{unit},white\n"));
     }
     std::fs::write(dir.path().join("staff.csv"), csv).unwrap();

@@ -6,6 +6,7 @@
 mod accounts;
 mod cases;
 mod error;
+mod indicator_scan;
 mod indicators;
 mod migrations;
 mod pack;
@@ -17,6 +18,7 @@ mod sqlite;
 pub use accounts::{AccountStore, ApiToken};
 pub use cases::{AlertReviewAct, CaseDecision, CaseEntry, CaseFile, CaseStore, CaseTask};
 pub use error::StoreError;
+pub use indicator_scan::{ScanRecord, ScanValue};
 pub use indicators::{AlertWrite, IndicatorRule, IndicatorRun, IndicatorStore};
 pub use migrations::SCHEMA_VERSION;
 pub use records::{
