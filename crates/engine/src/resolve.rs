@@ -9,7 +9,7 @@ use clearstone_model::{Timestamp, limits};
 use clearstone_policy::Action;
 use clearstone_resolve::settings::Settings;
 use clearstone_resolve::{
-    ComparisonVectors, Features, Record, RuleCount, ScoredPair, candidates, candidates_since,
+    ComparisonVectors, Features, RuleCount, ScoredPair, Values, candidates, candidates_since,
     cluster, model_file,
 };
 use clearstone_store::{MatchPair, ResolutionRun, ResolutionStore};
@@ -158,19 +158,30 @@ impl Session<'_> {
             HashSet::new()
         };
         // A record the ingest changed is scored again like a new one.
-        let changed = loaded.changed;
-        let (old, new): (Vec<_>, Vec<_>) = loaded
-            .ids
-            .into_iter()
-            .zip(loaded.records)
-            .partition(|(id, _)| known.contains(id) && !changed.contains(id));
+        let changed = &loaded.changed;
+        let is_old = |id: &String| known.contains(id) && !changed.contains(id);
+        let (old, new): (Vec<usize>, Vec<usize>) =
+            (0..loaded.ids.len()).partition(|&i| loaded.ids.get(i).is_some_and(is_old));
         let split = old.len();
-        let (ids, records): (Vec<String>, Vec<Record>) = old.into_iter().chain(new).unzip();
-        let features =
-            Features::compute(&settings.schema, &records).map_err(|e| invalid("records", e))?;
+        let features = if new.is_empty() || old.is_empty() {
+            loaded.features(&settings.schema)
+        } else {
+            let values = reordered(&loaded.values, old.iter().chain(&new));
+            let mut f = Features::new(&settings.schema);
+            f.extend_values(&values).map(|()| f)
+        }
+        .map_err(|e| invalid("records", e))?;
+        let ids: Vec<String> = if new.is_empty() || old.is_empty() {
+            loaded.ids
+        } else {
+            old.iter()
+                .chain(&new)
+                .filter_map(|&i| loaded.ids.get(i).cloned())
+                .collect()
+        };
         // The text is in the features now; holding it too would add to the
         // peak while pairs are compared.
-        drop(records);
+        drop(loaded.values);
         phases.end("features");
 
         let model_text = match (&opts.model, opts.incremental, &last) {
@@ -470,6 +481,15 @@ impl Session<'_> {
         phases.end("index upkeep");
         Ok((distinct.len() as u64, changed.len() as u64))
     }
+}
+
+/// The records of `values` in the order given.
+fn reordered<'a>(values: &Values, order: impl Iterator<Item = &'a usize>) -> Values {
+    let mut out = Values::new(values.width());
+    for &i in order {
+        out.push(|f, text| text.push_str(values.get(i, f).unwrap_or_default()));
+    }
+    out
 }
 
 /// A pair with its left id first in sort order, as pairs and judgements

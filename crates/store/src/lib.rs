@@ -13,6 +13,7 @@ mod records;
 mod resolution;
 mod saved_searches;
 mod sqlite;
+mod value_scan;
 
 pub use accounts::{AccountStore, ApiToken};
 pub use cases::{AlertReviewAct, CaseDecision, CaseEntry, CaseFile, CaseStore, CaseTask};
@@ -26,6 +27,7 @@ pub use records::{
 pub use resolution::{Judgement, MatchPair, ResolutionRun, ResolutionStore};
 pub use saved_searches::{SavedSearchRow, SavedSearchStore};
 pub use sqlite::SqliteStore;
+pub use value_scan::{ScannedEntity, ScannedValue};
 
 use clearstone_model::{Statement, Timestamp};
 
