@@ -230,11 +230,23 @@ impl Engine {
         key: &str,
         cache: &mut ShapeCache,
     ) -> Result<(), EngineError> {
-        writer.delete_entity(id).map_err(search_error)?;
         let statements = self
             .store()?
             .entity_statements(id, limits::ENTITY_STATEMENTS_MAX)?;
-        for doc in self.documents(id, key, &statements, cache)? {
+        self.replace_keyed(writer, id, key, &statements, cache)
+    }
+
+    /// Replaces the documents of one entity with those of `statements`.
+    fn replace_keyed(
+        &self,
+        writer: &mut IndexWriter,
+        id: &str,
+        key: &str,
+        statements: &[Statement],
+        cache: &mut ShapeCache,
+    ) -> Result<(), EngineError> {
+        writer.delete_entity(id).map_err(search_error)?;
+        for doc in self.documents(id, key, statements, cache)? {
             writer.add(&doc).map_err(search_error)?;
         }
         Ok(())
@@ -286,7 +298,12 @@ impl Engine {
         let mut writer = self.writer()?;
         let mut shapes = ShapeCache::default();
         for (id, key) in keys {
-            self.reread_keyed(&mut writer, id, key, &mut shapes)?;
+            // Read beside the writer, whose page cache is sized for ingest:
+            // a resolution's re-reads would fill it with every record.
+            let statements = self
+                .reader()?
+                .entity_statements(id, limits::ENTITY_STATEMENTS_MAX)?;
+            self.replace_keyed(&mut writer, id, key, &statements, &mut shapes)?;
         }
         self.index.commit(writer)
     }

@@ -37,8 +37,8 @@ pub struct ResolveOptions {
     /// seen since the last run (what an ingest touched), with the last
     /// run's model and settings, against everything already resolved.
     pub incremental: bool,
-    /// Statements read through the gate at a time (a default when absent):
-    /// memory stays bounded whatever the size of the store.
+    /// Kept for callers that still set it; values are now read in one pass
+    /// and gated once per shape, so it changes nothing.
     pub batch_statements: Option<usize>,
 }
 
@@ -282,25 +282,24 @@ impl Session<'_> {
         // What scoring needed is not held while the pairs are stored and
         // the records clustered.
         drop((features, vectors, pairs));
-        let run_id = self.engine.store()?.put_resolution(&run, &kept, true)?;
+        let run_id = {
+            let mut store = self.engine.store()?;
+            let id = store.put_resolution(&run, &kept, true)?;
+            store.release_cache()?;
+            id
+        };
         drop(kept);
         phases.end("storing pairs");
-        let (clusters, reindexed) =
+        let (clusters, reindexed, canonical) =
             self.recluster_timed(&opts.schema, &ids, settings.threshold, &mut phases)?;
         // The event names every record combined and the canonical id each
         // now belongs to, so that "who combined this record, into what" is
         // answered from the log.
-        let run_ids: std::collections::HashSet<&str> = ids.iter().map(String::as_str).collect();
-        let canonical: Vec<String> = self
-            .engine
-            .store()?
-            .canonical_ids(&opts.schema)?
-            .into_iter()
-            .filter(|(id, _)| run_ids.contains(id.as_str()))
-            .map(|(_, canonical)| canonical)
+        let subjects: std::collections::BTreeSet<&str> = ids
+            .iter()
+            .chain(canonical.iter().map(|(_, c)| c))
+            .map(String::as_str)
             .collect();
-        let subjects: std::collections::BTreeSet<&str> =
-            ids.iter().chain(&canonical).map(String::as_str).collect();
         let subjects: Vec<&str> = subjects.into_iter().collect();
         self.record(
             Operation::Combine,
@@ -384,7 +383,7 @@ impl Session<'_> {
         threshold: f64,
     ) -> Result<u64, EngineError> {
         self.recluster_timed(schema, ids, threshold, &mut Phases::start())
-            .map(|(clusters, _)| clusters)
+            .map(|(clusters, _, _)| clusters)
     }
 
     fn recluster_timed(
@@ -393,7 +392,7 @@ impl Session<'_> {
         ids: &[String],
         threshold: f64,
         phases: &mut Phases,
-    ) -> Result<(u64, u64), EngineError> {
+    ) -> Result<(u64, u64, Vec<(String, String)>), EngineError> {
         let mut ids: Vec<&str> = ids.iter().map(String::as_str).collect();
         ids.sort_unstable();
         ids.dedup();
@@ -458,7 +457,11 @@ impl Session<'_> {
                 .collect(),
         );
         phases.end("clustering");
-        self.engine.store()?.put_canonical(schema, &canonical)?;
+        {
+            let mut store = self.engine.store()?;
+            store.put_canonical(schema, &canonical)?;
+            store.release_cache()?;
+        }
         phases.end("storing canonical ids");
         let mut changed: Vec<(String, String)> = ids
             .iter()
@@ -479,7 +482,7 @@ impl Session<'_> {
         drop(before);
         self.engine.rekey(&changed)?;
         phases.end("index upkeep");
-        Ok((distinct.len() as u64, changed.len() as u64))
+        Ok((distinct.len() as u64, changed.len() as u64, canonical))
     }
 }
 

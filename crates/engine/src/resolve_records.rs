@@ -177,7 +177,9 @@ impl Session<'_> {
         let mut targets_changed: HashSet<Box<str>> = HashSet::new();
         let mut other = Kept::default();
         let mut failed: Option<EngineError> = None;
-        let store = self.engine.store()?;
+        // A read connection: its small page cache is what a scan of the
+        // whole store fills, not the writer's, which is sized for ingest.
+        let store = self.engine.reader()?;
         store.for_each_entity_values(&props, &mut |e| {
             let Some(first) = e.values.first() else {
                 return Ok(());
@@ -234,6 +236,7 @@ impl Session<'_> {
             }
             Ok(())
         })?;
+        store.release_cache()?;
         drop(store);
         if let Some(e) = failed {
             return Err(e);

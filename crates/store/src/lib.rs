@@ -10,6 +10,7 @@ mod indicators;
 mod migrations;
 mod pack;
 mod records;
+mod release;
 mod resolution;
 mod saved_searches;
 mod sqlite;
