@@ -290,8 +290,11 @@ impl Session<'_> {
         };
         drop(kept);
         phases.end("storing pairs");
-        let (clusters, reindexed, canonical) =
-            self.recluster_timed(&opts.schema, &ids, settings.threshold, &mut phases)?;
+        let Reclustered {
+            clusters,
+            reindexed,
+            canonical,
+        } = self.recluster_timed(&opts.schema, &ids, settings.threshold, &mut phases)?;
         // The event names every record combined and the canonical id each
         // now belongs to, so that "who combined this record, into what" is
         // answered from the log.
@@ -383,7 +386,7 @@ impl Session<'_> {
         threshold: f64,
     ) -> Result<u64, EngineError> {
         self.recluster_timed(schema, ids, threshold, &mut Phases::start())
-            .map(|(clusters, _, _)| clusters)
+            .map(|r| r.clusters)
     }
 
     fn recluster_timed(
@@ -392,7 +395,7 @@ impl Session<'_> {
         ids: &[String],
         threshold: f64,
         phases: &mut Phases,
-    ) -> Result<(u64, u64, Vec<(String, String)>), EngineError> {
+    ) -> Result<Reclustered, EngineError> {
         let mut ids: Vec<&str> = ids.iter().map(String::as_str).collect();
         ids.sort_unstable();
         ids.dedup();
@@ -482,8 +485,21 @@ impl Session<'_> {
         drop(before);
         self.engine.rekey(&changed)?;
         phases.end("index upkeep");
-        Ok((distinct.len() as u64, changed.len() as u64, canonical))
+        Ok(Reclustered {
+            clusters: distinct.len() as u64,
+            reindexed: changed.len() as u64,
+            canonical,
+        })
     }
+}
+
+/// What clustering a run's records did.
+struct Reclustered {
+    clusters: u64,
+    /// Records whose search documents were rewritten.
+    reindexed: u64,
+    /// Each record's canonical id.
+    canonical: Vec<(String, String)>,
 }
 
 /// The records of `values` in the order given.
