@@ -297,14 +297,16 @@ impl Engine {
         }
         let mut writer = self.writer()?;
         let mut shapes = ShapeCache::default();
+        // One read connection for every re-read, its pages given back after:
+        // the writer's cache is sized for ingest, and taking the readers in
+        // turn would fill each one's.
+        let reader = self.reader()?;
         for (id, key) in keys {
-            // Read beside the writer, whose page cache is sized for ingest:
-            // a resolution's re-reads would fill it with every record.
-            let statements = self
-                .reader()?
-                .entity_statements(id, limits::ENTITY_STATEMENTS_MAX)?;
+            let statements = reader.entity_statements(id, limits::ENTITY_STATEMENTS_MAX)?;
             self.replace_keyed(&mut writer, id, key, &statements, &mut shapes)?;
         }
+        reader.release_cache()?;
+        drop(reader);
         self.index.commit(writer)
     }
 
