@@ -230,11 +230,23 @@ impl Engine {
         key: &str,
         cache: &mut ShapeCache,
     ) -> Result<(), EngineError> {
-        writer.delete_entity(id).map_err(search_error)?;
         let statements = self
             .store()?
             .entity_statements(id, limits::ENTITY_STATEMENTS_MAX)?;
-        for doc in self.documents(id, key, &statements, cache)? {
+        self.replace_keyed(writer, id, key, &statements, cache)
+    }
+
+    /// Replaces the documents of one entity with those of `statements`.
+    fn replace_keyed(
+        &self,
+        writer: &mut IndexWriter,
+        id: &str,
+        key: &str,
+        statements: &[Statement],
+        cache: &mut ShapeCache,
+    ) -> Result<(), EngineError> {
+        writer.delete_entity(id).map_err(search_error)?;
+        for doc in self.documents(id, key, statements, cache)? {
             writer.add(&doc).map_err(search_error)?;
         }
         Ok(())
@@ -275,9 +287,16 @@ impl Engine {
         }
         let mut writer = self.writer()?;
         let mut shapes = ShapeCache::default();
+        // One read connection for every re-read, its pages given back after:
+        // the writer's cache is sized for ingest, and taking the readers in
+        // turn would fill each one's.
+        let reader = self.reader()?;
         for (id, key) in keys {
-            self.reread_keyed(&mut writer, id, key, &mut shapes)?;
+            let statements = reader.entity_statements(id, limits::ENTITY_STATEMENTS_MAX)?;
+            self.replace_keyed(&mut writer, id, key, &statements, &mut shapes)?;
         }
+        reader.release_cache()?;
+        drop(reader);
         self.index.commit(writer)
     }
 

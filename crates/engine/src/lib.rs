@@ -63,6 +63,7 @@ mod replay;
 mod replay_upload;
 mod resolution_defaults;
 mod resolve;
+mod resolve_gate;
 mod resolve_profile;
 mod resolve_records;
 mod review;

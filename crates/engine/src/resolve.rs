@@ -9,7 +9,7 @@ use clearstone_model::{Timestamp, limits};
 use clearstone_policy::Action;
 use clearstone_resolve::settings::Settings;
 use clearstone_resolve::{
-    ComparisonVectors, Features, Record, RuleCount, ScoredPair, candidates, candidates_since,
+    ComparisonVectors, Features, RuleCount, ScoredPair, Values, candidates, candidates_since,
     cluster, model_file,
 };
 use clearstone_store::{MatchPair, ResolutionRun, ResolutionStore};
@@ -37,8 +37,8 @@ pub struct ResolveOptions {
     /// seen since the last run (what an ingest touched), with the last
     /// run's model and settings, against everything already resolved.
     pub incremental: bool,
-    /// Statements read through the gate at a time (a default when absent):
-    /// memory stays bounded whatever the size of the store.
+    /// Kept for callers that still set it; values are now read in one pass
+    /// and gated once per shape, so it changes nothing.
     pub batch_statements: Option<usize>,
 }
 
@@ -158,19 +158,30 @@ impl Session<'_> {
             HashSet::new()
         };
         // A record the ingest changed is scored again like a new one.
-        let changed = loaded.changed;
-        let (old, new): (Vec<_>, Vec<_>) = loaded
-            .ids
-            .into_iter()
-            .zip(loaded.records)
-            .partition(|(id, _)| known.contains(id) && !changed.contains(id));
+        let changed = &loaded.changed;
+        let is_old = |id: &String| known.contains(id) && !changed.contains(id);
+        let (old, new): (Vec<usize>, Vec<usize>) =
+            (0..loaded.ids.len()).partition(|&i| loaded.ids.get(i).is_some_and(is_old));
         let split = old.len();
-        let (ids, records): (Vec<String>, Vec<Record>) = old.into_iter().chain(new).unzip();
-        let features =
-            Features::compute(&settings.schema, &records).map_err(|e| invalid("records", e))?;
+        let features = if new.is_empty() || old.is_empty() {
+            loaded.features(&settings.schema)
+        } else {
+            let values = reordered(&loaded.values, old.iter().chain(&new));
+            let mut f = Features::new(&settings.schema);
+            f.extend_values(&values).map(|()| f)
+        }
+        .map_err(|e| invalid("records", e))?;
+        let ids: Vec<String> = if new.is_empty() || old.is_empty() {
+            loaded.ids
+        } else {
+            old.iter()
+                .chain(&new)
+                .filter_map(|&i| loaded.ids.get(i).cloned())
+                .collect()
+        };
         // The text is in the features now; holding it too would add to the
         // peak while pairs are compared.
-        drop(records);
+        drop(loaded.values);
         phases.end("features");
 
         let model_text = match (&opts.model, opts.incremental, &last) {
@@ -271,25 +282,27 @@ impl Session<'_> {
         // What scoring needed is not held while the pairs are stored and
         // the records clustered.
         drop((features, vectors, pairs));
-        let run_id = self.engine.store()?.put_resolution(&run, &kept, true)?;
+        let run_id = {
+            let mut store = self.engine.store()?;
+            let id = store.put_resolution(&run, &kept, true)?;
+            store.release_cache()?;
+            id
+        };
         drop(kept);
         phases.end("storing pairs");
-        let (clusters, reindexed) =
-            self.recluster_timed(&opts.schema, &ids, settings.threshold, &mut phases)?;
+        let Reclustered {
+            clusters,
+            reindexed,
+            canonical,
+        } = self.recluster_timed(&opts.schema, &ids, settings.threshold, &mut phases)?;
         // The event names every record combined and the canonical id each
         // now belongs to, so that "who combined this record, into what" is
         // answered from the log.
-        let run_ids: std::collections::HashSet<&str> = ids.iter().map(String::as_str).collect();
-        let canonical: Vec<String> = self
-            .engine
-            .store()?
-            .canonical_ids(&opts.schema)?
-            .into_iter()
-            .filter(|(id, _)| run_ids.contains(id.as_str()))
-            .map(|(_, canonical)| canonical)
+        let subjects: std::collections::BTreeSet<&str> = ids
+            .iter()
+            .chain(canonical.iter().map(|(_, c)| c))
+            .map(String::as_str)
             .collect();
-        let subjects: std::collections::BTreeSet<&str> =
-            ids.iter().chain(&canonical).map(String::as_str).collect();
         let subjects: Vec<&str> = subjects.into_iter().collect();
         self.record(
             Operation::Combine,
@@ -373,7 +386,7 @@ impl Session<'_> {
         threshold: f64,
     ) -> Result<u64, EngineError> {
         self.recluster_timed(schema, ids, threshold, &mut Phases::start())
-            .map(|(clusters, _)| clusters)
+            .map(|r| r.clusters)
     }
 
     fn recluster_timed(
@@ -382,7 +395,7 @@ impl Session<'_> {
         ids: &[String],
         threshold: f64,
         phases: &mut Phases,
-    ) -> Result<(u64, u64), EngineError> {
+    ) -> Result<Reclustered, EngineError> {
         let mut ids: Vec<&str> = ids.iter().map(String::as_str).collect();
         ids.sort_unstable();
         ids.dedup();
@@ -447,7 +460,11 @@ impl Session<'_> {
                 .collect(),
         );
         phases.end("clustering");
-        self.engine.store()?.put_canonical(schema, &canonical)?;
+        {
+            let mut store = self.engine.store()?;
+            store.put_canonical(schema, &canonical)?;
+            store.release_cache()?;
+        }
         phases.end("storing canonical ids");
         let mut changed: Vec<(String, String)> = ids
             .iter()
@@ -468,8 +485,30 @@ impl Session<'_> {
         drop(before);
         self.engine.rekey(&changed)?;
         phases.end("index upkeep");
-        Ok((distinct.len() as u64, changed.len() as u64))
+        Ok(Reclustered {
+            clusters: distinct.len() as u64,
+            reindexed: changed.len() as u64,
+            canonical,
+        })
     }
+}
+
+/// What clustering a run's records did.
+struct Reclustered {
+    clusters: u64,
+    /// Records whose search documents were rewritten.
+    reindexed: u64,
+    /// Each record's canonical id.
+    canonical: Vec<(String, String)>,
+}
+
+/// The records of `values` in the order given.
+fn reordered<'a>(values: &Values, order: impl Iterator<Item = &'a usize>) -> Values {
+    let mut out = Values::new(values.width());
+    for &i in order {
+        out.push(|f, text| text.push_str(values.get(i, f).unwrap_or_default()));
+    }
+    out
 }
 
 /// A pair with its left id first in sort order, as pairs and judgements

@@ -88,7 +88,8 @@ impl Session<'_> {
             self.require_type_anywhere(Action::Ingest, schema, &what)?;
             let settings = parse_settings(settings)?;
             let loaded = self.resolution_records(&settings, schema)?;
-            let features = Features::compute(&settings.schema, &loaded.records)
+            let features = loaded
+                .features(&settings.schema)
                 .map_err(|e| EngineError::InvalidInput(format!("records: {e}")))?;
             let records = features.len() as u64;
             let mut fields = Vec::new();

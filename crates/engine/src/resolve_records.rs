@@ -3,15 +3,13 @@
 //! treated as missing, never compared in their placeholder form.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
 
-use clearstone_model::{Markings, Statement, Timestamp};
-use clearstone_policy::Action;
-use clearstone_resolve::Record;
+use clearstone_model::Timestamp;
 use clearstone_resolve::settings::Settings;
-use clearstone_store::Store;
+use clearstone_resolve::{Features, ResolveError, Schema, Values};
 
-use crate::{EngineError, MASKED_SOURCE, Session};
+use crate::resolve_gate::ShapeGate;
+use crate::{EngineError, Session};
 
 /// Where a field's value comes from: a property of the entity, or of the
 /// entity it references through `via`.
@@ -37,9 +35,19 @@ fn column(spec: &str) -> Column {
 /// The entities' records, ordered by entity id.
 pub(crate) struct Loaded {
     pub ids: Vec<String>,
-    pub records: Vec<Record>,
+    /// Each entity's values, field by field, in the order of `ids`.
+    pub values: Values,
     /// Entities with a value first seen after the time asked about.
     pub changed: HashSet<String>,
+}
+
+impl Loaded {
+    /// The features of the records, for blocking and comparing.
+    pub(crate) fn features(&self, schema: &Schema) -> Result<Features, ResolveError> {
+        let mut features = Features::new(schema);
+        features.extend_values(&self.values)?;
+        Ok(features)
+    }
 }
 
 /// The properties a settings file reads, directly and through references,
@@ -51,14 +59,6 @@ struct Wanted {
 }
 
 impl Wanted {
-    /// The references followed to read a referenced property.
-    fn referenced_via(&self) -> impl Iterator<Item = &str> {
-        self.columns
-            .iter()
-            .flatten()
-            .filter_map(|c| c.via.as_deref())
-    }
-
     fn new(settings: &Settings) -> Wanted {
         let columns: Vec<Vec<Column>> = settings
             .columns
@@ -89,91 +89,48 @@ impl Wanted {
     }
 }
 
-/// Statements gated at a time: few enough that reading a large store holds
-/// only the values resolution keeps, not every statement.
+/// Statements gated at a time by callers that still name a batch size:
+/// values are now read entity by entity and gated once per shape, so a run
+/// holds only the values resolution keeps whatever the size.
 pub(crate) const STATEMENTS_PER_BATCH: usize = 65_536;
 
-/// Each entity's values of some properties (by their place in a list), kept
-/// as the statements stream past, and which entities have a value first seen
-/// after a given time.
-struct Gathered {
-    props: usize,
-    of: HashMap<Arc<str>, Vec<Vec<String>>>,
-    since: Option<Timestamp>,
-    changed: HashSet<Arc<str>>,
-}
-
-impl Gathered {
-    fn new(props: usize, since: Option<Timestamp>) -> Gathered {
-        Gathered {
-            props,
-            of: HashMap::new(),
-            since,
-            changed: HashSet::new(),
-        }
-    }
-
-    fn offer(&mut self, entity: Arc<str>, prop: usize, first_seen: Timestamp, value: String) {
-        if self.since.is_some_and(|t| first_seen > t) {
-            self.changed.insert(entity.clone());
-        }
-        let props = self.props;
-        let values = self
-            .of
-            .entry(entity)
-            .or_insert_with(|| vec![Vec::new(); props]);
-        if let Some(slot) = values.get_mut(prop)
-            && !slot.contains(&value)
-        {
-            slot.push(value);
-        }
-    }
-
-    /// The entity's values of the property at `prop`, in sorted order so
-    /// that the order statements arrive in does not matter.
-    fn get(&self, entity: &str, prop: usize) -> &[String] {
-        self.of
-            .get(entity)
-            .and_then(|v| v.get(prop))
-            .map_or(&[], Vec::as_slice)
-    }
-
-    fn sort(&mut self) {
-        for slot in self.of.values_mut().flatten() {
-            slot.sort_unstable();
-        }
-    }
-}
-
-/// One `Arc` for each dataset, type and markings read. The store gives
-/// each record its own; the gate decides once per shape it sees by address,
-/// so shared ones make that once per batch rather than once per record.
+/// Values kept as they stream past: one text, and for each value its
+/// property's place and where it lies in the text.
 #[derive(Default)]
-struct Shared {
-    names: HashSet<Arc<str>>,
-    markings: HashSet<Arc<Markings>>,
+struct Kept {
+    text: String,
+    values: Vec<(u32, u32, u32)>,
 }
 
-impl Shared {
-    fn name(&mut self, name: &mut Arc<str>) {
-        match self.names.get(name) {
-            Some(n) => *name = n.clone(),
-            None => {
-                self.names.insert(name.clone());
-            }
-        }
+impl Kept {
+    fn push(&mut self, prop: usize, value: &str) -> Result<(), EngineError> {
+        let too_many = |e| invalid_size("values read", e);
+        let start = u32::try_from(self.text.len()).map_err(too_many)?;
+        self.text.push_str(value);
+        let end = u32::try_from(self.text.len()).map_err(too_many)?;
+        let prop = u32::try_from(prop).map_err(too_many)?;
+        self.values.push((prop, start, end));
+        Ok(())
     }
 
-    fn share(&mut self, s: &mut Statement) {
-        self.name(&mut s.dataset);
-        self.name(&mut s.schema);
-        match self.markings.get(&s.markings) {
-            Some(m) => s.markings = m.clone(),
-            None => {
-                self.markings.insert(s.markings.clone());
-            }
-        }
+    /// The values in `range` of `values` that are of the property at `prop`.
+    fn of(&self, range: (u32, u32), prop: usize) -> impl Iterator<Item = &str> {
+        let (from, to) = (range.0 as usize, range.1 as usize);
+        self.values
+            .get(from..to)
+            .unwrap_or_default()
+            .iter()
+            .filter(move |(p, _, _)| *p as usize == prop)
+            .filter_map(|(_, a, b)| self.text.get(*a as usize..*b as usize))
     }
+
+    fn len(&self) -> Result<u32, EngineError> {
+        u32::try_from(self.values.len()).map_err(|e| invalid_size("values read", e))
+    }
+}
+
+fn invalid_size(what: &str, e: impl std::fmt::Display) -> EngineError {
+    EngineError::InvalidInput(format!("{what}: {e}"))
 }
 
 impl Session<'_> {
@@ -187,125 +144,163 @@ impl Session<'_> {
         self.resolution_records_in(settings, schema, STATEMENTS_PER_BATCH, None)
     }
 
-    /// As [`Session::resolution_records`], gating `batch` statements at a
-    /// time, and marking the entities with a value (of their own or of a
-    /// record they reference) first seen after `since`.
+    /// As [`Session::resolution_records`], marking the entities with a
+    /// value (of their own or of a record they reference) first seen after
+    /// `since`. Values are read in one pass over the store, entity by
+    /// entity, and gated once per shape (`ShapeGate`); `_batch` is kept for
+    /// callers that bound memory by it.
     pub(crate) fn resolution_records_in(
         &self,
         settings: &Settings,
         schema: &str,
-        batch: usize,
+        _batch: usize,
         since: Option<Timestamp>,
     ) -> Result<Loaded, EngineError> {
-        let batch = batch.max(1);
         let wanted = Wanted::new(settings);
         let ontology = self.engine.ontology();
-        let mut own = Gathered::new(wanted.direct.len(), since);
-        let mut targets = Gathered::new(wanted.referenced.len(), since);
-        let mut subjects: Vec<Statement> = Vec::new();
-        let mut others: Vec<Statement> = Vec::new();
-        // Gated a batch at a time; masked values count as missing.
-        let keep = |batch: &mut Vec<Statement>, props: &[String], into: &mut Gathered| {
-            let (allowed, _) = self.gate(Action::Resolve, std::mem::take(batch), None);
-            for s in allowed {
-                if &*s.origin.source == MASKED_SOURCE {
-                    continue;
+        // One list for the scan: the direct properties, then the referenced
+        // ones; a scanned value's place says which it is.
+        let props: Vec<&str> = wanted
+            .direct
+            .iter()
+            .chain(&wanted.referenced)
+            .map(String::as_str)
+            .collect();
+        let split = wanted.direct.len();
+        let mut gate = ShapeGate::new(self, &props);
+        let mut is_subject: HashMap<i64, bool> = HashMap::new();
+        let mut own_ids: Vec<String> = Vec::new();
+        let mut own_ranges: Vec<(u32, u32)> = Vec::new();
+        let mut own_changed: Vec<bool> = Vec::new();
+        let mut own = Kept::default();
+        let mut targets: HashMap<Box<str>, (u32, u32)> = HashMap::new();
+        let mut targets_changed: HashSet<Box<str>> = HashSet::new();
+        let mut other = Kept::default();
+        let mut failed: Option<EngineError> = None;
+        // A read connection: its small page cache is what a scan of the
+        // whole store fills, not the writer's, which is sized for ingest.
+        let store = self.engine.reader()?;
+        store.for_each_entity_values(&props, &mut |e| {
+            let Some(first) = e.values.first() else {
+                return Ok(());
+            };
+            // An entity's versions share its type.
+            let subject = match is_subject.get(&first.schema_id) {
+                Some(s) => *s,
+                None => {
+                    let name = match gate.schema(&store, first.schema_id) {
+                        Ok(n) => n,
+                        Err(err) => {
+                            failed.get_or_insert(err);
+                            return Ok(());
+                        }
+                    };
+                    let s = ontology.is_a(&name, schema);
+                    is_subject.insert(first.schema_id, s);
+                    s
                 }
-                if let Some(p) = props.iter().position(|p| **p == *s.prop) {
-                    into.offer(s.entity_id, p, s.first_seen, s.value);
+            };
+            let (kept, wanted_props) = if subject {
+                (&mut own, 0..split)
+            } else {
+                (&mut other, split..props.len())
+            };
+            let result = (|| -> Result<bool, EngineError> {
+                let from = kept.len()?;
+                let mut changed = false;
+                for v in e.values.iter().filter(|v| wanted_props.contains(&v.prop)) {
+                    let Some(value) = gate.value(&store, e.entity_id, v)? else {
+                        continue;
+                    };
+                    changed |= since.is_some_and(|t| v.first_seen > t);
+                    kept.push(v.prop - wanted_props.start, &value)?;
                 }
-            }
-        };
-        let mut shared = Shared::default();
-        self.engine.store()?.for_each_statement(&mut |mut s| {
-            if ontology.is_a(&s.schema, schema) {
-                shared.share(&mut s);
-                if wanted.direct.iter().any(|p| **p == *s.prop) {
-                    subjects.push(s);
-                    if subjects.len() >= batch {
-                        keep(&mut subjects, &wanted.direct, &mut own);
+                let to = kept.len()?;
+                if from == to {
+                    return Ok(false);
+                }
+                if subject {
+                    own_ids.push(e.entity_id.to_owned());
+                    own_ranges.push((from, to));
+                    own_changed.push(changed);
+                } else {
+                    targets.insert(e.entity_id.into(), (from, to));
+                    if changed {
+                        targets_changed.insert(e.entity_id.into());
                     }
                 }
-            } else if wanted.referenced.iter().any(|p| **p == *s.prop) {
-                shared.share(&mut s);
-                others.push(s);
-                if others.len() >= batch {
-                    keep(&mut others, &wanted.referenced, &mut targets);
-                }
+                Ok(true)
+            })();
+            if let Err(err) = result {
+                failed.get_or_insert(err);
             }
             Ok(())
         })?;
-        keep(&mut subjects, &wanted.direct, &mut own);
-        keep(&mut others, &wanted.referenced, &mut targets);
-        own.sort();
-        targets.sort();
-        let mut ids: Vec<&Arc<str>> = own.of.keys().collect();
-        ids.sort();
-        let records = ids
-            .iter()
-            .map(|id| record(&wanted, id, &own, &targets))
-            .collect();
-        let changed = ids
-            .iter()
-            .filter(|id| {
-                own.changed.contains(**id)
-                    || wanted.referenced_via().any(|via| {
-                        let p = wanted.direct.iter().position(|d| d == via);
-                        p.is_some_and(|p| {
-                            own.get(id, p)
-                                .iter()
-                                .any(|t| targets.changed.contains(t.as_str()))
-                        })
-                    })
-            })
-            .map(|id| id.to_string())
-            .collect();
+        store.release_cache()?;
+        drop(store);
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        let width = wanted.columns.len();
+        let mut values = Values::new(width);
+        let mut changed = HashSet::new();
+        let mut fields: Vec<Vec<&str>> = vec![Vec::new(); width];
+        for (i, (id, range)) in own_ids.iter().zip(&own_ranges).enumerate() {
+            for f in &mut fields {
+                f.clear();
+            }
+            let mut refers_to_changed = false;
+            for (cols, field) in wanted.columns.iter().zip(&mut fields) {
+                for c in cols {
+                    match &c.via {
+                        None => {
+                            if let Some(p) = wanted.direct.iter().position(|d| *d == c.prop) {
+                                for v in own.of(*range, p) {
+                                    add_once(v, field);
+                                }
+                            }
+                        }
+                        Some(via) => {
+                            let p = wanted.direct.iter().position(|d| d == via);
+                            let r = wanted.referenced.iter().position(|r| *r == c.prop);
+                            let (Some(p), Some(r)) = (p, r) else { continue };
+                            for target in own.of(*range, p) {
+                                refers_to_changed |= targets_changed.contains(target);
+                                if let Some(t) = targets.get(target) {
+                                    for v in other.of(*t, r) {
+                                        add_once(v, field);
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            values.push(|f, text| {
+                if let Some(vs) = fields.get(f) {
+                    for (k, v) in vs.iter().enumerate() {
+                        if k > 0 {
+                            text.push_str(clearstone_resolve::record::VALUE_SEPARATOR_STR);
+                        }
+                        text.push_str(v);
+                    }
+                }
+            });
+            if own_changed.get(i).copied().unwrap_or(false) || refers_to_changed {
+                changed.insert(id.clone());
+            }
+        }
         Ok(Loaded {
-            ids: ids.into_iter().map(|id| id.to_string()).collect(),
-            records,
+            ids: own_ids,
+            values,
             changed,
         })
     }
 }
 
-fn record(wanted: &Wanted, id: &str, own: &Gathered, targets: &Gathered) -> Record {
-    let direct = |prop: &str| {
-        wanted
-            .direct
-            .iter()
-            .position(|d| d == prop)
-            .map_or(&[][..], |p| own.get(id, p))
-    };
-    let fields = wanted
-        .columns
-        .iter()
-        .map(|cols| {
-            // Every value of every column, each once, in the columns' order.
-            let mut values: Vec<&str> = Vec::new();
-            for c in cols {
-                let found: Vec<&str> = match &c.via {
-                    None => direct(&c.prop).iter().map(String::as_str).collect(),
-                    Some(via) => {
-                        let p = wanted.referenced.iter().position(|r| *r == c.prop);
-                        direct(via)
-                            .iter()
-                            .flat_map(|target| p.map_or(&[][..], |p| targets.get(target, p)))
-                            .map(String::as_str)
-                            .collect()
-                    }
-                };
-                for v in found {
-                    if !values.contains(&v) {
-                        values.push(v);
-                    }
-                }
-            }
-            (!values.is_empty())
-                .then(|| values.join(clearstone_resolve::record::VALUE_SEPARATOR_STR))
-        })
-        .collect();
-    Record {
-        id: id.to_owned(),
-        fields,
+/// Adds a value to a field's values unless it is there already.
+fn add_once<'v>(v: &'v str, field: &mut Vec<&'v str>) {
+    if !field.contains(&v) {
+        field.push(v);
     }
 }

@@ -11,9 +11,11 @@ mod indicators;
 mod migrations;
 mod pack;
 mod records;
+mod release;
 mod resolution;
 mod saved_searches;
 mod sqlite;
+mod value_scan;
 
 pub use accounts::{AccountStore, ApiToken};
 pub use cases::{AlertReviewAct, CaseDecision, CaseEntry, CaseFile, CaseStore, CaseTask};
@@ -28,6 +30,7 @@ pub use records::{
 pub use resolution::{Judgement, MatchPair, ResolutionRun, ResolutionStore};
 pub use saved_searches::{SavedSearchRow, SavedSearchStore};
 pub use sqlite::SqliteStore;
+pub use value_scan::{ScannedEntity, ScannedValue};
 
 use clearstone_model::{Statement, Timestamp};
 

@@ -138,7 +138,7 @@ impl SqliteStore {
         Ok(id)
     }
 
-    fn name(&self, id: i64) -> Result<Arc<str>, StoreError> {
+    pub(crate) fn name(&self, id: i64) -> Result<Arc<str>, StoreError> {
         if let Some(n) = self.names.borrow().get(&id) {
             return Ok(n.clone());
         }
