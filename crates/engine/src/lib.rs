@@ -69,6 +69,7 @@ mod subjects;
 mod traces;
 mod unknown_act;
 mod witnesses;
+mod saved_search_erasure;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

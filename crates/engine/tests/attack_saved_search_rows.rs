@@ -1,6 +1,8 @@
 //! An erased saved search: its text went with the person it named, but its
 //! row stayed, keeping the text's hash and its owner's place toward the
-//! limit of saved searches. The row goes whole.
+//! limit of saved searches. The row goes whole. And a saved search never
+//! run, naming the person only by a nickname, was kept: erasure now runs each
+//! saved search, and one that finds the person goes with them.
 #![allow(clippy::unwrap_used, clippy::panic)]
 
 mod support;
@@ -30,16 +32,10 @@ fn query(q: &str) -> SearchFilters {
     }
 }
 
-#[test]
-fn an_erased_saved_search_frees_its_place() {
-    let tmp = tempfile::tempdir().unwrap();
-    std::fs::write(tmp.path().join("people.csv"), ROWS).unwrap();
-    std::fs::write(
-        tmp.path().join("people.toml"),
-        clearstone_demo::PEOPLE_MAPPING,
-    )
-    .unwrap();
-    let e = Engine::init(&tmp.path().join("data"), None).unwrap();
+fn setup(tmp: &std::path::Path) -> Engine {
+    std::fs::write(tmp.join("people.csv"), ROWS).unwrap();
+    std::fs::write(tmp.join("people.toml"), clearstone_demo::PEOPLE_MAPPING).unwrap();
+    let e = Engine::init(&tmp.join("data"), None).unwrap();
     support::register(
         &e,
         "set-up",
@@ -52,9 +48,18 @@ fn an_erased_saved_search_frees_its_place() {
             ..support::purpose("pds", &["analyst", "data_protection_officer"], &["*"])
         },
     );
-    let s = e.session(req("ana")).unwrap();
-    s.ingest(&tmp.path().join("people.toml"), &mut |_| {})
+    e.session(req("ana"))
+        .unwrap()
+        .ingest(&tmp.join("people.toml"), &mut |_| {})
         .unwrap();
+    e
+}
+
+#[test]
+fn an_erased_saved_search_frees_its_place() {
+    let tmp = tempfile::tempdir().unwrap();
+    let e = setup(tmp.path());
+    let s = e.session(req("ana")).unwrap();
     let found = s.save_search("follow up", &query("bart")).unwrap();
     let page = SearchPage {
         offset: 0,
@@ -75,4 +80,28 @@ fn an_erased_saved_search_frees_its_place() {
     let s = e.session(req("ana")).unwrap();
     assert_eq!(s.saved_searches().unwrap().len(), SAVED_SEARCHES_MAX - 1);
     s.save_search("one more", &query("lee")).unwrap();
+}
+
+#[test]
+fn a_saved_search_never_run_that_finds_the_erased_person_goes_with_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let e = setup(tmp.path());
+    let s = e.session(req("ana")).unwrap();
+    s.save_search("follow up", &query("bart")).unwrap();
+    s.save_search("someone else", &query("catherine")).unwrap();
+    drop(s);
+
+    let dpo = e.session(req("dpo")).unwrap();
+    assert!(dpo.erase("people:person:p1", "SAR-2026-9").unwrap() > 0);
+    drop(dpo);
+
+    let names: Vec<String> = e
+        .session(req("ana"))
+        .unwrap()
+        .saved_searches()
+        .unwrap()
+        .into_iter()
+        .map(|s| s.name)
+        .collect();
+    assert_eq!(names, ["someone else"]);
 }
