@@ -70,6 +70,7 @@ mod traces;
 mod unknown_act;
 mod witnesses;
 mod saved_search_erasure;
+mod dataset_counts;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

@@ -13,6 +13,7 @@ mod records;
 mod resolution;
 mod saved_searches;
 mod sqlite;
+mod dataset_counts;
 
 pub use accounts::{AccountStore, ApiToken};
 pub use cases::{AlertReviewAct, CaseDecision, CaseEntry, CaseFile, CaseStore, CaseTask};
