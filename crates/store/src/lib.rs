@@ -5,6 +5,7 @@
 
 mod accounts;
 mod cases;
+mod dataset_counts;
 mod error;
 mod indicators;
 mod migrations;
@@ -13,7 +14,6 @@ mod records;
 mod resolution;
 mod saved_searches;
 mod sqlite;
-mod dataset_counts;
 
 pub use accounts::{AccountStore, ApiToken};
 pub use cases::{AlertReviewAct, CaseDecision, CaseEntry, CaseFile, CaseStore, CaseTask};
