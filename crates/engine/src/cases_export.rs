@@ -83,7 +83,9 @@ impl Session<'_> {
             };
             for m in members {
                 let raw = self.raw_statements(&m)?;
-                let (shown, _) = self.gate(Action::Export, raw, None);
+                // As the case pages show it, with or without the case's
+                // grant: protected characteristics withheld.
+                let (shown, _) = self.gate_for_review(Action::Export, raw);
                 let shown = self.drop_hidden_targets(Action::Export, shown)?;
                 if let Some(entity) = Entity::assemble(&m, shown) {
                     records.push(entity_json(&entity));

@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use clearstone_model::{Markings, PropType, Sensitivity, Statement, limits};
-use clearstone_policy::{Action, Resource};
+use clearstone_policy::{Action, Decision, Resource};
 use clearstone_search::{IndexDoc, IndexWriter, SearchIndex, Visible};
 use clearstone_store::{BatchOutcome, ResolutionStore, Store};
 use sha2::Digest;
@@ -92,7 +92,7 @@ impl Index {
         })
     }
 
-    fn shapes(&self) -> Result<MutexGuard<'_, BTreeMap<u64, Shape>>, EngineError> {
+    pub(crate) fn shapes(&self) -> Result<MutexGuard<'_, BTreeMap<u64, Shape>>, EngineError> {
         self.shapes
             .lock()
             .map_err(|_| EngineError::Internal("the shape register lock was poisoned".into()))
@@ -564,6 +564,21 @@ impl Session<'_> {
         {
             return Ok(v);
         }
+        let visible = self.shapes_where(action, Decision::is_allow)?;
+        if shared {
+            self.engine
+                .decisions
+                .keep_visible(&self.decisions, action, count, &visible);
+        }
+        Ok(visible)
+    }
+
+    /// The shapes whose decision for `action` passes `keep`.
+    pub(crate) fn shapes_where(
+        &self,
+        action: Action,
+        keep: impl Fn(Decision) -> bool,
+    ) -> Result<Visible, EngineError> {
         let shapes = self.engine.index.shapes()?.clone();
         let mut ancestors: HashMap<&str, Vec<String>> = HashMap::new();
         let mut out = Vec::with_capacity(shapes.len());
@@ -582,17 +597,11 @@ impl Session<'_> {
                 type_sensitivity: self.engine.ontology().type_sensitivity(&s.schema),
                 markings: s.markings.clone(),
             };
-            if self.decide(action, &resource, false).is_allow() {
+            if keep(self.decide(action, &resource, false)) {
                 out.push(*id);
             }
         }
-        let visible = Visible::new(out);
-        if shared {
-            self.engine
-                .decisions
-                .keep_visible(&self.decisions, action, count, &visible);
-        }
-        Ok(visible)
+        Ok(Visible::new(out))
     }
 }
 

@@ -35,6 +35,7 @@ impl Session<'_> {
     pub fn datasets(&self) -> Result<Vec<Dataset>, EngineError> {
         let mut out = self.engine.store()?.datasets()?;
         out.retain(|d| self.sees_dataset(d));
+        self.visible_counts(&mut out)?;
         self.record(
             Operation::Consult,
             "list datasets",

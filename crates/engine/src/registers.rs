@@ -163,7 +163,7 @@ impl Session<'_> {
     pub fn put_user(&self, p: &Principal) -> Result<(), EngineError> {
         self.logged(
             Operation::Administer,
-            &register_query("put user", &p.id),
+            &self.registered_query("put user", Register::Principal, &p.id),
             &[],
             || {
                 self.require_administer("change users")?;
@@ -230,7 +230,7 @@ impl Session<'_> {
     pub fn put_purpose(&self, p: &Purpose) -> Result<(), EngineError> {
         self.logged(
             Operation::Administer,
-            &register_query("put purpose", &p.id),
+            &self.registered_query("put purpose", Register::Purpose, &p.id),
             &[],
             || {
                 self.require_administer("change purposes")?;

@@ -157,7 +157,8 @@ impl Session<'_> {
     /// Hashes of kept texts that name the record: the queries of searches
     /// that found it (by the subjects of their events, which covers a
     /// nickname or a misspelling), and every search query or justification
-    /// holding one of its identifying values.
+    /// holding one of its identifying values, and every saved search whose
+    /// query finds it.
     pub(crate) fn texts_naming(
         &self,
         ids: &[&str],
@@ -180,20 +181,25 @@ impl Session<'_> {
         // when that query found it, even by a nickname no value holds.
         let found_by = out.clone();
         let needles = needles(self.engine, values);
-        if needles.is_empty() && found_by.is_empty() {
-            return Ok(out.into_iter().collect());
-        }
+        // Saved searches no search found the record with: each is run below.
+        let mut unproven: Vec<(String, String)> = Vec::new();
         store.for_each_text(&mut |hash, text| {
             // Policy texts are kept under another prefix and name no one.
             if hash.starts_with(TEXT_PREFIX) {
                 let words = tokenize(text);
-                let saved_found = crate::saved_searches::saved_query(text)
-                    .is_some_and(|q| found_by.contains(&crate::session::text_ref(&q)));
+                let saved = crate::saved_searches::saved_query(text);
+                let saved_found = saved
+                    .as_ref()
+                    .is_some_and(|q| found_by.contains(&crate::session::text_ref(q)));
                 if saved_found || needles.iter().any(|n| n.found_in(&words)) {
                     out.insert(hash.to_string());
+                } else if let Some(q) = saved {
+                    unproven.push((hash.to_string(), q));
                 }
             }
         })?;
+        drop(store);
+        out.extend(self.saved_searches_finding(ids, &unproven)?);
         Ok(out.into_iter().collect())
     }
 }

@@ -1,8 +1,9 @@
 //! CSRF: every state-changing request made with the session cookie carries
 //! the session's token, as an `x-csrf-token` header (scripts) or a `csrf`
-//! form field (pages' forms; a file upload's form, in its action's query
-//! string). Requests with an API token and no cookie
-//! carry none: a browser never adds a bearer token by itself.
+//! form field (pages' forms; a file upload's form, as its `csrf` part). Never
+//! in an address's query string: it would stay in the browser's history and
+//! the address of the page answered. Requests with an API token and no
+//! cookie carry none: a browser never adds a bearer token by itself.
 
 use axum::body::{Body, to_bytes};
 use axum::extract::{Request, State};
@@ -50,16 +51,6 @@ pub(crate) async fn check(State(state): State<AppState>, req: Request, next: Nex
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
-    // A file upload's form names its token in its action's query string:
-    // its body is streamed to the handler, not read here.
-    if content_type.starts_with("multipart/form-data")
-        && let Some(token) = form_field(req.uri().query().unwrap_or_default().as_bytes(), "csrf")
-    {
-        return match same(&token, &web.csrf) {
-            true => next.run(req).await,
-            false => refused(),
-        };
-    }
     let is_form = content_type.starts_with("application/x-www-form-urlencoded");
     if !is_form {
         return match crate::multipart::check_upload(req, &web.csrf).await {

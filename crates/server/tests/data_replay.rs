@@ -36,21 +36,23 @@ fn since(server: &TestServer, before: i64, user: &str) -> Vec<clearstone_engine:
         .collect()
 }
 
-/// Posts a multipart form as the browser: (status, body).
+/// Posts a multipart form as the browser, its token in the body: (status, body).
 fn upload(b: &Browser, csrf: Option<&str>, dataset: &str, file: &str) -> (u16, String) {
     let boundary = "x-boundary-7MA4YWxkTrZu0gW";
+    let token = match csrf {
+        Some(t) => {
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{t}\r\n")
+        }
+        None => String::new(),
+    };
     let body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"dataset\"\r\n\r\n{dataset}\r\n\
+        "{token}--{boundary}\r\nContent-Disposition: form-data; name=\"dataset\"\r\n\r\n{dataset}\r\n\
          --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"more.csv\"\r\n\
          Content-Type: text/csv\r\n\r\n{file}\r\n--{boundary}--\r\n"
     );
-    let path = match csrf {
-        Some(t) => format!("/data/quarantine/replay?csrf={t}"),
-        None => "/data/quarantine/replay".to_string(),
-    };
     let mut req = b
         .client
-        .post(format!("{}{path}", b.base))
+        .post(format!("{}/data/quarantine/replay", b.base))
         .header(
             "content-type",
             format!("multipart/form-data; boundary={boundary}"),
@@ -84,7 +86,8 @@ fn a_corrected_file_releases_what_now_maps_and_says_why_the_rest_fails() {
     let csrf = ana.csrf.clone().unwrap();
     let (_, _, html) = ana.send("GET", "/data", None);
     assert!(
-        html.contains(&format!("action=\"/data/quarantine/replay?csrf={csrf}\""))
+        html.contains("action=\"/data/quarantine/replay\"")
+            && html.contains(&format!("name=\"csrf\" value=\"{csrf}\""))
             && html.contains("enctype=\"multipart/form-data\""),
         "{html}"
     );

@@ -5,6 +5,7 @@
 
 mod accounts;
 mod cases;
+mod dataset_counts;
 mod error;
 mod indicator_scan;
 mod indicators;

@@ -732,6 +732,9 @@ impl Store for SqliteStore {
         }
         for hash in &e.texts {
             out.texts += tx.execute("DELETE FROM text_ref WHERE hash = ?1", [hash])? as u64;
+            // A saved search of an erased text would keep its hash, its
+            // owner and its place toward their limit: it goes whole.
+            tx.execute("DELETE FROM saved_search WHERE text = ?1", [hash])?;
         }
         tx.execute("DELETE FROM dangling WHERE entity_id = ?1", params![id])?;
         // A case's link names the record: it goes with it.

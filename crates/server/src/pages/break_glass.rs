@@ -112,6 +112,13 @@ fn checked(form: &BreakGlassForm, purposes: &[PurposeChoice]) -> (Vec<FieldError
             ),
         ));
     }
+    let case_ref = form.case_ref.trim();
+    if !case_ref.is_empty() && !clearstone_engine::is_case_reference(case_ref) {
+        errors.push(FieldError::new(
+            "case_ref",
+            capitalised(&clearstone_engine::case_reference_problem()),
+        ));
+    }
     let minutes = form.minutes.trim().parse::<u64>().unwrap_or(0);
     if minutes == 0 || minutes > BREAK_GLASS_MINUTES_MAX {
         errors.push(FieldError::new(

@@ -1,29 +1,24 @@
 //! Replaying a dataset's quarantine from a corrected export uploaded on the
 //! data page: a multipart form, bounded in size, with the CSRF token in its
-//! action (its body is not read before the handler). The engine replays it
+//! body like every other form's (a token in the action's query would stay in
+//! the result page's address and the browser's history). The body is read,
+//! within its bound, before the token is checked. The engine replays it
 //! as `clearstone quarantine replay --from FILE` does, through the gate, as
 //! one event; the page shows what was released and what still fails, why.
 
 use askama::Template;
 use axum::extract::multipart::MultipartRejection;
-use axum::extract::{Multipart, Query, State};
+use axum::extract::{Multipart, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use clearstone_engine::{EngineError, REPLAY_UPLOAD_BYTES_MAX, ReplaySummary};
-use serde::Deserialize;
 
 use super::Pages;
 use super::form::FieldError;
-use super::layout::{Chrome, off_thread, problem, render, working_form};
+use super::layout::{Chrome, off_thread, problem, render, working, working_form};
 
 /// The body a replay may send: the file and the form around it.
 pub(crate) const REPLAY_BODY_BYTES_MAX: usize = REPLAY_UPLOAD_BYTES_MAX + 64 * 1024;
-
-#[derive(Deserialize, Default)]
-pub(crate) struct Token {
-    #[serde(default)]
-    csrf: String,
-}
 
 #[derive(Template)]
 #[template(path = "data_replay.html")]
@@ -34,9 +29,10 @@ struct ReplayPage {
     done: Option<ReplaySummary>,
 }
 
-/// What the form sent: the dataset named, the file's name and bytes.
+/// What the form sent: its token, the dataset named, the file's name and bytes.
 #[derive(Default)]
 struct Sent {
+    csrf: String,
     dataset: String,
     name: String,
     bytes: Vec<u8>,
@@ -46,6 +42,7 @@ async fn read(mut form: Multipart) -> Result<Sent, String> {
     let mut sent = Sent::default();
     while let Some(field) = form.next_field().await.map_err(|e| e.body_text())? {
         match field.name() {
+            Some("csrf") => sent.csrf = field.text().await.map_err(|e| e.body_text())?,
             Some("dataset") => sent.dataset = field.text().await.map_err(|e| e.body_text())?,
             Some("file") => {
                 sent.name = field.file_name().unwrap_or_default().to_string();
@@ -57,17 +54,12 @@ async fn read(mut form: Multipart) -> Result<Sent, String> {
     Ok(sent)
 }
 
-/// `POST /data/quarantine/replay?csrf=…`: one event, whatever the outcome.
+/// `POST /data/quarantine/replay`: one event, whatever the outcome.
 pub(crate) async fn replay(
     State(pages): State<Pages>,
     headers: HeaderMap,
-    Query(token): Query<Token>,
     form: Result<Multipart, MultipartRejection>,
 ) -> Response {
-    let (who, work) = match working_form(&pages, &headers, &token.csrf) {
-        Ok(w) => w,
-        Err(refused) => return refused,
-    };
     let sent = match form {
         Ok(f) => read(f).await,
         Err(e) => Err(e.body_text()),
@@ -75,6 +67,10 @@ pub(crate) async fn replay(
     let sent = match sent {
         Ok(s) => s,
         Err(why) => {
+            // Only one signed in and working learns why a body was refused.
+            if let Err(refused) = working(&pages, &headers) {
+                return refused;
+            }
             let why = why.to_lowercase();
             let status = match why.contains("length limit") {
                 true => StatusCode::PAYLOAD_TOO_LARGE,
@@ -88,6 +84,10 @@ pub(crate) async fn replay(
             )
                 .into_response();
         }
+    };
+    let (who, work) = match working_form(&pages, &headers, &sent.csrf) {
+        Ok(w) => w,
+        Err(refused) => return refused,
     };
     off_thread(move || {
         let chrome = Chrome::new(&pages, &who, "/data");
