@@ -151,6 +151,9 @@ mod tests {
             g("north", 30, 100),
             g("south", 12, 80),
             g("east", 3, 50),
+            // The smallest shown cell, suppressed with east so that the
+            // total does not give east back.
+            g("west", 11, 90),
         ]))
     }
 
@@ -169,7 +172,9 @@ mod tests {
         assert!(shape.adverse && shape.value == "0.50");
         let east = c.bars.iter().find(|b| b.label == "east").unwrap();
         assert!(east.shown.is_none(), "3 flagged is a small cell");
-        assert!(c.description.contains("1 suppressed"), "{}", c.description);
+        let west = c.bars.iter().find(|b| b.label == "west").unwrap();
+        assert!(west.shown.is_none(), "west goes with east");
+        assert!(c.description.contains("2 suppressed"), "{}", c.description);
     }
 
     #[test]
