@@ -188,17 +188,13 @@ impl Session<'_> {
         Ok(case)
     }
 
-    /// `action `id`` for a case there is, or `action` alone: a reference
-    /// typed for a case that does not exist may be anything a person typed
-    /// (a name, an email address), which the log must not keep.
+    /// `action `id`` for a case there is and whose team the user is on, or
+    /// `action` alone: a reference typed for a case that does not exist may
+    /// be anything a person typed (a name, an email address), which the log
+    /// must not keep; and one the user may not see is logged as absent, since
+    /// their own record of access shows them the event.
     pub(crate) fn case_query(&self, action: &str, id: &str) -> String {
-        let exists = is_register_id(id)
-            && self
-                .engine
-                .store()
-                .ok()
-                .and_then(|s| s.case_file(id).ok().flatten())
-                .is_some();
+        let exists = is_register_id(id) && self.member_case(id).is_ok();
         match exists {
             true => register_query(action, id),
             false => action.to_string(),
