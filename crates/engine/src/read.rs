@@ -198,8 +198,22 @@ impl Session<'_> {
         if assigned {
             return Vec::new();
         }
-        let has =
-            |prop: &str, value: &str| raw.iter().any(|s| &*s.prop == prop && s.value == value);
+        // Only a value the session may see raises a concern: the flag is in
+        // the event the user reads back, so a hidden record in their unit
+        // would otherwise be told from one never loaded.
+        let has = |prop: &str, value: &str| {
+            let matching: Vec<Statement> = raw
+                .iter()
+                .filter(|s| &*s.prop == prop && s.value == value)
+                .cloned()
+                .collect();
+            !matching.is_empty()
+                && self
+                    .gate(Action::View, matching, None)
+                    .0
+                    .iter()
+                    .any(|s| s.value == value)
+        };
         let mut out = Vec::new();
         if p.attributes.get("person").is_some_and(|me| me == entity_id) {
             out.push("own_record");

@@ -1,0 +1,138 @@
+//! A record the session may not see, looked up by id, against one that was
+//! never loaded: the answer, the event the user reads back in their own
+//! record of access, and the time taken must not tell them apart.
+#![allow(clippy::unwrap_used, clippy::panic)]
+
+mod support;
+
+use std::time::Instant;
+
+use clearstone_engine::{Classification, Engine, Session, SessionRequest};
+
+/// The same staff layout for two datasets: `staff`, which the purpose
+/// covers, and `pay`, which it does not.
+fn mapping(dataset: &str) -> String {
+    format!(
+        r#"version = 1
+[dataset]
+name = "{dataset}"
+[source]
+format = "csv"
+path = "{dataset}.csv"
+[[entities]]
+name = "staff"
+schema = "StaffMember"
+keys = ["staff_no"]
+subject_category = "staff"
+[entities.properties]
+name = {{ column = "name" }}
+staff_number = {{ column = "staff_no" }}
+unit = {{ column = "unit" }}
+"#
+    )
+}
+
+/// `rows` staff in `staff` and in `pay`, all in ana's own unit, loaded; ana
+/// works under `pds`, which covers `staff` only.
+fn engine(tmp: &std::path::Path, rows: usize) -> Engine {
+    let e = Engine::init(&tmp.join("data"), None).unwrap();
+    let all = support::purpose("all", &["data_engineer"], &["staff", "pay"]);
+    let pds = support::purpose("pds", &["analyst"], &["staff"]);
+    {
+        let admin = support::bootstrap_admin(&e, "setting up the lookups");
+        let mut ana = support::user(
+            "ana",
+            &["analyst", "data_engineer"],
+            Classification::OfficialSensitive,
+            &[],
+        );
+        ana.unit = Some("PSD".into());
+        admin.put_user(&ana).unwrap();
+        admin.put_purpose(&all).unwrap();
+        admin.put_purpose(&pds).unwrap();
+    }
+    for dataset in ["staff", "pay"] {
+        let mut csv = String::from("staff_no,name,unit\n");
+        for n in 1..=rows {
+            csv.push_str(&format!("P{n},Person {n},PSD\n"));
+        }
+        std::fs::write(tmp.join(format!("{dataset}.csv")), csv).unwrap();
+        std::fs::write(tmp.join(format!("{dataset}.toml")), mapping(dataset)).unwrap();
+        let loader = e.session(request("all")).unwrap();
+        loader
+            .ingest(&tmp.join(format!("{dataset}.toml")), &mut |_| {})
+            .unwrap();
+    }
+    e
+}
+
+fn request(purpose: &str) -> SessionRequest {
+    SessionRequest {
+        principal: "ana".into(),
+        purpose: purpose.into(),
+        justification: "checking hidden lookups".into(),
+        ..SessionRequest::default()
+    }
+}
+
+/// The last event ana can read back, without its id, time and subjects.
+fn own_last(s: &Session<'_>) -> (String, String, String, Vec<String>) {
+    // Reading one's events is logged after they are read.
+    let e = s.own_events(1).unwrap().into_iter().next().unwrap();
+    (e.operation, e.query, e.outcome, e.flags)
+}
+
+#[test]
+fn a_hidden_colleague_is_logged_as_an_absent_record_not_as_a_colleague() {
+    let tmp = tempfile::tempdir().unwrap();
+    let e = engine(tmp.path(), 2);
+    let s = e.session(request("pds")).unwrap();
+    // A colleague the purpose covers: seen, and a concern for PSD.
+    s.show("staff:staff:P1").unwrap();
+    let (_, _, _, flags) = own_last(&s);
+    assert_eq!(flags, ["self_monitoring"]);
+    let hidden = s.show("pay:staff:P1").unwrap_err();
+    let hidden_event = own_last(&s);
+    let absent = s.show("pay:staff:P7").unwrap_err();
+    let absent_event = own_last(&s);
+    assert_eq!(
+        hidden.to_string().replace("P1", "P7"),
+        absent.to_string(),
+        "the answer"
+    );
+    assert_eq!(hidden_event, absent_event, "the event the user reads back");
+    let admin = support::admin(&e, "reading the concerns");
+    assert_eq!(admin.alerts(100).unwrap().len(), 1, "one concern, the seen one");
+}
+
+/// The median of `n` calls of `f` on each of two ids, taken in turns so a
+/// change of load falls on both alike.
+fn medians(n: usize, mut f: impl FnMut(&str), a: &str, b: &str) -> (u128, u128) {
+    let mut ta = Vec::with_capacity(n);
+    let mut tb = Vec::with_capacity(n);
+    for _ in 0..n {
+        for (id, out) in [(a, &mut ta), (b, &mut tb)] {
+            let t = Instant::now();
+            f(id);
+            out.push(t.elapsed().as_nanos());
+        }
+    }
+    ta.sort_unstable();
+    tb.sort_unstable();
+    (ta[n / 2], tb[n / 2])
+}
+
+/// Prints the median time of `show` and `dossier` for a hidden and an
+/// absent id over 2,000 calls each (run with `--ignored --nocapture`).
+#[test]
+#[ignore]
+fn hidden_and_absent_take_the_same_time() {
+    let tmp = tempfile::tempdir().unwrap();
+    let e = engine(tmp.path(), 2_000);
+    let s = e.session(request("pds")).unwrap();
+    let (hidden, absent) = ("pay:staff:P1000", "pay:staff:P9999");
+    let (h, a) = medians(2_000, |id| drop(s.show(id)), hidden, absent);
+    println!("show:    hidden {h} ns, absent {a} ns (median of 2000)");
+    let (h, a) = medians(2_000, |id| drop(s.dossier(id)), hidden, absent);
+    println!("dossier: hidden {h} ns, absent {a} ns (median of 2000)");
+}
