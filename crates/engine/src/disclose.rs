@@ -154,6 +154,15 @@ impl Session<'_> {
                 .to_path_buf(),
             Destination::Stream(_) => self.engine.dir().to_path_buf(),
         };
+        let checked = match &to {
+            Destination::File(p) => writable_destination(p),
+            Destination::Stream(_) => Ok(()),
+        };
+        if let Err(err) = checked {
+            let outcome = format!("failed: {}", err.code());
+            self.record(Operation::Disclose, &query, &[], recipient, &outcome)?;
+            return Err(err);
+        }
         let (spool, done, sha, bytes) = match spool_in(&dir, write) {
             Ok(spooled) => spooled,
             Err(err) => {
@@ -188,6 +197,35 @@ impl Session<'_> {
         }
         Ok(done)
     }
+}
+
+/// An export replaces a file of the user's own at its destination, never a
+/// symbolic link (whose target may be anything) or a file another user owns
+/// in a directory both may write to.
+fn writable_destination(path: &Path) -> Result<(), EngineError> {
+    use std::os::unix::fs::MetadataExt as _;
+    let meta = match std::fs::symlink_metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(io(path)(e)),
+    };
+    let shown = path.display();
+    if meta.file_type().is_symlink() {
+        return Err(EngineError::InvalidInput(format!(
+            "`{shown}` is a symbolic link: an export is written to a file, never through a link"
+        )));
+    }
+    if !meta.is_file() {
+        return Err(EngineError::InvalidInput(format!(
+            "`{shown}` is not a file: an export replaces only a file"
+        )));
+    }
+    if meta.uid() != rustix::process::geteuid().as_raw() {
+        return Err(EngineError::InvalidInput(format!(
+            "`{shown}` belongs to another user: an export replaces only a file of one's own"
+        )));
+    }
+    Ok(())
 }
 
 /// Runs `write` into a new temporary file in `dir` (removed when dropped),
