@@ -57,6 +57,7 @@ mod quarantine;
 mod read;
 mod readers;
 mod references;
+mod refused_request;
 mod registers;
 mod registers_add;
 mod registers_edit;

@@ -133,7 +133,10 @@ impl From<EngineError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.status, Json(self.body)).into_response()
+        let code = crate::unlogged::ErrorCode(self.body.code.clone());
+        let mut response = (self.status, Json(self.body)).into_response();
+        response.extensions_mut().insert(code);
+        response
     }
 }
 

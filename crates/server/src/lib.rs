@@ -41,6 +41,7 @@ mod openapi;
 pub mod pages;
 mod serve;
 mod state;
+mod unlogged;
 mod work;
 
 pub use auth::{SESSION_COOKIE, SESSION_COOKIE_TLS, random_password};
@@ -70,6 +71,10 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             csrf::check,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            unlogged::record,
         ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -74,6 +74,8 @@ pub struct Work {
     /// The web session's cookie, when the request came from a browser.
     cookie: Option<String>,
     pub(crate) csrf: Option<String>,
+    /// Told when the engine session opens, so a refusal before it is logged.
+    slot: Option<crate::unlogged::Slot>,
 }
 
 impl Work {
@@ -97,6 +99,9 @@ impl Work {
     {
         let engine = self.state.engine.clone();
         let request = self.request.clone();
+        if let Some(slot) = &self.slot {
+            slot.opened();
+        }
         let out = crate::blocking::run(move || {
             let session = engine.session(request).map_err(|e| (true, e))?;
             act(&session).map_err(|e| (false, e))
@@ -133,11 +138,16 @@ impl FromRequestParts<AppState> for Work {
             let request = tokio::task::spawn_blocking(move || engine.token_request(&token))
                 .await
                 .map_err(|e| ApiError::internal(&e.to_string()))??;
+            let slot = parts.extensions.get::<crate::unlogged::Slot>().cloned();
+            if let Some(s) = &slot {
+                s.found(&request);
+            }
             return Ok(Self {
                 state: state.clone(),
                 request,
                 cookie: None,
                 csrf: None,
+                slot,
             });
         }
         let who = SignedIn::from_request_parts(parts, state).await?;
@@ -147,11 +157,16 @@ impl FromRequestParts<AppState> for Work {
                 "choose a purpose and give a justification first",
             )
         })?;
+        let slot = parts.extensions.get::<crate::unlogged::Slot>().cloned();
+        if let Some(s) = &slot {
+            s.found(&request);
+        }
         Ok(Self {
             state: state.clone(),
             request,
             cookie: Some(who.cookie),
             csrf: Some(who.web.csrf),
+            slot,
         })
     }
 }

@@ -92,13 +92,19 @@ fn a_corrected_file_releases_what_now_maps_and_says_why_the_rest_fails() {
         "{html}"
     );
 
-    // Without the token nothing runs.
+    // Without the token nothing runs; each attempt is one refused event.
     let before = events(&server).first().unwrap().id;
     let (s, _) = upload(&ana, None, "hr", CORRECTED);
     assert_eq!(s, 403);
     let (s, _) = upload(&ana, Some("forged"), "hr", CORRECTED);
     assert_eq!(s, 403);
-    assert!(since(&server, before, "ana").is_empty());
+    let logged = since(&server, before, "ana");
+    assert_eq!(logged.len(), 2, "{logged:?}");
+    assert!(
+        logged.iter().all(|e| e.outcome == "csrf_failed"),
+        "{logged:?}"
+    );
+    let before = events(&server).first().unwrap().id;
 
     // An empty file is the user's to fix, and one event.
     let (s, html) = upload(&ana, Some(&csrf), "hr", "");

@@ -115,11 +115,13 @@ fn every_note_route_needs_sign_in_and_work_and_is_one_event() {
     s.case_link("C-1", "subject", CHILD).unwrap();
     drop(s);
     let csrf = sw.csrf.clone().unwrap();
-    // A forged form is refused before anything runs.
+    // A forged form is refused before anything runs, as one refused attempt.
     for (method, path) in routes(&key).into_iter().filter(|(m, _)| *m == "POST") {
         let before = last(&server);
         assert_eq!(request(&sw, method, &path, &[]).0, 403, "{path}");
-        assert!(since(&server, before, "sw").is_empty(), "{path}");
+        let logged = since(&server, before, "sw");
+        assert_eq!(logged.len(), 1, "{path}: {logged:?}");
+        assert_eq!(logged[0].outcome, "csrf_failed", "{path}");
     }
     // The summary on the person's page, to sign off.
     let (_, _, html) = request(

@@ -58,11 +58,11 @@ fn the_notes_search_page_is_gated_and_each_search_is_one_event() {
     }
     let sw = working(&server, "sw", "safeguarding");
     let csrf = sw.csrf.clone().unwrap();
-    // A forged form is refused before anything runs.
+    // A forged form is refused before anything runs, as one refused attempt.
     let before = last(&server);
     let (status, _, _) = request(&sw, "POST", "/notes/search", &[("q", "asthma")]);
     assert_eq!(status, 403);
-    assert_eq!(by(&server, before, "sw"), 0);
+    assert_eq!(by(&server, before, "sw"), 1);
     // Without the confirmation, the form comes back with its error and searches nothing.
     let before = last(&server);
     let (status, _, body) = request(

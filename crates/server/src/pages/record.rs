@@ -5,6 +5,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use clearstone_engine::EngineError;
 
 use super::Pages;
 use super::layout::{Chrome, off_thread, problem, render, working};
@@ -66,14 +67,26 @@ pub(crate) async fn page(State(pages): State<Pages>, headers: HeaderMap) -> Resp
 pub(crate) async fn receipt(
     State(pages): State<Pages>,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    Path(typed): Path<String>,
 ) -> Response {
     off_thread(move || {
         let (who, work) = match working(&pages, &headers) {
             Ok(w) => w,
             Err(redirect) => return redirect,
         };
-        match pages.engine.session(work).and_then(|s| s.own_receipt(id)) {
+        // An id that is not a number is still one refused attempt.
+        let id = typed.parse::<i64>();
+        let receipt = pages.engine.session(work).and_then(|s| match &id {
+            Ok(id) => s.own_receipt(*id),
+            Err(_) => {
+                s.refuse_request("GET", "/my-record/receipts/{id}", "invalid_input")?;
+                Err(EngineError::InvalidInput(format!(
+                    "an event's id is a number, not `{}`",
+                    typed.chars().take(64).collect::<String>()
+                )))
+            }
+        });
+        match receipt {
             Ok(text) => {
                 let mut response = text.into_response();
                 let h = response.headers_mut();
@@ -81,9 +94,10 @@ pub(crate) async fn receipt(
                     header::CONTENT_TYPE,
                     HeaderValue::from_static("text/plain; charset=utf-8"),
                 );
-                if let Ok(v) =
-                    HeaderValue::from_str(&format!("attachment; filename=\"event-{id}.receipt\""))
-                {
+                if let Ok(v) = HeaderValue::from_str(&format!(
+                    "attachment; filename=\"event-{}.receipt\"",
+                    id.as_ref().copied().unwrap_or_default()
+                )) {
                     h.insert(header::CONTENT_DISPOSITION, v);
                 }
                 response
