@@ -28,7 +28,12 @@ name = { column = "name" }
 fn engine(tmp: &Path) -> Engine {
     let e = Engine::init(&tmp.join("data"), None).unwrap();
     let work = support::purpose("pds", &["data_engineer"], &["hr"]);
-    support::register(&e, "setting up exports", &[("ana", &["data_engineer"])], &work);
+    support::register(
+        &e,
+        "setting up exports",
+        &[("ana", &["data_engineer"])],
+        &work,
+    );
     std::fs::write(tmp.join("people.csv"), "id,name\n1,Alice Smith\n").unwrap();
     std::fs::write(tmp.join("people.toml"), MAPPING).unwrap();
     e.session(request())
@@ -77,7 +82,11 @@ fn an_export_refuses_a_link_or_another_users_file_at_its_destination() {
     let own = out.path().join("own.csv");
     std::fs::write(&own, "old").unwrap();
     export(&e, &own).unwrap();
-    assert!(std::fs::read_to_string(&own).unwrap().contains("Alice Smith"));
+    assert!(
+        std::fs::read_to_string(&own)
+            .unwrap()
+            .contains("Alice Smith")
+    );
     let mode = std::fs::metadata(&own).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600, "{mode:o}");
 
@@ -88,7 +97,12 @@ fn an_export_refuses_a_link_or_another_users_file_at_its_destination() {
     std::os::unix::fs::symlink(&target, &link).unwrap();
     let err = export(&e, &link).unwrap_err();
     assert_eq!(err.code(), "invalid_input", "{err}");
-    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
     assert_eq!(std::fs::read_to_string(&target).unwrap(), "kept");
 
     // Another user's file: refused, left as it was.

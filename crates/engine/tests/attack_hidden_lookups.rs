@@ -102,7 +102,11 @@ fn a_hidden_colleague_is_logged_as_an_absent_record_not_as_a_colleague() {
     );
     assert_eq!(hidden_event, absent_event, "the event the user reads back");
     let admin = support::admin(&e, "reading the concerns");
-    assert_eq!(admin.alerts(100).unwrap().len(), 1, "one concern, the seen one");
+    assert_eq!(
+        admin.alerts(100).unwrap().len(),
+        1,
+        "one concern, the seen one"
+    );
 }
 
 /// The median of `n` calls of `f` on each of two ids, taken in turns so a
