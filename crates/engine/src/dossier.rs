@@ -185,10 +185,13 @@ impl Session<'_> {
     /// One record's statements as stored, read once per answer.
     fn raw_read<'r>(&self, reads: &'r mut Reads, id: &str) -> Result<&'r [Statement], EngineError> {
         if !reads.raw.contains_key(id) {
-            let raw = self
-                .engine
-                .reader()?
-                .entity_statements(id, limits::ENTITY_STATEMENTS_MAX)?;
+            let raw = match self.outside_purpose(id) {
+                true => Vec::new(),
+                false => self
+                    .engine
+                    .reader()?
+                    .entity_statements(id, limits::ENTITY_STATEMENTS_MAX)?,
+            };
             reads.raw.insert(id.to_string(), raw);
         }
         Ok(reads.raw.get(id).map_or(&[], Vec::as_slice))

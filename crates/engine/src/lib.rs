@@ -30,6 +30,7 @@ mod fairness_report;
 mod fairness_rule;
 pub mod feedback;
 mod gate;
+mod id_coverage;
 mod index;
 mod index_shapes;
 mod indicators;

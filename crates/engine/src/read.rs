@@ -88,6 +88,9 @@ impl Session<'_> {
     }
 
     pub(crate) fn raw_statements(&self, entity_id: &str) -> Result<Vec<Statement>, EngineError> {
+        if self.outside_purpose(entity_id) {
+            return Ok(Vec::new());
+        }
         Ok(self
             .engine
             .reader()?
