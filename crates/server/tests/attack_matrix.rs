@@ -187,7 +187,8 @@ const API: &[(&str, &str, Class)] = &[
         "get",
         "/api/v1/audit/query",
         Class::Elsewhere(
-            "takes a subject to search the log for, not to read: tested in security.rs",
+            "a subject to find in the log, which a purpose with an s.62(4) use reads \
+             whole (keyed hashes, no values): hidden records' events are oversight's",
         ),
     ),
     ("get", "/api/v1/audit/receipts/{event}", Class::AnyEvent),
