@@ -43,12 +43,23 @@ impl Slot {
         }
     }
 
-    /// The work to log under, when it was found and never reached the engine.
-    fn unlogged(&self) -> Option<SessionRequest> {
+    /// The work to log under: the one found, if it never reached the
+    /// engine, or when none was found, the browser's for a refusal the
+    /// CSRF check gives before any extractor runs (a wrong token, a form
+    /// too large to read for its token).
+    fn unlogged(
+        &self,
+        code: &str,
+        browser: impl FnOnce() -> Option<SessionRequest>,
+    ) -> Option<SessionRequest> {
         let s = self.0.lock().ok()?;
-        match s.opened {
-            true => None,
-            false => s.request.clone(),
+        match (&s.request, s.opened) {
+            (Some(_), true) => None,
+            (Some(r), false) => Some(r.clone()),
+            (None, _) => match code {
+                "csrf_failed" | "body_too_large" => browser(),
+                _ => None,
+            },
         }
     }
 }
@@ -65,11 +76,7 @@ pub(crate) async fn record(
         .extensions()
         .get::<MatchedPath>()
         .map(|p| p.as_str().to_string());
-    // A CSRF check refuses before any extractor runs: its work is the
-    // browser's web session's.
-    let browser_work = session_cookie(&state, req.headers())
-        .and_then(|c| state.web_session(&c))
-        .and_then(|w| w.work);
+    let cookie = session_cookie(&state, req.headers());
     let response = next.run(req).await;
     if !(response.status().is_client_error() || response.status().is_server_error()) {
         return response;
@@ -81,10 +88,14 @@ pub(crate) async fn record(
     else {
         return response;
     };
-    let work = match code.as_str() {
-        "csrf_failed" => browser_work,
-        _ => slot.unlogged(),
+    // Read only when needed: reading a web session counts as its use.
+    let browser_work = || {
+        cookie
+            .as_deref()
+            .and_then(|c| state.web_session(c))
+            .and_then(|w| w.work)
     };
+    let work = slot.unlogged(&code, browser_work);
     let (Some(work), Some(route)) = (work, route) else {
         return response;
     };

@@ -215,6 +215,9 @@ fn an_upload_needs_its_csrf_token_and_a_bounded_size() {
     );
     assert_eq!(status, 403, "{body}");
     assert!(body.contains("csrf_failed"), "{body}");
+    // Refused before the engine acts, as one refused attempt.
+    assert_eq!(since(&server, before, "sw").len(), 1);
+    let before = last(&server);
     let big = vec![0u8; 64 * 1024 * 1024 + 1];
     let csrf = sw.csrf.clone().unwrap();
     let (status, _, body) = upload(
