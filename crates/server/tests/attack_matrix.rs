@@ -500,6 +500,24 @@ fn upload(b: &Browser, call: &Call) -> (u16, HeaderMap, String) {
     (status, headers, res.text().unwrap())
 }
 
+/// `text` with each whole occurrence of `id` as `{ID}`: not one inside a
+/// longer word, such as an event id's digits inside a CSRF token.
+fn put_back(text: &str, id: &str) -> String {
+    let word = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(id) {
+        let (before, tail) = rest.split_at(at);
+        let after = tail.strip_prefix(id).unwrap_or_default();
+        out.push_str(before);
+        let whole = !word(out.chars().next_back()) && !word(after.chars().next());
+        out.push_str(if whole { "{ID}" } else { id });
+        rest = after;
+    }
+    out.push_str(rest);
+    out
+}
+
 /// What an answer shows, with `id` put back as `{ID}`: status, the headers
 /// that could differ, and the body.
 #[derive(Debug, PartialEq)]
@@ -511,7 +529,7 @@ struct Answer {
 
 fn answer(status: u16, headers: &HeaderMap, body: &str, id: &str) -> Answer {
     let plain = id.replace("%20", " ");
-    let norm = |s: &str| s.replace(id, "{ID}").replace(&plain, "{ID}");
+    let norm = |s: &str| put_back(&put_back(s, id), &plain);
     let body = norm(body);
     let headers = headers
         .iter()
@@ -573,12 +591,7 @@ fn ask(
             }
             let ev = one_event(server, before, &what, failures);
             let plain = id.replace("%20", " ");
-            let ev = (
-                ev.0,
-                ev.1.replace(id, "{ID}").replace(&plain, "{ID}"),
-                ev.2,
-                ev.3,
-            );
+            let ev = (ev.0, put_back(&put_back(&ev.1, id), &plain), ev.2, ev.3);
             (answer(status, &headers, &body, id), ev)
         })
         .collect()
