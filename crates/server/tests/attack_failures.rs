@@ -146,7 +146,11 @@ fn a_request_refused_before_its_act_is_one_event_naming_only_route_and_code() {
         ),
     ];
     // A page's form too large to read for its CSRF token.
-    let form = format!("csrf={}&name={TYPED}&q={}", ana.csrf.clone().unwrap(), "x".repeat(2 << 20));
+    let form = format!(
+        "csrf={}&name={TYPED}&q={}",
+        ana.csrf.clone().unwrap(),
+        "x".repeat(2 << 20)
+    );
     cases.push((
         "POST",
         "/search/saved".into(),
