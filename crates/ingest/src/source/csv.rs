@@ -4,7 +4,9 @@
 use clearstone_model::limits;
 
 use super::text::Text;
-use super::{Raw, Record, has_replacement, open_text, read_error, refuse, unreadable};
+use super::{
+    Raw, Record, has_replacement, open_text, read_error, refuse, undecodable_in, unreadable,
+};
 use crate::map::Fields;
 use crate::mapping::Mapping;
 use crate::{IngestError, RowError};
@@ -27,13 +29,20 @@ fn slot_indexes(m: &Mapping, header: &[String]) -> Result<Vec<usize>, (&'static 
     let mut found = Vec::with_capacity(m.columns.len());
     let mut missing = Vec::new();
     for c in &m.columns {
+        // Exports re-case headers (`Name` beside `name`): a column named
+        // again in another case is as ambiguous as one named twice.
+        let folded = c.to_lowercase();
         let mut at = header
             .iter()
             .enumerate()
-            .filter(|(_, h)| *h == c)
+            .filter(|(_, h)| *h == c || h.to_lowercase() == folded)
             .map(|(i, _)| i);
         match (at.next(), at.next()) {
-            (Some(i), None) => found.push(i),
+            (Some(i), None) if header.get(i) == Some(c) => found.push(i),
+            (Some(i), None) => missing.push(format!(
+                "`{c}` (the header has `{}`)",
+                header.get(i).map_or("", String::as_str)
+            )),
             (Some(i), Some(j)) => {
                 return Err((
                     "duplicate_header",
@@ -99,7 +108,12 @@ fn undecodable(m: &Mapping, name: &str, idx: &[usize], rec: &csv::ByteRecord) ->
     let column = idx
         .iter()
         .zip(&m.columns)
-        .find(|(i, _)| rec.get(**i).is_some_and(has_replacement))
+        .find(|(i, _)| {
+            rec.get(**i).is_some_and(|f| match m.encoding {
+                Some(e) => undecodable_in(e, f),
+                None => has_replacement(f),
+            })
+        })
         .map(|(_, c)| c.clone())
         .unwrap_or_default();
     RowError::new(column, format!("bytes that are invalid in {name}"))
@@ -180,6 +194,11 @@ pub(super) fn read(
         let text: &mut Text<_> = rdr.get_mut();
         let line = text.line_at(start);
         let invalid = (text.invalid_before(end) > 0).then(|| text.encoding_name());
+        // A line of spaces, or of delimiters only (spreadsheets export the
+        // rows they once formatted as `,,,`), holds no record.
+        if invalid.is_none() && rec.iter().all(|f| f.trim_ascii().is_empty()) {
+            continue;
+        }
         let size = rec.as_slice().len() + rec.len();
         let fields = if size > limits::ROW_BYTES_MAX {
             Err(RowError::new(
@@ -227,8 +246,8 @@ pub(super) fn reread(m: &Mapping, raw: &[u8], header: Option<&str>) -> Result<Fi
         // Quarantined text was decoded already; a replacement character in
         // it stands for bytes the declared encoding could not read.
         Ok(true)
-            if has_replacement(rec.as_slice())
-                && let Some(e) = m.encoding =>
+            if let Some(e) = m.encoding
+                && undecodable_in(e, rec.as_slice()) =>
         {
             Err(undecodable(m, e.name(), &idx, &rec))
         }

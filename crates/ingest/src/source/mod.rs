@@ -76,8 +76,8 @@ pub(crate) fn reread(m: &Mapping, raw: &[u8], header: Option<&str>) -> Result<Fi
     match m.format {
         Format::Csv => csv::reread(m, raw, header),
         Format::JsonLines
-            if has_replacement(raw)
-                && let Some(e) = m.encoding =>
+            if let Some(e) = m.encoding
+                && undecodable_in(e, raw) =>
         {
             Err(jsonl::undecodable(e.name()))
         }
@@ -90,6 +90,13 @@ pub(crate) fn reread(m: &Mapping, raw: &[u8], header: Option<&str>) -> Result<Fi
 /// invalid in the declared encoding.
 pub(crate) fn has_replacement(text: &[u8]) -> bool {
     text.windows(3).any(|w| w == "\u{fffd}".as_bytes())
+}
+
+/// Whether text decoded from `encoding` holds what stands for bytes that
+/// were invalid in it: U+FFFD, or in a single-byte code page a C1 control
+/// character (where its undefined bytes land).
+pub(crate) fn undecodable_in(encoding: &'static encoding_rs::Encoding, text: &[u8]) -> bool {
+    has_replacement(text) || encoding.is_single_byte() && text.windows(2).any(text::is_c1)
 }
 
 pub(crate) fn unreadable(m: &Mapping, message: impl Into<String>) -> IngestError {

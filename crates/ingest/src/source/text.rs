@@ -105,6 +105,13 @@ impl<R: Read> Text<R> {
             None => self.inner.read(&mut self.out)?,
             Some(_) => self.decode()?,
         };
+        if self
+            .decoder
+            .as_ref()
+            .is_some_and(|d| d.encoding().is_single_byte())
+        {
+            self.note_undefined();
+        }
         if self.track {
             self.note_breaks();
         }
@@ -144,6 +151,22 @@ impl<R: Read> Text<R> {
         Ok(written)
     }
 
+    /// A single-byte code page maps a byte it leaves undefined (0x81 in
+    /// windows-1252) to a C1 control character, which no export means as
+    /// text: it counts as an invalid sequence.
+    fn note_undefined(&mut self) {
+        let before = self.bad.len();
+        let out = self.out.get(..self.out_len).unwrap_or_default();
+        for (i, w) in out.windows(2).enumerate() {
+            if is_c1(w) {
+                self.bad.push_back(self.offset + i as u64);
+            }
+        }
+        if self.bad.len() > before {
+            self.bad.make_contiguous().sort_unstable();
+        }
+    }
+
     fn note_breaks(&mut self) {
         let base = self.offset;
         for (i, b) in self.out.iter().take(self.out_len).enumerate() {
@@ -175,4 +198,9 @@ impl<R: Read> Read for Text<R> {
         self.out_at += n;
         Ok(n)
     }
+}
+
+/// Whether two bytes of UTF-8 encode a C1 control character (U+0080 to U+009F).
+pub(crate) fn is_c1(pair: &[u8]) -> bool {
+    matches!(pair, [0xc2, 0x80..=0x9f])
 }
