@@ -71,6 +71,56 @@ fn a_mapped_column_repeated_under_another_case_spacing_or_bom_is_ambiguous() {
 }
 
 #[test]
+fn utf16_either_way_round_with_or_without_a_byte_order_mark() {
+    // issue 15, class 3
+    let dir = tempfile::tempdir().unwrap();
+    let text = "id,name,email\r\n1,Zoë Ó Sé,\r\n";
+    for (bom, little, label) in [
+        (true, true, "utf-16le"),
+        (true, false, "utf-16le"), // the byte-order mark decides
+        (true, false, "utf-16be"),
+        (false, true, "utf-16le"),
+        (false, false, "utf-16be"),
+    ] {
+        let out = ingest_file(
+            dir.path(),
+            "p.csv",
+            &utf16(text, bom, little),
+            &csv_mapping("p.csv", &format!("encoding = \"{label}\"")),
+        );
+        out.result.as_ref().unwrap();
+        assert_eq!(
+            out.value("hr:person:1", "name").unwrap().0,
+            "Zoë Ó Sé",
+            "bom {bom}, little-endian {little}, declared {label}"
+        );
+    }
+    // Big-endian without a mark where little-endian (or plain `utf-16`,
+    // which means little-endian) is declared: refused, saying which it is.
+    for label in ["utf-16", "utf-16le"] {
+        let e = ingest_file(
+            dir.path(),
+            "p.csv",
+            &utf16(text, false, false),
+            &csv_mapping("p.csv", &format!("encoding = \"{label}\"")),
+        )
+        .refusal();
+        assert_eq!(e.code(), "wrong_encoding", "{label}: {e}");
+        assert!(e.to_string().contains("utf-16be"), "{label}: {e}");
+    }
+    // Undeclared and without a mark: not text, with what to declare.
+    let e = ingest_file(
+        dir.path(),
+        "p.csv",
+        &utf16(text, false, true),
+        &csv_mapping("p.csv", ""),
+    )
+    .refusal();
+    assert_eq!(e.code(), "not_text", "{e}");
+    assert!(e.to_string().contains("encoding"), "{e}");
+}
+
+#[test]
 fn bytes_windows_1252_leaves_undefined_quarantine_the_row_under_an_iso_8859_1_label() {
     // issue 15, class 3. `iso-8859-1` is read as windows-1252 (the WHATWG
     // label mapping), so 0x80 is `€` and 0x96 `–`; the five bytes that
@@ -102,6 +152,58 @@ fn bytes_windows_1252_leaves_undefined_quarantine_the_row_under_an_iso_8859_1_la
 }
 
 #[test]
+fn archives_concatenated_nested_misnamed_or_cut_short() {
+    // issue 15, class 4
+    let dir = tempfile::tempdir().unwrap();
+    // Two gzip members one after the other (`cat a.gz b.gz`) are one file.
+    let mut two = gzip(b"id,name,email\n1,Ann,\n");
+    two.extend(gzip(b"2,Bob,\n"));
+    let out = ingest_file(dir.path(), "p.csv.gz", &two, &csv_mapping("p.csv.gz", ""));
+    out.result.as_ref().unwrap();
+    assert_eq!(out.passed(), vec![2, 3]);
+
+    // A gzip holding a zstd file: the inner archive is named, not read as text.
+    let nested = gzip(&zstd(&many_rows()));
+    let e = ingest_file(
+        dir.path(),
+        "p.csv.gz",
+        &nested,
+        &csv_mapping("p.csv.gz", ""),
+    )
+    .refusal();
+    assert_eq!(e.code(), "undeclared_format", "{e}");
+    assert!(e.to_string().contains("zstd"), "{e}");
+
+    // A `.gz` that is plain text.
+    let e = ingest_file(
+        dir.path(),
+        "p.csv.gz",
+        b"id,name,email\n1,Ann,\n",
+        &csv_mapping("p.csv.gz", ""),
+    )
+    .refusal();
+    assert_eq!(e.code(), "not_compressed", "{e}");
+    let msg = e.to_string();
+    assert!(msg.contains("not gzip") && msg.contains("p.csv.gz"), "{msg}");
+
+    // A zstd cut inside its frame header, and one cut to its magic number.
+    let packed = zstd(&many_rows());
+    for cut in [6, 4] {
+        let e = ingest_file(
+            dir.path(),
+            "p.csv.zst",
+            packed.get(..cut).unwrap(),
+            &csv_mapping("p.csv.zst", ""),
+        )
+        .refusal();
+        assert_eq!(e.code(), "truncated_archive", "cut at {cut}: {e}");
+    }
+    // An empty `.gz`: nothing to read.
+    let e = ingest_file(dir.path(), "p.csv.gz", b"", &csv_mapping("p.csv.gz", "")).refusal();
+    assert_eq!(e.code(), "empty_file", "{e}");
+}
+
+#[test]
 fn empty_header_only_and_blank_files() {
     // issue 15, class 11
     let dir = tempfile::tempdir().unwrap();
@@ -129,5 +231,67 @@ fn empty_header_only_and_blank_files() {
     out.result.as_ref().unwrap();
     assert_eq!(out.passed(), vec![2, 5]);
     assert!(out.quarantine().is_empty(), "{:?}", out.quarantine());
+}
+
+#[test]
+fn one_nul_or_binary_after_64_kib_of_text_refuses_the_file() {
+    // issue 15, class 5
+    let dir = tempfile::tempdir().unwrap();
+    let mut one_nul = b"id,name,email\n1,Ann,\n2,B".to_vec();
+    one_nul.push(0);
+    one_nul.extend_from_slice(b"ob,\n3,Cat,\n");
+    let e = ingest_file(dir.path(), "p.csv", &one_nul, &csv_mapping("p.csv", "")).refusal();
+    assert_eq!(e.code(), "not_text", "{e}");
+    assert!(e.to_string().contains("line 3"), "{e}");
+
+    // 64 KiB of good rows, then a short binary tail without a NUL.
+    let mut tail = b"id,name,email\n".to_vec();
+    let mut i = 0;
+    while tail.len() < 64 * 1024 {
+        tail.extend_from_slice(format!("{i},Person {i},\n").as_bytes());
+        i += 1;
+    }
+    tail.extend((0..200u32).map(|i| [0x01u8, 0x8f, 0xfe, 0x1b, 0x07][i as usize % 5]));
+    let e = ingest_file(dir.path(), "p.csv", &tail, &csv_mapping("p.csv", "")).refusal();
+    assert_eq!(e.code(), "not_text", "{e}");
+}
+
+#[test]
+fn json_lines_that_are_not_one_object_a_line() {
+    // issue 15, class 6
+    let dir = tempfile::tempdir().unwrap();
+    let m = jsonl_mapping("name = { column = \"name\" }\nnotes = { column = \"a.b\" }");
+    // A number where text is expected is text as written; a nested null is
+    // absent; a member named twice is ambiguous, as a header is.
+    let lines = "\u{feff}{\"id\": 1, \"name\": 7, \"a\": {\"b\": null}}\n\
+                 {\"id\": 2, \"name\": \"Ann\", \"name\": \"Bob\"}\n\
+                 {\"id\": 3, \"name\": \"Cat\", \"a\": {\"b\": \"x\", \"b\": \"y\"}}\n\
+                 {\"id\": 4, \"name\": \"Dan\", \"other\": 1, \"other\": 2}\n";
+    let out = ingest_file(dir.path(), "p.jsonl", lines.as_bytes(), &m);
+    out.result.as_ref().unwrap();
+    assert_eq!(out.value("hr:person:1", "name").unwrap().0, "7");
+    assert!(out.value("hr:person:1", "notes").is_none());
+    assert_eq!(
+        out.quarantined_at(),
+        vec![(2, "name".to_string()), (3, "a.b".to_string())]
+    );
+    assert!(
+        out.quarantine()[0].reason.contains("twice"),
+        "{}",
+        out.quarantine()[0].reason
+    );
+    // A member the mapping does not read may repeat.
+    assert_eq!(out.value("hr:person:4", "name").unwrap().0, "Dan");
+
+    // A JSON array, on one line or pretty-printed, is not JSON Lines.
+    for doc in [
+        "[{\"id\": 1, \"name\": \"Ann\"}, {\"id\": 2, \"name\": \"Bob\"}]\n",
+        "[\n  {\n    \"id\": 1,\n    \"name\": \"Ann\"\n  }\n]\n",
+        "{\n  \"id\": 1,\n  \"name\": \"Ann\"\n}\n",
+    ] {
+        let e = ingest_file(dir.path(), "p.jsonl", doc.as_bytes(), &m).refusal();
+        assert_eq!(e.code(), "not_json_lines", "{doc}: {e}");
+        assert!(e.to_string().contains("p.jsonl"), "{e}");
+    }
 }
 

@@ -127,6 +127,8 @@ pub(crate) fn open_text(
 fn decoded(m: &Mapping, track: bool) -> Result<text::Text<BufReader<Box<dyn Read>>>, IngestError> {
     let mut r = BufReader::with_capacity(64 * 1024, stream::open_stream(m)?);
     let head = r.fill_buf().map_err(|e| read_error(m, e))?;
+    stream::nested(m, head)?;
+    wrong_byte_order(m, head)?;
     // A UTF-16 byte-order mark cannot begin UTF-8 text. Reading such a file
     // as UTF-16 unasked would leave replay, which sees only the mapping,
     // reading its quarantined records differently: the mapping must say so.
@@ -139,6 +141,25 @@ fn decoded(m: &Mapping, track: bool) -> Result<text::Text<BufReader<Box<dyn Read
     }
     let encoding = m.encoding;
     Ok(text::Text::new(r, encoding, track))
+}
+
+/// Refuses UTF-16 without a byte-order mark whose first character shows
+/// the other byte order than the one declared (`utf-16` alone means
+/// little-endian), rather than reading every character byte-swapped.
+fn wrong_byte_order(m: &Mapping, head: &[u8]) -> Result<(), IngestError> {
+    let Some(e) = m.encoding else { return Ok(()) };
+    let (declared, actual, label) = match head {
+        [0, b, ..] if e == encoding_rs::UTF_16LE && *b != 0 => ("UTF-16LE", "UTF-16BE", "utf-16be"),
+        [b, 0, ..] if e == encoding_rs::UTF_16BE && *b != 0 => ("UTF-16BE", "UTF-16LE", "utf-16le"),
+        _ => return Ok(()),
+    };
+    Err(refuse(
+        m,
+        "wrong_encoding",
+        format!(
+            "the file is {actual} without a byte-order mark, but the mapping declares {declared}: declare `encoding = \"{label}\"`"
+        ),
+    ))
 }
 
 /// An error met while reading the source: a damaged archive is named as one.

@@ -16,6 +16,10 @@ const BLOCK_BYTES: u64 = 64 * 1024;
 /// (a few accented letters in a foreign encoding would tip it); NUL bytes
 /// still refuse it.
 const BLOCK_BYTES_MIN: u64 = 256;
+/// A short stretch judged by its C0 control characters alone, which text
+/// (unlike its accented letters in an undeclared encoding) never has in
+/// numbers: so a short binary tail after a long run of text is found too.
+const WINDOW_BYTES: u64 = 256;
 /// Text has next to no control characters; binary data has about one byte in
 /// eight, and more if it is not valid UTF-8.
 const SUSPECT_PERCENT_MAX: u64 = 10;
@@ -44,6 +48,7 @@ pub(super) fn verify<R: Read>(m: &Mapping, mut text: Text<R>) -> Result<(), Inge
         }
     }
     scan.end_block();
+    scan.end_window();
     if let Some(line) = scan.binary_from {
         return Err(not_text(m, line));
     }
@@ -74,6 +79,9 @@ struct Scan {
     block_line: u64,
     nul_line: Option<u64>,
     binary_from: Option<u64>,
+    window_bytes: u64,
+    window_controls: u64,
+    window_line: u64,
 }
 
 impl Scan {
@@ -94,6 +102,9 @@ impl Scan {
             if self.block_bytes == 0 {
                 self.block_line = self.line + 1;
             }
+            if self.window_bytes == 0 {
+                self.window_line = self.line + 1;
+            }
             self.block_bytes += 1;
             let new_line = b == b'\n' && self.prev != b'\r' || b == b'\r';
             if new_line {
@@ -111,13 +122,30 @@ impl Scan {
                 _ => false,
             };
             self.block_suspect += u64::from(control);
+            self.window_bytes += 1;
+            self.window_controls += u64::from(control && b < 0x80);
             self.content |= !b.is_ascii_whitespace();
             self.prev = b;
             if self.block_bytes == BLOCK_BYTES {
                 self.end_block();
             }
+            if self.window_bytes == WINDOW_BYTES {
+                self.end_window();
+            }
         }
         self.seen += chunk.len() as u64;
+    }
+
+    /// Measured against a whole window even when the file ends before it
+    /// fills, so that a few stray controls at the end do not count.
+    fn end_window(&mut self) {
+        if self.window_controls * 100 > WINDOW_BYTES * SUSPECT_PERCENT_MAX
+            && self.binary_from.is_none()
+        {
+            self.binary_from = Some(self.window_line);
+        }
+        self.window_bytes = 0;
+        self.window_controls = 0;
     }
 
     fn end_block(&mut self) {
