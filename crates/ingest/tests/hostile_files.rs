@@ -295,3 +295,34 @@ fn json_lines_that_are_not_one_object_a_line() {
     }
 }
 
+#[test]
+fn phone_numbers_with_a_bracketed_zero_an_extension_or_abroad() {
+    // issue 15, class 9
+    let dir = tempfile::tempdir().unwrap();
+    let m = mapping(
+        "format = \"csv\"\npath = \"p.csv\"",
+        "keys = [\"id\"]",
+        "phone = { column = \"tel\" }",
+    );
+    let file = "id,tel\n\
+                1,+44 (0)20 7946 0958\n\
+                2,020 7946 0958 ext. 123\n\
+                3,+1 (415) 555-2671\n\
+                4,+353 (0)1 234 5678\n\
+                5,0033 1 42 68 53 00\n\
+                6,020 7946 095\n\
+                7,+44 (0) 7700 900123\n";
+    let out = ingest_file(dir.path(), "p.csv", file.as_bytes(), &m);
+    out.result.as_ref().unwrap();
+    let phone = |id: &str| out.value(&format!("hr:person:{id}"), "phone").map(|v| v.0);
+    assert_eq!(phone("1").as_deref(), Some("+442079460958"));
+    assert_eq!(phone("3").as_deref(), Some("+14155552671"));
+    // The bracketed trunk zero is not dialled from abroad, in any country.
+    assert_eq!(phone("4").as_deref(), Some("+35312345678"));
+    assert_eq!(phone("5").as_deref(), Some("+33142685300"));
+    assert_eq!(phone("7").as_deref(), Some("+447700900123"));
+    // An extension is no part of an E.164 number, and a number one digit
+    // short is no number: both quarantined, the row's text kept.
+    let lines: Vec<u64> = out.quarantine().iter().map(|q| q.line).collect();
+    assert_eq!(lines, vec![3, 7]);
+}
