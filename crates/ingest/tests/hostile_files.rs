@@ -71,6 +71,46 @@ fn a_mapped_column_repeated_under_another_case_spacing_or_bom_is_ambiguous() {
 }
 
 #[test]
+fn quoted_line_breaks_and_a_last_line_without_its_break_keep_physical_lines() {
+    // issue 15, class 2
+    let dir = tempfile::tempdir().unwrap();
+    let m = mapping(
+        "format = \"csv\"\npath = \"p.csv\"",
+        "keys = [\"id\"]",
+        "name = { column = \"name\" }\nnotes = { column = \"notes\" }\nemail = { column = \"email\" }",
+    );
+    // CRLF, a quoted CRLF inside a field, no break after the last line.
+    let crlf = "id,name,notes,email\r\n1,Ann,\"two\r\nlines\",ann@example.com\r\n2,Bob,,bad\r\n3,Cat,\"x\r\n\r\ny\",also bad";
+    let out = ingest_file(dir.path(), "p.csv", crlf.as_bytes(), &m);
+    out.result.as_ref().unwrap();
+    assert_eq!(out.passed(), vec![2]);
+    assert_eq!(
+        out.quarantined_at(),
+        vec![(4, "email".to_string()), (5, "email".to_string())]
+    );
+    assert_eq!(out.value("hr:person:1", "notes").unwrap().0, "two\r\nlines");
+
+    // A lone CR inside a quoted field of an LF file is a line break of its
+    // own, as it is to the reader when unquoted: every record keeps a line.
+    let lf = "id,name,notes,email\n1,Ann,\"a\rb\",bad\n2,Bob,,bad\n";
+    let out = ingest_file(dir.path(), "p.csv", lf.as_bytes(), &m);
+    out.result.as_ref().unwrap();
+    assert_eq!(
+        out.quarantined_at(),
+        vec![(2, "email".to_string()), (4, "email".to_string())]
+    );
+
+    // CR only, with a quoted CR and no break at the end.
+    let cr = "id,name,notes,email\r1,Ann,\"a\rb\",bad\r2,Bob,,bad";
+    let out = ingest_file(dir.path(), "p.csv", cr.as_bytes(), &m);
+    out.result.as_ref().unwrap();
+    assert_eq!(
+        out.quarantined_at(),
+        vec![(2, "email".to_string()), (4, "email".to_string())]
+    );
+}
+
+#[test]
 fn utf16_either_way_round_with_or_without_a_byte_order_mark() {
     // issue 15, class 3
     let dir = tempfile::tempdir().unwrap();
@@ -293,6 +333,58 @@ fn json_lines_that_are_not_one_object_a_line() {
         assert_eq!(e.code(), "not_json_lines", "{doc}: {e}");
         assert!(e.to_string().contains("p.jsonl"), "{e}");
     }
+}
+
+#[test]
+fn rows_wider_or_narrower_than_the_header_and_stray_quotes() {
+    // issue 15, class 2: the row is quarantined at its line, the others land.
+    let dir = tempfile::tempdir().unwrap();
+    let file = "id,name,email\n1,Ann,\n2,Bob,,extra\n3,Cat\n4,O\"Brien,\n5,\"Eve\" Smith,\n6,Fay,\n";
+    let out = ingest_file(
+        dir.path(),
+        "p.csv",
+        file.as_bytes(),
+        &csv_mapping("p.csv", ""),
+    );
+    out.result.as_ref().unwrap();
+    let lines: Vec<u64> = out.quarantine().iter().map(|q| q.line).collect();
+    assert_eq!(lines, vec![3, 4]);
+    // A quote inside an unquoted field is part of the text.
+    assert_eq!(out.value("hr:person:4", "name").unwrap().0, "O\"Brien");
+    assert_eq!(out.value("hr:person:6", "name").unwrap().0, "Fay");
+}
+
+#[test]
+fn a_field_of_10_mb_is_quarantined_at_its_line_and_the_rows_after_land() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut file = b"id,name,email\n1,Ann,\n2,\"".to_vec();
+    file.extend(std::iter::repeat_n(b'x', 10 << 20));
+    file.extend_from_slice(b"\",\n3,Cat,\n");
+    let out = ingest_file(dir.path(), "p.csv", &file, &csv_mapping("p.csv", ""));
+    out.result.as_ref().unwrap();
+    assert_eq!(out.passed(), vec![2, 4]);
+    let q = out.quarantine();
+    assert_eq!(q.len(), 1);
+    assert_eq!(q[0].line, 3);
+    assert!(q[0].reason.contains("row_bytes_max"), "{}", q[0].reason);
+}
+
+#[test]
+fn dates_that_are_no_day_or_not_in_the_declared_form() {
+    // issue 15, class 9
+    let dir = tempfile::tempdir().unwrap();
+    let m = mapping(
+        "format = \"csv\"\npath = \"p.csv\"\ndate_formats = [\"%d/%m/%Y\", \"iso\"]",
+        "keys = [\"id\"]",
+        "birth_date = { column = \"dob\" }",
+    );
+    let file = "id,dob\n1,31/02/2024\n2,2024-13-01\n3,03/07/84\n4,45321\n5,29/02/2024\n6,2023-02-29\n7,3/7/1984\n";
+    let out = ingest_file(dir.path(), "p.csv", file.as_bytes(), &m);
+    out.result.as_ref().unwrap();
+    assert_eq!(out.passed(), vec![6]);
+    let lines: Vec<u64> = out.quarantine().iter().map(|q| q.line).collect();
+    assert_eq!(lines, vec![2, 3, 4, 5, 7, 8]);
+    assert_eq!(out.value("hr:person:5", "birth_date").unwrap().0, "2024-02-29");
 }
 
 #[test]
