@@ -168,7 +168,10 @@ fn a_refused_file_leaves_every_table_but_the_ingest_log_as_it_was() {
             "damaged.csv.gz",
             b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03not deflate at all",
         ),
-        ("recased.csv", b"id,name,dob,sickness,rank,Name\n1,A,,,PC,B\n"),
+        (
+            "recased.csv",
+            b"id,name,dob,sickness,rank,Name\n1,A,,,PC,B\n",
+        ),
         ("plain.csv.gz", b"id,name,dob,sickness,rank\n1,A,,,PC\n"),
         ("big_endian.csv", &be),
         ("array.jsonl", b"[{\"id\": 1, \"name\": \"A\"}]\n"),
@@ -207,7 +210,11 @@ fn a_refused_file_leaves_every_table_but_the_ingest_log_as_it_was() {
             from("recased.csv"),
             "duplicate_header",
         ),
-        ("a .gz that is not gzip", from("plain.csv.gz"), "not_compressed"),
+        (
+            "a .gz that is not gzip",
+            from("plain.csv.gz"),
+            "not_compressed",
+        ),
         (
             "UTF-16 in the other byte order",
             from("big_endian.csv").replace("[source]\n", "[source]\nencoding = \"utf-16\"\n"),

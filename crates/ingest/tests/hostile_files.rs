@@ -35,7 +35,11 @@ fn a_mapped_column_repeated_under_another_case_spacing_or_bom_is_ambiguous() {
     // issue 15, class 1
     let dir = tempfile::tempdir().unwrap();
     let files: [(&str, &[u8], &str); 4] = [
-        ("case", b"id,name,email,Name\n1,Ann,,Bob\n", "columns 2 and 4"),
+        (
+            "case",
+            b"id,name,email,Name\n1,Ann,,Bob\n",
+            "columns 2 and 4",
+        ),
         (
             "spaces",
             b"id, name ,email,name\n1,Ann,,Bob\n",
@@ -56,7 +60,10 @@ fn a_mapped_column_repeated_under_another_case_spacing_or_bom_is_ambiguous() {
         let e = ingest_file(dir.path(), "p.csv", bytes, &csv_mapping("p.csv", "")).refusal();
         assert_eq!(e.code(), "duplicate_header", "{case}: {e}");
         let msg = e.to_string();
-        assert!(msg.contains("`name`") && msg.contains(place), "{case}: {msg}");
+        assert!(
+            msg.contains("`name`") && msg.contains(place),
+            "{case}: {msg}"
+        );
         assert!(msg.contains("p.csv"), "{case}: {msg}");
     }
     // A quoted BOM header whose columns are each named once reads as usual.
@@ -224,7 +231,10 @@ fn archives_concatenated_nested_misnamed_or_cut_short() {
     .refusal();
     assert_eq!(e.code(), "not_compressed", "{e}");
     let msg = e.to_string();
-    assert!(msg.contains("not gzip") && msg.contains("p.csv.gz"), "{msg}");
+    assert!(
+        msg.contains("not gzip") && msg.contains("p.csv.gz"),
+        "{msg}"
+    );
 
     // A zstd cut inside its frame header, and one cut to its magic number.
     let packed = zstd(&many_rows());
@@ -247,7 +257,12 @@ fn archives_concatenated_nested_misnamed_or_cut_short() {
 fn empty_header_only_and_blank_files() {
     // issue 15, class 11
     let dir = tempfile::tempdir().unwrap();
-    for bytes in [&b"\n\n\n"[..], b"\r\n\r\n", b"   \n\t\n", b"\xef\xbb\xbf\r\n"] {
+    for bytes in [
+        &b"\n\n\n"[..],
+        b"\r\n\r\n",
+        b"   \n\t\n",
+        b"\xef\xbb\xbf\r\n",
+    ] {
         let e = ingest_file(dir.path(), "p.csv", bytes, &csv_mapping("p.csv", "")).refusal();
         assert_eq!(e.code(), "empty_file", "{bytes:?}: {e}");
         assert!(e.to_string().contains("p.csv"), "{e}");
@@ -339,7 +354,8 @@ fn json_lines_that_are_not_one_object_a_line() {
 fn rows_wider_or_narrower_than_the_header_and_stray_quotes() {
     // issue 15, class 2: the row is quarantined at its line, the others land.
     let dir = tempfile::tempdir().unwrap();
-    let file = "id,name,email\n1,Ann,\n2,Bob,,extra\n3,Cat\n4,O\"Brien,\n5,\"Eve\" Smith,\n6,Fay,\n";
+    let file =
+        "id,name,email\n1,Ann,\n2,Bob,,extra\n3,Cat\n4,O\"Brien,\n5,\"Eve\" Smith,\n6,Fay,\n";
     let out = ingest_file(
         dir.path(),
         "p.csv",
@@ -384,7 +400,10 @@ fn dates_that_are_no_day_or_not_in_the_declared_form() {
     assert_eq!(out.passed(), vec![6]);
     let lines: Vec<u64> = out.quarantine().iter().map(|q| q.line).collect();
     assert_eq!(lines, vec![2, 3, 4, 5, 7, 8]);
-    assert_eq!(out.value("hr:person:5", "birth_date").unwrap().0, "2024-02-29");
+    assert_eq!(
+        out.value("hr:person:5", "birth_date").unwrap().0,
+        "2024-02-29"
+    );
 }
 
 #[test]

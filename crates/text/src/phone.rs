@@ -75,7 +75,11 @@ pub fn to_e164(s: &str) -> Result<String, TextError> {
     // never dialled from abroad, in any country.
     let dialled = match value.find("(0)") {
         Some(at) if value.starts_with('+') || value.starts_with("00") => {
-            format!("{}{}", value.get(..at).unwrap_or_default(), value.get(at + 3..).unwrap_or_default())
+            format!(
+                "{}{}",
+                value.get(..at).unwrap_or_default(),
+                value.get(at + 3..).unwrap_or_default()
+            )
         }
         _ => value.to_string(),
     };

@@ -27,7 +27,10 @@ impl<'de> serde::Deserialize<'de> for Object<'de> {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a JSON object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
                 let mut obj = Object {
                     members: BTreeMap::new(),
                     twice: Vec::new(),
@@ -51,7 +54,9 @@ impl<'a> Object<'a> {
         if self.twice.iter().any(|t| t == name) {
             return Err(RowError::new(
                 column,
-                format!("member `{name}` is named twice in one object, so which value is meant is ambiguous"),
+                format!(
+                    "member `{name}` is named twice in one object, so which value is meant is ambiguous"
+                ),
             ));
         }
         Ok(self.members.get(name).copied())

@@ -83,12 +83,7 @@ fn undeclared(m: &Mapping, head: &[u8]) -> Result<(), IngestError> {
 
 /// Refuses a file read as an archive that does not start as one (a `.gz`
 /// holding plain text), naming what it seems to be instead.
-fn not_compressed(
-    m: &Mapping,
-    head: &[u8],
-    magic: &[u8],
-    name: &str,
-) -> Result<(), IngestError> {
+fn not_compressed(m: &Mapping, head: &[u8], magic: &[u8], name: &str) -> Result<(), IngestError> {
     if head.is_empty() || head.starts_with(magic) {
         return Ok(());
     }
