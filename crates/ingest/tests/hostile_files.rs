@@ -437,3 +437,21 @@ fn phone_numbers_with_a_bracketed_zero_an_extension_or_abroad() {
     let lines: Vec<u64> = out.quarantine().iter().map(|q| q.line).collect();
     assert_eq!(lines, vec![3, 7]);
 }
+
+#[test]
+fn a_utf8_file_declared_windows_1252_is_refused_rather_than_garbled() {
+    // issue 15, class 3: read as windows-1252, `ë` in UTF-8 would land as `Ã«`.
+    let dir = tempfile::tempdir().unwrap();
+    let file = "id,name,email\n1,Zoë Ó Sé,\n2,Ann,\n";
+    for label in ["windows-1252", "latin1"] {
+        let e = ingest_file(
+            dir.path(),
+            "p.csv",
+            file.as_bytes(),
+            &csv_mapping("p.csv", &format!("encoding = \"{label}\"")),
+        )
+        .refusal();
+        assert_eq!(e.code(), "wrong_encoding", "{label}: {e}");
+        assert!(e.to_string().contains("UTF-8"), "{e}");
+    }
+}

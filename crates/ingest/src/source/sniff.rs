@@ -55,6 +55,16 @@ pub(super) fn verify<R: Read>(m: &Mapping, mut text: Text<R>) -> Result<(), Inge
     if !scan.content {
         return Err(refuse(m, "empty_file", "empty file"));
     }
+    if text.looks_utf8() {
+        return Err(refuse(
+            m,
+            "wrong_encoding",
+            format!(
+                "the file is UTF-8 (every byte beyond ASCII is part of a UTF-8 character), but the mapping declares {}: declare `encoding = \"utf-8\"`",
+                text.encoding_name()
+            ),
+        ));
+    }
     Ok(())
 }
 
