@@ -455,3 +455,58 @@ fn a_utf8_file_declared_windows_1252_is_refused_rather_than_garbled() {
         assert!(e.to_string().contains("UTF-8"), "{e}");
     }
 }
+
+#[test]
+fn excel_separator_lines_trailing_delimiters_and_the_wrong_delimiter() {
+    // issue 15, class 2: spreadsheet exports as they come.
+    let dir = tempfile::tempdir().unwrap();
+    // `sep=;` names the delimiter for Excel; records keep physical lines.
+    let out = ingest_file(
+        dir.path(),
+        "p.csv",
+        b"sep=;\r\nid;name;email\r\n1;Ann;\r\n2;Bob;bad\r\n",
+        &csv_mapping("p.csv", "delimiter = \";\""),
+    );
+    out.result.as_ref().unwrap();
+    assert_eq!(out.passed(), vec![3]);
+    assert_eq!(out.quarantined_at(), vec![(4, "email".to_string())]);
+    let e = ingest_file(
+        dir.path(),
+        "p.csv",
+        b"sep=;\nid;name;email\n1;Ann;\n",
+        &csv_mapping("p.csv", ""),
+    )
+    .refusal();
+    assert_eq!(e.code(), "wrong_delimiter", "{e}");
+
+    // Every line ends with a delimiter, or only the header's does.
+    for file in [
+        &b"id,name,email\n1,Ann,,\n2,Bob,,\n"[..],
+        b"id,name,email,\n1,Ann,\n2,Bob,\n",
+        b"id,name,email,\n1,Ann,,\n",
+    ] {
+        let out = ingest_file(dir.path(), "p.csv", file, &csv_mapping("p.csv", ""));
+        out.result.as_ref().unwrap();
+        assert!(out.quarantine().is_empty(), "{:?}", out.quarantine());
+        assert_eq!(out.value("hr:person:1", "name").unwrap().0, "Ann");
+    }
+    // A filled extra column is still a wrong count.
+    let out = ingest_file(
+        dir.path(),
+        "p.csv",
+        b"id,name,email\n1,Ann,,x\n",
+        &csv_mapping("p.csv", ""),
+    );
+    assert_eq!(out.quarantine().len(), 1);
+
+    // A `;`-separated file read as `,`-separated: refused, saying so.
+    let e = ingest_file(
+        dir.path(),
+        "p.csv",
+        b"id;name;email\n1;Ann;\n",
+        &csv_mapping("p.csv", ""),
+    )
+    .refusal();
+    assert_eq!(e.code(), "missing_columns", "{e}");
+    assert!(e.to_string().contains("delimiter = \";\""), "{e}");
+}

@@ -66,22 +66,50 @@ fn slot_indexes(m: &Mapping, header: &[String]) -> Result<Vec<usize>, (&'static 
         return Err((
             "missing_columns",
             format!(
-                "columns {} named by `{}` are not {place}",
+                "columns {} named by `{}` are not {place}{}",
                 missing.join(", "),
-                m.path.display()
+                m.path.display(),
+                other_delimiter(m, header)
             ),
         ));
     }
     Ok(found)
 }
 
+/// A hint when a header read as one column holds another usual delimiter.
+fn other_delimiter(m: &Mapping, header: &[String]) -> String {
+    let [only] = header else {
+        return String::new();
+    };
+    [b';', b'\t', b'|', b',']
+        .into_iter()
+        .filter(|d| *d != m.delimiter)
+        .find(|d| only.as_bytes().contains(d))
+        .map(|d| {
+            let shown = if d == b'\t' { "\\t".to_string() } else { char::from(d).to_string() };
+            format!(" (the header reads as one column: if the file is `{shown}`-separated, declare `delimiter = \"{shown}\"`)")
+        })
+        .unwrap_or_default()
+}
+
+/// Whether a record has the header's columns: exactly, or but for one
+/// empty column at the end that only the header or only the record has
+/// (systems that end every line with a delimiter).
+fn fits(rec: &csv::ByteRecord, header: &[String]) -> bool {
+    let width = header.len();
+    rec.len() == width
+        || rec.len() == width + 1 && rec.get(width).is_some_and(<[u8]>::is_empty)
+        || rec.len() + 1 == width && header.last().is_some_and(String::is_empty)
+}
+
 fn record_fields(
     rec: &csv::ByteRecord,
-    width: usize,
+    header: &[String],
     idx: &[usize],
     columns: &[String],
 ) -> Result<Fields, RowError> {
-    if rec.len() != width {
+    let width = header.len();
+    if !fits(rec, header) {
         return Err(RowError::new(
             "",
             format!("wrong column count: expected {width}, found {}", rec.len()),
@@ -137,6 +165,23 @@ pub(super) fn encode(m: &Mapping, rec: &csv::ByteRecord) -> Vec<u8> {
     out
 }
 
+/// The delimiter a first line `sep=;` names (as Excel writes it for a
+/// locale whose lists are not comma-separated), if the line is one.
+fn separator_line(first: &csv::ByteRecord, delimiter: u8) -> Option<u8> {
+    let mut line = Vec::new();
+    for (i, f) in first.iter().enumerate() {
+        if i > 0 {
+            line.push(delimiter);
+        }
+        line.extend_from_slice(f);
+    }
+    let line = line.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&line);
+    match line.strip_prefix(b"sep=".as_slice())? {
+        [d] => Some(*d),
+        _ => None,
+    }
+}
+
 pub(super) fn read(
     m: &Mapping,
     each: &mut dyn FnMut(Record) -> Result<(), IngestError>,
@@ -148,6 +193,28 @@ pub(super) fn read(
         .map_err(|e| csv_error(m, e))?;
     if !got {
         return Err(refuse(m, "empty_file", "empty file"));
+    }
+    if let Some(said) = separator_line(&first, m.delimiter) {
+        if said != m.delimiter {
+            return Err(refuse(
+                m,
+                "wrong_delimiter",
+                format!(
+                    "the file's first line `sep={}` says its delimiter is `{}`, but the mapping declares `{}`",
+                    char::from(said),
+                    char::from(said),
+                    char::from(m.delimiter)
+                ),
+            ));
+        }
+        // The line spreadsheets read the delimiter from is no header.
+        first.clear();
+        if !rdr
+            .read_byte_record(&mut first)
+            .map_err(|e| csv_error(m, e))?
+        {
+            return Err(refuse(m, "empty_file", "empty file (only a `sep=` line)"));
+        }
     }
     let header: Vec<String> = if m.header {
         first
@@ -211,7 +278,7 @@ pub(super) fn read(
         } else if let Some(name) = invalid {
             Err(undecodable(m, name, &idx, &rec))
         } else {
-            record_fields(&rec, header.len(), &idx, &m.columns)
+            record_fields(&rec, &header, &idx, &m.columns)
         };
         each(Record {
             line,
@@ -251,7 +318,7 @@ pub(super) fn reread(m: &Mapping, raw: &[u8], header: Option<&str>) -> Result<Fi
         {
             Err(undecodable(m, e.name(), &idx, &rec))
         }
-        Ok(true) => record_fields(&rec, header.len(), &idx, &m.columns),
+        Ok(true) => record_fields(&rec, &header, &idx, &m.columns),
         Ok(false) => Err(RowError::new("", "empty record")),
         Err(e) => Err(RowError::new("", e.to_string())),
     }

@@ -139,11 +139,21 @@ impl<R: Read> Text<R> {
                 self.raw_len = self.inner.read(&mut self.raw)?;
                 self.raw_at = 0;
                 self.raw_eof = self.raw_len == 0;
-                if self.decoder.as_ref().is_some_and(|d| d.encoding().is_single_byte()) {
+                if self
+                    .decoder
+                    .as_ref()
+                    .is_some_and(|d| d.encoding().is_single_byte())
+                {
                     // A sequence split between two reads counts as not
                     // UTF-8, which only ever keeps a file as declared.
-                    for c in self.raw.get(..self.raw_len).unwrap_or_default().utf8_chunks() {
-                        self.utf8_like += c.valid().bytes().filter(|b| !b.is_ascii()).count() as u64;
+                    for c in self
+                        .raw
+                        .get(..self.raw_len)
+                        .unwrap_or_default()
+                        .utf8_chunks()
+                    {
+                        self.utf8_like +=
+                            c.valid().bytes().filter(|b| !b.is_ascii()).count() as u64;
                         self.not_utf8 += c.invalid().len() as u64;
                     }
                 }
