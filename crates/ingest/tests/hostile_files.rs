@@ -510,3 +510,25 @@ fn excel_separator_lines_trailing_delimiters_and_the_wrong_delimiter() {
     assert_eq!(e.code(), "missing_columns", "{e}");
     assert!(e.to_string().contains("delimiter = \";\""), "{e}");
 }
+
+#[test]
+fn a_quote_never_closed_refuses_the_file_and_a_dos_end_mark_is_no_record() {
+    // issue 15, class 2: read as it stands, the open quote would take the
+    // rows after it into one value, and they would never land.
+    let dir = tempfile::tempdir().unwrap();
+    let file = b"id,name,email\n1,Ann,\n2,\"Bob,\n3,Cat,\n4,Dan,\n";
+    let e = ingest_file(dir.path(), "p.csv", file, &csv_mapping("p.csv", "")).refusal();
+    assert_eq!(e.code(), "unclosed_quote", "{e}");
+    assert!(e.to_string().contains("line 3"), "{e}");
+    // Quotes that close, however odd, are no such thing.
+    let file = b"id,name,email\n1,\"Ann \"\"A\"\" Smith\",\n2,O\"Brien,\n3,\"x\" y,\n";
+    let out = ingest_file(dir.path(), "p.csv", file, &csv_mapping("p.csv", ""));
+    out.result.as_ref().unwrap();
+    assert_eq!(out.passed(), vec![2, 3, 4]);
+
+    let file = b"id,name,email\r\n1,Ann,\r\n2,Bob,\r\n\x1a";
+    let out = ingest_file(dir.path(), "p.csv", file, &csv_mapping("p.csv", ""));
+    out.result.as_ref().unwrap();
+    assert_eq!(out.passed(), vec![2, 3]);
+    assert!(out.quarantine().is_empty(), "{:?}", out.quarantine());
+}

@@ -263,7 +263,12 @@ pub(super) fn read(
         let invalid = (text.invalid_before(end) > 0).then(|| text.encoding_name());
         // A line of spaces, or of delimiters only (spreadsheets export the
         // rows they once formatted as `,,,`), holds no record.
-        if invalid.is_none() && rec.iter().all(|f| f.trim_ascii().is_empty()) {
+        // A DOS end-of-file mark (Ctrl-Z) after the last line is no record either.
+        if invalid.is_none()
+            && rec
+                .iter()
+                .all(|f| f.iter().all(|b| b.is_ascii_whitespace() || *b == 0x1a))
+        {
             continue;
         }
         let size = rec.as_slice().len() + rec.len();

@@ -3,6 +3,7 @@
 mod csv;
 mod jsonl;
 mod parquet;
+mod quotes;
 mod sniff;
 mod stream;
 mod text;

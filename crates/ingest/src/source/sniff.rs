@@ -4,10 +4,11 @@
 
 use std::io::Read;
 
+use super::quotes::Quotes;
 use super::text::Text;
 use super::{read_error, refuse};
 use crate::IngestError;
-use crate::mapping::Mapping;
+use crate::mapping::{Format, Mapping};
 
 /// The stretch of text judged at a time, so that binary bytes after a long
 /// run of good text are still found.
@@ -26,7 +27,13 @@ const SUSPECT_PERCENT_MAX: u64 = 10;
 
 pub(super) fn verify<R: Read>(m: &Mapping, mut text: Text<R>) -> Result<(), IngestError> {
     let mut buf = vec![0; 64 * 1024];
-    let mut scan = Scan::default();
+    let mut scan = Scan {
+        quotes: (m.format == Format::Csv)
+            .then_some(m.quote)
+            .flatten()
+            .map(|q| Quotes::new(m.delimiter, q)),
+        ..Scan::default()
+    };
     loop {
         let n = text.read(&mut buf).map_err(|e| read_error(m, e))?;
         let Some(chunk) = buf.get(..n).filter(|c| !c.is_empty()) else {
@@ -54,6 +61,15 @@ pub(super) fn verify<R: Read>(m: &Mapping, mut text: Text<R>) -> Result<(), Inge
     }
     if !scan.content {
         return Err(refuse(m, "empty_file", "empty file"));
+    }
+    if let Some(line) = scan.quotes.as_ref().and_then(Quotes::open_at_end) {
+        return Err(refuse(
+            m,
+            "unclosed_quote",
+            format!(
+                "a quoted field opened on line {line} is never closed, so the rest of the file would be read as one value"
+            ),
+        ));
     }
     if text.looks_utf8() {
         return Err(refuse(
@@ -92,6 +108,7 @@ struct Scan {
     window_bytes: u64,
     window_controls: u64,
     window_line: u64,
+    quotes: Option<Quotes>,
 }
 
 impl Scan {
@@ -117,6 +134,9 @@ impl Scan {
             }
             self.block_bytes += 1;
             let new_line = b == b'\n' && self.prev != b'\r' || b == b'\r';
+            if let Some(q) = self.quotes.as_mut() {
+                q.feed(b, self.line + 1);
+            }
             if new_line {
                 self.line += 1;
             }
