@@ -154,7 +154,7 @@ fn a_refused_file_leaves_every_table_but_the_ingest_log_as_it_was() {
         .encode_utf16()
         .flat_map(u16::to_be_bytes)
         .collect();
-    let files: [(&str, &[u8]); 11] = [
+    let files: [(&str, &[u8]); 13] = [
         ("bad_header.csv", b"id,na\xffme,dob\n1,a,b\n"),
         ("no_rank.csv", b"id,name,dob,sickness\n1,A,,\n"),
         ("not.parquet", b"id,name\n1,A\n"),
@@ -175,6 +175,11 @@ fn a_refused_file_leaves_every_table_but_the_ingest_log_as_it_was() {
         ("plain.csv.gz", b"id,name,dob,sickness,rank\n1,A,,,PC\n"),
         ("big_endian.csv", &be),
         ("array.jsonl", b"[{\"id\": 1, \"name\": \"A\"}]\n"),
+        (
+            "unclosed.csv",
+            b"id,name,dob,sickness,rank\n1,\"A,,,PC\n2,B,,,PC\n",
+        ),
+        ("sep.csv", b"sep=;\nid;name;dob;sickness;rank\n1;A;;;PC\n"),
     ];
     for (name, bytes) in files {
         std::fs::write(d.path().join(name), bytes).unwrap();
@@ -225,6 +230,12 @@ fn a_refused_file_leaves_every_table_but_the_ingest_log_as_it_was() {
             from("array.jsonl").replace("format = \"csv\"", "format = \"jsonl\""),
             "not_json_lines",
         ),
+        (
+            "a quote never closed",
+            from("unclosed.csv"),
+            "unclosed_quote",
+        ),
+        ("Excel's sep= line", from("sep.csv"), "wrong_delimiter"),
     ];
     for (class, mapping, code) in &classes {
         for dataset in ["hr", "hr_new"] {
