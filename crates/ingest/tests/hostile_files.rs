@@ -532,3 +532,101 @@ fn a_quote_never_closed_refuses_the_file_and_a_dos_end_mark_is_no_record() {
     assert_eq!(out.passed(), vec![2, 3]);
     assert!(out.quarantine().is_empty(), "{:?}", out.quarantine());
 }
+
+/// `id` (text), `name` (bytes without a UTF-8 annotation) and `addr` (a
+/// group holding `line`): rows 1 to 3 as `rows` says, `None` for null.
+fn write_parquet(path: &std::path::Path, names: [&[u8]; 3], lines: [Option<&str>; 3]) {
+    use parquet::data_type::{ByteArray, ByteArrayType};
+    use parquet::file::properties::WriterProperties;
+    use parquet::file::writer::SerializedFileWriter;
+    use parquet::schema::parser::parse_message_type;
+    let schema = "message m { REQUIRED BYTE_ARRAY id (UTF8); OPTIONAL BYTE_ARRAY name; \
+                  OPTIONAL group addr { OPTIONAL BYTE_ARRAY line (UTF8); } }";
+    let schema = std::sync::Arc::new(parse_message_type(schema).unwrap());
+    let file = std::fs::File::create(path).unwrap();
+    let props = std::sync::Arc::new(WriterProperties::builder().build());
+    let mut w = SerializedFileWriter::new(file, schema, props).unwrap();
+    let mut rg = w.next_row_group().unwrap();
+    let columns: [(Vec<ByteArray>, Option<Vec<i16>>); 3] = [
+        (["1", "2", "3"].map(ByteArray::from).to_vec(), None),
+        (
+            names.map(|n| ByteArray::from(n.to_vec())).to_vec(),
+            Some(vec![1, 1, 1]),
+        ),
+        (
+            lines
+                .iter()
+                .flatten()
+                .map(|l| ByteArray::from(*l))
+                .collect(),
+            Some(
+                lines
+                    .iter()
+                    .map(|l| if l.is_some() { 2 } else { 0 })
+                    .collect(),
+            ),
+        ),
+    ];
+    for (data, defs) in columns {
+        let mut c = rg.next_column().unwrap().unwrap();
+        c.typed::<ByteArrayType>()
+            .write_batch(&data, defs.as_deref(), None)
+            .unwrap();
+        c.close().unwrap();
+    }
+    rg.close().unwrap();
+    w.close().unwrap();
+}
+
+#[test]
+fn parquet_groups_and_bytes_that_are_not_text_are_quarantined() {
+    // issue 15, class 6, in Parquet: a group's printed form, or bytes read
+    // with replacement characters, would land as if they were the value.
+    let dir = tempfile::tempdir().unwrap();
+    write_parquet(
+        &dir.path().join("p.parquet"),
+        [b"Ann", b"B\xffb", b"Cat"],
+        [None, None, Some("1 High St")],
+    );
+    let m = mapping(
+        "format = \"parquet\"\npath = \"p.parquet\"",
+        "keys = [\"id\"]",
+        "name = { column = \"name\" }\nnotes = { column = \"addr\" }",
+    );
+    std::fs::write(dir.path().join("m.toml"), &m).unwrap();
+    let ontology = clearstone_model::Ontology::from_toml(support::ONTOLOGY, "test.toml").unwrap();
+    let mapping = clearstone_ingest::Mapping::load(&dir.path().join("m.toml"), &ontology).unwrap();
+    let mut batches = Vec::new();
+    clearstone_ingest::run(&mapping, clearstone_model::Timestamp(1), &mut |b| {
+        batches.push(b);
+        Ok(())
+    })
+    .unwrap();
+    let out = support::Outcome {
+        result: Ok(()),
+        batches,
+    };
+    assert_eq!(out.passed(), vec![1]);
+    assert_eq!(
+        out.quarantined_at(),
+        vec![(2, "name".to_string()), (3, "addr".to_string())]
+    );
+    let q = out.quarantine();
+    assert!(q[1].reason.starts_with("wrong_type"), "{}", q[1].reason);
+    // Replay under the same mapping keeps both where they are.
+    for q in q {
+        let again = clearstone_ingest::remap(
+            &mapping,
+            &q.raw,
+            None,
+            q.line,
+            clearstone_model::Timestamp(2),
+        );
+        assert!(again.is_err(), "line {}: {again:?}", q.line);
+    }
+
+    // A mapped column the file lacks refuses it as a CSV header would.
+    let m = m.replace("column = \"addr\"", "column = \"address\"");
+    let e = ingest_file(dir.path(), "unused.csv", b"", &m).refusal();
+    assert_eq!(e.code(), "missing_columns", "{e}");
+}

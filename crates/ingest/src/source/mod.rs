@@ -82,6 +82,9 @@ pub(crate) fn reread(m: &Mapping, raw: &[u8], header: Option<&str>) -> Result<Fi
         {
             Err(jsonl::undecodable(e.name()))
         }
+        Format::Parquet if has_replacement(raw) => {
+            Err(RowError::new("", "bytes that are not UTF-8 text"))
+        }
         // Parquet records are quarantined as JSON objects of their mapped columns.
         Format::JsonLines | Format::Parquet => jsonl::fields(m, raw),
     }
