@@ -186,7 +186,16 @@ pub(crate) fn shortened(input: &str) -> String {
 
 /// A keyed hash as the log writes it.
 pub(crate) fn hex_tag(tag: &[u8; 16]) -> String {
-    tag.iter().map(|b| format!("{b:02x}")).collect()
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(32);
+    for b in tag {
+        for nibble in [b >> 4, b & 0xf] {
+            out.push(char::from(
+                DIGITS.get(usize::from(nibble)).copied().unwrap_or(b'0'),
+            ));
+        }
+    }
+    out
 }
 
 impl Engine {
