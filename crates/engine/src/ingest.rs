@@ -1,8 +1,7 @@
 //! Collection (s.62 `collect`): ingest a mapped source, and replay quarantine.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::Instant;
 
 use clearstone_ingest::{MappedBatch, Mapping};
@@ -10,6 +9,7 @@ use clearstone_model::{PropType, Statement, Timestamp, limits};
 use clearstone_policy::Action;
 use clearstone_store::{Batch, Dataset, IngestRun, QuarantineRow, RunStatus, Store};
 
+use crate::ingest_subjects::RunSubjects;
 use crate::quarantine::{QuarantineEntry, RowGates, gated};
 use crate::references::Lookups;
 use crate::{EngineError, Operation, Session};
@@ -144,9 +144,9 @@ impl Session<'_> {
             source: mapping.source_name.clone(),
             ..IngestSummary::default()
         };
-        let mut touched: HashSet<Arc<str>> = HashSet::new();
+        let mut touched = RunSubjects::default();
         // Entities named only by quarantined rows: subjects of the event too.
-        let mut held: HashSet<String> = HashSet::new();
+        let mut held = RunSubjects::default();
         let mut lookups = Lookups::default();
         #[cfg(feature = "semantic")]
         let mut notes = crate::notes_semantic_ingest::IngestedNotes::new();
@@ -161,14 +161,14 @@ impl Session<'_> {
                 sum.rows_read += mb.rows;
                 sum.bytes_read += mb.bytes;
                 sum.placeholders += mb.placeholders;
-                touched.extend(mb.statements.iter().map(|s| s.entity_id.clone()));
+                touched.add(self.engine, mb.statements.iter().map(|s| &*s.entity_id));
                 #[cfg(feature = "semantic")]
                 notes.collect(self, &mb.statements);
                 for q in &mb.quarantine {
                     if let Ok(read) =
                         clearstone_ingest::inspect(&mapping, &q.raw, q.header.as_deref())
                     {
-                        held.extend(read.entity_ids);
+                        held.add(self.engine, read.entity_ids.iter().map(String::as_str));
                     }
                 }
                 sum.references_found += self
@@ -207,7 +207,7 @@ impl Session<'_> {
                 None,
             ),
         };
-        sum.entities_touched = touched.len() as u64;
+        sum.entities_touched = touched.count() as u64;
         sum.seconds = started_at.elapsed().as_secs_f64();
         let mut run = IngestRun {
             finished_at: Some(Timestamp::now()),
@@ -223,16 +223,9 @@ impl Session<'_> {
             "ingest dataset `{}` from `{}`",
             ds.name, mapping.source_name
         );
-        let mut subjects: Vec<&str> = touched
-            .iter()
-            .map(|id| &**id)
-            .chain(
-                held.iter()
-                    .map(String::as_str)
-                    .filter(|id| !touched.contains(*id)),
-            )
-            .collect();
-        subjects.sort_unstable();
+        let mut subjects = touched;
+        subjects.absorb(&held);
+        drop(held);
         if let Err(e) = result {
             run.status = RunStatus::Failed;
             run.error = Some(e.to_string());
@@ -248,7 +241,7 @@ impl Session<'_> {
                 None => run.id = self.engine.store()?.begin_run(&begun)?,
             }
             self.engine.store()?.finish_run(&run)?;
-            self.record(Operation::Collect, &query, &subjects, None, "failed")?;
+            self.record_run(Operation::Collect, &query, &mut subjects, "failed")?;
             return Err(e.into());
         }
         run.id = match started {
@@ -268,14 +261,9 @@ impl Session<'_> {
         let (found, written) = self.settle_lookups(Some(run.id))?;
         sum.references_found += found.resolved;
         sum.references_ambiguous = found.ambiguous;
-        subjects.extend(
-            written
-                .iter()
-                .map(String::as_str)
-                .filter(|id| !touched.contains(*id)),
-        );
-        subjects.sort_unstable();
-        subjects.dedup();
+        let mut found_now = RunSubjects::default();
+        found_now.add(self.engine, written.iter().map(String::as_str));
+        subjects.absorb(&found_now);
         // References to records later in the file, or already held, are not dangling.
         run.dangling = self.engine.store()?.settle_references(run.id)?;
         sum.dangling = run.dangling;
@@ -291,7 +279,7 @@ impl Session<'_> {
                 sum.references_found, sum.references_ambiguous
             ));
         }
-        self.record(Operation::Collect, &query, &subjects, None, &outcome)?;
+        self.record_run(Operation::Collect, &query, &mut subjects, &outcome)?;
         Ok(sum)
     }
 

@@ -40,6 +40,7 @@ mod indicators_scan;
 mod indicators_view;
 mod ingest;
 mod ingest_indexing;
+mod ingest_subjects;
 pub mod json;
 mod notes;
 mod notes_gate;

@@ -184,15 +184,38 @@ pub(crate) fn shortened(input: &str) -> String {
     format!("{head}…")
 }
 
+/// A keyed hash as the log writes it.
+pub(crate) fn hex_tag(tag: &[u8; 16]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(32);
+    for b in tag {
+        for nibble in [b >> 4, b & 0xf] {
+            out.push(char::from(
+                DIGITS.get(usize::from(nibble)).copied().unwrap_or(b'0'),
+            ));
+        }
+    }
+    out
+}
+
 impl Engine {
     /// The keyed hash the log names subjects by (see `Session::subject_hash`).
     pub(crate) fn keyed_hash(&self, id: &str) -> String {
-        let Ok(mut mac) = hmac::Hmac::<sha2::Sha256>::new_from_slice(&self.subject_key) else {
-            return String::new();
-        };
+        self.keyed_tag(id).map(|t| hex_tag(&t)).unwrap_or_default()
+    }
+
+    /// The keyed hash as bytes, half the size of its text: an ingest keeps
+    /// one for each record it touched. `None` only if HMAC refused the key,
+    /// which it never does (it takes keys of any length).
+    pub(crate) fn keyed_tag(&self, id: &str) -> Option<[u8; 16]> {
+        let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(&self.subject_key).ok()?;
         mac.update(id.as_bytes());
         let tag = mac.finalize().into_bytes();
-        tag.iter().take(16).map(|b| format!("{b:02x}")).collect()
+        let mut out = [0; 16];
+        for (o, b) in out.iter_mut().zip(tag.iter()) {
+            *o = *b;
+        }
+        Some(out)
     }
 
     /// Opens a session, or refuses it (and logs the refusal): the request
@@ -565,31 +588,46 @@ impl Session<'_> {
         outcome: &str,
         flags: &[&str],
     ) -> Result<i64, EngineError> {
+        let hashes: Vec<String> = subjects.iter().map(|s| self.subject_hash(s)).collect();
+        let part = |i: usize| {
+            let from = i.saturating_mul(SUBJECTS_PER_EVENT_MAX);
+            hashes
+                .get(from..hashes.len().min(from + SUBJECTS_PER_EVENT_MAX))
+                .unwrap_or_default()
+                .to_vec()
+        };
+        self.record_parts(op, query, hashes.len(), &part, recipient, outcome, flags)
+    }
+
+    /// Records one act naming `count` subjects by their keyed hashes, which
+    /// `part(i)` gives a part at a time: a long list of subjects continues in
+    /// further events, since a log entry has a size limit, and is built a
+    /// part at a time, so that an ingest of millions of records never holds
+    /// every event at once.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn record_parts(
+        &self,
+        op: Operation,
+        query: &str,
+        count: usize,
+        part: &dyn Fn(usize) -> Vec<String>,
+        recipient: Option<&str>,
+        outcome: &str,
+        flags: &[&str],
+    ) -> Result<i64, EngineError> {
         let justification = &self.justification_ref;
         let mut flags: Vec<String> = flags.iter().map(|f| f.to_string()).collect();
         if self.break_glass.is_some() {
             flags.push("break_glass".into());
         }
-        let hashes: Vec<String> = subjects.iter().map(|s| self.subject_hash(s)).collect();
-        // A log entry has a size limit: a long list of subjects continues in
-        // further events, so the log still names every one.
-        let parts: Vec<&[String]> = if hashes.is_empty() {
-            vec![&[]]
-        } else {
-            hashes.chunks(SUBJECTS_PER_EVENT_MAX).collect()
-        };
+        let parts = count.div_ceil(SUBJECTS_PER_EVENT_MAX).max(1);
         let at = Timestamp::now();
-        let mut events = Vec::with_capacity(parts.len());
-        for (i, part) in parts.iter().enumerate() {
+        let event = |i: usize| {
             let query = match i {
                 0 => query.to_string(),
-                _ => format!(
-                    "{query} (subjects continued, part {} of {})",
-                    i + 1,
-                    parts.len()
-                ),
+                _ => format!("{query} (subjects continued, part {} of {parts})", i + 1),
             };
-            let event = Event {
+            Event {
                 id: 0,
                 at,
                 operation: op.as_str().to_string(),
@@ -601,21 +639,22 @@ impl Session<'_> {
                 ),
                 case_ref: self.req.case_ref.clone(),
                 query,
-                subjects: part.to_vec(),
+                subjects: part(i),
                 recipient: recipient.map(str::to_string),
                 outcome: outcome.to_string(),
                 flags: flags.clone(),
-            };
-            // Refused before the store holds it: an event the log cannot take
-            // would stop the engine from opening.
-            let bytes = crate::evidence::encode(&event).len();
+            }
+        };
+        // Every part is checked before the store holds the first: an event
+        // the log cannot take would stop the engine from opening.
+        for i in 0..parts {
+            let bytes = crate::evidence::encode(&event(i)).len();
             if bytes > clearstone_audit::ENTRY_BYTES_MAX {
                 return Err(EngineError::Internal(format!(
                     "an event of {bytes} bytes is over the log's entry_bytes_max ({})",
                     clearstone_audit::ENTRY_BYTES_MAX
                 )));
             }
-            events.push(event);
         }
         if !self.justification_stored.get() {
             self.engine
@@ -624,8 +663,8 @@ impl Session<'_> {
             self.justification_stored.set(true);
         }
         let mut first = 0;
-        for mut event in events {
-            let id = self.engine.append_event(&mut event)?;
+        for i in 0..parts {
+            let id = self.engine.append_event(&mut event(i))?;
             if first == 0 {
                 first = id;
             }

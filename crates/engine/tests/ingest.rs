@@ -150,7 +150,11 @@ fn a_refused_file_leaves_every_table_but_the_ingest_log_as_it_was() {
     let db = d.path().join("data").join("clearstone.db");
     let s = e.session(req("ana", "load")).unwrap();
     ingest(&s, d.path(), MAPPING).unwrap();
-    let files: [(&str, &[u8]); 7] = [
+    let be: Vec<u8> = "id,name,dob,sickness,rank\n1,A,,,PC\n"
+        .encode_utf16()
+        .flat_map(u16::to_be_bytes)
+        .collect();
+    let files: [(&str, &[u8]); 13] = [
         ("bad_header.csv", b"id,na\xffme,dob\n1,a,b\n"),
         ("no_rank.csv", b"id,name,dob,sickness\n1,A,,\n"),
         ("not.parquet", b"id,name\n1,A\n"),
@@ -164,6 +168,18 @@ fn a_refused_file_leaves_every_table_but_the_ingest_log_as_it_was() {
             "damaged.csv.gz",
             b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03not deflate at all",
         ),
+        (
+            "recased.csv",
+            b"id,name,dob,sickness,rank,Name\n1,A,,,PC,B\n",
+        ),
+        ("plain.csv.gz", b"id,name,dob,sickness,rank\n1,A,,,PC\n"),
+        ("big_endian.csv", &be),
+        ("array.jsonl", b"[{\"id\": 1, \"name\": \"A\"}]\n"),
+        (
+            "unclosed.csv",
+            b"id,name,dob,sickness,rank\n1,\"A,,,PC\n2,B,,,PC\n",
+        ),
+        ("sep.csv", b"sep=;\nid;name;dob;sickness;rank\n1;A;;;PC\n"),
     ];
     for (name, bytes) in files {
         std::fs::write(d.path().join(name), bytes).unwrap();
@@ -193,6 +209,33 @@ fn a_refused_file_leaves_every_table_but_the_ingest_log_as_it_was() {
             changed.replace("[source]\n", "[source]\nencoding = \"klingon\"\n"),
             "invalid_mapping",
         ),
+        // issue 15, class 7: the refusals of the hostile files too.
+        (
+            "mapped column again in another case",
+            from("recased.csv"),
+            "duplicate_header",
+        ),
+        (
+            "a .gz that is not gzip",
+            from("plain.csv.gz"),
+            "not_compressed",
+        ),
+        (
+            "UTF-16 in the other byte order",
+            from("big_endian.csv").replace("[source]\n", "[source]\nencoding = \"utf-16\"\n"),
+            "wrong_encoding",
+        ),
+        (
+            "a JSON array for JSON Lines",
+            from("array.jsonl").replace("format = \"csv\"", "format = \"jsonl\""),
+            "not_json_lines",
+        ),
+        (
+            "a quote never closed",
+            from("unclosed.csv"),
+            "unclosed_quote",
+        ),
+        ("Excel's sep= line", from("sep.csv"), "wrong_delimiter"),
     ];
     for (class, mapping, code) in &classes {
         for dataset in ["hr", "hr_new"] {

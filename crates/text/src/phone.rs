@@ -71,9 +71,21 @@ const INTERNATIONAL_DIGITS: std::ops::RangeInclusive<usize> = 8..=15;
 /// digits.
 pub fn to_e164(s: &str) -> Result<String, TextError> {
     let value = s.trim();
+    // "+353 (0)1 234 5678": a bracketed trunk zero after a country code is
+    // never dialled from abroad, in any country.
+    let dialled = match value.find("(0)") {
+        Some(at) if value.starts_with('+') || value.starts_with("00") => {
+            format!(
+                "{}{}",
+                value.get(..at).unwrap_or_default(),
+                value.get(at + 3..).unwrap_or_default()
+            )
+        }
+        _ => value.to_string(),
+    };
     let mut digits = String::with_capacity(value.len());
     let mut plus = false;
-    for (i, c) in value.char_indices() {
+    for (i, c) in dialled.char_indices() {
         match c {
             '0'..='9' => digits.push(c),
             '+' if i == 0 => plus = true,

@@ -4,7 +4,9 @@
 use clearstone_model::limits;
 
 use super::text::Text;
-use super::{Raw, Record, has_replacement, open_text, read_error, refuse, unreadable};
+use super::{
+    Raw, Record, has_replacement, open_text, read_error, refuse, undecodable_in, unreadable,
+};
 use crate::map::Fields;
 use crate::mapping::Mapping;
 use crate::{IngestError, RowError};
@@ -27,13 +29,20 @@ fn slot_indexes(m: &Mapping, header: &[String]) -> Result<Vec<usize>, (&'static 
     let mut found = Vec::with_capacity(m.columns.len());
     let mut missing = Vec::new();
     for c in &m.columns {
+        // Exports re-case headers (`Name` beside `name`): a column named
+        // again in another case is as ambiguous as one named twice.
+        let folded = c.to_lowercase();
         let mut at = header
             .iter()
             .enumerate()
-            .filter(|(_, h)| *h == c)
+            .filter(|(_, h)| *h == c || h.to_lowercase() == folded)
             .map(|(i, _)| i);
         match (at.next(), at.next()) {
-            (Some(i), None) => found.push(i),
+            (Some(i), None) if header.get(i) == Some(c) => found.push(i),
+            (Some(i), None) => missing.push(format!(
+                "`{c}` (the header has `{}`)",
+                header.get(i).map_or("", String::as_str)
+            )),
             (Some(i), Some(j)) => {
                 return Err((
                     "duplicate_header",
@@ -57,22 +66,50 @@ fn slot_indexes(m: &Mapping, header: &[String]) -> Result<Vec<usize>, (&'static 
         return Err((
             "missing_columns",
             format!(
-                "columns {} named by `{}` are not {place}",
+                "columns {} named by `{}` are not {place}{}",
                 missing.join(", "),
-                m.path.display()
+                m.path.display(),
+                other_delimiter(m, header)
             ),
         ));
     }
     Ok(found)
 }
 
+/// A hint when a header read as one column holds another usual delimiter.
+fn other_delimiter(m: &Mapping, header: &[String]) -> String {
+    let [only] = header else {
+        return String::new();
+    };
+    [b';', b'\t', b'|', b',']
+        .into_iter()
+        .filter(|d| *d != m.delimiter)
+        .find(|d| only.as_bytes().contains(d))
+        .map(|d| {
+            let shown = if d == b'\t' { "\\t".to_string() } else { char::from(d).to_string() };
+            format!(" (the header reads as one column: if the file is `{shown}`-separated, declare `delimiter = \"{shown}\"`)")
+        })
+        .unwrap_or_default()
+}
+
+/// Whether a record has the header's columns: exactly, or but for one
+/// empty column at the end that only the header or only the record has
+/// (systems that end every line with a delimiter).
+fn fits(rec: &csv::ByteRecord, header: &[String]) -> bool {
+    let width = header.len();
+    rec.len() == width
+        || rec.len() == width + 1 && rec.get(width).is_some_and(<[u8]>::is_empty)
+        || rec.len() + 1 == width && header.last().is_some_and(String::is_empty)
+}
+
 fn record_fields(
     rec: &csv::ByteRecord,
-    width: usize,
+    header: &[String],
     idx: &[usize],
     columns: &[String],
 ) -> Result<Fields, RowError> {
-    if rec.len() != width {
+    let width = header.len();
+    if !fits(rec, header) {
         return Err(RowError::new(
             "",
             format!("wrong column count: expected {width}, found {}", rec.len()),
@@ -99,7 +136,12 @@ fn undecodable(m: &Mapping, name: &str, idx: &[usize], rec: &csv::ByteRecord) ->
     let column = idx
         .iter()
         .zip(&m.columns)
-        .find(|(i, _)| rec.get(**i).is_some_and(has_replacement))
+        .find(|(i, _)| {
+            rec.get(**i).is_some_and(|f| match m.encoding {
+                Some(e) => undecodable_in(e, f),
+                None => has_replacement(f),
+            })
+        })
         .map(|(_, c)| c.clone())
         .unwrap_or_default();
     RowError::new(column, format!("bytes that are invalid in {name}"))
@@ -123,6 +165,23 @@ pub(super) fn encode(m: &Mapping, rec: &csv::ByteRecord) -> Vec<u8> {
     out
 }
 
+/// The delimiter a first line `sep=;` names (as Excel writes it for a
+/// locale whose lists are not comma-separated), if the line is one.
+fn separator_line(first: &csv::ByteRecord, delimiter: u8) -> Option<u8> {
+    let mut line = Vec::new();
+    for (i, f) in first.iter().enumerate() {
+        if i > 0 {
+            line.push(delimiter);
+        }
+        line.extend_from_slice(f);
+    }
+    let line = line.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&line);
+    match line.strip_prefix(b"sep=".as_slice())? {
+        [d] => Some(*d),
+        _ => None,
+    }
+}
+
 pub(super) fn read(
     m: &Mapping,
     each: &mut dyn FnMut(Record) -> Result<(), IngestError>,
@@ -134,6 +193,28 @@ pub(super) fn read(
         .map_err(|e| csv_error(m, e))?;
     if !got {
         return Err(refuse(m, "empty_file", "empty file"));
+    }
+    if let Some(said) = separator_line(&first, m.delimiter) {
+        if said != m.delimiter {
+            return Err(refuse(
+                m,
+                "wrong_delimiter",
+                format!(
+                    "the file's first line `sep={}` says its delimiter is `{}`, but the mapping declares `{}`",
+                    char::from(said),
+                    char::from(said),
+                    char::from(m.delimiter)
+                ),
+            ));
+        }
+        // The line spreadsheets read the delimiter from is no header.
+        first.clear();
+        if !rdr
+            .read_byte_record(&mut first)
+            .map_err(|e| csv_error(m, e))?
+        {
+            return Err(refuse(m, "empty_file", "empty file (only a `sep=` line)"));
+        }
     }
     let header: Vec<String> = if m.header {
         first
@@ -180,6 +261,16 @@ pub(super) fn read(
         let text: &mut Text<_> = rdr.get_mut();
         let line = text.line_at(start);
         let invalid = (text.invalid_before(end) > 0).then(|| text.encoding_name());
+        // A line of spaces, or of delimiters only (spreadsheets export the
+        // rows they once formatted as `,,,`), holds no record.
+        // A DOS end-of-file mark (Ctrl-Z) after the last line is no record either.
+        if invalid.is_none()
+            && rec
+                .iter()
+                .all(|f| f.iter().all(|b| b.is_ascii_whitespace() || *b == 0x1a))
+        {
+            continue;
+        }
         let size = rec.as_slice().len() + rec.len();
         let fields = if size > limits::ROW_BYTES_MAX {
             Err(RowError::new(
@@ -192,7 +283,7 @@ pub(super) fn read(
         } else if let Some(name) = invalid {
             Err(undecodable(m, name, &idx, &rec))
         } else {
-            record_fields(&rec, header.len(), &idx, &m.columns)
+            record_fields(&rec, &header, &idx, &m.columns)
         };
         each(Record {
             line,
@@ -227,12 +318,12 @@ pub(super) fn reread(m: &Mapping, raw: &[u8], header: Option<&str>) -> Result<Fi
         // Quarantined text was decoded already; a replacement character in
         // it stands for bytes the declared encoding could not read.
         Ok(true)
-            if has_replacement(rec.as_slice())
-                && let Some(e) = m.encoding =>
+            if let Some(e) = m.encoding
+                && undecodable_in(e, rec.as_slice()) =>
         {
             Err(undecodable(m, e.name(), &idx, &rec))
         }
-        Ok(true) => record_fields(&rec, header.len(), &idx, &m.columns),
+        Ok(true) => record_fields(&rec, &header, &idx, &m.columns),
         Ok(false) => Err(RowError::new("", "empty record")),
         Err(e) => Err(RowError::new("", e.to_string())),
     }

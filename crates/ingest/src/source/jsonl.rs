@@ -6,27 +6,81 @@ use std::io::BufRead;
 use clearstone_model::limits;
 use serde_json::value::RawValue;
 
-use super::{Raw, Record, open_text, read_error};
+use super::{Raw, Record, open_text, read_error, refuse};
 use crate::map::Fields;
 use crate::mapping::Mapping;
 use crate::{IngestError, RowError};
 
 /// A JSON object's members, each kept as the text it was written as, so that
 /// a number lands exactly as the source wrote it (`1.50`, or an id too long
-/// for a float).
-type Object<'a> = BTreeMap<String, &'a RawValue>;
+/// for a float), and the names of members written more than once.
+struct Object<'a> {
+    members: BTreeMap<String, &'a RawValue>,
+    twice: Vec<String>,
+}
 
-fn lookup<'a>(obj: &Object<'a>, path: &str) -> Option<&'a RawValue> {
-    if let Some(direct) = obj.get(path) {
-        return Some(*direct);
+impl<'de> serde::Deserialize<'de> for Object<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = Object<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut obj = Object {
+                    members: BTreeMap::new(),
+                    twice: Vec::new(),
+                };
+                while let Some((k, v)) = map.next_entry::<String, &'de RawValue>()? {
+                    if let Some(k) = obj.members.insert(k.clone(), v).map(|_| k) {
+                        obj.twice.push(k);
+                    }
+                }
+                Ok(obj)
+            }
+        }
+        d.deserialize_map(Members)
+    }
+}
+
+impl<'a> Object<'a> {
+    /// A member, unless the object names it twice: a reader that keeps one
+    /// of the two silently may keep the wrong one.
+    fn get(&self, name: &str, column: &str) -> Result<Option<&'a RawValue>, RowError> {
+        if self.twice.iter().any(|t| t == name) {
+            return Err(RowError::new(
+                column,
+                format!(
+                    "member `{name}` is named twice in one object, so which value is meant is ambiguous"
+                ),
+            ));
+        }
+        Ok(self.members.get(name).copied())
+    }
+}
+
+fn lookup<'a>(obj: &Object<'a>, path: &str) -> Result<Option<&'a RawValue>, RowError> {
+    if let Some(direct) = obj.get(path, path)? {
+        return Ok(Some(direct));
     }
     let mut parts = path.split('.');
-    let mut cur: &'a RawValue = obj.get(parts.next()?).copied()?;
+    let Some(mut cur) = obj.get(parts.next().unwrap_or_default(), path)? else {
+        return Ok(None);
+    };
     for part in parts {
-        let inner: Object<'a> = serde_json::from_str(cur.get()).ok()?;
-        cur = inner.get(part).copied()?;
+        let Ok(inner) = serde_json::from_str::<Object<'a>>(cur.get()) else {
+            return Ok(None);
+        };
+        match inner.get(part, path)? {
+            Some(v) => cur = v,
+            None => return Ok(None),
+        }
     }
-    Some(cur)
+    Ok(Some(cur))
 }
 
 /// A member's value as text. Numbers are text as written; a boolean only
@@ -74,13 +128,29 @@ pub(super) fn fields(m: &Mapping, line: &[u8]) -> Result<Fields, RowError> {
     m.columns
         .iter()
         .zip(&m.booleans)
-        .map(|(c, boolean)| lookup(&obj, c).map_or(Ok(None), |v| text(v, c, *boolean)))
+        .map(|(c, boolean)| lookup(&obj, c)?.map_or(Ok(None), |v| text(v, c, *boolean)))
         .collect()
 }
 
 /// A line holding bytes that are invalid in the declared encoding.
 pub(super) fn undecodable(name: &str) -> RowError {
     RowError::new("", format!("bytes that are invalid in {name}"))
+}
+
+/// Refuses, by its first line, a file that is one JSON document rather
+/// than an object a line: an array, or an object written over many lines.
+/// Read as JSON Lines, every line of it would be quarantined as malformed.
+fn not_json_lines(m: &Mapping, first: &[u8]) -> Result<(), IngestError> {
+    let what = match first {
+        [b'[', ..] => "a JSON array",
+        b"{" => "one JSON object written over many lines",
+        _ => return Ok(()),
+    };
+    Err(refuse(
+        m,
+        "not_json_lines",
+        format!("the file is {what}, not JSON Lines (one object on each line)"),
+    ))
 }
 
 pub(super) fn read(
@@ -91,6 +161,7 @@ pub(super) fn read(
     let mut buf = Vec::with_capacity(4096);
     let mut line = 0u64;
     let mut end = 0u64;
+    let mut begun = false;
     loop {
         buf.clear();
         let n = r
@@ -111,6 +182,10 @@ pub(super) fn read(
         }
         if buf.iter().all(u8::is_ascii_whitespace) {
             continue;
+        }
+        if !begun {
+            begun = true;
+            not_json_lines(m, buf.trim_ascii())?;
         }
         let fields = if let Some(name) = invalid {
             Err(undecodable(name))

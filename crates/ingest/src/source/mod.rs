@@ -3,6 +3,7 @@
 mod csv;
 mod jsonl;
 mod parquet;
+mod quotes;
 mod sniff;
 mod stream;
 mod text;
@@ -76,10 +77,13 @@ pub(crate) fn reread(m: &Mapping, raw: &[u8], header: Option<&str>) -> Result<Fi
     match m.format {
         Format::Csv => csv::reread(m, raw, header),
         Format::JsonLines
-            if has_replacement(raw)
-                && let Some(e) = m.encoding =>
+            if let Some(e) = m.encoding
+                && undecodable_in(e, raw) =>
         {
             Err(jsonl::undecodable(e.name()))
+        }
+        Format::Parquet if has_replacement(raw) => {
+            Err(RowError::new("", "bytes that are not UTF-8 text"))
         }
         // Parquet records are quarantined as JSON objects of their mapped columns.
         Format::JsonLines | Format::Parquet => jsonl::fields(m, raw),
@@ -90,6 +94,13 @@ pub(crate) fn reread(m: &Mapping, raw: &[u8], header: Option<&str>) -> Result<Fi
 /// invalid in the declared encoding.
 pub(crate) fn has_replacement(text: &[u8]) -> bool {
     text.windows(3).any(|w| w == "\u{fffd}".as_bytes())
+}
+
+/// Whether text decoded from `encoding` holds what stands for bytes that
+/// were invalid in it: U+FFFD, or in a single-byte code page a C1 control
+/// character (where its undefined bytes land).
+pub(crate) fn undecodable_in(encoding: &'static encoding_rs::Encoding, text: &[u8]) -> bool {
+    has_replacement(text) || encoding.is_single_byte() && text.windows(2).any(text::is_c1)
 }
 
 pub(crate) fn unreadable(m: &Mapping, message: impl Into<String>) -> IngestError {
@@ -120,6 +131,8 @@ pub(crate) fn open_text(
 fn decoded(m: &Mapping, track: bool) -> Result<text::Text<BufReader<Box<dyn Read>>>, IngestError> {
     let mut r = BufReader::with_capacity(64 * 1024, stream::open_stream(m)?);
     let head = r.fill_buf().map_err(|e| read_error(m, e))?;
+    stream::nested(m, head)?;
+    wrong_byte_order(m, head)?;
     // A UTF-16 byte-order mark cannot begin UTF-8 text. Reading such a file
     // as UTF-16 unasked would leave replay, which sees only the mapping,
     // reading its quarantined records differently: the mapping must say so.
@@ -132,6 +145,25 @@ fn decoded(m: &Mapping, track: bool) -> Result<text::Text<BufReader<Box<dyn Read
     }
     let encoding = m.encoding;
     Ok(text::Text::new(r, encoding, track))
+}
+
+/// Refuses UTF-16 without a byte-order mark whose first character shows
+/// the other byte order than the one declared (`utf-16` alone means
+/// little-endian), rather than reading every character byte-swapped.
+fn wrong_byte_order(m: &Mapping, head: &[u8]) -> Result<(), IngestError> {
+    let Some(e) = m.encoding else { return Ok(()) };
+    let (declared, actual, label) = match head {
+        [0, b, ..] if e == encoding_rs::UTF_16LE && *b != 0 => ("UTF-16LE", "UTF-16BE", "utf-16be"),
+        [b, 0, ..] if e == encoding_rs::UTF_16BE && *b != 0 => ("UTF-16BE", "UTF-16LE", "utf-16le"),
+        _ => return Ok(()),
+    };
+    Err(refuse(
+        m,
+        "wrong_encoding",
+        format!(
+            "the file is {actual} without a byte-order mark, but the mapping declares {declared}: declare `encoding = \"{label}\"`"
+        ),
+    ))
 }
 
 /// An error met while reading the source: a damaged archive is named as one.

@@ -6,12 +6,24 @@ use parquet::file::reader::{FileReader, SerializedFileReader};
 use parquet::record::Field;
 
 use super::{Raw, Record, open, refuse, unreadable};
-use crate::IngestError;
 use crate::mapping::Mapping;
+use crate::{IngestError, RowError};
 
-fn text(f: &Field) -> Option<String> {
-    Some(match f {
-        Field::Null => return None,
+/// A column's value as text. A group, list or map is no text value (its
+/// printed form would land as if it were one), and bytes that are not UTF-8
+/// are not text: either quarantines the row, naming the column.
+fn text(f: &Field, column: &str) -> Result<Option<String>, RowError> {
+    let wrong = |found: &str| {
+        Err(RowError::new(
+            column,
+            format!("wrong_type: expected text, found {found}"),
+        ))
+    };
+    Ok(Some(match f {
+        Field::Null => return Ok(None),
+        Field::Group(_) => return wrong("a group"),
+        Field::ListInternal(_) => return wrong("a list"),
+        Field::MapInternal(_) => return wrong("a map"),
         Field::Str(s) => s.clone(),
         Field::Bool(b) => b.to_string(),
         Field::Byte(v) => v.to_string(),
@@ -29,9 +41,20 @@ fn text(f: &Field) -> Option<String> {
         }
         Field::TimestampMillis(ms) => Timestamp(*ms).to_string(),
         Field::TimestampMicros(us) => Timestamp(us.div_euclid(1000)).to_string(),
-        Field::Bytes(b) => String::from_utf8_lossy(b.data()).into_owned(),
+        Field::Bytes(b) => match std::str::from_utf8(b.data()) {
+            Ok(s) => s.to_string(),
+            Err(e) => {
+                return Err(RowError::new(
+                    column,
+                    format!(
+                        "bytes that are not UTF-8 text (at byte {})",
+                        e.valid_up_to()
+                    ),
+                ));
+            }
+        },
         other => other.to_string(),
-    })
+    }))
 }
 
 /// A Parquet file starts and ends with `PAR1`; the footer before the last one
@@ -73,6 +96,33 @@ fn check_ends(m: &Mapping, file: &std::fs::File) -> Result<(), IngestError> {
 
 const MAGIC: &[u8; 4] = b"PAR1";
 
+/// The mapped columns of a row that did not read as text, as the JSON object
+/// quarantine keeps Parquet rows in: text where a column reads as text, else
+/// its JSON form, so that nothing of it is lost.
+fn quarantined_row(m: &Mapping, idx: &[usize], all: &[&Field]) -> Vec<u8> {
+    let obj: serde_json::Map<String, serde_json::Value> = idx
+        .iter()
+        .zip(&m.columns)
+        .map(|(j, c)| {
+            let v = match all.get(*j) {
+                None | Some(Field::Null) => serde_json::Value::Null,
+                // Replay finds the replacement character and keeps the row.
+                Some(Field::Bytes(b)) => {
+                    serde_json::Value::String(String::from_utf8_lossy(b.data()).into_owned())
+                }
+                // A group, list or map is kept printed inside an object,
+                // which replay refuses as the wrong type again.
+                Some(f) => match text(f, c) {
+                    Ok(Some(s)) => serde_json::Value::String(s),
+                    _ => serde_json::json!({ "printed": f.to_string() }),
+                },
+            };
+            (c.clone(), v)
+        })
+        .collect();
+    serde_json::Value::Object(obj).to_string().into_bytes()
+}
+
 pub(super) fn read(
     m: &Mapping,
     each: &mut dyn FnMut(Record) -> Result<(), IngestError>,
@@ -92,8 +142,9 @@ pub(super) fn read(
         .iter()
         .map(|c| {
             names.iter().position(|n| n == c).ok_or_else(|| {
-                unreadable(
+                refuse(
                     m,
+                    "missing_columns",
                     format!(
                         "column `{c}` named by `{}` is not in the file",
                         m.path.display()
@@ -108,16 +159,27 @@ pub(super) fn read(
     for (i, row) in rows.enumerate() {
         let row = row.map_err(|e| unreadable(m, format!("row {}: {e}", i + 1)))?;
         let all: Vec<&Field> = row.get_column_iter().map(|(_, f)| f).collect();
-        let fields: Vec<Option<String>> = idx
+        let fields: Result<Vec<Option<String>>, RowError> = idx
             .iter()
-            .map(|j| all.get(*j).and_then(|f| text(f)))
+            .zip(&m.columns)
+            .map(|(j, c)| all.get(*j).map_or(Ok(None), |f| text(f, c)))
             .collect();
-        let size = fields.iter().flatten().map(|v| v.len() as u64 + 1).sum();
+        let size = fields
+            .iter()
+            .flatten()
+            .flatten()
+            .map(|v| v.len() as u64 + 1)
+            .sum();
+        // A row that cannot be read as text is kept as the columns that can.
+        let raw = match &fields {
+            Ok(_) => Raw::Columns,
+            Err(_) => Raw::Bytes(quarantined_row(m, &idx, &all)),
+        };
         each(Record {
             line: i as u64 + 1,
-            raw: Raw::Columns,
+            raw,
             size,
-            fields: Ok(fields),
+            fields,
             header: None,
         })?;
     }

@@ -25,15 +25,23 @@ pub(crate) fn open_stream(m: &Mapping) -> Result<Box<dyn Read>, IngestError> {
         path: m.source_path.display().to_string(),
         source,
     })?;
-    if m.compression == Compression::None {
-        undeclared(m, head)?;
+    match m.compression {
+        Compression::None => undeclared(m, head)?,
+        Compression::Gzip => not_compressed(m, head, GZIP_MAGIC, "gzip")?,
+        Compression::Zstd => not_compressed(m, head, ZSTD_MAGIC, "zstd")?,
     }
+    // No bytes at all is an empty file, whatever its name says it holds.
+    let compression = if head.is_empty() {
+        Compression::None
+    } else {
+        m.compression
+    };
     let ended = Rc::new(Cell::new(false));
     let watched = Watched {
         inner: file,
         ended: ended.clone(),
     };
-    Ok(match m.compression {
+    Ok(match compression {
         Compression::None => Box::new(watched),
         Compression::Gzip => Box::new(Archive {
             inner: flate2::bufread::MultiGzDecoder::new(watched),
@@ -71,6 +79,55 @@ fn undeclared(m: &Mapping, head: &[u8]) -> Result<(), IngestError> {
         return Ok(());
     };
     Err(refuse(m, "undeclared_format", message))
+}
+
+/// Refuses a file read as an archive that does not start as one (a `.gz`
+/// holding plain text), naming what it seems to be instead.
+fn not_compressed(m: &Mapping, head: &[u8], magic: &[u8], name: &str) -> Result<(), IngestError> {
+    if head.is_empty() || head.starts_with(magic) {
+        return Ok(());
+    }
+    let seems = match format_of(head) {
+        Some(other) => format!("it is {other}"),
+        None => "it does not start as one does".to_string(),
+    };
+    Err(refuse(
+        m,
+        "not_compressed",
+        format!(
+            "the file is not {name}-compressed ({seems}): rename it or declare its `compression`"
+        ),
+    ))
+}
+
+/// What an archive holds when that is itself an archive or a binary
+/// format, refused rather than read as text.
+pub(crate) fn nested(m: &Mapping, head: &[u8]) -> Result<(), IngestError> {
+    let outer = match m.compression {
+        Compression::None => return Ok(()),
+        Compression::Gzip => "gzip",
+        Compression::Zstd => "zstd",
+    };
+    match format_of(head) {
+        Some(inner) => Err(refuse(
+            m,
+            "undeclared_format",
+            format!("the {outer} archive holds {inner}, not text: unpack it to a text file first"),
+        )),
+        None => Ok(()),
+    }
+}
+
+fn format_of(head: &[u8]) -> Option<&'static str> {
+    [
+        (GZIP_MAGIC, "gzip-compressed data"),
+        (ZSTD_MAGIC, "zstd-compressed data"),
+        (ZIP_MAGIC, "a zip archive"),
+        (PARQUET_MAGIC, "a Parquet file"),
+    ]
+    .into_iter()
+    .find(|(magic, _)| head.starts_with(magic))
+    .map(|(_, what)| what)
 }
 
 /// Whether an error while reading came from a damaged or truncated archive,

@@ -34,6 +34,11 @@ pub(crate) struct Text<R> {
     lines: u64,
     /// Offsets of replacement characters standing for invalid sequences.
     bad: VecDeque<u64>,
+    /// In a single-byte code page, the bytes beyond ASCII that would be
+    /// UTF-8 sequences, and those that could not: a file declared
+    /// windows-1252 whose every such byte is UTF-8 is UTF-8.
+    utf8_like: u64,
+    not_utf8: u64,
 }
 
 impl<R: Read> Text<R> {
@@ -59,7 +64,15 @@ impl<R: Read> Text<R> {
             breaks: VecDeque::new(),
             lines: 0,
             bad: VecDeque::new(),
+            utf8_like: 0,
+            not_utf8: 0,
         }
+    }
+
+    /// Whether the source, declared in a single-byte code page, reads as
+    /// UTF-8 so far: bytes beyond ASCII, every one in a UTF-8 sequence.
+    pub fn looks_utf8(&self) -> bool {
+        self.utf8_like > 0 && self.not_utf8 == 0
     }
 
     /// The 1-based physical line of the record the reader reports at byte
@@ -105,6 +118,13 @@ impl<R: Read> Text<R> {
             None => self.inner.read(&mut self.out)?,
             Some(_) => self.decode()?,
         };
+        if self
+            .decoder
+            .as_ref()
+            .is_some_and(|d| d.encoding().is_single_byte())
+        {
+            self.note_undefined();
+        }
         if self.track {
             self.note_breaks();
         }
@@ -119,6 +139,24 @@ impl<R: Read> Text<R> {
                 self.raw_len = self.inner.read(&mut self.raw)?;
                 self.raw_at = 0;
                 self.raw_eof = self.raw_len == 0;
+                if self
+                    .decoder
+                    .as_ref()
+                    .is_some_and(|d| d.encoding().is_single_byte())
+                {
+                    // A sequence split between two reads counts as not
+                    // UTF-8, which only ever keeps a file as declared.
+                    for c in self
+                        .raw
+                        .get(..self.raw_len)
+                        .unwrap_or_default()
+                        .utf8_chunks()
+                    {
+                        self.utf8_like +=
+                            c.valid().bytes().filter(|b| !b.is_ascii()).count() as u64;
+                        self.not_utf8 += c.invalid().len() as u64;
+                    }
+                }
             }
             let Some(decoder) = self.decoder.as_mut() else {
                 return Ok(0);
@@ -142,6 +180,22 @@ impl<R: Read> Text<R> {
             }
         }
         Ok(written)
+    }
+
+    /// A single-byte code page maps a byte it leaves undefined (0x81 in
+    /// windows-1252) to a C1 control character, which no export means as
+    /// text: it counts as an invalid sequence.
+    fn note_undefined(&mut self) {
+        let before = self.bad.len();
+        let out = self.out.get(..self.out_len).unwrap_or_default();
+        for (i, w) in out.windows(2).enumerate() {
+            if is_c1(w) {
+                self.bad.push_back(self.offset + i as u64);
+            }
+        }
+        if self.bad.len() > before {
+            self.bad.make_contiguous().sort_unstable();
+        }
     }
 
     fn note_breaks(&mut self) {
@@ -175,4 +229,9 @@ impl<R: Read> Read for Text<R> {
         self.out_at += n;
         Ok(n)
     }
+}
+
+/// Whether two bytes of UTF-8 encode a C1 control character (U+0080 to U+009F).
+pub(crate) fn is_c1(pair: &[u8]) -> bool {
+    matches!(pair, [0xc2, 0x80..=0x9f])
 }
