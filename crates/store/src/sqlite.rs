@@ -32,6 +32,9 @@ const PAGE_BYTES: i64 = 16 * 1024;
 /// less often during a bulk load copies each page once, not once per batch.
 const WAL_CHECKPOINT_PAGES: i64 = 4096;
 
+/// Compiled statements a read connection keeps.
+const READER_STATEMENTS_KEPT: usize = 128;
+
 pub(crate) const RECORD_COLUMNS: &str = "r.key, r.entity_id, sc.text, d.name, src.path, r.record, r.subject_category, \
      r.kind, r.first_seen, r.last_seen, r.body";
 pub(crate) const RECORD_JOINS: &str = "FROM record r JOIN vocab sc ON sc.id = r.schema_id \
@@ -102,6 +105,9 @@ impl SqliteStore {
         conn.pragma_update(None, "cache_size", -READER_CACHE_KIB)?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         stable_plans(&conn)?;
+        // One view asks more kinds of question than rusqlite keeps compiled
+        // by default (16), so each view compiled some of them again.
+        conn.set_prepared_statement_cache_capacity(READER_STATEMENTS_KEPT);
         Ok(Self::with(conn))
     }
 
@@ -1186,11 +1192,11 @@ impl Store for SqliteStore {
     }
 
     fn text(&self, hash: &str) -> Result<Option<String>, StoreError> {
+        // Every session's first event asks for its justification.
         Ok(self
             .conn
-            .query_row("SELECT text FROM text_ref WHERE hash = ?1", [hash], |r| {
-                r.get(0)
-            })
+            .prepare_cached("SELECT text FROM text_ref WHERE hash = ?1")?
+            .query_row([hash], |r| r.get(0))
             .optional()?)
     }
 }
