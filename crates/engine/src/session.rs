@@ -3,6 +3,7 @@
 //! redacts, and appends its event before it returns anything.
 
 use std::cell::RefCell;
+use std::fmt::Write as _;
 
 use clearstone_model::{Markings, Sensitivity, Timestamp};
 use clearstone_policy::{
@@ -192,7 +193,12 @@ impl Engine {
         };
         mac.update(id.as_bytes());
         let tag = mac.finalize().into_bytes();
-        tag.iter().take(16).map(|b| format!("{b:02x}")).collect()
+        // One string per hash: a dossier's event names a few hundred ids.
+        let mut out = String::with_capacity(32);
+        for b in tag.iter().take(16) {
+            let _ = write!(out, "{b:02x}");
+        }
+        out
     }
 
     /// Opens a session, or refuses it (and logs the refusal): the request
