@@ -1,6 +1,8 @@
 //! The load generator's HTTP/1.1 client: one keep-alive connection per
 //! simulated user, blocking, with nothing between the request and the
-//! socket, so what `bench serve` measures is the server.
+//! socket, so what `bench serve` measures is the server. It runs on the
+//! same cores as the server, so each request reuses its connection's
+//! buffer and an answer's headers are kept as one string.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -14,16 +16,18 @@ const BODY_BYTES_MAX: usize = 64 * 1024 * 1024;
 
 pub struct Answer {
     pub status: u16,
-    pub headers: Vec<(String, String)>,
+    /// The header lines as received, searched by [`Answer::header`]: one
+    /// allocation per answer rather than two per header.
+    head: String,
     pub body: Vec<u8>,
 }
 
 impl Answer {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        self.head.lines().find_map(|l| {
+            let (n, v) = l.split_once(':')?;
+            n.trim().eq_ignore_ascii_case(name).then(|| v.trim())
+        })
     }
 }
 
@@ -33,6 +37,8 @@ pub struct Conn {
     stream: Option<BufReader<TcpStream>>,
     /// Sent with every request: the session cookie and CSRF token.
     pub extra: Vec<(String, String)>,
+    /// The request being sent, kept so each request reuses its memory.
+    out: Vec<u8>,
 }
 
 impl Conn {
@@ -41,6 +47,7 @@ impl Conn {
             addr,
             stream: None,
             extra: Vec::new(),
+            out: Vec::new(),
         }
     }
 
@@ -53,17 +60,21 @@ impl Conn {
     }
 
     fn send(&mut self, method: &str, path: &str, body: Option<Vec<u8>>) -> Result<Answer> {
-        let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {}\r\n", self.addr);
+        let out = &mut self.out;
+        out.clear();
+        write!(out, "{method} {path} HTTP/1.1\r\nHost: {}\r\n", self.addr)?;
         for (n, v) in &self.extra {
-            head.push_str(&format!("{n}: {v}\r\n"));
+            write!(out, "{n}: {v}\r\n")?;
         }
         if let Some(b) = &body {
-            head.push_str(&format!(
+            write!(
+                out,
                 "Content-Type: application/json\r\nContent-Length: {}\r\n",
                 b.len()
-            ));
+            )?;
         }
-        head.push_str("\r\n");
+        out.extend_from_slice(b"\r\n");
+        out.extend(body.unwrap_or_default());
         let stream = match &mut self.stream {
             Some(s) => s,
             None => {
@@ -73,11 +84,9 @@ impl Conn {
                 self.stream.insert(BufReader::new(s))
             }
         };
-        let mut out = head.into_bytes();
-        out.extend(body.unwrap_or_default());
         stream
             .get_mut()
-            .write_all(&out)
+            .write_all(&self.out)
             .context("sending a request")?;
         let answer = read_answer(stream);
         let close = answer.as_ref().map_or(true, |a| {
@@ -92,32 +101,27 @@ impl Conn {
 }
 
 fn read_answer(stream: &mut BufReader<TcpStream>) -> Result<Answer> {
-    let mut line = String::new();
-    stream.read_line(&mut line).context("reading the status")?;
-    let status: u16 = line
+    let mut head = String::with_capacity(1024);
+    stream.read_line(&mut head).context("reading the status")?;
+    let status: u16 = head
         .split_whitespace()
         .nth(1)
         .and_then(|s| s.parse().ok())
-        .with_context(|| format!("not an HTTP status line: `{}`", line.trim()))?;
-    let mut headers = Vec::new();
-    let mut read = line.len();
+        .with_context(|| format!("not an HTTP status line: `{}`", head.trim()))?;
+    head.clear();
     loop {
-        line.clear();
-        read += stream.read_line(&mut line).context("reading headers")?;
-        if read > HEADER_BYTES_MAX {
+        let start = head.len();
+        stream.read_line(&mut head).context("reading headers")?;
+        if head.len() > HEADER_BYTES_MAX {
             bail!("the answer's headers pass {HEADER_BYTES_MAX} bytes");
         }
-        let l = line.trim_end();
-        if l.is_empty() {
+        if head.get(start..).is_none_or(|l| l.trim_end().is_empty()) {
             break;
-        }
-        if let Some((n, v)) = l.split_once(':') {
-            headers.push((n.trim().to_string(), v.trim().to_string()));
         }
     }
     let mut answer = Answer {
         status,
-        headers,
+        head,
         body: Vec::new(),
     };
     if answer

@@ -197,6 +197,27 @@ impl Session<'_> {
         Ok(reads.raw.get(id).map_or(&[], Vec::as_slice))
     }
 
+    /// The statements of every record of `ids` not yet read, in one read:
+    /// a dossier's members and the records it points at come by the dozen.
+    fn raw_read_many(&self, reads: &mut Reads, ids: &[&str]) -> Result<(), EngineError> {
+        let mut asked: Vec<&str> = ids
+            .iter()
+            .copied()
+            .filter(|id| !reads.raw.contains_key(*id))
+            .collect();
+        asked.sort_unstable();
+        asked.dedup();
+        if asked.is_empty() {
+            return Ok(());
+        }
+        let read = self
+            .engine
+            .reader()?
+            .statements_of_many(&asked, limits::ENTITY_STATEMENTS_MAX)?;
+        reads.raw.extend(read);
+        Ok(())
+    }
+
     /// One record's statements as this session may see them, read and
     /// decided once per answer.
     fn shown_read<'r>(
@@ -254,6 +275,8 @@ impl Session<'_> {
         Ok(Some(match canonical {
             Some((_, c)) => {
                 let members = self.engine.reader()?.cluster_members(&c)?;
+                let all: Vec<&str> = members.iter().map(String::as_str).collect();
+                self.raw_read_many(reads, &all)?;
                 (c, members)
             }
             None => (id.to_string(), vec![id.to_string()]),
@@ -266,6 +289,8 @@ impl Session<'_> {
         members: &'m [String],
         reads: &mut Reads,
     ) -> Result<Vec<&'m str>, EngineError> {
+        let all: Vec<&str> = members.iter().map(String::as_str).collect();
+        self.raw_read_many(reads, &all)?;
         let mut out = Vec::with_capacity(members.len());
         for m in members {
             if !self.shown_read(reads, m)?.is_empty() {
@@ -514,6 +539,13 @@ impl Session<'_> {
         refs.sort_by(|a, b| {
             (&a.prop, &a.value, &a.entity_id).cmp(&(&b.prop, &b.value, &b.entity_id))
         });
+        // Every target, its cluster, and that cluster's members, each in
+        // one read for all the references.
+        let targets: Vec<&str> = refs.iter().map(|s| s.value.as_str()).collect();
+        self.raw_read_many(reads, &targets)?;
+        let resolved = self.engine.reader()?.canonicals_of(&targets)?;
+        let clusters: Vec<&str> = resolved.values().map(|(_, c)| c.as_str()).collect();
+        self.see_clusters(shown_ids, &clusters)?;
         let mut out = Vec::new();
         for s in refs {
             let target = self.shown_read(reads, &s.value)?.to_vec();
@@ -526,11 +558,8 @@ impl Session<'_> {
                 break;
             }
             let schema = first.schema.to_string();
-            // Bound first: the store's lock must not be held while the
-            // cluster's members are read.
-            let resolved = self.engine.reader()?.canonical_of(&s.value)?;
-            let canonical_id = match resolved {
-                Some((_, c)) => self.visible_canonical(&c, shown_ids)?,
+            let canonical_id = match resolved.get(&s.value) {
+                Some((_, c)) => self.visible_canonical(c, shown_ids)?,
                 None => s.value.clone(),
             };
             out.push(Reference {
@@ -613,6 +642,8 @@ impl Session<'_> {
                 .then_with(|| a.entity.cmp(&b.entity))
                 .then_with(|| a.target.cmp(&b.target))
         });
+        let clusters: Vec<&str> = found.iter().map(|r| r.canonical.as_str()).collect();
+        self.see_clusters(shown_ids, &clusters)?;
         let mut incoming = Vec::with_capacity(found.len());
         let mut timeline = Vec::new();
         for mut r in found {

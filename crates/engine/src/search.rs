@@ -36,6 +36,13 @@ impl Session<'_> {
         // A hit is named as the session knows its cluster, never by an id
         // derived from a record it may not see.
         let mut seen = crate::subjects::Seen::default();
+        let clusters: Vec<String> = results
+            .hits
+            .iter()
+            .map(|h| crate::resolve::canonical_id(&h.canonical))
+            .collect();
+        let clusters: Vec<&str> = clusters.iter().map(String::as_str).collect();
+        self.see_clusters(&mut seen, &clusters)?;
         for h in &mut results.hits {
             h.canonical = self.visible_cluster_of_key(&h.canonical, &mut seen)?;
         }

@@ -657,9 +657,13 @@ impl Session<'_> {
             }
         }
         if !self.justification_stored.get() {
-            self.engine
-                .store()?
-                .put_text(justification, &self.req.justification)?;
+            // Most sessions give a justification an earlier one stored: a
+            // read beside the writer says so without queueing on it.
+            if self.engine.reader()?.text(justification)?.is_none() {
+                self.engine
+                    .store()?
+                    .put_text(justification, &self.req.justification)?;
+            }
             self.justification_stored.set(true);
         }
         let mut first = 0;

@@ -63,18 +63,75 @@ impl Session<'_> {
                 .engine
                 .reader()?
                 .entity_statements(entity, limits::ENTITY_STATEMENTS_MAX)?;
-            let concerns = if self.monitors_lookups() {
-                self.self_monitoring(entity, &raw)
-            } else {
-                Vec::new()
-            };
-            let visible = !self.gate(Action::View, raw, None).0.is_empty();
-            seen.records
-                .insert(entity.to_string(), Sight { visible, concerns });
+            let sight = self.sight_of(entity, raw);
+            seen.records.insert(entity.to_string(), sight);
         }
         seen.records
             .get(entity)
             .ok_or_else(|| EngineError::NotFound(entity.to_string()))
+    }
+
+    fn sight_of(&self, entity: &str, raw: Vec<clearstone_model::Statement>) -> Sight {
+        let concerns = if self.monitors_lookups() {
+            self.self_monitoring(entity, &raw)
+        } else {
+            Vec::new()
+        };
+        let visible = !self.gate(Action::View, raw, None).0.is_empty();
+        Sight { visible, concerns }
+    }
+
+    /// Learns the members of every cluster of `canonicals` not yet known,
+    /// and sights every member, in two reads rather than one a cluster and
+    /// one a member: answers name clusters by the dozen.
+    pub(crate) fn see_clusters(
+        &self,
+        seen: &mut Seen,
+        canonicals: &[&str],
+    ) -> Result<(), EngineError> {
+        let mut asked: Vec<&str> = canonicals
+            .iter()
+            .copied()
+            .filter(|c| !seen.members.contains_key(*c))
+            .collect();
+        asked.sort_unstable();
+        asked.dedup();
+        let store = self.engine.reader()?;
+        if !asked.is_empty() {
+            seen.members.extend(store.clusters_of_many(&asked)?);
+        }
+        drop(store);
+        let members: Vec<String> = canonicals
+            .iter()
+            .filter_map(|c| seen.members.get(*c))
+            .flatten()
+            .cloned()
+            .collect();
+        let members: Vec<&str> = members.iter().map(String::as_str).collect();
+        self.see_records(seen, &members)
+    }
+
+    /// Sights every record of `records` not yet sighted, in one read.
+    pub(crate) fn see_records(&self, seen: &mut Seen, records: &[&str]) -> Result<(), EngineError> {
+        let mut asked: Vec<&str> = records
+            .iter()
+            .copied()
+            .filter(|m| !seen.records.contains_key(*m))
+            .collect();
+        asked.sort_unstable();
+        asked.dedup();
+        if asked.is_empty() {
+            return Ok(());
+        }
+        let read = self
+            .engine
+            .reader()?
+            .statements_of_many(&asked, limits::ENTITY_STATEMENTS_MAX)?;
+        for (entity, raw) in read {
+            let sight = self.sight_of(&entity, raw);
+            seen.records.insert(entity, sight);
+        }
+        Ok(())
     }
 
     /// `canonical` as this session knows it ([`view_id`]).
@@ -123,6 +180,7 @@ impl Session<'_> {
         canonical: &[&str],
         seen: &mut Seen,
     ) -> Result<BTreeSet<String>, EngineError> {
+        self.see_clusters(seen, canonical)?;
         let mut out = BTreeSet::new();
         for c in canonical {
             out.insert((*c).to_string());
@@ -149,6 +207,13 @@ impl Session<'_> {
         if !self.monitors_lookups() {
             return Ok(Vec::new());
         }
+        self.see_clusters(seen, ids)?;
+        let alone: Vec<&str> = ids
+            .iter()
+            .copied()
+            .filter(|id| seen.members.get(*id).is_none_or(Vec::is_empty))
+            .collect();
+        self.see_records(seen, &alone)?;
         let mut out = Vec::new();
         let mut done = std::collections::HashSet::new();
         for id in ids {

@@ -16,6 +16,7 @@ mod release;
 mod resolution;
 mod saved_searches;
 mod sqlite;
+mod statement_batch;
 mod value_scan;
 
 pub use accounts::{AccountStore, ApiToken};

@@ -32,9 +32,12 @@ const PAGE_BYTES: i64 = 16 * 1024;
 /// less often during a bulk load copies each page once, not once per batch.
 const WAL_CHECKPOINT_PAGES: i64 = 4096;
 
-const RECORD_COLUMNS: &str = "r.key, r.entity_id, sc.text, d.name, src.path, r.record, r.subject_category, \
+/// Compiled statements a read connection keeps.
+const READER_STATEMENTS_KEPT: usize = 128;
+
+pub(crate) const RECORD_COLUMNS: &str = "r.key, r.entity_id, sc.text, d.name, src.path, r.record, r.subject_category, \
      r.kind, r.first_seen, r.last_seen, r.body";
-const RECORD_JOINS: &str = "FROM record r JOIN vocab sc ON sc.id = r.schema_id \
+pub(crate) const RECORD_JOINS: &str = "FROM record r JOIN vocab sc ON sc.id = r.schema_id \
      JOIN dataset d ON d.id = r.dataset_id JOIN source src ON src.id = r.source_id";
 
 pub struct SqliteStore {
@@ -102,6 +105,9 @@ impl SqliteStore {
         conn.pragma_update(None, "cache_size", -READER_CACHE_KIB)?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         stable_plans(&conn)?;
+        // One view asks more kinds of question than rusqlite keeps compiled
+        // by default (16), so each view compiled some of them again.
+        conn.set_prepared_statement_cache_capacity(READER_STATEMENTS_KEPT);
         Ok(Self::with(conn))
     }
 
@@ -147,7 +153,11 @@ impl SqliteStore {
 
     /// Unpacks a version into statements, checking its content against its
     /// key, so a damaged row is reported rather than shown.
-    fn unpack(&self, v: &RawVersion, out: &mut Vec<Statement>) -> Result<(), StoreError> {
+    pub(crate) fn unpack(
+        &self,
+        v: &RawVersion,
+        out: &mut Vec<Statement>,
+    ) -> Result<(), StoreError> {
         let corrupt = |why: &str| StoreError::Corrupt {
             id: hex(&v.key),
             why: why.into(),
@@ -249,9 +259,9 @@ fn create_private(path: &Path) -> std::io::Result<()> {
 }
 
 /// One stored version as read, before it is unpacked.
-struct RawVersion {
+pub(crate) struct RawVersion {
     key: Vec<u8>,
-    entity_id: Arc<str>,
+    pub(crate) entity_id: Arc<str>,
     schema: Arc<str>,
     dataset: Arc<str>,
     source: Arc<str>,
@@ -263,7 +273,7 @@ struct RawVersion {
     body: Vec<u8>,
 }
 
-fn raw_version(r: &Row<'_>) -> Result<RawVersion, StoreError> {
+pub(crate) fn raw_version(r: &Row<'_>) -> Result<RawVersion, StoreError> {
     let key: Vec<u8> = r.get(0)?;
     let category: Option<String> = r.get(6)?;
     let kind: String = r.get(7)?;
@@ -295,7 +305,7 @@ fn hex(b: &[u8]) -> String {
 
 /// Merges the versions of one entity into its statements: a statement said by
 /// several versions was first seen by the earliest and last seen by the latest.
-fn merge(mut all: Vec<Statement>) -> Vec<Statement> {
+pub(crate) fn merge(mut all: Vec<Statement>) -> Vec<Statement> {
     all.sort_by(|a, b| a.id.cmp(&b.id).then(a.first_seen.cmp(&b.first_seen)));
     let mut out: Vec<Statement> = Vec::with_capacity(all.len());
     for s in all {
@@ -1182,11 +1192,11 @@ impl Store for SqliteStore {
     }
 
     fn text(&self, hash: &str) -> Result<Option<String>, StoreError> {
+        // Every session's first event asks for its justification.
         Ok(self
             .conn
-            .query_row("SELECT text FROM text_ref WHERE hash = ?1", [hash], |r| {
-                r.get(0)
-            })
+            .prepare_cached("SELECT text FROM text_ref WHERE hash = ?1")?
+            .query_row([hash], |r| r.get(0))
             .optional()?)
     }
 }

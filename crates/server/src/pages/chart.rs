@@ -190,17 +190,17 @@ pub(crate) async fn page(
             Ok(w) => w,
             Err(redirect) => return redirect,
         };
-        let chrome = Chrome::new(&pages, &who, "/search");
         let (span, k, errors) = check(&q);
         if !errors.is_empty() {
-            let mut page = ChartPage::empty(chrome, q);
+            let mut page = ChartPage::empty(Chrome::new(&pages, &who, "/search"), q);
             page.errors = errors;
             return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
         }
         let session = match pages.engine.session(work) {
             Ok(s) => s,
-            Err(e) => return problem(chrome, &e),
+            Err(e) => return problem(Chrome::new(&pages, &who, "/search"), &e),
         };
+        let chrome = Chrome::of_session(&who, &session, "/search");
         let kinds_asked: Vec<String> = if q.rel.is_empty() {
             Vec::new()
         } else {

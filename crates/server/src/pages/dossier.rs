@@ -39,25 +39,19 @@ impl DossierPage {
     }
 }
 
-fn condition(pages: &Pages, who: &SignedIn) -> bool {
-    let Some(purpose) = who.work.as_ref().map(|w| w.purpose.clone()) else {
-        return false;
-    };
-    pages
-        .source
-        .purposes(&who.user)
-        .into_iter()
-        .any(|p| p.id == purpose && p.sensitive)
+/// Whether the session's purpose names a lawful condition: the session read
+/// it from the registers when it opened.
+fn condition(session: &Session<'_>) -> bool {
+    session.purpose().sensitive.is_some()
 }
 
 pub(crate) fn dossier_page(
-    pages: &Pages,
     who: &SignedIn,
     session: &Session<'_>,
     id: &str,
     errors: Vec<FieldError>,
 ) -> Response {
-    let chrome = Chrome::new(pages, who, "/search");
+    let chrome = Chrome::of_session(who, session, "/search");
     match session.dossier(id) {
         Ok(d) => {
             let status = if errors.is_empty() {
@@ -68,7 +62,7 @@ pub(crate) fn dossier_page(
             let page = DossierPage {
                 chrome,
                 d,
-                condition: condition(pages, who),
+                condition: condition(session),
                 errors,
             };
             render(status, &page)
@@ -84,7 +78,7 @@ pub(crate) async fn page(
 ) -> Response {
     off_thread(move || {
         signed_in_page(&pages, &headers, "/search", |who, session| {
-            dossier_page(&pages, who, session, &id, Vec::new())
+            dossier_page(who, session, &id, Vec::new())
         })
     })
     .await
@@ -141,7 +135,7 @@ pub(crate) async fn reveal(
                     form.prop.replace('_', " ")
                 ),
             )];
-            return dossier_page(&pages, &who, &session, &id, errors);
+            return dossier_page(&who, &session, &id, errors);
         }
         let d = match session.dossier(&id) {
             Ok(d) => d,

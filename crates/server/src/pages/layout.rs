@@ -42,14 +42,31 @@ pub(crate) struct NavItem {
 
 impl Chrome {
     pub(crate) fn new(pages: &Pages, who: &SignedIn, active: &str) -> Chrome {
-        let work = who.work.clone().unwrap_or_default();
-        let purpose_description = pages
+        let purpose = who.work.as_ref().map_or("", |w| w.purpose.as_str());
+        let description = pages
             .source
             .purposes(&who.user)
             .into_iter()
-            .find(|p| p.id == work.purpose)
+            .find(|p| p.id == purpose)
             .map(|p| p.description)
             .unwrap_or_default();
+        Self::described(who, description, active)
+    }
+
+    /// The frame of a page drawn in an open engine session: the purpose's
+    /// description is the session's own, read from the registers when it
+    /// opened, so the page does not read the register of purposes again.
+    pub(crate) fn of_session(who: &SignedIn, session: &Session<'_>, active: &str) -> Chrome {
+        let purpose = session.purpose();
+        let description = match who.work.as_ref() {
+            Some(w) if w.purpose == purpose.id => purpose.description.clone(),
+            _ => String::new(),
+        };
+        Self::described(who, description, active)
+    }
+
+    fn described(who: &SignedIn, purpose_description: String, active: &str) -> Chrome {
+        let work = who.work.clone().unwrap_or_default();
         Chrome {
             user: who.display_name.clone(),
             purpose: work.purpose,
@@ -96,7 +113,7 @@ pub(crate) fn session_page(
     draw: impl FnOnce(&Session<'_>, Chrome) -> Response,
 ) -> Response {
     signed_in_page(pages, headers, path, |who, session| {
-        draw(session, Chrome::new(pages, who, path))
+        draw(session, Chrome::of_session(who, session, path))
     })
 }
 

@@ -159,11 +159,11 @@ pub(crate) async fn page(
             Ok(w) => w,
             Err(redirect) => return redirect,
         };
-        let chrome = Chrome::new(&pages, &who, "/search");
         let session = match pages.engine.session(work) {
             Ok(s) => s,
-            Err(e) => return problem(chrome, &e),
+            Err(e) => return problem(Chrome::new(&pages, &who, "/search"), &e),
         };
+        let chrome = Chrome::of_session(&who, &session, "/search");
         let mut types: Vec<String> = pages
             .engine
             .ontology()

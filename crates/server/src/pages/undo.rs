@@ -48,7 +48,7 @@ pub(crate) async fn withdraw(
                 field,
                 "Say why this judgement should be undone",
             )];
-            return dossier_page(&pages, &who, &session, &id, errors);
+            return dossier_page(&who, &session, &id, errors);
         }
         match session.withdraw_judgement(number, form.why.trim()) {
             // Its record, not the canonical id: undoing a `same` may split
