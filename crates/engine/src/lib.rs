@@ -31,6 +31,7 @@ mod fairness_rule;
 pub mod feedback;
 mod gate;
 mod index;
+mod index_clusters;
 mod index_shapes;
 mod indicators;
 mod indicators_evidence;

@@ -58,9 +58,6 @@ pub struct ResolveSummary {
     /// What the settings check found that does not stop a run (as `link`
     /// prints them), one line each.
     pub warnings: Vec<String>,
-    /// Records whose search documents were rewritten because they joined
-    /// or left another record's cluster.
-    pub reindexed: u64,
 }
 
 /// Seconds taken by each step of a run, as the steps end.
@@ -292,7 +289,6 @@ impl Session<'_> {
         phases.end("storing pairs");
         let Reclustered {
             clusters,
-            reindexed,
             canonical,
         } = self.recluster_timed(&opts.schema, &ids, settings.threshold, &mut phases)?;
         // The event names every record combined and the canonical id each
@@ -328,7 +324,6 @@ impl Session<'_> {
             rules,
             phases: phases.done,
             warnings: settings.warnings.iter().map(ToString::to_string).collect(),
-            reindexed,
         })
     }
 
@@ -449,45 +444,18 @@ impl Session<'_> {
         let mut distinct: Vec<u32> = roots.clone();
         distinct.sort_unstable();
         distinct.dedup();
-        // The index groups records by their cluster's smallest record
-        // (`Engine::cluster_key`): only those whose smallest record changed
-        // are re-indexed, not every record whose canonical id did.
-        let before = crate::index::cluster_keys(
-            self.engine
-                .store()?
-                .canonical_ids(schema)?
-                .into_iter()
-                .collect(),
-        );
         phases.end("clustering");
         {
             let mut store = self.engine.store()?;
             store.put_canonical(schema, &canonical)?;
             store.release_cache()?;
         }
+        // Searches group records through the cluster map, read again when
+        // next asked for: the index itself is not touched.
+        self.engine.clusters_changed()?;
         phases.end("storing canonical ids");
-        let mut changed: Vec<(String, String)> = ids
-            .iter()
-            .zip(&roots)
-            .filter_map(|(id, &root)| {
-                let key = ids.get(root as usize).copied().unwrap_or(id);
-                let was = before.get(*id).map_or(*id, String::as_str);
-                (was != key).then(|| ((*id).to_owned(), key.to_owned()))
-            })
-            .collect();
-        // A record no longer resolved is its own key again.
-        changed.extend(
-            before
-                .iter()
-                .filter(|(id, key)| !index.contains_key(id.as_str()) && *id != *key)
-                .map(|(id, _)| (id.clone(), id.clone())),
-        );
-        drop(before);
-        self.engine.rekey(&changed)?;
-        phases.end("index upkeep");
         Ok(Reclustered {
             clusters: distinct.len() as u64,
-            reindexed: changed.len() as u64,
             canonical,
         })
     }
@@ -496,8 +464,6 @@ impl Session<'_> {
 /// What clustering a run's records did.
 struct Reclustered {
     clusters: u64,
-    /// Records whose search documents were rewritten.
-    reindexed: u64,
     /// Each record's canonical id.
     canonical: Vec<(String, String)>,
 }
