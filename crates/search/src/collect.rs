@@ -40,13 +40,15 @@ pub(crate) struct GroupTop {
 enum Grouping {
     /// By the canonical column: a group is a term ordinal, its key in two
     /// fast columns.
-    Column {
-        canonical: StrColumn,
-        hi: Column<u64>,
-        lo: Column<u64>,
-    },
+    Column(Box<CanonicalColumns>),
     /// By the record's cluster.
     Clusters(Arc<ClusterTable>),
+}
+
+struct CanonicalColumns {
+    canonical: StrColumn,
+    hi: Column<u64>,
+    lo: Column<u64>,
 }
 
 pub(crate) struct GroupSegment {
@@ -162,11 +164,11 @@ impl Collector for GroupTop {
         let entity = str_column(reader, ENTITY)?;
         let grouping = match &self.clusters {
             Some(c) => Grouping::Clusters(segment_groups(reader, &entity, c)?),
-            None => Grouping::Column {
+            None => Grouping::Column(Box::new(CanonicalColumns {
                 canonical: str_column(reader, CANONICAL)?,
                 hi: u64_column(reader, CKEY_HI)?,
                 lo: u64_column(reader, CKEY_LO)?,
-            },
+            })),
         };
         Ok(GroupSegment {
             segment,
@@ -224,9 +226,9 @@ impl SegmentCollector for GroupSegment {
     fn collect(&mut self, doc: DocId, score: Score) {
         let (ord, groups) = match &self.grouping {
             // Ordinals are below the number of terms, a u32 count.
-            Grouping::Column { canonical, .. } => (
-                canonical.ords().first(doc).map(|o| o as u32),
-                canonical.num_terms(),
+            Grouping::Column(c) => (
+                c.canonical.ords().first(doc).map(|o| o as u32),
+                c.canonical.num_terms(),
             ),
             Grouping::Clusters(table) => (
                 self.entity.ords().first(doc).and_then(|o| table.group(o)),
@@ -257,9 +259,9 @@ impl SegmentCollector for GroupSegment {
             .groups
             .iter()
             .map(|g| match &self.grouping {
-                Grouping::Column { hi, lo, .. } => {
-                    let hi = hi.first(g.first).unwrap_or_default();
-                    let lo = lo.first(g.first).unwrap_or_default();
+                Grouping::Column(c) => {
+                    let hi = c.hi.first(g.first).unwrap_or_default();
+                    let lo = c.lo.first(g.first).unwrap_or_default();
                     (u128::from(hi) << 64) | u128::from(lo)
                 }
                 Grouping::Clusters(table) => table.key(g.ord),
@@ -276,8 +278,8 @@ impl SegmentCollector for GroupSegment {
         for (ord, score) in order {
             let mut id = String::new();
             match &self.grouping {
-                Grouping::Column { canonical, .. } => {
-                    canonical.ord_to_str(u64::from(ord), &mut id)?;
+                Grouping::Column(c) => {
+                    c.canonical.ord_to_str(u64::from(ord), &mut id)?;
                 }
                 Grouping::Clusters(table) => table.name(ord, &self.entity, &mut id)?,
             }
