@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use clearstone_model::{Markings, PropType, Sensitivity, Statement, limits};
 use clearstone_policy::{Action, Decision, Resource};
-use clearstone_search::{IndexDoc, IndexWriter, SearchIndex, Visible};
+use clearstone_search::{Clusters, IndexDoc, IndexWriter, SearchIndex, Visible};
 use clearstone_store::{BatchOutcome, ResolutionStore, Store};
 use sha2::Digest;
 
@@ -69,7 +69,10 @@ pub(crate) struct Index {
     shapes_file: PathBuf,
     pending_file: PathBuf,
     shapes: Mutex<BTreeMap<u64, Shape>>,
-    generation: AtomicU64,
+    pub(crate) generation: AtomicU64,
+    /// The cluster map searches group records by (`index_clusters.rs`),
+    /// read when first needed after a change.
+    pub(crate) clusters: Mutex<Option<Arc<Clusters>>>,
 }
 
 impl Index {
@@ -89,6 +92,7 @@ impl Index {
             pending_file: dir.join(PENDING_FILE),
             shapes: Mutex::new(shapes),
             generation: AtomicU64::new(0),
+            clusters: Mutex::new(None),
         })
     }
 
@@ -216,53 +220,26 @@ impl Engine {
         cache: &mut ShapeCache,
     ) -> Result<(), EngineError> {
         for id in ids {
-            let key = self.cluster_key(id)?;
-            self.reread_keyed(writer, id, &key, cache)?;
+            self.reread_one(writer, id, cache)?;
         }
         Ok(())
     }
 
-    /// Replaces the documents of one entity, grouped under `key`.
-    fn reread_keyed(
+    /// Replaces the documents of one entity with what the store holds.
+    fn reread_one(
         &self,
         writer: &mut IndexWriter,
         id: &str,
-        key: &str,
         cache: &mut ShapeCache,
     ) -> Result<(), EngineError> {
         let statements = self
             .store()?
             .entity_statements(id, limits::ENTITY_STATEMENTS_MAX)?;
-        self.replace_keyed(writer, id, key, &statements, cache)
-    }
-
-    /// Replaces the documents of one entity with those of `statements`.
-    fn replace_keyed(
-        &self,
-        writer: &mut IndexWriter,
-        id: &str,
-        key: &str,
-        statements: &[Statement],
-        cache: &mut ShapeCache,
-    ) -> Result<(), EngineError> {
         writer.delete_entity(id).map_err(search_error)?;
-        for doc in self.documents(id, key, statements, cache)? {
+        for doc in self.documents(id, &statements, cache)? {
             writer.add(&doc).map_err(search_error)?;
         }
         Ok(())
-    }
-
-    /// What the index groups `entity` under: the smallest record of its
-    /// cluster, itself when unresolved. Not the canonical id (a hash of that
-    /// record), so that a resolution rewrites only the records that joined
-    /// another's cluster, not every record it resolved.
-    fn cluster_key(&self, entity: &str) -> Result<String, EngineError> {
-        let store = self.store()?;
-        let Some((_, canonical)) = store.canonical_of(entity)? else {
-            return Ok(entity.to_string());
-        };
-        let first = store.cluster_members(&canonical)?.into_iter().next();
-        Ok(first.unwrap_or_else(|| entity.to_string()))
     }
 
     /// Every resolved record's canonical id, for naming many index keys at
@@ -274,30 +251,6 @@ impl Engine {
             out.extend(store.canonical_ids(&t.name)?);
         }
         Ok(out)
-    }
-
-    /// Regroups records whose cluster key changed (a resolution or a
-    /// judgement): each `(entity, key)` re-read from the store, one commit.
-    /// Derived caches (the graph) are rebuilt after even when no document
-    /// changed, as canonical ids may have.
-    pub(crate) fn rekey(&self, keys: &[(String, String)]) -> Result<(), EngineError> {
-        if keys.is_empty() {
-            self.index.generation.fetch_add(1, Ordering::SeqCst);
-            return Ok(());
-        }
-        let mut writer = self.writer()?;
-        let mut shapes = ShapeCache::default();
-        // One read connection for every re-read, its pages given back after:
-        // the writer's cache is sized for ingest, and taking the readers in
-        // turn would fill each one's.
-        let reader = self.reader()?;
-        for (id, key) in keys {
-            let statements = reader.entity_statements(id, limits::ENTITY_STATEMENTS_MAX)?;
-            self.replace_keyed(&mut writer, id, key, &statements, &mut shapes)?;
-        }
-        reader.release_cache()?;
-        drop(reader);
-        self.index.commit(writer)
     }
 
     /// A writer that keeps the index current while an ingest stores its
@@ -317,7 +270,6 @@ impl Engine {
 
     /// Recreates the index from the store; returns the documents written.
     pub(crate) fn rebuild_index(&self) -> Result<u64, EngineError> {
-        let keys = cluster_keys(self.canonical_table()?);
         let store = self.store()?;
         let mut writer = self.writer()?;
         writer.delete_all().map_err(search_error)?;
@@ -330,8 +282,7 @@ impl Engine {
                 return Ok(());
             };
             let id = first.entity_id.to_string();
-            let key = keys.get(&id).cloned().unwrap_or_else(|| id.clone());
-            for doc in self.documents(&id, &key, entity.iter(), &mut shapes)? {
+            for doc in self.documents(&id, entity.iter(), &mut shapes)? {
                 writer.add(&doc).map_err(search_error)?;
                 docs += 1;
             }
@@ -362,10 +313,12 @@ impl Engine {
     }
 
     /// The documents of one source entity: one per shape among its values.
+    /// Each names the record itself as its canonical id: searches group
+    /// records by cluster through the cluster map (`index_clusters.rs`), so
+    /// that resolution never rewrites documents.
     fn documents<'s>(
         &self,
         entity: &str,
-        canonical: &str,
         statements: impl IntoIterator<Item = &'s Statement>,
         cache: &mut ShapeCache,
     ) -> Result<Vec<IndexDoc>, EngineError> {
@@ -394,7 +347,7 @@ impl Engine {
             };
             let doc = by_shape.entry(shape).or_insert_with(|| IndexDoc {
                 entity: entity.to_string(),
-                canonical: canonical.to_string(),
+                canonical: entity.to_string(),
                 shape,
                 schema: s.schema.to_string(),
                 schema_ancestors: cache.ancestors(self, &s.schema),
@@ -448,25 +401,6 @@ impl Engine {
     }
 }
 
-/// Each resolved record's cluster key (the smallest record of its cluster),
-/// from each record's canonical id.
-pub(crate) fn cluster_keys(canonical: HashMap<String, String>) -> HashMap<String, String> {
-    let mut first: HashMap<&str, &str> = HashMap::new();
-    for (entity, c) in &canonical {
-        let slot = first.entry(c.as_str()).or_insert(entity.as_str());
-        if entity.as_str() < *slot {
-            *slot = entity.as_str();
-        }
-    }
-    canonical
-        .iter()
-        .map(|(entity, c)| {
-            let key = first.get(c.as_str()).copied().unwrap_or(entity.as_str());
-            (entity.clone(), key.to_string())
-        })
-        .collect()
-}
-
 /// The index kept current from the statements an ingest stores, batch by
 /// batch, rather than by reading them back: the batch holds every statement
 /// of an entity it created, and only an entity that already had a version
@@ -509,7 +443,7 @@ impl IngestUpkeep<'_> {
             let id = &*first.entity_id;
             for doc in self
                 .engine
-                .documents(id, id, entity.iter().copied(), &mut self.shapes)?
+                .documents(id, entity.iter().copied(), &mut self.shapes)?
             {
                 self.writer.add(&doc).map_err(search_error)?;
             }

@@ -32,6 +32,7 @@ pub mod feedback;
 mod gate;
 mod id_coverage;
 mod index;
+mod index_clusters;
 mod index_shapes;
 mod indicators;
 mod indicators_evidence;

@@ -58,9 +58,6 @@ pub struct ResolveSummary {
     /// What the settings check found that does not stop a run (as `link`
     /// prints them), one line each.
     pub warnings: Vec<String>,
-    /// Records whose search documents were rewritten because they joined
-    /// or left another record's cluster.
-    pub reindexed: u64,
 }
 
 /// Seconds taken by each step of a run, as the steps end.
@@ -89,8 +86,14 @@ impl Phases {
 /// stays the same while the cluster does.
 pub(crate) fn canonical_id(smallest_member: &str) -> String {
     let h = Sha256::digest(smallest_member.as_bytes());
-    let hex: String = h.iter().take(8).map(|b| format!("{b:02x}")).collect();
-    format!("cs-{hex}")
+    let mut out = String::with_capacity(19);
+    out.push_str("cs-");
+    for b in h.iter().take(8) {
+        for nibble in [b >> 4, b & 15] {
+            out.push(char::from_digit(u32::from(nibble), 16).unwrap_or('0'));
+        }
+    }
+    out
 }
 
 fn invalid(what: &str, e: impl std::fmt::Display) -> EngineError {
@@ -195,6 +198,7 @@ impl Session<'_> {
             }
             (None, false, _) => None,
         };
+        let mut with_u = None;
         let (pairs, rules, in_order) = if opts.incremental {
             let first_new = u32::try_from(split).map_err(|e| invalid("records", e))?;
             let fresh = candidates_since(&features, first_new, &settings.rules, settings.pairs_max)
@@ -220,8 +224,25 @@ impl Session<'_> {
             pairs.dedup();
             (pairs, fresh.counts, false)
         } else {
-            let c = candidates(&features, &settings.rules, settings.pairs_max)
-                .map_err(|e| invalid("blocking", e))?;
+            // `u` needs only the features: it is estimated while blocking
+            // runs, on the cores blocking leaves idle between its steps.
+            let (c, u) = std::thread::scope(|scope| {
+                let u = model_text
+                    .is_none()
+                    .then(|| scope.spawn(|| settings.estimate_u(&features)));
+                let c = candidates(&features, &settings.rules, settings.pairs_max);
+                (c, u.map(|h| h.join()))
+            });
+            with_u = match u {
+                Some(Ok(m)) => Some(m),
+                Some(Err(_)) => {
+                    return Err(EngineError::Internal(
+                        "estimating the model's u failed".into(),
+                    ));
+                }
+                None => None,
+            };
+            let c = c.map_err(|e| invalid("blocking", e))?;
             (c.pairs, c.counts, true)
         };
         phases.end("blocking");
@@ -242,27 +263,47 @@ impl Session<'_> {
                 })?
             }
             None => settings
-                .train_on(&features, &pairs, in_order.then_some(&rules[..]), &vectors)
+                .train_on_with_u(
+                    with_u.unwrap_or_else(|| settings.estimate_u(&features)),
+                    &features,
+                    &pairs,
+                    in_order.then_some(&rules[..]),
+                    &vectors,
+                )
                 .map_err(|e| invalid("training", e))?,
         };
         phases.end("training");
-        let kept: Vec<MatchPair> = settings
+        let by_rule = |p: &ScoredPair| {
+            !settings.decisive.is_empty()
+                && settings.rule_link(&features, p.left, p.right).is_some()
+        };
+        let scored = settings
             .scorer(&model)
             .score_vectors_where(&features, &pairs, &vectors, |p| {
-                p.probability() >= PAIR_PROBABILITY_MIN
-                    || settings.rule_link(&features, p.left, p.right).is_some()
+                p.probability() >= PAIR_PROBABILITY_MIN || by_rule(p)
             })
-            .map_err(|e| invalid("scoring", e))?
+            .map_err(|e| invalid("scoring", e))?;
+        let mut linked: Vec<ScoredPair> = Vec::new();
+        let kept: Vec<MatchPair> = scored
             .iter()
             .map(|p| {
-                let rule = settings.rule_link(&features, p.left, p.right);
-                match_pair(&ids, p, &model.version, rule)
+                let rule = (!settings.decisive.is_empty())
+                    .then(|| settings.rule_link(&features, p.left, p.right))
+                    .flatten();
+                let pair = match_pair(&ids, p, &model.version, rule);
+                if pair.probability >= settings.threshold {
+                    // Oriented as a stored pair reads back.
+                    linked.push(ScoredPair {
+                        left: p.left.min(p.right),
+                        right: p.left.max(p.right),
+                        weight: p.weight,
+                    });
+                }
+                pair
             })
             .collect();
-        let links = kept
-            .iter()
-            .filter(|p| p.probability >= settings.threshold)
-            .count() as u64;
+        drop(scored);
+        let links = linked.len() as u64;
         phases.end("scoring");
         let run = ResolutionRun {
             id: 0,
@@ -290,11 +331,14 @@ impl Session<'_> {
         };
         drop(kept);
         phases.end("storing pairs");
+        // A full run's records come sorted, once each, as clustering numbers
+        // them: its links are clustered as scored, not read back.
+        let sorted = ids.windows(2).all(|w| w.first() < w.last());
+        let edges = (!opts.incremental && sorted).then_some(linked);
         let Reclustered {
             clusters,
-            reindexed,
             canonical,
-        } = self.recluster_timed(&opts.schema, &ids, settings.threshold, &mut phases)?;
+        } = self.recluster_timed(&opts.schema, &ids, settings.threshold, edges, &mut phases)?;
         // The event names every record combined and the canonical id each
         // now belongs to, so that "who combined this record, into what" is
         // answered from the log.
@@ -328,7 +372,6 @@ impl Session<'_> {
             rules,
             phases: phases.done,
             warnings: settings.warnings.iter().map(ToString::to_string).collect(),
-            reindexed,
         })
     }
 
@@ -385,39 +428,46 @@ impl Session<'_> {
         ids: &[String],
         threshold: f64,
     ) -> Result<u64, EngineError> {
-        self.recluster_timed(schema, ids, threshold, &mut Phases::start())
+        self.recluster_timed(schema, ids, threshold, None, &mut Phases::start())
             .map(|r| r.clusters)
     }
 
+    /// Clusters as [`Session::recluster`] does; `links`, when given, are the
+    /// pairs at or above the threshold as a full run just stored them,
+    /// numbered as `ids` (which are then sorted, once each).
     fn recluster_timed(
         &self,
         schema: &str,
         ids: &[String],
         threshold: f64,
+        links: Option<Vec<ScoredPair>>,
         phases: &mut Phases,
     ) -> Result<Reclustered, EngineError> {
         let mut ids: Vec<&str> = ids.iter().map(String::as_str).collect();
         ids.sort_unstable();
         ids.dedup();
-        let index: HashMap<&str, u32> = ids
-            .iter()
-            .enumerate()
-            .filter_map(|(i, id)| u32::try_from(i).ok().map(|i| (*id, i)))
-            .collect();
-        let pair_of = |l: &str, r: &str| Some((*index.get(l)?, *index.get(r)?));
+        let place = |id: &str| {
+            ids.binary_search(&id)
+                .ok()
+                .and_then(|i| u32::try_from(i).ok())
+        };
+        let pair_of = |l: &str, r: &str| Some((place(l)?, place(r)?));
         let store = self.engine.store()?;
-        let mut edges: Vec<ScoredPair> = store
-            .match_pairs(schema, threshold)?
-            .iter()
-            .filter_map(|p| {
-                let (left, right) = pair_of(&p.left_id, &p.right_id)?;
-                Some(ScoredPair {
-                    left,
-                    right,
-                    weight: p.weight,
+        let mut edges: Vec<ScoredPair> = match links {
+            Some(links) => links,
+            None => store
+                .match_pairs(schema, threshold)?
+                .iter()
+                .filter_map(|p| {
+                    let (left, right) = pair_of(&p.left_id, &p.right_id)?;
+                    Some(ScoredPair {
+                        left,
+                        right,
+                        weight: p.weight,
+                    })
                 })
-            })
-            .collect();
+                .collect(),
+        };
         let mut not_same = Vec::new();
         for j in store.judgements(schema, false)? {
             let Some((left, right)) = pair_of(&j.left_id, &j.right_id) else {
@@ -437,57 +487,36 @@ impl Session<'_> {
         drop(store);
         let n = u32::try_from(ids.len()).map_err(|e| invalid("records", e))?;
         let roots = cluster(n, &edges, f64::NEG_INFINITY, &not_same);
-        // Members are sorted, so each root is its cluster's smallest id.
-        let canonical: Vec<(String, String)> = ids
-            .iter()
-            .zip(&roots)
-            .map(|(id, &root)| {
-                let smallest = ids.get(root as usize).copied().unwrap_or(id);
-                ((*id).to_owned(), canonical_id(smallest))
-            })
-            .collect();
+        // Members are sorted, so each root is its cluster's smallest id,
+        // and comes before the other members: its id is made once.
+        let mut of_root: HashMap<u32, usize> = HashMap::new();
+        let mut canonical: Vec<(String, String)> = Vec::with_capacity(ids.len());
+        for (i, (id, &root)) in ids.iter().zip(&roots).enumerate() {
+            let c = match of_root.get(&root).and_then(|&at| canonical.get(at)) {
+                Some((_, c)) => c.clone(),
+                None => {
+                    let smallest = ids.get(root as usize).copied().unwrap_or(id);
+                    of_root.insert(root, i);
+                    canonical_id(smallest)
+                }
+            };
+            canonical.push(((*id).to_owned(), c));
+        }
         let mut distinct: Vec<u32> = roots.clone();
         distinct.sort_unstable();
         distinct.dedup();
-        // The index groups records by their cluster's smallest record
-        // (`Engine::cluster_key`): only those whose smallest record changed
-        // are re-indexed, not every record whose canonical id did.
-        let before = crate::index::cluster_keys(
-            self.engine
-                .store()?
-                .canonical_ids(schema)?
-                .into_iter()
-                .collect(),
-        );
         phases.end("clustering");
         {
             let mut store = self.engine.store()?;
             store.put_canonical(schema, &canonical)?;
             store.release_cache()?;
         }
+        // Searches group records through the cluster map, read again when
+        // next asked for: the index itself is not touched.
+        self.engine.clusters_changed()?;
         phases.end("storing canonical ids");
-        let mut changed: Vec<(String, String)> = ids
-            .iter()
-            .zip(&roots)
-            .filter_map(|(id, &root)| {
-                let key = ids.get(root as usize).copied().unwrap_or(id);
-                let was = before.get(*id).map_or(*id, String::as_str);
-                (was != key).then(|| ((*id).to_owned(), key.to_owned()))
-            })
-            .collect();
-        // A record no longer resolved is its own key again.
-        changed.extend(
-            before
-                .iter()
-                .filter(|(id, key)| !index.contains_key(id.as_str()) && *id != *key)
-                .map(|(id, _)| (id.clone(), id.clone())),
-        );
-        drop(before);
-        self.engine.rekey(&changed)?;
-        phases.end("index upkeep");
         Ok(Reclustered {
             clusters: distinct.len() as u64,
-            reindexed: changed.len() as u64,
             canonical,
         })
     }
@@ -496,8 +525,6 @@ impl Session<'_> {
 /// What clustering a run's records did.
 struct Reclustered {
     clusters: u64,
-    /// Records whose search documents were rewritten.
-    reindexed: u64,
     /// Each record's canonical id.
     canonical: Vec<(String, String)>,
 }

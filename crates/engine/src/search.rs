@@ -28,10 +28,11 @@ impl Session<'_> {
             }
         };
         let visible = self.visible(Action::Search)?;
+        let clusters = self.engine.clusters()?;
         let mut results = self
             .engine
             .search_index()
-            .search(&parsed, &visible, page)
+            .search_clustered(&parsed, &visible, page, &clusters)
             .map_err(|e| EngineError::InvalidInput(e.to_string()))?;
         // A hit is named as the session knows its cluster, never by an id
         // derived from a record it may not see.

@@ -28,10 +28,11 @@ impl Session<'_> {
                 }
             };
             let visible = self.visible(Action::Search)?;
+            let clusters = self.engine.clusters()?;
             let facets = self
                 .engine
                 .search_index()
-                .facets(&parsed, &visible)
+                .facets_clustered(&parsed, &visible, &clusters)
                 .map_err(|e| EngineError::InvalidInput(e.to_string()))?;
             let text = crate::session::text_ref(query);
             self.engine.store()?.put_text(&text, query)?;

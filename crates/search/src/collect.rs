@@ -2,15 +2,17 @@
 
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::Arc;
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
+use crate::clusters::{ClusterTable, Clusters};
 use crate::keys::canonical_key;
 use crate::schema::{CANONICAL, CKEY_HI, CKEY_LO, ENTITY};
 
-use crate::columns::{str_column, u64_column};
+use crate::columns::{segment_groups, str_column, u64_column};
 
 /// Groups every matching document by canonical id, keeping each group's
 /// best score, in one pass over the matches.
@@ -24,16 +26,35 @@ use crate::columns::{str_column, u64_column};
 /// counted across segments by a 128-bit key of the id held in two fast
 /// columns, and every match is kept with its group so that the records of
 /// the groups on the page can be listed without searching again.
+///
+/// Given a [`Clusters`] map, documents are grouped by their record's
+/// cluster instead of their canonical column, through a table per segment
+/// whose groups are numbered in the order of their names, as the column's
+/// ordinals are.
 pub(crate) struct GroupTop {
     pub k: usize,
+    pub clusters: Option<Arc<Clusters>>,
+}
+
+/// How a segment's documents are grouped.
+enum Grouping {
+    /// By the canonical column: a group is a term ordinal, its key in two
+    /// fast columns.
+    Column(Box<CanonicalColumns>),
+    /// By the record's cluster.
+    Clusters(Arc<ClusterTable>),
+}
+
+struct CanonicalColumns {
+    canonical: StrColumn,
+    hi: Column<u64>,
+    lo: Column<u64>,
 }
 
 pub(crate) struct GroupSegment {
     segment: SegmentOrdinal,
-    canonical: StrColumn,
+    grouping: Grouping,
     entity: StrColumn,
-    hi: Column<u64>,
-    lo: Column<u64>,
     k: usize,
     /// Each canonical ordinal seen, with its group's index.
     slots: Slots,
@@ -140,12 +161,19 @@ impl Collector for GroupTop {
         segment: SegmentOrdinal,
         reader: &SegmentReader,
     ) -> tantivy::Result<GroupSegment> {
+        let entity = str_column(reader, ENTITY)?;
+        let grouping = match &self.clusters {
+            Some(c) => Grouping::Clusters(segment_groups(reader, &entity, c)?),
+            None => Grouping::Column(Box::new(CanonicalColumns {
+                canonical: str_column(reader, CANONICAL)?,
+                hi: u64_column(reader, CKEY_HI)?,
+                lo: u64_column(reader, CKEY_LO)?,
+            })),
+        };
         Ok(GroupSegment {
             segment,
-            canonical: str_column(reader, CANONICAL)?,
-            entity: str_column(reader, ENTITY)?,
-            hi: u64_column(reader, CKEY_HI)?,
-            lo: u64_column(reader, CKEY_LO)?,
+            grouping,
+            entity,
             k: self.k,
             slots: Slots::Few(HashMap::default()),
             groups: Vec::new(),
@@ -196,15 +224,22 @@ impl SegmentCollector for GroupSegment {
     type Fruit = tantivy::Result<SegmentGroups>;
 
     fn collect(&mut self, doc: DocId, score: Score) {
-        let Some(ord) = self.canonical.ords().first(doc) else {
+        let (ord, groups) = match &self.grouping {
+            // Ordinals are below the number of terms, a u32 count.
+            Grouping::Column(c) => (
+                c.canonical.ords().first(doc).map(|o| o as u32),
+                c.canonical.num_terms(),
+            ),
+            Grouping::Clusters(table) => (
+                self.entity.ords().first(doc).and_then(|o| table.group(o)),
+                table.count(),
+            ),
+        };
+        let Some(ord) = ord else {
             return;
         };
-        // Ordinals are below the number of terms, a u32 count.
-        let ord = ord as u32;
         let next = self.groups.len() as u32;
-        let group = self
-            .slots
-            .get_or_insert(ord, next, self.canonical.num_terms());
+        let group = self.slots.get_or_insert(ord, next, groups);
         if group == next {
             self.groups.push(Group {
                 ord,
@@ -223,10 +258,13 @@ impl SegmentCollector for GroupSegment {
         let keys = self
             .groups
             .iter()
-            .map(|g| {
-                let hi = self.hi.first(g.first).unwrap_or_default();
-                let lo = self.lo.first(g.first).unwrap_or_default();
-                (u128::from(hi) << 64) | u128::from(lo)
+            .map(|g| match &self.grouping {
+                Grouping::Column(c) => {
+                    let hi = c.hi.first(g.first).unwrap_or_default();
+                    let lo = c.lo.first(g.first).unwrap_or_default();
+                    (u128::from(hi) << 64) | u128::from(lo)
+                }
+                Grouping::Clusters(table) => table.key(g.ord),
             })
             .collect();
         let mut order: Vec<(u32, Score)> = self.groups.iter().map(|g| (g.ord, g.best)).collect();
@@ -239,7 +277,12 @@ impl SegmentCollector for GroupSegment {
         let mut top = Vec::with_capacity(order.len());
         for (ord, score) in order {
             let mut id = String::new();
-            self.canonical.ord_to_str(u64::from(ord), &mut id)?;
+            match &self.grouping {
+                Grouping::Column(c) => {
+                    c.canonical.ord_to_str(u64::from(ord), &mut id)?;
+                }
+                Grouping::Clusters(table) => table.name(ord, &self.entity, &mut id)?,
+            }
             top.push((id, score));
         }
         Ok(SegmentGroups {

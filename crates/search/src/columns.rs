@@ -14,6 +14,7 @@ use tantivy::columnar::{Column, StrColumn};
 use tantivy::index::SegmentId;
 use tantivy::{SegmentReader, TantivyError};
 
+use crate::clusters::{ClusterTable, Clusters};
 use crate::schema::SHAPE;
 
 /// Segments remembered before the cache is emptied: far more than an index
@@ -31,6 +32,8 @@ struct Opened {
     shapes: Option<Arc<SegmentShapeList>>,
     strs: HashMap<&'static str, StrColumn>,
     u64s: HashMap<&'static str, Column<u64>>,
+    /// The segment's records grouped by the cluster map of that id.
+    groups: Option<(u64, Arc<ClusterTable>)>,
 }
 
 static OPENED: LazyLock<Mutex<HashMap<SegmentId, Opened>>> = LazyLock::new(Default::default);
@@ -92,4 +95,27 @@ pub(crate) fn shapes(segment: &SegmentReader) -> tantivy::Result<Arc<SegmentShap
     let list = Arc::new(SegmentShapeList { column, present });
     with_segment(segment, |o| o.shapes = Some(list.clone()));
     Ok(list)
+}
+
+/// The segment's records grouped by `clusters`, built once per map: a
+/// table the size of the segment's records, made by one pass over their
+/// ids in order.
+pub(crate) fn segment_groups(
+    segment: &SegmentReader,
+    entity: &StrColumn,
+    clusters: &Arc<Clusters>,
+) -> tantivy::Result<Arc<ClusterTable>> {
+    let id = clusters.id();
+    let known = with_segment(segment, |o| {
+        o.groups
+            .as_ref()
+            .filter(|(m, _)| *m == id)
+            .map(|(_, g)| g.clone())
+    });
+    if let Some(g) = known {
+        return Ok(g);
+    }
+    let groups = Arc::new(ClusterTable::build(entity, clusters.clone())?);
+    with_segment(segment, |o| o.groups = Some((id, groups.clone())));
+    Ok(groups)
 }

@@ -8,12 +8,14 @@ pub use facets::{FACET_DOCS_MAX, Facets};
 use std::collections::BTreeMap;
 use std::os::unix::fs::DirBuilderExt as _;
 use std::path::Path;
+use std::sync::Arc;
 
 use tantivy::directory::error::LockError;
 use tantivy::indexer::IndexWriterOptions;
 use tantivy::schema::Value;
 use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, TantivyError, Term};
 
+use crate::clusters::Clusters;
 use crate::collect::{EntityDocs, GroupTop, Match};
 use crate::doc::{BIRTH_DATE, DocSummary, IndexDoc, Referrer};
 use crate::error::SearchError;
@@ -183,6 +185,33 @@ impl SearchIndex {
         visible: &Visible,
         page: Page,
     ) -> Result<Results, SearchError> {
+        self.search_grouped(query, visible, page, None)
+    }
+
+    /// [`SearchIndex::search`] with each record's documents grouped by its
+    /// cluster in `clusters` (a record the map does not name is a group of
+    /// its own), whatever canonical id the documents were written with: a
+    /// resolution then changes the map, not the index.
+    ///
+    /// # Errors
+    /// As [`SearchIndex::search`].
+    pub fn search_clustered(
+        &self,
+        query: &Query,
+        visible: &Visible,
+        page: Page,
+        clusters: &Arc<Clusters>,
+    ) -> Result<Results, SearchError> {
+        self.search_grouped(query, visible, page, Some(clusters.clone()))
+    }
+
+    fn search_grouped(
+        &self,
+        query: &Query,
+        visible: &Visible,
+        page: Page,
+        clusters: Option<Arc<Clusters>>,
+    ) -> Result<Results, SearchError> {
         let page = page.check()?;
         if visible.is_empty() {
             return Ok(Results::default());
@@ -190,7 +219,7 @@ impl SearchIndex {
         let searcher = self.searcher();
         let built = Built::new(query, &self.fields, visible, Vec::new(), &searcher)?;
         let k = page.offset + page.size;
-        let groups = searcher.search(&*built.query, &GroupTop { k })?;
+        let groups = searcher.search(&*built.query, &GroupTop { k, clusters })?;
         let shown: Vec<&(String, f32)> = groups.top.iter().skip(page.offset).collect();
         let canonicals: Vec<&str> = shown.iter().map(|(c, _)| c.as_str()).collect();
         let records = groups.records(&canonicals)?;

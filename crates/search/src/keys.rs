@@ -223,10 +223,15 @@ pub(crate) fn phonetic_keys(token: &str) -> Vec<String> {
 /// to count distinct entities across index segments without looking up
 /// their text. Stable across builds because indexes outlive them.
 pub(crate) fn canonical_key(canonical: &str) -> u128 {
+    canonical_key_bytes(canonical.as_bytes())
+}
+
+/// [`canonical_key`] of an id as its bytes, as a term dictionary gives it.
+pub(crate) fn canonical_key_bytes(canonical: &[u8]) -> u128 {
     const OFFSET: u128 = 0x6c62272e07bb014262b821756295c58d;
     const PRIME: u128 = 0x0000000001000000000000000000013B;
     let mut h = OFFSET;
-    for &b in canonical.as_bytes() {
+    for &b in canonical {
         h ^= u128::from(b);
         h = h.wrapping_mul(PRIME);
     }

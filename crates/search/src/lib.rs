@@ -52,6 +52,7 @@
 //!
 //! The query language is described in `docs/search.md`.
 
+mod clusters;
 mod collect;
 mod columns;
 mod doc;
@@ -64,6 +65,7 @@ mod schema;
 mod stored;
 mod visible;
 
+pub use clusters::{Clusters, ClustersError};
 pub use doc::{BIRTH_DATE, DocSummary, IndexDoc, Referrer};
 pub use error::{QueryError, SearchError};
 pub use index::{

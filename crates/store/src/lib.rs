@@ -4,6 +4,7 @@
 //! `docs/storage.md`.
 
 mod accounts;
+mod canonical_scan;
 mod cases;
 mod dataset_counts;
 mod error;

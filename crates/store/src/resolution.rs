@@ -135,6 +135,9 @@ pub trait ResolutionStore {
 
 const RUN_COLUMNS: &str = "id, schema, at, principal, incremental, model_version, model, settings, \
      records, new_records, pairs, links, clusters";
+/// Canonical ids written at once from which a run that writes more rows
+/// than the table held builds the table's indexes after the rows.
+const CANONICAL_BULK_ROWS_MIN: usize = 10_000;
 const PAIR_COLUMNS: &str = "left_id, right_id, weight, probability, model_version, run_id, rule";
 /// Record ids one query binds ([`ResolutionStore::judgements_of`],
 /// [`ResolutionStore::canonicals_of`]).
@@ -365,6 +368,16 @@ impl ResolutionStore for SqliteStore {
                 .prepare("SELECT entity_id, canonical_id FROM canonical WHERE schema = ?1")?
                 .query_map([schema], |r| Ok((r.get(0)?, r.get(1)?)))?
                 .collect::<Result<_, _>>()?;
+            // A first run (or one that moves most records) writes a row per
+            // record: the secondary indexes are built once after, sorted,
+            // rather than kept up row by row in the random order of the
+            // canonical ids.
+            let bulk = ids.len() >= CANONICAL_BULK_ROWS_MIN && before.len() < ids.len() / 2;
+            if bulk {
+                tx.execute_batch(
+                    "DROP INDEX IF EXISTS canonical_by_schema; DROP INDEX IF EXISTS canonical_by_id;",
+                )?;
+            }
             let mut insert = tx.prepare(
                 "INSERT INTO canonical(schema, entity_id, canonical_id) VALUES (?1, ?2, ?3)",
             )?;
@@ -384,6 +397,13 @@ impl ResolutionStore for SqliteStore {
             let mut delete = tx.prepare("DELETE FROM canonical WHERE entity_id = ?1")?;
             for entity in before.keys() {
                 delete.execute([entity])?;
+            }
+            if bulk {
+                // As `sql/0003_resolution.sql` creates them.
+                tx.execute_batch(
+                    "CREATE INDEX canonical_by_schema ON canonical(schema); \
+                     CREATE INDEX canonical_by_id ON canonical(canonical_id);",
+                )?;
             }
         }
         tx.commit()?;
@@ -521,5 +541,33 @@ mod tests {
         s.put_canonical("Person", &after).unwrap();
         assert_eq!(s.conn.total_changes() - before, 3);
         assert_eq!(s.canonical_ids("Person").unwrap(), after);
+    }
+
+    /// A first run's rows are written before the indexes, which are then
+    /// built as the schema has them.
+    #[test]
+    fn a_first_run_writes_its_rows_then_builds_the_indexes() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = SqliteStore::open(&dir.path().join("clearstone.db")).unwrap();
+        let indexes = |s: &SqliteStore| -> Vec<String> {
+            s.conn
+                .prepare("SELECT sql FROM sqlite_master WHERE tbl_name = 'canonical' AND type = 'index' ORDER BY name")
+                .unwrap()
+                .query_map([], |r| r.get(0))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap()
+        };
+        let schema_has = indexes(&s);
+        let rows: Vec<(String, String)> = (0..super::CANONICAL_BULK_ROWS_MIN + 5)
+            .map(|i| (format!("r{i:06}"), format!("cs-{:06}", i / 2)))
+            .collect();
+        s.put_canonical("Person", &rows).unwrap();
+        assert_eq!(indexes(&s), schema_has);
+        assert_eq!(s.canonical_ids("Person").unwrap(), rows);
+        assert_eq!(
+            s.cluster_members("cs-000001").unwrap(),
+            ["r000002", "r000003"]
+        );
     }
 }

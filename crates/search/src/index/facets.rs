@@ -4,11 +4,13 @@
 //! adds to a count, exactly as it never adds to the total.
 
 use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
 
 use serde::Serialize;
 use tantivy::TantivyDocument;
 
 use super::{SearchIndex, damaged, doc_text};
+use crate::clusters::Clusters;
 use crate::collect::GroupTop;
 use crate::error::SearchError;
 use crate::query::{Built, Query};
@@ -58,6 +60,29 @@ impl SearchIndex {
     /// # Errors
     /// [`SearchError::Index`] when the index cannot be read.
     pub fn facets(&self, query: &Query, visible: &Visible) -> Result<Facets, SearchError> {
+        self.facets_grouped(query, visible, None)
+    }
+
+    /// [`SearchIndex::facets`] counting each record's cluster in
+    /// `clusters` once, as [`SearchIndex::search_clustered`] groups.
+    ///
+    /// # Errors
+    /// As [`SearchIndex::facets`].
+    pub fn facets_clustered(
+        &self,
+        query: &Query,
+        visible: &Visible,
+        clusters: &Arc<Clusters>,
+    ) -> Result<Facets, SearchError> {
+        self.facets_grouped(query, visible, Some(clusters.clone()))
+    }
+
+    fn facets_grouped(
+        &self,
+        query: &Query,
+        visible: &Visible,
+        clusters: Option<Arc<Clusters>>,
+    ) -> Result<Facets, SearchError> {
         if visible.is_empty() {
             return Ok(Facets {
                 counted: true,
@@ -66,7 +91,7 @@ impl SearchIndex {
         }
         let searcher = self.searcher();
         let built = Built::new(query, &self.fields, visible, Vec::new(), &searcher)?;
-        let groups = searcher.search(&*built.query, &GroupTop { k: 0 })?;
+        let groups = searcher.search(&*built.query, &GroupTop { k: 0, clusters })?;
         let matches = groups.every_match();
         if matches.len() > FACET_DOCS_MAX {
             return Ok(Facets::default());
