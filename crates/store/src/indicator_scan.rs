@@ -52,6 +52,29 @@ fn vocab_ids(store: &SqliteStore, names: &[&str]) -> Result<HashMap<i64, Arc<str
 }
 
 impl SqliteStore {
+    /// Which of `schemas` (exact names) have a record first seen after
+    /// `since`: read from the index alone, so it costs what is new.
+    pub fn schemas_seen_after(
+        &self,
+        schemas: &[&str],
+        since: Timestamp,
+    ) -> Result<Vec<String>, StoreError> {
+        let ids = vocab_ids(self, schemas)?;
+        let mut q = self.conn.prepare_cached(
+            "SELECT DISTINCT schema_id FROM record INDEXED BY record_first_seen \
+             WHERE first_seen > ?1",
+        )?;
+        let mut rows = q.query([since.0])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            if let Some(name) = ids.get(&r.get::<_, i64>(0)?) {
+                out.push(name.to_string());
+            }
+        }
+        out.sort();
+        Ok(out)
+    }
+
     /// Calls `f` with each entity of the types in `schemas` (exact names:
     /// the caller includes subtypes), holding only the values of `props`,
     /// in entity id order. Values said by several versions of a record
@@ -60,6 +83,19 @@ impl SqliteStore {
         &self,
         schemas: &[&str],
         props: &[&str],
+        f: &mut dyn FnMut(ScanRecord) -> Result<(), StoreError>,
+    ) -> Result<u64, StoreError> {
+        self.scan_records_after(schemas, props, None, f)
+    }
+
+    /// As [`SqliteStore::scan_records`], with `after`: only the record
+    /// versions first seen after it, found through the index, each entity
+    /// holding only what those versions say.
+    pub fn scan_records_after(
+        &self,
+        schemas: &[&str],
+        props: &[&str],
+        after: Option<Timestamp>,
         f: &mut dyn FnMut(ScanRecord) -> Result<(), StoreError>,
     ) -> Result<u64, StoreError> {
         let schema_ids = vocab_ids(self, schemas)?;
@@ -78,12 +114,20 @@ impl SqliteStore {
         let mut markings: HashMap<i64, Arc<Markings>> = HashMap::new();
         let ids: Vec<i64> = schema_ids.keys().copied().collect();
         let marks = vec!["?"; ids.len()].join(",");
+        let (from, when) = match after {
+            Some(_) => (
+                "record r INDEXED BY record_first_seen",
+                "AND r.first_seen > ?",
+            ),
+            None => ("record r", ""),
+        };
         let sql = format!(
             "SELECT r.entity_id, r.schema_id, r.dataset_id, r.first_seen, r.body \
-             FROM record r WHERE r.schema_id IN ({marks}) ORDER BY r.entity_id, r.key"
+             FROM {from} WHERE r.schema_id IN ({marks}) {when} ORDER BY r.entity_id, r.key"
         );
         let mut q = self.conn.prepare(&sql)?;
-        let mut rows = q.query(params_from_iter(ids.iter()))?;
+        let params = ids.iter().copied().chain(after.map(|t| t.0));
+        let mut rows = q.query(params_from_iter(params))?;
         let mut n = 0u64;
         let mut current: Option<ScanRecord> = None;
         let mut flush = |rec: Option<ScanRecord>, n: &mut u64| -> Result<(), StoreError> {
