@@ -87,7 +87,7 @@ impl Session<'_> {
         // (`gate.rs`); such a session reads as every other read does.
         let lean = Lean::of(rule, self.engine.ontology());
         let (list, read_special, changed) = if self.case_grant.is_none() {
-            let s = self.scan_indicator_records(&wanted, since, lean.as_ref())?;
+            let s = self.scan_indicator_records(&wanted, since, lean.as_ref(), None)?;
             (s.records, s.read_special, s.changed)
         } else {
             let (mut list, special, changed) =
@@ -133,7 +133,7 @@ impl Session<'_> {
                     .entry(s.entity_id.clone())
                     .or_insert_with(|| Record {
                         id: s.entity_id.to_string(),
-                        schema: s.schema.to_string(),
+                        schema: s.schema.clone(),
                         ..Record::default()
                     });
                 if &*s.origin.source == MASKED_SOURCE {
@@ -141,9 +141,9 @@ impl Session<'_> {
                     continue;
                 }
                 r.values.push(Value {
-                    prop: s.prop.to_string(),
+                    prop: s.prop.clone(),
                     statement: s.id.to_string(),
-                    value: s.value,
+                    value: s.value.into(),
                 });
             }
         };

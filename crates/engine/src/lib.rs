@@ -34,6 +34,7 @@ mod index;
 mod index_shapes;
 mod indicators;
 mod indicators_evidence;
+mod indicators_incremental;
 mod indicators_lean;
 mod indicators_scan;
 mod indicators_view;
