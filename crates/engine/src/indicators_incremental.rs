@@ -5,15 +5,21 @@
 //! the corroborating ones of an `[uncorroborated]` rule read lean (a day of
 //! door swipes), it reads the rule's events and only the new swipes: a swipe
 //! can only clear a finding, and only for a person with a counted event near
-//! it, so usually no one needs evaluating again. Otherwise every record is
-//! read and the people new records are about are evaluated again.
+//! it, so usually no one needs evaluating again. Only a person flagged
+//! before can be cleared, and a flagged person's uncounted events are all
+//! in the evidence of their alerts under this version, so those events are
+//! the only ones read. Otherwise every record is read and the people new
+//! records are about are evaluated again.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use clearstone_indicators::{Finding, Rule, affected_people, corroboration_reach, evaluate_people};
 use clearstone_model::Timestamp;
 
+use clearstone_store::IndicatorStore;
+
 use crate::indicators_lean::Lean;
+use crate::indicators_scan::Part;
 use crate::indicators_view::{Gathered, Wanted};
 use crate::{EngineError, Session};
 
@@ -54,8 +60,17 @@ impl Session<'_> {
             let (events, swipes): (Wanted, Wanted) = wanted
                 .into_iter()
                 .partition(|(t, _)| !lean.applies(t, ontology));
-            let read = self.scan_indicator_records(&events, None, None, None)?;
-            let new = self.scan_indicator_records(&swipes, None, Some(&lean), Some(since))?;
+            let new =
+                self.scan_indicator_records(&swipes, None, Some(&lean), Part::After(since))?;
+            let cited = self.cited_by_alerts(rule)?;
+            let empty = self.indicator_view_of(&swipes, Vec::new(), false, Default::default())?;
+            let mut ids: Vec<&str> = Vec::new();
+            for r in &new.records {
+                for p in empty.view.people(r, rule_corroboration_person(rule)) {
+                    ids.extend(cited.get(p).into_iter().flatten().map(String::as_str));
+                }
+            }
+            let read = self.scan_indicator_records(&events, None, None, Part::Entities(&ids))?;
             let records = (read.records.len() + new.records.len()) as u64;
             let read_special = read.read_special || new.read_special;
             let view = self.indicator_view_of(&events, read.records, false, Default::default())?;
@@ -93,5 +108,38 @@ impl Session<'_> {
             evaluated,
             findings,
         })
+    }
+
+    /// The records each person's alerts under this rule version cite, by
+    /// the person's canonical id: every event a finding ever counted.
+    fn cited_by_alerts(&self, rule: &Rule) -> Result<HashMap<String, Vec<String>>, EngineError> {
+        let alerts = self
+            .engine
+            .store()?
+            .rule_alerts(&rule.id, Some(rule.version))?;
+        let mut out: HashMap<String, Vec<String>> = HashMap::new();
+        for a in alerts {
+            let (Some(person), Some(evidence)) = (a.person, a.evidence) else {
+                continue;
+            };
+            let parsed: serde_json::Value =
+                serde_json::from_str(&evidence).unwrap_or(serde_json::Value::Null);
+            let records = parsed
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|p| p.get("record")?.as_str().map(str::to_owned));
+            out.entry(person).or_default().extend(records);
+        }
+        Ok(out)
+    }
+}
+
+/// The path to the person of an `[uncorroborated]` rule's corroborating
+/// records.
+fn rule_corroboration_person(rule: &Rule) -> Option<&str> {
+    match &rule.condition {
+        clearstone_indicators::Condition::Uncorroborated(u) => u.corroboration.person.as_deref(),
+        _ => None,
     }
 }

@@ -28,6 +28,16 @@ pub(crate) struct Scanned {
     pub changed: HashSet<String>,
 }
 
+/// Which records of a rule's types a scan reads.
+#[derive(Clone, Copy)]
+pub(crate) enum Part<'a> {
+    All,
+    /// The record versions first seen after a time.
+    After(Timestamp),
+    /// Only these entities.
+    Entities(&'a [&'a str]),
+}
+
 type Shape = (*const u8, *const u8, *const Markings, Sensitivity, bool);
 
 impl Session<'_> {
@@ -42,14 +52,13 @@ impl Session<'_> {
     }
 
     /// Reads the records of `wanted` (type to properties; the types'
-    /// subtypes are read with them) through the gate; with `after`, only
-    /// the record versions first seen after it.
+    /// subtypes are read with them) through the gate, or `part` of them.
     pub(crate) fn scan_indicator_records(
         &self,
         wanted: &Wanted,
         since: Option<Timestamp>,
         lean: Option<&Lean>,
-        after: Option<Timestamp>,
+        part: Part<'_>,
     ) -> Result<Scanned, EngineError> {
         let ontology = self.engine.ontology();
         let types = self.scanned_types(wanted);
@@ -207,9 +216,12 @@ impl Session<'_> {
         };
         // A read connection: its page cache is a small fraction of the
         // writer's, and a scan of millions of records would fill the writer's.
-        self.engine
-            .reader()?
-            .scan_records_after(&types, &props, after, &mut f)?;
+        let reader = self.engine.reader()?;
+        match part {
+            Part::All => reader.scan_records(&types, &props, &mut f)?,
+            Part::After(t) => reader.scan_records_after(&types, &props, Some(t), &mut f)?,
+            Part::Entities(ids) => reader.scan_entities(&types, &props, ids, &mut f)?,
+        };
         Ok(out)
     }
 }

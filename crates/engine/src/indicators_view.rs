@@ -14,6 +14,7 @@ use clearstone_policy::Action;
 use clearstone_store::{ResolutionStore, Store};
 
 use crate::indicators_lean::Lean;
+use crate::indicators_scan::Part;
 use crate::resolve_records::STATEMENTS_PER_BATCH;
 use crate::{EngineError, MASKED_SOURCE, Session};
 
@@ -87,7 +88,7 @@ impl Session<'_> {
         // (`gate.rs`); such a session reads as every other read does.
         let lean = Lean::of(rule, self.engine.ontology());
         let (list, read_special, changed) = if self.case_grant.is_none() {
-            let s = self.scan_indicator_records(&wanted, since, lean.as_ref(), None)?;
+            let s = self.scan_indicator_records(&wanted, since, lean.as_ref(), Part::All)?;
             (s.records, s.read_special, s.changed)
         } else {
             let (mut list, special, changed) =
