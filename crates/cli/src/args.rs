@@ -751,6 +751,15 @@ pub enum BenchWhat {
         /// Leave resolution out: each record is then its own person.
         #[arg(long)]
         skip_resolve: bool,
+        /// Add the next day's events to a fresh copy of the reused store,
+        /// so that every run measures the same day (needs the store's size
+        /// again in free disk).
+        #[arg(long)]
+        copy_store: bool,
+        /// Run only this evaluation, in this process (how the benchmark
+        /// starts each evaluation's own process).
+        #[arg(long, value_enum, hide = true)]
+        phase: Option<crate::bench_rules::Phase>,
     },
 }
 

@@ -1,7 +1,9 @@
 //! `clearstone bench rules`: the shipped indicator rules at a scaled demo
 //! (the sources they read, at a chosen number of staff and access events):
 //! ingest, a full evaluation, then one more day of access events and an
-//! incremental evaluation, each timed with its own peak memory.
+//! incremental evaluation. Each evaluation runs in a process of its own, as
+//! `clearstone rules run` does, so its peak memory is its own and not what
+//! the ingest before it left behind.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -20,6 +22,28 @@ pub struct Options {
     pub work_dir: Option<PathBuf>,
     /// Leave resolution out (each record is then its own person).
     pub skip_resolve: bool,
+    /// Add the next day to a fresh copy of the store, so that every run
+    /// adds the same day to the same store (without it, each run adds one
+    /// more day to the store itself).
+    pub copy_store: bool,
+    /// Set in the child process that runs one evaluation.
+    pub phase: Option<Phase>,
+}
+
+/// One evaluation, run in a child process of the same binary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Phase {
+    Full,
+    Incremental,
+}
+
+impl Phase {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Full => "full",
+            Self::Incremental => "incremental",
+        }
+    }
 }
 
 /// The process's peak resident memory since the last reset, in MB.
@@ -83,8 +107,13 @@ fn ingest(engine: &Engine, mappings: &[PathBuf]) -> Result<(u64, u64, f64)> {
 fn print_runs(what: &str, secs: f64, cpu: f64, peak: f64, runs: &ActiveRuns) {
     println!("  {what:<30} {secs:8.2} s   peak {peak:7.0} MB   {cpu:.2} s CPU");
     for r in &runs.runs {
+        let again = r
+            .evaluated
+            .as_ref()
+            .map(|p| format!(" ({} people evaluated again)", p.len()))
+            .unwrap_or_default();
         println!(
-            "    `{}` v{}: {} records read, {} people flagged, {} new alerts, {} kept",
+            "    `{}` v{}: {} records read, {} people flagged{again}, {} new alerts, {} kept",
             r.rule_id,
             r.rule_version,
             r.records,
@@ -99,6 +128,70 @@ fn print_runs(what: &str, secs: f64, cpu: f64, peak: f64, runs: &ActiveRuns) {
             f.rule_id, f.rule_version, f.error
         );
     }
+}
+
+/// Runs one evaluation of every active rule in this process, which the
+/// benchmark started for it, and prints its wall time, CPU time and the
+/// process's own peak memory (engine opening included).
+fn phase(data: &Path, phase: Phase) -> Result<()> {
+    let (t, cpu) = (Instant::now(), cpu_secs());
+    let engine = crate::open_engine(data)?;
+    let mode = match phase {
+        Phase::Full => RunMode::Full,
+        Phase::Incremental => RunMode::Incremental,
+    };
+    let runs = engine.run_active_rules_in(crate::demo_rules::SERVICE, mode)?;
+    drop(engine);
+    print_runs(
+        &format!("{} evaluation", phase.as_str()),
+        t.elapsed().as_secs_f64(),
+        cpu_secs() - cpu,
+        peak_mb(),
+        &runs,
+    );
+    Ok(())
+}
+
+/// Runs `phase` in a child process of this binary, as a user's
+/// `clearstone rules run` would be, and fails when it does.
+fn run_child(o: &Options, work: &Path, phase: Phase) -> Result<()> {
+    let exe = std::env::current_exe().context("cannot find the running binary")?;
+    let status = std::process::Command::new(exe)
+        .args(["bench", "rules", "--staff", &o.staff.to_string()])
+        .args(["--events", &o.events.to_string(), "--work-dir"])
+        .arg(work)
+        .args(["--phase", phase.as_str()])
+        .args(o.copy_store.then_some("--copy-store"))
+        .status()
+        .context("cannot start the evaluation's process")?;
+    anyhow::ensure!(
+        status.success(),
+        "the {} evaluation's process failed ({status})",
+        phase.as_str()
+    );
+    Ok(())
+}
+
+/// Copies a data directory, owner-only as the engine wants it.
+fn copy_dir(from: &Path, to: &Path) -> Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    std::fs::DirBuilder::new()
+        .mode(0o700)
+        .create(to)
+        .with_context(|| format!("cannot create `{}`", to.display()))?;
+    for entry in
+        std::fs::read_dir(from).with_context(|| format!("cannot read `{}`", from.display()))?
+    {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), &target)
+                .with_context(|| format!("cannot copy `{}`", entry.path().display()))?;
+        }
+    }
+    Ok(())
 }
 
 pub fn rules(o: &Options) -> Result<()> {
@@ -118,8 +211,16 @@ pub fn rules(o: &Options) -> Result<()> {
     };
     let src = work.join("sources");
     let data = work.join("data");
-    let marker = work.join("bench-rules-scale");
+    // The store the next day goes into: with `copy_store`, a copy of
+    // `data` made afresh for each run.
+    let copy = work.join("data-next-day");
+    let next = if o.copy_store { &copy } else { &data };
+    if let Some(p) = o.phase {
+        let dir = if p == Phase::Full { &data } else { next };
+        return phase(dir, p);
+    }
     let days = work.join("bench-rules-days");
+    let marker = work.join("bench-rules-scale");
     let scale_text = format!("{} {} {SEED}", o.staff, o.events);
     let reuse = std::fs::read_to_string(&marker).is_ok_and(|t| t.trim() == scale_text);
     let engine = if reuse {
@@ -128,7 +229,7 @@ pub fn rules(o: &Options) -> Result<()> {
             o.staff,
             data.display()
         );
-        Engine::open(&data)?
+        crate::open_engine(&data)?
     } else {
         let t = Instant::now();
         let generated = clearstone_demo::generate_scaled(&scale, &src)
@@ -148,8 +249,8 @@ pub fn rules(o: &Options) -> Result<()> {
             std::fs::remove_dir_all(&data)
                 .with_context(|| format!("cannot clear `{}`", data.display()))?;
         }
-        let _ = std::fs::remove_file(&days);
         let _ = std::fs::remove_file(&marker);
+        let _ = std::fs::remove_file(&days);
         let engine = Engine::init(&data, None)?;
         crate::demo::register(&engine)?;
         reset_peak();
@@ -195,48 +296,50 @@ pub fn rules(o: &Options) -> Result<()> {
         admin.activate_rule(&rule.id, rule.version, None, None)?;
     }
     drop(admin);
+    // The evaluations open the store in processes of their own.
+    drop(engine);
+    run_child(o, work, Phase::Full)?;
 
-    reset_peak();
-    let (t, cpu) = (Instant::now(), cpu_secs());
-    let full = engine.run_active_rules_in(crate::demo_rules::SERVICE, RunMode::Full)?;
-    print_runs(
-        "full evaluation",
-        t.elapsed().as_secs_f64(),
-        cpu_secs() - cpu,
-        peak_mb(),
-        &full,
-    );
-
+    // A store reused without a copy already holds the days added before:
+    // add the next.
+    let day: u32 = if o.copy_store {
+        if copy.exists() {
+            std::fs::remove_dir_all(&copy)
+                .with_context(|| format!("cannot clear `{}`", copy.display()))?;
+        }
+        let t = Instant::now();
+        copy_dir(&data, &copy)?;
+        println!(
+            "  store copied for the next day  {:8.1} s",
+            t.elapsed().as_secs_f64()
+        );
+        1
+    } else {
+        let day = std::fs::read_to_string(&days)
+            .ok()
+            .and_then(|t| t.trim().parse().ok())
+            .unwrap_or(0)
+            + 1;
+        std::fs::write(&days, day.to_string())
+            .with_context(|| format!("cannot write `{}`", days.display()))?;
+        day
+    };
     let t = Instant::now();
-    // A reused store already holds the days added before: add the next.
-    let day: u32 = std::fs::read_to_string(&days)
-        .ok()
-        .and_then(|t| t.trim().parse().ok())
-        .unwrap_or(0)
-        + 1;
-    std::fs::write(&days, day.to_string())
-        .with_context(|| format!("cannot write `{}`", days.display()))?;
     let (next_day, events) = clearstone_demo::write_next_day(&scale, &src, day)
         .context("cannot write the next day's access events")?;
     let gen_secs = t.elapsed().as_secs_f64();
+    let engine = crate::open_engine(next)?;
     reset_peak();
     let (rows, _, secs) = ingest(&engine, &[next_day])?;
     println!(
         "  next day's ingest              {secs:8.1} s   peak {:7.0} MB   {rows} rows ({events} events generated in {gen_secs:.1} s)",
         peak_mb()
     );
-
-    reset_peak();
-    let (t, cpu) = (Instant::now(), cpu_secs());
-    let incremental =
-        engine.run_active_rules_in(crate::demo_rules::SERVICE, RunMode::Incremental)?;
-    print_runs(
-        "incremental evaluation",
-        t.elapsed().as_secs_f64(),
-        cpu_secs() - cpu,
-        peak_mb(),
-        &incremental,
-    );
+    drop(engine);
+    run_child(o, work, Phase::Incremental)?;
+    if o.copy_store {
+        let _ = std::fs::remove_dir_all(&copy);
+    }
     if o.work_dir.is_none() {
         let _ = std::fs::remove_dir_all(work);
     }

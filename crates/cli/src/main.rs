@@ -756,12 +756,16 @@ fn run(cli: Cli) -> Result<()> {
                     events,
                     work_dir,
                     skip_resolve,
+                    copy_store,
+                    phase,
                 },
         } => bench_rules::rules(&bench_rules::Options {
             staff,
             events,
             work_dir,
             skip_resolve,
+            copy_store,
+            phase,
         })?,
     }
     Ok(())

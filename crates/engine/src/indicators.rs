@@ -2,9 +2,7 @@
 //! named person, run under a service principal and each rule's purpose, and
 //! their findings written as alerts with evidence (`docs/indicators.md`).
 
-use clearstone_indicators::{
-    Finding, Rule, affected_people, evaluate, evaluate_people, fingerprint,
-};
+use clearstone_indicators::{Finding, Rule, evaluate, fingerprint};
 use clearstone_model::Timestamp;
 use clearstone_policy::{Action, PrincipalKind};
 use clearstone_store::{Alert, IndicatorRule, IndicatorRun, IndicatorStore, ResolutionStore};
@@ -57,8 +55,12 @@ pub struct RuleRun {
     pub mode: &'static str,
     /// Records the rule read through the gate.
     pub records: u64,
-    /// Canonical ids of the people flagged, sorted.
+    /// Canonical ids of the people flagged, sorted. An incremental run
+    /// names only those it evaluated again: the others' alerts stand.
     pub flagged: Vec<String>,
+    /// The people an incremental run evaluated again, sorted; `None` when
+    /// everyone was evaluated.
+    pub evaluated: Option<Vec<String>>,
     pub alerts_new: u64,
     /// Found again by a re-run and left as they were.
     pub alerts_kept: u64,
@@ -222,12 +224,19 @@ impl Session<'_> {
             RunMode::Full | RunMode::DryRun => None,
         };
         run.id = self.engine.store()?.begin_indicator_run(&run)?;
-        let gathered = self.indicator_view(rule, since)?;
-        let people = since.and_then(|_| affected_people(rule, &gathered.view, &gathered.changed));
-        let findings = match &people {
-            Some(people) => evaluate_people(rule, &gathered.view, people),
-            None => evaluate(rule, &gathered.view),
+        let gathered = match since {
+            Some(since) => self.evaluate_incrementally(rule, since)?,
+            None => {
+                let g = self.indicator_view(rule, None)?;
+                crate::indicators_incremental::Incremental {
+                    records: g.records,
+                    read_special: g.read_special,
+                    evaluated: None,
+                    findings: evaluate(rule, &g.view),
+                }
+            }
         };
+        let findings = &gathered.findings;
         let flagged: Vec<String> = findings.iter().map(|f| f.person.clone()).collect();
         let subjects: Vec<&str> = flagged.iter().map(String::as_str).collect();
         let flags: &[&str] = if gathered.read_special {
@@ -271,6 +280,7 @@ impl Session<'_> {
             mode: mode.as_str(),
             records: gathered.records,
             flagged,
+            evaluated: gathered.evaluated.map(|p| p.into_iter().collect()),
             alerts_new: written.inserted,
             alerts_kept: written.kept,
         })

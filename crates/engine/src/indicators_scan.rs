@@ -18,6 +18,7 @@ use clearstone_policy::{Action, Decision, Resource};
 use clearstone_store::ScanRecord;
 
 use crate::indicators_lean::Lean;
+use crate::indicators_view::Wanted;
 use crate::{EngineError, NOTE_TYPE, Session};
 
 /// The records read and what reading them found.
@@ -27,23 +28,40 @@ pub(crate) struct Scanned {
     pub changed: HashSet<String>,
 }
 
+/// Which records of a rule's types a scan reads.
+#[derive(Clone, Copy)]
+pub(crate) enum Part<'a> {
+    All,
+    /// The record versions first seen after a time.
+    After(Timestamp),
+    /// Only these entities.
+    Entities(&'a [&'a str]),
+}
+
 type Shape = (*const u8, *const u8, *const Markings, Sensitivity, bool);
 
 impl Session<'_> {
-    /// Reads the records of `wanted` (type to properties; the types'
-    /// subtypes are read with them) through the gate.
-    pub(crate) fn scan_indicator_records(
-        &self,
-        wanted: &std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
-        since: Option<Timestamp>,
-        lean: Option<&Lean>,
-    ) -> Result<Scanned, EngineError> {
+    /// The types a read of `wanted` scans: each named type and its subtypes.
+    pub(crate) fn scanned_types<'o>(&'o self, wanted: &Wanted) -> Vec<&'o str> {
         let ontology = self.engine.ontology();
-        let types: Vec<&str> = ontology
+        ontology
             .types()
             .map(|t| t.name.as_str())
             .filter(|t| wanted.keys().any(|w| ontology.is_a(t, w)))
-            .collect();
+            .collect()
+    }
+
+    /// Reads the records of `wanted` (type to properties; the types'
+    /// subtypes are read with them) through the gate, or `part` of them.
+    pub(crate) fn scan_indicator_records(
+        &self,
+        wanted: &Wanted,
+        since: Option<Timestamp>,
+        lean: Option<&Lean>,
+        part: Part<'_>,
+    ) -> Result<Scanned, EngineError> {
+        let ontology = self.engine.ontology();
+        let types = self.scanned_types(wanted);
         let props: Vec<&str> = wanted
             .values()
             .flatten()
@@ -54,6 +72,9 @@ impl Session<'_> {
         let reveal = self.purpose.allows_sensitive();
         let mut decided: HashMap<Shape, Decision> = HashMap::new();
         let mut ancestors: HashMap<Arc<str>, Vec<String>> = HashMap::new();
+        // The lean records' values are few distinct ones (codes, dates,
+        // people) repeated millions of times: each is held once.
+        let mut interned: HashSet<Arc<str>> = HashSet::new();
         let mut out = Scanned {
             records: Vec::new(),
             read_special: false,
@@ -119,7 +140,7 @@ impl Session<'_> {
                 out.read_special |= wants;
                 let r = record.get_or_insert_with(|| Record {
                     id: rec.entity_id.to_string(),
-                    schema: rec.schema.to_string(),
+                    schema: rec.schema.clone(),
                     ..Record::default()
                 });
                 if matches!(decision, Decision::Mask { .. }) {
@@ -128,8 +149,16 @@ impl Session<'_> {
                 }
                 let mut value = v.value;
                 if lean_here.is_some() {
+                    let value = match interned.get(value.as_str()) {
+                        Some(v) => v.clone(),
+                        None => {
+                            let v: Arc<str> = value.into();
+                            interned.insert(v.clone());
+                            v
+                        }
+                    };
                     r.values.push(Value {
-                        prop: v.prop.to_string(),
+                        prop: v.prop.clone(),
                         value,
                         statement: String::new(),
                     });
@@ -170,8 +199,8 @@ impl Session<'_> {
                     id = s.id;
                 }
                 r.values.push(Value {
-                    prop: v.prop.to_string(),
-                    value,
+                    prop: v.prop.clone(),
+                    value: value.into(),
                     statement: id.to_string(),
                 });
             }
@@ -185,7 +214,14 @@ impl Session<'_> {
             }
             Ok(())
         };
-        self.engine.store()?.scan_records(&types, &props, &mut f)?;
+        // A read connection: its page cache is a small fraction of the
+        // writer's, and a scan of millions of records would fill the writer's.
+        let reader = self.engine.reader()?;
+        match part {
+            Part::All => reader.scan_records(&types, &props, &mut f)?,
+            Part::After(t) => reader.scan_records_after(&types, &props, Some(t), &mut f)?,
+            Part::Entities(ids) => reader.scan_entities(&types, &props, ids, &mut f)?,
+        };
         Ok(out)
     }
 }

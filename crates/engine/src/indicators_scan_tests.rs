@@ -148,7 +148,12 @@ fn the_column_read_gives_the_records_and_findings_of_the_statement_read() {
             leaned += usize::from(lean.is_some());
             for since in [None, Some(Timestamp(0))] {
                 let scanned = s
-                    .scan_indicator_records(&wanted, since, lean.as_ref())
+                    .scan_indicator_records(
+                        &wanted,
+                        since,
+                        lean.as_ref(),
+                        crate::indicators_scan::Part::All,
+                    )
                     .unwrap();
                 let (full, special, changed) =
                     s.indicator_records_by_statement(&wanted, since).unwrap();

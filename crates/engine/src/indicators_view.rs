@@ -14,6 +14,7 @@ use clearstone_policy::Action;
 use clearstone_store::{ResolutionStore, Store};
 
 use crate::indicators_lean::Lean;
+use crate::indicators_scan::Part;
 use crate::resolve_records::STATEMENTS_PER_BATCH;
 use crate::{EngineError, MASKED_SOURCE, Session};
 
@@ -87,7 +88,7 @@ impl Session<'_> {
         // (`gate.rs`); such a session reads as every other read does.
         let lean = Lean::of(rule, self.engine.ontology());
         let (list, read_special, changed) = if self.case_grant.is_none() {
-            let s = self.scan_indicator_records(&wanted, since, lean.as_ref())?;
+            let s = self.scan_indicator_records(&wanted, since, lean.as_ref(), Part::All)?;
             (s.records, s.read_special, s.changed)
         } else {
             let (mut list, special, changed) =
@@ -133,7 +134,7 @@ impl Session<'_> {
                     .entry(s.entity_id.clone())
                     .or_insert_with(|| Record {
                         id: s.entity_id.to_string(),
-                        schema: s.schema.to_string(),
+                        schema: s.schema.clone(),
                         ..Record::default()
                     });
                 if &*s.origin.source == MASKED_SOURCE {
@@ -141,9 +142,9 @@ impl Session<'_> {
                     continue;
                 }
                 r.values.push(Value {
-                    prop: s.prop.to_string(),
+                    prop: s.prop.clone(),
                     statement: s.id.to_string(),
-                    value: s.value,
+                    value: s.value.into(),
                 });
             }
         };

@@ -36,6 +36,7 @@ mod index_clusters;
 mod index_shapes;
 mod indicators;
 mod indicators_evidence;
+mod indicators_incremental;
 mod indicators_lean;
 mod indicators_scan;
 mod indicators_view;

@@ -80,13 +80,13 @@ fn record(id: String, schema: &str, props: &[(&str, String)]) -> Record {
         values: props
             .iter()
             .map(|(p, v)| Value {
-                prop: (*p).to_owned(),
-                value: v.clone(),
+                prop: (*p).into(),
+                value: v.as_str().into(),
                 statement: format!("{id}/{p}"),
             })
             .collect(),
         id,
-        schema: schema.to_owned(),
+        schema: schema.into(),
         masked: false,
     }
 }

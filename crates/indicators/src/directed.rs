@@ -19,7 +19,7 @@ pub const DIRECTED_PROPERTY: &str = "directed_by";
 pub fn is_directed(r: &Record) -> bool {
     r.values
         .iter()
-        .any(|v| v.prop == DIRECTED_PROPERTY && !v.value.trim().is_empty())
+        .any(|v| &*v.prop == DIRECTED_PROPERTY && !v.value.trim().is_empty())
 }
 
 /// The view without its directed records, or `None` when it holds none

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeSet, HashSet};
 
-use crate::{Condition, Finding, Rule, View, evaluate};
+use crate::{Condition, Finding, Record, Rule, View, evaluate};
 
 /// Each type the condition reads whose records are about a person, with
 /// the path to that person (`None`: the record itself).
@@ -40,7 +40,7 @@ pub fn affected_people(
         return None;
     }
     let touched = |r: &crate::Record| {
-        changed.contains(&r.id) || r.values.iter().any(|v| changed.contains(&v.value))
+        changed.contains(&r.id) || r.values.iter().any(|v| changed.contains(&*v.value))
     };
     let mut out = BTreeSet::new();
     for (schema, person) in paths {
@@ -77,4 +77,52 @@ pub fn evaluate_people(rule: &Rule, view: &View, people: &BTreeSet<String>) -> V
         .into_iter()
         .filter(|f| people.contains(&f.person))
         .collect()
+}
+
+/// For an `[uncorroborated]` rule when the only new records are
+/// corroborating ones: the people whose findings they can change. A new
+/// corroborating record can only corroborate an event (never make one
+/// count), so it can only clear or shrink a finding, and only that of a
+/// person with a counted event within the rule's window of its date.
+/// `view` holds the rule's events and `new` the new corroborating records.
+/// `None` when the rule is of another kind.
+pub fn corroboration_reach(rule: &Rule, view: &View, new: &[Record]) -> Option<BTreeSet<String>> {
+    let Condition::Uncorroborated(u) = &rule.condition else {
+        return None;
+    };
+    let c = &u.corroboration;
+    let window = i64::from(u.window_days);
+    let mut days: std::collections::HashMap<&str, Vec<i64>> = std::collections::HashMap::new();
+    for r in view.of_schema(&u.schema) {
+        if !crate::protected::may_count(r)
+            || !view.matches(r, &u.filter)
+            || view.excluded_by(r, &u.not_checkable)
+        {
+            continue;
+        }
+        let Some((day, _)) = view.day(r, &u.date) else {
+            continue;
+        };
+        for p in view.people(r, u.person.as_deref()) {
+            days.entry(p).or_default().push(day);
+        }
+    }
+    let mut out = BTreeSet::new();
+    for r in new {
+        if !view.matches(r, &c.filter) {
+            continue;
+        }
+        let Some((day, _)) = view.day(r, &c.date) else {
+            continue;
+        };
+        for p in view.people(r, c.person.as_deref()) {
+            let near = days
+                .get(p)
+                .is_some_and(|ds| ds.iter().any(|d| (d - day).abs() <= window));
+            if near {
+                out.insert(p.to_owned());
+            }
+        }
+    }
+    Some(out)
 }

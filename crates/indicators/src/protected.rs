@@ -46,7 +46,7 @@ pub const CLASS_PROPERTIES: &[&str] =
 /// Whether a record is of a protected class and so never counts.
 pub fn is_protected(r: &Record) -> bool {
     r.values.iter().any(|v| {
-        CLASS_PROPERTIES.contains(&v.prop.as_str())
+        CLASS_PROPERTIES.contains(&&*v.prop)
             && PROTECTED_CLASSES.contains(&normalise(Normalise::Code, &v.value).as_str())
     })
 }

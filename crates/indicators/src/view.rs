@@ -2,16 +2,19 @@
 //! their statement ids, and who is who by resolution.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use clearstone_text::{Date, Postcode, fold, normalise_email, to_e164};
 
 use crate::Normalise;
 
-/// One value of a record, with the statement that says it.
+/// One value of a record, with the statement that says it. Property names
+/// and values are shared: a rule reads millions of values, most of them
+/// repeats (the same property, code, date or person).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Value {
-    pub prop: String,
-    pub value: String,
+    pub prop: Arc<str>,
+    pub value: Arc<str>,
     pub statement: String,
 }
 
@@ -20,7 +23,7 @@ pub struct Value {
 pub struct Record {
     /// The source-scoped entity id (`absence:absence:ABS0000001`).
     pub id: String,
-    pub schema: String,
+    pub schema: Arc<str>,
     pub values: Vec<Value>,
     /// Some value was withheld or masked for the rule's purpose: the record
     /// may be of a protected class that cannot be seen, so it never counts.
@@ -29,7 +32,7 @@ pub struct Record {
 
 impl Record {
     pub fn values_of<'a>(&'a self, prop: &'a str) -> impl Iterator<Item = &'a Value> + 'a {
-        self.values.iter().filter(move |v| v.prop == prop)
+        self.values.iter().filter(move |v| *v.prop == *prop)
     }
 }
 

@@ -61,7 +61,7 @@ fn shared_values_match_the_reference() {
                     .values
                     .push(clearstone_indicators::Value {
                         prop: prop.into(),
-                        value: p.clone(),
+                        value: p.as_str().into(),
                         statement: format!("st:{s}:{prop}"),
                     });
                 phones.push((s.clone(), canonical[s].clone(), p));
