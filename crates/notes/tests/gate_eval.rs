@@ -4,7 +4,11 @@
 //! builds `gate_eval/set.jsonl`). Reports, per kind of planted fault, the
 //! share rejected, and the share of faithful paraphrases passed; fails if
 //! any falls under the floor the gate has reached, so it can only improve.
-//! `GATE_EVAL_SHOW=kind` lists that kind's misses.
+//! A second set, `gate_eval/second.jsonl`, written by hand in other
+//! shapes (`gate_eval/second.py`), is scored the same way; it was written
+//! before the gate read words through WordNet and only its totals were
+//! looked at while the gate changed. `GATE_EVAL_SHOW=kind` lists that
+//! kind's misses.
 #![allow(clippy::unwrap_used, clippy::panic)]
 
 use std::collections::BTreeMap;
@@ -32,9 +36,35 @@ fn field<'a>(line: &'a serde_json::Value, key: &str) -> &'a str {
     line.get(key).and_then(serde_json::Value::as_str).unwrap()
 }
 
+/// Floors on the second set: what the gate reached there when the set was
+/// written (faithful 43.5%, a changed date 91.7%, a flipped negation 92.5%,
+/// swapped roles 39.1%: roles said by nouns, not names, go unseen), the
+/// issue's 95% where it was met.
+const SECOND_FLOORS: &[(&str, f64)] = &[
+    ("faithful", 0.43),
+    ("changed_number", 0.95),
+    ("changed_date", 0.91),
+    ("moved_place", 0.95),
+    ("wrong_person", 0.95),
+    ("invented_event", 0.95),
+    ("flipped_negation", 0.92),
+    ("swapped_roles", 0.39),
+];
+
 #[test]
 fn the_gate_on_sentences_it_has_not_seen() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/gate_eval/set.jsonl");
+    evaluate("set.jsonl", FLOORS, 40);
+}
+
+#[test]
+fn the_gate_on_a_second_set_written_in_other_shapes() {
+    evaluate("second.jsonl", SECOND_FLOORS, 20);
+}
+
+fn evaluate(file: &str, floors: &[(&str, f64)], least: usize) {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/gate_eval")
+        .join(file);
     let text = std::fs::read_to_string(path).unwrap();
     let show = std::env::var("GATE_EVAL_SHOW").unwrap_or_default();
     // kind -> (right, total)
@@ -54,9 +84,9 @@ fn the_gate_on_sentences_it_has_not_seen() {
         }
     }
     let mut short = Vec::new();
-    for (kind, floor) in FLOORS {
+    for (kind, floor) in floors {
         let (right, total) = tally.get(*kind).copied().unwrap_or_default();
-        assert!(total >= 40, "{kind}: only {total} sentences");
+        assert!(total >= least, "{kind}: only {total} sentences");
         let share = right as f64 / total as f64;
         let what = if *kind == "faithful" {
             "passed"
@@ -64,7 +94,7 @@ fn the_gate_on_sentences_it_has_not_seen() {
             "rejected"
         };
         eprintln!(
-            "{kind:>16}: {right:>3} of {total:>3} {what} ({:.1}%)",
+            "{file}: {kind:>16}: {right:>3} of {total:>3} {what} ({:.1}%)",
             share * 100.0
         );
         if share < *floor {
