@@ -4,9 +4,11 @@
 //! with the same polarity, so that an invented event or a flipped negation
 //! fails as surely as a changed number.
 
+use std::cell::OnceCell;
 use std::collections::HashSet;
 
 use crate::dates::{self, When};
+use crate::gate_lex::Lex;
 use crate::summary::Verdict;
 use crate::words::{self, Token, canonical, content, lemma, lower, number_value, tokens};
 
@@ -31,8 +33,16 @@ const LIGHT_VERBS: &[&str] = &["make", "give", "take", "have", "do", "get"];
 /// ("attendance" and "attend", "referral" and "referred").
 const SHARED_STEM_MIN: usize = 5;
 
+/// Longest ending the shorter of two such words may have past the shared
+/// beginning ("referred" cut to "referr" against "referral").
+const ENDING_MAX: usize = 3;
+
 /// What the cited text holds, in the forms the checks compare.
-struct Source {
+struct Source<'a> {
+    cited: &'a [&'a str],
+    /// Each content word as WordNet reads it, with its polarity: read only
+    /// when a word of the sentence is not found as it is.
+    lex: OnceCell<Vec<(Lex, bool)>>,
     words: HashSet<String>,
     numbers: HashSet<u64>,
     /// (content word, negated) pairs.
@@ -43,9 +53,11 @@ struct Source {
     she: bool,
 }
 
-impl Source {
-    fn new(cited: &[&str]) -> Source {
+impl<'a> Source<'a> {
+    fn new(cited: &'a [&'a str]) -> Source<'a> {
         let mut s = Source {
+            cited,
+            lex: OnceCell::new(),
             words: HashSet::new(),
             numbers: HashSet::new(),
             content: HashSet::new(),
@@ -89,6 +101,24 @@ impl Source {
         }
     }
 
+    /// Whether a content word of the source agrees with `word` through
+    /// WordNet (a base form or a first sense shared), with the polarity
+    /// `negated` (`None` for either).
+    fn agrees(&self, word: &Lex, negated: Option<bool>) -> bool {
+        let lex = self.lex.get_or_init(|| {
+            let mut out = Vec::new();
+            for text in self.cited {
+                let toks = tokens(text);
+                for c in content(text) {
+                    out.push((Lex::of(text, &toks, c.at), c.negated));
+                }
+            }
+            out
+        });
+        lex.iter()
+            .any(|(l, n)| negated.is_none_or(|want| *n == want) && l.agrees(word))
+    }
+
     fn has_date(&self, when: When) -> bool {
         self.dates.iter().any(|d| same_date(*d, when))
     }
@@ -111,9 +141,12 @@ pub(crate) fn shared_stem(a: &str, b: &str) -> bool {
     } else {
         (b.len(), a.len())
     };
-    // "attendance" and "attend"; or a stem the suffix rules cut one letter
-    // short ("moving" gives "mov", "move" stays).
-    common >= SHARED_STEM_MIN || (common == short && short >= 3 && long - short <= 1)
+    // "attendance" and "attend", but not "grandmother" and "grandfather":
+    // what the shorter word has beyond the shared part is no more than an
+    // ending; or a stem the suffix rules cut one letter short ("moving"
+    // gives "mov", "move" stays).
+    (common >= SHARED_STEM_MIN && short - common <= ENDING_MAX)
+        || (common == short && short >= 3 && long - short <= 1)
 }
 
 /// Two date expressions name the same day: equal, or a day written with and
@@ -220,7 +253,11 @@ pub fn citation_gate(sentence: &str, cited: &[&str]) -> Verdict {
         if source.has(&c.word, Some(c.negated)) {
             continue;
         }
-        if source.has(&c.word, None) {
+        let lex = Lex::of(sentence, &toks, c.at);
+        if source.agrees(&lex, Some(c.negated)) {
+            continue;
+        }
+        if source.has(&c.word, None) || source.agrees(&lex, None) {
             reasons.push(format!("negation_flipped: {}", c.word));
         } else if LIGHT_VERBS.contains(&c.word.as_str()) {
             // "A visit was made" says no more than "visit": the light verb's

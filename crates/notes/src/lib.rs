@@ -4,7 +4,9 @@
 //! chronologies whose every line cites the note text it came from, and the
 //! citation gate that any machine-written sentence must pass.
 //!
-//! Pure: no I/O, no network. Storing notes, deciding who may read them and
+//! Pure but for one read: WordNet's files, once per process, for the
+//! lemmas and synonyms the citation gate compares words by ([`wordnet`]).
+//! No network. Storing notes, deciding who may read them and
 //! reaching a model are the engine's and the cli's business; this crate only
 //! defines the [`ChatModel`] and [`Transcriber`] traits they implement.
 //!
@@ -19,6 +21,7 @@ mod error;
 mod extractive;
 mod gate;
 mod gate_clauses;
+mod gate_lex;
 mod gate_order;
 mod mention;
 mod note;
@@ -43,4 +46,5 @@ pub use special::{SensitiveSpan, SpecialCategory, redact, redact_span, special_s
 pub use summary::{Citation, ModelInfo, Summariser, Summary, SummarySentence, Verdict};
 pub use terms::search_terms;
 pub use transcript::{Segment, Transcriber, Transcript};
+pub mod wordnet;
 mod words;

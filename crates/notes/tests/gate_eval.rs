@@ -14,14 +14,36 @@
 use std::collections::BTreeMap;
 
 use clearstone_notes::citation_gate;
+use clearstone_notes::wordnet::{WORDNET_ENV, WordNetStatus, status};
+
+/// Whether WordNet is loaded; says loudly when it is not, and fails when
+/// `CLEARSTONE_WORDNET` names a folder without it.
+fn wordnet() -> bool {
+    match status() {
+        WordNetStatus::Loaded { .. } => true,
+        WordNetStatus::Missing { dir, reason } => {
+            assert!(
+                std::env::var_os(WORDNET_ENV).is_none(),
+                "{WORDNET_ENV} names {}, which does not hold WordNet: {reason}",
+                dir.display()
+            );
+            eprintln!(
+                "SKIPPED the WordNet floors: WordNet is not at {} ({reason}); \
+                 checking the floors of the gate's own word tables",
+                dir.display()
+            );
+            false
+        }
+    }
+}
 
 /// Least share of each kind the gate must get right: the issue's goal of
 /// 95% for every fault, and for faithful paraphrases what the gate reaches
-/// (88%, 84% before light verbs and -ise/-ice; words the note does not use
-/// and no synonym set links, such as "opened the door" for "answered the
-/// door", are still refused).
+/// reading words through WordNet (98%; 88% on its own word tables, 84%
+/// before light verbs and -ise/-ice). "Opened the door" for "answered the
+/// door" is still refused: WordNet has no sense the two share.
 const FLOORS: &[(&str, f64)] = &[
-    ("faithful", 0.88),
+    ("faithful", 0.98),
     ("changed_number", 0.95),
     ("changed_date", 0.95),
     ("moved_place", 0.95),
@@ -32,14 +54,18 @@ const FLOORS: &[(&str, f64)] = &[
     ("swapped_roles", 0.95),
 ];
 
+/// The faithful floor on the gate's own word tables, where WordNet is not
+/// installed.
+const FAITHFUL_WITHOUT_WORDNET: f64 = 0.88;
+
 fn field<'a>(line: &'a serde_json::Value, key: &str) -> &'a str {
     line.get(key).and_then(serde_json::Value::as_str).unwrap()
 }
 
 /// Floors on the second set: what the gate reached there when the set was
-/// written (faithful 43.5%, a changed date 91.7%, a flipped negation 92.5%,
-/// swapped roles 39.1%: roles said by nouns, not names, go unseen), the
-/// issue's 95% where it was met.
+/// written, before WordNet (faithful 43.5%, a changed date 91.7%, a
+/// flipped negation 92.5%, swapped roles 39.1%), the issue's 95% where it
+/// was met.
 const SECOND_FLOORS: &[(&str, f64)] = &[
     ("faithful", 0.43),
     ("changed_number", 0.95),
@@ -84,7 +110,13 @@ fn evaluate(file: &str, floors: &[(&str, f64)], least: usize) {
         }
     }
     let mut short = Vec::new();
+    let with_wordnet = wordnet();
     for (kind, floor) in floors {
+        let floor = if *kind == "faithful" && !with_wordnet {
+            floor.min(FAITHFUL_WITHOUT_WORDNET)
+        } else {
+            *floor
+        };
         let (right, total) = tally.get(*kind).copied().unwrap_or_default();
         assert!(total >= least, "{kind}: only {total} sentences");
         let share = right as f64 / total as f64;
@@ -97,7 +129,7 @@ fn evaluate(file: &str, floors: &[(&str, f64)], least: usize) {
             "{file}: {kind:>16}: {right:>3} of {total:>3} {what} ({:.1}%)",
             share * 100.0
         );
-        if share < *floor {
+        if share < floor {
             short.push(format!("{kind} {share:.3} < {floor}"));
         }
     }

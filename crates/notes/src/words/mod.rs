@@ -228,6 +228,8 @@ pub(crate) fn negative_form(lemma: &str) -> Option<&'static str> {
 pub(crate) struct Content {
     pub(crate) word: String,
     pub(crate) negated: bool,
+    /// Its index among the text's [`tokens`].
+    pub(crate) at: usize,
 }
 
 /// How many content words a negator reaches: the one it governs ("did not
@@ -242,7 +244,7 @@ pub(crate) fn content(text: &str) -> Vec<Content> {
     let mut out = Vec::new();
     let mut reach = 0usize;
     let mut last_end = 0usize;
-    for t in tokens(text) {
+    for (at, t) in tokens(text).into_iter().enumerate() {
         // Punctuation between words ends a clause, and a negation with it.
         if text
             .get(last_end..t.start)
@@ -270,7 +272,7 @@ pub(crate) fn content(text: &str) -> Vec<Content> {
         };
         let negated = (reach > 0) != inherent;
         reach = reach.saturating_sub(1);
-        out.push(Content { word, negated });
+        out.push(Content { word, negated, at });
     }
     out
 }

@@ -1,0 +1,89 @@
+//! What WordNet says of a content word, for the citation gate: its base
+//! forms and its first senses, with those of the collocation it opens ("go
+//! to" is "attend", "put on" is "gain", "living room" is "lounge"). Two
+//! words agree when they share a base form or a sense of one part of
+//! speech. Without WordNet every word is its own and nothing more.
+
+use crate::wordnet::{self, SenseId, WordNet};
+use crate::words::{Token, canonical};
+
+/// Words after a content word read as one collocation with it, at most.
+const COLLOCATION_WORDS_MAX: usize = 2;
+
+/// A content word as WordNet reads it.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Lex {
+    lemmas: Vec<String>,
+    senses: Vec<SenseId>,
+}
+
+impl Lex {
+    /// The word at `at` of `toks`, read through WordNet when it is loaded.
+    pub(crate) fn of(text: &str, toks: &[Token<'_>], at: usize) -> Lex {
+        match wordnet::get() {
+            Some(wn) => Lex::read(wn, text, toks, at),
+            None => Lex::default(),
+        }
+    }
+
+    fn read(wn: &WordNet, text: &str, toks: &[Token<'_>], at: usize) -> Lex {
+        let mut lex = Lex::default();
+        let Some(t) = toks.get(at) else {
+            return lex;
+        };
+        let surface = t.low.strip_suffix("'s").unwrap_or(&t.low);
+        let firsts = wn.lemmas(surface);
+        for l in &firsts {
+            lex.add(wn, l);
+        }
+        // The words that follow it without punctuation between.
+        let mut joined = surface.to_string();
+        let mut rest = String::new();
+        let mut end = t.end;
+        for next in toks.iter().skip(at + 1).take(COLLOCATION_WORDS_MAX) {
+            if !text
+                .get(end..next.start)
+                .is_some_and(|gap| gap.chars().all(char::is_whitespace))
+            {
+                break;
+            }
+            end = next.end;
+            joined.push('_');
+            joined.push_str(&next.low);
+            rest.push('_');
+            rest.push_str(&next.low);
+            // "went to" is "go_to": the first word's base with the rest as
+            // written; "living rooms" is "living_room": morphy on the whole.
+            let mut found: Vec<String> = firsts
+                .iter()
+                .map(|f| format!("{f}{rest}"))
+                .filter(|c| wn.knows(c))
+                .collect();
+            found.extend(wn.lemmas(&joined));
+            for c in found {
+                lex.add(wn, &c);
+            }
+        }
+        lex
+    }
+
+    fn add(&mut self, wn: &WordNet, lemma: &str) {
+        if !self.lemmas.iter().any(|l| l == lemma) {
+            self.lemmas.push(lemma.to_string());
+            self.senses.extend_from_slice(wn.senses(lemma));
+            // The gate's own synonym groups hold for WordNet's base forms
+            // too ("struggling" is "struggle", which the table joins to
+            // "hard").
+            let group = canonical(lemma);
+            if group != lemma && !self.lemmas.iter().any(|l| l == group) {
+                self.lemmas.push(group.to_string());
+            }
+        }
+    }
+
+    /// Whether two words are forms of one word or share a sense.
+    pub(crate) fn agrees(&self, other: &Lex) -> bool {
+        self.lemmas.iter().any(|l| other.lemmas.contains(l))
+            || self.senses.iter().any(|s| other.senses.contains(s))
+    }
+}
