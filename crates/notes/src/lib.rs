@@ -44,7 +44,7 @@ pub use note::{Note, Span};
 pub use sentence::sentences;
 pub use special::{SensitiveSpan, SpecialCategory, redact, redact_span, special_spans};
 pub use summary::{Citation, ModelInfo, Summariser, Summary, SummarySentence, Verdict};
-pub use terms::search_terms;
+pub use terms::{search_forms, search_terms};
 pub use transcript::{Segment, Transcriber, Transcript};
 pub mod wordnet;
 mod words;

@@ -54,6 +54,8 @@ pub struct WordNet {
     senses: Vec<SenseId>,
     /// Irregular form -> (part of speech, base form).
     exceptions: HashMap<Box<str>, Vec<(Pos, Box<str>)>>,
+    /// Base form -> its irregular forms, every part of speech.
+    irregular: HashMap<Box<str>, Vec<Box<str>>>,
 }
 
 /// Why WordNet could not be read.
@@ -111,6 +113,10 @@ impl WordNet {
             for line in text.lines() {
                 let mut parts = line.split_whitespace();
                 if let (Some(form), Some(base)) = (parts.next(), parts.next()) {
+                    let forms = wn.irregular.entry(base.into()).or_default();
+                    if !forms.iter().any(|f| &**f == form) {
+                        forms.push(form.into());
+                    }
                     wn.exceptions
                         .entry(form.into())
                         .or_default()
@@ -202,6 +208,23 @@ impl WordNet {
             }
         }
         out
+    }
+
+    /// The base forms the exception lists give `word` ("went" is "go"),
+    /// every part of speech; empty for a regular word.
+    pub(crate) fn irregular_bases(&self, word: &str) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for (_, base) in self.exceptions.get(word).into_iter().flatten() {
+            if !out.contains(&&**base) {
+                out.push(base);
+            }
+        }
+        out
+    }
+
+    /// The irregular forms of a base form ("go": "went", "gone").
+    pub(crate) fn irregular_forms(&self, base: &str) -> impl Iterator<Item = &str> {
+        self.irregular.get(base).into_iter().flatten().map(|f| &**f)
     }
 
     /// Whether `word` is a lemma of WordNet in any part of speech.
