@@ -36,6 +36,9 @@ impl Lex {
         for l in &firsts {
             lex.add(wn, l);
         }
+        if !wn.heads_collocation(surface) && !firsts.iter().any(|f| wn.heads_collocation(f)) {
+            return lex;
+        }
         // The words that follow it without punctuation between.
         let mut joined = surface.to_string();
         let mut rest = String::new();

@@ -56,6 +56,9 @@ pub struct WordNet {
     exceptions: HashMap<Box<str>, Vec<(Pos, Box<str>)>>,
     /// Base form -> its irregular forms, every part of speech.
     irregular: HashMap<Box<str>, Vec<Box<str>>>,
+    /// The first words of multi-word lemmas ("go" of "go_to"), so that a
+    /// word opening none is not looked up with the words after it.
+    heads: std::collections::HashSet<Box<str>>,
 }
 
 /// Why WordNet could not be read.
@@ -125,6 +128,7 @@ impl WordNet {
             }
         }
         wn.words.shrink_to_fit();
+        wn.heads.shrink_to_fit();
         wn.senses.shrink_to_fit();
         Ok(wn)
     }
@@ -155,6 +159,9 @@ impl WordNet {
                 let offset: u32 = offsets.next().and_then(|o| o.parse().ok()).ok_or(n + 1)?;
                 self.senses.push(pos.sense(offset));
                 count += 1;
+            }
+            if let Some((head, _)) = lemma.split_once('_') {
+                self.heads.insert(head.into());
             }
             let e = self.words.entry(lemma.into()).or_default();
             if e.count == 0 {
@@ -225,6 +232,11 @@ impl WordNet {
     /// The irregular forms of a base form ("go": "went", "gone").
     pub(crate) fn irregular_forms(&self, base: &str) -> impl Iterator<Item = &str> {
         self.irregular.get(base).into_iter().flatten().map(|f| &**f)
+    }
+
+    /// Whether some multi-word lemma starts with `word`.
+    pub(crate) fn heads_collocation(&self, word: &str) -> bool {
+        self.heads.contains(word)
     }
 
     /// Whether `word` is a lemma of WordNet in any part of speech.

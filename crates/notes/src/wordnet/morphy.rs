@@ -87,14 +87,19 @@ impl WordNet {
         if pos == Pos::Noun && word.ends_with("ss") {
             return out;
         }
+        // One buffer for every candidate: most are not lemmas, and the gate
+        // asks this of every word it does not find as written.
+        let mut base = String::with_capacity(word.len() + 2);
         for (suffix, ending) in pos.rules() {
             if let Some(stem) = word.strip_suffix(suffix)
                 && !stem.is_empty()
                 && !stem.ends_with('_')
             {
-                let base = format!("{stem}{ending}");
+                base.clear();
+                base.push_str(stem);
+                base.push_str(ending);
                 if self.is_lemma(&base, pos) {
-                    add(base);
+                    add(base.clone());
                 }
             }
         }
