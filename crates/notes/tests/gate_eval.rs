@@ -57,17 +57,19 @@ const FLOORS: &[(&str, f64)] = &[
 /// The faithful floor on the gate's own word tables, where WordNet is not
 /// installed.
 const FAITHFUL_WITHOUT_WORDNET: f64 = 0.88;
+const SECOND_FAITHFUL_WITHOUT_WORDNET: f64 = 0.43;
 
 fn field<'a>(line: &'a serde_json::Value, key: &str) -> &'a str {
     line.get(key).and_then(serde_json::Value::as_str).unwrap()
 }
 
-/// Floors on the second set: what the gate reached there when the set was
-/// written, before WordNet (faithful 43.5%, a changed date 91.7%, a
-/// flipped negation 92.5%, swapped roles 39.1%), the 95% where it
-/// was met.
+/// Floors on the second set: what the gate reaches there (faithful 49.4%
+/// with WordNet, 43.5% without; a changed date 91.7%, a flipped negation
+/// 92.5%, swapped roles 39.1%, the same with and without), the 95%
+/// where it is met. Far under the first set's figures: the first set's
+/// templates share its sentences' shapes, this set's paraphrases do not.
 const SECOND_FLOORS: &[(&str, f64)] = &[
-    ("faithful", 0.43),
+    ("faithful", 0.49),
     ("changed_number", 0.95),
     ("changed_date", 0.91),
     ("moved_place", 0.95),
@@ -113,7 +115,11 @@ fn evaluate(file: &str, floors: &[(&str, f64)], least: usize) {
     let with_wordnet = wordnet();
     for (kind, floor) in floors {
         let floor = if *kind == "faithful" && !with_wordnet {
-            floor.min(FAITHFUL_WITHOUT_WORDNET)
+            floor.min(if file == "set.jsonl" {
+                FAITHFUL_WITHOUT_WORDNET
+            } else {
+                SECOND_FAITHFUL_WITHOUT_WORDNET
+            })
         } else {
             *floor
         };
