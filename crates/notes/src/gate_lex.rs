@@ -4,11 +4,22 @@
 //! words agree when they share a base form or a sense of one part of
 //! speech. Without WordNet every word is its own and nothing more.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use crate::wordnet::{self, SenseId, WordNet};
 use crate::words::{Token, canonical};
 
 /// Words after a content word read as one collocation with it, at most.
 const COLLOCATION_WORDS_MAX: usize = 2;
+
+/// Words remembered per thread before the memory is emptied: a bound on
+/// what a long-lived worker holds, far above one summary's vocabulary.
+const WORDS_CACHED_MAX: usize = 20_000;
+
+thread_local! {
+    static WORDS: RefCell<HashMap<String, (Lex, bool)>> = RefCell::new(HashMap::new());
+}
 
 /// A content word as WordNet reads it.
 #[derive(Debug, Default, Clone)]
@@ -32,13 +43,12 @@ impl Lex {
             return lex;
         };
         let surface = t.low.strip_suffix("'s").unwrap_or(&t.low);
-        let firsts = wn.lemmas(surface);
-        for l in &firsts {
-            lex.add(wn, l);
-        }
-        if !wn.heads_collocation(surface) && !firsts.iter().any(|f| wn.heads_collocation(f)) {
+        let (word, heads) = Lex::word(wn, surface);
+        lex = word;
+        if !heads {
             return lex;
         }
+        let firsts: Vec<String> = wn.lemmas(surface);
         // The words that follow it without punctuation between.
         let mut joined = surface.to_string();
         let mut rest = String::new();
@@ -68,6 +78,30 @@ impl Lex {
             }
         }
         lex
+    }
+
+    /// One word alone, and whether it or a base of it opens a collocation:
+    /// remembered per thread, as a summary's sentences and the notes they
+    /// cite use the same words again and again.
+    fn word(wn: &WordNet, surface: &str) -> (Lex, bool) {
+        WORDS.with(|cache| {
+            let mut cache = cache.borrow_mut();
+            if let Some(hit) = cache.get(surface) {
+                return hit.clone();
+            }
+            let mut lex = Lex::default();
+            let firsts = wn.lemmas(surface);
+            for l in &firsts {
+                lex.add(wn, l);
+            }
+            let heads =
+                wn.heads_collocation(surface) || firsts.iter().any(|f| wn.heads_collocation(f));
+            if cache.len() >= WORDS_CACHED_MAX {
+                cache.clear();
+            }
+            cache.insert(surface.to_string(), (lex.clone(), heads));
+            (lex, heads)
+        })
     }
 
     fn add(&mut self, wn: &WordNet, lemma: &str) {
