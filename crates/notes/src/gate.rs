@@ -327,6 +327,22 @@ mod tests {
             "Dad was advised about dental care.",
             "Dad was given advice about dental care."
         ));
+        // A pronoun's contracted auxiliary is the pronoun; a contracted
+        // "not" keeps its polarity (issue 19: the second set's misses).
+        let call = "Mum said she would call the school in two weeks.";
+        assert!(passes("Mum said she'd call the school in two weeks.", call));
+        assert!(passes(
+            "She'll call the school in two weeks, Mum said.",
+            call
+        ));
+        assert!(!passes(
+            "Mum said she'd not call the school in two weeks.",
+            call
+        ));
+        assert!(!passes(
+            "Mum said she won't call the school in two weeks.",
+            call
+        ));
         // Going missing is not missing school.
         assert!(!passes(
             "Amelia missed school.",

@@ -28,7 +28,7 @@ impl<'a> Token<'a> {
         let plain = text
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'\'');
-        let low = if plain {
+        let low = if plain && clitic_host(text).is_none() {
             Cow::Borrowed(text)
         } else {
             Cow::Owned(lower(text))
@@ -111,15 +111,35 @@ fn ascii_tokens(text: &str) -> Vec<Token<'_>> {
     out
 }
 
-/// Lowercased, curly apostrophes straightened.
+/// Lowercased, curly apostrophes straightened, and a pronoun's contracted
+/// auxiliary dropped ("she'd" is "she", "we'll" is "we").
 pub(crate) fn lower(word: &str) -> String {
-    if word.is_ascii() {
-        return word.to_ascii_lowercase();
+    let low: String = if word.is_ascii() {
+        word.to_ascii_lowercase()
+    } else {
+        word.chars()
+            .map(|c| if c == '\u{2019}' { '\'' } else { c })
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    match clitic_host(&low) {
+        Some(host) => host.to_string(),
+        None => low,
     }
-    word.chars()
-        .map(|c| if c == '\u{2019}' { '\'' } else { c })
-        .flat_map(char::to_lowercase)
-        .collect()
+}
+
+/// Auxiliaries English contracts onto the word before them: "would" or
+/// "had", "will", "have", "are", "am". Each is a stopword in full.
+const CLITICS: &[&str] = &["'d", "'ll", "'ve", "'re", "'m"];
+
+/// The word a contracted auxiliary leans on in a lowercased word, when
+/// that word is itself a stopword ("they'll", "I'd", "who've"): the auxiliary says nothing a
+/// summary could change, the pronoun says who. A name's "'d" is left whole.
+fn clitic_host(low: &str) -> Option<&str> {
+    CLITICS.iter().find_map(|c| {
+        let host = low.strip_suffix(c)?;
+        is_stopword(host).then_some(host)
+    })
 }
 
 pub(crate) fn is_stopword(lower: &str) -> bool {
@@ -288,6 +308,19 @@ mod tests {
         assert_eq!(lemma("said"), "say");
         assert_eq!(lemma("worries"), "worry");
         assert_eq!(canonical(&lemma("mum's")), "mother");
+    }
+
+    #[test]
+    fn a_pronouns_contracted_auxiliary_is_dropped() {
+        assert_eq!(lower("She'd"), "she");
+        assert_eq!(lower("we\u{2019}ll"), "we");
+        assert_eq!(
+            tokens("they've gone").first().map(|t| &*t.low),
+            Some("they")
+        );
+        // Not a pronoun: the word stays whole.
+        assert_eq!(lower("O'Brien"), "o'brien");
+        assert!(content("I'd asked Mum.").iter().all(|c| c.word != "i'd"));
     }
 
     #[test]
