@@ -23,6 +23,7 @@ mod gate;
 mod gate_clauses;
 mod gate_lex;
 mod gate_order;
+mod gate_parties;
 mod mention;
 mod note;
 mod offsets;

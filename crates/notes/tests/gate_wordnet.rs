@@ -126,3 +126,35 @@ fn synonyms_leave_numbers_dates_names_and_polarity_exact() {
     ));
     assert!(!passes("Mum left the room.", "Mum remained in the room."));
 }
+
+#[test]
+fn roles_said_by_nouns_are_kept_apart() {
+    if !wordnet() {
+        return;
+    }
+    // issue 19: swapped roles said by nouns, not names (WordNet files
+    // "landlord" among people and "family", "school" among groups).
+    let cited = "The landlord asked the family to leave.";
+    assert!(!passes("The family asked the landlord to leave.", cited));
+    assert!(passes(
+        "The family were asked to leave by the landlord.",
+        cited
+    ));
+    assert!(passes("The landlord told the family to leave.", cited));
+    let cited = "Another pupil's mother phoned the school.";
+    assert!(!passes("The school phoned another pupil's mother.", cited));
+    let cited = "The health visitor will review Harry again in three months.";
+    assert!(passes(
+        "Harry will be reviewed by the health visitor again in three months.",
+        cited
+    ));
+    assert!(!passes(
+        "Harry will review the health visitor again in three months.",
+        cited
+    ));
+    // A pronoun after two parties stands for neither.
+    assert!(passes(
+        "The officer was asked by the inspector why he ran.",
+        "The inspector asked the officer why he ran."
+    ));
+}

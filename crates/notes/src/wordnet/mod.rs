@@ -13,6 +13,7 @@
 //! `/usr/share/wordnet`). Without them the gate works as before, on its own
 //! word tables: [`status`] says which.
 
+mod data;
 mod morphy;
 
 use std::collections::HashMap;
@@ -59,6 +60,8 @@ pub struct WordNet {
     /// The first words of multi-word lemmas ("go" of "go_to"), so that a
     /// word opening none is not looked up with the words after it.
     heads: std::collections::HashSet<Box<str>>,
+    /// The synsets, read where asked.
+    data: data::Data,
 }
 
 /// Why WordNet could not be read.
@@ -102,7 +105,10 @@ impl WordNet {
     /// Reads `index.{noun,verb,adj,adv}` and `{noun,verb,adj,adv}.exc` from
     /// `dir`.
     pub fn load(dir: &Path) -> Result<WordNet, WordNetError> {
-        let mut wn = WordNet::default();
+        let mut wn = WordNet {
+            data: data::Data::new(dir),
+            ..WordNet::default()
+        };
         for pos in Pos::ALL {
             let path = dir.join(format!("index.{}", pos.file()));
             let text = read(&path)?;
@@ -242,6 +248,19 @@ impl WordNet {
     /// Whether `word` is a lemma of WordNet in any part of speech.
     pub(crate) fn knows(&self, word: &str) -> bool {
         self.words.contains_key(word)
+    }
+
+    /// Whether the first noun sense of `word` (any form) names a person or
+    /// a group of people ("officer", "family", "school"), by its
+    /// lexicographer file.
+    pub(crate) fn names_party(&self, word: &str) -> bool {
+        self.morphy(word, Pos::Noun).iter().any(|base| {
+            self.senses(base)
+                .iter()
+                .find(|s| data::pos_of(**s) == Some(Pos::Noun))
+                .and_then(|s| self.data.synset(*s))
+                .is_some_and(|s| matches!(s.lexname, data::LEX_NOUN_PERSON | data::LEX_NOUN_GROUP))
+        })
     }
 
     /// The number of distinct words read.
