@@ -169,8 +169,9 @@ fn subjects(text: &str) -> (Vec<(String, Subject, bool)>, BTreeSet<String>) {
     // stands for.
     let mut antecedent: Option<String> = None;
     let mut antecedent_open = false;
-    // A second person named before a pronoun: "she" could be either
-    // ("the officer pushed her son, she said"), so it stands for no one.
+    // A second person named before a pronoun, not after a preposition
+    // ("at the Hollins Estate"): "she" could be either ("the officer pushed
+    // her son, she said"), so it stands for no one.
     let mut rivals = false;
     let mut passive_pending = false;
     let mut prev_person = false;
@@ -211,7 +212,11 @@ fn subjects(text: &str) -> (Vec<(String, Subject, bool)>, BTreeSet<String>) {
             if p != "i" && (antecedent.is_none() || (antecedent_open && prev_person)) {
                 antecedent = Some(p);
                 antecedent_open = true;
-            } else if p != "i" && antecedent.as_ref() != Some(&p) {
+            } else if p != "i"
+                && antecedent.as_ref() != Some(&p)
+                && !after_preposition
+                && !prev_person
+            {
                 rivals = true;
             }
             prev_person = true;
