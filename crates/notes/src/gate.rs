@@ -29,6 +29,10 @@ fn name_like(lower: &str) -> bool {
 /// present with the other polarity, they are a flipped negation.
 const LIGHT_VERBS: &[&str] = &["make", "give", "take", "have", "do", "get"];
 
+/// Words of time order, stopwords both, that say opposite things: "before
+/// school" of a note that says only "after school" changes when.
+const ORDER_OPPOSITES: &[(&str, &str)] = &[("before", "after"), ("after", "before")];
+
 /// Shortest shared beginning for two words to count as forms of one word
 /// ("attendance" and "attend", "referral" and "referred").
 const SHARED_STEM_MIN: usize = 5;
@@ -222,6 +226,12 @@ pub fn citation_gate(sentence: &str, cited: &[&str]) -> Verdict {
             reasons.push(format!("name_not_cited: {}", t.text));
         }
     }
+    for (said, opposite) in ORDER_OPPOSITES {
+        let has = |w: &str| toks.iter().any(|t| t.low == w);
+        if has(said) && !source.words.contains(*said) && source.words.contains(*opposite) {
+            reasons.push(format!("order_changed: {said}"));
+        }
+    }
     if he && !source.he && source.she {
         reasons.push("wrong_person: he".to_string());
     }
@@ -342,6 +352,17 @@ mod tests {
         assert!(!passes(
             "Mum said she won't call the school in two weeks.",
             call
+        ));
+        // "Before" of "after" changes when, though both are stopwords
+        // (issue 19: the second set's changed dates).
+        let after = "Visited the family home after school to see Tyler.";
+        assert!(!passes(
+            "Visited the family home before school to see Tyler.",
+            after
+        ));
+        assert!(passes(
+            "After school, visited Tyler at the family home.",
+            after
         ));
         // Going missing is not missing school.
         assert!(!passes(
