@@ -119,8 +119,9 @@ impl<'a> Source<'a> {
             }
             out
         });
-        lex.iter()
-            .any(|(l, n)| negated.is_none_or(|want| *n == want) && l.agrees(word))
+        let polar = |n: &bool| negated.is_none_or(|want| *n == want);
+        lex.iter().any(|(l, n)| polar(n) && l.agrees(word))
+            || lex.iter().any(|(l, n)| polar(n) && word.derives(l))
     }
 
     fn has_date(&self, when: When) -> bool {

@@ -118,6 +118,23 @@ impl Lex {
         }
     }
 
+    /// Whether this word is a form, in another part of speech, of `other`
+    /// ("arrival" of "arrived", "audible" of "heard"): WordNet's
+    /// derivational links from its first senses to the other's base forms.
+    /// A link between two spellings of one word ("mother" the verb to
+    /// "mother" the noun) counts only from this word itself: the verb
+    /// sense "father" shares with "mother" does not make them one.
+    pub(crate) fn derives(&self, other: &Lex) -> bool {
+        let Some(wn) = wordnet::get() else {
+            return false;
+        };
+        self.senses.iter().any(|s| {
+            wn.derived(*s).iter().any(|(from, to)| {
+                (from != to || self.lemmas.contains(from)) && other.lemmas.contains(to)
+            })
+        })
+    }
+
     /// Whether two words are forms of one word or share a sense.
     pub(crate) fn agrees(&self, other: &Lex) -> bool {
         self.lemmas.iter().any(|l| other.lemmas.contains(l))

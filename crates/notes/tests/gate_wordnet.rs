@@ -158,3 +158,24 @@ fn roles_said_by_nouns_are_kept_apart() {
         "The inspector asked the officer why he ran."
     ));
 }
+
+#[test]
+fn a_word_meets_its_form_in_another_part_of_speech() {
+    if !wordnet() {
+        return;
+    }
+    // issue 19: WordNet's derivational links between words, not synsets.
+    assert!(passes(
+        "The shouting was audible from the street.",
+        "The shouting could be heard from the street."
+    ));
+    assert!(passes(
+        "Jo has been low since the death of her grandad.",
+        "Jo has been low since her grandad died."
+    ));
+    // "father" links to the verb "father", not to "mother" beside it.
+    assert!(!passes(
+        "Mohammed's father said he hasn't been eating properly.",
+        "Mohammed's mother said he hasn't been eating properly."
+    ));
+}

@@ -1,7 +1,7 @@
 //! WordNet's `data.*` files, read one synset at a time where the index
 //! points (its offsets are byte offsets into them), only for the senses the
 //! gate asks about: which lexicographer file a sense is in ("noun.person")
-//! and its antonym (`!`) and derivationally related (`+`) pointers. Never
+//! and its derivationally related (`+`) pointers. Never
 //! loaded whole: a sense is read the first time it is asked about and
 //! remembered.
 
@@ -30,10 +30,12 @@ pub(crate) const LEX_NOUN_PERSON: u8 = 18;
 pub(crate) struct Synset {
     /// Its lexicographer file.
     pub(crate) lexname: u8,
-    /// Antonyms (`!`), pointing at another word's sense.
-    pub(crate) antonyms: Vec<SenseId>,
-    /// Derivationally related forms (`+`): "arrive" and "arrival".
-    pub(crate) derived: Vec<SenseId>,
+    /// Its words, lowercase, as the index spells them.
+    pub(crate) words: Vec<String>,
+    /// Derivationally related forms (`+`: "arrive" and "arrival"), each a
+    /// link between two words: (this synset's word number, the other
+    /// synset, its word number), numbered from 1.
+    pub(crate) derived: Vec<(u8, SenseId, u8)>,
 }
 
 /// The data files of one WordNet folder and the synsets read so far.
@@ -106,20 +108,28 @@ fn parse(line: &str) -> Option<Synset> {
     let _offset = f.next()?;
     let lexname: u8 = f.next()?.parse().ok()?;
     let _ss_type = f.next()?;
-    let words = usize::from_str_radix(f.next()?, 16).ok()?;
-    let mut f = f.skip(words * 2);
+    let count = usize::from_str_radix(f.next()?, 16).ok()?;
+    let mut words = Vec::with_capacity(count);
+    for _ in 0..count {
+        let word = f.next()?;
+        // An adjective's syntactic marker: "galore(ip)".
+        let word = word.split_once('(').map_or(word, |(w, _)| w);
+        words.push(word.to_ascii_lowercase());
+        let _lex_id = f.next()?;
+    }
     let pointers: usize = f.next()?.parse().ok()?;
     let mut synset = Synset {
         lexname,
+        words,
         ..Synset::default()
     };
     for _ in 0..pointers {
-        let (symbol, offset, pos, _) = (f.next()?, f.next()?, f.next()?, f.next()?);
-        let to = pos_letter(pos)?.sense(offset.parse().ok()?);
-        match symbol {
-            "!" => synset.antonyms.push(to),
-            "+" => synset.derived.push(to),
-            _ => {}
+        let (symbol, offset, pos, ends) = (f.next()?, f.next()?, f.next()?, f.next()?);
+        if symbol == "+" {
+            let to = pos_letter(pos)?.sense(offset.parse().ok()?);
+            let from = u8::from_str_radix(ends.get(..2)?, 16).ok()?;
+            let target = u8::from_str_radix(ends.get(2..)?, 16).ok()?;
+            synset.derived.push((from, to, target));
         }
     }
     Some(synset)
@@ -135,9 +145,12 @@ mod tests {
         let s = parse(line);
         assert!(s.as_ref().is_some_and(|s| s.lexname == 38));
         assert_eq!(
-            s.as_ref().map(|s| s.antonyms.clone()),
-            Some(vec![Pos::Verb.sense(2_009_433)])
+            s.as_ref().map(|s| s.words.clone()),
+            Some(vec!["arrive".to_string(), "get".to_string()])
         );
-        assert_eq!(s.map(|s| s.derived), Some(vec![Pos::Noun.sense(48_739)]));
+        assert_eq!(
+            s.map(|s| s.derived),
+            Some(vec![(1, Pos::Noun.sense(48_739), 1)])
+        );
     }
 }

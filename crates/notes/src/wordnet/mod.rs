@@ -263,6 +263,26 @@ impl WordNet {
         })
     }
 
+    /// The links WordNet draws from the words of the synset `sense` to
+    /// forms of them in other parts of speech (`+`: "arrive" to
+    /// "arrival", "hearable" to "hear"), as (from, to) words, read from
+    /// `data.*` the first time. A link ends at one word, not a synset.
+    pub(crate) fn derived(&self, sense: SenseId) -> Vec<(String, String)> {
+        let Some(synset) = self.data.synset(sense) else {
+            return Vec::new();
+        };
+        synset
+            .derived
+            .iter()
+            .filter_map(|(from, to, n)| {
+                let source = synset.words.get(usize::from(*from).checked_sub(1)?)?;
+                let target = self.data.synset(*to)?;
+                let word = target.words.get(usize::from(*n).checked_sub(1)?)?;
+                Some((source.clone(), word.clone()))
+            })
+            .collect()
+    }
+
     /// The number of distinct words read.
     pub fn len(&self) -> usize {
         self.words.len()
