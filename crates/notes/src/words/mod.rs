@@ -264,6 +264,7 @@ pub(crate) fn content(text: &str) -> Vec<Content> {
     let mut out = Vec::new();
     let mut reach = 0usize;
     let mut last_end = 0usize;
+    let mut after_number = false;
     for (at, t) in tokens(text).into_iter().enumerate() {
         // Punctuation between words ends a clause, and a negation with it.
         if text
@@ -282,7 +283,10 @@ pub(crate) fn content(text: &str) -> Vec<Content> {
             reach = 0;
             continue;
         }
-        if is_stopword(&low) || number_value(&low).is_some() {
+        // "Two times" is "twice": after a number, "times" is its unit.
+        let multiplier = low == "times" && after_number;
+        after_number = number_value(&low).is_some();
+        if is_stopword(&low) || after_number || multiplier {
             continue;
         }
         let lem = lemma(&low);
@@ -321,6 +325,12 @@ mod tests {
         // Not a pronoun: the word stays whole.
         assert_eq!(lower("O'Brien"), "o'brien");
         assert!(content("I'd asked Mum.").iter().all(|c| c.word != "i'd"));
+    }
+
+    #[test]
+    fn times_after_a_number_is_its_unit() {
+        assert!(content("seen two times").iter().all(|c| c.word != "time"));
+        assert!(content("at times").iter().any(|c| c.word == "time"));
     }
 
     #[test]
