@@ -86,6 +86,14 @@ impl<'a> Source<'a> {
                 s.words
                     .insert(l.strip_suffix("'s").unwrap_or(&l).to_string());
             }
+            for (n, first, _) in words::spelled_numbers(&toks) {
+                if toks
+                    .get(first)
+                    .is_some_and(|t| !found.iter().any(|d| t.start >= d.start && t.end <= d.end))
+                {
+                    s.numbers.insert(n);
+                }
+            }
             s.dates.extend(found.into_iter().map(|d| d.when));
             for c in content(text) {
                 s.content_words.insert(c.word.clone());
@@ -207,6 +215,24 @@ pub fn citation_gate(sentence: &str, cited: &[&str]) -> Verdict {
             reasons.push(format!("date_not_cited: {written}"));
         }
     }
+    // A number in several words is cited when its value is, or when each
+    // of its words is ("four hundred and twenty" of "£420" or of itself).
+    let spelled = words::spelled_numbers(&toks);
+    for (n, first, last) in &spelled {
+        let parts = toks.get(*first..=*last).unwrap_or_default();
+        let cited = source.numbers.contains(n)
+            || parts
+                .iter()
+                .all(|t| number_value(&t.low).is_none_or(|p| source.numbers.contains(&p)));
+        if !cited && parts.first().is_some_and(|t| !in_date(t)) {
+            let written = match (parts.first(), parts.last()) {
+                (Some(a), Some(b)) => sentence.get(a.start..b.end).unwrap_or_default(),
+                _ => "",
+            };
+            reasons.push(format!("number_not_cited: {written}"));
+        }
+    }
+    let in_spelled = |i: usize| spelled.iter().any(|(_, a, b)| (*a..=*b).contains(&i));
     let mut he = false;
     let mut she = false;
     for (i, t) in toks.iter().enumerate() {
@@ -217,7 +243,7 @@ pub fn citation_gate(sentence: &str, cited: &[&str]) -> Verdict {
         he |= HE.contains(&l.as_str());
         she |= SHE.contains(&l.as_str());
         if let Some(n) = number_value(&l) {
-            if !source.numbers.contains(&n) {
+            if !source.numbers.contains(&n) && !in_spelled(i) {
                 reasons.push(format!("number_not_cited: {}", t.text));
             }
             continue;
@@ -364,6 +390,26 @@ mod tests {
         assert!(passes(
             "After school, visited Tyler at the family home.",
             after
+        ));
+        // A number in words meets its digits (issue 19: quantities in
+        // words), and a changed part of it is still caught.
+        let owes = "Ms Clarke owes 420 pounds in rent.";
+        assert!(passes(
+            "Ms Clarke owes four hundred and twenty pounds in rent.",
+            owes
+        ));
+        assert!(!passes(
+            "Ms Clarke owes four hundred and eighty pounds in rent.",
+            owes
+        ));
+        let fever = "Call 111 if her temperature goes above thirty-eight degrees.";
+        assert!(passes(
+            "Call 111 if her temperature goes above 38 degrees.",
+            fever
+        ));
+        assert!(!passes(
+            "Call 111 if her temperature goes above thirty-nine degrees.",
+            fever
         ));
         // Going missing is not missing school.
         assert!(!passes(

@@ -170,10 +170,72 @@ pub(crate) fn number_value(lower: &str) -> Option<u64> {
     if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
         return digits.parse().ok();
     }
-    NUMBER_WORDS
-        .iter()
-        .find(|(w, _)| *w == lower)
-        .map(|(_, n)| u64::from(*n))
+    let word = |w: &str| {
+        NUMBER_WORDS
+            .iter()
+            .find(|(n, _)| *n == w)
+            .map(|(_, n)| u64::from(*n))
+    };
+    // "thirty-eight": tens and units written as one word.
+    if let Some((tens, units)) = lower.split_once('-') {
+        let (t, u) = (word(tens)?, word(units)?);
+        return ((20..=90).contains(&t) && t % 10 == 0 && (1..=9).contains(&u)).then_some(t + u);
+    }
+    word(lower)
+}
+
+/// The value of a number written in several words ("four hundred and
+/// twenty", "three thousand"), with the tokens it spans: runs of number
+/// words, "and" allowed after "hundred" or "thousand".
+pub(crate) fn spelled_numbers(toks: &[Token<'_>]) -> Vec<(u64, usize, usize)> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < toks.len() {
+        let mut total = 0u64;
+        let mut current = 0u64;
+        let mut end = i;
+        let mut j = i;
+        while let Some(t) = toks.get(j) {
+            let low = &*t.low;
+            let value = if low == "thousand" {
+                Some(1000)
+            } else if t.is_number() {
+                None
+            } else {
+                number_value(low)
+            };
+            match value {
+                Some(100) => current = current.max(1) * 100,
+                Some(1000) => {
+                    total += current.max(1) * 1000;
+                    current = 0;
+                }
+                Some(v) => current += v,
+                None if low == "and"
+                    && j > i
+                    && toks
+                        .get(j - 1)
+                        .is_some_and(|p| p.low == "hundred" || p.low == "thousand")
+                    && toks
+                        .get(j + 1)
+                        .is_some_and(|n| !n.is_number() && number_value(&n.low).is_some()) =>
+                {
+                    j += 1;
+                    continue;
+                }
+                None => break,
+            }
+            end = j;
+            j += 1;
+        }
+        if end > i {
+            out.push((total + current, i, end));
+            i = end + 1;
+        } else {
+            i += 1;
+        }
+    }
+    out
 }
 
 /// A light lemma: irregular forms from the table, then regular plural,
@@ -331,6 +393,15 @@ mod tests {
     fn times_after_a_number_is_its_unit() {
         assert!(content("seen two times").iter().all(|c| c.word != "time"));
         assert!(content("at times").iter().any(|c| c.word == "time"));
+    }
+
+    #[test]
+    fn numbers_written_in_words() {
+        assert_eq!(number_value("thirty-eight"), Some(38));
+        assert_eq!(number_value("eight-thirty"), None);
+        let toks = tokens("owes four hundred and twenty pounds, three thousand in all");
+        let found: Vec<u64> = spelled_numbers(&toks).iter().map(|n| n.0).collect();
+        assert_eq!(found, [420, 3000]);
     }
 
     #[test]
