@@ -135,6 +135,17 @@ impl Lex {
         })
     }
 
+    /// Whether one of the word's base forms is among `words`.
+    pub(crate) fn is_one_of(&self, words: &[&str]) -> bool {
+        self.lemmas.iter().any(|l| words.contains(&l.as_str()))
+    }
+
+    /// The word's first base form, as WordNet spells it ("take" of
+    /// "taking", which the light lemma cuts to "tak").
+    pub(crate) fn base(&self) -> Option<&str> {
+        self.lemmas.first().map(String::as_str)
+    }
+
     /// Whether two words are forms of one word or share a sense.
     pub(crate) fn agrees(&self, other: &Lex) -> bool {
         self.lemmas.iter().any(|l| other.lemmas.contains(l))

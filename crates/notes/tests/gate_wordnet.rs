@@ -179,3 +179,25 @@ fn a_word_meets_its_form_in_another_part_of_speech() {
         "Mohammed's mother said he hasn't been eating properly."
     ));
 }
+
+#[test]
+fn a_light_verb_is_known_by_its_base_form() {
+    if !wordnet() {
+        return;
+    }
+    // issue 19: "taking" is cut to "tak" by the light lemma; WordNet's
+    // base "take" makes it the light verb it is.
+    assert!(passes(
+        "Dad is taking Sam to the dentist.",
+        "Dad will bring Sam to the dentist."
+    ));
+    // A reason names the word as WordNet spells its base, not a stem.
+    let verdict = citation_gate(
+        "Mum is postponing the visit.",
+        &["Mum will make the visit."],
+    );
+    assert!(
+        format!("{verdict:?}").contains("unsupported_word: postpone\""),
+        "{verdict:?}"
+    );
+}
