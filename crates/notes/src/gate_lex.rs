@@ -8,10 +8,14 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 
 use crate::wordnet::{self, SenseId, WordNet};
-use crate::words::{Token, canonical};
+use crate::words::{Token, canonical, is_stopword};
 
 /// Words after a content word read as one collocation with it, at most.
 const COLLOCATION_WORDS_MAX: usize = 2;
+
+/// Words of object at most between a verb and its particle ("picked
+/// Priya up", "put the meeting off").
+const OBJECT_WORDS_MAX: usize = 2;
 
 /// Words remembered per thread before the memory is emptied: a bound on
 /// what a long-lived worker holds, far above one summary's vocabulary.
@@ -77,7 +81,50 @@ impl Lex {
                 lex.add(wn, &c);
             }
         }
+        for c in Lex::split_particle(wn, text, toks, at, &firsts) {
+            lex.add(wn, &c);
+        }
         lex
+    }
+
+    /// A phrasal verb with its object between ("picked Priya up", "rang
+    /// her back"): the verb's base and a word after one or two words of
+    /// object, where that word ends the clause or a preposition follows
+    /// it, read as the collocation WordNet lists ("pick_up").
+    fn split_particle(
+        wn: &WordNet,
+        text: &str,
+        toks: &[Token<'_>],
+        at: usize,
+        firsts: &[String],
+    ) -> Vec<String> {
+        let plain = |a: &Token<'_>, b: &Token<'_>| {
+            text.get(a.end..b.start)
+                .is_some_and(|gap| gap.chars().all(char::is_whitespace))
+        };
+        let mut out = Vec::new();
+        for object in 1..=OBJECT_WORDS_MAX {
+            let Some(span) = toks.get(at..=at + object + 1) else {
+                break;
+            };
+            if !span.windows(2).all(|w| matches!(w, [a, b] if plain(a, b))) {
+                break;
+            }
+            let Some(particle) = span.last() else { break };
+            let closes = toks
+                .get(at + object + 2)
+                .is_none_or(|next| !plain(particle, next) || is_stopword(&next.low));
+            if !closes {
+                continue;
+            }
+            for f in firsts {
+                let c = format!("{f}_{}", particle.low);
+                if wn.knows(&c) && !out.contains(&c) {
+                    out.push(c);
+                }
+            }
+        }
+        out
     }
 
     /// One word alone, and whether it or a base of it opens a collocation:

@@ -201,3 +201,24 @@ fn a_light_verb_is_known_by_its_base_form() {
         "{verdict:?}"
     );
 }
+
+#[test]
+fn a_phrasal_verb_split_by_its_object_is_one_verb() {
+    if !wordnet() {
+        return;
+    }
+    // issue 19: "put the meeting off" is "put_off", WordNet's "postpone".
+    assert!(passes(
+        "Mum put the meeting off.",
+        "Mum postponed the meeting."
+    ));
+    assert!(passes(
+        "Mum put the meeting off until Friday.",
+        "Mum postponed the meeting until Friday."
+    ));
+    // A word that opens the next phrase is no particle.
+    assert!(!passes(
+        "Mum put the meeting on the agenda.",
+        "Mum postponed the meeting."
+    ));
+}
