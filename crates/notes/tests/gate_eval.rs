@@ -58,30 +58,38 @@ const FLOORS: &[(&str, f64)] = &[
     ("swapped_roles", 0.95),
 ];
 
-/// The faithful floor on the gate's own word tables, where WordNet is not
-/// installed.
-const FAITHFUL_WITHOUT_WORDNET: f64 = 0.88;
-const SECOND_FAITHFUL_WITHOUT_WORDNET: f64 = 0.43;
-const THIRD_FAITHFUL_WITHOUT_WORDNET: f64 = 0.53;
+/// Floors on the gate's own word tables, where WordNet is not installed:
+/// (set, kind, floor), lower than with WordNet for faithful paraphrases
+/// and for roles said by nouns, which only WordNet tells are people.
+const WITHOUT_WORDNET: &[(&str, &str, f64)] = &[
+    ("set.jsonl", "faithful", 0.88),
+    ("second.jsonl", "faithful", 0.46),
+    ("second.jsonl", "swapped_roles", 0.39),
+    ("third.jsonl", "faithful", 0.56),
+    ("third.jsonl", "swapped_roles", 0.20),
+];
 
 fn field<'a>(line: &'a serde_json::Value, key: &str) -> &'a str {
     line.get(key).and_then(serde_json::Value::as_str).unwrap()
 }
 
-/// Floors on the second set: what the gate reaches there (faithful 49.4%
-/// with WordNet, 43.5% without; a changed date 91.7%, a flipped negation
-/// 92.5%, swapped roles 39.1%, the same with and without), the 95%
-/// where it is met. Far under the first set's figures: the first set's
-/// templates share its sentences' shapes, this set's paraphrases do not.
+/// Floors on the second set: what the gate reaches there (faithful 53.5%
+/// with WordNet, 46.5% without; a changed date 100%, a flipped negation
+/// 92.5%, swapped roles 65.2% with WordNet and 39.1% without: parties
+/// named by nouns are known through WordNet), the 95% where it is
+/// met. It was 49.4%, 91.7% and 39.1% before contractions, parties said by
+/// nouns, "before"/"after", derivational links and numbers in words. Far
+/// under the first set's figures: the first set's templates share its
+/// sentences' shapes, this set's paraphrases do not.
 const SECOND_FLOORS: &[(&str, f64)] = &[
-    ("faithful", 0.49),
+    ("faithful", 0.53),
     ("changed_number", 0.95),
-    ("changed_date", 0.91),
+    ("changed_date", 0.95),
     ("moved_place", 0.95),
     ("wrong_person", 0.95),
     ("invented_event", 0.95),
     ("flipped_negation", 0.92),
-    ("swapped_roles", 0.39),
+    ("swapped_roles", 0.65),
 ];
 
 #[test]
@@ -97,16 +105,18 @@ fn the_gate_on_a_second_set_written_in_other_shapes() {
 /// Floors on the third set: what the gate reaches there. Measured once
 /// before the gate was changed for it: faithful 54.5% with WordNet (53.7%
 /// without), a changed date 80.0%, a flipped negation 93.8%, swapped roles
-/// 20.0%, every other fault 100%.
+/// 20.0%, every other fault 100%; and once after: faithful 57.7% (56.9%
+/// without), a changed date 93.3%, a flipped negation 93.8%, swapped roles
+/// 66.7% with WordNet (20.0% without), every other fault 100%.
 const THIRD_FLOORS: &[(&str, f64)] = &[
-    ("faithful", 0.54),
+    ("faithful", 0.57),
     ("changed_number", 0.95),
-    ("changed_date", 0.80),
+    ("changed_date", 0.93),
     ("moved_place", 0.95),
     ("wrong_person", 0.95),
     ("invented_event", 0.95),
     ("flipped_negation", 0.93),
-    ("swapped_roles", 0.20),
+    ("swapped_roles", 0.66),
 ];
 
 #[test]
@@ -139,15 +149,10 @@ fn evaluate(file: &str, floors: &[(&str, f64)], least: usize) {
     let mut short = Vec::new();
     let with_wordnet = wordnet();
     for (kind, floor) in floors {
-        let floor = if *kind == "faithful" && !with_wordnet {
-            floor.min(match file {
-                "set.jsonl" => FAITHFUL_WITHOUT_WORDNET,
-                "second.jsonl" => SECOND_FAITHFUL_WITHOUT_WORDNET,
-                _ => THIRD_FAITHFUL_WITHOUT_WORDNET,
-            })
-        } else {
-            *floor
-        };
+        let floor = WITHOUT_WORDNET
+            .iter()
+            .find(|(f, k, _)| !with_wordnet && *f == file && k == kind)
+            .map_or(*floor, |(_, _, without)| floor.min(*without));
         let (right, total) = tally.get(*kind).copied().unwrap_or_default();
         assert!(total >= least, "{kind}: only {total} sentences");
         let share = right as f64 / total as f64;
