@@ -128,8 +128,14 @@ impl<'a> Source<'a> {
             out
         });
         let polar = |n: &bool| negated.is_none_or(|want| *n == want);
-        lex.iter().any(|(l, n)| polar(n) && l.agrees(word))
-            || lex.iter().any(|(l, n)| polar(n) && word.derives(l))
+        if lex.iter().any(|(l, n)| polar(n) && l.agrees(word)) {
+            return true;
+        }
+        let derived = word.derived();
+        !derived.is_empty()
+            && lex
+                .iter()
+                .any(|(l, n)| polar(n) && derived.iter().any(|d| l.has_base(d)))
     }
 
     fn has_date(&self, when: When) -> bool {

@@ -165,21 +165,30 @@ impl Lex {
         }
     }
 
-    /// Whether this word is a form, in another part of speech, of `other`
-    /// ("arrival" of "arrived", "audible" of "heard"): WordNet's
-    /// derivational links from its first senses to the other's base forms.
-    /// A link between two spellings of one word ("mother" the verb to
-    /// "mother" the noun) counts only from this word itself: the verb
-    /// sense "father" shares with "mother" does not make them one.
-    pub(crate) fn derives(&self, other: &Lex) -> bool {
+    /// The words this word is a form of in another part of speech
+    /// ("arrive" of "arrival", "hear" of "audible"): WordNet's
+    /// derivational links from its first senses. A link between two
+    /// spellings of one word ("mother" the verb to "mother" the noun)
+    /// counts only from this word itself: the verb sense "father" shares
+    /// with "mother" does not make them one.
+    pub(crate) fn derived(&self) -> Vec<String> {
         let Some(wn) = wordnet::get() else {
-            return false;
+            return Vec::new();
         };
-        self.senses.iter().any(|s| {
-            wn.derived(*s).iter().any(|(from, to)| {
-                (from != to || self.lemmas.contains(from)) && other.lemmas.contains(to)
-            })
-        })
+        let mut out: Vec<String> = Vec::new();
+        for s in &self.senses {
+            for (from, to) in wn.derived(*s) {
+                if (from != to || self.lemmas.contains(&from)) && !out.contains(&to) {
+                    out.push(to);
+                }
+            }
+        }
+        out
+    }
+
+    /// Whether `word` is one of this word's base forms.
+    pub(crate) fn has_base(&self, word: &str) -> bool {
+        self.lemmas.iter().any(|l| l == word)
     }
 
     /// Whether one of the word's base forms is among `words`.

@@ -5,6 +5,9 @@
 //! landlord to leave" is told apart from the other way round as surely as
 //! two names are. Without WordNet no noun is a party.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use crate::gate_clauses::PREPOSITIONS;
 use crate::wordnet;
 use crate::words::{Token, canonical, is_stopword, lemma};
@@ -23,7 +26,17 @@ const MODIFIERS_MAX: usize = 2;
 pub(crate) fn party(toks: &[Token<'_>], at: usize) -> Option<(String, bool)> {
     let t = toks.get(at)?;
     let low = &*t.low;
-    if t.is_capitalised() || is_stopword(low) || t.is_number() {
+    if t.is_capitalised() || t.is_number() {
+        return None;
+    }
+    let (bare, possessive) = match low.strip_suffix("'s") {
+        Some(bare) => (bare, true),
+        None => (low, false),
+    };
+    // The noun first, remembered per word: most words are no party, and
+    // every word of a sentence is asked about.
+    let party = names_party(bare)?;
+    if is_stopword(low) {
         return None;
     }
     let opened = (1..=MODIFIERS_MAX + 1).find(|back| {
@@ -44,11 +57,33 @@ pub(crate) fn party(toks: &[Token<'_>], at: usize) -> Option<(String, bool)> {
         .checked_sub(opened + 1)
         .and_then(|b| toks.get(b))
         .is_some_and(|w| PREPOSITIONS.contains(&&*w.low));
-    let (bare, can) = match low.strip_suffix("'s") {
-        Some(bare) => (bare, false),
-        None => (low, !object),
-    };
-    wordnet::get()
-        .filter(|wn| wn.names_party(bare))
-        .map(|_| (canonical(&lemma(bare)).to_string(), can))
+    Some((party, !possessive && !object))
+}
+
+/// Words remembered per thread before the memory is emptied, as in the
+/// gate's WordNet readings.
+const WORDS_CACHED_MAX: usize = 20_000;
+
+thread_local! {
+    static PARTIES: RefCell<HashMap<String, Option<String>>> = RefCell::new(HashMap::new());
+}
+
+/// The party a noun names, as compared, if WordNet files it among people:
+/// remembered per thread, as every determiner's noun is asked about.
+fn names_party(word: &str) -> Option<String> {
+    let wn = wordnet::get()?;
+    PARTIES.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if let Some(hit) = cache.get(word) {
+            return hit.clone();
+        }
+        let party = wn
+            .names_party(word)
+            .then(|| canonical(&lemma(word)).to_string());
+        if cache.len() >= WORDS_CACHED_MAX {
+            cache.clear();
+        }
+        cache.insert(word.to_string(), party.clone());
+        party
+    })
 }
