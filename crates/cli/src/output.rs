@@ -51,7 +51,7 @@ pub fn datasets_text(ds: &[Dataset]) -> String {
 
 pub fn summary_line(s: &IngestSummary) -> String {
     format!(
-        "{}: {} rows read, {} statements written ({} already held), {} quarantined{}{}, {} dangling references{}, {} entities touched, {:.1} s ({:.0} rows/s)",
+        "{}: {} rows read, {} statements written ({} already held), {} quarantined{}{}, {} dangling references{}, {} entities touched, {:.1} s ({:.0} rows/s){}",
         s.source,
         s.rows_read,
         s.statements_new,
@@ -78,7 +78,13 @@ pub fn summary_line(s: &IngestSummary) -> String {
         },
         s.entities_touched,
         s.seconds,
-        s.rows_read as f64 / s.seconds.max(1e-6)
+        s.rows_read as f64 / s.seconds.max(1e-6),
+        // A build without semantic search embeds nothing: no count to give.
+        if cfg!(feature = "semantic") {
+            format!(", {} notes embedded", s.notes_embedded)
+        } else {
+            String::new()
+        }
     )
 }
 
@@ -194,6 +200,24 @@ mod tests {
         s.placeholders = 2;
         assert!(
             summary_line(&s).contains("0 quarantined, 2 placeholder values read as missing, "),
+            "{}",
+            summary_line(&s)
+        );
+    }
+
+    // issue 19, item 7: a build with semantic search says how many notes an
+    // ingest embedded; one without says nothing of embedding.
+    #[test]
+    fn the_ingest_summary_counts_embedded_notes_in_a_semantic_build() {
+        let s = IngestSummary {
+            source: "notes.jsonl".into(),
+            notes_embedded: 4,
+            seconds: 1.0,
+            ..IngestSummary::default()
+        };
+        assert_eq!(
+            summary_line(&s).ends_with(", 4 notes embedded"),
+            cfg!(feature = "semantic"),
             "{}",
             summary_line(&s)
         );

@@ -271,12 +271,16 @@ impl Session<'_> {
         terms: &[String],
     ) -> Result<Vec<(String, String)>, EngineError> {
         // The index stems where the notes crate lemmatises: ask for the
-        // words as typed and as lemmas, and let the ranking compare lemmas.
+        // words as typed, as lemmas and in their irregular forms ("go" is
+        // also "went", which no stemmer reaches), and let the ranking
+        // compare lemmas.
+        let forms = clearstone_notes::search_forms(query);
         let mut words: Vec<&str> = query
             .split(|c: char| !c.is_alphanumeric() && c != '\'')
             .filter(|w| !clearstone_notes::search_terms(w).is_empty())
             .collect();
         words.extend(terms.iter().map(String::as_str));
+        words.extend(forms.iter().map(String::as_str));
         // The index holds each special-category span as a placeholder
         // ("[health withheld]"), so a note with one is always a candidate:
         // a purpose that may see the span must find its words.

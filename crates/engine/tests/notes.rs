@@ -732,6 +732,55 @@ fn a_lexical_search_ranks_every_candidate_not_the_first_found() {
     );
 }
 
+// issue 19, item 7: a lexical search finds a note through an irregular
+// form of a query's word ("go" finds "went", "swim" finds "swam"), which
+// the index's stems do not reach; WordNet's exception lists give the forms.
+#[test]
+fn a_lexical_search_finds_irregular_forms() {
+    use clearstone_engine::NoteSearchMode::Lexical;
+    use clearstone_notes::wordnet::{WordNetStatus, status};
+    if let WordNetStatus::Missing { dir, reason } = status() {
+        assert!(
+            std::env::var_os(clearstone_notes::wordnet::WORDNET_ENV).is_none(),
+            "{} does not hold WordNet: {reason}",
+            dir.display()
+        );
+        eprintln!("SKIPPED: WordNet is not at {} ({reason})", dir.display());
+        return;
+    }
+    let (t, e) = fixture("health");
+    let s = e.session(req("eng", "load")).unwrap();
+    let src = t.path().join("src");
+    let body: String = [
+        ("W1", "Mum went to the housing office on Friday."),
+        ("W2", "Amelia swam two lengths at the leisure centre."),
+    ]
+    .iter()
+    .map(|(id, text)| {
+        format!(
+            "{}\n",
+            serde_json::json!({"note_id": id, "case_id": "CASE-1", "child_id": "LC1",
+                "date": "2025-03-12", "text": text})
+        )
+    })
+    .collect();
+    std::fs::write(src.join("forms.jsonl"), body).unwrap();
+    let m = src.join("forms.jsonl.toml");
+    std::fs::write(&m, NOTES.replace("notes.jsonl", "forms.jsonl")).unwrap();
+    assert_eq!(s.ingest(&m, &mut |_| {}).unwrap().quarantined, 0);
+    drop(s);
+    let sw = e.session(req("sw", "safeguarding")).unwrap();
+    let found = |q: &str| -> Vec<String> {
+        sw.search_notes(q, Lexical, 10, true)
+            .unwrap()
+            .into_iter()
+            .map(|h| h.note_id)
+            .collect()
+    };
+    assert!(found("go").contains(&"csc:note:W1".to_string()));
+    assert_eq!(found("swim"), ["csc:note:W2"]);
+}
+
 /// The embedding model named by `CLEARSTONE_EMBED_MODEL`, when this build
 /// has the feature and the weights are there.
 fn embedder(test: &str) -> Option<clearstone_engine::embed::Embedder> {

@@ -1,7 +1,7 @@
 //! Case notes on one core: extraction throughput (notes/s and MB/s) over
 //! generated notes, a 200-note chronology's and summary's latency, and the
 //! citation gate's rejection rate per kind of planted fault and pass rate
-//! for faithful paraphrases.
+//! for faithful paraphrases; and WordNet's load time and memory.
 //!
 //! cargo bench -p clearstone-notes --bench notes
 #![allow(clippy::unwrap_used, clippy::panic, clippy::print_stdout)]
@@ -57,7 +57,33 @@ impl Clock {
     }
 }
 
+/// This process's resident memory, from Linux's /proc (0 elsewhere).
+fn rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmRSS:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        })
+        .unwrap_or(0)
+}
+
 fn main() {
+    // WordNet is read once, on the first word the gate or the summariser
+    // reads through it; load it first so its cost is measured alone and
+    // the gate's time below is per sentence only.
+    let rss = rss_kib();
+    let start = Clock::start();
+    let wordnet = clearstone_notes::wordnet::status();
+    let (secs, wall) = start.secs();
+    println!(
+        "wordnet: {wordnet:?}, loaded in {:.0} ms on the CPU ({:.0} ms wall), {} MiB resident",
+        secs * 1e3,
+        wall * 1e3,
+        rss_kib().saturating_sub(rss) / 1024
+    );
+
     let cases: Vec<_> = (0..CASES).map(|s| case(s, NOTES_PER_CASE)).collect();
     let notes: usize = cases.iter().map(|c| c.notes.len()).sum();
     let bytes: usize = cases

@@ -16,6 +16,7 @@
 
 use std::collections::BTreeSet;
 
+use crate::gate_parties::party;
 use crate::words::{Token, canonical, is_stopword, lemma, tokens};
 
 /// Words that open a clause with a subject of its own.
@@ -151,7 +152,7 @@ fn is_name_at_start(low: &str) -> bool {
 }
 
 /// Words after which a person is an object, not a subject.
-const PREPOSITIONS: &[&str] = &[
+pub(crate) const PREPOSITIONS: &[&str] = &[
     "with", "to", "at", "from", "for", "of", "near", "by", "about", "on", "in", "into", "after",
     "before", "without", "towards", "between", "among", "see", "seeing", "me",
 ];
@@ -168,6 +169,10 @@ fn subjects(text: &str) -> (Vec<(String, Subject, bool)>, BTreeSet<String>) {
     // stands for.
     let mut antecedent: Option<String> = None;
     let mut antecedent_open = false;
+    // A second person named before a pronoun, not after a preposition
+    // ("at the Hollins Estate"): "she" could be either ("the officer pushed
+    // her son, she said"), so it stands for no one.
+    let mut rivals = false;
     let mut passive_pending = false;
     let mut prev_person = false;
     // No content word yet since the last person: the next one is the head
@@ -185,7 +190,7 @@ fn subjects(text: &str) -> (Vec<(String, Subject, bool)>, BTreeSet<String>) {
             passive_pending = false;
             prev_person = false;
         }
-        if let Some((p, can)) = person(t, i == 0) {
+        if let Some((p, can)) = person(t, i == 0).or_else(|| party(&toks, i)) {
             mentioned.insert(p.clone());
             let after_preposition = toks
                 .get(..i)
@@ -207,6 +212,12 @@ fn subjects(text: &str) -> (Vec<(String, Subject, bool)>, BTreeSet<String>) {
             if p != "i" && (antecedent.is_none() || (antecedent_open && prev_person)) {
                 antecedent = Some(p);
                 antecedent_open = true;
+            } else if p != "i"
+                && antecedent.as_ref() != Some(&p)
+                && !after_preposition
+                && !prev_person
+            {
+                rivals = true;
             }
             prev_person = true;
             fresh = clause.last().is_some_and(|c| c.2);
@@ -215,7 +226,7 @@ fn subjects(text: &str) -> (Vec<(String, Subject, bool)>, BTreeSet<String>) {
         prev_person = false;
         antecedent_open = false;
         if PRONOUNS.contains(&low) {
-            if let Some(a) = &antecedent {
+            if let Some(a) = antecedent.as_ref().filter(|_| !rivals) {
                 clause.push((i, a.clone(), true));
                 fresh = true;
             }
@@ -224,6 +235,11 @@ fn subjects(text: &str) -> (Vec<(String, Subject, bool)>, BTreeSet<String>) {
         if BE.contains(&low) {
             passive_pending = true;
             continue;
+        }
+        // "saw their dad at the centre": what follows a preposition is not
+        // what the person before it does.
+        if PREPOSITIONS.contains(&low) {
+            fresh = false;
         }
         if is_stopword(low) || t.is_number() {
             continue;
@@ -295,8 +311,13 @@ fn by_agent(toks: &[Token<'_>], at: usize) -> Option<Subject> {
         .iter()
         .position(|t| t.low == "by")?;
     let t = toks.get(at + 2 + by)?;
-    let (p, _) = person(t, false)?;
-    Some(Subject::from([p]))
+    if let Some((p, _)) = person(t, false) {
+        return Some(Subject::from([p]));
+    }
+    // "by the health visitor": the first party of the phrase after "by".
+    (at + 2 + by..at + 6 + by)
+        .find_map(|i| party(toks, i))
+        .map(|(p, _)| Subject::from([p]))
 }
 
 /// The first person of each word whose subject in the sentence is never

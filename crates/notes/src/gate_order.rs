@@ -3,6 +3,7 @@
 //! either side of a verb, and the cited text has the same verb only with
 //! the two the other way round, the sentence has swapped their roles.
 
+use crate::gate_parties::party;
 use crate::words::{Token, canonical, is_stopword, lemma, lower, tokens};
 
 /// Words between two names that make them a list, not a subject and object.
@@ -30,8 +31,12 @@ fn person(t: &Token<'_>) -> Option<String> {
 fn acts(text: &str) -> Vec<(String, String, Vec<String>)> {
     let toks = tokens(text);
     let mut out = Vec::new();
-    for (i, t) in toks.iter().enumerate() {
-        let Some(a) = person(t) else { continue };
+    let named = |i: usize| {
+        let t = toks.get(i)?;
+        person(t).or_else(|| party(&toks, i).map(|(p, _)| p))
+    };
+    for i in 0..toks.len() {
+        let Some(a) = named(i) else { continue };
         for gap in 1..=BETWEEN_MAX {
             let Some(between) = toks.get(i + 1..i + 1 + gap) else {
                 break;
@@ -42,7 +47,7 @@ fn acts(text: &str) -> Vec<(String, String, Vec<String>)> {
             {
                 break;
             }
-            let Some(b) = toks.get(i + 1 + gap).and_then(person) else {
+            let Some(b) = named(i + 1 + gap) else {
                 continue;
             };
             let verbs: Vec<String> = between
@@ -51,7 +56,12 @@ fn acts(text: &str) -> Vec<(String, String, Vec<String>)> {
                 .map(|w| canonical(&lemma(&w.low)).to_string())
                 .collect();
             if !verbs.is_empty() && a != b {
-                out.push((a.clone(), b, verbs));
+                // "Mum was told by Jack": the agent after "by" does it.
+                if between.iter().any(|w| w.low == "by") {
+                    out.push((b, a.clone(), verbs));
+                } else {
+                    out.push((a.clone(), b, verbs));
+                }
             }
             break;
         }

@@ -4,7 +4,9 @@
 //! chronologies whose every line cites the note text it came from, and the
 //! citation gate that any machine-written sentence must pass.
 //!
-//! Pure: no I/O, no network. Storing notes, deciding who may read them and
+//! Pure but for one read: WordNet's files, once per process, for the
+//! lemmas and synonyms the citation gate compares words by ([`wordnet`]).
+//! No network. Storing notes, deciding who may read them and
 //! reaching a model are the engine's and the cli's business; this crate only
 //! defines the [`ChatModel`] and [`Transcriber`] traits they implement.
 //!
@@ -19,7 +21,9 @@ mod error;
 mod extractive;
 mod gate;
 mod gate_clauses;
+mod gate_lex;
 mod gate_order;
+mod gate_parties;
 mod mention;
 mod note;
 mod offsets;
@@ -41,6 +45,7 @@ pub use note::{Note, Span};
 pub use sentence::sentences;
 pub use special::{SensitiveSpan, SpecialCategory, redact, redact_span, special_spans};
 pub use summary::{Citation, ModelInfo, Summariser, Summary, SummarySentence, Verdict};
-pub use terms::search_terms;
+pub use terms::{search_forms, search_terms};
 pub use transcript::{Segment, Transcriber, Transcript};
+pub mod wordnet;
 mod words;

@@ -4,20 +4,50 @@
 //! builds `gate_eval/set.jsonl`). Reports, per kind of planted fault, the
 //! share rejected, and the share of faithful paraphrases passed; fails if
 //! any falls under the floor the gate has reached, so it can only improve.
-//! `GATE_EVAL_SHOW=kind` lists that kind's misses.
+//! A second set, `gate_eval/second.jsonl`, written by hand in other
+//! shapes (`gate_eval/second.py`), is scored the same way; it was written
+//! before the gate read words through WordNet and only its totals were
+//! looked at while the gate changed. A third, `gate_eval/third.jsonl`
+//! (`gate_eval/third.py`), written by hand in yet other registers and
+//! shapes before the gate's rules for contractions, phrasal verbs,
+//! antonyms and roles said by nouns, is scored the same way and was read
+//! only as totals while those rules were written. `GATE_EVAL_SHOW=kind`
+//! lists that kind's misses.
 #![allow(clippy::unwrap_used, clippy::panic)]
 
 use std::collections::BTreeMap;
 
 use clearstone_notes::citation_gate;
+use clearstone_notes::wordnet::{WORDNET_ENV, WordNetStatus, status};
+
+/// Whether WordNet is loaded; says loudly when it is not, and fails when
+/// `CLEARSTONE_WORDNET` names a folder without it.
+fn wordnet() -> bool {
+    match status() {
+        WordNetStatus::Loaded { .. } => true,
+        WordNetStatus::Missing { dir, reason } => {
+            assert!(
+                std::env::var_os(WORDNET_ENV).is_none(),
+                "{WORDNET_ENV} names {}, which does not hold WordNet: {reason}",
+                dir.display()
+            );
+            eprintln!(
+                "SKIPPED the WordNet floors: WordNet is not at {} ({reason}); \
+                 checking the floors of the gate's own word tables",
+                dir.display()
+            );
+            false
+        }
+    }
+}
 
 /// Least share of each kind the gate must get right: the issue's goal of
 /// 95% for every fault, and for faithful paraphrases what the gate reaches
-/// (88%, 84% before light verbs and -ise/-ice; words the note does not use
-/// and no synonym set links, such as "opened the door" for "answered the
-/// door", are still refused).
+/// reading words through WordNet (98%; 88% on its own word tables, 84%
+/// before light verbs and -ise/-ice). "Opened the door" for "answered the
+/// door" is still refused: WordNet has no sense the two share.
 const FLOORS: &[(&str, f64)] = &[
-    ("faithful", 0.88),
+    ("faithful", 0.98),
     ("changed_number", 0.95),
     ("changed_date", 0.95),
     ("moved_place", 0.95),
@@ -28,13 +58,76 @@ const FLOORS: &[(&str, f64)] = &[
     ("swapped_roles", 0.95),
 ];
 
+/// Floors on the gate's own word tables, where WordNet is not installed:
+/// (set, kind, floor), lower than with WordNet for faithful paraphrases
+/// and for roles said by nouns, which only WordNet tells are people.
+const WITHOUT_WORDNET: &[(&str, &str, f64)] = &[
+    ("set.jsonl", "faithful", 0.88),
+    ("second.jsonl", "faithful", 0.46),
+    ("second.jsonl", "swapped_roles", 0.39),
+    ("third.jsonl", "faithful", 0.56),
+    ("third.jsonl", "swapped_roles", 0.20),
+];
+
 fn field<'a>(line: &'a serde_json::Value, key: &str) -> &'a str {
     line.get(key).and_then(serde_json::Value::as_str).unwrap()
 }
 
+/// Floors on the second set: what the gate reaches there (faithful 53.5%
+/// with WordNet, 46.5% without; a changed date 100%, a flipped negation
+/// 92.5%, swapped roles 65.2% with WordNet and 39.1% without: parties
+/// named by nouns are known through WordNet), the issue's 95% where it is
+/// met. It was 49.4%, 91.7% and 39.1% before contractions, parties said by
+/// nouns, "before"/"after", derivational links and numbers in words. Far
+/// under the first set's figures: the first set's templates share its
+/// sentences' shapes, this set's paraphrases do not.
+const SECOND_FLOORS: &[(&str, f64)] = &[
+    ("faithful", 0.53),
+    ("changed_number", 0.95),
+    ("changed_date", 0.95),
+    ("moved_place", 0.95),
+    ("wrong_person", 0.95),
+    ("invented_event", 0.95),
+    ("flipped_negation", 0.92),
+    ("swapped_roles", 0.65),
+];
+
 #[test]
 fn the_gate_on_sentences_it_has_not_seen() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/gate_eval/set.jsonl");
+    evaluate("set.jsonl", FLOORS, 40);
+}
+
+#[test]
+fn the_gate_on_a_second_set_written_in_other_shapes() {
+    evaluate("second.jsonl", SECOND_FLOORS, 20);
+}
+
+/// Floors on the third set: what the gate reaches there. Measured once
+/// before the gate was changed for it: faithful 54.5% with WordNet (53.7%
+/// without), a changed date 80.0%, a flipped negation 93.8%, swapped roles
+/// 20.0%, every other fault 100%; and once after: faithful 57.7% (56.9%
+/// without), a changed date 93.3%, a flipped negation 93.8%, swapped roles
+/// 66.7% with WordNet (20.0% without), every other fault 100%.
+const THIRD_FLOORS: &[(&str, f64)] = &[
+    ("faithful", 0.57),
+    ("changed_number", 0.95),
+    ("changed_date", 0.93),
+    ("moved_place", 0.95),
+    ("wrong_person", 0.95),
+    ("invented_event", 0.95),
+    ("flipped_negation", 0.93),
+    ("swapped_roles", 0.66),
+];
+
+#[test]
+fn the_gate_on_a_third_set_in_other_registers() {
+    evaluate("third.jsonl", THIRD_FLOORS, 15);
+}
+
+fn evaluate(file: &str, floors: &[(&str, f64)], least: usize) {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/gate_eval")
+        .join(file);
     let text = std::fs::read_to_string(path).unwrap();
     let show = std::env::var("GATE_EVAL_SHOW").unwrap_or_default();
     // kind -> (right, total)
@@ -54,9 +147,14 @@ fn the_gate_on_sentences_it_has_not_seen() {
         }
     }
     let mut short = Vec::new();
-    for (kind, floor) in FLOORS {
+    let with_wordnet = wordnet();
+    for (kind, floor) in floors {
+        let floor = WITHOUT_WORDNET
+            .iter()
+            .find(|(f, k, _)| !with_wordnet && *f == file && k == kind)
+            .map_or(*floor, |(_, _, without)| floor.min(*without));
         let (right, total) = tally.get(*kind).copied().unwrap_or_default();
-        assert!(total >= 40, "{kind}: only {total} sentences");
+        assert!(total >= least, "{kind}: only {total} sentences");
         let share = right as f64 / total as f64;
         let what = if *kind == "faithful" {
             "passed"
@@ -64,10 +162,10 @@ fn the_gate_on_sentences_it_has_not_seen() {
             "rejected"
         };
         eprintln!(
-            "{kind:>16}: {right:>3} of {total:>3} {what} ({:.1}%)",
+            "{file}: {kind:>16}: {right:>3} of {total:>3} {what} ({:.1}%)",
             share * 100.0
         );
-        if share < *floor {
+        if share < floor {
             short.push(format!("{kind} {share:.3} < {floor}"));
         }
     }

@@ -28,7 +28,7 @@ impl<'a> Token<'a> {
         let plain = text
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'\'');
-        let low = if plain {
+        let low = if plain && clitic_host(text).is_none() {
             Cow::Borrowed(text)
         } else {
             Cow::Owned(lower(text))
@@ -111,15 +111,35 @@ fn ascii_tokens(text: &str) -> Vec<Token<'_>> {
     out
 }
 
-/// Lowercased, curly apostrophes straightened.
+/// Lowercased, curly apostrophes straightened, and a pronoun's contracted
+/// auxiliary dropped ("she'd" is "she", "we'll" is "we").
 pub(crate) fn lower(word: &str) -> String {
-    if word.is_ascii() {
-        return word.to_ascii_lowercase();
+    let low: String = if word.is_ascii() {
+        word.to_ascii_lowercase()
+    } else {
+        word.chars()
+            .map(|c| if c == '\u{2019}' { '\'' } else { c })
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    match clitic_host(&low) {
+        Some(host) => host.to_string(),
+        None => low,
     }
-    word.chars()
-        .map(|c| if c == '\u{2019}' { '\'' } else { c })
-        .flat_map(char::to_lowercase)
-        .collect()
+}
+
+/// Auxiliaries English contracts onto the word before them: "would" or
+/// "had", "will", "have", "are", "am". Each is a stopword in full.
+const CLITICS: &[&str] = &["'d", "'ll", "'ve", "'re", "'m"];
+
+/// The word a contracted auxiliary leans on in a lowercased word, when
+/// that word is itself a stopword ("they'll", "I'd", "who've"): the auxiliary says nothing a
+/// summary could change, the pronoun says who. A name's "'d" is left whole.
+fn clitic_host(low: &str) -> Option<&str> {
+    CLITICS.iter().find_map(|c| {
+        let host = low.strip_suffix(c)?;
+        is_stopword(host).then_some(host)
+    })
 }
 
 pub(crate) fn is_stopword(lower: &str) -> bool {
@@ -150,10 +170,72 @@ pub(crate) fn number_value(lower: &str) -> Option<u64> {
     if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
         return digits.parse().ok();
     }
-    NUMBER_WORDS
-        .iter()
-        .find(|(w, _)| *w == lower)
-        .map(|(_, n)| u64::from(*n))
+    let word = |w: &str| {
+        NUMBER_WORDS
+            .iter()
+            .find(|(n, _)| *n == w)
+            .map(|(_, n)| u64::from(*n))
+    };
+    // "thirty-eight": tens and units written as one word.
+    if let Some((tens, units)) = lower.split_once('-') {
+        let (t, u) = (word(tens)?, word(units)?);
+        return ((20..=90).contains(&t) && t % 10 == 0 && (1..=9).contains(&u)).then_some(t + u);
+    }
+    word(lower)
+}
+
+/// The value of a number written in several words ("four hundred and
+/// twenty", "three thousand"), with the tokens it spans: runs of number
+/// words, "and" allowed after "hundred" or "thousand".
+pub(crate) fn spelled_numbers(toks: &[Token<'_>]) -> Vec<(u64, usize, usize)> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < toks.len() {
+        let mut total = 0u64;
+        let mut current = 0u64;
+        let mut end = i;
+        let mut j = i;
+        while let Some(t) = toks.get(j) {
+            let low = &*t.low;
+            let value = if low == "thousand" {
+                Some(1000)
+            } else if t.is_number() {
+                None
+            } else {
+                number_value(low)
+            };
+            match value {
+                Some(100) => current = current.max(1) * 100,
+                Some(1000) => {
+                    total += current.max(1) * 1000;
+                    current = 0;
+                }
+                Some(v) => current += v,
+                None if low == "and"
+                    && j > i
+                    && toks
+                        .get(j - 1)
+                        .is_some_and(|p| p.low == "hundred" || p.low == "thousand")
+                    && toks
+                        .get(j + 1)
+                        .is_some_and(|n| !n.is_number() && number_value(&n.low).is_some()) =>
+                {
+                    j += 1;
+                    continue;
+                }
+                None => break,
+            }
+            end = j;
+            j += 1;
+        }
+        if end > i {
+            out.push((total + current, i, end));
+            i = end + 1;
+        } else {
+            i += 1;
+        }
+    }
+    out
 }
 
 /// A light lemma: irregular forms from the table, then regular plural,
@@ -228,6 +310,8 @@ pub(crate) fn negative_form(lemma: &str) -> Option<&'static str> {
 pub(crate) struct Content {
     pub(crate) word: String,
     pub(crate) negated: bool,
+    /// Its index among the text's [`tokens`].
+    pub(crate) at: usize,
 }
 
 /// How many content words a negator reaches: the one it governs ("did not
@@ -242,7 +326,8 @@ pub(crate) fn content(text: &str) -> Vec<Content> {
     let mut out = Vec::new();
     let mut reach = 0usize;
     let mut last_end = 0usize;
-    for t in tokens(text) {
+    let mut after_number = false;
+    for (at, t) in tokens(text).into_iter().enumerate() {
         // Punctuation between words ends a clause, and a negation with it.
         if text
             .get(last_end..t.start)
@@ -260,7 +345,10 @@ pub(crate) fn content(text: &str) -> Vec<Content> {
             reach = 0;
             continue;
         }
-        if is_stopword(&low) || number_value(&low).is_some() {
+        // "Two times" is "twice": after a number, "times" is its unit.
+        let multiplier = low == "times" && after_number;
+        after_number = number_value(&low).is_some();
+        if is_stopword(&low) || after_number || multiplier {
             continue;
         }
         let lem = lemma(&low);
@@ -270,7 +358,7 @@ pub(crate) fn content(text: &str) -> Vec<Content> {
         };
         let negated = (reach > 0) != inherent;
         reach = reach.saturating_sub(1);
-        out.push(Content { word, negated });
+        out.push(Content { word, negated, at });
     }
     out
 }
@@ -286,6 +374,34 @@ mod tests {
         assert_eq!(lemma("said"), "say");
         assert_eq!(lemma("worries"), "worry");
         assert_eq!(canonical(&lemma("mum's")), "mother");
+    }
+
+    #[test]
+    fn a_pronouns_contracted_auxiliary_is_dropped() {
+        assert_eq!(lower("She'd"), "she");
+        assert_eq!(lower("we\u{2019}ll"), "we");
+        assert_eq!(
+            tokens("they've gone").first().map(|t| &*t.low),
+            Some("they")
+        );
+        // Not a pronoun: the word stays whole.
+        assert_eq!(lower("O'Brien"), "o'brien");
+        assert!(content("I'd asked Mum.").iter().all(|c| c.word != "i'd"));
+    }
+
+    #[test]
+    fn times_after_a_number_is_its_unit() {
+        assert!(content("seen two times").iter().all(|c| c.word != "time"));
+        assert!(content("at times").iter().any(|c| c.word == "time"));
+    }
+
+    #[test]
+    fn numbers_written_in_words() {
+        assert_eq!(number_value("thirty-eight"), Some(38));
+        assert_eq!(number_value("eight-thirty"), None);
+        let toks = tokens("owes four hundred and twenty pounds, three thousand in all");
+        let found: Vec<u64> = spelled_numbers(&toks).iter().map(|n| n.0).collect();
+        assert_eq!(found, [420, 3000]);
     }
 
     #[test]

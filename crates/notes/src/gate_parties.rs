@@ -1,0 +1,89 @@
+//! Parties a sentence names by what they are rather than by name: "the
+//! landlord", "another pupil", "the housing officer", "her son". A noun
+//! is one when a determiner opens its phrase and WordNet files its first
+//! sense among people or groups of people, so that "the family asked the
+//! landlord to leave" is told apart from the other way round as surely as
+//! two names are. Without WordNet no noun is a party.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use crate::gate_clauses::PREPOSITIONS;
+use crate::wordnet;
+use crate::words::{Token, canonical, is_stopword, lemma};
+
+/// Words that open a noun phrase naming one party.
+const DETERMINERS: &[&str] = &[
+    "the", "a", "an", "another", "his", "her", "their", "my", "our", "your", "its",
+];
+
+/// Words at most between the determiner and the noun ("the housing
+/// officer", "her older sister").
+const MODIFIERS_MAX: usize = 2;
+
+/// The party token `at` of `toks` names, as compared (lemma, synonyms
+/// merged), and whether it can be a subject (not a possessive).
+pub(crate) fn party(toks: &[Token<'_>], at: usize) -> Option<(String, bool)> {
+    let t = toks.get(at)?;
+    let low = &*t.low;
+    if t.is_capitalised() || t.is_number() {
+        return None;
+    }
+    let (bare, possessive) = match low.strip_suffix("'s") {
+        Some(bare) => (bare, true),
+        None => (low, false),
+    };
+    // The noun first, remembered per word: most words are no party, and
+    // every word of a sentence is asked about.
+    let party = names_party(bare)?;
+    if is_stopword(low) {
+        return None;
+    }
+    let opened = (1..=MODIFIERS_MAX + 1).find(|back| {
+        let Some(start) = at.checked_sub(*back) else {
+            return false;
+        };
+        toks.get(start)
+            .is_some_and(|d| DETERMINERS.contains(&&*d.low))
+            && toks.get(start + 1..at).is_some_and(|between| {
+                between
+                    .iter()
+                    .all(|w| !w.is_capitalised() && !is_stopword(&w.low) && !w.is_number())
+            })
+    })?;
+    // After a preposition the phrase is an object ("by the health
+    // visitor", "with their father"): it names a party but does nothing.
+    let object = at
+        .checked_sub(opened + 1)
+        .and_then(|b| toks.get(b))
+        .is_some_and(|w| PREPOSITIONS.contains(&&*w.low));
+    Some((party, !possessive && !object))
+}
+
+/// Words remembered per thread before the memory is emptied, as in the
+/// gate's WordNet readings.
+const WORDS_CACHED_MAX: usize = 20_000;
+
+thread_local! {
+    static PARTIES: RefCell<HashMap<String, Option<String>>> = RefCell::new(HashMap::new());
+}
+
+/// The party a noun names, as compared, if WordNet files it among people:
+/// remembered per thread, as every determiner's noun is asked about.
+fn names_party(word: &str) -> Option<String> {
+    let wn = wordnet::get()?;
+    PARTIES.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if let Some(hit) = cache.get(word) {
+            return hit.clone();
+        }
+        let party = wn
+            .names_party(word)
+            .then(|| canonical(&lemma(word)).to_string());
+        if cache.len() >= WORDS_CACHED_MAX {
+            cache.clear();
+        }
+        cache.insert(word.to_string(), party.clone());
+        party
+    })
+}

@@ -1,0 +1,334 @@
+//! Princeton WordNet 3.0, read at run time from its database files (Debian's
+//! `wordnet-base`: `index.*` and the `*.exc` exception lists), for the
+//! lemmas and synonyms the citation gate compares words by.
+//!
+//! Only the index is read: a word's synsets are listed there by offset,
+//! most frequent sense first, and two words are synonyms when they share an
+//! offset in one part of speech, so the glosses in `data.*` are never
+//! needed. Only each word's first senses are kept ([`SENSES_KEPT`]): a rare
+//! sense ("call" as "shout") would join words a summary must keep apart.
+//!
+//! The files are read once per process, the first time a word is looked up,
+//! from the folder named by `CLEARSTONE_WORDNET` (default
+//! `/usr/share/wordnet`). Without them the gate works as before, on its own
+//! word tables: [`status`] says which.
+
+mod data;
+mod morphy;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+pub(crate) use morphy::Pos;
+
+/// Senses kept of each word in each part of speech, most frequent first;
+/// fewer where the index counts fewer senses seen in its tagged texts
+/// (`tagsense_cnt`), since an untagged sense is a rare one ("mother" as
+/// "beget", which is also "father").
+pub(crate) const SENSES_KEPT: usize = 2;
+
+/// The environment variable naming the folder of WordNet's files.
+pub const WORDNET_ENV: &str = "CLEARSTONE_WORDNET";
+
+/// Where WordNet is looked for when [`WORDNET_ENV`] is not set.
+pub const WORDNET_DEFAULT_DIR: &str = "/usr/share/wordnet";
+
+/// One sense: a synset, its part of speech in the top bits so that a noun
+/// and a verb never meet by offset.
+pub(crate) type SenseId = u32;
+
+/// What the index says of one word.
+#[derive(Debug, Clone, Copy, Default)]
+struct Entry {
+    /// Bit `Pos as u8` is set for each part of speech the word is a lemma of.
+    pos: u8,
+    /// Range of its kept senses in [`WordNet::senses`].
+    first: u32,
+    count: u16,
+}
+
+/// The parts of WordNet the gate reads, in memory.
+#[derive(Debug, Default)]
+pub struct WordNet {
+    words: HashMap<Box<str>, Entry>,
+    senses: Vec<SenseId>,
+    /// Irregular form -> (part of speech, base form).
+    exceptions: HashMap<Box<str>, Vec<(Pos, Box<str>)>>,
+    /// Base form -> its irregular forms, every part of speech.
+    irregular: HashMap<Box<str>, Vec<Box<str>>>,
+    /// The first words of multi-word lemmas ("go" of "go_to"), so that a
+    /// word opening none is not looked up with the words after it.
+    heads: std::collections::HashSet<Box<str>>,
+    /// The synsets, read where asked.
+    data: data::Data,
+}
+
+/// Why WordNet could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum WordNetError {
+    #[error("cannot read wordnet file `{path}`: {reason}")]
+    Unreadable { path: String, reason: String },
+
+    #[error("wordnet file `{path}` line {line} is not an index entry")]
+    Malformed { path: String, line: usize },
+}
+
+impl WordNetError {
+    /// The stable snake_case code callers match on and show.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Unreadable { .. } => "wordnet_unreadable",
+            Self::Malformed { .. } => "wordnet_malformed",
+        }
+    }
+}
+
+/// Whether the gate reads words through WordNet in this process.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WordNetStatus {
+    /// Loaded from this folder.
+    Loaded { dir: PathBuf, words: usize },
+    /// Not loaded: the gate uses its own word tables only.
+    Missing { dir: PathBuf, reason: String },
+}
+
+fn read(path: &Path) -> Result<String, WordNetError> {
+    std::fs::read_to_string(path).map_err(|e| WordNetError::Unreadable {
+        path: path.display().to_string(),
+        reason: e.to_string(),
+    })
+}
+
+impl WordNet {
+    /// Reads `index.{noun,verb,adj,adv}` and `{noun,verb,adj,adv}.exc` from
+    /// `dir`.
+    pub fn load(dir: &Path) -> Result<WordNet, WordNetError> {
+        let mut wn = WordNet {
+            data: data::Data::new(dir),
+            ..WordNet::default()
+        };
+        for pos in Pos::ALL {
+            let path = dir.join(format!("index.{}", pos.file()));
+            let text = read(&path)?;
+            wn.read_index(pos, &text)
+                .map_err(|line| WordNetError::Malformed {
+                    path: path.display().to_string(),
+                    line,
+                })?;
+            let path = dir.join(format!("{}.exc", pos.file()));
+            let text = read(&path)?;
+            for line in text.lines() {
+                let mut parts = line.split_whitespace();
+                if let (Some(form), Some(base)) = (parts.next(), parts.next()) {
+                    let forms = wn.irregular.entry(base.into()).or_default();
+                    if !forms.iter().any(|f| &**f == form) {
+                        forms.push(form.into());
+                    }
+                    wn.exceptions
+                        .entry(form.into())
+                        .or_default()
+                        .push((pos, base.into()));
+                }
+            }
+        }
+        wn.words.shrink_to_fit();
+        wn.heads.shrink_to_fit();
+        wn.senses.shrink_to_fit();
+        Ok(wn)
+    }
+
+    /// One `index.*` file: `lemma pos synset_cnt p_cnt [ptr...] sense_cnt
+    /// tagsense_cnt offset...`, the offsets most frequent sense first. Lines
+    /// starting with a space are the licence. Errs with the line number.
+    fn read_index(&mut self, pos: Pos, text: &str) -> Result<(), usize> {
+        for (n, line) in text.lines().enumerate() {
+            if line.starts_with(' ') || line.is_empty() {
+                continue;
+            }
+            let mut f = line.split_ascii_whitespace();
+            let (Some(lemma), Some(_), Some(synsets), Some(pointers)) =
+                (f.next(), f.next(), f.next(), f.next())
+            else {
+                return Err(n + 1);
+            };
+            let synsets: usize = synsets.parse().map_err(|_| n + 1)?;
+            let pointers: usize = pointers.parse().map_err(|_| n + 1)?;
+            // Pointer symbols, then sense_cnt and tagsense_cnt.
+            let mut f = f.skip(pointers + 1);
+            let tagged: usize = f.next().and_then(|t| t.parse().ok()).ok_or(n + 1)?;
+            let mut offsets = f;
+            let first = u32::try_from(self.senses.len()).map_err(|_| n + 1)?;
+            let mut count = 0u16;
+            for _ in 0..synsets.min(SENSES_KEPT).min(tagged.max(1)) {
+                let offset: u32 = offsets.next().and_then(|o| o.parse().ok()).ok_or(n + 1)?;
+                self.senses.push(pos.sense(offset));
+                count += 1;
+            }
+            if let Some((head, _)) = lemma.split_once('_') {
+                self.heads.insert(head.into());
+            }
+            let e = self.words.entry(lemma.into()).or_default();
+            if e.count == 0 {
+                e.first = first;
+                e.count = count;
+            } else {
+                // A word of two parts of speech: its senses of both, side by
+                // side (a word is read one part of speech after another).
+                let start = e.first as usize;
+                let end = start + e.count as usize;
+                let prev: Vec<SenseId> = self.senses.get(start..end).unwrap_or_default().to_vec();
+                let mine: Vec<SenseId> = self.senses.split_off(first as usize);
+                let at = u32::try_from(self.senses.len()).map_err(|_| n + 1)?;
+                self.senses.extend(prev);
+                self.senses.extend(mine);
+                e.first = at;
+                e.count += count;
+            }
+            e.pos |= 1 << pos as u8;
+        }
+        Ok(())
+    }
+
+    fn is_lemma(&self, word: &str, pos: Pos) -> bool {
+        self.words
+            .get(word)
+            .is_some_and(|e| e.pos & (1 << pos as u8) != 0)
+    }
+
+    /// The kept senses of a lemma (every part of speech).
+    pub(crate) fn senses(&self, lemma: &str) -> &[SenseId] {
+        self.words
+            .get(lemma)
+            .and_then(|e| {
+                let start = e.first as usize;
+                self.senses.get(start..start + e.count as usize)
+            })
+            .unwrap_or_default()
+    }
+
+    /// The base forms of a word in every part of speech it can be: its
+    /// exceptions, itself, and what WordNet's detachment rules give
+    /// (morphy). Multi-word lemmas are joined by `_`.
+    pub(crate) fn lemmas(&self, word: &str) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for pos in Pos::ALL {
+            for base in self.morphy(word, pos) {
+                if !out.contains(&base) {
+                    out.push(base);
+                }
+            }
+        }
+        out
+    }
+
+    /// The base forms the exception lists give `word` ("went" is "go"),
+    /// every part of speech; empty for a regular word.
+    pub(crate) fn irregular_bases(&self, word: &str) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for (_, base) in self.exceptions.get(word).into_iter().flatten() {
+            if !out.contains(&&**base) {
+                out.push(base);
+            }
+        }
+        out
+    }
+
+    /// The irregular forms of a base form ("go": "went", "gone").
+    pub(crate) fn irregular_forms(&self, base: &str) -> impl Iterator<Item = &str> {
+        self.irregular.get(base).into_iter().flatten().map(|f| &**f)
+    }
+
+    /// Whether some multi-word lemma starts with `word`.
+    pub(crate) fn heads_collocation(&self, word: &str) -> bool {
+        self.heads.contains(word)
+    }
+
+    /// Whether `word` is a lemma of WordNet in any part of speech.
+    pub(crate) fn knows(&self, word: &str) -> bool {
+        self.words.contains_key(word)
+    }
+
+    /// Whether the first noun sense of `word` (any form) names a person or
+    /// a group of people ("officer", "family", "school"), by its
+    /// lexicographer file.
+    pub(crate) fn names_party(&self, word: &str) -> bool {
+        self.morphy(word, Pos::Noun).iter().any(|base| {
+            self.senses(base)
+                .iter()
+                .find(|s| data::pos_of(**s) == Some(Pos::Noun))
+                .and_then(|s| self.data.synset(*s))
+                .is_some_and(|s| matches!(s.lexname, data::LEX_NOUN_PERSON | data::LEX_NOUN_GROUP))
+        })
+    }
+
+    /// The links WordNet draws from the words of the synset `sense` to
+    /// forms of them in other parts of speech (`+`: "arrive" to
+    /// "arrival", "hearable" to "hear"), as (from, to) words, read from
+    /// `data.*` the first time. A link ends at one word, not a synset.
+    pub(crate) fn derived(&self, sense: SenseId) -> Vec<(String, String)> {
+        let Some(synset) = self.data.synset(sense) else {
+            return Vec::new();
+        };
+        synset
+            .derived
+            .iter()
+            .filter_map(|(from, to, n)| {
+                let source = synset.words.get(usize::from(*from).checked_sub(1)?)?;
+                let target = self.data.synset(*to)?;
+                let word = target.words.get(usize::from(*n).checked_sub(1)?)?;
+                Some((source.clone(), word.clone()))
+            })
+            .collect()
+    }
+
+    /// The number of distinct words read.
+    pub fn len(&self) -> usize {
+        self.words.len()
+    }
+
+    /// Whether nothing was read.
+    pub fn is_empty(&self) -> bool {
+        self.words.is_empty()
+    }
+}
+
+/// The folder WordNet is read from: `CLEARSTONE_WORDNET`, else the default.
+pub fn wordnet_dir() -> PathBuf {
+    std::env::var_os(WORDNET_ENV)
+        .filter(|v| !v.is_empty())
+        .map_or_else(|| PathBuf::from(WORDNET_DEFAULT_DIR), PathBuf::from)
+}
+
+static LOADED: OnceLock<(PathBuf, Result<WordNet, WordNetError>)> = OnceLock::new();
+
+fn loaded() -> &'static (PathBuf, Result<WordNet, WordNetError>) {
+    LOADED.get_or_init(|| {
+        let dir = wordnet_dir();
+        let wn = WordNet::load(&dir);
+        (dir, wn)
+    })
+}
+
+/// WordNet as this process reads it, loading it on first use; `None` when
+/// its files are missing or unreadable.
+pub(crate) fn get() -> Option<&'static WordNet> {
+    loaded().1.as_ref().ok()
+}
+
+/// Whether the citation gate reads words through WordNet in this process,
+/// and from where (loads it if it was not yet).
+pub fn status() -> WordNetStatus {
+    let (dir, wn) = loaded();
+    match wn {
+        Ok(wn) => WordNetStatus::Loaded {
+            dir: dir.clone(),
+            words: wn.len(),
+        },
+        Err(e) => WordNetStatus::Missing {
+            dir: dir.clone(),
+            reason: e.to_string(),
+        },
+    }
+}
