@@ -166,7 +166,7 @@ fn pairwise_f1(
 
 /// Copies the directory `from` (files and folders) to `to`, its owner's
 /// alone as a data directory must be.
-fn copy_dir(from: &Path, to: &Path) -> Result<()> {
+pub(crate) fn copy_dir(from: &Path, to: &Path) -> Result<()> {
     use std::os::unix::fs::DirBuilderExt as _;
     std::fs::DirBuilder::new()
         .recursive(true)

@@ -172,28 +172,6 @@ fn run_child(o: &Options, work: &Path, phase: Phase) -> Result<()> {
     Ok(())
 }
 
-/// Copies a data directory, owner-only as the engine wants it.
-fn copy_dir(from: &Path, to: &Path) -> Result<()> {
-    use std::os::unix::fs::DirBuilderExt;
-    std::fs::DirBuilder::new()
-        .mode(0o700)
-        .create(to)
-        .with_context(|| format!("cannot create `{}`", to.display()))?;
-    for entry in
-        std::fs::read_dir(from).with_context(|| format!("cannot read `{}`", from.display()))?
-    {
-        let entry = entry?;
-        let target = to.join(entry.file_name());
-        if entry.file_type()?.is_dir() {
-            copy_dir(&entry.path(), &target)?;
-        } else {
-            std::fs::copy(entry.path(), &target)
-                .with_context(|| format!("cannot copy `{}`", entry.path().display()))?;
-        }
-    }
-    Ok(())
-}
-
 pub fn rules(o: &Options) -> Result<()> {
     let tmp;
     let work: &Path = match &o.work_dir {
@@ -308,7 +286,7 @@ pub fn rules(o: &Options) -> Result<()> {
                 .with_context(|| format!("cannot clear `{}`", copy.display()))?;
         }
         let t = Instant::now();
-        copy_dir(&data, &copy)?;
+        crate::bench_resolve::copy_dir(&data, &copy)?;
         println!(
             "  store copied for the next day  {:8.1} s",
             t.elapsed().as_secs_f64()

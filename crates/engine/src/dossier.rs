@@ -200,13 +200,7 @@ impl Session<'_> {
     /// The statements of every record of `ids` not yet read, in one read:
     /// a dossier's members and the records it points at come by the dozen.
     fn raw_read_many(&self, reads: &mut Reads, ids: &[&str]) -> Result<(), EngineError> {
-        let mut asked: Vec<&str> = ids
-            .iter()
-            .copied()
-            .filter(|id| !reads.raw.contains_key(*id))
-            .collect();
-        asked.sort_unstable();
-        asked.dedup();
+        let asked = crate::subjects::not_yet_known(ids, &reads.raw);
         if asked.is_empty() {
             return Ok(());
         }

@@ -89,13 +89,7 @@ impl Session<'_> {
         seen: &mut Seen,
         canonicals: &[&str],
     ) -> Result<(), EngineError> {
-        let mut asked: Vec<&str> = canonicals
-            .iter()
-            .copied()
-            .filter(|c| !seen.members.contains_key(*c))
-            .collect();
-        asked.sort_unstable();
-        asked.dedup();
+        let asked = not_yet_known(canonicals, &seen.members);
         let store = self.engine.reader()?;
         if !asked.is_empty() {
             seen.members.extend(store.clusters_of_many(&asked)?);
@@ -113,13 +107,7 @@ impl Session<'_> {
 
     /// Sights every record of `records` not yet sighted, in one read.
     pub(crate) fn see_records(&self, seen: &mut Seen, records: &[&str]) -> Result<(), EngineError> {
-        let mut asked: Vec<&str> = records
-            .iter()
-            .copied()
-            .filter(|m| !seen.records.contains_key(*m))
-            .collect();
-        asked.sort_unstable();
-        asked.dedup();
+        let asked = not_yet_known(records, &seen.records);
         if asked.is_empty() {
             return Ok(());
         }
@@ -250,4 +238,17 @@ impl Session<'_> {
         let refs: Vec<&str> = subjects.iter().map(String::as_str).collect();
         self.record_monitored(op, query, &refs, recipient, outcome, concerns)
     }
+}
+
+/// The ids of `ids` that `known` lacks, sorted and each once: what one
+/// batched read still has to fetch.
+pub(crate) fn not_yet_known<'a, V>(ids: &[&'a str], known: &HashMap<String, V>) -> Vec<&'a str> {
+    let mut asked: Vec<&str> = ids
+        .iter()
+        .copied()
+        .filter(|id| !known.contains_key(*id))
+        .collect();
+    asked.sort_unstable();
+    asked.dedup();
+    asked
 }
