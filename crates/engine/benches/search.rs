@@ -26,7 +26,9 @@ use clearstone_engine::policy::Purpose;
 use clearstone_engine::{
     Engine, EngineError, ResolveOptions, SearchPage, Session, SessionRequest, graph_limits,
 };
-use clearstone_search::{Query, SearchIndex, Visible};
+use std::sync::Arc;
+
+use clearstone_search::{Clusters, Query, SearchIndex, Visible};
 use clearstone_text::nickname;
 use clearstone_text::phonetic::double_metaphone;
 
@@ -437,6 +439,23 @@ fn ms(d: Duration) -> String {
     }
 }
 
+/// The map from record to cluster that the engine groups hits by, read
+/// straight from the store: the raw path groups as the engine does.
+fn cluster_map(db: &Path) -> Arc<Clusters> {
+    let store = clearstone_store::SqliteStore::open_reader(db).unwrap();
+    let mut map = Clusters::empty();
+    let mut first: HashMap<String, u32> = HashMap::new();
+    store
+        .for_each_canonical(&mut |entity, canonical| {
+            let place = u32::try_from(map.len()).unwrap();
+            let key = *first.entry(canonical.to_owned()).or_insert(place);
+            map.push(entity, key).unwrap();
+            Ok(())
+        })
+        .unwrap();
+    Arc::new(map)
+}
+
 /// Times of one kind of query on both paths, run alternately query by query.
 struct Measured {
     kind: &'static str,
@@ -451,6 +470,7 @@ fn measure(
     s: &Session<'_>,
     index: &SearchIndex,
     visible: &Visible,
+    clusters: &Arc<Clusters>,
 ) -> Measured {
     let mut m = Measured {
         kind,
@@ -462,7 +482,9 @@ fn measure(
         let run_raw = |m: &mut Measured| {
             let t = Instant::now();
             let parsed = Query::parse(q).unwrap();
-            let r = index.search(&parsed, visible, PAGE).unwrap();
+            let r = index
+                .search_clustered(&parsed, visible, PAGE, clusters)
+                .unwrap();
             m.raw.push(t.elapsed());
             r
         };
@@ -603,6 +625,7 @@ fn main() {
             .and_then(|h| u64::from_str_radix(h, 16).ok())
     }));
     let index = SearchIndex::open(&data.join("index/tantivy")).unwrap();
+    let clusters = cluster_map(&data.join("clearstone.db"));
     println!(
         "index: {} documents in {} segments, {} shapes",
         thousands(index.doc_count().unwrap()),
@@ -683,7 +706,7 @@ fn main() {
     for (_, qs) in mix_kinds.iter().chain(&broad) {
         for q in qs {
             index
-                .search(&Query::parse(q).unwrap(), &visible, PAGE)
+                .search_clustered(&Query::parse(q).unwrap(), &visible, PAGE, &clusters)
                 .unwrap();
         }
         for q in qs.iter().take(30) {
@@ -694,13 +717,20 @@ fn main() {
 
     let measured: Vec<Measured> = mix_kinds
         .iter()
-        .map(|(kind, qs)| measure(kind, qs, &ana, &index, &visible))
+        .map(|(kind, qs)| measure(kind, qs, &ana, &index, &visible, &clusters))
         .collect();
     let broad_measured: Vec<Measured> = broad
         .iter()
-        .map(|(kind, qs)| measure(kind, qs, &ana, &index, &visible))
+        .map(|(kind, qs)| measure(kind, qs, &ana, &index, &visible, &clusters))
         .collect();
-    let miss = measure("no hit (id: nobody has)", &misses, &ana, &index, &visible);
+    let miss = measure(
+        "no hit (id: nobody has)",
+        &misses,
+        &ana,
+        &index,
+        &visible,
+        &clusters,
+    );
 
     // Where the gate's time goes, through what the session offers: a query
     // that does not parse costs its event alone (no visibility, no search).
