@@ -96,12 +96,27 @@ fn request(s: &SessionArgs) -> SessionRequest {
     }
 }
 
+/// Writes `bytes` to `path` as an export would: never through a symbolic
+/// link or over another user's file, and readable by its owner alone.
+fn write_own_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    use std::io::Write as _;
+    use std::os::unix::fs::OpenOptionsExt as _;
+    clearstone_engine::writable_destination(path)?;
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)
+        .and_then(|mut f| f.write_all(bytes))
+        .with_context(|| format!("cannot write `{}`", path.display()))
+}
+
 /// Writes the receipt for the session's last event, once it is signed.
 fn write_receipt(s: &clearstone_engine::Session<'_>, path: Option<&Path>) -> Result<()> {
     let Some(path) = path else { return Ok(()) };
     let id = s.last_event().context("no event to give a receipt for")?;
-    std::fs::write(path, s.receipt(id)?)
-        .with_context(|| format!("cannot write `{}`", path.display()))?;
+    write_own_file(path, s.receipt(id)?.as_bytes())?;
     eprintln!("receipt for event {id} written to `{}`", path.display());
     Ok(())
 }
@@ -552,6 +567,9 @@ fn run(cli: Cli) -> Result<()> {
                 out,
                 session,
             } => {
+                if let Some(p) = &out {
+                    clearstone_engine::writable_destination(p)?;
+                }
                 let e = open(dir)?;
                 let q = clearstone_engine::Oversight {
                     subject,
@@ -564,8 +582,7 @@ fn run(cli: Cli) -> Result<()> {
                 let text = clearstone_engine::oversight_jsonl(&report);
                 match out {
                     Some(p) => {
-                        std::fs::write(&p, text)
-                            .with_context(|| format!("cannot write `{}`", p.display()))?;
+                        write_own_file(&p, text.as_bytes())?;
                         eprintln!(
                             "{} events with inclusion proofs written to `{}`",
                             report.evidence.len(),

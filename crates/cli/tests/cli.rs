@@ -323,6 +323,29 @@ fn demo_loads_everything_and_shows_provenance() {
         .unwrap());
     let receipt = std::fs::read_to_string(&proof).unwrap();
     assert!(receipt.starts_with("c2sp.org/tlog-proof@v1\n"), "{receipt}");
+    // A link planted where a receipt or the overseer's query is written is
+    // refused, and what it points at is left as it was.
+    let victim = tmp.path().join("victim");
+    std::fs::write(&victim, "not to be replaced").unwrap();
+    let planted = tmp.path().join("planted.proof");
+    std::os::unix::fs::symlink(&victim, &planted).unwrap();
+    let receipt_through_link = with_session(bin(&dir))
+        .args(["show", &example, "--receipt", planted.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let query_through_link = as_user(bin(&dir), dpo)
+        .args(["audit", "query", "--out", planted.to_str().unwrap()])
+        .output()
+        .unwrap();
+    for refused in [&receipt_through_link, &query_through_link] {
+        assert!(!refused.status.success());
+        let said = String::from_utf8_lossy(&refused.stderr);
+        assert!(said.contains("symbolic link"), "{said}");
+    }
+    assert_eq!(
+        std::fs::read_to_string(&victim).unwrap(),
+        "not to be replaced"
+    );
     // Nothing but the reveal shows the value: not the export, not the events.
     let export = export_csv(&dir);
     let exported: Vec<&str> = export

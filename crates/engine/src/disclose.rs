@@ -201,8 +201,13 @@ impl Session<'_> {
 
 /// An export replaces a file of the user's own at its destination, never a
 /// symbolic link (whose target may be anything) or a file another user owns
-/// in a directory both may write to.
-fn writable_destination(path: &Path) -> Result<(), EngineError> {
+/// in a directory both may write to. The CLI asks the same of the other
+/// files it writes (receipts, the overseer's query).
+///
+/// # Errors
+/// [`EngineError::InvalidInput`] naming the path when it is a link, not a
+/// file, or another user's; an I/O error when it cannot be examined.
+pub fn writable_destination(path: &Path) -> Result<(), EngineError> {
     use std::os::unix::fs::MetadataExt as _;
     let meta = match std::fs::symlink_metadata(path) {
         Ok(m) => m,

@@ -124,7 +124,7 @@ pub use clearstone_store::{AlertReviewAct, CaseDecision, CaseEntry, CaseFile, Ca
 pub use clearstone_store::{IndicatorRule, IndicatorRun};
 pub use compared::{Agreement, Compared, FieldValues};
 pub use datadir::SharedDir;
-pub use disclose::{Destination, Disclosure, RECIPIENT_CHARS_MAX};
+pub use disclose::{Destination, Disclosure, RECIPIENT_CHARS_MAX, writable_destination};
 pub use dossier::{
     DOSSIER_JUDGEMENTS_MAX, DOSSIER_MEMBERS_MAX, DOSSIER_PAIRS_MAX, DOSSIER_REFERENCES_MAX,
     Dossier, DossierMember, DossierValue, MemberPair, Reference, ResolutionHistory, RunSummary,
