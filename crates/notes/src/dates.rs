@@ -94,6 +94,12 @@ fn month(word: &str) -> Option<u8> {
     None
 }
 
+/// A capitalised month or weekday ("March", "Sept", "Tuesday"): a time,
+/// not a person, wherever a capital letter might suggest a name.
+pub(crate) fn names_a_time(word: &str) -> bool {
+    month(word).is_some() || weekday(word).is_some()
+}
+
 fn weekday(word: &str) -> Option<u8> {
     if !word.chars().next().is_some_and(char::is_uppercase) {
         return None;

@@ -29,40 +29,6 @@ const PRONOUNS: &[&str] = &["he", "she", "they"];
 const BE: &[&str] = &["was", "were", "been", "is", "are", "be", "being"];
 /// Words between a preposition and the person it governs.
 const DETERMINERS: &[&str] = &["the", "a", "an", "his", "her", "their", "my", "our", "your"];
-/// Capitalised words that name a time, not a person.
-const TIMES: &[&str] = &[
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "sept",
-    "oct",
-    "nov",
-    "dec",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-];
 /// Words after which a participle is a passive without its "be".
 const SUBORDINATORS: &[&str] = &["when", "once", "if", "as", "unless", "while", "until"];
 /// Words a group of people is joined by.
@@ -82,7 +48,11 @@ fn person(t: &Token<'_>, first: bool) -> Option<(String, bool)> {
     if PEOPLE.contains(&low) {
         return Some((canonical(&lemma(low)).to_string(), true));
     }
-    if !t.is_capitalised() || is_stopword(low) || low.len() < 2 || TIMES.contains(&low) {
+    if !t.is_capitalised()
+        || is_stopword(low)
+        || low.len() < 2
+        || crate::dates::names_a_time(t.text)
+    {
         return None;
     }
     // An acronym names a service ("GP", "CAMHS"), not a person of the case.
