@@ -100,14 +100,14 @@ pub fn generate(properties: &[Property<'_>], decisive: &[&str]) -> String {
         if let Some(d) = dates.first() {
             let _ = writeln!(
                 out,
-                "\n# Initials (\"J\" for John) and a misspelt family name, within a year of\n\
-                 # birth; a date known to the month only has its year."
+                "\n# Initials (\"J\" for John) and a misspelt family name, born in the same\n\
+                 # month (a date known to the month only still meets its full date)."
             );
-            let year = format!("{}:year", d.name);
+            let month = format!("{}:month", d.name);
             rule(
                 &mut out,
-                "family sound+initial+year",
-                &["family:metaphone", "given:prefix1", &year],
+                "family sound+initial+month",
+                &["family:metaphone", "given:prefix1", &month],
             );
         }
     } else if full {
