@@ -1,7 +1,9 @@
 //! The per-person read of an incremental run. When every new record is of
 //! a type whose records are about a person (a claim, an absence, an
-//! appointment, a declaration), the people whose findings can change are
-//! found from the new records alone, and only those people's records are
+//! appointment, a declaration) or one such records refer to through a
+//! rule's `reference.prop` path (a declared interest's organisation), the
+//! people whose findings can change are found from the new records and
+//! the records referring to them, and only those people's records are
 //! read: the records resolution holds to be them and every record that
 //! refers to one of those (found through the search index's references),
 //! each read from the store through the gate, with the records they refer
@@ -40,18 +42,40 @@ impl Session<'_> {
         let direct = paths
             .iter()
             .all(|(_, p)| p.is_none_or(|p| !p.contains('.')));
+        // The types a `reference.prop` path goes through (an interest's
+        // organisation): a new one concerns whoever refers to it.
+        let through: Vec<String> = rule
+            .condition
+            .paths()
+            .into_iter()
+            .filter_map(|(schema, path)| {
+                let (via, _) = path.split_once('.')?;
+                ontology.property(&schema, via)?.range.clone()
+            })
+            .collect();
+        let is_through = |t: &str| through.iter().any(|s| ontology.is_a(t, s));
         let about_people = changed_types
             .iter()
-            .all(|t| paths.iter().any(|(s, _)| ontology.is_a(t, s)));
+            .all(|t| is_through(t) || paths.iter().any(|(s, _)| ontology.is_a(t, s)));
         if self.case_grant.is_some() || paths.is_empty() || !direct || !about_people {
             return Ok(None);
         }
         let lean = Lean::of(rule, ontology);
         let new = self.scan_indicator_records(wanted, None, lean.as_ref(), Part::After(since))?;
-        let new_ids: Vec<String> = new.records.iter().map(|r| r.id.clone()).collect();
+        let mut new_ids: Vec<String> = new.records.iter().map(|r| r.id.clone()).collect();
+        let new_through: Vec<String> = new
+            .records
+            .iter()
+            .filter(|r| is_through(&r.schema))
+            .map(|r| r.id.clone())
+            .collect();
         if new_ids.len() > TARGETS_MAX {
             return Ok(None);
         }
+        let Some(referring) = self.referring(&new_through)? else {
+            return Ok(None);
+        };
+        new_ids.extend(referring);
         // In full: a new version may have moved a record from one person
         // to another, and both are then concerned.
         let ids: Vec<&str> = new_ids.iter().map(String::as_str).collect();
@@ -77,24 +101,12 @@ impl Session<'_> {
             .into_iter()
             .map(str::to_owned)
             .collect();
-        if targets.len() > TARGETS_MAX {
+        let Some(referring) = self.referring(&targets)? else {
             return Ok(None);
-        }
-        // Masked records are read too (and never count), so only the
-        // shapes the rule may not read at all are left out.
-        let visible =
-            self.shapes_where(Action::Resolve, |d| !matches!(d, Decision::Deny { .. }))?;
-        let referring = self
-            .engine
-            .search_index()
-            .referrers(&targets, &visible, REFERRERS_MAX)
-            .map_err(search_error)?;
-        if referring.len() >= REFERRERS_MAX {
-            return Ok(None);
-        }
+        };
         let mut ids: BTreeSet<&str> = targets.iter().map(String::as_str).collect();
         ids.extend(new_ids.iter().map(String::as_str));
-        ids.extend(referring.iter().map(|r| r.entity.as_str()));
+        ids.extend(referring.iter().map(String::as_str));
         let ids: Vec<&str> = ids.into_iter().collect();
         let mut read =
             self.scan_indicator_records(wanted, None, lean.as_ref(), Part::Entities(&ids))?;
@@ -133,5 +145,30 @@ impl Session<'_> {
             findings: evaluate_people(rule, &view, &affected),
             evaluated: Some(affected),
         }))
+    }
+
+    /// The records referring to any of `targets`, by entity id; `None`
+    /// when there are more targets or referring records than one lookup of
+    /// the search index takes.
+    fn referring(&self, targets: &[String]) -> Result<Option<Vec<String>>, EngineError> {
+        if targets.is_empty() {
+            return Ok(Some(Vec::new()));
+        }
+        if targets.len() > TARGETS_MAX {
+            return Ok(None);
+        }
+        // Masked records are read too (and never count), so only the
+        // shapes the rule may not read at all are left out.
+        let visible =
+            self.shapes_where(Action::Resolve, |d| !matches!(d, Decision::Deny { .. }))?;
+        let found = self
+            .engine
+            .search_index()
+            .referrers(targets, &visible, REFERRERS_MAX)
+            .map_err(search_error)?;
+        if found.len() >= REFERRERS_MAX {
+            return Ok(None);
+        }
+        Ok(Some(found.into_iter().map(|r| r.entity).collect()))
     }
 }
