@@ -8,8 +8,10 @@
 //! it, so usually no one needs evaluating again. Only a person flagged
 //! before can be cleared, and a flagged person's uncounted events are all
 //! in the evidence of their alerts under this version, so those events are
-//! the only ones read. Otherwise every record is read and the people new
-//! records are about are evaluated again.
+//! the only ones read. When the new records are a few about people (a
+//! claim, an absence), only those people's records are read
+//! (`indicators_people.rs`). Otherwise every record is read and the people
+//! new records are about are evaluated again.
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -90,6 +92,9 @@ impl Session<'_> {
                 findings: evaluate_people(rule, &all.view, &reach),
                 evaluated: Some(reach),
             });
+        }
+        if let Some(done) = self.evaluate_by_person(rule, since, &wanted, &changed)? {
+            return Ok(done);
         }
         let Gathered {
             view,

@@ -38,6 +38,7 @@ mod indicators;
 mod indicators_evidence;
 mod indicators_incremental;
 mod indicators_lean;
+mod indicators_people;
 mod indicators_scan;
 mod indicators_view;
 mod ingest;

@@ -1,7 +1,8 @@
 //! Incremental runs of an `[uncorroborated]` rule: after new records, the
 //! people evaluated again get what a full run gives them, and everyone else
 //! keeps what the run before gave them. New door swipes are read alone, and
-//! only a person with a claim near one is evaluated again.
+//! only a person with a claim near one is evaluated again; a new claim reads
+//! only its person's records.
 #![allow(clippy::unwrap_used, clippy::panic)]
 
 mod support;
@@ -254,6 +255,10 @@ fn a_new_claim_evaluates_its_person_again() {
     let incremental = run(&e, RunMode::Incremental);
     assert_eq!(incremental.evaluated, Some(staff(&["S2"])));
     assert_eq!(incremental.flagged, staff(&["S2"]));
+    // Only S2's records: the new claim (read once to find whom it
+    // concerns, then with the rest), S2's other two claims and S2's
+    // building swipe; not the claims and swipes of S1 and S3.
+    assert_eq!(incremental.records, 5);
     let after = check_against_full(&e, &full.flagged, &incremental);
     assert_eq!(after, staff(&["S1", "S2", "S3"]));
 }

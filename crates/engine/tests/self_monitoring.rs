@@ -197,6 +197,31 @@ fn a_case_grants_its_team_what_it_links_and_withdraws_it_with_membership() {
     assert_eq!(s.case("PSD-999").unwrap_err().code(), "not_found");
 }
 
+// issue 18, "tests that must exist": case access is withdrawn with the
+// case: once it is closed, its team reads as if it had never been linked.
+#[test]
+fn closing_a_case_withdraws_what_it_granted() {
+    let (_t, e) = setup();
+    let lead = lee(&e);
+    lead.create_case(Some("PSD-999"), "Response team conduct assessment")
+        .unwrap();
+    lead.case_link("PSD-999", "entity", COLLEAGUE).unwrap();
+    lead.case_add_member("PSD-999", "pat").unwrap();
+    let s = pat_session(&e);
+    s.show(COLLEAGUE).unwrap();
+    assert_eq!(alerts(&e), Vec::<String>::new());
+    drop(s);
+    lead.case_decide(
+        "PSD-999",
+        "closed",
+        "assessment complete, no case to answer",
+    )
+    .unwrap();
+    let s = pat_session(&e);
+    s.show(COLLEAGUE).unwrap();
+    assert_eq!(alerts(&e), ["same_unit_colleague"]);
+}
+
 #[test]
 fn a_user_attribute_no_longer_assigns_a_case() {
     let (_t, e) = setup();

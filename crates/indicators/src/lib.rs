@@ -22,7 +22,7 @@ mod view;
 pub use error::RuleError;
 pub use eval::evaluate;
 pub use finding::{Evidence, Finding, fingerprint};
-pub use incremental::{affected_people, corroboration_reach, evaluate_people};
+pub use incremental::{affected_people, corroboration_reach, evaluate_people, person_paths};
 pub use rule::{
     Condition, CountRule, Declarations, Filter, Interval, Normalise, RegisterRule, Rule,
     SharedRule, UncorroboratedRule,

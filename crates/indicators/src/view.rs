@@ -130,6 +130,20 @@ impl View {
         self.canonical.get(entity).map_or(entity, String::as_str)
     }
 
+    /// Every entity resolution holds to be one of `people`, and each of
+    /// `people` itself (an unresolved entity is its own canonical id).
+    pub fn members<'a>(
+        &'a self,
+        people: &'a std::collections::BTreeSet<String>,
+    ) -> std::collections::BTreeSet<&'a str> {
+        self.canonical
+            .iter()
+            .filter(|(_, c)| people.contains(*c))
+            .map(|(e, _)| e.as_str())
+            .chain(people.iter().map(String::as_str))
+            .collect()
+    }
+
     /// The values at `path` (`prop`, or `reference.prop` through a
     /// referenced record), with their statements.
     pub fn path<'a>(&'a self, r: &'a Record, path: &'a str) -> Vec<&'a Value> {
