@@ -406,6 +406,7 @@ impl ResolutionStore for SqliteStore {
                 )?;
             }
         }
+        crate::generations::clusters_changed(&tx)?;
         tx.commit()?;
         Ok(())
     }
