@@ -16,7 +16,7 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use clearstone_policy::{Action, Principal, check_purpose};
 use clearstone_store::{AccountStore, ApiToken, Event, Register, Store};
 
-use crate::registers::{principal_from, purpose_from, register_query};
+use crate::registers::{principal_from, register_query};
 use crate::session::{REASON_CODES, shortened, text_ref};
 use crate::{Engine, EngineError, Operation, Session, SessionRequest, Timestamp};
 
@@ -261,18 +261,17 @@ impl Engine {
     /// page asks, for its purpose menu, so it reads beside the writer.
     pub fn usable_purposes(&self, principal: &str) -> Result<Vec<UsablePurpose>, EngineError> {
         let store = self.reader()?;
-        let Some(doc) = store.document(Register::Principal, principal)? else {
+        let g = self.sync_generations(&store)?;
+        let Some(p) = self.registered_principal(&store, g, principal)? else {
             return Ok(Vec::new());
         };
-        let p = principal_from(&doc)?;
         let today = Timestamp::now().to_string();
         let mut out = Vec::new();
-        for d in store.documents(Register::Purpose)? {
-            let u = purpose_from(&d)?;
-            if check_purpose(&p, &u, today.get(..10).unwrap_or_default()).is_ok() {
+        for u in self.registered_purposes(&store, g)?.iter() {
+            if check_purpose(&p, u, today.get(..10).unwrap_or_default()).is_ok() {
                 out.push(UsablePurpose {
-                    id: u.id,
-                    description: u.description,
+                    id: u.id.clone(),
+                    description: u.description.clone(),
                     sensitive: u.sensitive.is_some(),
                 });
             }

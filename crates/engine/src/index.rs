@@ -71,8 +71,9 @@ pub(crate) struct Index {
     shapes: Mutex<BTreeMap<u64, Shape>>,
     pub(crate) generation: AtomicU64,
     /// The cluster map searches group records by (`index_clusters.rs`),
-    /// read when first needed after a change.
-    pub(crate) clusters: Mutex<Option<Arc<Clusters>>>,
+    /// read when first needed after a change, with the clusters' counter
+    /// it was read under.
+    pub(crate) clusters: Mutex<Option<(i64, Arc<Clusters>)>>,
 }
 
 impl Index {

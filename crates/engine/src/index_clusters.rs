@@ -13,18 +13,22 @@ use crate::{Engine, EngineError};
 
 impl Engine {
     /// The current cluster map, read from the store on first use after a
-    /// change and shared until the next.
+    /// change, by this process or another (`generations.rs`), and shared
+    /// until the next.
     pub(crate) fn clusters(&self) -> Result<Arc<Clusters>, EngineError> {
         let mut slot = self
             .index
             .clusters
             .lock()
             .map_err(|_| EngineError::Internal("the cluster map lock was poisoned".into()))?;
-        if let Some(c) = slot.as_ref() {
+        if let Some((built_at, c)) = slot.as_ref()
+            && *built_at >= self.clusters_generation()
+        {
             return Ok(c.clone());
         }
-        let built = Arc::new(self.read_clusters()?);
-        *slot = Some(built.clone());
+        let (built_at, map) = self.read_clusters()?;
+        let built = Arc::new(map);
+        *slot = Some((built_at, built.clone()));
         Ok(built)
     }
 
@@ -38,11 +42,14 @@ impl Engine {
             .lock()
             .map_err(|_| EngineError::Internal("the cluster map lock was poisoned".into()))? = None;
         self.index.generation.fetch_add(1, Ordering::SeqCst);
-        Ok(())
+        self.clusters_written()
     }
 
-    fn read_clusters(&self) -> Result<Clusters, EngineError> {
+    /// The map, with the clusters' counter read before it: a write between
+    /// the two makes the map newer than its counter says, never older.
+    fn read_clusters(&self) -> Result<(i64, Clusters), EngineError> {
         let store = self.reader()?;
+        let built_at = store.generations()?.clusters;
         let mut map = Clusters::empty();
         // Records come in order, so a canonical id's first record is its
         // cluster's smallest, the key the cluster is grouped under.
@@ -61,7 +68,7 @@ impl Engine {
         store.release_cache()?;
         match failed {
             Some(e) => Err(EngineError::Internal(format!("canonical ids: {e}"))),
-            None => Ok(map),
+            None => Ok((built_at, map)),
         }
     }
 }

@@ -30,6 +30,7 @@ mod fairness_report;
 mod fairness_rule;
 pub mod feedback;
 mod gate;
+mod generations;
 mod id_coverage;
 mod index;
 mod index_clusters;
@@ -205,6 +206,9 @@ pub struct Engine {
     decisions: decisions::SharedDecisions,
     /// Resolution runs as dossiers show them, by id (`run_cache.rs`).
     runs: run_cache::RunCache,
+    /// The registers as sessions are opened with them, and which write of
+    /// canonical ids this process has seen (`generations.rs`).
+    memo: generations::Memo,
 }
 
 /// The purpose `init` creates so the first administrator can set up the
@@ -319,6 +323,7 @@ impl Engine {
             graph: explore::GraphCache::default(),
             decisions: decisions::SharedDecisions::default(),
             runs: run_cache::RunCache::default(),
+            memo: generations::Memo::default(),
         };
         let mut engine = engine;
         engine.integrator = Some(Integrator::start(

@@ -12,7 +12,6 @@ use clearstone_store::{BreakGlass, Event, Register, Store};
 use hmac::{KeyInit, Mac};
 use sha2::Digest;
 
-use crate::registers::{principal_from, purpose_from};
 use crate::{Engine, EngineError};
 
 /// Subjects named by one event; more continue in further events, so that
@@ -264,16 +263,17 @@ impl Engine {
             return Err(EngineError::InvalidInput(crate::case_reference_problem()));
         }
         let store = self.reader()?;
-        let principal = principal_from(
-            &store
-                .document(Register::Principal, &req.principal)?
+        let g = self.sync_generations(&store)?;
+        let principal = Principal::clone(
+            &*self
+                .registered_principal(&store, g, &req.principal)?
                 .ok_or_else(|| EngineError::UnknownUser(req.principal.clone()))?,
-        )?;
-        let purpose = purpose_from(
-            &store
-                .document(Register::Purpose, &req.purpose)?
+        );
+        let purpose = Purpose::clone(
+            &*self
+                .registered_purpose(&store, g, &req.purpose)?
                 .ok_or_else(|| EngineError::UnknownPurpose(req.purpose.clone()))?,
-        )?;
+        );
         let now = Timestamp::now();
         let today = now.to_string();
         check_purpose(&principal, &purpose, today.get(..10).unwrap_or_default()).map_err(

@@ -18,6 +18,7 @@ const STEPS: &[&str] = &[
     include_str!("sql/0008_cases.sql"),
     include_str!("sql/0009_saved_searches.sql"),
     include_str!("sql/0010_record_first_seen.sql"),
+    include_str!("sql/0011_generations.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = STEPS.len() as i64;

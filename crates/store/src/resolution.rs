@@ -406,6 +406,7 @@ impl ResolutionStore for SqliteStore {
                 )?;
             }
         }
+        crate::generations::clusters_changed(&tx)?;
         tx.commit()?;
         Ok(())
     }
@@ -536,10 +537,13 @@ mod tests {
         )
         .unwrap();
         let before = s.conn.total_changes();
+        let generation = s.generations().unwrap().clusters;
         // `b` joins `a`, `c` is no longer resolved, `d` is new.
         let after = ids(&[("a", "cs-a"), ("b", "cs-a"), ("d", "cs-d")]);
         s.put_canonical("Person", &after).unwrap();
-        assert_eq!(s.conn.total_changes() - before, 3);
+        // Three rows, and the clusters' counter.
+        assert_eq!(s.conn.total_changes() - before, 3 + 1);
+        assert_eq!(s.generations().unwrap().clusters, generation + 1);
         assert_eq!(s.canonical_ids("Person").unwrap(), after);
     }
 

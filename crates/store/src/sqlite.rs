@@ -737,6 +737,7 @@ impl Store for SqliteStore {
             params![id],
         )? as u64;
         tx.execute("DELETE FROM canonical WHERE entity_id = ?1", params![id])?;
+        crate::generations::clusters_changed(&tx)?;
         for row in &e.quarantine_rows {
             out.quarantined += tx.execute("DELETE FROM quarantine WHERE id = ?1", [row])? as u64;
         }
