@@ -222,3 +222,22 @@ fn a_phrasal_verb_split_by_its_object_is_one_verb() {
         "Mum postponed the meeting."
     ));
 }
+
+/// The line notes commands and pages show (issue 19): only when WordNet is
+/// missing, naming the folder and what the gate does without it.
+#[test]
+fn a_missing_wordnet_is_said_in_one_line() {
+    let missing = WordNetStatus::Missing {
+        dir: "/nowhere/wordnet".into(),
+        reason: "no index".into(),
+    };
+    let line = missing.missing_line().unwrap();
+    assert!(line.contains("`/nowhere/wordnet`"), "{line}");
+    assert!(line.contains("without lemmas and synonyms"), "{line}");
+    assert!(!line.contains('\n'));
+    let loaded = WordNetStatus::Loaded {
+        dir: "/usr/share/wordnet".into(),
+        words: 1,
+    };
+    assert_eq!(loaded.missing_line(), None);
+}

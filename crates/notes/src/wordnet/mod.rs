@@ -94,6 +94,20 @@ pub enum WordNetStatus {
     Missing { dir: PathBuf, reason: String },
 }
 
+impl WordNetStatus {
+    /// The one line a notes command or page shows when WordNet is missing,
+    /// so that a practitioner knows why more faithful sentences are marked.
+    pub fn missing_line(&self) -> Option<String> {
+        match self {
+            Self::Loaded { .. } => None,
+            Self::Missing { dir, .. } => Some(format!(
+                "WordNet is not installed at `{}`: the citation gate runs without lemmas and synonyms",
+                dir.display()
+            )),
+        }
+    }
+}
+
 fn read(path: &Path) -> Result<String, WordNetError> {
     std::fs::read_to_string(path).map_err(|e| WordNetError::Unreadable {
         path: path.display().to_string(),
