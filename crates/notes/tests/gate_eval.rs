@@ -46,7 +46,7 @@ fn wordnet() -> bool {
 
 /// Least share of each kind the gate must get right: the issue's goal of
 /// 95% for every fault, and for faithful paraphrases what the gate reaches
-/// reading words through WordNet (98%; 88% on its own word tables, 84%
+/// reading words through WordNet (98%; 93% on its own word tables, 88% before times, implicatives and counts with their unit, 84%
 /// before light verbs and -ise/-ice). "Opened the door" for "answered the
 /// door" is still refused: WordNet has no sense the two share.
 const FLOORS: &[(&str, f64)] = &[
@@ -65,10 +65,10 @@ const FLOORS: &[(&str, f64)] = &[
 /// (set, kind, floor), lower than with WordNet for faithful paraphrases
 /// and for roles said by nouns, which only WordNet tells are people.
 const WITHOUT_WORDNET: &[(&str, &str, f64)] = &[
-    ("set.jsonl", "faithful", 0.88),
-    ("second.jsonl", "faithful", 0.46),
+    ("set.jsonl", "faithful", 0.93),
+    ("second.jsonl", "faithful", 0.54),
     ("second.jsonl", "swapped_roles", 0.39),
-    ("third.jsonl", "faithful", 0.56),
+    ("third.jsonl", "faithful", 0.69),
     ("third.jsonl", "swapped_roles", 0.20),
     ("fourth.jsonl", "swapped_roles", 0.13),
 ];
@@ -82,18 +82,22 @@ fn field<'a>(line: &'a serde_json::Value, key: &str) -> &'a str {
 /// 92.5%, swapped roles 65.2% with WordNet and 39.1% without: parties
 /// named by nouns are known through WordNet), the issue's 95% where it is
 /// met. It was 49.4%, 91.7% and 39.1% before contractions, parties said by
-/// nouns, "before"/"after", derivational links and numbers in words. Far
-/// under the first set's figures: the first set's templates share its
-/// sentences' shapes, this set's paraphrases do not.
+/// nouns, "before"/"after", derivational links and numbers in words.
+/// Raised to faithful 64.1% (54.7% without WordNet), a flipped negation
+/// 95.0% and swapped roles 78.3% by possessives and open pronouns in the
+/// role check, broader words, refusals and "unless" as negation, "going
+/// to", "come"/"go"/"put" as light verbs and counts joined to their unit.
+/// Still under the first set's figures: the first set's templates share
+/// its sentences' shapes, this set's paraphrases do not.
 const SECOND_FLOORS: &[(&str, f64)] = &[
-    ("faithful", 0.53),
+    ("faithful", 0.64),
     ("changed_number", 0.95),
     ("changed_date", 0.95),
     ("moved_place", 0.95),
     ("wrong_person", 0.95),
     ("invented_event", 0.95),
-    ("flipped_negation", 0.92),
-    ("swapped_roles", 0.65),
+    ("flipped_negation", 0.95),
+    ("swapped_roles", 0.78),
 ];
 
 #[test]
@@ -111,16 +115,18 @@ fn the_gate_on_a_second_set_written_in_other_shapes() {
 /// without), a changed date 80.0%, a flipped negation 93.8%, swapped roles
 /// 20.0%, every other fault 100%; and once after: faithful 57.7% (56.9%
 /// without), a changed date 93.3%, a flipped negation 93.8%, swapped roles
-/// 66.7% with WordNet (20.0% without), every other fault 100%.
+/// 66.7% with WordNet (20.0% without), every other fault 100%. After the
+/// round the second set's floors name, and times of day: faithful 72.4%
+/// (69.1% without), swapped roles 73.3%, the rest as before.
 const THIRD_FLOORS: &[(&str, f64)] = &[
-    ("faithful", 0.57),
+    ("faithful", 0.72),
     ("changed_number", 0.95),
     ("changed_date", 0.93),
     ("moved_place", 0.95),
     ("wrong_person", 0.95),
     ("invented_event", 0.95),
     ("flipped_negation", 0.93),
-    ("swapped_roles", 0.66),
+    ("swapped_roles", 0.73),
 ];
 
 #[test]
