@@ -46,8 +46,9 @@ fn wordnet() -> bool {
 
 /// Least share of each kind the gate must get right: the issue's goal of
 /// 95% for every fault, and for faithful paraphrases what the gate reaches
-/// reading words through WordNet (98%; 93% on its own word tables, 88% before times, implicatives and counts with their unit, 84%
-/// before light verbs and -ise/-ice). "Opened the door" for "answered the
+/// reading words through WordNet (98%; 93% on its own word tables, 88%
+/// before times, implicatives and counts with their unit, 84% before
+/// light verbs and -ise/-ice). "Opened the door" for "answered the
 /// door" is still refused: WordNet has no sense the two share.
 const FLOORS: &[(&str, f64)] = &[
     ("faithful", 0.98),
@@ -70,7 +71,7 @@ const WITHOUT_WORDNET: &[(&str, &str, f64)] = &[
     ("second.jsonl", "swapped_roles", 0.39),
     ("third.jsonl", "faithful", 0.69),
     ("third.jsonl", "swapped_roles", 0.20),
-    ("fourth.jsonl", "swapped_roles", 0.13),
+    ("fourth.jsonl", "swapped_roles", 0.20),
 ];
 
 fn field<'a>(line: &'a serde_json::Value, key: &str) -> &'a str {
@@ -140,16 +141,21 @@ fn the_gate_on_a_third_set_in_other_registers() {
 /// planning) and measured once before the gate was changed beside it:
 /// faithful 53.3% with WordNet or without, a wrong person 95.8%, a flipped
 /// negation 84.2% (89.5% without), swapped roles 66.7% (13.3% without),
-/// every other fault 100%.
+/// every other fault 100%; and once after the round tuned on the other
+/// three (the second set's floors name it): faithful 57.5% with WordNet
+/// or without, a flipped negation 89.5% (94.7% without), swapped roles
+/// 80.0% (20.0% without), the rest as before. Far from the first set's
+/// 98%: that round's rules carried over only in part to sentences they
+/// were not written from.
 const FOURTH_FLOORS: &[(&str, f64)] = &[
-    ("faithful", 0.53),
+    ("faithful", 0.57),
     ("changed_number", 0.95),
     ("changed_date", 0.95),
     ("moved_place", 0.95),
     ("wrong_person", 0.95),
     ("invented_event", 0.95),
-    ("flipped_negation", 0.84),
-    ("swapped_roles", 0.66),
+    ("flipped_negation", 0.89),
+    ("swapped_roles", 0.80),
 ];
 
 #[test]
