@@ -222,7 +222,8 @@ fn same_date(a: When, b: When) -> bool {
 /// Checks `sentence` against the texts it cites.
 ///
 /// Unsupported, with a reason for each fault, when it cites nothing; when a
-/// date in it names a day none of the cited texts names; when a number
+/// date in it names a day none of the cited texts names; when a time of
+/// day in it is none of the cited times (`time_not_cited`); when a number
 /// (digits or words) is not among the cited numbers; when a capitalised
 /// word (a name, a place) is not in the cited text; when it says "he" of
 /// text that says only "she" (or the reverse); when a content word,

@@ -133,6 +133,7 @@ pub(crate) const PREPOSITIONS: &[&str] = &[
 
 /// (content word, subject) for each content word with a subject, and the
 /// people the text names.
+///
 /// `open_pronouns`: a pronoun after two people stands for anyone (read of
 /// the cited text), else for no one (read of the sentence).
 fn subjects(text: &str, open_pronouns: bool) -> (Vec<(String, Subject, bool)>, BTreeSet<String>) {
@@ -291,7 +292,8 @@ const MEN: &[&str] = &[
     "grandson",
 ];
 
-/// Whether `pronoun` cannot stand for `person`: "he" of "mother".
+/// Whether `pronoun` cannot stand for `person`: "he" of "mother"; "they"
+/// of anyone, as it may name a group.
 fn clashes(pronoun: &str, person: &str) -> bool {
     match pronoun {
         "he" => WOMEN.contains(&person),
