@@ -198,6 +198,9 @@ fn open(dir: &Path, args: &SessionArgs, f: &dyn Fn(&Session<'_>) -> Result<()>) 
 }
 
 pub fn run(action: NotesAction, dir: &Path) -> Result<()> {
+    if let Some(line) = clearstone_engine::note_text::wordnet::status().missing_line() {
+        eprintln!("{line}");
+    }
     match action {
         NotesAction::Add {
             text,

@@ -36,6 +36,10 @@ const JOINS: &[&str] = &["and", "or", "&"];
 
 type Subject = BTreeSet<String>;
 
+/// The subject of a cited clause whose pronoun could stand for more than
+/// one person.
+const ANYONE: &str = "*";
+
 /// A person a token names, as compared, and whether it can be a subject
 /// (not "me", not a possessive).
 fn person(t: &Token<'_>, first: bool) -> Option<(String, bool)> {
@@ -129,7 +133,10 @@ pub(crate) const PREPOSITIONS: &[&str] = &[
 
 /// (content word, subject) for each content word with a subject, and the
 /// people the text names.
-fn subjects(text: &str) -> (Vec<(String, Subject, bool)>, BTreeSet<String>) {
+///
+/// `open_pronouns`: a pronoun after two people stands for anyone (read of
+/// the cited text), else for no one (read of the sentence).
+fn subjects(text: &str, open_pronouns: bool) -> (Vec<(String, Subject, bool)>, BTreeSet<String>) {
     let toks = tokens(text);
     let mut mentioned = BTreeSet::new();
     let mut out = Vec::new();
@@ -139,6 +146,9 @@ fn subjects(text: &str) -> (Vec<(String, Subject, bool)>, BTreeSet<String>) {
     // stands for.
     let mut antecedent: Option<String> = None;
     let mut antecedent_open = false;
+    // Whose the antecedent is, when it was named by a possessive ("Ava"
+    // of "Ava's mum"): "he" after "Mohammed's mum" is Mohammed.
+    let mut possessor: Option<String> = None;
     // A second person named before a pronoun, not after a preposition
     // ("at the Hollins Estate"): "she" could be either ("the officer pushed
     // her son, she said"), so it stands for no one.
@@ -162,18 +172,15 @@ fn subjects(text: &str) -> (Vec<(String, Subject, bool)>, BTreeSet<String>) {
         }
         if let Some((p, can)) = person(t, i == 0).or_else(|| party(&toks, i)) {
             mentioned.insert(p.clone());
-            let after_preposition = toks
-                .get(..i)
-                .and_then(|before| {
-                    before
-                        .iter()
-                        .rev()
-                        .find(|w| !DETERMINERS.contains(&&*w.low))
-                })
-                .is_some_and(|w| PREPOSITIONS.contains(&&*w.low));
+            let after_preposition = object_at(&toks, i);
             match clause.last_mut() {
-                // "Kelly Brown", "Mrs Hughes": one person, by the last word.
+                // "Kelly Brown", "Mrs Hughes", "Ava's mum": one person, by
+                // the last word, who is a subject as that word is ("Mrs
+                // Ali's" is not) unless the first was an object.
                 Some(last) if prev_person && last.1 != "i" && p != "i" => {
+                    let possessive = toks.get(last.0).is_some_and(|w| w.low.ends_with("'s"));
+                    possessor = possessive.then(|| last.1.clone());
+                    last.2 = can && !object_at(&toks, last.0) && (last.2 || possessive);
                     last.1 = p.clone();
                     last.0 = i;
                 }
@@ -196,8 +203,19 @@ fn subjects(text: &str) -> (Vec<(String, Subject, bool)>, BTreeSet<String>) {
         prev_person = false;
         antecedent_open = false;
         if PRONOUNS.contains(&low) {
-            if let Some(a) = antecedent.as_ref().filter(|_| !rivals) {
+            let fits = |a: &&String| !clashes(low, a);
+            let stands_for = antecedent
+                .as_ref()
+                .filter(|_| !rivals)
+                .and_then(|a| Some(a).filter(fits).or(possessor.as_ref().filter(fits)));
+            if let Some(a) = stands_for {
                 clause.push((i, a.clone(), true));
+                fresh = true;
+            } else if (rivals || low == "they") && open_pronouns {
+                // In the cited text a pronoun after two people could be
+                // either, and "they" any of them or a group: it is taken
+                // as whoever the sentence says.
+                clause.push((i, ANYONE.to_string(), true));
                 fresh = true;
             }
             continue;
@@ -227,7 +245,7 @@ fn subjects(text: &str) -> (Vec<(String, Subject, bool)>, BTreeSet<String>) {
         let passive = reduced || (passive_pending && (participle || by_next));
         passive_pending = false;
         let subject = if passive {
-            by_agent(&toks, i)
+            by_agent(text, &toks, i)
         } else {
             group_before(&clause, &toks, i)
         };
@@ -238,6 +256,50 @@ fn subjects(text: &str) -> (Vec<(String, Subject, bool)>, BTreeSet<String>) {
         fresh = false;
     }
     (out, mentioned)
+}
+
+/// Whether token `i` follows a preposition, past determiners: an object.
+fn object_at(toks: &[Token<'_>], i: usize) -> bool {
+    toks.get(..i)
+        .and_then(|before| {
+            before
+                .iter()
+                .rev()
+                .find(|w| !DETERMINERS.contains(&&*w.low))
+        })
+        .is_some_and(|w| PREPOSITIONS.contains(&&*w.low))
+}
+
+/// Role words that say a woman or a man, as compared.
+const WOMEN: &[&str] = &[
+    "mother",
+    "grandmother",
+    "sister",
+    "daughter",
+    "aunt",
+    "wife",
+    "niece",
+    "granddaughter",
+];
+const MEN: &[&str] = &[
+    "father",
+    "grandfather",
+    "brother",
+    "son",
+    "uncle",
+    "husband",
+    "nephew",
+    "grandson",
+];
+
+/// Whether `pronoun` cannot stand for `person`: "he" of "mother"; "they"
+/// of anyone, as it may name a group.
+fn clashes(pronoun: &str, person: &str) -> bool {
+    match pronoun {
+        "he" => WOMEN.contains(&person),
+        "she" => MEN.contains(&person),
+        _ => true,
+    }
 }
 
 /// The people of the group nearest before token `at` in its clause.
@@ -275,19 +337,31 @@ fn group_before(
 }
 
 /// The person after "by" following a passive participle at `at`.
-fn by_agent(toks: &[Token<'_>], at: usize) -> Option<Subject> {
+fn by_agent(text: &str, toks: &[Token<'_>], at: usize) -> Option<Subject> {
     let by = toks
         .get(at + 1..at + 3)?
         .iter()
         .position(|t| t.low == "by")?;
-    let t = toks.get(at + 2 + by)?;
-    if let Some((p, _)) = person(t, false) {
-        return Some(Subject::from([p]));
+    // "by the health visitor", "by Mrs Brown", "by Leah's mum": the
+    // people of the phrase after "by", one after another without
+    // punctuation between, named by the last.
+    let mut agent: Option<(String, usize)> = None;
+    for i in at + 2 + by..at + 6 + by {
+        let Some(t) = toks.get(i) else { break };
+        if let Some((_, end)) = &agent
+            && !text
+                .get(*end..t.start)
+                .is_some_and(|g| g.chars().all(char::is_whitespace))
+        {
+            break;
+        }
+        match person(t, false).or_else(|| party(toks, i)) {
+            Some((p, _)) => agent = Some((p, t.end)),
+            None if agent.is_some() => break,
+            None => {}
+        }
     }
-    // "by the health visitor": the first party of the phrase after "by".
-    (at + 2 + by..at + 6 + by)
-        .find_map(|i| party(toks, i))
-        .map(|(p, _)| Subject::from([p]))
+    agent.map(|(p, _)| Subject::from([p]))
 }
 
 /// The first person of each word whose subject in the sentence is never
@@ -296,11 +370,11 @@ fn by_agent(toks: &[Token<'_>], at: usize) -> Option<Subject> {
 pub(crate) fn swapped(sentence: &str, cited: &[&str]) -> Vec<String> {
     // What the sentence says each person does (the first word after
     // them), against everything the cited texts say anyone does.
-    let (said, _) = subjects(sentence);
+    let (said, _) = subjects(sentence, false);
     let mut source: Vec<(String, Subject)> = Vec::new();
     let mut people = BTreeSet::new();
     for c in cited {
-        let (s, m) = subjects(c);
+        let (s, m) = subjects(c, true);
         source.extend(s.into_iter().map(|(w, s, _)| (w, s)));
         people.extend(m);
     }
@@ -315,7 +389,9 @@ pub(crate) fn swapped(sentence: &str, cited: &[&str]) -> Vec<String> {
         if theirs.is_empty() || !subject.iter().all(|p| people.contains(p)) {
             continue;
         }
-        if theirs.iter().all(|s| s.is_disjoint(&subject))
+        if theirs
+            .iter()
+            .all(|s| s.is_disjoint(&subject) && !s.contains(ANYONE))
             && let Some(first) = subject.iter().next()
             && !out.contains(first)
         {

@@ -17,6 +17,10 @@ const COLLOCATION_WORDS_MAX: usize = 2;
 /// Priya up", "put the meeting off").
 const OBJECT_WORDS_MAX: usize = 2;
 
+/// Steps up WordNet's hypernyms a sentence's word may be from a cited
+/// word it says more broadly.
+const BROADER_LEVELS: usize = 2;
+
 /// Words remembered per thread before the memory is emptied: a bound on
 /// what a long-lived worker holds, far above one summary's vocabulary.
 const WORDS_CACHED_MAX: usize = 20_000;
@@ -184,6 +188,35 @@ impl Lex {
             }
         }
         out
+    }
+
+    /// The senses this word is a kind of, up to [`BROADER_LEVELS`] steps
+    /// up WordNet's hypernyms: "vehicle" of "car", "medication" of
+    /// "tablet". A sentence may say a cited thing more broadly.
+    pub(crate) fn broader(&self) -> Vec<SenseId> {
+        let Some(wn) = wordnet::get() else {
+            return Vec::new();
+        };
+        let mut out: Vec<SenseId> = Vec::new();
+        let mut level: Vec<SenseId> = self.senses.clone();
+        for _ in 0..BROADER_LEVELS {
+            let mut next = Vec::new();
+            for s in level {
+                for h in wn.hypernyms(s) {
+                    if !out.contains(&h) {
+                        out.push(h);
+                        next.push(h);
+                    }
+                }
+            }
+            level = next;
+        }
+        out
+    }
+
+    /// Whether one of this word's senses is among `senses`.
+    pub(crate) fn is_among(&self, senses: &[SenseId]) -> bool {
+        self.senses.iter().any(|s| senses.contains(s))
     }
 
     /// Whether `word` is one of this word's base forms.

@@ -43,13 +43,21 @@ pub(crate) fn party(toks: &[Token<'_>], at: usize) -> Option<(String, bool)> {
         let Some(start) = at.checked_sub(*back) else {
             return false;
         };
-        toks.get(start)
-            .is_some_and(|d| DETERMINERS.contains(&&*d.low))
-            && toks.get(start + 1..at).is_some_and(|between| {
-                between
-                    .iter()
-                    .all(|w| !w.is_capitalised() && !is_stopword(&w.low) && !w.is_number())
-            })
+        // A possessive opens the phrase as "her" does ("Ava's mum"),
+        // unless a noun follows, which the word only describes ("Ava's
+        // favourite thing").
+        toks.get(start).is_some_and(|d| {
+            DETERMINERS.contains(&&*d.low)
+                || (d.low.ends_with("'s")
+                    && start + 1 == at
+                    && !toks
+                        .get(at + 1)
+                        .is_some_and(|n| wordnet::get().is_some_and(|wn| wn.only_noun(&n.low))))
+        }) && toks.get(start + 1..at).is_some_and(|between| {
+            between
+                .iter()
+                .all(|w| !w.is_capitalised() && !is_stopword(&w.low) && !w.is_number())
+        })
     })?;
     // After a preposition the phrase is an object ("by the health
     // visitor", "with their father"): it names a party but does nothing.
@@ -77,9 +85,10 @@ fn names_party(word: &str) -> Option<String> {
         if let Some(hit) = cache.get(word) {
             return hit.clone();
         }
-        let party = wn
-            .names_party(word)
-            .then(|| canonical(&lemma(word)).to_string());
+        // A role word of the gate's own table by the word it stands for:
+        // WordNet's first "mum" is a chrysanthemum, its "mother" a person.
+        let group = canonical(&lemma(word)).to_string();
+        let party = (wn.names_party(word) || wn.names_party(&group)).then_some(group);
         if cache.len() >= WORDS_CACHED_MAX {
             cache.clear();
         }

@@ -15,6 +15,7 @@
 
 mod abstractive;
 mod chronology;
+mod clock;
 mod dates;
 mod detect;
 mod error;

@@ -11,8 +11,11 @@
 //! (`gate_eval/third.py`), written by hand in yet other registers and
 //! shapes before the gate's rules for contractions, phrasal verbs,
 //! antonyms and roles said by nouns, is scored the same way and was read
-//! only as totals while those rules were written. `GATE_EVAL_SHOW=kind`
-//! lists that kind's misses.
+//! only as totals while those rules were written. A fourth,
+//! `gate_eval/fourth.jsonl` (`gate_eval/fourth.py`), written by hand in
+//! five more registers, is read only before and after a round of changes
+//! tuned on the other three. `GATE_EVAL_SHOW=kind` lists that kind's
+//! misses.
 #![allow(clippy::unwrap_used, clippy::panic)]
 
 use std::collections::BTreeMap;
@@ -43,8 +46,9 @@ fn wordnet() -> bool {
 
 /// Least share of each kind the gate must get right: the issue's goal of
 /// 95% for every fault, and for faithful paraphrases what the gate reaches
-/// reading words through WordNet (98%; 88% on its own word tables, 84%
-/// before light verbs and -ise/-ice). "Opened the door" for "answered the
+/// reading words through WordNet (98%; 93% on its own word tables, 88%
+/// before times, implicatives and counts with their unit, 84% before
+/// light verbs and -ise/-ice). "Opened the door" for "answered the
 /// door" is still refused: WordNet has no sense the two share.
 const FLOORS: &[(&str, f64)] = &[
     ("faithful", 0.98),
@@ -62,11 +66,12 @@ const FLOORS: &[(&str, f64)] = &[
 /// (set, kind, floor), lower than with WordNet for faithful paraphrases
 /// and for roles said by nouns, which only WordNet tells are people.
 const WITHOUT_WORDNET: &[(&str, &str, f64)] = &[
-    ("set.jsonl", "faithful", 0.88),
-    ("second.jsonl", "faithful", 0.46),
+    ("set.jsonl", "faithful", 0.93),
+    ("second.jsonl", "faithful", 0.54),
     ("second.jsonl", "swapped_roles", 0.39),
-    ("third.jsonl", "faithful", 0.56),
+    ("third.jsonl", "faithful", 0.69),
     ("third.jsonl", "swapped_roles", 0.20),
+    ("fourth.jsonl", "swapped_roles", 0.20),
 ];
 
 fn field<'a>(line: &'a serde_json::Value, key: &str) -> &'a str {
@@ -78,18 +83,22 @@ fn field<'a>(line: &'a serde_json::Value, key: &str) -> &'a str {
 /// 92.5%, swapped roles 65.2% with WordNet and 39.1% without: parties
 /// named by nouns are known through WordNet), the issue's 95% where it is
 /// met. It was 49.4%, 91.7% and 39.1% before contractions, parties said by
-/// nouns, "before"/"after", derivational links and numbers in words. Far
-/// under the first set's figures: the first set's templates share its
-/// sentences' shapes, this set's paraphrases do not.
+/// nouns, "before"/"after", derivational links and numbers in words.
+/// Raised to faithful 64.1% (54.7% without WordNet), a flipped negation
+/// 95.0% and swapped roles 78.3% by possessives and open pronouns in the
+/// role check, broader words, refusals and "unless" as negation, "going
+/// to", "come"/"go"/"put" as light verbs and counts joined to their unit.
+/// Still under the first set's figures: the first set's templates share
+/// its sentences' shapes, this set's paraphrases do not.
 const SECOND_FLOORS: &[(&str, f64)] = &[
-    ("faithful", 0.53),
+    ("faithful", 0.64),
     ("changed_number", 0.95),
     ("changed_date", 0.95),
     ("moved_place", 0.95),
     ("wrong_person", 0.95),
     ("invented_event", 0.95),
-    ("flipped_negation", 0.92),
-    ("swapped_roles", 0.65),
+    ("flipped_negation", 0.95),
+    ("swapped_roles", 0.78),
 ];
 
 #[test]
@@ -107,21 +116,51 @@ fn the_gate_on_a_second_set_written_in_other_shapes() {
 /// without), a changed date 80.0%, a flipped negation 93.8%, swapped roles
 /// 20.0%, every other fault 100%; and once after: faithful 57.7% (56.9%
 /// without), a changed date 93.3%, a flipped negation 93.8%, swapped roles
-/// 66.7% with WordNet (20.0% without), every other fault 100%.
+/// 66.7% with WordNet (20.0% without), every other fault 100%. After the
+/// round the second set's floors name, and times of day: faithful 72.4%
+/// (69.1% without), swapped roles 73.3%, the rest as before.
 const THIRD_FLOORS: &[(&str, f64)] = &[
-    ("faithful", 0.57),
+    ("faithful", 0.72),
     ("changed_number", 0.95),
     ("changed_date", 0.93),
     ("moved_place", 0.95),
     ("wrong_person", 0.95),
     ("invented_event", 0.95),
     ("flipped_negation", 0.93),
-    ("swapped_roles", 0.66),
+    ("swapped_roles", 0.73),
 ];
 
 #[test]
 fn the_gate_on_a_third_set_in_other_registers() {
     evaluate("third.jsonl", THIRD_FLOORS, 15);
+}
+
+/// Floors on the fourth set (`gate_eval/fourth.py`), written by hand in
+/// registers the other three lack (youth offending, a crisis team's
+/// contacts, an SEN annual review, a misconduct hearing, discharge
+/// planning) and measured once before the gate was changed beside it:
+/// faithful 53.3% with WordNet or without, a wrong person 95.8%, a flipped
+/// negation 84.2% (89.5% without), swapped roles 66.7% (13.3% without),
+/// every other fault 100%; and once after the round tuned on the other
+/// three (the second set's floors name it): faithful 57.5% with WordNet
+/// or without, a flipped negation 89.5% (94.7% without), swapped roles
+/// 80.0% (20.0% without), the rest as before. Far from the first set's
+/// 98%: that round's rules carried over only in part to sentences they
+/// were not written from.
+const FOURTH_FLOORS: &[(&str, f64)] = &[
+    ("faithful", 0.57),
+    ("changed_number", 0.95),
+    ("changed_date", 0.95),
+    ("moved_place", 0.95),
+    ("wrong_person", 0.95),
+    ("invented_event", 0.95),
+    ("flipped_negation", 0.89),
+    ("swapped_roles", 0.80),
+];
+
+#[test]
+fn the_gate_on_a_fourth_set_in_other_registers() {
+    evaluate("fourth.jsonl", FOURTH_FLOORS, 15);
 }
 
 fn evaluate(file: &str, floors: &[(&str, f64)], least: usize) {

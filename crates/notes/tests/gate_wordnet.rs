@@ -222,3 +222,67 @@ fn a_phrasal_verb_split_by_its_object_is_one_verb() {
         "Mum postponed the meeting."
     ));
 }
+
+/// The line notes commands and pages show (issue 19): only when WordNet is
+/// missing, naming the folder and what the gate does without it.
+#[test]
+fn a_missing_wordnet_is_said_in_one_line() {
+    let missing = WordNetStatus::Missing {
+        dir: "/nowhere/wordnet".into(),
+        reason: "no index".into(),
+    };
+    let line = missing.missing_line().unwrap();
+    assert!(line.contains("`/nowhere/wordnet`"), "{line}");
+    assert!(line.contains("without lemmas and synonyms"), "{line}");
+    assert!(!line.contains('\n'));
+    let loaded = WordNetStatus::Loaded {
+        dir: "/usr/share/wordnet".into(),
+        words: 1,
+    };
+    assert_eq!(loaded.missing_line(), None);
+}
+
+/// A sentence may name a cited thing more broadly, two steps up WordNet's
+/// hypernyms (issue 19: "vehicle" of "car"), but not with the other
+/// polarity, and not more narrowly.
+#[test]
+fn a_broader_word_is_supported() {
+    if !wordnet() {
+        return;
+    }
+    let car = "A car was parked on the drive.";
+    assert!(passes("A vehicle was parked on the drive.", car));
+    assert!(!passes("No vehicle was parked on the drive.", car));
+    assert!(!passes(
+        "A car was parked on the drive.",
+        "A vehicle was parked on the drive."
+    ));
+}
+
+/// Roles said through a possessive ("Ava's mum") and a pronoun after two
+/// people in the cited text (issue 19: the third set's misses).
+#[test]
+fn roles_through_possessives_and_open_pronouns() {
+    if !wordnet() {
+        return;
+    }
+    let src = "Mum asked whether she could start giving Ava solid food.";
+    assert!(passes(
+        "Ava's mum asked if she could start giving Ava solid food.",
+        src
+    ));
+    let src = "Mrs Ali's neighbour has been collecting her pension.";
+    assert!(passes(
+        "Her neighbour has been collecting Mrs Ali's pension.",
+        src
+    ));
+    assert!(!passes(
+        "Mrs Ali has been collecting her neighbour's pension.",
+        src
+    ));
+    let told = "Dad told the school he keeps Leo at home.";
+    assert!(passes(
+        "Dad said to the school that he keeps Leo at home.",
+        told
+    ));
+}

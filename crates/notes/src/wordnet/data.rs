@@ -1,7 +1,7 @@
 //! WordNet's `data.*` files, read one synset at a time where the index
 //! points (its offsets are byte offsets into them), only for the senses the
-//! gate asks about: which lexicographer file a sense is in ("noun.person")
-//! and its derivationally related (`+`) pointers. Never
+//! gate asks about: which lexicographer file a sense is in ("noun.person"),
+//! its derivationally related (`+`) and its hypernym (`@`) pointers. Never
 //! loaded whole: a sense is read the first time it is asked about and
 //! remembered.
 
@@ -36,6 +36,9 @@ pub(crate) struct Synset {
     /// link between two words: (this synset's word number, the other
     /// synset, its word number), numbered from 1.
     pub(crate) derived: Vec<(u8, SenseId, u8)>,
+    /// The synsets it is a kind of (`@`: "car" is a kind of "motor
+    /// vehicle").
+    pub(crate) hypernyms: Vec<SenseId>,
 }
 
 /// The data files of one WordNet folder and the synsets read so far.
@@ -130,6 +133,10 @@ fn parse(line: &str) -> Option<Synset> {
             let from = u8::from_str_radix(ends.get(..2)?, 16).ok()?;
             let target = u8::from_str_radix(ends.get(2..)?, 16).ok()?;
             synset.derived.push((from, to, target));
+        } else if symbol == "@" {
+            synset
+                .hypernyms
+                .push(pos_letter(pos)?.sense(offset.parse().ok()?));
         }
     }
     Some(synset)
@@ -149,8 +156,12 @@ mod tests {
             Some(vec!["arrive".to_string(), "get".to_string()])
         );
         assert_eq!(
-            s.map(|s| s.derived),
+            s.as_ref().map(|s| s.derived.clone()),
             Some(vec![(1, Pos::Noun.sense(48_739), 1)])
+        );
+        assert_eq!(
+            s.map(|s| s.hypernyms),
+            Some(vec![Pos::Verb.sense(1_835_496)])
         );
     }
 }

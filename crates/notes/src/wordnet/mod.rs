@@ -28,6 +28,10 @@ pub(crate) use morphy::Pos;
 /// "beget", which is also "father").
 pub(crate) const SENSES_KEPT: usize = 2;
 
+/// Senses kept of a collocation ("pick up", "put on"), under the same
+/// rule: "put on" is "gain" in its fourth.
+pub(crate) const COLLOCATION_SENSES_KEPT: usize = 4;
+
 /// The environment variable naming the folder of WordNet's files.
 pub const WORDNET_ENV: &str = "CLEARSTONE_WORDNET";
 
@@ -92,6 +96,20 @@ pub enum WordNetStatus {
     Loaded { dir: PathBuf, words: usize },
     /// Not loaded: the gate uses its own word tables only.
     Missing { dir: PathBuf, reason: String },
+}
+
+impl WordNetStatus {
+    /// The one line a notes command or page shows when WordNet is missing,
+    /// so that a practitioner knows why more faithful sentences are marked.
+    pub fn missing_line(&self) -> Option<String> {
+        match self {
+            Self::Loaded { .. } => None,
+            Self::Missing { dir, .. } => Some(format!(
+                "WordNet is not installed at `{}`: the citation gate runs without lemmas and synonyms",
+                dir.display()
+            )),
+        }
+    }
 }
 
 fn read(path: &Path) -> Result<String, WordNetError> {
@@ -161,7 +179,14 @@ impl WordNet {
             let mut offsets = f;
             let first = u32::try_from(self.senses.len()).map_err(|_| n + 1)?;
             let mut count = 0u16;
-            for _ in 0..synsets.min(SENSES_KEPT).min(tagged.max(1)) {
+            // A collocation's senses are each narrower than a word's, and
+            // it is read only where its words stand together.
+            let kept = if lemma.contains('_') {
+                COLLOCATION_SENSES_KEPT
+            } else {
+                SENSES_KEPT
+            };
+            for _ in 0..synsets.min(kept).min(tagged.max(1)) {
                 let offset: u32 = offsets.next().and_then(|o| o.parse().ok()).ok_or(n + 1)?;
                 self.senses.push(pos.sense(offset));
                 count += 1;
@@ -245,6 +270,11 @@ impl WordNet {
         self.heads.contains(word)
     }
 
+    /// Whether `word` (any form) is a noun and never a verb ("thing").
+    pub(crate) fn only_noun(&self, word: &str) -> bool {
+        !self.morphy(word, Pos::Noun).is_empty() && self.morphy(word, Pos::Verb).is_empty()
+    }
+
     /// Whether `word` is a lemma of WordNet in any part of speech.
     pub(crate) fn knows(&self, word: &str) -> bool {
         self.words.contains_key(word)
@@ -261,6 +291,14 @@ impl WordNet {
                 .and_then(|s| self.data.synset(*s))
                 .is_some_and(|s| matches!(s.lexname, data::LEX_NOUN_PERSON | data::LEX_NOUN_GROUP))
         })
+    }
+
+    /// The synsets `sense` is a kind of ("motor vehicle" of "car").
+    pub(crate) fn hypernyms(&self, sense: SenseId) -> Vec<SenseId> {
+        self.data
+            .synset(sense)
+            .map(|s| s.hypernyms.clone())
+            .unwrap_or_default()
     }
 
     /// The links WordNet draws from the words of the synset `sense` to

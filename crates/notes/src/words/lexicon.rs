@@ -231,6 +231,8 @@ pub(super) const NEGATORS: &[&str] = &[
     "neither",
     "nor",
     "without",
+    // "unless he left" is "if he did not leave".
+    "unless",
     "cannot",
     "didn't",
     "doesn't",
@@ -267,11 +269,17 @@ pub(super) const NEGATIVE_FORMS: &[(&str, &str)] = &[
     ("decline", "agree"),
     ("refuse", "agree"),
     ("fail", "manage"),
+    ("deny", "admit"),
     ("unsettled", "settle"),
     ("untidy", "tidy"),
     ("dirty", "clean"),
     ("unannounced", "announce"),
 ];
+
+/// Words that, negated, negate the act they govern ("was not able to
+/// speak" did not speak; "refused to let me see" did not let me see),
+/// as their negative forms do ("unable", "refused", "failed", "denied").
+pub(super) const IMPLICATIVE: &[&str] = &["able", "manage", "agree", "allow", "let", "admit"];
 
 /// Words used for one another, each mapped to the first of its group.
 pub(super) const SYNONYMS: &[&[&str]] = &[

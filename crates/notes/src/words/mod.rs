@@ -8,8 +8,8 @@ use std::borrow::Cow;
 mod lexicon;
 
 use lexicon::{
-    CLAUSE_BREAKS, DISCOURSE, IRREGULAR, NEGATIVE_FORMS, NEGATORS, NUMBER_WORDS, STOPWORDS,
-    SYNONYMS,
+    CLAUSE_BREAKS, DISCOURSE, IMPLICATIVE, IRREGULAR, NEGATIVE_FORMS, NEGATORS, NUMBER_WORDS,
+    STOPWORDS, SYNONYMS,
 };
 
 /// One word or number of a text, with where it is.
@@ -184,6 +184,18 @@ pub(crate) fn number_value(lower: &str) -> Option<u64> {
     word(lower)
 }
 
+/// A count joined to its unit by a hyphen ("two-day", "3-week"): the
+/// count and the unit's canonical lemma. Not a number of two words
+/// ("thirty-eight"), which [`number_value`] reads whole.
+pub(crate) fn number_compound(lower: &str) -> Option<(u64, String)> {
+    if number_value(lower).is_some() {
+        return None;
+    }
+    let (head, unit) = lower.split_once('-')?;
+    let n = number_value(head)?;
+    (!unit.is_empty() && !unit.contains('-')).then(|| (n, canonical(&lemma(unit)).to_string()))
+}
+
 /// The value of a number written in several words ("four hundred and
 /// twenty", "three thousand"), with the tokens it spans: runs of number
 /// words, "and" allowed after "hundred" or "thousand".
@@ -314,6 +326,17 @@ pub(crate) struct Content {
     pub(crate) at: usize,
 }
 
+/// Whether token `at` is the "going" of "going to" before a verb, which
+/// says no more than "will" ("is going to phone"); not "going to the shop".
+fn is_future(toks: &[Token<'_>], at: usize) -> bool {
+    let word = |i: usize| toks.get(i).map(|t| &*t.low);
+    word(at) == Some("going")
+        && word(at + 1) == Some("to")
+        && toks
+            .get(at + 2)
+            .is_some_and(|v| !v.is_capitalised() && !is_stopword(&v.low) && !v.is_number())
+}
+
 /// How many content words a negator reaches: the one it governs ("did not
 /// attend", "no concerns"), not the rest of the clause, whose words keep
 /// their own polarity ("no concerns about the home").
@@ -327,7 +350,8 @@ pub(crate) fn content(text: &str) -> Vec<Content> {
     let mut reach = 0usize;
     let mut last_end = 0usize;
     let mut after_number = false;
-    for (at, t) in tokens(text).into_iter().enumerate() {
+    let toks = tokens(text);
+    for (at, t) in toks.iter().enumerate() {
         // Punctuation between words ends a clause, and a negation with it.
         if text
             .get(last_end..t.start)
@@ -348,7 +372,7 @@ pub(crate) fn content(text: &str) -> Vec<Content> {
         // "Two times" is "twice": after a number, "times" is its unit.
         let multiplier = low == "times" && after_number;
         after_number = number_value(&low).is_some();
-        if is_stopword(&low) || after_number || multiplier {
+        if is_stopword(&low) || after_number || multiplier || is_future(&toks, at) {
             continue;
         }
         let lem = lemma(&low);
@@ -358,6 +382,9 @@ pub(crate) fn content(text: &str) -> Vec<Content> {
         };
         let negated = (reach > 0) != inherent;
         reach = reach.saturating_sub(1);
+        if negated && IMPLICATIVE.contains(&word.as_str()) {
+            reach = NEGATION_REACH;
+        }
         out.push(Content { word, negated, at });
     }
     out
@@ -390,6 +417,31 @@ mod tests {
     }
 
     #[test]
+    fn going_to_before_a_verb_is_will() {
+        assert!(
+            content("Dad is going to phone.")
+                .iter()
+                .all(|c| !c.word.starts_with("go"))
+        );
+        assert!(
+            content("Dad is going to the shop.")
+                .iter()
+                .any(|c| c.word.starts_with("go"))
+        );
+    }
+
+    #[test]
+    fn a_count_joined_to_its_unit() {
+        assert_eq!(number_compound("two-day"), Some((2, "day".to_string())));
+        assert_eq!(
+            number_compound("three-weeks"),
+            Some((3, "week".to_string()))
+        );
+        assert_eq!(number_compound("thirty-eight"), None);
+        assert_eq!(number_compound("after-school"), None);
+    }
+
+    #[test]
     fn times_after_a_number_is_its_unit() {
         assert!(content("seen two times").iter().all(|c| c.word != "time"));
         assert!(content("at times").iter().any(|c| c.word == "time"));
@@ -413,5 +465,18 @@ mod tests {
         assert!(play.is_some_and(|p| !p.negated));
         let missed = content("Amelia missed school.");
         assert!(missed.iter().any(|c| c.word == "attend" && c.negated));
+        // A negated "able" or a refusal negates what it governs.
+        for text in [
+            "I wasn't able to speak to Tom.",
+            "I was unable to speak to Tom.",
+            "Tom refused to speak to me.",
+            "Unless he speaks to me.",
+        ] {
+            let c = content(text);
+            let speak = c.iter().find(|c| c.word == "speak");
+            assert!(speak.is_some_and(|s| s.negated), "{text}");
+        }
+        let c = content("Tom agreed to speak to me.");
+        assert!(c.iter().any(|c| c.word == "speak" && !c.negated));
     }
 }

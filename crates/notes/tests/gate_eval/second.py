@@ -13,7 +13,7 @@ read as a whole, never sentence by sentence, while the gate is changed.
 
     python3 second.py > second.jsonl
 """
-import json
+import held_out
 
 # (note sentence, faithful paraphrases, {fault kind: [sentences]})
 S = [
@@ -429,22 +429,6 @@ S = [
 ]
 
 
-def main():
-    out = []
-    for cited, faithful, faults in S:
-        for f in faithful:
-            out.append({"kind": "faithful", "cited": cited, "sentence": f})
-        for kind, fs in faults.items():
-            for f in fs:
-                out.append({"kind": kind, "cited": cited, "sentence": f})
-    out.sort(key=lambda o: (o["kind"], o["cited"], o["sentence"]))
-    counts = {}
-    for o in out:
-        counts[o["kind"]] = counts.get(o["kind"], 0) + 1
-        print(json.dumps(o, ensure_ascii=False))
-    print(counts, file=sys.stderr)
-
 
 if __name__ == "__main__":
-    import sys
-    main()
+    held_out.write(S)

@@ -12,8 +12,7 @@ and only as totals in between.
 
     python3 third.py > third.jsonl
 """
-import json
-import sys
+import held_out
 
 # (note sentence, faithful paraphrases, {fault kind: [sentences]})
 S = [
@@ -301,21 +300,6 @@ S = [
 ]
 
 
-def main():
-    out = []
-    for cited, faithful, faults in S:
-        for f in faithful:
-            out.append({"kind": "faithful", "cited": cited, "sentence": f})
-        for kind, fs in faults.items():
-            for f in fs:
-                out.append({"kind": kind, "cited": cited, "sentence": f})
-    out.sort(key=lambda o: (o["kind"], o["cited"], o["sentence"]))
-    counts = {}
-    for o in out:
-        counts[o["kind"]] = counts.get(o["kind"], 0) + 1
-        print(json.dumps(o, ensure_ascii=False))
-    print(counts, file=sys.stderr)
-
 
 if __name__ == "__main__":
-    main()
+    held_out.write(S)

@@ -11,7 +11,7 @@ use axum::http::HeaderMap;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{MethodRouter, post};
-use clearstone_engine::note_text::Verdict;
+use clearstone_engine::note_text::{Verdict, wordnet};
 use clearstone_engine::{ModelAct, NoteScope, NotesSummary, SOURCES_SUMMARY_SENTENCES};
 
 use super::Pages;
@@ -47,6 +47,8 @@ struct ModelPage {
     key: String,
     confirmable: bool,
     masked_notes: usize,
+    /// Said when the gate runs without WordNet.
+    wordnet_missing: Option<String>,
 }
 
 fn rows(summary: &NotesSummary) -> Vec<Row> {
@@ -111,6 +113,7 @@ async fn summarise(
                     key: String::new(),
                     confirmable: false,
                     masked_notes: 0,
+                    wordnet_missing: None,
                 },
             );
         };
@@ -146,6 +149,7 @@ async fn summarise(
                     confirmable: summary.confirmable(),
                     key: summary.key.clone(),
                     masked_notes: summary.masked_notes,
+                    wordnet_missing: wordnet::status().missing_line(),
                 },
             ),
             Err(e) => problem(chrome, &e),

@@ -9,6 +9,7 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
+use clearstone_engine::note_text::wordnet;
 use clearstone_engine::{
     ChronologyLine, EngineError, FailingSentence, NewNote, NoteView, NotesWithSources, Session,
     SignOff,
@@ -63,6 +64,8 @@ struct SourcesPage {
     model: Option<String>,
     chronology: Vec<ChronologyRow>,
     masked_notes: usize,
+    /// Said when the gate runs without WordNet.
+    wordnet_missing: Option<String>,
     revealed: bool,
     errors: Vec<FieldError>,
     new_text: String,
@@ -244,6 +247,7 @@ fn draw(
             model,
             chronology,
             masked_notes: found.masked_notes,
+            wordnet_missing: wordnet::status().missing_line(),
             revealed: reveal,
             errors,
             new_text: typed.text,
