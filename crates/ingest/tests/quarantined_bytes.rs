@@ -76,3 +76,136 @@ fn rows_quarantined_as_invalid_utf8_are_released_by_declaring_the_encoding_issue
     let declared = compile(&jsonl_mapping("encoding = \"iso-8859-1\""));
     assert_eq!(replayed(&out, &declared), vec![Ok("Caf\u{e9}".to_string())]);
 }
+
+const ROW_BYTES_MAX: usize = clearstone_model::limits::ROW_BYTES_MAX;
+
+/// A CSV of `id,name,email` whose row 2 (line 3) is `2,<long>,` and whose
+/// later rows land, then the lines those rows were read at.
+fn long_row(long: &[u8], mapping_extra: &str) -> support::Outcome {
+    let dir = tempfile::tempdir().unwrap();
+    let mut file = b"id,name,email\n1,Ann,\n2,".to_vec();
+    file.extend_from_slice(long);
+    file.extend_from_slice(b",\n3,Cat,\n4,\"Dan\nDay\",\n5,Eve,\n");
+    let m = csv_mapping("p.csv", mapping_extra);
+    ingest_file(dir.path(), "p.csv", &file, &m)
+}
+
+/// The quarantined record of a cut row: at its line, said to be too long,
+/// kept to the limit and never released by replaying it as stored.
+fn assert_cut(out: &support::Outcome, line: u64, size: usize) {
+    out.result.as_ref().unwrap();
+    let q = out.quarantine();
+    assert_eq!(q.len(), 1, "{:?}", out.quarantined_at());
+    assert_eq!(q[0].line, line);
+    // The size said is the record's in the source, give or take its quotes
+    // and delimiters.
+    let said: usize = q[0]
+        .reason
+        .strip_prefix("record of ")
+        .and_then(|r| r.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{}", q[0].reason));
+    assert!(said.abs_diff(size) <= 8, "{said} against {size}");
+    assert!(
+        q[0].reason.contains("exceeds row_bytes_max"),
+        "{}",
+        q[0].reason
+    );
+    assert!(
+        q[0].raw.len() <= ROW_BYTES_MAX + 4,
+        "{} bytes kept",
+        q[0].raw.len()
+    );
+    let m = compile(&csv_mapping("p.csv", ""));
+    let again = remap(
+        &m,
+        &q[0].raw,
+        q[0].header.as_deref(),
+        q[0].line,
+        Timestamp(2000),
+    );
+    let e = again.unwrap_err();
+    assert!(e.reason.contains("corrected file"), "{}", e.reason);
+}
+
+#[test]
+fn a_csv_record_past_the_row_limit_is_cut_as_it_is_read_and_the_rows_after_land_issue_15() {
+    let mb = 3 << 20;
+    // One long line, unquoted.
+    let out = long_row(&vec![b'x'; mb], "");
+    assert_cut(&out, 3, mb + 3);
+    assert_eq!(out.passed(), vec![2, 4, 5, 7]);
+    assert_eq!(out.value("hr:person:4", "name").unwrap().0, "Dan Day");
+
+    // A quoted field over many lines, a doubled quote where the cut falls
+    // between its two halves, and a quoted field that opens in the part cut
+    // away: the record still ends where the source's does.
+    let mut lines = b"\"".to_vec();
+    lines.extend(std::iter::repeat_n(b"y".repeat(99).into_iter().chain([b'\n']), 30_000).flatten());
+    lines.extend_from_slice(b"\"");
+    let out = long_row(&lines, "");
+    assert_cut(&out, 3, lines.len() + 3);
+    assert_eq!(out.passed(), vec![2, 30_004, 30_005, 30_007]);
+
+    let mut split = b"\"".to_vec();
+    split.extend(std::iter::repeat_n(b'x', ROW_BYTES_MAX - 3 - 2));
+    split.extend_from_slice(b"\"\"and more\"");
+    split.extend(std::iter::repeat_n(b'z', 1000));
+    let out = long_row(&split, "");
+    out.result.as_ref().unwrap();
+    assert_eq!(out.passed(), vec![2, 4, 5, 7]);
+
+    let mut opens_late = vec![b'x'; 2 << 20];
+    opens_late.extend_from_slice(b",\"a\nb\nc\"");
+    let out = long_row(&opens_late, "");
+    assert_cut(&out, 3, opens_late.len() + 3);
+    assert_eq!(out.passed(), vec![2, 6, 7, 9]);
+
+    // With quoting off every line break ends a record.
+    let out = long_row(&vec![b'"'; mb], "quote = \"\"");
+    out.result.as_ref().unwrap();
+    assert_eq!(out.quarantined_at()[0].0, 3);
+}
+
+#[test]
+fn an_invalid_byte_after_a_cut_record_is_charged_to_its_own_row_issue_15() {
+    let mut long = vec![b'x'; 2 << 20];
+    long.extend_from_slice(b",\n6,Bad\x81Byte");
+    let out = long_row(&long, "encoding = \"windows-1252\"");
+    out.result.as_ref().unwrap();
+    assert_eq!(
+        out.quarantined_at(),
+        vec![(3, String::new()), (4, "name".to_string())]
+    );
+    assert_eq!(out.passed(), vec![2, 5, 6, 8]);
+}
+
+#[test]
+fn a_json_line_past_the_row_limit_is_never_held_whole_issue_15() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut lines = b"{\"id\": 1, \"name\": \"Ann\"}\n{\"id\": 2, \"name\": \"".to_vec();
+    lines.extend(std::iter::repeat_n(b'x', 3 << 20));
+    lines.extend_from_slice(b"\"}\r\n{\"id\": 3, \"name\": \"Cat\"}\n");
+    let out = ingest_file(dir.path(), "p.jsonl", &lines, &jsonl_mapping(""));
+    out.result.as_ref().unwrap();
+    assert_eq!(out.quarantined_at(), vec![(2, String::new())]);
+    let q = out.quarantine()[0];
+    assert!(
+        q.raw.len() <= ROW_BYTES_MAX + 4,
+        "{} bytes kept",
+        q.raw.len()
+    );
+    assert!(q.reason.contains("row_bytes_max"), "{}", q.reason);
+    assert_eq!(out.value("hr:person:3", "name").unwrap().0, "Cat");
+    let m = compile(&jsonl_mapping(""));
+    let e = remap(&m, &q.raw, None, q.line, Timestamp(2000)).unwrap_err();
+    assert!(e.reason.contains("corrected file"), "{}", e.reason);
+
+    // A line just within the limit, ended by `\r\n`, still lands.
+    let mut fits = b"{\"id\": 4, \"name\": \"Fay\", \"pad\": \"".to_vec();
+    fits.resize(ROW_BYTES_MAX - 2, b'y');
+    fits.extend_from_slice(b"\"}\r\n");
+    let out = ingest_file(dir.path(), "p.jsonl", &fits, &jsonl_mapping(""));
+    out.result.as_ref().unwrap();
+    assert_eq!(out.passed(), vec![1]);
+}

@@ -5,7 +5,10 @@
 use std::collections::VecDeque;
 use std::io::Read;
 
+use clearstone_model::limits;
 use encoding_rs::{DecoderResult, Encoding};
+
+use super::quotes::Quotes;
 
 const BUFFER_BYTES: usize = 64 * 1024;
 /// U+FFFD stands in for a sequence that is invalid in the encoding; the
@@ -39,6 +42,27 @@ pub(crate) struct Text<R> {
     /// windows-1252 whose every such byte is UTF-8 is UTF-8.
     utf8_like: u64,
     not_utf8: u64,
+    cut: Option<Cut>,
+}
+
+/// Cuts every CSV record at `limits::ROW_BYTES_MAX` bytes as the text
+/// passes, so that a record of any length (a 1 GB line, or a quoted field
+/// over many lines) is never held whole: it is quarantined from what is
+/// kept. Where bytes were dropped, a NUL (which no text the reader accepts
+/// holds) marks the record as cut, and a quote closes a quoted field the
+/// cut began in, so that the CSV reader ends the record where the source
+/// does.
+struct Cut {
+    /// The reader's quoting, to tell a line break inside a quoted field
+    /// from the end of a record; `None` when quoting is off.
+    quotes: Option<(Quotes, u8)>,
+    record_bytes: usize,
+    /// While cutting: whether the cut began inside a quoted field.
+    cutting: Option<bool>,
+    dropped: u64,
+    /// Where each cut record's marker sits, and how many bytes it dropped.
+    cuts: VecDeque<(u64, u64)>,
+    kept: Vec<u8>,
 }
 
 impl<R: Read> Text<R> {
@@ -66,7 +90,36 @@ impl<R: Read> Text<R> {
             bad: VecDeque::new(),
             utf8_like: 0,
             not_utf8: 0,
+            cut: None,
         }
+    }
+
+    /// Cuts CSV records longer than `limits::ROW_BYTES_MAX` (see [`Cut`]),
+    /// read with `delimiter` and `quote` (`None`: quoting off).
+    pub fn cut_records(mut self, delimiter: u8, quote: Option<u8>) -> Self {
+        self.cut = Some(Cut {
+            quotes: quote.map(|q| (Quotes::new(delimiter, q), q)),
+            record_bytes: 0,
+            cutting: None,
+            dropped: 0,
+            cuts: VecDeque::new(),
+            kept: Vec::new(),
+        });
+        self
+    }
+
+    /// The bytes dropped from the record ending before `end`, if it was cut
+    /// (records must be asked for in order).
+    pub fn cut_before(&mut self, end: u64) -> Option<u64> {
+        let cut = self.cut.as_mut()?;
+        let mut dropped = None;
+        while let Some(&(at, n)) = cut.cuts.front()
+            && at < end
+        {
+            cut.cuts.pop_front();
+            dropped = Some(n);
+        }
+        dropped
     }
 
     /// Whether the source, declared in a single-byte code page, reads as
@@ -114,6 +167,13 @@ impl<R: Read> Text<R> {
     fn fill(&mut self) -> std::io::Result<()> {
         self.offset += self.out_len as u64;
         self.out_at = 0;
+        // A stretch cut away whole leaves nothing, which is not the end.
+        while self.fill_once()? {}
+        Ok(())
+    }
+
+    /// Fills `out` once; whether it must be filled again.
+    fn fill_once(&mut self) -> std::io::Result<bool> {
         self.out_len = match self.decoder.as_mut() {
             None => self.inner.read(&mut self.out)?,
             Some(_) => self.decode()?,
@@ -125,10 +185,82 @@ impl<R: Read> Text<R> {
         {
             self.note_undefined();
         }
+        if self.cut.is_some() {
+            let read = self.out_len;
+            self.cut_long_records();
+            return Ok(read > 0 && self.out_len == 0);
+        }
         if self.track {
             self.note_breaks();
         }
-        Ok(())
+        Ok(false)
+    }
+
+    /// Drops what records hold past `limits::ROW_BYTES_MAX` from `out`,
+    /// noting line breaks (the dropped ones too, so that later records keep
+    /// their physical lines) as `note_breaks` does.
+    fn cut_long_records(&mut self) {
+        let Some(cut) = self.cut.as_mut() else { return };
+        let mut kept = std::mem::take(&mut cut.kept);
+        kept.clear();
+        let input = self.out.get(..self.out_len).unwrap_or_default();
+        let base = self.offset;
+        // Invalid sequences found in this stretch, at their places before
+        // the cut: moved to their places after it.
+        let first_bad = self.bad.partition_point(|b| *b < base);
+        let mut bad: VecDeque<u64> = self.bad.drain(first_bad..).collect();
+        for (i, &b) in input.iter().enumerate() {
+            while bad.front().is_some_and(|at| *at <= base + i as u64) {
+                bad.pop_front();
+                self.bad.push_back(base + kept.len() as u64);
+            }
+            let brk = b == b'\r' || b == b'\n';
+            let quoted = cut
+                .quotes
+                .as_ref()
+                .is_some_and(|(q, _)| q.in_quoted_field());
+            if brk && !quoted {
+                if let Some(was_quoted) = cut.cutting.take() {
+                    kept.push(super::CUT);
+                    if let (true, Some((_, q))) = (was_quoted, &cut.quotes) {
+                        kept.push(*q);
+                    }
+                    cut.cuts.push_back((base + kept.len() as u64, cut.dropped));
+                    cut.dropped = 0;
+                }
+                cut.record_bytes = 0;
+            } else {
+                cut.record_bytes += 1;
+                if cut.cutting.is_none() && cut.record_bytes > limits::ROW_BYTES_MAX {
+                    cut.cutting = Some(quoted);
+                }
+            }
+            if self.track && brk {
+                let new_line = b == b'\r' || !self.prev_cr;
+                self.breaks.push_back((base + kept.len() as u64, new_line));
+            }
+            self.prev_cr = b == b'\r';
+            match cut.cutting {
+                Some(_) => cut.dropped += 1,
+                None => kept.push(b),
+            }
+            if let Some((q, _)) = cut.quotes.as_mut() {
+                q.feed(b, 0);
+            }
+        }
+        for _ in bad {
+            self.bad.push_back(base + kept.len() as u64);
+        }
+        if self.out_len == 0 && cut.cutting.take().is_some() {
+            // The last record had no line break after it.
+            kept.push(super::CUT);
+            cut.cuts.push_back((base + 1, cut.dropped));
+        }
+        self.out_len = kept.len();
+        if kept.len() < BUFFER_BYTES {
+            kept.resize(BUFFER_BYTES, 0);
+        }
+        cut.kept = std::mem::replace(&mut self.out, kept);
     }
 
     fn decode(&mut self) -> std::io::Result<usize> {
