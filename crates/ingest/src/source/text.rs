@@ -201,18 +201,29 @@ impl<R: Read> Text<R> {
     /// their physical lines) as `note_breaks` does.
     fn cut_long_records(&mut self) {
         let Some(cut) = self.cut.as_mut() else { return };
-        let mut kept = std::mem::take(&mut cut.kept);
-        kept.clear();
         let input = self.out.get(..self.out_len).unwrap_or_default();
         let base = self.offset;
-        // Invalid sequences found in this stretch, at their places before
-        // the cut: moved to their places after it.
-        let first_bad = self.bad.partition_point(|b| *b < base);
-        let mut bad: VecDeque<u64> = self.bad.drain(first_bad..).collect();
+        // What is kept of `input`, built only once a cut is met: most
+        // stretches have none and stay as they are.
+        let mut kept: Option<Vec<u8>> = None;
+        // Invalid sequences found past the start of a cut in this stretch,
+        // at their places before it: moved to their places after it.
+        let mut bad = VecDeque::new();
+        if cut.cutting.is_some() {
+            kept = Some(Self::start_kept(
+                &mut cut.kept,
+                &mut self.bad,
+                &mut bad,
+                input,
+                base,
+                0,
+            ));
+        }
         for (i, &b) in input.iter().enumerate() {
-            while bad.front().is_some_and(|at| *at <= base + i as u64) {
+            let at = base + kept.as_ref().map_or(i, Vec::len) as u64;
+            while bad.front().is_some_and(|x| *x <= base + i as u64) {
                 bad.pop_front();
-                self.bad.push_back(base + kept.len() as u64);
+                self.bad.push_back(at);
             }
             let brk = b == b'\r' || b == b'\n';
             let quoted = cut
@@ -220,12 +231,14 @@ impl<R: Read> Text<R> {
                 .as_ref()
                 .is_some_and(|(q, _)| q.in_quoted_field());
             if brk && !quoted {
-                if let Some(was_quoted) = cut.cutting.take() {
-                    kept.push(super::CUT);
+                if let Some(was_quoted) = cut.cutting.take()
+                    && let Some(k) = kept.as_mut()
+                {
+                    k.push(super::CUT);
                     if let (true, Some((_, q))) = (was_quoted, &cut.quotes) {
-                        kept.push(*q);
+                        k.push(*q);
                     }
-                    cut.cuts.push_back((base + kept.len() as u64, cut.dropped));
+                    cut.cuts.push_back((base + k.len() as u64, cut.dropped));
                     cut.dropped = 0;
                 }
                 cut.record_bytes = 0;
@@ -233,34 +246,66 @@ impl<R: Read> Text<R> {
                 cut.record_bytes += 1;
                 if cut.cutting.is_none() && cut.record_bytes > limits::ROW_BYTES_MAX {
                     cut.cutting = Some(quoted);
+                    if kept.is_none() {
+                        kept = Some(Self::start_kept(
+                            &mut cut.kept,
+                            &mut self.bad,
+                            &mut bad,
+                            input,
+                            base,
+                            i,
+                        ));
+                    }
                 }
             }
             if self.track && brk {
+                let at = base + kept.as_ref().map_or(i, Vec::len) as u64;
                 let new_line = b == b'\r' || !self.prev_cr;
-                self.breaks.push_back((base + kept.len() as u64, new_line));
+                self.breaks.push_back((at, new_line));
             }
             self.prev_cr = b == b'\r';
-            match cut.cutting {
-                Some(_) => cut.dropped += 1,
-                None => kept.push(b),
+            match (cut.cutting, kept.as_mut()) {
+                (Some(_), _) => cut.dropped += 1,
+                (None, Some(k)) => k.push(b),
+                (None, None) => {}
             }
             if let Some((q, _)) = cut.quotes.as_mut() {
                 q.feed(b, 0);
             }
         }
-        for _ in bad {
-            self.bad.push_back(base + kept.len() as u64);
-        }
         if self.out_len == 0 && cut.cutting.take().is_some() {
             // The last record had no line break after it.
-            kept.push(super::CUT);
             cut.cuts.push_back((base + 1, cut.dropped));
+            kept = Some(vec![super::CUT]);
+        }
+        let Some(mut kept) = kept else { return };
+        for _ in bad {
+            self.bad.push_back(base + kept.len() as u64);
         }
         self.out_len = kept.len();
         if kept.len() < BUFFER_BYTES {
             kept.resize(BUFFER_BYTES, 0);
         }
         cut.kept = std::mem::replace(&mut self.out, kept);
+    }
+
+    /// The kept part of a stretch whose first cut begins at `from`: the
+    /// bytes before it, and the invalid sequences after it set aside in
+    /// `moved` to be placed again.
+    fn start_kept(
+        spare: &mut Vec<u8>,
+        all_bad: &mut VecDeque<u64>,
+        moved: &mut VecDeque<u64>,
+        input: &[u8],
+        base: u64,
+        from: usize,
+    ) -> Vec<u8> {
+        let first = all_bad.partition_point(|b| *b < base + from as u64);
+        moved.extend(all_bad.drain(first..));
+        let mut kept = std::mem::take(spare);
+        kept.clear();
+        kept.extend_from_slice(input.get(..from).unwrap_or_default());
+        kept
     }
 
     fn decode(&mut self) -> std::io::Result<usize> {
