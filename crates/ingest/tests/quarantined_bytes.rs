@@ -137,6 +137,13 @@ fn a_csv_record_past_the_row_limit_is_cut_as_it_is_read_and_the_rows_after_land_
     assert_eq!(out.passed(), vec![2, 4, 5, 7]);
     assert_eq!(out.value("hr:person:4", "name").unwrap().0, "Dan Day");
 
+    // The line break that ends it opening a stretch of text read (64 KiB):
+    // the header and row 1 take 21 bytes, `2,` and the `,` after it 3.
+    let to_break = 20 * 65_536 - 21 - 3;
+    let out = long_row(&vec![b'x'; to_break], "");
+    assert_cut(&out, 3, to_break + 3);
+    assert_eq!(out.passed(), vec![2, 4, 5, 7]);
+
     // A quoted field over many lines, a doubled quote where the cut falls
     // between its two halves, and a quoted field that opens in the part cut
     // away: the record still ends where the source's does.

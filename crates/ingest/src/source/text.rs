@@ -209,16 +209,6 @@ impl<R: Read> Text<R> {
         // Invalid sequences found past the start of a cut in this stretch,
         // at their places before it: moved to their places after it.
         let mut bad = VecDeque::new();
-        if cut.cutting.is_some() {
-            kept = Some(Self::start_kept(
-                &mut cut.kept,
-                &mut self.bad,
-                &mut bad,
-                input,
-                base,
-                0,
-            ));
-        }
         for (i, &b) in input.iter().enumerate() {
             let at = base + kept.as_ref().map_or(i, Vec::len) as u64;
             while bad.front().is_some_and(|x| *x <= base + i as u64) {
@@ -231,9 +221,11 @@ impl<R: Read> Text<R> {
                 .as_ref()
                 .is_some_and(|(q, _)| q.in_quoted_field());
             if brk && !quoted {
-                if let Some(was_quoted) = cut.cutting.take()
-                    && let Some(k) = kept.as_mut()
-                {
+                if let Some(was_quoted) = cut.cutting.take() {
+                    // A cut that began in an earlier stretch ends here.
+                    let k = kept.get_or_insert_with(|| {
+                        Self::start_kept(&mut cut.kept, &mut self.bad, &mut bad, input, base, i)
+                    });
                     k.push(super::CUT);
                     if let (true, Some((_, q))) = (was_quoted, &cut.quotes) {
                         k.push(*q);
@@ -246,16 +238,6 @@ impl<R: Read> Text<R> {
                 cut.record_bytes += 1;
                 if cut.cutting.is_none() && cut.record_bytes > limits::ROW_BYTES_MAX {
                     cut.cutting = Some(quoted);
-                    if kept.is_none() {
-                        kept = Some(Self::start_kept(
-                            &mut cut.kept,
-                            &mut self.bad,
-                            &mut bad,
-                            input,
-                            base,
-                            i,
-                        ));
-                    }
                 }
             }
             if self.track && brk {
@@ -265,7 +247,18 @@ impl<R: Read> Text<R> {
             }
             self.prev_cr = b == b'\r';
             match (cut.cutting, kept.as_mut()) {
-                (Some(_), _) => cut.dropped += 1,
+                (Some(_), Some(_)) => cut.dropped += 1,
+                (Some(_), None) => {
+                    kept = Some(Self::start_kept(
+                        &mut cut.kept,
+                        &mut self.bad,
+                        &mut bad,
+                        input,
+                        base,
+                        i,
+                    ));
+                    cut.dropped += 1;
+                }
                 (None, Some(k)) => k.push(b),
                 (None, None) => {}
             }
