@@ -80,7 +80,7 @@ fn cpu_secs() -> f64 {
 
 /// Starts the peak over from the memory in use now, so that each phase
 /// reports its own (Linux: writing 5 to `clear_refs` resets `VmHWM`).
-fn reset_peak() {
+pub(crate) fn reset_peak() {
     // Without it (an older kernel) each phase reports the peak so far.
     let _ = std::fs::write("/proc/self/clear_refs", "5");
 }

@@ -5,7 +5,8 @@ use clearstone_model::limits;
 
 use super::text::Text;
 use super::{
-    Raw, Record, has_replacement, open_text, read_error, refuse, undecodable_in, unreadable,
+    Raw, Record, has_replacement, open_text, read_error, refuse, too_long, undecodable_in,
+    unreadable,
 };
 use crate::map::Fields;
 use crate::mapping::Mapping;
@@ -186,7 +187,8 @@ pub(super) fn read(
     m: &Mapping,
     each: &mut dyn FnMut(Record) -> Result<(), IngestError>,
 ) -> Result<(), IngestError> {
-    let mut rdr = reader(m, open_text(m, true)?, false);
+    let text = open_text(m, true)?.cut_records(m.delimiter, m.quote);
+    let mut rdr = reader(m, text, false);
     let mut first = csv::ByteRecord::new();
     let got = rdr
         .read_byte_record(&mut first)
@@ -261,6 +263,7 @@ pub(super) fn read(
         let text: &mut Text<_> = rdr.get_mut();
         let line = text.line_at(start);
         let invalid = (text.invalid_before(end) > 0).then(|| text.encoding_name());
+        let dropped = text.cut_before(end);
         // A line of spaces, or of delimiters only (spreadsheets export the
         // rows they once formatted as `,,,`), holds no record.
         // A DOS end-of-file mark (Ctrl-Z) after the last line is no record either.
@@ -271,15 +274,9 @@ pub(super) fn read(
         {
             continue;
         }
-        let size = rec.as_slice().len() + rec.len();
-        let fields = if size > limits::ROW_BYTES_MAX {
-            Err(RowError::new(
-                "",
-                format!(
-                    "record of {size} bytes exceeds row_bytes_max ({})",
-                    limits::ROW_BYTES_MAX
-                ),
-            ))
+        let size = rec.as_slice().len() + rec.len() + dropped.unwrap_or(0) as usize;
+        let fields = if dropped.is_some() || size > limits::ROW_BYTES_MAX {
+            Err(too_long(size))
         } else if let Some(name) = invalid {
             Err(undecodable(m, name, &idx, &rec))
         } else {

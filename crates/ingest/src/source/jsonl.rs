@@ -6,7 +6,7 @@ use std::io::BufRead;
 use clearstone_model::limits;
 use serde_json::value::RawValue;
 
-use super::{Raw, Record, open_text, read_error, refuse};
+use super::{CUT, Raw, Record, open_text, read_error, refuse, too_long};
 use crate::map::Fields;
 use crate::mapping::Mapping;
 use crate::{IngestError, RowError};
@@ -109,14 +109,7 @@ fn text(v: &RawValue, column: &str, boolean: bool) -> Result<Option<String>, Row
 
 pub(super) fn fields(m: &Mapping, line: &[u8]) -> Result<Fields, RowError> {
     if line.len() > limits::ROW_BYTES_MAX {
-        return Err(RowError::new(
-            "",
-            format!(
-                "record of {} bytes exceeds row_bytes_max ({})",
-                line.len(),
-                limits::ROW_BYTES_MAX
-            ),
-        ));
+        return Err(too_long(line.len()));
     }
     let s = std::str::from_utf8(line)
         .map_err(|e| RowError::new("", format!("invalid UTF-8 at byte {}", e.valid_up_to())))?;
@@ -153,6 +146,31 @@ fn not_json_lines(m: &Mapping, first: &[u8]) -> Result<(), IngestError> {
     ))
 }
 
+/// Reads one line into `buf`, keeping at most `row_bytes_max` bytes of it
+/// and reading past the rest, so that a line of any length is never held
+/// whole. Returns the line's length in the source.
+fn read_line_kept<R: BufRead>(r: &mut R, buf: &mut Vec<u8>) -> std::io::Result<usize> {
+    let mut n = 0;
+    loop {
+        let chunk = r.fill_buf()?;
+        if chunk.is_empty() {
+            return Ok(n);
+        }
+        let (used, done) = match chunk.iter().position(|b| *b == b'\n') {
+            Some(i) => (i + 1, true),
+            None => (chunk.len(), false),
+        };
+        // Room for the line break, which is no part of the record.
+        let room = (limits::ROW_BYTES_MAX + 2).saturating_sub(buf.len());
+        buf.extend_from_slice(chunk.get(..used.min(room)).unwrap_or_default());
+        r.consume(used);
+        n += used;
+        if done {
+            return Ok(n);
+        }
+    }
+}
+
 pub(super) fn read(
     m: &Mapping,
     each: &mut dyn FnMut(Record) -> Result<(), IngestError>,
@@ -164,9 +182,8 @@ pub(super) fn read(
     let mut begun = false;
     loop {
         buf.clear();
-        let n = r
-            .read_until(b'\n', &mut buf)
-            .map_err(|e| read_error(m, e))?;
+        let n = read_line_kept(&mut r, &mut buf).map_err(|e| read_error(m, e))?;
+        let cut = n > buf.len();
         if n == 0 {
             return Ok(());
         }
@@ -179,6 +196,17 @@ pub(super) fn read(
         }
         if line == 1 && buf.starts_with(b"\xef\xbb\xbf") {
             buf.drain(..3);
+        }
+        if cut {
+            buf.push(CUT);
+            each(Record {
+                line,
+                raw: Raw::Bytes(buf.clone()),
+                size: n as u64,
+                fields: Err(too_long(n)),
+                header: None,
+            })?;
+            continue;
         }
         if buf.iter().all(u8::is_ascii_whitespace) {
             continue;

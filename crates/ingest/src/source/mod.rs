@@ -10,6 +10,8 @@ mod text;
 
 use std::io::{BufRead, BufReader, Read};
 
+use clearstone_model::limits;
+
 use crate::map::Fields;
 use crate::mapping::{Format, Mapping};
 use crate::{IngestError, RowError};
@@ -74,6 +76,16 @@ pub(crate) fn read(
 
 /// Re-reads one quarantined record (replay).
 pub(crate) fn reread(m: &Mapping, raw: &[u8], header: Option<&str>) -> Result<Fields, RowError> {
+    if raw.contains(&CUT) {
+        return Err(RowError::new(
+            "",
+            format!(
+                "record longer than row_bytes_max ({}): only its start was kept, so only a corrected file can release it",
+                limits::ROW_BYTES_MAX
+            ),
+        ));
+    }
+    let raw = &*declared_text(m, raw);
     match m.format {
         Format::Csv => csv::reread(m, raw, header),
         Format::JsonLines
@@ -87,6 +99,37 @@ pub(crate) fn reread(m: &Mapping, raw: &[u8], header: Option<&str>) -> Result<Fi
         }
         // Parquet records are quarantined as JSON objects of their mapped columns.
         Format::JsonLines | Format::Parquet => jsonl::fields(m, raw),
+    }
+}
+
+/// Marks a record kept only in part, past `row_bytes_max`. Files holding
+/// a NUL are refused as not text, so no record read whole holds one.
+pub(crate) const CUT: u8 = 0;
+
+/// A record longer than `row_bytes_max`: `size` is its length in the source.
+pub(crate) fn too_long(size: usize) -> RowError {
+    RowError::new(
+        "",
+        format!(
+            "record of {size} bytes exceeds row_bytes_max ({})",
+            limits::ROW_BYTES_MAX
+        ),
+    )
+}
+
+/// A quarantined record as text in the mapping's encoding. Decoded text is
+/// always UTF-8, so bytes that are not were kept as the source had them,
+/// read when no encoding was declared: a mapping that now declares one
+/// decodes them as the reader would have, which is how such a record is
+/// released. Bytes invalid in that encoding become U+FFFD and stay
+/// quarantined.
+fn declared_text<'a>(m: &Mapping, raw: &'a [u8]) -> std::borrow::Cow<'a, [u8]> {
+    match m.encoding {
+        Some(e) if std::str::from_utf8(raw).is_err() => {
+            let (text, _) = e.decode_without_bom_handling(raw);
+            std::borrow::Cow::Owned(text.into_owned().into_bytes())
+        }
+        _ => std::borrow::Cow::Borrowed(raw),
     }
 }
 

@@ -51,6 +51,12 @@ impl Quotes {
         };
     }
 
+    /// Whether the bytes fed so far end inside a quoted field, where a line
+    /// break is part of the value rather than the end of the record.
+    pub(super) fn in_quoted_field(&self) -> bool {
+        self.state == State::Quoted
+    }
+
     /// The line of a quoted field still open at the end of the file.
     pub(super) fn open_at_end(&self) -> Option<u64> {
         (self.state == State::Quoted).then_some(self.opened)

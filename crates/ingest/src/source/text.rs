@@ -5,7 +5,10 @@
 use std::collections::VecDeque;
 use std::io::Read;
 
+use clearstone_model::limits;
 use encoding_rs::{DecoderResult, Encoding};
+
+use super::quotes::Quotes;
 
 const BUFFER_BYTES: usize = 64 * 1024;
 /// U+FFFD stands in for a sequence that is invalid in the encoding; the
@@ -39,6 +42,27 @@ pub(crate) struct Text<R> {
     /// windows-1252 whose every such byte is UTF-8 is UTF-8.
     utf8_like: u64,
     not_utf8: u64,
+    cut: Option<Cut>,
+}
+
+/// Cuts every CSV record at `limits::ROW_BYTES_MAX` bytes as the text
+/// passes, so that a record of any length (a 1 GB line, or a quoted field
+/// over many lines) is never held whole: it is quarantined from what is
+/// kept. Where bytes were dropped, a NUL (which no text the reader accepts
+/// holds) marks the record as cut, and a quote closes a quoted field the
+/// cut began in, so that the CSV reader ends the record where the source
+/// does.
+struct Cut {
+    /// The reader's quoting, to tell a line break inside a quoted field
+    /// from the end of a record; `None` when quoting is off.
+    quotes: Option<(Quotes, u8)>,
+    record_bytes: usize,
+    /// While cutting: whether the cut began inside a quoted field.
+    cutting: Option<bool>,
+    dropped: u64,
+    /// Where each cut record's marker sits, and how many bytes it dropped.
+    cuts: VecDeque<(u64, u64)>,
+    kept: Vec<u8>,
 }
 
 impl<R: Read> Text<R> {
@@ -66,7 +90,36 @@ impl<R: Read> Text<R> {
             bad: VecDeque::new(),
             utf8_like: 0,
             not_utf8: 0,
+            cut: None,
         }
+    }
+
+    /// Cuts CSV records longer than `limits::ROW_BYTES_MAX` (see [`Cut`]),
+    /// read with `delimiter` and `quote` (`None`: quoting off).
+    pub fn cut_records(mut self, delimiter: u8, quote: Option<u8>) -> Self {
+        self.cut = Some(Cut {
+            quotes: quote.map(|q| (Quotes::new(delimiter, q), q)),
+            record_bytes: 0,
+            cutting: None,
+            dropped: 0,
+            cuts: VecDeque::new(),
+            kept: Vec::new(),
+        });
+        self
+    }
+
+    /// The bytes dropped from the record ending before `end`, if it was cut
+    /// (records must be asked for in order).
+    pub fn cut_before(&mut self, end: u64) -> Option<u64> {
+        let cut = self.cut.as_mut()?;
+        let mut dropped = None;
+        while let Some(&(at, n)) = cut.cuts.front()
+            && at < end
+        {
+            cut.cuts.pop_front();
+            dropped = Some(n);
+        }
+        dropped
     }
 
     /// Whether the source, declared in a single-byte code page, reads as
@@ -114,6 +167,13 @@ impl<R: Read> Text<R> {
     fn fill(&mut self) -> std::io::Result<()> {
         self.offset += self.out_len as u64;
         self.out_at = 0;
+        // A stretch cut away whole leaves nothing, which is not the end.
+        while self.fill_once()? {}
+        Ok(())
+    }
+
+    /// Fills `out` once; whether it must be filled again.
+    fn fill_once(&mut self) -> std::io::Result<bool> {
         self.out_len = match self.decoder.as_mut() {
             None => self.inner.read(&mut self.out)?,
             Some(_) => self.decode()?,
@@ -125,10 +185,120 @@ impl<R: Read> Text<R> {
         {
             self.note_undefined();
         }
+        if self.cut.is_some() {
+            let read = self.out_len;
+            self.cut_long_records();
+            return Ok(read > 0 && self.out_len == 0);
+        }
         if self.track {
             self.note_breaks();
         }
-        Ok(())
+        Ok(false)
+    }
+
+    /// Drops what records hold past `limits::ROW_BYTES_MAX` from `out`,
+    /// noting line breaks (the dropped ones too, so that later records keep
+    /// their physical lines) as `note_breaks` does.
+    fn cut_long_records(&mut self) {
+        let Some(cut) = self.cut.as_mut() else { return };
+        let input = self.out.get(..self.out_len).unwrap_or_default();
+        let base = self.offset;
+        // What is kept of `input`, built only once a cut is met: most
+        // stretches have none and stay as they are.
+        let mut kept: Option<Vec<u8>> = None;
+        // Invalid sequences found past the start of a cut in this stretch,
+        // at their places before it: moved to their places after it.
+        let mut bad = VecDeque::new();
+        for (i, &b) in input.iter().enumerate() {
+            let at = base + kept.as_ref().map_or(i, Vec::len) as u64;
+            while bad.front().is_some_and(|x| *x <= base + i as u64) {
+                bad.pop_front();
+                self.bad.push_back(at);
+            }
+            let brk = b == b'\r' || b == b'\n';
+            let quoted = cut
+                .quotes
+                .as_ref()
+                .is_some_and(|(q, _)| q.in_quoted_field());
+            if brk && !quoted {
+                if let Some(was_quoted) = cut.cutting.take() {
+                    // A cut that began in an earlier stretch ends here.
+                    let k = kept.get_or_insert_with(|| {
+                        Self::start_kept(&mut cut.kept, &mut self.bad, &mut bad, input, base, i)
+                    });
+                    k.push(super::CUT);
+                    if let (true, Some((_, q))) = (was_quoted, &cut.quotes) {
+                        k.push(*q);
+                    }
+                    cut.cuts.push_back((base + k.len() as u64, cut.dropped));
+                    cut.dropped = 0;
+                }
+                cut.record_bytes = 0;
+            } else {
+                cut.record_bytes += 1;
+                if cut.cutting.is_none() && cut.record_bytes > limits::ROW_BYTES_MAX {
+                    cut.cutting = Some(quoted);
+                }
+            }
+            if self.track && brk {
+                let at = base + kept.as_ref().map_or(i, Vec::len) as u64;
+                let new_line = b == b'\r' || !self.prev_cr;
+                self.breaks.push_back((at, new_line));
+            }
+            self.prev_cr = b == b'\r';
+            match (cut.cutting, kept.as_mut()) {
+                (Some(_), Some(_)) => cut.dropped += 1,
+                (Some(_), None) => {
+                    kept = Some(Self::start_kept(
+                        &mut cut.kept,
+                        &mut self.bad,
+                        &mut bad,
+                        input,
+                        base,
+                        i,
+                    ));
+                    cut.dropped += 1;
+                }
+                (None, Some(k)) => k.push(b),
+                (None, None) => {}
+            }
+            if let Some((q, _)) = cut.quotes.as_mut() {
+                q.feed(b, 0);
+            }
+        }
+        if self.out_len == 0 && cut.cutting.take().is_some() {
+            // The last record had no line break after it.
+            cut.cuts.push_back((base + 1, cut.dropped));
+            kept = Some(vec![super::CUT]);
+        }
+        let Some(mut kept) = kept else { return };
+        for _ in bad {
+            self.bad.push_back(base + kept.len() as u64);
+        }
+        self.out_len = kept.len();
+        if kept.len() < BUFFER_BYTES {
+            kept.resize(BUFFER_BYTES, 0);
+        }
+        cut.kept = std::mem::replace(&mut self.out, kept);
+    }
+
+    /// The kept part of a stretch whose first cut begins at `from`: the
+    /// bytes before it, and the invalid sequences after it set aside in
+    /// `moved` to be placed again.
+    fn start_kept(
+        spare: &mut Vec<u8>,
+        all_bad: &mut VecDeque<u64>,
+        moved: &mut VecDeque<u64>,
+        input: &[u8],
+        base: u64,
+        from: usize,
+    ) -> Vec<u8> {
+        let first = all_bad.partition_point(|b| *b < base + from as u64);
+        moved.extend(all_bad.drain(first..));
+        let mut kept = std::mem::take(spare);
+        kept.clear();
+        kept.extend_from_slice(input.get(..from).unwrap_or_default());
+        kept
     }
 
     fn decode(&mut self) -> std::io::Result<usize> {
