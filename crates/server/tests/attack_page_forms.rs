@@ -35,13 +35,16 @@ fn ask(b: &Browser, method: &str, path: &str, fields: &[(&str, &str)]) -> (u16, 
     (res.status().as_u16(), res.text().unwrap())
 }
 
+/// Method, path, and the form's fields.
+type Case<'a> = (&'static str, String, Vec<(&'static str, &'a str)>);
+
 // Every attempt, refused or failed, is one event (docs/gate.md).
 #[test]
 fn a_form_a_page_refuses_itself_is_one_event_with_nothing_typed() {
     let server = start();
     let ana = working(&server, "ana", "pds");
     let long = format!("{TYPED} checking a complaint about conduct");
-    let cases: Vec<(&str, String, Vec<(&str, &str)>)> = vec![
+    let cases: Vec<Case<'_>> = vec![
         (
             "GET",
             format!("/chart?id=hr:person:1&k={TYPED}"),
