@@ -554,7 +554,8 @@ pub enum AuditAction {
     Key,
     /// A tlog-proof receipt for one event.
     Receipt {
-        event_id: i64,
+        /// A number; one that is not is refused as one event.
+        event_id: String,
         #[command(flatten)]
         session: SessionArgs,
     },
@@ -690,7 +691,8 @@ pub enum QuarantineAction {
 pub enum JudgementAction {
     /// Withdraw a judgement (kept, marked withdrawn) and re-cluster.
     Withdraw {
-        id: i64,
+        /// A number; one that is not is refused as one event.
+        id: String,
         #[arg(long)]
         why: String,
     },

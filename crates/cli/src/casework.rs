@@ -18,7 +18,7 @@ use crate::args::SessionArgs;
 #[derive(Args)]
 pub struct ReviewAlertArgs {
     /// The alert (from `clearstone alerts`); omitted with --rubber-stamp.
-    pub id: Option<i64>,
+    pub id: Option<String>,
     /// Decide: no_further_action or refer_for_assessment.
     #[arg(long, conflicts_with_all = ["confirm", "representation"])]
     pub decide: Option<String>,
@@ -210,9 +210,10 @@ pub fn review_alert(s: &Session<'_>, a: &ReviewAlertArgs) -> Result<()> {
         );
         return Ok(());
     }
-    let Some(id) = a.id else {
+    let Some(id) = &a.id else {
         bail!("give the alert's id (`clearstone alerts` lists them), or --rubber-stamp");
     };
+    let id = crate::number_id(s, "review-alert", id)?;
     let rationale = || -> Result<&str> {
         a.rationale
             .as_deref()

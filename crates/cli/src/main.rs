@@ -85,6 +85,20 @@ fn main() -> ExitCode {
     }
 }
 
+/// An id that must be a number: one that is not is still an attempt of
+/// the session, refused as one event naming the command alone.
+pub(crate) fn number_id(
+    s: &clearstone_engine::Session<'_>,
+    command: &str,
+    id: &str,
+) -> Result<i64> {
+    if let Ok(n) = id.trim().parse() {
+        return Ok(n);
+    }
+    s.refuse_command(command, "invalid_input")?;
+    Err(EngineError::InvalidInput(format!("an id is a number, not `{id}`")).into())
+}
+
 fn request(s: &SessionArgs) -> SessionRequest {
     SessionRequest {
         principal: s.user.clone(),
@@ -553,10 +567,11 @@ fn run(cli: Cli) -> Result<()> {
         Command::Audit { action } => match action {
             AuditAction::Key => println!("{}", open(dir)?.log_verifier_key()?),
             AuditAction::Receipt { event_id, session } => {
-                print!(
-                    "{}",
-                    open(dir)?.session(request(&session))?.receipt(event_id)?
-                );
+                print!("{}", {
+                    let e = open(dir)?;
+                    let s = e.session(request(&session))?;
+                    s.receipt(number_id(&s, "audit receipt", &event_id)?)?
+                });
             }
             AuditAction::Query {
                 subject,
@@ -686,7 +701,10 @@ fn run(cli: Cli) -> Result<()> {
                 Some(JudgementAction::Withdraw { id, why }) => {
                     println!(
                         "{}",
-                        review::judgement_line(&s.withdraw_judgement(id, &why)?)
+                        review::judgement_line(&s.withdraw_judgement(
+                            number_id(&s, "judgements withdraw", &id)?,
+                            &why
+                        )?)
                     );
                 }
                 None => print!(

@@ -283,6 +283,23 @@ pub fn run(action: NotesAction, dir: &Path) -> Result<()> {
             session,
         } => {
             let Some(endpoint) = TranscribeEndpoint::from_env() else {
+                // Still an attempt on the notes of a person or case: one
+                // refused event, the same for one hidden as for none.
+                // A session the engine refuses is logged as that refusal,
+                // and the missing model is still the thing to say.
+                let about = attach.about.as_deref().or(attach.for_case.as_deref());
+                let logged = open(dir, &session, &|s| {
+                    Ok(s.refuse_without_model(
+                        clearstone_engine::ModelAct::Transcription,
+                        about.unwrap_or_default(),
+                    )?)
+                });
+                if let Err(e) = logged
+                    && e.downcast_ref::<clearstone_engine::EngineError>()
+                        .is_none_or(|ee| !ee.is_user_error())
+                {
+                    return Err(e);
+                }
                 bail!(
                     "no transcription model is configured: set {TRANSCRIBE_URL_ENV} to an OpenAI-compatible \
                      /v1/audio/transcriptions endpoint (a whisper server on this machine), or type the note \

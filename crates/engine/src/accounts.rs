@@ -374,27 +374,27 @@ impl Session<'_> {
     /// Revokes a token: one's own, or anyone's with the permission to
     /// administer. An unknown id and another's token are answered alike.
     pub fn revoke_token(&self, id: &str) -> Result<(), EngineError> {
-        // A token's id is named only when there is one: what was typed in
-        // its place may be anything.
-        let held = crate::registers::is_register_id(id)
-            && self
-                .engine
-                .store()
-                .ok()
-                .and_then(|s| s.api_token(id).ok().flatten())
-                .is_some();
-        let query = match held {
-            true => register_query("revoke token", id),
-            false => "revoke token".to_string(),
+        // A token's id is named only when it is one this session may
+        // revoke: what was typed in its place may be anything, and another
+        // user's token must be logged as an absent one is.
+        let admin = self
+            .decide(
+                Action::Administer,
+                &crate::session::dataset_resource("_register"),
+                false,
+            )
+            .is_allow();
+        let found = match crate::registers::is_register_id(id) {
+            true => self.engine.store().and_then(|s| Ok(s.api_token(id)?)),
+            false => Ok(None),
+        }
+        .map(|t| t.filter(|t| admin || t.principal == self.principal.id));
+        let query = match &found {
+            Ok(Some(_)) => register_query("revoke token", id),
+            _ => "revoke token".to_string(),
         };
         self.logged(Operation::Administer, &query, &[], || {
-            let admin = self.require_action(Action::Administer, "revoke a token");
-            let found = match crate::registers::is_register_id(id) {
-                true => self.engine.store()?.api_token(id)?,
-                false => None,
-            };
-            let Some(t) = found.filter(|t| admin.is_ok() || t.principal == self.principal.id)
-            else {
+            let Some(t) = found? else {
                 return Err(EngineError::NotFound(format!("token {}", shortened(id))));
             };
             self.engine

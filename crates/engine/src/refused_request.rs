@@ -1,8 +1,9 @@
 //! A request the server refused before it reached any act of a session (a
 //! body, query or path that does not parse, a failed CSRF check, a bad
-//! parameter): still one event, as every refused attempt is. The event names
-//! the route as the server's table spells it and the error's code, never
-//! what was sent.
+//! parameter), or a command whose id does not parse: still one event, as
+//! every refused attempt is. The event names the route as the server's
+//! table spells it, or the command, and the error's code, never what was
+//! sent.
 
 use crate::{EngineError, Operation, Session};
 
@@ -37,6 +38,24 @@ impl Session<'_> {
         self.record(
             Operation::Refused,
             &format!("request {method} {route}"),
+            &[],
+            None,
+            code,
+        )
+    }
+
+    /// Logs a command refused before its act ran (an id that is not a
+    /// number): `command` is the command's own words (`audit receipt`).
+    pub fn refuse_command(&self, command: &str, code: &str) -> Result<(), EngineError> {
+        let command_ok = controlled(command, |c| {
+            c.is_ascii_lowercase() || c.is_ascii_digit() || " -".contains(c)
+        });
+        let command = if command_ok { command } else { "a command" };
+        let code_ok = controlled(code, |c| c.is_ascii_lowercase() || c == '_');
+        let code = if code_ok { code } else { "refused" };
+        self.record(
+            Operation::Refused,
+            &format!("command {command}"),
             &[],
             None,
             code,

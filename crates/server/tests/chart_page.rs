@@ -97,7 +97,10 @@ fn dates_and_path_length_are_checked_before_anything_is_asked() {
         assert!(html.contains("<title>Error: Link chart"), "{query}: {html}");
         assert!(html.contains(&format!("href=\"#{field}\"")), "{query}");
         assert!(html.contains(says), "{query}: {html}");
-        assert!(since(&server, before, "ana").is_empty(), "{query}");
+        // Nothing is asked, but the attempt is one refused event.
+        let logged = since(&server, before, "ana");
+        assert_eq!(logged.len(), 1, "{query}: {logged:?}");
+        assert_eq!(logged[0].outcome, "invalid_input", "{query}");
     }
 
     // A date range is one expansion, and expanding keeps it.

@@ -14,7 +14,7 @@ use clearstone_engine::{
 use serde::Deserialize;
 
 use super::form::{FieldError, csrf_ok, message_for, work_choice_errors};
-use super::layout::{Chrome, off_thread, problem, render};
+use super::layout::{Chrome, off_thread, problem, refused_work, render};
 use super::start::capitalised;
 use super::{Pages, PurposeChoice, SignedIn};
 
@@ -142,15 +142,19 @@ pub(crate) async fn start(
             return expired();
         }
         let (mut errors, minutes) = checked(&form, &pages.source.purposes(&who.user));
-        if errors.is_empty() {
-            let plain = SessionRequest {
-                principal: who.user.clone(),
-                purpose: form.purpose.clone(),
-                justification: form.justification.trim().to_string(),
-                reason: Some(form.reason.clone()),
-                case_ref: Some(form.case_ref.trim().to_string()).filter(|c| !c.is_empty()),
-                break_glass: false,
-            };
+        let plain = SessionRequest {
+            principal: who.user.clone(),
+            purpose: form.purpose.clone(),
+            justification: form.justification.trim().to_string(),
+            reason: Some(form.reason.clone()),
+            case_ref: Some(form.case_ref.trim().to_string()).filter(|c| !c.is_empty()),
+            break_glass: false,
+        };
+        if !errors.is_empty() {
+            if let Err(e) = refused_work(&pages, plain, "/break-glass") {
+                return problem(Chrome::new(&pages, &who, "/start"), &e);
+            }
+        } else {
             // The engine starts the grant (one flagged event, or its refusal).
             let started = pages
                 .engine

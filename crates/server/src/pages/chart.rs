@@ -166,7 +166,7 @@ impl ChartPage {
 }
 
 /// The form's problems, each named by its field; nothing is asked of the
-/// engine (nor logged) until they are put right.
+/// engine until they are put right, but the attempt is logged.
 fn check(q: &ChartQuery) -> (Option<Span>, u32, Vec<FieldError>) {
     let mut errors = Vec::new();
     let span = analysis::span(&q.from, &q.until).unwrap_or_else(|e| {
@@ -190,17 +190,20 @@ pub(crate) async fn page(
             Ok(w) => w,
             Err(redirect) => return redirect,
         };
-        let (span, k, errors) = check(&q);
-        if !errors.is_empty() {
-            let mut page = ChartPage::empty(Chrome::new(&pages, &who, "/search"), q);
-            page.errors = errors;
-            return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
-        }
         let session = match pages.engine.session(work) {
             Ok(s) => s,
             Err(e) => return problem(Chrome::new(&pages, &who, "/search"), &e),
         };
         let chrome = Chrome::of_session(&who, &session, "/search");
+        let (span, k, errors) = check(&q);
+        if !errors.is_empty() {
+            if let Err(e) = session.refuse_request("GET", "/chart", "invalid_input") {
+                return problem(chrome, &e);
+            }
+            let mut page = ChartPage::empty(chrome, q);
+            page.errors = errors;
+            return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
+        }
         let kinds_asked: Vec<String> = if q.rel.is_empty() {
             Vec::new()
         } else {

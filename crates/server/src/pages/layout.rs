@@ -152,6 +152,25 @@ pub(crate) fn working_form(
     Ok((who, work))
 }
 
+/// Work a page's form refused is still an attempt, and one event: the
+/// engine logs its own refusal of a request it refuses too; work it would
+/// open logs the request refused, naming the route and no typed text.
+pub(crate) fn refused_work(
+    pages: &Pages,
+    work: SessionRequest,
+    route: &str,
+) -> Result<(), EngineError> {
+    match pages.engine.session(work) {
+        Ok(s) => s.refuse_request("POST", route, "invalid_input"),
+        // A fault logging the refusal is the server's; any other error
+        // is the refusal the engine has logged.
+        Err(e @ (EngineError::Store(_) | EngineError::Audit(_) | EngineError::Internal(_))) => {
+            Err(e)
+        }
+        Err(_) => Ok(()),
+    }
+}
+
 /// Renders a page; a template that fails to render is the server's fault.
 pub(crate) fn render(status: StatusCode, page: &impl Template) -> Response {
     match page.render() {

@@ -138,6 +138,10 @@ pub(crate) async fn reveal(
             Err(e) => return problem(Chrome::new(&pages, &who, "/search"), &e),
         };
         if form.condition != "confirmed" {
+            // The form again, searching nothing: the attempt is its event.
+            if let Err(e) = session.refuse_request("POST", "/notes/search", "invalid_input") {
+                return problem(Chrome::new(&pages, &who, "/search"), &e);
+            }
             let errors = vec![FieldError::new(CONDITION_FIELD, CONDITION_MESSAGE)];
             return draw(&pages, &who, &session, form, false, errors);
         }

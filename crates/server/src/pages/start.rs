@@ -10,7 +10,7 @@ use clearstone_engine::{EngineError, REASON_CODES, SessionRequest};
 use serde::Deserialize;
 
 use super::form::{FieldError, csrf_ok, message_for, work_choice_errors};
-use super::layout::{Chrome, off_thread, render};
+use super::layout::{Chrome, off_thread, problem, refused_work, render};
 use super::{Pages, PurposeChoice, SignInRefused, SignedIn};
 
 pub(crate) async fn home(State(pages): State<Pages>, headers: HeaderMap) -> Redirect {
@@ -226,15 +226,19 @@ pub(crate) async fn start(
                 capitalised(&clearstone_engine::case_reference_problem()),
             ));
         }
-        if errors.is_empty() {
-            let work = SessionRequest {
-                principal: who.user.clone(),
-                purpose: form.purpose.clone(),
-                justification: form.justification.trim().to_string(),
-                reason: Some(form.reason.clone()),
-                case_ref: Some(form.case_ref.trim().to_string()).filter(|c| !c.is_empty()),
-                break_glass: false,
-            };
+        let work = SessionRequest {
+            principal: who.user.clone(),
+            purpose: form.purpose.clone(),
+            justification: form.justification.trim().to_string(),
+            reason: Some(form.reason.clone()),
+            case_ref: Some(form.case_ref.trim().to_string()).filter(|c| !c.is_empty()),
+            break_glass: false,
+        };
+        if !errors.is_empty() {
+            if let Err(e) = refused_work(&pages, work, "/start") {
+                return problem(Chrome::new(&pages, &who, "/start"), &e);
+            }
+        } else {
             // The engine decides (and logs a refusal); only work it accepts is kept.
             match pages.engine.session(work.clone()) {
                 Ok(_) => {
