@@ -323,35 +323,66 @@ impl Session<'_> {
         // What scoring needed is not held while the pairs are stored and
         // the records clustered.
         drop((features, vectors, pairs));
-        let run_id = {
-            let mut store = self.engine.store()?;
+        let engine = self.engine;
+        let store_pairs = || -> Result<i64, EngineError> {
+            let mut store = engine.store()?;
             let id = store.put_resolution(&run, &kept, true)?;
             store.release_cache()?;
-            id
+            Ok(id)
+        };
+        // A full run's records come sorted, once each, as clustering numbers
+        // them: its links are clustered as scored, not read back, and while
+        // the pairs are stored beside it on the writer.
+        let sorted = ids.windows(2).all(|w| w.first() < w.last());
+        let (run_id, reclustered) = if !opts.incremental && sorted {
+            std::thread::scope(|scope| {
+                let storing = scope.spawn(store_pairs);
+                let stored = || {
+                    storing.join().map_err(|_| {
+                        EngineError::Internal("storing the run's pairs failed".into())
+                    })?
+                };
+                let r = self.recluster_timed(
+                    &opts.schema,
+                    &ids,
+                    settings.threshold,
+                    Some((linked, Box::new(stored))),
+                    &mut phases,
+                )?;
+                let run_id = r.stored.ok_or_else(|| {
+                    EngineError::Internal("the run's pairs were not stored".into())
+                })?;
+                Ok::<_, EngineError>((run_id, r))
+            })?
+        } else {
+            let run_id = store_pairs()?;
+            phases.end("storing pairs");
+            let r =
+                self.recluster_timed(&opts.schema, &ids, settings.threshold, None, &mut phases)?;
+            (run_id, r)
         };
         drop(kept);
-        phases.end("storing pairs");
-        // A full run's records come sorted, once each, as clustering numbers
-        // them: its links are clustered as scored, not read back.
-        let sorted = ids.windows(2).all(|w| w.first() < w.last());
-        let edges = (!opts.incremental && sorted).then_some(linked);
         let Reclustered {
             clusters,
             canonical,
-        } = self.recluster_timed(&opts.schema, &ids, settings.threshold, edges, &mut phases)?;
+            ..
+        } = reclustered;
         // The event names every record combined and the canonical id each
         // now belongs to, so that "who combined this record, into what" is
         // answered from the log.
-        let subjects: std::collections::BTreeSet<&str> = ids
+        let mut subjects: Vec<&str> = ids
             .iter()
             .chain(canonical.iter().map(|(_, c)| c))
             .map(String::as_str)
             .collect();
-        let subjects: Vec<&str> = subjects.into_iter().collect();
-        self.record(
+        subjects.sort_unstable();
+        subjects.dedup();
+        let hashes = self.subject_hashes(&subjects)?;
+        drop(subjects);
+        self.record_hashed(
             Operation::Combine,
             what,
-            &subjects,
+            &hashes,
             None,
             &format!(
                 "run {run_id}: {} records ({} new), {} pairs, {links} linked, {clusters} clusters, model {}",
@@ -360,7 +391,9 @@ impl Session<'_> {
                 run.pairs,
                 model.version
             ),
+            &[],
         )?;
+        phases.end("recording the event");
         Ok(ResolveSummary {
             run_id,
             records: run.records,
@@ -372,6 +405,31 @@ impl Session<'_> {
             rules,
             phases: phases.done,
             warnings: settings.warnings.iter().map(ToString::to_string).collect(),
+        })
+    }
+
+    /// The keyed hashes of `subjects`, in order, computed on every core: a
+    /// first run over a million records names about two million, and one
+    /// HMAC after another was a second and more of the run.
+    fn subject_hashes(&self, subjects: &[&str]) -> Result<Vec<String>, EngineError> {
+        let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+        let chunk = subjects.len().div_ceil(threads).max(1);
+        let engine = self.engine;
+        std::thread::scope(|scope| {
+            let parts: Vec<_> = subjects
+                .chunks(chunk)
+                .map(|part| {
+                    scope.spawn(move || part.iter().map(|s| engine.keyed_hash(s)).collect())
+                })
+                .collect();
+            let mut out: Vec<String> = Vec::with_capacity(subjects.len());
+            for p in parts {
+                let hashes: Vec<String> = p.join().map_err(|_| {
+                    EngineError::Internal("hashing the run's subjects failed".into())
+                })?;
+                out.extend(hashes);
+            }
+            Ok(out)
         })
     }
 
@@ -440,7 +498,7 @@ impl Session<'_> {
         schema: &str,
         ids: &[String],
         threshold: f64,
-        links: Option<Vec<ScoredPair>>,
+        links: Option<(Vec<ScoredPair>, PairsStored<'_>)>,
         phases: &mut Phases,
     ) -> Result<Reclustered, EngineError> {
         let mut ids: Vec<&str> = ids.iter().map(String::as_str).collect();
@@ -452,21 +510,26 @@ impl Session<'_> {
                 .and_then(|i| u32::try_from(i).ok())
         };
         let pair_of = |l: &str, r: &str| Some((place(l)?, place(r)?));
-        let store = self.engine.store()?;
-        let mut edges: Vec<ScoredPair> = match links {
-            Some(links) => links,
-            None => store
-                .match_pairs(schema, threshold)?
-                .iter()
-                .filter_map(|p| {
-                    let (left, right) = pair_of(&p.left_id, &p.right_id)?;
-                    Some(ScoredPair {
-                        left,
-                        right,
-                        weight: p.weight,
+        // Judgements are read beside the writer, which may be storing the
+        // run's pairs.
+        let store = self.engine.reader()?;
+        let (mut edges, stored) = match links {
+            Some((links, stored)) => (links, Some(stored)),
+            None => (
+                store
+                    .match_pairs(schema, threshold)?
+                    .iter()
+                    .filter_map(|p| {
+                        let (left, right) = pair_of(&p.left_id, &p.right_id)?;
+                        Some(ScoredPair {
+                            left,
+                            right,
+                            weight: p.weight,
+                        })
                     })
-                })
-                .collect(),
+                    .collect(),
+                None,
+            ),
         };
         let mut not_same = Vec::new();
         for j in store.judgements(schema, false)? {
@@ -505,7 +568,19 @@ impl Session<'_> {
         let mut distinct: Vec<u32> = roots.clone();
         distinct.sort_unstable();
         distinct.dedup();
-        phases.end("clustering");
+        // The run's pairs are stored before its canonical ids, as they
+        // were when one followed the other.
+        let stored = match stored {
+            Some(wait) => {
+                let run_id = wait()?;
+                phases.end("clustering, pairs stored beside it");
+                Some(run_id)
+            }
+            None => {
+                phases.end("clustering");
+                None
+            }
+        };
         {
             let mut store = self.engine.store()?;
             store.put_canonical(schema, &canonical)?;
@@ -518,15 +593,21 @@ impl Session<'_> {
         Ok(Reclustered {
             clusters: distinct.len() as u64,
             canonical,
+            stored,
         })
     }
 }
+
+/// Waits for the run's pairs to be stored; the run's id.
+type PairsStored<'a> = Box<dyn FnOnce() -> Result<i64, EngineError> + 'a>;
 
 /// What clustering a run's records did.
 struct Reclustered {
     clusters: u64,
     /// Each record's canonical id.
     canonical: Vec<(String, String)>,
+    /// The run's id, when its pairs were stored beside clustering.
+    stored: Option<i64>,
 }
 
 /// The records of `values` in the order given.

@@ -589,6 +589,20 @@ impl Session<'_> {
         flags: &[&str],
     ) -> Result<i64, EngineError> {
         let hashes: Vec<String> = subjects.iter().map(|s| self.subject_hash(s)).collect();
+        self.record_hashed(op, query, &hashes, recipient, outcome, flags)
+    }
+
+    /// As [`Session::record_flagged`], with the subjects' keyed hashes
+    /// already made (a resolution run makes millions on every core).
+    pub(crate) fn record_hashed(
+        &self,
+        op: Operation,
+        query: &str,
+        hashes: &[String],
+        recipient: Option<&str>,
+        outcome: &str,
+        flags: &[&str],
+    ) -> Result<i64, EngineError> {
         let part = |i: usize| {
             let from = i.saturating_mul(SUBJECTS_PER_EVENT_MAX);
             hashes

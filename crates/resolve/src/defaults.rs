@@ -101,7 +101,9 @@ pub fn generate(properties: &[Property<'_>], decisive: &[&str]) -> String {
             let _ = writeln!(
                 out,
                 "\n# Initials (\"J\" for John) and a misspelt family name, born in the same\n\
-                 # month (a date known to the month only still meets its full date)."
+                 # month (a date known to the month only still meets its full date). The\n\
+                 # month, not the year: by year, the pairs of a common surname grow with\n\
+                 # the square of a force-sized register (22M pairs at 1M people)."
             );
             let month = format!("{}:month", d.name);
             rule(

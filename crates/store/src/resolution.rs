@@ -138,6 +138,10 @@ const RUN_COLUMNS: &str = "id, schema, at, principal, incremental, model_version
 /// Canonical ids written at once from which a run that writes more rows
 /// than the table held builds the table's indexes after the rows.
 const CANONICAL_BULK_ROWS_MIN: usize = 10_000;
+/// New canonical ids one insert statement carries: a statement executed per
+/// row cost more than writing the row (3 parameters each, far below
+/// SQLite's limit).
+const CANONICAL_ROWS_PER_INSERT: usize = 128;
 const PAIR_COLUMNS: &str = "left_id, right_id, weight, probability, model_version, run_id, rule";
 /// Record ids one query binds ([`ResolutionStore::judgements_of`],
 /// [`ResolutionStore::canonicals_of`]).
@@ -378,21 +382,34 @@ impl ResolutionStore for SqliteStore {
                     "DROP INDEX IF EXISTS canonical_by_schema; DROP INDEX IF EXISTS canonical_by_id;",
                 )?;
             }
-            let mut insert = tx.prepare(
-                "INSERT INTO canonical(schema, entity_id, canonical_id) VALUES (?1, ?2, ?3)",
-            )?;
             let mut update =
                 tx.prepare("UPDATE canonical SET canonical_id = ?2 WHERE entity_id = ?1")?;
-            for (entity, canonical) in ids {
+            let mut new: Vec<&(String, String)> = Vec::new();
+            for row @ (entity, canonical) in ids {
                 match before.remove(entity) {
                     Some(was) if was == *canonical => {}
                     Some(_) => {
                         update.execute(params![entity, canonical])?;
                     }
-                    None => {
-                        insert.execute(params![schema, entity, canonical])?;
-                    }
+                    None => new.push(row),
                 }
+            }
+            let one = |n: usize| {
+                let rows = vec!["(?, ?, ?)"; n].join(", ");
+                format!("INSERT INTO canonical(schema, entity_id, canonical_id) VALUES {rows}")
+            };
+            let mut many = tx.prepare(&one(CANONICAL_ROWS_PER_INSERT))?;
+            let mut chunks = new.chunks_exact(CANONICAL_ROWS_PER_INSERT);
+            for chunk in &mut chunks {
+                many.execute(rusqlite::params_from_iter(
+                    chunk
+                        .iter()
+                        .flat_map(|(e, c)| [schema, e.as_str(), c.as_str()]),
+                ))?;
+            }
+            let mut single = tx.prepare(&one(1))?;
+            for (entity, canonical) in chunks.remainder() {
+                single.execute(params![schema, entity, canonical])?;
             }
             let mut delete = tx.prepare("DELETE FROM canonical WHERE entity_id = ?1")?;
             for entity in before.keys() {
