@@ -16,8 +16,8 @@
 
 use std::collections::BTreeSet;
 
-use crate::gate_parties::party;
-use crate::words::{Token, canonical, is_stopword, lemma, tokens};
+use crate::gate_parties::{party, party_phrase};
+use crate::words::{Token, canonical, is_negator, is_stopword, lemma, tokens};
 
 /// Words that open a clause with a subject of its own.
 const OPENERS: &[&str] = &["that", "which", "who", "whom", "because", "whose"];
@@ -31,6 +31,11 @@ const BE: &[&str] = &["was", "were", "been", "is", "are", "be", "being"];
 const DETERMINERS: &[&str] = &["the", "a", "an", "his", "her", "their", "my", "our", "your"];
 /// Words after which a participle is a passive without its "be".
 const SUBORDINATORS: &[&str] = &["when", "once", "if", "as", "unless", "while", "until"];
+/// Words that join two things one subject does.
+const COORDINATORS: &[&str] = &["and", "but", "then"];
+/// Prepositions that may open a clause with its own subject ("after his
+/// sister rang").
+const CLAUSE_PREPOSITIONS: &[&str] = &["after", "before", "since", "until", "till"];
 /// Words a group of people is joined by.
 const JOINS: &[&str] = &["and", "or", "&"];
 
@@ -65,7 +70,7 @@ fn person(t: &Token<'_>, first: bool) -> Option<(String, bool)> {
     }
     // A capitalised first word is a name only when no lowercase use of it
     // is a plain word; "Agreed", "Concern" open sentences.
-    if first && !is_name_at_start(low) {
+    if is_negator(low) || (first && (!is_name_at_start(low) || opens_with_verb(low))) {
         return None;
     }
     match low.strip_suffix("'s") {
@@ -125,6 +130,183 @@ fn is_name_at_start(low: &str) -> bool {
         )
 }
 
+/// Whether a capitalised first word is a verb's past or participle
+/// ("Left a voicemail", "Having", "Observing"), which opens notes and
+/// summaries far more often than a name so spelt does.
+fn opens_with_verb(low: &str) -> bool {
+    let regular = (low.ends_with("ed") || low.ends_with("ing")) && low.len() > 4;
+    regular || crate::wordnet::get().is_some_and(|wn| wn.irregular_verb_form(low))
+}
+
+/// Verbs whose next person opens a clause of its own rather than being
+/// their object: "said Jack hit her", against "told Jack".
+const CLAUSE_VERBS: &[&str] = &[
+    "say",
+    "think",
+    "believe",
+    "hope",
+    "know",
+    "worry",
+    "fear",
+    "claim",
+    "suggest",
+    "feel",
+    "admit",
+    "deny",
+    "insist",
+    "confirm",
+    "report",
+    "state",
+    "explain",
+    "agree",
+    "add",
+    "mention",
+    "realise",
+    "understand",
+    "accept",
+    "thought",
+    "felt",
+    "knew",
+];
+
+/// Verbs whose object does the infinitive after it ("asked the panel to
+/// consider", "told Jack to leave").
+const CONTROL_VERBS: &[&str] = &[
+    "ask",
+    "tell",
+    "told",
+    "want",
+    "allow",
+    "help",
+    "persuade",
+    "encourage",
+    "advise",
+    "remind",
+    "warn",
+    "expect",
+    "need",
+    "invite",
+    "urge",
+    "request",
+    "order",
+    "force",
+    "instruct",
+    "require",
+    "teach",
+    "taught",
+    "enable",
+    "support",
+    "get",
+    "got",
+];
+
+/// The last token of the phrase opening at `start`: past determiners,
+/// titles, names and possessives, and the lowercase words of a party.
+fn end_of_phrase(toks: &[Token<'_>], start: usize) -> usize {
+    let mut end = start;
+    while let Some(next) = toks.get(end + 1) {
+        let low = &*next.low;
+        let part = next.is_capitalised()
+            || DETERMINERS.contains(&low)
+            || toks
+                .get(end)
+                .is_some_and(|t| t.low.ends_with("'s") || DETERMINERS.contains(&&*t.low))
+            || party_phrase(toks, end + 1).is_some();
+        if !part || is_stopword(low) && !DETERMINERS.contains(&low) {
+            break;
+        }
+        end += 1;
+    }
+    end
+}
+
+/// Whether the phrase opening at token `start` is the object of the verb
+/// just before it in the same clause ("visited Mr Okafor", "book Ellie an
+/// appointment", "assessed Mr Lewis and recommended"): a person there is
+/// done to, and does not do what follows. A word after a determiner or a
+/// preposition is read as a noun ("at the review Mum said").
+fn after_verb(text: &str, toks: &[Token<'_>], start: usize) -> bool {
+    let Some(prev) = start.checked_sub(1).and_then(|p| toks.get(p)) else {
+        return false;
+    };
+    let joined = toks
+        .get(start)
+        .and_then(|t| text.get(prev.end..t.start))
+        .is_some_and(|gap| gap.chars().all(char::is_whitespace));
+    let low = &*prev.low;
+    if !joined
+        || prev.is_capitalised()
+        || prev.is_number()
+        || is_stopword(low)
+        || is_negator(low)
+        || CLAUSE_VERBS.contains(&lemma(low).as_str())
+    {
+        return false;
+    }
+    // "asked the panel to consider": the person asked does what follows.
+    let controls = CONTROL_VERBS.contains(&lemma(low).as_str())
+        && toks
+            .get(end_of_phrase(toks, start) + 1)
+            .is_some_and(|w| w.low == "to");
+    if controls {
+        return false;
+    }
+    let noun_before = start
+        .checked_sub(2)
+        .and_then(|p| toks.get(p))
+        .is_some_and(|w| DETERMINERS.contains(&&*w.low) || PREPOSITIONS.contains(&&*w.low));
+    let verb = match crate::wordnet::get() {
+        Some(wn) => wn.can_be_verb(low),
+        None => low.ends_with("ed"),
+    };
+    verb && !noun_before
+}
+
+/// Whether token `at` is read as a verb: a word WordNet has as one, not
+/// just after a determiner, a preposition, a possessive or a number, where
+/// it is a noun ("the review", "at school"). Without WordNet every word
+/// may be.
+fn is_verb_at(toks: &[Token<'_>], at: usize) -> bool {
+    let Some(t) = toks.get(at).filter(|t| !t.is_capitalised()) else {
+        return false;
+    };
+    // "after hitting a teacher": a gerund after a preposition is a verb.
+    let gerund = t.low.ends_with("ing");
+    let noun_place = at
+        .checked_sub(1)
+        .and_then(|p| toks.get(p))
+        .is_some_and(|w| {
+            DETERMINERS.contains(&&*w.low)
+                || (PREPOSITIONS.contains(&&*w.low) && !gerund)
+                || w.low.ends_with("'s")
+                || w.is_number()
+        });
+    // After "is" or "was" the word says what the subject is ("was
+    // chatty"), as a verb says what they do.
+    let predicate = at
+        .checked_sub(1)
+        .and_then(|p| toks.get(p))
+        .is_some_and(|w| BE.contains(&&*w.low));
+    !noun_place && (predicate || crate::wordnet::get().is_none_or(|wn| wn.can_be_verb(&t.low)))
+}
+
+/// The token that opens the name at `at`: titles and names before it
+/// ("Mr" of "Mr Okafor", "PC" of "PC Marsh") and a determiner.
+fn name_start(text: &str, toks: &[Token<'_>], at: usize) -> usize {
+    let mut start = at;
+    while let Some(prev) = start.checked_sub(1).and_then(|p| toks.get(p)) {
+        let joined = toks
+            .get(start)
+            .and_then(|t| text.get(prev.end..t.start))
+            .is_some_and(|gap| gap.chars().all(char::is_whitespace));
+        if !joined || !(prev.is_capitalised() || DETERMINERS.contains(&&*prev.low)) {
+            break;
+        }
+        start -= 1;
+    }
+    start
+}
+
 /// Words after which a person is an object, not a subject.
 pub(crate) const PREPOSITIONS: &[&str] = &[
     "with", "to", "at", "from", "for", "of", "near", "by", "about", "on", "in", "into", "after",
@@ -158,6 +340,12 @@ fn subjects(text: &str, open_pronouns: bool) -> (Vec<(String, Subject, bool)>, B
     // No content word yet since the last person: the next one is the head
     // of what that person does.
     let mut fresh = false;
+    // The people named so far, a title and its name as one.
+    let mut named: BTreeSet<String> = BTreeSet::new();
+    // Who did the last verb a person was read to do, and whether the
+    // next verb is joined to it by "and".
+    let mut last_head: Option<Subject> = None;
+    let mut coordinated: Option<Subject> = None;
     for (i, t) in toks.iter().enumerate() {
         let low = &*t.low;
         let broken = i > 0
@@ -167,12 +355,20 @@ fn subjects(text: &str, open_pronouns: bool) -> (Vec<(String, Subject, bool)>, B
                 .is_some_and(|gap| gap.contains([',', ';', ':']));
         if broken || OPENERS.contains(&low) {
             clause.clear();
+            last_head = None;
             passive_pending = false;
             prev_person = false;
         }
-        if let Some((p, can)) = person(t, i == 0).or_else(|| party(&toks, i)) {
+        let found = person(t, i == 0)
+            .map(|(p, can)| (p, can, name_start(text, &toks, i)))
+            .or_else(|| party_phrase(&toks, i));
+        if let Some((p, can, start)) = found {
             mentioned.insert(p.clone());
-            let after_preposition = object_at(&toks, i);
+            named.insert(p.clone());
+            // "and Julie agreed": a person named after "and" does it.
+            coordinated = None;
+            let after_preposition =
+                object_of_phrase(&toks, start, i) || after_verb(text, &toks, start);
             match clause.last_mut() {
                 // "Kelly Brown", "Mrs Hughes", "Ava's mum": one person, by
                 // the last word, who is a subject as that word is ("Mrs
@@ -180,7 +376,15 @@ fn subjects(text: &str, open_pronouns: bool) -> (Vec<(String, Subject, bool)>, B
                 Some(last) if prev_person && last.1 != "i" && p != "i" => {
                     let possessive = toks.get(last.0).is_some_and(|w| w.low.ends_with("'s"));
                     possessor = possessive.then(|| last.1.clone());
-                    last.2 = can && !object_at(&toks, last.0) && (last.2 || possessive);
+                    // "Sergeant Bell" is one person a pronoun may stand
+                    // for; "Ava's mum" two.
+                    if !possessive && last.1 != p {
+                        named.remove(&last.1);
+                    }
+                    last.2 = can
+                        && !object_at(&toks, last.0)
+                        && !after_verb(text, &toks, name_start(text, &toks, last.0))
+                        && (last.2 || possessive);
                     last.1 = p.clone();
                     last.0 = i;
                 }
@@ -204,14 +408,18 @@ fn subjects(text: &str, open_pronouns: bool) -> (Vec<(String, Subject, bool)>, B
         antecedent_open = false;
         if PRONOUNS.contains(&low) {
             let fits = |a: &&String| !clashes(low, a);
+            // Read of the sentence, a pronoun stands for someone only when
+            // one person named before it could be meant ("the officer
+            // pushed the man, he said" is read as no one's act).
+            let candidates = named.iter().filter(|p| *p != "i" && fits(p)).count();
             let stands_for = antecedent
                 .as_ref()
-                .filter(|_| !rivals)
+                .filter(|_| !rivals && candidates <= 1)
                 .and_then(|a| Some(a).filter(fits).or(possessor.as_ref().filter(fits)));
             if let Some(a) = stands_for {
                 clause.push((i, a.clone(), true));
                 fresh = true;
-            } else if (rivals || low == "they") && open_pronouns {
+            } else if (rivals || candidates > 1 || low == "they") && open_pronouns {
                 // In the cited text a pronoun after two people could be
                 // either, and "they" any of them or a group: it is taken
                 // as whoever the sentence says.
@@ -224,17 +432,26 @@ fn subjects(text: &str, open_pronouns: bool) -> (Vec<(String, Subject, bool)>, B
             passive_pending = true;
             continue;
         }
-        // "saw their dad at the centre": what follows a preposition is not
-        // what the person before it does.
-        if PREPOSITIONS.contains(&low) {
-            fresh = false;
+        // "attended the panel and agreed to write": a verb after "and" is
+        // done by the clause's subject as the first verb was.
+        if COORDINATORS.contains(&low)
+            && toks.get(i + 1).is_some_and(|n| !is_stopword(&n.low))
+            && is_verb_at(&toks, i + 1)
+        {
+            coordinated.clone_from(&last_head);
+            fresh |= coordinated.is_some();
         }
         if is_stopword(low) || t.is_number() {
             continue;
         }
+        // What a person does is the first verb after them: a noun ("at the
+        // panel", "saw their dad at the centre") neither is it nor ends it.
+        let verb = is_verb_at(&toks, i);
         let word = canonical(&lemma(low)).to_string();
         let by_next = toks.get(i + 1).is_some_and(|n| n.low == "by");
-        let participle = low.ends_with("ed") || low.ends_with("en");
+        let participle = low.ends_with("ed")
+            || low.ends_with("en")
+            || crate::wordnet::get().is_some_and(|wn| wn.irregular_verb_form(low));
         // "when spoken to alone": a participle after a subordinator is a
         // passive whose "be" is left out.
         let reduced = participle
@@ -244,30 +461,47 @@ fn subjects(text: &str, open_pronouns: bool) -> (Vec<(String, Subject, bool)>, B
                 .is_some_and(|w| SUBORDINATORS.contains(&&*w.low));
         let passive = reduced || (passive_pending && (participle || by_next));
         passive_pending = false;
-        let subject = if passive {
-            by_agent(text, &toks, i)
-        } else {
-            group_before(&clause, &toks, i)
+        let subject = match (passive, coordinated.take()) {
+            (true, _) => by_agent(text, &toks, i),
+            (false, Some(head)) if verb => Some(head),
+            (false, _) => group_before(&clause, &toks, i),
         };
+        if passive || !verb {
+            // A passive's subject is done to; a noun is done by no one.
+        } else if fresh {
+            last_head.clone_from(&subject);
+        }
+        if passive && fresh {
+            last_head = None;
+        }
         if let Some(s) = subject.filter(|s| !s.is_empty()) {
             // A passive with its agent says what the agent does.
-            out.push((word, s, fresh));
+            out.push((word, s, fresh && verb));
         }
-        fresh = false;
+        fresh &= !verb;
     }
     (out, mentioned)
 }
 
-/// Whether token `i` follows a preposition, past determiners: an object.
+/// Whether token `i` follows a preposition, past determiners: an object;
+/// not after "after" or "before" when a verb follows the person, which
+/// makes them the subject of a clause ("after his sister rang").
 fn object_at(toks: &[Token<'_>], i: usize) -> bool {
-    toks.get(..i)
-        .and_then(|before| {
-            before
-                .iter()
-                .rev()
-                .find(|w| !DETERMINERS.contains(&&*w.low))
-        })
-        .is_some_and(|w| PREPOSITIONS.contains(&&*w.low))
+    object_of_phrase(toks, i, i)
+}
+
+/// [`object_at`] for the phrase opening at `start` whose head is `head`.
+fn object_of_phrase(toks: &[Token<'_>], start: usize, head: usize) -> bool {
+    let Some(prep) = toks.get(..start).and_then(|before| {
+        before
+            .iter()
+            .rev()
+            .find(|w| !DETERMINERS.contains(&&*w.low))
+    }) else {
+        return false;
+    };
+    PREPOSITIONS.contains(&&*prep.low)
+        && !(CLAUSE_PREPOSITIONS.contains(&&*prep.low) && is_verb_at(toks, head + 1))
 }
 
 /// Role words that say a woman or a man, as compared.
@@ -371,11 +605,11 @@ pub(crate) fn swapped(sentence: &str, cited: &[&str]) -> Vec<String> {
     // What the sentence says each person does (the first word after
     // them), against everything the cited texts say anyone does.
     let (said, _) = subjects(sentence, false);
-    let mut source: Vec<(String, Subject)> = Vec::new();
+    let mut source: Vec<(String, Subject, bool)> = Vec::new();
     let mut people = BTreeSet::new();
     for c in cited {
         let (s, m) = subjects(c, true);
-        source.extend(s.into_iter().map(|(w, s, _)| (w, s)));
+        source.extend(s);
         people.extend(m);
     }
     let same = |a: &str, b: &str| a == b || crate::gate::shared_stem(a, b);
@@ -383,8 +617,8 @@ pub(crate) fn swapped(sentence: &str, cited: &[&str]) -> Vec<String> {
     for (word, subject, _) in said.into_iter().filter(|s| s.2) {
         let theirs: Vec<&Subject> = source
             .iter()
-            .filter(|(w, _)| same(w, &word))
-            .map(|(_, s)| s)
+            .filter(|(w, _, fresh)| *fresh && same(w, &word))
+            .map(|(_, s, _)| s)
             .collect();
         if theirs.is_empty() || !subject.iter().all(|p| people.contains(p)) {
             continue;
@@ -420,5 +654,46 @@ mod tests {
         // The passive names its agent after "by".
         assert!(swapped("Jack was hit by Mum, Jack said.", &[src]).is_empty());
         assert!(!swapped("Mum was hit by Jack.", &[src]).is_empty());
+    }
+
+    /// Issue 19: a person just after a verb is its object, not who does
+    /// what follows; "asked Sam to call" is Sam's call.
+    #[test]
+    fn the_object_of_a_verb_does_not_do_what_follows() {
+        let src = "Dr Khan assessed Mr Lewis on the ward and recommended a rail.";
+        assert!(
+            swapped(
+                "After assessing Mr Lewis on the ward, Dr Khan recommended a rail.",
+                &[src]
+            )
+            .is_empty()
+        );
+        assert!(!swapped("Mr Lewis assessed Dr Khan on the ward.", &[src]).is_empty());
+        let asked = "Jo asked Sam to call the school.";
+        assert!(swapped("Sam was asked by Jo to call the school.", &[asked]).is_empty());
+        assert!(!swapped("Sam asked Jo to call the school.", &[asked]).is_empty());
+    }
+
+    /// Issue 19: in a sentence, a pronoun after two people who could both
+    /// be meant is read as no one's act; "Sergeant Bell" is one person.
+    #[test]
+    fn a_pronoun_two_people_could_stand_for() {
+        let shouted = "Mrs Cole said PC Hart shouted at her son.";
+        assert!(swapped("PC Hart shouted at Mrs Cole's son, she said.", &[shouted]).is_empty());
+        let src = "Sergeant Bell said the man was trying to run, so she handcuffed him.";
+        assert!(
+            swapped(
+                "The man was trying to run, Sergeant Bell said, so she handcuffed him.",
+                &[src]
+            )
+            .is_empty()
+        );
+        assert!(
+            !swapped(
+                "Sergeant Bell said she was trying to run, so the man handcuffed her.",
+                &[src]
+            )
+            .is_empty()
+        );
     }
 }

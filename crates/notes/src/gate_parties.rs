@@ -24,6 +24,21 @@ const MODIFIERS_MAX: usize = 2;
 /// The party token `at` of `toks` names, as compared (lemma, synonyms
 /// merged), and whether it can be a subject (not a possessive).
 pub(crate) fn party(toks: &[Token<'_>], at: usize) -> Option<(String, bool)> {
+    let (party, can, start) = party_phrase(toks, at)?;
+    // After a preposition the phrase is an object ("by the health
+    // visitor", "with their father"): it names a party but does nothing.
+    let object = start
+        .checked_sub(1)
+        .and_then(|b| toks.get(b))
+        .is_some_and(|w| PREPOSITIONS.contains(&&*w.low));
+    Some((party, can && !object))
+}
+
+/// The party token `at` names, whether it can be a subject by its form
+/// (not a possessive), and the index of the token that opens its phrase
+/// ("the" of "the housing officer"), for the caller to judge what comes
+/// before it.
+pub(crate) fn party_phrase(toks: &[Token<'_>], at: usize) -> Option<(String, bool, usize)> {
     let t = toks.get(at)?;
     let low = &*t.low;
     if t.is_capitalised() || t.is_number() {
@@ -59,13 +74,7 @@ pub(crate) fn party(toks: &[Token<'_>], at: usize) -> Option<(String, bool)> {
                 .all(|w| !w.is_capitalised() && !is_stopword(&w.low) && !w.is_number())
         })
     })?;
-    // After a preposition the phrase is an object ("by the health
-    // visitor", "with their father"): it names a party but does nothing.
-    let object = at
-        .checked_sub(opened + 1)
-        .and_then(|b| toks.get(b))
-        .is_some_and(|w| PREPOSITIONS.contains(&&*w.low));
-    Some((party, !possessive && !object))
+    Some((party, !possessive, at - opened))
 }
 
 /// Words remembered per thread before the memory is emptied, as in the

@@ -69,11 +69,12 @@ const FLOORS: &[(&str, f64)] = &[
 /// and for roles said by nouns, which only WordNet tells are people.
 const WITHOUT_WORDNET: &[(&str, &str, f64)] = &[
     ("set.jsonl", "faithful", 0.93),
-    ("second.jsonl", "faithful", 0.54),
+    ("second.jsonl", "faithful", 0.55),
     ("second.jsonl", "swapped_roles", 0.39),
     ("third.jsonl", "faithful", 0.69),
     ("third.jsonl", "swapped_roles", 0.20),
     ("fourth.jsonl", "swapped_roles", 0.20),
+    ("fourth.jsonl", "faithful", 0.59),
     ("fifth.jsonl", "faithful", 0.63),
     ("fifth.jsonl", "swapped_roles", 0.20),
 ];
@@ -93,9 +94,11 @@ fn field<'a>(line: &'a serde_json::Value, key: &str) -> &'a str {
 /// role check, broader words, refusals and "unless" as negation, "going
 /// to", "come"/"go"/"put" as light verbs and counts joined to their unit.
 /// Still under the first set's figures: the first set's templates share
-/// its sentences' shapes, this set's paraphrases do not.
+/// its sentences' shapes, this set's paraphrases do not. Raised to
+/// faithful 65.3% (55.9% without WordNet) by reading a verb's object as
+/// done to, and a pronoun several people could stand for as no one's.
 const SECOND_FLOORS: &[(&str, f64)] = &[
-    ("faithful", 0.64),
+    ("faithful", 0.65),
     ("changed_number", 0.95),
     ("changed_date", 0.95),
     ("moved_place", 0.95),
@@ -150,9 +153,11 @@ fn the_gate_on_a_third_set_in_other_registers() {
 /// or without, a flipped negation 89.5% (94.7% without), swapped roles
 /// 80.0% (20.0% without), the rest as before. Far from the first set's
 /// 98%: that round's rules carried over only in part to sentences they
-/// were not written from.
+/// were not written from. After the round on who does what (a verb's
+/// object, pronouns several people could stand for, the first verb after
+/// a person): faithful 68.3% (59.2% without WordNet).
 const FOURTH_FLOORS: &[(&str, f64)] = &[
-    ("faithful", 0.57),
+    ("faithful", 0.68),
     ("changed_number", 0.95),
     ("changed_date", 0.95),
     ("moved_place", 0.95),

@@ -275,6 +275,20 @@ impl WordNet {
         !self.morphy(word, Pos::Noun).is_empty() && self.morphy(word, Pos::Verb).is_empty()
     }
 
+    /// Whether `word` (any form) can be a verb ("booked", "visit").
+    pub(crate) fn can_be_verb(&self, word: &str) -> bool {
+        !self.morphy(word, Pos::Verb).is_empty()
+    }
+
+    /// Whether the verb exception lists give `word` as an irregular form
+    /// ("sent", "told", "taken"): a past tense or participle that no
+    /// ending shows.
+    pub(crate) fn irregular_verb_form(&self, word: &str) -> bool {
+        self.exceptions
+            .get(word)
+            .is_some_and(|bases| bases.iter().any(|(p, _)| *p == Pos::Verb))
+    }
+
     /// Whether `word` is a lemma of WordNet in any part of speech.
     pub(crate) fn knows(&self, word: &str) -> bool {
         self.words.contains_key(word)
