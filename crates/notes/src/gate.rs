@@ -44,12 +44,20 @@ const SHARED_STEM_MIN: usize = 5;
 /// beginning ("referred" cut to "referr" against "referral").
 const ENDING_MAX: usize = 3;
 
+/// A cited content word as WordNet reads it, with its polarity and
+/// whether its clause negates something.
+struct CitedLex {
+    lex: Lex,
+    negated: bool,
+    negated_clause: bool,
+}
+
 /// What the cited text holds, in the forms the checks compare.
 struct Source<'a> {
     cited: &'a [&'a str],
     /// Each content word as WordNet reads it, with its polarity: read only
     /// when a word of the sentence is not found as it is.
-    lex: OnceCell<Vec<(Lex, bool)>>,
+    lex: OnceCell<Vec<CitedLex>>,
     /// What the cited content words are kinds of, with their polarity:
     /// read only when a word is found neither as it is nor through
     /// WordNet's senses.
@@ -58,6 +66,8 @@ struct Source<'a> {
     numbers: HashSet<u64>,
     /// (content word, negated) pairs.
     content: HashSet<(String, bool)>,
+    /// Content words whose clause says "not" of something.
+    in_negated_clause: HashSet<String>,
     content_words: HashSet<String>,
     dates: Vec<When>,
     clocks: Vec<Clock>,
@@ -74,6 +84,7 @@ impl<'a> Source<'a> {
             words: HashSet::new(),
             numbers: HashSet::new(),
             content: HashSet::new(),
+            in_negated_clause: HashSet::new(),
             content_words: HashSet::new(),
             dates: Vec::new(),
             clocks: Vec::new(),
@@ -93,6 +104,9 @@ impl<'a> Source<'a> {
                 }
                 s.he |= HE.contains(&l.as_str());
                 s.she |= SHE.contains(&l.as_str());
+                if let Some(f) = words::function_form(&l) {
+                    s.words.insert(f.to_string());
+                }
                 s.words
                     .insert(l.strip_suffix("'s").unwrap_or(&l).to_string());
             }
@@ -111,6 +125,9 @@ impl<'a> Source<'a> {
                     s.numbers.insert(n);
                     s.content_words.insert(unit.clone());
                     s.content.insert((unit, c.negated));
+                }
+                if c.clause_negated {
+                    s.in_negated_clause.insert(c.word.clone());
                 }
                 s.content_words.insert(c.word.clone());
                 s.content.insert((c.word, c.negated));
@@ -134,36 +151,61 @@ impl<'a> Source<'a> {
     /// `negated` (`None` for either).
     fn agrees(&self, word: &Lex, negated: Option<bool>) -> bool {
         let lex = self.lex();
-        let polar = |n: &bool| negated.is_none_or(|want| *n == want);
-        if lex.iter().any(|(l, n)| polar(n) && l.agrees(word)) {
+        let polar = |c: &CitedLex| negated.is_none_or(|want| c.negated == want);
+        if lex.iter().any(|c| polar(c) && c.lex.agrees(word)) {
             return true;
         }
         let derived = word.derived();
         !derived.is_empty()
             && lex
                 .iter()
-                .any(|(l, n)| polar(n) && derived.iter().any(|d| l.has_base(d)))
+                .any(|c| polar(c) && derived.iter().any(|d| c.lex.has_base(d)))
     }
 
-    fn lex(&self) -> &[(Lex, bool)] {
+    fn lex(&self) -> &[CitedLex] {
         self.lex.get_or_init(|| {
             let mut out = Vec::new();
             for text in self.cited {
                 let toks = tokens(text);
                 for c in content(text) {
-                    out.push((Lex::of(text, &toks, c.at), c.negated));
+                    out.push(CitedLex {
+                        lex: Lex::of(text, &toks, c.at),
+                        negated: c.negated,
+                        negated_clause: c.clause_negated,
+                    });
                 }
             }
             out
         })
     }
 
+    /// Whether `word` is cited in a clause that says "not" of something,
+    /// with either polarity of its own: the sentence's clause negates it
+    /// too, if another of its words ("no assessment was needed" of "an
+    /// assessment was not needed", "unless it improves" of "if it does not
+    /// improve").
+    fn in_negated_clause(&self, word: &str, lex: &Lex) -> bool {
+        if self
+            .in_negated_clause
+            .iter()
+            .any(|w| w == word || shared_stem(w, word))
+        {
+            return true;
+        }
+        self.lex()
+            .iter()
+            .any(|c| c.negated_clause && c.lex.agrees(lex))
+    }
+
     /// Whether `word` says a cited content word more broadly ("vehicle"
     /// of "car"), with the polarity `negated` (`None` for either).
     fn generalises(&self, word: &Lex, negated: Option<bool>) -> bool {
-        let broader = self
-            .broader
-            .get_or_init(|| self.lex().iter().map(|(l, n)| (l.broader(), *n)).collect());
+        let broader = self.broader.get_or_init(|| {
+            self.lex()
+                .iter()
+                .map(|c| (c.lex.broader(), c.negated))
+                .collect()
+        });
         broader
             .iter()
             .any(|(b, n)| negated.is_none_or(|want| *n == want) && word.is_among(b))
@@ -309,7 +351,10 @@ pub fn citation_gate(sentence: &str, cited: &[&str]) -> Verdict {
         }
     }
     for (said, opposite) in ORDER_OPPOSITES {
-        let has = |w: &str| toks.iter().any(|t| t.low == w);
+        let has = |w: &str| {
+            toks.iter()
+                .any(|t| t.low == w || words::function_form(&t.low) == Some(w))
+        };
         if has(said) && !source.words.contains(*said) && source.words.contains(*opposite) {
             reasons.push(format!("order_changed: {said}"));
         }
@@ -357,6 +402,9 @@ pub fn citation_gate(sentence: &str, cited: &[&str]) -> Verdict {
         }
         let lex = Lex::of(sentence, &toks, c.at);
         if source.agrees(&lex, Some(c.negated)) {
+            continue;
+        }
+        if c.clause_negated && source.in_negated_clause(&c.word, &lex) {
             continue;
         }
         let opposite = source.has(&c.word, None) || source.agrees(&lex, None);
@@ -501,6 +549,34 @@ mod tests {
             "He will be arrested unless he leaves.",
             "He will be arrested if he does not leave."
         ));
+        // A clause's negation said of another of its words (issue 19:
+        // the fourth set's "no ... was needed"); two negators undo each
+        // other, and "without" negates only its object.
+        let needed = "The social worker decided that an assessment was not needed.";
+        assert!(passes(
+            "No assessment was needed, the social worker decided.",
+            needed
+        ));
+        assert!(!passes(
+            "The social worker decided that an assessment was needed.",
+            needed
+        ));
+        assert!(!passes(
+            "The school has raised no concern that Evie arrived without a coat.",
+            "The school has raised a concern that Evie arrived without a coat."
+        ));
+        assert!(!passes(
+            "PC Marsh should not be dismissed.",
+            "PC Marsh should be dismissed without notice."
+        ));
+        let longer = "Amelia no longer needs the phonics group.";
+        assert!(passes("Amelia does not need the phonics group.", longer));
+        assert!(!passes("Amelia still needs the phonics group.", longer));
+        // Function words in other spellings (issue 19): "following" is
+        // "after", and still opposed to "before".
+        let after = "Adam ran away after an argument.";
+        assert!(passes("Adam ran away following an argument.", after));
+        assert!(!passes("Adam ran away ahead of an argument.", after));
         // Going missing is not missing school.
         assert!(!passes(
             "Amelia missed school.",

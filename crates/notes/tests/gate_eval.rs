@@ -69,12 +69,12 @@ const FLOORS: &[(&str, f64)] = &[
 /// and for roles said by nouns, which only WordNet tells are people.
 const WITHOUT_WORDNET: &[(&str, &str, f64)] = &[
     ("set.jsonl", "faithful", 0.93),
-    ("second.jsonl", "faithful", 0.55),
+    ("second.jsonl", "faithful", 0.58),
     ("second.jsonl", "swapped_roles", 0.39),
-    ("third.jsonl", "faithful", 0.69),
+    ("third.jsonl", "faithful", 0.73),
     ("third.jsonl", "swapped_roles", 0.20),
     ("fourth.jsonl", "swapped_roles", 0.20),
-    ("fourth.jsonl", "faithful", 0.59),
+    ("fourth.jsonl", "faithful", 0.62),
     ("fifth.jsonl", "faithful", 0.63),
     ("fifth.jsonl", "swapped_roles", 0.20),
 ];
@@ -96,9 +96,12 @@ fn field<'a>(line: &'a serde_json::Value, key: &str) -> &'a str {
 /// Still under the first set's figures: the first set's templates share
 /// its sentences' shapes, this set's paraphrases do not. Raised to
 /// faithful 65.3% (55.9% without WordNet) by reading a verb's object as
-/// done to, and a pronoun several people could stand for as no one's.
+/// done to, and a pronoun several people could stand for as no one's;
+/// to 67.6% (58.2% without WordNet) by function words in other spellings
+/// ("following" is "after"), "found" as a word of recording, and a
+/// clause's negation said of another of its words.
 const SECOND_FLOORS: &[(&str, f64)] = &[
-    ("faithful", 0.65),
+    ("faithful", 0.67),
     ("changed_number", 0.95),
     ("changed_date", 0.95),
     ("moved_place", 0.95),
@@ -125,15 +128,17 @@ fn the_gate_on_a_second_set_written_in_other_shapes() {
 /// without), a changed date 93.3%, a flipped negation 93.8%, swapped roles
 /// 66.7% with WordNet (20.0% without), every other fault 100%. After the
 /// round the second set's floors name, and times of day: faithful 72.4%
-/// (69.1% without), swapped roles 73.3%, the rest as before.
+/// (69.1% without), swapped roles 73.3%, the rest as before. After the
+/// fourth set's round (who does what, function words, a clause's
+/// negation): faithful 77.2% (73.2% without), a flipped negation 100%.
 const THIRD_FLOORS: &[(&str, f64)] = &[
-    ("faithful", 0.72),
+    ("faithful", 0.77),
     ("changed_number", 0.95),
     ("changed_date", 0.93),
     ("moved_place", 0.95),
     ("wrong_person", 0.95),
     ("invented_event", 0.95),
-    ("flipped_negation", 0.93),
+    ("flipped_negation", 0.95),
     ("swapped_roles", 0.73),
 ];
 
@@ -155,15 +160,17 @@ fn the_gate_on_a_third_set_in_other_registers() {
 /// 98%: that round's rules carried over only in part to sentences they
 /// were not written from. After the round on who does what (a verb's
 /// object, pronouns several people could stand for, the first verb after
-/// a person): faithful 68.3% (59.2% without WordNet).
+/// a person): faithful 68.3% (59.2% without WordNet); after function
+/// words and a clause's negation: faithful 71.7% (62.5% without), a
+/// flipped negation 94.7%.
 const FOURTH_FLOORS: &[(&str, f64)] = &[
-    ("faithful", 0.68),
+    ("faithful", 0.71),
     ("changed_number", 0.95),
     ("changed_date", 0.95),
     ("moved_place", 0.95),
     ("wrong_person", 0.95),
     ("invented_event", 0.95),
-    ("flipped_negation", 0.89),
+    ("flipped_negation", 0.94),
     ("swapped_roles", 0.80),
 ];
 

@@ -184,6 +184,7 @@ pub(super) const DISCOURSE: &[&str] = &[
     "share",
     "record",
     "indicate",
+    "find",
     "add",
     "tell",
     "advise",
@@ -274,6 +275,34 @@ pub(super) const NEGATIVE_FORMS: &[(&str, &str)] = &[
     ("untidy", "tidy"),
     ("dirty", "clean"),
     ("unannounced", "announce"),
+];
+
+/// Words that do a stopword's work in other words: a preposition or
+/// conjunction ("following" an argument is "after" it), a hedge on a
+/// quantity ("roughly"), or a pronoun ("something", "anyone"). Read as the
+/// stopword, they add no content, and "before" and "after" stay opposed
+/// however they are written.
+pub(super) const FUNCTION_FORMS: &[(&str, &str)] = &[
+    ("following", "after"),
+    ("ahead", "before"),
+    ("prior", "before"),
+    ("beside", "by"),
+    ("besides", "and"),
+    ("plus", "and"),
+    ("whenever", "when"),
+    ("roughly", "about"),
+    ("approximately", "about"),
+    ("except", "but"),
+    ("apart", "but"),
+    ("something", "it"),
+    ("anything", "it"),
+    ("everything", "it"),
+    ("someone", "it"),
+    ("anyone", "it"),
+    ("everyone", "it"),
+    ("somebody", "it"),
+    ("anybody", "it"),
+    ("everybody", "it"),
 ];
 
 /// Words that, negated, negate the act they govern ("was not able to

@@ -8,8 +8,8 @@ use std::borrow::Cow;
 mod lexicon;
 
 use lexicon::{
-    CLAUSE_BREAKS, DISCOURSE, IMPLICATIVE, IRREGULAR, NEGATIVE_FORMS, NEGATORS, NUMBER_WORDS,
-    STOPWORDS, SYNONYMS,
+    CLAUSE_BREAKS, DISCOURSE, FUNCTION_FORMS, IMPLICATIVE, IRREGULAR, NEGATIVE_FORMS, NEGATORS,
+    NUMBER_WORDS, STOPWORDS, SYNONYMS,
 };
 
 /// One word or number of a text, with where it is.
@@ -144,6 +144,14 @@ fn clitic_host(low: &str) -> Option<&str> {
 
 pub(crate) fn is_stopword(lower: &str) -> bool {
     STOPWORDS.contains(&lower)
+}
+
+/// The stopword a function-like word stands for ("following" is "after").
+pub(crate) fn function_form(lower: &str) -> Option<&'static str> {
+    FUNCTION_FORMS
+        .iter()
+        .find(|(w, _)| *w == lower)
+        .map(|(_, f)| *f)
 }
 
 pub(crate) fn is_negator(lower: &str) -> bool {
@@ -322,6 +330,10 @@ pub(crate) fn negative_form(lemma: &str) -> Option<&'static str> {
 pub(crate) struct Content {
     pub(crate) word: String,
     pub(crate) negated: bool,
+    /// Whether its clause holds an odd number of negators ("not", "no",
+    /// "never"; not "without"): "no assessment was needed" and "an assessment was not
+    /// needed" negate different words of one clause.
+    pub(crate) clause_negated: bool,
     /// Its index among the text's [`tokens`].
     pub(crate) at: usize,
 }
@@ -346,7 +358,18 @@ const NEGATION_REACH: usize = 1;
 /// left out, lemmatised, synonyms brought together, negative forms turned
 /// into their negated word ("missed" is "attend", negated).
 pub(crate) fn content(text: &str) -> Vec<Content> {
-    let mut out = Vec::new();
+    let mut out: Vec<Content> = Vec::new();
+    // Where the current clause's words start in `out`, and whether it has
+    // said "not" yet.
+    let mut clause_start = 0usize;
+    let mut clause_negated = false;
+    let close = |out: &mut Vec<Content>, from: &mut usize, negated: &mut bool| {
+        for c in out.iter_mut().skip(*from) {
+            c.clause_negated = *negated;
+        }
+        *from = out.len();
+        *negated = false;
+    };
     let mut reach = 0usize;
     let mut last_end = 0usize;
     let mut after_number = false;
@@ -358,21 +381,35 @@ pub(crate) fn content(text: &str) -> Vec<Content> {
             .is_some_and(|gap| gap.contains([',', ';', ':', '.', '(', ')']))
         {
             reach = 0;
+            close(&mut out, &mut clause_start, &mut clause_negated);
         }
         last_end = t.end;
         let low = lower(t.text);
+        // "no longer needs": "longer" passes the negation on.
+        if low == "longer" && at > 0 && toks.get(at - 1).is_some_and(|p| p.low == "no") {
+            continue;
+        }
         if is_negator(&low) {
             reach = NEGATION_REACH;
+            // "Without" negates its object only ("dismissed without
+            // notice"); two negators in a clause undo each other.
+            clause_negated ^= low != "without";
             continue;
         }
         if is_clause_break(&low) {
             reach = 0;
+            close(&mut out, &mut clause_start, &mut clause_negated);
             continue;
         }
         // "Two times" is "twice": after a number, "times" is its unit.
         let multiplier = low == "times" && after_number;
         after_number = number_value(&low).is_some();
-        if is_stopword(&low) || after_number || multiplier || is_future(&toks, at) {
+        if is_stopword(&low)
+            || function_form(&low).is_some()
+            || after_number
+            || multiplier
+            || is_future(&toks, at)
+        {
             continue;
         }
         let lem = lemma(&low);
@@ -385,8 +422,14 @@ pub(crate) fn content(text: &str) -> Vec<Content> {
         if negated && IMPLICATIVE.contains(&word.as_str()) {
             reach = NEGATION_REACH;
         }
-        out.push(Content { word, negated, at });
+        out.push(Content {
+            word,
+            negated,
+            clause_negated: false,
+            at,
+        });
     }
+    close(&mut out, &mut clause_start, &mut clause_negated);
     out
 }
 
