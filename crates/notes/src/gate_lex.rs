@@ -18,8 +18,8 @@ const COLLOCATION_WORDS_MAX: usize = 2;
 const OBJECT_WORDS_MAX: usize = 2;
 
 /// Steps up WordNet's hypernyms a sentence's word may be from a cited
-/// word it says more broadly.
-const BROADER_LEVELS: usize = 2;
+/// word it says more broadly: three reach "medication" from "tablet".
+const BROADER_LEVELS: usize = 3;
 
 /// Words remembered per thread before the memory is emptied: a bound on
 /// what a long-lived worker holds, far above one summary's vocabulary.

@@ -167,7 +167,7 @@ fn abstractive_sentences_are_parsed_gated_and_labelled() {
     let reply = "- Amelia told the worker she feels safe at home [3].\n\
                  Kelly agreed to make a new GP appointment this week [5].\n\
                  Amelia was excluded from Hillside Academy [7][8].\n\
-                 Kelly rang to move Friday's visit [6].\n\
+                 Kelly rang to cancel Friday's visit [6].\n\
                  Attendance this term is below eighty per cent [10].\n\
                  The family moved house [42].\n\
                  Amelia feels safe at home [3].\n";
