@@ -168,8 +168,13 @@ impl<'a> Source<'a> {
             for text in self.cited {
                 let toks = tokens(text);
                 for c in content(text) {
+                    let lex = if c.from_negative {
+                        Lex::of_base(&c.word)
+                    } else {
+                        Lex::of(text, &toks, c.at)
+                    };
                     out.push(CitedLex {
-                        lex: Lex::of(text, &toks, c.at),
+                        lex,
                         negated: c.negated,
                         negated_clause: c.clause_negated,
                     });
@@ -400,7 +405,11 @@ pub fn citation_gate(sentence: &str, cited: &[&str]) -> Verdict {
             }
             continue;
         }
-        let lex = Lex::of(sentence, &toks, c.at);
+        let lex = if c.from_negative {
+            Lex::of_base(&c.word)
+        } else {
+            Lex::of(sentence, &toks, c.at)
+        };
         if source.agrees(&lex, Some(c.negated)) {
             continue;
         }

@@ -45,6 +45,15 @@ impl Lex {
         }
     }
 
+    /// A word given by its base form rather than read where it stands:
+    /// what a negative form negates ("attend" of "missed").
+    pub(crate) fn of_base(base: &str) -> Lex {
+        match wordnet::get() {
+            Some(wn) => Lex::word(wn, base).0,
+            None => Lex::default(),
+        }
+    }
+
     fn read(wn: &WordNet, text: &str, toks: &[Token<'_>], at: usize) -> Lex {
         let mut lex = Lex::default();
         let Some(t) = toks.get(at) else {

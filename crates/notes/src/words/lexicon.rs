@@ -262,7 +262,7 @@ pub(super) const CLAUSE_BREAKS: &[&str] = &[
 /// Words whose meaning is a negated word: "missed" is "did not attend".
 pub(super) const NEGATIVE_FORMS: &[(&str, &str)] = &[
     ("miss", "attend"),
-    ("absent", "present"),
+    ("absent", "attend"),
     ("unable", "able"),
     ("unwell", "well"),
     ("unhappy", "happy"),
@@ -331,7 +331,7 @@ pub(super) const SYNONYMS: &[&[&str]] = &[
     &["arrange", "book", "schedule", "organise", "set"],
     &["refer", "referral"],
     &["appointment", "appt"],
-    &["attend", "attendance"],
+    &["attend", "attendance", "present"],
     &["agree", "accept", "consent", "agreement"],
     &["visit", "see", "saw", "seen"],
     &[

@@ -199,6 +199,10 @@ pub(crate) fn number_compound(lower: &str) -> Option<(u64, String)> {
     if number_value(lower).is_some() {
         return None;
     }
+    // A unit that is a count of another: "a fortnight" is two weeks.
+    if lemma(lower) == "fortnight" {
+        return Some((2, "week".to_string()));
+    }
     let (head, unit) = lower.split_once('-')?;
     let n = number_value(head)?;
     (!unit.is_empty() && !unit.contains('-')).then(|| (n, canonical(&lemma(unit)).to_string()))
@@ -334,6 +338,9 @@ pub(crate) struct Content {
     /// "never"; not "without"): "no assessment was needed" and "an assessment was not
     /// needed" negate different words of one clause.
     pub(crate) clause_negated: bool,
+    /// Whether the word is what a negative form negates ("attend" of
+    /// "missed"), not the word written.
+    pub(crate) from_negative: bool,
     /// Its index among the text's [`tokens`].
     pub(crate) at: usize,
 }
@@ -426,6 +433,7 @@ pub(crate) fn content(text: &str) -> Vec<Content> {
             word,
             negated,
             clause_negated: false,
+            from_negative: inherent,
             at,
         });
     }
@@ -480,6 +488,7 @@ mod tests {
             number_compound("three-weeks"),
             Some((3, "week".to_string()))
         );
+        assert_eq!(number_compound("fortnight"), Some((2, "week".to_string())));
         assert_eq!(number_compound("thirty-eight"), None);
         assert_eq!(number_compound("after-school"), None);
     }
