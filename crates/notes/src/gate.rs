@@ -388,8 +388,15 @@ pub fn citation_gate(sentence: &str, cited: &[&str]) -> Verdict {
                 .map(|t| canonical(&lemma(&t.low)).to_string())
         })
         .collect();
+    // Tokens said by a supported collocation of an earlier word ("back"
+    // of "come back" where the note says "return").
+    let mut said_by_phrase: Vec<usize> = Vec::new();
     for c in content(sentence) {
-        if words::is_discourse(&c.word) || date_words.contains(&c.word) || in_clock(c.at) {
+        if words::is_discourse(&c.word)
+            || date_words.contains(&c.word)
+            || in_clock(c.at)
+            || said_by_phrase.contains(&c.at)
+        {
             continue;
         }
         if source.has(&c.word, Some(c.negated)) {
@@ -410,6 +417,14 @@ pub fn citation_gate(sentence: &str, cited: &[&str]) -> Verdict {
         } else {
             Lex::of(sentence, &toks, c.at)
         };
+        let phrase = lex.phrases().iter().find(|(p, _)| {
+            let p = Lex::of_base(p);
+            source.agrees(&p, Some(c.negated)) || source.generalises(&p, Some(c.negated))
+        });
+        if let Some((_, end)) = phrase {
+            said_by_phrase.extend(c.at + 1..=*end);
+            continue;
+        }
         if source.agrees(&lex, Some(c.negated)) {
             continue;
         }

@@ -34,6 +34,9 @@ thread_local! {
 pub(crate) struct Lex {
     lemmas: Vec<String>,
     senses: Vec<SenseId>,
+    /// The collocations read with the words after this one, each with the
+    /// index of its last token ("come_back" and the index of "back").
+    phrases: Vec<(String, usize)>,
 }
 
 impl Lex {
@@ -70,7 +73,12 @@ impl Lex {
         let mut joined = surface.to_string();
         let mut rest = String::new();
         let mut end = t.end;
-        for next in toks.iter().skip(at + 1).take(COLLOCATION_WORDS_MAX) {
+        for (k, next) in toks
+            .iter()
+            .enumerate()
+            .skip(at + 1)
+            .take(COLLOCATION_WORDS_MAX)
+        {
             if !text
                 .get(end..next.start)
                 .is_some_and(|gap| gap.chars().all(char::is_whitespace))
@@ -92,12 +100,21 @@ impl Lex {
             found.extend(wn.lemmas(&joined));
             for c in found {
                 lex.add(wn, &c);
+                lex.phrases.push((c, k));
             }
         }
-        for c in Lex::split_particle(wn, text, toks, at, &firsts) {
+        for (c, k) in Lex::split_particle(wn, text, toks, at, &firsts) {
             lex.add(wn, &c);
+            lex.phrases.push((c, k));
         }
         lex
+    }
+
+    /// The collocations this word opens, each with the index of its last
+    /// token: where one is supported, its later words ("back" of "come
+    /// back") are said by it and need no support of their own.
+    pub(crate) fn phrases(&self) -> &[(String, usize)] {
+        &self.phrases
     }
 
     /// A phrasal verb with its object between ("picked Priya up", "rang
@@ -110,7 +127,7 @@ impl Lex {
         toks: &[Token<'_>],
         at: usize,
         firsts: &[String],
-    ) -> Vec<String> {
+    ) -> Vec<(String, usize)> {
         let plain = |a: &Token<'_>, b: &Token<'_>| {
             text.get(a.end..b.start)
                 .is_some_and(|gap| gap.chars().all(char::is_whitespace))
@@ -132,8 +149,8 @@ impl Lex {
             }
             for f in firsts {
                 let c = format!("{f}_{}", particle.low);
-                if wn.knows(&c) && !out.contains(&c) {
-                    out.push(c);
+                if wn.knows(&c) && !out.iter().any(|(o, _)| *o == c) {
+                    out.push((c, at + object + 1));
                 }
             }
         }
