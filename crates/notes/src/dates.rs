@@ -111,8 +111,56 @@ fn weekday(word: &str) -> Option<u8> {
         .and_then(|i| u8::try_from(i).ok())
 }
 
-/// A day of the month as written: "12", "12th", "1st".
+/// Days of the month as ordinal words, "first" to "twentieth"; the rest
+/// are "twenty-" or "thirty-" and one of the first nine, and "thirtieth".
+const ORDINAL_DAYS: [&str; 20] = [
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "ninth",
+    "tenth",
+    "eleventh",
+    "twelfth",
+    "thirteenth",
+    "fourteenth",
+    "fifteenth",
+    "sixteenth",
+    "seventeenth",
+    "eighteenth",
+    "nineteenth",
+    "twentieth",
+];
+
+/// A day of the month written as an ordinal word ("third", "twenty-first").
+fn ordinal_day(word: &str) -> Option<u8> {
+    let low = word.to_ascii_lowercase();
+    let at = |w: &str| {
+        ORDINAL_DAYS
+            .iter()
+            .position(|o| *o == w)
+            .and_then(|i| u8::try_from(i + 1).ok())
+    };
+    if low == "thirtieth" {
+        return Some(30);
+    }
+    match low.split_once('-') {
+        Some(("twenty", unit)) => at(unit).filter(|u| *u < 10).map(|u| 20 + u),
+        Some(("thirty", "first")) => Some(31),
+        Some(_) => None,
+        None => at(&low),
+    }
+}
+
+/// A day of the month as written: "12", "12th", "1st", "third".
 fn day_number(word: &str) -> Option<u8> {
+    if word.bytes().all(|b| b.is_ascii_alphabetic() || b == b'-') {
+        return ordinal_day(word);
+    }
     let digits = word.trim_end_matches(|c: char| c.is_ascii_alphabetic());
     let suffix = word.get(digits.len()..).unwrap_or_default();
     if digits.is_empty() || digits.len() > 2 || !digits.bytes().all(|b| b.is_ascii_digit()) {
@@ -569,6 +617,25 @@ mod tests {
             ("Friday", "2025-03-14"),
             ("2025-04-01", "2025-04-01"),
             ("3 days ago", "2025-03-16"),
+        ];
+        let want: Vec<(String, String)> = want
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect();
+        assert_eq!(got, want);
+    }
+
+    /// Issue 19: a summary writes the day as a word ("the third of May").
+    #[test]
+    fn days_written_as_ordinal_words() {
+        let got = found(
+            "Seen on the third of May, the twenty-first of June and the fourteenth March.",
+            "2025-03-19",
+        );
+        let want = [
+            ("third of May", "2025-05-03"),
+            ("twenty-first of June", "2025-06-21"),
+            ("fourteenth March", "2025-03-14"),
         ];
         let want: Vec<(String, String)> = want
             .iter()

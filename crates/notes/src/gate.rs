@@ -393,6 +393,7 @@ pub fn citation_gate(sentence: &str, cited: &[&str]) -> Verdict {
     let mut said_by_phrase: Vec<usize> = Vec::new();
     for c in content(sentence) {
         if words::is_discourse(&c.word)
+            || words::function_form(&c.word).is_some()
             || date_words.contains(&c.word)
             || in_clock(c.at)
             || said_by_phrase.contains(&c.at)

@@ -71,10 +71,10 @@ const WITHOUT_WORDNET: &[(&str, &str, f64)] = &[
     ("set.jsonl", "faithful", 0.93),
     ("second.jsonl", "faithful", 0.58),
     ("second.jsonl", "swapped_roles", 0.39),
-    ("third.jsonl", "faithful", 0.73),
+    ("third.jsonl", "faithful", 0.75),
     ("third.jsonl", "swapped_roles", 0.20),
     ("fourth.jsonl", "swapped_roles", 0.20),
-    ("fourth.jsonl", "faithful", 0.62),
+    ("fourth.jsonl", "faithful", 0.64),
     ("fifth.jsonl", "faithful", 0.63),
     ("fifth.jsonl", "swapped_roles", 0.20),
 ];
@@ -136,9 +136,10 @@ fn the_gate_on_a_second_set_written_in_other_shapes() {
 /// negation): faithful 77.2% (73.2% without), a flipped negation 100%;
 /// 78.0% with four WordNet senses and three steps to a broader word;
 /// 78.9% (74.0% without) with "fortnight" as two weeks; 79.7% with a
-/// supported phrasal verb saying its particle.
+/// supported phrasal verb saying its particle; 81.3% (75.6% without)
+/// with days written as ordinal words ("the fourteenth of March").
 const THIRD_FLOORS: &[(&str, f64)] = &[
-    ("faithful", 0.79),
+    ("faithful", 0.81),
     ("changed_number", 0.95),
     ("changed_date", 0.93),
     ("moved_place", 0.95),
@@ -170,9 +171,10 @@ fn the_gate_on_a_third_set_in_other_registers() {
 /// words and a clause's negation: faithful 71.7% (62.5% without), a
 /// flipped negation 94.7%; 73.3% with four WordNet senses and three
 /// steps to a broader word; 74.2% with a supported phrasal verb saying
-/// its particle ("come back" of "return").
+/// its particle ("come back" of "return"); 75.8% (64.2% without) with
+/// days as ordinal words and "able to" read as "can".
 const FOURTH_FLOORS: &[(&str, f64)] = &[
-    ("faithful", 0.74),
+    ("faithful", 0.75),
     ("changed_number", 0.95),
     ("changed_date", 0.95),
     ("moved_place", 0.95),

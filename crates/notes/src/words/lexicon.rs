@@ -279,7 +279,8 @@ pub(super) const NEGATIVE_FORMS: &[(&str, &str)] = &[
 
 /// Words that do a stopword's work in other words: a preposition or
 /// conjunction ("following" an argument is "after" it), a hedge on a
-/// quantity ("roughly"), or a pronoun ("something", "anyone"). Read as the
+/// quantity ("roughly"), a modal ("able"), or a pronoun ("something",
+/// "anyone"). Read as the
 /// stopword, they add no content, and "before" and "after" stay opposed
 /// however they are written.
 pub(super) const FUNCTION_FORMS: &[(&str, &str)] = &[
@@ -290,6 +291,8 @@ pub(super) const FUNCTION_FORMS: &[(&str, &str)] = &[
     ("besides", "and"),
     ("plus", "and"),
     ("whenever", "when"),
+    // "was able to" says "could"; "unable" still negates what it governs.
+    ("able", "can"),
     ("roughly", "about"),
     ("approximately", "about"),
     ("except", "but"),
