@@ -216,6 +216,16 @@ impl<'a> Source<'a> {
             .any(|(b, n)| negated.is_none_or(|want| *n == want) && word.is_among(b))
     }
 
+    /// Whether a cited content word is one of `words` (WordNet's base
+    /// forms), with the polarity `negated`.
+    fn has_base_of(&self, words: &[String], negated: bool) -> bool {
+        !words.is_empty()
+            && self
+                .lex()
+                .iter()
+                .any(|c| c.negated == negated && words.iter().any(|w| c.lex.has_base(w)))
+    }
+
     fn has_date(&self, when: When) -> bool {
         self.dates.iter().any(|d| same_date(*d, when))
     }
@@ -391,7 +401,9 @@ pub fn citation_gate(sentence: &str, cited: &[&str]) -> Verdict {
     // Tokens said by a supported collocation of an earlier word ("back"
     // of "come back" where the note says "return").
     let mut said_by_phrase: Vec<usize> = Vec::new();
-    for c in content(sentence) {
+    let words_said = content(sentence);
+    let own_words: Vec<&str> = words_said.iter().map(|c| c.word.as_str()).collect();
+    for c in words_said.iter() {
         if words::is_discourse(&c.word)
             || words::function_form(&c.word).is_some()
             || date_words.contains(&c.word)
@@ -430,6 +442,23 @@ pub fn citation_gate(sentence: &str, cited: &[&str]) -> Verdict {
             continue;
         }
         if c.clause_negated && source.in_negated_clause(&c.word, &lex) {
+            continue;
+        }
+        // "did not agree" of "disagreed": an antonym cited with the other
+        // polarity says the same; with the same polarity, the opposite.
+        // An antonym the sentence says itself is its own word, not this
+        // one's opposite ("did not answer questions": "question").
+        let antonyms: Vec<String> = lex
+            .antonyms()
+            .into_iter()
+            .filter(|_| !c.from_negative)
+            .filter(|a| !own_words.iter().any(|w| w == a || shared_stem(w, a)))
+            .collect();
+        if source.has_base_of(&antonyms, !c.negated) {
+            continue;
+        }
+        if source.has_base_of(&antonyms, c.negated) {
+            reasons.push(format!("negation_flipped: {}", c.word));
             continue;
         }
         let opposite = source.has(&c.word, None) || source.agrees(&lex, None);

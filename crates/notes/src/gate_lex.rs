@@ -216,6 +216,24 @@ impl Lex {
         out
     }
 
+    /// The words WordNet gives as this word's antonyms ("disagree" of
+    /// "agree"), from its own spellings only: an antonym is a link
+    /// between words, not senses.
+    pub(crate) fn antonyms(&self) -> Vec<String> {
+        let Some(wn) = wordnet::get() else {
+            return Vec::new();
+        };
+        let mut out: Vec<String> = Vec::new();
+        for s in &self.senses {
+            for (from, to) in wn.antonyms(*s) {
+                if self.lemmas.contains(&from) && !out.contains(&to) {
+                    out.push(to);
+                }
+            }
+        }
+        out
+    }
+
     /// The senses this word is a kind of, up to [`BROADER_LEVELS`] steps
     /// up WordNet's hypernyms: "vehicle" of "car", "medication" of
     /// "tablet". A sentence may say a cited thing more broadly.

@@ -313,3 +313,26 @@ fn phrases_negative_forms_and_later_senses() {
         "The psychologist observed Amelia in class."
     ));
 }
+
+/// Issue 19, the fourth set: WordNet's antonyms ("agree", "disagree")
+/// turn a negation said one way into the other, and a word the sentence
+/// says itself is not taken for an antonym.
+#[test]
+fn an_antonym_with_the_other_polarity_says_the_same() {
+    if !wordnet() {
+        return;
+    }
+    let disagreed = "Leo's mother disagreed with the school's view.";
+    assert!(passes(
+        "Leo's mother did not agree with the school's view.",
+        disagreed
+    ));
+    assert!(!passes(
+        "Leo's mother agreed with the school's view.",
+        disagreed
+    ));
+    assert!(!passes(
+        "Alexander did not answer questions.",
+        "Alexander answered questions."
+    ));
+}

@@ -39,6 +39,9 @@ pub(crate) struct Synset {
     /// The synsets it is a kind of (`@`: "car" is a kind of "motor
     /// vehicle").
     pub(crate) hypernyms: Vec<SenseId>,
+    /// Antonyms (`!`: "agree" and "disagree"), each a link between two
+    /// words, numbered as [`Synset::derived`] is.
+    pub(crate) antonyms: Vec<(u8, SenseId, u8)>,
 }
 
 /// The data files of one WordNet folder and the synsets read so far.
@@ -128,11 +131,16 @@ fn parse(line: &str) -> Option<Synset> {
     };
     for _ in 0..pointers {
         let (symbol, offset, pos, ends) = (f.next()?, f.next()?, f.next()?, f.next()?);
-        if symbol == "+" {
+        if symbol == "+" || symbol == "!" {
             let to = pos_letter(pos)?.sense(offset.parse().ok()?);
             let from = u8::from_str_radix(ends.get(..2)?, 16).ok()?;
             let target = u8::from_str_radix(ends.get(2..)?, 16).ok()?;
-            synset.derived.push((from, to, target));
+            let links = if symbol == "+" {
+                &mut synset.derived
+            } else {
+                &mut synset.antonyms
+            };
+            links.push((from, to, target));
         } else if symbol == "@" {
             synset
                 .hypernyms
@@ -158,6 +166,10 @@ mod tests {
         assert_eq!(
             s.as_ref().map(|s| s.derived.clone()),
             Some(vec![(1, Pos::Noun.sense(48_739), 1)])
+        );
+        assert_eq!(
+            s.as_ref().map(|s| s.antonyms.clone()),
+            Some(vec![(1, Pos::Verb.sense(2_009_433), 1)])
         );
         assert_eq!(
             s.map(|s| s.hypernyms),

@@ -313,11 +313,24 @@ impl WordNet {
     /// "arrival", "hearable" to "hear"), as (from, to) words, read from
     /// `data.*` the first time. A link ends at one word, not a synset.
     pub(crate) fn derived(&self, sense: SenseId) -> Vec<(String, String)> {
+        self.word_links(sense, |s| &s.derived)
+    }
+
+    /// The antonyms WordNet gives the words of the synset `sense` (`!`:
+    /// "agree" to "disagree"), as (from, to) words.
+    pub(crate) fn antonyms(&self, sense: SenseId) -> Vec<(String, String)> {
+        self.word_links(sense, |s| &s.antonyms)
+    }
+
+    fn word_links(
+        &self,
+        sense: SenseId,
+        links: impl Fn(&data::Synset) -> &Vec<(u8, SenseId, u8)>,
+    ) -> Vec<(String, String)> {
         let Some(synset) = self.data.synset(sense) else {
             return Vec::new();
         };
-        synset
-            .derived
+        links(&synset)
             .iter()
             .filter_map(|(from, to, n)| {
                 let source = synset.words.get(usize::from(*from).checked_sub(1)?)?;

@@ -426,7 +426,12 @@ pub(crate) fn content(text: &str) -> Vec<Content> {
         };
         let negated = (reach > 0) != inherent;
         reach = reach.saturating_sub(1);
-        if negated && IMPLICATIVE.contains(&word.as_str()) {
+        // What an implicative governs is its infinitive ("refused to
+        // go", "not allowed me to see", "did not let me see"), not a
+        // phrase after it ("did not agree with the school's view").
+        let governs =
+            word == "let" || (1..=2).any(|k| toks.get(at + k).is_some_and(|n| n.low == "to"));
+        if negated && IMPLICATIVE.contains(&word.as_str()) && governs {
             reach = NEGATION_REACH;
         }
         out.push(Content {
