@@ -404,8 +404,17 @@ pub fn citation_gate(sentence: &str, cited: &[&str]) -> Verdict {
     let words_said = content(sentence);
     let own_words: Vec<&str> = words_said.iter().map(|c| c.word.as_str()).collect();
     for c in words_said.iter() {
-        if words::is_discourse(&c.word)
-            || words::function_form(&c.word).is_some()
+        let recording = words::is_discourse(&c.word) || words::function_form(&c.word).is_some();
+        // A word of recording adds nothing, but "could not say" is not
+        // "said", nor "did not report" "reported".
+        if recording
+            && source.has(&c.word, Some(!c.negated))
+            && !source.has(&c.word, Some(c.negated))
+        {
+            reasons.push(format!("negation_flipped: {}", c.word));
+            continue;
+        }
+        if recording
             || date_words.contains(&c.word)
             || in_clock(c.at)
             || said_by_phrase.contains(&c.at)
@@ -631,6 +640,15 @@ mod tests {
         let after = "Adam ran away after an argument.";
         assert!(passes("Adam ran away following an argument.", after));
         assert!(!passes("Adam ran away ahead of an argument.", after));
+        // A word of recording adds nothing but keeps its polarity.
+        assert!(!passes(
+            "Mr Haines did not report for supervision on time.",
+            "Mr Haines reported for supervision on time."
+        ));
+        assert!(!passes(
+            "Mrs Pearson was able to say how the bruising happened.",
+            "Mrs Pearson could not say how the bruising happened."
+        ));
         // Going missing is not missing school.
         assert!(!passes(
             "Amelia missed school.",
