@@ -17,6 +17,7 @@
 use std::collections::BTreeSet;
 
 use crate::gate_parties::{party, party_phrase};
+use crate::gate_phrases::{after_verb, is_verb_at, name_start, object_at, object_of_phrase};
 use crate::words::{Token, canonical, is_negator, is_stopword, lemma, tokens};
 
 /// Words that open a clause with a subject of its own.
@@ -26,16 +27,14 @@ const PEOPLE: &[&str] = &["staff", "teacher", "teachers", "neighbour", "neighbou
 /// Subject pronouns, which stand for the sentence's first subject.
 const PRONOUNS: &[&str] = &["he", "she", "they"];
 /// Forms of "be" that make a following participle passive.
-const BE: &[&str] = &["was", "were", "been", "is", "are", "be", "being"];
+pub(crate) const BE: &[&str] = &["was", "were", "been", "is", "are", "be", "being"];
 /// Words between a preposition and the person it governs.
-const DETERMINERS: &[&str] = &["the", "a", "an", "his", "her", "their", "my", "our", "your"];
+pub(crate) const DETERMINERS: &[&str] =
+    &["the", "a", "an", "his", "her", "their", "my", "our", "your"];
 /// Words after which a participle is a passive without its "be".
 const SUBORDINATORS: &[&str] = &["when", "once", "if", "as", "unless", "while", "until"];
 /// Words that join two things one subject does.
 const COORDINATORS: &[&str] = &["and", "but", "then"];
-/// Prepositions that may open a clause with its own subject ("after his
-/// sister rang").
-const CLAUSE_PREPOSITIONS: &[&str] = &["after", "before", "since", "until", "till"];
 /// Words a group of people is joined by.
 const JOINS: &[&str] = &["and", "or", "&"];
 
@@ -136,175 +135,6 @@ fn is_name_at_start(low: &str) -> bool {
 fn opens_with_verb(low: &str) -> bool {
     let regular = (low.ends_with("ed") || low.ends_with("ing")) && low.len() > 4;
     regular || crate::wordnet::get().is_some_and(|wn| wn.irregular_verb_form(low))
-}
-
-/// Verbs whose next person opens a clause of its own rather than being
-/// their object: "said Jack hit her", against "told Jack".
-const CLAUSE_VERBS: &[&str] = &[
-    "say",
-    "think",
-    "believe",
-    "hope",
-    "know",
-    "worry",
-    "fear",
-    "claim",
-    "suggest",
-    "feel",
-    "admit",
-    "deny",
-    "insist",
-    "confirm",
-    "report",
-    "state",
-    "explain",
-    "agree",
-    "add",
-    "mention",
-    "realise",
-    "understand",
-    "accept",
-    "thought",
-    "felt",
-    "knew",
-];
-
-/// Verbs whose object does the infinitive after it ("asked the panel to
-/// consider", "told Jack to leave").
-const CONTROL_VERBS: &[&str] = &[
-    "ask",
-    "tell",
-    "told",
-    "want",
-    "allow",
-    "help",
-    "persuade",
-    "encourage",
-    "advise",
-    "remind",
-    "warn",
-    "expect",
-    "need",
-    "invite",
-    "urge",
-    "request",
-    "order",
-    "force",
-    "instruct",
-    "require",
-    "teach",
-    "taught",
-    "enable",
-    "support",
-    "get",
-    "got",
-];
-
-/// The last token of the phrase opening at `start`: past determiners,
-/// titles, names and possessives, and the lowercase words of a party.
-fn end_of_phrase(toks: &[Token<'_>], start: usize) -> usize {
-    let mut end = start;
-    while let Some(next) = toks.get(end + 1) {
-        let low = &*next.low;
-        let part = next.is_capitalised()
-            || DETERMINERS.contains(&low)
-            || toks
-                .get(end)
-                .is_some_and(|t| t.low.ends_with("'s") || DETERMINERS.contains(&&*t.low))
-            || party_phrase(toks, end + 1).is_some();
-        if !part || is_stopword(low) && !DETERMINERS.contains(&low) {
-            break;
-        }
-        end += 1;
-    }
-    end
-}
-
-/// Whether the phrase opening at token `start` is the object of the verb
-/// just before it in the same clause ("visited Mr Okafor", "book Ellie an
-/// appointment", "assessed Mr Lewis and recommended"): a person there is
-/// done to, and does not do what follows. A word after a determiner or a
-/// preposition is read as a noun ("at the review Mum said").
-fn after_verb(text: &str, toks: &[Token<'_>], start: usize) -> bool {
-    let Some(prev) = start.checked_sub(1).and_then(|p| toks.get(p)) else {
-        return false;
-    };
-    let joined = toks
-        .get(start)
-        .and_then(|t| text.get(prev.end..t.start))
-        .is_some_and(|gap| gap.chars().all(char::is_whitespace));
-    let low = &*prev.low;
-    if !joined
-        || prev.is_capitalised()
-        || prev.is_number()
-        || is_stopword(low)
-        || is_negator(low)
-        || CLAUSE_VERBS.contains(&lemma(low).as_str())
-    {
-        return false;
-    }
-    // "asked the panel to consider": the person asked does what follows.
-    let controls = CONTROL_VERBS.contains(&lemma(low).as_str())
-        && toks
-            .get(end_of_phrase(toks, start) + 1)
-            .is_some_and(|w| w.low == "to");
-    if controls {
-        return false;
-    }
-    let noun_before = start
-        .checked_sub(2)
-        .and_then(|p| toks.get(p))
-        .is_some_and(|w| DETERMINERS.contains(&&*w.low) || PREPOSITIONS.contains(&&*w.low));
-    let verb = match crate::wordnet::get() {
-        Some(wn) => wn.can_be_verb(low),
-        None => low.ends_with("ed"),
-    };
-    verb && !noun_before
-}
-
-/// Whether token `at` is read as a verb: a word WordNet has as one, not
-/// just after a determiner, a preposition, a possessive or a number, where
-/// it is a noun ("the review", "at school"). Without WordNet every word
-/// may be.
-fn is_verb_at(toks: &[Token<'_>], at: usize) -> bool {
-    let Some(t) = toks.get(at).filter(|t| !t.is_capitalised()) else {
-        return false;
-    };
-    // "after hitting a teacher": a gerund after a preposition is a verb.
-    let gerund = t.low.ends_with("ing");
-    let noun_place = at
-        .checked_sub(1)
-        .and_then(|p| toks.get(p))
-        .is_some_and(|w| {
-            DETERMINERS.contains(&&*w.low)
-                || (PREPOSITIONS.contains(&&*w.low) && !gerund)
-                || w.low.ends_with("'s")
-                || w.is_number()
-        });
-    // After "is" or "was" the word says what the subject is ("was
-    // chatty"), as a verb says what they do.
-    let predicate = at
-        .checked_sub(1)
-        .and_then(|p| toks.get(p))
-        .is_some_and(|w| BE.contains(&&*w.low));
-    !noun_place && (predicate || crate::wordnet::get().is_none_or(|wn| wn.can_be_verb(&t.low)))
-}
-
-/// The token that opens the name at `at`: titles and names before it
-/// ("Mr" of "Mr Okafor", "PC" of "PC Marsh") and a determiner.
-fn name_start(text: &str, toks: &[Token<'_>], at: usize) -> usize {
-    let mut start = at;
-    while let Some(prev) = start.checked_sub(1).and_then(|p| toks.get(p)) {
-        let joined = toks
-            .get(start)
-            .and_then(|t| text.get(prev.end..t.start))
-            .is_some_and(|gap| gap.chars().all(char::is_whitespace));
-        if !joined || !(prev.is_capitalised() || DETERMINERS.contains(&&*prev.low)) {
-            break;
-        }
-        start -= 1;
-    }
-    start
 }
 
 /// Words after which a person is an object, not a subject.
@@ -481,27 +311,6 @@ fn subjects(text: &str, open_pronouns: bool) -> (Vec<(String, Subject, bool)>, B
         fresh &= !verb;
     }
     (out, mentioned)
-}
-
-/// Whether token `i` follows a preposition, past determiners: an object;
-/// not after "after" or "before" when a verb follows the person, which
-/// makes them the subject of a clause ("after his sister rang").
-fn object_at(toks: &[Token<'_>], i: usize) -> bool {
-    object_of_phrase(toks, i, i)
-}
-
-/// [`object_at`] for the phrase opening at `start` whose head is `head`.
-fn object_of_phrase(toks: &[Token<'_>], start: usize, head: usize) -> bool {
-    let Some(prep) = toks.get(..start).and_then(|before| {
-        before
-            .iter()
-            .rev()
-            .find(|w| !DETERMINERS.contains(&&*w.low))
-    }) else {
-        return false;
-    };
-    PREPOSITIONS.contains(&&*prep.low)
-        && !(CLAUSE_PREPOSITIONS.contains(&&*prep.low) && is_verb_at(toks, head + 1))
 }
 
 /// Role words that say a woman or a man, as compared.

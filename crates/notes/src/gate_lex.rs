@@ -202,31 +202,35 @@ impl Lex {
     /// counts only from this word itself: the verb sense "father" shares
     /// with "mother" does not make them one.
     pub(crate) fn derived(&self) -> Vec<String> {
-        let Some(wn) = wordnet::get() else {
-            return Vec::new();
-        };
-        let mut out: Vec<String> = Vec::new();
-        for s in &self.senses {
-            for (from, to) in wn.derived(*s) {
-                if (from != to || self.lemmas.contains(&from)) && !out.contains(&to) {
-                    out.push(to);
-                }
-            }
-        }
-        out
+        self.linked(WordNet::derived, |from, to, lemmas| {
+            from != to || lemmas.iter().any(|l| l == from)
+        })
     }
 
     /// The words WordNet gives as this word's antonyms ("disagree" of
     /// "agree"), from its own spellings only: an antonym is a link
     /// between words, not senses.
     pub(crate) fn antonyms(&self) -> Vec<String> {
+        self.linked(WordNet::antonyms, |from, _, lemmas| {
+            lemmas.iter().any(|l| l == from)
+        })
+    }
+
+    /// The words at the end of the word links `links` gives from this
+    /// word's senses, where `keep` (from, to, this word's base forms)
+    /// holds.
+    fn linked(
+        &self,
+        links: impl Fn(&WordNet, SenseId) -> Vec<(String, String)>,
+        keep: impl Fn(&str, &str, &[String]) -> bool,
+    ) -> Vec<String> {
         let Some(wn) = wordnet::get() else {
             return Vec::new();
         };
         let mut out: Vec<String> = Vec::new();
         for s in &self.senses {
-            for (from, to) in wn.antonyms(*s) {
-                if self.lemmas.contains(&from) && !out.contains(&to) {
+            for (from, to) in links(wn, *s) {
+                if keep(&from, &to, &self.lemmas) && !out.contains(&to) {
                     out.push(to);
                 }
             }

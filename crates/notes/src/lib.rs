@@ -25,6 +25,7 @@ mod gate_clauses;
 mod gate_lex;
 mod gate_order;
 mod gate_parties;
+mod gate_phrases;
 mod mention;
 mod note;
 mod offsets;
