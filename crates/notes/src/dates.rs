@@ -138,21 +138,34 @@ const ORDINAL_DAYS: [&str; 20] = [
 
 /// A day of the month written as an ordinal word ("third", "twenty-first").
 fn ordinal_day(word: &str) -> Option<u8> {
-    let low = word.to_ascii_lowercase();
+    // Every word of a note is asked: most end in no ordinal's ending.
+    let ending = word.get(word.len().saturating_sub(2)..)?;
+    if !["st", "nd", "rd", "th"]
+        .iter()
+        .any(|e| e.eq_ignore_ascii_case(ending))
+    {
+        return None;
+    }
     let at = |w: &str| {
         ORDINAL_DAYS
             .iter()
-            .position(|o| *o == w)
+            .position(|o| o.eq_ignore_ascii_case(w))
             .and_then(|i| u8::try_from(i + 1).ok())
     };
-    if low == "thirtieth" {
+    if word.eq_ignore_ascii_case("thirtieth") {
         return Some(30);
     }
-    match low.split_once('-') {
-        Some(("twenty", unit)) => at(unit).filter(|u| *u < 10).map(|u| 20 + u),
-        Some(("thirty", "first")) => Some(31),
+    match word.split_once('-') {
+        Some((tens, unit)) if tens.eq_ignore_ascii_case("twenty") => {
+            at(unit).filter(|u| *u < 10).map(|u| 20 + u)
+        }
+        Some((tens, unit))
+            if tens.eq_ignore_ascii_case("thirty") && unit.eq_ignore_ascii_case("first") =>
+        {
+            Some(31)
+        }
         Some(_) => None,
-        None => at(&low),
+        None => at(word),
     }
 }
 

@@ -3,6 +3,9 @@
 //! where a name or a party's phrase starts and ends, and which words are
 //! read as verbs.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use crate::gate_clauses::{BE, DETERMINERS, PREPOSITIONS};
 use crate::gate_parties::party_phrase;
 use crate::words::{Token, is_negator, is_stopword, lemma};
@@ -128,7 +131,7 @@ pub(crate) fn after_verb(text: &str, toks: &[Token<'_>], start: usize) -> bool {
         .and_then(|p| toks.get(p))
         .is_some_and(|w| DETERMINERS.contains(&&*w.low) || PREPOSITIONS.contains(&&*w.low));
     let verb = match crate::wordnet::get() {
-        Some(wn) => wn.can_be_verb(low),
+        Some(_) => can_be_verb(low),
         None => low.ends_with("ed"),
     };
     verb && !noun_before
@@ -159,7 +162,36 @@ pub(crate) fn is_verb_at(toks: &[Token<'_>], at: usize) -> bool {
         .checked_sub(1)
         .and_then(|p| toks.get(p))
         .is_some_and(|w| BE.contains(&&*w.low));
-    !noun_place && (predicate || crate::wordnet::get().is_none_or(|wn| wn.can_be_verb(&t.low)))
+    !noun_place && (predicate || can_be_verb(&t.low))
+}
+
+/// Words remembered per thread before the memory is emptied, as in the
+/// gate's other WordNet readings.
+const WORDS_CACHED_MAX: usize = 20_000;
+
+thread_local! {
+    static VERBS: RefCell<HashMap<String, bool>> = RefCell::new(HashMap::new());
+}
+
+/// Whether WordNet has `word` as a verb (true without WordNet),
+/// remembered per thread: every word of a sentence and of the text it
+/// cites is asked, for every sentence.
+fn can_be_verb(word: &str) -> bool {
+    let Some(wn) = crate::wordnet::get() else {
+        return true;
+    };
+    VERBS.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if let Some(hit) = cache.get(word) {
+            return *hit;
+        }
+        let verb = wn.can_be_verb(word);
+        if cache.len() >= WORDS_CACHED_MAX {
+            cache.clear();
+        }
+        cache.insert(word.to_string(), verb);
+        verb
+    })
 }
 
 /// The token that opens the name at `at`: titles and names before it
