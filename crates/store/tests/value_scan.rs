@@ -122,3 +122,63 @@ fn values_come_by_entity_once_each_as_first_seen() {
     assert_eq!(got, statements);
     assert!(scanned(&s, &["not_stored"]).is_empty());
 }
+
+/// A read split into ranges gives, range after range, what one read gives.
+#[test]
+fn ranges_together_read_what_one_read_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = SqliteStore::open(&dir.path().join("clearstone.db")).unwrap();
+    s.upsert_dataset(&Dataset {
+        name: "hr".into(),
+        markings: "OFFICIAL".into(),
+        ..Dataset::default()
+    })
+    .unwrap();
+    assert_eq!(s.entity_ranges(2).unwrap(), vec![Default::default()]);
+    // Entities of one, two and three versions, so a cut can fall inside one.
+    for version in 0..3i64 {
+        let at = 10 + version;
+        let statements = (0..40)
+            .filter(|i| i % 3 >= version)
+            .map(|i| {
+                stmt(
+                    &format!("hr:p:{i:02}"),
+                    "Person",
+                    "surname",
+                    &format!("S{i}v{version}"),
+                    at,
+                )
+            })
+            .collect();
+        write(&mut s, at, statements);
+    }
+    let whole = scanned(&s, &["surname"]);
+    assert_eq!(whole.len(), 40 + 26 + 13);
+    for parts in [1, 2, 3, 7, 200] {
+        let ranges = s.entity_ranges(parts).unwrap();
+        assert!(
+            ranges.len() <= parts && !ranges.is_empty(),
+            "{parts}: {ranges:?}"
+        );
+        if parts > 1 {
+            assert!(ranges.len() > 1, "{parts}: {ranges:?}");
+        }
+        let mut joined = Vec::new();
+        for r in &ranges {
+            s.for_each_entity_values_in(&["surname"], r, &mut |e| {
+                for v in e.values {
+                    joined.push((
+                        e.entity_id.to_owned(),
+                        "surname".to_owned(),
+                        v.value.to_owned(),
+                        v.first_seen.0,
+                        s.vocab_text(v.schema_id).unwrap().to_string(),
+                    ));
+                }
+                Ok(())
+            })
+            .unwrap();
+        }
+        assert_eq!(joined, whole, "{parts} parts: {ranges:?}");
+    }
+}
