@@ -1275,6 +1275,29 @@ impl SqliteStore {
     }
 }
 
+/// Inserts one event; its id.
+fn insert_event(conn: &rusqlite::Connection, e: &Event) -> Result<i64, StoreError> {
+    conn
+        .prepare_cached(
+            "INSERT INTO event(at, operation, principal, purpose, justification, case_ref, query, subjects, recipient, outcome, flags)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        )?
+        .execute(params![
+            e.at.0,
+            e.operation,
+            e.principal,
+            e.purpose,
+            e.justification,
+            e.case_ref,
+            e.query,
+            e.subjects.join(" "),
+            e.recipient,
+            e.outcome,
+            e.flags.join(" ")
+        ])?;
+    Ok(conn.last_insert_rowid())
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -1304,27 +1327,4 @@ mod tests {
             assert_eq!(q.get_status(StatementStatus::RePrepare), 0);
         }
     }
-}
-
-/// Inserts one event; its id.
-fn insert_event(conn: &rusqlite::Connection, e: &Event) -> Result<i64, StoreError> {
-    conn
-        .prepare_cached(
-            "INSERT INTO event(at, operation, principal, purpose, justification, case_ref, query, subjects, recipient, outcome, flags)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-        )?
-        .execute(params![
-            e.at.0,
-            e.operation,
-            e.principal,
-            e.purpose,
-            e.justification,
-            e.case_ref,
-            e.query,
-            e.subjects.join(" "),
-            e.recipient,
-            e.outcome,
-            e.flags.join(" ")
-        ])?;
-    Ok(conn.last_insert_rowid())
 }
