@@ -12,18 +12,74 @@ use crate::{EngineError, Operation, Session};
 /// First line of every logged event; the version names the JSON that follows.
 pub const EVENT_PREFIX: &str = "clearstone-event/v1\n";
 
-/// Canonical bytes: the prefix, then JSON with keys in sorted order (serde_json
-/// maps are ordered) and no insignificant whitespace.
+/// Canonical bytes: the prefix, then JSON with keys in a fixed order (see
+/// [`Logged`]) and no insignificant whitespace.
 pub(crate) fn encode(e: &Event) -> Vec<u8> {
-    let v = json!({
-        "id": e.id, "at": e.at.to_string(), "operation": e.operation, "principal": e.principal,
-        "purpose": e.purpose, "justification": e.justification, "case_ref": e.case_ref,
-        "query": e.query, "subjects": e.subjects, "recipient": e.recipient,
-        "outcome": e.outcome, "flags": e.flags,
-    });
     let mut out = EVENT_PREFIX.as_bytes().to_vec();
-    out.extend_from_slice(v.to_string().as_bytes());
+    // Writing to memory cannot fail, and every field serialises.
+    let _ = serde_json::to_writer(&mut out, &Logged::of(e));
     out
+}
+
+/// The length of [`encode`]'s bytes, without keeping them.
+pub(crate) fn encoded_len(e: &Event) -> usize {
+    let mut n = Counted(EVENT_PREFIX.len());
+    let _ = serde_json::to_writer(&mut n, &Logged::of(e));
+    n.0
+}
+
+/// An event as logged, borrowed: a run's event names a thousand subjects a
+/// part, and building a JSON tree of copies first was most of recording it.
+/// The fields are written in the order declared, which is the order the
+/// events logged so far hold (a JSON tree kept its keys as inserted, since
+/// `cedar-policy` turns on serde_json's `preserve_order`).
+#[derive(serde::Serialize)]
+struct Logged<'a> {
+    id: i64,
+    at: String,
+    operation: &'a str,
+    principal: &'a str,
+    purpose: &'a str,
+    justification: &'a str,
+    case_ref: &'a Option<String>,
+    query: &'a str,
+    subjects: &'a [String],
+    recipient: &'a Option<String>,
+    outcome: &'a str,
+    flags: &'a [String],
+}
+
+impl<'a> Logged<'a> {
+    fn of(e: &'a Event) -> Logged<'a> {
+        Logged {
+            at: e.at.to_string(),
+            case_ref: &e.case_ref,
+            flags: &e.flags,
+            id: e.id,
+            justification: &e.justification,
+            operation: &e.operation,
+            outcome: &e.outcome,
+            principal: &e.principal,
+            purpose: &e.purpose,
+            query: &e.query,
+            recipient: &e.recipient,
+            subjects: &e.subjects,
+        }
+    }
+}
+
+/// Counts the bytes written to it.
+struct Counted(usize);
+
+impl std::io::Write for Counted {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 += buf.len();
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Parses logged bytes back into JSON (an overseer's reader does the same).
@@ -328,6 +384,53 @@ pub fn oversight_jsonl(r: &OversightReport) -> String {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    /// The canonical bytes as first written: a JSON tree.
+    fn encode_by_tree(e: &Event) -> Vec<u8> {
+        let v = json!({
+            "id": e.id, "at": e.at.to_string(), "operation": e.operation, "principal": e.principal,
+            "purpose": e.purpose, "justification": e.justification, "case_ref": e.case_ref,
+            "query": e.query, "subjects": e.subjects, "recipient": e.recipient,
+            "outcome": e.outcome, "flags": e.flags,
+        });
+        let mut out = EVENT_PREFIX.as_bytes().to_vec();
+        out.extend_from_slice(v.to_string().as_bytes());
+        out
+    }
+
+    #[test]
+    fn events_encode_to_the_bytes_a_json_tree_gives() {
+        let texts = [
+            "",
+            "plain",
+            "quote \" and \\ slash",
+            "line\nbreak\ttab\u{1}",
+            "é ü 😀",
+        ];
+        let mut n = 0i64;
+        for (i, a) in texts.iter().enumerate() {
+            for b in &texts {
+                n += 1;
+                let e = Event {
+                    id: n * 7_919 - 3,
+                    at: Timestamp(951_782_400_123 + n * 86_400_017),
+                    operation: (*a).to_owned(),
+                    principal: (*b).to_owned(),
+                    purpose: format!("{a}{b}"),
+                    justification: (*b).to_owned(),
+                    case_ref: (i % 2 == 0).then(|| (*a).to_owned()),
+                    query: (*a).to_owned(),
+                    subjects: texts.iter().take(i).map(|s| s.to_string()).collect(),
+                    recipient: (i % 3 == 0).then(|| (*b).to_owned()),
+                    outcome: (*b).to_owned(),
+                    flags: vec![(*a).to_owned(); i],
+                };
+                let bytes = encode(&e);
+                assert_eq!(bytes, encode_by_tree(&e), "{e:?}");
+                assert_eq!(encoded_len(&e), bytes.len());
+            }
+        }
+    }
 
     #[test]
     fn logged_times_read_back_to_the_same_instant() {

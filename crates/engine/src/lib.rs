@@ -74,6 +74,7 @@ mod resolve;
 mod resolve_gate;
 mod resolve_profile;
 mod resolve_records;
+mod resolve_scan;
 mod review;
 mod run_cache;
 mod saved_search_erasure;
@@ -365,19 +366,27 @@ impl Engine {
 
     /// Appends one event to the store, then to the log, and returns its id.
     pub(crate) fn append_event(&self, event: &mut Event) -> Result<i64, EngineError> {
+        self.append_events(std::slice::from_mut(event))
+    }
+
+    /// Appends events to the store in one transaction, then to the log in
+    /// order; returns the first one's id.
+    pub(crate) fn append_events(&self, events: &mut [Event]) -> Result<i64, EngineError> {
         let mut store = self.store()?;
-        event.id = store.append_event(event)?;
+        store.append_events(events)?;
         let mut log = self.audit()?;
-        let index = log.append(&evidence::encode(event))?;
-        if i64::try_from(index).ok() != Some(event.id - 1) {
-            return Err(EngineError::Internal(format!(
-                "event {} went to log entry {index}",
-                event.id
-            )));
+        for event in events.iter() {
+            let index = log.append(&evidence::encode(event))?;
+            if i64::try_from(index).ok() != Some(event.id - 1) {
+                return Err(EngineError::Internal(format!(
+                    "event {} went to log entry {index}",
+                    event.id
+                )));
+            }
         }
         // Integration (durable tiles, a signed checkpoint) happens on the
         // integrator's thread within the batch policy's age, or at a flush.
-        Ok(event.id)
+        Ok(events.first().map_or(0, |e| e.id))
     }
 
     /// Signs (and has witnessed) a checkpoint over every pending event.
@@ -529,6 +538,12 @@ impl Engine {
     /// A read connection: what it reads is committed, and it cannot write.
     pub(crate) fn reader(&self) -> Result<readers::Reader<'_>, EngineError> {
         self.readers.get()
+    }
+
+    /// A read connection that is not one of the shared ones (see
+    /// `Readers::open_own`).
+    pub(crate) fn own_reader(&self) -> Result<SqliteStore, EngineError> {
+        self.readers.open_own()
     }
 }
 

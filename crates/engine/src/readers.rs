@@ -19,6 +19,7 @@ use crate::EngineError;
 const READERS: usize = 4;
 
 pub(crate) struct Readers {
+    db: std::path::PathBuf,
     conns: Vec<Mutex<SqliteStore>>,
     next: AtomicUsize,
 }
@@ -41,9 +42,17 @@ impl Readers {
             .map(|_| SqliteStore::open_reader(db).map(Mutex::new))
             .collect::<Result<_, _>>()?;
         Ok(Self {
+            db: db.to_owned(),
             conns,
             next: AtomicUsize::new(0),
         })
+    }
+
+    /// A read connection of the caller's own, for a thread that reads while
+    /// another holds one of these: waiting for one of these could wait on
+    /// the very thread waiting for it.
+    pub(crate) fn open_own(&self) -> Result<SqliteStore, EngineError> {
+        Ok(SqliteStore::open_reader(&self.db)?)
     }
 
     /// A free read connection, else waits for the next in turn.

@@ -15,6 +15,7 @@ use clearstone_resolve::{
 use clearstone_store::{MatchPair, ResolutionRun, ResolutionStore};
 use sha2::{Digest, Sha256};
 
+use crate::session::{hex_tag, keyed_tag_with};
 use crate::{EngineError, Operation, Session};
 
 /// The settings used when a run names none.
@@ -347,6 +348,7 @@ impl Session<'_> {
                     &ids,
                     settings.threshold,
                     Some((linked, Box::new(stored))),
+                    true,
                     &mut phases,
                 )?;
                 let run_id = r.stored.ok_or_else(|| {
@@ -357,28 +359,23 @@ impl Session<'_> {
         } else {
             let run_id = store_pairs()?;
             phases.end("storing pairs");
-            let r =
-                self.recluster_timed(&opts.schema, &ids, settings.threshold, None, &mut phases)?;
+            let r = self.recluster_timed(
+                &opts.schema,
+                &ids,
+                settings.threshold,
+                None,
+                true,
+                &mut phases,
+            )?;
             (run_id, r)
         };
         drop(kept);
-        let Reclustered {
-            clusters,
-            canonical,
-            ..
-        } = reclustered;
         // The event names every record combined and the canonical id each
         // now belongs to, so that "who combined this record, into what" is
         // answered from the log.
-        let mut subjects: Vec<&str> = ids
-            .iter()
-            .chain(canonical.iter().map(|(_, c)| c))
-            .map(String::as_str)
-            .collect();
-        subjects.sort_unstable();
-        subjects.dedup();
-        let hashes = self.subject_hashes(&subjects)?;
-        drop(subjects);
+        let Reclustered {
+            clusters, hashes, ..
+        } = reclustered;
         self.record_hashed(
             Operation::Combine,
             what,
@@ -405,31 +402,6 @@ impl Session<'_> {
             rules,
             phases: phases.done,
             warnings: settings.warnings.iter().map(ToString::to_string).collect(),
-        })
-    }
-
-    /// The keyed hashes of `subjects`, in order, computed on every core: a
-    /// first run over a million records names about two million, and one
-    /// HMAC after another was a second and more of the run.
-    fn subject_hashes(&self, subjects: &[&str]) -> Result<Vec<String>, EngineError> {
-        let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-        let chunk = subjects.len().div_ceil(threads).max(1);
-        let engine = self.engine;
-        std::thread::scope(|scope| {
-            let parts: Vec<_> = subjects
-                .chunks(chunk)
-                .map(|part| {
-                    scope.spawn(move || part.iter().map(|s| engine.keyed_hash(s)).collect())
-                })
-                .collect();
-            let mut out: Vec<String> = Vec::with_capacity(subjects.len());
-            for p in parts {
-                let hashes: Vec<String> = p.join().map_err(|_| {
-                    EngineError::Internal("hashing the run's subjects failed".into())
-                })?;
-                out.extend(hashes);
-            }
-            Ok(out)
         })
     }
 
@@ -486,19 +458,22 @@ impl Session<'_> {
         ids: &[String],
         threshold: f64,
     ) -> Result<u64, EngineError> {
-        self.recluster_timed(schema, ids, threshold, None, &mut Phases::start())
+        self.recluster_timed(schema, ids, threshold, None, false, &mut Phases::start())
             .map(|r| r.clusters)
     }
 
     /// Clusters as [`Session::recluster`] does; `links`, when given, are the
     /// pairs at or above the threshold as a full run just stored them,
-    /// numbered as `ids` (which are then sorted, once each).
+    /// numbered as `ids` (which are then sorted, once each). With
+    /// `hash_subjects`, hashes the records and canonical ids a run's event
+    /// names.
     fn recluster_timed(
         &self,
         schema: &str,
         ids: &[String],
         threshold: f64,
         links: Option<(Vec<ScoredPair>, PairsStored<'_>)>,
+        hash_subjects: bool,
         phases: &mut Phases,
     ) -> Result<Reclustered, EngineError> {
         let mut ids: Vec<&str> = ids.iter().map(String::as_str).collect();
@@ -581,21 +556,55 @@ impl Session<'_> {
                 None
             }
         };
-        {
-            let mut store = self.engine.store()?;
-            store.put_canonical(schema, &canonical)?;
-            store.release_cache()?;
-        }
+        // The subjects a run's event names are hashed while the writer
+        // stores the canonical ids.
+        let engine = self.engine;
+        let canonical_ref = &canonical;
+        let hashes = std::thread::scope(|scope| {
+            let storing = scope.spawn(move || -> Result<(), EngineError> {
+                let mut store = engine.store()?;
+                store.put_canonical(schema, canonical_ref)?;
+                store.release_cache()?;
+                Ok(())
+            });
+            let hashes = if hash_subjects {
+                let mut subjects: Vec<&str> = ids
+                    .iter()
+                    .copied()
+                    .chain(canonical_ref.iter().map(|(_, c)| c.as_str()))
+                    .collect();
+                subjects.sort_unstable();
+                subjects.dedup();
+                subject_hashes(engine, &subjects)
+            } else {
+                Ok(Vec::new())
+            };
+            storing.join().map_err(|_| {
+                EngineError::Internal("storing the run's canonical ids failed".into())
+            })??;
+            hashes
+        })?;
         // Searches group records through the cluster map, read again when
         // next asked for: the index itself is not touched.
         self.engine.clusters_changed()?;
-        phases.end("storing canonical ids");
+        phases.end("storing canonical ids, subjects hashed beside it");
         Ok(Reclustered {
             clusters: distinct.len() as u64,
-            canonical,
+            hashes,
             stored,
         })
     }
+}
+
+/// The keyed hashes of `subjects`, in order.
+fn subject_hashes(engine: &crate::Engine, subjects: &[&str]) -> Result<Vec<String>, EngineError> {
+    let mac = engine
+        .subject_mac()
+        .ok_or_else(|| EngineError::Internal("the subject key was refused".into()))?;
+    Ok(subjects
+        .iter()
+        .map(|s| hex_tag(&keyed_tag_with(&mac, s)))
+        .collect())
 }
 
 /// Waits for the run's pairs to be stored; the run's id.
@@ -604,8 +613,9 @@ type PairsStored<'a> = Box<dyn FnOnce() -> Result<i64, EngineError> + 'a>;
 /// What clustering a run's records did.
 struct Reclustered {
     clusters: u64,
-    /// Each record's canonical id.
-    canonical: Vec<(String, String)>,
+    /// The keyed hashes of the records and their canonical ids, sorted by
+    /// what they hash, when asked for.
+    hashes: Vec<String>,
     /// The run's id, when its pairs were stored beside clustering.
     stored: Option<i64>,
 }

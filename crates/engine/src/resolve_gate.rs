@@ -33,6 +33,9 @@ pub(crate) struct ShapeGate<'a, 's> {
     session: &'a Session<'s>,
     props: Vec<Arc<str>>,
     decided: HashMap<Shape, Verdict>,
+    /// The last shape decided for each property: a property's values are
+    /// nearly all of one shape, so most values need no look-up.
+    last: Vec<Option<(Shape, Verdict)>>,
     datasets: HashMap<i64, Arc<str>>,
     schemas: HashMap<i64, Arc<str>>,
     markings: HashMap<i64, Arc<Markings>>,
@@ -45,6 +48,7 @@ impl<'a, 's> ShapeGate<'a, 's> {
             session,
             props: props.iter().map(|p| Arc::from(*p)).collect(),
             decided: HashMap::new(),
+            last: vec![None; props.len()],
             datasets: HashMap::new(),
             schemas: HashMap::new(),
             markings: HashMap::new(),
@@ -72,7 +76,17 @@ impl<'a, 's> ShapeGate<'a, 's> {
         v: &ScannedValue<'v>,
     ) -> Result<Option<Cow<'v, str>>, EngineError> {
         let shape = (v.dataset_id, v.schema_id, v.markings_id, v.prop);
-        match self.decided.get(&shape) {
+        let last = match self.last.get(v.prop) {
+            Some(Some((s, verdict))) if *s == shape => Some(*verdict),
+            _ => {
+                let verdict = self.decided.get(&shape).copied();
+                if let (Some(verdict), Some(slot)) = (verdict, self.last.get_mut(v.prop)) {
+                    *slot = Some((shape, verdict));
+                }
+                verdict
+            }
+        };
+        match last {
             Some(Verdict::Keep) => return Ok(Some(Cow::Borrowed(v.value))),
             Some(Verdict::Drop) => return Ok(None),
             Some(Verdict::EachValue) => {

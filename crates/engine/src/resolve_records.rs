@@ -94,6 +94,39 @@ impl Wanted {
 /// holds only the values resolution keeps whatever the size.
 pub(crate) const STATEMENTS_PER_BATCH: usize = 65_536;
 
+/// Where a column's values are kept: the place of the entity's own
+/// property, or of the reference's and of the referenced record's property.
+#[derive(Debug, Clone, Copy)]
+enum Place {
+    Own(usize),
+    Referenced(usize, usize),
+}
+
+impl Wanted {
+    fn place(&self, c: &Column) -> Option<Place> {
+        let direct = |prop: &str| self.direct.iter().position(|d| d == prop);
+        match &c.via {
+            None => direct(&c.prop).map(Place::Own),
+            Some(via) => Some(Place::Referenced(
+                direct(via)?,
+                self.referenced.iter().position(|r| *r == c.prop)?,
+            )),
+        }
+    }
+}
+
+/// Ranges of records read at once: one per core of a small server, the
+/// calling thread gating what the others decode.
+const READ_PARTS: usize = 2;
+
+/// The records of one range read, in order.
+#[derive(Default)]
+struct Own {
+    ids: Vec<String>,
+    ranges: Vec<(u32, u32)>,
+    changed: Vec<bool>,
+}
+
 /// Values kept as they stream past: one text, and for each value its
 /// property's place and where it lies in the text.
 #[derive(Default)]
@@ -156,6 +189,18 @@ impl Session<'_> {
         _batch: usize,
         since: Option<Timestamp>,
     ) -> Result<Loaded, EngineError> {
+        self.resolution_records_read(settings, schema, since, READ_PARTS)
+    }
+
+    /// As [`Session::resolution_records_in`], the store read in
+    /// `read_parts` ranges at once.
+    pub(crate) fn resolution_records_read(
+        &self,
+        settings: &Settings,
+        schema: &str,
+        since: Option<Timestamp>,
+        read_parts: usize,
+    ) -> Result<Loaded, EngineError> {
         let wanted = Wanted::new(settings);
         let ontology = self.engine.ontology();
         // One list for the scan: the direct properties, then the referenced
@@ -169,47 +214,43 @@ impl Session<'_> {
         let split = wanted.direct.len();
         let mut gate = ShapeGate::new(self, &props);
         let mut is_subject: HashMap<i64, bool> = HashMap::new();
-        let mut own_ids: Vec<String> = Vec::new();
-        let mut own_ranges: Vec<(u32, u32)> = Vec::new();
-        let mut own_changed: Vec<bool> = Vec::new();
+        // The records of each range read, in entity id order within it.
+        let mut parts: Vec<Own> = Vec::new();
         let mut own = Kept::default();
         let mut targets: HashMap<Box<str>, (u32, u32)> = HashMap::new();
         let mut targets_changed: HashSet<Box<str>> = HashSet::new();
         let mut other = Kept::default();
-        let mut failed: Option<EngineError> = None;
         // A read connection: its small page cache is what a scan of the
         // whole store fills, not the writer's, which is sized for ingest.
-        let store = self.engine.reader()?;
-        store.for_each_entity_values(&props, &mut |e| {
-            let Some(first) = e.values.first() else {
-                return Ok(());
-            };
-            // An entity's versions share its type.
-            let subject = match is_subject.get(&first.schema_id) {
-                Some(s) => *s,
-                None => {
-                    let name = match gate.schema(&store, first.schema_id) {
-                        Ok(n) => n,
-                        Err(err) => {
-                            failed.get_or_insert(err);
-                            return Ok(());
-                        }
-                    };
-                    let s = ontology.is_a(&name, schema);
-                    is_subject.insert(first.schema_id, s);
-                    s
-                }
-            };
-            let (kept, wanted_props) = if subject {
-                (&mut own, 0..split)
-            } else {
-                (&mut other, split..props.len())
-            };
-            let result = (|| -> Result<bool, EngineError> {
+        let reader = self.engine.reader()?;
+        crate::resolve_scan::for_each_entity_values(
+            self.engine,
+            &reader,
+            &props,
+            read_parts,
+            &mut |store, part, e| {
+                let Some(first) = e.values.first() else {
+                    return Ok(());
+                };
+                // An entity's versions share its type.
+                let subject = match is_subject.get(&first.schema_id) {
+                    Some(s) => *s,
+                    None => {
+                        let name = gate.schema(store, first.schema_id)?;
+                        let s = ontology.is_a(&name, schema);
+                        is_subject.insert(first.schema_id, s);
+                        s
+                    }
+                };
+                let (kept, wanted_props) = if subject {
+                    (&mut own, 0..split)
+                } else {
+                    (&mut other, split..props.len())
+                };
                 let from = kept.len()?;
                 let mut changed = false;
                 for v in e.values.iter().filter(|v| wanted_props.contains(&v.prop)) {
-                    let Some(value) = gate.value(&store, e.entity_id, v)? else {
+                    let Some(value) = gate.value(store, e.entity_id, v)? else {
                         continue;
                     };
                     changed |= since.is_some_and(|t| v.first_seen > t);
@@ -217,55 +258,66 @@ impl Session<'_> {
                 }
                 let to = kept.len()?;
                 if from == to {
-                    return Ok(false);
+                    return Ok(());
                 }
                 if subject {
-                    own_ids.push(e.entity_id.to_owned());
-                    own_ranges.push((from, to));
-                    own_changed.push(changed);
+                    if parts.len() <= part {
+                        parts.resize_with(part + 1, Own::default);
+                    }
+                    if let Some(p) = parts.get_mut(part) {
+                        p.ids.push(e.entity_id.to_owned());
+                        p.ranges.push((from, to));
+                        p.changed.push(changed);
+                    }
                 } else {
                     targets.insert(e.entity_id.into(), (from, to));
                     if changed {
                         targets_changed.insert(e.entity_id.into());
                     }
                 }
-                Ok(true)
-            })();
-            if let Err(err) = result {
-                failed.get_or_insert(err);
-            }
-            Ok(())
-        })?;
-        store.release_cache()?;
-        drop(store);
-        if let Some(e) = failed {
-            return Err(e);
-        }
+                Ok(())
+            },
+        )?;
+        reader.release_cache()?;
+        drop(reader);
+        let own_ids: Vec<String> = parts.iter_mut().flat_map(|p| p.ids.drain(..)).collect();
+        let own_ranges: Vec<(u32, u32)> = parts
+            .iter()
+            .flat_map(|p| p.ranges.iter().copied())
+            .collect();
+        let own_changed: Vec<bool> = parts
+            .iter()
+            .flat_map(|p| p.changed.iter().copied())
+            .collect();
+        drop(parts);
         let width = wanted.columns.len();
         let mut values = Values::new(width);
         let mut changed = HashSet::new();
         let mut fields: Vec<Vec<&str>> = vec![Vec::new(); width];
+        // Where each field's columns are kept, found once rather than by
+        // name for every record.
+        let places: Vec<Vec<Place>> = wanted
+            .columns
+            .iter()
+            .map(|cols| cols.iter().filter_map(|c| wanted.place(c)).collect())
+            .collect();
         for (i, (id, range)) in own_ids.iter().zip(&own_ranges).enumerate() {
             for f in &mut fields {
                 f.clear();
             }
             let mut refers_to_changed = false;
-            for (cols, field) in wanted.columns.iter().zip(&mut fields) {
-                for c in cols {
-                    match &c.via {
-                        None => {
-                            if let Some(p) = wanted.direct.iter().position(|d| *d == c.prop) {
-                                for v in own.of(*range, p) {
-                                    add_once(v, field);
-                                }
+            for (field_places, field) in places.iter().zip(&mut fields) {
+                for place in field_places {
+                    match *place {
+                        Place::Own(p) => {
+                            for v in own.of(*range, p) {
+                                add_once(v, field);
                             }
                         }
-                        Some(via) => {
-                            let p = wanted.direct.iter().position(|d| d == via);
-                            let r = wanted.referenced.iter().position(|r| *r == c.prop);
-                            let (Some(p), Some(r)) = (p, r) else { continue };
+                        Place::Referenced(p, r) => {
                             for target in own.of(*range, p) {
-                                refers_to_changed |= targets_changed.contains(target);
+                                refers_to_changed |=
+                                    !targets_changed.is_empty() && targets_changed.contains(target);
                                 if let Some(t) = targets.get(target) {
                                     for v in other.of(*t, r) {
                                         add_once(v, field);

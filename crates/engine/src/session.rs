@@ -17,6 +17,10 @@ use crate::{Engine, EngineError};
 /// Subjects named by one event; more continue in further events, so that
 /// each stays well within the log's entry size.
 pub const SUBJECTS_PER_EVENT_MAX: usize = 1_000;
+/// Parts of one act's event stored in one transaction: a run over a million
+/// records names two million subjects in two thousand parts, which commit a
+/// few dozen times rather than once each.
+const EVENTS_PER_APPEND: usize = 64;
 
 /// Why a session is opened, as a code (free text goes in the justification).
 pub const REASON_CODES: [&str; 8] = [
@@ -183,6 +187,21 @@ pub(crate) fn shortened(input: &str) -> String {
     format!("{head}…")
 }
 
+/// HMAC-SHA-256 under the subject key.
+pub(crate) type SubjectMac = hmac::Hmac<sha2::Sha256>;
+
+/// The keyed hash of `id` under `mac`'s key, as bytes.
+pub(crate) fn keyed_tag_with(mac: &SubjectMac, id: &str) -> [u8; 16] {
+    let mut mac = mac.clone();
+    mac.update(id.as_bytes());
+    let tag = mac.finalize().into_bytes();
+    let mut out = [0; 16];
+    for (o, b) in out.iter_mut().zip(tag.iter()) {
+        *o = *b;
+    }
+    out
+}
+
 /// A keyed hash as the log writes it.
 pub(crate) fn hex_tag(tag: &[u8; 16]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
@@ -207,16 +226,14 @@ impl Engine {
     /// one for each record it touched. `None` only if HMAC refused the key,
     /// which it never does (it takes keys of any length).
     pub(crate) fn keyed_tag(&self, id: &str) -> Option<[u8; 16]> {
-        let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(&self.subject_key).ok()?;
-        mac.update(id.as_bytes());
-        let tag = mac.finalize().into_bytes();
-        let mut out = [0; 16];
-        for (o, b) in out.iter_mut().zip(tag.iter()) {
-            *o = *b;
-        }
-        Some(out)
+        Some(keyed_tag_with(&self.subject_mac()?, id))
     }
 
+    /// The subject key, keyed once: a run hashing millions of subjects
+    /// clones it for each rather than keying again.
+    pub(crate) fn subject_mac(&self) -> Option<SubjectMac> {
+        SubjectMac::new_from_slice(&self.subject_key).ok()
+    }
     /// Opens a session, or refuses it (and logs the refusal): the request
     /// must name a registered, enabled principal, a purpose that principal's
     /// roles may use and that is in date and reviewed, and a justification.
@@ -662,7 +679,7 @@ impl Session<'_> {
         // Every part is checked before the store holds the first: an event
         // the log cannot take would stop the engine from opening.
         for i in 0..parts {
-            let bytes = crate::evidence::encode(&event(i)).len();
+            let bytes = crate::evidence::encoded_len(&event(i));
             if bytes > clearstone_audit::ENTRY_BYTES_MAX {
                 return Err(EngineError::Internal(format!(
                     "an event of {bytes} bytes is over the log's entry_bytes_max ({})",
@@ -680,9 +697,14 @@ impl Session<'_> {
             }
             self.justification_stored.set(true);
         }
+        // Parts are stored a few at a time in one transaction each, and so
+        // never all held at once.
         let mut first = 0;
-        for i in 0..parts {
-            let id = self.engine.append_event(&mut event(i))?;
+        let mut batch: Vec<Event> = Vec::with_capacity(EVENTS_PER_APPEND.min(parts));
+        for from in (0..parts).step_by(EVENTS_PER_APPEND) {
+            batch.clear();
+            batch.extend((from..parts.min(from + EVENTS_PER_APPEND)).map(&event));
+            let id = self.engine.append_events(&mut batch)?;
             if first == 0 {
                 first = id;
             }

@@ -35,7 +35,7 @@ pub use records::{
 pub use resolution::{Judgement, MatchPair, ResolutionRun, ResolutionStore};
 pub use saved_searches::{SavedSearchRow, SavedSearchStore};
 pub use sqlite::SqliteStore;
-pub use value_scan::{ScannedEntity, ScannedValue};
+pub use value_scan::{EntityRange, ScannedEntity, ScannedValue};
 
 use clearstone_model::{Statement, Timestamp};
 
@@ -116,6 +116,9 @@ pub trait Store {
     /// Appends an access event. Until the tamper-evident log takes over, the
     /// store's event table is where they land; an event is never dropped.
     fn append_event(&mut self, event: &Event) -> Result<i64, StoreError>;
+    /// Appends events in one transaction, setting each one's id: one act
+    /// naming many subjects is recorded as several events.
+    fn append_events(&mut self, events: &mut [Event]) -> Result<(), StoreError>;
     fn events(&self, limit: usize) -> Result<Vec<Event>, StoreError>;
     /// Events with an id above `id`, oldest first.
     fn events_after(&self, id: i64, limit: usize) -> Result<Vec<Event>, StoreError>;

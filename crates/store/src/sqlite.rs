@@ -907,25 +907,16 @@ impl Store for SqliteStore {
     }
 
     fn append_event(&mut self, e: &Event) -> Result<i64, StoreError> {
-        self.conn
-            .prepare_cached(
-                "INSERT INTO event(at, operation, principal, purpose, justification, case_ref, query, subjects, recipient, outcome, flags)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-            )?
-            .execute(params![
-                e.at.0,
-                e.operation,
-                e.principal,
-                e.purpose,
-                e.justification,
-                e.case_ref,
-                e.query,
-                e.subjects.join(" "),
-                e.recipient,
-                e.outcome,
-                e.flags.join(" ")
-            ])?;
-        Ok(self.conn.last_insert_rowid())
+        insert_event(&self.conn, e)
+    }
+
+    fn append_events(&mut self, events: &mut [Event]) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        for e in events.iter_mut() {
+            e.id = insert_event(&tx, e)?;
+        }
+        tx.commit()?;
+        Ok(())
     }
 
     fn events(&self, limit: usize) -> Result<Vec<Event>, StoreError> {
@@ -1282,6 +1273,29 @@ impl SqliteStore {
         flush(&mut group, &mut n)?;
         Ok(n)
     }
+}
+
+/// Inserts one event; its id.
+fn insert_event(conn: &rusqlite::Connection, e: &Event) -> Result<i64, StoreError> {
+    conn
+        .prepare_cached(
+            "INSERT INTO event(at, operation, principal, purpose, justification, case_ref, query, subjects, recipient, outcome, flags)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        )?
+        .execute(params![
+            e.at.0,
+            e.operation,
+            e.principal,
+            e.purpose,
+            e.justification,
+            e.case_ref,
+            e.query,
+            e.subjects.join(" "),
+            e.recipient,
+            e.outcome,
+            e.flags.join(" ")
+        ])?;
+    Ok(conn.last_insert_rowid())
 }
 
 #[cfg(test)]

@@ -31,6 +31,14 @@ pub struct ScannedEntity<'a> {
     pub values: &'a [ScannedValue<'a>],
 }
 
+/// Entity ids from `from` (included) up to `to` (left out); an end not
+/// given is open.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EntityRange {
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
 /// One stored version of the entity being read.
 struct Version {
     dataset_id: i64,
@@ -50,6 +58,18 @@ impl SqliteStore {
         props: &[&str],
         f: &mut dyn FnMut(ScannedEntity<'_>) -> Result<(), StoreError>,
     ) -> Result<u64, StoreError> {
+        self.for_each_entity_values_in(props, &EntityRange::default(), f)
+    }
+
+    /// As [`SqliteStore::for_each_entity_values`], over the entities of
+    /// `range` only: a read split into ranges runs on several connections
+    /// at once.
+    pub fn for_each_entity_values_in(
+        &self,
+        props: &[&str],
+        range: &EntityRange,
+        f: &mut dyn FnMut(ScannedEntity<'_>) -> Result<(), StoreError>,
+    ) -> Result<u64, StoreError> {
         let mut prop_ids: Vec<(i64, usize)> = Vec::new();
         for (i, p) in props.iter().enumerate() {
             if let Some(id) = self.vocab_id(p)? {
@@ -59,11 +79,21 @@ impl SqliteStore {
         if prop_ids.is_empty() {
             return Ok(0);
         }
-        let mut q = self.conn.prepare(
+        let bounds: Vec<&str> = [range.from.as_deref(), range.to.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect();
+        let condition = match (&range.from, &range.to) {
+            (None, None) => "",
+            (Some(_), None) => "WHERE entity_id >= ?1 ",
+            (None, Some(_)) => "WHERE entity_id < ?1 ",
+            (Some(_), Some(_)) => "WHERE entity_id >= ?1 AND entity_id < ?2 ",
+        };
+        let mut q = self.conn.prepare(&format!(
             "SELECT entity_id, dataset_id, schema_id, first_seen, body FROM record \
-             ORDER BY entity_id, key",
-        )?;
-        let mut rows = q.query([])?;
+             {condition}ORDER BY entity_id, key"
+        ))?;
+        let mut rows = q.query(rusqlite::params_from_iter(bounds))?;
         let mut current = String::new();
         let mut versions: Vec<Version> = Vec::new();
         // Bodies are reused from entity to entity.
@@ -89,6 +119,38 @@ impl SqliteStore {
         }
         n += visit(&current, &versions, &prop_ids, f)?;
         Ok(n)
+    }
+
+    /// Ranges of entity ids that together hold every record, in order, each
+    /// with about as many records as the others: `parts` of them, or fewer
+    /// when there are fewer records.
+    pub fn entity_ranges(&self, parts: usize) -> Result<Vec<EntityRange>, StoreError> {
+        let records: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM record", [], |r| r.get(0))?;
+        let parts = i64::try_from(parts.max(1)).unwrap_or(1).min(records.max(1));
+        let mut cuts: Vec<String> = Vec::new();
+        let mut q = self
+            .conn
+            .prepare("SELECT entity_id FROM record ORDER BY entity_id LIMIT 1 OFFSET ?1")?;
+        for i in 1..parts {
+            let cut: String = q.query_row([records * i / parts], |r| r.get(0))?;
+            // Versions of one entity never straddle a cut.
+            if cuts.last() != Some(&cut) {
+                cuts.push(cut);
+            }
+        }
+        let mut ranges = Vec::with_capacity(cuts.len() + 1);
+        let mut from = None;
+        for cut in cuts {
+            ranges.push(EntityRange {
+                from: from.take(),
+                to: Some(cut.clone()),
+            });
+            from = Some(cut);
+        }
+        ranges.push(EntityRange { from, to: None });
+        Ok(ranges)
     }
 
     /// The text a vocabulary id names (a type, property or markings).

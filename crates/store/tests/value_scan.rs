@@ -3,7 +3,7 @@
 //! entity, merged over versions exactly as statements are.
 
 use clearstone_model::{Kind, Markings, Origin, Statement, StatementId, Timestamp};
-use clearstone_store::{Batch, Dataset, SqliteStore, Store};
+use clearstone_store::{Batch, Dataset, EntityRange, SqliteStore, Store};
 
 fn stmt(entity: &str, schema: &str, prop: &str, value: &str, at: i64) -> Statement {
     Statement {
@@ -42,8 +42,12 @@ fn write(s: &mut SqliteStore, at: i64, statements: Vec<Statement>) {
 type Row = (String, String, String, i64, String);
 
 fn scanned(s: &SqliteStore, props: &[&str]) -> Vec<Row> {
+    scanned_in(s, props, &EntityRange::default())
+}
+
+fn scanned_in(s: &SqliteStore, props: &[&str], range: &EntityRange) -> Vec<Row> {
     let mut out = Vec::new();
-    s.for_each_entity_values(props, &mut |e| {
+    s.for_each_entity_values_in(props, range, &mut |e| {
         for v in e.values {
             out.push((
                 e.entity_id.to_owned(),
@@ -59,9 +63,8 @@ fn scanned(s: &SqliteStore, props: &[&str]) -> Vec<Row> {
     out
 }
 
-#[test]
-fn values_come_by_entity_once_each_as_first_seen() {
-    let dir = tempfile::tempdir().unwrap();
+/// A store holding the `hr` dataset's register entry.
+fn hr_store(dir: &tempfile::TempDir) -> SqliteStore {
     let mut s = SqliteStore::open(&dir.path().join("clearstone.db")).unwrap();
     s.upsert_dataset(&Dataset {
         name: "hr".into(),
@@ -69,6 +72,13 @@ fn values_come_by_entity_once_each_as_first_seen() {
         ..Dataset::default()
     })
     .unwrap();
+    s
+}
+
+#[test]
+fn values_come_by_entity_once_each_as_first_seen() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = hr_store(&dir);
     write(
         &mut s,
         10,
@@ -121,4 +131,46 @@ fn values_come_by_entity_once_each_as_first_seen() {
     statements.sort();
     assert_eq!(got, statements);
     assert!(scanned(&s, &["not_stored"]).is_empty());
+}
+
+/// A read split into ranges gives, range after range, what one read gives.
+#[test]
+fn ranges_together_read_what_one_read_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = hr_store(&dir);
+    assert_eq!(s.entity_ranges(2).unwrap(), vec![Default::default()]);
+    // Entities of one, two and three versions, so a cut can fall inside one.
+    for version in 0..3i64 {
+        let at = 10 + version;
+        let statements = (0..40)
+            .filter(|i| i % 3 >= version)
+            .map(|i| {
+                stmt(
+                    &format!("hr:p:{i:02}"),
+                    "Person",
+                    "surname",
+                    &format!("S{i}v{version}"),
+                    at,
+                )
+            })
+            .collect();
+        write(&mut s, at, statements);
+    }
+    let whole = scanned(&s, &["surname"]);
+    assert_eq!(whole.len(), 40 + 26 + 13);
+    for parts in [1, 2, 3, 7, 200] {
+        let ranges = s.entity_ranges(parts).unwrap();
+        assert!(
+            ranges.len() <= parts && !ranges.is_empty(),
+            "{parts}: {ranges:?}"
+        );
+        if parts > 1 {
+            assert!(ranges.len() > 1, "{parts}: {ranges:?}");
+        }
+        let joined: Vec<Row> = ranges
+            .iter()
+            .flat_map(|r| scanned_in(&s, &["surname"], r))
+            .collect();
+        assert_eq!(joined, whole, "{parts} parts: {ranges:?}");
+    }
 }
