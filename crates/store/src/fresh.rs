@@ -12,7 +12,7 @@ use std::collections::HashSet;
 use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
 
 /// Bits in the filter: 32 MiB, taken only once a dataset is fresh. Ten
-/// million entities leave about one lookup in 1,700 to be made anyway, a
+/// million entities leave about one lookup in 850 to be made anyway, a
 /// hundred million about one in three.
 const BITS: usize = 1 << 28;
 /// Bits set per entity.
