@@ -428,20 +428,25 @@ impl IngestUpkeep<'_> {
             .map(|e| &**e)
             .filter(|e| !extended.contains(e))
             .collect();
-        // In the order the store reads an entity back: by statement id, once
-        // each, the first said kept.
-        let mut fresh: Vec<&Statement> = statements
-            .iter()
-            .filter(|s| created.contains(&*s.entity_id))
+        // Statements come a record at a time: entities are sorted by their
+        // runs, not statement by statement, which compared each id's text
+        // some twenty times.
+        let mut runs: Vec<&[Statement]> = statements
+            .chunk_by(|a, b| a.entity_id == b.entity_id)
+            .filter(|run| run.first().is_some_and(|s| created.contains(&*s.entity_id)))
             .collect();
-        fresh.sort_by(|a, b| a.entity_id.cmp(&b.entity_id).then(a.id.cmp(&b.id)));
-        fresh.dedup_by(|a, b| a.entity_id == b.entity_id && a.id == b.id);
-        for entity in fresh.chunk_by(|a, b| a.entity_id == b.entity_id) {
-            let Some(first) = entity.first() else {
-                continue;
-            };
+        // Stable: an entity's runs stay in the order said.
+        runs.sort_by(|a, b| entity_of(a).cmp(entity_of(b)));
+        let mut entity: Vec<&Statement> = Vec::new();
+        for same in runs.chunk_by(|a, b| entity_of(a) == entity_of(b)) {
+            // In the order the store reads an entity back: by statement id,
+            // once each, the first said kept.
+            entity.clear();
+            entity.extend(same.iter().flat_map(|run| run.iter()));
+            entity.sort_by_key(|s| s.id);
+            entity.dedup_by_key(|s| s.id);
             // A record seen for the first time has not been resolved.
-            let id = &*first.entity_id;
+            let id = entity_of(same.first().copied().unwrap_or_default());
             for doc in self
                 .engine
                 .documents(id, entity.iter().copied(), &mut self.shapes)?
@@ -466,6 +471,11 @@ impl IngestUpkeep<'_> {
         }
         self.engine.index.clear_pending()
     }
+}
+
+/// The entity a run of one entity's statements is of.
+fn entity_of(run: &[Statement]) -> &str {
+    run.first().map_or("", |s| &s.entity_id)
 }
 
 /// A caption made only of the document's own values, so it never shows

@@ -50,13 +50,19 @@ impl Engine {
     ) -> Result<(T, Indexed<'_>), EngineError> {
         let mut upkeep = self.ingest_upkeep()?;
         let (tx, rx) = mpsc::sync_channel::<(Vec<Statement>, BatchOutcome)>(BATCHES_QUEUED_MAX);
-        Ok(std::thread::scope(|scope| {
-            let indexer = scope.spawn(move || {
-                for (statements, stored) in rx {
-                    upkeep.add(&statements, &stored)?;
-                }
-                Ok(upkeep)
-            });
+        std::thread::scope(|scope| {
+            // Named, so that a profile tells building documents apart.
+            let indexer = std::thread::Builder::new()
+                .name("ingest-index".into())
+                .spawn_scoped(scope, move || {
+                    for (statements, stored) in rx {
+                        upkeep.add(&statements, &stored)?;
+                    }
+                    Ok(upkeep)
+                })
+                .map_err(|e| {
+                    EngineError::Internal(format!("cannot start the indexing thread: {e}"))
+                })?;
             let feed = IndexFeed { tx };
             let out = work(&feed);
             // Closing the feed ends the indexer's loop.
@@ -64,7 +70,7 @@ impl Engine {
             let upkeep = indexer.join().unwrap_or_else(|_| {
                 Err(EngineError::Internal("the indexing thread failed".into()))
             });
-            (out, upkeep)
-        }))
+            Ok((out, upkeep))
+        })
     }
 }

@@ -251,3 +251,48 @@ fn an_ingest_after_one_that_died_before_indexing_rebuilds_the_index() {
         1
     );
 }
+
+/// An engine with the analyst registered, its data under `d`.
+fn engine(d: &Path) -> Engine {
+    let e = Engine::init(&d.join("data"), Some((ONTOLOGY, "o.toml"))).unwrap();
+    support::register(
+        &e,
+        "set-up",
+        &[("ana", &["analyst", "data_engineer"])],
+        &support::purpose("pds", &["analyst"], &["*"]),
+    );
+    e
+}
+
+#[test]
+fn a_bulk_load_answers_as_the_same_rows_loaded_in_several_runs_issue_15() {
+    let rows = first_file(false);
+    let (header, body) = rows.split_at(HEADER.len());
+    let lines: Vec<&str> = body.lines().collect();
+
+    let whole = tempfile::tempdir().unwrap();
+    std::fs::write(whole.path().join("staff.csv"), &rows).unwrap();
+    std::fs::write(whole.path().join("staff.toml"), mapping("staff.csv")).unwrap();
+    let bulk = engine(whole.path());
+    ingest(&bulk, whole.path(), "staff.toml");
+
+    // The same rows in three runs, the last holding the rows that change
+    // officers the earlier runs loaded.
+    let parts = tempfile::tempdir().unwrap();
+    let runs = engine(parts.path());
+    for (i, chunk) in lines.chunks(lines.len().div_ceil(3)).enumerate() {
+        let name = format!("staff{i}.csv");
+        let text = format!("{header}{}\n", chunk.join("\n"));
+        std::fs::write(parts.path().join(&name), text).unwrap();
+        let toml = format!("staff{i}.toml");
+        std::fs::write(parts.path().join(&toml), mapping(&name)).unwrap();
+        ingest(&runs, parts.path(), &toml);
+    }
+
+    let (a, b) = (answers(&bulk), answers(&runs));
+    assert!(a.0 > 20_000, "{} documents", a.0);
+    assert_eq!(a.0, b.0, "documents");
+    for ((q, x), (_, y)) in a.1.iter().zip(&b.1) {
+        assert_eq!(x, y, "`{q}`");
+    }
+}

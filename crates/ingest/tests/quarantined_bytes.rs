@@ -216,3 +216,21 @@ fn a_json_line_past_the_row_limit_is_never_held_whole_issue_15() {
     out.result.as_ref().unwrap();
     assert_eq!(out.passed(), vec![1]);
 }
+
+#[test]
+fn a_csv_header_past_the_row_limit_is_refused_whole_issue_15() {
+    // A header is cut at the limit as records are; the file is refused
+    // rather than read with a header cut short, and the first record is
+    // not taken for the one cut.
+    let dir = tempfile::tempdir().unwrap();
+    let mut file = b"id,name,email,".to_vec();
+    file.extend(std::iter::repeat_n(b'h', 2 << 20));
+    file.extend_from_slice(b"\n1,Ann,,\n");
+    let out = ingest_file(dir.path(), "p.csv", &file, &csv_mapping("p.csv", ""));
+    assert!(out.statements().is_empty() && out.quarantine().is_empty());
+    let e = out.refusal().to_string();
+    assert!(
+        e.contains("header row") && e.contains("row_bytes_max") && e.contains("p.csv"),
+        "{e}"
+    );
+}

@@ -8,6 +8,7 @@ mod canonical_scan;
 mod cases;
 mod dataset_counts;
 mod error;
+mod fresh;
 mod generations;
 mod indicator_scan;
 mod indicators;

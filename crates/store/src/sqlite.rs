@@ -11,6 +11,7 @@ use clearstone_model::{
 };
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
+use crate::fresh::Fresh;
 use crate::migrations::migrate;
 use crate::pack::{self, Version};
 use crate::{
@@ -49,10 +50,8 @@ pub struct SqliteStore {
     sources: HashMap<(i64, String), i64>,
     datasets: HashMap<String, i64>,
     /// Datasets that held no records when this handle first wrote to them,
-    /// with the hashes of entity ids written since: an entity not in the set
-    /// cannot have an earlier version, so its lookup is skipped. This is what
-    /// makes a first load of a large source append-only.
-    fresh: HashMap<i64, HashSet<u64>>,
+    /// and the entities written to them since (`fresh.rs`).
+    fresh: Fresh,
 }
 
 impl SqliteStore {
@@ -118,7 +117,7 @@ impl SqliteStore {
             names: RefCell::new(HashMap::new()),
             sources: HashMap::new(),
             datasets: HashMap::new(),
-            fresh: HashMap::new(),
+            fresh: Fresh::default(),
         }
     }
 
@@ -371,12 +370,6 @@ fn source_id(
     Ok(id)
 }
 
-/// A 64-bit hash of an entity id, for the `fresh` sets.
-fn entity_hash(id: &str) -> u64 {
-    use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
-    BuildHasherDefault::<DefaultHasher>::default().hash_one(id)
-}
-
 fn to_u64(v: i64) -> u64 {
     u64::try_from(v).unwrap_or(0)
 }
@@ -478,17 +471,19 @@ impl Store for SqliteStore {
 
     fn write_batch(&mut self, b: &Batch) -> Result<BatchOutcome, StoreError> {
         let dataset_id = self.dataset_id(&b.dataset)?;
-        if !self.fresh.contains_key(&dataset_id) {
+        if !self.fresh.contains(dataset_id) {
             let any: bool = self.conn.query_row(
                 "SELECT EXISTS(SELECT 1 FROM record WHERE dataset_id = ?1)",
                 [dataset_id],
                 |r| r.get(0),
             )?;
             if !any {
-                self.fresh.insert(dataset_id, HashSet::new());
+                self.fresh.add(dataset_id);
             }
         }
-        let mut fresh = self.fresh.remove(&dataset_id);
+        // Until the batch commits: a failed one leaves the dataset looked up.
+        let fresh = self.fresh.contains(dataset_id);
+        self.fresh.remove(dataset_id);
         let tx = self.conn.transaction()?;
         let src = source_id(&tx, &mut self.sources, dataset_id, &b.source)?;
         let mut out = BatchOutcome::default();
@@ -551,9 +546,7 @@ impl Store for SqliteStore {
                 let mut known: HashSet<StatementId> = HashSet::new();
                 let mut same = false;
                 let mut known_any = false;
-                let unseen = fresh
-                    .as_mut()
-                    .is_some_and(|set| set.insert(entity_hash(&first.entity_id)));
+                let unseen = fresh && self.fresh.insert(dataset_id, &first.entity_id);
                 if !unseen {
                     let mut rows = probe.query(params![&*first.entity_id])?;
                     while let Some(r) = rows.next()? {
@@ -672,8 +665,8 @@ impl Store for SqliteStore {
             }
         }
         tx.commit()?;
-        if let Some(set) = fresh {
-            self.fresh.insert(dataset_id, set);
+        if fresh {
+            self.fresh.add(dataset_id);
         }
         Ok(out)
     }

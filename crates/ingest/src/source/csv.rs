@@ -235,6 +235,22 @@ pub(super) fn read(
     } else {
         (1..=first.len()).map(|i| i.to_string()).collect()
     };
+    if m.header {
+        // A header is cut at the limit as a record is: its columns would
+        // be misread, so the file is refused.
+        let end = rdr.position().byte();
+        if let Some(dropped) = rdr.get_mut().cut_before(end) {
+            return Err(refuse(
+                m,
+                "header_too_long",
+                format!(
+                    "the header row of {} bytes exceeds row_bytes_max ({})",
+                    first.as_slice().len() as u64 + dropped,
+                    limits::ROW_BYTES_MAX
+                ),
+            ));
+        }
+    }
     let idx = slot_indexes(m, &header).map_err(|(code, e)| refuse(m, code, e))?;
     if m.header {
         // Bytes the header could not decode are the header's, not a record's.
