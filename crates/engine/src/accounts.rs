@@ -342,9 +342,10 @@ impl Session<'_> {
                     REASON_CODES.join(", ")
                 )));
             }
-            // The session the token will open must open now: checked, and
-            // a refusal logged, by the engine's own session rules.
-            drop(self.engine.session(request.clone())?);
+            // The session the token will open must open now, by the
+            // engine's own session rules. Its refusal is this attempt's one
+            // event, logged below as any failure here is, not a second one.
+            drop(self.engine.open_session(request)?);
             let id = random_hex(8)?;
             let secret = random_hex(32)?;
             let now = Timestamp::now();

@@ -45,6 +45,7 @@ pub(crate) struct SharedDecisions {
     /// Most recently opened last.
     memos: Mutex<Vec<Memo>>,
     visible: Mutex<Vec<VisibleMemo>>,
+    pub(crate) sights: crate::visible_records::Sights,
 }
 
 impl SharedDecisions {

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use clearstone_model::{PropType, Statement, Timestamp, limits};
 use clearstone_policy::Action;
-use clearstone_store::{Judgement, ResolutionRun, ResolutionStore, Store};
+use clearstone_store::{Judgement, ResolutionRun, ResolutionStore};
 use serde_json::Value;
 
 use clearstone_search::{REFERRERS_MAX, Referrer, TARGETS_MAX};
@@ -185,13 +185,7 @@ impl Session<'_> {
     /// One record's statements as stored, read once per answer.
     fn raw_read<'r>(&self, reads: &'r mut Reads, id: &str) -> Result<&'r [Statement], EngineError> {
         if !reads.raw.contains_key(id) {
-            let raw = match self.outside_purpose(id) {
-                true => Vec::new(),
-                false => self
-                    .engine
-                    .reader()?
-                    .entity_statements(id, limits::ENTITY_STATEMENTS_MAX)?,
-            };
+            let raw = self.visible_statements(id, Action::View, false)?;
             reads.raw.insert(id.to_string(), raw);
         }
         Ok(reads.raw.get(id).map_or(&[], Vec::as_slice))

@@ -85,6 +85,7 @@ mod session;
 mod subjects;
 mod traces;
 mod unknown_act;
+mod visible_records;
 mod witnesses;
 
 use std::collections::BTreeSet;

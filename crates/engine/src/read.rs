@@ -164,7 +164,7 @@ impl Session<'_> {
                 code: "sensitive_basis_required",
             });
         }
-        let raw = self.raw_statements(entity_id)?;
+        let raw = self.visible_statements(entity_id, Action::View, reveal.is_some())?;
         let concerns = self.self_monitoring(entity_id, &raw);
         let (shown, mut counts) = self.gate(Action::View, raw, reveal);
         let before = shown.len();

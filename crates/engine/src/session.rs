@@ -247,7 +247,7 @@ impl Engine {
         }
     }
 
-    fn open_session(&self, req: &SessionRequest) -> Result<Session<'_>, EngineError> {
+    pub(crate) fn open_session(&self, req: &SessionRequest) -> Result<Session<'_>, EngineError> {
         if req.principal.trim().is_empty() {
             return Err(EngineError::PrincipalRequired);
         }

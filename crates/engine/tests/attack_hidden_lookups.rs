@@ -109,6 +109,16 @@ fn a_hidden_colleague_is_logged_as_an_absent_record_not_as_a_colleague() {
     );
 }
 
+/// The medians of two ids' times, and hidden over absent as a ratio.
+fn line(what: &str, (h, a): (u128, u128)) -> String {
+    format!(
+        "{what:20} hidden {:>7.1} µs, absent {:>7.1} µs, ratio {:.2}",
+        h as f64 / 1e3,
+        a as f64 / 1e3,
+        h as f64 / a.max(1) as f64
+    )
+}
+
 /// The median of `n` calls of `f` on each of two ids, taken in turns so a
 /// change of load falls on both alike.
 fn medians(n: usize, mut f: impl FnMut(&str), a: &str, b: &str) -> (u128, u128) {
@@ -135,10 +145,10 @@ fn hidden_and_absent_take_the_same_time() {
     let e = engine(tmp.path(), 2_000);
     let s = e.session(request("pds")).unwrap();
     let (hidden, absent) = ("pay:staff:P1000", "pay:staff:P9999");
-    let (h, a) = medians(2_000, |id| drop(s.show(id)), hidden, absent);
-    println!("show:    hidden {h} ns, absent {a} ns (median of 2000)");
-    let (h, a) = medians(2_000, |id| drop(s.dossier(id)), hidden, absent);
-    println!("dossier: hidden {h} ns, absent {a} ns (median of 2000)");
+    let m = medians(2_000, |id| drop(s.show(id)), hidden, absent);
+    println!("{} (median of 2000)", line("show", m));
+    let m = medians(2_000, |id| drop(s.dossier(id)), hidden, absent);
+    println!("{} (median of 2000)", line("dossier", m));
 }
 
 /// One dataset the purpose covers, with three record kinds: staff it may
@@ -233,13 +243,13 @@ fn hidden_inside_a_covered_dataset_and_absent_take_the_same_time() {
         ("type", "staff:car:R1000", "staff:car:R9999"),
     ] {
         assert!(s.show(hidden).is_err(), "{hidden} is hidden");
-        let (h, a) = medians(2_000, |id| drop(s.show(id)), hidden, absent);
-        println!("{why:8} show:       hidden {h} ns, absent {a} ns");
-        let (h, a) = medians(2_000, |id| drop(s.reveal(id, "name")), hidden, absent);
-        println!("{why:8} reveal:     hidden {h} ns, absent {a} ns");
-        let (h, a) = medians(2_000, |id| drop(s.dossier(id)), hidden, absent);
-        println!("{why:8} dossier:    hidden {h} ns, absent {a} ns");
-        let (h, a) = medians(2_000, |id| drop(s.graph_neighbours(id)), hidden, absent);
-        println!("{why:8} neighbours: hidden {h} ns, absent {a} ns");
+        let m = medians(2_000, |id| drop(s.show(id)), hidden, absent);
+        println!("{}", line(&format!("{why} show"), m));
+        let m = medians(2_000, |id| drop(s.reveal(id, "name")), hidden, absent);
+        println!("{}", line(&format!("{why} reveal"), m));
+        let m = medians(2_000, |id| drop(s.dossier(id)), hidden, absent);
+        println!("{}", line(&format!("{why} dossier"), m));
+        let m = medians(2_000, |id| drop(s.graph_neighbours(id)), hidden, absent);
+        println!("{}", line(&format!("{why} neighbours"), m));
     }
 }

@@ -21,6 +21,7 @@ mod saved_searches;
 mod sqlite;
 mod statement_batch;
 mod value_scan;
+mod visible_read;
 
 pub use accounts::{AccountStore, ApiToken};
 pub use cases::{AlertReviewAct, CaseDecision, CaseEntry, CaseFile, CaseStore, CaseTask};
@@ -37,6 +38,7 @@ pub use resolution::{Judgement, MatchPair, ResolutionRun, ResolutionStore};
 pub use saved_searches::{SavedSearchRow, SavedSearchStore};
 pub use sqlite::SqliteStore;
 pub use value_scan::{EntityRange, ScannedEntity, ScannedValue};
+pub use visible_read::Sees;
 
 use clearstone_model::{Statement, Timestamp};
 
@@ -91,6 +93,17 @@ pub trait Store {
         &self,
         entity_id: &str,
         limit: usize,
+    ) -> Result<Vec<Statement>, StoreError>;
+
+    /// As `entity_statements`, or nothing when `sees` accepts the dataset,
+    /// type and markings of none of the record's versions. That is decided
+    /// on the id's index alone, so a record hidden from the reader is
+    /// answered as quickly as an absent one.
+    fn entity_statements_visible(
+        &self,
+        entity_id: &str,
+        limit: usize,
+        sees: &mut Sees<'_>,
     ) -> Result<Vec<Statement>, StoreError>;
 
     /// Visits every statement in a stable order (dataset, entity, property).

@@ -16,7 +16,7 @@ use crate::migrations::migrate;
 use crate::pack::{self, Version};
 use crate::{
     Alert, Batch, BatchOutcome, BreakGlass, DanglingReference, Dataset, Document, Erased, Erasure,
-    Event, IngestRun, QuarantineRow, Register, RunStatus, Store, StoreError,
+    Event, IngestRun, QuarantineRow, Register, RunStatus, Sees, Store, StoreError,
 };
 
 /// Page cache per connection: large enough that the record-key index stays
@@ -493,8 +493,8 @@ impl Store for SqliteStore {
                 tx.prepare_cached("SELECT key, body FROM record WHERE entity_id = ?1")?;
             let mut insert = tx.prepare_cached(
                 "INSERT INTO record(key, entity_id, schema_id, dataset_id, source_id, record, subject_category, kind,
-                   first_seen, last_seen, statements, new_statements, body)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?11, ?12)",
+                   first_seen, last_seen, statements, new_statements, body, markings_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?11, ?12, ?13)",
             )?;
             let mut touch = tx.prepare_cached("UPDATE record SET last_seen = ?3 WHERE entity_id = ?1 AND key = ?2 AND last_seen < ?3")?;
             // Markings are shared `Arc`s: spell and intern each one once per batch.
@@ -623,7 +623,10 @@ impl Store for SqliteStore {
                     first.first_seen.0,
                     to_i64(n),
                     to_i64(new),
-                    &body
+                    &body,
+                    crate::visible_read::single_markings(
+                        mids.iter().map(|i| markings.get(*i).map_or(0, |m| m.2))
+                    ),
                 ])?;
                 out.inserted += new;
                 out.refreshed += n - new;
@@ -800,6 +803,15 @@ impl Store for SqliteStore {
             }
         }
         Ok(merge(all))
+    }
+
+    fn entity_statements_visible(
+        &self,
+        entity_id: &str,
+        limit: usize,
+        sees: &mut Sees<'_>,
+    ) -> Result<Vec<Statement>, StoreError> {
+        self.read_visible(entity_id, limit, sees)
     }
 
     fn for_each_statement(

@@ -1,0 +1,103 @@
+//! One record read for a reader who may not see all of it. Whether the
+//! reader could see anything of it is answered from the `record_shape`
+//! index (type and markings beside the id) before the record is read: a
+//! record hidden from the reader then reads the same index pages an absent
+//! id does and nothing more, so how long a lookup takes does not tell them
+//! apart.
+
+use std::collections::HashMap;
+
+use clearstone_model::{Statement, dataset_of};
+use rusqlite::{Connection, params};
+
+use crate::sqlite::SqliteStore;
+use crate::{Store, StoreError, pack};
+
+/// Whether a reader may see any statement of a record of this dataset and
+/// type carrying these markings (as stored, `Markings`' own spelling).
+pub type Sees<'a> = dyn FnMut(&str, &str, &str) -> bool + 'a;
+
+impl SqliteStore {
+    pub(crate) fn read_visible(
+        &self,
+        entity_id: &str,
+        limit: usize,
+        sees: &mut Sees<'_>,
+    ) -> Result<Vec<Statement>, StoreError> {
+        if !self.shows_any(entity_id, sees)? {
+            return Ok(Vec::new());
+        }
+        self.entity_statements(entity_id, limit)
+    }
+
+    /// Whether some version of `entity_id` has a shape `sees` accepts, or
+    /// one whose statements carry several markings (decided whole later).
+    fn shows_any(&self, entity_id: &str, sees: &mut Sees<'_>) -> Result<bool, StoreError> {
+        // A record's id begins with its dataset (`model::ids::entity_id`).
+        let Some(dataset) = dataset_of(entity_id) else {
+            return Ok(true);
+        };
+        let mut q = self.conn.prepare_cached(
+            "SELECT schema_id, markings_id FROM record INDEXED BY record_shape WHERE entity_id = ?1",
+        )?;
+        let mut rows = q.query(params![entity_id])?;
+        let mut decided: HashMap<(i64, i64), bool> = HashMap::new();
+        while let Some(r) = rows.next()? {
+            let schema_id: i64 = r.get(0)?;
+            let Some(markings_id) = r.get::<_, Option<i64>>(1)? else {
+                return Ok(true);
+            };
+            let visible = match decided.get(&(schema_id, markings_id)) {
+                Some(b) => *b,
+                None => {
+                    let b = sees(dataset, &self.name(schema_id)?, &self.name(markings_id)?);
+                    decided.insert((schema_id, markings_id), b);
+                    b
+                }
+            };
+            if visible {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+}
+
+/// The markings every statement of a version carries, if they all carry
+/// the same.
+pub(crate) fn single_markings(ids: impl IntoIterator<Item = i64>) -> Option<i64> {
+    let mut ids = ids.into_iter();
+    let first = ids.next()?;
+    ids.all(|i| i == first).then_some(first)
+}
+
+/// Versions given their markings per statement of the step below: each
+/// batch is read whole before it is written.
+const FILL_ROWS_MAX: i64 = 10_000;
+
+/// Gives each version stored before `markings_id` existed its markings,
+/// read from its body, in the migration's transaction.
+pub(crate) fn fill_markings(conn: &Connection) -> Result<(), StoreError> {
+    let mut read = conn.prepare(
+        "SELECT rowid, body FROM record WHERE rowid > ?1 AND markings_id IS NULL ORDER BY rowid LIMIT ?2",
+    )?;
+    let mut set = conn.prepare("UPDATE record SET markings_id = ?2 WHERE rowid = ?1")?;
+    let mut after = i64::MIN;
+    loop {
+        let batch: Vec<(i64, Vec<u8>)> = read
+            .query_map(params![after, FILL_ROWS_MAX], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?
+            .collect::<Result<_, _>>()?;
+        let Some((last, _)) = batch.last() else {
+            return Ok(());
+        };
+        after = *last;
+        for (rowid, body) in &batch {
+            let entries = pack::decode(body).unwrap_or_default();
+            if let Some(m) = single_markings(entries.iter().map(|e| e.markings_id)) {
+                set.execute(params![rowid, m])?;
+            }
+        }
+    }
+}
