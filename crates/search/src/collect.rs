@@ -98,19 +98,6 @@ pub(crate) struct Match {
 }
 
 impl Groups {
-    /// Every match: its group's key and the document's address.
-    pub(crate) fn every_match(&self) -> Vec<(u128, DocAddress)> {
-        let mut out = Vec::new();
-        for s in &self.segments {
-            for &(group, doc, _) in &s.matches {
-                if let Some(&key) = s.keys.get(group as usize) {
-                    out.push((key, DocAddress::new(s.segment, doc)));
-                }
-            }
-        }
-        out
-    }
-
     /// The matching records of each of `canonicals`, in the same order.
     pub(crate) fn records(&self, canonicals: &[&str]) -> tantivy::Result<Vec<Vec<Match>>> {
         let wanted: HashMap<u128, usize, BuildHasherDefault<KeyHasher>> = canonicals

@@ -7,12 +7,13 @@ use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
 use serde::Serialize;
-use tantivy::TantivyDocument;
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader, TantivyDocument};
 
 use super::{SearchIndex, damaged, doc_text};
 use crate::clusters::Clusters;
-use crate::collect::GroupTop;
 use crate::error::SearchError;
+use crate::keys::canonical_key;
 use crate::query::{Built, Query};
 use crate::stored;
 use crate::visible::Visible;
@@ -91,16 +92,20 @@ impl SearchIndex {
         }
         let searcher = self.searcher();
         let built = Built::new(query, &self.fields, visible, Vec::new(), &searcher)?;
-        let groups = searcher.search(&*built.query, &GroupTop { k: 0, clusters })?;
-        let matches = groups.every_match();
-        if matches.len() > FACET_DOCS_MAX {
+        let Some(matches) = searcher.search(&*built.query, &FirstDocs(FACET_DOCS_MAX))? else {
             return Ok(Facets::default());
-        }
+        };
         let (mut types, mut datasets, mut years) =
             (Buckets::default(), Buckets::default(), Buckets::default());
-        for (entity, address) in matches {
+        for address in matches {
             let doc: TantivyDocument = searcher.doc(address)?;
             let s = stored::decode(doc_text(&doc, self.fields.doc)).ok_or_else(damaged)?;
+            // Grouped as a search groups: by the record's cluster, else by
+            // the canonical id the document was written with.
+            let entity = canonical_key(match &clusters {
+                Some(c) => c.key_of(s.entity),
+                None => s.canonical,
+            });
             types.add(s.schema, entity);
             // A record's id is `dataset:entity:key`.
             if let Some((dataset, _)) = s.entity.split_once(':') {
@@ -121,5 +126,70 @@ impl SearchIndex {
             years: years.counts(),
             counted: true,
         })
+    }
+}
+
+/// The matching documents, unscored, or none when more than the limit
+/// match: a query too broad to count is told apart by counting alone,
+/// without grouping or scoring what it matched.
+struct FirstDocs(usize);
+
+struct FirstDocsSegment {
+    segment: SegmentOrdinal,
+    limit: usize,
+    docs: Vec<DocId>,
+    matched: usize,
+}
+
+impl Collector for FirstDocs {
+    type Fruit = Option<Vec<DocAddress>>;
+    type Child = FirstDocsSegment;
+
+    fn for_segment(
+        &self,
+        segment: SegmentOrdinal,
+        _reader: &SegmentReader,
+    ) -> tantivy::Result<FirstDocsSegment> {
+        Ok(FirstDocsSegment {
+            segment,
+            limit: self.0,
+            docs: Vec::new(),
+            matched: 0,
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(
+        &self,
+        fruits: Vec<(usize, Vec<DocAddress>)>,
+    ) -> tantivy::Result<Option<Vec<DocAddress>>> {
+        if fruits.iter().map(|f| f.0).sum::<usize>() > self.0 {
+            return Ok(None);
+        }
+        Ok(Some(fruits.into_iter().flat_map(|f| f.1).collect()))
+    }
+}
+
+impl SegmentCollector for FirstDocsSegment {
+    type Fruit = (usize, Vec<DocAddress>);
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        self.matched += 1;
+        if self.docs.len() <= self.limit {
+            self.docs.push(doc);
+        }
+    }
+
+    fn harvest(self) -> (usize, Vec<DocAddress>) {
+        let segment = self.segment;
+        let docs = self
+            .docs
+            .into_iter()
+            .map(|d| DocAddress::new(segment, d))
+            .collect();
+        (self.matched, docs)
     }
 }
