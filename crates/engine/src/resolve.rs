@@ -15,7 +15,7 @@ use clearstone_resolve::{
 use clearstone_store::{MatchPair, ResolutionRun, ResolutionStore};
 use sha2::{Digest, Sha256};
 
-use crate::session::{hex_tag, keyed_tag_with};
+use crate::session::keyed_tag_with;
 use crate::{EngineError, Operation, Session};
 
 /// The settings used when a run names none.
@@ -597,14 +597,11 @@ impl Session<'_> {
 }
 
 /// The keyed hashes of `subjects`, in order.
-fn subject_hashes(engine: &crate::Engine, subjects: &[&str]) -> Result<Vec<String>, EngineError> {
+fn subject_hashes(engine: &crate::Engine, subjects: &[&str]) -> Result<Vec<[u8; 16]>, EngineError> {
     let mac = engine
         .subject_mac()
         .ok_or_else(|| EngineError::Internal("the subject key was refused".into()))?;
-    Ok(subjects
-        .iter()
-        .map(|s| hex_tag(&keyed_tag_with(&mac, s)))
-        .collect())
+    Ok(subjects.iter().map(|s| keyed_tag_with(&mac, s)).collect())
 }
 
 /// Waits for the run's pairs to be stored; the run's id.
@@ -614,8 +611,8 @@ type PairsStored<'a> = Box<dyn FnOnce() -> Result<i64, EngineError> + 'a>;
 struct Reclustered {
     clusters: u64,
     /// The keyed hashes of the records and their canonical ids, sorted by
-    /// what they hash, when asked for.
-    hashes: Vec<String>,
+    /// what they hash, when asked for; as bytes, a fraction of their text.
+    hashes: Vec<[u8; 16]>,
     /// The run's id, when its pairs were stored beside clustering.
     stored: Option<i64>,
 }

@@ -605,29 +605,34 @@ impl Session<'_> {
         outcome: &str,
         flags: &[&str],
     ) -> Result<i64, EngineError> {
-        let hashes: Vec<String> = subjects.iter().map(|s| self.subject_hash(s)).collect();
-        self.record_hashed(op, query, &hashes, recipient, outcome, flags)
+        let tags: Vec<[u8; 16]> = subjects
+            .iter()
+            .map(|s| self.engine.keyed_tag(s).unwrap_or_default())
+            .collect();
+        self.record_hashed(op, query, &tags, recipient, outcome, flags)
     }
 
     /// As [`Session::record_flagged`], with the subjects' keyed hashes
-    /// already made (a resolution run makes millions on every core).
+    /// already made (a resolution run makes millions on every core), held
+    /// as bytes and spelt a part at a time.
     pub(crate) fn record_hashed(
         &self,
         op: Operation,
         query: &str,
-        hashes: &[String],
+        tags: &[[u8; 16]],
         recipient: Option<&str>,
         outcome: &str,
         flags: &[&str],
     ) -> Result<i64, EngineError> {
         let part = |i: usize| {
             let from = i.saturating_mul(SUBJECTS_PER_EVENT_MAX);
-            hashes
-                .get(from..hashes.len().min(from + SUBJECTS_PER_EVENT_MAX))
+            tags.get(from..tags.len().min(from + SUBJECTS_PER_EVENT_MAX))
                 .unwrap_or_default()
-                .to_vec()
+                .iter()
+                .map(hex_tag)
+                .collect()
         };
-        self.record_parts(op, query, hashes.len(), &part, recipient, outcome, flags)
+        self.record_parts(op, query, tags.len(), &part, recipient, outcome, flags)
     }
 
     /// Records one act naming `count` subjects by their keyed hashes, which

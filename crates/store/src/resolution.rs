@@ -373,14 +373,12 @@ impl ResolutionStore for SqliteStore {
                 .query_map([schema], |r| Ok((r.get(0)?, r.get(1)?)))?
                 .collect::<Result<_, _>>()?;
             // A first run (or one that moves most records) writes a row per
-            // record: the secondary indexes are built once after, sorted,
+            // record: the secondary index is built once after, sorted,
             // rather than kept up row by row in the random order of the
             // canonical ids.
             let bulk = ids.len() >= CANONICAL_BULK_ROWS_MIN && before.len() < ids.len() / 2;
             if bulk {
-                tx.execute_batch(
-                    "DROP INDEX IF EXISTS canonical_by_schema; DROP INDEX IF EXISTS canonical_by_id;",
-                )?;
+                tx.execute_batch("DROP INDEX IF EXISTS canonical_by_id;")?;
             }
             let mut update =
                 tx.prepare("UPDATE canonical SET canonical_id = ?2 WHERE entity_id = ?1")?;
@@ -416,11 +414,8 @@ impl ResolutionStore for SqliteStore {
                 delete.execute([entity])?;
             }
             if bulk {
-                // As `sql/0003_resolution.sql` creates them.
-                tx.execute_batch(
-                    "CREATE INDEX canonical_by_schema ON canonical(schema); \
-                     CREATE INDEX canonical_by_id ON canonical(canonical_id);",
-                )?;
+                // As `sql/0003_resolution.sql` creates it.
+                tx.execute_batch("CREATE INDEX canonical_by_id ON canonical(canonical_id);")?;
             }
         }
         crate::generations::clusters_changed(&tx)?;
