@@ -21,6 +21,9 @@ use crate::schema::SHAPE;
 /// holds at once, so only segments merged away are ever dropped this way.
 const SEGMENTS_MAX: usize = 1_024;
 
+/// Cluster maps whose tables a segment keeps (each 4 bytes a record).
+const MAPS_PER_SEGMENT: usize = 2;
+
 /// The shape column of one segment and the shapes present in it.
 pub(crate) struct SegmentShapeList {
     pub(crate) column: Column<u64>,
@@ -32,8 +35,11 @@ struct Opened {
     shapes: Option<Arc<SegmentShapeList>>,
     strs: HashMap<&'static str, StrColumn>,
     u64s: HashMap<&'static str, Column<u64>>,
-    /// The segment's records grouped by the cluster map of that id.
-    groups: Option<(u64, Arc<ClusterTable>)>,
+    /// The segment's records grouped by the cluster maps of these ids, the
+    /// latest last: searches that hold two maps at once (sessions either
+    /// side of a resolution, or a map of the caller's own) would otherwise
+    /// rebuild the table on every other search.
+    groups: Vec<(u64, Arc<ClusterTable>)>,
 }
 
 static OPENED: LazyLock<Mutex<HashMap<SegmentId, Opened>>> = LazyLock::new(Default::default);
@@ -108,14 +114,19 @@ pub(crate) fn segment_groups(
     let id = clusters.id();
     let known = with_segment(segment, |o| {
         o.groups
-            .as_ref()
-            .filter(|(m, _)| *m == id)
+            .iter()
+            .find(|(m, _)| *m == id)
             .map(|(_, g)| g.clone())
     });
     if let Some(g) = known {
         return Ok(g);
     }
     let groups = Arc::new(ClusterTable::build(entity, clusters.clone())?);
-    with_segment(segment, |o| o.groups = Some((id, groups.clone())));
+    with_segment(segment, |o| {
+        if o.groups.len() >= MAPS_PER_SEGMENT {
+            o.groups.remove(0);
+        }
+        o.groups.push((id, groups.clone()));
+    });
     Ok(groups)
 }
