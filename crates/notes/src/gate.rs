@@ -62,6 +62,9 @@ struct Source<'a> {
     /// read only when a word is found neither as it is nor through
     /// WordNet's senses.
     broader: OnceCell<Vec<(Vec<crate::wordnet::SenseId>, bool)>>,
+    /// The actions and qualities the cited content words are close to,
+    /// with their polarity: read only when nothing nearer was found.
+    near: OnceCell<Vec<(Vec<crate::wordnet::SenseId>, bool)>>,
     words: HashSet<String>,
     numbers: HashSet<u64>,
     /// (content word, negated) pairs.
@@ -81,6 +84,7 @@ impl<'a> Source<'a> {
             cited,
             lex: OnceCell::new(),
             broader: OnceCell::new(),
+            near: OnceCell::new(),
             words: HashSet::new(),
             numbers: HashSet::new(),
             content: HashSet::new(),
@@ -214,6 +218,23 @@ impl<'a> Source<'a> {
         broader
             .iter()
             .any(|(b, n)| negated.is_none_or(|want| *n == want) && word.is_among(b))
+    }
+
+    /// Whether `word` and a cited content word are close to one action or
+    /// quality ("postponed" of "adjourned"), with the polarity `negated`.
+    fn is_near(&self, word: &Lex, negated: bool) -> bool {
+        let mine = word.near();
+        if mine.is_empty() {
+            return false;
+        }
+        let near = self.near.get_or_init(|| {
+            self.lex()
+                .iter()
+                .map(|c| (c.lex.near(), c.negated))
+                .collect()
+        });
+        near.iter()
+            .any(|(n, neg)| *neg == negated && n.iter().any(|s| mine.contains(s)))
     }
 
     /// Whether a cited content word is one of `words` (WordNet's base
@@ -473,6 +494,9 @@ pub fn citation_gate(sentence: &str, cited: &[&str]) -> Verdict {
         let opposite = source.has(&c.word, None) || source.agrees(&lex, None);
         // Said more broadly, and not said with the other polarity.
         if !opposite && source.generalises(&lex, Some(c.negated)) {
+            continue;
+        }
+        if !opposite && source.is_near(&lex, c.negated) {
             continue;
         }
         // The word as WordNet spells its base where the light lemma cut it

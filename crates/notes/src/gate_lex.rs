@@ -262,6 +262,23 @@ impl Lex {
         out
     }
 
+    /// The senses of actions and qualities this word is close to
+    /// ([`WordNet::near`]); two words close to one sense say one thing.
+    pub(crate) fn near(&self) -> Vec<SenseId> {
+        let Some(wn) = wordnet::get() else {
+            return Vec::new();
+        };
+        let mut out: Vec<SenseId> = Vec::new();
+        for s in &self.senses {
+            for n in wn.near(*s) {
+                if !out.contains(&n) {
+                    out.push(n);
+                }
+            }
+        }
+        out
+    }
+
     /// Whether one of this word's senses is among `senses`.
     pub(crate) fn is_among(&self, senses: &[SenseId]) -> bool {
         self.senses.iter().any(|s| senses.contains(s))

@@ -336,3 +336,35 @@ fn an_antonym_with_the_other_polarity_says_the_same() {
         "Alexander answered questions."
     ));
 }
+
+/// Issue 19: two verbs that are ways of doing one thing, or that WordNet
+/// groups together, say the same ("warned" of "told", "raised" of
+/// "increased"); an adjective's neighbour ("monthly" of "weekly") and a
+/// noun's ("the optician" of "the dentist") do not, and neither does a
+/// verb with the other polarity.
+#[test]
+fn verbs_close_in_wordnet_meet() {
+    if !wordnet() {
+        return;
+    }
+    assert!(passes(
+        "PC Walsh warned the complainant he'd be arrested if he didn't leave.",
+        "PC Walsh told the complainant that he would be arrested if he did not leave."
+    ));
+    assert!(passes(
+        "The psychiatrist raised Mr Okafor's olanzapine from five to ten milligrams.",
+        "The psychiatrist increased Mr Okafor's olanzapine from five to ten milligrams."
+    ));
+    assert!(!passes(
+        "The school will share monthly attendance figures with me.",
+        "The school will share weekly attendance figures with me."
+    ));
+    assert!(!passes(
+        "I took Leo to the optician on Tuesday.",
+        "I took Leo to the dentist on Tuesday."
+    ));
+    assert!(!passes(
+        "PC Walsh did not warn the complainant.",
+        "PC Walsh told the complainant."
+    ));
+}

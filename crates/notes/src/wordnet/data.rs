@@ -42,6 +42,10 @@ pub(crate) struct Synset {
     /// Antonyms (`!`: "agree" and "disagree"), each a link between two
     /// words, numbered as [`Synset::derived`] is.
     pub(crate) antonyms: Vec<(u8, SenseId, u8)>,
+    /// Senses WordNet groups with this one (`$`, a verb group: "stay" and
+    /// "remain") or gives as like it (`&`, an adjective's cluster:
+    /// "messy" and "untidy").
+    pub(crate) similar: Vec<SenseId>,
 }
 
 /// The data files of one WordNet folder and the synsets read so far.
@@ -144,6 +148,10 @@ fn parse(line: &str) -> Option<Synset> {
         } else if symbol == "@" {
             synset
                 .hypernyms
+                .push(pos_letter(pos)?.sense(offset.parse().ok()?));
+        } else if symbol == "$" || symbol == "&" {
+            synset
+                .similar
                 .push(pos_letter(pos)?.sense(offset.parse().ok()?));
         }
     }

@@ -308,6 +308,35 @@ impl WordNet {
             .unwrap_or_default()
     }
 
+    /// The senses an action is close to: for a verb sense,
+    /// itself, the verbs WordNet groups with it and what it is a way of
+    /// doing, where that is not one of WordNet's roots ("postpone" and
+    /// "delay"; "change" is too broad to say anything). Other parts of
+    /// speech have none: things, places and people of one kind are not one
+    /// another, nor is "weekly" "monthly" for being alike.
+    pub(crate) fn near(&self, sense: SenseId) -> Vec<SenseId> {
+        let Some(synset) = self.data.synset(sense) else {
+            return Vec::new();
+        };
+        let mut out = vec![sense];
+        match data::pos_of(sense) {
+            Some(Pos::Verb) => {
+                out.extend(synset.similar.iter().copied());
+                for h in &synset.hypernyms {
+                    if self
+                        .data
+                        .synset(*h)
+                        .is_some_and(|p| !p.hypernyms.is_empty())
+                    {
+                        out.push(*h);
+                    }
+                }
+            }
+            _ => out.clear(),
+        }
+        out
+    }
+
     /// The links WordNet draws from the words of the synset `sense` to
     /// forms of them in other parts of speech (`+`: "arrive" to
     /// "arrival", "hearable" to "hear"), as (from, to) words, read from
