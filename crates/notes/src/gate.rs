@@ -50,6 +50,9 @@ struct CitedLex {
     lex: Lex,
     negated: bool,
     negated_clause: bool,
+    /// Whether it stands where a verb does ("closed for the winter" is a
+    /// noun's place, though WordNet has "winter" as a verb).
+    verb: bool,
 }
 
 /// What the cited text holds, in the forms the checks compare.
@@ -181,6 +184,7 @@ impl<'a> Source<'a> {
                         lex,
                         negated: c.negated,
                         negated_clause: c.clause_negated,
+                        verb: verb_place(&toks, c.at),
                     });
                 }
             }
@@ -230,6 +234,7 @@ impl<'a> Source<'a> {
         let near = self.near.get_or_init(|| {
             self.lex()
                 .iter()
+                .filter(|c| c.verb)
                 .map(|c| (c.lex.near(), c.negated))
                 .collect()
         });
@@ -250,6 +255,16 @@ impl<'a> Source<'a> {
     fn has_date(&self, when: When) -> bool {
         self.dates.iter().any(|d| same_date(*d, when))
     }
+}
+
+/// Whether the word at `at` stands where a verb does, an infinitive's
+/// included ("asked the team to review him").
+fn verb_place(toks: &[Token<'_>], at: usize) -> bool {
+    crate::gate_phrases::is_verb_at(toks, at)
+        || at
+            .checked_sub(1)
+            .and_then(|p| toks.get(p))
+            .is_some_and(|w| w.low == "to")
 }
 
 pub(crate) fn shared_stem(a: &str, b: &str) -> bool {
@@ -496,7 +511,7 @@ pub fn citation_gate(sentence: &str, cited: &[&str]) -> Verdict {
         if !opposite && source.generalises(&lex, Some(c.negated)) {
             continue;
         }
-        if !opposite && source.is_near(&lex, c.negated) {
+        if !opposite && verb_place(&toks, c.at) && source.is_near(&lex, c.negated) {
             continue;
         }
         // The word as WordNet spells its base where the light lemma cut it

@@ -367,4 +367,18 @@ fn verbs_close_in_wordnet_meet() {
         "PC Walsh did not warn the complainant.",
         "PC Walsh told the complainant."
     ));
+    // Picking up is collecting, through a broader verb with few kinds. Only where a verb stands:
+    // "winter" and "summer" are verbs too.
+    assert!(passes(
+        "Her aunt picked Priya up from nursery at 3pm.",
+        "Priya was collected from nursery by her aunt at 3pm."
+    ));
+    assert!(passes(
+        "Every Friday Mrs Ali's neighbour has been picking up her pension.",
+        "Mrs Ali's neighbour has been collecting her pension every Friday."
+    ));
+    assert!(!passes(
+        "The site closed for the summer.",
+        "The site closed for the winter."
+    ));
 }

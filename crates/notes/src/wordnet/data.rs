@@ -46,6 +46,8 @@ pub(crate) struct Synset {
     /// "remain") or gives as like it (`&`, an adjective's cluster:
     /// "messy" and "untidy").
     pub(crate) similar: Vec<SenseId>,
+    /// How many kinds of it WordNet lists (`~`): how broad it is.
+    pub(crate) kinds: u16,
 }
 
 /// The data files of one WordNet folder and the synsets read so far.
@@ -149,6 +151,8 @@ fn parse(line: &str) -> Option<Synset> {
             synset
                 .hypernyms
                 .push(pos_letter(pos)?.sense(offset.parse().ok()?));
+        } else if symbol == "~" {
+            synset.kinds = synset.kinds.saturating_add(1);
         } else if symbol == "$" || symbol == "&" {
             synset
                 .similar

@@ -32,6 +32,10 @@ pub(crate) use morphy::Pos;
 /// its fourth).
 pub(crate) const SENSES_KEPT: usize = 4;
 
+/// Most kinds a verb may have for two of them to say one thing: "perceive"
+/// joins "see" and "notice"; "change", with hundreds, joins nothing.
+const NEAR_KINDS_MAX: u16 = 40;
+
 /// The environment variable naming the folder of WordNet's files.
 pub const WORDNET_ENV: &str = "CLEARSTONE_WORDNET";
 
@@ -326,7 +330,7 @@ impl WordNet {
                     if self
                         .data
                         .synset(*h)
-                        .is_some_and(|p| !p.hypernyms.is_empty())
+                        .is_some_and(|p| p.kinds <= NEAR_KINDS_MAX)
                     {
                         out.push(*h);
                     }
