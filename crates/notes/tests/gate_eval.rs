@@ -212,9 +212,10 @@ fn the_gate_on_a_fourth_set_in_other_registers() {
 /// report", "was able to say" of "could not say"), which the gate skipped
 /// whatever their polarity; with that mended, a flipped negation 100%.
 /// So this set has been read once more than the others were, for that
-/// one fix.
+/// one fix. Tuned on with the other four since the sixth set was
+/// written: faithful 76.4% with a title saying who "she" may be.
 const FIFTH_FLOORS: &[(&str, f64)] = &[
-    ("faithful", 0.74),
+    ("faithful", 0.76),
     ("changed_number", 0.95),
     ("changed_date", 0.95),
     ("moved_place", 0.86),
