@@ -715,6 +715,25 @@ mod tests {
             "She phoned the custody suite.",
             "Mr Shaw phoned the custody suite and was told he was in hospital."
         ));
+        // What "instead of", "in place of" and "rather ... than" set aside
+        // is negated, as after "not".
+        let phone = "Maya's father asked the school to phone him, not her mother.";
+        assert!(passes(
+            "Maya's father asked the school to phone him instead of her mother.",
+            phone
+        ));
+        assert!(passes(
+            "Maya's father asked the school to phone him rather than her mother.",
+            phone
+        ));
+        assert!(!passes(
+            "Maya's father asked the school to phone her mother instead of him.",
+            phone
+        ));
+        assert!(passes(
+            "Going home is what Mr Lewis would rather do, he said, than stay in hospital.",
+            "Mr Lewis said he would rather go home than stay in hospital."
+        ));
         // Going missing is not missing school.
         assert!(!passes(
             "Amelia missed school.",

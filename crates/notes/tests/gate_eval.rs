@@ -182,7 +182,8 @@ fn the_gate_on_a_third_set_in_other_registers() {
 /// days as ordinal words and "able to" read as "can"; 77.5% with
 /// WordNet's antonyms ("did not agree" of "disagreed") and an
 /// implicative negating only its infinitive; 80.0% with verbs close in
-/// WordNet ("raised" of "increased").
+/// WordNet ("raised" of "increased"); 80.8% with "instead of" and
+/// "rather than" negating what they set aside.
 const FOURTH_FLOORS: &[(&str, f64)] = &[
     ("faithful", 0.80),
     ("changed_number", 0.95),
@@ -213,9 +214,10 @@ fn the_gate_on_a_fourth_set_in_other_registers() {
 /// whatever their polarity; with that mended, a flipped negation 100%.
 /// So this set has been read once more than the others were, for that
 /// one fix. Tuned on with the other four since the sixth set was
-/// written: faithful 76.4% with a title saying who "she" may be.
+/// written: faithful 76.4% with a title saying who "she" may be; 78.0%
+/// with "instead of" and "rather than" negating what they set aside.
 const FIFTH_FLOORS: &[(&str, f64)] = &[
-    ("faithful", 0.76),
+    ("faithful", 0.78),
     ("changed_number", 0.95),
     ("changed_date", 0.95),
     ("moved_place", 0.86),

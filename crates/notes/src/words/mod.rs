@@ -380,6 +380,8 @@ pub(crate) fn content(text: &str) -> Vec<Content> {
     let mut reach = 0usize;
     let mut last_end = 0usize;
     let mut after_number = false;
+    let mut rather = false;
+    let mut skip = 0usize;
     let toks = tokens(text);
     for (at, t) in toks.iter().enumerate() {
         // Punctuation between words ends a clause, and a negation with it.
@@ -388,12 +390,35 @@ pub(crate) fn content(text: &str) -> Vec<Content> {
             .is_some_and(|gap| gap.contains([',', ';', ':', '.', '(', ')']))
         {
             reach = 0;
+            rather &= !text.get(last_end..t.start).is_some_and(|g| g.contains('.'));
             close(&mut out, &mut clause_start, &mut clause_negated);
         }
         last_end = t.end;
+        if skip > 0 {
+            skip -= 1;
+            continue;
+        }
         let low = lower(t.text);
         // "no longer needs": "longer" passes the negation on.
         if low == "longer" && at > 0 && toks.get(at - 1).is_some_and(|p| p.low == "no") {
+            continue;
+        }
+        // "Instead of her mother", "in place of one-to-one", "rather than
+        // stay", "would rather go home, he said, than stay": what is set
+        // aside is negated, as "without" negates its object; "rather"
+        // itself says nothing.
+        let next = |k: usize| toks.get(at + k).map(|n| &*n.low);
+        if low == "rather" {
+            rather = true;
+            continue;
+        }
+        let in_place_of = low == "in" && next(1) == Some("place") && next(2) == Some("of");
+        if (low == "instead" && next(1) == Some("of")) || (low == "than" && rather) || in_place_of {
+            reach = NEGATION_REACH;
+            rather = false;
+            if in_place_of {
+                skip = 1;
+            }
             continue;
         }
         if is_negator(&low) {
