@@ -474,6 +474,18 @@ pub fn citation_gate(sentence: &str, cited: &[&str]) -> Verdict {
         if source.has(&c.word, Some(c.negated)) {
             continue;
         }
+        // An age says only its number: "16-year-old Jamie" and "Zara, aged
+        // 14" of "Jamie, who is 16" and "Zara, 14".
+        let number_at = |i: Option<usize>| {
+            i.and_then(|i| toks.get(i))
+                .and_then(|t| number_value(&t.low))
+                .is_some_and(|n| source.numbers.contains(&n))
+        };
+        if (c.word.ends_with("-old") && number_at(c.at.checked_sub(1)))
+            || (matches!(c.word.as_str(), "age" | "aged") && number_at(Some(c.at + 1)))
+        {
+            continue;
+        }
         // "a two-day exclusion" of "excluded for two days": the count is
         // held as a number, the unit as a word.
         if let Some((n, unit)) = words::number_compound(&c.word) {
@@ -734,6 +746,12 @@ mod tests {
             "Going home is what Mr Lewis would rather do, he said, than stay in hospital.",
             "Mr Lewis said he would rather go home than stay in hospital."
         ));
+        // An age says only its number.
+        let age = "Zara, 14, has been cutting her arms.";
+        assert!(passes("Zara, aged 14, has been cutting her arms.", age));
+        assert!(passes("The 14-year-old has been cutting her arms.", age));
+        assert!(!passes("Zara, aged 15, has been cutting her arms.", age));
+        assert!(!passes("The 15-year-old has been cutting her arms.", age));
         // Going missing is not missing school.
         assert!(!passes(
             "Amelia missed school.",

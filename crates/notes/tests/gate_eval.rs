@@ -215,9 +215,10 @@ fn the_gate_on_a_fourth_set_in_other_registers() {
 /// So this set has been read once more than the others were, for that
 /// one fix. Tuned on with the other four since the sixth set was
 /// written: faithful 76.4% with a title saying who "she" may be; 78.0%
-/// with "instead of" and "rather than" negating what they set aside.
+/// with "instead of" and "rather than" negating what they set aside;
+/// 79.7% with an age ("aged 14", "16-year-old") saying only its number.
 const FIFTH_FLOORS: &[(&str, f64)] = &[
-    ("faithful", 0.78),
+    ("faithful", 0.79),
     ("changed_number", 0.95),
     ("changed_date", 0.95),
     ("moved_place", 0.86),
