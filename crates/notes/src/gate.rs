@@ -271,6 +271,30 @@ impl<'a> Source<'a> {
     }
 }
 
+/// Tokens between "let" and the "know" it governs, at most ("let Mrs
+/// Pearson's daughter know").
+const LET_KNOW_GAP_MAX: usize = 4;
+
+/// The tokens of "want to know" and "let ... know": asking and telling.
+fn knowing_said(toks: &[Token<'_>]) -> Vec<usize> {
+    let mut out = Vec::new();
+    for (k, t) in toks.iter().enumerate() {
+        if t.low != "know" {
+            continue;
+        }
+        let at = |i: usize| toks.get(i).map(|t| lemma(&t.low));
+        if k >= 2 && at(k - 1).as_deref() == Some("to") && at(k - 2).as_deref() == Some("want") {
+            out.extend([k - 2, k]);
+        } else if let Some(l) = (k.saturating_sub(LET_KNOW_GAP_MAX + 1)..k)
+            .rev()
+            .find(|i| at(*i).as_deref() == Some("let"))
+        {
+            out.extend([l, k]);
+        }
+    }
+    out
+}
+
 /// Whether the word at `at` stands where a verb does, an infinitive's
 /// included ("asked the team to review him").
 fn verb_place(toks: &[Token<'_>], at: usize) -> bool {
@@ -451,6 +475,9 @@ pub fn citation_gate(sentence: &str, cited: &[&str]) -> Verdict {
     // Tokens said by a supported collocation of an earlier word ("back"
     // of "come back" where the note says "return").
     let mut said_by_phrase: Vec<usize> = Vec::new();
+    // "Wanted to know" is asking and "let her know" telling: reporting
+    // that carries no claim of its own, as "asked" and "told" do not.
+    let reporting = knowing_said(&toks);
     let words_said = content(sentence);
     let own_words: Vec<&str> = words_said.iter().map(|c| c.word.as_str()).collect();
     for c in words_said.iter() {
@@ -465,6 +492,7 @@ pub fn citation_gate(sentence: &str, cited: &[&str]) -> Verdict {
             continue;
         }
         if recording
+            || (!c.negated && reporting.contains(&c.at))
             || date_words.contains(&c.word)
             || in_clock(c.at)
             || said_by_phrase.contains(&c.at)
@@ -752,6 +780,21 @@ mod tests {
         assert!(passes("The 14-year-old has been cutting her arms.", age));
         assert!(!passes("Zara, aged 15, has been cutting her arms.", age));
         assert!(!passes("The 15-year-old has been cutting her arms.", age));
+        // "Let her know" is telling, and "wanted to know" asking; not
+        // when negated.
+        let told = "The ward sister rang Mrs Turner's daughter to tell her that the discharge had been delayed.";
+        assert!(passes(
+            "The ward sister called Mrs Turner's daughter to let her know the discharge was delayed.",
+            told
+        ));
+        assert!(!passes(
+            "The ward sister did not let Mrs Turner's daughter know the discharge was delayed.",
+            told
+        ));
+        assert!(passes(
+            "The complainant's solicitor wanted to know about the CCTV.",
+            "The complainant's solicitor asked about the CCTV."
+        ));
         // Going missing is not missing school.
         assert!(!passes(
             "Amelia missed school.",

@@ -183,9 +183,10 @@ fn the_gate_on_a_third_set_in_other_registers() {
 /// WordNet's antonyms ("did not agree" of "disagreed") and an
 /// implicative negating only its infinitive; 80.0% with verbs close in
 /// WordNet ("raised" of "increased"); 80.8% with "instead of" and
-/// "rather than" negating what they set aside.
+/// "rather than" negating what they set aside; 81.7% with "let her know"
+/// read as telling.
 const FOURTH_FLOORS: &[(&str, f64)] = &[
-    ("faithful", 0.80),
+    ("faithful", 0.81),
     ("changed_number", 0.95),
     ("changed_date", 0.95),
     ("moved_place", 0.95),
@@ -216,9 +217,10 @@ fn the_gate_on_a_fourth_set_in_other_registers() {
 /// one fix. Tuned on with the other four since the sixth set was
 /// written: faithful 76.4% with a title saying who "she" may be; 78.0%
 /// with "instead of" and "rather than" negating what they set aside;
-/// 79.7% with an age ("aged 14", "16-year-old") saying only its number.
+/// 79.7% with an age ("aged 14", "16-year-old") saying only its number;
+/// 80.5% with "let her know" read as telling.
 const FIFTH_FLOORS: &[(&str, f64)] = &[
-    ("faithful", 0.79),
+    ("faithful", 0.80),
     ("changed_number", 0.95),
     ("changed_date", 0.95),
     ("moved_place", 0.86),
