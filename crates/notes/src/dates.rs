@@ -100,7 +100,7 @@ pub(crate) fn names_a_time(word: &str) -> bool {
     month(word).is_some() || weekday(word).is_some()
 }
 
-fn weekday(word: &str) -> Option<u8> {
+pub(crate) fn weekday(word: &str) -> Option<u8> {
     if !word.chars().next().is_some_and(char::is_uppercase) {
         return None;
     }

@@ -76,6 +76,9 @@ struct Source<'a> {
     in_negated_clause: HashSet<String>,
     content_words: HashSet<String>,
     dates: Vec<When>,
+    /// Weekdays named anywhere, as a day or as a habit ("on Thursday
+    /// afternoons").
+    weekdays: HashSet<u8>,
     clocks: Vec<Clock>,
     he: bool,
     she: bool,
@@ -94,6 +97,7 @@ impl<'a> Source<'a> {
             in_negated_clause: HashSet::new(),
             content_words: HashSet::new(),
             dates: Vec::new(),
+            weekdays: HashSet::new(),
             clocks: Vec::new(),
             he: false,
             she: false,
@@ -126,6 +130,8 @@ impl<'a> Source<'a> {
                 }
             }
             s.dates.extend(found.into_iter().map(|d| d.when));
+            s.weekdays
+                .extend(toks.iter().filter_map(|t| dates::weekday(t.text)));
             s.clocks.extend(clock::scan(text, &toks));
             for c in content(text) {
                 if let Some((n, unit)) = words::number_compound(&c.word) {
@@ -266,8 +272,12 @@ impl<'a> Source<'a> {
         })
     }
 
+    /// Whether the cited text names the day `when`; a bare weekday ("on
+    /// Thursday afternoon") is named by the same weekday as a habit ("on
+    /// Thursday afternoons"), which the scan of dates leaves out.
     fn has_date(&self, when: When) -> bool {
         self.dates.iter().any(|d| same_date(*d, when))
+            || matches!(when, When::Weekday { weekday, shift: 0 } if self.weekdays.contains(&weekday))
     }
 }
 
@@ -794,6 +804,16 @@ mod tests {
         assert!(passes(
             "The complainant's solicitor wanted to know about the CCTV.",
             "The complainant's solicitor asked about the CCTV."
+        ));
+        // A weekday named as a habit names that weekday.
+        let habit = "The district nurse visits on Tuesday evenings to dress the ulcer.";
+        assert!(passes(
+            "On her Tuesday evening visit the district nurse dressed the ulcer.",
+            habit
+        ));
+        assert!(!passes(
+            "On her Wednesday evening visit the district nurse dressed the ulcer.",
+            habit
         ));
         // Going missing is not missing school.
         assert!(!passes(
