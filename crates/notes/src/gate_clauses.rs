@@ -176,6 +176,7 @@ fn subjects(text: &str, open_pronouns: bool) -> (Vec<(String, Subject, bool)>, B
     // next verb is joined to it by "and".
     let mut last_head: Option<Subject> = None;
     let mut coordinated: Option<Subject> = None;
+    let mut in_apposition = false;
     for (i, t) in toks.iter().enumerate() {
         let low = &*t.low;
         let broken = i > 0
@@ -183,7 +184,15 @@ fn subjects(text: &str, open_pronouns: bool) -> (Vec<(String, Subject, bool)>, B
                 .get(i - 1)
                 .and_then(|p| text.get(p.end..t.start))
                 .is_some_and(|gap| gap.contains([',', ';', ':']));
-        if broken || OPENERS.contains(&low) {
+        // "The night carer, Sandra, reported": a name set off by commas
+        // after a person is that person, and the clause goes on.
+        let opens = broken
+            && !in_apposition
+            && (prev_person || i.checked_sub(1).is_some_and(|p| !is_verb_at(&toks, p)))
+            && apposition_at(text, &toks, i);
+        let apposed = opens || (broken && in_apposition);
+        in_apposition = opens;
+        if (broken && !apposed) || OPENERS.contains(&low) {
             clause.clear();
             last_head = None;
             passive_pending = false;
@@ -379,6 +388,29 @@ fn group_before(
     (!group.is_empty()).then_some(group)
 }
 
+/// Tokens at most of a person set off by commas ("Mr Price", "the
+/// manager").
+const APPOSITION_TOKENS_MAX: usize = 4;
+
+/// Whether a person's phrase opens at `at` and a comma closes it.
+fn apposition_at(text: &str, toks: &[Token<'_>], at: usize) -> bool {
+    for j in at..at + APPOSITION_TOKENS_MAX {
+        let Some(t) = toks.get(j) else { return false };
+        let is_person = person(t, false).is_some() || party_phrase(toks, j).is_some();
+        let gap = toks
+            .get(j + 1)
+            .and_then(|n| text.get(t.end..n.start))
+            .unwrap_or_default();
+        if !gap.chars().all(char::is_whitespace) {
+            return is_person && gap.trim() == ",";
+        }
+        if !(is_person || t.is_capitalised() || DETERMINERS.contains(&&*t.low)) {
+            return false;
+        }
+    }
+    false
+}
+
 /// The person after "by" following a passive participle at `at`.
 fn by_agent(text: &str, toks: &[Token<'_>], at: usize) -> Option<Subject> {
     let by = toks
@@ -500,6 +532,27 @@ mod tests {
         assert!(
             !swapped(
                 "Sergeant Bell said she was trying to run, so the man handcuffed her.",
+                &[src]
+            )
+            .is_empty()
+        );
+    }
+
+    /// Issue 19: a name set off by commas after a person is that person,
+    /// and who does the verb after it is read across the commas.
+    #[test]
+    fn a_name_in_apposition_does_what_follows() {
+        let src = "The night carer, Sandra, reported that Mrs Pearson had been restless.";
+        assert!(
+            !swapped(
+                "Mrs Pearson reported that the night carer, Sandra, had been restless.",
+                &[src]
+            )
+            .is_empty()
+        );
+        assert!(
+            swapped(
+                "Mrs Pearson had been restless, the night carer, Sandra, reported.",
                 &[src]
             )
             .is_empty()
