@@ -558,4 +558,25 @@ mod tests {
             .is_empty()
         );
     }
+
+    /// Issue 19: "the GP" heading its phrase is someone who acts; "the
+    /// CAMHS duty line" is not the CAMHS.
+    #[test]
+    fn an_acronym_after_the_is_a_party() {
+        let src = "The GP examined Mrs Pearson and asked staff to record the bruise.";
+        assert!(
+            !swapped(
+                "Staff examined Mrs Pearson and asked the GP to record the bruise.",
+                &[src]
+            )
+            .is_empty()
+        );
+        assert!(
+            swapped(
+                "Mrs Pearson was examined by the GP, who asked staff to record the bruise.",
+                &[src]
+            )
+            .is_empty()
+        );
+    }
 }

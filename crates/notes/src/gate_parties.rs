@@ -41,6 +41,9 @@ pub(crate) fn party(toks: &[Token<'_>], at: usize) -> Option<(String, bool)> {
 pub(crate) fn party_phrase(toks: &[Token<'_>], at: usize) -> Option<(String, bool, usize)> {
     let t = toks.get(at)?;
     let low = &*t.low;
+    if let Some(acronym) = acronym_party(toks, at) {
+        return Some(acronym);
+    }
     if t.is_capitalised() || t.is_number() {
         return None;
     }
@@ -75,6 +78,20 @@ pub(crate) fn party_phrase(toks: &[Token<'_>], at: usize) -> Option<(String, boo
         })
     })?;
     Some((party, !possessive, at - opened))
+}
+
+/// A service's or a role's acronym after a determiner, heading its phrase
+/// ("the GP examined", "the IDVA will contact"): someone who acts. Not
+/// one that describes the noun after it ("the CAMHS duty line").
+fn acronym_party(toks: &[Token<'_>], at: usize) -> Option<(String, bool, usize)> {
+    let t = toks.get(at)?;
+    let start = at.checked_sub(1)?;
+    let acronym = t.text.len() >= 2 && t.text.chars().all(|c| c.is_ascii_uppercase());
+    let determined = toks.get(start).is_some_and(|d| d.low == "the");
+    let heads = toks.get(at + 1).is_none_or(|n| {
+        is_stopword(&n.low) || wordnet::get().is_none_or(|wn| !wn.only_noun(&n.low))
+    });
+    (acronym && determined && heads).then(|| (t.low.to_string(), true, start))
 }
 
 /// Words remembered per thread before the memory is emptied, as in the

@@ -222,7 +222,8 @@ fn the_gate_on_a_fourth_set_in_other_registers() {
 /// 80.5% with "let her know" read as telling; 81.3% with a weekday named
 /// as a habit ("Thursday afternoons") naming that weekday. Swapped roles
 /// 53.3% with a name in apposition ("the night carer, Sandra,") read as
-/// the person before it.
+/// the person before it; 60.0% with "the GP" heading its phrase read as
+/// a party.
 const FIFTH_FLOORS: &[(&str, f64)] = &[
     ("faithful", 0.81),
     ("changed_number", 0.95),
@@ -231,7 +232,7 @@ const FIFTH_FLOORS: &[(&str, f64)] = &[
     ("wrong_person", 0.95),
     ("invented_event", 0.95),
     ("flipped_negation", 0.95),
-    ("swapped_roles", 0.53),
+    ("swapped_roles", 0.60),
 ];
 
 #[test]
