@@ -88,10 +88,13 @@ fn acronym_party(toks: &[Token<'_>], at: usize) -> Option<(String, bool, usize)>
     let start = at.checked_sub(1)?;
     let acronym = t.text.len() >= 2 && t.text.chars().all(|c| c.is_ascii_uppercase());
     let determined = toks.get(start).is_some_and(|d| d.low == "the");
-    let heads = toks.get(at + 1).is_none_or(|n| {
-        is_stopword(&n.low) || wordnet::get().is_none_or(|wn| !wn.only_noun(&n.low))
-    });
-    (acronym && determined && heads).then(|| (t.low.to_string(), true, start))
+    // Asked last: WordNet's forms of the next word are not remembered.
+    let heads = || {
+        toks.get(at + 1).is_none_or(|n| {
+            is_stopword(&n.low) || wordnet::get().is_none_or(|wn| !wn.only_noun(&n.low))
+        })
+    };
+    (acronym && determined && heads()).then(|| (t.low.to_string(), true, start))
 }
 
 /// Words remembered per thread before the memory is emptied, as in the
