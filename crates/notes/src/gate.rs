@@ -65,8 +65,8 @@ struct Source<'a> {
     /// read only when a word is found neither as it is nor through
     /// WordNet's senses.
     broader: OnceCell<Vec<(Vec<crate::wordnet::SenseId>, bool)>>,
-    /// The actions and qualities the cited content words are close to,
-    /// with their polarity: read only when nothing nearer was found.
+    /// The actions the cited verbs are close to, with their polarity: read
+    /// only when nothing nearer was found.
     near: OnceCell<Vec<(Vec<crate::wordnet::SenseId>, bool)>>,
     words: HashSet<String>,
     numbers: HashSet<u64>,
@@ -230,8 +230,8 @@ impl<'a> Source<'a> {
             .any(|(b, n)| negated.is_none_or(|want| *n == want) && word.is_among(b))
     }
 
-    /// Whether `word` and a cited content word are close to one action or
-    /// quality ("postponed" of "adjourned"), with the polarity `negated`.
+    /// Whether `word` and a cited verb are close to one action ("warned" of
+    /// "told"), with the polarity `negated`.
     fn is_near(&self, word: &Lex, negated: bool) -> bool {
         let mine = word.near();
         if mine.is_empty() {

@@ -184,8 +184,8 @@ fn subjects(text: &str, open_pronouns: bool) -> (Vec<(String, Subject, bool)>, B
                 .get(i - 1)
                 .and_then(|p| text.get(p.end..t.start))
                 .is_some_and(|gap| gap.contains([',', ';', ':']));
-        // "The night carer, Sandra, reported": a name set off by commas
-        // after a person is that person, and the clause goes on.
+        // "The night carer, Sandra, reported": a person set off by commas
+        // after a noun is that noun's person, and the clause goes on.
         let opens = broken
             && !in_apposition
             && (prev_person || i.checked_sub(1).is_some_and(|p| !is_verb_at(&toks, p)))

@@ -262,8 +262,8 @@ impl Lex {
         out
     }
 
-    /// The senses of actions and qualities this word is close to
-    /// ([`WordNet::near`]); two words close to one sense say one thing.
+    /// The senses of actions this word is close to ([`WordNet::near`]);
+    /// two verbs close to one sense say one thing.
     pub(crate) fn near(&self) -> Vec<SenseId> {
         let Some(wn) = wordnet::get() else {
             return Vec::new();

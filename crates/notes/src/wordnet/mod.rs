@@ -312,10 +312,10 @@ impl WordNet {
             .unwrap_or_default()
     }
 
-    /// The senses an action is close to: for a verb sense,
-    /// itself, the verbs WordNet groups with it and what it is a way of
-    /// doing, where that is not one of WordNet's roots ("postpone" and
-    /// "delay"; "change" is too broad to say anything). Other parts of
+    /// The senses an action is close to: for a verb sense, itself, the
+    /// verbs WordNet groups with it and what it is a way of doing, where
+    /// that has at most [`NEAR_KINDS_MAX`] kinds ("get" of "pick up" and
+    /// "collect"; "change" is too broad to say anything). Other parts of
     /// speech have none: things, places and people of one kind are not one
     /// another, nor is "weekly" "monthly" for being alike.
     pub(crate) fn near(&self, sense: SenseId) -> Vec<SenseId> {
