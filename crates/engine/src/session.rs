@@ -314,7 +314,12 @@ impl Engine {
         let break_glass = if req.break_glass {
             Some(
                 store
-                    .break_glass(&principal.id, now)?
+                    .break_glass(
+                        &principal.id,
+                        &purpose.id,
+                        &text_ref(&req.justification),
+                        now,
+                    )?
                     .ok_or(EngineError::BreakGlassNotActive)?,
             )
         } else {
