@@ -114,12 +114,7 @@ fn lockout_answers_alike_for_a_real_and_an_unknown_user() {
 #[test]
 fn a_token_revoked_mid_session_is_refused_at_the_next_request() {
     let server = start();
-    let token = server
-        .engine
-        .session(support::ana_request("pds"))
-        .unwrap()
-        .issue_token(&support::ana_request("pds"), 30)
-        .unwrap();
+    let (token, id) = support::ana_token(&server, "pds");
     let client = reqwest::blocking::Client::new();
     let call = || {
         let r = client
@@ -142,12 +137,6 @@ fn a_token_revoked_mid_session_is_refused_at_the_next_request() {
         .unwrap();
     let v: Value = r.json().unwrap();
     assert_ne!(v["code"].as_str(), Some("csrf_failed"), "{v}");
-    let id = token
-        .trim_start_matches(clearstone_engine::TOKEN_PREFIX)
-        .split('.')
-        .next()
-        .unwrap()
-        .to_string();
     server
         .engine
         .session(support::ana_request("pds"))

@@ -200,8 +200,8 @@ fn branches(shared: u64) -> (common::TestLog, std::path::PathBuf) {
     (t, branch)
 }
 
-#[test]
-fn the_same_size_with_another_root_is_a_fork() {
+/// Two branches of 200 entries that part after the first 100.
+fn forked_at_200() -> (common::TestLog, std::path::PathBuf) {
     let (t, branch) = branches(100);
     let mut a = t.open();
     grow(&mut a, 200);
@@ -211,7 +211,12 @@ fn the_same_size_with_another_root_is_a_fork() {
         b.append(&entry(i + 10_000)).unwrap();
     }
     b.integrate().unwrap();
-    drop(b);
+    (t, branch)
+}
+
+#[test]
+fn the_same_size_with_another_root_is_a_fork() {
+    let (t, branch) = forked_at_200();
 
     assert_eq!(t.check(&[]).code, 0);
     let run = t.check_dir(&branch, &[]);
@@ -277,15 +282,8 @@ fn a_larger_checkpoint_that_does_not_extend_the_earlier_one_is_a_fork() {
 /// the log told two stories, and the receipt is the evidence of it.
 #[test]
 fn a_receipt_from_a_fork_is_a_fork_even_without_the_log() {
-    let (t, branch) = branches(100);
-    let mut a = t.open();
-    grow(&mut a, 200);
-    drop(a);
-    let mut b = AuditLog::open(&branch, &t.key).unwrap();
-    for i in 100..200 {
-        b.append(&entry(i + 10_000)).unwrap();
-    }
-    b.integrate().unwrap();
+    let (t, branch) = forked_at_200();
+    let b = AuditLog::open(&branch, &t.key).unwrap();
     let receipt = t.tmp.path().join("receipt.txt");
     std::fs::write(&receipt, b.receipt(150).unwrap()).unwrap();
     drop(b);
