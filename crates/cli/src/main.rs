@@ -107,6 +107,7 @@ fn request(s: &SessionArgs) -> SessionRequest {
         reason: s.reason.clone(),
         case_ref: s.case_ref.clone(),
         break_glass: s.break_glass,
+        token: None,
     }
 }
 

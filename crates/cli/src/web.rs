@@ -135,6 +135,7 @@ pub fn token(dir: &Path, action: TokenAction) -> Result<()> {
                 reason: for_reason.or_else(|| own.reason.clone()),
                 case_ref: for_case.or_else(|| own.case_ref.clone()),
                 break_glass: false,
+                token: None,
             };
             let token = open(dir)?.session(own)?.issue_token(&wanted, days)?;
             println!("{token}");

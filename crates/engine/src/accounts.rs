@@ -209,7 +209,9 @@ impl Engine {
     }
 
     /// The session an API token opens, after checking it is known, in date
-    /// and not revoked; each use is one `token_use` event.
+    /// and not revoked. A refused token is one `token_use` event; a usable
+    /// one writes none here: the session it opens names it on its own
+    /// events, so one call is one event.
     pub fn token_request(&self, token: &str) -> Result<SessionRequest, EngineError> {
         let (id, secret) = token
             .strip_prefix(TOKEN_PREFIX)
@@ -235,17 +237,6 @@ impl Engine {
             })?;
             return Err(EngineError::TokenRefused);
         };
-        self.append_event(&mut Event {
-            at: now,
-            operation: Operation::TokenUse.as_str().into(),
-            principal: t.principal.clone(),
-            purpose: t.purpose.clone(),
-            justification: format!("{} {}", t.reason, text_ref(&t.justification)),
-            case_ref: t.case_ref.clone(),
-            query: format!("use token `{}`", t.id),
-            outcome: "ok".into(),
-            ..Event::default()
-        })?;
         Ok(SessionRequest {
             principal: t.principal,
             purpose: t.purpose,
@@ -253,7 +244,29 @@ impl Engine {
             reason: Some(t.reason),
             case_ref: t.case_ref,
             break_glass: false,
+            token: Some(t.id),
         })
+    }
+
+    /// Whether the token `id` is usable now for exactly this request: a
+    /// session naming a token is opened only under the token's own terms,
+    /// so no caller can put a token's name on work it did not grant, and a
+    /// token revoked since it was checked opens nothing.
+    pub(crate) fn token_grants(&self, id: &str, req: &SessionRequest) -> Result<bool, EngineError> {
+        if !crate::registers::is_register_id(id) {
+            return Ok(false);
+        }
+        let now = Timestamp::now();
+        Ok(self.store()?.api_token(id)?.is_some_and(|t| {
+            t.revoked_at.is_none()
+                && t.expires_at > now
+                && t.principal == req.principal
+                && t.purpose == req.purpose
+                && t.justification == req.justification
+                && Some(&t.reason) == req.reason.as_ref()
+                && t.case_ref == req.case_ref
+                && !req.break_glass
+        }))
     }
 
     /// The purposes a user's roles may use today, for choosing one after

@@ -10,7 +10,7 @@
 
 use std::collections::BTreeMap;
 
-use clearstone_model::{Statement, limits};
+use clearstone_model::Statement;
 use clearstone_policy::Action;
 use clearstone_store::{Alert, AlertReviewAct, CaseStore, IndicatorStore, Store};
 
@@ -193,10 +193,7 @@ impl Session<'_> {
         let ontology = self.engine.ontology();
         let mut out = Vec::with_capacity(items.len());
         for item in items {
-            let raw = self
-                .engine
-                .store()?
-                .entity_statements(&item.record, limits::ENTITY_STATEMENTS_MAX)?;
+            let raw = self.visible_statements(&item.record, Action::View, false)?;
             // A record this session may not see is left out as an absent
             // one: its id and the condition it met would say it exists.
             if self.gate(Action::View, raw.clone(), None).0.is_empty() {

@@ -2,7 +2,8 @@
 //! cannot wait for a purpose to be widened. It needs a substantial
 //! justification, lasts a limited time, lifts only the purpose's dataset and
 //! type limits (never markings or masking), and flags every act under it for
-//! review.
+//! review. A grant serves only the work it was started for: sessions of the
+//! same user, purpose and justification.
 
 use clearstone_model::Timestamp;
 use clearstone_store::{BreakGlass, Store};
@@ -17,7 +18,8 @@ pub const BREAK_GLASS_JUSTIFICATION_CHARS_MIN: usize = 20;
 
 impl Session<'_> {
     /// Starts a grant for this session's principal; sessions opened with
-    /// `break_glass` use it until it expires.
+    /// `break_glass` under the same purpose and justification use it until
+    /// it expires.
     pub fn start_break_glass(&self, minutes: u64) -> Result<BreakGlass, EngineError> {
         self.logged(Operation::BreakGlass, "break glass", &[], || {
             self.start_grant(minutes)
@@ -39,6 +41,7 @@ impl Session<'_> {
         let mut grant = BreakGlass {
             id: 0,
             principal: self.principal.id.clone(),
+            purpose: self.purpose.id.clone(),
             justification: crate::session::text_ref(&self.req.justification),
             started_at: now,
             expires_at: Timestamp(now.0 + i64::try_from(minutes).unwrap_or(0) * 60_000),

@@ -463,7 +463,7 @@ impl Session<'_> {
                     return Err(EngineError::NotFound(shortened(target)));
                 };
                 for m in &members {
-                    let raw = self.raw_statements(m)?;
+                    let raw = self.visible_statements(m, clearstone_policy::Action::View, false)?;
                     let found = self.self_monitoring(m, &raw);
                     if !found.is_empty() {
                         concerns.push((m.clone(), found));

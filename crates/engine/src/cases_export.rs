@@ -82,7 +82,7 @@ impl Session<'_> {
                 continue;
             };
             for m in members {
-                let raw = self.raw_statements(&m)?;
+                let raw = self.visible_statements(&m, Action::Export, false)?;
                 // As the case pages show it, with or without the case's
                 // grant: protected characteristics withheld.
                 let (shown, _) = self.gate_for_review(Action::Export, raw);

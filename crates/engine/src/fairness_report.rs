@@ -299,7 +299,11 @@ impl Session<'_> {
             let (visible, _) = self.gate(Action::View, statements.clone(), None);
             let seen = !visible.is_empty()
                 || !self
-                    .gate(Action::View, self.raw_statements(&record)?, None)
+                    .gate(
+                        Action::View,
+                        self.visible_statements(&record, Action::View, false)?,
+                        None,
+                    )
                     .0
                     .is_empty();
             if !seen {

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use clearstone_model::{Markings, PropType, Sensitivity, Statement, StatementId, Timestamp};
 use clearstone_policy::{Action, Decision, Resource, masked_placeholder};
-use clearstone_store::{Store, StoreError};
+use clearstone_store::StoreError;
 
 use crate::Session;
 
@@ -162,10 +162,8 @@ impl Session<'_> {
         statements: Vec<Statement>,
     ) -> Result<Vec<Statement>, crate::EngineError> {
         let load = |id: &str| -> Result<Vec<Statement>, StoreError> {
-            self.engine
-                .reader()
-                .map_err(|e| StoreError::Aborted(e.to_string()))?
-                .entity_statements(id, clearstone_model::limits::ENTITY_STATEMENTS_MAX)
+            self.visible_statements(id, action, false)
+                .map_err(|e| StoreError::Aborted(e.to_string()))
         };
         let mut targets = Targets::default();
         let mut out = Vec::with_capacity(statements.len());

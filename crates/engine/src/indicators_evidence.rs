@@ -64,7 +64,7 @@ impl Session<'_> {
             let (mut allowed, mut masked) = (0u64, 0u64);
             for (record, used, condition) in pieces(&alert) {
                 let raw: Vec<Statement> = self
-                    .raw_statements(&record)?
+                    .visible_statements(&record, Action::View, false)?
                     .into_iter()
                     .filter(|s| used.contains(&s.id.to_string()))
                     .collect();

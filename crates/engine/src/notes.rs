@@ -194,7 +194,7 @@ impl Session<'_> {
         id: &str,
         reveal: bool,
     ) -> Result<Option<GatedNote>, EngineError> {
-        let raw = self.raw_statements(id)?;
+        let raw = self.visible_statements(id, Action::View, reveal)?;
         let Some(first) = raw.first() else {
             return Ok(None);
         };
@@ -339,7 +339,7 @@ impl Session<'_> {
                 {
                     continue;
                 }
-                let raw = self.raw_statements(&r.entity)?;
+                let raw = self.visible_statements(&r.entity, Action::View, false)?;
                 let (shown, _) = self.gate(Action::View, raw, None);
                 let shown = self.drop_hidden_targets(Action::View, shown)?;
                 let role = shown_value(&shown, "relationship");
@@ -359,7 +359,7 @@ impl Session<'_> {
             if !seen.insert(id.clone()) {
                 continue;
             }
-            let raw = self.raw_statements(&id)?;
+            let raw = self.visible_statements(&id, Action::View, false)?;
             let (shown, _) = self.gate(Action::View, raw, None);
             let mut names: Vec<String> = Vec::new();
             for s in &shown {

@@ -257,7 +257,7 @@ impl Session<'_> {
         // Attached records must be visible, and of the type the property names.
         for (prop, target) in [("about", &n.about), ("case", &n.case)] {
             let Some(target) = target else { continue };
-            let raw = self.raw_statements(target)?;
+            let raw = self.visible_statements(target, Action::View, false)?;
             let range = o.property(NOTE_TYPE, prop).and_then(|p| p.range.clone());
             let fits = raw
                 .first()

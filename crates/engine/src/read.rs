@@ -87,16 +87,6 @@ impl Session<'_> {
         Ok(out)
     }
 
-    pub(crate) fn raw_statements(&self, entity_id: &str) -> Result<Vec<Statement>, EngineError> {
-        if self.outside_purpose(entity_id) {
-            return Ok(Vec::new());
-        }
-        Ok(self
-            .engine
-            .reader()?
-            .entity_statements(entity_id, limits::ENTITY_STATEMENTS_MAX)?)
-    }
-
     /// One entity, with only what this session may see: special-category
     /// values masked, values it may not see left out. An entity with nothing
     /// visible is "not found", so its existence does not leak either.

@@ -30,7 +30,7 @@ impl Session<'_> {
                 break;
             }
             let statements: Vec<_> = self
-                .raw_statements(&note.entity_id)?
+                .visible_statements(&note.entity_id, Action::View, false)?
                 .into_iter()
                 .filter(|s| *s.prop == *note.prop && s.value == note.target)
                 .collect();
@@ -205,7 +205,7 @@ impl Session<'_> {
         let now = Timestamp::now();
         for note in notes {
             let pending: Vec<Statement> = self
-                .raw_statements(&note.entity_id)?
+                .visible_statements(&note.entity_id, Action::Ingest, false)?
                 .into_iter()
                 .filter(|s| *s.prop == *note.prop && s.value == note.target)
                 .collect();

@@ -7,7 +7,7 @@ use clearstone_model::{Entity, Timestamp, limits};
 use clearstone_policy::Action;
 use clearstone_resolve::settings::Settings;
 use clearstone_resolve::{Explanation, Features, Model, model_file};
-use clearstone_store::{Judgement, MatchPair, ResolutionRun, ResolutionStore, Store};
+use clearstone_store::{Judgement, MatchPair, ResolutionRun, ResolutionStore};
 
 use crate::compared::{Compared, FieldValues};
 use crate::resolve::{ordered, parse_settings};
@@ -45,10 +45,7 @@ impl Session<'_> {
     /// nothing of it is visible, so a hidden record's existence does not leak.
     /// References to records it may not see are left out with them.
     pub(crate) fn reviewable(&self, entity_id: &str) -> Result<Entity, EngineError> {
-        let raw = self
-            .engine
-            .store()?
-            .entity_statements(entity_id, limits::ENTITY_STATEMENTS_MAX)?;
+        let raw = self.visible_statements(entity_id, Action::Review, false)?;
         let (shown, _) = self.gate(Action::Review, raw, None);
         let shown = self.drop_hidden_targets(Action::Review, shown)?;
         Entity::assemble(entity_id, shown).ok_or_else(|| EngineError::NotFound(entity_id.into()))

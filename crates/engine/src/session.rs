@@ -51,6 +51,11 @@ pub struct SessionRequest {
     pub case_ref: Option<String>,
     /// Act under the principal's break-glass grant (see `Session::break_glass`).
     pub break_glass: bool,
+    /// The API token the request came with, by id, as
+    /// [`Engine::token_request`] gives it. The token is checked again as the
+    /// session opens, and every event of the session names it (`token:` and
+    /// its id among the flags), so one call with a token is one event.
+    pub token: Option<String>,
 }
 
 /// The DPA 2018 s.62 operations, plus platform events.
@@ -279,6 +284,11 @@ impl Engine {
         {
             return Err(EngineError::InvalidInput(crate::case_reference_problem()));
         }
+        if let Some(id) = &req.token
+            && !self.token_grants(id, req)?
+        {
+            return Err(EngineError::TokenRefused);
+        }
         let store = self.reader()?;
         let g = self.sync_generations(&store)?;
         let principal = Principal::clone(
@@ -304,7 +314,12 @@ impl Engine {
         let break_glass = if req.break_glass {
             Some(
                 store
-                    .break_glass(&principal.id, now)?
+                    .break_glass(
+                        &principal.id,
+                        &purpose.id,
+                        &text_ref(&req.justification),
+                        now,
+                    )?
                     .ok_or(EngineError::BreakGlassNotActive)?,
             )
         } else {
@@ -371,10 +386,20 @@ impl Engine {
             subjects,
             query: "open session".into(),
             outcome: err.code().into(),
+            flags: token_flag(req).into_iter().collect(),
             ..Event::default()
         })?;
         Ok(())
     }
+}
+
+/// The flag naming the API token a request came with, by the id the
+/// engine gave it (never the secret, never text someone typed).
+fn token_flag(req: &SessionRequest) -> Option<String> {
+    req.token
+        .as_deref()
+        .filter(|id| crate::registers::is_register_id(id))
+        .map(|id| format!("token:{id}"))
 }
 
 impl Session<'_> {
@@ -656,6 +681,7 @@ impl Session<'_> {
         if self.break_glass.is_some() {
             flags.push("break_glass".into());
         }
+        flags.extend(token_flag(&self.req));
         let parts = count.div_ceil(SUBJECTS_PER_EVENT_MAX).max(1);
         let at = Timestamp::now();
         let event = |i: usize| {

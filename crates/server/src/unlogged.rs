@@ -3,7 +3,8 @@
 //! failed CSRF check. Every act of a session logs itself, so this layer
 //! logs only an error answered for work that never opened one, naming the
 //! route's template and the error's code (never what was sent). A request
-//! with no work started has no purpose to log under; sign-in logs its own.
+//! from a signed-in user with no work started is logged under them with no
+//! purpose; one from no one signed in is not (sign-in logs its own).
 
 use std::sync::{Arc, Mutex};
 
@@ -14,6 +15,7 @@ use clearstone_engine::SessionRequest;
 
 use crate::AppState;
 use crate::auth::session_cookie;
+use crate::state::WebSession;
 
 /// The error code an answer carries, set by [`crate::ApiError`].
 #[derive(Clone, Debug)]
@@ -43,25 +45,34 @@ impl Slot {
         }
     }
 
-    /// The work to log under: the one found, if it never reached the
-    /// engine, or when none was found, the browser's for a refusal the
-    /// CSRF check gives before any extractor runs (a wrong token, a form
-    /// too large to read for its token).
-    fn unlogged(
-        &self,
-        code: &str,
-        browser: impl FnOnce() -> Option<SessionRequest>,
-    ) -> Option<SessionRequest> {
+    /// Whom to log under: the work found, if it never reached the engine,
+    /// or when none was found, the browser's for a refusal the CSRF check
+    /// gives before any extractor runs (a wrong token, a form too large to
+    /// read for its token), or for an act asked before work was started.
+    fn unlogged(&self, code: &str, browser: impl FnOnce() -> Option<WebSession>) -> Option<Whom> {
         let s = self.0.lock().ok()?;
         match (&s.request, s.opened) {
             (Some(_), true) => None,
-            (Some(r), false) => Some(r.clone()),
+            (Some(r), false) => Some(Whom::Work(r.clone())),
             (None, _) => match code {
-                "csrf_failed" | "body_too_large" => browser(),
+                "csrf_failed" | "body_too_large" | "work_not_started" => {
+                    let web = browser()?;
+                    Some(match web.work {
+                        Some(w) => Whom::Work(w),
+                        None => Whom::Unstarted(web.principal),
+                    })
+                }
                 _ => None,
             },
         }
     }
+}
+
+/// Whom a refused request is logged under.
+enum Whom {
+    Work(SessionRequest),
+    /// A signed-in user with no purpose chosen: logged with none.
+    Unstarted(String),
 }
 
 pub(crate) async fn record(
@@ -89,23 +100,23 @@ pub(crate) async fn record(
         return response;
     };
     // Read only when needed: reading a web session counts as its use.
-    let browser_work = || {
-        cookie
-            .as_deref()
-            .and_then(|c| state.web_session(c))
-            .and_then(|w| w.work)
-    };
-    let work = slot.unlogged(&code, browser_work);
-    let (Some(work), Some(route)) = (work, route) else {
+    let browser = || cookie.as_deref().and_then(|c| state.web_session(c));
+    let whom = slot.unlogged(&code, browser);
+    let (Some(whom), Some(route)) = (whom, route) else {
         return response;
     };
     let engine = state.engine.clone();
-    let logged = crate::blocking::run(move || match engine.session(work) {
-        Ok(s) => s
-            .refuse_request(&method, &route, &code)
+    let logged = crate::blocking::run(move || match whom {
+        Whom::Work(work) => match engine.session(work) {
+            Ok(s) => s
+                .refuse_request(&method, &route, &code)
+                .map_err(|e| e.to_string()),
+            // A session that cannot open was logged as refused by the engine.
+            Err(_) => Ok(()),
+        },
+        Whom::Unstarted(principal) => engine
+            .refuse_unstarted_request(&principal, &method, &route, &code)
             .map_err(|e| e.to_string()),
-        // A session that cannot open was logged as refused by the engine.
-        Err(_) => Ok(()),
     })
     .await
     .map_err(|e| e.to_string())

@@ -227,6 +227,7 @@ impl WorkForm {
             reason: Some(self.reason),
             case_ref: self.case_ref.filter(|c| !c.trim().is_empty()),
             break_glass,
+            token: None,
         }
     }
 }

@@ -76,10 +76,21 @@ fn break_glass_is_started_from_its_own_screen_and_ended_each_as_one_event() {
     assert_eq!(s, 200);
     assert!(html.contains("will be asked to account for it"), "{html}");
 
-    // A forged form is refused before anything runs.
+    // A forged form is refused before anything runs: one event, under ana
+    // with no purpose (none is started).
     let before = last_event_id(&server);
     let (s, _, _) = form(&ana, "/break-glass", &[("purpose", "pds")]);
     assert_eq!(s, 403);
+    let forged = since(&server, before, "ana");
+    assert_eq!(
+        forged
+            .iter()
+            .map(|e| (e.outcome.as_str(), e.purpose.as_str()))
+            .collect::<Vec<_>>(),
+        [("csrf_failed", "")],
+        "{forged:?}"
+    );
+    let before = last_event_id(&server);
     // Missing answers come back in the error summary, with nothing started.
     let (s, _, html) = form(
         &ana,

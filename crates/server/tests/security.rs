@@ -114,12 +114,7 @@ fn lockout_answers_alike_for_a_real_and_an_unknown_user() {
 #[test]
 fn a_token_revoked_mid_session_is_refused_at_the_next_request() {
     let server = start();
-    let token = server
-        .engine
-        .session(support::ana_request("pds"))
-        .unwrap()
-        .issue_token(&support::ana_request("pds"), 30)
-        .unwrap();
+    let (token, id) = support::ana_token(&server, "pds");
     let client = reqwest::blocking::Client::new();
     let call = || {
         let r = client
@@ -142,12 +137,6 @@ fn a_token_revoked_mid_session_is_refused_at_the_next_request() {
         .unwrap();
     let v: Value = r.json().unwrap();
     assert_ne!(v["code"].as_str(), Some("csrf_failed"), "{v}");
-    let id = token
-        .trim_start_matches(clearstone_engine::TOKEN_PREFIX)
-        .split('.')
-        .next()
-        .unwrap()
-        .to_string();
     server
         .engine
         .session(support::ana_request("pds"))
@@ -156,12 +145,22 @@ fn a_token_revoked_mid_session_is_refused_at_the_next_request() {
         .unwrap();
     let (s, v) = call();
     assert_eq!((s, v["code"].as_str()), (401, Some("token_refused")), "{v}");
+    // The refused use is an event of its own; the two that were let in
+    // are named on their acts' events.
+    let flag = format!("token:{id}");
     let uses: Vec<String> = events(&server)
         .iter()
-        .filter(|e| e.operation == "token_use")
-        .map(|e| e.outcome.clone())
+        .filter(|e| e.operation == "token_use" || e.flags.contains(&flag))
+        .map(|e| format!("{} {}", e.operation, e.query))
         .collect();
-    assert_eq!(uses, ["token_refused", "ok", "ok"]);
+    assert_eq!(
+        uses,
+        [
+            "token_use use token",
+            "refused reveal special-category values",
+            "consult list datasets"
+        ]
+    );
 }
 
 #[test]

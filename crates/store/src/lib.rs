@@ -151,10 +151,13 @@ pub trait Store {
     fn alerts(&self, limit: usize) -> Result<Vec<Alert>, StoreError>;
 
     fn start_break_glass(&mut self, grant: &BreakGlass) -> Result<i64, StoreError>;
-    /// The grant in force for a principal at `now`, if any.
+    /// The grant in force at `now` for a principal working under `purpose`
+    /// with the justification whose hash is `justification`, if any.
     fn break_glass(
         &self,
         principal: &str,
+        purpose: &str,
+        justification: &str,
         now: Timestamp,
     ) -> Result<Option<BreakGlass>, StoreError>;
     /// Ends a principal's grants in force at `now`; whether there was one.

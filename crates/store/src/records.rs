@@ -191,6 +191,9 @@ pub struct Alert {
 pub struct BreakGlass {
     pub id: i64,
     pub principal: String,
+    /// The purpose the grant was started under: sessions under any other
+    /// do not use it.
+    pub purpose: String,
     pub justification: String,
     pub started_at: Timestamp,
     pub expires_at: Timestamp,

@@ -1007,8 +1007,8 @@ impl Store for SqliteStore {
 
     fn start_break_glass(&mut self, g: &BreakGlass) -> Result<i64, StoreError> {
         self.conn.execute(
-            "INSERT INTO break_glass(principal, justification, started_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
-            params![g.principal, g.justification, g.started_at.0, g.expires_at.0],
+            "INSERT INTO break_glass(principal, purpose, justification, started_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![g.principal, g.purpose, g.justification, g.started_at.0, g.expires_at.0],
         )?;
         Ok(self.conn.last_insert_rowid())
     }
@@ -1016,21 +1016,26 @@ impl Store for SqliteStore {
     fn break_glass(
         &self,
         principal: &str,
+        purpose: &str,
+        justification: &str,
         now: Timestamp,
     ) -> Result<Option<BreakGlass>, StoreError> {
         Ok(self
             .conn
             .query_row(
-                "SELECT id, principal, justification, started_at, expires_at FROM break_glass
-                 WHERE principal = ?1 AND started_at <= ?2 AND expires_at > ?2 ORDER BY expires_at DESC LIMIT 1",
-                params![principal, now.0],
+                "SELECT id, principal, purpose, justification, started_at, expires_at FROM break_glass
+                 WHERE principal = ?1 AND purpose = ?2 AND justification = ?3
+                   AND started_at <= ?4 AND expires_at > ?4
+                 ORDER BY expires_at DESC LIMIT 1",
+                params![principal, purpose, justification, now.0],
                 |r| {
                     Ok(BreakGlass {
                         id: r.get(0)?,
                         principal: r.get(1)?,
-                        justification: r.get(2)?,
-                        started_at: Timestamp(r.get(3)?),
-                        expires_at: Timestamp(r.get(4)?),
+                        purpose: r.get(2)?,
+                        justification: r.get(3)?,
+                        started_at: Timestamp(r.get(4)?),
+                        expires_at: Timestamp(r.get(5)?),
                     })
                 },
             )

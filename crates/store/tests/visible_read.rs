@@ -115,10 +115,11 @@ fn a_store_from_before_the_shape_index_is_given_it_on_opening() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("clearstone.db");
     drop(store(&path));
-    // Back to version 11: no index, no column.
+    // Back to version 11: no index, no column (nor the later versions' column).
     let conn = rusqlite::Connection::open(&path).unwrap();
     conn.execute_batch(
-        "DROP INDEX record_shape; ALTER TABLE record DROP COLUMN markings_id; PRAGMA user_version = 11;",
+        "DROP INDEX record_shape; ALTER TABLE record DROP COLUMN markings_id;
+         ALTER TABLE break_glass DROP COLUMN purpose; PRAGMA user_version = 11;",
     )
     .unwrap();
     drop(conn);

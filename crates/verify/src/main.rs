@@ -61,30 +61,71 @@ fn run(args: &Args) -> Result<(), Failure> {
             verified.checkpoint.root().to_base64()
         );
         // With the log at hand, the receipt's checkpoint must also be one the
-        // log still stands by.
-        if let Some((source, current)) = &log {
-            let earlier = Checkpoint::open_note(
-                receipt.checkpoint().clone(),
-                &args.origin,
-                &args.key,
-                &args.witnesses,
-            )
-            .map_err(|e| failed(format!("receipt checkpoint: {e}")))?;
-            let cache = TileCache::new(source);
-            match compare(
-                &earlier.checkpoint,
-                "the receipt's checkpoint",
-                &current.checkpoint,
-                &cache,
-            ) {
-                Ok(line) => println!("ok: the log is {line}"),
-                Err(conflict) => {
-                    return Err(conflict_failure(args, source, &earlier, current, conflict));
-                }
+        // log still stands by; without it, one the checkpoint accepted
+        // earlier does not contradict.
+        let Some((source, current)) = &log else {
+            return against_state(args, receipt_path, &receipt);
+        };
+        let earlier = Checkpoint::open_note(
+            receipt.checkpoint().clone(),
+            &args.origin,
+            &args.key,
+            &args.witnesses,
+        )
+        .map_err(|e| failed(format!("receipt checkpoint: {e}")))?;
+        let cache = TileCache::new(source);
+        match compare(
+            &earlier.checkpoint,
+            "the receipt's checkpoint",
+            &current.checkpoint,
+            &cache,
+        ) {
+            Ok(line) => println!("ok: the log is {line}"),
+            Err(conflict) => {
+                return Err(conflict_failure(args, source, &earlier, current, conflict));
             }
         }
     }
     Ok(())
+}
+
+/// A receipt checked without the log, held against the checkpoint accepted
+/// earlier: the log signing two roots for one size is a fork even when the
+/// log itself is out of reach (a receipt a data subject was handed). Sizes
+/// that differ need the log's tiles to compare, so they pass here.
+fn against_state(
+    args: &Args,
+    receipt_path: &std::path::Path,
+    receipt: &clearstone_merkle::Receipt,
+) -> Result<(), Failure> {
+    let Some(earlier) = state::load(&args.state, args)? else {
+        return Ok(());
+    };
+    let now = Checkpoint::open_note(
+        receipt.checkpoint().clone(),
+        &args.origin,
+        &args.key,
+        &args.witnesses,
+    )
+    .map_err(|e| failed(format!("receipt checkpoint: {e}")))?;
+    let size = now.checkpoint.size();
+    if size != earlier.checkpoint.size() {
+        return Ok(());
+    }
+    if now.checkpoint.root() == earlier.checkpoint.root() {
+        println!("ok: the receipt's checkpoint is the one accepted earlier at size {size}");
+        return Ok(());
+    }
+    let fork = Fork {
+        reason: format!(
+            "two signed checkpoints for size {size} have different roots: `{}` in the checkpoint accepted earlier, `{}` in the receipt",
+            earlier.checkpoint.root().to_base64(),
+            now.checkpoint.root().to_base64()
+        ),
+        proof: None,
+    };
+    let place = format!("receipt `{}`", receipt_path.display());
+    Err(fork_failure(args, &place, &earlier, &now, &fork))
 }
 
 /// Signature, quorum, tiles, consistency with the state, optional fsck; the
@@ -171,19 +212,19 @@ fn conflict_failure(
 ) -> Failure {
     match conflict {
         Conflict::Failed(msg) => failed(msg),
-        Conflict::Fork(fork) => fork_failure(args, source, earlier, now, &fork),
+        Conflict::Fork(fork) => fork_failure(args, &source.locate(""), earlier, now, &fork),
     }
 }
 
+/// `place` names where the contradicting checkpoint came from.
 fn fork_failure(
     args: &Args,
-    source: &LogSource,
+    place: &str,
     earlier: &OpenedCheckpoint,
     now: &OpenedCheckpoint,
     fork: &Fork,
 ) -> Failure {
-    let place = source.locate("");
-    match state::write_evidence(&args.evidence, args, &place, earlier, now, fork) {
+    match state::write_evidence(&args.evidence, args, place, earlier, now, fork) {
         Ok(()) => Failure::Fork(format!(
             "{}; both signed checkpoints are appended to `{}`",
             fork.reason,

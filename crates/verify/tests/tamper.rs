@@ -200,8 +200,8 @@ fn branches(shared: u64) -> (common::TestLog, std::path::PathBuf) {
     (t, branch)
 }
 
-#[test]
-fn the_same_size_with_another_root_is_a_fork() {
+/// Two branches of 200 entries that part after the first 100.
+fn forked_at_200() -> (common::TestLog, std::path::PathBuf) {
     let (t, branch) = branches(100);
     let mut a = t.open();
     grow(&mut a, 200);
@@ -211,7 +211,12 @@ fn the_same_size_with_another_root_is_a_fork() {
         b.append(&entry(i + 10_000)).unwrap();
     }
     b.integrate().unwrap();
-    drop(b);
+    (t, branch)
+}
+
+#[test]
+fn the_same_size_with_another_root_is_a_fork() {
+    let (t, branch) = forked_at_200();
 
     assert_eq!(t.check(&[]).code, 0);
     let run = t.check_dir(&branch, &[]);
@@ -269,5 +274,58 @@ fn a_larger_checkpoint_that_does_not_extend_the_earlier_one_is_a_fork() {
     grow(&mut a, 201);
     drop(a);
     let run = t.check(&[]);
+    assert_eq!(run.code, 0, "{run}");
+}
+
+/// A receipt from another branch of the log, checked without the log: its
+/// checkpoint signs another root for the size the verifier accepted, so
+/// the log told two stories, and the receipt is the evidence of it.
+#[test]
+fn a_receipt_from_a_fork_is_a_fork_even_without_the_log() {
+    let (t, branch) = forked_at_200();
+    let b = AuditLog::open(&branch, &t.key).unwrap();
+    let receipt = t.tmp.path().join("receipt.txt");
+    std::fs::write(&receipt, b.receipt(150).unwrap()).unwrap();
+    drop(b);
+    let forked_entry = t.tmp.path().join("entry.json");
+    std::fs::write(&forked_entry, entry(150 + 10_000)).unwrap();
+    assert_eq!(t.check(&[]).code, 0, "the overseer accepts size 200");
+
+    let state = t.state().display().to_string();
+    let (r, e) = (receipt.to_str().unwrap(), forked_entry.to_str().unwrap());
+    let run = common::verify(&[
+        "--key",
+        &t.vkey,
+        "--state",
+        &state,
+        "--receipt",
+        r,
+        "--entry",
+        e,
+    ]);
+    assert_eq!(run.code, 3, "{run}");
+    assert!(
+        run.stderr
+            .contains("two signed checkpoints for size 200 have different roots"),
+        "{run}"
+    );
+    let evidence = std::fs::read_to_string(format!("{state}.evidence")).unwrap();
+    assert!(evidence.contains("source: receipt `"), "{evidence}");
+
+    // A receipt of the accepted branch is not one.
+    let log = t.open();
+    std::fs::write(&receipt, log.receipt(150).unwrap()).unwrap();
+    drop(log);
+    std::fs::write(&forked_entry, entry(150)).unwrap();
+    let run = common::verify(&[
+        "--key",
+        &t.vkey,
+        "--state",
+        &state,
+        "--receipt",
+        r,
+        "--entry",
+        e,
+    ]);
     assert_eq!(run.code, 0, "{run}");
 }

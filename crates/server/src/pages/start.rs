@@ -233,6 +233,7 @@ pub(crate) async fn start(
             reason: Some(form.reason.clone()),
             case_ref: Some(form.case_ref.trim().to_string()).filter(|c| !c.is_empty()),
             break_glass: false,
+            token: None,
         };
         if !errors.is_empty() {
             if let Err(e) = refused_work(&pages, work, "/start") {

@@ -315,3 +315,20 @@ pub fn events(server: &TestServer) -> Vec<clearstone_engine::AccessEvent> {
         .events(10_000)
         .unwrap()
 }
+
+/// An API token for ana's work under `purpose`, issued by ana, and its id.
+pub fn ana_token(server: &TestServer, purpose: &str) -> (String, String) {
+    let token = server
+        .engine
+        .session(ana_request(purpose))
+        .unwrap()
+        .issue_token(&ana_request(purpose), 30)
+        .unwrap();
+    let id = token
+        .trim_start_matches(clearstone_engine::TOKEN_PREFIX)
+        .split('.')
+        .next()
+        .unwrap()
+        .to_string();
+    (token, id)
+}
