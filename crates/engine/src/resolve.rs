@@ -9,8 +9,7 @@ use clearstone_model::{Timestamp, limits};
 use clearstone_policy::Action;
 use clearstone_resolve::settings::Settings;
 use clearstone_resolve::{
-    ComparisonVectors, Features, RuleCount, ScoredPair, Values, candidates, candidates_since,
-    cluster, model_file,
+    ComparisonVectors, RuleCount, ScoredPair, candidates, candidates_since, cluster, model_file,
 };
 use clearstone_store::{MatchPair, ResolutionRun, ResolutionStore};
 use sha2::{Digest, Sha256};
@@ -168,24 +167,27 @@ impl Session<'_> {
             (0..loaded.ids.len()).partition(|&i| loaded.ids.get(i).is_some_and(is_old));
         let split = old.len();
         let features = if new.is_empty() || old.is_empty() {
-            loaded.features(&settings.schema)
+            loaded.features(&settings.schema)?
         } else {
-            let values = reordered(&loaded.values, old.iter().chain(&new));
-            let mut f = Features::new(&settings.schema);
-            f.extend_values(&values).map(|()| f)
-        }
-        .map_err(|e| invalid("records", e))?;
+            loaded.features_in(
+                &settings.schema,
+                old.iter().chain(&new).copied(),
+                crate::resolve_records::RECORDS_PER_CHUNK,
+            )?
+        };
+        // The values read are in the features now; holding them too would
+        // add to the peak while pairs are compared.
         let ids: Vec<String> = if new.is_empty() || old.is_empty() {
-            loaded.ids
+            loaded.into_ids()
         } else {
-            old.iter()
+            let ids = old
+                .iter()
                 .chain(&new)
                 .filter_map(|&i| loaded.ids.get(i).cloned())
-                .collect()
+                .collect();
+            drop(loaded);
+            ids
         };
-        // The text is in the features now; holding it too would add to the
-        // peak while pairs are compared.
-        drop(loaded.values);
         phases.end("features");
 
         let model_text = match (&opts.model, opts.incremental, &last) {
@@ -615,15 +617,6 @@ struct Reclustered {
     hashes: Vec<[u8; 16]>,
     /// The run's id, when its pairs were stored beside clustering.
     stored: Option<i64>,
-}
-
-/// The records of `values` in the order given.
-fn reordered<'a>(values: &Values, order: impl Iterator<Item = &'a usize>) -> Values {
-    let mut out = Values::new(values.width());
-    for &i in order {
-        out.push(|f, text| text.push_str(values.get(i, f).unwrap_or_default()));
-    }
-    out
 }
 
 /// A pair with its left id first in sort order, as pairs and judgements
