@@ -9,8 +9,7 @@ use clearstone_model::{Timestamp, limits};
 use clearstone_policy::Action;
 use clearstone_resolve::settings::Settings;
 use clearstone_resolve::{
-    ComparisonVectors, Features, RuleCount, ScoredPair, Values, candidates, candidates_since,
-    cluster, model_file,
+    ComparisonVectors, RuleCount, ScoredPair, candidates, candidates_since, cluster, model_file,
 };
 use clearstone_store::{MatchPair, ResolutionRun, ResolutionStore};
 use sha2::{Digest, Sha256};
@@ -168,24 +167,27 @@ impl Session<'_> {
             (0..loaded.ids.len()).partition(|&i| loaded.ids.get(i).is_some_and(is_old));
         let split = old.len();
         let features = if new.is_empty() || old.is_empty() {
-            loaded.features(&settings.schema)
+            loaded.features(&settings.schema)?
         } else {
-            let values = reordered(&loaded.values, old.iter().chain(&new));
-            let mut f = Features::new(&settings.schema);
-            f.extend_values(&values).map(|()| f)
-        }
-        .map_err(|e| invalid("records", e))?;
+            loaded.features_in(
+                &settings.schema,
+                old.iter().chain(&new).copied(),
+                crate::resolve_records::RECORDS_PER_CHUNK,
+            )?
+        };
+        // The values read are in the features now; holding them too would
+        // add to the peak while pairs are compared.
         let ids: Vec<String> = if new.is_empty() || old.is_empty() {
-            loaded.ids
+            loaded.into_ids()
         } else {
-            old.iter()
+            let ids = old
+                .iter()
                 .chain(&new)
                 .filter_map(|&i| loaded.ids.get(i).cloned())
-                .collect()
+                .collect();
+            drop(loaded);
+            ids
         };
-        // The text is in the features now; holding it too would add to the
-        // peak while pairs are compared.
-        drop(loaded.values);
         phases.end("features");
 
         let model_text = match (&opts.model, opts.incremental, &last) {
@@ -527,14 +529,19 @@ impl Session<'_> {
         let roots = cluster(n, &edges, f64::NEG_INFINITY, &not_same);
         // Members are sorted, so each root is its cluster's smallest id,
         // and comes before the other members: its id is made once.
-        let mut of_root: HashMap<u32, usize> = HashMap::new();
+        // Roots number records, so where each root's id was made is a
+        // slot of a vector rather than an entry of a hash map.
+        let mut of_root: Vec<Option<usize>> = vec![None; ids.len()];
         let mut canonical: Vec<(String, String)> = Vec::with_capacity(ids.len());
         for (i, (id, &root)) in ids.iter().zip(&roots).enumerate() {
-            let c = match of_root.get(&root).and_then(|&at| canonical.get(at)) {
+            let made = of_root.get(root as usize).copied().flatten();
+            let c = match made.and_then(|at| canonical.get(at)) {
                 Some((_, c)) => c.clone(),
                 None => {
                     let smallest = ids.get(root as usize).copied().unwrap_or(id);
-                    of_root.insert(root, i);
+                    if let Some(slot) = of_root.get_mut(root as usize) {
+                        *slot = Some(i);
+                    }
                     canonical_id(smallest)
                 }
             };
@@ -568,13 +575,17 @@ impl Session<'_> {
                 Ok(())
             });
             let hashes = if hash_subjects {
-                let mut subjects: Vec<&str> = ids
+                // The records are sorted once each; so are the clusters'
+                // ids, one a cluster: merged, they need no sort of all.
+                let mut clusters: Vec<&str> = of_root
                     .iter()
-                    .copied()
-                    .chain(canonical_ref.iter().map(|(_, c)| c.as_str()))
+                    .flatten()
+                    .filter_map(|&at| canonical_ref.get(at))
+                    .map(|(_, c)| c.as_str())
                     .collect();
-                subjects.sort_unstable();
-                subjects.dedup();
+                clusters.sort_unstable();
+                clusters.dedup();
+                let subjects = sorted_union(&ids, &clusters);
                 subject_hashes(engine, &subjects)
             } else {
                 Ok(Vec::new())
@@ -604,6 +615,28 @@ fn subject_hashes(engine: &crate::Engine, subjects: &[&str]) -> Result<Vec<[u8; 
     Ok(subjects.iter().map(|s| keyed_tag_with(&mac, s)).collect())
 }
 
+/// The strings of two sorted lists without repeats, sorted, each once.
+fn sorted_union<'a>(a: &[&'a str], b: &[&'a str]) -> Vec<&'a str> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut a, mut b) = (a.iter().peekable(), b.iter().peekable());
+    loop {
+        let next = match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) if x < y => a.next(),
+            (Some(x), Some(y)) if y < x => b.next(),
+            (Some(_), Some(_)) => {
+                b.next();
+                a.next()
+            }
+            (Some(_), None) => a.next(),
+            (None, _) => b.next(),
+        };
+        match next {
+            Some(s) => out.push(*s),
+            None => return out,
+        }
+    }
+}
+
 /// Waits for the run's pairs to be stored; the run's id.
 type PairsStored<'a> = Box<dyn FnOnce() -> Result<i64, EngineError> + 'a>;
 
@@ -615,15 +648,6 @@ struct Reclustered {
     hashes: Vec<[u8; 16]>,
     /// The run's id, when its pairs were stored beside clustering.
     stored: Option<i64>,
-}
-
-/// The records of `values` in the order given.
-fn reordered<'a>(values: &Values, order: impl Iterator<Item = &'a usize>) -> Values {
-    let mut out = Values::new(values.width());
-    for &i in order {
-        out.push(|f, text| text.push_str(values.get(i, f).unwrap_or_default()));
-    }
-    out
 }
 
 /// A pair with its left id first in sort order, as pairs and judgements
@@ -645,5 +669,33 @@ fn match_pair(ids: &[String], p: &ScoredPair, version: &str, rule: Option<&str>)
         model_version: version.to_owned(),
         run_id: 0,
         rule: rule.map(str::to_owned),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use proptest::prelude::*;
+
+    proptest! {
+        // The subjects a run's event names, merged as they were once sorted
+        // whole.
+        #[test]
+        fn sorted_union_is_the_sorted_lists_together_once_each(
+            a in proptest::collection::vec("[a-c]{0,3}", 0..40),
+            b in proptest::collection::vec("[a-c]{0,3}", 0..40),
+        ) {
+            fn sorted(v: &[String]) -> Vec<&str> {
+                let mut v: Vec<&str> = v.iter().map(String::as_str).collect();
+                v.sort_unstable();
+                v.dedup();
+                v
+            }
+            let (a, b) = (sorted(&a), sorted(&b));
+            let mut whole: Vec<&str> = a.iter().chain(&b).copied().collect();
+            whole.sort_unstable();
+            whole.dedup();
+            prop_assert_eq!(super::sorted_union(&a, &b), whole);
+        }
     }
 }

@@ -88,9 +88,7 @@ impl Session<'_> {
             self.require_type_anywhere(Action::Ingest, schema, &what)?;
             let settings = parse_settings(settings)?;
             let loaded = self.resolution_records(&settings, schema)?;
-            let features = loaded
-                .features(&settings.schema)
-                .map_err(|e| EngineError::InvalidInput(format!("records: {e}")))?;
+            let features = loaded.features(&settings.schema)?;
             let records = features.len() as u64;
             let mut fields = Vec::new();
             let mut rules = Vec::new();

@@ -3,6 +3,7 @@
 //! treated as missing, never compared in their placeholder form.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::mpsc;
 
 use clearstone_model::Timestamp;
 use clearstone_resolve::settings::Settings;
@@ -32,21 +33,132 @@ fn column(spec: &str) -> Column {
     }
 }
 
-/// The entities' records, ordered by entity id.
+/// The entities' records, ordered by entity id, with their values as read:
+/// each record's field values are assembled only as its features are
+/// computed, a chunk at a time, so the run never holds every record's
+/// text twice, nor the features' working space for all records at once.
 pub(crate) struct Loaded {
     pub ids: Vec<String>,
-    /// Each entity's values, field by field, in the order of `ids`.
-    pub values: Values,
     /// Entities with a value first seen after the time asked about.
     pub changed: HashSet<String>,
+    read: Read,
 }
 
+/// What the read kept: the subjects' own values, the referenced records'
+/// values, and where each field's columns are found among them.
+struct Read {
+    own: Kept,
+    /// Each subject's values in `own`, in the order of `ids`.
+    ranges: Vec<(u32, u32)>,
+    other: Kept,
+    targets: HashMap<Box<str>, (u32, u32)>,
+    places: Vec<Vec<Place>>,
+}
+
+/// Records whose values are assembled and featurised at a time, as `link`
+/// reads its files.
+pub(crate) const RECORDS_PER_CHUNK: usize = 65_536;
+
 impl Loaded {
+    /// The records' ids, the values read for them let go.
+    pub(crate) fn into_ids(self) -> Vec<String> {
+        self.ids
+    }
+
     /// The features of the records, for blocking and comparing.
-    pub(crate) fn features(&self, schema: &Schema) -> Result<Features, ResolveError> {
-        let mut features = Features::new(schema);
-        features.extend_values(&self.values)?;
-        Ok(features)
+    pub(crate) fn features(&self, schema: &Schema) -> Result<Features, EngineError> {
+        self.features_in(schema, 0..self.ids.len(), RECORDS_PER_CHUNK)
+    }
+
+    /// The features of the records at `order` (places in `ids`), in that
+    /// order, computed `chunk` records at a time on another thread while
+    /// the next chunk's values are assembled.
+    pub(crate) fn features_in(
+        &self,
+        schema: &Schema,
+        order: impl Iterator<Item = usize>,
+        chunk: usize,
+    ) -> Result<Features, EngineError> {
+        let width = self.read.places.len();
+        let (full, to_featurise) = mpsc::sync_channel::<Values>(1);
+        let (emptied, empty) = mpsc::channel::<Values>();
+        std::thread::scope(|scope| {
+            let featuriser = scope.spawn(move || -> Result<Features, ResolveError> {
+                let mut features = Features::new(schema);
+                for mut values in to_featurise {
+                    features.extend_values(&values)?;
+                    values.clear();
+                    // The assembler may have finished and gone.
+                    let _ = emptied.send(values);
+                }
+                Ok(features)
+            });
+            let mut values = Values::new(width);
+            let mut fields: Vec<Vec<&str>> = vec![Vec::new(); width];
+            for i in order {
+                let range = self.read.ranges.get(i).copied().unwrap_or_default();
+                self.read.record(range, &mut fields, &mut |_| {});
+                values.push(|f, text| {
+                    for (k, v) in fields.get(f).into_iter().flatten().enumerate() {
+                        if k > 0 {
+                            text.push_str(clearstone_resolve::record::VALUE_SEPARATOR_STR);
+                        }
+                        text.push_str(v);
+                    }
+                });
+                if values.len() >= chunk.max(1) {
+                    let next = empty.try_recv().unwrap_or_else(|_| Values::new(width));
+                    // Featurising stopped on an error, which the join gives.
+                    if full.send(std::mem::replace(&mut values, next)).is_err() {
+                        break;
+                    }
+                }
+            }
+            if !values.is_empty() {
+                let _ = full.send(values);
+            }
+            drop(full);
+            featuriser
+                .join()
+                .map_err(|_| EngineError::Internal("computing features failed".into()))?
+                .map_err(|e| invalid_size("records", e))
+        })
+    }
+}
+
+impl Read {
+    /// A record's values field by field into `fields`, each value once;
+    /// `target` is shown each record it references.
+    fn record<'r>(
+        &'r self,
+        range: (u32, u32),
+        fields: &mut [Vec<&'r str>],
+        target: &mut dyn FnMut(&str),
+    ) {
+        for f in fields.iter_mut() {
+            f.clear();
+        }
+        for (field_places, field) in self.places.iter().zip(fields.iter_mut()) {
+            for place in field_places {
+                match *place {
+                    Place::Own(p) => {
+                        for v in self.own.of(range, p) {
+                            add_once(v, field);
+                        }
+                    }
+                    Place::Referenced(p, r) => {
+                        for t in self.own.of(range, p) {
+                            target(t);
+                            if let Some(at) = self.targets.get(t) {
+                                for v in self.other.of(*at, r) {
+                                    add_once(v, field);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -280,8 +392,8 @@ impl Session<'_> {
         )?;
         reader.release_cache()?;
         drop(reader);
-        let own_ids: Vec<String> = parts.iter_mut().flat_map(|p| p.ids.drain(..)).collect();
-        let own_ranges: Vec<(u32, u32)> = parts
+        let ids: Vec<String> = parts.iter_mut().flat_map(|p| p.ids.drain(..)).collect();
+        let ranges: Vec<(u32, u32)> = parts
             .iter()
             .flat_map(|p| p.ranges.iter().copied())
             .collect();
@@ -290,10 +402,6 @@ impl Session<'_> {
             .flat_map(|p| p.changed.iter().copied())
             .collect();
         drop(parts);
-        let width = wanted.columns.len();
-        let mut values = Values::new(width);
-        let mut changed = HashSet::new();
-        let mut fields: Vec<Vec<&str>> = vec![Vec::new(); width];
         // Where each field's columns are kept, found once rather than by
         // name for every record.
         let places: Vec<Vec<Place>> = wanted
@@ -301,52 +409,27 @@ impl Session<'_> {
             .iter()
             .map(|cols| cols.iter().filter_map(|c| wanted.place(c)).collect())
             .collect();
-        for (i, (id, range)) in own_ids.iter().zip(&own_ranges).enumerate() {
-            for f in &mut fields {
-                f.clear();
-            }
-            let mut refers_to_changed = false;
-            for (field_places, field) in places.iter().zip(&mut fields) {
-                for place in field_places {
-                    match *place {
-                        Place::Own(p) => {
-                            for v in own.of(*range, p) {
-                                add_once(v, field);
-                            }
-                        }
-                        Place::Referenced(p, r) => {
-                            for target in own.of(*range, p) {
-                                refers_to_changed |=
-                                    !targets_changed.is_empty() && targets_changed.contains(target);
-                                if let Some(t) = targets.get(target) {
-                                    for v in other.of(*t, r) {
-                                        add_once(v, field);
-                                    }
-                                }
-                            }
-                        }
-                    }
+        let read = Read {
+            own,
+            ranges,
+            other,
+            targets,
+            places,
+        };
+        let mut changed = HashSet::new();
+        if since.is_some() {
+            let mut fields: Vec<Vec<&str>> = vec![Vec::new(); read.places.len()];
+            for (i, (id, range)) in ids.iter().zip(&read.ranges).enumerate() {
+                let mut refers_to_changed = false;
+                read.record(*range, &mut fields, &mut |t| {
+                    refers_to_changed |= targets_changed.contains(t);
+                });
+                if own_changed.get(i).copied().unwrap_or(false) || refers_to_changed {
+                    changed.insert(id.clone());
                 }
-            }
-            values.push(|f, text| {
-                if let Some(vs) = fields.get(f) {
-                    for (k, v) in vs.iter().enumerate() {
-                        if k > 0 {
-                            text.push_str(clearstone_resolve::record::VALUE_SEPARATOR_STR);
-                        }
-                        text.push_str(v);
-                    }
-                }
-            });
-            if own_changed.get(i).copied().unwrap_or(false) || refers_to_changed {
-                changed.insert(id.clone());
             }
         }
-        Ok(Loaded {
-            ids: own_ids,
-            values,
-            changed,
-        })
+        Ok(Loaded { ids, changed, read })
     }
 }
 
@@ -356,3 +439,7 @@ fn add_once<'v>(v: &'v str, field: &mut Vec<&'v str>) {
         field.push(v);
     }
 }
+
+#[cfg(test)]
+#[path = "resolve_records_tests.rs"]
+mod tests;

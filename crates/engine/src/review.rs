@@ -375,9 +375,7 @@ impl Session<'_> {
         let model = model_file::from_json(&run.model, &settings.comparisons)
             .map_err(|e| EngineError::Internal(format!("run {}'s model: {e}", run.id)))?;
         let loaded = self.resolution_records(&settings, &run.schema)?;
-        let features = loaded
-            .features(&settings.schema)
-            .map_err(|e| EngineError::Internal(e.to_string()))?;
+        let features = loaded.features(&settings.schema)?;
         Ok(Explainer {
             ids: loaded.ids,
             features,
