@@ -594,7 +594,25 @@ impl Settings {
     /// agreeing evidence is names is held below the threshold and the top
     /// of the review band, so it is offered for review at best.
     pub fn scorer<'m>(&self, model: &'m Model) -> Scorer<'m> {
-        Scorer::new(model).names_alone_at_most(self.threshold.min(self.review_band.1))
+        let scorer = Scorer::new(model).names_alone_at_most(self.threshold.min(self.review_band.1));
+        // A family name and a shared dwelling count once.
+        let family = model.comparisons.iter().position(|c| {
+            matches!(c.method, Method::Name { .. })
+                && self.schema.fields.get(c.field).map(|f| f.kind) == Some(FieldKind::FamilyName)
+        });
+        let place = model.comparisons.iter().position(|c| {
+            matches!(
+                c.method,
+                Method::Place {
+                    address: Some(_),
+                    ..
+                }
+            )
+        });
+        match (family, place) {
+            (Some(family), Some(place)) => scorer.household_once(family, place),
+            _ => scorer,
+        }
     }
 
     /// The decisive field two records hold the same value of, which links
