@@ -349,6 +349,9 @@ const HEADER: &str = "\
 # below it (`clearstone review`).
 threshold = 0.9
 pairs_max = 20_000_000
+# Records of one household share a family name and a home: where a given
+# name or a date of birth speaks against a pair, the two count once.
+households = true
 ";
 
 const COMPARISONS: &str = "
