@@ -55,6 +55,12 @@ pub fn comparisons_text(x: &Explanation, compared: &[Compared], left: &str, righ
             out.push_str(&format!("{blank}  {}\n", field_text(f)));
         }
     }
+    if x.household != 0.0 {
+        out.push_str(&format!(
+            "  {:<14} {:<26} {:>+8.3}\n",
+            "household", "family and home count once", x.household
+        ));
+    }
     if x.names_alone != 0.0 {
         out.push_str(&format!(
             "  {:<14} {:<26} {:>+8.3}\n",

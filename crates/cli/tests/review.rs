@@ -220,4 +220,13 @@ fn empty_lists_say_so() {
     );
     assert_eq!(admin(&["quarantine", "list"]), "no quarantined records\n");
     assert_eq!(admin(&["datasets"]), "no datasets this purpose covers\n");
+    assert_eq!(admin(&["alerts"]), "no alerts\n");
+    assert_eq!(
+        admin(&["judgements"]),
+        "no standing judgements on Person pairs\n"
+    );
+    assert_eq!(
+        admin(&["judgements", "--withdrawn"]),
+        "no judgements on Person pairs\n"
+    );
 }

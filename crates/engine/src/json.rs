@@ -154,6 +154,7 @@ pub fn explanation_json(e: &clearstone_resolve::Explanation) -> Value {
             "comparison": t.comparison, "level": t.level, "label": t.label,
             "weight": t.weight, "tf_adjustment": t.tf_adjustment,
         })).collect::<Vec<_>>(),
+        "household": e.household,
         "names_alone": e.names_alone,
         "total": e.total,
         "probability": e.probability,

@@ -295,7 +295,9 @@ fn the_review_queue_is_most_uncertain_first_and_explanations_add_up() {
             + x.terms
                 .iter()
                 .map(|t| t.weight + t.tf_adjustment)
-                .sum::<f64>();
+                .sum::<f64>()
+            + x.household
+            + x.names_alone;
         assert!((sum - x.total).abs() < 1e-9);
         // The explanation is of the stored score.
         assert!(

@@ -126,6 +126,8 @@ pub const NUMBER_LEVELS: &[&str] = &["null", "exact", "within tolerance", "else"
 /// dwelling (see [`same_address`]) where no town or region on record says
 /// otherwise; the UK postcode parts only apply when both postcodes are UK
 /// postcodes, other countries' codes agree whole or not at all.
+/// The levels of [`PLACE_LEVELS`] at which two records share a dwelling.
+pub const PLACE_SAME_DWELLING: [u8; 2] = [1, 3];
 pub const PLACE_LEVELS: &[&str] = &[
     "null",
     "address and postcode",

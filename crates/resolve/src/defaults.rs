@@ -79,11 +79,12 @@ pub fn generate(properties: &[Property<'_>], decisive: &[&str]) -> String {
             out,
             "\n# Names alone, for records no other rule reaches (an access-card holder\n\
              # or a declared associate holding only a name): they meet every record\n\
-             # written the same way, but two records the other rules reach are not\n\
-             # paired by their names again, which would pair every two namesakes.\n\
+             # with the same two names, in either order, but two records the other\n\
+             # rules reach are not paired by their names again, which would pair\n\
+             # every two namesakes.\n\
              # A name alone never links: such a pair goes to review at best."
         );
-        rule(&mut out, "names", &["family", "given"]);
+        rule(&mut out, "names", &["family:either_order"]);
         out.push_str("unreached_only = true\n");
         for d in &dates {
             let name = format!("family+{}", d.name);
@@ -95,6 +96,21 @@ pub fn generate(properties: &[Property<'_>], decisive: &[&str]) -> String {
                 &mut out,
                 &format!("given sound+{}", d.name),
                 &["given:metaphone", &d.name],
+            );
+        }
+        if let Some(d) = dates.first() {
+            let _ = writeln!(
+                out,
+                "\n# Both names, in either order, born the same year: given and family\n\
+                 # names written the other way round, and a date with day and month\n\
+                 # swapped (read in US order) or a slip in the day, which the rules on\n\
+                 # the whole date miss. Namesakes of one year are few."
+            );
+            let year = format!("{}:year", d.name);
+            rule(
+                &mut out,
+                "names either order+year",
+                &["family:either_order", &year],
             );
         }
         if let Some(d) = dates.first() {
@@ -223,7 +239,7 @@ fn fields(properties: &[Property<'_>], decisive: &[&str]) -> Vec<Field> {
             note: "A date (a full date, a month as 1980-03, or a timestamp's date).",
         });
     }
-    for kind in ["identifier", "phone", "email"] {
+    for kind in ["identifier", "email"] {
         for p in of_kind(kind).into_iter().filter(own) {
             out.push(Field {
                 name: short(p.path),
@@ -231,12 +247,32 @@ fn fields(properties: &[Property<'_>], decisive: &[&str]) -> Vec<Field> {
                 columns: vec![p.path.to_owned()],
                 decisive: decisive.contains(&p.path),
                 note: match kind {
-                    "phone" => "A phone number, compared as keyed (spaces aside).",
                     "email" => "An email address, compared as keyed.",
                     _ => "An identifier; decisive when one system issues it to one person.",
                 },
             });
         }
+    }
+    // One source's "mobile" is another's "phone", and a cell may list
+    // several: every phone is a value of one field, any of which agreeing
+    // counts. Kept apart, a mobile would never meet the same number filed
+    // as a phone, and a landline against a mobile would count as a
+    // disagreement.
+    let phones: Vec<String> = of_kind("phone")
+        .into_iter()
+        .filter(own)
+        .map(|p| p.path.to_owned())
+        .collect();
+    if !phones.is_empty() {
+        let decisive = phones.iter().any(|p| decisive.contains(&p.as_str()));
+        out.push(Field {
+            name: "phone".into(),
+            kind: "identifier",
+            columns: phones,
+            decisive,
+            note: "Phone numbers, compared as keyed (spaces aside): every phone property\n\
+                   # is a value of this one field, any of which agreeing counts.",
+        });
     }
     places(properties, &mut out);
     out
@@ -313,6 +349,9 @@ const HEADER: &str = "\
 # below it (`clearstone review`).
 threshold = 0.9
 pairs_max = 20_000_000
+# Records of one household share a family name and a home: where a given
+# name or a date of birth speaks against a pair, the two count once.
+households = true
 ";
 
 const COMPARISONS: &str = "

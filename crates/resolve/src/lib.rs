@@ -27,5 +27,5 @@ pub use features::{Features, FieldFeatures};
 pub use ids::Ids;
 pub use model::{ComparisonVectors, Model};
 pub use record::{Field, FieldKind, Record, Schema};
-pub use score::{Explanation, ScoredPair, Scorer, Term, probability};
+pub use score::{Explanation, HOUSEHOLD_ONCE, ScoredPair, Scorer, Term, probability};
 pub use values::Values;

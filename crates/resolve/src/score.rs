@@ -4,7 +4,7 @@
 
 use rayon::prelude::*;
 
-use crate::compare::{Method, NULL_LEVEL};
+use crate::compare::{Method, NULL_LEVEL, PLACE_SAME_DWELLING};
 use crate::error::ResolveError;
 use crate::features::Features;
 use crate::model::{ComparisonVectors, Model};
@@ -34,6 +34,9 @@ pub fn probability(weight: f64) -> f64 {
     }
 }
 
+/// How an explanation names the household's part.
+pub const HOUSEHOLD_ONCE: &str = "household counted once";
+
 /// How far below the cap's probability a names-alone pair is held, in
 /// bits: enough that rounding never lifts it to the threshold.
 const NAMES_ALONE_MARGIN: f64 = 1e-6;
@@ -50,9 +53,68 @@ pub struct Scorer<'m> {
     tf: Vec<Option<(u8, f64)>>,
     /// Which comparisons read names.
     names: Vec<bool>,
+    /// Which comparisons read names or dates: what tells the members of a
+    /// household apart.
+    personal: Vec<bool>,
     /// The highest weight of a pair whose only agreeing evidence is names
     /// ([`Scorer::names_alone_at_most`]).
     names_alone_max: Option<f64>,
+    /// The family-name and place comparisons whose agreement on one
+    /// dwelling counts once ([`Scorer::household_once`]).
+    household: Option<Household>,
+}
+
+/// Indexes of the comparisons [`Scorer::household_once`] reads.
+#[derive(Debug, Clone, Copy)]
+struct Household {
+    family: usize,
+    place: usize,
+}
+
+/// What a household's shared values contributed to a pair so far: the
+/// family name's weight, the place comparison's level and weight, and
+/// whether another name or a date spoke against the pair.
+#[derive(Debug, Clone, Copy, Default)]
+struct HouseholdParts {
+    family: f64,
+    place_level: u8,
+    place: f64,
+    against: bool,
+}
+
+impl HouseholdParts {
+    /// Notes comparison `c`'s part; `personal` when it reads a name or a
+    /// date.
+    fn note(&mut self, h: Option<Household>, c: usize, personal: bool, level: u8, weight: f64) {
+        if let Some(h) = h {
+            if c == h.family {
+                self.family = weight;
+            } else if c == h.place {
+                self.place_level = level;
+                self.place = weight;
+            } else if personal && weight < 0.0 {
+                self.against = true;
+            }
+        }
+    }
+
+    /// 0, or minus the smaller of the two weights when both are for, the
+    /// records share a dwelling, and a given name or a date of birth
+    /// speaks against them: then the family name and the home agreeing is
+    /// what any two members of one household show, one piece of evidence,
+    /// not two. Without such a disagreement they count as they are, so
+    /// that a record with an initial or no date still meets its own.
+    fn once(&self) -> f64 {
+        if self.against
+            && PLACE_SAME_DWELLING.contains(&self.place_level)
+            && self.family > 0.0
+            && self.place > 0.0
+        {
+            -self.family.min(self.place)
+        } else {
+            0.0
+        }
+    }
 }
 
 /// One comparison's part in a score.
@@ -83,6 +145,10 @@ pub struct Explanation {
     /// What the score lost because names were its only agreeing evidence
     /// (0, or negative), included in `total`.
     pub names_alone: f64,
+    /// What the score lost because the family name and the home agreed as
+    /// any household's do, counted once (0, or negative), included in
+    /// `total`.
+    pub household: f64,
 }
 
 impl Explanation {
@@ -97,6 +163,9 @@ impl Explanation {
                 out.push_str(&format!("  (term frequency {:+.3})", t.tf_adjustment));
             }
             out.push('\n');
+        }
+        if self.household != 0.0 {
+            out.push_str(&format!("{:<24} {:>8.3}\n", HOUSEHOLD_ONCE, self.household));
         }
         if self.names_alone != 0.0 {
             out.push_str(&format!(
@@ -136,10 +205,11 @@ impl Explanation {
             .map(|r| format!(",\"rule\":{}", json_string(r)))
             .unwrap_or_default();
         format!(
-            "{{\"model_version\":{},\"prior_weight\":{},\"terms\":[{}],\"names_alone\":{},\"total\":{},\"probability\":{}{rule}}}",
+            "{{\"model_version\":{},\"prior_weight\":{},\"terms\":[{}],\"household\":{},\"names_alone\":{},\"total\":{},\"probability\":{}{rule}}}",
             json_string(&self.model_version),
             json_number(self.prior_weight),
             terms.join(","),
+            json_number(self.household),
             json_number(self.names_alone),
             json_number(self.total),
             json_number(self.probability)
@@ -215,14 +285,33 @@ impl<'m> Scorer<'m> {
             .iter()
             .map(|c| matches!(c.method, Method::Name { .. }))
             .collect();
+        let personal = model
+            .comparisons
+            .iter()
+            .map(|c| matches!(c.method, Method::Name { .. } | Method::Date { .. }))
+            .collect();
         Scorer {
             model,
             prior_weight,
             weights,
             tf,
             names,
+            personal,
             names_alone_max: None,
+            household: None,
         }
+    }
+
+    /// The scorer with the family name (comparison `family`) and the
+    /// place (comparison `place`) counted once when the records share a
+    /// dwelling and a given name or date of birth disagrees: a parent and
+    /// a grown child at one address agree on both, so together they say
+    /// "one household", not "one person", and only the stronger of the two
+    /// counts. Evidence about the person (a given name, a date of birth,
+    /// their own number) must do the rest.
+    pub fn household_once(mut self, family: usize, place: usize) -> Scorer<'m> {
+        self.household = Some(Household { family, place });
+        self
     }
 
     /// The scorer with a pair whose only agreeing evidence is names held
@@ -249,25 +338,29 @@ impl<'m> Scorer<'m> {
     pub fn weight(&self, f: &Features, a: u32, b: u32) -> f64 {
         let mut w = self.prior_weight;
         let mut agrees_otherwise = false;
-        for (((c, weights), tf), &name) in self
+        let mut household = HouseholdParts::default();
+        for (i, (((c, weights), tf), &name)) in self
             .model
             .comparisons
             .iter()
             .zip(&self.weights)
             .zip(&self.tf)
             .zip(&self.names)
+            .enumerate()
         {
             let level = c.level(f, a, b);
-            let lw = weights.get(usize::from(level)).copied().unwrap_or(0.0);
+            let mut lw = weights.get(usize::from(level)).copied().unwrap_or(0.0);
             agrees_otherwise |= !name && lw > 0.0;
-            w += lw;
             if let Some((tf_level, u)) = tf
                 && *tf_level == level
                 && let Some(tf) = pair_tf(f, a, b, c.field)
             {
-                w += (u / tf).log2();
+                lw += (u / tf).log2();
             }
+            w += lw;
+            household.note(self.household, i, self.personal[i], level, lw);
         }
+        w += household.once();
         w + self.names_alone(w, agrees_otherwise)
     }
 
@@ -338,12 +431,16 @@ impl<'m> Scorer<'m> {
             .map(|(&(left, right), row)| {
                 let mut weight = self.prior_weight;
                 let mut agrees_otherwise = false;
-                for (((&level, weights), table), &name) in
-                    row.iter().zip(&self.weights).zip(&tables).zip(&self.names)
+                let mut household = HouseholdParts::default();
+                for (i, (((&level, weights), table), &name)) in row
+                    .iter()
+                    .zip(&self.weights)
+                    .zip(&tables)
+                    .zip(&self.names)
+                    .enumerate()
                 {
-                    let lw = weights.get(usize::from(level)).copied().unwrap_or(0.0);
+                    let mut lw = weights.get(usize::from(level)).copied().unwrap_or(0.0);
                     agrees_otherwise |= !name && lw > 0.0;
-                    weight += lw;
                     if let Some((tf_level, field, adjust)) = table
                         && *tf_level == level
                         && let Some(id) = if features.has_further() {
@@ -352,9 +449,12 @@ impl<'m> Scorer<'m> {
                             features.name_id(*field, left)
                         }
                     {
-                        weight += adjust.get(id as usize).copied().unwrap_or(0.0);
+                        lw += adjust.get(id as usize).copied().unwrap_or(0.0);
                     }
+                    weight += lw;
+                    household.note(self.household, i, self.personal[i], level, lw);
                 }
+                weight += household.once();
                 weight += self.names_alone(weight, agrees_otherwise);
                 ScoredPair {
                     left,
@@ -371,13 +471,15 @@ impl<'m> Scorer<'m> {
         let mut total = self.prior_weight;
         let mut terms = Vec::with_capacity(self.model.comparisons.len());
         let mut agrees_otherwise = false;
-        for (((c, weights), tf), &name) in self
+        let mut parts = HouseholdParts::default();
+        for (i, (((c, weights), tf), &name)) in self
             .model
             .comparisons
             .iter()
             .zip(&self.weights)
             .zip(&self.tf)
             .zip(&self.names)
+            .enumerate()
         {
             let level = c.level(f, a, b);
             let weight = weights.get(usize::from(level)).copied().unwrap_or(0.0);
@@ -389,6 +491,13 @@ impl<'m> Scorer<'m> {
                 _ => 0.0,
             };
             total += weight + tf_adjustment;
+            parts.note(
+                self.household,
+                i,
+                self.personal[i],
+                level,
+                weight + tf_adjustment,
+            );
             terms.push(Term {
                 comparison: c.name.clone(),
                 level,
@@ -397,6 +506,8 @@ impl<'m> Scorer<'m> {
                 tf_adjustment,
             });
         }
+        let household = parts.once();
+        let total = total + household;
         let names_alone = self.names_alone(total, agrees_otherwise);
         let total = total + names_alone;
         Explanation {
@@ -407,6 +518,7 @@ impl<'m> Scorer<'m> {
             probability: probability(total),
             rule: None,
             names_alone,
+            household,
         }
     }
 }

@@ -78,6 +78,10 @@ pub struct Settings {
     pub review_band: (f64, f64),
     /// Blocking fails rather than compare more pairs than this.
     pub pairs_max: u64,
+    /// The records come from households (people who share a family name
+    /// and a home): the two agreeing count once where a given name or a
+    /// date of birth speaks against the pair ([`Scorer::household_once`]).
+    pub households: bool,
     pub schema: Schema,
     /// For each schema field, the input columns it is read from (joined
     /// with a space).
@@ -108,6 +112,8 @@ struct RawSettings {
     threshold: Option<Spanned<f64>>,
     review_band: Option<Spanned<[f64; 2]>>,
     pairs_max: Option<u64>,
+    #[serde(default)]
+    households: bool,
     #[serde(default)]
     field: Vec<RawField>,
     comparison: Option<Vec<RawComparison>>,
@@ -426,6 +432,7 @@ impl Settings {
             threshold,
             review_band,
             pairs_max: raw.pairs_max.unwrap_or(PAIRS_MAX_DEFAULT),
+            households: raw.households,
             schema,
             columns,
             formats,
@@ -594,7 +601,27 @@ impl Settings {
     /// agreeing evidence is names is held below the threshold and the top
     /// of the review band, so it is offered for review at best.
     pub fn scorer<'m>(&self, model: &'m Model) -> Scorer<'m> {
-        Scorer::new(model).names_alone_at_most(self.threshold.min(self.review_band.1))
+        let scorer = Scorer::new(model).names_alone_at_most(self.threshold.min(self.review_band.1));
+        if !self.households {
+            return scorer;
+        }
+        let family = model.comparisons.iter().position(|c| {
+            matches!(c.method, Method::Name { .. })
+                && self.schema.fields.get(c.field).map(|f| f.kind) == Some(FieldKind::FamilyName)
+        });
+        let place = model.comparisons.iter().position(|c| {
+            matches!(
+                c.method,
+                Method::Place {
+                    address: Some(_),
+                    ..
+                }
+            )
+        });
+        match (family, place) {
+            (Some(family), Some(place)) => scorer.household_once(family, place),
+            _ => scorer,
+        }
     }
 
     /// The decisive field two records hold the same value of, which links

@@ -22,6 +22,7 @@ const PERSON: &[(&str, &str)] = &[
     ("national_insurance_number", "identifier"),
     ("payroll_number", "identifier"),
     ("mobile", "phone"),
+    ("phone", "phone"),
     ("email", "email"),
     ("sex", "enum"),
     ("address.street", "address"),
@@ -45,7 +46,10 @@ fn generated_person_settings_are_sound() {
     assert!(s.schema.first_of(FieldKind::FullName).is_none());
     assert_eq!(s.decisive, [field("payroll_number")]);
     assert!(text.contains("columns = [\"national_insurance_number\"]\n# decisive = true"));
-    for id in ["nino", "payroll_number", "mobile", "email"] {
+    // Every phone is a value of one field: a mobile filed as a phone
+    // elsewhere still meets it.
+    assert_eq!(s.columns[field("phone")], ["mobile", "phone"]);
+    for id in ["nino", "payroll_number", "phone", "email"] {
         assert!(
             s.rules
                 .iter()
@@ -64,8 +68,8 @@ fn generated_person_settings_are_sound() {
             "dob",
             "nino",
             "payroll_number",
-            "mobile",
             "email",
+            "phone",
             "place"
         ]
     );
@@ -178,4 +182,57 @@ fn namesakes_holding_only_a_name_do_not_link() {
     let first = slipped.id.replace("-1", "-0");
     let dup = scorer.explain(&features, at(&first), at(&slipped.id));
     assert!(dup.probability >= s.threshold, "{dup:?}");
+}
+
+// issue 16: a father and the son named after him, at one address: the
+// family name and the home agree as any household's do and count once, so
+// the dates of birth a generation apart keep them apart; the son's own
+// duplicate, whose date agrees, still links.
+#[test]
+fn a_household_counts_once() {
+    use clearstone_resolve::{Features, candidates};
+    let s = Settings::parse(&generate(&props(PERSON), &[]), "generated.toml").unwrap();
+    let mut records = population(&s);
+    let field = |name: &str| s.schema.index(name).unwrap();
+    let width = s.schema.fields.len();
+    for (id, dob) in [
+        ("son", "1988-09-08"),
+        ("son-again", "1988-09-08"),
+        ("father", "1962-12"),
+    ] {
+        let mut fields = vec![None; width];
+        fields[field("given")] = Some("Ahmet".to_owned());
+        fields[field("family")] = Some("Demir".to_owned());
+        fields[field("dob")] = Some(dob.to_owned());
+        fields[field("street")] = Some("10 Ruskin Avenue".to_owned());
+        fields[field("postcode")] = Some("LS7 9QY".to_owned());
+        records.push(clearstone_resolve::Record {
+            id: id.to_owned(),
+            fields,
+        });
+    }
+    let features = Features::compute(&s.schema, &records).unwrap();
+    let pairs = candidates(&features, &s.rules, s.pairs_max).unwrap().pairs;
+    let model = s.train(&features, &pairs).unwrap();
+    let scorer = s.scorer(&model);
+    let at = |id: &str| records.iter().position(|r| r.id == id).unwrap() as u32;
+    let relatives = scorer.explain(&features, at("son"), at("father"));
+    assert!(relatives.household < 0.0, "{relatives:?}");
+    assert!(relatives.probability < s.threshold, "{relatives:?}");
+    // The weaker of the two is what is taken off.
+    let part = |name: &str| {
+        let t = relatives
+            .terms
+            .iter()
+            .find(|t| t.comparison == name)
+            .unwrap();
+        t.weight + t.tf_adjustment
+    };
+    let weaker = part("family").min(part("place"));
+    assert!((relatives.household + weaker).abs() < 1e-9, "{relatives:?}");
+    let same = scorer.explain(&features, at("son"), at("son-again"));
+    assert!(same.probability >= s.threshold, "{same:?}");
+    // The fast path scores as the explanation does.
+    let (a, b) = (at("son"), at("father"));
+    assert!((scorer.weight(&features, a, b) - relatives.total).abs() < 1e-9);
 }

@@ -104,6 +104,12 @@ fn pair(left: &Entity, right: &Entity, e: &clearstone_resolve::Explanation) -> P
         ),
         weight: format!("{:+.2}", t.weight + t.tf_adjustment),
     }));
+    if e.household != 0.0 {
+        weights.push(Weight {
+            part: clearstone_resolve::HOUSEHOLD_ONCE.into(),
+            weight: format!("{:+.2}", e.household),
+        });
+    }
     if e.names_alone != 0.0 {
         weights.push(Weight {
             part: "names alone never link".into(),
