@@ -17,4 +17,4 @@ pub use inspect::{ColumnUse, Inspected, inspect};
 pub use lookup::Lookup;
 pub use map::QuarantinedEntity;
 pub use mapping::{DatasetInfo, Format, Mapping};
-pub use run::{MappedBatch, Quarantined, quarantined_entities, remap, run};
+pub use run::{BATCH_STATEMENTS_MAX, MappedBatch, Quarantined, quarantined_entities, remap, run};

@@ -41,6 +41,14 @@ pub struct MappedBatch {
 /// holding more than a couple of batches in memory.
 const BATCHES_IN_FLIGHT: usize = 2;
 
+/// Statements per batch, beside [`limits::BATCH_ROWS_MAX`]: a source that
+/// makes many statements a row (four records a row, some twenty values)
+/// filled 20,000 rows with 400,000 statements, and with a batch being read,
+/// two waiting, one being stored and one being indexed, that alone took
+/// about half a gigabyte. Cut after the row that reaches it, so a row's
+/// statements stay together.
+pub const BATCH_STATEMENTS_MAX: usize = 50_000;
+
 /// Reads the mapping's source and hands mapped batches, in source order, to
 /// `sink`. A record-level problem lands in the batch's quarantine; a
 /// file-level one stops the run with an error.
@@ -58,7 +66,9 @@ pub fn run(
                 let mut batch = MappedBatch::default();
                 source::read(m, &mut |rec| {
                     push(m, now, rec, &mut batch);
-                    if batch.rows as usize >= limits::BATCH_ROWS_MAX {
+                    if batch.rows as usize >= limits::BATCH_ROWS_MAX
+                        || batch.statements.len() >= BATCH_STATEMENTS_MAX
+                    {
                         // A send fails only when the writer hung up; it reports its own error.
                         tx.send(std::mem::take(&mut batch))
                             .map_err(|_| IngestError::Sink("writer stopped".into()))?;
