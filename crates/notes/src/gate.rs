@@ -33,8 +33,8 @@ const LIGHT_VERBS: &[&str] = &[
 ];
 
 /// Steps up WordNet's verb hypernyms at which two verbs not said side by
-/// side are still ways of doing one thing ("postpone" and "adjourn" meet
-/// two steps up).
+/// side are still ways of doing one thing ("spot" and "see" meet two steps
+/// up).
 const KIN_LEVELS: usize = 2;
 
 /// Verb senses of each word read that far up, most frequent first: a rare
@@ -275,7 +275,7 @@ impl<'a> Source<'a> {
     }
 
     /// Whether `word` and a cited verb are ways of doing one thing a step
-    /// further up ([`KIN_LEVELS`]: "postponed" of "adjourned"), with the
+    /// further up ([`KIN_LEVELS`]: "spotted" of "seen"), with the
     /// polarity `negated`, where the sentence does not say that verb itself
     /// (`said`): a cited verb stands for one verb of the sentence, so a
     /// second one beside it is not its paraphrase but an act the note does

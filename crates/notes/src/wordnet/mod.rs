@@ -293,7 +293,7 @@ impl WordNet {
         !bases.is_empty()
             && bases.iter().all(|b| {
                 self.words.get(b.as_str()).is_some_and(|e| {
-                    e.pos & (1 << Pos::Noun as u8 | 1 << Pos::Verb as u8) == 0 && !e.relational
+                    e.pos & ((1 << Pos::Noun as u8) | (1 << Pos::Verb as u8)) == 0 && !e.relational
                 })
             })
     }
@@ -340,11 +340,11 @@ impl WordNet {
 
     /// The senses an action is close to: for a verb sense, itself, the
     /// verbs WordNet groups with it and what it is a way of doing up to
-    /// `levels` steps up, where
-    /// that has at most [`NEAR_KINDS_MAX`] kinds ("get" of "pick up" and
-    /// "collect"; "change" is too broad to say anything). Other parts of
-    /// speech have none: things, places and people of one kind are not one
-    /// another, nor is "weekly" "monthly" for being alike.
+    /// `levels` steps up, where that has at most [`NEAR_KINDS_MAX`] kinds
+    /// ("get" of "pick up" and "collect"; "change" is too broad to say
+    /// anything). Other parts of speech have none: things, places and
+    /// people of one kind are not one another, nor is "weekly" "monthly"
+    /// for being alike.
     pub(crate) fn near(&self, sense: SenseId, levels: usize) -> Vec<SenseId> {
         let Some(synset) = self.data.synset(sense) else {
             return Vec::new();
