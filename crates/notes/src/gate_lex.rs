@@ -262,15 +262,17 @@ impl Lex {
         out
     }
 
-    /// The senses of actions this word is close to ([`WordNet::near`]);
-    /// two verbs close to one sense say one thing.
-    pub(crate) fn near(&self) -> Vec<SenseId> {
+    /// The senses of actions this word is close to ([`WordNet::near`])
+    /// within `levels` steps up, from its first `senses` verb senses; two
+    /// verbs close to one sense say one thing.
+    pub(crate) fn near(&self, levels: usize, senses: usize) -> Vec<SenseId> {
         let Some(wn) = wordnet::get() else {
             return Vec::new();
         };
         let mut out: Vec<SenseId> = Vec::new();
-        for s in &self.senses {
-            for n in wn.near(*s) {
+        let verb_senses = self.senses.iter().map(|s| wn.near(*s, levels));
+        for near in verb_senses.filter(|n| !n.is_empty()).take(senses) {
+            for n in near {
                 if !out.contains(&n) {
                     out.push(n);
                 }
@@ -287,6 +289,17 @@ impl Lex {
     /// Whether `word` is one of this word's base forms.
     pub(crate) fn has_base(&self, word: &str) -> bool {
         self.lemmas.iter().any(|l| l == word)
+    }
+
+    /// Whether the sentence's own words (`said`) already say this word:
+    /// one of them is one of its base forms. A cited verb said once
+    /// stands for one verb of the sentence, not for a second one beside it
+    /// ("answered questions and cried" of "answered questions").
+    pub(crate) fn said_in(&self, said: &[&str]) -> bool {
+        self.lemmas.iter().any(|l| {
+            said.iter()
+                .any(|w| *w == l || crate::gate::shared_stem(w, l))
+        })
     }
 
     /// Whether one of the word's base forms is among `words`.

@@ -35,10 +35,12 @@ fn rates(per_kind: usize) -> BTreeMap<Kind, (usize, usize, Vec<String>)> {
 }
 
 // issue 19, "tests that must exist": the gate rejects planted unsupported
-// sentences of every kind and passes faithful paraphrases, each >= 95%.
+// sentences of every kind and passes faithful paraphrases, each >= 95%;
+// on as many of each kind as the bench reads, where 150 once hid a fall
+// to 94% of invented events.
 #[test]
 fn gate_rejects_each_kind_of_fault_and_passes_paraphrases() {
-    let rates = rates(150);
+    let rates = rates(500);
     let mut failed = Vec::new();
     for (kind, (right, total, examples)) in &rates {
         let rate = *right as f64 / *total as f64;

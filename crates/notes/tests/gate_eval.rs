@@ -19,6 +19,8 @@
 //! likewise read only before and after a round tuned on the first four.
 //! A sixth, `gate_eval/sixth.jsonl` (`gate_eval/sixth.py`), in six more
 //! registers, is read only before and after a round tuned on the first five.
+//! A seventh, `gate_eval/seventh.jsonl` (`gate_eval/seventh.py`), in six
+//! more, likewise before and after a round tuned on the first six.
 //! `GATE_EVAL_SHOW=kind` lists that kind's misses.
 #![allow(clippy::unwrap_used, clippy::panic)]
 
@@ -81,6 +83,8 @@ const WITHOUT_WORDNET: &[(&str, &str, f64)] = &[
     ("fifth.jsonl", "swapped_roles", 0.20),
     ("sixth.jsonl", "faithful", 0.44),
     ("sixth.jsonl", "swapped_roles", 0.13),
+    ("seventh.jsonl", "faithful", 0.55),
+    ("seventh.jsonl", "swapped_roles", 0.42),
 ];
 
 fn field<'a>(line: &'a serde_json::Value, key: &str) -> &'a str {
@@ -108,9 +112,10 @@ fn field<'a>(line: &'a serde_json::Value, key: &str) -> &'a str {
 /// to 71.8% (58.8% without) by reading a negative form through WordNet
 /// as the word it negates ("missed" as "attend"); to 75.9% by verbs
 /// WordNet makes ways of doing one thing or groups together ("warned" of
-/// "told").
+/// "told"); to 80.0% by eight WordNet senses a word, qualities read as
+/// claiming nothing, and verbs that are ways of doing a cited one.
 const SECOND_FLOORS: &[(&str, f64)] = &[
-    ("faithful", 0.75),
+    ("faithful", 0.80),
     ("changed_number", 0.95),
     ("changed_date", 0.95),
     ("moved_place", 0.95),
@@ -145,9 +150,11 @@ fn the_gate_on_a_second_set_written_in_other_shapes() {
 /// supported phrasal verb saying its particle; 81.3% (75.6% without)
 /// with days written as ordinal words ("the fourteenth of March"); 82.1%
 /// with verbs close in WordNet; 82.9% with a weekday named as a habit
-/// naming that weekday.
+/// naming that weekday; 87.0% with eight WordNet senses a word,
+/// qualities read as claiming nothing, and verbs that are ways of doing a
+/// cited one.
 const THIRD_FLOORS: &[(&str, f64)] = &[
-    ("faithful", 0.82),
+    ("faithful", 0.86),
     ("changed_number", 0.95),
     ("changed_date", 0.93),
     ("moved_place", 0.95),
@@ -185,9 +192,10 @@ fn the_gate_on_a_third_set_in_other_registers() {
 /// implicative negating only its infinitive; 80.0% with verbs close in
 /// WordNet ("raised" of "increased"); 80.8% with "instead of" and
 /// "rather than" negating what they set aside; 81.7% with "let her know"
-/// read as telling.
+/// read as telling; 85.0% with eight WordNet senses a word, qualities read
+/// as claiming nothing, and verbs that are ways of doing a cited one.
 const FOURTH_FLOORS: &[(&str, f64)] = &[
-    ("faithful", 0.81),
+    ("faithful", 0.85),
     ("changed_number", 0.95),
     ("changed_date", 0.95),
     ("moved_place", 0.95),
@@ -223,9 +231,10 @@ fn the_gate_on_a_fourth_set_in_other_registers() {
 /// as a habit ("Thursday afternoons") naming that weekday. Swapped roles
 /// 53.3% with a name in apposition ("the night carer, Sandra,") read as
 /// the person before it; 60.0% with "the GP" heading its phrase read as
-/// a party.
+/// a party. Faithful 85.4% with eight WordNet senses a word, qualities
+/// read as claiming nothing, and verbs that are ways of doing a cited one.
 const FIFTH_FLOORS: &[(&str, f64)] = &[
-    ("faithful", 0.81),
+    ("faithful", 0.85),
     ("changed_number", 0.95),
     ("changed_date", 0.95),
     ("moved_place", 0.86),
@@ -250,9 +259,12 @@ fn the_gate_on_a_fifth_set_in_other_registers() {
 /// wrong person 88.2%, a flipped negation 88.9%, swapped roles 40.0%
 /// (20.0% without), every other fault 100%. After the round tuned on the
 /// first five: faithful 56.7% (45.0% without), swapped roles 40.0% (13.3%
-/// without: one fewer, left as measured), every fault as before.
+/// without: one fewer, left as measured), every fault as before. Tuned on
+/// with the other five since the seventh set was written: faithful 60.8%
+/// with eight WordNet senses a word, qualities read as claiming nothing,
+/// and verbs that are ways of doing a cited one; every fault as before.
 const SIXTH_FLOORS: &[(&str, f64)] = &[
-    ("faithful", 0.56),
+    ("faithful", 0.60),
     ("changed_number", 0.95),
     ("changed_date", 0.95),
     ("moved_place", 0.93),
@@ -313,4 +325,31 @@ fn evaluate(file: &str, floors: &[(&str, f64)], least: usize) {
         }
     }
     assert!(short.is_empty(), "under the floor: {short:?}");
+}
+
+/// Floors on the seventh set (`gate_eval/seventh.py`), written by hand in
+/// registers none of the other six use (a pre-sentence report, a police
+/// public protection notice, a personal education plan review, a Mental
+/// Health Act assessment, child protection conference minutes, an
+/// ambulance crew's patient report) before the gate was changed beside it,
+/// and read only before and after a round tuned on the first six.
+/// Before: faithful 66.7% with WordNet (55.1% without), a flipped
+/// negation 94.7%, swapped roles 64.3% (42.9% without), every other fault
+/// 100%. After the round tuned on the first six (eight WordNet senses a
+/// word, qualities, verbs that are ways of doing a cited one): faithful
+/// 69.4% (55.1% without), every fault as before.
+const SEVENTH_FLOORS: &[(&str, f64)] = &[
+    ("faithful", 0.69),
+    ("changed_number", 0.95),
+    ("changed_date", 0.95),
+    ("moved_place", 0.95),
+    ("wrong_person", 0.95),
+    ("invented_event", 0.95),
+    ("flipped_negation", 0.94),
+    ("swapped_roles", 0.64),
+];
+
+#[test]
+fn the_gate_on_a_seventh_set_in_other_registers() {
+    evaluate("seventh.jsonl", SEVENTH_FLOORS, 14);
 }

@@ -25,12 +25,13 @@ pub(crate) use morphy::Pos;
 /// Senses kept of each word in each part of speech, most frequent first;
 /// fewer where the index counts fewer senses seen in its tagged texts
 /// (`tagsense_cnt`), since an untagged sense is a rare one ("mother" as
-/// "beget", which is also "father"). Four, not two: a summary says
+/// "beget", which is also "father"). Eight, not two: a summary says
 /// "raised" for "increased" and "watched" for "observed", which meet
-/// only in their third or fourth senses, and the tag count already keeps
-/// out the rare ones. A collocation keeps as many ("put on" is "gain" in
-/// its fourth).
-pub(crate) const SENSES_KEPT: usize = 4;
+/// only in their third or fourth senses, and paraphrases on sets the gate
+/// was not tuned on meet later still; the tag count already keeps out the
+/// rare ones. A collocation keeps as many ("put on" is "gain" in its
+/// fourth).
+pub(crate) const SENSES_KEPT: usize = 8;
 
 /// Most kinds a verb may have for two of them to say one thing: "perceive"
 /// joins "see" and "notice"; "change", with hundreds, joins nothing.
@@ -54,6 +55,9 @@ struct Entry {
     /// Range of its kept senses in [`WordNet::senses`].
     first: u32,
     count: u16,
+    /// Whether, as an adjective, it says what something pertains to
+    /// ("occupational", "dental"): a kind, not a quality.
+    relational: bool,
 }
 
 /// The parts of WordNet the gate reads, in memory.
@@ -178,7 +182,11 @@ impl WordNet {
             let synsets: usize = synsets.parse().map_err(|_| n + 1)?;
             let pointers: usize = pointers.parse().map_err(|_| n + 1)?;
             // Pointer symbols, then sense_cnt and tagsense_cnt.
-            let mut f = f.skip(pointers + 1);
+            let mut relational = false;
+            for symbol in f.by_ref().take(pointers) {
+                relational |= pos == Pos::Adj && symbol == "\\";
+            }
+            let mut f = f.skip(1);
             let tagged: usize = f.next().and_then(|t| t.parse().ok()).ok_or(n + 1)?;
             let mut offsets = f;
             let first = u32::try_from(self.senses.len()).map_err(|_| n + 1)?;
@@ -209,6 +217,7 @@ impl WordNet {
                 e.count += count;
             }
             e.pos |= 1 << pos as u8;
+            e.relational |= relational;
         }
         Ok(())
     }
@@ -272,6 +281,23 @@ impl WordNet {
         !self.morphy(word, Pos::Noun).is_empty() && self.morphy(word, Pos::Verb).is_empty()
     }
 
+    /// Whether `word` is only ever a quality: every base form of it an
+    /// adjective or adverb, never a noun or a verb, and no adjective of
+    /// them relational ("messy", "mostly", "additional"; not "dental",
+    /// "past" or "empty").
+    pub(crate) fn only_quality(&self, word: &str) -> bool {
+        let mut bases = Vec::new();
+        for pos in Pos::ALL {
+            bases.extend(self.morphy(word, pos));
+        }
+        !bases.is_empty()
+            && bases.iter().all(|b| {
+                self.words.get(b.as_str()).is_some_and(|e| {
+                    e.pos & ((1 << Pos::Noun as u8) | (1 << Pos::Verb as u8)) == 0 && !e.relational
+                })
+            })
+    }
+
     /// Whether `word` (any form) can be a verb ("booked", "visit").
     pub(crate) fn can_be_verb(&self, word: &str) -> bool {
         !self.morphy(word, Pos::Verb).is_empty()
@@ -313,12 +339,13 @@ impl WordNet {
     }
 
     /// The senses an action is close to: for a verb sense, itself, the
-    /// verbs WordNet groups with it and what it is a way of doing, where
-    /// that has at most [`NEAR_KINDS_MAX`] kinds ("get" of "pick up" and
-    /// "collect"; "change" is too broad to say anything). Other parts of
-    /// speech have none: things, places and people of one kind are not one
-    /// another, nor is "weekly" "monthly" for being alike.
-    pub(crate) fn near(&self, sense: SenseId) -> Vec<SenseId> {
+    /// verbs WordNet groups with it and what it is a way of doing up to
+    /// `levels` steps up, where that has at most [`NEAR_KINDS_MAX`] kinds
+    /// ("get" of "pick up" and "collect"; "change" is too broad to say
+    /// anything). Other parts of speech have none: things, places and
+    /// people of one kind are not one another, nor is "weekly" "monthly"
+    /// for being alike.
+    pub(crate) fn near(&self, sense: SenseId, levels: usize) -> Vec<SenseId> {
         let Some(synset) = self.data.synset(sense) else {
             return Vec::new();
         };
@@ -326,14 +353,19 @@ impl WordNet {
         match data::pos_of(sense) {
             Some(Pos::Verb) => {
                 out.extend(synset.similar.iter().copied());
-                for h in &synset.hypernyms {
-                    if self
-                        .data
-                        .synset(*h)
-                        .is_some_and(|p| p.kinds <= NEAR_KINDS_MAX)
-                    {
-                        out.push(*h);
+                let mut level = synset.hypernyms.clone();
+                for _ in 0..levels {
+                    let mut next = Vec::new();
+                    for h in level {
+                        let Some(parent) = self.data.synset(h) else {
+                            continue;
+                        };
+                        if parent.kinds <= NEAR_KINDS_MAX && !out.contains(&h) {
+                            out.push(h);
+                        }
+                        next.extend(parent.hypernyms.iter().copied());
                     }
+                    level = next;
                 }
             }
             _ => out.clear(),
