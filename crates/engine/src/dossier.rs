@@ -198,10 +198,7 @@ impl Session<'_> {
         if asked.is_empty() {
             return Ok(());
         }
-        let read = self
-            .engine
-            .reader()?
-            .statements_of_many(&asked, limits::ENTITY_STATEMENTS_MAX)?;
+        let read = self.visible_statements_many(&asked, Action::View)?;
         reads.raw.extend(read);
         Ok(())
     }
