@@ -325,6 +325,12 @@ impl Session<'_> {
     /// nothing of it is visible, like `show`. One `consult` event names every
     /// entity returned.
     pub fn dossier(&self, id: &str) -> Result<Dossier, EngineError> {
+        self.logged(Operation::Consult, "dossier", &[id], || {
+            self.open_dossier(id)
+        })
+    }
+
+    fn open_dossier(&self, id: &str) -> Result<Dossier, EngineError> {
         let mut truncated = Vec::new();
         let mut reads = Reads::default();
         let (canonical, all_members) = match self.cluster_read(id, &mut reads)? {

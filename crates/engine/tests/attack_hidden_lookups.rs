@@ -387,6 +387,62 @@ fn a_clusters_hidden_member_is_never_read_by_the_answers_that_open_it() {
     );
 }
 
+/// A record the session may see whose stored body is damaged: every answer
+/// that opens it fails, and each failure is still one event, with the
+/// error's code and nothing of the damage.
+#[test]
+fn an_answer_that_fails_on_a_damaged_record_is_one_event() {
+    let tmp = tempfile::tempdir().unwrap();
+    drop(engine_inside(tmp.path(), 3));
+    let data = tmp.path().join("data");
+    let db = rusqlite::Connection::open(data.join("clearstone.db")).unwrap();
+    db.execute(
+        "UPDATE record SET body = x'00' WHERE entity_id = 'staff:staff:P2'",
+        [],
+    )
+    .unwrap();
+    drop(db);
+    let e = Engine::open(&data).unwrap();
+    let s = e.session(request("inside")).unwrap();
+    let id = "staff:staff:P2";
+    let count = || s.own_events(1_000).unwrap().len();
+    let attempts: [(&str, &dyn Fn() -> bool); 7] = [
+        ("show entity", &(|| s.show(id).is_err())),
+        (
+            "reveal `name` of entity",
+            &(|| s.reveal(id, "name").is_err()),
+        ),
+        ("show note", &(|| s.note(id, false).is_err())),
+        ("explain", &(|| s.explain(id, "staff:staff:P1").is_err())),
+        ("dossier", &(|| s.dossier(id).is_err())),
+        ("graph neighbours", &(|| s.graph_neighbours(id).is_err())),
+        (
+            "graph shared associates",
+            &(|| s.graph_shared(id, "staff:staff:P1").is_err()),
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (what, attempt) in attempts {
+        let before = count();
+        let failed = attempt();
+        // Reading one's events is itself one event.
+        let events = count() - before - 1;
+        let (op, query, outcome, _) = own_last_but_one(&s);
+        if !failed || events != 1 || !query.starts_with(what) || outcome != "internal" {
+            failures.push(format!(
+                "{what}: failed {failed}, {events} events, last {op} `{query}` `{outcome}`"
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The event before the last one ana can read back (the last is the read).
+fn own_last_but_one(s: &Session<'_>) -> OwnEvent {
+    let e = s.own_events(2).unwrap().into_iter().nth(1).unwrap();
+    (e.operation, e.query, e.outcome, e.flags)
+}
+
 /// Prints the median time of the dossier, graph neighbours and `show` of a
 /// visible record resolved with 20 hidden records (vetted above ana's
 /// clearance) against one resolved alone, as the first would be had the
