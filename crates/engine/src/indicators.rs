@@ -355,6 +355,10 @@ impl Session<'_> {
             };
             drop(store);
             out.truncate(limit);
+            let out = out
+                .into_iter()
+                .map(|a| self.shown_alert(a))
+                .collect::<Result<Vec<_>, _>>()?;
             self.record(
                 Operation::Consult,
                 &what,

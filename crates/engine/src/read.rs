@@ -305,10 +305,14 @@ impl Session<'_> {
     /// Alerts for professional standards, newest first.
     pub fn alerts(&self, limit: usize) -> Result<Vec<Alert>, EngineError> {
         self.require_action(Action::ReadAudit, "read alerts")?;
-        let out = self
+        let stored = self
             .engine
             .store()?
             .alerts(limit.min(limits::PAGE_ROWS_MAX))?;
+        let out = stored
+            .into_iter()
+            .map(|a| self.shown_alert(a))
+            .collect::<Result<Vec<_>, _>>()?;
         self.record(
             Operation::Consult,
             "read alerts",
