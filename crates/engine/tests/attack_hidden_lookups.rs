@@ -479,3 +479,83 @@ fn a_cluster_with_hidden_members_and_one_without_take_the_same_time() {
     let m = medians(2_000, |id| drop(s.show(id)), hidden, absent);
     println!("{}", line("cluster show", m));
 }
+
+/// A note ana may read about a record she may not (vetted above her
+/// clearance), asked for by that record's id: the note's reference to it
+/// is withheld, so the person's notes, their summary and chronology must
+/// answer as for an id never loaded, or the id would name the note's
+/// subject.
+#[test]
+fn notes_asked_for_by_a_hidden_records_id_answer_as_for_an_absent_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    let e = engine_inside(tmp.path(), 3);
+    let mut ana = support::user(
+        "ana",
+        &["analyst", "data_engineer"],
+        Classification::Secret,
+        &[],
+    );
+    // Note text is special-category: read under a lawful condition.
+    let mut casework = support::purpose("casework", &["analyst"], &["staff"]);
+    casework.sensitive = Some(clearstone_engine::policy::SensitiveBasis {
+        condition: "DPA 2018 sch. 8 para 1".into(),
+    });
+    let admin = support::admin(&e, "clearing ana for the note");
+    admin.put_purpose(&casework).unwrap();
+    admin.put_user(&ana).unwrap();
+    drop(admin);
+    for about in ["staff:vetted:P2", "staff:staff:P2"] {
+        let note = clearstone_engine::NewNote {
+            text: "Met the officer about the complaint on Tuesday.".into(),
+            about: Some(about.into()),
+            date: Some("2026-03-02".into()),
+            ..clearstone_engine::NewNote::default()
+        };
+        e.session(request("casework"))
+            .unwrap()
+            .add_note(&note)
+            .unwrap();
+    }
+    ana.clearance = Classification::OfficialSensitive;
+    support::admin(&e, "back to her clearance")
+        .put_user(&ana)
+        .unwrap();
+    let s = e.session(request("casework")).unwrap();
+    assert!(s.show("staff:vetted:P2").is_err(), "the record is hidden");
+    let seen = s.person_notes("staff:staff:P2", false).unwrap();
+    assert_eq!(seen.notes.len(), 1, "the visible record's note is read");
+    let answers = |id: &str| {
+        let scope = clearstone_engine::NoteScope::Person {
+            id: id.into(),
+            from: None,
+            to: None,
+        };
+        let mut out = Vec::new();
+        let mut answer = |what: &str, found: Result<String, clearstone_engine::EngineError>| {
+            let found = found.unwrap_or_else(|e| e.to_string()).replace(id, "ID");
+            let (op, query, outcome, _) = own_last(&s);
+            out.push((
+                what.to_string(),
+                found,
+                op,
+                query.replace(id, "ID"),
+                outcome,
+            ));
+        };
+        answer(
+            "summary",
+            s.summarise_notes(&scope, false, 3, None)
+                .map(|n| format!("{n:?}")),
+        );
+        answer(
+            "chronology",
+            s.chronology(&scope, false).map(|n| format!("{n:?}")),
+        );
+        answer(
+            "with sources",
+            s.person_notes(id, false).map(|n| format!("{n:?}")),
+        );
+        out
+    };
+    assert_eq!(answers("staff:vetted:P2"), answers("staff:vetted:P9"));
+}
