@@ -355,10 +355,7 @@ impl Session<'_> {
             };
             drop(store);
             out.truncate(limit);
-            let out = out
-                .into_iter()
-                .map(|a| self.shown_alert(a))
-                .collect::<Result<Vec<_>, _>>()?;
+            let out = self.shown_alerts(out)?;
             self.record(
                 Operation::Consult,
                 &what,

@@ -3,6 +3,8 @@
 //! with only the statements the rule used, masked as their purpose requires
 //! and with every protected characteristic withheld.
 
+use std::collections::HashMap;
+
 use clearstone_model::{Entity, Statement};
 use clearstone_policy::Action;
 use clearstone_store::{Alert, IndicatorStore};
@@ -63,8 +65,39 @@ impl Session<'_> {
     /// record it may see. The alert itself is the reviewer's business; a
     /// hidden record's id and the condition it met would say it exists.
     pub(crate) fn shown_alert(&self, alert: Alert) -> Result<Alert, EngineError> {
+        self.shown_with(alert, &mut HashMap::new())
+    }
+
+    /// [`Session::shown_alert`] of each alert of a list, each person and
+    /// record decided once: a queue names the same people again and again.
+    pub(crate) fn shown_alerts(&self, alerts: Vec<Alert>) -> Result<Vec<Alert>, EngineError> {
+        let mut seen = HashMap::new();
+        alerts
+            .into_iter()
+            .map(|a| self.shown_with(a, &mut seen))
+            .collect()
+    }
+
+    /// `seen` keeps, per person or record id, whether it may be named.
+    fn shown_with(
+        &self,
+        alert: Alert,
+        seen: &mut HashMap<String, bool>,
+    ) -> Result<Alert, EngineError> {
+        let mut sees = |id: &str, person: bool| -> Result<bool, EngineError> {
+            let key = format!("{}{id}", if person { "person " } else { "record " });
+            if let Some(b) = seen.get(&key) {
+                return Ok(*b);
+            }
+            let b = match person {
+                true => self.cluster_of(id)?.is_some(),
+                false => self.seen_record(id)?.is_some(),
+            };
+            seen.insert(key, b);
+            Ok(b)
+        };
         let person = match alert.person.as_deref() {
-            Some(p) if self.cluster_of(p)?.is_some() => Some(p.to_string()),
+            Some(p) if sees(p, true)? => Some(p.to_string()),
             _ => None,
         };
         let evidence = match alert.evidence.as_deref().map(serde_json::from_str::<Json>) {
@@ -73,7 +106,7 @@ impl Session<'_> {
                 for piece in list {
                     let record = piece.get("record").and_then(Json::as_str);
                     if let Some(r) = record
-                        && self.seen_record(r)?.is_some()
+                        && sees(r, false)?
                     {
                         kept.push(piece);
                     }

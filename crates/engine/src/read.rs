@@ -309,10 +309,7 @@ impl Session<'_> {
             .engine
             .store()?
             .alerts(limit.min(limits::PAGE_ROWS_MAX))?;
-        let out = stored
-            .into_iter()
-            .map(|a| self.shown_alert(a))
-            .collect::<Result<Vec<_>, _>>()?;
+        let out = self.shown_alerts(stored)?;
         self.record(
             Operation::Consult,
             "read alerts",
