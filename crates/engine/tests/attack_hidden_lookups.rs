@@ -257,22 +257,28 @@ fn lookups(s: &Session<'_>, id: &str) -> Vec<(String, OwnEvent)> {
     out
 }
 
+/// Three staff under `inside`, with the stored body of each of `records`
+/// damaged: the data directory, and the store still open for more changes.
+fn damaged(tmp: &std::path::Path, records: &[&str]) -> (std::path::PathBuf, rusqlite::Connection) {
+    drop(engine_inside(tmp, 3));
+    let data = tmp.join("data");
+    let db = rusqlite::Connection::open(data.join("clearstone.db")).unwrap();
+    for r in records {
+        let n = db
+            .execute("UPDATE record SET body = x'00' WHERE entity_id = ?1", [r])
+            .unwrap();
+        assert_eq!(n, 1, "{r} damaged");
+    }
+    (data, db)
+}
+
 /// A record the session may see nothing of is never read: with its stored
 /// body damaged, every lookup still answers it as it answers an absent id,
 /// where reading it first would fail on the damage.
 #[test]
 fn a_hidden_record_is_never_read_by_a_lookup_so_damage_to_it_cannot_show() {
     let tmp = tempfile::tempdir().unwrap();
-    drop(engine_inside(tmp.path(), 3));
-    let data = tmp.path().join("data");
-    let db = rusqlite::Connection::open(data.join("clearstone.db")).unwrap();
-    let damaged = db
-        .execute(
-            "UPDATE record SET body = x'00' WHERE entity_id IN ('staff:vetted:P2', 'staff:car:R2')",
-            [],
-        )
-        .unwrap();
-    assert_eq!(damaged, 2, "both hidden records damaged");
+    let (data, db) = damaged(tmp.path(), &["staff:vetted:P2", "staff:car:R2"]);
     drop(db);
     let e = Engine::open(&data).unwrap();
     let s = e.session(request("inside")).unwrap();
@@ -331,16 +337,7 @@ fn hidden_inside_a_covered_dataset_and_absent_take_the_same_time() {
 #[test]
 fn a_clusters_hidden_member_is_never_read_by_the_answers_that_open_it() {
     let tmp = tempfile::tempdir().unwrap();
-    drop(engine_inside(tmp.path(), 3));
-    let data = tmp.path().join("data");
-    let db = rusqlite::Connection::open(data.join("clearstone.db")).unwrap();
-    let damaged = db
-        .execute(
-            "UPDATE record SET body = x'00' WHERE entity_id IN ('staff:vetted:P2', 'staff:car:R2')",
-            [],
-        )
-        .unwrap();
-    assert_eq!(damaged, 2, "both hidden records damaged");
+    let (data, db) = damaged(tmp.path(), &["staff:vetted:P2", "staff:car:R2"]);
     for (member, canonical) in [
         ("staff:staff:P2", "cs-two"),
         ("staff:vetted:P2", "cs-two"),
@@ -393,14 +390,7 @@ fn a_clusters_hidden_member_is_never_read_by_the_answers_that_open_it() {
 #[test]
 fn an_answer_that_fails_on_a_damaged_record_is_one_event() {
     let tmp = tempfile::tempdir().unwrap();
-    drop(engine_inside(tmp.path(), 3));
-    let data = tmp.path().join("data");
-    let db = rusqlite::Connection::open(data.join("clearstone.db")).unwrap();
-    db.execute(
-        "UPDATE record SET body = x'00' WHERE entity_id = 'staff:staff:P2'",
-        [],
-    )
-    .unwrap();
+    let (data, db) = damaged(tmp.path(), &["staff:staff:P2"]);
     drop(db);
     let e = Engine::open(&data).unwrap();
     let s = e.session(request("inside")).unwrap();
