@@ -217,14 +217,16 @@ impl Engine {
             .strip_prefix(TOKEN_PREFIX)
             .and_then(|t| t.split_once('.'))
             .unwrap_or(("", ""));
+        // Hashed whether or not the id is known, so an id once issued
+        // (revoked, expired) costs what one never issued does.
+        let presented = sha256_hex(secret);
         let found = match crate::registers::is_register_id(id) {
             true => self.store()?.api_token(id)?,
             false => None,
         };
         let now = Timestamp::now();
-        let usable = found.filter(|t| {
-            t.secret_hash == sha256_hex(secret) && t.revoked_at.is_none() && t.expires_at > now
-        });
+        let usable = found
+            .filter(|t| t.secret_hash == presented && t.revoked_at.is_none() && t.expires_at > now);
         let Some(t) = usable else {
             self.append_event(&mut Event {
                 at: now,

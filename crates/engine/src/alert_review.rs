@@ -105,16 +105,6 @@ impl Session<'_> {
         alert.person.as_deref().into_iter().collect()
     }
 
-    /// The alert with its person named only if this session may see them:
-    /// the review is the reviewer's business, the person's record is not.
-    fn shown_person(&self, alert: Alert) -> Result<Alert, EngineError> {
-        let person = match alert.person.as_deref() {
-            Some(p) if self.cluster_of(p)?.is_some() => Some(p.to_string()),
-            _ => None,
-        };
-        Ok(Alert { person, ..alert })
-    }
-
     /// Takes an alert into review and shows it to the reviewer: its rule,
     /// explanation and evidence, gated, with no protected characteristic.
     pub fn review_alert(&self, id: i64) -> Result<AlertForReview, EngineError> {
@@ -146,7 +136,7 @@ impl Session<'_> {
             self.record(Operation::ReviewDecision, &query, &subjects, None, &status)?;
             let acts = self.acts_with_text(id)?;
             Ok(AlertForReview {
-                alert: self.shown_person(Alert { status, ..alert })?,
+                alert: self.shown_alert(Alert { status, ..alert })?,
                 evidence,
                 acts,
             })
@@ -165,7 +155,7 @@ impl Session<'_> {
             self.record(Operation::Consult, &query, &subjects, None, "shown")?;
             let acts = self.acts_with_text(id)?;
             Ok(AlertForReview {
-                alert: self.shown_person(alert)?,
+                alert: self.shown_alert(alert)?,
                 evidence,
                 acts,
             })
@@ -193,12 +183,9 @@ impl Session<'_> {
         let ontology = self.engine.ontology();
         let mut out = Vec::with_capacity(items.len());
         for item in items {
-            let raw = self.visible_statements(&item.record, Action::View, false)?;
-            // A record this session may not see is left out as an absent
-            // one: its id and the condition it met would say it exists.
-            if self.gate(Action::View, raw.clone(), None).0.is_empty() {
+            let Some(raw) = self.seen_record(&item.record)? else {
                 continue;
-            }
+            };
             let used: Vec<Statement> = raw
                 .into_iter()
                 .filter(|s| {

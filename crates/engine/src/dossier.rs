@@ -198,10 +198,7 @@ impl Session<'_> {
         if asked.is_empty() {
             return Ok(());
         }
-        let read = self
-            .engine
-            .reader()?
-            .statements_of_many(&asked, limits::ENTITY_STATEMENTS_MAX)?;
+        let read = self.visible_statements_many(&asked, Action::View)?;
         reads.raw.extend(read);
         Ok(())
     }
@@ -328,6 +325,12 @@ impl Session<'_> {
     /// nothing of it is visible, like `show`. One `consult` event names every
     /// entity returned.
     pub fn dossier(&self, id: &str) -> Result<Dossier, EngineError> {
+        self.logged(Operation::Consult, "dossier", &[id], || {
+            self.open_dossier(id)
+        })
+    }
+
+    fn open_dossier(&self, id: &str) -> Result<Dossier, EngineError> {
         let mut truncated = Vec::new();
         let mut reads = Reads::default();
         let (canonical, all_members) = match self.cluster_read(id, &mut reads)? {

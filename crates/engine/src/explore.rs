@@ -759,6 +759,12 @@ impl Session<'_> {
     /// The entities one visible reference away from `id`, each with every
     /// visible reference between the two.
     pub fn graph_neighbours(&self, id: &str) -> Result<Neighbourhood, EngineError> {
+        self.logged(Operation::Consult, "graph neighbours", &[id], || {
+            self.neighbours_of(id)
+        })
+    }
+
+    fn neighbours_of(&self, id: &str) -> Result<Neighbourhood, EngineError> {
         let query = "graph neighbours";
         let g = self.gated(Action::View)?;
         let [n] = self.nodes_or_not_found(&g, query, &[id])?[..] else {
@@ -968,6 +974,15 @@ impl Session<'_> {
 
     /// The entities next to both `a` and `b`, with the references to each.
     pub fn graph_shared(&self, a: &str, b: &str) -> Result<SharedAssociates, EngineError> {
+        self.logged(
+            Operation::Consult,
+            "graph shared associates",
+            &[a, b],
+            || self.shared_of(a, b),
+        )
+    }
+
+    fn shared_of(&self, a: &str, b: &str) -> Result<SharedAssociates, EngineError> {
         let query = "graph shared associates";
         let g = self.gated(Action::View)?;
         let [na, nb] = self.nodes_or_not_found(&g, query, &[a, b])?[..] else {

@@ -355,6 +355,7 @@ impl Session<'_> {
             };
             drop(store);
             out.truncate(limit);
+            let out = self.shown_alerts(out)?;
             self.record(
                 Operation::Consult,
                 &what,

@@ -3,6 +3,8 @@
 //! with only the statements the rule used, masked as their purpose requires
 //! and with every protected characteristic withheld.
 
+use std::collections::HashMap;
+
 use clearstone_model::{Entity, Statement};
 use clearstone_policy::Action;
 use clearstone_store::{Alert, IndicatorStore};
@@ -18,7 +20,8 @@ pub struct EvidencePiece {
     /// The condition the piece satisfied, in plain English.
     pub condition: String,
     /// The statements the rule used, as this session may see them; `None`
-    /// when none is visible (a hidden record is answered as an absent one).
+    /// when none is visible. A record the session may see nothing of is
+    /// no piece at all, as an absent one is.
     pub shown: Option<Entity>,
 }
 
@@ -49,8 +52,82 @@ fn pieces(alert: &Alert) -> Vec<(String, Vec<String>, String)> {
 }
 
 impl Session<'_> {
+    /// A record's statements as stored, if this session may see anything
+    /// of it: a record it may not is answered as an absent one.
+    pub(crate) fn seen_record(&self, id: &str) -> Result<Option<Vec<Statement>>, EngineError> {
+        let raw = self.visible_statements(id, Action::View, false)?;
+        let seen = !self.gate(Action::View, raw.clone(), None).0.is_empty();
+        Ok(seen.then_some(raw))
+    }
+
+    /// An alert as this session may know it: the person it is about only
+    /// if it may see them, and of its evidence only the pieces citing a
+    /// record it may see. The alert itself is the reviewer's business; a
+    /// hidden record's id and the condition it met would say it exists.
+    pub(crate) fn shown_alert(&self, alert: Alert) -> Result<Alert, EngineError> {
+        self.shown_with(alert, &mut HashMap::new())
+    }
+
+    /// [`Session::shown_alert`] of each alert of a list, each person and
+    /// record decided once: a queue names the same people again and again.
+    pub(crate) fn shown_alerts(&self, alerts: Vec<Alert>) -> Result<Vec<Alert>, EngineError> {
+        let mut seen = HashMap::new();
+        alerts
+            .into_iter()
+            .map(|a| self.shown_with(a, &mut seen))
+            .collect()
+    }
+
+    /// `seen` keeps, per person or record id, whether it may be named.
+    fn shown_with(
+        &self,
+        alert: Alert,
+        seen: &mut HashMap<String, bool>,
+    ) -> Result<Alert, EngineError> {
+        let mut sees = |id: &str, person: bool| -> Result<bool, EngineError> {
+            let key = format!("{}{id}", if person { "person " } else { "record " });
+            if let Some(b) = seen.get(&key) {
+                return Ok(*b);
+            }
+            let b = match person {
+                true => self.cluster_of(id)?.is_some(),
+                false => self.seen_record(id)?.is_some(),
+            };
+            seen.insert(key, b);
+            Ok(b)
+        };
+        let person = match alert.person.as_deref() {
+            Some(p) if sees(p, true)? => Some(p.to_string()),
+            _ => None,
+        };
+        let evidence = match alert.evidence.as_deref().map(serde_json::from_str::<Json>) {
+            Some(Ok(Json::Array(list))) => {
+                let mut kept = Vec::with_capacity(list.len());
+                for piece in list {
+                    let record = piece.get("record").and_then(Json::as_str);
+                    if let Some(r) = record
+                        && sees(r, false)?
+                    {
+                        kept.push(piece);
+                    }
+                }
+                Some(Json::Array(kept).to_string())
+            }
+            // Evidence that does not read names nothing the reader could use.
+            Some(_) => Some("[]".to_string()),
+            None => None,
+        };
+        Ok(Alert {
+            person,
+            evidence,
+            ..alert
+        })
+    }
+
     /// One indicator alert with its evidence, for those who may read
     /// alerts: one logged event naming the person and every record shown.
+    /// The person, and each cited record, only if this session may see
+    /// them, as on the reviewer's page.
     pub fn alert_evidence(&self, id: i64) -> Result<(Alert, Vec<EvidencePiece>), EngineError> {
         self.logged(Operation::Consult, "read alert evidence", &[], || {
             self.require_action(Action::ReadAudit, "read alerts")?;
@@ -63,8 +140,10 @@ impl Session<'_> {
             let mut out = Vec::new();
             let (mut allowed, mut masked) = (0u64, 0u64);
             for (record, used, condition) in pieces(&alert) {
-                let raw: Vec<Statement> = self
-                    .visible_statements(&record, Action::View, false)?
+                let Some(raw) = self.seen_record(&record)? else {
+                    continue;
+                };
+                let raw: Vec<Statement> = raw
                     .into_iter()
                     .filter(|s| used.contains(&s.id.to_string()))
                     .collect();
@@ -86,7 +165,7 @@ impl Session<'_> {
                 None,
                 &format!("{allowed} shown, {masked} masked"),
             )?;
-            Ok((alert, out))
+            Ok((self.shown_alert(alert)?, out))
         })
     }
 }

@@ -431,7 +431,7 @@ impl Session<'_> {
     ) -> Result<Vec<GatedNote>, EngineError> {
         let ids: Vec<String> = match scope {
             NoteScope::Note(id) => vec![id.clone()],
-            NoteScope::Person { id, .. } => self.notes_pointing_at(id, "about")?,
+            NoteScope::Person { id, .. } => self.notes_about(&[id.as_str()])?,
             NoteScope::Case(id) => self.notes_pointing_at(id, "case")?,
         };
         let mut out = Vec::new();
@@ -457,6 +457,22 @@ impl Session<'_> {
         }
         out.sort_by(|a, b| (&a.view.date, &a.view.id).cmp(&(&b.view.date, &b.view.id)));
         Ok(out)
+    }
+
+    /// The notes about any record of `records` this session may see. A
+    /// note's reference to a record it may not see is withheld, as one to
+    /// a record never loaded is, so asking by that record's id must find
+    /// nothing either: the id would otherwise name the note's subject.
+    pub(crate) fn notes_about(&self, records: &[&str]) -> Result<Vec<String>, EngineError> {
+        let mut ids = Vec::new();
+        for r in records {
+            if self.seen_record(r)?.is_some() {
+                ids.extend(self.notes_pointing_at(r, "about")?);
+            }
+        }
+        ids.sort();
+        ids.dedup();
+        Ok(ids)
     }
 
     /// The notes whose `prop` points at `target`, as the index answers for

@@ -31,20 +31,14 @@ impl Session<'_> {
     /// the cluster this session may see are read.
     pub fn person_notes(&self, id: &str, reveal: bool) -> Result<NotesWithSources, EngineError> {
         self.with_sources("notes with sources of person", id, reveal, |s| {
-            let members = match s.cluster_of(id)? {
-                Some((_, members)) => members,
-                None => vec![id.to_string()],
-            };
-            let mut ids = BTreeSet::new();
-            for m in &members {
-                ids.extend(s.notes_pointing_at(m, "about")?);
-            }
+            let members = s.cluster_of(id)?.map(|(_, m)| m).unwrap_or_default();
+            let members: Vec<&str> = members.iter().map(String::as_str).collect();
             let scope = NoteScope::Person {
                 id: id.to_string(),
                 from: None,
                 to: None,
             };
-            Ok((ids.into_iter().collect(), scope))
+            Ok((s.notes_about(&members)?, scope))
         })
     }
 
@@ -61,13 +55,9 @@ impl Session<'_> {
                 .map(str::to_string)
                 .collect();
             for subject in view.in_force("subject") {
-                let members = match s.cluster_of(subject)? {
-                    Some((_, members)) => members,
-                    None => vec![subject.to_string()],
-                };
-                for m in &members {
-                    ids.extend(s.notes_pointing_at(m, "about")?);
-                }
+                let members = s.cluster_of(subject)?.map(|(_, m)| m).unwrap_or_default();
+                let members: Vec<&str> = members.iter().map(String::as_str).collect();
+                ids.extend(s.notes_about(&members)?);
             }
             Ok((ids.into_iter().collect(), NoteScope::Case(case.to_string())))
         })

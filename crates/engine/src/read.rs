@@ -140,6 +140,22 @@ impl Session<'_> {
     }
 
     fn show_with(&self, entity_id: &str, reveal: Option<&str>) -> Result<Entity, EngineError> {
+        let (op, query) = match reveal {
+            Some(p) => (Operation::Reveal, format!("reveal `{p}` of entity")),
+            None => (Operation::Consult, "show entity".to_string()),
+        };
+        self.logged(op, &query, &[entity_id], || {
+            self.show_gated(entity_id, reveal, op, &query)
+        })
+    }
+
+    fn show_gated(
+        &self,
+        entity_id: &str,
+        reveal: Option<&str>,
+        op: Operation,
+        query: &str,
+    ) -> Result<Entity, EngineError> {
         if reveal.is_some() && !self.purpose.allows_sensitive() {
             let what = "reveal special-category values";
             self.record(
@@ -161,10 +177,6 @@ impl Session<'_> {
         let shown = self.drop_hidden_targets(Action::View, shown)?;
         counts.allowed = counts.allowed.saturating_sub((before - shown.len()) as u64);
         let found = Entity::assemble(entity_id, shown);
-        let (op, query) = match reveal {
-            Some(p) => (Operation::Reveal, format!("reveal `{p}` of entity")),
-            None => (Operation::Consult, "show entity".to_string()),
-        };
         let outcome = match &found {
             Some(_) => format!("{} shown, {} masked", counts.allowed, counts.masked),
             None => "not found".into(),
@@ -174,7 +186,7 @@ impl Session<'_> {
         } else {
             vec!["self_monitoring"]
         };
-        let event_id = self.record_flagged(op, &query, &[entity_id], None, &outcome, &flags)?;
+        let event_id = self.record_flagged(op, query, &[entity_id], None, &outcome, &flags)?;
         self.raise(entity_id, &concerns, event_id)?;
         found.ok_or_else(|| EngineError::NotFound(entity_id.to_string()))
     }
@@ -293,10 +305,11 @@ impl Session<'_> {
     /// Alerts for professional standards, newest first.
     pub fn alerts(&self, limit: usize) -> Result<Vec<Alert>, EngineError> {
         self.require_action(Action::ReadAudit, "read alerts")?;
-        let out = self
+        let stored = self
             .engine
             .store()?
             .alerts(limit.min(limits::PAGE_ROWS_MAX))?;
+        let out = self.shown_alerts(stored)?;
         self.record(
             Operation::Consult,
             "read alerts",

@@ -10,9 +10,8 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use clearstone_model::limits;
 use clearstone_policy::Action;
-use clearstone_store::{ResolutionStore, Store};
+use clearstone_store::ResolutionStore;
 
 use crate::dossier::view_id;
 use crate::{EngineError, Operation, Session};
@@ -59,10 +58,7 @@ impl Session<'_> {
     /// from one read of its statements.
     fn sight<'s>(&self, seen: &'s mut Seen, entity: &str) -> Result<&'s Sight, EngineError> {
         if !seen.records.contains_key(entity) {
-            let raw = self
-                .engine
-                .reader()?
-                .entity_statements(entity, limits::ENTITY_STATEMENTS_MAX)?;
+            let raw = self.visible_statements(entity, Action::View, false)?;
             let sight = self.sight_of(entity, raw);
             seen.records.insert(entity.to_string(), sight);
         }
@@ -111,10 +107,7 @@ impl Session<'_> {
         if asked.is_empty() {
             return Ok(());
         }
-        let read = self
-            .engine
-            .reader()?
-            .statements_of_many(&asked, limits::ENTITY_STATEMENTS_MAX)?;
+        let read = self.visible_statements_many(&asked, Action::View)?;
         for (entity, raw) in read {
             let sight = self.sight_of(&entity, raw);
             seen.records.insert(entity, sight);

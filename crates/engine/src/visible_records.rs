@@ -55,6 +55,28 @@ impl Session<'_> {
         )?)
     }
 
+    /// [`Session::visible_statements`] for many records in one read: a
+    /// record the session could see nothing of maps to an empty list, as
+    /// one never loaded does.
+    pub(crate) fn visible_statements_many(
+        &self,
+        entity_ids: &[&str],
+        action: Action,
+    ) -> Result<HashMap<String, Vec<Statement>>, EngineError> {
+        let (outside, inside): (Vec<&str>, Vec<&str>) =
+            entity_ids.iter().partition(|id| self.outside_purpose(id));
+        let mut sees = |dataset: &str, schema: &str, markings: &str| {
+            self.shows_any(action, false, dataset, schema, markings)
+        };
+        let mut out = self.engine.reader()?.statements_of_many_visible(
+            &inside,
+            limits::ENTITY_STATEMENTS_MAX,
+            &mut sees,
+        )?;
+        out.extend(outside.into_iter().map(|id| (id.to_string(), Vec::new())));
+        Ok(out)
+    }
+
     /// [`Session::may_see_any`], remembered per principal and purpose
     /// (break-glass widens decisions outside the shared memo: not kept).
     fn shows_any(

@@ -3,13 +3,13 @@
 //! their clusters) otherwise asks SQLite once per record, and the asking,
 //! not the rows, was most of what those reads cost.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use clearstone_model::Statement;
 use rusqlite::params_from_iter;
 
 use crate::sqlite::{RECORD_COLUMNS, RECORD_JOINS, merge, raw_version};
-use crate::{SqliteStore, StoreError};
+use crate::{Sees, SqliteStore, StoreError};
 
 /// Ids bound in one query. Every list is padded to this length with its
 /// last id (which `IN` counts once), so one kept statement serves every
@@ -72,6 +72,46 @@ impl SqliteStore {
             }
         }
         Ok(raw.into_iter().map(|(id, all)| (id, merge(all))).collect())
+    }
+
+    /// As [`SqliteStore::statements_of_many`], but a record none of whose
+    /// versions has a shape `sees` accepts maps to an empty list without
+    /// being read, as `Store::entity_statements_visible` reads one: a
+    /// cluster's hidden members then cost what absent ids cost.
+    pub fn statements_of_many_visible(
+        &self,
+        entity_ids: &[&str],
+        limit: usize,
+        sees: &mut Sees<'_>,
+    ) -> Result<HashMap<String, Vec<Statement>>, StoreError> {
+        let mut q = self.conn.prepare_cached(&format!(
+            "SELECT entity_id, schema_id, markings_id FROM record INDEXED BY record_shape \
+             WHERE entity_id IN ({})",
+            placeholders()
+        ))?;
+        let mut decided = HashMap::new();
+        let mut shown = HashSet::new();
+        for batch in batches(entity_ids) {
+            let mut rows = q.query(params_from_iter(batch))?;
+            while let Some(r) = rows.next()? {
+                let id: String = r.get(0)?;
+                if !shown.contains(&id)
+                    && self.shape_shows(&id, r.get(1)?, r.get(2)?, sees, &mut decided)?
+                {
+                    shown.insert(id);
+                }
+            }
+        }
+        let asked: Vec<&str> = entity_ids
+            .iter()
+            .copied()
+            .filter(|id| shown.contains(*id))
+            .collect();
+        let mut out = self.statements_of_many(&asked, limit)?;
+        for id in entity_ids {
+            out.entry((*id).to_string()).or_default();
+        }
+        Ok(out)
     }
 
     /// The members of each cluster of `canonical_ids`, in id order, as

@@ -33,33 +33,41 @@ impl SqliteStore {
     /// Whether some version of `entity_id` has a shape `sees` accepts, or
     /// one whose statements carry several markings (decided whole later).
     fn shows_any(&self, entity_id: &str, sees: &mut Sees<'_>) -> Result<bool, StoreError> {
-        // A record's id begins with its dataset (`model::ids::entity_id`).
-        let Some(dataset) = dataset_of(entity_id) else {
-            return Ok(true);
-        };
         let mut q = self.conn.prepare_cached(
             "SELECT schema_id, markings_id FROM record INDEXED BY record_shape WHERE entity_id = ?1",
         )?;
         let mut rows = q.query(params![entity_id])?;
-        let mut decided: HashMap<(i64, i64), bool> = HashMap::new();
+        let mut decided = HashMap::new();
         while let Some(r) = rows.next()? {
-            let schema_id: i64 = r.get(0)?;
-            let Some(markings_id) = r.get::<_, Option<i64>>(1)? else {
-                return Ok(true);
-            };
-            let visible = match decided.get(&(schema_id, markings_id)) {
-                Some(b) => *b,
-                None => {
-                    let b = sees(dataset, &self.name(schema_id)?, &self.name(markings_id)?);
-                    decided.insert((schema_id, markings_id), b);
-                    b
-                }
-            };
-            if visible {
+            if self.shape_shows(entity_id, r.get(0)?, r.get(1)?, sees, &mut decided)? {
                 return Ok(true);
             }
         }
         Ok(false)
+    }
+
+    /// Whether a version of `entity_id` of this type and markings (none
+    /// when its statements carry several) may show anything, each shape
+    /// asked of `sees` once per `decided`.
+    pub(crate) fn shape_shows(
+        &self,
+        entity_id: &str,
+        schema_id: i64,
+        markings_id: Option<i64>,
+        sees: &mut Sees<'_>,
+        decided: &mut HashMap<(String, i64, i64), bool>,
+    ) -> Result<bool, StoreError> {
+        // A record's id begins with its dataset (`model::ids::entity_id`).
+        let (Some(dataset), Some(markings_id)) = (dataset_of(entity_id), markings_id) else {
+            return Ok(true);
+        };
+        let key = (dataset.to_string(), schema_id, markings_id);
+        if let Some(b) = decided.get(&key) {
+            return Ok(*b);
+        }
+        let b = sees(dataset, &self.name(schema_id)?, &self.name(markings_id)?);
+        decided.insert(key, b);
+        Ok(b)
     }
 }
 
