@@ -52,8 +52,8 @@ struct Read {
     /// Each subject's values in `own`, in the order of `ids`.
     ranges: Vec<(u32, u32)>,
     other: Kept,
-    /// Looked up once per reference of every record: SipHash was most of
-    /// the read's own time.
+    /// Looked up once per reference of every record: SipHash was about
+    /// half of the read loop's own time.
     targets: FxHashMap<Box<str>, (u32, u32)>,
     places: Vec<Vec<Place>>,
 }

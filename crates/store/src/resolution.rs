@@ -590,33 +590,40 @@ mod tests {
         assert_eq!(s.canonical_ids("Person").unwrap(), after);
     }
 
+    /// The statements that create `table`'s indexes, as the store has them.
+    fn indexes_of(s: &SqliteStore, table: &str) -> Vec<String> {
+        s.conn
+            .prepare("SELECT sql FROM sqlite_master WHERE tbl_name = ?1 AND type = 'index' ORDER BY name")
+            .unwrap()
+            .query_map([table], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    }
+
+    /// The small cache an index was sorted in is not kept.
+    fn assert_writer_cache(s: &SqliteStore) {
+        let cache: i64 = s
+            .conn
+            .pragma_query_value(None, "cache_size", |r| r.get(0))
+            .unwrap();
+        assert_eq!(cache, -crate::sqlite::CACHE_KIB);
+    }
+
     /// A first run's rows are written before the indexes, which are then
     /// built as the schema has them.
     #[test]
     fn a_first_run_writes_its_rows_then_builds_the_indexes() {
         let dir = tempfile::tempdir().unwrap();
         let mut s = SqliteStore::open(&dir.path().join("clearstone.db")).unwrap();
-        let indexes = |s: &SqliteStore| -> Vec<String> {
-            s.conn
-                .prepare("SELECT sql FROM sqlite_master WHERE tbl_name = 'canonical' AND type = 'index' ORDER BY name")
-                .unwrap()
-                .query_map([], |r| r.get(0))
-                .unwrap()
-                .collect::<Result<_, _>>()
-                .unwrap()
-        };
+        let indexes = |s: &SqliteStore| indexes_of(s, "canonical");
         let schema_has = indexes(&s);
         let rows: Vec<(String, String)> = (0..super::CANONICAL_BULK_ROWS_MIN + 5)
             .map(|i| (format!("r{i:06}"), format!("cs-{:06}", i / 2)))
             .collect();
         s.put_canonical("Person", &rows).unwrap();
         assert_eq!(indexes(&s), schema_has);
-        // The small cache the index was sorted in is not kept.
-        let cache: i64 = s
-            .conn
-            .pragma_query_value(None, "cache_size", |r| r.get(0))
-            .unwrap();
-        assert_eq!(cache, -crate::sqlite::CACHE_KIB);
+        assert_writer_cache(&s);
         assert_eq!(s.canonical_ids("Person").unwrap(), rows);
         assert_eq!(
             s.cluster_members("cs-000001").unwrap(),
@@ -630,15 +637,7 @@ mod tests {
     fn a_full_run_writes_its_pairs_then_builds_the_index() {
         let dir = tempfile::tempdir().unwrap();
         let mut s = SqliteStore::open(&dir.path().join("clearstone.db")).unwrap();
-        let indexes = |s: &SqliteStore| -> Vec<String> {
-            s.conn
-                .prepare("SELECT sql FROM sqlite_master WHERE tbl_name = 'match_pair' AND type = 'index' ORDER BY name")
-                .unwrap()
-                .query_map([], |r| r.get(0))
-                .unwrap()
-                .collect::<Result<_, _>>()
-                .unwrap()
-        };
+        let indexes = |s: &SqliteStore| indexes_of(s, "match_pair");
         let schema_has = indexes(&s);
         let pairs: Vec<super::MatchPair> = (0..super::CANONICAL_BULK_ROWS_MIN + 5)
             .map(|i| super::MatchPair {
@@ -657,11 +656,7 @@ mod tests {
         };
         let id = s.put_resolution(&run, &pairs, true).unwrap();
         assert_eq!(indexes(&s), schema_has);
-        let cache: i64 = s
-            .conn
-            .pragma_query_value(None, "cache_size", |r| r.get(0))
-            .unwrap();
-        assert_eq!(cache, -crate::sqlite::CACHE_KIB);
+        assert_writer_cache(&s);
         let mut read = s.match_pairs("Person", 0.9).unwrap();
         read.sort_by(|a, b| a.left_id.cmp(&b.left_id));
         let wanted: Vec<super::MatchPair> = pairs
