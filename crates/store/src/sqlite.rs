@@ -21,7 +21,7 @@ use crate::{
 
 /// Page cache per connection: large enough that the record-key index stays
 /// resident for tens of millions of statements, within the 1 GB ingest budget.
-const CACHE_KIB: i64 = 256 * 1024;
+pub(crate) const CACHE_KIB: i64 = 256 * 1024;
 
 /// Page cache per read connection: reads share the operating system's
 /// cache, so each reader keeps only its own working set.
