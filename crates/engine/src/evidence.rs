@@ -28,6 +28,28 @@ pub(crate) fn encoded_len(e: &Event) -> usize {
     n.0
 }
 
+/// The most bytes `e` can take in the log once the store numbers it: the
+/// check comes before the store holds the event, when its id is not yet
+/// known, and a longer id must not tip it over the log's limit.
+pub(crate) fn logged_len_at_most(e: &Event) -> usize {
+    let digits = |n: i64| n.unsigned_abs().checked_ilog10().unwrap_or(0) as usize + 1;
+    encoded_len(e) - digits(e.id) + digits(i64::MAX)
+}
+
+/// Refuses, before anything is stored, an event the log could not take:
+/// one the store held and the log refused would leave them a step apart,
+/// and every later event would then fail.
+pub(crate) fn check_fits_log(e: &Event) -> Result<(), EngineError> {
+    let bytes = logged_len_at_most(e);
+    if bytes > clearstone_audit::ENTRY_BYTES_MAX {
+        return Err(EngineError::Internal(format!(
+            "an event of up to {bytes} bytes is over the log's entry_bytes_max ({})",
+            clearstone_audit::ENTRY_BYTES_MAX
+        )));
+    }
+    Ok(())
+}
+
 /// An event as logged, borrowed: a run's event names a thousand subjects a
 /// part, and building a JSON tree of copies first was most of recording it.
 /// The fields are written in the order declared, which is the order the

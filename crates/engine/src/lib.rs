@@ -367,11 +367,13 @@ impl Engine {
 
     /// Appends one event to the store, then to the log, and returns its id.
     pub(crate) fn append_event(&self, event: &mut Event) -> Result<i64, EngineError> {
+        evidence::check_fits_log(event)?;
         self.append_events(std::slice::from_mut(event))
     }
 
     /// Appends events to the store in one transaction, then to the log in
-    /// order; returns the first one's id.
+    /// order; returns the first one's id. The caller has checked that each
+    /// fits the log ([`evidence::check_fits_log`]).
     pub(crate) fn append_events(&self, events: &mut [Event]) -> Result<i64, EngineError> {
         let mut store = self.store()?;
         store.append_events(events)?;

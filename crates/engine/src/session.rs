@@ -710,13 +710,7 @@ impl Session<'_> {
         // Every part is checked before the store holds the first: an event
         // the log cannot take would stop the engine from opening.
         for i in 0..parts {
-            let bytes = crate::evidence::encoded_len(&event(i));
-            if bytes > clearstone_audit::ENTRY_BYTES_MAX {
-                return Err(EngineError::Internal(format!(
-                    "an event of {bytes} bytes is over the log's entry_bytes_max ({})",
-                    clearstone_audit::ENTRY_BYTES_MAX
-                )));
-            }
+            crate::evidence::check_fits_log(&event(i))?;
         }
         if !self.justification_stored.get() {
             // Most sessions give a justification an earlier one stored: a
@@ -754,6 +748,45 @@ impl Session<'_> {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_event_its_own_id_would_tip_over_the_log_is_refused_before_it_is_stored() {
+        let dir = tempfile::tempdir().unwrap();
+        let e = Engine::init(&dir.path().join("data"), None).unwrap();
+        e.bootstrap_admin("admin").unwrap();
+        let s = e
+            .session(SessionRequest {
+                principal: "admin".into(),
+                purpose: crate::ADMIN_PURPOSE.into(),
+                justification: "testing the log's entry size".into(),
+                ..SessionRequest::default()
+            })
+            .unwrap();
+        // Ids of two digits or more, which an event measured with id 0 leaves out.
+        for _ in 0..10 {
+            s.record_flagged(Operation::Consult, "warm", &[], None, "ok", &[])
+                .unwrap();
+        }
+        // Halving towards the longest query accepted passes through the few
+        // bytes where only the id's digits decide.
+        let (mut lo, mut hi) = (0usize, clearstone_audit::ENTRY_BYTES_MAX);
+        while lo + 1 < hi {
+            let mid = (lo + hi) / 2;
+            let query = "q".repeat(mid);
+            match s.record_flagged(Operation::Consult, &query, &[], None, "ok", &[]) {
+                Ok(_) => lo = mid,
+                Err(_) => hi = mid,
+            }
+        }
+        assert!(lo > clearstone_audit::ENTRY_BYTES_MAX / 2, "{lo}");
+        // The store and the log are still in step: the next event lands.
+        s.record_flagged(Operation::Consult, "after", &[], None, "ok", &[])
+            .unwrap();
+        drop(s);
+        e.flush_log().unwrap();
+        drop(e);
+        Engine::open(&dir.path().join("data")).unwrap();
+    }
 
     #[test]
     fn a_long_list_of_subjects_continues_in_further_events_the_log_accepts() {
