@@ -34,8 +34,11 @@ pub const REFERRERS_MAX: usize = 10_000;
 pub const TARGETS_MAX: usize = 1_000;
 /// Indexing memory for the writer, shared by its threads. tantivy writes a
 /// segment each time a thread's share fills, so more memory means fewer,
-/// larger segments to merge after a bulk load.
-pub const WRITER_HEAP_BYTES: usize = 192 << 20;
+/// larger segments; but the heap is resident for the whole of a load, and
+/// at ten million rows 192 MiB of it (with what the allocator kept of
+/// each file's heap) put a load over its 1 GB bound. Half as much makes
+/// segments that [`MERGE_DOCS_MAX`] still lets merge in fours.
+pub const WRITER_HEAP_BYTES: usize = 96 << 20;
 /// Indexing threads: beyond this, threads only split the heap into smaller
 /// segments.
 const WRITER_THREADS_MAX: usize = 4;
