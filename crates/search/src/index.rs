@@ -54,6 +54,10 @@ const WRITER_THREADS_MAX: usize = 4;
 /// each searched in turn.
 const MERGE_DOCS_MAX: usize = 250_000;
 const MERGE_SEGMENTS_MIN: usize = 4;
+/// One merge at a time: merges running side by side would each hold their
+/// input resident (tantivy's default is four), and on two cores they gain
+/// little; each merging thread also leaves the allocator a heap of its own.
+const MERGE_THREADS: usize = 1;
 /// Matching records of a hit whose values are shown as snippets: the best
 /// ones, enough to say why the entity matched.
 pub const SNIPPET_DOCS_PER_HIT: usize = 3;
@@ -168,6 +172,7 @@ impl SearchIndex {
         let options = IndexWriterOptions::builder()
             .memory_budget_per_thread(WRITER_HEAP_BYTES / threads)
             .num_worker_threads(threads)
+            .num_merge_threads(MERGE_THREADS)
             .build();
         let writer = match self.index.writer_with_options(options) {
             Ok(w) => w,
