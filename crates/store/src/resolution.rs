@@ -146,8 +146,8 @@ const CANONICAL_ROWS_PER_INSERT: usize = 128;
 /// built after a bulk write.
 const INDEX_SORT_CACHE_KIB: i64 = 2 * 1024;
 /// Builds an index (`create`) with the rows sorted in runs the size of a
-/// small page cache: a million canonical ids sorted as one run in the
-/// writer's 256 MiB took twice the CPU of small runs merged, which stay in
+/// small page cache: a million canonical ids sorted as one run in a
+/// page cache of 256 MiB took twice the CPU of small runs merged, which stay in
 /// the processor's cache. The writer's cache is set back after.
 fn sorted_in_small_runs(tx: &rusqlite::Transaction<'_>, create: &str) -> Result<(), StoreError> {
     tx.pragma_update(None, "cache_size", -INDEX_SORT_CACHE_KIB)?;
