@@ -1,7 +1,8 @@
 //! Comparisons: for one pair of records, which of a small number of ordered
 //! levels a field (or a group of fields) falls in. Level 0 is always the
 //! null level (a value missing on either side), which carries no evidence;
-//! level 1 is the strongest agreement and the last level is "else".
+//! level 1 is the strongest agreement and the last level is "else" (for
+//! dates, "a generation apart", which is firmer than "else").
 
 use crate::error::ResolveError;
 use crate::features::{
@@ -116,7 +117,13 @@ pub const DATE_LEVELS: &[&str] = &[
     "within n days",
     "same year",
     "else",
+    "a generation apart",
 ];
+/// The level of [`DATE_LEVELS`] at which two dates cannot be one person's:
+/// birth years [`GENERATION_YEARS`] or more apart.
+pub const DATE_GENERATION: u8 = 8;
+/// Years between birth dates that say "parent and child", not "keyed wrong".
+const GENERATION_YEARS: u16 = 15;
 pub const POSTCODE_LEVELS: &[&str] = &["null", "full", "sector", "district", "area", "else"];
 pub const ADDRESS_LEVELS: &[&str] = &["null", "overlap >= 0.8", "overlap >= 0.5", "else"];
 pub const EXACT_LEVELS: &[&str] = &["null", "exact", "else"];
@@ -527,7 +534,7 @@ pub fn date_level(x: &DateFeatures, y: &DateFeatures, within_days: i64) -> u8 {
         return match (x.year == y.year, x.month == y.month) {
             (true, true) => 4,
             (true, false) => 6,
-            _ => 7,
+            _ => apart_or_else(x, y),
         };
     }
     if x.days == y.days {
@@ -549,7 +556,21 @@ pub fn date_level(x: &DateFeatures, y: &DateFeatures, within_days: i64) -> u8 {
     if x.year == y.year {
         return 6;
     }
-    7
+    apart_or_else(x, y)
+}
+
+/// "a generation apart" when the birth years are [`GENERATION_YEARS`] or
+/// more apart, else "else". Slips of a digit or of the day and month were
+/// told apart before, and reach neither. The first of January is left at
+/// "else": it is the commonest placeholder, and where an unknown day and
+/// month are filled in, so it says too little to part two records firmly.
+fn apart_or_else(x: &DateFeatures, y: &DateFeatures) -> u8 {
+    let new_year = |d: &DateFeatures| d.month == 1 && d.day == 1;
+    if x.year.abs_diff(y.year) >= GENERATION_YEARS && !new_year(x) && !new_year(y) {
+        DATE_GENERATION
+    } else {
+        7
+    }
 }
 
 /// Whether two different years are one off, or one digit apart (typed
@@ -897,7 +918,18 @@ mod tests {
         assert_eq!(d("1980-03-04", "1908-03-04"), "one component off");
         assert_eq!(d("1980-03-04", "1989-03-04"), "one component off");
         // The same birthday decades apart: more often a relative than a slip.
-        assert_eq!(d("1980-03-04", "2012-03-04"), "else");
+        assert_eq!(d("1980-03-04", "2012-03-04"), "a generation apart");
+        // issue 16: a parent and a child, to the day or to the month, are
+        // a generation apart; a year off by ten, or less than fifteen
+        // years between, is not.
+        assert_eq!(d("1962-12-04", "1988-06-19"), "a generation apart");
+        assert_eq!(d("1962-12", "1988-06-19"), "a generation apart");
+        assert_eq!(d("1975-06-19", "1988-02-03"), "else");
+        assert_eq!(d("1970-06-19", "1985-02-03"), "a generation apart");
+        assert_eq!(d("1985-03-04", "1958-03-04"), "one component off");
+        assert_eq!(d("1985-03-04", "1985-04-03"), "day and month swapped");
+        // A placeholder's first of January never parts two records firmly.
+        assert_eq!(d("1900-01-01", "1975-06-19"), "else");
         assert_eq!(d("1980-03-04", "1970-03-04"), "one component off");
         assert_eq!(d("1980-01-30", "1980-02-02"), "within n days");
         assert_eq!(d("1980-01-30", "1980-11-02"), "same year");
