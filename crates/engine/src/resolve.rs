@@ -307,6 +307,9 @@ impl Session<'_> {
             .collect();
         drop(scored);
         let links = linked.len() as u64;
+        // Pairs a chain of links must not join, found while the features
+        // are at hand.
+        let apart = settings.apart(&model, &features, &pairs, &vectors, &linked);
         phases.end("scoring");
         let run = ResolutionRun {
             id: 0,
@@ -350,6 +353,7 @@ impl Session<'_> {
                     &ids,
                     settings.threshold,
                     Some((linked, Box::new(stored))),
+                    &apart,
                     true,
                     &mut phases,
                 )?;
@@ -366,6 +370,7 @@ impl Session<'_> {
                 &ids,
                 settings.threshold,
                 None,
+                &apart,
                 true,
                 &mut phases,
             )?;
@@ -460,13 +465,23 @@ impl Session<'_> {
         ids: &[String],
         threshold: f64,
     ) -> Result<u64, EngineError> {
-        self.recluster_timed(schema, ids, threshold, None, false, &mut Phases::start())
-            .map(|r| r.clusters)
+        self.recluster_timed(
+            schema,
+            ids,
+            threshold,
+            None,
+            &[],
+            false,
+            &mut Phases::start(),
+        )
+        .map(|r| r.clusters)
     }
 
     /// Clusters as [`Session::recluster`] does; `links`, when given, are the
     /// pairs at or above the threshold as a full run just stored them,
-    /// numbered as `ids` (which are then sorted, once each). With
+    /// numbered as `ids` (which are then sorted, once each); `apart`, pairs
+    /// numbered as `ids` that a run found must not be joined
+    /// ([`Settings::apart`]), are kept apart as `not_same` judgements are. With
     /// `hash_subjects`, hashes the records and canonical ids a run's event
     /// names.
     fn recluster_timed(
@@ -475,9 +490,16 @@ impl Session<'_> {
         ids: &[String],
         threshold: f64,
         links: Option<(Vec<ScoredPair>, PairsStored<'_>)>,
+        apart: &[(u32, u32)],
         hash_subjects: bool,
         phases: &mut Phases,
     ) -> Result<Reclustered, EngineError> {
+        let apart: Vec<(&str, &str)> = apart
+            .iter()
+            .filter_map(|&(a, b)| {
+                Some((ids.get(a as usize)?.as_str(), ids.get(b as usize)?.as_str()))
+            })
+            .collect();
         let mut ids: Vec<&str> = ids.iter().map(String::as_str).collect();
         ids.sort_unstable();
         ids.dedup();
@@ -508,18 +530,23 @@ impl Session<'_> {
                 None,
             ),
         };
-        let mut not_same = Vec::new();
+        let mut not_same: Vec<(u32, u32)> =
+            apart.iter().filter_map(|(a, b)| pair_of(a, b)).collect();
         for j in store.judgements(schema, false)? {
             let Some((left, right)) = pair_of(&j.left_id, &j.right_id) else {
                 continue;
             };
             match j.verdict.as_str() {
-                // A person's `same` outranks any score.
-                "same" => edges.push(ScoredPair {
-                    left,
-                    right,
-                    weight: f64::INFINITY,
-                }),
+                // A person's `same` outranks any score, and what a run
+                // found of the pair.
+                "same" => {
+                    not_same.retain(|&p| p != (left, right) && p != (right, left));
+                    edges.push(ScoredPair {
+                        left,
+                        right,
+                        weight: f64::INFINITY,
+                    });
+                }
                 "not_same" => not_same.push((left, right)),
                 _ => {}
             }

@@ -465,8 +465,11 @@ fn the_shipped_settings_resolve_forms_the_demo_does_not_write() {
     println!("{report}");
     assert!(forbidden.len() > 20, "{report}");
     assert!(merged.is_empty(), "{merged:?}\n{report}");
-    assert!(overall.f1() >= 0.95, "{report}");
+    assert!(overall.f1() >= 0.98, "{report}");
     for form in NAME_FORMS.iter().chain(DATE_FORMS) {
         assert!(by_form[form].recall() >= 0.8, "{form}\n{report}");
     }
+    // A double-barrelled surname written with a space reads as a middle
+    // name and a surname; its second part still meets the whole.
+    assert!(by_form["hyphen as space"].recall() >= 0.95, "{report}");
 }

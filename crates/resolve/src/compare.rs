@@ -70,6 +70,7 @@ pub const NAME_LEVELS: &[&str] = &[
     "exact",
     "given and family swapped",
     "jaro-winkler >= 0.92",
+    "one part of the other",
     "jaro-winkler >= 0.80",
     "nickname",
     "phonetic",
@@ -96,15 +97,19 @@ const CROSSED: &str = "in the other's given name";
 pub const NAME_EXACT: u8 = 1;
 /// The "else" level of [`NAME_LEVELS`], which is the crossed level of
 /// [`FAMILY_NAME_LEVELS`].
-const NAME_ELSE: u8 = 9;
+const NAME_ELSE: u8 = 10;
 /// The level of an initial against a name or initials it begins: weak
 /// evidence, never that of a full name agreeing.
-const NAME_INITIAL: u8 = 7;
+const NAME_INITIAL: u8 = 8;
 /// Two different initials: weak evidence against, as a one-letter name
 /// says too little for the firm "else" of two full names.
-const NAME_INITIALS_DIFFER: u8 = 8;
+const NAME_INITIALS_DIFFER: u8 = 9;
 /// The level of names within Jaro-Winkler 0.92 of each other.
 const NAME_NEAR: u8 = 3;
+/// The level of a name whose every word is a word of the other, longer
+/// one: one part of a double-barrelled surname ("Jones", "Smith Jones"), or
+/// a first name without the second ("Mary", "Mary Ann").
+const NAME_PART: u8 = 4;
 /// Below this Jaro similarity two names cannot be near (Jaro-Winkler
 /// 0.92), with room for rounding.
 const NEAR_JARO_MIN: f64 = 0.8 - 1e-9;
@@ -509,20 +514,37 @@ fn name_level(f: &Features, x: u32, y: u32) -> u8 {
         0.0
     };
     if jw >= 0.92 {
-        return 3;
+        return NAME_NEAR;
+    }
+    if one_part_of(xt, yt) {
+        return NAME_PART;
     }
     if jw >= 0.80 {
-        return 4;
+        return 5;
     }
     if xv.nicknames.iter().any(|g| yv.nicknames.contains(g)) {
-        return 5;
+        return 6;
     }
     let [xp, xa] = xv.metaphone;
     let [yp, ya] = yv.metaphone;
     if xp != 0 && (xp == yp || xp == ya || (xa != 0 && (xa == yp || xa == ya))) {
-        return 6;
+        return 7;
     }
     NAME_ELSE
+}
+
+/// Whether every word of one folded name is a word of the other, which
+/// has more: a surname written with a space for its hyphen and then split
+/// ("James Okonjo Smith" read as given "James Okonjo", family "Smith"), or
+/// one part of it used alone. Single letters are left to the initial levels.
+fn one_part_of(x: &str, y: &str) -> bool {
+    let (short, long) = if x.len() <= y.len() { (x, y) } else { (y, x) };
+    let long: Vec<&str> = long.split(' ').collect();
+    let short: Vec<&str> = short.split(' ').collect();
+    short.len() < long.len()
+        && short
+            .iter()
+            .all(|w| w.chars().nth(1).is_some() && long.contains(w))
 }
 
 /// Levels of [`DATE_LEVELS`].
@@ -853,6 +875,16 @@ mod tests {
         assert_eq!(n("J", "K"), "initials differ");
         assert_eq!(n("J R", "Kevin"), "initials differ");
         assert_eq!(n("Mary", "Zebedee"), "else");
+        // issue 16: one part of a double-barrelled surname, however it is
+        // written, and a first name without the second.
+        let f = |x, y| label_full("family", [Some("Ann"), Some(x)], [Some("Ann"), Some(y)]);
+        assert_eq!(f("Jones", "Smith Jones"), "one part of the other");
+        assert_eq!(f("Smith-Jones", "SMITH"), "one part of the other");
+        assert_eq!(f("Smith-Jones", "Smith Jones"), "exact");
+        assert_eq!(f("Okonjo-Smith", "Smith"), "one part of the other");
+        assert_eq!(n("Mary", "Mary-Ann"), "one part of the other");
+        assert_eq!(f("Smith Jones", "Jones Brown"), "else");
+        assert_eq!(n("J", "John James"), "initial");
         assert_eq!(
             label_full(
                 "given",
