@@ -353,8 +353,7 @@ impl Session<'_> {
                     &ids,
                     settings.threshold,
                     Some((linked, Box::new(stored))),
-                    &apart,
-                    true,
+                    Some(&apart),
                     &mut phases,
                 )?;
                 let run_id = r.stored.ok_or_else(|| {
@@ -370,8 +369,7 @@ impl Session<'_> {
                 &ids,
                 settings.threshold,
                 None,
-                &apart,
-                true,
+                Some(&apart),
                 &mut phases,
             )?;
             (run_id, r)
@@ -465,36 +463,28 @@ impl Session<'_> {
         ids: &[String],
         threshold: f64,
     ) -> Result<u64, EngineError> {
-        self.recluster_timed(
-            schema,
-            ids,
-            threshold,
-            None,
-            &[],
-            false,
-            &mut Phases::start(),
-        )
-        .map(|r| r.clusters)
+        self.recluster_timed(schema, ids, threshold, None, None, &mut Phases::start())
+            .map(|r| r.clusters)
     }
 
     /// Clusters as [`Session::recluster`] does; `links`, when given, are the
     /// pairs at or above the threshold as a full run just stored them,
-    /// numbered as `ids` (which are then sorted, once each); `apart`, pairs
-    /// numbered as `ids` that a run found must not be joined
-    /// ([`Settings::apart`]), are kept apart as `not_same` judgements are. With
-    /// `hash_subjects`, hashes the records and canonical ids a run's event
-    /// names.
+    /// numbered as `ids` (which are then sorted, once each). `run` is given
+    /// when a run clusters: the pairs, numbered as `ids`, that it found must
+    /// not be joined ([`Settings::apart`]), which are kept apart as
+    /// `not_same` judgements are; and the records and canonical ids its
+    /// event names are then hashed.
     fn recluster_timed(
         &self,
         schema: &str,
         ids: &[String],
         threshold: f64,
         links: Option<(Vec<ScoredPair>, PairsStored<'_>)>,
-        apart: &[(u32, u32)],
-        hash_subjects: bool,
+        run: Option<&[(u32, u32)]>,
         phases: &mut Phases,
     ) -> Result<Reclustered, EngineError> {
-        let apart: Vec<(&str, &str)> = apart
+        let apart: Vec<(&str, &str)> = run
+            .unwrap_or_default()
             .iter()
             .filter_map(|&(a, b)| {
                 Some((ids.get(a as usize)?.as_str(), ids.get(b as usize)?.as_str()))
@@ -601,7 +591,7 @@ impl Session<'_> {
                 store.release_cache()?;
                 Ok(())
             });
-            let hashes = if hash_subjects {
+            let hashes = if run.is_some() {
                 // The records are sorted once each; so are the clusters'
                 // ids, one a cluster: merged, they need no sort of all.
                 let mut clusters: Vec<&str> = of_root
