@@ -307,10 +307,11 @@ impl Session<'_> {
             .collect();
         drop(scored);
         let links = linked.len() as u64;
+        phases.end("scoring");
         // Pairs a chain of links must not join, found while the features
         // are at hand.
         let apart = settings.apart(&model, &features, &pairs, &vectors, &linked);
-        phases.end("scoring");
+        phases.end("pairs a chain of links must not join");
         let run = ResolutionRun {
             id: 0,
             schema: opts.schema.clone(),
