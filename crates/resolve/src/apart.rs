@@ -29,33 +29,31 @@ impl Settings {
         vectors: &ComparisonVectors,
         linked: &[ScoredPair],
     ) -> Vec<(u32, u32)> {
-        // For each comparison, the level that says "two people", if any.
-        let parting: Vec<Option<u8>> = model
+        // The comparisons that can say "two people", and the level that does.
+        let parting: Vec<(usize, u8)> = model
             .comparisons
             .iter()
-            .map(|c| match c.method {
-                Method::Date { .. } => Some(DATE_GENERATION),
+            .enumerate()
+            .filter_map(|(i, c)| match c.method {
+                Method::Date { .. } => Some((i, DATE_GENERATION)),
                 Method::Identifier | Method::Exact if self.decisive.contains(&c.field) => {
-                    u8::try_from(c.level_count() - 1).ok()
+                    Some((i, u8::try_from(c.level_count() - 1).ok()?))
                 }
                 _ => None,
             })
             .collect();
-        if parting.iter().all(Option::is_none) || linked.is_empty() {
+        if parting.is_empty() || linked.is_empty() {
             return Vec::new();
         }
         let n = u32::try_from(features.len()).unwrap_or(u32::MAX);
         let roots = components(n, linked);
         let root = |r: u32| roots.get(r as usize).copied();
+        // The levels first: they are read in order, the roots at random.
         let inside: Vec<(u32, u32)> = pairs
             .par_iter()
             .zip(vectors.rows())
             .filter(|&(&(a, b), row)| {
-                root(a) == root(b)
-                    && row
-                        .iter()
-                        .zip(&parting)
-                        .any(|(&level, parts)| *parts == Some(level))
+                parting.iter().any(|&(i, l)| row.get(i) == Some(&l)) && root(a) == root(b)
             })
             .map(|(&p, _)| p)
             .collect();
