@@ -182,6 +182,11 @@ pub fn run(a: &LinkArgs<'_>) -> Result<()> {
         &vectors,
         |s| s.probability() >= threshold || by_rule(s),
     )?;
+    // Pairs a chain of links must not join, while the features are at hand.
+    let apart = match a.clusters {
+        Some(_) => settings.apart(&model, &input.features, &cands.pairs, &vectors, &links),
+        None => Vec::new(),
+    };
     drop((vectors, cands));
     write_links(a.out, &links, &input.ids, by_rule)?;
     eprintln!(
@@ -193,7 +198,7 @@ pub fn run(a: &LinkArgs<'_>) -> Result<()> {
 
     if let Some(path) = a.clusters {
         let n32 = u32::try_from(n).context("too many records")?;
-        let roots = cluster(n32, &links, f64::NEG_INFINITY, &[]);
+        let roots = cluster(n32, &links, f64::NEG_INFINITY, &apart);
         let mut w = csv_writer(path)?;
         w.write_record(["id", "cluster_id"])?;
         for (i, root) in roots.iter().enumerate() {

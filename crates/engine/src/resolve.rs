@@ -308,6 +308,10 @@ impl Session<'_> {
         drop(scored);
         let links = linked.len() as u64;
         phases.end("scoring");
+        // Pairs a chain of links must not join, found while the features
+        // are at hand.
+        let apart = settings.apart(&model, &features, &pairs, &vectors, &linked);
+        phases.end("pairs a chain of links must not join");
         let run = ResolutionRun {
             id: 0,
             schema: opts.schema.clone(),
@@ -350,7 +354,7 @@ impl Session<'_> {
                     &ids,
                     settings.threshold,
                     Some((linked, Box::new(stored))),
-                    true,
+                    Some(&apart),
                     &mut phases,
                 )?;
                 let run_id = r.stored.ok_or_else(|| {
@@ -366,7 +370,7 @@ impl Session<'_> {
                 &ids,
                 settings.threshold,
                 None,
-                true,
+                Some(&apart),
                 &mut phases,
             )?;
             (run_id, r)
@@ -460,24 +464,33 @@ impl Session<'_> {
         ids: &[String],
         threshold: f64,
     ) -> Result<u64, EngineError> {
-        self.recluster_timed(schema, ids, threshold, None, false, &mut Phases::start())
+        self.recluster_timed(schema, ids, threshold, None, None, &mut Phases::start())
             .map(|r| r.clusters)
     }
 
     /// Clusters as [`Session::recluster`] does; `links`, when given, are the
     /// pairs at or above the threshold as a full run just stored them,
-    /// numbered as `ids` (which are then sorted, once each). With
-    /// `hash_subjects`, hashes the records and canonical ids a run's event
-    /// names.
+    /// numbered as `ids` (which are then sorted, once each). `run` is given
+    /// when a run clusters: the pairs, numbered as `ids`, that it found must
+    /// not be joined ([`Settings::apart`]), which are kept apart as
+    /// `not_same` judgements are; and the records and canonical ids its
+    /// event names are then hashed.
     fn recluster_timed(
         &self,
         schema: &str,
         ids: &[String],
         threshold: f64,
         links: Option<(Vec<ScoredPair>, PairsStored<'_>)>,
-        hash_subjects: bool,
+        run: Option<&[(u32, u32)]>,
         phases: &mut Phases,
     ) -> Result<Reclustered, EngineError> {
+        let apart: Vec<(&str, &str)> = run
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|&(a, b)| {
+                Some((ids.get(a as usize)?.as_str(), ids.get(b as usize)?.as_str()))
+            })
+            .collect();
         let mut ids: Vec<&str> = ids.iter().map(String::as_str).collect();
         ids.sort_unstable();
         ids.dedup();
@@ -508,18 +521,23 @@ impl Session<'_> {
                 None,
             ),
         };
-        let mut not_same = Vec::new();
+        let mut not_same: Vec<(u32, u32)> =
+            apart.iter().filter_map(|(a, b)| pair_of(a, b)).collect();
         for j in store.judgements(schema, false)? {
             let Some((left, right)) = pair_of(&j.left_id, &j.right_id) else {
                 continue;
             };
             match j.verdict.as_str() {
-                // A person's `same` outranks any score.
-                "same" => edges.push(ScoredPair {
-                    left,
-                    right,
-                    weight: f64::INFINITY,
-                }),
+                // A person's `same` outranks any score, and what a run
+                // found of the pair.
+                "same" => {
+                    not_same.retain(|&p| p != (left, right) && p != (right, left));
+                    edges.push(ScoredPair {
+                        left,
+                        right,
+                        weight: f64::INFINITY,
+                    });
+                }
                 "not_same" => not_same.push((left, right)),
                 _ => {}
             }
@@ -574,7 +592,7 @@ impl Session<'_> {
                 store.release_cache()?;
                 Ok(())
             });
-            let hashes = if hash_subjects {
+            let hashes = if run.is_some() {
                 // The records are sorted once each; so are the clusters'
                 // ids, one a cluster: merged, they need no sort of all.
                 let mut clusters: Vec<&str> = of_root

@@ -7,13 +7,14 @@
 //! namesakes elsewhere must stay apart.
 #![allow(clippy::unwrap_used, clippy::panic)]
 
+mod forms;
 mod support;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
-use clearstone_engine::{Engine, ResolveOptions, SessionRequest};
+use forms::Rng;
 
 const HR_MAPPING: &str = r#"version = 1
 [dataset]
@@ -78,25 +79,6 @@ street = { column = "street" }
 town = { column = "town" }
 postcode = { column = "postcode" }
 "#;
-
-/// A small seeded generator, independent of the demo's.
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        (self.0 >> 33) % n
-    }
-    fn chance(&mut self, p: f64) -> bool {
-        (self.below(1_000_000) as f64) < p * 1_000_000.0
-    }
-    fn pick<'a>(&mut self, from: &[&'a str]) -> &'a str {
-        from[self.below(from.len() as u64) as usize]
-    }
-}
 
 const GIVEN: &[&str] = &[
     "James",
@@ -354,36 +336,6 @@ fn write_sources(dir: &Path, people: usize, seed: u64) -> Written {
     (truth, form_of, forbidden)
 }
 
-fn req() -> SessionRequest {
-    SessionRequest {
-        principal: "eng".into(),
-        purpose: "records".into(),
-        justification: "resolution quality check".into(),
-        ..SessionRequest::default()
-    }
-}
-
-/// Pairs counted: predicted, true, both.
-#[derive(Default, Debug, Clone, Copy)]
-struct Pairs(u64, u64, u64);
-
-impl Pairs {
-    fn f1(self) -> f64 {
-        let (p, r) = (
-            self.2 as f64 / self.0.max(1) as f64,
-            self.2 as f64 / self.1.max(1) as f64,
-        );
-        if p + r == 0.0 {
-            0.0
-        } else {
-            2.0 * p * r / (p + r)
-        }
-    }
-    fn recall(self) -> f64 {
-        self.2 as f64 / self.1.max(1) as f64
-    }
-}
-
 // issue 16: with the shipped settings, records written in forms the demo
 // never writes still find their staff record, and no relative or namesake
 // is merged with a member of staff.
@@ -391,82 +343,17 @@ impl Pairs {
 fn the_shipped_settings_resolve_forms_the_demo_does_not_write() {
     let tmp = tempfile::tempdir().unwrap();
     let (truth, form_of, forbidden) = write_sources(tmp.path(), 600, 16);
-    let e = Engine::init(&tmp.path().join("data"), None).unwrap();
-    support::register(
-        &e,
-        "set-up",
-        &[("eng", &["analyst", "data_engineer"])],
-        &support::purpose("records", &["analyst", "data_engineer"], &["*"]),
-    );
-    let s = e.session(req()).unwrap();
-    for m in ["hr.toml", "contacts.toml"] {
-        let sum = s.ingest(&tmp.path().join(m), &mut |_| {}).unwrap();
-        assert_eq!(sum.quarantined, 0, "{m}: {sum:?}");
-    }
-    s.resolve(&ResolveOptions {
-        schema: "Person".into(),
-        ..ResolveOptions::default()
-    })
-    .unwrap();
-    let clusters: HashMap<String, String> =
-        s.canonical_ids("Person").unwrap().into_iter().collect();
-    // A record resolution left out stands alone.
-    fn cluster<'a>(clusters: &'a HashMap<String, String>, e: &'a str) -> &'a str {
-        clusters.get(e).map_or(e, String::as_str)
-    }
-    let ids: Vec<&String> = truth.keys().collect();
-    let mut overall = Pairs::default();
-    let mut by_form: BTreeMap<&str, Pairs> = BTreeMap::new();
-    for (i, a) in ids.iter().enumerate() {
-        for b in &ids[i + 1..] {
-            let same = truth[*a] == truth[*b];
-            let linked = cluster(&clusters, a) == cluster(&clusters, b);
-            if !same && !linked {
-                continue;
-            }
-            let count = |p: &mut Pairs| {
-                p.0 += u64::from(linked);
-                p.1 += u64::from(same);
-                p.2 += u64::from(same && linked);
-            };
-            count(&mut overall);
-            if let Some(forms) = form_of.get(*a).or_else(|| form_of.get(*b)) {
-                for f in forms {
-                    count(by_form.entry(f).or_default());
-                }
-            }
-        }
-    }
-    let person_cluster: HashMap<&str, &str> = truth
-        .iter()
-        .map(|(e, p)| (p.as_str(), cluster(&clusters, e)))
-        .collect();
-    let merged: Vec<&(String, String)> = forbidden
-        .iter()
-        .filter(|(a, b)| person_cluster[a.as_str()] == person_cluster[b.as_str()])
-        .collect();
-    let mut report = format!("overall F1 {:.4} ({:?})\n", overall.f1(), overall);
-    for (form, p) in &by_form {
-        writeln!(
-            report,
-            "{form:<20} recall {:.3} F1 {:.3} {p:?}",
-            p.recall(),
-            p.f1()
-        )
-        .unwrap();
-    }
-    writeln!(
-        report,
-        "forbidden pairs merged: {} of {}",
-        merged.len(),
-        forbidden.len()
-    )
-    .unwrap();
+    let clusters = forms::resolve(tmp.path(), &["hr.toml", "contacts.toml"]);
+    let t = forms::tally(&truth, &form_of, &forbidden, &clusters);
+    let report = &t.report;
     println!("{report}");
     assert!(forbidden.len() > 20, "{report}");
-    assert!(merged.is_empty(), "{merged:?}\n{report}");
-    assert!(overall.f1() >= 0.95, "{report}");
+    assert!(t.merged.is_empty(), "{:?}\n{report}", t.merged);
+    assert!(t.overall.f1() >= 0.98, "{report}");
     for form in NAME_FORMS.iter().chain(DATE_FORMS) {
-        assert!(by_form[form].recall() >= 0.8, "{form}\n{report}");
+        assert!(t.by_form[form].recall() >= 0.8, "{form}\n{report}");
     }
+    // A double-barrelled surname written with a space reads as a middle
+    // name and a surname; its second part still meets the whole.
+    assert!(t.by_form["hyphen as space"].recall() >= 0.95, "{report}");
 }

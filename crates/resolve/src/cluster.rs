@@ -129,6 +129,17 @@ pub fn cluster(n: u32, pairs: &[ScoredPair], threshold: f64, not_same: &[(u32, u
         .collect()
 }
 
+/// The components of `n` records joined by `pairs`, without cannot-links
+/// and in any order: for each record, a record of its component standing
+/// for it (not the smallest).
+pub fn components(n: u32, pairs: &[ScoredPair]) -> Vec<u32> {
+    let mut comps = Components::new(n);
+    for p in pairs.iter().filter(|p| p.left < n && p.right < n) {
+        comps.union(p.left, p.right);
+    }
+    (0..n).map(|i| comps.find(i)).collect()
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::panic)]

@@ -1,7 +1,8 @@
 //! Comparisons: for one pair of records, which of a small number of ordered
 //! levels a field (or a group of fields) falls in. Level 0 is always the
 //! null level (a value missing on either side), which carries no evidence;
-//! level 1 is the strongest agreement and the last level is "else".
+//! level 1 is the strongest agreement and the last level is "else" (for
+//! dates, "a generation apart", which is firmer than "else").
 
 use crate::error::ResolveError;
 use crate::features::{
@@ -69,6 +70,7 @@ pub const NAME_LEVELS: &[&str] = &[
     "exact",
     "given and family swapped",
     "jaro-winkler >= 0.92",
+    "one part of the other",
     "jaro-winkler >= 0.80",
     "nickname",
     "phonetic",
@@ -95,15 +97,19 @@ const CROSSED: &str = "in the other's given name";
 pub const NAME_EXACT: u8 = 1;
 /// The "else" level of [`NAME_LEVELS`], which is the crossed level of
 /// [`FAMILY_NAME_LEVELS`].
-const NAME_ELSE: u8 = 9;
+const NAME_ELSE: u8 = 10;
 /// The level of an initial against a name or initials it begins: weak
 /// evidence, never that of a full name agreeing.
-const NAME_INITIAL: u8 = 7;
+const NAME_INITIAL: u8 = 8;
 /// Two different initials: weak evidence against, as a one-letter name
 /// says too little for the firm "else" of two full names.
-const NAME_INITIALS_DIFFER: u8 = 8;
+const NAME_INITIALS_DIFFER: u8 = 9;
 /// The level of names within Jaro-Winkler 0.92 of each other.
 const NAME_NEAR: u8 = 3;
+/// The level of a name whose every word is a word of the other, longer
+/// one: one part of a double-barrelled surname ("Jones", "Smith Jones"), or
+/// a first name without the second ("Mary", "Mary Ann").
+const NAME_PART: u8 = 4;
 /// Below this Jaro similarity two names cannot be near (Jaro-Winkler
 /// 0.92), with room for rounding.
 const NEAR_JARO_MIN: f64 = 0.8 - 1e-9;
@@ -116,7 +122,13 @@ pub const DATE_LEVELS: &[&str] = &[
     "within n days",
     "same year",
     "else",
+    "a generation apart",
 ];
+/// The level of [`DATE_LEVELS`] at which two dates cannot be one person's:
+/// birth years [`GENERATION_YEARS`] or more apart.
+pub const DATE_GENERATION: u8 = 8;
+/// Years between birth dates that say "parent and child", not "keyed wrong".
+const GENERATION_YEARS: u16 = 15;
 pub const POSTCODE_LEVELS: &[&str] = &["null", "full", "sector", "district", "area", "else"];
 pub const ADDRESS_LEVELS: &[&str] = &["null", "overlap >= 0.8", "overlap >= 0.5", "else"];
 pub const EXACT_LEVELS: &[&str] = &["null", "exact", "else"];
@@ -502,20 +514,37 @@ fn name_level(f: &Features, x: u32, y: u32) -> u8 {
         0.0
     };
     if jw >= 0.92 {
-        return 3;
+        return NAME_NEAR;
+    }
+    if one_part_of(xt, yt) {
+        return NAME_PART;
     }
     if jw >= 0.80 {
-        return 4;
+        return 5;
     }
     if xv.nicknames.iter().any(|g| yv.nicknames.contains(g)) {
-        return 5;
+        return 6;
     }
     let [xp, xa] = xv.metaphone;
     let [yp, ya] = yv.metaphone;
     if xp != 0 && (xp == yp || xp == ya || (xa != 0 && (xa == yp || xa == ya))) {
-        return 6;
+        return 7;
     }
     NAME_ELSE
+}
+
+/// Whether every word of one folded name is a word of the other, which
+/// has more: a surname written with a space for its hyphen and then split
+/// ("James Okonjo Smith" read as given "James Okonjo", family "Smith"), or
+/// one part of it used alone. Single letters are left to the initial levels.
+fn one_part_of(x: &str, y: &str) -> bool {
+    let (short, long) = if x.len() <= y.len() { (x, y) } else { (y, x) };
+    let long: Vec<&str> = long.split(' ').collect();
+    let short: Vec<&str> = short.split(' ').collect();
+    short.len() < long.len()
+        && short
+            .iter()
+            .all(|w| w.chars().nth(1).is_some() && long.contains(w))
 }
 
 /// Levels of [`DATE_LEVELS`].
@@ -527,7 +556,7 @@ pub fn date_level(x: &DateFeatures, y: &DateFeatures, within_days: i64) -> u8 {
         return match (x.year == y.year, x.month == y.month) {
             (true, true) => 4,
             (true, false) => 6,
-            _ => 7,
+            _ => apart_or_else(x, y),
         };
     }
     if x.days == y.days {
@@ -549,7 +578,21 @@ pub fn date_level(x: &DateFeatures, y: &DateFeatures, within_days: i64) -> u8 {
     if x.year == y.year {
         return 6;
     }
-    7
+    apart_or_else(x, y)
+}
+
+/// "a generation apart" when the birth years are [`GENERATION_YEARS`] or
+/// more apart, else "else". Slips of a digit or of the day and month were
+/// told apart before, and reach neither. The first of January is left at
+/// "else": it is the commonest placeholder, and where an unknown day and
+/// month are filled in, so it says too little to part two records firmly.
+fn apart_or_else(x: &DateFeatures, y: &DateFeatures) -> u8 {
+    let new_year = |d: &DateFeatures| d.month == 1 && d.day == 1;
+    if x.year.abs_diff(y.year) >= GENERATION_YEARS && !new_year(x) && !new_year(y) {
+        DATE_GENERATION
+    } else {
+        7
+    }
 }
 
 /// Whether two different years are one off, or one digit apart (typed
@@ -832,6 +875,16 @@ mod tests {
         assert_eq!(n("J", "K"), "initials differ");
         assert_eq!(n("J R", "Kevin"), "initials differ");
         assert_eq!(n("Mary", "Zebedee"), "else");
+        // issue 16: one part of a double-barrelled surname, however it is
+        // written, and a first name without the second.
+        let f = |x, y| label_full("family", [Some("Ann"), Some(x)], [Some("Ann"), Some(y)]);
+        assert_eq!(f("Jones", "Smith Jones"), "one part of the other");
+        assert_eq!(f("Smith-Jones", "SMITH"), "one part of the other");
+        assert_eq!(f("Smith-Jones", "Smith Jones"), "exact");
+        assert_eq!(f("Okonjo-Smith", "Smith"), "one part of the other");
+        assert_eq!(n("Mary", "Mary-Ann"), "one part of the other");
+        assert_eq!(f("Smith Jones", "Jones Brown"), "else");
+        assert_eq!(n("J", "John James"), "initial");
         assert_eq!(
             label_full(
                 "given",
@@ -897,7 +950,18 @@ mod tests {
         assert_eq!(d("1980-03-04", "1908-03-04"), "one component off");
         assert_eq!(d("1980-03-04", "1989-03-04"), "one component off");
         // The same birthday decades apart: more often a relative than a slip.
-        assert_eq!(d("1980-03-04", "2012-03-04"), "else");
+        assert_eq!(d("1980-03-04", "2012-03-04"), "a generation apart");
+        // issue 16: a parent and a child, to the day or to the month, are
+        // a generation apart; a year off by ten, or less than fifteen
+        // years between, is not.
+        assert_eq!(d("1962-12-04", "1988-06-19"), "a generation apart");
+        assert_eq!(d("1962-12", "1988-06-19"), "a generation apart");
+        assert_eq!(d("1975-06-19", "1988-02-03"), "else");
+        assert_eq!(d("1970-06-19", "1985-02-03"), "a generation apart");
+        assert_eq!(d("1985-03-04", "1958-03-04"), "one component off");
+        assert_eq!(d("1985-03-04", "1985-04-03"), "day and month swapped");
+        // A placeholder's first of January never parts two records firmly.
+        assert_eq!(d("1900-01-01", "1975-06-19"), "else");
         assert_eq!(d("1980-03-04", "1970-03-04"), "one component off");
         assert_eq!(d("1980-01-30", "1980-02-02"), "within n days");
         assert_eq!(d("1980-01-30", "1980-11-02"), "same year");

@@ -2,6 +2,7 @@
 //! comparison features precomputed once per record, explainable and
 //! reversible. Pure: nothing here reads or writes files.
 
+mod apart;
 pub mod block;
 pub mod cluster;
 pub mod compare;

@@ -4,7 +4,7 @@
 
 use rayon::prelude::*;
 
-use crate::compare::{Method, NULL_LEVEL, PLACE_SAME_DWELLING};
+use crate::compare::{DATE_GENERATION, Method, NULL_LEVEL, PLACE_SAME_DWELLING};
 use crate::error::ResolveError;
 use crate::features::Features;
 use crate::model::{ComparisonVectors, Model};
@@ -55,7 +55,7 @@ pub struct Scorer<'m> {
     names: Vec<bool>,
     /// Which comparisons read names or dates: what tells the members of a
     /// household apart.
-    personal: Vec<bool>,
+    personal: Vec<Personal>,
     /// The highest weight of a pair whose only agreeing evidence is names
     /// ([`Scorer::names_alone_at_most`]).
     names_alone_max: Option<f64>,
@@ -71,6 +71,14 @@ struct Household {
     place: usize,
 }
 
+/// What a comparison reads of the person, as opposed to their household.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Personal {
+    Name,
+    Date,
+    Neither,
+}
+
 /// What a household's shared values contributed to a pair so far: the
 /// family name's weight, the place comparison's level and weight, and
 /// whether another name or a date spoke against the pair.
@@ -83,16 +91,23 @@ struct HouseholdParts {
 }
 
 impl HouseholdParts {
-    /// Notes comparison `c`'s part; `personal` when it reads a name or a
-    /// date.
-    fn note(&mut self, h: Option<Household>, c: usize, personal: bool, level: u8, weight: f64) {
+    /// Notes comparison `c`'s part. A name speaks against the pair when
+    /// it weighs against; a date only when it is a generation apart: a
+    /// date keyed wrong (a slip, or one no level explains) is as common in
+    /// one person's records as a family name and a home shared, and must
+    /// not cost them that evidence.
+    fn note(&mut self, h: Option<Household>, c: usize, personal: Personal, level: u8, weight: f64) {
         if let Some(h) = h {
             if c == h.family {
                 self.family = weight;
             } else if c == h.place {
                 self.place_level = level;
                 self.place = weight;
-            } else if personal && weight < 0.0 {
+            } else if match personal {
+                Personal::Name => weight < 0.0,
+                Personal::Date => level == DATE_GENERATION,
+                Personal::Neither => false,
+            } {
                 self.against = true;
             }
         }
@@ -288,7 +303,11 @@ impl<'m> Scorer<'m> {
         let personal = model
             .comparisons
             .iter()
-            .map(|c| matches!(c.method, Method::Name { .. } | Method::Date { .. }))
+            .map(|c| match c.method {
+                Method::Name { .. } => Personal::Name,
+                Method::Date { .. } => Personal::Date,
+                _ => Personal::Neither,
+            })
             .collect();
         Scorer {
             model,
@@ -599,6 +618,59 @@ mod tests {
             .map(|f| Comparison::for_field(schema, f).unwrap())
             .collect();
         Model::new(comparisons, 0.01)
+    }
+
+    // issue 16: at one address, a date of birth a generation apart is
+    // what a parent and child show, and the family name and home count
+    // once; a date keyed wrong beyond any slip the levels know is what one
+    // person's two records show as often, and costs them nothing more.
+    #[test]
+    fn only_a_generation_apart_makes_a_household() {
+        let schema = Schema::new([
+            ("given", FieldKind::GivenName),
+            ("family", FieldKind::FamilyName),
+            ("dob", FieldKind::Date),
+            ("address", FieldKind::Address),
+            ("postcode", FieldKind::Postcode),
+        ]);
+        let comparisons = vec![
+            Comparison::for_field(&schema, "given").unwrap(),
+            Comparison::for_field(&schema, "family").unwrap(),
+            Comparison::for_field(&schema, "dob").unwrap(),
+            Comparison::place(&schema, "place", &["address", "postcode"]).unwrap(),
+        ];
+        // Model::new's start: every agreement for, every "else" against.
+        let model = Model::new(comparisons, 0.01);
+        let record = |id: &str, name: [&str; 2], dob: &str| Record {
+            id: id.into(),
+            fields: [name[0], name[1], dob, "10 Ruskin Avenue", "LS7 9QY"]
+                .map(|v| Some(v.to_owned()))
+                .to_vec(),
+        };
+        let mut records = vec![
+            record("son", ["Ahmet", "Demir"], "1988-09-08"),
+            record("keyed wrong", ["Ahmet", "Demir"], "1986-02-17"),
+            record("father", ["Ahmet", "Demir"], "1962-12-04"),
+        ];
+        // Others, so that the names are not everyone's.
+        for i in 0..40 {
+            let (given, family) = (format!("Given{i}"), format!("Family{i}"));
+            records.push(record(&format!("{i}"), [&given, &family], "1970-05-05"));
+        }
+        let features = Features::compute(&schema, &records).unwrap();
+        let scorer = Scorer::new(&model).household_once(1, 3);
+        let keyed = scorer.explain(&features, 0, 1);
+        let father = scorer.explain(&features, 0, 2);
+        assert_eq!(keyed.terms[2].label, "else", "{keyed:?}");
+        assert_eq!(father.terms[2].label, "a generation apart", "{father:?}");
+        assert!(keyed.terms[3].weight > 0.0 && keyed.terms[1].weight > 0.0);
+        assert_eq!(keyed.household, 0.0, "{keyed:?}");
+        let weaker = father.terms[1].weight + father.terms[1].tf_adjustment;
+        let weaker = weaker.min(father.terms[3].weight);
+        assert!((father.household + weaker).abs() < 1e-9, "{father:?}");
+        for (b, e) in [(1, &keyed), (2, &father)] {
+            assert!((scorer.weight(&features, 0, b) - e.total).abs() < 1e-9);
+        }
     }
 
     /// The slow, obvious scorer: features recomputed from the two records'

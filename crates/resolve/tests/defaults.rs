@@ -190,30 +190,11 @@ fn namesakes_holding_only_a_name_do_not_link() {
 // duplicate, whose date agrees, still links.
 #[test]
 fn a_household_counts_once() {
-    use clearstone_resolve::{Features, candidates};
-    let s = Settings::parse(&generate(&props(PERSON), &[]), "generated.toml").unwrap();
-    let mut records = population(&s);
-    let field = |name: &str| s.schema.index(name).unwrap();
-    let width = s.schema.fields.len();
-    for (id, dob) in [
+    let (s, records, features, model) = ahmet_demirs_at_home(&[
         ("son", "1988-09-08"),
         ("son-again", "1988-09-08"),
         ("father", "1962-12"),
-    ] {
-        let mut fields = vec![None; width];
-        fields[field("given")] = Some("Ahmet".to_owned());
-        fields[field("family")] = Some("Demir".to_owned());
-        fields[field("dob")] = Some(dob.to_owned());
-        fields[field("street")] = Some("10 Ruskin Avenue".to_owned());
-        fields[field("postcode")] = Some("LS7 9QY".to_owned());
-        records.push(clearstone_resolve::Record {
-            id: id.to_owned(),
-            fields,
-        });
-    }
-    let features = Features::compute(&s.schema, &records).unwrap();
-    let pairs = candidates(&features, &s.rules, s.pairs_max).unwrap().pairs;
-    let model = s.train(&features, &pairs).unwrap();
+    ]);
     let scorer = s.scorer(&model);
     let at = |id: &str| records.iter().position(|r| r.id == id).unwrap() as u32;
     let relatives = scorer.explain(&features, at("son"), at("father"));
@@ -235,4 +216,37 @@ fn a_household_counts_once() {
     // The fast path scores as the explanation does.
     let (a, b) = (at("son"), at("father"));
     assert!((scorer.weight(&features, a, b) - relatives.total).abs() < 1e-9);
+}
+
+/// The shipped settings trained on [`population`] and "Ahmet Demir"s of
+/// one address born on the dates given.
+fn ahmet_demirs_at_home(
+    born: &[(&str, &str)],
+) -> (
+    Settings,
+    Vec<clearstone_resolve::Record>,
+    clearstone_resolve::Features,
+    clearstone_resolve::Model,
+) {
+    use clearstone_resolve::{Features, candidates};
+    let s = Settings::parse(&generate(&props(PERSON), &[]), "generated.toml").unwrap();
+    let mut records = population(&s);
+    let field = |name: &str| s.schema.index(name).unwrap();
+    let width = s.schema.fields.len();
+    for (id, dob) in born {
+        let mut fields = vec![None; width];
+        fields[field("given")] = Some("Ahmet".to_owned());
+        fields[field("family")] = Some("Demir".to_owned());
+        fields[field("dob")] = Some((*dob).to_owned());
+        fields[field("street")] = Some("10 Ruskin Avenue".to_owned());
+        fields[field("postcode")] = Some("LS7 9QY".to_owned());
+        records.push(clearstone_resolve::Record {
+            id: (*id).to_owned(),
+            fields,
+        });
+    }
+    let features = Features::compute(&s.schema, &records).unwrap();
+    let pairs = candidates(&features, &s.rules, s.pairs_max).unwrap().pairs;
+    let model = s.train(&features, &pairs).unwrap();
+    (s, records, features, model)
 }
