@@ -539,12 +539,16 @@ fn name_level(f: &Features, x: u32, y: u32) -> u8 {
 /// one part of it used alone. Single letters are left to the initial levels.
 fn one_part_of(x: &str, y: &str) -> bool {
     let (short, long) = if x.len() <= y.len() { (x, y) } else { (y, x) };
-    let long: Vec<&str> = long.split(' ').collect();
-    let short: Vec<&str> = short.split(' ').collect();
-    short.len() < long.len()
+    // Most names compared are one word each, which no word list can hold as
+    // a part: this runs for nearly every pair sampled to estimate u, so it
+    // neither splits nor allocates for them.
+    if !long.contains(' ') {
+        return false;
+    }
+    short.split(' ').count() < long.split(' ').count()
         && short
-            .iter()
-            .all(|w| w.chars().nth(1).is_some() && long.contains(w))
+            .split(' ')
+            .all(|w| w.chars().nth(1).is_some() && long.split(' ').any(|l| l == w))
 }
 
 /// Levels of [`DATE_LEVELS`].
