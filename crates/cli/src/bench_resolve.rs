@@ -356,8 +356,14 @@ pub fn resolve(records: usize, work: Option<&Path>) -> Result<()> {
         summary.links,
         summary.clusters
     );
+    let width = summary
+        .phases
+        .iter()
+        .map(|(p, _)| p.len())
+        .max()
+        .unwrap_or(0);
     for (phase, secs) in &summary.phases {
-        println!("    {phase:<30} {secs:>8.2} s");
+        println!("    {phase:<width$} {secs:>8.2} s");
     }
     println!(
         "  first search after the run (`smith`, {} hits): {:.3} s, {:.3} s CPU",
