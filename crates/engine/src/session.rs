@@ -749,19 +749,27 @@ impl Session<'_> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn an_event_its_own_id_would_tip_over_the_log_is_refused_before_it_is_stored() {
+    fn engine_with_admin() -> (tempfile::TempDir, Engine) {
         let dir = tempfile::tempdir().unwrap();
         let e = Engine::init(&dir.path().join("data"), None).unwrap();
         e.bootstrap_admin("admin").unwrap();
-        let s = e
-            .session(SessionRequest {
-                principal: "admin".into(),
-                purpose: crate::ADMIN_PURPOSE.into(),
-                justification: "testing the log's entry size".into(),
-                ..SessionRequest::default()
-            })
-            .unwrap();
+        (dir, e)
+    }
+
+    fn admin_session(e: &Engine) -> Session<'_> {
+        e.session(SessionRequest {
+            principal: "admin".into(),
+            purpose: crate::ADMIN_PURPOSE.into(),
+            justification: "testing the log's entry size".into(),
+            ..SessionRequest::default()
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn an_event_its_own_id_would_tip_over_the_log_is_refused_before_it_is_stored() {
+        let (dir, e) = engine_with_admin();
+        let s = admin_session(&e);
         // Ids of two digits or more, which an event measured with id 0 leaves out.
         for _ in 0..10 {
             s.record_flagged(Operation::Consult, "warm", &[], None, "ok", &[])
@@ -790,17 +798,8 @@ mod tests {
 
     #[test]
     fn a_long_list_of_subjects_continues_in_further_events_the_log_accepts() {
-        let dir = tempfile::tempdir().unwrap();
-        let e = Engine::init(&dir.path().join("data"), None).unwrap();
-        e.bootstrap_admin("admin").unwrap();
-        let s = e
-            .session(SessionRequest {
-                principal: "admin".into(),
-                purpose: crate::ADMIN_PURPOSE.into(),
-                justification: "testing the log's entry size".into(),
-                ..SessionRequest::default()
-            })
-            .unwrap();
+        let (dir, e) = engine_with_admin();
+        let s = admin_session(&e);
         let ids: Vec<String> = (0..2_500).map(|i| format!("ds:e:{i}")).collect();
         let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
         let first = s
