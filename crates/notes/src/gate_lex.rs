@@ -281,29 +281,6 @@ impl Lex {
         out
     }
 
-    /// The lexicographer files of the first `per_pos` senses in `pos` of
-    /// each of its base forms: what kind of act or thing it names
-    /// ("verb.communication" of "phone", "noun.time" of "occasion").
-    pub(crate) fn classes(&self, pos: wordnet::Pos, per_pos: usize) -> Vec<u8> {
-        let Some(wn) = wordnet::get() else {
-            return Vec::new();
-        };
-        let mut out = Vec::new();
-        for lemma in &self.lemmas {
-            let firsts = wn
-                .senses(lemma)
-                .iter()
-                .filter(|s| wordnet::pos_of(**s) == Some(pos))
-                .take(per_pos);
-            for class in firsts.filter_map(|s| wn.lexname(*s)) {
-                if !out.contains(&class) {
-                    out.push(class);
-                }
-            }
-        }
-        out
-    }
-
     /// Whether one of this word's senses is among `senses`.
     pub(crate) fn is_among(&self, senses: &[SenseId]) -> bool {
         self.senses.iter().any(|s| senses.contains(s))

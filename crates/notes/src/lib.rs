@@ -26,7 +26,6 @@ mod gate_lex;
 mod gate_order;
 mod gate_parties;
 mod gate_phrases;
-mod gate_substitute;
 mod mention;
 mod note;
 mod offsets;

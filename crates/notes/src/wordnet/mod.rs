@@ -20,7 +20,6 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-pub(crate) use data::pos_of;
 pub(crate) use morphy::Pos;
 
 /// Senses kept of each word in each part of speech, most frequent first;
@@ -329,12 +328,6 @@ impl WordNet {
                 .and_then(|s| self.data.synset(*s))
                 .is_some_and(|s| matches!(s.lexname, data::LEX_NOUN_PERSON | data::LEX_NOUN_GROUP))
         })
-    }
-
-    /// The lexicographer file of `sense` ("verb.contact", "noun.time"),
-    /// as `lexnames(5WN)` numbers them.
-    pub(crate) fn lexname(&self, sense: SenseId) -> Option<u8> {
-        self.data.synset(sense).map(|s| s.lexname)
     }
 
     /// The synsets `sense` is a kind of ("motor vehicle" of "car").
