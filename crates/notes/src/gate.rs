@@ -391,6 +391,15 @@ fn quality(toks: &[Token<'_>], at: usize) -> bool {
     !particle && wn.only_quality(&t.low)
 }
 
+/// Whether the word at `at` stands where a verb does and says how things
+/// stand or seem ([`crate::wordnet::WordNet::says_no_act`]).
+fn state(toks: &[Token<'_>], at: usize) -> bool {
+    let Some(wn) = crate::wordnet::get() else {
+        return false;
+    };
+    verb_place(toks, at) && toks.get(at).is_some_and(|t| wn.says_no_act(&t.low))
+}
+
 /// Whether the word at `at` stands where a verb does, an infinitive's
 /// included ("asked the team to review him").
 fn verb_place(toks: &[Token<'_>], at: usize) -> bool {
@@ -691,6 +700,13 @@ pub fn citation_gate(sentence: &str, cited: &[&str]) -> Verdict {
             // A quality no cited word opposes ("messy" of "cluttered",
             // "mostly" of "most of them") says how, not what happened or
             // who: its opposite cited is a flip, caught above.
+        } else if !c.from_negative && state(&toks, c.at) {
+            // A verb of being, having or seeming no cited word opposes
+            // ("includes", "lives", "needed", "showed") says how things
+            // stand, not that anything was done: an invented event is an
+            // act, and the things and people around the verb are held to
+            // the note on their own. Not a negative form: "missed" is
+            // "did not attend", whatever else it may mean.
         } else if !reasons.iter().any(|r| r.ends_with(&format!(": {word}"))) {
             reasons.push(format!("unsupported_word: {word}"));
         }
@@ -964,6 +980,19 @@ mod tests {
                 "Ffion was calm during the appointment, answered questions and cried.",
                 "Ffion was calm during the appointment and answered questions."
             ));
+            // A verb of being, having or seeming says how things stand,
+            // not that anything was done; an act still needs a cited word,
+            // and a verb that is first a noun of time is that time.
+            let plan = "The plan has three parts: school, health and home.";
+            assert!(passes("The plan includes school, health and home.", plan));
+            assert!(!passes(
+                "The plan covers school, health and home and was cancelled.",
+                plan
+            ));
+            assert!(!passes(
+                "Her son visits every weekend.",
+                "Her son visits every evening."
+            ));
             // Nothing is a way of doing a light verb: "arrest" is a kind of
             // "take", but "take her to the dentist" says no arrest.
             assert!(!passes(
@@ -971,6 +1000,10 @@ mod tests {
                 "Ms Ahmed agreed to take Olivia to the dentist at Marsh Lane Clinic."
             ));
         }
+        // "Not yet" is "not": "yet" there opens no clause.
+        let traced = "Kyle Rowe has not yet been traced.";
+        assert!(passes("Kyle Rowe has not been traced.", traced));
+        assert!(!passes("Kyle Rowe has been traced.", traced));
         // Going missing is not missing school.
         assert!(!passes(
             "Amelia missed school.",

@@ -298,6 +298,34 @@ impl WordNet {
             })
     }
 
+    /// Whether `word` is a verb whose first sense says how things stand
+    /// or seem, not an act (`verb.stative`: "include", "live", "need",
+    /// "spend"; `verb.perception`: "show", "appear"), for every base form
+    /// it has as a verb, and no noun of it is first a person, place, thing,
+    /// time or quantity ("weekend" is a verb of staying, but "every
+    /// weekend" names days).
+    pub(crate) fn says_no_act(&self, word: &str) -> bool {
+        let first = |base: &str, pos: Pos| {
+            self.senses(base)
+                .iter()
+                .find(|s| data::pos_of(**s) == Some(pos))
+                .and_then(|s| self.data.synset(*s))
+                .map(|s| s.lexname)
+        };
+        let verbs = self.morphy(word, Pos::Verb);
+        !verbs.is_empty()
+            && verbs.iter().all(|b| {
+                matches!(
+                    first(b, Pos::Verb),
+                    Some(data::LEX_VERB_STATIVE | data::LEX_VERB_PERCEPTION)
+                )
+            })
+            && self
+                .morphy(word, Pos::Noun)
+                .iter()
+                .all(|b| !first(b, Pos::Noun).is_some_and(data::names_entity))
+    }
+
     /// Whether `word` (any form) can be a verb ("booked", "visit").
     pub(crate) fn can_be_verb(&self, word: &str) -> bool {
         !self.morphy(word, Pos::Verb).is_empty()

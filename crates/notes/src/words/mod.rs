@@ -399,8 +399,13 @@ pub(crate) fn content(text: &str) -> Vec<Content> {
             continue;
         }
         let low = lower(t.text);
-        // "no longer needs": "longer" passes the negation on.
+        // "no longer needs": "longer" passes the negation on; so does
+        // "yet" after a negator ("has not yet been traced"), where it is
+        // no conjunction opening a clause.
         if low == "longer" && at > 0 && toks.get(at - 1).is_some_and(|p| p.low == "no") {
+            continue;
+        }
+        if low == "yet" && at > 0 && toks.get(at - 1).is_some_and(|p| is_negator(&p.low)) {
             continue;
         }
         // "Instead of her mother", "in place of one-to-one", "rather than
