@@ -829,6 +829,10 @@ mod tests {
             refused
         ));
         assert!(!passes("Mr Doyle let me see the bedrooms.", refused));
+        // It negates letting, not the people let in.
+        let door = "Mr Okafor refused to let the team in, so they spoke to him at the door.";
+        assert!(passes("The team spoke to Mr Okafor at the door.", door));
+        assert!(!passes("Mr Okafor let the team in.", door));
         assert!(passes(
             "He will be arrested unless he leaves.",
             "He will be arrested if he does not leave."

@@ -79,7 +79,10 @@ const WITHOUT_WORDNET: &[(&str, &str, f64)] = &[
     ("second.jsonl", "swapped_roles", 0.39),
     ("third.jsonl", "faithful", 0.75),
     ("third.jsonl", "swapped_roles", 0.20),
-    ("fourth.jsonl", "swapped_roles", 0.20),
+    // 0.20 until "let" stopped passing its negation to the people let in:
+    // "the team refused to let Mr Okafor in" was refused for "Mr Okafor"
+    // said without the negation, not for who refused.
+    ("fourth.jsonl", "swapped_roles", 0.13),
     ("fourth.jsonl", "faithful", 0.64),
     ("fifth.jsonl", "faithful", 0.69),
     ("fifth.jsonl", "swapped_roles", 0.20),
@@ -198,9 +201,10 @@ fn the_gate_on_a_third_set_in_other_registers() {
 /// WordNet ("raised" of "increased"); 80.8% with "instead of" and
 /// "rather than" negating what they set aside; 81.7% with "let her know"
 /// read as telling; 85.0% with eight WordNet senses a word, qualities read
-/// as claiming nothing, and verbs that are ways of doing a cited one.
+/// as claiming nothing, and verbs that are ways of doing a cited one;
+/// 86.7% with "let" negating letting, not the people let in.
 const FOURTH_FLOORS: &[(&str, f64)] = &[
-    ("faithful", 0.85),
+    ("faithful", 0.86),
     ("changed_number", 0.95),
     ("changed_date", 0.95),
     ("moved_place", 0.95),

@@ -458,9 +458,14 @@ pub(crate) fn content(text: &str) -> Vec<Content> {
         reach = reach.saturating_sub(1);
         // What an implicative governs is its infinitive ("refused to
         // go", "not allowed me to see", "did not let me see"), not a
-        // phrase after it ("did not agree with the school's view").
-        let governs =
-            word == "let" || (1..=2).any(|k| toks.get(at + k).is_some_and(|n| n.low == "to"));
+        // phrase after it ("did not agree with the school's view"), nor
+        // the people "let" is said of ("refused to let the team in": the
+        // team is not negated, letting them in is).
+        let let_object = toks.get(at + 1).is_some_and(|n| {
+            matches!(&*n.low, "me" | "him" | "her" | "us" | "them" | "you" | "it")
+        });
+        let governs = (word == "let" && let_object)
+            || (1..=2).any(|k| toks.get(at + k).is_some_and(|n| n.low == "to"));
         if negated && IMPLICATIVE.contains(&word.as_str()) && governs {
             reach = NEGATION_REACH;
         }
