@@ -346,6 +346,31 @@ impl<'a> Source<'a> {
     }
 }
 
+/// Whether the content word after `c` in the sentence, what a negated act
+/// is done to, is negated in the cited text; for a refusal ("refused the
+/// sessions"), cited in a clause that negates something is enough ("would
+/// not go to the sessions").
+fn object_negated(said: &[words::Content], c: &words::Content, source: &Source<'_>) -> bool {
+    let Some(next) = said
+        .iter()
+        .skip_while(|o| o.at != c.at)
+        .nth(1)
+        .filter(|o| o.at <= c.at + OBJECT_GAP_MAX)
+    else {
+        return false;
+    };
+    source.has(&next.word, Some(true))
+        || (c.from_negative
+            && source
+                .in_negated_clause
+                .iter()
+                .any(|w| *w == next.word || shared_stem(w, &next.word)))
+}
+
+/// Tokens at most from a negated word to its object ("refused the
+/// mentoring sessions", "wouldn't eat her breakfast").
+const OBJECT_GAP_MAX: usize = 3;
+
 /// Tokens between "let" and the "know" it governs, at most ("let Mrs
 /// Pearson's daughter know").
 const LET_KNOW_GAP_MAX: usize = 4;
@@ -610,7 +635,13 @@ pub fn citation_gate(sentence: &str, cited: &[&str]) -> Verdict {
         // A word a cited negative form negates ("admit" of "denied"), said
         // without "not", is a flip, whatever sense it shares with another
         // cited word ("admit" and "accept" share one).
-        if !c.negated && source.denies(&c.word) {
+        // Not when the sentence says that negative form itself ("admitted
+        // X but denied Y" of "accepted X but denied Y"): the cited denial
+        // is said, and the word stands for another cited word.
+        let denies_too = words_said
+            .iter()
+            .any(|o| o.from_negative && o.negated && o.word == c.word);
+        if !c.negated && source.denies(&c.word) && !denies_too {
             reasons.push(format!("negation_flipped: {}", c.word));
             continue;
         }
@@ -655,6 +686,17 @@ pub fn citation_gate(sentence: &str, cited: &[&str]) -> Verdict {
         if c.clause_negated && source.in_negated_clause(&c.word, &lex) {
             continue;
         }
+        // "Refused the sessions" of "would not go to the sessions", and
+        // "would not eat breakfast" of "refused her breakfast": a refusal
+        // or a "not" negates the act and what it is done to alike, so a
+        // negated word whose object the cited text negates says that
+        // negation in other words.
+        if c.negated
+            && (c.from_negative || verb_place(&toks, c.at))
+            && object_negated(&words_said, c, &source)
+        {
+            continue;
+        }
         // "did not agree" of "disagreed": an antonym cited with the other
         // polarity says the same; with the same polarity, the opposite.
         // An antonym the sentence says itself is its own word, not this
@@ -672,7 +714,18 @@ pub fn citation_gate(sentence: &str, cited: &[&str]) -> Verdict {
             reasons.push(format!("negation_flipped: {}", c.word));
             continue;
         }
-        let opposite = source.has(&c.word, None) || source.agrees(&lex, None);
+        // A light verb is not opposed by another: through their many senses
+        // they meet one another ("give" and "make" a statement).
+        let light = LIGHT_VERBS.contains(&c.word.as_str()) || lex.is_one_of(LIGHT_VERBS);
+        let opposite = source.has(&c.word, None)
+            || if light {
+                source
+                    .lex()
+                    .iter()
+                    .any(|o| !o.lex.is_one_of(LIGHT_VERBS) && o.lex.agrees(&lex))
+            } else {
+                source.agrees(&lex, None)
+            };
         // Said more broadly, and not said with the other polarity.
         if !opposite && source.generalises(&lex, Some(c.negated)) {
             continue;
@@ -691,9 +744,9 @@ pub fn citation_gate(sentence: &str, cited: &[&str]) -> Verdict {
             Some(base) if base.starts_with(c.word.as_str()) => base,
             _ => c.word.as_str(),
         };
-        if opposite || source.generalises(&lex, None) {
+        if opposite || (!light && source.generalises(&lex, None)) {
             reasons.push(format!("negation_flipped: {word}"));
-        } else if LIGHT_VERBS.contains(&c.word.as_str()) || lex.is_one_of(LIGHT_VERBS) {
+        } else if light {
             // "A visit was made" says no more than "visit": the light verb's
             // meaning is its object's, which is checked on its own.
         } else if quality(&toks, c.at) {
@@ -1002,6 +1055,29 @@ mod tests {
             assert!(!passes(
                 "Ms Ahmed was arrested at Marsh Lane Clinic.",
                 "Ms Ahmed agreed to take Olivia to the dentist at Marsh Lane Clinic."
+            ));
+        }
+        // A refusal or a "not" negates the act and what it is done to
+        // alike ("could not afford the fare" of "had no fare"); a light
+        // verb is not opposed by another light verb.
+        if crate::wordnet::get().is_some() {
+            let fare = "Mr Hale said he had no bus fare.";
+            assert!(passes(
+                "Mr Hale said he could not afford the bus fare.",
+                fare
+            ));
+            assert!(!passes("Mr Hale said he could afford the bus fare.", fare));
+            assert!(passes(
+                "Kai refused the mentoring sessions.",
+                "Kai said he would not go to the mentoring sessions."
+            ));
+            assert!(passes(
+                "Sophie would not give a statement.",
+                "Sophie declined to make a statement."
+            ));
+            assert!(!passes(
+                "Maisie did not go to her mother.",
+                "Maisie ran to her mother."
             ));
         }
         // "Not yet" is "not": "yet" there opens no clause.

@@ -202,9 +202,11 @@ fn the_gate_on_a_third_set_in_other_registers() {
 /// "rather than" negating what they set aside; 81.7% with "let her know"
 /// read as telling; 85.0% with eight WordNet senses a word, qualities read
 /// as claiming nothing, and verbs that are ways of doing a cited one;
-/// 86.7% with "let" negating letting, not the people let in.
+/// 86.7% with "let" negating letting, not the people let in; 88.3% with
+/// a refusal supported by what it refuses and a sentence's own denial
+/// standing for the cited one.
 const FOURTH_FLOORS: &[(&str, f64)] = &[
-    ("faithful", 0.86),
+    ("faithful", 0.88),
     ("changed_number", 0.95),
     ("changed_date", 0.95),
     ("moved_place", 0.95),
@@ -276,9 +278,10 @@ fn the_gate_on_a_fifth_set_in_other_registers() {
 /// with the other five since the seventh set was written: faithful 60.8%
 /// with eight WordNet senses a word, qualities read as claiming nothing,
 /// and verbs that are ways of doing a cited one; every fault as before;
-/// 64.2% with verbs of being, having or seeming read as claiming nothing.
+/// 64.2% with verbs of being, having or seeming read as claiming nothing;
+/// 65.8% with a negated act supported by its object cited negated.
 const SIXTH_FLOORS: &[(&str, f64)] = &[
-    ("faithful", 0.64),
+    ("faithful", 0.65),
     ("changed_number", 0.95),
     ("changed_date", 0.95),
     ("moved_place", 0.93),
@@ -353,9 +356,11 @@ fn evaluate(file: &str, floors: &[(&str, f64)], least: usize) {
 /// word, qualities, verbs that are ways of doing a cited one): faithful
 /// 69.4% (55.1% without), every fault as before. Tuned on with the other
 /// six since the eighth set was written: 72.1% with verbs of being,
-/// having or seeming read as claiming nothing and "not yet" read as "not".
+/// having or seeming read as claiming nothing and "not yet" read as "not";
+/// 73.5% with a negated act supported by its object cited negated and a
+/// light verb not opposed by another.
 const SEVENTH_FLOORS: &[(&str, f64)] = &[
-    ("faithful", 0.72),
+    ("faithful", 0.73),
     ("changed_number", 0.95),
     ("changed_date", 0.95),
     ("moved_place", 0.95),
