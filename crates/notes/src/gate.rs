@@ -1080,6 +1080,16 @@ mod tests {
                 "Maisie ran to her mother."
             ));
         }
+        // "No" as an answer negates nothing after it.
+        let asked = "I asked Mum whether anyone else lives there and she said no.";
+        assert!(passes(
+            "Mum said no when I asked whether anyone else lives there.",
+            asked
+        ));
+        assert!(!passes(
+            "I did not ask Mum whether anyone else lives there.",
+            asked
+        ));
         // "Not yet" is "not": "yet" there opens no clause.
         let traced = "Kyle Rowe has not yet been traced.";
         assert!(passes("Kyle Rowe has not been traced.", traced));

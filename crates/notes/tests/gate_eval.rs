@@ -120,9 +120,10 @@ fn field<'a>(line: &'a serde_json::Value, key: &str) -> &'a str {
 /// WordNet makes ways of doing one thing or groups together ("warned" of
 /// "told"); to 80.0% by eight WordNet senses a word, qualities read as
 /// claiming nothing, and verbs that are ways of doing a cited one; to
-/// 81.8% by verbs of being, having or seeming read as claiming nothing.
+/// 81.8% by verbs of being, having or seeming read as claiming nothing;
+/// 82.4% by "no" as an answer ("said no when I asked") negating nothing.
 const SECOND_FLOORS: &[(&str, f64)] = &[
-    ("faithful", 0.81),
+    ("faithful", 0.82),
     ("changed_number", 0.95),
     ("changed_date", 0.95),
     ("moved_place", 0.95),

@@ -356,6 +356,13 @@ fn is_future(toks: &[Token<'_>], at: usize) -> bool {
             .is_some_and(|v| !v.is_capitalised() && !is_stopword(&v.low) && !v.is_number())
 }
 
+/// Words that, right after "no", show it is an answer ("said no when I
+/// asked"), not a determiner ("no concerns").
+const ANSWER_FOLLOWERS: &[&str] = &[
+    "when", "if", "because", "but", "and", "or", "so", "as", "although", "though", "while",
+    "since", "until", "then",
+];
+
 /// How many content words a negator reaches: the one it governs ("did not
 /// attend", "no concerns"), not the rest of the clause, whose words keep
 /// their own polarity ("no concerns about the home").
@@ -424,6 +431,17 @@ pub(crate) fn content(text: &str) -> Vec<Content> {
             if in_place_of {
                 skip = 1;
             }
+            continue;
+        }
+        // "She said no when I asked": "no" as an answer ends its clause
+        // and negates nothing after it.
+        let answer = low == "no"
+            && toks.get(at + 1).is_none_or(|n| {
+                text.get(t.end..n.start)
+                    .is_some_and(|gap| gap.contains([',', ';', ':', '.']))
+                    || ANSWER_FOLLOWERS.contains(&&*n.low)
+            });
+        if answer {
             continue;
         }
         if is_negator(&low) {
