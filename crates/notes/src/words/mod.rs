@@ -322,9 +322,11 @@ pub(crate) fn canonical(lemma: &str) -> &str {
 
 /// The word a negative form negates ("miss" gives "attend").
 pub(crate) fn negative_form(lemma: &str) -> Option<&'static str> {
+    // The light lemma cuts a final "e" with "-ing" and "-ed" ("refusing"
+    // is "refus"), which the table's base forms keep.
     NEGATIVE_FORMS
         .iter()
-        .find(|(w, _)| *w == lemma)
+        .find(|(w, _)| *w == lemma || w.strip_suffix('e') == Some(lemma))
         .map(|(_, p)| *p)
 }
 
@@ -510,6 +512,22 @@ mod tests {
         assert_eq!(lemma("said"), "say");
         assert_eq!(lemma("worries"), "worry");
         assert_eq!(canonical(&lemma("mum's")), "mother");
+    }
+
+    #[test]
+    fn a_negative_form_is_read_in_any_of_its_forms() {
+        for text in [
+            "He refused to go",
+            "He is refusing to go",
+            "He refuses to go",
+        ] {
+            let c = content(text);
+            assert!(
+                c.iter()
+                    .any(|c| c.word == "agree" && c.negated && c.from_negative),
+                "{text}: {c:?}"
+            );
+        }
     }
 
     #[test]
