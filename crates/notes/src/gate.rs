@@ -417,12 +417,30 @@ fn quality(toks: &[Token<'_>], at: usize) -> bool {
 }
 
 /// Whether the word at `at` stands where a verb does and says how things
-/// stand or seem ([`crate::wordnet::WordNet::says_no_act`]).
+/// stand or seem ([`crate::wordnet::WordNet::says_no_act`]). Not a verb
+/// of state done to an act ("postponing the visit", "quit his job",
+/// "ended the placement"): that changes the act, as the act's own verb
+/// would.
 fn state(toks: &[Token<'_>], at: usize) -> bool {
     let Some(wn) = crate::wordnet::get() else {
         return false;
     };
-    verb_place(toks, at) && toks.get(at).is_some_and(|t| wn.says_no_act(&t.low))
+    let Some(stative) = toks
+        .get(at)
+        .filter(|_| verb_place(toks, at))
+        .and_then(|t| wn.says_no_act(&t.low))
+    else {
+        return false;
+    };
+    // Its object: the next word past any determiners, not a phrase after
+    // a preposition ("attended on time").
+    let on_act = toks
+        .iter()
+        .skip(at + 1)
+        .take(OBJECT_GAP_MAX)
+        .find(|t| !crate::gate_clauses::DETERMINERS.contains(&&*t.low))
+        .is_some_and(|o| wn.names_act(&o.low));
+    !(stative && on_act)
 }
 
 /// Whether the word at `at` stands where a verb does, an infinitive's
@@ -1050,6 +1068,8 @@ mod tests {
                 "Her son visits every weekend.",
                 "Her son visits every evening."
             ));
+            // A verb of state done to an act changes the act.
+            assert!(!passes("Mum postponed the visit.", "Mum made the visit."));
             // Nothing is a way of doing a light verb: "arrest" is a kind of
             // "take", but "take her to the dentist" says no arrest.
             assert!(!passes(

@@ -90,7 +90,7 @@ const WITHOUT_WORDNET: &[(&str, &str, f64)] = &[
     ("sixth.jsonl", "swapped_roles", 0.13),
     ("seventh.jsonl", "faithful", 0.55),
     ("seventh.jsonl", "swapped_roles", 0.42),
-    ("eighth.jsonl", "faithful", 0.38),
+    ("eighth.jsonl", "faithful", 0.40),
 ];
 
 fn field<'a>(line: &'a serde_json::Value, key: &str) -> &'a str {
@@ -280,7 +280,9 @@ fn the_gate_on_a_fifth_set_in_other_registers() {
 /// with eight WordNet senses a word, qualities read as claiming nothing,
 /// and verbs that are ways of doing a cited one; every fault as before;
 /// 64.2% with verbs of being, having or seeming read as claiming nothing;
-/// 65.8% with a negated act supported by its object cited negated.
+/// 65.8% with a negated act supported by its object cited negated; 65.0%
+/// once a verb of state done to an act needs a cited word ("was spent
+/// playing" is refused with "postponed the visit").
 const SIXTH_FLOORS: &[(&str, f64)] = &[
     ("faithful", 0.65),
     ("changed_number", 0.95),
@@ -385,9 +387,12 @@ fn the_gate_on_a_seventh_set_in_other_registers() {
 /// before the gate was changed beside it, and read only before and after a
 /// round tuned on the first seven. Before: faithful 51.7% with WordNet
 /// (38.1% without), a moved place 94.1%, a flipped negation 92.3%,
-/// swapped roles 40.0%, every other fault 100%.
+/// swapped roles 40.0%, every other fault 100%. After the round tuned on
+/// the first seven (verbs of being, having or seeming; a negation said of
+/// an act or of its object; "not yet", "no" as an answer, "let",
+/// "refusing"): faithful 55.8% (40.1% without), every fault as before.
 const EIGHTH_FLOORS: &[(&str, f64)] = &[
-    ("faithful", 0.51),
+    ("faithful", 0.55),
     ("changed_number", 0.95),
     ("changed_date", 0.95),
     ("moved_place", 0.94),
