@@ -368,7 +368,7 @@ fn object_negated(said: &[words::Content], c: &words::Content, source: &Source<'
 }
 
 /// Tokens at most from a negated word to its object ("refused the
-/// mentoring sessions", "wouldn't eat her breakfast").
+/// mentoring sessions", "could not afford the bus fare").
 const OBJECT_GAP_MAX: usize = 3;
 
 /// Tokens between "let" and the "know" it governs, at most ("let Mrs
@@ -705,7 +705,7 @@ pub fn citation_gate(sentence: &str, cited: &[&str]) -> Verdict {
             continue;
         }
         // "Refused the sessions" of "would not go to the sessions", and
-        // "would not eat breakfast" of "refused her breakfast": a refusal
+        // "could not afford the bus fare" of "had no bus fare": a refusal
         // or a "not" negates the act and what it is done to alike, so a
         // negated word whose object the cited text negates says that
         // negation in other words.

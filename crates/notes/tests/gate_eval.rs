@@ -362,7 +362,7 @@ fn evaluate(file: &str, floors: &[(&str, f64)], least: usize) {
 /// having or seeming read as claiming nothing and "not yet" read as "not";
 /// 73.5% with a negated act supported by its object cited negated and a
 /// light verb not opposed by another; 74.1% with "refusing" read as the
-/// refusal it is.
+/// refusal it is. A flipped negation 100% since "not yet" is "not".
 const SEVENTH_FLOORS: &[(&str, f64)] = &[
     ("faithful", 0.74),
     ("changed_number", 0.95),
@@ -370,7 +370,7 @@ const SEVENTH_FLOORS: &[(&str, f64)] = &[
     ("moved_place", 0.95),
     ("wrong_person", 0.95),
     ("invented_event", 0.95),
-    ("flipped_negation", 0.94),
+    ("flipped_negation", 0.95),
     ("swapped_roles", 0.64),
 ];
 

@@ -23,11 +23,11 @@ const LINE_MAX: u64 = 64 * 1024;
 /// Lexicographer files that name people: `noun.person`, and `noun.group`
 /// (a family, a school, a council), as `lexnames(5WN)` numbers them.
 pub(crate) const LEX_NOUN_GROUP: u8 = 14;
+pub(crate) const LEX_NOUN_PERSON: u8 = 18;
 
 /// Lexicographer files of nouns that name acts and events.
 pub(crate) const LEX_NOUN_ACT: u8 = 4;
 pub(crate) const LEX_NOUN_EVENT: u8 = 11;
-pub(crate) const LEX_NOUN_PERSON: u8 = 18;
 
 /// Lexicographer files of verbs that say how things stand or seem, not
 /// that anything was done: `verb.perception` ("show", "appear") and
