@@ -603,7 +603,10 @@ pub fn citation_gate(sentence: &str, cited: &[&str]) -> Verdict {
         reasons.push("wrong_person: she".to_string());
     }
     let mut swapped = crate::gate_order::swapped(sentence, cited);
-    for first in crate::gate_clauses::swapped(sentence, cited) {
+    for first in crate::gate_clauses::swapped(sentence, cited)
+        .into_iter()
+        .chain(crate::gate_sexes::swapped(sentence, cited))
+    {
         if !swapped.contains(&first) {
             swapped.push(first);
         }

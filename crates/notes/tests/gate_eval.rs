@@ -122,6 +122,8 @@ fn field<'a>(line: &'a serde_json::Value, key: &str) -> &'a str {
 /// claiming nothing, and verbs that are ways of doing a cited one; to
 /// 81.8% by verbs of being, having or seeming read as claiming nothing;
 /// 82.4% by "no" as an answer ("said no when I asked") negating nothing.
+/// Swapped roles 82.6% with the sexes of a verb's doer and of the one it
+/// is done to compared ("she picks him up" of "he picks her up").
 const SECOND_FLOORS: &[(&str, f64)] = &[
     ("faithful", 0.82),
     ("changed_number", 0.95),
@@ -130,7 +132,7 @@ const SECOND_FLOORS: &[(&str, f64)] = &[
     ("wrong_person", 0.95),
     ("invented_event", 0.95),
     ("flipped_negation", 0.95),
-    ("swapped_roles", 0.78),
+    ("swapped_roles", 0.82),
 ];
 
 #[test]
@@ -248,7 +250,8 @@ fn the_gate_on_a_fourth_set_in_other_registers() {
 /// 87.8% with verbs of being, having or seeming read as claiming nothing,
 /// which let one swap of roles through (53.3%): "the risk his former
 /// partner poses to him" of "the risk to his former partner" was refused
-/// only for "poses", not for who is at risk.
+/// only for "poses", not for who is at risk; 60.0% again with the sexes
+/// of a verb's doer and of the one it is done to compared.
 const FIFTH_FLOORS: &[(&str, f64)] = &[
     ("faithful", 0.87),
     ("changed_number", 0.95),
@@ -257,7 +260,7 @@ const FIFTH_FLOORS: &[(&str, f64)] = &[
     ("wrong_person", 0.95),
     ("invented_event", 0.95),
     ("flipped_negation", 0.95),
-    ("swapped_roles", 0.53),
+    ("swapped_roles", 0.60),
 ];
 
 #[test]
@@ -282,7 +285,9 @@ fn the_gate_on_a_fifth_set_in_other_registers() {
 /// 64.2% with verbs of being, having or seeming read as claiming nothing;
 /// 65.8% with a negated act supported by its object cited negated; 65.0%
 /// once a verb of state done to an act needs a cited word ("was spent
-/// playing" is refused with "postponed the visit").
+/// playing" is refused with "postponed the visit"). Swapped roles 66.7%
+/// with the sexes of a verb's doer and of the one it is done to compared
+/// ("she gave him vodka" of "he gave her vodka").
 const SIXTH_FLOORS: &[(&str, f64)] = &[
     ("faithful", 0.65),
     ("changed_number", 0.95),
@@ -291,7 +296,7 @@ const SIXTH_FLOORS: &[(&str, f64)] = &[
     ("wrong_person", 0.88),
     ("invented_event", 0.95),
     ("flipped_negation", 0.88),
-    ("swapped_roles", 0.40),
+    ("swapped_roles", 0.66),
 ];
 
 #[test]
