@@ -90,7 +90,8 @@ fn doer(toks: &[Token<'_>], at: usize) -> Option<(Sex, usize)> {
     person(toks, at)
 }
 
-/// A title and its name, or a role word, possibly after a possessive.
+/// A title and its name, or a role word after a possessive or standing
+/// as a name.
 fn person(toks: &[Token<'_>], at: usize) -> Option<(Sex, usize)> {
     let t = toks.get(at)?;
     let titled = |sex: Sex| {
@@ -104,7 +105,13 @@ fn person(toks: &[Token<'_>], at: usize) -> Option<(Sex, usize)> {
         "his" | "her" | "their" | "my" | "the" => return role(toks, at + 1),
         _ => {}
     }
-    role(toks, at)
+    // A role word alone is a name ("Mum said"); after a determiner it is
+    // read above. Other words are not looked up at all.
+    if t.is_capitalised() {
+        role(toks, at)
+    } else {
+        None
+    }
 }
 
 fn role(toks: &[Token<'_>], at: usize) -> Option<(Sex, usize)> {
@@ -160,7 +167,7 @@ fn verb_after(
         }
         // Only a verb is an act ("is anxious", "has had treatment" say
         // none); after a form of "be" it is passive but for "-ing".
-        if !crate::wordnet::get().is_some_and(|wn| wn.can_be_verb(&t.low)) {
+        if crate::wordnet::get().is_none() || !crate::gate_phrases::can_be_verb(&t.low) {
             return None;
         }
         return Some((j, passive && !t.low.ends_with("ing")));
@@ -214,9 +221,14 @@ fn done_to(text: &str, toks: &[Token<'_>], verb: usize) -> Option<(Sex, bool)> {
 /// The verbs of the sentence whose doer and the one it is done to are, by
 /// sex, the other way round from every cited text that says that verb.
 pub(crate) fn swapped(sentence: &str, cited: &[&str]) -> Vec<String> {
+    let mine = acts(sentence);
+    if mine.iter().all(|(_, _, r)| *r == Role::Both) {
+        // Nothing to compare: the cited text is not read.
+        return Vec::new();
+    }
     let said: Vec<(String, Sex, Role)> = cited.iter().flat_map(|c| acts(c)).collect();
     let mut out: Vec<String> = Vec::new();
-    for (verb, sex, role) in acts(sentence) {
+    for (verb, sex, role) in mine {
         let other = match role {
             Role::Doer => Role::DoneTo,
             Role::DoneTo => Role::Doer,

@@ -395,7 +395,9 @@ fn the_gate_on_a_seventh_set_in_other_registers() {
 /// swapped roles 40.0%, every other fault 100%. After the round tuned on
 /// the first seven (verbs of being, having or seeming; a negation said of
 /// an act or of its object; "not yet", "no" as an answer, "let",
-/// "refusing"): faithful 55.8% (40.1% without), every fault as before.
+/// "refusing"; the sexes of a verb's doer and of the one it is done to):
+/// faithful 55.1% (40.1% without), swapped roles 53.3%, every other fault
+/// as before.
 const EIGHTH_FLOORS: &[(&str, f64)] = &[
     ("faithful", 0.55),
     ("changed_number", 0.95),
@@ -404,7 +406,7 @@ const EIGHTH_FLOORS: &[(&str, f64)] = &[
     ("wrong_person", 0.95),
     ("invented_event", 0.95),
     ("flipped_negation", 0.92),
-    ("swapped_roles", 0.40),
+    ("swapped_roles", 0.53),
 ];
 
 #[test]
