@@ -139,11 +139,7 @@ fn verb_after(
     for j in end + 1..=end + TO_VERB_MAX {
         let t = toks.get(j)?;
         let closes = apposition && j == end + 1 && gap_has_comma(text, toks, end, j);
-        if !closes
-            && text
-                .get(last..t.start)
-                .is_some_and(|gap| gap.contains([',', ';', ':', '.', '(', ')']))
-        {
+        if !closes && clause_ends(text, last, t.start) {
             return None;
         }
         last = t.end;
@@ -175,6 +171,12 @@ fn verb_after(
     None
 }
 
+/// Whether punctuation between byte offsets `from` and `to` ends a clause.
+fn clause_ends(text: &str, from: usize, to: usize) -> bool {
+    text.get(from..to)
+        .is_some_and(|gap| gap.contains([',', ';', ':', '.', '(', ')']))
+}
+
 /// Whether a comma stands between tokens `a` and `b`.
 fn gap_has_comma(text: &str, toks: &[Token<'_>], a: usize, b: usize) -> bool {
     match (toks.get(a), toks.get(b)) {
@@ -191,10 +193,7 @@ fn done_to(text: &str, toks: &[Token<'_>], verb: usize) -> Option<(Sex, bool)> {
     let mut last = toks.get(verb)?.end;
     for j in verb + 1..=verb + TO_OBJECT_MAX {
         let t = toks.get(j)?;
-        if text
-            .get(last..t.start)
-            .is_some_and(|gap| gap.contains([',', ';', ':', '.', '(', ')']))
-        {
+        if clause_ends(text, last, t.start) {
             return None;
         }
         last = t.end;
