@@ -346,6 +346,31 @@ impl<'a> Source<'a> {
     }
 }
 
+/// Whether the content word after `c` in the sentence, what a negated act
+/// is done to, is negated in the cited text; for a refusal ("refused the
+/// sessions"), cited in a clause that negates something is enough ("would
+/// not go to the sessions").
+fn object_negated(said: &[words::Content], c: &words::Content, source: &Source<'_>) -> bool {
+    let Some(next) = said
+        .iter()
+        .skip_while(|o| o.at != c.at)
+        .nth(1)
+        .filter(|o| o.at <= c.at + OBJECT_GAP_MAX)
+    else {
+        return false;
+    };
+    source.has(&next.word, Some(true))
+        || (c.from_negative
+            && source
+                .in_negated_clause
+                .iter()
+                .any(|w| *w == next.word || shared_stem(w, &next.word)))
+}
+
+/// Tokens at most from a negated word to its object ("refused the
+/// mentoring sessions", "could not afford the bus fare").
+const OBJECT_GAP_MAX: usize = 3;
+
 /// Tokens between "let" and the "know" it governs, at most ("let Mrs
 /// Pearson's daughter know").
 const LET_KNOW_GAP_MAX: usize = 4;
@@ -389,6 +414,33 @@ fn quality(toks: &[Token<'_>], at: usize) -> bool {
                 .any(|b| wn.knows(&format!("{b}_{}", t.low)))
         });
     !particle && wn.only_quality(&t.low)
+}
+
+/// Whether the word at `at` stands where a verb does and says how things
+/// stand or seem ([`crate::wordnet::WordNet::says_no_act`]). Not a verb
+/// of state done to an act ("postponing the visit", "quit his job",
+/// "ended the placement"): that changes the act, as the act's own verb
+/// would.
+fn state(toks: &[Token<'_>], at: usize) -> bool {
+    let Some(wn) = crate::wordnet::get() else {
+        return false;
+    };
+    let Some(stative) = toks
+        .get(at)
+        .filter(|_| verb_place(toks, at))
+        .and_then(|t| wn.says_no_act(&t.low))
+    else {
+        return false;
+    };
+    // Its object: the next word past any determiners, not a phrase after
+    // a preposition ("attended on time").
+    let on_act = toks
+        .iter()
+        .skip(at + 1)
+        .take(OBJECT_GAP_MAX)
+        .find(|t| !crate::gate_clauses::DETERMINERS.contains(&&*t.low))
+        .is_some_and(|o| wn.names_act(&o.low));
+    !(stative && on_act)
 }
 
 /// Whether the word at `at` stands where a verb does, an infinitive's
@@ -551,7 +603,10 @@ pub fn citation_gate(sentence: &str, cited: &[&str]) -> Verdict {
         reasons.push("wrong_person: she".to_string());
     }
     let mut swapped = crate::gate_order::swapped(sentence, cited);
-    for first in crate::gate_clauses::swapped(sentence, cited) {
+    for first in crate::gate_clauses::swapped(sentence, cited)
+        .into_iter()
+        .chain(crate::gate_sexes::swapped(sentence, cited))
+    {
         if !swapped.contains(&first) {
             swapped.push(first);
         }
@@ -601,7 +656,13 @@ pub fn citation_gate(sentence: &str, cited: &[&str]) -> Verdict {
         // A word a cited negative form negates ("admit" of "denied"), said
         // without "not", is a flip, whatever sense it shares with another
         // cited word ("admit" and "accept" share one).
-        if !c.negated && source.denies(&c.word) {
+        // Not when the sentence says that negative form itself ("admitted
+        // X but denied Y" of "accepted X but denied Y"): the cited denial
+        // is said, and the word stands for another cited word.
+        let denies_too = words_said
+            .iter()
+            .any(|o| o.from_negative && o.negated && o.word == c.word);
+        if !c.negated && source.denies(&c.word) && !denies_too {
             reasons.push(format!("negation_flipped: {}", c.word));
             continue;
         }
@@ -646,6 +707,17 @@ pub fn citation_gate(sentence: &str, cited: &[&str]) -> Verdict {
         if c.clause_negated && source.in_negated_clause(&c.word, &lex) {
             continue;
         }
+        // "Refused the sessions" of "would not go to the sessions", and
+        // "could not afford the bus fare" of "had no bus fare": a refusal
+        // or a "not" negates the act and what it is done to alike, so a
+        // negated word whose object the cited text negates says that
+        // negation in other words.
+        if c.negated
+            && (c.from_negative || verb_place(&toks, c.at))
+            && object_negated(&words_said, c, &source)
+        {
+            continue;
+        }
         // "did not agree" of "disagreed": an antonym cited with the other
         // polarity says the same; with the same polarity, the opposite.
         // An antonym the sentence says itself is its own word, not this
@@ -663,7 +735,18 @@ pub fn citation_gate(sentence: &str, cited: &[&str]) -> Verdict {
             reasons.push(format!("negation_flipped: {}", c.word));
             continue;
         }
-        let opposite = source.has(&c.word, None) || source.agrees(&lex, None);
+        // A light verb is not opposed by another: through their many senses
+        // they meet one another ("give" and "make" a statement).
+        let light = LIGHT_VERBS.contains(&c.word.as_str()) || lex.is_one_of(LIGHT_VERBS);
+        let opposite = source.has(&c.word, None)
+            || if light {
+                source
+                    .lex()
+                    .iter()
+                    .any(|o| !o.lex.is_one_of(LIGHT_VERBS) && o.lex.agrees(&lex))
+            } else {
+                source.agrees(&lex, None)
+            };
         // Said more broadly, and not said with the other polarity.
         if !opposite && source.generalises(&lex, Some(c.negated)) {
             continue;
@@ -682,15 +765,22 @@ pub fn citation_gate(sentence: &str, cited: &[&str]) -> Verdict {
             Some(base) if base.starts_with(c.word.as_str()) => base,
             _ => c.word.as_str(),
         };
-        if opposite || source.generalises(&lex, None) {
+        if opposite || (!light && source.generalises(&lex, None)) {
             reasons.push(format!("negation_flipped: {word}"));
-        } else if LIGHT_VERBS.contains(&c.word.as_str()) || lex.is_one_of(LIGHT_VERBS) {
+        } else if light {
             // "A visit was made" says no more than "visit": the light verb's
             // meaning is its object's, which is checked on its own.
         } else if quality(&toks, c.at) {
             // A quality no cited word opposes ("messy" of "cluttered",
             // "mostly" of "most of them") says how, not what happened or
             // who: its opposite cited is a flip, caught above.
+        } else if !c.from_negative && state(&toks, c.at) {
+            // A verb of being, having or seeming no cited word opposes
+            // ("includes", "lives", "needed", "showed") says how things
+            // stand, not that anything was done: an invented event is an
+            // act, and the things and people around the verb are held to
+            // the note on their own. Not a negative form: "missed" is
+            // "did not attend", whatever else it may mean.
         } else if !reasons.iter().any(|r| r.ends_with(&format!(": {word}"))) {
             reasons.push(format!("unsupported_word: {word}"));
         }
@@ -813,6 +903,10 @@ mod tests {
             refused
         ));
         assert!(!passes("Mr Doyle let me see the bedrooms.", refused));
+        // It negates letting, not the people let in.
+        let door = "Mr Okafor refused to let the team in, so they spoke to him at the door.";
+        assert!(passes("The team spoke to Mr Okafor at the door.", door));
+        assert!(!passes("Mr Okafor let the team in.", door));
         assert!(passes(
             "He will be arrested unless he leaves.",
             "He will be arrested if he does not leave."
@@ -964,6 +1058,21 @@ mod tests {
                 "Ffion was calm during the appointment, answered questions and cried.",
                 "Ffion was calm during the appointment and answered questions."
             ));
+            // A verb of being, having or seeming says how things stand,
+            // not that anything was done; an act still needs a cited word,
+            // and a verb that is first a noun of time is that time.
+            let plan = "The plan has three parts: school, health and home.";
+            assert!(passes("The plan includes school, health and home.", plan));
+            assert!(!passes(
+                "The plan covers school, health and home and was cancelled.",
+                plan
+            ));
+            assert!(!passes(
+                "Her son visits every weekend.",
+                "Her son visits every evening."
+            ));
+            // A verb of state done to an act changes the act.
+            assert!(!passes("Mum postponed the visit.", "Mum made the visit."));
             // Nothing is a way of doing a light verb: "arrest" is a kind of
             // "take", but "take her to the dentist" says no arrest.
             assert!(!passes(
@@ -971,6 +1080,43 @@ mod tests {
                 "Ms Ahmed agreed to take Olivia to the dentist at Marsh Lane Clinic."
             ));
         }
+        // A refusal or a "not" negates the act and what it is done to
+        // alike ("could not afford the fare" of "had no fare"); a light
+        // verb is not opposed by another light verb.
+        if crate::wordnet::get().is_some() {
+            let fare = "Mr Hale said he had no bus fare.";
+            assert!(passes(
+                "Mr Hale said he could not afford the bus fare.",
+                fare
+            ));
+            assert!(!passes("Mr Hale said he could afford the bus fare.", fare));
+            assert!(passes(
+                "Kai refused the mentoring sessions.",
+                "Kai said he would not go to the mentoring sessions."
+            ));
+            assert!(passes(
+                "Sophie would not give a statement.",
+                "Sophie declined to make a statement."
+            ));
+            assert!(!passes(
+                "Maisie did not go to her mother.",
+                "Maisie ran to her mother."
+            ));
+        }
+        // "No" as an answer negates nothing after it.
+        let asked = "I asked Mum whether anyone else lives there and she said no.";
+        assert!(passes(
+            "Mum said no when I asked whether anyone else lives there.",
+            asked
+        ));
+        assert!(!passes(
+            "I did not ask Mum whether anyone else lives there.",
+            asked
+        ));
+        // "Not yet" is "not": "yet" there opens no clause.
+        let traced = "Kyle Rowe has not yet been traced.";
+        assert!(passes("Kyle Rowe has not been traced.", traced));
+        assert!(!passes("Kyle Rowe has been traced.", traced));
         // Going missing is not missing school.
         assert!(!passes(
             "Amelia missed school.",

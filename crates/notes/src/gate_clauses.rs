@@ -323,7 +323,7 @@ fn subjects(text: &str, open_pronouns: bool) -> (Vec<(String, Subject, bool)>, B
 }
 
 /// Role words that say a woman or a man, as compared.
-const WOMEN: &[&str] = &[
+pub(crate) const WOMEN: &[&str] = &[
     "mother",
     "grandmother",
     "sister",
@@ -332,8 +332,11 @@ const WOMEN: &[&str] = &[
     "wife",
     "niece",
     "granddaughter",
+    "stepmother",
+    "stepmum",
+    "girlfriend",
 ];
-const MEN: &[&str] = &[
+pub(crate) const MEN: &[&str] = &[
     "father",
     "grandfather",
     "brother",
@@ -342,6 +345,9 @@ const MEN: &[&str] = &[
     "husband",
     "nephew",
     "grandson",
+    "stepfather",
+    "stepdad",
+    "boyfriend",
 ];
 
 /// Whether `pronoun` cannot stand for `person`: "he" of "mother"; "they"

@@ -176,7 +176,7 @@ thread_local! {
 /// Whether WordNet has `word` as a verb (true without WordNet),
 /// remembered per thread: every word of a sentence and of the text it
 /// cites is asked, for every sentence.
-fn can_be_verb(word: &str) -> bool {
+pub(crate) fn can_be_verb(word: &str) -> bool {
     let Some(wn) = crate::wordnet::get() else {
         return true;
     };

@@ -26,6 +26,7 @@ mod gate_lex;
 mod gate_order;
 mod gate_parties;
 mod gate_phrases;
+mod gate_sexes;
 mod mention;
 mod note;
 mod offsets;

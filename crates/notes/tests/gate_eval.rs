@@ -20,7 +20,9 @@
 //! A sixth, `gate_eval/sixth.jsonl` (`gate_eval/sixth.py`), in six more
 //! registers, is read only before and after a round tuned on the first five.
 //! A seventh, `gate_eval/seventh.jsonl` (`gate_eval/seventh.py`), in six
-//! more, likewise before and after a round tuned on the first six.
+//! more, likewise before and after a round tuned on the first six, and an
+//! eighth, `gate_eval/eighth.jsonl` (`gate_eval/eighth.py`), in seven
+//! more, before and after a round tuned on the first seven.
 //! `GATE_EVAL_SHOW=kind` lists that kind's misses.
 #![allow(clippy::unwrap_used, clippy::panic)]
 
@@ -77,7 +79,10 @@ const WITHOUT_WORDNET: &[(&str, &str, f64)] = &[
     ("second.jsonl", "swapped_roles", 0.39),
     ("third.jsonl", "faithful", 0.75),
     ("third.jsonl", "swapped_roles", 0.20),
-    ("fourth.jsonl", "swapped_roles", 0.20),
+    // 0.20 until "let" stopped passing its negation to the people let in:
+    // "the team refused to let Mr Okafor in" was refused for "Mr Okafor"
+    // said without the negation, not for who refused.
+    ("fourth.jsonl", "swapped_roles", 0.13),
     ("fourth.jsonl", "faithful", 0.64),
     ("fifth.jsonl", "faithful", 0.69),
     ("fifth.jsonl", "swapped_roles", 0.20),
@@ -85,6 +90,7 @@ const WITHOUT_WORDNET: &[(&str, &str, f64)] = &[
     ("sixth.jsonl", "swapped_roles", 0.13),
     ("seventh.jsonl", "faithful", 0.55),
     ("seventh.jsonl", "swapped_roles", 0.42),
+    ("eighth.jsonl", "faithful", 0.40),
 ];
 
 fn field<'a>(line: &'a serde_json::Value, key: &str) -> &'a str {
@@ -113,16 +119,20 @@ fn field<'a>(line: &'a serde_json::Value, key: &str) -> &'a str {
 /// as the word it negates ("missed" as "attend"); to 75.9% by verbs
 /// WordNet makes ways of doing one thing or groups together ("warned" of
 /// "told"); to 80.0% by eight WordNet senses a word, qualities read as
-/// claiming nothing, and verbs that are ways of doing a cited one.
+/// claiming nothing, and verbs that are ways of doing a cited one; to
+/// 81.8% by verbs of being, having or seeming read as claiming nothing;
+/// 82.4% by "no" as an answer ("said no when I asked") negating nothing.
+/// Swapped roles 82.6% with the sexes of a verb's doer and of the one it
+/// is done to compared ("she picks him up" of "he picks her up").
 const SECOND_FLOORS: &[(&str, f64)] = &[
-    ("faithful", 0.80),
+    ("faithful", 0.82),
     ("changed_number", 0.95),
     ("changed_date", 0.95),
     ("moved_place", 0.95),
     ("wrong_person", 0.95),
     ("invented_event", 0.95),
     ("flipped_negation", 0.95),
-    ("swapped_roles", 0.78),
+    ("swapped_roles", 0.82),
 ];
 
 #[test]
@@ -152,9 +162,10 @@ fn the_gate_on_a_second_set_written_in_other_shapes() {
 /// with verbs close in WordNet; 82.9% with a weekday named as a habit
 /// naming that weekday; 87.0% with eight WordNet senses a word,
 /// qualities read as claiming nothing, and verbs that are ways of doing a
-/// cited one.
+/// cited one; 87.8% with verbs of being, having or seeming read as
+/// claiming nothing.
 const THIRD_FLOORS: &[(&str, f64)] = &[
-    ("faithful", 0.86),
+    ("faithful", 0.87),
     ("changed_number", 0.95),
     ("changed_date", 0.93),
     ("moved_place", 0.95),
@@ -193,9 +204,12 @@ fn the_gate_on_a_third_set_in_other_registers() {
 /// WordNet ("raised" of "increased"); 80.8% with "instead of" and
 /// "rather than" negating what they set aside; 81.7% with "let her know"
 /// read as telling; 85.0% with eight WordNet senses a word, qualities read
-/// as claiming nothing, and verbs that are ways of doing a cited one.
+/// as claiming nothing, and verbs that are ways of doing a cited one;
+/// 86.7% with "let" negating letting, not the people let in; 88.3% with
+/// a refusal supported by what it refuses and a sentence's own denial
+/// standing for the cited one.
 const FOURTH_FLOORS: &[(&str, f64)] = &[
-    ("faithful", 0.85),
+    ("faithful", 0.88),
     ("changed_number", 0.95),
     ("changed_date", 0.95),
     ("moved_place", 0.95),
@@ -232,9 +246,14 @@ fn the_gate_on_a_fourth_set_in_other_registers() {
 /// 53.3% with a name in apposition ("the night carer, Sandra,") read as
 /// the person before it; 60.0% with "the GP" heading its phrase read as
 /// a party. Faithful 85.4% with eight WordNet senses a word, qualities
-/// read as claiming nothing, and verbs that are ways of doing a cited one.
+/// read as claiming nothing, and verbs that are ways of doing a cited one;
+/// 87.8% with verbs of being, having or seeming read as claiming nothing,
+/// which let one swap of roles through (53.3%): "the risk his former
+/// partner poses to him" of "the risk to his former partner" was refused
+/// only for "poses", not for who is at risk; 60.0% again with the sexes
+/// of a verb's doer and of the one it is done to compared.
 const FIFTH_FLOORS: &[(&str, f64)] = &[
-    ("faithful", 0.85),
+    ("faithful", 0.87),
     ("changed_number", 0.95),
     ("changed_date", 0.95),
     ("moved_place", 0.86),
@@ -262,16 +281,22 @@ fn the_gate_on_a_fifth_set_in_other_registers() {
 /// without: one fewer, left as measured), every fault as before. Tuned on
 /// with the other five since the seventh set was written: faithful 60.8%
 /// with eight WordNet senses a word, qualities read as claiming nothing,
-/// and verbs that are ways of doing a cited one; every fault as before.
+/// and verbs that are ways of doing a cited one; every fault as before;
+/// 64.2% with verbs of being, having or seeming read as claiming nothing;
+/// 65.8% with a negated act supported by its object cited negated; 65.0%
+/// once a verb of state done to an act needs a cited word ("was spent
+/// playing" is refused with "postponed the visit"). Swapped roles 66.7%
+/// with the sexes of a verb's doer and of the one it is done to compared
+/// ("she gave him vodka" of "he gave her vodka").
 const SIXTH_FLOORS: &[(&str, f64)] = &[
-    ("faithful", 0.60),
+    ("faithful", 0.65),
     ("changed_number", 0.95),
     ("changed_date", 0.95),
     ("moved_place", 0.93),
     ("wrong_person", 0.88),
     ("invented_event", 0.95),
     ("flipped_negation", 0.88),
-    ("swapped_roles", 0.40),
+    ("swapped_roles", 0.66),
 ];
 
 #[test]
@@ -337,19 +362,54 @@ fn evaluate(file: &str, floors: &[(&str, f64)], least: usize) {
 /// negation 94.7%, swapped roles 64.3% (42.9% without), every other fault
 /// 100%. After the round tuned on the first six (eight WordNet senses a
 /// word, qualities, verbs that are ways of doing a cited one): faithful
-/// 69.4% (55.1% without), every fault as before.
+/// 69.4% (55.1% without), every fault as before. Tuned on with the other
+/// six since the eighth set was written: 72.1% with verbs of being,
+/// having or seeming read as claiming nothing and "not yet" read as "not";
+/// 73.5% with a negated act supported by its object cited negated and a
+/// light verb not opposed by another; 74.1% with "refusing" read as the
+/// refusal it is. A flipped negation 100% since "not yet" is "not".
 const SEVENTH_FLOORS: &[(&str, f64)] = &[
-    ("faithful", 0.69),
+    ("faithful", 0.74),
     ("changed_number", 0.95),
     ("changed_date", 0.95),
     ("moved_place", 0.95),
     ("wrong_person", 0.95),
     ("invented_event", 0.95),
-    ("flipped_negation", 0.94),
+    ("flipped_negation", 0.95),
     ("swapped_roles", 0.64),
 ];
 
 #[test]
 fn the_gate_on_a_seventh_set_in_other_registers() {
     evaluate("seventh.jsonl", SEVENTH_FLOORS, 14);
+}
+
+/// Floors on the eighth set (`gate_eval/eighth.py`), written by hand in
+/// registers none of the other seven use (a Cafcass section 7 report, a
+/// MASH strategy discussion, a Care Act assessment, a health visitor's
+/// two-year review, a school safeguarding lead's log, an early help
+/// assessment, a paediatric liaison nurse's emergency department record)
+/// before the gate was changed beside it, and read only before and after a
+/// round tuned on the first seven. Before: faithful 51.7% with WordNet
+/// (38.1% without), a moved place 94.1%, a flipped negation 92.3%,
+/// swapped roles 40.0%, every other fault 100%. After the round tuned on
+/// the first seven (verbs of being, having or seeming; a negation said of
+/// an act or of its object; "not yet", "no" as an answer, "let",
+/// "refusing"; the sexes of a verb's doer and of the one it is done to):
+/// faithful 55.1% (40.1% without), swapped roles 53.3%, every other fault
+/// as before.
+const EIGHTH_FLOORS: &[(&str, f64)] = &[
+    ("faithful", 0.55),
+    ("changed_number", 0.95),
+    ("changed_date", 0.95),
+    ("moved_place", 0.94),
+    ("wrong_person", 0.95),
+    ("invented_event", 0.95),
+    ("flipped_negation", 0.92),
+    ("swapped_roles", 0.53),
+];
+
+#[test]
+fn the_gate_on_an_eighth_set_in_other_registers() {
+    evaluate("eighth.jsonl", EIGHTH_FLOORS, 15);
 }

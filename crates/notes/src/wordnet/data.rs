@@ -25,6 +25,26 @@ const LINE_MAX: u64 = 64 * 1024;
 pub(crate) const LEX_NOUN_GROUP: u8 = 14;
 pub(crate) const LEX_NOUN_PERSON: u8 = 18;
 
+/// Lexicographer files of nouns that name acts and events.
+pub(crate) const LEX_NOUN_ACT: u8 = 4;
+pub(crate) const LEX_NOUN_EVENT: u8 = 11;
+
+/// Lexicographer files of verbs that say how things stand or seem, not
+/// that anything was done: `verb.perception` ("show", "appear") and
+/// `verb.stative` ("include", "live", "need").
+pub(crate) const LEX_VERB_PERCEPTION: u8 = 39;
+pub(crate) const LEX_VERB_STATIVE: u8 = 42;
+
+/// Whether nouns of the lexicographer file `lexname` name what the
+/// citation gate's faults change: a person or group, a place, thing, body
+/// part, food, substance, animal or plant, a time or a quantity.
+pub(crate) fn names_entity(lexname: u8) -> bool {
+    matches!(
+        lexname,
+        5 | 6 | 8 | 13 | 14 | 15 | 17 | 18 | 20 | 23 | 27 | 28
+    )
+}
+
 /// What the gate reads of one synset.
 #[derive(Debug, Default)]
 pub(crate) struct Synset {

@@ -298,6 +298,52 @@ impl WordNet {
             })
     }
 
+    /// The lexicographer files of the first sense in `pos` of each base
+    /// form of `word` in `pos`.
+    fn first_classes(&self, word: &str, pos: Pos) -> Vec<Option<u8>> {
+        self.morphy(word, pos)
+            .iter()
+            .map(|b| {
+                self.senses(b)
+                    .iter()
+                    .find(|s| data::pos_of(**s) == Some(pos))
+                    .and_then(|s| self.data.synset(*s))
+                    .map(|s| s.lexname)
+            })
+            .collect()
+    }
+
+    /// Whether `word` is a verb whose first sense says how things stand
+    /// (`verb.stative`: "include", "live", "need", "spend") or seem
+    /// (`verb.perception`: "show", "appear"), not an act, for every base
+    /// form it has as a verb, and no noun of it is first a person, place,
+    /// thing, time or quantity ("weekend" is a verb of staying, but "every
+    /// weekend" names days). `Some(true)` for a state, `Some(false)` for a
+    /// perception.
+    pub(crate) fn says_no_act(&self, word: &str) -> Option<bool> {
+        let verbs = self.first_classes(word, Pos::Verb);
+        let stative = verbs.iter().all(|c| *c == Some(data::LEX_VERB_STATIVE));
+        let seeming = verbs
+            .iter()
+            .all(|c| matches!(c, Some(data::LEX_VERB_STATIVE | data::LEX_VERB_PERCEPTION)));
+        let entity = self
+            .first_classes(word, Pos::Noun)
+            .into_iter()
+            .any(|c| c.is_some_and(data::names_entity));
+        (!verbs.is_empty() && seeming && !entity).then_some(stative)
+    }
+
+    /// Whether the first noun sense of every base form of `word` is an act
+    /// or an event (`noun.act`, `noun.event`: "visit", "placement",
+    /// "meeting").
+    pub(crate) fn names_act(&self, word: &str) -> bool {
+        let nouns = self.first_classes(word, Pos::Noun);
+        !nouns.is_empty()
+            && nouns
+                .iter()
+                .all(|c| matches!(c, Some(data::LEX_NOUN_ACT | data::LEX_NOUN_EVENT)))
+    }
+
     /// Whether `word` (any form) can be a verb ("booked", "visit").
     pub(crate) fn can_be_verb(&self, word: &str) -> bool {
         !self.morphy(word, Pos::Verb).is_empty()

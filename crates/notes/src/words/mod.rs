@@ -322,9 +322,11 @@ pub(crate) fn canonical(lemma: &str) -> &str {
 
 /// The word a negative form negates ("miss" gives "attend").
 pub(crate) fn negative_form(lemma: &str) -> Option<&'static str> {
+    // The light lemma cuts a final "e" with "-ing" and "-ed" ("refusing"
+    // is "refus"), which the table's base forms keep.
     NEGATIVE_FORMS
         .iter()
-        .find(|(w, _)| *w == lemma)
+        .find(|(w, _)| *w == lemma || w.strip_suffix('e') == Some(lemma))
         .map(|(_, p)| *p)
 }
 
@@ -355,6 +357,13 @@ fn is_future(toks: &[Token<'_>], at: usize) -> bool {
             .get(at + 2)
             .is_some_and(|v| !v.is_capitalised() && !is_stopword(&v.low) && !v.is_number())
 }
+
+/// Words that, right after "no", show it is an answer ("said no when I
+/// asked"), not a determiner ("no concerns").
+const ANSWER_FOLLOWERS: &[&str] = &[
+    "when", "if", "because", "but", "and", "or", "so", "as", "although", "though", "while",
+    "since", "until", "then",
+];
 
 /// How many content words a negator reaches: the one it governs ("did not
 /// attend", "no concerns"), not the rest of the clause, whose words keep
@@ -399,8 +408,13 @@ pub(crate) fn content(text: &str) -> Vec<Content> {
             continue;
         }
         let low = lower(t.text);
-        // "no longer needs": "longer" passes the negation on.
+        // "no longer needs": "longer" passes the negation on; so does
+        // "yet" after a negator ("has not yet been traced"), where it is
+        // no conjunction opening a clause.
         if low == "longer" && at > 0 && toks.get(at - 1).is_some_and(|p| p.low == "no") {
+            continue;
+        }
+        if low == "yet" && at > 0 && toks.get(at - 1).is_some_and(|p| is_negator(&p.low)) {
             continue;
         }
         // "Instead of her mother", "in place of one-to-one", "rather than
@@ -419,6 +433,17 @@ pub(crate) fn content(text: &str) -> Vec<Content> {
             if in_place_of {
                 skip = 1;
             }
+            continue;
+        }
+        // "She said no when I asked": "no" as an answer ends its clause
+        // and negates nothing after it.
+        let answer = low == "no"
+            && toks.get(at + 1).is_none_or(|n| {
+                text.get(t.end..n.start)
+                    .is_some_and(|gap| gap.contains([',', ';', ':', '.']))
+                    || ANSWER_FOLLOWERS.contains(&&*n.low)
+            });
+        if answer {
             continue;
         }
         if is_negator(&low) {
@@ -453,9 +478,14 @@ pub(crate) fn content(text: &str) -> Vec<Content> {
         reach = reach.saturating_sub(1);
         // What an implicative governs is its infinitive ("refused to
         // go", "not allowed me to see", "did not let me see"), not a
-        // phrase after it ("did not agree with the school's view").
-        let governs =
-            word == "let" || (1..=2).any(|k| toks.get(at + k).is_some_and(|n| n.low == "to"));
+        // phrase after it ("did not agree with the school's view"), nor
+        // the people "let" is said of ("refused to let the team in": the
+        // team is not negated, letting them in is).
+        let let_object = toks.get(at + 1).is_some_and(|n| {
+            matches!(&*n.low, "me" | "him" | "her" | "us" | "them" | "you" | "it")
+        });
+        let governs = (word == "let" && let_object)
+            || (1..=2).any(|k| toks.get(at + k).is_some_and(|n| n.low == "to"));
         if negated && IMPLICATIVE.contains(&word.as_str()) && governs {
             reach = NEGATION_REACH;
         }
@@ -482,6 +512,22 @@ mod tests {
         assert_eq!(lemma("said"), "say");
         assert_eq!(lemma("worries"), "worry");
         assert_eq!(canonical(&lemma("mum's")), "mother");
+    }
+
+    #[test]
+    fn a_negative_form_is_read_in_any_of_its_forms() {
+        for text in [
+            "He refused to go",
+            "He is refusing to go",
+            "He refuses to go",
+        ] {
+            let c = content(text);
+            assert!(
+                c.iter()
+                    .any(|c| c.word == "agree" && c.negated && c.from_negative),
+                "{text}: {c:?}"
+            );
+        }
     }
 
     #[test]

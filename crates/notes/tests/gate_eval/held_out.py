@@ -1,7 +1,7 @@
 """Writes a hand-written held-out set of the citation gate as JSON Lines:
 one line per summary sentence, with its kind, the note sentence it cites
 and itself, sorted, and the count of each kind on standard error. Shared
-by the hand-written sets (`second.py` to `sixth.py`)."""
+by the hand-written sets (`second.py` to `eighth.py`)."""
 import json
 import sys
 
