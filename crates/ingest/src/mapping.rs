@@ -77,6 +77,9 @@ pub struct Mapping {
     /// read from it maps `true` or `false`.
     pub(crate) booleans: Vec<bool>,
     pub(crate) entities: Vec<EntityMap>,
+    /// The source's placeholders, trimmed and lowercase: a key that is one
+    /// names no record.
+    pub(crate) key_missing: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -128,7 +131,7 @@ impl PropMap {
         if self.missing.is_empty() {
             return false;
         }
-        let v = value.trim();
+        let v = crate::clean::trim(value);
         // Placeholders are held lowercase; ASCII is compared without
         // allocating, as nearly every value is.
         self.missing.iter().any(|m| m.eq_ignore_ascii_case(v))
@@ -692,6 +695,11 @@ impl Mapping {
             columns: slots.names,
             booleans: slots.booleans,
             entities,
+            key_missing: src
+                .missing
+                .iter()
+                .map(|m| m.trim().to_lowercase())
+                .collect(),
         })
     }
 
