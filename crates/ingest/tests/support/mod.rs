@@ -15,6 +15,7 @@ ref_no = { type = "identifier", sensitivity = "ordinary" }
 active = { type = "enum", values = ["yes", "no"], sensitivity = "ordinary" }
 birth_date = { type = "date", sensitivity = "ordinary" }
 phone = { type = "phone", sensitivity = "ordinary" }
+amount = { type = "number", sensitivity = "ordinary" }
 "#;
 
 /// A mapping of `person` records keyed by `id` (or as `keys` says), with the
