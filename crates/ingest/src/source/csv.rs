@@ -33,13 +33,17 @@ fn slot_indexes(m: &Mapping, header: &[String]) -> Result<Vec<usize>, (&'static 
         // Exports re-case headers (`Name` beside `name`): a column named
         // again in another case is as ambiguous as one named twice.
         let folded = c.to_lowercase();
+        // As the header is kept for replay (a tab in a name as a space).
+        let kept = c.replace('\t', " ");
         let mut at = header
             .iter()
             .enumerate()
-            .filter(|(_, h)| *h == c || h.to_lowercase() == folded)
+            .filter(|(_, h)| *h == c || *h == &kept || h.to_lowercase() == folded)
             .map(|(i, _)| i);
         match (at.next(), at.next()) {
-            (Some(i), None) if header.get(i) == Some(c) => found.push(i),
+            (Some(i), None) if header.get(i).is_some_and(|h| *h == *c || *h == kept) => {
+                found.push(i);
+            }
             (Some(i), None) => missing.push(format!(
                 "`{c}` (the header has `{}`)",
                 header.get(i).map_or("", String::as_str)
@@ -261,7 +265,14 @@ pub(super) fn read(
         let end = rdr.position().byte();
         rdr.get_mut().invalid_before(end);
     }
-    let shared: std::sync::Arc<str> = header.join("\t").into();
+    // Kept tab-separated for replay: a tab inside a name (a quoted header
+    // cell) is kept as a space, or replay would count one column more.
+    let shared: std::sync::Arc<str> = header
+        .iter()
+        .map(|h| h.replace('\t', " "))
+        .collect::<Vec<_>>()
+        .join("\t")
+        .into();
     let mut pending = (!m.header).then_some(first);
     loop {
         let start = rdr.position().byte();
