@@ -692,4 +692,29 @@ mod tests {
             Ok(date(1984, 7, 3))
         );
     }
+
+    #[test]
+    fn spreadsheet_day_numbers_and_fractions_of_a_second() {
+        let excel = DateFormats::new(&["excel"]).unwrap();
+        assert_eq!(excel.parse("44197"), Ok(date(2021, 1, 1)));
+        assert_eq!(excel.parse("61"), Ok(date(1900, 3, 1)));
+        assert_eq!(excel.parse("59"), Ok(date(1900, 2, 28)));
+        assert_eq!(excel.parse("1"), Ok(date(1900, 1, 1)));
+        for no_day in ["0", "60"] {
+            assert!(matches!(
+                excel.parse(no_day),
+                Err(TextError::DateNonexistent { .. })
+            ));
+        }
+        assert!(excel.parse("44197.5").is_err());
+        let e = parse_date("44197", &["%d/%m/%Y"]).unwrap_err().to_string();
+        assert!(e.contains("add the format `excel`"), "{e}");
+        let f = DateFormats::new(&["%Y-%m-%d %H:%M:%S.%f"]).unwrap();
+        assert_eq!(
+            f.parse("2021-01-02 03:04:05.123456789"),
+            Ok(date(2021, 1, 2))
+        );
+        assert!(f.parse("2021-01-02 03:04:05.").is_err());
+        assert!(DateFormats::new(&["%Y-%m-%d %H:%M.%f"]).is_err());
+    }
 }
