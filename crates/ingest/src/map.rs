@@ -11,7 +11,7 @@ use clearstone_text::name::{clean_name, parse_name};
 use crate::RowError;
 use crate::clean::{clean, rounded_id, spreadsheet_error, trim};
 use crate::lookup::Lookup;
-use crate::mapping::{CategorySpec, Mapping, NameSplit, ValueSource};
+use crate::mapping::{CategorySpec, Mapping, NameSplit, ValueSource, is_placeholder};
 
 /// A record's values, one per mapping slot (`None` when empty or absent).
 pub(crate) type Fields = Vec<Option<String>>;
@@ -270,9 +270,7 @@ pub(crate) fn map_record(
 /// (`NULL`), a spreadsheet's error value or a number it rounded would all
 /// be one record.
 fn key_problem(m: &Mapping, v: &str) -> Option<String> {
-    if m.key_missing.iter().any(|p| p.eq_ignore_ascii_case(v))
-        || (!v.is_ascii() && m.key_missing.contains(&v.to_lowercase()))
-    {
+    if is_placeholder(&m.key_missing, v) {
         return Some(format!("missing key (`{v}` is a placeholder)"));
     }
     spreadsheet_error(v).or_else(|| rounded_id(v))

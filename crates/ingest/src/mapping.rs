@@ -128,15 +128,19 @@ impl PropMap {
     /// Whether a value is one of the placeholders the source writes for
     /// "not known".
     pub fn is_missing(&self, value: &str) -> bool {
-        if self.missing.is_empty() {
-            return false;
-        }
-        let v = crate::clean::trim(value);
-        // Placeholders are held lowercase; ASCII is compared without
-        // allocating, as nearly every value is.
-        self.missing.iter().any(|m| m.eq_ignore_ascii_case(v))
-            || (!v.is_ascii() && self.missing.contains(&v.to_lowercase()))
+        is_placeholder(&self.missing, value)
     }
+}
+
+/// Whether `value` is one of `placeholders` (held trimmed and lowercase).
+pub(crate) fn is_placeholder(placeholders: &[String], value: &str) -> bool {
+    if placeholders.is_empty() {
+        return false;
+    }
+    let v = crate::clean::trim(value);
+    // ASCII is compared without allocating, as nearly every value is.
+    placeholders.iter().any(|m| m.eq_ignore_ascii_case(v))
+        || (!v.is_ascii() && placeholders.contains(&v.to_lowercase()))
 }
 
 /// The properties a parsed name's parts are written to: those of the

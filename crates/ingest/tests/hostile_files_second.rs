@@ -339,19 +339,6 @@ fn json_lines_as_hand_edited_and_concatenated() {
     assert!(why(7).contains("object"), "{}", why(7));
 }
 
-/// `copies` of one archive of `block`, end to end: concatenated members
-/// and frames read as one file, so a small archive expands without bound.
-fn repeated(one: Vec<u8>, copies: usize) -> Vec<u8> {
-    one.repeat(copies)
-}
-
-fn gzip_best(bytes: &[u8]) -> Vec<u8> {
-    use std::io::Write;
-    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    e.write_all(bytes).unwrap();
-    e.finish().unwrap()
-}
-
 #[test]
 fn an_archive_that_expands_without_bound_is_refused_before_any_record() {
     let dir = tempfile::tempdir().unwrap();
@@ -360,11 +347,12 @@ fn an_archive_that_expands_without_bound_is_refused_before_any_record() {
     while block.len() < 4 << 20 {
         block.extend_from_slice(line);
     }
-    // 4 MiB of one line compresses some 400-fold; 64 copies are 256 MiB
-    // from 650 KiB.
+    // 4 MiB of one line compresses some 400-fold; 64 copies end to end
+    // (members and frames so written read as one file) are 256 MiB from
+    // 650 KiB.
     for (name, bytes) in [
-        ("p.csv.gz", repeated(gzip_best(&block), 64)),
-        ("p.csv.zst", repeated(zstd(&block), 64)),
+        ("p.csv.gz", gzip(&block).repeat(64)),
+        ("p.csv.zst", zstd(&block).repeat(64)),
     ] {
         let out = ingest_file(dir.path(), name, &bytes, &csv_mapping(name, ""));
         let e = out.refusal();

@@ -192,7 +192,7 @@ impl std::error::Error for Damage {}
 /// [`ARCHIVE_FREE_BYTES`]. Exports compress three to thirty-fold; a
 /// thousandfold is one line repeated, which is how a small archive is made
 /// to fill a disk (deflate tops out near 1,032-fold, zstd has no ceiling).
-pub(crate) const ARCHIVE_EXPANSION_MAX: u64 = 200;
+const ARCHIVE_EXPANSION_MAX: u64 = 200;
 
 /// Expanded bytes that are never a bomb, however small the archive: a short
 /// file of repeated lines is harmless.
