@@ -184,6 +184,7 @@ fn a_refused_file_leaves_every_table_but_the_ingest_log_as_it_was() {
     for (name, bytes) in files {
         std::fs::write(d.path().join(name), bytes).unwrap();
     }
+    std::fs::write(d.path().join("bomb.csv.gz"), gzip_bomb()).unwrap();
     // A description that differs, so that writing the register entry early shows.
     let changed = MAPPING.replace("staff records", "changed by a refused file");
     let from = |file: &str| changed.replace("staff.csv", file);
@@ -236,6 +237,11 @@ fn a_refused_file_leaves_every_table_but_the_ingest_log_as_it_was() {
             "unclosed_quote",
         ),
         ("Excel's sep= line", from("sep.csv"), "wrong_delimiter"),
+        (
+            "an archive that expands without bound",
+            from("bomb.csv.gz"),
+            "archive_too_large",
+        ),
     ];
     for (class, mapping, code) in &classes {
         for dataset in ["hr", "hr_new"] {
@@ -261,6 +267,19 @@ fn a_refused_file_leaves_every_table_but_the_ingest_log_as_it_was() {
             }
         }
     }
+}
+
+/// Gzip members of 1 MiB of one line each, end to end: 32 MiB from some
+/// 40 KiB, read as one file.
+fn gzip_bomb() -> Vec<u8> {
+    use std::io::Write;
+    let mut block = b"id,name,dob,sickness,rank\n".to_vec();
+    while block.len() < 1 << 20 {
+        block.extend_from_slice(b"1,A,,,PC\n");
+    }
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    e.write_all(&block).unwrap();
+    e.finish().unwrap().repeat(32)
 }
 
 // issue 14, finding 1

@@ -9,9 +9,9 @@ use clearstone_model::{
 use clearstone_text::name::{clean_name, parse_name};
 
 use crate::RowError;
-use crate::clean::clean;
+use crate::clean::{clean, rounded_id, spreadsheet_error, trim};
 use crate::lookup::Lookup;
-use crate::mapping::{CategorySpec, Mapping, NameSplit, ValueSource};
+use crate::mapping::{CategorySpec, Mapping, NameSplit, ValueSource, is_placeholder};
 
 /// A record's values, one per mapping slot (`None` when empty or absent).
 pub(crate) type Fields = Vec<Option<String>>;
@@ -37,7 +37,7 @@ pub(crate) fn quarantined_entities(
         fields
             .get(*slot)
             .and_then(|v| v.as_deref())
-            .map(str::trim)
+            .map(trim)
             .filter(|v| !v.is_empty())
     };
     let mut out = Vec::new();
@@ -88,9 +88,9 @@ pub(crate) fn map_record(
         fields
             .get(slot)
             .and_then(|v| v.as_deref())
-            .filter(|v| !v.trim().is_empty())
+            .filter(|v| !trim(v).is_empty())
     };
-    let get = |slot: usize| source(slot).map(str::trim);
+    let get = |slot: usize| source(slot).map(trim);
     let col = |slot: usize| m.columns.get(slot).cloned().unwrap_or_default();
 
     let line_text = line.to_string();
@@ -113,7 +113,12 @@ pub(crate) fn map_record(
         let mut vals = Vec::with_capacity(keys.len());
         for (k, slot) in keys.iter().zip(&e.keys) {
             match k {
-                Some(v) => vals.push(*v),
+                Some(v) => {
+                    if let Some(why) = key_problem(m, v) {
+                        return Err(RowError::new(col(*slot), why));
+                    }
+                    vals.push(*v);
+                }
                 None => return Err(RowError::new(col(*slot), "missing key")),
             }
         }
@@ -247,7 +252,7 @@ pub(crate) fn map_record(
                 Some(sep) => {
                     for piece in raw
                         .split(sep.as_str())
-                        .map(str::trim)
+                        .map(trim)
                         .filter(|p| !p.is_empty() && known(p))
                     {
                         each(piece)?;
@@ -259,6 +264,16 @@ pub(crate) fn map_record(
     }
     *placeholders += missing.get();
     Ok(())
+}
+
+/// Why a key names no record of its own: rows keyed by a placeholder
+/// (`NULL`), a spreadsheet's error value or a number it rounded would all
+/// be one record.
+fn key_problem(m: &Mapping, v: &str) -> Option<String> {
+    if is_placeholder(&m.key_missing, v) {
+        return Some(format!("missing key (`{v}` is a placeholder)"));
+    }
+    spreadsheet_error(v).or_else(|| rounded_id(v))
 }
 
 /// The parts of a whole name, each with the property it is written to;

@@ -77,6 +77,9 @@ pub struct Mapping {
     /// read from it maps `true` or `false`.
     pub(crate) booleans: Vec<bool>,
     pub(crate) entities: Vec<EntityMap>,
+    /// The source's placeholders, trimmed and lowercase: a key that is one
+    /// names no record.
+    pub(crate) key_missing: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -125,15 +128,19 @@ impl PropMap {
     /// Whether a value is one of the placeholders the source writes for
     /// "not known".
     pub fn is_missing(&self, value: &str) -> bool {
-        if self.missing.is_empty() {
-            return false;
-        }
-        let v = value.trim();
-        // Placeholders are held lowercase; ASCII is compared without
-        // allocating, as nearly every value is.
-        self.missing.iter().any(|m| m.eq_ignore_ascii_case(v))
-            || (!v.is_ascii() && self.missing.contains(&v.to_lowercase()))
+        is_placeholder(&self.missing, value)
     }
+}
+
+/// Whether `value` is one of `placeholders` (held trimmed and lowercase).
+pub(crate) fn is_placeholder(placeholders: &[String], value: &str) -> bool {
+    if placeholders.is_empty() {
+        return false;
+    }
+    let v = crate::clean::trim(value);
+    // ASCII is compared without allocating, as nearly every value is.
+    placeholders.iter().any(|m| m.eq_ignore_ascii_case(v))
+        || (!v.is_ascii() && placeholders.contains(&v.to_lowercase()))
 }
 
 /// The properties a parsed name's parts are written to: those of the
@@ -692,6 +699,11 @@ impl Mapping {
             columns: slots.names,
             booleans: slots.booleans,
             entities,
+            key_missing: src
+                .missing
+                .iter()
+                .map(|m| m.trim().to_lowercase())
+                .collect(),
         })
     }
 

@@ -33,13 +33,17 @@ fn slot_indexes(m: &Mapping, header: &[String]) -> Result<Vec<usize>, (&'static 
         // Exports re-case headers (`Name` beside `name`): a column named
         // again in another case is as ambiguous as one named twice.
         let folded = c.to_lowercase();
+        // As the header is kept for replay (a tab in a name as a space).
+        let kept = c.replace('\t', " ");
         let mut at = header
             .iter()
             .enumerate()
-            .filter(|(_, h)| *h == c || h.to_lowercase() == folded)
+            .filter(|(_, h)| *h == c || *h == &kept || h.to_lowercase() == folded)
             .map(|(i, _)| i);
         match (at.next(), at.next()) {
-            (Some(i), None) if header.get(i) == Some(c) => found.push(i),
+            (Some(i), None) if header.get(i).is_some_and(|h| *h == *c || *h == kept) => {
+                found.push(i);
+            }
             (Some(i), None) => missing.push(format!(
                 "`{c}` (the header has `{}`)",
                 header.get(i).map_or("", String::as_str)
@@ -219,19 +223,13 @@ pub(super) fn read(
         }
     }
     let header: Vec<String> = if m.header {
-        first
-            .iter()
-            .map(|h| {
-                std::str::from_utf8(h).map(|s| s.trim_start_matches('\u{feff}').trim().to_string())
-            })
-            .collect::<Result<_, _>>()
-            .map_err(|_| {
-                refuse(
-                    m,
-                    "invalid_header",
-                    "the header row is not UTF-8: declare the file's `encoding`",
-                )
-            })?
+        header_names(&first).ok_or_else(|| {
+            refuse(
+                m,
+                "invalid_header",
+                "the header row is not UTF-8: declare the file's `encoding`",
+            )
+        })?
     } else {
         (1..=first.len()).map(|i| i.to_string()).collect()
     };
@@ -251,13 +249,30 @@ pub(super) fn read(
             ));
         }
     }
-    let idx = slot_indexes(m, &header).map_err(|(code, e)| refuse(m, code, e))?;
+    let idx = match slot_indexes(m, &header) {
+        Ok(idx) => idx,
+        Err((code, e)) => {
+            let hint = if code == "missing_columns" && m.header {
+                header_below(m, &mut rdr)
+            } else {
+                String::new()
+            };
+            return Err(refuse(m, code, format!("{e}{hint}")));
+        }
+    };
     if m.header {
         // Bytes the header could not decode are the header's, not a record's.
         let end = rdr.position().byte();
         rdr.get_mut().invalid_before(end);
     }
-    let shared: std::sync::Arc<str> = header.join("\t").into();
+    // Kept tab-separated for replay: a tab inside a name (a quoted header
+    // cell) is kept as a space, or replay would count one column more.
+    let shared: std::sync::Arc<str> = header
+        .iter()
+        .map(|h| h.replace('\t', " "))
+        .collect::<Vec<_>>()
+        .join("\t")
+        .into();
     let mut pending = (!m.header).then_some(first);
     loop {
         let start = rdr.position().byte();
@@ -290,6 +305,11 @@ pub(super) fn read(
         {
             continue;
         }
+        // Exports paged and joined repeat the header (byte-order mark and
+        // all) before each page: it is the header again, no record.
+        if m.header && repeats_header(&rec, &header) {
+            continue;
+        }
         let size = rec.as_slice().len() + rec.len() + dropped.unwrap_or(0) as usize;
         let fields = if dropped.is_some() || size > limits::ROW_BYTES_MAX {
             Err(too_long(size))
@@ -306,6 +326,47 @@ pub(super) fn read(
             header: Some(shared.clone()),
         })?;
     }
+}
+
+/// Header names as read from a row: trimmed of whitespace and a
+/// byte-order mark.
+fn header_names(rec: &csv::ByteRecord) -> Option<Vec<String>> {
+    rec.iter()
+        .map(|h| {
+            std::str::from_utf8(h)
+                .ok()
+                .map(|s| crate::clean::trim(s).to_string())
+        })
+        .collect()
+}
+
+fn repeats_header(rec: &csv::ByteRecord, header: &[String]) -> bool {
+    rec.len() == header.len()
+        && rec
+            .iter()
+            .zip(header)
+            .all(|(f, h)| std::str::from_utf8(f).is_ok_and(|s| crate::clean::trim(s) == h))
+}
+
+/// Lines a report's title and notes may take above its header.
+const TITLE_LINES_MAX: usize = 20;
+
+/// Where the header is, when it is not on the first line (a report's
+/// title above it), said as a hint for the refusal.
+fn header_below<R: std::io::Read>(m: &Mapping, rdr: &mut csv::Reader<Text<R>>) -> String {
+    let mut rec = csv::ByteRecord::new();
+    for _ in 0..TITLE_LINES_MAX {
+        let start = rdr.position().byte();
+        if !matches!(rdr.read_byte_record(&mut rec), Ok(true)) {
+            break;
+        }
+        let start = rec.position().map_or(start, csv::Position::byte);
+        if header_names(&rec).is_some_and(|h| slot_indexes(m, &h).is_ok()) {
+            let line = rdr.get_mut().line_at(start);
+            return format!(" (they are on line {line}: remove the lines above the header)");
+        }
+    }
+    String::new()
 }
 
 fn csv_error(m: &Mapping, e: csv::Error) -> IngestError {

@@ -194,7 +194,8 @@ pub(super) fn read(
         while matches!(buf.last(), Some(b'\n' | b'\r')) {
             buf.pop();
         }
-        if line == 1 && buf.starts_with(b"\xef\xbb\xbf") {
+        // Files joined end to end bring each one's byte-order mark along.
+        if buf.starts_with(b"\xef\xbb\xbf") {
             buf.drain(..3);
         }
         if cut {

@@ -2,6 +2,7 @@
 
 use clearstone_model::Timestamp;
 use clearstone_text::Date;
+use parquet::basic::{LogicalType, TimeUnit};
 use parquet::file::reader::{FileReader, SerializedFileReader};
 use parquet::record::Field;
 
@@ -12,7 +13,7 @@ use crate::{IngestError, RowError};
 /// A column's value as text. A group, list or map is no text value (its
 /// printed form would land as if it were one), and bytes that are not UTF-8
 /// are not text: either quarantines the row, naming the column.
-fn text(f: &Field, column: &str) -> Result<Option<String>, RowError> {
+fn text(f: &Field, column: &str, time: Option<Instant>) -> Result<Option<String>, RowError> {
     let wrong = |found: &str| {
         Err(RowError::new(
             column,
@@ -24,6 +25,11 @@ fn text(f: &Field, column: &str) -> Result<Option<String>, RowError> {
         Field::Group(_) => return wrong("a group"),
         Field::ListInternal(_) => return wrong("a list"),
         Field::MapInternal(_) => return wrong("a map"),
+        Field::TimestampMillis(v) | Field::TimestampMicros(v) | Field::Long(v)
+            if let Some(t) = time =>
+        {
+            t.show(*v)
+        }
         Field::Str(s) => s.clone(),
         Field::Bool(b) => b.to_string(),
         Field::Byte(v) => v.to_string(),
@@ -55,6 +61,52 @@ fn text(f: &Field, column: &str) -> Result<Option<String>, RowError> {
         },
         other => other.to_string(),
     }))
+}
+
+/// How a timestamp column is written: its unit (as digits of a second) and
+/// whether it is an instant in UTC or a local time, which the row reader
+/// does not tell apart (it gives nanoseconds as a bare integer, and
+/// microseconds and local times as if they were UTC milliseconds).
+#[derive(Clone, Copy)]
+struct Instant {
+    digits: u32,
+    utc: bool,
+}
+
+impl Instant {
+    fn of(t: Option<&LogicalType>) -> Option<Self> {
+        let Some(LogicalType::Timestamp(t)) = t else {
+            return None;
+        };
+        let digits = match t.unit {
+            TimeUnit::MILLIS => 3,
+            TimeUnit::MICROS => 6,
+            TimeUnit::NANOS => 9,
+        };
+        Some(Self {
+            digits,
+            utc: t.is_adjusted_to_u_t_c,
+        })
+    }
+
+    /// RFC 3339 to the column's precision; a local time has no `Z`.
+    fn show(self, v: i64) -> String {
+        let per_second = 10i64.pow(self.digits);
+        let secs = v.div_euclid(per_second);
+        let fraction = v.rem_euclid(per_second);
+        let of_day = secs.rem_euclid(86_400);
+        let Ok(day) = Date::from_days(secs.div_euclid(86_400)) else {
+            return v.to_string();
+        };
+        format!(
+            "{day}T{:02}:{:02}:{:02}.{fraction:0width$}{}",
+            of_day / 3600,
+            of_day / 60 % 60,
+            of_day % 60,
+            if self.utc { "Z" } else { "" },
+            width = self.digits as usize
+        )
+    }
 }
 
 /// A Parquet file starts and ends with `PAR1`; the footer before the last one
@@ -99,11 +151,17 @@ const MAGIC: &[u8; 4] = b"PAR1";
 /// The mapped columns of a row that did not read as text, as the JSON object
 /// quarantine keeps Parquet rows in: text where a column reads as text, else
 /// its JSON form, so that nothing of it is lost.
-fn quarantined_row(m: &Mapping, idx: &[usize], all: &[&Field]) -> Vec<u8> {
+fn quarantined_row(
+    m: &Mapping,
+    idx: &[usize],
+    times: &[Option<Instant>],
+    all: &[&Field],
+) -> Vec<u8> {
     let obj: serde_json::Map<String, serde_json::Value> = idx
         .iter()
         .zip(&m.columns)
-        .map(|(j, c)| {
+        .zip(times)
+        .map(|((j, c), time)| {
             let v = match all.get(*j) {
                 None | Some(Field::Null) => serde_json::Value::Null,
                 // Replay finds the replacement character and keeps the row.
@@ -112,7 +170,7 @@ fn quarantined_row(m: &Mapping, idx: &[usize], all: &[&Field]) -> Vec<u8> {
                 }
                 // A group, list or map is kept printed inside an object,
                 // which replay refuses as the wrong type again.
-                Some(f) => match text(f, c) {
+                Some(f) => match text(f, c, *time) {
                     Ok(Some(s)) => serde_json::Value::String(s),
                     _ => serde_json::json!({ "printed": f.to_string() }),
                 },
@@ -153,6 +211,15 @@ pub(super) fn read(
             })
         })
         .collect::<Result<_, _>>()?;
+    let fields_of = schema.root_schema().get_fields();
+    let times: Vec<Option<Instant>> = idx
+        .iter()
+        .map(|j| {
+            fields_of
+                .get(*j)
+                .and_then(|f| Instant::of(f.get_basic_info().logical_type_ref()))
+        })
+        .collect();
     let rows = reader
         .get_row_iter(None)
         .map_err(|e| unreadable(m, e.to_string()))?;
@@ -162,7 +229,8 @@ pub(super) fn read(
         let fields: Result<Vec<Option<String>>, RowError> = idx
             .iter()
             .zip(&m.columns)
-            .map(|(j, c)| all.get(*j).map_or(Ok(None), |f| text(f, c)))
+            .zip(&times)
+            .map(|((j, c), t)| all.get(*j).map_or(Ok(None), |f| text(f, c, *t)))
             .collect();
         let size = fields
             .iter()
@@ -173,7 +241,7 @@ pub(super) fn read(
         // A row that cannot be read as text is kept as the columns that can.
         let raw = match &fields {
             Ok(_) => Raw::Columns,
-            Err(_) => Raw::Bytes(quarantined_row(m, &idx, &all)),
+            Err(_) => Raw::Bytes(quarantined_row(m, &idx, &times, &all)),
         };
         each(Record {
             line: i as u64 + 1,

@@ -37,15 +37,19 @@ pub(crate) fn open_stream(m: &Mapping) -> Result<Box<dyn Read>, IngestError> {
         m.compression
     };
     let ended = Rc::new(Cell::new(false));
+    let taken = Rc::new(Cell::new(0));
     let watched = Watched {
         inner: file,
         ended: ended.clone(),
+        taken: taken.clone(),
     };
     Ok(match compression {
         Compression::None => Box::new(watched),
         Compression::Gzip => Box::new(Archive {
             inner: flate2::bufread::MultiGzDecoder::new(watched),
             ended,
+            taken,
+            expanded: 0,
             name: "gzip",
         }),
         Compression::Zstd => Box::new(Archive {
@@ -54,6 +58,8 @@ pub(crate) fn open_stream(m: &Mapping) -> Result<Box<dyn Read>, IngestError> {
                 source: Some(BufReader::new(watched)),
             },
             ended,
+            taken,
+            expanded: 0,
             name: "zstd",
         }),
     })
@@ -133,6 +139,18 @@ fn format_of(head: &[u8]) -> Option<&'static str> {
 /// Whether an error while reading came from a damaged or truncated archive,
 /// and if so the refusal that says which.
 pub(crate) fn damage(m: &Mapping, e: &std::io::Error) -> Option<IngestError> {
+    if let Some(b) = e.get_ref()?.downcast_ref::<Bomb>() {
+        return Some(refuse(
+            m,
+            "archive_too_large",
+            format!(
+                "the {} archive expands more than {ARCHIVE_EXPANSION_MAX}-fold ({} MiB from {} KiB): refused as a decompression bomb, and nothing was read from it (if it is genuine, decompress it and ingest the file itself)",
+                b.name,
+                b.expanded >> 20,
+                b.taken >> 10
+            ),
+        ));
+    }
     let d = e.get_ref()?.downcast_ref::<Damage>()?;
     Some(if d.truncated {
         refuse(
@@ -170,11 +188,38 @@ impl std::fmt::Display for Damage {
 
 impl std::error::Error for Damage {}
 
+/// How many times its own size an archive may expand to, past
+/// [`ARCHIVE_FREE_BYTES`]. Exports compress three to thirty-fold; a
+/// thousandfold is one line repeated, which is how a small archive is made
+/// to fill a disk (deflate tops out near 1,032-fold, zstd has no ceiling).
+const ARCHIVE_EXPANSION_MAX: u64 = 200;
+
+/// Expanded bytes that are never a bomb, however small the archive: a short
+/// file of repeated lines is harmless.
+const ARCHIVE_FREE_BYTES: u64 = 16 << 20;
+
+/// An archive that expands past [`ARCHIVE_EXPANSION_MAX`].
+#[derive(Debug)]
+struct Bomb {
+    name: &'static str,
+    taken: u64,
+    expanded: u64,
+}
+
+impl std::fmt::Display for Bomb {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "the {} archive expands without bound", self.name)
+    }
+}
+
+impl std::error::Error for Bomb {}
+
 /// Notes when the file underneath has been read to its end, which tells a
-/// truncated archive from a damaged one.
+/// truncated archive from a damaged one, and how much of it was taken.
 struct Watched<R> {
     inner: R,
     ended: Rc<Cell<bool>>,
+    taken: Rc<Cell<u64>>,
 }
 
 impl<R: BufRead> Read for Watched<R> {
@@ -183,6 +228,7 @@ impl<R: BufRead> Read for Watched<R> {
         if n == 0 && !buf.is_empty() {
             self.ended.set(true);
         }
+        self.taken.set(self.taken.get() + n as u64);
         Ok(n)
     }
 }
@@ -197,6 +243,7 @@ impl<R: BufRead> BufRead for Watched<R> {
     }
 
     fn consume(&mut self, n: usize) {
+        self.taken.set(self.taken.get() + n as u64);
         self.inner.consume(n);
     }
 }
@@ -204,12 +251,14 @@ impl<R: BufRead> BufRead for Watched<R> {
 struct Archive<R> {
     inner: R,
     ended: Rc<Cell<bool>>,
+    taken: Rc<Cell<u64>>,
+    expanded: u64,
     name: &'static str,
 }
 
 impl<R: Read> Read for Archive<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        self.inner.read(buf).map_err(|e| {
+        let n = self.inner.read(buf).map_err(|e| {
             std::io::Error::new(
                 std::io::ErrorKind::InvalidData,
                 Damage {
@@ -218,7 +267,20 @@ impl<R: Read> Read for Archive<R> {
                     message: e.to_string(),
                 },
             )
-        })
+        })?;
+        self.expanded += n as u64;
+        let taken = self.taken.get().max(1);
+        if self.expanded > ARCHIVE_FREE_BYTES && self.expanded / taken >= ARCHIVE_EXPANSION_MAX {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                Bomb {
+                    name: self.name,
+                    taken,
+                    expanded: self.expanded,
+                },
+            ));
+        }
+        Ok(n)
     }
 }
 

@@ -17,6 +17,18 @@ pub const TWO_DIGIT_YEAR_PIVOT: u8 = 30;
 /// The keyword that stands for `YYYY-MM-DD` in a list of formats.
 const ISO: &str = "iso";
 
+/// The keyword for a spreadsheet's day number (`44197` is 1 January 2021).
+const EXCEL: &str = "excel";
+
+/// Day numbers of the spreadsheet date system that counts 1 January 1900 as
+/// day 1: day 60 is the 29 February 1900 it counts and no calendar has.
+const EXCEL_LEAP_DAY: i64 = 60;
+/// 30 December 1899 in days since 1970, the day before day 1 from day 61
+/// on (and 31 December 1899 before it).
+const EXCEL_EPOCH_DAYS: i64 = -25_569;
+/// 31 December 9999, the last day a spreadsheet counts.
+const EXCEL_DAYS_MAX: i64 = 2_958_465;
+
 const MONTHS: [&str; 12] = [
     "january",
     "february",
@@ -48,13 +60,15 @@ const MONTHS: [&str; 12] = [
 /// | `%b`, `%h` | English month name abbreviated to three letters ("Jul") |
 /// | `%B` | English month name in full ("July") |
 /// | `%H`, `%M`, `%S` | hour (00 to 23), minute, second: two digits |
+/// | `%f` | fraction of a second after `%S`: one to nine digits, read and not kept |
 /// | `%%` | a literal `%` |
 ///
 /// Each directive means what it means to `strftime` (`%-d` and `%-m` are
 /// the GNU "no padding" forms), so a format reads back exactly what it
 /// writes: a column that mixes lengths lists one format for each. Letters
 /// match regardless of case, and a space in the format matches any run of
-/// whitespace. The whole format `iso` stands for `%Y-%m-%d`.
+/// whitespace. The whole format `iso` stands for `%Y-%m-%d`, and `excel` for
+/// a spreadsheet's day number (`44197` is 2021-01-01).
 ///
 /// A format without a day (`%m/%Y`) reads a month, and one with a time reads
 /// a timestamp: [`DateFormats::parse_value`] gives them as they are, and this
@@ -82,8 +96,15 @@ pub fn parse_date(s: &str, formats: &[&str]) -> Result<Date, TextError> {
 /// without reading the formats again for every value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DateFormats {
-    /// Each format as given, and its items; none for `iso`.
-    formats: Vec<(String, Option<Vec<Item>>)>,
+    /// Each format as given, and how it reads.
+    formats: Vec<(String, Form)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Form {
+    Iso,
+    Excel,
+    Items(Vec<Item>),
 }
 
 impl DateFormats {
@@ -94,10 +115,12 @@ impl DateFormats {
         let formats = formats
             .iter()
             .map(|&f| {
-                Ok((
-                    f.to_owned(),
-                    if f == ISO { None } else { Some(compile(f)?) },
-                ))
+                let form = match f {
+                    ISO => Form::Iso,
+                    EXCEL => Form::Excel,
+                    _ => Form::Items(compile(f)?),
+                };
+                Ok((f.to_owned(), form))
             })
             .collect::<Result<_, TextError>>()?;
         Ok(DateFormats { formats })
@@ -125,13 +148,14 @@ impl DateFormats {
         let value = s.trim();
         let mut nonexistent: Option<&str> = None;
         let mut partial: Option<&str> = None;
-        for (format, items) in &self.formats {
-            let fields = match items {
-                None => iso_fields(value),
-                Some(items) => match_items(value, items),
+        for (format, form) in &self.formats {
+            let read = match form {
+                Form::Iso => iso_fields(value).map(|f| f.value()),
+                Form::Excel => excel_day(value),
+                Form::Items(items) => match_items(value, items).map(|f| f.value()),
             };
-            if let Some(fields) = fields {
-                match fields.value() {
+            if let Some(read) = read {
+                match read {
                     Ok(v) => match accept(v) {
                         Some(t) => return Ok(t),
                         None => {
@@ -155,10 +179,41 @@ impl DateFormats {
             },
             (None, None) => {
                 let formats: Vec<&str> = self.formats.iter().map(|(f, _)| f.as_str()).collect();
-                unparsed(value, &formats)
+                let excel = self.formats.iter().any(|(_, f)| *f == Form::Excel);
+                let mut e = unparsed(value, &formats);
+                // Said so, since nothing else would tell a reader of the
+                // quarantine what a bare five-digit "date" is.
+                if !excel
+                    && excel_day(value).is_some_and(|d| d.is_ok())
+                    && let TextError::DateUnparsed { formats, .. } = &mut e
+                {
+                    formats.push_str(" (a spreadsheet's day number? add the format `excel`)");
+                }
+                e
             }
         })
     }
+}
+
+/// A spreadsheet's day number as a date; `None` when it is no whole
+/// number of days.
+fn excel_day(value: &str) -> Option<Result<DateValue, TextError>> {
+    if value.is_empty() || value.len() > 7 || !value.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let n = i64::from(number(value.as_bytes()));
+    let days = match n {
+        0 | EXCEL_LEAP_DAY => {
+            return Some(Err(TextError::DateNonexistent {
+                value: shown(value),
+                format: EXCEL.to_owned(),
+            }));
+        }
+        1..EXCEL_LEAP_DAY => EXCEL_EPOCH_DAYS + 1 + n,
+        _ if n <= EXCEL_DAYS_MAX => EXCEL_EPOCH_DAYS + n,
+        _ => return None,
+    };
+    Some(Date::from_days(days).map(DateValue::Day))
 }
 
 pub(super) fn parse_iso(s: &str) -> Result<Date, TextError> {
@@ -229,6 +284,8 @@ enum Item {
     Hour,
     Minute,
     Second,
+    /// `%f`
+    Fraction,
     Whitespace,
     Literal(char),
 }
@@ -253,6 +310,7 @@ fn compile(format: &str) -> Result<Vec<Item>, TextError> {
                 Some('H') => Item::Hour,
                 Some('M') => Item::Minute,
                 Some('S') => Item::Second,
+                Some('f') => Item::Fraction,
                 Some('-') => match chars.next() {
                     Some('d') => Item::ShortDay,
                     Some('m') => Item::ShortMonth,
@@ -312,6 +370,8 @@ fn compile(format: &str) -> Result<Vec<Item>, TextError> {
         Some("has an hour but no minute")
     } else if (minute || second) && !hour {
         Some("has minutes or seconds but no hour")
+    } else if has(Item::Fraction) && !second {
+        Some("has a fraction of a second but no second")
     } else {
         None
     };
@@ -350,6 +410,9 @@ fn match_items(value: &str, items: &[Item]) -> Option<Fields> {
             Item::Hour => hour = Some(take_digits(&mut rest, 2, 2)?),
             Item::Minute => minute = Some(take_digits(&mut rest, 2, 2)?),
             Item::Second => second = Some(take_digits(&mut rest, 2, 2)?),
+            Item::Fraction => {
+                take_digits(&mut rest, 1, 9)?;
+            }
             Item::MonthAbbreviation => month = take_month_name(&mut rest, true)?,
             Item::MonthName => month = take_month_name(&mut rest, false)?,
             Item::Whitespace => {
@@ -628,5 +691,30 @@ mod tests {
             parse_date("1984t07t03", &["%YT%mT%d"]),
             Ok(date(1984, 7, 3))
         );
+    }
+
+    #[test]
+    fn spreadsheet_day_numbers_and_fractions_of_a_second() {
+        let excel = DateFormats::new(&["excel"]).unwrap();
+        assert_eq!(excel.parse("44197"), Ok(date(2021, 1, 1)));
+        assert_eq!(excel.parse("61"), Ok(date(1900, 3, 1)));
+        assert_eq!(excel.parse("59"), Ok(date(1900, 2, 28)));
+        assert_eq!(excel.parse("1"), Ok(date(1900, 1, 1)));
+        for no_day in ["0", "60"] {
+            assert!(matches!(
+                excel.parse(no_day),
+                Err(TextError::DateNonexistent { .. })
+            ));
+        }
+        assert!(excel.parse("44197.5").is_err());
+        let e = parse_date("44197", &["%d/%m/%Y"]).unwrap_err().to_string();
+        assert!(e.contains("add the format `excel`"), "{e}");
+        let f = DateFormats::new(&["%Y-%m-%d %H:%M:%S.%f"]).unwrap();
+        assert_eq!(
+            f.parse("2021-01-02 03:04:05.123456789"),
+            Ok(date(2021, 1, 2))
+        );
+        assert!(f.parse("2021-01-02 03:04:05.").is_err());
+        assert!(DateFormats::new(&["%Y-%m-%d %H:%M.%f"]).is_err());
     }
 }
