@@ -98,9 +98,11 @@ impl Loaded {
             });
             let mut values = Values::new(width);
             let mut fields: Vec<Vec<&str>> = vec![Vec::new(); width];
+            let mut looked_up = Vec::new();
             for i in order {
                 let range = self.read.ranges.get(i).copied().unwrap_or_default();
-                self.read.record(range, &mut fields, &mut |_| {});
+                self.read
+                    .record(range, &mut fields, &mut looked_up, &mut |_| {});
                 values.push(|f, text| {
                     for (k, v) in fields.get(f).into_iter().flatten().enumerate() {
                         if k > 0 {
@@ -131,16 +133,21 @@ impl Loaded {
 
 impl Read {
     /// A record's values field by field into `fields`, each value once;
-    /// `target` is shown each record it references.
+    /// `target` is shown each record it references. `looked_up` is working
+    /// space: the fields of an address are read through one reference, and
+    /// a look-up in a map of a million records misses the cache, so each
+    /// target is looked up once a record.
     fn record<'r>(
         &'r self,
         range: (u32, u32),
         fields: &mut [Vec<&'r str>],
+        looked_up: &mut Vec<(&'r str, Option<(u32, u32)>)>,
         target: &mut dyn FnMut(&str),
     ) {
         for f in fields.iter_mut() {
             f.clear();
         }
+        looked_up.clear();
         for (field_places, field) in self.places.iter().zip(fields.iter_mut()) {
             for place in field_places {
                 match *place {
@@ -152,8 +159,16 @@ impl Read {
                     Place::Referenced(p, r) => {
                         for t in self.own.of(range, p) {
                             target(t);
-                            if let Some(at) = self.targets.get(t) {
-                                for v in self.other.of(*at, r) {
+                            let at = match looked_up.iter().find(|(seen, _)| *seen == t) {
+                                Some((_, at)) => *at,
+                                None => {
+                                    let at = self.targets.get(t).copied();
+                                    looked_up.push((t, at));
+                                    at
+                                }
+                            };
+                            if let Some(at) = at {
+                                for v in self.other.of(at, r) {
                                     add_once(v, field);
                                 }
                             }
@@ -422,9 +437,10 @@ impl Session<'_> {
         let mut changed = HashSet::new();
         if since.is_some() {
             let mut fields: Vec<Vec<&str>> = vec![Vec::new(); read.places.len()];
+            let mut looked_up = Vec::new();
             for (i, (id, range)) in ids.iter().zip(&read.ranges).enumerate() {
                 let mut refers_to_changed = false;
-                read.record(*range, &mut fields, &mut |t| {
+                read.record(*range, &mut fields, &mut looked_up, &mut |t| {
                     refers_to_changed |= targets_changed.contains(t);
                 });
                 if own_changed.get(i).copied().unwrap_or(false) || refers_to_changed {
