@@ -11,6 +11,7 @@ use clearstone_resolve::{Features, ResolveError, Schema, Values};
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::resolve_gate::ShapeGate;
+use crate::resolve_targets::Targets;
 use crate::{EngineError, Session};
 
 /// Where a field's value comes from: a property of the entity, or of the
@@ -52,9 +53,8 @@ struct Read {
     /// Each subject's values in `own`, in the order of `ids`.
     ranges: Vec<(u32, u32)>,
     other: Kept,
-    /// Looked up once per reference of every record: SipHash was about
-    /// half of the read loop's own time.
-    targets: FxHashMap<Box<str>, (u32, u32)>,
+    /// Each referenced record's values in `other`.
+    targets: Targets,
     places: Vec<Vec<Place>>,
 }
 
@@ -162,7 +162,7 @@ impl Read {
                             let at = match looked_up.iter().find(|(seen, _)| *seen == t) {
                                 Some((_, at)) => *at,
                                 None => {
-                                    let at = self.targets.get(t).copied();
+                                    let at = self.targets.get(t);
                                     looked_up.push((t, at));
                                     at
                                 }
@@ -349,7 +349,7 @@ impl Session<'_> {
         // The records of each range read, in entity id order within it.
         let mut parts: Vec<Own> = Vec::new();
         let mut own = Kept::default();
-        let mut targets: FxHashMap<Box<str>, (u32, u32)> = FxHashMap::default();
+        let mut targets = Targets::default();
         let mut targets_changed: FxHashSet<Box<str>> = FxHashSet::default();
         let mut other = Kept::default();
         // A read connection: its small page cache is what a scan of the
@@ -402,7 +402,7 @@ impl Session<'_> {
                         p.changed.push(changed);
                     }
                 } else {
-                    targets.insert(e.entity_id.into(), (from, to));
+                    targets.insert(e.entity_id, (from, to))?;
                     if changed {
                         targets_changed.insert(e.entity_id.into());
                     }
