@@ -148,13 +148,20 @@ const PAIRS_PER_INSERT: usize = 64;
 /// The page cache, and so the sort runs, while the canonical id index is
 /// built after a bulk write.
 const INDEX_SORT_CACHE_KIB: i64 = 2 * 1024;
+/// Sorting threads beside the writer's own while an index is built.
+const INDEX_SORT_THREADS: i64 = 1;
 /// Builds an index (`create`) with the rows sorted in runs the size of a
 /// small page cache: a million canonical ids sorted as one run in a
 /// page cache of 256 MiB took twice the CPU of small runs merged, which stay in
 /// the processor's cache. The writer's cache is set back after.
+/// Runs are sorted on a thread of their own while the writer reads the
+/// table into the next (SQLite's sorter threads): on two cores, the other
+/// one hashes the run's subjects meanwhile and would then idle.
 fn sorted_in_small_runs(tx: &rusqlite::Transaction<'_>, create: &str) -> Result<(), StoreError> {
     tx.pragma_update(None, "cache_size", -INDEX_SORT_CACHE_KIB)?;
+    tx.pragma_update_and_check(None, "threads", INDEX_SORT_THREADS, |_| Ok(()))?;
     let built = tx.execute_batch(create);
+    tx.pragma_update_and_check(None, "threads", 0, |_| Ok(()))?;
     tx.pragma_update(None, "cache_size", -crate::sqlite::CACHE_KIB)?;
     Ok(built?)
 }
@@ -631,6 +638,11 @@ mod tests {
             .pragma_query_value(None, "cache_size", |r| r.get(0))
             .unwrap();
         assert_eq!(cache, -crate::sqlite::CACHE_KIB);
+        let threads: i64 = s
+            .conn
+            .pragma_query_value(None, "threads", |r| r.get(0))
+            .unwrap();
+        assert_eq!(threads, 0);
     }
 
     /// A first run's rows are written before the indexes, which are then
