@@ -802,34 +802,41 @@ mod tests {
         .unwrap()
     }
 
-    #[test]
-    fn an_event_its_own_id_would_tip_over_the_log_is_refused_before_it_is_stored() {
+    /// The longest query an event naming `tags` is accepted with, found by
+    /// halving towards it, which passes through the few bytes where only
+    /// the id's digits (or the count of subjects) decide; then the store
+    /// and the log are checked to be still in step: the next event lands
+    /// and the directory opens.
+    fn longest_query_accepted(tags: &[[u8; 16]]) -> usize {
         let (dir, e) = engine_with_admin();
         let s = admin_session(&e);
         // Ids of two digits or more, which an event measured with id 0 leaves out.
         for _ in 0..10 {
-            s.record_flagged(Operation::Consult, "warm", &[], None, "ok", &[])
+            s.record_hashed(Operation::Consult, "warm", tags, None, "ok", &[])
                 .unwrap();
         }
-        // Halving towards the longest query accepted passes through the few
-        // bytes where only the id's digits decide.
         let (mut lo, mut hi) = (0usize, clearstone_audit::ENTRY_BYTES_MAX);
         while lo + 1 < hi {
             let mid = (lo + hi) / 2;
             let query = "q".repeat(mid);
-            match s.record_flagged(Operation::Consult, &query, &[], None, "ok", &[]) {
+            match s.record_hashed(Operation::Consult, &query, tags, None, "ok", &[]) {
                 Ok(_) => lo = mid,
                 Err(_) => hi = mid,
             }
         }
-        assert!(lo > clearstone_audit::ENTRY_BYTES_MAX / 2, "{lo}");
-        // The store and the log are still in step: the next event lands.
         s.record_flagged(Operation::Consult, "after", &[], None, "ok", &[])
             .unwrap();
         drop(s);
         e.flush_log().unwrap();
         drop(e);
         Engine::open(&dir.path().join("data")).unwrap();
+        lo
+    }
+
+    #[test]
+    fn an_event_its_own_id_would_tip_over_the_log_is_refused_before_it_is_stored() {
+        let lo = longest_query_accepted(&[]);
+        assert!(lo > clearstone_audit::ENTRY_BYTES_MAX / 2, "{lo}");
     }
 
     #[test]
@@ -873,31 +880,8 @@ mod tests {
 
     #[test]
     fn an_event_naming_hashes_that_would_tip_over_the_log_is_refused_before_it_is_stored() {
-        let (dir, e) = engine_with_admin();
-        let s = admin_session(&e);
-        let tags = vec![[0xabu8; 16]; SUBJECTS_PER_EVENT_MAX];
-        for _ in 0..10 {
-            s.record_hashed(Operation::Consult, "warm", &tags, None, "ok", &[])
-                .unwrap();
-        }
-        // Halving towards the longest query accepted beside a full part of
-        // subjects passes through the bytes where only the count decides.
-        let (mut lo, mut hi) = (0usize, clearstone_audit::ENTRY_BYTES_MAX);
-        while lo + 1 < hi {
-            let mid = (lo + hi) / 2;
-            let query = "q".repeat(mid);
-            match s.record_hashed(Operation::Consult, &query, &tags, None, "ok", &[]) {
-                Ok(_) => lo = mid,
-                Err(_) => hi = mid,
-            }
-        }
+        let lo = longest_query_accepted(&vec![[0xab; 16]; SUBJECTS_PER_EVENT_MAX]);
         assert!(lo > clearstone_audit::ENTRY_BYTES_MAX / 4, "{lo}");
-        s.record_flagged(Operation::Consult, "after", &[], None, "ok", &[])
-            .unwrap();
-        drop(s);
-        e.flush_log().unwrap();
-        drop(e);
-        Engine::open(&dir.path().join("data")).unwrap();
     }
 
     #[test]
