@@ -207,10 +207,10 @@ pub(crate) fn keyed_tag_with(mac: &SubjectMac, id: &str) -> [u8; 16] {
     out
 }
 
-/// A keyed hash as the log writes it.
 /// The length of a keyed hash in hex, as events name subjects.
 pub(crate) const HEX_TAG_LEN: usize = 32;
 
+/// A keyed hash as the log writes it.
 pub(crate) fn hex_tag(tag: &[u8; 16]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(HEX_TAG_LEN);
