@@ -40,7 +40,25 @@ pub(crate) fn logged_len_at_most(e: &Event) -> usize {
 /// one the store held and the log refused would leave them a step apart,
 /// and every later event would then fail.
 pub(crate) fn check_fits_log(e: &Event) -> Result<(), EngineError> {
-    let bytes = logged_len_at_most(e);
+    fits_log(logged_len_at_most(e))
+}
+
+/// As [`check_fits_log`] for `e` naming `n` subjects by their keyed hashes
+/// in hex, `e.subjects` itself empty: each hash takes the same bytes and
+/// none is escaped, so the list's length is counted rather than encoded.
+pub(crate) fn check_fits_log_naming_tags(e: &Event, n: usize) -> Result<(), EngineError> {
+    let empty_list = "[]".len();
+    fits_log(logged_len_at_most(e) - empty_list + tags_json_len(n))
+}
+
+/// The bytes JSON spells a list of `n` keyed hashes in hex with.
+pub(crate) fn tags_json_len(n: usize) -> usize {
+    let quoted = crate::session::HEX_TAG_LEN + 2;
+    let commas = n.saturating_sub(1);
+    "[]".len() + n * quoted + commas
+}
+
+fn fits_log(bytes: usize) -> Result<(), EngineError> {
     if bytes > clearstone_audit::ENTRY_BYTES_MAX {
         return Err(EngineError::Internal(format!(
             "an event of up to {bytes} bytes is over the log's entry_bytes_max ({})",

@@ -75,6 +75,7 @@ mod resolve_gate;
 mod resolve_profile;
 mod resolve_records;
 mod resolve_scan;
+mod resolve_targets;
 mod review;
 mod run_cache;
 mod saved_search_erasure;

@@ -11,6 +11,7 @@ use clearstone_resolve::{Features, ResolveError, Schema, Values};
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::resolve_gate::ShapeGate;
+use crate::resolve_targets::Targets;
 use crate::{EngineError, Session};
 
 /// Where a field's value comes from: a property of the entity, or of the
@@ -52,9 +53,8 @@ struct Read {
     /// Each subject's values in `own`, in the order of `ids`.
     ranges: Vec<(u32, u32)>,
     other: Kept,
-    /// Looked up once per reference of every record: SipHash was about
-    /// half of the read loop's own time.
-    targets: FxHashMap<Box<str>, (u32, u32)>,
+    /// Each referenced record's values in `other`.
+    targets: Targets,
     places: Vec<Vec<Place>>,
 }
 
@@ -98,9 +98,11 @@ impl Loaded {
             });
             let mut values = Values::new(width);
             let mut fields: Vec<Vec<&str>> = vec![Vec::new(); width];
+            let mut looked_up = Vec::new();
             for i in order {
                 let range = self.read.ranges.get(i).copied().unwrap_or_default();
-                self.read.record(range, &mut fields, &mut |_| {});
+                self.read
+                    .record(range, &mut fields, &mut looked_up, &mut |_| {});
                 values.push(|f, text| {
                     for (k, v) in fields.get(f).into_iter().flatten().enumerate() {
                         if k > 0 {
@@ -131,16 +133,21 @@ impl Loaded {
 
 impl Read {
     /// A record's values field by field into `fields`, each value once;
-    /// `target` is shown each record it references.
+    /// `target` is shown each record it references. `looked_up` is working
+    /// space: the fields of an address are read through one reference, and
+    /// a look-up in a map of a million records misses the cache, so each
+    /// target is looked up once a record.
     fn record<'r>(
         &'r self,
         range: (u32, u32),
         fields: &mut [Vec<&'r str>],
+        looked_up: &mut Vec<(&'r str, Option<(u32, u32)>)>,
         target: &mut dyn FnMut(&str),
     ) {
         for f in fields.iter_mut() {
             f.clear();
         }
+        looked_up.clear();
         for (field_places, field) in self.places.iter().zip(fields.iter_mut()) {
             for place in field_places {
                 match *place {
@@ -152,8 +159,16 @@ impl Read {
                     Place::Referenced(p, r) => {
                         for t in self.own.of(range, p) {
                             target(t);
-                            if let Some(at) = self.targets.get(t) {
-                                for v in self.other.of(*at, r) {
+                            let at = match looked_up.iter().find(|(seen, _)| *seen == t) {
+                                Some((_, at)) => *at,
+                                None => {
+                                    let at = self.targets.get(t);
+                                    looked_up.push((t, at));
+                                    at
+                                }
+                            };
+                            if let Some(at) = at {
+                                for v in self.other.of(at, r) {
                                     add_once(v, field);
                                 }
                             }
@@ -231,7 +246,9 @@ impl Wanted {
 }
 
 /// Ranges of records read at once: one per core of a small server, the
-/// calling thread gating what the others decode.
+/// calling thread gating what the others decode. Four (the calling thread
+/// decoding a quarter) held about 100 MB more at the end of the features
+/// at a million records, for no gain a busy machine could show.
 const READ_PARTS: usize = 2;
 
 /// The records of one range read, in order.
@@ -332,7 +349,7 @@ impl Session<'_> {
         // The records of each range read, in entity id order within it.
         let mut parts: Vec<Own> = Vec::new();
         let mut own = Kept::default();
-        let mut targets: FxHashMap<Box<str>, (u32, u32)> = FxHashMap::default();
+        let mut targets = Targets::default();
         let mut targets_changed: FxHashSet<Box<str>> = FxHashSet::default();
         let mut other = Kept::default();
         // A read connection: its small page cache is what a scan of the
@@ -385,7 +402,7 @@ impl Session<'_> {
                         p.changed.push(changed);
                     }
                 } else {
-                    targets.insert(e.entity_id.into(), (from, to));
+                    targets.insert(e.entity_id, (from, to))?;
                     if changed {
                         targets_changed.insert(e.entity_id.into());
                     }
@@ -422,9 +439,10 @@ impl Session<'_> {
         let mut changed = HashSet::new();
         if since.is_some() {
             let mut fields: Vec<Vec<&str>> = vec![Vec::new(); read.places.len()];
+            let mut looked_up = Vec::new();
             for (i, (id, range)) in ids.iter().zip(&read.ranges).enumerate() {
                 let mut refers_to_changed = false;
-                read.record(*range, &mut fields, &mut |t| {
+                read.record(*range, &mut fields, &mut looked_up, &mut |t| {
                     refers_to_changed |= targets_changed.contains(t);
                 });
                 if own_changed.get(i).copied().unwrap_or(false) || refers_to_changed {

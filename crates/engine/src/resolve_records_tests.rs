@@ -126,6 +126,16 @@ fn features_in_chunks_block_train_and_score_as_all_at_once_issue_16() {
     assert_eq!(whole.len(), n);
     let expected = outcome(&settings, &whole);
     assert!(!expected.0.is_empty());
+    // Read in one range of the store or in several, on threads of their
+    // own, the records come in the same order and make the same outcome.
+    for parts in [1, 3, 7] {
+        let read = s
+            .resolution_records_read(&settings, "Person", None, parts)
+            .unwrap();
+        assert_eq!(read.ids, loaded.ids, "{parts} parts");
+        let f = read.features_in(&settings.schema, 0..n, 64).unwrap();
+        assert!(outcome(&settings, &f) == expected, "{parts} parts");
+    }
     for chunk in [1, 7, 64] {
         let f = loaded.features_in(&settings.schema, 0..n, chunk).unwrap();
         assert!(outcome(&settings, &f) == expected, "chunks of {chunk}");

@@ -207,10 +207,13 @@ pub(crate) fn keyed_tag_with(mac: &SubjectMac, id: &str) -> [u8; 16] {
     out
 }
 
+/// The length of a keyed hash in hex, as events name subjects.
+pub(crate) const HEX_TAG_LEN: usize = 32;
+
 /// A keyed hash as the log writes it.
 pub(crate) fn hex_tag(tag: &[u8; 16]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(32);
+    let mut out = String::with_capacity(HEX_TAG_LEN);
     for b in tag {
         for nibble in [b >> 4, b & 0xf] {
             out.push(char::from(
@@ -649,15 +652,25 @@ impl Session<'_> {
         outcome: &str,
         flags: &[&str],
     ) -> Result<i64, EngineError> {
-        let part = |i: usize| {
+        let of_part = |i: usize| {
             let from = i.saturating_mul(SUBJECTS_PER_EVENT_MAX);
             tags.get(from..tags.len().min(from + SUBJECTS_PER_EVENT_MAX))
                 .unwrap_or_default()
-                .iter()
-                .map(hex_tag)
-                .collect()
         };
-        self.record_parts(op, query, tags.len(), &part, recipient, outcome, flags)
+        let part = |i: usize| of_part(i).iter().map(hex_tag).collect();
+        // A run's event names two million hashes: each part is spelt once,
+        // as it is stored, and only counted before.
+        let named = |i: usize| of_part(i).len();
+        self.record_parts_named(
+            op,
+            query,
+            tags.len(),
+            &part,
+            Some(&named),
+            recipient,
+            outcome,
+            flags,
+        )
     }
 
     /// Records one act naming `count` subjects by their keyed hashes, which
@@ -676,6 +689,24 @@ impl Session<'_> {
         outcome: &str,
         flags: &[&str],
     ) -> Result<i64, EngineError> {
+        self.record_parts_named(op, query, count, part, None, recipient, outcome, flags)
+    }
+
+    /// As [`Session::record_parts`]; when `tags_in` is given, `part(i)` is
+    /// the hex of `tags_in(i)` keyed hashes, and each part's size is checked
+    /// from that count without spelling it.
+    #[allow(clippy::too_many_arguments)]
+    fn record_parts_named(
+        &self,
+        op: Operation,
+        query: &str,
+        count: usize,
+        part: &dyn Fn(usize) -> Vec<String>,
+        tags_in: Option<&dyn Fn(usize) -> usize>,
+        recipient: Option<&str>,
+        outcome: &str,
+        flags: &[&str],
+    ) -> Result<i64, EngineError> {
         let justification = &self.justification_ref;
         let mut flags: Vec<String> = flags.iter().map(|f| f.to_string()).collect();
         if self.break_glass.is_some() {
@@ -684,7 +715,7 @@ impl Session<'_> {
         flags.extend(token_flag(&self.req));
         let parts = count.div_ceil(SUBJECTS_PER_EVENT_MAX).max(1);
         let at = Timestamp::now();
-        let event = |i: usize| {
+        let event = |i: usize, subjects: Vec<String>| {
             let query = match i {
                 0 => query.to_string(),
                 _ => format!("{query} (subjects continued, part {} of {parts})", i + 1),
@@ -701,7 +732,7 @@ impl Session<'_> {
                 ),
                 case_ref: self.req.case_ref.clone(),
                 query,
-                subjects: part(i),
+                subjects,
                 recipient: recipient.map(str::to_string),
                 outcome: outcome.to_string(),
                 flags: flags.clone(),
@@ -710,7 +741,12 @@ impl Session<'_> {
         // Every part is checked before the store holds the first: an event
         // the log cannot take would stop the engine from opening.
         for i in 0..parts {
-            crate::evidence::check_fits_log(&event(i))?;
+            match tags_in {
+                Some(n) => {
+                    crate::evidence::check_fits_log_naming_tags(&event(i, Vec::new()), n(i))?
+                }
+                None => crate::evidence::check_fits_log(&event(i, part(i)))?,
+            }
         }
         if !self.justification_stored.get() {
             // Most sessions give a justification an earlier one stored: a
@@ -728,7 +764,7 @@ impl Session<'_> {
         let mut batch: Vec<Event> = Vec::with_capacity(EVENTS_PER_APPEND.min(parts));
         for from in (0..parts).step_by(EVENTS_PER_APPEND) {
             batch.clear();
-            batch.extend((from..parts.min(from + EVENTS_PER_APPEND)).map(&event));
+            batch.extend((from..parts.min(from + EVENTS_PER_APPEND)).map(|i| event(i, part(i))));
             let id = self.engine.append_events(&mut batch)?;
             if first == 0 {
                 first = id;
@@ -766,34 +802,86 @@ mod tests {
         .unwrap()
     }
 
-    #[test]
-    fn an_event_its_own_id_would_tip_over_the_log_is_refused_before_it_is_stored() {
+    /// The longest query an event naming `tags` is accepted with, found by
+    /// halving towards it, which passes through the few bytes where only
+    /// the id's digits (or the count of subjects) decide; then the store
+    /// and the log are checked to be still in step: the next event lands
+    /// and the directory opens.
+    fn longest_query_accepted(tags: &[[u8; 16]]) -> usize {
         let (dir, e) = engine_with_admin();
         let s = admin_session(&e);
         // Ids of two digits or more, which an event measured with id 0 leaves out.
         for _ in 0..10 {
-            s.record_flagged(Operation::Consult, "warm", &[], None, "ok", &[])
+            s.record_hashed(Operation::Consult, "warm", tags, None, "ok", &[])
                 .unwrap();
         }
-        // Halving towards the longest query accepted passes through the few
-        // bytes where only the id's digits decide.
         let (mut lo, mut hi) = (0usize, clearstone_audit::ENTRY_BYTES_MAX);
         while lo + 1 < hi {
             let mid = (lo + hi) / 2;
             let query = "q".repeat(mid);
-            match s.record_flagged(Operation::Consult, &query, &[], None, "ok", &[]) {
+            match s.record_hashed(Operation::Consult, &query, tags, None, "ok", &[]) {
                 Ok(_) => lo = mid,
                 Err(_) => hi = mid,
             }
         }
-        assert!(lo > clearstone_audit::ENTRY_BYTES_MAX / 2, "{lo}");
-        // The store and the log are still in step: the next event lands.
         s.record_flagged(Operation::Consult, "after", &[], None, "ok", &[])
             .unwrap();
         drop(s);
         e.flush_log().unwrap();
         drop(e);
         Engine::open(&dir.path().join("data")).unwrap();
+        lo
+    }
+
+    #[test]
+    fn an_event_its_own_id_would_tip_over_the_log_is_refused_before_it_is_stored() {
+        let lo = longest_query_accepted(&[]);
+        assert!(lo > clearstone_audit::ENTRY_BYTES_MAX / 2, "{lo}");
+    }
+
+    #[test]
+    fn a_list_of_hashes_counted_is_as_long_as_encoded() {
+        for n in [0usize, 1, 2, 7, 999, 1_000] {
+            let tags: Vec<[u8; 16]> = (0..n)
+                .map(|i| {
+                    let mut t = [0u8; 16];
+                    for (k, b) in t.iter_mut().enumerate() {
+                        *b = (i * 31 + k * 7) as u8;
+                    }
+                    t
+                })
+                .collect();
+            let named = Event {
+                id: 123_456,
+                at: Timestamp::now(),
+                operation: "combine".into(),
+                principal: "admin \"quoted\"".into(),
+                purpose: "p".into(),
+                justification: "j\n".into(),
+                case_ref: None,
+                query: "resolve Person (subjects continued, part 2 of 3)".into(),
+                subjects: tags.iter().map(hex_tag).collect(),
+                recipient: None,
+                outcome: "ok".into(),
+                flags: vec!["break_glass".into()],
+            };
+            let unnamed = Event {
+                subjects: Vec::new(),
+                ..named.clone()
+            };
+            assert_eq!(
+                crate::evidence::logged_len_at_most(&unnamed) - 2
+                    + crate::evidence::tags_json_len(n),
+                crate::evidence::logged_len_at_most(&named),
+                "{n} subjects"
+            );
+        }
+    }
+
+    #[test]
+    fn an_event_naming_hashes_that_would_tip_over_the_log_is_refused_before_it_is_stored() {
+        let lo = longest_query_accepted(&vec![[0xab; 16]; SUBJECTS_PER_EVENT_MAX]);
+        assert!(lo > clearstone_audit::ENTRY_BYTES_MAX / 4, "{lo}");
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! value was most of its time.
 
 use clearstone_model::{Markings, Timestamp};
-use rusqlite::OptionalExtension;
+use rusqlite::{OptionalExtension, params};
 
 use crate::pack;
 use crate::{SqliteStore, StoreError};
@@ -130,11 +130,15 @@ impl SqliteStore {
             .query_row("SELECT count(*) FROM record", [], |r| r.get(0))?;
         let parts = i64::try_from(parts.max(1)).unwrap_or(1).min(records.max(1));
         let mut cuts: Vec<String> = Vec::new();
-        let mut q = self
-            .conn
-            .prepare("SELECT entity_id FROM record ORDER BY entity_id LIMIT 1 OFFSET ?1")?;
+        // Each cut is found from the last, so the index is walked once
+        // whatever the number of parts.
+        let mut q = self.conn.prepare(
+            "SELECT entity_id FROM record WHERE entity_id >= ?1 ORDER BY entity_id LIMIT 1 OFFSET ?2",
+        )?;
         for i in 1..parts {
-            let cut: String = q.query_row([records * i / parts], |r| r.get(0))?;
+            let from = cuts.last().map_or("", String::as_str);
+            let step = records * i / parts - records * (i - 1) / parts;
+            let cut: String = q.query_row(params![from, step], |r| r.get(0))?;
             // Versions of one entity never straddle a cut.
             if cuts.last() != Some(&cut) {
                 cuts.push(cut);
