@@ -365,3 +365,35 @@ fn the_shipped_settings_resolve_a_third_set_of_forms() {
         assert!(t.by_form[form].recall() >= 0.9, "{form}\n{report}");
     }
 }
+
+// issue 16: re-clustering after a judgement keeps apart what the run kept
+// apart. The chains of father, nominal and son are kept apart by the full
+// run; a judgement on two records already in two clusters changes nothing,
+// so re-clustering must give the run's clusters back exactly.
+#[test]
+fn a_judgement_elsewhere_leaves_the_pairs_a_run_kept_apart_apart() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (truth, form_of, forbidden) = write_sources(tmp.path(), 300, 29);
+    let (e, before) = forms::resolve_in(tmp.path(), &["hr.toml", "nominals.toml"]);
+    let t = forms::tally(&truth, &form_of, &forbidden, &before);
+    assert!(t.merged.is_empty(), "{:?}\n{}", t.merged, t.report);
+    let mut ids: Vec<&String> = before.keys().collect();
+    ids.sort();
+    let (a, b) = ids
+        .iter()
+        .zip(ids.iter().skip(1))
+        .find(|(a, b)| before[**a] != before[**b])
+        .unwrap();
+    let s = forms::session(&e);
+    s.judge(a, b, "not_same", "different people on file")
+        .unwrap();
+    let after: HashMap<String, String> = s.canonical_ids("Person").unwrap().into_iter().collect();
+    let moved: Vec<&String> = ids
+        .iter()
+        .copied()
+        .filter(|i| before[*i] != after[*i])
+        .collect();
+    let t = forms::tally(&truth, &form_of, &forbidden, &after);
+    assert!(t.merged.is_empty(), "{:?}\n{}", t.merged, t.report);
+    assert!(moved.is_empty(), "{} records moved: {moved:?}", moved.len());
+}
