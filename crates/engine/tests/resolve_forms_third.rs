@@ -17,6 +17,7 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
+use clearstone_engine::ResolveOptions;
 use forms::Rng;
 
 const HR_MAPPING: &str = r#"version = 1
@@ -396,4 +397,38 @@ fn a_judgement_elsewhere_leaves_the_pairs_a_run_kept_apart_apart() {
     let t = forms::tally(&truth, &form_of, &forbidden, &after);
     assert!(t.merged.is_empty(), "{:?}\n{}", t.merged, t.report);
     assert!(moved.is_empty(), "{} records moved: {moved:?}", moved.len());
+}
+
+// issue 16: an incremental run scores again only the pairs it stores,
+// and most pairs a run keeps apart score too low to be stored: it keeps
+// the last run's apart too, so one new record changes no one's cluster.
+#[test]
+fn an_incremental_run_keeps_apart_what_the_full_run_kept_apart() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (truth, form_of, forbidden) = write_sources(tmp.path(), 300, 29);
+    let (e, before) = forms::resolve_in(tmp.path(), &["hr.toml", "nominals.toml"]);
+    std::fs::write(
+        tmp.path().join("more.csv"),
+        "urn,name,dob,ni,address,town,postcode\nM1,Zebedee Quartermaine,01/02/1977,,1 Quay Street,Cardiff,CF10 1AA\n",
+    )
+    .unwrap();
+    let more = NOMINALS_MAPPING
+        .replace("name = \"intel\"", "name = \"intel_more\"")
+        .replace("nominals.csv", "more.csv");
+    std::fs::write(tmp.path().join("more.toml"), more).unwrap();
+    let s = forms::session(&e);
+    s.ingest(&tmp.path().join("more.toml"), &mut |_| {})
+        .unwrap();
+    s.resolve(&ResolveOptions {
+        schema: "Person".into(),
+        incremental: true,
+        ..ResolveOptions::default()
+    })
+    .unwrap();
+    let after: HashMap<String, String> = s.canonical_ids("Person").unwrap().into_iter().collect();
+    let t = forms::tally(&truth, &form_of, &forbidden, &after);
+    assert!(t.merged.is_empty(), "{:?}\n{}", t.merged, t.report);
+    let moved: Vec<&String> = before.keys().filter(|i| before[*i] != after[*i]).collect();
+    assert!(moved.is_empty(), "{} records moved: {moved:?}", moved.len());
+    assert!(after.contains_key("intel_more:nominal:M1"));
 }
