@@ -1075,9 +1075,11 @@ impl Features {
                 self.id(record, field).map(u64::from)
             }
             // A number meets every writing of it, prefixed or not:
-            // whether two prefixes agree is the comparison's to say.
+            // whether two prefixes agree is the comparison's to say. A
+            // value many records hold is still a key: with another key
+            // (a date of birth and a house number) it narrows.
             Column::Identifier(d) => {
-                let (id, _) = self.identifier(field, record)?;
+                let id = self.id(record, field)?;
                 Some(match prefixed_number(d.get(id)) {
                     Some((_, number)) => value_hash(number.as_bytes()) | 1 << 63,
                     None => u64::from(id),
