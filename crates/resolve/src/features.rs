@@ -545,6 +545,8 @@ fn sketch(id: &str) -> u32 {
 
 /// The character bits of a sketch.
 pub(crate) const SKETCH_MASK: u32 = (1 << 27) - 1;
+/// The bits of a sketch that letters set.
+pub(crate) const SKETCH_LETTERS: u32 = 0xffff << 10;
 
 /// Records whose slots one parallel task lays out.
 const RECORDS_PER_TASK: usize = 4096;
