@@ -11,7 +11,7 @@ use clearstone_resolve::settings::Settings;
 use clearstone_resolve::{
     ComparisonVectors, RuleCount, ScoredPair, candidates, candidates_since, cluster, model_file,
 };
-use clearstone_store::{MatchPair, ResolutionRun, ResolutionStore};
+use clearstone_store::{KeptApartStore, MatchPair, ResolutionRun, ResolutionStore};
 use sha2::{Digest, Sha256};
 
 use crate::session::keyed_tag_with;
@@ -310,7 +310,12 @@ impl Session<'_> {
         phases.end("scoring");
         // Pairs a chain of links must not join, found while the features
         // are at hand.
-        let apart = settings.apart(&model, &features, &pairs, &vectors, &linked);
+        let mut apart = settings.apart(&model, &features, &pairs, &vectors, &linked);
+        if opts.incremental {
+            apart.extend(self.still_apart(&opts.schema, &ids, split)?);
+            apart.sort_unstable();
+            apart.dedup();
+        }
         phases.end("pairs a chain of links must not join");
         let run = ResolutionRun {
             id: 0,
@@ -456,8 +461,39 @@ impl Session<'_> {
         })
     }
 
-    /// Clusters `ids` from the stored pairs and the judgements in force, and
-    /// stores each entity's canonical id; returns the number of clusters.
+    /// The pairs the last run kept apart between records of `ids` before
+    /// `split` (those an incremental run neither saw change nor blocked
+    /// again), numbered as `ids`: the run keeps them apart too, though it
+    /// scores only the pairs it stores, and most of these are not stored.
+    fn still_apart(
+        &self,
+        schema: &str,
+        ids: &[String],
+        split: usize,
+    ) -> Result<Vec<(u32, u32)>, EngineError> {
+        let stored = self.engine.store()?.kept_apart(schema)?;
+        if stored.is_empty() {
+            return Ok(Vec::new());
+        }
+        let old: HashMap<&str, u32> = ids
+            .get(..split)
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+            .filter_map(|(i, id)| u32::try_from(i).ok().map(|i| (id.as_str(), i)))
+            .collect();
+        Ok(stored
+            .iter()
+            .filter_map(|(a, b)| {
+                let (a, b) = (*old.get(a.as_str())?, *old.get(b.as_str())?);
+                Some((a.min(b), a.max(b)))
+            })
+            .collect())
+    }
+
+    /// Clusters `ids` from the stored pairs, the pairs the last run kept
+    /// apart and the judgements in force, and stores each entity's
+    /// canonical id; returns the number of clusters.
     pub(crate) fn recluster(
         &self,
         schema: &str,
@@ -473,8 +509,8 @@ impl Session<'_> {
     /// numbered as `ids` (which are then sorted, once each). `run` is given
     /// when a run clusters: the pairs, numbered as `ids`, that it found must
     /// not be joined ([`Settings::apart`]), which are kept apart as
-    /// `not_same` judgements are; and the records and canonical ids its
-    /// event names are then hashed.
+    /// `not_same` judgements are and stored for later re-clustering; and
+    /// the records and canonical ids its event names are then hashed.
     fn recluster_timed(
         &self,
         schema: &str,
@@ -484,13 +520,23 @@ impl Session<'_> {
         run: Option<&[(u32, u32)]>,
         phases: &mut Phases,
     ) -> Result<Reclustered, EngineError> {
-        let apart: Vec<(&str, &str)> = run
-            .unwrap_or_default()
-            .iter()
-            .filter_map(|&(a, b)| {
-                Some((ids.get(a as usize)?.as_str(), ids.get(b as usize)?.as_str()))
-            })
-            .collect();
+        // Re-clustering after a judgement keeps apart what the last run did.
+        let stored_apart = match run {
+            Some(_) => Vec::new(),
+            None => self.engine.reader()?.kept_apart(schema)?,
+        };
+        let apart: Vec<(&str, &str)> = match run {
+            Some(run) => run
+                .iter()
+                .filter_map(|&(a, b)| {
+                    Some((ids.get(a as usize)?.as_str(), ids.get(b as usize)?.as_str()))
+                })
+                .collect(),
+            None => stored_apart
+                .iter()
+                .map(|(a, b)| (a.as_str(), b.as_str()))
+                .collect(),
+        };
         let mut ids: Vec<&str> = ids.iter().map(String::as_str).collect();
         ids.sort_unstable();
         ids.dedup();
@@ -585,10 +631,14 @@ impl Session<'_> {
         // stores the canonical ids.
         let engine = self.engine;
         let canonical_ref = &canonical;
+        let apart_ref = &apart;
         let hashes = std::thread::scope(|scope| {
             let storing = scope.spawn(move || -> Result<(), EngineError> {
                 let mut store = engine.store()?;
                 store.put_canonical(schema, canonical_ref)?;
+                if run.is_some() {
+                    store.put_kept_apart(schema, apart_ref)?;
+                }
                 store.release_cache()?;
                 Ok(())
             });

@@ -17,6 +17,7 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
+use clearstone_engine::ResolveOptions;
 use forms::Rng;
 
 const HR_MAPPING: &str = r#"version = 1
@@ -364,4 +365,70 @@ fn the_shipped_settings_resolve_a_third_set_of_forms() {
     for form in NAME_FORMS.iter().chain(ADDRESS_FORMS).chain(NI_FORMS) {
         assert!(t.by_form[form].recall() >= 0.9, "{form}\n{report}");
     }
+}
+
+// issue 16: re-clustering after a judgement keeps apart what the run kept
+// apart. The chains of father, nominal and son are kept apart by the full
+// run; a judgement on two records already in two clusters changes nothing,
+// so re-clustering must give the run's clusters back exactly.
+#[test]
+fn a_judgement_elsewhere_leaves_the_pairs_a_run_kept_apart_apart() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (truth, form_of, forbidden) = write_sources(tmp.path(), 300, 29);
+    let (e, before) = forms::resolve_in(tmp.path(), &["hr.toml", "nominals.toml"]);
+    let t = forms::tally(&truth, &form_of, &forbidden, &before);
+    assert!(t.merged.is_empty(), "{:?}\n{}", t.merged, t.report);
+    let mut ids: Vec<&String> = before.keys().collect();
+    ids.sort();
+    let (a, b) = ids
+        .iter()
+        .zip(ids.iter().skip(1))
+        .find(|(a, b)| before[**a] != before[**b])
+        .unwrap();
+    let s = forms::session(&e);
+    s.judge(a, b, "not_same", "different people on file")
+        .unwrap();
+    let after: HashMap<String, String> = s.canonical_ids("Person").unwrap().into_iter().collect();
+    let moved: Vec<&String> = ids
+        .iter()
+        .copied()
+        .filter(|i| before[*i] != after[*i])
+        .collect();
+    let t = forms::tally(&truth, &form_of, &forbidden, &after);
+    assert!(t.merged.is_empty(), "{:?}\n{}", t.merged, t.report);
+    assert!(moved.is_empty(), "{} records moved: {moved:?}", moved.len());
+}
+
+// issue 16: an incremental run scores again only the pairs it stores,
+// and most pairs a run keeps apart score too low to be stored: it keeps
+// the last run's apart too, so one new record changes no one's cluster.
+#[test]
+fn an_incremental_run_keeps_apart_what_the_full_run_kept_apart() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (truth, form_of, forbidden) = write_sources(tmp.path(), 300, 29);
+    let (e, before) = forms::resolve_in(tmp.path(), &["hr.toml", "nominals.toml"]);
+    std::fs::write(
+        tmp.path().join("more.csv"),
+        "urn,name,dob,ni,address,town,postcode\nM1,Zebedee Quartermaine,01/02/1977,,1 Quay Street,Cardiff,CF10 1AA\n",
+    )
+    .unwrap();
+    let more = NOMINALS_MAPPING
+        .replace("name = \"intel\"", "name = \"intel_more\"")
+        .replace("nominals.csv", "more.csv");
+    std::fs::write(tmp.path().join("more.toml"), more).unwrap();
+    let s = forms::session(&e);
+    s.ingest(&tmp.path().join("more.toml"), &mut |_| {})
+        .unwrap();
+    s.resolve(&ResolveOptions {
+        schema: "Person".into(),
+        incremental: true,
+        ..ResolveOptions::default()
+    })
+    .unwrap();
+    let after: HashMap<String, String> = s.canonical_ids("Person").unwrap().into_iter().collect();
+    let t = forms::tally(&truth, &form_of, &forbidden, &after);
+    assert!(t.merged.is_empty(), "{:?}\n{}", t.merged, t.report);
+    let moved: Vec<&String> = before.keys().filter(|i| before[*i] != after[*i]).collect();
+    assert!(moved.is_empty(), "{} records moved: {moved:?}", moved.len());
+    assert!(after.contains_key("intel_more:nominal:M1"));
 }

@@ -6,7 +6,7 @@
 
 use crate::error::ResolveError;
 use crate::features::{
-    Code, DateFeatures, Features, NUMBER_BITS, SKETCH_MASK, WORD_BITS, has_digit,
+    Code, DateFeatures, Features, NUMBER_BITS, SKETCH_LETTERS, SKETCH_MASK, WORD_BITS, has_digit,
 };
 use crate::jaro::jaro_winkler;
 use crate::record::{FieldKind, Schema};
@@ -393,7 +393,18 @@ impl Comparison {
                 _ => NULL_LEVEL,
             },
             Method::Identifier => match (f.identifier(field, a), f.identifier(field, b)) {
-                (Some((x, _)), Some((y, _))) if x == y => 1,
+                (Some((x, xs)), Some((y, ys)))
+                    if x == y
+                        // One number agrees with another only under a
+                        // prefix of letters the other lacks, which makes
+                        // it longer: two keys of one length, or without
+                        // letters, that differ are not read again.
+                        || ((xs | ys) & SKETCH_LETTERS != 0
+                            && xs >> 27 != ys >> 27
+                            && f.same_identifier(field, a, b)) =>
+                {
+                    1
+                }
                 (Some((_, xs)), Some((_, ys))) => {
                     let near = (xs >> 27).abs_diff(ys >> 27) <= 1
                         && ((xs ^ ys) & SKETCH_MASK).count_ones() <= 2;
@@ -1318,10 +1329,19 @@ mod tests {
             .collect();
         let f = Features::compute(&s, &records).unwrap();
         let c = Comparison::for_field(&s, "id").unwrap();
+        // As keyed: a number without leading zeros.
+        let keyed: Vec<String> = ids
+            .iter()
+            .map(|v| {
+                let mut k = v.clone();
+                crate::features::unpadded(&mut k);
+                k
+            })
+            .collect();
         for a in 0..ids.len() {
             for b in 0..ids.len() {
-                let (x, y) = (ids[a].as_bytes(), ids[b].as_bytes());
-                let expected = if x == y {
+                let (x, y) = (keyed[a].as_bytes(), keyed[b].as_bytes());
+                let expected = if x == y || f.same_identifier(0, a as u32, b as u32) {
                     1
                 } else if one_edit(x, y) {
                     2

@@ -91,6 +91,9 @@ pub(crate) struct Dictionary {
     /// the id, so that neither probing nor growing the index reads
     /// anything but the index itself.
     index: HashTable<u64>,
+    /// How many times each id was interned: the values a field's records
+    /// hold, each value of a record once.
+    held: Vec<u32>,
 }
 
 /// An index entry's hash, as the table wants it, from the half of the
@@ -125,22 +128,48 @@ impl Dictionary {
     /// Values with one hash are told apart by their text, so that distinct
     /// values never share an id.
     fn intern_hashed(&mut self, s: &str, h: u64) -> Option<(u32, bool)> {
-        let Dictionary { text, ends, index } = self;
+        let Dictionary {
+            text,
+            ends,
+            index,
+            held,
+        } = self;
         // `value_hash` is mixed already: its top half is as good as any.
         let half = h & 0xffff_ffff_0000_0000;
         let same = |&e: &u64| e & 0xffff_ffff_0000_0000 == half && value(text, ends, e as u32) == s;
         match index.entry(entry_hash(half), same, |&e| entry_hash(e)) {
-            HashEntry::Occupied(e) => Some((*e.get() as u32, false)),
+            HashEntry::Occupied(e) => {
+                let id = *e.get() as u32;
+                if let Some(n) = held.get_mut(id as usize) {
+                    *n = n.saturating_add(1);
+                }
+                Some((id, false))
+            }
             HashEntry::Vacant(e) => {
                 let id = u32::try_from(ends.len()).ok().filter(|&i| i != NONE)?;
                 e.insert(half | u64::from(id));
                 text.push_str(s);
                 ends.push(text.len());
+                held.push(1);
                 Some((id, true))
             }
         }
     }
+
+    /// Whether more records hold the value `id` than one person's records
+    /// and their household's would.
+    fn shared(&self, id: u32) -> bool {
+        self.held
+            .get(id as usize)
+            .is_some_and(|&n| n > SHARED_IDENTIFIER_MIN)
+    }
 }
+
+/// Records above which an identifier's value names no one: a switchboard
+/// every member of staff gives as a work phone, a shared inbox, a
+/// placeholder. Agreeing on it is no evidence, so it is read as missing;
+/// a household's landline, on the records of a few people, is not.
+const SHARED_IDENTIFIER_MIN: u32 = 50;
 
 /// The value with id `id` among values held one after another in `text`,
 /// ending at `ends`.
@@ -460,6 +489,43 @@ pub(crate) fn has_digit(word: u64) -> bool {
     word >> 63 == 1
 }
 
+/// The prefix of letters of an identifier that is a number after it
+/// (`emp123`, `123`), and the number; `None` for any other identifier.
+fn prefixed_number(key: &str) -> Option<(&str, &str)> {
+    let digits = key.trim_start_matches(|c: char| c.is_ascii_alphabetic());
+    let number = !digits.is_empty() && digits.bytes().all(|c| c.is_ascii_digit());
+    number.then(|| {
+        (
+            key.get(..key.len() - digits.len()).unwrap_or_default(),
+            digits,
+        )
+    })
+}
+
+/// A number's leading zeros dropped, after any prefix of letters, as one
+/// system pads what another writes bare (`00123`, `123`; `EMP0123`,
+/// `EMP123`).
+pub(crate) fn unpadded(id: &mut String) {
+    let Some((prefix, digits)) = prefixed_number(id) else {
+        return;
+    };
+    let zeros = digits.len() - digits.trim_start_matches('0').len();
+    let zeros = zeros.min(digits.len() - 1);
+    let at = prefix.len();
+    id.drain(at..at + zeros);
+}
+
+/// Whether two identifiers' keys are one number, one of them written
+/// with a prefix of letters the other lacks (`emp123`, `123`). Two
+/// different prefixes (`sp12`, `st12`) may say which of two series a
+/// number belongs to: they do not agree.
+fn one_number(x: &str, y: &str) -> bool {
+    match (prefixed_number(x), prefixed_number(y)) {
+        (Some((px, nx)), Some((py, ny))) => nx == ny && (px.is_empty() || py.is_empty()),
+        _ => false,
+    }
+}
+
 /// An identifier's length (at most 31) and which characters it holds
 /// (digits one bit each, letters folded onto sixteen bits, anything else
 /// one bit). One mistyped, dropped or transposed character changes the
@@ -479,6 +545,8 @@ fn sketch(id: &str) -> u32 {
 
 /// The character bits of a sketch.
 pub(crate) const SKETCH_MASK: u32 = (1 << 27) - 1;
+/// The bits of a sketch that letters set.
+pub(crate) const SKETCH_LETTERS: u32 = 0xffff << 10;
 
 /// Records whose slots one parallel task lays out.
 const RECORDS_PER_TASK: usize = 4096;
@@ -792,6 +860,11 @@ impl Features {
     /// Whether two records hold one value of a field (once normalised),
     /// any of their values.
     pub fn same_value(&self, field: usize, a: u32, b: u32) -> bool {
+        if let Some(Column::Identifier(_)) = self.columns.get(field) {
+            return self
+                .rows(a)
+                .any(|ra| self.rows(b).any(|rb| self.same_identifier(field, ra, rb)));
+        }
         if !self.has_further() {
             return self
                 .value_key(field, a)
@@ -800,6 +873,18 @@ impl Features {
         self.rows(a)
             .filter_map(|ra| self.value_key(field, ra))
             .any(|x| self.rows(b).any(|rb| self.value_key(field, rb) == Some(x)))
+    }
+
+    /// Whether one row of each of two records holds one identifier: the
+    /// same key, or one number that only one of them prefixes.
+    pub(crate) fn same_identifier(&self, field: usize, a: u32, b: u32) -> bool {
+        let Some(Column::Identifier(d)) = self.columns.get(field) else {
+            return false;
+        };
+        match (self.identifier(field, a), self.identifier(field, b)) {
+            (Some((x, _)), Some((y, _))) => x == y || one_number(d.get(x), d.get(y)),
+            _ => false,
+        }
     }
 
     /// The share of a name field's values that are the name `id`.
@@ -975,21 +1060,33 @@ impl Features {
 
     /// A record's identifier: its id and the sketch of its characters.
     pub(crate) fn identifier(&self, field: usize, record: u32) -> Option<(u32, u32)> {
-        if !matches!(self.columns.get(field), Some(Column::Identifier(_))) {
+        let Some(Column::Identifier(d)) = self.columns.get(field) else {
             return None;
-        }
-        Some((self.id(record, field)?, self.slot(record, field, 1)))
+        };
+        let id = self.id(record, field).filter(|&id| !d.shared(id))?;
+        Some((id, self.slot(record, field, 1)))
     }
 
     /// A record's value in any field as an integer that two records share
-    /// exactly when their values are equal once normalised.
+    /// exactly when their values are equal once normalised; for an
+    /// identifier that is a number, whenever the numbers are (a key to
+    /// block on: [`Features::same_value`] says whether they agree).
     pub(crate) fn value_key(&self, field: usize, record: u32) -> Option<u64> {
         match self.columns.get(field)? {
-            Column::Name(_)
-            | Column::Postcode(_)
-            | Column::Address(_)
-            | Column::Text(_)
-            | Column::Identifier(_) => self.id(record, field).map(u64::from),
+            Column::Name(_) | Column::Postcode(_) | Column::Address(_) | Column::Text(_) => {
+                self.id(record, field).map(u64::from)
+            }
+            // A number meets every writing of it, prefixed or not:
+            // whether two prefixes agree is the comparison's to say. A
+            // value many records hold is still a key: with another key
+            // (a date of birth and a house number) it narrows.
+            Column::Identifier(d) => {
+                let id = self.id(record, field)?;
+                Some(match prefixed_number(d.get(id)) {
+                    Some((_, number)) => value_hash(number.as_bytes()) | 1 << 63,
+                    None => u64::from(id),
+                })
+            }
             // A month ("1980-03") is not its first day.
             Column::Date => self
                 .date(field, record)
@@ -1175,6 +1272,7 @@ fn normalise<S: Source + ?Sized>(
                         fold_into(v, &mut buf);
                         // Written with and without spaces ("AB 12 34 56 C").
                         buf.retain(|c| c != ' ');
+                        unpadded(&mut buf);
                         n.text.push_str(&buf);
                     }
                     _ => fold_onto(v, &mut n.text),
@@ -1320,6 +1418,66 @@ mod tests {
             id: id.into(),
             fields: vals.iter().map(|v| v.map(str::to_owned)).collect(),
         }
+    }
+
+    #[test]
+    fn a_number_agrees_without_its_padding_or_a_prefix_one_side_lacks() {
+        let key = |v: &str| {
+            let mut s = v.to_owned();
+            unpadded(&mut s);
+            s
+        };
+        assert_eq!(key("emp0123"), "emp123");
+        assert_eq!(key("00123"), "123");
+        assert_eq!(key("000"), "0");
+        assert_eq!(key("ab123456c"), "ab123456c");
+        assert_eq!(key("12/03456a"), "12/03456a");
+        assert_eq!(key("+447700900123"), "+447700900123");
+        assert!(one_number("emp123", "123"));
+        assert!(!one_number("sp12", "st12"));
+        assert!(!one_number("ab123456c", "123456"));
+        let schema = Schema::new([("payroll", FieldKind::Identifier)]);
+        let records: Vec<Record> = ["EMP0123", "00123", "123", "SP123", "ST123", "124"]
+            .iter()
+            .map(|v| rec(v, &[Some(v)]))
+            .collect();
+        let f = Features::compute(&schema, &records).unwrap();
+        let agree = |a: u32, b: u32| f.same_value(0, a, b);
+        assert!(agree(0, 1) && agree(0, 2) && agree(1, 2) && agree(3, 2));
+        assert!(!agree(3, 4) && !agree(0, 3) && !agree(2, 5));
+        // Blocking keys meet whatever the prefix: comparison decides.
+        assert_eq!(f.value_key(0, 3), f.value_key(0, 4));
+        assert_ne!(f.value_key(0, 2), f.value_key(0, 5));
+    }
+
+    // issue 16: a switchboard every member of staff gives, beside their own
+    // mobile, joined two namesakes; a number held that widely is missing.
+    #[test]
+    fn an_identifier_held_by_many_records_is_read_as_missing() {
+        let schema = Schema::new([("phone", FieldKind::Identifier)]);
+        let sep = VALUE_SEPARATOR;
+        let mut records: Vec<Record> = (0..=SHARED_IDENTIFIER_MIN)
+            .map(|i| {
+                let own = format!("07700 9{i:05}{sep}0300 123 6000");
+                rec(&i.to_string(), &[Some(&own)])
+            })
+            .collect();
+        records.push(rec("home", &[Some("0161 496 0000")]));
+        records.push(rec("home too", &[Some("01614960000")]));
+        let f = Features::compute(&schema, &records).unwrap();
+        let shared = |r: u32| {
+            f.rows(r)
+                .filter(|&row| f.identifier(0, row).is_none())
+                .count()
+        };
+        assert_eq!(shared(0), 1);
+        assert!(!f.same_value(0, 0, 1));
+        assert!(f.identifier(0, 0).is_some());
+        let n = records.len() as u32;
+        assert!(f.same_value(0, n - 2, n - 1));
+        // One record fewer and it is a number like any other.
+        let f = Features::compute(&schema, &records[1..]).unwrap();
+        assert!(f.same_value(0, 0, 1));
     }
 
     #[test]

@@ -587,7 +587,24 @@ mod tests {
             "12 High Road",
             "4 Mill Lane York",
         ];
-        let ninos = ["AB123456C", "AB123456D", "ab 12 34 56 c"];
+        // Each held by fewer records than make a number shared.
+        let ninos = [
+            "AB123456C",
+            "AB123456D",
+            "ab 12 34 56 c",
+            "AB123465C",
+            "CD654321A",
+            "CD654321B",
+            "EF111111A",
+            "EF111112A",
+            "GH222222B",
+            "GH222222C",
+            "JK333333D",
+            "LM444444A",
+            "NP555555B",
+            "RS666666C",
+            "TW777777D",
+        ];
         let mut rng = SplitMix64::new(seed);
         let mut pick = |xs: &[&str]| -> Option<String> {
             let v = xs[rng.below(xs.len() as u64) as usize];

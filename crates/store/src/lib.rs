@@ -12,6 +12,7 @@ mod fresh;
 mod generations;
 mod indicator_scan;
 mod indicators;
+mod kept_apart;
 mod migrations;
 mod pack;
 mod records;
@@ -29,6 +30,7 @@ pub use error::StoreError;
 pub use generations::Generations;
 pub use indicator_scan::{ScanRecord, ScanValue};
 pub use indicators::{AlertWrite, IndicatorRule, IndicatorRun, IndicatorStore};
+pub use kept_apart::KeptApartStore;
 pub use migrations::SCHEMA_VERSION;
 pub use records::{
     Alert, Batch, BatchOutcome, BreakGlass, DanglingReference, Dataset, Document, Erased, Erasure,

@@ -735,6 +735,10 @@ impl Store for SqliteStore {
             "DELETE FROM judgement WHERE left_id = ?1 OR right_id = ?1",
             params![id],
         )? as u64;
+        tx.execute(
+            "DELETE FROM kept_apart WHERE left_id = ?1 OR right_id = ?1",
+            params![id],
+        )?;
         tx.execute("DELETE FROM canonical WHERE entity_id = ?1", params![id])?;
         crate::generations::clusters_changed(&tx)?;
         for row in &e.quarantine_rows {

@@ -115,11 +115,13 @@ fn a_store_from_before_the_shape_index_is_given_it_on_opening() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("clearstone.db");
     drop(store(&path));
-    // Back to version 11: no index, no column (nor the later versions' column).
+    // Back to version 11: no index, no column (nor the later versions' column
+    // and table).
     let conn = rusqlite::Connection::open(&path).unwrap();
     conn.execute_batch(
         "DROP INDEX record_shape; ALTER TABLE record DROP COLUMN markings_id;
-         ALTER TABLE break_glass DROP COLUMN purpose; PRAGMA user_version = 11;",
+         ALTER TABLE break_glass DROP COLUMN purpose; DROP TABLE kept_apart;
+         PRAGMA user_version = 11;",
     )
     .unwrap();
     drop(conn);

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::path::Path;
 
-use clearstone_engine::{Engine, ResolveOptions, SessionRequest};
+use clearstone_engine::{Engine, ResolveOptions, Session, SessionRequest};
 
 use crate::support;
 
@@ -54,6 +54,22 @@ impl Pairs {
 /// Ingests the mappings in `dir` (none quarantining a row) and resolves
 /// people with the shipped settings; the canonical id of each record.
 pub fn resolve(dir: &Path, mappings: &[&str]) -> HashMap<String, String> {
+    resolve_in(dir, mappings).1
+}
+
+/// A session of the engine [`resolve_in`] made, for one who resolves.
+pub fn session(e: &Engine) -> Session<'_> {
+    e.session(SessionRequest {
+        principal: "eng".into(),
+        purpose: "records".into(),
+        justification: "resolution quality check".into(),
+        ..SessionRequest::default()
+    })
+    .unwrap()
+}
+
+/// As [`resolve`], with the engine, to go on with.
+pub fn resolve_in(dir: &Path, mappings: &[&str]) -> (Engine, HashMap<String, String>) {
     let e = Engine::init(&dir.join("data"), None).unwrap();
     support::register(
         &e,
@@ -61,14 +77,7 @@ pub fn resolve(dir: &Path, mappings: &[&str]) -> HashMap<String, String> {
         &[("eng", &["analyst", "data_engineer"])],
         &support::purpose("records", &["analyst", "data_engineer"], &["*"]),
     );
-    let s = e
-        .session(SessionRequest {
-            principal: "eng".into(),
-            purpose: "records".into(),
-            justification: "resolution quality check".into(),
-            ..SessionRequest::default()
-        })
-        .unwrap();
+    let s = session(&e);
     for m in mappings {
         let sum = s.ingest(&dir.join(m), &mut |_| {}).unwrap();
         assert_eq!(sum.quarantined, 0, "{m}: {sum:?}");
@@ -78,7 +87,9 @@ pub fn resolve(dir: &Path, mappings: &[&str]) -> HashMap<String, String> {
         ..ResolveOptions::default()
     })
     .unwrap();
-    s.canonical_ids("Person").unwrap().into_iter().collect()
+    let clusters = s.canonical_ids("Person").unwrap().into_iter().collect();
+    drop(s);
+    (e, clusters)
 }
 
 /// How resolution did against the truth.
@@ -102,7 +113,10 @@ pub fn tally<const N: usize>(
 ) -> Tally {
     // A record resolution left out stands alone.
     let cluster = |e: &str| clusters.get(e).map_or(e.to_owned(), String::clone);
-    let ids: Vec<&String> = truth.keys().collect();
+    let mut ids: Vec<&String> = truth.keys().collect();
+    // In one order, so that a pair's forms are those of the same record
+    // each time.
+    ids.sort();
     let of: HashMap<&str, String> = ids.iter().map(|e| (e.as_str(), cluster(e))).collect();
     let mut overall = Pairs::default();
     let mut by_form: BTreeMap<&'static str, Pairs> = BTreeMap::new();
@@ -126,9 +140,24 @@ pub fn tally<const N: usize>(
             }
         }
     }
-    let person_cluster: HashMap<&str, &str> = truth
+    // A person is where most of their records are (the smallest cluster id
+    // of a tie): a record holding only a name and a home, which may join a
+    // namesake at that home, does not decide where the person is.
+    let mut votes: HashMap<&str, BTreeMap<&str, usize>> = HashMap::new();
+    for (e, p) in truth {
+        *votes
+            .entry(p.as_str())
+            .or_default()
+            .entry(of[e.as_str()].as_str())
+            .or_default() += 1;
+    }
+    let person_cluster: HashMap<&str, &str> = votes
         .iter()
-        .map(|(e, p)| (p.as_str(), of[e.as_str()].as_str()))
+        .map(|(p, v)| {
+            let most = v.values().max().copied().unwrap_or(0);
+            let at = v.iter().find(|(_, n)| **n == most).map_or("", |(c, _)| *c);
+            (*p, at)
+        })
         .collect();
     let merged: Vec<(String, String)> = forbidden
         .iter()
