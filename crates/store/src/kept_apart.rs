@@ -1,4 +1,4 @@
-//! The pairs a resolution run kept apart (`sql/0018_kept_apart.sql`), so
+//! The pairs a resolution run kept apart (`sql/0015_kept_apart.sql`), so
 //! that re-clustering after a judgement keeps them apart as the run did.
 
 use rusqlite::params;

@@ -22,7 +22,7 @@ const STEPS: &[&str] = &[
     include_str!("sql/0012_record_shape.sql"),
     include_str!("sql/0013_canonical_schema_index.sql"),
     include_str!("sql/0014_break_glass_purpose.sql"),
-    include_str!("sql/0018_kept_apart.sql"),
+    include_str!("sql/0015_kept_apart.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = STEPS.len() as i64;
