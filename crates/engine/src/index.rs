@@ -266,6 +266,7 @@ impl Engine {
             writer,
             missed,
             shapes: ShapeCache::default(),
+            runs_held: 0,
         })
     }
 
@@ -412,6 +413,9 @@ pub(crate) struct IngestUpkeep<'e> {
     /// An earlier run stopped between storing and indexing.
     missed: bool,
     shapes: ShapeCache,
+    /// Finished runs of a load whose documents the writer holds, not yet
+    /// committed.
+    pub(crate) runs_held: usize,
 }
 
 impl IngestUpkeep<'_> {
