@@ -325,9 +325,12 @@ impl Engine {
         cache: &mut ShapeCache,
     ) -> Result<Vec<IndexDoc>, EngineError> {
         let mut by_shape: BTreeMap<u64, IndexDoc> = BTreeMap::new();
-        // Statements of one record share their `Arc`s: one shape lookup each.
+        // Statements of one record share their `Arc`s: one shape lookup
+        // each. A record has a shape or two, so a list searched in turn,
+        // where a hash map (hashing, and allocated per record) was a fifth
+        // of building documents.
         type Key = (*const u8, *const u8, *const Markings, Sensitivity);
-        let mut ids: HashMap<Key, u64> = HashMap::new();
+        let mut ids: Vec<(Key, u64)> = Vec::new();
         for s in statements {
             // The gate never shows a property the ontology does not know.
             let Some(prop) = self.ontology().property(&s.schema, &s.prop) else {
@@ -339,11 +342,11 @@ impl Engine {
                 Arc::as_ptr(&s.markings),
                 prop.sensitivity,
             );
-            let shape = match ids.get(&key) {
-                Some(id) => *id,
+            let shape = match ids.iter().find(|(k, _)| *k == key) {
+                Some((_, id)) => *id,
                 None => {
                     let id = cache.id(self, s, prop.sensitivity)?;
-                    ids.insert(key, id);
+                    ids.push((key, id));
                     id
                 }
             };
