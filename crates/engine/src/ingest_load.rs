@@ -2,7 +2,7 @@
 //! with its own entry in the ingest log and its own event, but one index
 //! writer takes every run's documents and commits once, when the load ends.
 //! A commit per file left a small segment per file, and merging those
-//! cost more than a fifth of a bulk load's CPU.
+//! again and again took 13.5% of a 200,000-row load's CPU samples.
 
 use std::path::Path;
 
