@@ -267,6 +267,7 @@ impl Engine {
             missed,
             shapes: ShapeCache::default(),
             runs_held: 0,
+            rereads_held: 0,
         })
     }
 
@@ -419,6 +420,9 @@ pub(crate) struct IngestUpkeep<'e> {
     /// Finished runs of a load whose documents the writer holds, not yet
     /// committed.
     pub(crate) runs_held: usize,
+    /// Records read back and indexed again since the writer opened: each
+    /// one's deletion is held in memory until the commit.
+    pub(crate) rereads_held: usize,
 }
 
 impl IngestUpkeep<'_> {
@@ -463,6 +467,7 @@ impl IngestUpkeep<'_> {
         }
         let mut extended: Vec<&str> = extended.into_iter().collect();
         extended.sort_unstable();
+        self.rereads_held += extended.len();
         self.engine
             .reread(&mut self.writer, extended.into_iter(), &mut self.shapes)
     }

@@ -15,6 +15,13 @@ use crate::quarantine::{QuarantineEntry, RowGates, gated};
 use crate::references::Lookups;
 use crate::{EngineError, Operation, Session};
 
+/// Records read back and indexed again that a load's index writer may
+/// hold before a run's end commits it: tantivy keeps each one's deletion
+/// in memory until the commit (a few hundred bytes each), so a load of
+/// tens of millions of rows that re-reads many records stays within its
+/// memory bound.
+const REREADS_HELD_MAX: usize = 100_000;
+
 /// Reported after each transaction, for progress display.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct IngestProgress {
@@ -267,8 +274,10 @@ impl<'e> Session<'e> {
             None => self.start_run(&mapping, &begun)?.run_id,
         };
         // The records are searchable from here: indexing counts as loading.
-        // In a load, once the load ends.
+        // In a load, once the load ends, unless the deletions the writer
+        // holds for records read back grow past their bound.
         match (upkeep, load) {
+            (Some(upkeep), Some(_)) if upkeep.rereads_held > REREADS_HELD_MAX => upkeep.commit()?,
             (Some(mut upkeep), Some(slot)) => {
                 upkeep.runs_held += 1;
                 *slot = Some(upkeep);
