@@ -142,7 +142,8 @@ pub enum Command {
         #[command(flatten)]
         session: SessionArgs,
     },
-    /// Ingest the sources named by one or more mapping files.
+    /// Ingest the sources named by one or more mapping files: each is a run
+    /// of its own, and their records become searchable together, at the end.
     Ingest {
         #[arg(long = "mapping", required = true)]
         mappings: Vec<PathBuf>,

@@ -187,15 +187,17 @@ pub fn ingest_all(
     mappings: &[std::path::PathBuf],
 ) -> Result<Vec<clearstone_engine::IngestSummary>> {
     let session = engine.session(s.clone())?;
+    let mut load = session.ingest_load();
     let mut out = Vec::new();
     for m in mappings {
         let mut bar = progress::Progress::new(&m.display().to_string());
-        let r = session.ingest(m, &mut |p| bar.update(p));
+        let r = load.ingest(m, &mut |p| bar.update(p));
         bar.finish();
         let sum = r?;
         println!("{}", output::summary_line(&sum));
         out.push(sum);
     }
+    load.finish()?;
     Ok(out)
 }
 

@@ -266,6 +266,8 @@ impl Engine {
             writer,
             missed,
             shapes: ShapeCache::default(),
+            runs_held: 0,
+            rereads_held: 0,
         })
     }
 
@@ -324,9 +326,12 @@ impl Engine {
         cache: &mut ShapeCache,
     ) -> Result<Vec<IndexDoc>, EngineError> {
         let mut by_shape: BTreeMap<u64, IndexDoc> = BTreeMap::new();
-        // Statements of one record share their `Arc`s: one shape lookup each.
+        // Statements of one record share their `Arc`s: one shape lookup
+        // each. A record has a shape or two, so a list searched in turn,
+        // where a hash map (hashing, and allocated per record) was a fifth
+        // of building documents.
         type Key = (*const u8, *const u8, *const Markings, Sensitivity);
-        let mut ids: HashMap<Key, u64> = HashMap::new();
+        let mut ids: Vec<(Key, u64)> = Vec::new();
         for s in statements {
             // The gate never shows a property the ontology does not know.
             let Some(prop) = self.ontology().property(&s.schema, &s.prop) else {
@@ -338,11 +343,11 @@ impl Engine {
                 Arc::as_ptr(&s.markings),
                 prop.sensitivity,
             );
-            let shape = match ids.get(&key) {
-                Some(id) => *id,
+            let shape = match ids.iter().find(|(k, _)| *k == key) {
+                Some((_, id)) => *id,
                 None => {
                     let id = cache.id(self, s, prop.sensitivity)?;
-                    ids.insert(key, id);
+                    ids.push((key, id));
                     id
                 }
             };
@@ -412,6 +417,12 @@ pub(crate) struct IngestUpkeep<'e> {
     /// An earlier run stopped between storing and indexing.
     missed: bool,
     shapes: ShapeCache,
+    /// Finished runs of a load whose documents the writer holds, not yet
+    /// committed.
+    pub(crate) runs_held: usize,
+    /// Records read back and indexed again since the writer opened: each
+    /// one's deletion is held in memory until the commit.
+    pub(crate) rereads_held: usize,
 }
 
 impl IngestUpkeep<'_> {
@@ -456,6 +467,7 @@ impl IngestUpkeep<'_> {
         }
         let mut extended: Vec<&str> = extended.into_iter().collect();
         extended.sort_unstable();
+        self.rereads_held += extended.len();
         self.engine
             .reread(&mut self.writer, extended.into_iter(), &mut self.shapes)
     }

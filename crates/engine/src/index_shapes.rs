@@ -15,9 +15,18 @@ use crate::{Engine, EngineError};
 /// other `Arc`s of the same dataset, type and markings.
 type Key = (Arc<str>, Arc<str>, Arc<Markings>, Sensitivity);
 
+/// Shapes remembered by address besides by value.
+const RECENT_MAX: usize = 16;
+
 #[derive(Default)]
 pub(crate) struct ShapeCache {
     ids: HashMap<Key, u64>,
+    /// The shapes last asked for, matched by the addresses of their
+    /// `Arc`s: a batch's statements share them, so nearly every lookup
+    /// ends here without hashing and comparing the values (which took
+    /// most of a lookup's time). Holding the `Arc`s keeps their addresses
+    /// from being reused for other values.
+    recent: Vec<(Key, u64)>,
     ancestors: HashMap<Arc<str>, Vec<String>>,
 }
 
@@ -30,22 +39,38 @@ impl ShapeCache {
         s: &Statement,
         sensitivity: Sensitivity,
     ) -> Result<u64, EngineError> {
+        let same = |k: &Key| {
+            Arc::ptr_eq(&k.0, &s.dataset)
+                && Arc::ptr_eq(&k.1, &s.schema)
+                && Arc::ptr_eq(&k.2, &s.markings)
+                && k.3 == sensitivity
+        };
+        if let Some((_, id)) = self.recent.iter().find(|(k, _)| same(k)) {
+            return Ok(*id);
+        }
         let key = (
             s.dataset.clone(),
             s.schema.clone(),
             s.markings.clone(),
             sensitivity,
         );
-        if let Some(id) = self.ids.get(&key) {
-            return Ok(*id);
+        let id = match self.ids.get(&key) {
+            Some(id) => *id,
+            None => {
+                let id = engine.index.shape(Shape {
+                    dataset: s.dataset.to_string(),
+                    schema: s.schema.to_string(),
+                    markings: (*s.markings).clone(),
+                    sensitivity,
+                })?;
+                self.ids.insert(key.clone(), id);
+                id
+            }
+        };
+        if self.recent.len() == RECENT_MAX {
+            self.recent.remove(0);
         }
-        let id = engine.index.shape(Shape {
-            dataset: s.dataset.to_string(),
-            schema: s.schema.to_string(),
-            markings: (*s.markings).clone(),
-            sensitivity,
-        })?;
-        self.ids.insert(key, id);
+        self.recent.push((key, id));
         Ok(id)
     }
 

@@ -9,10 +9,18 @@ use clearstone_model::{PropType, Statement, Timestamp, limits};
 use clearstone_policy::Action;
 use clearstone_store::{Batch, Dataset, IngestRun, QuarantineRow, RunStatus, Store};
 
+use crate::index::IngestUpkeep;
 use crate::ingest_subjects::RunSubjects;
 use crate::quarantine::{QuarantineEntry, RowGates, gated};
 use crate::references::Lookups;
 use crate::{EngineError, Operation, Session};
+
+/// Records read back and indexed again that a load's index writer may
+/// hold before a run's end commits it: tantivy keeps each one's deletion
+/// in memory until the commit (a few hundred bytes each), so a load of
+/// tens of millions of rows that re-reads many records stays within its
+/// memory bound.
+const REREADS_HELD_MAX: usize = 100_000;
 
 /// Reported after each transaction, for progress display.
 #[derive(Debug, Clone, Copy, Default)]
@@ -94,7 +102,7 @@ fn to_batch(dataset: &str, source: &str, mapping: &Path, now: Timestamp, mb: Map
     }
 }
 
-impl Session<'_> {
+impl<'e> Session<'e> {
     /// Ingests the source a mapping names: one transaction per batch, records
     /// that fail to map go to quarantine. A file that cannot be read at all
     /// leaves the store's statements as they were.
@@ -106,14 +114,18 @@ impl Session<'_> {
         // A mapping that does not load is an attempt too; it is logged
         // without its path, which may be anything a person typed.
         self.logged(Operation::Collect, "ingest", &[], || {
-            self.ingest_mapping(mapping_path, progress)
+            self.ingest_mapping(mapping_path, progress, None)
         })
     }
 
-    fn ingest_mapping(
+    /// One run. Its documents go to `load`'s writer when given (which is
+    /// left holding them, uncommitted), else to a writer of the run's own,
+    /// committed before the run's event.
+    pub(crate) fn ingest_mapping(
         &self,
         mapping_path: &Path,
         progress: &mut dyn FnMut(&IngestProgress),
+        mut load: Option<&mut Option<IngestUpkeep<'e>>>,
     ) -> Result<IngestSummary, EngineError> {
         let started_at = Instant::now();
         let mapping = Mapping::load(mapping_path, self.engine.ontology())?;
@@ -150,7 +162,12 @@ impl Session<'_> {
         let mut lookups = Lookups::default();
         #[cfg(feature = "semantic")]
         let mut notes = crate::notes_semantic_ingest::IngestedNotes::new();
-        let (result, upkeep) = self.engine.ingest_indexing(|feed| {
+        let upkeep = match load.as_mut().and_then(|l| l.take()) {
+            Some(u) => u,
+            None => self.engine.ingest_upkeep()?,
+        };
+        let earlier_runs = upkeep.runs_held > 0;
+        let (result, upkeep) = self.engine.ingest_indexing(upkeep, |feed| {
             clearstone_ingest::run(&mapping, now, &mut |mut mb| {
                 if started.is_none() {
                     started = Some(
@@ -240,6 +257,13 @@ impl Session<'_> {
                 }
                 None => run.id = self.engine.store()?.begin_run(&begun)?,
             }
+            // The writer goes with this run's documents, and with it those
+            // of the load's earlier runs, whose records are stored: the
+            // index is built again from the store.
+            drop(upkeep);
+            if earlier_runs {
+                self.engine.rebuild_index()?;
+            }
             self.engine.store()?.finish_run(&run)?;
             self.record_run(Operation::Collect, &query, &mut subjects, "failed")?;
             return Err(e.into());
@@ -250,8 +274,16 @@ impl Session<'_> {
             None => self.start_run(&mapping, &begun)?.run_id,
         };
         // The records are searchable from here: indexing counts as loading.
-        if let Some(upkeep) = upkeep {
-            upkeep.commit()?;
+        // In a load, once the load ends, unless the deletions the writer
+        // holds for records read back grow past their bound.
+        match (upkeep, load) {
+            (Some(upkeep), Some(_)) if upkeep.rereads_held > REREADS_HELD_MAX => upkeep.commit()?,
+            (Some(mut upkeep), Some(slot)) => {
+                upkeep.runs_held += 1;
+                *slot = Some(upkeep);
+            }
+            (Some(upkeep), None) => upkeep.commit()?,
+            (None, _) => {}
         }
         #[cfg(feature = "semantic")]
         {

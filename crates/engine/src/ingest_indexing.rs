@@ -42,13 +42,13 @@ type Indexed<'e> = Result<IngestUpkeep<'e>, EngineError>;
 
 impl Engine {
     /// Runs `work`, an ingest storing its batches, with a feed whose
-    /// batches are indexed on a thread of their own. Returns what `work`
+    /// batches `upkeep` indexes on a thread of its own. Returns what `work`
     /// returned and what indexing came to.
-    pub(crate) fn ingest_indexing<T>(
-        &self,
+    pub(crate) fn ingest_indexing<'e, T>(
+        &'e self,
+        mut upkeep: IngestUpkeep<'e>,
         work: impl FnOnce(&IndexFeed) -> T,
-    ) -> Result<(T, Indexed<'_>), EngineError> {
-        let mut upkeep = self.ingest_upkeep()?;
+    ) -> Result<(T, Indexed<'e>), EngineError> {
         let (tx, rx) = mpsc::sync_channel::<(Vec<Statement>, BatchOutcome)>(BATCHES_QUEUED_MAX);
         std::thread::scope(|scope| {
             // Named, so that a profile tells building documents apart.

@@ -44,6 +44,7 @@ mod indicators_scan;
 mod indicators_view;
 mod ingest;
 mod ingest_indexing;
+mod ingest_load;
 mod ingest_subjects;
 pub mod json;
 mod notes;
@@ -157,6 +158,7 @@ pub use gate::{GateCounts, MASKED_SOURCE};
 pub use indicators::{ActiveRuns, INDICATOR_ALERT_KIND, RuleFailure, RuleRun, RunMode, check_rule};
 pub use indicators_evidence::EvidencePiece;
 pub use ingest::{IngestProgress, IngestSummary, ReplaySummary};
+pub use ingest_load::IngestLoad;
 pub use notes::{NOTE_CHARS_MAX, NOTE_TYPE, NotePart, NoteScope, NoteView, SCOPE_NOTES_MAX};
 pub use notes_semantic::{
     NOTE_HITS_MAX, NOTE_QUERY_CHARS_MAX, NoteSearchMode, PassageHit, PassageIndexReport,

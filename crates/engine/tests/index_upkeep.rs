@@ -166,27 +166,41 @@ fn answers(e: &Engine) -> (u64, Vec<(String, Vec<SearchResults>)>) {
     (s.index_size().unwrap(), out)
 }
 
-#[test]
-fn searches_after_ingest_equal_searches_after_a_rebuild() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
+/// The first and second exports under `d`, each with its mapping.
+fn staff_and_extra(d: &Path) {
     std::fs::write(d.join("staff.csv"), first_file(false)).unwrap();
     std::fs::write(d.join("staff.toml"), mapping("staff.csv")).unwrap();
     std::fs::write(d.join("extra.csv"), second_file()).unwrap();
     std::fs::write(d.join("extra.toml"), mapping("extra.csv")).unwrap();
-    let e = Engine::init(&d.join("data"), Some((ONTOLOGY, "o.toml"))).unwrap();
+}
+
+/// An engine under `dir` with the analyst (who loads), the data protection
+/// officer (who reads the access log) and `more` users registered.
+fn engine_with(dir: &Path, more: &[(&str, &[&str])]) -> Engine {
+    let e = Engine::init(dir, Some((ONTOLOGY, "o.toml"))).unwrap();
+    let mut users: Vec<(&str, &[&str])> = vec![
+        ("ana", &["analyst", "data_engineer"]),
+        ("dpo", &["data_protection_officer", "analyst"]),
+    ];
+    users.extend_from_slice(more);
     support::register(
         &e,
         "set-up",
-        &[
-            ("ana", &["analyst", "data_engineer"]),
-            ("dpo", &["data_protection_officer", "analyst"]),
-        ],
+        &users,
         &Purpose {
             description: "Professional standards".into(),
             ..support::purpose("pds", &["analyst", "data_protection_officer"], &["*"])
         },
     );
+    e
+}
+
+#[test]
+fn searches_after_ingest_equal_searches_after_a_rebuild() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    staff_and_extra(d);
+    let e = engine_with(&d.join("data"), &[]);
     ingest(&e, d, "staff.toml");
     ingest(&e, d, "extra.toml");
     // The first export again, one officer changed since: only that one is new.
@@ -293,6 +307,69 @@ fn a_bulk_load_answers_as_the_same_rows_loaded_in_several_runs_issue_15() {
     assert!(a.0 > 20_000, "{} documents", a.0);
     assert_eq!(a.0, b.0, "documents");
     for ((q, x), (_, y)) in a.1.iter().zip(&b.1) {
+        assert_eq!(x, y, "`{q}`");
+    }
+}
+
+/// The analyst's events, counted through the access log.
+fn events(e: &Engine) -> usize {
+    e.session(req("dpo")).unwrap().events(10_000).unwrap().len()
+}
+
+// issue 15: a load's files share one index writer, committed once.
+#[test]
+fn a_load_answers_and_logs_as_its_files_ingested_one_at_a_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    staff_and_extra(d);
+    std::fs::write(d.join("again.csv"), first_file(true)).unwrap();
+    std::fs::write(d.join("again.toml"), mapping("again.csv")).unwrap();
+    std::fs::write(d.join("missing.toml"), mapping("missing.csv")).unwrap();
+    let one_by_one = engine_with(&d.join("one"), &[]);
+    let before = events(&one_by_one);
+    ingest(&one_by_one, d, "staff.toml");
+    let s = one_by_one.session(req("ana")).unwrap();
+    assert!(s.ingest(&d.join("missing.toml"), &mut |_| {}).is_err());
+    ingest(&one_by_one, d, "extra.toml");
+    ingest(&one_by_one, d, "again.toml");
+    // The count's own event is logged after it counts.
+    let logged_one_by_one = events(&one_by_one) - before - 1;
+
+    // Eve may search but not load.
+    let loaded = engine_with(&d.join("load"), &[("eve", &["analyst"])]);
+    // Through the gate: a user who may not load is refused, in one event.
+    let refused = events(&loaded);
+    let eve = loaded.session(req("eve")).unwrap();
+    let mut load = eve.ingest_load();
+    let err = load.ingest(&d.join("staff.toml"), &mut |_| {}).unwrap_err();
+    assert_eq!(err.code(), "forbidden", "{err}");
+    load.finish().unwrap();
+    assert_eq!(events(&loaded), refused + 2);
+    assert_eq!(eve.index_size().unwrap(), 0);
+    drop(eve);
+    let before = events(&loaded);
+    let s = loaded.session(req("ana")).unwrap();
+    let mut load = s.ingest_load();
+    load.ingest(&d.join("staff.toml"), &mut |_| {}).unwrap();
+    // Not searchable before the load ends.
+    assert_eq!(s.index_size().unwrap(), 0);
+    // A file that fails in a load is one event, and takes the writer with
+    // it: the first file's records are indexed again from the store.
+    let mid = events(&loaded);
+    assert!(load.ingest(&d.join("missing.toml"), &mut |_| {}).is_err());
+    assert_eq!(events(&loaded), mid + 2);
+    assert!(s.index_size().unwrap() > 20_000);
+    load.ingest(&d.join("extra.toml"), &mut |_| {}).unwrap();
+    load.ingest(&d.join("again.toml"), &mut |_| {}).unwrap();
+    load.finish().unwrap();
+    // Three counts in between.
+    assert_eq!(events(&loaded) - before - 3, logged_one_by_one);
+
+    let (a, b) = (answers(&one_by_one), answers(&loaded));
+    assert!(a.0 > 20_000, "{} documents", a.0);
+    assert_eq!(a.0, b.0, "documents");
+    for ((q, x), (_, y)) in a.1.iter().zip(&b.1) {
+        assert!(!x.is_empty() && x[0].total > 0, "`{q}` finds nothing");
         assert_eq!(x, y, "`{q}`");
     }
 }
