@@ -240,9 +240,22 @@ impl Session<'_> {
     ) -> Result<Vec<Judgement>, EngineError> {
         self.known_type(schema)?;
         let all = self.engine.store()?.judgements(schema, withdrawn)?;
+        // The page is taken from the judgements this session may see, so
+        // its size tells nothing of those it may not.
+        // Each record is decided once: hidden pairs before the page may
+        // name the same records many times.
+        let mut sees = std::collections::HashMap::new();
         let mut out = Vec::new();
-        for j in all.into_iter().take(limits::PAGE_ROWS_MAX) {
-            if self.reviewable(&j.left_id).is_ok() && self.reviewable(&j.right_id).is_ok() {
+        for j in all {
+            if out.len() == limits::PAGE_ROWS_MAX {
+                break;
+            }
+            let mut seen = |id: &str| {
+                *sees
+                    .entry(id.to_string())
+                    .or_insert_with(|| self.reviewable(id).is_ok())
+            };
+            if seen(&j.left_id) && seen(&j.right_id) {
                 out.push(j);
             }
         }
@@ -279,25 +292,10 @@ impl Session<'_> {
         self.known_type(schema)?;
         let run = self.last_run(schema)?;
         let settings = parse_settings(Some(&run.settings))?;
-        let (low, high) = settings.review_band;
         let limit = limit.min(limits::PAGE_ROWS_MAX);
-        // Over-fetch: some pairs may name records hidden from this session.
-        let pairs =
-            self.engine
-                .store()?
-                .review_queue(schema, low, high, limit.saturating_mul(4))?;
         let explainer = self.explainer(&run)?;
         let mut out = Vec::new();
-        for pair in pairs {
-            if out.len() == limit {
-                break;
-            }
-            let (Ok(left), Ok(right)) = (
-                self.reviewable(&pair.left_id),
-                self.reviewable(&pair.right_id),
-            ) else {
-                continue;
-            };
+        for (pair, left, right) in self.visible_pairs(schema, settings.review_band, limit)? {
             let explanation = explainer.explain(&pair.left_id, &pair.right_id)?;
             let compared = self.compared(&explainer.settings, &explanation, &left, &right)?;
             let others = self.uncompared(&explainer.settings, &left, &right);
@@ -322,6 +320,45 @@ impl Session<'_> {
             &format!("{} pairs", out.len()),
         )?;
         Ok(out)
+    }
+
+    /// The first `limit` pairs of the review band whose records this
+    /// session may both see, with those records. Pairs naming a hidden
+    /// record are skipped before the page is counted, fetching further
+    /// until it is full or the band ends, so a short page means the band
+    /// has no more visible pairs, never that hidden ones took their places.
+    fn visible_pairs(
+        &self,
+        schema: &str,
+        (low, high): (f64, f64),
+        limit: usize,
+    ) -> Result<Vec<(MatchPair, Entity, Entity)>, EngineError> {
+        let mut fetch = limit.saturating_mul(4).max(1);
+        let mut checked = 0;
+        let mut out = Vec::new();
+        loop {
+            let pairs = self
+                .engine
+                .store()?
+                .review_queue(schema, low, high, fetch)?;
+            let ended = pairs.len() < fetch;
+            for pair in pairs.into_iter().skip(checked) {
+                checked += 1;
+                if out.len() == limit {
+                    return Ok(out);
+                }
+                if let (Ok(left), Ok(right)) = (
+                    self.reviewable(&pair.left_id),
+                    self.reviewable(&pair.right_id),
+                ) {
+                    out.push((pair, left, right));
+                }
+            }
+            if ended || out.len() == limit {
+                return Ok(out);
+            }
+            fetch = fetch.saturating_mul(4);
+        }
     }
 
     /// Why the last run's model scores the pair as it does.
