@@ -155,13 +155,15 @@ impl Session<'_> {
             ..Judgement::default()
         };
         j.id = self.engine.store()?.add_judgement(&j)?;
-        let clusters = self.recluster_after_judgement(&schema)?;
+        // The clusters counted span records this session may not see: the
+        // outcome, which its user reads back, leaves the count out.
+        self.recluster_after_judgement(&schema)?;
         self.record(
             Operation::ReviewDecision,
             "judge a pair of records",
             &[left, right],
             None,
-            &format!("judgement {}: {verdict}; {clusters} clusters", j.id),
+            &format!("judgement {}: {verdict}", j.id),
         )?;
         Ok(j)
     }
@@ -207,13 +209,14 @@ impl Session<'_> {
                 "judgement {id} was already withdrawn"
             )));
         }
-        let clusters = self.recluster_after_judgement(&j.schema)?;
+        // As for a judgement: no count spanning hidden records.
+        self.recluster_after_judgement(&j.schema)?;
         self.record(
             Operation::ReviewDecision,
             "withdraw a judgement",
             &[&j.left_id, &j.right_id],
             None,
-            &format!("judgement {id} withdrawn; {clusters} clusters"),
+            &format!("judgement {id} withdrawn"),
         )?;
         Ok(Judgement {
             withdrawn_at: Some(now),
@@ -294,9 +297,11 @@ impl Session<'_> {
         let settings = parse_settings(Some(&run.settings))?;
         let limit = limit.min(limits::PAGE_ROWS_MAX);
         let explainer = self.explainer(&run)?;
+        let band = settings.review_band;
         let mut out = Vec::new();
-        for (pair, left, right) in self.visible_pairs(schema, settings.review_band, limit)? {
-            let explanation = explainer.explain(&pair.left_id, &pair.right_id)?;
+        for (pair, left, right, explanation) in
+            self.visible_pairs(schema, band, limit, &explainer)?
+        {
             let compared = self.compared(&explainer.settings, &explanation, &left, &right)?;
             let others = self.uncompared(&explainer.settings, &left, &right);
             out.push(ReviewItem {
@@ -323,16 +328,21 @@ impl Session<'_> {
     }
 
     /// The first `limit` pairs of the review band whose records this
-    /// session may both see, with those records. Pairs naming a hidden
-    /// record are skipped before the page is counted, fetching further
-    /// until it is full or the band ends, so a short page means the band
-    /// has no more visible pairs, never that hidden ones took their places.
+    /// session may both see, with those records and the pair's explanation
+    /// from them. The score each pair carries is the one the reader's own
+    /// values give, as its explanation does: the stored one also weighs
+    /// values the reader may not see, and the difference would say how they
+    /// compared; a pair that only those values brought into the band is left
+    /// out. Pairs are skipped before the page is counted, fetching further
+    /// until it is full or the band ends, so a short page means the band has
+    /// no more such pairs, never that hidden ones took their places.
     fn visible_pairs(
         &self,
         schema: &str,
         (low, high): (f64, f64),
         limit: usize,
-    ) -> Result<Vec<(MatchPair, Entity, Entity)>, EngineError> {
+        explainer: &Explainer,
+    ) -> Result<Vec<(MatchPair, Entity, Entity, Explanation)>, EngineError> {
         let mut fetch = limit.saturating_mul(4).max(1);
         let mut checked = 0;
         let mut out = Vec::new();
@@ -347,12 +357,23 @@ impl Session<'_> {
                 if out.len() == limit {
                     return Ok(out);
                 }
-                if let (Ok(left), Ok(right)) = (
+                let (Ok(left), Ok(right)) = (
                     self.reviewable(&pair.left_id),
                     self.reviewable(&pair.right_id),
-                ) {
-                    out.push((pair, left, right));
+                ) else {
+                    continue;
+                };
+                let explanation = explainer.explain(&pair.left_id, &pair.right_id)?;
+                if !(low..=high).contains(&explanation.probability) {
+                    continue;
                 }
+                let pair = MatchPair {
+                    weight: explanation.total,
+                    probability: explanation.probability,
+                    rule: explanation.rule.clone(),
+                    ..pair
+                };
+                out.push((pair, left, right, explanation));
             }
             if ended || out.len() == limit {
                 return Ok(out);
