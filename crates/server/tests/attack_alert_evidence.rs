@@ -93,12 +93,13 @@ fn an_alert_about_a_person_the_reviewer_may_not_see_answers_as_no_alert() {
             .unwrap();
         let posted = res.status().as_u16();
         let body = res.text().unwrap();
-        let n = n.to_string();
+        // The id is said in backticks ("no alert `1`").
+        let n = format!("`{n}`");
         (
             s,
-            page.replace(&n, "N"),
+            page.replace(&n, "`N`"),
             posted,
-            body.replace(&n, "N"),
+            body.replace(&n, "`N`"),
             events("ana") - before,
         )
     };
