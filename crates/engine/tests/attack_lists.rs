@@ -220,11 +220,13 @@ fn a_list_that_fails_on_a_damaged_row_is_one_event() {
          VALUES ('r', 1, 'x', 'x', 'draft', 'x', x'00')",
         "INSERT INTO dangling(dataset_id, entity_id, prop, target, run_id)
          SELECT id, 'x', 'x', 'x', x'00' FROM dataset LIMIT 1",
+        "INSERT INTO quarantine(dataset_id, source_id, mapping, line, col, reason, raw, first_seen, last_seen)
+         SELECT dataset_id, id, 'x', 1, 'x', 'x', x'00', x'00', 0 FROM source LIMIT 1",
     ] {
         db.execute(damage, []).unwrap();
     }
     let count = || s.own_events(1_000).unwrap().len();
-    let attempts: [(&str, &dyn Fn() -> bool); 6] = [
+    let attempts: [(&str, &dyn Fn() -> bool); 8] = [
         ("list datasets", &(|| s.datasets().is_err())),
         ("list ingest runs", &(|| s.ingest_runs(10).is_err())),
         ("read alerts", &(|| s.alerts(10).is_err())),
@@ -236,6 +238,11 @@ fn a_list_that_fails_on_a_damaged_row_is_one_event() {
         (
             "list dangling references",
             &(|| s.dangling_references(None, 10).is_err()),
+        ),
+        ("list quarantine", &(|| s.quarantine(None, 10).is_err())),
+        (
+            "replay quarantine",
+            &(|| s.replay_quarantine(None).is_err()),
         ),
     ];
     let mut failures = Vec::new();
