@@ -89,14 +89,17 @@ impl Session<'_> {
         format!("review alert {id} {act}")
     }
 
-    /// The alert, if this session may review alerts at all; the same
-    /// answer for an absent alert as for one it may not.
-    fn alert_for(&self, id: i64) -> Result<Alert, EngineError> {
+    /// The alert as stored and as this session may know it, if it may
+    /// review alerts at all; the same answer for an absent alert as for one
+    /// it may not know of (about a person it may not see).
+    fn alert_for(&self, id: i64) -> Result<(Alert, Alert), EngineError> {
         self.require_action(Action::ReadAudit, "review alerts")?;
-        self.engine
-            .store()?
-            .alert(id)?
-            .ok_or(EngineError::NoAlert(id))
+        let stored = self.engine.store()?.alert(id)?;
+        match stored {
+            Some(a) => self.shown_alert(a.clone())?.map(|shown| (a, shown)),
+            None => None,
+        }
+        .ok_or(EngineError::NoAlert(id))
     }
 
     /// What the review event names: the canonical person of an indicator
@@ -110,7 +113,7 @@ impl Session<'_> {
     pub fn review_alert(&self, id: i64) -> Result<AlertForReview, EngineError> {
         let query = self.review_query(id, "open");
         self.logged(Operation::ReviewDecision, &query, &[], || {
-            let alert = self.alert_for(id)?;
+            let (alert, shown) = self.alert_for(id)?;
             let status = match alert.status.as_str() {
                 "new" | "open" => "in_review",
                 s => s,
@@ -136,7 +139,7 @@ impl Session<'_> {
             self.record(Operation::ReviewDecision, &query, &subjects, None, &status)?;
             let acts = self.acts_with_text(id)?;
             Ok(AlertForReview {
-                alert: self.shown_alert(Alert { status, ..alert })?,
+                alert: Alert { status, ..shown },
                 evidence,
                 acts,
             })
@@ -148,14 +151,14 @@ impl Session<'_> {
     pub fn alert_view(&self, id: i64) -> Result<AlertForReview, EngineError> {
         let query = self.review_query(id, "view");
         self.logged(Operation::Consult, &query, &[], || {
-            let alert = self.alert_for(id)?;
+            let (alert, shown) = self.alert_for(id)?;
             let evidence = self.reviewable_evidence(&alert)?;
             let mut subjects: Vec<&str> = Self::alert_subjects(&alert);
             subjects.extend(evidence.iter().map(|e| e.record.as_str()));
             self.record(Operation::Consult, &query, &subjects, None, "shown")?;
             let acts = self.acts_with_text(id)?;
             Ok(AlertForReview {
-                alert: self.shown_alert(alert)?,
+                alert: shown,
                 evidence,
                 acts,
             })
@@ -249,7 +252,7 @@ impl Session<'_> {
                     crate::session::shortened(outcome)
                 )));
             }
-            let alert = self.alert_for(id)?;
+            let (alert, _) = self.alert_for(id)?;
             check_text("rationale", rationale, RATIONALE_LETTERS_MIN)?;
             let acts = self.engine.store()?.review_acts(id)?;
             let me = self.principal.id.as_str();
@@ -322,7 +325,7 @@ impl Session<'_> {
     pub fn alert_representation(&self, id: i64, text: &str) -> Result<(), EngineError> {
         let query = self.review_query(id, "representation");
         self.logged(Operation::ReviewDecision, &query, &[], || {
-            let alert = self.alert_for(id)?;
+            let (alert, _) = self.alert_for(id)?;
             if alert.status != "refer_for_assessment" {
                 return Err(EngineError::InvalidInput(format!(
                     "alert {id} is `{}`: representations follow a referral the subject was told of",

@@ -13,8 +13,8 @@
 use std::collections::BTreeSet;
 
 use clearstone_store::{
-    CaseDecision, CaseEntry, CaseFile, CaseStore, CaseTask, IndicatorStore, Register,
-    ResolutionStore, SqliteStore, Store,
+    CaseDecision, CaseEntry, CaseFile, CaseStore, CaseTask, Register, ResolutionStore, SqliteStore,
+    Store,
 };
 
 use crate::registers::{is_register_id, register_query};
@@ -315,14 +315,18 @@ impl Session<'_> {
         })
     }
 
-    /// Leaves out the linked records this session may not see, as if never
-    /// linked: a teammate may work under a narrower purpose than whoever
-    /// linked them.
+    /// Leaves out the linked records and alerts this session may not see,
+    /// as if never linked: a teammate may work under a narrower purpose than
+    /// whoever linked them.
     pub(crate) fn without_hidden_links(&self, view: &mut CaseView) -> Result<(), EngineError> {
         let mut entries = Vec::with_capacity(view.entries.len());
         for e in std::mem::take(&mut view.entries) {
-            let record = matches!(e.kind.as_str(), "subject" | "entity");
-            if !record || self.cluster_of(&e.target)?.is_some() {
+            let seen = match e.kind.as_str() {
+                "subject" | "entity" => self.cluster_of(&e.target)?.is_some(),
+                "alert" => self.knows_alert(&e.target)?,
+                _ => true,
+            };
+            if seen {
                 entries.push(e);
             }
         }
@@ -472,14 +476,7 @@ impl Session<'_> {
             }
             if add && kind == "alert" {
                 self.require_action(clearstone_policy::Action::ReadAudit, "link an alert")?;
-                let known = target
-                    .parse::<i64>()
-                    .ok()
-                    .map(|n| self.engine.store().and_then(|s| Ok(s.alert(n)?)))
-                    .transpose()?
-                    .flatten()
-                    .is_some();
-                if !known {
+                if !self.knows_alert(target)? {
                     return Err(EngineError::InvalidInput(format!(
                         "no alert `{}`",
                         shortened(target)

@@ -228,28 +228,29 @@ impl Session<'_> {
         &self,
         id: &str,
     ) -> Result<Option<(String, Vec<String>)>, EngineError> {
-        self.cluster_read(id, &mut Reads::default())
+        Ok(self
+            .cluster_read(id, &mut Reads::default())?
+            .map(|(canonical, members, _)| (canonical, members)))
     }
 
-    /// As [`Session::cluster_of`], keeping what it read in `reads`.
+    /// As [`Session::cluster_of`], keeping what it read in `reads`, with
+    /// only the members this session may see something of, and whether
+    /// they are the whole cluster.
     fn cluster_read(
         &self,
         id: &str,
         reads: &mut Reads,
-    ) -> Result<Option<(String, Vec<String>)>, EngineError> {
-        let store = self.engine.reader()?;
-        let members = store.cluster_members(id)?;
-        if !members.is_empty() {
-            drop(store);
-            let visible = self.visible_members(&members, reads)?;
-            let all = visible.len() == members.len();
-            if visible.is_empty() || view_id(id, &visible, all) != id {
+    ) -> Result<Option<(String, Vec<String>, bool)>, EngineError> {
+        let (visible, all) = self.visible_members(id, reads)?;
+        // A cluster none of whose members may be seen names nothing.
+        if !visible.is_empty() || !all {
+            let ids: Vec<&str> = visible.iter().map(String::as_str).collect();
+            if visible.is_empty() || view_id(id, &ids, all) != id {
                 return Ok(None);
             }
-            return Ok(Some((id.to_string(), members)));
+            return Ok(Some((id.to_string(), visible, all)));
         }
-        let canonical = store.canonical_of(id)?;
-        drop(store);
+        let canonical = self.engine.reader()?.canonical_of(id)?;
         // Canonical ids are `cs-` and a hash (`resolve::canonical_id`).
         if canonical.is_none() && id.starts_with("cs-") {
             return self.cluster_by_view_id(id, reads);
@@ -259,30 +260,32 @@ impl Session<'_> {
         }
         Ok(Some(match canonical {
             Some((_, c)) => {
-                let members = self.engine.reader()?.cluster_members(&c)?;
-                let all: Vec<&str> = members.iter().map(String::as_str).collect();
-                self.raw_read_many(reads, &all)?;
-                (c, members)
+                let (visible, all) = self.visible_members(&c, reads)?;
+                (c, visible, all)
             }
-            None => (id.to_string(), vec![id.to_string()]),
+            None => (id.to_string(), vec![id.to_string()], true),
         }))
     }
 
-    /// The members of a cluster this session may see.
-    fn visible_members<'m>(
+    /// The members of cluster `canonical` this session may see, and whether
+    /// they are all of it: hidden ones are left out at the store, then each
+    /// left is decided statement by statement.
+    fn visible_members(
         &self,
-        members: &'m [String],
+        canonical: &str,
         reads: &mut Reads,
-    ) -> Result<Vec<&'m str>, EngineError> {
-        let all: Vec<&str> = members.iter().map(String::as_str).collect();
-        self.raw_read_many(reads, &all)?;
+    ) -> Result<(Vec<String>, bool), EngineError> {
+        let (members, all) = self.visible_cluster_members(canonical)?;
+        let ids: Vec<&str> = members.iter().map(String::as_str).collect();
+        self.raw_read_many(reads, &ids)?;
         let mut out = Vec::with_capacity(members.len());
-        for m in members {
+        for m in &members {
             if !self.shown_read(reads, m)?.is_empty() {
-                out.push(m.as_str());
+                out.push(m.clone());
             }
         }
-        Ok(out)
+        let all = all && out.len() == members.len();
+        Ok((out, all))
     }
 
     /// The cluster a canonical id derived from one of its visible members
@@ -294,7 +297,7 @@ impl Session<'_> {
         &self,
         id: &str,
         reads: &mut Reads,
-    ) -> Result<Option<(String, Vec<String>)>, EngineError> {
+    ) -> Result<Option<(String, Vec<String>, bool)>, EngineError> {
         let names: Vec<String> = self
             .engine
             .ontology()
@@ -307,12 +310,12 @@ impl Session<'_> {
                 if crate::resolve::canonical_id(&entity) != id {
                     continue;
                 }
-                let members = self.engine.reader()?.cluster_members(&canonical)?;
-                let visible = self.visible_members(&members, reads)?;
-                if view_id(&canonical, &visible, visible.len() == members.len()) != id {
+                let (visible, all) = self.visible_members(&canonical, reads)?;
+                let ids: Vec<&str> = visible.iter().map(String::as_str).collect();
+                if view_id(&canonical, &ids, all) != id {
                     return Ok(None);
                 }
-                return Ok(Some((canonical, members)));
+                return Ok(Some((canonical, visible, all)));
             }
         }
         Ok(None)
@@ -333,9 +336,9 @@ impl Session<'_> {
     fn open_dossier(&self, id: &str) -> Result<Dossier, EngineError> {
         let mut truncated = Vec::new();
         let mut reads = Reads::default();
-        let (canonical, all_members) = match self.cluster_read(id, &mut reads)? {
+        let (canonical, all_members, whole) = match self.cluster_read(id, &mut reads)? {
             Some(c) => c,
-            None => (id.to_string(), Vec::new()),
+            None => (id.to_string(), Vec::new(), true),
         };
         // Members in id order, each with only what the gate lets through.
         // Only visible members count towards the limit, so whether it was
@@ -364,7 +367,11 @@ impl Session<'_> {
         }
         let member_ids: Vec<&str> = members.iter().map(|m| m.entity_id.as_str()).collect();
         let cluster = canonical;
-        let canonical = view_id(&cluster, &member_ids, member_ids.len() == all_members.len());
+        let canonical = view_id(
+            &cluster,
+            &member_ids,
+            whole && member_ids.len() == all_members.len(),
+        );
         let schema = self.most_specific(&members);
         // Named as the most specific records name it (an officer as HR has
         // them, rather than as a vehicle keeper's record spells it).

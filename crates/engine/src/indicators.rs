@@ -118,15 +118,18 @@ impl Session<'_> {
 
     /// Every registered version of every rule (no personal data).
     pub fn indicator_rules(&self) -> Result<Vec<IndicatorRule>, EngineError> {
-        let out = self.engine.store()?.indicator_rules()?;
-        self.record(
-            Operation::Consult,
-            "read indicator rules",
-            &[],
-            None,
-            &format!("{} rule versions", out.len()),
-        )?;
-        Ok(out)
+        let what = "read indicator rules";
+        self.logged(Operation::Consult, what, &[], || {
+            let out = self.engine.store()?.indicator_rules()?;
+            self.record(
+                Operation::Consult,
+                what,
+                &[],
+                None,
+                &format!("{} rule versions", out.len()),
+            )?;
+            Ok(out)
+        })
     }
 
     /// Makes a registered version the active one: the version active before
@@ -349,13 +352,14 @@ impl Session<'_> {
         self.logged(Operation::Consult, &what, &[], || {
             self.require_action(Action::ReadAudit, "read alerts")?;
             let store = self.engine.store()?;
-            let mut out = match rule_id {
+            // Every alert is read: those about people this session may not
+            // see are left out before the page is taken.
+            let out = match rule_id {
                 Some(id) => store.rule_alerts(id, None)?,
-                None => store.indicator_alerts(limit)?,
+                None => store.indicator_alerts(usize::MAX >> 1)?,
             };
             drop(store);
-            out.truncate(limit);
-            let out = self.shown_alerts(out)?;
+            let out = self.shown_alerts(out, limit)?;
             self.record(
                 Operation::Consult,
                 &what,

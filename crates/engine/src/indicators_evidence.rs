@@ -60,22 +60,44 @@ impl Session<'_> {
         Ok(seen.then_some(raw))
     }
 
-    /// An alert as this session may know it: the person it is about only
-    /// if it may see them, and of its evidence only the pieces citing a
-    /// record it may see. The alert itself is the reviewer's business; a
-    /// hidden record's id and the condition it met would say it exists.
-    pub(crate) fn shown_alert(&self, alert: Alert) -> Result<Alert, EngineError> {
+    /// An alert as this session may know it: of its evidence only the
+    /// pieces citing a record it may see, since a hidden record's id and the
+    /// condition it met would say it exists. An alert about a person it may
+    /// not see is none at all (`None`), answered as an absent one.
+    pub(crate) fn shown_alert(&self, alert: Alert) -> Result<Option<Alert>, EngineError> {
         self.shown_with(alert, &mut HashMap::new())
     }
 
-    /// [`Session::shown_alert`] of each alert of a list, each person and
-    /// record decided once: a queue names the same people again and again.
-    pub(crate) fn shown_alerts(&self, alerts: Vec<Alert>) -> Result<Vec<Alert>, EngineError> {
+    /// Whether `target` is the id of an alert this session may know of.
+    pub(crate) fn knows_alert(&self, target: &str) -> Result<bool, EngineError> {
+        let stored = match target.parse::<i64>() {
+            Ok(n) => self.engine.store()?.alert(n)?,
+            Err(_) => None,
+        };
+        Ok(match stored {
+            Some(a) => self.shown_alert(a)?.is_some(),
+            None => false,
+        })
+    }
+
+    /// The first `limit` alerts of a list this session may know of, each
+    /// as [`Session::shown_alert`] shows it, each person and record decided
+    /// once: a queue names the same people again and again. Filtering
+    /// comes before the page, so its size tells nothing of hidden ones.
+    pub(crate) fn shown_alerts(
+        &self,
+        alerts: Vec<Alert>,
+        limit: usize,
+    ) -> Result<Vec<Alert>, EngineError> {
         let mut seen = HashMap::new();
-        alerts
-            .into_iter()
-            .map(|a| self.shown_with(a, &mut seen))
-            .collect()
+        let mut out = Vec::new();
+        for a in alerts {
+            if out.len() == limit {
+                break;
+            }
+            out.extend(self.shown_with(a, &mut seen)?);
+        }
+        Ok(out)
     }
 
     /// `seen` keeps, per person or record id, whether it may be named.
@@ -83,7 +105,7 @@ impl Session<'_> {
         &self,
         alert: Alert,
         seen: &mut HashMap<String, bool>,
-    ) -> Result<Alert, EngineError> {
+    ) -> Result<Option<Alert>, EngineError> {
         let mut sees = |id: &str, person: bool| -> Result<bool, EngineError> {
             let key = format!("{}{id}", if person { "person " } else { "record " });
             if let Some(b) = seen.get(&key) {
@@ -96,10 +118,11 @@ impl Session<'_> {
             seen.insert(key, b);
             Ok(b)
         };
-        let person = match alert.person.as_deref() {
-            Some(p) if sees(p, true)? => Some(p.to_string()),
-            _ => None,
-        };
+        if let Some(p) = alert.person.as_deref()
+            && !sees(p, true)?
+        {
+            return Ok(None);
+        }
         let evidence = match alert.evidence.as_deref().map(serde_json::from_str::<Json>) {
             Some(Ok(Json::Array(list))) => {
                 let mut kept = Vec::with_capacity(list.len());
@@ -117,11 +140,7 @@ impl Session<'_> {
             Some(_) => Some("[]".to_string()),
             None => None,
         };
-        Ok(Alert {
-            person,
-            evidence,
-            ..alert
-        })
+        Ok(Some(Alert { evidence, ..alert }))
     }
 
     /// One indicator alert with its evidence, for those who may read
@@ -131,12 +150,12 @@ impl Session<'_> {
     pub fn alert_evidence(&self, id: i64) -> Result<(Alert, Vec<EvidencePiece>), EngineError> {
         self.logged(Operation::Consult, "read alert evidence", &[], || {
             self.require_action(Action::ReadAudit, "read alerts")?;
-            let alert = self
-                .engine
-                .store()?
-                .alert(id)?
-                .filter(|a| a.rule_id.is_some())
-                .ok_or_else(|| EngineError::NotFound(format!("indicator alert {id}")))?;
+            let stored = self.engine.store()?.alert(id)?;
+            let (alert, shown) = match stored.filter(|a| a.rule_id.is_some()) {
+                Some(a) => self.shown_alert(a.clone())?.map(|shown| (a, shown)),
+                None => None,
+            }
+            .ok_or_else(|| EngineError::NotFound(format!("indicator alert {id}")))?;
             let mut out = Vec::new();
             let (mut allowed, mut masked) = (0u64, 0u64);
             for (record, used, condition) in pieces(&alert) {
@@ -165,7 +184,7 @@ impl Session<'_> {
                 None,
                 &format!("{allowed} shown, {masked} masked"),
             )?;
-            Ok((self.shown_alert(alert)?, out))
+            Ok((shown, out))
         })
     }
 }

@@ -361,6 +361,12 @@ impl<'e> Session<'e> {
     /// those that now pass land and leave quarantine. Only rows this
     /// session may see are replayed.
     pub fn replay_quarantine(&self, dataset: Option<&str>) -> Result<ReplaySummary, EngineError> {
+        self.logged(Operation::Collect, "replay quarantine", &[], || {
+            self.replay_stored(dataset)
+        })
+    }
+
+    fn replay_stored(&self, dataset: Option<&str>) -> Result<ReplaySummary, EngineError> {
         let mut rows = self.engine.store()?.quarantine(dataset, usize::MAX >> 1)?;
         let mut gates = RowGates::default();
         rows.retain(|q| gates.get(self, q).visible());
@@ -438,6 +444,16 @@ impl<'e> Session<'e> {
     /// rows of datasets this session may load and whose every value it may
     /// see, special-category columns masked. The count is of those rows.
     pub fn quarantine(
+        &self,
+        dataset: Option<&str>,
+        limit: usize,
+    ) -> Result<(Vec<QuarantineEntry>, u64), EngineError> {
+        self.logged(Operation::Consult, "list quarantine", &[], || {
+            self.list_quarantine(dataset, limit)
+        })
+    }
+
+    fn list_quarantine(
         &self,
         dataset: Option<&str>,
         limit: usize,

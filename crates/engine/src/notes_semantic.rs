@@ -18,9 +18,6 @@ use crate::{EngineError, NoteView, Operation, Session};
 
 /// The most passages one search returns.
 pub const NOTE_HITS_MAX: usize = 50;
-/// The statements of one note read to find its text: a note has a handful
-/// of properties, each said by a few sources at most.
-const NOTE_STATEMENTS_MAX: usize = 1_000;
 /// The word of every placeholder the notes crate's `redact` writes.
 const WITHHELD_WORD: &str = "withheld";
 /// The longest query accepted, in chars.
@@ -130,7 +127,7 @@ impl Session<'_> {
             check_query(query, limit)?;
             let hits = match mode {
                 NoteSearchMode::Lexical => {
-                    let ranked = self.lexical_candidates(query)?;
+                    let ranked = self.lexical_candidates(query, reveal)?;
                     self.through_gate(ranked.into_iter(), limit, reveal)?
                 }
                 NoteSearchMode::Semantic(model) => {
@@ -264,11 +261,14 @@ impl Session<'_> {
     /// The current text of each stored note whose text holds a word of the
     /// query, found through the search index (which holds every note's
     /// text, whatever its shape) rather than by reading every statement.
-    /// Read raw, only to rank candidates the gate then loads one by one.
+    /// Read raw, only to rank candidates the gate then loads one by one;
+    /// a note this session could see nothing of is left unread, as an
+    /// absent one is, so neither its damage nor its reading time shows.
     fn note_texts_holding(
         &self,
         query: &str,
         terms: &[String],
+        reveal: bool,
     ) -> Result<Vec<(String, String)>, EngineError> {
         // The index stems where the notes crate lemmatises: ask for the
         // words as typed, as lemmas and in their irregular forms ("go" is
@@ -290,11 +290,10 @@ impl Session<'_> {
             .search_index()
             .entities_with_words(crate::notes::NOTE_TYPE, &words)
             .map_err(crate::index::search_error)?;
-        let store = self.engine.store()?;
         let mut out = Vec::with_capacity(ids.len());
         for (id, _) in ids {
             let mut latest: Option<(clearstone_model::Timestamp, String)> = None;
-            for s in store.entity_statements(&id, NOTE_STATEMENTS_MAX)? {
+            for s in self.visible_statements(&id, Action::View, reveal)? {
                 let at = s.last_seen.max(s.first_seen);
                 if &*s.prop == "text"
                     && self.is_note_type(&s.schema)
@@ -310,7 +309,7 @@ impl Session<'_> {
         Ok(out)
     }
 
-    fn lexical_candidates(&self, query: &str) -> Result<Vec<Candidate>, EngineError> {
+    fn lexical_candidates(&self, query: &str, reveal: bool) -> Result<Vec<Candidate>, EngineError> {
         let terms = clearstone_notes::search_terms(query);
         if terms.is_empty() {
             return Err(EngineError::InvalidInput(format!(
@@ -318,7 +317,7 @@ impl Session<'_> {
             )));
         }
         let mut out = Vec::new();
-        for (id, text) in self.note_texts_holding(query, &terms)? {
+        for (id, text) in self.note_texts_holding(query, &terms, reveal)? {
             let note = Note::new(id.clone(), text.clone());
             for span in sentences(&note) {
                 let Some(sentence) = span.slice(&text) else {

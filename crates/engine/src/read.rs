@@ -33,17 +33,20 @@ impl Session<'_> {
     /// the datasets the purpose covers are listed: counts of one it does
     /// not would tell how much is held that the session may not see.
     pub fn datasets(&self) -> Result<Vec<Dataset>, EngineError> {
-        let mut out = self.engine.store()?.datasets()?;
-        out.retain(|d| self.sees_dataset(d));
-        self.visible_counts(&mut out)?;
-        self.record(
-            Operation::Consult,
-            "list datasets",
-            &[],
-            None,
-            &format!("{} datasets", out.len()),
-        )?;
-        Ok(out)
+        let what = "list datasets";
+        self.logged(Operation::Consult, what, &[], || {
+            let mut out = self.engine.store()?.datasets()?;
+            out.retain(|d| self.sees_dataset(d));
+            self.visible_counts(&mut out)?;
+            self.record(
+                Operation::Consult,
+                what,
+                &[],
+                None,
+                &format!("{} datasets", out.len()),
+            )?;
+            Ok(out)
+        })
     }
 
     /// The names of the datasets this session may search in, for a search
@@ -55,19 +58,37 @@ impl Session<'_> {
         self.visible_datasets(Action::Search)
     }
 
+    /// The most recent ingest runs of the datasets this session may see,
+    /// newest first: the page is taken from the visible runs, so its size
+    /// says nothing of the runs of other datasets.
     pub fn ingest_runs(&self, limit: usize) -> Result<Vec<IngestRun>, EngineError> {
-        self.require_action(Action::Ingest, "read the ingest log")?;
-        // As the register: a run of a dataset the session may not see would
-        // tell how much is held there. A dataset the register does not hold
-        // (a first load that failed, and so kept nothing) is judged by the
-        // purpose's coverage alone.
+        let what = "list ingest runs";
+        self.logged(Operation::Consult, what, &[], || {
+            self.require_action(Action::Ingest, "read the ingest log")?;
+            let out = self.visible_runs(limit.min(limits::PAGE_ROWS_MAX))?;
+            self.record(
+                Operation::Consult,
+                what,
+                &[],
+                None,
+                &format!("{} runs", out.len()),
+            )?;
+            Ok(out)
+        })
+    }
+
+    /// As the register: a run of a dataset the session may not see would
+    /// tell how much is held there. A dataset the register does not hold (a
+    /// first load that failed, and so kept nothing) is judged by the
+    /// purpose's coverage alone.
+    fn visible_runs(&self, limit: usize) -> Result<Vec<IngestRun>, EngineError> {
         let store = self.engine.store()?;
         let seen: std::collections::BTreeMap<String, bool> = store
             .datasets()?
             .into_iter()
             .map(|d| (d.name.clone(), self.sees_dataset(&d)))
             .collect();
-        let mut out = store.runs(limits::PAGE_ROWS_MAX)?;
+        let mut out = store.runs(usize::MAX >> 1)?;
         drop(store);
         out.retain(|r| match seen.get(&r.dataset) {
             Some(visible) => *visible,
@@ -76,14 +97,7 @@ impl Session<'_> {
                 ..Dataset::default()
             }),
         });
-        out.truncate(limit.min(limits::PAGE_ROWS_MAX));
-        self.record(
-            Operation::Consult,
-            "list ingest runs",
-            &[],
-            None,
-            &format!("{} runs", out.len()),
-        )?;
+        out.truncate(limit);
         Ok(out)
     }
 
@@ -302,39 +316,44 @@ impl Session<'_> {
         Ok(())
     }
 
-    /// Alerts for professional standards, newest first.
+    /// Alerts for professional standards, newest first. An alert about a
+    /// person this session may not see is no alert to it: the page is
+    /// taken from the alerts it may know of.
     pub fn alerts(&self, limit: usize) -> Result<Vec<Alert>, EngineError> {
-        self.require_action(Action::ReadAudit, "read alerts")?;
-        let stored = self
-            .engine
-            .store()?
-            .alerts(limit.min(limits::PAGE_ROWS_MAX))?;
-        let out = self.shown_alerts(stored)?;
-        self.record(
-            Operation::Consult,
-            "read alerts",
-            &[],
-            None,
-            &format!("{} alerts", out.len()),
-        )?;
-        Ok(out)
+        let what = "read alerts";
+        self.logged(Operation::Consult, what, &[], || {
+            self.require_action(Action::ReadAudit, what)?;
+            let stored = self.engine.store()?.alerts(usize::MAX >> 1)?;
+            let out = self.shown_alerts(stored, limit.min(limits::PAGE_ROWS_MAX))?;
+            self.record(
+                Operation::Consult,
+                what,
+                &[],
+                None,
+                &format!("{} alerts", out.len()),
+            )?;
+            Ok(out)
+        })
     }
 
     /// The most recent events, newest first, as the tamper-evident log holds
     /// them (see `Engine::logged_events`). Reading the log needs a purpose
     /// naming one of the four uses DPA 2018 s.62(4) allows.
     pub fn events(&self, limit: usize) -> Result<Vec<Event>, EngineError> {
-        self.require_action(Action::ReadAudit, "read the access log")?;
-        let out = self
-            .engine
-            .logged_events(limit.min(limits::PAGE_ROWS_MAX))?;
-        self.record(
-            Operation::Consult,
-            "read events",
-            &[],
-            None,
-            &format!("{} events", out.len()),
-        )?;
-        Ok(out)
+        let what = "read events";
+        self.logged(Operation::Consult, what, &[], || {
+            self.require_action(Action::ReadAudit, "read the access log")?;
+            let out = self
+                .engine
+                .logged_events(limit.min(limits::PAGE_ROWS_MAX))?;
+            self.record(
+                Operation::Consult,
+                what,
+                &[],
+                None,
+                &format!("{} events", out.len()),
+            )?;
+            Ok(out)
+        })
     }
 }

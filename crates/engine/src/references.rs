@@ -19,35 +19,37 @@ impl Session<'_> {
         dataset: Option<&str>,
         limit: usize,
     ) -> Result<Vec<DanglingReference>, EngineError> {
-        let limit = limit.min(limits::PAGE_ROWS_MAX);
-        let notes = self
-            .engine
-            .store()?
-            .dangling_references(dataset, usize::MAX >> 1)?;
-        let mut out = Vec::new();
-        for note in notes {
-            if out.len() >= limit {
-                break;
+        self.logged(Operation::Consult, "list dangling references", &[], || {
+            let limit = limit.min(limits::PAGE_ROWS_MAX);
+            let notes = self
+                .engine
+                .store()?
+                .dangling_references(dataset, usize::MAX >> 1)?;
+            let mut out = Vec::new();
+            for note in notes {
+                if out.len() >= limit {
+                    break;
+                }
+                let statements: Vec<_> = self
+                    .visible_statements(&note.entity_id, Action::View, false)?
+                    .into_iter()
+                    .filter(|s| *s.prop == *note.prop && s.value == note.target)
+                    .collect();
+                let (shown, counts) = self.gate(Action::View, statements, None);
+                if !shown.is_empty() && counts.masked == 0 {
+                    out.push(note);
+                }
             }
-            let statements: Vec<_> = self
-                .visible_statements(&note.entity_id, Action::View, false)?
-                .into_iter()
-                .filter(|s| *s.prop == *note.prop && s.value == note.target)
-                .collect();
-            let (shown, counts) = self.gate(Action::View, statements, None);
-            if !shown.is_empty() && counts.masked == 0 {
-                out.push(note);
-            }
-        }
-        let subjects: Vec<&str> = out.iter().map(|n| n.entity_id.as_str()).collect();
-        self.record(
-            Operation::Consult,
-            "list dangling references",
-            &subjects,
-            None,
-            &format!("{} references", out.len()),
-        )?;
-        Ok(out)
+            let subjects: Vec<&str> = out.iter().map(|n| n.entity_id.as_str()).collect();
+            self.record(
+                Operation::Consult,
+                "list dangling references",
+                &subjects,
+                None,
+                &format!("{} references", out.len()),
+            )?;
+            Ok(out)
+        })
     }
 }
 

@@ -257,19 +257,21 @@ impl Session<'_> {
     }
 
     pub fn purposes(&self) -> Result<Vec<Purpose>, EngineError> {
-        let docs = self.engine.store()?.documents(Register::Purpose)?;
-        let out = docs
-            .iter()
-            .map(purpose_from)
-            .collect::<Result<Vec<_>, _>>()?;
-        self.record(
-            Operation::Consult,
-            "list purposes",
-            &[],
-            None,
-            &format!("{} purposes", out.len()),
-        )?;
-        Ok(out)
+        self.logged(Operation::Consult, "list purposes", &[], || {
+            let docs = self.engine.store()?.documents(Register::Purpose)?;
+            let out = docs
+                .iter()
+                .map(purpose_from)
+                .collect::<Result<Vec<_>, _>>()?;
+            self.record(
+                Operation::Consult,
+                "list purposes",
+                &[],
+                None,
+                &format!("{} purposes", out.len()),
+            )?;
+            Ok(out)
+        })
     }
 
     /// Checks a policy text against the schema (`clearstone policy check`):

@@ -39,6 +39,16 @@ impl Session<'_> {
         dataset: Option<&str>,
         file: &Path,
     ) -> Result<ReplaySummary, EngineError> {
+        self.logged(Operation::Collect, "replay quarantine", &[], || {
+            self.replay_from(dataset, file)
+        })
+    }
+
+    fn replay_from(
+        &self,
+        dataset: Option<&str>,
+        file: &Path,
+    ) -> Result<ReplaySummary, EngineError> {
         let mut rows = self.engine.store()?.quarantine(dataset, usize::MAX >> 1)?;
         let mut gates = RowGates::default();
         rows.retain(|q| gates.get(self, q).visible());

@@ -155,13 +155,15 @@ impl Session<'_> {
             ..Judgement::default()
         };
         j.id = self.engine.store()?.add_judgement(&j)?;
-        let clusters = self.recluster_after_judgement(&schema)?;
+        // The clusters counted span records this session may not see: the
+        // outcome, which its user reads back, leaves the count out.
+        self.recluster_after_judgement(&schema)?;
         self.record(
             Operation::ReviewDecision,
             "judge a pair of records",
             &[left, right],
             None,
-            &format!("judgement {}: {verdict}; {clusters} clusters", j.id),
+            &format!("judgement {}: {verdict}", j.id),
         )?;
         Ok(j)
     }
@@ -207,13 +209,14 @@ impl Session<'_> {
                 "judgement {id} was already withdrawn"
             )));
         }
-        let clusters = self.recluster_after_judgement(&j.schema)?;
+        // As for a judgement: no count spanning hidden records.
+        self.recluster_after_judgement(&j.schema)?;
         self.record(
             Operation::ReviewDecision,
             "withdraw a judgement",
             &[&j.left_id, &j.right_id],
             None,
-            &format!("judgement {id} withdrawn; {clusters} clusters"),
+            &format!("judgement {id} withdrawn"),
         )?;
         Ok(Judgement {
             withdrawn_at: Some(now),
@@ -240,9 +243,22 @@ impl Session<'_> {
     ) -> Result<Vec<Judgement>, EngineError> {
         self.known_type(schema)?;
         let all = self.engine.store()?.judgements(schema, withdrawn)?;
+        // The page is taken from the judgements this session may see, so
+        // its size tells nothing of those it may not.
+        // Each record is decided once: hidden pairs before the page may
+        // name the same records many times.
+        let mut sees = std::collections::HashMap::new();
         let mut out = Vec::new();
-        for j in all.into_iter().take(limits::PAGE_ROWS_MAX) {
-            if self.reviewable(&j.left_id).is_ok() && self.reviewable(&j.right_id).is_ok() {
+        for j in all {
+            if out.len() == limits::PAGE_ROWS_MAX {
+                break;
+            }
+            let mut seen = |id: &str| {
+                *sees
+                    .entry(id.to_string())
+                    .or_insert_with(|| self.reviewable(id).is_ok())
+            };
+            if seen(&j.left_id) && seen(&j.right_id) {
                 out.push(j);
             }
         }
@@ -279,26 +295,13 @@ impl Session<'_> {
         self.known_type(schema)?;
         let run = self.last_run(schema)?;
         let settings = parse_settings(Some(&run.settings))?;
-        let (low, high) = settings.review_band;
         let limit = limit.min(limits::PAGE_ROWS_MAX);
-        // Over-fetch: some pairs may name records hidden from this session.
-        let pairs =
-            self.engine
-                .store()?
-                .review_queue(schema, low, high, limit.saturating_mul(4))?;
         let explainer = self.explainer(&run)?;
+        let band = settings.review_band;
         let mut out = Vec::new();
-        for pair in pairs {
-            if out.len() == limit {
-                break;
-            }
-            let (Ok(left), Ok(right)) = (
-                self.reviewable(&pair.left_id),
-                self.reviewable(&pair.right_id),
-            ) else {
-                continue;
-            };
-            let explanation = explainer.explain(&pair.left_id, &pair.right_id)?;
+        for (pair, left, right, explanation) in
+            self.visible_pairs(schema, band, limit, &explainer)?
+        {
             let compared = self.compared(&explainer.settings, &explanation, &left, &right)?;
             let others = self.uncompared(&explainer.settings, &left, &right);
             out.push(ReviewItem {
@@ -322,6 +325,61 @@ impl Session<'_> {
             &format!("{} pairs", out.len()),
         )?;
         Ok(out)
+    }
+
+    /// The first `limit` pairs of the review band whose records this
+    /// session may both see, with those records and the pair's explanation
+    /// from them. The score each pair carries is the one the reader's own
+    /// values give, as its explanation does: the stored one also weighs
+    /// values the reader may not see, and the difference would say how they
+    /// compared; a pair that only those values brought into the band is left
+    /// out. Pairs are skipped before the page is counted, fetching further
+    /// until it is full or the band ends, so a short page means the band has
+    /// no more such pairs, never that hidden ones took their places.
+    fn visible_pairs(
+        &self,
+        schema: &str,
+        (low, high): (f64, f64),
+        limit: usize,
+        explainer: &Explainer,
+    ) -> Result<Vec<(MatchPair, Entity, Entity, Explanation)>, EngineError> {
+        let mut fetch = limit.saturating_mul(4).max(1);
+        let mut checked = 0;
+        let mut out = Vec::new();
+        loop {
+            let pairs = self
+                .engine
+                .store()?
+                .review_queue(schema, low, high, fetch)?;
+            let ended = pairs.len() < fetch;
+            for pair in pairs.into_iter().skip(checked) {
+                checked += 1;
+                if out.len() == limit {
+                    return Ok(out);
+                }
+                let (Ok(left), Ok(right)) = (
+                    self.reviewable(&pair.left_id),
+                    self.reviewable(&pair.right_id),
+                ) else {
+                    continue;
+                };
+                let explanation = explainer.explain(&pair.left_id, &pair.right_id)?;
+                if !(low..=high).contains(&explanation.probability) {
+                    continue;
+                }
+                let pair = MatchPair {
+                    weight: explanation.total,
+                    probability: explanation.probability,
+                    rule: explanation.rule.clone(),
+                    ..pair
+                };
+                out.push((pair, left, right, explanation));
+            }
+            if ended || out.len() == limit {
+                return Ok(out);
+            }
+            fetch = fetch.saturating_mul(4);
+        }
     }
 
     /// Why the last run's model scores the pair as it does.

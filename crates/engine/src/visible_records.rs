@@ -77,6 +77,23 @@ impl Session<'_> {
         Ok(out)
     }
 
+    /// The members of cluster `canonical` of which the session could see
+    /// something, in id order, and whether that is every member: a hidden
+    /// member is left at the store, by its shape, as a record never loaded
+    /// would be, and never becomes part of the answer's work.
+    pub(crate) fn visible_cluster_members(
+        &self,
+        canonical: &str,
+    ) -> Result<(Vec<String>, bool), EngineError> {
+        let mut sees = |dataset: &str, schema: &str, markings: &str| {
+            self.shows_any(Action::View, false, dataset, schema, markings)
+        };
+        Ok(self
+            .engine
+            .reader()?
+            .cluster_members_visible(canonical, &mut sees)?)
+    }
+
     /// [`Session::may_see_any`], remembered per principal and purpose
     /// (break-glass widens decisions outside the shared memo: not kept).
     fn shows_any(

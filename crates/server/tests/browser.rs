@@ -29,7 +29,6 @@ const STEWARD_PURPOSE: &str = "data-stewardship";
 const PASSWORD: &str = "correct horse battery staple";
 const CONDITION: &str = "DPA 2018 sch. 8 para 1 (statutory purposes), test";
 const REVIEW_PURPOSE: &str = "psd-review";
-const STAFF: &str = "hr:staff:100001";
 const CASE: &str = "PSD-2026-0114";
 
 fn principal(id: &str, roles: &[&str]) -> Principal {
@@ -184,13 +183,22 @@ fn demo_store(dir: &Path) -> (Engine, String, (String, PathBuf)) {
 /// case that holds it, for the alert and case pages.
 fn alert_and_case(engine: &Engine, dir: &Path) {
     let db = rusqlite::Connection::open(dir.join("clearstone.db")).expect("store");
+    // A member of staff the demo holds: an alert about a person no one may
+    // see is no alert.
+    let staff: String = db
+        .query_row(
+            "SELECT entity_id FROM record WHERE entity_id LIKE 'hr:staff:%' ORDER BY entity_id LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .expect("a member of staff");
     let evidence = format!(
-        r#"[{{"record":"{STAFF}","statements":[],"condition":"a distinct Absence record dated 2026-01-20, one of 4 within the 90 days from 2026-01-05 (threshold 4)"}}]"#
+        r#"[{{"record":"{staff}","statements":[],"condition":"a distinct Absence record dated 2026-01-20, one of 4 within the 90 days from 2026-01-05 (threshold 4)"}}]"#
     );
     db.execute(
         "INSERT INTO alert(at, kind, principal, subject, detail, status, rule_id, rule_version, person, evidence, fingerprint)
          VALUES (?1, 'indicator', 'svc-indicators', '', 'Repeated short absences', 'new', 'repeated_absence', 2, ?2, ?3, 'browser-1')",
-        rusqlite::params![clearstone_engine::Timestamp::now().0, STAFF, evidence],
+        rusqlite::params![clearstone_engine::Timestamp::now().0, staff, evidence],
     )
     .expect("alert");
     let alert = db.last_insert_rowid();

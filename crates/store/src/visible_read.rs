@@ -30,6 +30,47 @@ impl SqliteStore {
         self.entity_statements(entity_id, limit)
     }
 
+    /// The members of the cluster `canonical_id` names, in id order, of
+    /// which some version has a shape `sees` accepts, and whether that is
+    /// every member. Membership and shape come in one read of the
+    /// `record_shape` index beside the cluster's rows, so a hidden member
+    /// costs one index row and never a read of its record or a place in
+    /// the list the caller then goes through.
+    pub fn cluster_members_visible(
+        &self,
+        canonical_id: &str,
+        sees: &mut Sees<'_>,
+    ) -> Result<(Vec<String>, bool), StoreError> {
+        let mut q = self.conn.prepare_cached(
+            "SELECT c.entity_id, r.schema_id, r.markings_id FROM canonical c \
+             LEFT JOIN record r INDEXED BY record_shape ON r.entity_id = c.entity_id \
+             WHERE c.canonical_id = ?1 ORDER BY c.entity_id",
+        )?;
+        let mut rows = q.query(params![canonical_id])?;
+        let mut decided = HashMap::new();
+        let mut out: Vec<String> = Vec::new();
+        // Members seen so far, and whether the last one was kept.
+        let (mut members, mut last, mut kept) = (0usize, None::<String>, false);
+        while let Some(r) = rows.next()? {
+            let id: String = r.get(0)?;
+            if last.as_deref() != Some(id.as_str()) {
+                members += 1;
+                kept = false;
+            }
+            let schema_id: Option<i64> = r.get(1)?;
+            if !kept
+                && let Some(schema_id) = schema_id
+                && self.shape_shows(&id, schema_id, r.get(2)?, sees, &mut decided)?
+            {
+                out.push(id.clone());
+                kept = true;
+            }
+            last = Some(id);
+        }
+        let all = out.len() == members;
+        Ok((out, all))
+    }
+
     /// Whether some version of `entity_id` has a shape `sees` accepts, or
     /// one whose statements carry several markings (decided whole later).
     fn shows_any(&self, entity_id: &str, sees: &mut Sees<'_>) -> Result<bool, StoreError> {
